@@ -1,0 +1,92 @@
+"""The Starlette application: GraphQL, auth, operations endpoints and the built SPA."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from phantom.config import settings
+from phantom.db import dispose_engine
+from phantom.graphql.schema import schema
+from phantom.graphql.view import PhantomGraphQL
+from phantom.identity.routes import routes as auth_routes
+from phantom.kit.redis import close_redis
+from phantom.ops.middleware import JsonBodyLimit, RequestContext, SecurityHeaders
+from phantom.ops.routes import routes as ops_routes
+
+log = logging.getLogger(__name__)
+
+SPA_CSP = (
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"
+)
+NOT_BUILT = """<!doctype html><title>Phantom ML Studio</title>
+<p>The web app has not been built. Run <code>make frontend</code> (or <code>make run</code>),
+then reload. The GraphQL API is at <code>/graphql</code>.</p>"""
+
+
+def spa_routes(dist: Path) -> list[BaseRoute]:
+    """Static assets, and ``index.html`` for every other GET (client-side routing)."""
+    index = dist / "index.html"
+
+    async def spa(request: Request) -> Response:
+        path = request.path_params["path"]
+        if path.startswith(("graphql", "auth/", "api/")):
+            raise HTTPException(404)
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return FileResponse(candidate)
+        if not index.is_file():
+            return HTMLResponse(NOT_BUILT, status_code=503)
+        return FileResponse(index, headers={"content-security-policy": SPA_CSP,
+                                            "cache-control": "no-cache"})
+
+    routes: list[BaseRoute] = []
+    if (dist / "assets").is_dir():
+        routes.append(Mount("/assets", StaticFiles(directory=dist / "assets"), name="assets"))
+    routes.append(Route("/{path:path}", spa, methods=["GET", "HEAD"]))
+    return routes
+
+
+def create_app(*, in_process_worker: bool = False) -> Starlette:
+    """``in_process_worker`` runs the Dramatiq actors inside this process (standalone)."""
+    graphql_app = PhantomGraphQL(schema)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        worker = None
+        if in_process_worker:
+            from phantom.worker import start_in_process_worker
+
+            worker = start_in_process_worker()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            await close_redis()
+            await dispose_engine()
+
+    routes: list[BaseRoute] = [
+        *ops_routes,
+        *auth_routes,
+        Route("/graphql", JsonBodyLimit(graphql_app, settings.GRAPHQL_MAX_BODY_BYTES),
+              methods=["POST", "GET"]),
+        WebSocketRoute("/graphql", graphql_app),
+        *spa_routes(settings.FRONTEND_DIST),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestContext), Middleware(SecurityHeaders)],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,235 @@
+"""The ``phantom`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from phantom.config import settings
+
+app = typer.Typer(help="Phantom ML Studio", no_args_is_help=True, add_completion=False)
+tenant_app = typer.Typer(help="Manage tenants (organizations).", no_args_is_help=True)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(token_app, name="token")
+app.add_typer(schema_app, name="schema")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+DEMO_SLUG, DEMO_EMAIL = "demo", "admin@demo-bank.example.com"
+
+
+def _fail(message: str, as_json: bool, code: int = 2) -> NoReturn:
+    if as_json:
+        typer.echo(json.dumps({"ok": False, "error": message}))
+    else:
+        typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def _run(coro: Any, as_json: bool = False) -> Any:
+    from phantom.db import dispose_engine
+    from phantom.kit.errors import PhantomError
+
+    async def main() -> Any:
+        try:
+            return await coro
+        finally:
+            await dispose_engine()
+
+    try:
+        return asyncio.run(main())
+    except PhantomError as error:
+        _fail(error.message, as_json)
+
+
+def _setup_logging() -> None:
+    from phantom.kit.logging import configure_logging
+
+    configure_logging(settings.LOG_LEVEL, settings.LOG_JSON)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (alembic upgrade head) to PHANTOM_DATABASE_URL."""
+    from phantom.migrate import upgrade
+
+    upgrade()
+    typer.echo("database is up to date")
+
+
+@app.command()
+def api(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="uvicorn processes")] = 1,
+) -> None:
+    """Serve the API and the web app (uvicorn)."""
+    import uvicorn
+
+    _setup_logging()
+    uvicorn.run(
+        "phantom.app:create_app", factory=True, host=host, port=port, workers=workers,
+        log_config=None, access_log=False, proxy_headers=True, ws_max_size=1 << 20,
+    )
+
+
+@app.command()
+def worker(
+    processes: Annotated[int, typer.Option(min=1, max=64)] = settings.WORKER_PROCESSES,
+    threads: Annotated[int, typer.Option(min=1, max=64)] = settings.WORKER_THREADS,
+) -> None:
+    """Run Dramatiq workers for background jobs (needs PHANTOM_REDIS_URL)."""
+    import os
+
+    if not settings.REDIS_URL:
+        _fail("phantom worker needs PHANTOM_REDIS_URL; `phantom standalone` runs jobs in-process.",
+              False)
+    args = [sys.executable, "-m", "dramatiq", "phantom.worker", "--processes", str(processes),
+            "--threads", str(threads), "--skip-logging"]
+    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with the supervisor
+
+
+@app.command()
+def standalone(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Everything in one process: API, worker, events, SQLite under ./var, a demo tenant."""
+    import uvicorn
+
+    from phantom.app import create_app
+    from phantom.migrate import upgrade
+
+    _setup_logging()
+    upgrade()
+    email, password = _run(_seed_demo())
+    url = f"http://{host}:{port}"
+    typer.secho(f"\n  Phantom ML Studio is running at {url}", fg=typer.colors.GREEN, bold=True)
+    typer.echo(f"  Sign in with organization '{DEMO_SLUG}', email {email}, password {password}\n")
+    uvicorn.run(create_app(in_process_worker=True), host=host, port=port, log_config=None,
+                access_log=False, ws_max_size=1 << 20)
+
+
+async def _seed_demo() -> tuple[str, str]:
+    """Create the demo tenant once; its generated password is kept in ./var (0600)."""
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    saved = Path(settings.VAR_DIR) / "demo-login.json"
+    async with transaction(None) as session:
+        exists = await identity.tenant_ids(session)
+        if exists and saved.exists():
+            login = json.loads(saved.read_text())
+            return str(login["email"]), str(login["password"])
+        password = secrets.token_urlsafe(12)
+        try:
+            await identity.create_tenant(session, slug=DEMO_SLUG, name="Demo Bank",
+                                         admin_email=DEMO_EMAIL, admin_password=password)
+        except Exception:
+            return DEMO_EMAIL, "(unchanged: see var/demo-login.json or reset the database)"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps({"email": DEMO_EMAIL, "password": password}))
+    saved.chmod(0o600)
+    return DEMO_EMAIL, password
+
+
+@tenant_app.command("create")
+def tenant_create(
+    slug: Annotated[str, typer.Argument(help="URL-safe identifier, e.g. acme-bank")],
+    name: Annotated[str, typer.Option(help="Display name")],
+    admin_email: Annotated[str, typer.Option(help="The first owner's email")],
+    admin_password: Annotated[str | None, typer.Option(help="Generated when omitted")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a tenant and its first owner. Never prompts."""
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def create() -> Any:
+        async with transaction(None) as session:
+            return await identity.create_tenant(session, slug=slug, name=name,
+                                                admin_email=admin_email,
+                                                admin_password=admin_password)
+
+    new = _run(create(), as_json)
+    result = {"ok": True, "tenant": {"id": str(new.tenant.id), "slug": new.tenant.slug,
+                                     "name": new.tenant.name},
+              "admin": {"id": str(new.admin.id), "email": new.admin.email},
+              "generated_password": new.generated_password}
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"created tenant {new.tenant.slug} ({new.tenant.name}); owner {new.admin.email}")
+    if new.generated_password:
+        typer.echo(f"generated password (shown once): {new.generated_password}")
+
+
+@token_app.command("create")
+def token_create(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")],
+    email: Annotated[str, typer.Option(help="The token's user")],
+    name: Annotated[str, typer.Option(help="A label, e.g. 'ci-pipeline'")],
+    role: Annotated[str | None, typer.Option(help="Narrow to the user's role or 'viewer'")] = None,
+    expires_in_days: Annotated[int | None, typer.Option(help="1-366; default 90")] = 90,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create an API token for a user of a tenant. The secret is printed once."""
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def create() -> Any:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        async with transaction(found.id) as session:
+            return await identity.create_api_token(session, tenant_id=found.id, email=email,
+                                                   name=name, role=role,
+                                                   expires_in_days=expires_in_days)
+
+    secret, token = _run(create(), as_json)
+    if as_json:
+        typer.echo(json.dumps({"token": secret, "id": str(token.id),
+                               "expires_at": token.expires_at.isoformat()
+                               if token.expires_at else None}))
+    else:
+        typer.echo(secret)
+
+
+@app.command()
+def housekeeping(tenant: Annotated[str, typer.Option(help="Tenant slug")]) -> None:
+    """Queue the tenant's housekeeping job (a worker runs it)."""
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+    from phantom.worker import send_job
+
+    async def find() -> Any:
+        async with transaction(None) as session:
+            return await identity.tenant_by_slug(session, tenant)
+
+    found = _run(find())
+    send_job("identity.housekeeping", tenant_id=found.id)
+    typer.echo(f"queued housekeeping for {tenant}")
+
+
+@schema_app.command("export")
+def schema_export(
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
+) -> None:
+    """Print the GraphQL schema (SDL), as checked in at schema.graphql."""
+    from phantom.graphql.schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if output is None:
+        typer.echo(sdl, nl=False)
+    else:
+        output.write_text(sdl)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,103 @@
+"""The one settings object. Nothing else reads ``os.environ``."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_file() -> str:
+    return ".env.testing" if os.environ.get("PHANTOM_ENV") == "testing" else ".env"
+
+
+class Settings(BaseSettings):
+    """``PHANTOM_*`` variables; the defaults give the embedded standalone mode."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PHANTOM_", env_file=_env_file(), extra="ignore", frozen=True
+    )
+
+    ENV: Literal["development", "testing", "production"] = "development"
+    DATABASE_URL: str = "sqlite+aiosqlite:///var/phantom.db"
+    DATABASE_POOL_SIZE: int = Field(default=10, ge=1, le=200)
+    REDIS_URL: str | None = None
+    STORAGE_URL: str = "file://./var/store"
+    MASTER_KEY: str | None = None
+    VAR_DIR: Path = Path("var")
+
+    BASE_URL: str = "http://127.0.0.1:8000"
+    ALLOWED_ORIGINS: list[str] = Field(default_factory=list)
+    GRAPHIQL: bool = False
+    INTROSPECTION: bool = True
+    FRONTEND_DIST: Path = REPO_ROOT / "frontend" / "dist"
+
+    SESSION_TTL_HOURS: int = Field(default=12, ge=1, le=24 * 30)
+    SESSION_COOKIE: str = "phantom_session"
+    CSRF_COOKIE: str = "phantom_csrf"
+    AUTH_CACHE_SECONDS: float = Field(default=5.0, ge=0, le=60)
+    LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
+    LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, ge=1)
+
+    GRAPHQL_MAX_DEPTH: int = 10
+    GRAPHQL_MAX_ALIASES: int = 15
+    GRAPHQL_MAX_TOKENS: int = 1000
+    GRAPHQL_MAX_BODY_BYTES: int = 100_000
+
+    WORKER_PROCESSES: int = Field(default=1, ge=1, le=64)
+    WORKER_THREADS: int = Field(default=4, ge=1, le=64)
+    HOUSEKEEPING_INTERVAL_SECONDS: int = Field(default=900, ge=5)
+
+    LOG_LEVEL: str = "INFO"
+    LOG_JSON: bool = True
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+            raise ValueError(
+                "PHANTOM_DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://"
+            )
+        return value
+
+    def is_production(self) -> bool:
+        return self.ENV == "production"
+
+    def is_sqlite(self) -> bool:
+        return self.DATABASE_URL.startswith("sqlite")
+
+    def uses_tls(self) -> bool:
+        return self.BASE_URL.startswith("https://")
+
+    def origins(self) -> list[str]:
+        """Origins allowed to open cookie-authenticated WebSockets."""
+        return self.ALLOWED_ORIGINS or [self.BASE_URL.rstrip("/")]
+
+    @cached_property
+    def master_key(self) -> bytes:
+        """The key-encryption key; standalone generates one into ``VAR_DIR`` on first use."""
+        if self.MASTER_KEY:
+            raw = base64.b64decode(self.MASTER_KEY, validate=True)
+        else:
+            if self.is_production():
+                raise ValueError("PHANTOM_MASTER_KEY is required in production")
+            path = self.VAR_DIR / "master.key"
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+                path.chmod(0o600)
+            raw = base64.b64decode(path.read_text().strip(), validate=True)
+        if len(raw) != 32:
+            raise ValueError("PHANTOM_MASTER_KEY must be 32 bytes, base64-encoded")
+        return raw
+
+
+settings = Settings()

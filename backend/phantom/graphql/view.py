@@ -1,0 +1,60 @@
+"""The ``/graphql`` endpoint: HTTP POST and ``graphql-transport-ws`` subscriptions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from phantom.config import settings
+from phantom.graphql.context import Context, authenticate, current_request_id
+from phantom.graphql.schema import PhantomSchema
+
+MAX_SUBSCRIPTIONS_PER_SOCKET = 20
+
+
+class PhantomGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: PhantomSchema) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.GRAPHIQL else None,
+            allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
+            allowed_origins=settings.ALLOWED_ORIGINS,
+            multipart_uploads_enabled=False,
+        )
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        context = Context(connection=request, request_id=current_request_id())
+        if isinstance(request, Request):
+            context.set_principal(
+                *await authenticate(request, request.headers.get("authorization"), True)
+            )
+        return context
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:
+        """Authenticate at ``connection_init``: a token in the payload, else the cookie
+        (the browser's Origin was already checked against the allowed origins)."""
+        params = context.connection_params or {}
+        authorization = params.get("authorization") or context.connection.headers.get(
+            "authorization"
+        )
+        if authorization is not None and not isinstance(authorization, str):
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        principal, error = await authenticate(context.connection, authorization, False)
+        if principal is None:
+            message = error.message if error else "Authentication required."
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": message})
+        context.set_principal(principal, None)
+        context.ws_authorization = authorization
+        return None

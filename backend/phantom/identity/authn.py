@@ -1,0 +1,92 @@
+"""Credential → Principal, with a short per-process cache so a warm request costs no
+database round trip. A revocation is seen at once by the process that made it and
+within ``PHANTOM_AUTH_CACHE_SECONDS`` by every other process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections import OrderedDict
+
+from phantom.config import settings
+from phantom.db import transaction
+from phantom.identity.principal import Principal
+from phantom.identity.service import identity, secret_hash
+
+log = logging.getLogger(__name__)
+TOKEN_TOUCH_INTERVAL = 60.0
+CACHE_SIZE = 10_000
+
+
+class Authenticator:
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._cache: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._touched: dict[uuid.UUID, float] = {}
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def from_bearer(self, secret: str) -> Principal:
+        key = "t:" + secret_hash(secret)
+        principal = self._cached(key)
+        if principal is None:
+            async with transaction(None) as session:
+                principal = await identity.principal_for_token(session, secret)
+            self._store(key, principal)
+        self._record_use(principal)
+        return principal
+
+    async def from_session(self, secret: str) -> Principal:
+        key = "s:" + secret_hash(secret)
+        principal = self._cached(key)
+        if principal is None:
+            async with transaction(None) as session:
+                principal = await identity.principal_for_session(session, secret)
+            self._store(key, principal)
+        return principal
+
+    def forget_session(self, secret: str) -> None:
+        self._cache.pop("s:" + secret_hash(secret), None)
+
+    def forget_credential(self, credential_id: uuid.UUID) -> None:
+        for key in [k for k, (p, _) in self._cache.items() if p.credential_id == credential_id]:
+            del self._cache[key]
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def _cached(self, key: str) -> Principal | None:
+        entry = self._cache.get(key)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        self._cache.move_to_end(key)
+        return entry[0]
+
+    def _store(self, key: str, principal: Principal) -> None:
+        if self.ttl <= 0:
+            return
+        self._cache[key] = (principal, time.monotonic() + self.ttl)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def _record_use(self, principal: Principal) -> None:
+        """Last-used is written at most once a minute per token, off the request path."""
+        token_id = principal.credential_id
+        now = time.monotonic()
+        if now - self._touched.get(token_id, -TOKEN_TOUCH_INTERVAL) < TOKEN_TOUCH_INTERVAL:
+            return
+        self._touched[token_id] = now
+        task = asyncio.create_task(self._touch(principal.tenant_id, token_id))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _touch(self, tenant_id: uuid.UUID, token_id: uuid.UUID) -> None:
+        try:
+            async with transaction(tenant_id) as session:
+                await identity.record_token_use(session, token_id)
+        except Exception:
+            log.exception("could not record API token use")
+
+
+authenticator = Authenticator(ttl=settings.AUTH_CACHE_SECONDS)

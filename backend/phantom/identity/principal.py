@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AuthMethod(StrEnum):
+    SESSION = "SESSION"
+    API_TOKEN = "API_TOKEN"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, in which tenant. The tenant is always the credential's own."""
+
+    user_id: uuid.UUID
+    email: str
+    display_name: str
+    tenant_id: uuid.UUID
+    tenant_slug: str
+    tenant_name: str
+    roles: tuple[str, ...]
+    auth_method: AuthMethod
+    credential_id: uuid.UUID  # the session's or the API token's id
+    csrf_token: str | None = None  # sessions only

@@ -1,0 +1,77 @@
+"""All identity SQL. Lookups by credential hash run before the tenant is known, so
+they carry the named escape hatch."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.identity.models import ApiToken, Membership, Tenant, User, UserSession
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, *objects: object) -> None:
+        self.session.add_all(objects)
+        await self.session.flush()
+
+    async def tenant_by_slug(self, slug: str) -> Tenant | None:
+        return await self.session.scalar(select(Tenant).where(Tenant.slug == slug))
+
+    async def tenant_by_id(self, tenant_id: uuid.UUID) -> Tenant | None:
+        return await self.session.get(Tenant, tenant_id)
+
+    async def all_tenant_ids(self) -> list[uuid.UUID]:
+        return list((await self.session.scalars(select(Tenant.id).order_by(Tenant.slug))).all())
+
+    async def user_by_email(self, email: str) -> User | None:
+        return await self.session.scalar(select(User).where(User.email == email))
+
+    async def membership(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
+        return await self.session.scalar(
+            select(Membership)
+            .where(Membership.tenant_id == tenant_id, Membership.user_id == user_id)
+            .execution_options(all_tenants=True)  # tenant-scope: tenant given explicitly
+        )
+
+    async def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        return await self.session.scalar(
+            select(ApiToken)
+            .where(ApiToken.token_hash == token_hash)
+            .execution_options(all_tenants=True)  # tenant-scope: the token determines it
+        )
+
+    async def session_by_hash(self, session_hash: str) -> UserSession | None:
+        return await self.session.scalar(
+            select(UserSession)
+            .where(UserSession.session_hash == session_hash)
+            .execution_options(all_tenants=True)  # tenant-scope: the cookie determines it
+        )
+
+    async def api_token(self, token_id: uuid.UUID) -> ApiToken | None:
+        return await self.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
+
+    async def touch_token(self, token_id: uuid.UUID, at: datetime) -> None:
+        await self.session.execute(
+            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at)
+        )
+
+    async def purge_sessions(self, ended_before: datetime) -> int:
+        """Delete the tenant's sessions that expired or were revoked before the cutoff."""
+        result = await self.session.execute(
+            delete(UserSession).where(
+                or_(UserSession.expires_at < ended_before, UserSession.revoked_at < ended_before)
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def count_expired_tokens(self, now: datetime) -> int:
+        rows = await self.session.scalars(
+            select(ApiToken.id).where(ApiToken.expires_at < now, ApiToken.revoked_at.is_(None))
+        )
+        return len(rows.all())

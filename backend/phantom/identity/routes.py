@@ -1,0 +1,125 @@
+"""``/auth/login`` and ``/auth/logout``: the browser's session cookie."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from phantom.config import settings
+from phantom.db import transaction
+from phantom.graphql.context import authenticate
+from phantom.identity.authn import authenticator
+from phantom.identity.errors import InvalidCredentials
+from phantom.identity.service import identity
+from phantom.kit.errors import BadUserInput, PhantomError, RateLimited
+from phantom.kit.ratelimit import FailureCounter
+
+log = logging.getLogger("phantom.auth")
+MAX_LOGIN_BODY = 4096
+
+_by_account = FailureCounter(
+    "phantom:login:account", settings.LOGIN_MAX_FAILURES, settings.LOGIN_FAILURE_WINDOW_SECONDS
+)
+_by_ip = FailureCounter(
+    "phantom:login:ip", settings.LOGIN_MAX_FAILURES * 10, settings.LOGIN_FAILURE_WINDOW_SECONDS
+)
+
+
+def error_response(error: PhantomError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
+    body = {"error": {"code": error.code.value, "message": error.message}}
+    return JSONResponse(body, status_code=error.http_status, headers=headers)
+
+
+async def _login_form(request: Request) -> dict[str, str]:
+    body = await request.body()
+    if len(body) > MAX_LOGIN_BODY:
+        raise BadUserInput("Request body too large.")
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadUserInput("Send a JSON object with tenant, email and password.") from None
+    if not isinstance(data, dict):
+        raise BadUserInput("Send a JSON object with tenant, email and password.")
+    fields = {}
+    for key in ("tenant", "email", "password"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise BadUserInput(f"'{key}' is required.")
+        fields[key] = value.strip() if key != "password" else value
+    return fields
+
+
+async def login(request: Request) -> Response:
+    ip = request.client.host if request.client else "unknown"
+    try:
+        form = await _login_form(request)
+        account = f"{form['tenant'].lower()}:{form['email'].lower()}"[:400]
+        wait = max(await _by_account.retry_after(account), await _by_ip.retry_after(ip))
+        if wait:
+            raise RateLimited("Too many failed sign-in attempts. Try again later.", retry_after=wait)
+        try:
+            async with transaction(None) as session:
+                new = await identity.login(
+                    session,
+                    tenant_slug=form["tenant"].lower(),
+                    email=form["email"].lower(),
+                    password=form["password"],
+                    ip=ip,
+                    user_agent=request.headers.get("user-agent"),
+                )
+        except InvalidCredentials:
+            await _by_account.fail(account)
+            await _by_ip.fail(ip)
+            log.warning("sign-in failed", extra={"account": account, "ip": ip})
+            raise
+    except PhantomError as error:
+        return error_response(error)
+    await _by_account.reset(account)
+    p = new.principal
+    log.info("signed in", extra={"user_id": str(p.user_id), "tenant_id": str(p.tenant_id)})
+    response = JSONResponse(
+        {
+            "user": {"id": str(p.user_id), "email": p.email, "displayName": p.display_name},
+            "tenant": {"id": str(p.tenant_id), "slug": p.tenant_slug, "name": p.tenant_name},
+            "csrfToken": p.csrf_token,
+        }
+    )
+    max_age = settings.SESSION_TTL_HOURS * 3600
+    secure = settings.uses_tls()
+    response.set_cookie(
+        settings.SESSION_COOKIE, new.secret, max_age=max_age, httponly=True, secure=secure,
+        samesite="lax", path="/",
+    )
+    response.set_cookie(
+        settings.CSRF_COOKIE, p.csrf_token or "", max_age=max_age, httponly=False, secure=secure,
+        samesite="strict", path="/",
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    principal, error = await authenticate(request, None, check_csrf=True)
+    secret = request.cookies.get(settings.SESSION_COOKIE)
+    if principal is None or secret is None:
+        if error is not None and secret is not None and error.code.value == "FORBIDDEN":
+            return error_response(error)  # a cross-site form must not sign the user out
+    else:
+        async with transaction(None) as session:
+            await identity.logout(session, secret)
+        authenticator.forget_session(secret)
+    response = Response(status_code=204)
+    response.delete_cookie(settings.SESSION_COOKIE, path="/")
+    response.delete_cookie(settings.CSRF_COOKIE, path="/")
+    return response
+
+
+routes = [
+    Route("/auth/login", login, methods=["POST"]),
+    Route("/auth/logout", logout, methods=["POST"]),
+]

@@ -1,0 +1,206 @@
+"""Tenant-scoped publish/subscribe for progress, job state and alerts.
+
+A subscriber names its tenant and only ever receives that tenant's events: with Redis
+each tenant has its own channel (``phantom:events:<tenant_id>``) and every message is
+checked again on arrival; in memory, subscribers are kept per tenant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from redis.asyncio.client import PubSub
+
+from phantom.kit.redis import get_redis
+
+log = logging.getLogger(__name__)
+SUBSCRIBE_TIMEOUT = 5.0
+QUEUE_SIZE = 1000  # a subscriber this far behind loses the oldest events, never blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    tenant_id: uuid.UUID
+    topic: str
+    payload: dict[str, Any]
+    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "tenant_id": str(self.tenant_id),
+                "topic": self.topic,
+                "payload": self.payload,
+                "occurred_at": self.occurred_at.isoformat(),
+            }
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> Event:
+        data = json.loads(raw)
+        return cls(
+            tenant_id=uuid.UUID(data["tenant_id"]),
+            topic=data["topic"],
+            payload=data["payload"],
+            occurred_at=datetime.fromisoformat(data["occurred_at"]),
+        )
+
+
+class EventBus(Protocol):
+    async def publish(self, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]) -> None: ...
+
+    def subscribe(
+        self, tenant_id: uuid.UUID, topics: Collection[str] | None = None
+    ) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
+        """Once entered, the subscription is live: nothing published later is missed."""
+        ...
+
+
+def _wanted(event: Event, tenant_id: uuid.UUID, topics: Collection[str] | None) -> bool:
+    return event.tenant_id == tenant_id and (not topics or event.topic in topics)
+
+
+class _LocalQueue:
+    """A bounded queue fed from any thread (the standalone worker runs its own loop)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
+
+    def put_threadsafe(self, event: Event) -> None:
+        self.loop.call_soon_threadsafe(self._put, event)
+
+    def _put(self, event: Event) -> None:
+        if self.queue.full():
+            self.queue.get_nowait()
+            log.warning("event subscriber too slow; dropped the oldest event")
+        self.queue.put_nowait(event)
+
+
+class InMemoryEventBus:
+    """One process: ``phantom standalone`` and unit tests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: defaultdict[uuid.UUID, set[_LocalQueue]] = defaultdict(set)
+
+    async def publish(self, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]) -> None:
+        event = Event(tenant_id=tenant_id, topic=topic, payload=payload)
+        with self._lock:
+            targets = list(self._subscribers.get(tenant_id, ()))
+        for target in targets:
+            target.put_threadsafe(event)
+
+    @asynccontextmanager
+    async def subscribe(
+        self, tenant_id: uuid.UUID, topics: Collection[str] | None = None
+    ) -> AsyncIterator[AsyncIterator[Event]]:
+        local = _LocalQueue()
+        with self._lock:
+            self._subscribers[tenant_id].add(local)
+        try:
+            yield self._drain(local, tenant_id, topics)
+        finally:
+            with self._lock:
+                self._subscribers[tenant_id].discard(local)
+                if not self._subscribers[tenant_id]:
+                    del self._subscribers[tenant_id]
+
+    @staticmethod
+    async def _drain(
+        local: _LocalQueue, tenant_id: uuid.UUID, topics: Collection[str] | None
+    ) -> AsyncIterator[Event]:
+        while True:
+            event = await local.queue.get()
+            if _wanted(event, tenant_id, topics):
+                yield event
+
+
+class RedisEventBus:
+    """Across processes: the worker publishes, any API process delivers."""
+
+    @staticmethod
+    def channel(tenant_id: uuid.UUID) -> str:
+        return f"phantom:events:{tenant_id}"
+
+    async def publish(self, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]) -> None:
+        redis = get_redis()
+        assert redis is not None  # noqa: S101 - RedisEventBus is only chosen with Redis
+        event = Event(tenant_id=tenant_id, topic=topic, payload=payload)
+        await redis.publish(self.channel(tenant_id), event.to_json())
+
+    @asynccontextmanager
+    async def subscribe(
+        self, tenant_id: uuid.UUID, topics: Collection[str] | None = None
+    ) -> AsyncIterator[AsyncIterator[Event]]:
+        redis = get_redis()
+        assert redis is not None  # noqa: S101
+        async with redis.pubsub() as pubsub:
+            await pubsub.subscribe(self.channel(tenant_id))
+            await self._confirmed(pubsub)
+            yield self._listen(pubsub, tenant_id, topics)
+
+    @staticmethod
+    async def _confirmed(pubsub: PubSub) -> None:
+        deadline = time.monotonic() + SUBSCRIBE_TIMEOUT
+        while time.monotonic() < deadline:
+            message = await pubsub.get_message(timeout=SUBSCRIBE_TIMEOUT)
+            if message and message["type"] == "subscribe":
+                return
+        raise TimeoutError("Redis did not confirm the event subscription")
+
+    @staticmethod
+    async def _listen(
+        pubsub: PubSub, tenant_id: uuid.UUID, topics: Collection[str] | None
+    ) -> AsyncIterator[Event]:
+        async for message in pubsub.listen():
+            if message.get("type") != "message":
+                continue
+            try:
+                event = Event.from_json(message["data"])
+            except (ValueError, KeyError, TypeError):
+                log.warning("malformed event on %s ignored", message.get("channel"))
+                continue
+            if _wanted(event, tenant_id, topics):
+                yield event
+
+
+_in_memory = InMemoryEventBus()
+_redis_bus = RedisEventBus()
+
+
+def get_event_bus() -> EventBus:
+    from phantom.config import settings
+
+    return _redis_bus if settings.REDIS_URL else _in_memory
+
+
+async def every_so_often(
+    stream: AsyncIterator[Event], interval: float, on_idle: Callable[[], Awaitable[None]]
+) -> AsyncIterator[Event]:
+    """Relay ``stream``, calling ``on_idle`` after each ``interval`` without an event (to
+    re-check credentials). The pending read is never cancelled mid-way, which would close
+    the underlying generator."""
+    pending: asyncio.Future[Event] = asyncio.ensure_future(anext(stream))
+    try:
+        while True:
+            done, _ = await asyncio.wait({pending}, timeout=interval)
+            if not done:
+                await on_idle()
+                continue
+            event = pending.result()
+            pending = asyncio.ensure_future(anext(stream))
+            yield event
+    finally:
+        pending.cancel()

@@ -1,0 +1,62 @@
+"""Health, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from phantom.db import get_engine
+from phantom.kit.redis import get_redis
+
+log = logging.getLogger(__name__)
+CHECK_TIMEOUT = 2.0
+
+
+async def healthz(request: Request) -> Response:
+    """The process is up and serving; says nothing about its dependencies."""
+    return JSONResponse({"status": "ok"})
+
+
+async def _database() -> None:
+    async with get_engine().connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+async def _redis() -> None:
+    redis = get_redis()
+    if redis is not None:
+        await redis.ping()
+
+
+async def readyz(request: Request) -> Response:
+    """Ready to take traffic: the database and (when configured) Redis answer."""
+    checks = {}
+    for name, check in (("database", _database), ("redis", _redis)):
+        try:
+            await asyncio.wait_for(check(), CHECK_TIMEOUT)
+            checks[name] = "ok"
+        except Exception as error:
+            log.warning("readiness check failed", extra={"check": name, "error": repr(error)})
+            checks[name] = "unavailable"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+routes = [
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", metrics, methods=["GET"]),
+]

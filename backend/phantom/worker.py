@@ -1,0 +1,143 @@
+"""The Dramatiq broker, the ``actor`` decorator and ``enqueue_job``.
+
+Dramatiq's defaults are wrong for us, so every middleware is listed here with a reason.
+``phantom worker`` runs ``dramatiq phantom.worker``; ``phantom standalone`` runs the same
+actors on an in-process ``StubBroker``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import (
+    AgeLimit,
+    AsyncIO,
+    Callbacks,
+    CurrentMessage,
+    Middleware,
+    Pipelines,
+    Retries,
+    ShutdownNotifications,
+    TimeLimit,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.config import settings
+from phantom.db import on_commit
+
+log = logging.getLogger(__name__)
+
+
+def _retry_infrastructure_only(retries_so_far: int, error: BaseException) -> bool:
+    """Bad input never gets better by retrying; lost connections do."""
+    from phantom.kit.errors import PhantomError
+
+    return not isinstance(error, PhantomError) and retries_so_far < 3
+
+
+class PeriodicScheduler(Middleware):
+    """Enqueues housekeeping every ``PHANTOM_HOUSEKEEPING_INTERVAL_SECONDS``. Every worker
+    process runs one; a Redis ``SET NX`` lease lets only one of them fire per interval."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._stop = threading.Event()
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        threading.Thread(target=self._run, name="phantom-scheduler", daemon=True).start()
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                if self._acquire():
+                    send_job("identity.schedule_housekeeping")
+            except Exception:
+                log.exception("scheduler tick failed")
+
+    def _acquire(self) -> bool:
+        if not isinstance(broker, RedisBroker):
+            return True
+        lease = broker.client.set(
+            "phantom:scheduler:housekeeping", "1", nx=True, ex=max(int(self.interval) - 1, 1)
+        )
+        return bool(lease)
+
+
+def _middleware() -> list[Middleware]:
+    return [
+        AgeLimit(max_age=24 * 3600 * 1000),  # older messages are stale; state lives in the DB
+        TimeLimit(time_limit=120_000),  # per-actor override; the default 10 min hides hangs
+        ShutdownNotifications(notify_shutdown=True),
+        Callbacks(),
+        Pipelines(),
+        Retries(max_retries=3, min_backoff=1_000, max_backoff=60_000,
+                retry_when=_retry_infrastructure_only),  # not 20 retries over days
+        CurrentMessage(),
+        AsyncIO(),
+        PeriodicScheduler(settings.HOUSEKEEPING_INTERVAL_SECONDS),
+    ]
+
+
+def _build_broker() -> dramatiq.Broker:
+    if settings.REDIS_URL:
+        return RedisBroker(
+            url=settings.REDIS_URL,
+            namespace="phantom-jobs",
+            middleware=_middleware(),
+            heartbeat_timeout=15_000,  # a dead worker's messages come back in 15 s, not 60
+            maintenance_chance=100_000,  # recover them promptly even with idle consumers
+        )
+    return StubBroker(middleware=_middleware())
+
+
+broker = _build_broker()
+dramatiq.set_broker(broker)
+
+
+def actor(name: str, **options: Any) -> Callable[[Callable[..., Any]], dramatiq.Actor[Any, Any]]:
+    """A job named ``<domain>.<event>``. Jobs take ids (``tenant_id`` first), never objects,
+    and must be idempotent: a message can arrive twice."""
+    return dramatiq.actor(actor_name=name, queue_name=options.pop("queue_name", "default"),
+                          broker=broker, **options)
+
+
+def _jsonable(value: Any) -> Any:
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+def send_job(name: str, **kwargs: Any) -> None:
+    """Send now. Inside a transaction use ``enqueue_job`` instead."""
+    message = broker.get_actor(name).message_with_options(
+        kwargs={k: _jsonable(v) for k, v in kwargs.items()}
+    )
+    broker.enqueue(message)
+
+
+def enqueue_job(session: AsyncSession, name: str, **kwargs: Any) -> None:
+    """Send once the session's transaction commits; dropped if it rolls back."""
+    broker.get_actor(name)  # fail now, not after commit, on an unknown name
+    on_commit(session, lambda: send_job(name, **kwargs))
+
+
+def start_in_process_worker() -> dramatiq.Worker:
+    """Standalone mode: the same actors on threads of this process."""
+    worker = dramatiq.Worker(broker, worker_threads=settings.WORKER_THREADS, worker_timeout=100)
+    worker.start()
+    return worker
+
+
+def load_actors() -> None:
+    import phantom.identity.jobs  # noqa: F401
+
+
+load_actors()
