@@ -1,4 +1,5 @@
 """One error policy: ``extensions.code`` on every error, unexpected errors masked.
+Applied by ``PhantomSchema`` to every result, over HTTP and WebSocket alike.
 
 - ``PhantomError``: its message and code go to the caller.
 - Errors with no path (syntax, validation, limits, variable coercion) happen before any
@@ -10,10 +11,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from phantom.kit.errors import ErrorCode, PhantomError, RateLimited
 from phantom.kit.logging import request_id_var
@@ -31,7 +29,7 @@ def classify(error: GraphQLError) -> GraphQLError:
             original.message, error.nodes, error.source, error.positions, error.path,
             None, extensions,
         )
-    if original is None and not error.path:
+    if not error.path:
         extensions = dict(error.extensions or {}, code=ErrorCode.BAD_USER_INPUT.value)
         return GraphQLError(
             error.message, error.nodes, error.source, error.positions, None, None, extensions
@@ -48,13 +46,8 @@ def classify(error: GraphQLError) -> GraphQLError:
     )
 
 
-class ErrorPolicy(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
-            result.errors = [classify(e) for e in result.errors]  # type: ignore[union-attr]
-        if self.execution_context.pre_execution_errors:
-            self.execution_context.pre_execution_errors = [
-                classify(e) for e in self.execution_context.pre_execution_errors
-            ]
+def classify_all(errors: list[GraphQLError] | None) -> list[GraphQLError] | None:
+    """Idempotent: an error that already carries a code is left as it is."""
+    if not errors:
+        return errors
+    return [e if (e.extensions or {}).get("code") else classify(e) for e in errors]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from typing import Any
+
 from graphql import validate_schema
 from strawberry import Schema
 from strawberry.extensions import (
@@ -15,11 +19,13 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StreamResult
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.tools import merge_types
 
 from phantom.activity.schema import ActivitySubscription
 from phantom.config import settings
-from phantom.graphql.errors import ErrorPolicy
+from phantom.graphql.errors import classify_all
 from phantom.identity.schema import IdentityMutation, IdentityQuery
 
 Query = merge_types("Query", (IdentityQuery,))
@@ -33,14 +39,16 @@ def _is_introspection(context: IgnoreContext) -> bool:
     return context.field_name.startswith("__")
 
 
-def _extensions(introspection: bool) -> list[type[SchemaExtension] | SchemaExtension]:
-    extensions: list[type[SchemaExtension] | SchemaExtension] = [
-        ErrorPolicy,
-        MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        ParserCache(maxsize=512),
-        QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH, should_ignore=_is_introspection),
-        MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
-        ValidationCache(maxsize=512),
+def _extensions(introspection: bool) -> list[Callable[[], SchemaExtension]]:
+    """Factories: a fresh extension per request (the caches live at module level)."""
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        lambda: ParserCache(maxsize=512),
+        lambda: QueryDepthLimiter(
+            max_depth=settings.GRAPHQL_MAX_DEPTH, should_ignore=_is_introspection
+        ),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        lambda: ValidationCache(maxsize=512),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
@@ -48,8 +56,31 @@ def _extensions(introspection: bool) -> list[type[SchemaExtension] | SchemaExten
 
 
 class PhantomSchema(Schema):
+    """Applies the error policy to every result, whichever transport asked: errors raised
+    while parsing escape the extension hooks, so an extension could not see them all."""
+
     def process_errors(self, errors: object, execution_context: object = None) -> None:
-        """``ErrorPolicy`` already logged what deserves it, with the request id."""
+        """The error policy logs what deserves it, with the request id."""
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        result.errors = classify_all(result.errors)
+        return result
+
+    async def stream(self, *args: Any, **kwargs: Any) -> StreamResult:
+        source = await super().stream(*args, **kwargs)
+        if not isinstance(source, AsyncGenerator):
+            source.errors = classify_all(source.errors)
+            return source
+        return _classified(source)
+
+
+async def _classified(source: StreamResult) -> StreamResult:
+    async with aclosing(source):
+        async for result in source:
+            if isinstance(result, (ExecutionResult, PreExecutionError)):
+                result.errors = classify_all(result.errors)
+            yield result
 
 
 def build_schema(introspection: bool | None = None) -> PhantomSchema:

@@ -1,0 +1,70 @@
+"""Test environment: a fresh PostgreSQL database per session, migrated with Alembic and
+dropped at the end, and a Redis db index of the run's own. Environment variables are set
+before anything imports ``phantom`` (its settings are read once)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+RUN_ID = secrets.token_hex(4)
+PG_ADMIN_URL = os.environ.get("PHANTOM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_DB = f"phantom_test_{RUN_ID}"
+REDIS_DB = 1 + int(RUN_ID, 16) % 15
+VAR_DIR = Path(tempfile.mkdtemp(prefix=f"phantom-test-{RUN_ID}-"))
+
+os.environ.update(
+    {
+        "PHANTOM_ENV": "testing",
+        "PHANTOM_DATABASE_URL": PG_ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://")
+        .rsplit("/", 1)[0]
+        + f"/{TEST_DB}",
+        "PHANTOM_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "PHANTOM_VAR_DIR": str(VAR_DIR),
+        "PHANTOM_LOG_JSON": "true",
+        "PHANTOM_GRAPHIQL": "false",
+    }
+)
+
+pytest_plugins = ["tests.support.fixtures"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_db: does not need the test database")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database() -> Iterator[str]:
+    import asyncpg
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{TEST_DB}"'))
+    from phantom.migrate import upgrade
+
+    upgrade()
+    import redis
+
+    redis.Redis.from_url(os.environ["PHANTOM_REDIS_URL"]).flushdb()
+    yield os.environ["PHANTOM_DATABASE_URL"]
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def _fresh_caches() -> AsyncIterator[None]:
+    from phantom.identity.authn import authenticator
+
+    authenticator.clear()
+    yield
+    authenticator.clear()
