@@ -1,0 +1,115 @@
+"""Separate processes, as in production: `phantom api`, `phantom worker` and the CLI,
+talking through PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+from tests.support.fixtures import TenantFixture
+from tests.support.gqlws import connect
+from tests.support.servers import PHANTOM, api_server, running
+
+pytestmark = pytest.mark.slow
+EVENTS = "subscription { tenantEvents(topics: [\"housekeeping.completed\"]) { topic payload } }"
+
+
+@pytest.fixture(scope="module")
+def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("logs")
+
+
+@pytest.fixture(scope="module")
+def api_url(log_dir: Path) -> Iterator[str]:
+    with api_server(log_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def worker(log_dir: Path) -> Iterator[None]:
+    with running(["worker", "--processes", "1", "--threads", "2"], log=log_dir / "worker.log"):
+        yield
+
+
+async def test_worker_event_reaches_the_right_tenants_subscription_only(
+    api_url: str, worker: None, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    # given: a subscriber in each tenant, on the API process
+    async with connect(api_url) as mine, connect(api_url) as theirs:
+        assert (await mine.init({"authorization": f"Bearer {tenant.token}"}))["type"] == (
+            "connection_ack"
+        )
+        assert (await theirs.init({"authorization": f"Bearer {other_tenant.token}"}))[
+            "type"
+        ] == "connection_ack"
+        await mine.subscribe(EVENTS)
+        await theirs.subscribe(EVENTS)
+        await asyncio.sleep(0.5)  # let both subscriptions reach Redis
+        # when: the CLI queues a job that the worker process runs
+        subprocess.run([PHANTOM, "housekeeping", "--tenant", tenant.slug], check=True,
+                       capture_output=True, timeout=60)
+        # then: the event arrives through Redis, for the job's tenant only
+        message = await mine.receive(timeout=30)
+        assert message["type"] == "next", message
+        event = message["payload"]["data"]["tenantEvents"]
+        assert event["topic"] == "housekeeping.completed"
+        assert set(event["payload"]) == {"sessionsPurged", "expiredTokens"}
+        with pytest.raises(TimeoutError):
+            await theirs.receive(timeout=2)
+
+
+async def test_websocket_refusals(api_url: str, tenant: TenantFixture) -> None:
+    # subscribing before connection_init closes the socket (CVE-2026-35526)
+    async with connect(api_url) as ws:
+        await ws.subscribe(EVENTS)
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.receive()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    # an unknown token is refused at connection_init
+    async with connect(api_url) as ws:
+        await ws.send({"type": "connection_init", "payload": {"authorization": "Bearer phm_x"}})
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.receive()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    # no credentials at all
+    async with connect(api_url) as ws:
+        await ws.send({"type": "connection_init", "payload": {}})
+        with pytest.raises(websockets.ConnectionClosed):
+            await ws.receive()
+    # a page on another origin cannot open a socket with the user's cookies
+    with pytest.raises(websockets.InvalidStatus):
+        async with connect(api_url, origin="https://evil.example.com"):
+            pass
+
+
+async def test_websocket_limits_and_input(api_url: str, tenant: TenantFixture) -> None:
+    async with connect(api_url) as ws:
+        await ws.init({"authorization": f"Bearer {tenant.token}"})
+        op = await ws.subscribe('subscription { tenantEvents(topics: ["Bad Topic!"]) { topic } }')
+        message = await ws.receive()
+        assert message["id"] == op and message["type"] in ("error", "next")
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+        if message["type"] == "next":
+            assert (await ws.receive())["type"] == "complete"
+        for _ in range(20):
+            await ws.subscribe(EVENTS)
+        op = await ws.subscribe(EVENTS)
+        message = await ws.receive()
+        assert message["id"] == op and message["type"] == "error"
+        assert "limit" in message["payload"][0]["message"]
+
+
+async def test_readyz_and_metrics_on_a_real_server(api_url: str) -> None:
+    async with httpx.AsyncClient(base_url=api_url) as client:
+        ready = await client.get("/readyz")
+        assert ready.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        metrics = (await client.get("/metrics")).text
+        assert 'phantom_http_requests_total{method="GET",route="/readyz",status="200"}' in metrics
