@@ -22,8 +22,9 @@ VAR_DIR = Path(tempfile.mkdtemp(prefix=f"phantom-test-{RUN_ID}-"))
 os.environ.update(
     {
         "PHANTOM_ENV": "testing",
-        "PHANTOM_DATABASE_URL": PG_ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://")
-        .rsplit("/", 1)[0]
+        "PHANTOM_DATABASE_URL": PG_ADMIN_URL.replace(
+            "postgresql://", "postgresql+asyncpg://"
+        ).rsplit("/", 1)[0]
         + f"/{TEST_DB}",
         "PHANTOM_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "PHANTOM_VAR_DIR": str(VAR_DIR),

@@ -10,39 +10,73 @@ from tests.support.servers import PHANTOM
 
 
 def phantom(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PHANTOM, *args], capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [PHANTOM, *args], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
 
 
 def test_tenant_and_token_create_with_json() -> None:
-    created = phantom("tenant", "create", "cli-bank", "--name", "CLI Bank",
-                      "--admin-email", "Root@CLI-Bank.example.com", "--json")
+    created = phantom(
+        "tenant",
+        "create",
+        "cli-bank",
+        "--name",
+        "CLI Bank",
+        "--admin-email",
+        "Root@CLI-Bank.example.com",
+        "--json",
+    )
     assert created.returncode == 0, created.stderr
     body = json.loads(created.stdout)
     assert body["tenant"]["slug"] == "cli-bank"
     assert body["admin"]["email"] == "root@cli-bank.example.com"
     assert len(body["generated_password"]) >= 12, "no password given: one is generated"
-    token = phantom("token", "create", "--tenant", "cli-bank", "--email",
-                    "root@cli-bank.example.com", "--name", "ci", "--json")
+    token = phantom(
+        "token",
+        "create",
+        "--tenant",
+        "cli-bank",
+        "--email",
+        "root@cli-bank.example.com",
+        "--name",
+        "ci",
+        "--json",
+    )
     assert token.returncode == 0, token.stderr
     assert json.loads(token.stdout)["token"].startswith("phm_")
 
 
 def test_duplicate_and_invalid_input_exit_non_zero(tenant: TenantFixture) -> None:
-    duplicate = phantom("tenant", "create", tenant.slug, "--name", "x",
-                        "--admin-email", "x@y.example.com", "--admin-password", "p" * 12,
-                        "--json")
+    duplicate = phantom(
+        "tenant",
+        "create",
+        tenant.slug,
+        "--name",
+        "x",
+        "--admin-email",
+        "x@y.example.com",
+        "--admin-password",
+        "p" * 12,
+        "--json",
+    )
     assert duplicate.returncode == 2
     assert json.loads(duplicate.stdout) == {
-        "ok": False, "error": f"An organization with the slug '{tenant.slug}' already exists."
+        "ok": False,
+        "error": f"An organization with the slug '{tenant.slug}' already exists.",
     }
-    invalid = phantom("tenant", "create", "NO SPACES", "--name", "x", "--admin-email", "x@y.example.com")
-    assert invalid.returncode == 2 and "Invalid organization slug" in invalid.stderr
-    unknown = phantom("token", "create", "--tenant", "no-such-tenant", "--email", "a@b.example.com",
-                      "--name", "x")
-    assert unknown.returncode == 2 and "Organization not found" in unknown.stderr
+    invalid = phantom(
+        "tenant", "create", "NO SPACES", "--name", "x", "--admin-email", "x@y.example.com"
+    )
+    assert invalid.returncode == 2
+    assert "Invalid organization slug" in invalid.stderr
+    unknown = phantom(
+        "token", "create", "--tenant", "no-such-tenant", "--email", "a@b.example.com", "--name", "x"
+    )
+    assert unknown.returncode == 2
+    assert "Organization not found" in unknown.stderr
     missing = phantom("tenant", "create", "ok-slug")
-    assert missing.returncode == 2 and "Missing option" in missing.stderr
+    assert missing.returncode == 2
+    assert "Missing option" in missing.stderr
 
 
 def test_checked_in_schema_is_current() -> None:

@@ -17,7 +17,7 @@ from tests.support.gqlws import connect
 from tests.support.servers import PHANTOM, api_server, running
 
 pytestmark = pytest.mark.slow
-EVENTS = "subscription { tenantEvents(topics: [\"housekeeping.completed\"]) { topic payload } }"
+EVENTS = 'subscription { tenantEvents(topics: ["housekeeping.completed"]) { topic payload } }'
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +52,12 @@ async def test_worker_event_reaches_the_right_tenants_subscription_only(
         await theirs.subscribe(EVENTS)
         await asyncio.sleep(0.5)  # let both subscriptions reach Redis
         # when: the CLI queues a job that the worker process runs
-        subprocess.run([PHANTOM, "housekeeping", "--tenant", tenant.slug], check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [PHANTOM, "housekeeping", "--tenant", tenant.slug],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         # then: the event arrives through Redis, for the job's tenant only
         message = await mine.receive(timeout=30)
         assert message["type"] == "next", message
@@ -70,13 +74,15 @@ async def test_websocket_refusals(api_url: str, tenant: TenantFixture) -> None:
         await ws.subscribe(EVENTS)
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.receive()
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4401
     # an unknown token is refused at connection_init
     async with connect(api_url) as ws:
         await ws.send({"type": "connection_init", "payload": {"authorization": "Bearer phm_x"}})
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.receive()
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4403
     # no credentials at all
     async with connect(api_url) as ws:
         await ws.send({"type": "connection_init", "payload": {}})
@@ -93,7 +99,8 @@ async def test_websocket_limits_and_input(api_url: str, tenant: TenantFixture) -
         await ws.init({"authorization": f"Bearer {tenant.token}"})
         op = await ws.subscribe('subscription { tenantEvents(topics: ["Bad Topic!"]) { topic } }')
         message = await ws.receive()
-        assert message["id"] == op and message["type"] in ("error", "next")
+        assert message["id"] == op
+        assert message["type"] in ("error", "next")
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
         if message["type"] == "next":
@@ -102,7 +109,8 @@ async def test_websocket_limits_and_input(api_url: str, tenant: TenantFixture) -
             await ws.subscribe(EVENTS)
         op = await ws.subscribe(EVENTS)
         message = await ws.receive()
-        assert message["id"] == op and message["type"] == "error"
+        assert message["id"] == op
+        assert message["type"] == "error"
         assert "limit" in message["payload"][0]["message"]
 
 

@@ -22,8 +22,9 @@ async def test_standalone_runs_everything_in_one_process(tmp_path: Path) -> None
     port = free_port()
     log = tmp_path / "standalone.log"
     env = {"PHANTOM_HOUSEKEEPING_INTERVAL_SECONDS": "5"}
-    with running(["standalone", "--port", str(port)], env, cwd=tmp_path, log=log,
-                 unset=EXTERNAL) as process:
+    with running(
+        ["standalone", "--port", str(port)], env, cwd=tmp_path, log=log, unset=EXTERNAL
+    ) as process:
         url = f"http://127.0.0.1:{port}"
         login = _wait_for_login(log, process)
         assert (tmp_path / "var" / "phantom.db").exists(), "SQLite under ./var"
@@ -34,7 +35,8 @@ async def test_standalone_runs_everything_in_one_process(tmp_path: Path) -> None
             assert signed_in.status_code == 200, signed_in.text
             assert signed_in.json()["tenant"]["name"] == "Demo Bank"
             created = await client.post(
-                "/graphql", headers={"X-CSRF-Token": signed_in.json()["csrfToken"]},
+                "/graphql",
+                headers={"X-CSRF-Token": signed_in.json()["csrfToken"]},
                 json={"query": 'mutation { createApiToken(input: {name: "x"}) { token } }'},
             )
             token = created.json()["data"]["createApiToken"]["token"]
@@ -44,12 +46,11 @@ async def test_standalone_runs_everything_in_one_process(tmp_path: Path) -> None
             await ws.init({"authorization": f"Bearer {token}"})
             await ws.subscribe("subscription { tenantEvents { topic } }")
             message = await ws.receive(timeout=30)
-            assert message["payload"]["data"]["tenantEvents"]["topic"] == (
-                "housekeeping.completed"
-            )
+            assert message["payload"]["data"]["tenantEvents"]["topic"] == ("housekeeping.completed")
     # a second start reuses the database and prints the same login
-    with running(["standalone", "--port", str(port)], env, cwd=tmp_path, log=log,
-                 unset=EXTERNAL) as process:
+    with running(
+        ["standalone", "--port", str(port)], env, cwd=tmp_path, log=log, unset=EXTERNAL
+    ) as process:
         assert _wait_for_login(log, process) == login
 
 

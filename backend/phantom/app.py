@@ -36,20 +36,27 @@ then reload. The GraphQL API is at <code>/graphql</code>.</p>"""
 
 
 def spa_routes(dist: Path) -> list[BaseRoute]:
-    """Static assets, and ``index.html`` for every other GET (client-side routing)."""
+    """Static assets, and ``index.html`` for every other GET (client-side routing).
+    The build's files are listed once at start-up: no path from a request touches the
+    file system, so traversal is impossible by construction."""
     index = dist / "index.html"
+    files = (
+        {p.relative_to(dist).as_posix(): p for p in dist.rglob("*") if p.is_file()}
+        if dist.is_dir()
+        else {}
+    )
 
     async def spa(request: Request) -> Response:
         path = request.path_params["path"]
         if path.startswith(("graphql", "auth/", "api/")):
             raise HTTPException(404)
-        candidate = (dist / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-            return FileResponse(candidate)
-        if not index.is_file():
+        if path in files and path != "index.html":
+            return FileResponse(files[path])
+        if "index.html" not in files:
             return HTMLResponse(NOT_BUILT, status_code=503)
-        return FileResponse(index, headers={"content-security-policy": SPA_CSP,
-                                            "cache-control": "no-cache"})
+        return FileResponse(
+            index, headers={"content-security-policy": SPA_CSP, "cache-control": "no-cache"}
+        )
 
     routes: list[BaseRoute] = []
     if (dist / "assets").is_dir():
@@ -80,8 +87,11 @@ def create_app(*, in_process_worker: bool = False) -> Starlette:
     routes: list[BaseRoute] = [
         *ops_routes,
         *auth_routes,
-        Route("/graphql", JsonBodyLimit(graphql_app, settings.GRAPHQL_MAX_BODY_BYTES),
-              methods=["POST", "GET"]),
+        Route(
+            "/graphql",
+            JsonBodyLimit(graphql_app, settings.GRAPHQL_MAX_BODY_BYTES),
+            methods=["POST", "GET"],
+        ),
         WebSocketRoute("/graphql", graphql_app),
         *spa_routes(settings.FRONTEND_DIST),
     ]

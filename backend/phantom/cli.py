@@ -75,8 +75,15 @@ def api(
 
     _setup_logging()
     uvicorn.run(
-        "phantom.app:create_app", factory=True, host=host, port=port, workers=workers,
-        log_config=None, access_log=False, proxy_headers=True, ws_max_size=1 << 20,
+        "phantom.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        ws_max_size=1 << 20,
     )
 
 
@@ -89,10 +96,21 @@ def worker(
     import os
 
     if not settings.REDIS_URL:
-        _fail("phantom worker needs PHANTOM_REDIS_URL; `phantom standalone` runs jobs in-process.",
-              False)
-    args = [sys.executable, "-m", "dramatiq", "phantom.worker", "--processes", str(processes),
-            "--threads", str(threads), "--skip-logging"]
+        _fail(
+            "phantom worker needs PHANTOM_REDIS_URL; `phantom standalone` runs jobs in-process.",
+            False,
+        )
+    args = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "phantom.worker",
+        "--processes",
+        str(processes),
+        "--threads",
+        str(threads),
+        "--skip-logging",
+    ]
     os.execv(sys.executable, args)  # noqa: S606 - replaces this process with the supervisor
 
 
@@ -113,8 +131,14 @@ def standalone(
     url = f"http://{host}:{port}"
     typer.secho(f"\n  Phantom ML Studio is running at {url}", fg=typer.colors.GREEN, bold=True)
     typer.echo(f"  Sign in with organization '{DEMO_SLUG}', email {email}, password {password}\n")
-    uvicorn.run(create_app(in_process_worker=True), host=host, port=port, log_config=None,
-                access_log=False, ws_max_size=1 << 20)
+    uvicorn.run(
+        create_app(in_process_worker=True),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        ws_max_size=1 << 20,
+    )
 
 
 async def _seed_demo() -> tuple[str, str]:
@@ -130,8 +154,13 @@ async def _seed_demo() -> tuple[str, str]:
             return str(login["email"]), str(login["password"])
         password = secrets.token_urlsafe(12)
         try:
-            await identity.create_tenant(session, slug=DEMO_SLUG, name="Demo Bank",
-                                         admin_email=DEMO_EMAIL, admin_password=password)
+            await identity.create_tenant(
+                session,
+                slug=DEMO_SLUG,
+                name="Demo Bank",
+                admin_email=DEMO_EMAIL,
+                admin_password=password,
+            )
         except Exception:
             return DEMO_EMAIL, "(unchanged: see var/demo-login.json or reset the database)"
     saved.parent.mkdir(parents=True, exist_ok=True)
@@ -154,15 +183,21 @@ def tenant_create(
 
     async def create() -> Any:
         async with transaction(None) as session:
-            return await identity.create_tenant(session, slug=slug, name=name,
-                                                admin_email=admin_email,
-                                                admin_password=admin_password)
+            return await identity.create_tenant(
+                session,
+                slug=slug,
+                name=name,
+                admin_email=admin_email,
+                admin_password=admin_password,
+            )
 
     new = _run(create(), as_json)
-    result = {"ok": True, "tenant": {"id": str(new.tenant.id), "slug": new.tenant.slug,
-                                     "name": new.tenant.name},
-              "admin": {"id": str(new.admin.id), "email": new.admin.email},
-              "generated_password": new.generated_password}
+    result = {
+        "ok": True,
+        "tenant": {"id": str(new.tenant.id), "slug": new.tenant.slug, "name": new.tenant.name},
+        "admin": {"id": str(new.admin.id), "email": new.admin.email},
+        "generated_password": new.generated_password,
+    }
     if as_json:
         typer.echo(json.dumps(result))
         return
@@ -188,15 +223,26 @@ def token_create(
         async with transaction(None) as session:
             found = await identity.tenant_by_slug(session, tenant)
         async with transaction(found.id) as session:
-            return await identity.create_api_token(session, tenant_id=found.id, email=email,
-                                                   name=name, role=role,
-                                                   expires_in_days=expires_in_days)
+            return await identity.create_api_token(
+                session,
+                tenant_id=found.id,
+                email=email,
+                name=name,
+                role=role,
+                expires_in_days=expires_in_days,
+            )
 
     secret, token = _run(create(), as_json)
     if as_json:
-        typer.echo(json.dumps({"token": secret, "id": str(token.id),
-                               "expires_at": token.expires_at.isoformat()
-                               if token.expires_at else None}))
+        typer.echo(
+            json.dumps(
+                {
+                    "token": secret,
+                    "id": str(token.id),
+                    "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+                }
+            )
+        )
     else:
         typer.echo(secret)
 

@@ -80,8 +80,12 @@ def _middleware() -> list[Middleware]:
         ShutdownNotifications(notify_shutdown=True),
         Callbacks(),
         Pipelines(),
-        Retries(max_retries=3, min_backoff=1_000, max_backoff=60_000,
-                retry_when=_retry_infrastructure_only),  # not 20 retries over days
+        Retries(
+            max_retries=3,
+            min_backoff=1_000,
+            max_backoff=60_000,
+            retry_when=_retry_infrastructure_only,
+        ),  # not 20 retries over days
         CurrentMessage(),
         AsyncIO(),
         PeriodicScheduler(settings.HOUSEKEEPING_INTERVAL_SECONDS),
@@ -90,7 +94,7 @@ def _middleware() -> list[Middleware]:
 
 def _build_broker() -> dramatiq.Broker:
     if settings.REDIS_URL:
-        return RedisBroker(
+        return RedisBroker(  # type: ignore[no-untyped-call]
             url=settings.REDIS_URL,
             namespace="phantom-jobs",
             middleware=_middleware(),
@@ -107,8 +111,9 @@ dramatiq.set_broker(broker)
 def actor(name: str, **options: Any) -> Callable[[Callable[..., Any]], dramatiq.Actor[Any, Any]]:
     """A job named ``<domain>.<event>``. Jobs take ids (``tenant_id`` first), never objects,
     and must be idempotent: a message can arrive twice."""
-    return dramatiq.actor(actor_name=name, queue_name=options.pop("queue_name", "default"),
-                          broker=broker, **options)
+    return dramatiq.actor(
+        actor_name=name, queue_name=options.pop("queue_name", "default"), broker=broker, **options
+    )
 
 
 def _jsonable(value: Any) -> Any:

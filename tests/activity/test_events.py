@@ -18,8 +18,13 @@ def bus(request: pytest.FixtureRequest) -> EventBus:
     return InMemoryEventBus() if request.param == "memory" else RedisEventBus()
 
 
-async def collect(bus: EventBus, tenant_id: uuid.UUID, ready: asyncio.Event,
-                  sink: list[Event], topics: set[str] | None = None) -> None:
+async def collect(
+    bus: EventBus,
+    tenant_id: uuid.UUID,
+    ready: asyncio.Event,
+    sink: list[Event],
+    topics: set[str] | None = None,
+) -> None:
     async with bus.subscribe(tenant_id, topics) as stream:
         ready.set()
         async for event in stream:
@@ -45,6 +50,7 @@ async def test_events_never_cross_tenants(bus: EventBus) -> None:
         payload = {"i": i, "owner": str(tenant)}
         sent[tenant].append(payload)
         await bus.publish(tenant, "test.event", payload)
+
     # then: each subscriber gets exactly its tenant's events, in order
     async def settled() -> None:
         while sum(len(v) for v in received.values()) < 2 * 100:

@@ -6,8 +6,8 @@ import json
 
 import httpx
 import pytest
-from graphql import get_introspection_query
 
+from graphql import get_introspection_query
 from tests.support.fixtures import TenantFixture, error_codes, gql
 
 VIEWER = "query Viewer { viewer { id email roles authMethod tenant { id slug name } } }"
@@ -40,7 +40,9 @@ async def test_each_tenant_sees_only_itself(
         body = await gql(client, VIEWER + " ", headers=me.bearer)
         text = json.dumps(body)
         assert body["data"]["viewer"]["tenant"]["id"] == str(me.id)
-        assert str(them.id) not in text and them.slug not in text and them.name not in text
+        assert str(them.id) not in text
+        assert them.slug not in text
+        assert them.name not in text
 
 
 async def test_session_cookie_needs_the_csrf_header(
@@ -49,7 +51,8 @@ async def test_session_cookie_needs_the_csrf_header(
     csrf = await sign_in(client, tenant)
     # without the header: refused, no data
     body = await gql(client, VIEWER)
-    assert error_codes(body) == ["FORBIDDEN"] and body["data"] is None
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert body["data"] is None
     # a wrong header: refused
     body = await gql(client, VIEWER, headers={"X-CSRF-Token": "forged"})
     assert error_codes(body) == ["FORBIDDEN"]
@@ -65,7 +68,9 @@ async def test_login_cookie_flags(client: httpx.AsyncClient, tenant: TenantFixtu
     )
     cookies = response.headers.get_list("set-cookie")
     session = next(c for c in cookies if c.startswith("phantom_session="))
-    assert "HttpOnly" in session and "SameSite=lax" in session and "Path=/" in session
+    assert "HttpOnly" in session
+    assert "SameSite=lax" in session
+    assert "Path=/" in session
     csrf = next(c for c in cookies if c.startswith("phantom_csrf="))
     assert "HttpOnly" not in csrf
 
@@ -104,7 +109,9 @@ async def test_login_rejects_malformed_bodies(
     assert message in response.json()["error"]["message"]
 
 
-async def test_failed_logins_are_throttled(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+async def test_failed_logins_are_throttled(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
     from phantom.config import settings
 
     wrong = {"tenant": tenant.slug, "email": tenant.admin_email, "password": "wrong-password!!"}
@@ -139,7 +146,7 @@ async def test_revoked_token_stops_working_at_once(
 ) -> None:
     created = await gql(
         client,
-        "mutation { createApiToken(input: {name: \"short-lived\"}) { token apiToken { id } } }",
+        'mutation { createApiToken(input: {name: "short-lived"}) { token apiToken { id } } }',
         headers=tenant.bearer,
     )
     secret = created["data"]["createApiToken"]["token"]
@@ -147,7 +154,9 @@ async def test_revoked_token_stops_working_at_once(
     auth = {"Authorization": f"Bearer {secret}"}
     assert (await gql(client, VIEWER, headers=auth))["data"]["viewer"]
     revoked = await gql(
-        client, "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }", {"id": token_id},
+        client,
+        "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }",
+        {"id": token_id},
         headers=tenant.bearer,
     )
     assert revoked["data"]["revokeApiToken"]["revokedAt"]
@@ -178,8 +187,10 @@ async def test_connection_pages_through_tokens(
 ) -> None:
     for i in range(4):
         await gql(
-            client, 'mutation($n: String!) { createApiToken(input: {name: $n}) { token } }',
-            {"n": f"token-{i}"}, headers=tenant.bearer,
+            client,
+            "mutation($n: String!) { createApiToken(input: {name: $n}) { token } }",
+            {"n": f"token-{i}"},
+            headers=tenant.bearer,
         )
     query = """query($after: String) { viewer { apiTokens(first: 2, after: $after) {
         totalCount edges { cursor node { name } } pageInfo { hasNextPage endCursor } } } }"""
@@ -225,8 +236,10 @@ async def test_bad_page_arguments(
         ("{ viewer { email ", "Syntax Error"),
         ("", "No GraphQL query found"),
         ("{ nope }", "Cannot query field"),
-        ("query { viewer { email } } mutation { revokeApiToken(id: 1) { id } }",
-         "must be the only defined operation"),
+        (
+            "query { viewer { email } } mutation { revokeApiToken(id: 1) { id } }",
+            "must be the only defined operation",
+        ),
     ],
 )
 async def test_hostile_documents_are_refused(
@@ -235,7 +248,8 @@ async def test_hostile_documents_are_refused(
     response = await client.post("/graphql", json={"query": query}, headers=tenant.bearer)
     body = response.json()
     assert body.get("data") is None
-    assert error_codes(body) and set(error_codes(body)) == {"BAD_USER_INPUT"}, body
+    assert error_codes(body), body
+    assert set(error_codes(body)) == {"BAD_USER_INPUT"}, body
     assert any(message.lower() in e["message"].lower() for e in body["errors"]), body
 
 
@@ -266,7 +280,8 @@ async def test_oversized_body_is_refused_before_parsing(
 ) -> None:
     payload = json.dumps({"query": "{ viewer { email } }", "variables": {"x": "a" * 200_000}})
     response = await client.post(
-        "/graphql", content=payload,
+        "/graphql",
+        content=payload,
         headers={**tenant.bearer, "content-type": "application/json"},
     )
     assert response.status_code == 413
@@ -276,8 +291,9 @@ async def test_oversized_body_is_refused_before_parsing(
 async def test_get_queries_and_batches_are_refused(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
-    response = await client.get("/graphql", params={"query": "{ viewer { email } }"},
-                                headers=tenant.bearer)
+    response = await client.get(
+        "/graphql", params={"query": "{ viewer { email } }"}, headers=tenant.bearer
+    )
     assert response.status_code in (400, 405)
     assert "data" not in response.json()
     batch = [{"query": "{ viewer { email } }"}] * 6
@@ -289,12 +305,16 @@ async def test_malformed_json_and_variables(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
     response = await client.post(
-        "/graphql", content=b"{not json", headers={**tenant.bearer, "content-type": "application/json"}
+        "/graphql",
+        content=b"{not json",
+        headers={**tenant.bearer, "content-type": "application/json"},
     )
     assert response.status_code == 400
     body = await gql(
-        client, "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }",
-        {"i": {"name": 42, "expiresInDays": "soon"}}, headers=tenant.bearer,
+        client,
+        "mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }",
+        {"i": {"name": 42, "expiresInDays": "soon"}},
+        headers=tenant.bearer,
     )
     assert set(error_codes(body)) == {"BAD_USER_INPUT"}
 

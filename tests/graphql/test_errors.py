@@ -46,9 +46,12 @@ async def test_unexpected_errors_are_masked_and_logged_with_the_request_id(
 
 async def test_domain_errors_keep_message_and_code() -> None:
     result = await schema.execute("{ conflict }")
-    assert result.errors and result.errors[0].formatted["extensions"] == {"code": "CONFLICT"}
+    assert result.errors
+    assert result.errors[0].formatted["extensions"] == {"code": "CONFLICT"}
     assert result.errors[0].message == "Already there."
     result = await schema.execute("{ slowDown }")
-    assert result.errors and result.errors[0].extensions == {
-        "code": "RATE_LIMITED", "retryAfter": 7
+    assert result.errors
+    assert result.errors[0].extensions == {
+        "code": "RATE_LIMITED",
+        "retryAfter": 7,
     }

@@ -58,7 +58,10 @@ async def test_duplicate_slug_is_a_conflict_and_writes_nothing(tenant: TenantFix
     with pytest.raises(Conflict, match=f"'{tenant.slug}' already exists"):
         async with transaction(None) as session:
             await identity.create_tenant(
-                session, slug=tenant.slug, name="Again", admin_email="new@x.example.com",
+                session,
+                slug=tenant.slug,
+                name="Again",
+                admin_email="new@x.example.com",
                 admin_password=PASSWORD,
             )
     assert await counts() == before
@@ -69,7 +72,10 @@ async def test_blank_or_control_character_names_are_refused() -> None:
         with pytest.raises(BadUserInput):
             async with transaction(None) as session:
                 await identity.create_tenant(
-                    session, slug="fine-slug", name=name, admin_email="a@b.example.com",
+                    session,
+                    slug="fine-slug",
+                    name=name,
+                    admin_email="a@b.example.com",
                     admin_password=PASSWORD,
                 )
 
@@ -77,14 +83,22 @@ async def test_blank_or_control_character_names_are_refused() -> None:
 async def test_generated_password_works_for_login() -> None:
     async with transaction(None) as session:
         new = await identity.create_tenant(
-            session, slug="gen-pass", name="Generated", admin_email="gen@pass.example.com",
+            session,
+            slug="gen-pass",
+            name="Generated",
+            admin_email="gen@pass.example.com",
             admin_password=None,
         )
-    assert new.generated_password and len(new.generated_password) >= 12
+    assert new.generated_password
+    assert len(new.generated_password) >= 12
     async with transaction(None) as session:
         login = await identity.login(
-            session, tenant_slug="gen-pass", email="gen@pass.example.com",
-            password=new.generated_password, ip=None, user_agent=None,
+            session,
+            tenant_slug="gen-pass",
+            email="gen@pass.example.com",
+            password=new.generated_password,
+            ip=None,
+            user_agent=None,
         )
     assert login.principal.tenant_slug == "gen-pass"
     assert login.principal.roles == ("owner",)
@@ -175,7 +189,11 @@ async def test_login_refuses_with_one_message(
     with pytest.raises(Unauthenticated, match="Invalid organization, email or password"):
         async with transaction(None) as session:
             await identity.login(
-                session, tenant_slug=slug, email=email, password=password, ip=None,
+                session,
+                tenant_slug=slug,
+                email=email,
+                password=password,
+                ip=None,
                 user_agent=None,
             )
 
@@ -194,8 +212,10 @@ async def test_tenant_scope_filters_every_orm_query(
     async with transaction(tenant.id) as session:
         tokens = (await session.scalars(select(ApiToken))).all()
         memberships = (await session.scalars(select(Membership))).all()
-    assert tokens and {t.tenant_id for t in tokens} == {tenant.id}
-    assert memberships and {m.tenant_id for m in memberships} == {tenant.id}
+    assert tokens
+    assert {t.tenant_id for t in tokens} == {tenant.id}
+    assert memberships
+    assert {m.tenant_id for m in memberships} == {tenant.id}
 
 
 async def test_writing_into_another_tenant_is_refused(
@@ -203,13 +223,16 @@ async def test_writing_into_another_tenant_is_refused(
 ) -> None:
     from phantom.kit.errors import TenantScopeError
 
-    with pytest.raises(TenantScopeError):
+    foreign = ApiToken(
+        tenant_id=other_tenant.id, user_id=tenant.id, name="x", prefix="x", token_hash="0" * 64
+    )
+
+    async def write() -> None:
         async with transaction(tenant.id) as session:
-            session.add(
-                ApiToken(tenant_id=other_tenant.id, user_id=tenant.id, name="x", prefix="x",
-                         token_hash="0" * 64)
-            )
-            await session.flush()
+            session.add(foreign)
+
+    with pytest.raises(TenantScopeError):
+        await write()
 
 
 async def test_housekeeping_purges_only_the_tenants_ended_sessions(
@@ -220,8 +243,12 @@ async def test_housekeeping_purges_only_the_tenants_ended_sessions(
     for t in (tenant, other_tenant):
         async with transaction(None) as session:
             login = await identity.login(
-                session, tenant_slug=t.slug, email=t.admin_email, password=t.password,
-                ip=None, user_agent=None,
+                session,
+                tenant_slug=t.slug,
+                email=t.admin_email,
+                password=t.password,
+                ip=None,
+                user_agent=None,
             )
         async with transaction(t.id) as session:
             record = await session.get(UserSession, login.principal.credential_id)

@@ -18,7 +18,8 @@ async def test_readyz_reports_an_unreachable_redis(
     response = await client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {
-        "status": "unavailable", "checks": {"database": "ok", "redis": "unavailable"}
+        "status": "unavailable",
+        "checks": {"database": "ok", "redis": "unavailable"},
     }
     await closed_port.aclose()
 
@@ -36,11 +37,13 @@ def test_json_logs_carry_request_and_tenant_ids() -> None:
 
     request_id_var.set("req-1")
     tenant_id_var.set("tenant-9")
-    record = logging.makeLogRecord({"msg": "hello %s", "args": ("world",), "levelname": "INFO",
-                                    "name": "x", "user_id": "u-1"})
+    record = logging.makeLogRecord(
+        {"msg": "hello %s", "args": ("world",), "levelname": "INFO", "name": "x", "user_id": "u-1"}
+    )
     entry = json.loads(JsonFormatter().format(record))
     assert entry["msg"] == "hello world"
-    assert entry["request_id"] == "req-1" and entry["tenant_id"] == "tenant-9"
+    assert entry["request_id"] == "req-1"
+    assert entry["tenant_id"] == "tenant-9"
     assert entry["user_id"] == "u-1"
 
 

@@ -37,7 +37,10 @@ async def create_tenant(name: str | None = None) -> TenantFixture:
     email = f"owner@{slug}.example.com"
     async with transaction(None) as session:
         new = await identity.create_tenant(
-            session, slug=slug, name=name or f"Tenant {slug}", admin_email=email,
+            session,
+            slug=slug,
+            name=name or f"Tenant {slug}",
+            admin_email=email,
             admin_password=PASSWORD,
         )
     async with transaction(new.tenant.id) as session:

@@ -32,17 +32,25 @@ class GraphQLWebSocket:
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
         self._next_id += 1
         op_id = str(self._next_id)
-        await self.send({"id": op_id, "type": "subscribe",
-                         "payload": {"query": query, "variables": variables or {}}})
+        await self.send(
+            {
+                "id": op_id,
+                "type": "subscribe",
+                "payload": {"query": query, "variables": variables or {}},
+            }
+        )
         return op_id
 
 
 @asynccontextmanager
-async def connect(url: str, headers: dict[str, str] | None = None,
-                  origin: str | None = None) -> AsyncIterator[GraphQLWebSocket]:
+async def connect(
+    url: str, headers: dict[str, str] | None = None, origin: str | None = None
+) -> AsyncIterator[GraphQLWebSocket]:
     ws_url = url.replace("http://", "ws://") + "/graphql"
     async with websockets.connect(
-        ws_url, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
-        additional_headers=headers, origin=origin,  # type: ignore[arg-type]
+        ws_url,
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+        additional_headers=headers,
+        origin=origin,  # type: ignore[arg-type]
     ) as connection:
         yield GraphQLWebSocket(connection)

@@ -25,14 +25,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-            log: Path | None = None, unset: tuple[str, ...] = ()
-            ) -> Iterator[subprocess.Popen[bytes]]:
-    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+def running(
+    args: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
+    unset: tuple[str, ...] = (),
+) -> Iterator[subprocess.Popen[bytes]]:
+    output = open(log, "wb") if log else subprocess.DEVNULL
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     process = subprocess.Popen(
-        [PHANTOM, *args], env={**environment, **(env or {})}, cwd=cwd, stdout=output,
-        stderr=subprocess.STDOUT, start_new_session=True,
+        [PHANTOM, *args],
+        env={**environment, **(env or {})},
+        cwd=cwd,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         yield process

@@ -28,7 +28,7 @@ class TenantEvent:
 
     @classmethod
     def from_event(cls, event: Event) -> TenantEvent:
-        return cls(topic=event.topic, occurred_at=event.occurred_at, payload=event.payload)
+        return cls(topic=event.topic, occurred_at=event.occurred_at, payload=JSON(event.payload))
 
 
 def clean_topics(topics: list[str] | None) -> set[str] | None:

@@ -91,8 +91,10 @@ async def authenticate(
 def _csrf_ok(connection: HTTPConnection, principal: Principal) -> bool:
     sent = connection.headers.get("x-csrf-token", "")
     expected = principal.csrf_token or ""
-    return principal.auth_method is AuthMethod.SESSION and bool(expected) and hmac.compare_digest(
-        sent.encode(), expected.encode()
+    return (
+        principal.auth_method is AuthMethod.SESSION
+        and bool(expected)
+        and hmac.compare_digest(sent.encode(), expected.encode())
     )
 
 

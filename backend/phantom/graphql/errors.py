@@ -11,8 +11,8 @@ Applied by ``PhantomSchema`` to every result, over HTTP and WebSocket alike.
 from __future__ import annotations
 
 import logging
-from graphql import GraphQLError
 
+from graphql import GraphQLError
 from phantom.kit.errors import ErrorCode, PhantomError, RateLimited
 from phantom.kit.logging import request_id_var
 
@@ -26,8 +26,13 @@ def classify(error: GraphQLError) -> GraphQLError:
         if isinstance(original, RateLimited):
             extensions["retryAfter"] = original.retry_after
         return GraphQLError(
-            original.message, error.nodes, error.source, error.positions, error.path,
-            None, extensions,
+            original.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            None,
+            extensions,
         )
     if not error.path:
         extensions = dict(error.extensions or {}, code=ErrorCode.BAD_USER_INPUT.value)
@@ -41,7 +46,12 @@ def classify(error: GraphQLError) -> GraphQLError:
         extra={"path": error.path},
     )
     return GraphQLError(
-        "Unexpected error.", error.nodes, error.source, error.positions, error.path, None,
+        "Unexpected error.",
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        None,
         {"code": ErrorCode.INTERNAL.value, "requestId": request_id},
     )
 

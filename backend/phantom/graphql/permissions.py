@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from strawberry import Info
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
 from phantom.graphql.context import Context
@@ -29,9 +30,9 @@ class IsPublic(BasePermission):
         return True
 
 
-def authenticated() -> list[PermissionExtension]:
+def authenticated() -> list[FieldExtension]:
     return [PermissionExtension(permissions=[IsAuthenticated()], use_directives=False)]
 
 
-def public() -> list[PermissionExtension]:
+def public() -> list[FieldExtension]:
     return [PermissionExtension(permissions=[IsPublic()], use_directives=False)]

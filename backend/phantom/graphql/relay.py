@@ -33,9 +33,7 @@ class Connection(Generic[NodeT]):
     total_count: int
 
     @classmethod
-    def from_page(
-        cls, page: Page[ModelT], to_node: Callable[[ModelT], NodeT]
-    ) -> Connection[NodeT]:
+    def from_page(cls, page: Page[ModelT], to_node: Callable[[ModelT], NodeT]) -> Connection[NodeT]:
         edges = [Edge(cursor=encode_cursor(item), node=to_node(item)) for item in page.items]
         return cls(
             edges=edges,

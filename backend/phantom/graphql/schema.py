@@ -6,7 +6,6 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from typing import Any
 
-from graphql import validate_schema
 from strawberry import Schema
 from strawberry.extensions import (
     DisableIntrospection,
@@ -20,9 +19,10 @@ from strawberry.extensions import (
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StreamResult
-from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.tools import merge_types
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from graphql import validate_schema
 from phantom.activity.schema import ActivitySubscription
 from phantom.config import settings
 from phantom.graphql.errors import classify_all

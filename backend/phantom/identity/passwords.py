@@ -14,8 +14,6 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return bool(_hasher.verify(password_hash or _DUMMY_HASH, password)) and bool(
-            password_hash
-        )
+        return bool(_hasher.verify(password_hash or _DUMMY_HASH, password)) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 class AuthMethod(StrEnum):
     SESSION = "SESSION"
-    API_TOKEN = "API_TOKEN"
+    API_TOKEN = "API_TOKEN"  # noqa: S105 - an enum value, not a secret
 
 
 @dataclass(frozen=True, slots=True)

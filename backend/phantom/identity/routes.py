@@ -62,7 +62,9 @@ async def login(request: Request) -> Response:
         account = f"{form['tenant'].lower()}:{form['email'].lower()}"[:400]
         wait = max(await _by_account.retry_after(account), await _by_ip.retry_after(ip))
         if wait:
-            raise RateLimited("Too many failed sign-in attempts. Try again later.", retry_after=wait)
+            raise RateLimited(
+                "Too many failed sign-in attempts. Try again later.", retry_after=wait
+            )
         try:
             async with transaction(None) as session:
                 new = await identity.login(
@@ -93,12 +95,22 @@ async def login(request: Request) -> Response:
     max_age = settings.SESSION_TTL_HOURS * 3600
     secure = settings.uses_tls()
     response.set_cookie(
-        settings.SESSION_COOKIE, new.secret, max_age=max_age, httponly=True, secure=secure,
-        samesite="lax", path="/",
+        settings.SESSION_COOKIE,
+        new.secret,
+        max_age=max_age,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
     )
     response.set_cookie(
-        settings.CSRF_COOKIE, p.csrf_token or "", max_age=max_age, httponly=False, secure=secure,
-        samesite="strict", path="/",
+        settings.CSRF_COOKIE,
+        p.csrf_token or "",
+        max_age=max_age,
+        httponly=False,
+        secure=secure,
+        samesite="strict",
+        path="/",
     )
     return response
 

@@ -57,7 +57,7 @@ def page_request(first: int | None, after: str | None, default: int = 20) -> Pag
 
 
 async def paginate(
-    session: AsyncSession, statement: Select[tuple[ModelT]], model: type[ModelT], page: PageRequest
+    session: AsyncSession, statement: Select[ModelT], model: type[ModelT], page: PageRequest
 ) -> Page[ModelT]:
     """``statement`` selects ``model`` rows with any filters; ordering is applied here."""
     key: Any = tuple_(model.created_at, model.id)

@@ -21,17 +21,19 @@ class FailureCounter:
         if redis is not None:
             name = f"{self.namespace}:{key}"
             count, ttl = await redis.get(name), await redis.ttl(name)
-            return max(int(ttl), 1) if count and int(count) >= self.limit else 0
-        count, expires = self._memory.get(key, (0, 0.0))
+            return max(int(ttl), 1) if int(count or 0) >= self.limit else 0
+        failures, expires = self._memory.get(key, (0, 0.0))
         remaining = expires - time.monotonic()
-        return max(int(remaining), 1) if count >= self.limit and remaining > 0 else 0
+        return max(int(remaining), 1) if failures >= self.limit and remaining > 0 else 0
 
     async def fail(self, key: str) -> None:
         redis = get_redis()
         if redis is not None:
             name = f"{self.namespace}:{key}"
             async with redis.pipeline(transaction=True) as pipe:
-                await pipe.incr(name).expire(name, self.window, nx=True).execute()
+                pipe.incr(name)
+                pipe.expire(name, self.window, nx=True)
+                await pipe.execute()
             return
         count, expires = self._memory.get(key, (0, 0.0))
         now = time.monotonic()
