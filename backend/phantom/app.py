@@ -21,7 +21,7 @@ from phantom.graphql.schema import schema
 from phantom.graphql.view import PhantomGraphQL
 from phantom.identity.routes import routes as auth_routes
 from phantom.kit.redis import close_redis
-from phantom.ops.middleware import JsonBodyLimit, RequestContext, SecurityHeaders
+from phantom.ops.middleware import JsonBodyLimit, RequestContext
 from phantom.ops.routes import routes as ops_routes
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,6 @@ def create_app(*, in_process_worker: bool = False) -> Starlette:
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContext), Middleware(SecurityHeaders)],
+        middleware=[Middleware(RequestContext)],
         lifespan=lifespan,
     )

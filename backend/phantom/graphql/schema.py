@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing
+from functools import lru_cache
 from typing import Any
 
+from graphql.validation import ASTValidationRule
 from strawberry import Schema
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.schema import StreamResult
+from strawberry.schema.schema import StreamResult, validate_document
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
-from graphql import validate_schema
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate_schema
 from phantom.activity.schema import ActivitySubscription
 from phantom.config import settings
 from phantom.graphql.errors import classify_all
@@ -39,17 +38,54 @@ def _is_introspection(context: IgnoreContext) -> bool:
     return context.field_name.startswith("__")
 
 
-def _extensions(introspection: bool) -> list[Callable[[], SchemaExtension]]:
-    """Factories: a fresh extension per request (the caches live at module level)."""
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        lambda: ParserCache(maxsize=512),
-        lambda: QueryDepthLimiter(
-            max_depth=settings.GRAPHQL_MAX_DEPTH, should_ignore=_is_introspection
-        ),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
-        lambda: ValidationCache(maxsize=512),
-    ]
+# Built once: the validation cache keys on the rule classes, and the stock limiters make
+# new classes per instance, which would turn every request into a cache miss.
+_LIMIT_RULES = (
+    *QueryDepthLimiter(
+        max_depth=settings.GRAPHQL_MAX_DEPTH, should_ignore=_is_introspection
+    ).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
+)
+
+
+@lru_cache(maxsize=512)
+def _parse(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+@lru_cache(maxsize=512)
+def _validate(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    return validate_document(schema, document, rules)
+
+
+class QueryLimits(SchemaExtension):
+    """Token, depth and alias limits, with parsing and validation cached by query text.
+
+    One extension instead of Strawberry's four (``MaxTokensLimiter``, ``ParserCache``,
+    ``QueryDepthLimiter``, ``MaxAliasesLimiter``, ``ValidationCache``): each extension
+    costs hooks on every request, and this is the hot path (docs/benchmarks.md).
+    The token limit stops the parser early, so a huge document costs little CPU.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.graphql_document = _parse(context.query or "", settings.GRAPHQL_MAX_TOKENS)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None  # noqa: S101 - parsed just before
+        rules = (*context.validation_rules, *_LIMIT_RULES)
+        context.pre_execution_errors = _validate(
+            context.schema._schema, context.graphql_document, rules
+        )
+        yield
+
+
+def _extensions(introspection: bool) -> list[type[SchemaExtension]]:
+    extensions: list[type[SchemaExtension]] = [QueryLimits]
     if not introspection:
         extensions.append(DisableIntrospection)
     return extensions
