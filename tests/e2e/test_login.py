@@ -1,0 +1,77 @@
+"""A person signs in through the web app in a real browser (Debian's Chromium)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from phantom.config import REPO_ROOT, settings
+from tests.support.fixtures import TenantFixture
+from tests.support.servers import api_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = REPO_ROOT / "test-output" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    assert (settings.FRONTEND_DIST / "index.html").exists(), (
+        "the web app is not built: run `make frontend` (scripts/test does it)"
+    )
+    with api_server(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        await browser.close()
+
+
+async def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def sign_in(page: Page, base_url: str, t: TenantFixture, password: str) -> None:
+    await page.goto(f"{base_url}/login")
+    await page.get_by_label("Organization").fill(t.slug)
+    await page.get_by_label("Email").fill(t.admin_email)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
+
+
+async def test_sign_in_shows_the_tenant_and_sign_out_ends_the_session(
+    base_url: str, browser: Browser, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    page = await browser.new_page(viewport={"width": 1440, "height": 900})
+    # a deep link while signed out lands on the login page
+    await page.goto(f"{base_url}/models")
+    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    await shot(page, "login")
+    # a wrong password shows the server's message and no app
+    await sign_in(page, base_url, tenant, "not the password")
+    await expect(page.get_by_role("alert")).to_contain_text("Invalid organization")
+    await shot(page, "login-error")
+    # the right one signs in and shows this tenant, never the other
+    await sign_in(page, base_url, tenant, tenant.password)
+    await expect(page.get_by_test_id("tenant-name")).to_have_text(tenant.name)
+    await expect(page.get_by_text(other_tenant.name)).to_have_count(0)
+    await shot(page, "executive")
+    for area in ("Models", "Data", "Compliance", "Admin"):
+        await page.get_by_role("link", name=area).first.click()
+        await expect(page).to_have_url(f"{base_url}/{area.lower()}")
+    await shot(page, "admin")
+    # sign out: the session is revoked and the app returns to the login page
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    await page.goto(f"{base_url}/executive")
+    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    await page.close()
