@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from phantom.config import REPO_ROOT, settings
+from phantom.kit.events import get_event_bus
 from tests.support.fixtures import TenantFixture
 from tests.support.servers import api_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = REPO_ROOT / "test-output" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +77,20 @@ async def test_sign_in_shows_the_tenant_and_sign_out_ends_the_session(
     for area in ("Models", "Data", "Compliance", "Admin"):
         await page.get_by_role("link", name=area).first.click()
         await expect(page).to_have_url(f"{base_url}/{area.lower()}")
+    # the page's subscription (cookie-authenticated WebSocket) shows this tenant's
+    # events as they happen, and never another tenant's
+    await expect(page.get_by_text("Live", exact=True)).to_be_visible()
+    bus = get_event_bus()
+    await bus.publish(other_tenant.id, "e2e.foreign", {"secret": "other-tenant-canary"})
+    # the server subscribes to Redis a moment after the socket is acknowledged, and
+    # pub/sub keeps nothing for late subscribers: publish until the page shows it
+    for _ in range(20):
+        await bus.publish(tenant.id, "e2e.check", {"hello": "browser"})
+        if await page.get_by_text("e2e.check").count():
+            break
+        await asyncio.sleep(0.5)
+    await expect(page.get_by_text("e2e.check").first).to_be_visible()
+    await expect(page.get_by_text("other-tenant-canary")).to_have_count(0)
     await shot(page, "admin")
     # sign out: the session is revoked and the app returns to the login page
     await page.get_by_role("button", name="Sign out").click()

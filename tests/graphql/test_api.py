@@ -6,8 +6,8 @@ import json
 
 import httpx
 import pytest
-
 from graphql import get_introspection_query
+
 from tests.support.fixtures import TenantFixture, error_codes, gql
 
 VIEWER = "query Viewer { viewer { id email roles authMethod tenant { id slug name } } }"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from graphql import GraphQLError
+
 from phantom.kit.errors import ErrorCode, PhantomError, RateLimited
 from phantom.kit.logging import request_id_var
 

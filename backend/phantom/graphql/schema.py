@@ -7,6 +7,7 @@ from contextlib import aclosing
 from functools import lru_cache
 from typing import Any
 
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate_schema
 from graphql.validation import ASTValidationRule
 from strawberry import Schema
 from strawberry.extensions import (
@@ -21,7 +22,6 @@ from strawberry.schema.schema import StreamResult, validate_document
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate_schema
 from phantom.activity.schema import ActivitySubscription
 from phantom.config import settings
 from phantom.graphql.errors import classify_all
