@@ -73,6 +73,22 @@ class PeriodicScheduler(Middleware):
         return bool(lease)
 
 
+class JobContext(Middleware):
+    """Worker processes log like API processes: JSON, with the message id as the request
+    id and the job's tenant, so one grep follows a job across retries."""
+
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        from phantom.kit.logging import configure_logging
+
+        configure_logging(settings.LOG_LEVEL, settings.LOG_JSON)
+
+    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+        from phantom.kit.logging import request_id_var, tenant_id_var
+
+        request_id_var.set(message.message_id)
+        tenant_id_var.set(message.kwargs.get("tenant_id"))
+
+
 def _middleware() -> list[Middleware]:
     return [
         AgeLimit(max_age=24 * 3600 * 1000),  # older messages are stale; state lives in the DB
@@ -87,6 +103,7 @@ def _middleware() -> list[Middleware]:
             retry_when=_retry_infrastructure_only,
         ),  # not 20 retries over days
         CurrentMessage(),
+        JobContext(),
         AsyncIO(),
         PeriodicScheduler(settings.HOUSEKEEPING_INTERVAL_SECONDS),
     ]

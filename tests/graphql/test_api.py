@@ -333,3 +333,22 @@ async def test_request_id_is_returned(client: httpx.AsyncClient, tenant: TenantF
         "/graphql", json={"query": VIEWER}, headers={**tenant.bearer, "X-Request-ID": "<script>"}
     )
     assert response.headers["x-request-id"] != "<script>"
+
+
+async def test_graphiql_is_off_unless_enabled(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"accept": "text/html"})
+    assert "graphiql" not in response.text.lower()
+
+
+async def test_cookies_are_secure_behind_tls(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phantom.identity import routes
+
+    tls = routes.settings.model_copy(update={"BASE_URL": "https://phantom.example.com"})
+    monkeypatch.setattr(routes, "settings", tls)
+    response = await client.post(
+        "/auth/login",
+        json={"tenant": tenant.slug, "email": tenant.admin_email, "password": tenant.password},
+    )
+    assert all("Secure" in c for c in response.headers.get_list("set-cookie"))
