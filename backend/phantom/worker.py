@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import dramatiq
+from dramatiq.broker import MessageProxy
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import (
@@ -82,7 +83,7 @@ class JobContext(Middleware):
 
         configure_logging(settings.LOG_LEVEL, settings.LOG_JSON)
 
-    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         from phantom.kit.logging import request_id_var, tenant_id_var
 
         request_id_var.set(message.message_id)
