@@ -1,0 +1,45 @@
+import { createBrowserRouter, createMemoryRouter, Navigate, type RouteObject } from 'react-router';
+
+import { RouteError } from '@/components/errors/route-error';
+import { DEFAULT_LANDING, paths } from '@/config/paths';
+
+import { AdminRoute } from './routes/app/admin';
+import { ComplianceRoute } from './routes/app/compliance';
+import { DataRoute } from './routes/app/data';
+import { ExecutiveRoute } from './routes/app/executive';
+import { ModelsRoute } from './routes/app/models';
+import { AppRoot } from './routes/app/root';
+import { LoginRoute } from './routes/login';
+import { NotFoundRoute } from './routes/not-found';
+
+export const routes: RouteObject[] = [
+  {
+    path: paths.login.path,
+    element: <LoginRoute />,
+    errorElement: <RouteError />,
+  },
+  {
+    path: paths.app.root.path,
+    element: <AppRoot />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <Navigate to={DEFAULT_LANDING} replace /> },
+      { path: paths.app.executive.path, element: <ExecutiveRoute /> },
+      { path: paths.app.models.path, element: <ModelsRoute /> },
+      { path: paths.app.data.path, element: <DataRoute /> },
+      { path: paths.app.compliance.path, element: <ComplianceRoute /> },
+      { path: paths.app.admin.path, element: <AdminRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];
+
+export type AppRouter = ReturnType<typeof createBrowserRouter>;
+
+export function createAppRouter(): AppRouter {
+  return createBrowserRouter(routes);
+}
+
+export function createTestRouter(initialPath: string): AppRouter {
+  return createMemoryRouter(routes, { initialEntries: [initialPath] });
+}

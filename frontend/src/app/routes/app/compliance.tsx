@@ -1,0 +1,7 @@
+import { useDocumentTitle } from '@/app/use-document-title';
+import { ComplianceOverview } from '@/features/compliance/components/compliance-overview';
+
+export function ComplianceRoute() {
+  useDocumentTitle('Compliance');
+  return <ComplianceOverview />;
+}

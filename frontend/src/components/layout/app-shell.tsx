@@ -1,0 +1,144 @@
+import type { ReactNode } from 'react';
+import { NavLink } from 'react-router';
+
+import { Badge } from '@/components/ui/badge';
+import { BuildingIcon } from '@/components/ui/icons';
+import { Logo } from '@/components/ui/logo';
+import { appVersion, env } from '@/config/env';
+import { cn } from '@/lib/cn';
+import { formatRole, initials } from '@/lib/format';
+
+import { navSections } from './nav-items';
+import './layout.css';
+
+export type ShellTenant = { name: string; slug: string };
+export type ShellUser = { displayName: string; email: string; roles: readonly string[] };
+
+type AppShellProps = {
+  tenant: ShellTenant;
+  user: ShellUser;
+  /** Rendered at the right end of the top bar (e.g. the sign-out button). */
+  userActions?: ReactNode;
+  children: ReactNode;
+};
+
+function Sidebar() {
+  return (
+    <aside className="sidebar">
+      <div className="sidebar__brand">
+        <Logo tone="light" />
+      </div>
+      <nav className="sidebar__nav" aria-label="Main">
+        {navSections.map((section) => (
+          <div className="sidebar__section" key={section.heading}>
+            <p className="sidebar__heading">{section.heading}</p>
+            <ul className="sidebar__list">
+              {section.items.map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    title={item.description}
+                    className={({ isActive }) => cn('sidebar__link', isActive && 'sidebar__link--active')}
+                  >
+                    <span className="sidebar__link-icon">{item.icon}</span>
+                    <span className="sidebar__link-label">{item.label}</span>
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </nav>
+      <div className="sidebar__footer">
+        <span className="sidebar__footer-text">
+          {env.NAME} <span className="sidebar__version">v{appVersion}</span>
+        </span>
+      </div>
+    </aside>
+  );
+}
+
+function TopBar({ tenant, user, userActions }: Omit<AppShellProps, 'children'>) {
+  const name = user.displayName || user.email;
+  return (
+    <header className="topbar">
+      <div className="topbar__tenant">
+        <span className="topbar__tenant-icon">
+          <BuildingIcon size={16} />
+        </span>
+        <div className="topbar__tenant-text">
+          <span className="topbar__tenant-label">Organization</span>
+          <span className="topbar__tenant-name" data-testid="tenant-name">
+            {tenant.name}
+          </span>
+        </div>
+        <Badge className="topbar__tenant-slug" title="Organization ID used at sign-in">
+          {tenant.slug}
+        </Badge>
+      </div>
+
+      <div className="topbar__user">
+        {user.roles.length > 0 ? (
+          <ul className="topbar__roles" aria-label="Your roles">
+            {user.roles.map((role) => (
+              <li key={role}>
+                <Badge tone="brand">{formatRole(role)}</Badge>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <span className="topbar__divider" aria-hidden="true" />
+        <span className="avatar" aria-hidden="true">
+          {initials(name)}
+        </span>
+        <div className="topbar__identity">
+          <span className="topbar__user-name" data-testid="user-name">
+            {name}
+          </span>
+          <span className="topbar__user-email">{user.email}</span>
+        </div>
+        {userActions}
+      </div>
+    </header>
+  );
+}
+
+/** The signed-in frame: sidebar navigation, top bar and the page content. */
+export function AppShell({ tenant, user, userActions, children }: AppShellProps) {
+  return (
+    <div className="app-shell">
+      <a className="skip-link" href="#main-content">
+        Skip to main content
+      </a>
+      <Sidebar />
+      <div className="app-shell__main">
+        <TopBar tenant={tenant} user={user} userActions={userActions} />
+        <main className="app-shell__content" id="main-content" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+/** Placeholder frame while the viewer loads, so the page doesn't jump. */
+export function AppShellSkeleton() {
+  return (
+    <div className="app-shell" aria-busy="true">
+      <Sidebar />
+      <div className="app-shell__main">
+        <header className="topbar">
+          <div className="skeleton skeleton--text" style={{ width: 200 }} />
+          <div className="skeleton skeleton--text" style={{ width: 260 }} />
+        </header>
+        <main className="app-shell__content">
+          <p className="sr-only" role="status">
+            Loading your workspace…
+          </p>
+          <div className="skeleton skeleton--title" />
+          <div className="skeleton skeleton--block" />
+        </main>
+      </div>
+    </div>
+  );
+}

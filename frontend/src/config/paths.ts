@@ -1,0 +1,32 @@
+/** Every route of the single-page app, in one place. */
+export const paths = {
+  login: {
+    path: '/login',
+    getHref: (next?: string | null) =>
+      next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login',
+  },
+  app: {
+    root: { path: '/', getHref: () => '/' },
+    executive: { path: '/executive', getHref: () => '/executive' },
+    models: { path: '/models', getHref: () => '/models' },
+    data: { path: '/data', getHref: () => '/data' },
+    compliance: { path: '/compliance', getHref: () => '/compliance' },
+    admin: { path: '/admin', getHref: () => '/admin' },
+  },
+} as const;
+
+export const DEFAULT_LANDING = paths.app.executive.getHref();
+
+/**
+ * Only allow redirecting to paths inside this app after sign-in, never to
+ * another origin ("//evil.example", "/\\evil.example", "https://...").
+ */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) {
+    return DEFAULT_LANDING;
+  }
+  if (next === '/' || next.startsWith(paths.login.path)) {
+    return DEFAULT_LANDING;
+  }
+  return next;
+}
