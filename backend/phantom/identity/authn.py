@@ -9,6 +9,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from phantom.config import settings
 from phantom.db import transaction
@@ -26,24 +27,30 @@ class Authenticator:
         self._cache: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
         self._touched: dict[uuid.UUID, float] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self._inflight: dict[str, asyncio.Future[Principal]] = {}
 
     async def from_bearer(self, secret: str) -> Principal:
-        key = "t:" + secret_hash(secret)
-        principal = self._cached(key)
-        if principal is None:
-            async with transaction(None) as session:
-                principal = await identity.principal_for_token(session, secret)
-            self._store(key, principal)
+        principal = await self._resolve("t:" + secret_hash(secret), secret, _load_token)
         self._record_use(principal)
         return principal
 
     async def from_session(self, secret: str) -> Principal:
-        key = "s:" + secret_hash(secret)
+        return await self._resolve("s:" + secret_hash(secret), secret, _load_session)
+
+    async def _resolve(
+        self, key: str, secret: str, load: Callable[[str], Awaitable[Principal]]
+    ) -> Principal:
+        """Cache hit, or one database lookup shared by every concurrent request with the
+        same credential (when an entry expires under load, they all miss at once)."""
         principal = self._cached(key)
-        if principal is None:
-            async with transaction(None) as session:
-                principal = await identity.principal_for_session(session, secret)
-            self._store(key, principal)
+        if principal is not None:
+            return principal
+        pending = self._inflight.get(key)
+        if pending is None:
+            pending = self._inflight[key] = asyncio.ensure_future(load(secret))
+            pending.add_done_callback(lambda _: self._inflight.pop(key, None))
+        principal = await asyncio.shield(pending)
+        self._store(key, principal)
         return principal
 
     def forget_session(self, secret: str) -> None:
@@ -87,6 +94,16 @@ class Authenticator:
                 await identity.record_token_use(session, token_id)
         except Exception:
             log.exception("could not record API token use")
+
+
+async def _load_token(secret: str) -> Principal:
+    async with transaction(None) as session:
+        return await identity.principal_for_token(session, secret)
+
+
+async def _load_session(secret: str) -> Principal:
+    async with transaction(None) as session:
+        return await identity.principal_for_session(session, secret)
 
 
 authenticator = Authenticator(ttl=settings.AUTH_CACHE_SECONDS)

@@ -1,0 +1,57 @@
+"""The credential cache: warm requests skip the database, concurrent misses share one
+lookup, and revocation is honoured."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from phantom.identity.authn import Authenticator
+from phantom.identity.service import identity
+from phantom.kit.errors import Unauthenticated
+from tests.support.fixtures import TenantFixture
+
+
+@pytest.fixture
+def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts real token lookups (the real function still runs)."""
+    calls: list[str] = []
+    real = identity.principal_for_token
+
+    async def counted(session: Any, secret: str) -> Any:
+        calls.append(secret)
+        return await real(session, secret)
+
+    monkeypatch.setattr(identity, "principal_for_token", counted)
+    return calls
+
+
+async def test_concurrent_requests_share_one_lookup_then_hit_the_cache(
+    tenant: TenantFixture, lookups: list[str]
+) -> None:
+    authenticator = Authenticator(ttl=60)
+    principals = await asyncio.gather(*(authenticator.from_bearer(tenant.token) for _ in range(20)))
+    assert {p.tenant_id for p in principals} == {tenant.id}
+    assert len(lookups) == 1
+    await authenticator.from_bearer(tenant.token)
+    assert len(lookups) == 1, "warm: no database round trip"
+
+
+async def test_failures_are_not_cached(tenant: TenantFixture, lookups: list[str]) -> None:
+    authenticator = Authenticator(ttl=60)
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            await authenticator.from_bearer("phm_" + "x" * 43)
+    assert len(lookups) == 2
+
+
+async def test_forgetting_a_credential_forces_a_fresh_check(
+    tenant: TenantFixture, lookups: list[str]
+) -> None:
+    authenticator = Authenticator(ttl=60)
+    principal = await authenticator.from_bearer(tenant.token)
+    authenticator.forget_credential(principal.credential_id)
+    await authenticator.from_bearer(tenant.token)
+    assert len(lookups) == 2
