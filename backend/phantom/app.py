@@ -12,8 +12,9 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from phantom.config import settings
 from phantom.db import dispose_engine
@@ -65,7 +66,24 @@ def spa_routes(dist: Path) -> list[BaseRoute]:
     return routes
 
 
-def create_app(*, in_process_worker: bool = False) -> Starlette:
+class PhantomApp:
+    """The ASGI entry point. ``/graphql`` (HTTP and WebSocket) goes straight to the
+    GraphQL view; everything else through Starlette's router. The API is the hot path,
+    and the router and Starlette's exception middleware would cost on every call
+    (docs/benchmarks.md). The GraphQL view answers its own errors."""
+
+    def __init__(self, graphql: ASGIApp, rest: Starlette) -> None:
+        self.graphql = graphql
+        self.rest = rest
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan" and scope["path"] == "/graphql":
+            await self.graphql(scope, receive, send)
+        else:
+            await self.rest(scope, receive, send)
+
+
+def create_app(*, in_process_worker: bool = False) -> PhantomApp:
     """``in_process_worker`` runs the Dramatiq actors inside this process (standalone)."""
     graphql_app = PhantomGraphQL(schema)
 
@@ -84,19 +102,10 @@ def create_app(*, in_process_worker: bool = False) -> Starlette:
             await close_redis()
             await dispose_engine()
 
-    routes: list[BaseRoute] = [
-        *ops_routes,
-        *auth_routes,
-        Route(
-            "/graphql",
-            JsonBodyLimit(graphql_app, settings.GRAPHQL_MAX_BODY_BYTES),
-            methods=["POST", "GET"],
-        ),
-        WebSocketRoute("/graphql", graphql_app),
-        *spa_routes(settings.FRONTEND_DIST),
-    ]
-    return Starlette(
-        routes=routes,
+    rest = Starlette(
+        routes=[*ops_routes, *auth_routes, *spa_routes(settings.FRONTEND_DIST)],
         middleware=[Middleware(RequestContext)],
         lifespan=lifespan,
     )
+    graphql = RequestContext(JsonBodyLimit(graphql_app, settings.GRAPHQL_MAX_BODY_BYTES))
+    return PhantomApp(graphql, rest)

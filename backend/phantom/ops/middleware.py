@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
-import uuid
 from functools import lru_cache
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,11 +42,19 @@ def route_label(path: str) -> str:
     return next((p for p in KNOWN_PREFIXES if path.startswith(p)), "/spa")
 
 
-SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-    "x-frame-options": "DENY",
-}
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+def raw_header(scope: Scope, name: bytes) -> str | None:
+    """One header from the raw ASGI list (cheaper than building a ``Headers``)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 class RequestContext:
@@ -62,8 +69,9 @@ class RequestContext:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        given = Headers(scope=scope).get("x-request-id", "")
-        request_id = given if REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
+        given = raw_header(scope, b"x-request-id") or ""
+        request_id = given if REQUEST_ID_RE.fullmatch(given) else secrets.token_hex(16)
+        extra_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
         request_id_var.set(request_id)
         tenant_id_var.set(None)
         method = scope.get("method", "WS")
@@ -75,10 +83,7 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers["x-request-id"] = request_id
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                message["headers"] = [*message.get("headers", ()), *extra_headers]
             await send(message)
 
         try:
@@ -99,11 +104,10 @@ class JsonBodyLimit:
         if scope["type"] != "http" or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        if not headers.get("content-type", "").startswith("application/json"):
+        if not (raw_header(scope, b"content-type") or "").startswith("application/json"):
             await self.app(scope, receive, send)
             return
-        declared = headers.get("content-length")
+        declared = raw_header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
