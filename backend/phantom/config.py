@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 import secrets
 from functools import cached_property
@@ -85,7 +86,10 @@ class Settings(BaseSettings):
     def master_key(self) -> bytes:
         """The key-encryption key; standalone generates one into ``VAR_DIR`` on first use."""
         if self.MASTER_KEY:
-            raw = base64.b64decode(self.MASTER_KEY, validate=True)
+            try:
+                raw = base64.b64decode(self.MASTER_KEY, validate=True)
+            except binascii.Error:
+                raw = b""
         else:
             if self.is_production():
                 raise ValueError("PHANTOM_MASTER_KEY is required in production")
