@@ -194,8 +194,10 @@ def main() -> None:
         }
     plain = results["plain Starlette JSON"]["rps"]
     cached = results["Strawberry + Parser/ValidationCache"]["rps"]
-    print(f"\nwrk -t1 -c{options.connections} -d{options.duration}s x 2 rounds (mean), "
-          "POST { viewer { email } }")
+    print(
+        f"\nwrk -t1 -c{options.connections} -d{options.duration}s x 2 rounds (mean), "
+        "POST { viewer { email } }"
+    )
     print(f"{'case':<42}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs plain':>10}{'vs cached':>11}")
     for label, r in results.items():
         print(
