@@ -17,6 +17,7 @@ from tests.support.gqlws import connect
 from tests.support.servers import PHANTOM, api_server, running
 
 pytestmark = pytest.mark.slow
+CREATE_TOKEN = 'mutation { createApiToken(input: {name: "two"}) { token apiToken { id } } }'
 EVENTS = 'subscription { tenantEvents(topics: ["housekeeping.completed"]) { topic payload } }'
 
 
@@ -121,3 +122,57 @@ async def test_readyz_and_metrics_on_a_real_server(api_url: str) -> None:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         metrics = (await client.get("/metrics")).text
         assert 'phantom_http_requests_total{method="GET",route="/readyz",status="200"}' in metrics
+
+
+@pytest.fixture(scope="module")
+def second_api_url(log_dir: Path) -> Iterator[str]:
+    with api_server(log_dir, {"PHANTOM_STREAM_REVALIDATE_SECONDS": "1"}) as url:
+        yield url
+
+
+async def test_revocation_reaches_every_api_process_and_ends_streams(
+    api_url: str, second_api_url: str, tenant: TenantFixture
+) -> None:
+    # given: a token in use on two API processes, with a live stream on the second
+    async with httpx.AsyncClient() as client:
+        created = await client.post(
+            f"{api_url}/graphql",
+            headers=tenant.bearer,
+            json={"query": CREATE_TOKEN},
+        )
+        data = created.json()["data"]["createApiToken"]
+        auth = {"Authorization": f"Bearer {data['token']}"}
+        viewer = {"query": "{ viewer { email } }"}
+        for url in (api_url, second_api_url):
+            assert (await client.post(f"{url}/graphql", json=viewer, headers=auth)).json()["data"]
+        async with connect(second_api_url) as ws:
+            await ws.init({"authorization": auth["Authorization"]})
+            await ws.subscribe(EVENTS)
+            # when: it is revoked through the first process
+            revoked = await client.post(
+                f"{api_url}/graphql",
+                headers=tenant.bearer,
+                json={
+                    "query": "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }",
+                    "variables": {"id": data["apiToken"]["id"]},
+                },
+            )
+            assert revoked.json()["data"]["revokeApiToken"]["revokedAt"]
+            # then: the first process refuses it at once ...
+            first = await client.post(f"{api_url}/graphql", json=viewer, headers=auth)
+            assert first.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            # ... the second within its auth cache (5 s) ...
+            deadline = asyncio.get_running_loop().time() + 15
+            while True:
+                second = await client.post(f"{second_api_url}/graphql", json=viewer, headers=auth)
+                if second.json().get("errors"):
+                    break
+                assert asyncio.get_running_loop().time() < deadline, "still accepted"
+                await asyncio.sleep(0.5)
+            # ... and the open stream ends with UNAUTHENTICATED
+            message = await ws.receive(timeout=15)
+            assert message["type"] in ("error", "next"), message
+            errors = (
+                message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+            )
+            assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"

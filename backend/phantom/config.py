@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     SESSION_COOKIE: str = "phantom_session"
     CSRF_COOKIE: str = "phantom_csrf"
     AUTH_CACHE_SECONDS: float = Field(default=5.0, ge=0, le=60)
+    STREAM_REVALIDATE_SECONDS: float = Field(default=30.0, gt=0, le=60)
     LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
     LOGIN_FAILURE_WINDOW_SECONDS: int = Field(default=900, ge=1)
 

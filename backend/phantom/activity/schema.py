@@ -10,6 +10,7 @@ import strawberry
 from strawberry import Info
 from strawberry.scalars import JSON
 
+from phantom.config import settings
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.kit.errors import BadUserInput
@@ -17,7 +18,6 @@ from phantom.kit.events import Event, every_so_often, get_event_bus
 
 TOPIC_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
 MAX_TOPICS = 50
-REVALIDATE_SECONDS = 30.0  # a revoked session's stream ends within this (plus the auth cache)
 
 
 @strawberry.type
@@ -56,5 +56,7 @@ class ActivitySubscription:
         context = info.context
         wanted = clean_topics(topics)
         async with get_event_bus().subscribe(context.tenant_id, wanted) as stream:
-            async for event in every_so_often(stream, REVALIDATE_SECONDS, context.revalidate):
+            async for event in every_so_often(
+                stream, settings.STREAM_REVALIDATE_SECONDS, context.revalidate
+            ):
                 yield TenantEvent.from_event(event)
