@@ -55,3 +55,13 @@ async def test_domain_errors_keep_message_and_code() -> None:
         "code": "RATE_LIMITED",
         "retryAfter": 7,
     }
+
+
+async def test_introspection_can_be_switched_off() -> None:
+    from phantom.graphql.schema import build_schema
+
+    closed = build_schema(introspection=False)
+    result = await closed.execute("{ __schema { types { name } } }")
+    assert result.errors
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT"}
+    assert "introspection" in result.errors[0].message.lower()

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from redis.asyncio.client import PubSub
 
-from phantom.kit.redis import get_redis
+from phantom.kit.redis import require_redis
 
 log = logging.getLogger(__name__)
 SUBSCRIBE_TIMEOUT = 5.0
@@ -135,8 +135,7 @@ class RedisEventBus:
         return f"phantom:events:{tenant_id}"
 
     async def publish(self, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]) -> None:
-        redis = get_redis()
-        assert redis is not None  # noqa: S101 - RedisEventBus is only chosen with Redis
+        redis = require_redis()
         event = Event(tenant_id=tenant_id, topic=topic, payload=payload)
         await redis.publish(self.channel(tenant_id), event.to_json())
 
@@ -144,8 +143,7 @@ class RedisEventBus:
     async def subscribe(
         self, tenant_id: uuid.UUID, topics: Collection[str] | None = None
     ) -> AsyncIterator[AsyncIterator[Event]]:
-        redis = get_redis()
-        assert redis is not None  # noqa: S101
+        redis = require_redis()
         async with redis.pubsub() as pubsub:
             await pubsub.subscribe(self.channel(tenant_id))
             await self._confirmed(pubsub)

@@ -7,7 +7,8 @@ from phantom.kit.loops import PerLoop
 
 
 def _client() -> Redis:
-    assert settings.REDIS_URL, "Redis is not configured"  # noqa: S101 - callers check first
+    if not settings.REDIS_URL:
+        raise RuntimeError("PHANTOM_REDIS_URL is not set")
     return Redis.from_url(settings.REDIS_URL, decode_responses=True, health_check_interval=30)
 
 
@@ -17,6 +18,11 @@ _clients: PerLoop[Redis] = PerLoop(_client)
 def get_redis() -> Redis | None:
     """The loop's client, or None in embedded mode (no ``PHANTOM_REDIS_URL``)."""
     return _clients.get() if settings.REDIS_URL else None
+
+
+def require_redis() -> Redis:
+    """For components that only exist with Redis (the Redis event bus)."""
+    return _clients.get()
 
 
 async def close_redis() -> None:
