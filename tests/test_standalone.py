@@ -62,7 +62,7 @@ def _wait_for_login(
     while time.monotonic() < deadline:
         text = log.read_text(errors="replace") if log.exists() else ""
         match = pattern.search(text)
-        if match and "Application startup complete" in text:
+        if match:  # printed once the app has started
             return {"tenant": match[1], "email": match[2], "password": match[3]}
         if process.poll() is not None:
             break

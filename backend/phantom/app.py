@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -83,8 +83,11 @@ class PhantomApp:
             await self.rest(scope, receive, send)
 
 
-def create_app(*, in_process_worker: bool = False) -> PhantomApp:
-    """``in_process_worker`` runs the Dramatiq actors inside this process (standalone)."""
+def create_app(
+    *, in_process_worker: bool = False, on_ready: Callable[[], None] | None = None
+) -> PhantomApp:
+    """``in_process_worker`` runs the Dramatiq actors inside this process (standalone);
+    ``on_ready`` runs once the app has started (standalone prints its banner)."""
     graphql_app = PhantomGraphQL(schema)
 
     @asynccontextmanager
@@ -94,6 +97,8 @@ def create_app(*, in_process_worker: bool = False) -> PhantomApp:
             from phantom.worker import start_in_process_worker
 
             worker = start_in_process_worker()
+        if on_ready is not None:
+            on_ready()
         try:
             yield
         finally:

@@ -129,10 +129,14 @@ def standalone(
     upgrade()
     email, password = _run(_seed_demo())
     url = f"http://{host}:{port}"
-    typer.secho(f"\n  Phantom ML Studio is running at {url}", fg=typer.colors.GREEN, bold=True)
-    typer.echo(f"  Sign in with organization '{DEMO_SLUG}', email {email}, password {password}\n")
+
+    def banner() -> None:
+        typer.secho(f"\n  Phantom ML Studio is running at {url}", fg=typer.colors.GREEN, bold=True)
+        typer.echo(f"  Sign in with organization '{DEMO_SLUG}', email {email}, password {password}")
+        typer.echo("  Press Ctrl+C to stop.\n")
+
     uvicorn.run(
-        create_app(in_process_worker=True),
+        create_app(in_process_worker=True, on_ready=banner),
         host=host,
         port=port,
         log_config=None,

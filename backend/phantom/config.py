@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     HOUSEKEEPING_INTERVAL_SECONDS: int = Field(default=900, ge=5)
 
     LOG_LEVEL: str = "INFO"
-    LOG_JSON: bool = True
+    LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 
     @field_validator("DATABASE_URL")
     @classmethod
