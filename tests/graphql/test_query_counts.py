@@ -1,0 +1,38 @@
+"""Database round trips per request, so regressions show up as failures, not timings."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.fixtures import TenantFixture, gql
+from tests.support.queries import count_queries
+
+
+async def test_warm_viewer_costs_no_database_round_trip(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    query = "{ viewer { id email roles tenant { id slug name } } }"
+    await gql(client, query, headers=tenant.bearer)  # warms the credential cache
+    with count_queries() as statements:
+        for _ in range(5):
+            body = await gql(client, query, headers=tenant.bearer)
+            assert body["data"]["viewer"]["email"] == tenant.admin_email
+    assert statements == []
+
+
+async def test_a_page_of_tokens_is_two_queries(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    for i in range(5):
+        await gql(
+            client,
+            "mutation($n: String!) { createApiToken(input: {name: $n}) { token } }",
+            {"n": f"t{i}"},
+            headers=tenant.bearer,
+        )
+    query = "{ viewer { apiTokens(first: 3) { totalCount edges { node { id name } } } } }"
+    await gql(client, query, headers=tenant.bearer)
+    with count_queries() as statements:
+        await gql(client, query, headers=tenant.bearer)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2, statements  # the count and the page, whatever the page size
