@@ -176,3 +176,24 @@ async def test_revocation_reaches_every_api_process_and_ends_streams(
                 message["payload"] if message["type"] == "error" else message["payload"]["errors"]
             )
             assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_cookie_websockets_must_echo_the_csrf_token(
+    api_url: str, tenant: TenantFixture
+) -> None:
+    async with httpx.AsyncClient(base_url=api_url) as client:
+        signed_in = await client.post(
+            "/auth/login",
+            json={"tenant": tenant.slug, "email": tenant.admin_email, "password": tenant.password},
+        )
+        csrf = signed_in.json()["csrfToken"]
+        cookie = f"phantom_session={client.cookies['phantom_session']}"
+    for payload in ({}, {"csrfToken": "forged"}, {"csrfToken": 7}):
+        async with connect(api_url, headers={"Cookie": cookie}) as ws:
+            await ws.send({"type": "connection_init", "payload": payload})
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await ws.receive()
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 4403
+    async with connect(api_url, headers={"Cookie": cookie}) as ws:
+        assert (await ws.init({"csrfToken": csrf}))["type"] == "connection_ack"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from phantom.config import settings
 from phantom.graphql.context import Context, authenticate, current_request_id
 from phantom.graphql.schema import PhantomSchema
+from phantom.identity.principal import Principal
 
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 
@@ -61,8 +63,9 @@ class PhantomGraphQL(GraphQL[Context, None]):
         return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:
-        """Authenticate at ``connection_init``: a token in the payload, else the cookie
-        (the browser's Origin was already checked against the allowed origins)."""
+        """Authenticate at ``connection_init``: a token in the payload, else the cookie.
+        A cookie socket must also echo the CSRF token in the payload: besides the Origin
+        check, a page on another site cannot read it, so it cannot hijack the socket."""
         params = context.connection_params or {}
         authorization = params.get("authorization") or context.connection.headers.get(
             "authorization"
@@ -73,6 +76,19 @@ class PhantomGraphQL(GraphQL[Context, None]):
         if principal is None:
             message = error.message if error else "Authentication required."
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": message})
+        if authorization is None and not _csrf_matches(params.get("csrfToken"), principal):
+            raise ConnectionRejectionError(
+                {"code": "FORBIDDEN", "message": "Send csrfToken in connection_init."}
+            )
         context.set_principal(principal, None)
         context.ws_authorization = authorization
         return None
+
+
+def _csrf_matches(sent: object, principal: Principal) -> bool:
+    expected = principal.csrf_token
+    return (
+        isinstance(sent, str)
+        and expected is not None
+        and hmac.compare_digest(sent.encode(), expected.encode())
+    )
