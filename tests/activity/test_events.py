@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from phantom.kit.events import Event, EventBus, InMemoryEventBus, RedisEventBus
+from phantom.kit.events import Event, EventBus, InMemoryEventBus, RedisEventBus, channel
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -88,8 +88,8 @@ async def test_redis_drops_forged_messages_on_the_tenant_channel() -> None:
     redis = get_redis()
     assert redis is not None
     forged = Event(tenant_id=intruder, topic="x", payload={"forged": True}).to_json()
-    await redis.publish(RedisEventBus.channel(tenant), forged)
-    await redis.publish(RedisEventBus.channel(tenant), "{not json")
+    await redis.publish(channel(tenant), forged)
+    await redis.publish(channel(tenant), "{not json")
     await bus.publish(tenant, "x", {"real": True})
     await asyncio.wait_for(_until(lambda: len(sink) == 1), 5)
     assert [e.payload for e in sink] == [{"real": True}]
@@ -111,3 +111,46 @@ async def test_in_memory_bus_delivers_across_threads() -> None:
 async def _until(condition: Any) -> None:
     while not condition():
         await asyncio.sleep(0.01)
+
+
+async def test_one_redis_subscription_per_tenant_per_process() -> None:
+    from phantom.kit.redis import get_redis
+
+    bus, tenants = RedisEventBus(), [uuid.uuid4() for _ in range(3)]
+    redis = get_redis()
+    assert redis is not None
+    tasks, readies = [], []
+    for tenant in tenants:
+        for _ in range(4):
+            ready = asyncio.Event()
+            readies.append(ready)
+            tasks.append(asyncio.create_task(collect(bus, tenant, ready, [])))
+    await asyncio.gather(*(r.wait() for r in readies))
+    counts = await redis.pubsub_numsub(*(channel(t) for t in tenants))
+    assert [n for _, n in counts] == [1, 1, 1], "twelve subscribers, three subscriptions"
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.sleep(0.1)
+    counts = await redis.pubsub_numsub(*(channel(t) for t in tenants))
+    assert [n for _, n in counts] == [0, 0, 0], "unsubscribed when the last one leaves"
+
+
+async def test_subscribers_survive_a_dropped_redis_connection() -> None:
+    from phantom.kit.redis import get_redis
+
+    bus, tenant = RedisEventBus(), uuid.uuid4()
+    redis = get_redis()
+    assert redis is not None
+    ready, sink = asyncio.Event(), []
+    task = asyncio.create_task(collect(bus, tenant, ready, sink))
+    await ready.wait()
+    await redis.client_kill_filter(_type="pubsub")  # as if the network or Redis blinked
+    for _ in range(50):  # pub/sub keeps nothing while reconnecting: publish until heard
+        await bus.publish(tenant, "after.reconnect", {})
+        if sink:
+            break
+        await asyncio.sleep(0.2)
+    assert sink, "the subscription came back"
+    assert sink[0].topic == "after.reconnect"
+    task.cancel()

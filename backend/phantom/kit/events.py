@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import threading
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
@@ -21,7 +20,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
 
+from phantom.kit.loops import PerLoop
 from phantom.kit.redis import require_redis
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,10 @@ class _LocalQueue:
         self.queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_SIZE)
 
     def put_threadsafe(self, event: Event) -> None:
-        self.loop.call_soon_threadsafe(self._put, event)
+        self.loop.call_soon_threadsafe(self.put, event)
 
-    def _put(self, event: Event) -> None:
+    def put(self, event: Event) -> None:
+        """From the queue's own loop."""
         if self.queue.full():
             self.queue.get_nowait()
             log.warning("event subscriber too slow; dropped the oldest event")
@@ -110,68 +112,118 @@ class InMemoryEventBus:
         with self._lock:
             self._subscribers[tenant_id].add(local)
         try:
-            yield self._drain(local, tenant_id, topics)
+            yield _drain(local, tenant_id, topics)
         finally:
             with self._lock:
                 self._subscribers[tenant_id].discard(local)
                 if not self._subscribers[tenant_id]:
                     del self._subscribers[tenant_id]
 
-    @staticmethod
-    async def _drain(
-        local: _LocalQueue, tenant_id: uuid.UUID, topics: Collection[str] | None
-    ) -> AsyncIterator[Event]:
+
+async def _drain(
+    local: _LocalQueue, tenant_id: uuid.UUID, topics: Collection[str] | None
+) -> AsyncIterator[Event]:
+    while True:
+        event = await local.queue.get()
+        if _wanted(event, tenant_id, topics):
+            yield event
+
+
+def channel(tenant_id: uuid.UUID) -> str:
+    return f"phantom:events:{tenant_id}"
+
+
+class _RedisHub:
+    """One Redis connection per process (per event loop) carries every subscription of
+    that process: a tenant's channel is subscribed while at least one local subscriber
+    wants it, and each message is fanned out to that tenant's local queues only."""
+
+    def __init__(self) -> None:
+        self.pubsub: PubSub = require_redis().pubsub()
+        self.local: defaultdict[uuid.UUID, set[_LocalQueue]] = defaultdict(set)
+        self.confirmations: dict[str, asyncio.Event] = {}
+        self.lock = asyncio.Lock()
+        self.listener: asyncio.Task[None] | None = None
+
+    async def add(self, tenant_id: uuid.UUID, local: _LocalQueue) -> None:
+        async with self.lock:
+            self.local[tenant_id].add(local)
+            if len(self.local[tenant_id]) > 1:
+                return
+            name = channel(tenant_id)
+            confirmed = self.confirmations[name] = asyncio.Event()
+            await self.pubsub.subscribe(name)
+            if self.listener is None or self.listener.done():
+                self.listener = asyncio.create_task(self._listen(), name="phantom-events")
+            try:
+                await asyncio.wait_for(confirmed.wait(), SUBSCRIBE_TIMEOUT)
+            except TimeoutError:
+                raise TimeoutError("Redis did not confirm the event subscription") from None
+            finally:
+                self.confirmations.pop(name, None)
+
+    async def remove(self, tenant_id: uuid.UUID, local: _LocalQueue) -> None:
+        async with self.lock:
+            self.local[tenant_id].discard(local)
+            if not self.local[tenant_id]:
+                del self.local[tenant_id]
+                try:
+                    await self.pubsub.unsubscribe(channel(tenant_id))
+                except (OSError, RedisError) as error:  # re-subscription skips it anyway
+                    log.warning("could not unsubscribe from events: %r", error)
+
+    async def _listen(self) -> None:
         while True:
-            event = await local.queue.get()
-            if _wanted(event, tenant_id, topics):
-                yield event
+            try:
+                message = await self.pubsub.get_message(timeout=1.0)
+            except (ConnectionError, OSError, RedisError) as error:
+                # redis-py reconnects and re-subscribes on the next read; events published
+                # meanwhile are lost (pub/sub keeps nothing), as for any subscriber
+                log.warning("event subscription connection lost: %r", error)
+                await asyncio.sleep(1.0)
+                continue
+            if message is not None:
+                self._dispatch(message)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind, name = message.get("type"), message.get("channel")
+        if kind == "subscribe" and name in self.confirmations:
+            self.confirmations[name].set()
+        if kind != "message":
+            return
+        try:
+            event = Event.from_json(message["data"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("malformed event on %s ignored", name)
+            return
+        if name != channel(event.tenant_id):
+            log.warning("event for another tenant on %s dropped", name)
+            return
+        for local in self.local.get(event.tenant_id, ()):
+            local.put(event)
 
 
 class RedisEventBus:
     """Across processes: the worker publishes, any API process delivers."""
 
-    @staticmethod
-    def channel(tenant_id: uuid.UUID) -> str:
-        return f"phantom:events:{tenant_id}"
+    def __init__(self) -> None:
+        self._hubs: PerLoop[_RedisHub] = PerLoop(_RedisHub)
 
     async def publish(self, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]) -> None:
-        redis = require_redis()
         event = Event(tenant_id=tenant_id, topic=topic, payload=payload)
-        await redis.publish(self.channel(tenant_id), event.to_json())
+        await require_redis().publish(channel(tenant_id), event.to_json())
 
     @asynccontextmanager
     async def subscribe(
         self, tenant_id: uuid.UUID, topics: Collection[str] | None = None
     ) -> AsyncIterator[AsyncIterator[Event]]:
-        redis = require_redis()
-        async with redis.pubsub() as pubsub:
-            await pubsub.subscribe(self.channel(tenant_id))
-            await self._confirmed(pubsub)
-            yield self._listen(pubsub, tenant_id, topics)
-
-    @staticmethod
-    async def _confirmed(pubsub: PubSub) -> None:
-        deadline = time.monotonic() + SUBSCRIBE_TIMEOUT
-        while time.monotonic() < deadline:
-            message = await pubsub.get_message(timeout=SUBSCRIBE_TIMEOUT)
-            if message and message["type"] == "subscribe":
-                return
-        raise TimeoutError("Redis did not confirm the event subscription")
-
-    @staticmethod
-    async def _listen(
-        pubsub: PubSub, tenant_id: uuid.UUID, topics: Collection[str] | None
-    ) -> AsyncIterator[Event]:
-        async for message in pubsub.listen():
-            if message.get("type") != "message":
-                continue
-            try:
-                event = Event.from_json(message["data"])
-            except (ValueError, KeyError, TypeError):
-                log.warning("malformed event on %s ignored", message.get("channel"))
-                continue
-            if _wanted(event, tenant_id, topics):
-                yield event
+        hub = self._hubs.get()
+        local = _LocalQueue()
+        await hub.add(tenant_id, local)
+        try:
+            yield _drain(local, tenant_id, topics)
+        finally:
+            await asyncio.shield(hub.remove(tenant_id, local))
 
 
 _in_memory = InMemoryEventBus()
