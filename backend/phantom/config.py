@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     GRAPHQL_MAX_ALIASES: int = 15
     GRAPHQL_MAX_TOKENS: int = 1000
     GRAPHQL_MAX_BODY_BYTES: int = 100_000
+    GRAPHQL_MAX_LIST_ITEMS: int = 250
 
     WORKER_PROCESSES: int = Field(default=1, ge=1, le=64)
     WORKER_THREADS: int = Field(default=4, ge=1, le=64)

@@ -352,3 +352,27 @@ async def test_cookies_are_secure_behind_tls(
         json={"tenant": tenant.slug, "email": tenant.admin_email, "password": tenant.password},
     )
     assert all("Secure" in c for c in response.headers.get_list("set-cookie"))
+
+
+async def test_input_lists_are_bounded_inline_and_in_variables(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    from phantom.config import settings
+
+    limit = settings.GRAPHQL_MAX_LIST_ITEMS
+    topics = ", ".join('"a"' for _ in range(limit + 1))
+    inline = await gql(
+        client,
+        f"subscription {{ tenantEvents(topics: [{topics}]) {{ topic }} }}",
+        headers=tenant.bearer,
+    )
+    assert error_codes(inline) == ["BAD_USER_INPUT"]
+    assert f"limited to {limit} items; got {limit + 1}" in inline["errors"][0]["message"]
+    variables = await gql(
+        client,
+        "query($x: [String!]) { viewer { email } }",
+        {"x": ["a"] * (limit + 1)},
+        headers=tenant.bearer,
+    )
+    assert error_codes(variables) == ["BAD_USER_INPUT"]
+    assert variables.get("data") is None

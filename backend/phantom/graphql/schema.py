@@ -7,8 +7,8 @@ from contextlib import aclosing
 from functools import lru_cache
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
-from graphql.validation import ASTValidationRule
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, ListValueNode, parse
+from graphql.validation import ASTValidationRule, ValidationRule
 from strawberry import Schema
 from strawberry.extensions import (
     DisableIntrospection,
@@ -26,6 +26,7 @@ from phantom.activity.schema import ActivitySubscription
 from phantom.config import settings
 from phantom.graphql.errors import classify_all
 from phantom.identity.schema import IdentityMutation, IdentityQuery
+from phantom.kit.errors import BadUserInput
 
 Query = merge_types("Query", (IdentityQuery,))
 Mutation = merge_types("Mutation", (IdentityMutation,))
@@ -38,6 +39,32 @@ def _is_introspection(context: IgnoreContext) -> bool:
     return context.field_name.startswith("__")
 
 
+class MaxListItems(ValidationRule):
+    """Input lists written in the document are bounded (variables are checked apart)."""
+
+    def enter_list_value(self, node: ListValueNode, *_: Any) -> None:
+        if len(node.values) > settings.GRAPHQL_MAX_LIST_ITEMS:
+            self.report_error(GraphQLError(_too_many_items(len(node.values)), node))
+
+
+def _too_many_items(count: int) -> str:
+    return f"Input lists are limited to {settings.GRAPHQL_MAX_LIST_ITEMS} items; got {count}."
+
+
+def check_variable_lists(value: object, depth: int = 0) -> None:
+    """Bounded walk of the variables: no list over the limit, at any depth."""
+    if depth > 20:
+        raise BadUserInput("Variables are nested too deeply.")
+    if isinstance(value, list):
+        if len(value) > settings.GRAPHQL_MAX_LIST_ITEMS:
+            raise BadUserInput(_too_many_items(len(value)))
+        for item in value:
+            check_variable_lists(item, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            check_variable_lists(item, depth + 1)
+
+
 # Built once: the validation cache keys on the rule classes, and the stock limiters make
 # new classes per instance, which would turn every request into a cache miss.
 _LIMIT_RULES = (
@@ -45,6 +72,7 @@ _LIMIT_RULES = (
         max_depth=settings.GRAPHQL_MAX_DEPTH, should_ignore=_is_introspection
     ).validation_rules,
     *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
+    MaxListItems,
 )
 
 
@@ -61,7 +89,7 @@ def _validate(
 
 
 class QueryLimits(SchemaExtension):
-    """Token, depth and alias limits, with parsing and validation cached by query text.
+    """Token, depth, alias and list limits, with parsing and validation cached by query text.
 
     One extension instead of Strawberry's four (``MaxTokensLimiter``, ``ParserCache``,
     ``QueryDepthLimiter``, ``MaxAliasesLimiter``, ``ValidationCache``): each extension
@@ -81,6 +109,8 @@ class QueryLimits(SchemaExtension):
             raise RuntimeError("validation before parsing")
         rules = (*context.validation_rules, *_LIMIT_RULES)
         context.pre_execution_errors = _validate(context.schema._schema, document, rules)
+        if context.variables:
+            check_variable_lists(context.variables)
         yield
 
 
