@@ -5,21 +5,19 @@ Authentication happens once here. The tenant always comes from the credential.
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
-from phantom.config import settings
 from phantom.db import transaction
-from phantom.identity.authn import authenticator
-from phantom.identity.principal import AuthMethod, Principal
-from phantom.kit.errors import Forbidden, PhantomError, Unauthenticated
+from phantom.identity.authn import authenticate
+from phantom.identity.principal import Principal
+from phantom.kit.errors import PhantomError, Unauthenticated
 from phantom.kit.logging import request_id_var, tenant_id_var
 
 NOT_SIGNED_IN = "Sign in, or pass an API token in the Authorization header."
@@ -33,7 +31,6 @@ class Context:
     auth_error: PhantomError | None = None
     connection_params: dict[str, Any] | None = None
     ws_authorization: str | None = None  # the credential a WebSocket connected with
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def require_principal(self) -> Principal:
         if self.principal is None:
@@ -61,41 +58,6 @@ class Context:
         principal, error = await authenticate(self.connection, self.ws_authorization, False)
         if principal is None or principal.credential_id != self.require_principal().credential_id:
             raise error or Unauthenticated("Your session has ended.")
-
-
-async def authenticate(
-    connection: HTTPConnection, authorization: str | None, check_csrf: bool
-) -> tuple[Principal | None, PhantomError | None]:
-    """Bearer token first, else the session cookie. A credential that is present but bad
-    is an error, never a silent fall back to anonymous."""
-    try:
-        if authorization is not None:
-            scheme, _, secret = authorization.partition(" ")
-            if scheme.lower() != "bearer" or not secret.strip():
-                raise Unauthenticated("The Authorization header must be 'Bearer <API token>'.")
-            return await authenticator.from_bearer(secret.strip()), None
-        cookie = connection.cookies.get(settings.SESSION_COOKIE)
-        if cookie is None:
-            return None, None
-        principal = await authenticator.from_session(cookie)
-        if check_csrf and not _csrf_ok(connection, principal):
-            raise Forbidden(
-                "Missing or invalid X-CSRF-Token header: cookie-authenticated requests must "
-                "echo the phantom_csrf cookie."
-            )
-        return principal, None
-    except PhantomError as error:
-        return None, error
-
-
-def _csrf_ok(connection: HTTPConnection, principal: Principal) -> bool:
-    sent = connection.headers.get("x-csrf-token", "")
-    expected = principal.csrf_token or ""
-    return (
-        principal.auth_method is AuthMethod.SESSION
-        and bool(expected)
-        and hmac.compare_digest(sent.encode(), expected.encode())
-    )
 
 
 def current_request_id() -> str:

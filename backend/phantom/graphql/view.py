@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -16,9 +15,9 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from phantom.config import settings
-from phantom.graphql.context import Context, authenticate, current_request_id
+from phantom.graphql.context import Context, current_request_id
 from phantom.graphql.schema import PhantomSchema
-from phantom.identity.principal import Principal
+from phantom.identity.authn import authenticate, csrf_matches
 
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 
@@ -76,19 +75,10 @@ class PhantomGraphQL(GraphQL[Context, None]):
         if principal is None:
             message = error.message if error else "Authentication required."
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": message})
-        if authorization is None and not _csrf_matches(params.get("csrfToken"), principal):
+        if authorization is None and not csrf_matches(params.get("csrfToken"), principal):
             raise ConnectionRejectionError(
                 {"code": "FORBIDDEN", "message": "Send csrfToken in connection_init."}
             )
         context.set_principal(principal, None)
         context.ws_authorization = authorization
         return None
-
-
-def _csrf_matches(sent: object, principal: Principal) -> bool:
-    expected = principal.csrf_token
-    return (
-        isinstance(sent, str)
-        and expected is not None
-        and hmac.compare_digest(sent.encode(), expected.encode())
-    )

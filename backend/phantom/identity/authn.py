@@ -5,16 +5,20 @@ within ``PHANTOM_AUTH_CACHE_SECONDS`` by every other process."""
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
+from starlette.requests import HTTPConnection
+
 from phantom.config import settings
 from phantom.db import transaction
-from phantom.identity.principal import Principal
+from phantom.identity.principal import AuthMethod, Principal
 from phantom.identity.service import identity, secret_hash
+from phantom.kit.errors import Forbidden, PhantomError, Unauthenticated
 
 log = logging.getLogger(__name__)
 TOKEN_TOUCH_INTERVAL = 60.0
@@ -107,3 +111,39 @@ async def _load_session(secret: str) -> Principal:
 
 
 authenticator = Authenticator(ttl=settings.AUTH_CACHE_SECONDS)
+
+
+async def authenticate(
+    connection: HTTPConnection, authorization: str | None, check_csrf: bool
+) -> tuple[Principal | None, PhantomError | None]:
+    """Bearer token first, else the session cookie. A credential that is present but bad
+    is an error, never a silent fall back to anonymous."""
+    try:
+        if authorization is not None:
+            scheme, _, secret = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                raise Unauthenticated("The Authorization header must be 'Bearer <API token>'.")
+            return await authenticator.from_bearer(secret.strip()), None
+        cookie = connection.cookies.get(settings.SESSION_COOKIE)
+        if cookie is None:
+            return None, None
+        principal = await authenticator.from_session(cookie)
+        if check_csrf and not csrf_matches(connection.headers.get("x-csrf-token"), principal):
+            raise Forbidden(
+                "Missing or invalid X-CSRF-Token header: cookie-authenticated requests must "
+                "echo the phantom_csrf cookie."
+            )
+        return principal, None
+    except PhantomError as error:
+        return None, error
+
+
+def csrf_matches(sent: object, principal: Principal) -> bool:
+    """The session's CSRF token, echoed by the page (header or WebSocket payload)."""
+    expected = principal.csrf_token
+    return (
+        principal.auth_method is AuthMethod.SESSION
+        and isinstance(sent, str)
+        and expected is not None
+        and hmac.compare_digest(sent.encode(), expected.encode())
+    )

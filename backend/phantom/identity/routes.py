@@ -12,8 +12,7 @@ from starlette.routing import Route
 
 from phantom.config import settings
 from phantom.db import transaction
-from phantom.graphql.context import authenticate
-from phantom.identity.authn import authenticator
+from phantom.identity.authn import authenticate, authenticator
 from phantom.identity.errors import InvalidCredentials
 from phantom.identity.service import identity
 from phantom.kit.errors import BadUserInput, PhantomError, RateLimited
