@@ -15,7 +15,7 @@ from phantom.db import transaction
 from phantom.identity.authn import authenticate, authenticator
 from phantom.identity.errors import InvalidCredentials
 from phantom.identity.service import identity
-from phantom.kit.errors import BadUserInput, PhantomError, RateLimited
+from phantom.kit.errors import BadUserInput, Forbidden, PhantomError, RateLimited
 from phantom.kit.ratelimit import FailureCounter
 
 log = logging.getLogger("phantom.auth")
@@ -116,11 +116,10 @@ async def login(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     principal, error = await authenticate(request, None, check_csrf=True)
+    if isinstance(error, Forbidden):
+        return error_response(error)  # a cross-site form must not sign the user out
     secret = request.cookies.get(settings.SESSION_COOKIE)
-    if principal is None or secret is None:
-        if error is not None and secret is not None and error.code.value == "FORBIDDEN":
-            return error_response(error)  # a cross-site form must not sign the user out
-    else:
+    if principal is not None and secret is not None:
         async with transaction(None) as session:
             await identity.logout(session, secret)
         authenticator.forget_session(secret)
