@@ -148,16 +148,16 @@ def standalone(
 async def _seed_demo() -> tuple[str, str]:
     """Create the demo tenant once; its generated password is kept in ./var (0600)."""
     from phantom.db import transaction
+    from phantom.identity.errors import TenantSlugTaken
     from phantom.identity.service import identity
 
     saved = Path(settings.VAR_DIR) / "demo-login.json"
-    async with transaction(None) as session:
-        exists = await identity.tenant_ids(session)
-        if exists and saved.exists():
-            login = json.loads(saved.read_text())
-            return str(login["email"]), str(login["password"])
-        password = secrets.token_urlsafe(12)
-        try:
+    if saved.exists():
+        login = json.loads(saved.read_text())
+        return str(login["email"]), str(login["password"])
+    password = secrets.token_urlsafe(12)
+    try:
+        async with transaction(None) as session:
             await identity.create_tenant(
                 session,
                 slug=DEMO_SLUG,
@@ -165,8 +165,8 @@ async def _seed_demo() -> tuple[str, str]:
                 admin_email=DEMO_EMAIL,
                 admin_password=password,
             )
-        except Exception:
-            return DEMO_EMAIL, "(unchanged: see var/demo-login.json or reset the database)"
+    except TenantSlugTaken:  # seeded before, but its login file was deleted
+        return DEMO_EMAIL, "(unknown: delete ./var to start over)"
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps({"email": DEMO_EMAIL, "password": password}))
     saved.chmod(0o600)
