@@ -87,3 +87,20 @@ def test_checked_in_schema_is_current() -> None:
     assert exported.stdout == (REPO_ROOT / "schema.graphql").read_text(), (
         "schema.graphql is stale: run `phantom schema export --output schema.graphql`"
     )
+
+
+def test_worker_without_redis_explains_what_to_do() -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PHANTOM_REDIS_URL"}
+    result = subprocess.run(
+        [PHANTOM, "worker"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert "needs PHANTOM_REDIS_URL" in result.stderr
+    assert "phantom standalone" in result.stderr
