@@ -8,7 +8,7 @@ import asyncio
 import os
 import secrets
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,10 +36,6 @@ os.environ.update(
 pytest_plugins = ["tests.support.fixtures"]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "no_db: does not need the test database")
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _database() -> Iterator[str]:
     import asyncpg
@@ -60,12 +56,3 @@ def _database() -> Iterator[str]:
     redis.Redis.from_url(os.environ["PHANTOM_REDIS_URL"]).flushdb()
     yield os.environ["PHANTOM_DATABASE_URL"]
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
-
-
-@pytest.fixture
-async def _fresh_caches() -> AsyncIterator[None]:
-    from phantom.identity.authn import authenticator
-
-    authenticator.clear()
-    yield
-    authenticator.clear()

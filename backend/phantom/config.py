@@ -74,15 +74,8 @@ class Settings(BaseSettings):
     def is_production(self) -> bool:
         return self.ENV == "production"
 
-    def is_sqlite(self) -> bool:
-        return self.DATABASE_URL.startswith("sqlite")
-
     def uses_tls(self) -> bool:
         return self.BASE_URL.startswith("https://")
-
-    def origins(self) -> list[str]:
-        """Origins allowed to open cookie-authenticated WebSockets."""
-        return self.ALLOWED_ORIGINS or [self.BASE_URL.rstrip("/")]
 
     @cached_property
     def master_key(self) -> bytes:

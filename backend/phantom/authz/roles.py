@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from phantom.kit.errors import BadUserInput
+
 
 class Role(StrEnum):
     OWNER = "owner"
@@ -20,6 +22,4 @@ def parse_role(value: str) -> Role:
         return Role(value)
     except ValueError:
         known = ", ".join(r.value for r in Role)
-        from phantom.kit.errors import BadUserInput
-
         raise BadUserInput(f"Unknown role '{value[:64]}'. Known roles: {known}.") from None

@@ -18,7 +18,7 @@ from phantom.db import transaction
 from phantom.identity.authn import authenticate
 from phantom.identity.principal import Principal
 from phantom.kit.errors import PhantomError, Unauthenticated
-from phantom.kit.logging import request_id_var, tenant_id_var
+from phantom.kit.logging import tenant_id_var
 
 NOT_SIGNED_IN = "Sign in, or pass an API token in the Authorization header."
 
@@ -26,7 +26,6 @@ NOT_SIGNED_IN = "Sign in, or pass an API token in the Authorization header."
 @dataclass
 class Context:
     connection: HTTPConnection
-    request_id: str
     principal: Principal | None = None
     auth_error: PhantomError | None = None
     connection_params: dict[str, Any] | None = None
@@ -58,7 +57,3 @@ class Context:
         principal, error = await authenticate(self.connection, self.ws_authorization, False)
         if principal is None or principal.credential_id != self.require_principal().credential_id:
             raise error or Unauthenticated("Your session has ended.")
-
-
-def current_request_id() -> str:
-    return request_id_var.get() or uuid.uuid4().hex

@@ -15,7 +15,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from phantom.config import settings
-from phantom.graphql.context import Context, current_request_id
+from phantom.graphql.context import Context
 from phantom.graphql.schema import PhantomSchema
 from phantom.identity.authn import authenticate, csrf_matches
 
@@ -54,7 +54,7 @@ class PhantomGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        context = Context(connection=request, request_id=current_request_id())
+        context = Context(connection=request)
         if isinstance(request, Request):
             context.set_principal(
                 *await authenticate(request, request.headers.get("authorization"), True)

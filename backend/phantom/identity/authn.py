@@ -64,9 +64,6 @@ class Authenticator:
         for key in [k for k, (p, _) in self._cache.items() if p.credential_id == credential_id]:
             del self._cache[key]
 
-    def clear(self) -> None:
-        self._cache.clear()
-
     def _cached(self, key: str) -> Principal | None:
         entry = self._cache.get(key)
         if entry is None or entry[1] < time.monotonic():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.identity.models import ApiToken, Membership, Tenant, User, UserSession
@@ -23,9 +23,6 @@ class IdentityRepository:
     async def tenant_by_slug(self, slug: str) -> Tenant | None:
         return await self.session.scalar(select(Tenant).where(Tenant.slug == slug))
 
-    async def tenant_by_id(self, tenant_id: uuid.UUID) -> Tenant | None:
-        return await self.session.get(Tenant, tenant_id)
-
     async def all_tenant_ids(self) -> list[uuid.UUID]:
         return list((await self.session.scalars(select(Tenant.id).order_by(Tenant.slug))).all())
 
@@ -38,6 +35,21 @@ class IdentityRepository:
             .where(Membership.tenant_id == tenant_id, Membership.user_id == user_id)
             .execution_options(all_tenants=True)  # tenant-scope: tenant given explicitly
         )
+
+    async def active_member(
+        self, tenant_id: uuid.UUID, user_id: uuid.UUID
+    ) -> tuple[Tenant, User, str] | None:
+        """The tenant, the user and their role, if the user is an active member."""
+        row = (
+            await self.session.execute(
+                select(Tenant, User, Membership.role)
+                .join(Membership, Membership.tenant_id == Tenant.id)
+                .join(User, User.id == Membership.user_id)
+                .where(Tenant.id == tenant_id, User.id == user_id, User.is_active.is_(True))
+                .execution_options(all_tenants=True)  # tenant-scope: from the credential
+            )
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
 
     async def token_by_hash(self, token_hash: str) -> ApiToken | None:
         return await self.session.scalar(
@@ -52,6 +64,10 @@ class IdentityRepository:
             .where(UserSession.session_hash == session_hash)
             .execution_options(all_tenants=True)  # tenant-scope: the cookie determines it
         )
+
+    def tokens_of(self, user_id: uuid.UUID) -> Select[ApiToken]:
+        """The user's tokens in the session's tenant, for pagination."""
+        return select(ApiToken).where(ApiToken.user_id == user_id)
 
     async def api_token(self, token_id: uuid.UUID) -> ApiToken | None:
         return await self.session.scalar(select(ApiToken).where(ApiToken.id == token_id))

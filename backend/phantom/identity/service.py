@@ -6,10 +6,9 @@ import hashlib
 import re
 import secrets
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.authz.roles import Role, parse_role
@@ -145,7 +144,7 @@ class IdentityService:
     async def list_api_tokens(
         self, session: AsyncSession, principal: Principal, page: PageRequest
     ) -> Page[ApiToken]:
-        statement = select(ApiToken).where(ApiToken.user_id == principal.user_id)
+        statement = IdentityRepository(session).tokens_of(principal.user_id)
         return await paginate(session, statement, ApiToken, page)
 
     async def revoke_api_token(
@@ -207,7 +206,9 @@ class IdentityService:
             user_agent=(user_agent or "")[:400] or None,
         )
         await repo.add(record)
-        principal = _principal_from(tenant, user, (membership.role,), AuthMethod.SESSION, record)
+        principal = _principal_from(
+            tenant, user, membership.role, AuthMethod.SESSION, record.id, record.csrf_token
+        )
         return NewSession(principal=principal, secret=secret)
 
     async def principal_for_session(self, session: AsyncSession, secret: str) -> Principal:
@@ -217,11 +218,17 @@ class IdentityService:
         if record is None or record.revoked_at or record.expires_at <= utcnow():
             raise SessionExpired()
         principal = await self._principal(
-            session, record.tenant_id, record.user_id, AuthMethod.SESSION, record.id, None
+            session,
+            record.tenant_id,
+            record.user_id,
+            AuthMethod.SESSION,
+            record.id,
+            None,
+            record.csrf_token,
         )
         if principal is None:
             raise SessionExpired()
-        return _with_csrf(principal, record.csrf_token)
+        return principal
 
     async def logout(self, session: AsyncSession, secret: str) -> None:
         record = await IdentityRepository(session).session_by_hash(secret_hash(secret))
@@ -247,38 +254,24 @@ class IdentityService:
         method: AuthMethod,
         credential_id: uuid.UUID,
         narrowed_role: str | None,
+        csrf_token: str | None = None,
     ) -> Principal | None:
-        row = (
-            await session.execute(
-                select(Tenant, User, Membership.role)
-                .join(Membership, Membership.tenant_id == Tenant.id)
-                .join(User, User.id == Membership.user_id)
-                .where(Tenant.id == tenant_id, User.id == user_id, User.is_active.is_(True))
-                .execution_options(all_tenants=True)  # tenant-scope: from the credential
-            )
-        ).first()
+        row = await IdentityRepository(session).active_member(tenant_id, user_id)
         if row is None:
             return None
         tenant, user, role = row
-        return Principal(
-            user_id=user.id,
-            email=user.email,
-            display_name=user.display_name,
-            tenant_id=tenant.id,
-            tenant_slug=tenant.slug,
-            tenant_name=tenant.name,
-            roles=(narrowed_role or role,),
-            auth_method=method,
-            credential_id=credential_id,
+        return _principal_from(
+            tenant, user, narrowed_role or role, method, credential_id, csrf_token
         )
 
 
 def _principal_from(
     tenant: Tenant,
     user: User,
-    roles: tuple[str, ...],
+    role: str,
     method: AuthMethod,
-    record: UserSession,
+    credential_id: uuid.UUID,
+    csrf_token: str | None,
 ) -> Principal:
     return Principal(
         user_id=user.id,
@@ -287,15 +280,11 @@ def _principal_from(
         tenant_id=tenant.id,
         tenant_slug=tenant.slug,
         tenant_name=tenant.name,
-        roles=roles,
+        roles=(role,),
         auth_method=method,
-        credential_id=record.id,
-        csrf_token=record.csrf_token,
+        credential_id=credential_id,
+        csrf_token=csrf_token,
     )
-
-
-def _with_csrf(principal: Principal, csrf_token: str) -> Principal:
-    return replace(principal, csrf_token=csrf_token)
 
 
 identity = IdentityService()
