@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     REDIS_URL: str | None = None
     STORAGE_URL: str = "file://./var/store"
     MASTER_KEY: str | None = None
+    MASTER_KEY_PREVIOUS: list[str] = Field(
+        default_factory=list
+    )  # still readable, never used to seal
     VAR_DIR: Path = Path("var")
 
     BASE_URL: str = "http://127.0.0.1:8000"
@@ -78,13 +81,17 @@ class Settings(BaseSettings):
         return self.BASE_URL.startswith("https://")
 
     @cached_property
+    def previous_master_keys(self) -> tuple[bytes, ...]:
+        """Old master keys kept during a rotation: they open what they sealed."""
+        return tuple(
+            _decode_key(k, "PHANTOM_MASTER_KEY_PREVIOUS") for k in self.MASTER_KEY_PREVIOUS
+        )
+
+    @cached_property
     def master_key(self) -> bytes:
         """The key-encryption key; standalone generates one into ``VAR_DIR`` on first use."""
         if self.MASTER_KEY:
-            try:
-                raw = base64.b64decode(self.MASTER_KEY, validate=True)
-            except binascii.Error:
-                raw = b""
+            return _decode_key(self.MASTER_KEY, "PHANTOM_MASTER_KEY")
         else:
             if self.is_production():
                 raise ValueError("PHANTOM_MASTER_KEY is required in production")
@@ -93,10 +100,17 @@ class Settings(BaseSettings):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
                 path.chmod(0o600)
-            raw = base64.b64decode(path.read_text().strip(), validate=True)
-        if len(raw) != 32:
-            raise ValueError("PHANTOM_MASTER_KEY must be 32 bytes, base64-encoded")
-        return raw
+            return _decode_key(path.read_text().strip(), f"the key in {path}")
+
+
+def _decode_key(value: str, name: str) -> bytes:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except binascii.Error:
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError(f"{name} must be 32 bytes, base64-encoded")
+    return raw
 
 
 settings = Settings()
