@@ -1,0 +1,419 @@
+import { useEffect, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+
+import { ErrorMessage } from '@/components/errors/error-message';
+import { Alert } from '@/components/ui/alert';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
+import { Spinner } from '@/components/ui/spinner';
+import { toAppError, type AppError } from '@/lib/errors';
+import { formatDate, formatDateTime, formatRole, initials } from '@/lib/format';
+import { usePermissions } from '@/lib/permissions';
+import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
+
+import { AdminMembersQuery, DeactivateMemberMutation, ReactivateMemberMutation } from '../api/members';
+import { InviteMemberDialog } from './invite-member-dialog';
+import { MemberRolesDialog } from './member-roles-dialog';
+import { RelativeTime } from './relative-time';
+
+import './admin.css';
+
+export const MEMBERS_PAGE_SIZE = 25;
+const SEARCH_DELAY_MS = 300;
+/** Refetch member pages after any mutation returning a Member, even when a page was empty. */
+const MEMBER_CONTEXT = { additionalTypenames: ['Member'] };
+
+const STATUS_LABEL: Record<MemberStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', DEACTIVATED: 'Deactivated' };
+const STATUS_TONE: Record<MemberStatus, BadgeTone> = { ACTIVE: 'success', INVITED: 'info', DEACTIVATED: 'neutral' };
+const METHOD_LABEL: Record<string, string> = { password: 'Password', sso: 'SSO' };
+
+type PageInfo = { endCursor: string | null | undefined; hasNextPage: boolean; totalCount: number; count: number };
+type Action = { kind: 'roles' | 'deactivate' | 'reactivate'; member: MemberFieldsFragment };
+type Filters = { search: string | null; status: MemberStatus | null };
+
+function useDebounced<T>(value: T, delay: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), delay);
+    return () => window.clearTimeout(timer);
+  }, [value, delay]);
+  return debounced;
+}
+
+function MemberRow({
+  member,
+  canManage,
+  onAction,
+}: {
+  member: MemberFieldsFragment;
+  canManage: boolean;
+  onAction: (action: Action) => void;
+}) {
+  const name = member.displayName || member.email;
+  return (
+    <tr className={member.status === 'DEACTIVATED' ? 'data-table__row--inactive' : undefined}>
+      <th scope="row" className="member-cell">
+        <span className="avatar avatar--sm" aria-hidden="true">
+          {initials(name)}
+        </span>
+        <span className="member-cell__text">
+          <span className="member-cell__name" title={name}>
+            {name}
+          </span>
+          <span className="member-cell__email" title={member.email}>
+            {member.email}
+          </span>
+        </span>
+      </th>
+      <td>
+        <ul className="badge-list" aria-label={`Roles of ${name}`}>
+          {member.roles.map((role) => (
+            <li key={role}>
+              <Badge tone="brand">{formatRole(role)}</Badge>
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td>
+        <Badge tone={STATUS_TONE[member.status]} dot>
+          {STATUS_LABEL[member.status]}
+        </Badge>
+      </td>
+      <td>
+        <RelativeTime value={member.lastLoginAt} empty="Never" />
+      </td>
+      <td>
+        {member.signInMethods.length ? (
+          member.signInMethods.map((method) => METHOD_LABEL[method] ?? method).join(', ')
+        ) : (
+          <span className="muted">None yet</span>
+        )}
+      </td>
+      <td>
+        <time dateTime={member.joinedAt} title={formatDateTime(member.joinedAt)}>
+          {formatDate(member.joinedAt)}
+        </time>
+      </td>
+      {canManage ? (
+        <td className="data-table__actions">
+          <span className="data-table__buttons">
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => onAction({ kind: 'roles', member })}
+              aria-label={`Change roles of ${name}`}
+              disabled={member.status === 'DEACTIVATED'}
+            >
+              Roles
+            </Button>
+            {member.status === 'DEACTIVATED' ? (
+              <Button
+                variant="ghost"
+                size="sm"
+                onClick={() => onAction({ kind: 'reactivate', member })}
+                aria-label={`Reactivate ${name}`}
+              >
+                Reactivate
+              </Button>
+            ) : (
+              <Button
+                variant="danger-ghost"
+                size="sm"
+                onClick={() => onAction({ kind: 'deactivate', member })}
+                aria-label={`Deactivate ${name}`}
+              >
+                Deactivate
+              </Button>
+            )}
+          </span>
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+/** One page of the connection, as its own <tbody>, so every page stays live in urql's cache. */
+function MembersPage({
+  filters,
+  after,
+  pageKey,
+  canManage,
+  onAction,
+  onLoaded,
+  onError,
+}: {
+  filters: Filters;
+  after: string | null;
+  pageKey: string;
+  canManage: boolean;
+  onAction: (action: Action) => void;
+  onLoaded: (pageKey: string, info: PageInfo) => void;
+  onError: (pageKey: string, error: AppError | null) => void;
+}) {
+  const [{ data, error }] = useQuery({
+    query: AdminMembersQuery,
+    variables: { first: MEMBERS_PAGE_SIZE, after, search: filters.search, status: filters.status },
+    context: MEMBER_CONTEXT,
+  });
+  const connection = data?.members;
+
+  useEffect(() => {
+    if (!connection) return;
+    onLoaded(pageKey, {
+      endCursor: connection.pageInfo.endCursor,
+      hasNextPage: connection.pageInfo.hasNextPage,
+      totalCount: connection.totalCount,
+      count: connection.edges.length,
+    });
+  }, [connection, pageKey, onLoaded]);
+
+  useEffect(() => onError(pageKey, error && !data ? toAppError(error) : null), [error, data, pageKey, onError]);
+
+  if (!connection) return null;
+  return (
+    <tbody>
+      {connection.edges.map(({ node }) => (
+        <MemberRow key={node.id} member={node} canManage={canManage} onAction={onAction} />
+      ))}
+    </tbody>
+  );
+}
+
+function MemberActionDialogs({ action, onDone }: { action: Action | null; onDone: () => void }) {
+  const [error, setError] = useState<AppError | null>(null);
+  const [{ fetching: deactivating }, deactivate] = useMutation(DeactivateMemberMutation);
+  const [{ fetching: reactivating }, reactivate] = useMutation(ReactivateMemberMutation);
+
+  useEffect(() => setError(null), [action]);
+
+  if (!action) return null;
+  const { member } = action;
+  const name = member.displayName || member.email;
+  if (action.kind === 'roles') return <MemberRolesDialog member={member} onClose={onDone} />;
+
+  const run = async () => {
+    setError(null);
+    const result = await (action.kind === 'deactivate' ? deactivate : reactivate)({ userId: member.id });
+    if (result.error) setError(toAppError(result.error));
+    else onDone();
+  };
+  const errorAlert = error ? (
+    <Alert tone="danger" role="alert" title={`${name} could not be ${action.kind}d`}>
+      <ErrorMessage error={error} />
+    </Alert>
+  ) : null;
+
+  if (action.kind === 'deactivate') {
+    return (
+      <ConfirmDialog
+        title={`Deactivate ${name}?`}
+        confirmLabel="Deactivate"
+        loading={deactivating}
+        onCancel={onDone}
+        onConfirm={() => void run()}
+        error={errorAlert}
+      >
+        <p>
+          <strong>{member.email}</strong> loses access at once: every session is signed out and every API token is
+          revoked immediately.
+        </p>
+        <p>You can reactivate the account later. Revoked tokens stay revoked.</p>
+      </ConfirmDialog>
+    );
+  }
+  return (
+    <ConfirmDialog
+      title={`Reactivate ${name}?`}
+      confirmLabel="Reactivate"
+      tone="primary"
+      loading={reactivating}
+      onCancel={onDone}
+      onConfirm={() => void run()}
+      error={errorAlert}
+    >
+      <p>
+        <strong>{member.email}</strong> can sign in again with the roles they had:{' '}
+        {member.roles.map(formatRole).join(', ') || 'none'}.
+      </p>
+    </ConfirmDialog>
+  );
+}
+
+/** The organization's members: search, filter by status, load more, invite and manage. */
+export function MembersPanel() {
+  const permissions = usePermissions();
+  const canManage = permissions.has('users:manage');
+  const [searchText, setSearchText] = useState('');
+  const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
+  const [status, setStatus] = useState<MemberStatus | ''>('');
+  const filters: Filters = { search: search || null, status: status || null };
+  const filterKey = `${filters.search ?? ''}|${filters.status ?? ''}`;
+
+  const [paging, setPaging] = useState<{ filterKey: string; cursors: (string | null)[] }>({
+    filterKey,
+    cursors: [null],
+  });
+  const cursors = paging.filterKey === filterKey ? paging.cursors : [null];
+  const pageKeys = cursors.map((after) => `${filterKey}:${after ?? ''}`);
+  const [pages, setPages] = useState<Record<string, PageInfo>>({});
+  const [errors, setErrors] = useState<Record<string, AppError | null>>({});
+  const [action, setAction] = useState<Action | null>(null);
+  const [inviting, setInviting] = useState(false);
+
+  const onLoaded = useCallbackStable((key: string, info: PageInfo) =>
+    setPages((previous) => (sameInfo(previous[key], info) ? previous : { ...previous, [key]: info })),
+  );
+  const onError = useCallbackStable((key: string, error: AppError | null) =>
+    setErrors((previous) => (previous[key] === error ? previous : { ...previous, [key]: error })),
+  );
+
+  const last = pages[pageKeys[pageKeys.length - 1] ?? ''];
+  const first = pages[pageKeys[0] ?? ''];
+  const shown = pageKeys.reduce((sum, key) => sum + (pages[key]?.count ?? 0), 0);
+  const loadError = pageKeys.map((key) => errors[key]).find(Boolean) ?? null;
+  const loading = !first && !loadError;
+  const filtered = Boolean(filters.search || filters.status);
+
+  return (
+    <Card aria-labelledby="members-title">
+      <CardHeader
+        id="members-title"
+        icon={<UsersIcon size={18} />}
+        title="Members"
+        description="People who can sign in to your organization, their roles and how they sign in."
+        actions={
+          canManage ? (
+            <Button icon={<PlusIcon size={16} />} onClick={() => setInviting(true)}>
+              Invite member
+            </Button>
+          ) : null
+        }
+      />
+      <CardBody className="panel-body">
+        <div className="toolbar" role="search" aria-label="Filter members">
+          <div className="search-input">
+            <SearchIcon size={16} className="search-input__icon" />
+            <input
+              type="search"
+              className="input search-input__input"
+              placeholder="Search by name or email"
+              aria-label="Search members"
+              value={searchText}
+              onChange={(event) => setSearchText(event.target.value)}
+              maxLength={200}
+            />
+          </div>
+          <label className="toolbar__select">
+            <span className="sr-only">Status</span>
+            <select
+              className="select"
+              aria-label="Status"
+              value={status}
+              onChange={(event) => setStatus(event.target.value as MemberStatus | '')}
+            >
+              <option value="">All statuses</option>
+              <option value="ACTIVE">Active</option>
+              <option value="INVITED">Invited</option>
+              <option value="DEACTIVATED">Deactivated</option>
+            </select>
+          </label>
+        </div>
+
+        {loadError ? (
+          <Alert
+            tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+            role="alert"
+            title={loadError.code === 'FORBIDDEN' ? 'You cannot view members' : 'Members could not be loaded'}
+          >
+            <ErrorMessage error={loadError} />
+          </Alert>
+        ) : null}
+
+        <div className="table-scroll" hidden={!first || first.totalCount === 0}>
+          <table className="data-table" aria-busy={loading || undefined}>
+            <caption className="sr-only">Members of your organization</caption>
+            <thead>
+              <tr>
+                <th scope="col">Member</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">Sign-in methods</th>
+                <th scope="col">Joined</th>
+                {canManage ? (
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            {cursors.map((after, index) => (
+              <MembersPage
+                key={pageKeys[index]}
+                filters={filters}
+                after={after}
+                pageKey={pageKeys[index] ?? ''}
+                canManage={canManage}
+                onAction={setAction}
+                onLoaded={onLoaded}
+                onError={onError}
+              />
+            ))}
+          </table>
+        </div>
+
+        {loading ? (
+          <div className="panel-loading">
+            <Spinner size={18} label="Loading members" />
+          </div>
+        ) : first && first.totalCount === 0 ? (
+          <div className="panel-empty">
+            <p className="panel-empty__title">{filtered ? 'No members match' : 'No members yet'}</p>
+            <p className="muted">
+              {filtered
+                ? 'Try another name, email or status.'
+                : canManage
+                  ? 'Invite the people who should work in this organization.'
+                  : 'Members appear here once they are invited.'}
+            </p>
+          </div>
+        ) : first ? (
+          <div className="panel-footer">
+            <span className="muted" role="status">
+              Showing {shown} of {first.totalCount} member{first.totalCount === 1 ? '' : 's'}
+            </span>
+            {last?.hasNextPage && last.endCursor ? (
+              <Button
+                variant="secondary"
+                size="sm"
+                onClick={() => setPaging({ filterKey, cursors: [...cursors, last.endCursor ?? null] })}
+              >
+                Load more
+              </Button>
+            ) : !last && cursors.length > 1 ? (
+              <Spinner size={16} label="Loading more members" />
+            ) : null}
+          </div>
+        ) : null}
+      </CardBody>
+
+      {inviting ? <InviteMemberDialog onClose={() => setInviting(false)} onInvited={() => undefined} /> : null}
+      <MemberActionDialogs action={action} onDone={() => setAction(null)} />
+    </Card>
+  );
+}
+
+function sameInfo(a: PageInfo | undefined, b: PageInfo): boolean {
+  return (
+    !!a && a.endCursor === b.endCursor && a.hasNextPage === b.hasNextPage && a.totalCount === b.totalCount && a.count === b.count
+  );
+}
+
+/** A callback whose identity never changes (the setters it wraps are stable). */
+function useCallbackStable<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  const [stable] = useState(() => fn);
+  return stable;
+}
