@@ -52,7 +52,7 @@ export function Dialog({
     const panel = panelRef.current;
     const target =
       initialFocusRef?.current ??
-      panel?.querySelector<HTMLElement>(`.dialog__body ${FOCUSABLE}`) ??
+      panel?.querySelector('.dialog__body')?.querySelector<HTMLElement>(FOCUSABLE) ??
       panel?.querySelector<HTMLElement>(FOCUSABLE) ??
       panel;
     target?.focus();

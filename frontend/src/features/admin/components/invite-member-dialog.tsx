@@ -90,9 +90,10 @@ export function InviteMemberDialog({ onClose, onInvited }: { onClose: () => void
     setErrors({});
     setServerError(null);
     const { email: cleanEmail, displayName: cleanName, roles: chosen } = parsed.data;
-    const result = await invite({
-      input: { email: cleanEmail, roles: chosen, ...(cleanName ? { displayName: cleanName } : {}) },
-    });
+    const result = await invite(
+      { input: { email: cleanEmail, roles: chosen, ...(cleanName ? { displayName: cleanName } : {}) } },
+      { additionalTypenames: ['Member'] },
+    );
     if (result.error || !result.data) {
       setServerError(toAppError(result.error));
       return;

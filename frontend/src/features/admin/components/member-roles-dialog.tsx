@@ -28,7 +28,7 @@ export function MemberRolesDialog({ member, onClose }: { member: MemberFieldsFra
     }
     setError(undefined);
     setServerError(null);
-    const result = await setMemberRoles({ input: { userId: member.id, roles } });
+    const result = await setMemberRoles({ input: { userId: member.id, roles } }, { additionalTypenames: ['Member'] });
     if (result.error) {
       setServerError(toAppError(result.error));
       return;

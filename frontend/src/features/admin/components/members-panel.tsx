@@ -24,7 +24,7 @@ import './admin.css';
 export const MEMBERS_PAGE_SIZE = 25;
 const SEARCH_DELAY_MS = 300;
 /** Refetch member pages after any mutation returning a Member, even when a page was empty. */
-const MEMBER_CONTEXT = { additionalTypenames: ['Member'] };
+export const MEMBER_CONTEXT = { additionalTypenames: ['Member'] };
 
 const STATUS_LABEL: Record<MemberStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', DEACTIVATED: 'Deactivated' };
 const STATUS_TONE: Record<MemberStatus, BadgeTone> = { ACTIVE: 'success', INVITED: 'info', DEACTIVATED: 'neutral' };
@@ -196,7 +196,7 @@ function MemberActionDialogs({ action, onDone }: { action: Action | null; onDone
 
   const run = async () => {
     setError(null);
-    const result = await (action.kind === 'deactivate' ? deactivate : reactivate)({ userId: member.id });
+    const result = await (action.kind === 'deactivate' ? deactivate : reactivate)({ userId: member.id }, MEMBER_CONTEXT);
     if (result.error) setError(toAppError(result.error));
     else onDone();
   };

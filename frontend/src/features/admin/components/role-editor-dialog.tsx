@@ -65,7 +65,8 @@ export function RoleEditorDialog({
     // Keep the server's order of permissions, not the order of clicks.
     const ordered = permissions.map((p) => p.name).filter((n) => parsed.data.permissions.includes(n));
     const input = { name: parsed.data.name, description: parsed.data.description, permissions: ordered };
-    const result = editing ? await updateRole({ input }) : await createRole({ input });
+    const context = { additionalTypenames: ['RoleDefinition'] };
+    const result = editing ? await updateRole({ input }, context) : await createRole({ input }, context);
     if (result.error) {
       setServerError(toAppError(result.error));
       return;

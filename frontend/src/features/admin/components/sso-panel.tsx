@@ -113,7 +113,8 @@ function SsoForm({
     onNotice(null);
     if (Object.keys(next).length > 0) return;
     setServerError(null);
-    const result = await configure({
+    const result = await configure(
+      {
       input: {
         issuer: form.issuer.trim(),
         clientId: form.clientId.trim(),
@@ -125,7 +126,9 @@ function SsoForm({
         roleMapping: form.mapping.map((row) => ({ claimValue: row.claimValue.trim(), roles: row.roles })),
         ssoRequired: form.ssoRequired,
       },
-    });
+      },
+      SSO_CONTEXT,
+    );
     if (result.error || !result.data) {
       setServerError(toAppError(result.error));
       return;
