@@ -174,7 +174,7 @@ describe('Admin › API tokens', () => {
 
     const table = await screen.findByRole('table');
     expect(within(table).getByText('models:read')).toBeInTheDocument();
-    expect(within(table).getByText('+1 more')).toBeInTheDocument();
+    expect(within(table).getByText('+2 more')).toBeInTheDocument();
 
     await user.type(screen.getByLabelText('Token name'), 'Scoring');
     await user.click(screen.getByLabelText(/Only the permissions I choose/));
@@ -225,7 +225,7 @@ describe('Admin › API tokens', () => {
     expect(screen.queryByLabelText('Token name')).not.toBeInTheDocument();
     const table = await screen.findByRole('table');
     expect(within(table).getByText('Grace Hopper')).toBeInTheDocument();
-    expect(within(table).getByText("All of the owner's permissions")).toBeInTheDocument();
+    expect(within(table).getByText("All permissions")).toBeInTheDocument();
 
     await user.click(within(table).getByRole('button', { name: 'Revoke Nightly scoring job of Grace Hopper' }));
     const dialog = screen.getByRole('alertdialog', { name: /Revoke/ });

@@ -52,13 +52,13 @@ function TokenRow({
   return (
     <tr className={status === 'active' ? undefined : 'token-table__row--inactive'}>
       <th scope="row" className="token-table__name">
-        <span>{token.name}</span>
+        <span className="token-name">
+          <span>{token.name}</span>
+          <code className="token-table__prefix">{token.prefix}…</code>
+        </span>
       </th>
       <td>
-        <ScopeList scopes={token.scopes} />
-      </td>
-      <td>
-        <code className="token-table__prefix">{token.prefix}…</code>
+        <ScopeList scopes={token.scopes} max={2} />
       </td>
       <td>
         <time dateTime={token.createdAt} title={formatDateTime(token.createdAt)}>
@@ -197,7 +197,6 @@ export function ApiTokensPanel() {
                   <tr>
                     <th scope="col">Name</th>
                     <th scope="col">Scopes</th>
-                    <th scope="col">Prefix</th>
                     <th scope="col">Created</th>
                     <th scope="col">Expires</th>
                     <th scope="col">Last used</th>

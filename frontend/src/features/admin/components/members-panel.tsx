@@ -10,7 +10,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatDate, formatDateTime, formatRole, initials } from '@/lib/format';
+import { formatDate, formatRole, initials } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
 
@@ -55,16 +55,20 @@ function MemberRow({
   const name = member.displayName || member.email;
   return (
     <tr className={member.status === 'DEACTIVATED' ? 'data-table__row--inactive' : undefined}>
-      <th scope="row" className="member-cell">
-        <span className="avatar avatar--sm" aria-hidden="true">
-          {initials(name)}
-        </span>
-        <span className="member-cell__text">
-          <span className="member-cell__name" title={name}>
-            {name}
+      <th scope="row">
+        <span className="member-cell">
+          <span className="avatar avatar--sm" aria-hidden="true">
+            {initials(name)}
           </span>
-          <span className="member-cell__email" title={member.email}>
-            {member.email}
+          <span className="member-cell__text">
+            <span className="member-cell__name" title={name}>
+              {name}
+            </span>
+            {member.displayName ? (
+              <span className="member-cell__email" title={member.email}>
+                {member.email}
+              </span>
+            ) : null}
           </span>
         </span>
       </th>
@@ -78,7 +82,7 @@ function MemberRow({
         </ul>
       </td>
       <td>
-        <Badge tone={STATUS_TONE[member.status]} dot>
+        <Badge tone={STATUS_TONE[member.status]} dot title={`Member since ${formatDate(member.joinedAt)}`}>
           {STATUS_LABEL[member.status]}
         </Badge>
       </td>
@@ -91,11 +95,6 @@ function MemberRow({
         ) : (
           <span className="muted">None yet</span>
         )}
-      </td>
-      <td>
-        <time dateTime={member.joinedAt} title={formatDateTime(member.joinedAt)}>
-          {formatDate(member.joinedAt)}
-        </time>
       </td>
       {canManage ? (
         <td className="data-table__actions">
@@ -342,7 +341,6 @@ export function MembersPanel() {
                 <th scope="col">Status</th>
                 <th scope="col">Last sign-in</th>
                 <th scope="col">Sign-in methods</th>
-                <th scope="col">Joined</th>
                 {canManage ? (
                   <th scope="col">
                     <span className="sr-only">Actions</span>

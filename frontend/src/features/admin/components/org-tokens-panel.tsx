@@ -106,9 +106,8 @@ export function OrgTokensPanel() {
                 <thead>
                   <tr>
                     <th scope="col">Owner</th>
-                    <th scope="col">Name</th>
+                    <th scope="col">Token</th>
                     <th scope="col">Scopes</th>
-                    <th scope="col">Prefix</th>
                     <th scope="col">Created</th>
                     <th scope="col">Last used</th>
                     <th scope="col">Expires</th>
@@ -125,7 +124,7 @@ export function OrgTokensPanel() {
                     return (
                       <tr key={token.id} className={status === 'active' ? undefined : 'data-table__row--inactive'}>
                         <td>
-                          <span className="member-cell__text">
+                          <span className="member-cell__text owner-cell">
                             <span className="member-cell__name" title={owner}>
                               {owner}
                             </span>
@@ -135,13 +134,13 @@ export function OrgTokensPanel() {
                           </span>
                         </td>
                         <th scope="row" className="data-table__strong">
-                          {token.name}
+                          <span className="token-name">
+                            {token.name}
+                            <code className="token-table__prefix">{token.prefix}…</code>
+                          </span>
                         </th>
                         <td>
-                          <ScopeList scopes={token.scopes} max={2} />
-                        </td>
-                        <td>
-                          <code className="token-table__prefix">{token.prefix}…</code>
+                          <ScopeList scopes={token.scopes} max={1} />
                         </td>
                         <td>
                           <time dateTime={token.createdAt} title={formatDateTime(token.createdAt)}>

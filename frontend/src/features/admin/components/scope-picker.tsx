@@ -105,7 +105,11 @@ export function ScopePicker({ available, mode, onModeChange, value, onChange, er
 /** A token's scopes in a table cell: "All permissions", or the first few with a count. */
 export function ScopeList({ scopes, max = 3 }: { scopes: readonly string[] | null | undefined; max?: number }) {
   if (scopes === null || scopes === undefined) {
-    return <span className="scope-list__all">All of the owner&apos;s permissions</span>;
+    return (
+      <span className="scope-list__all" title="All of the owner's permissions, as they change">
+        All permissions
+      </span>
+    );
   }
   if (scopes.length === 0) return <span className="muted">No permissions</span>;
   const shown = scopes.slice(0, max);
