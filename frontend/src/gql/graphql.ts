@@ -24,12 +24,12 @@ export type CreateApiTokenInput = {
   /** 1 to 366; null for a token that never expires. */
   expiresInDays?: number | null | undefined;
   name: string;
-  /** Each must be a permission the caller has; null for all of them. */
+  /** Permissions the token may use, each one you have; null: all of yours. */
   scopes?: Array<string> | null | undefined;
 };
 
 export type CreateRoleInput = {
-  description?: string | null | undefined;
+  description?: string;
   name: string;
   permissions: Array<string>;
 };
