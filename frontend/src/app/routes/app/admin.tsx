@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, NavLink, Outlet, type RouteObject } from 'react-router';
 
 import { useDocumentTitle } from '@/app/use-document-title';
@@ -7,14 +7,25 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ActivityIcon, KeyIcon, LockIcon, ShieldIcon, UsersIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { paths } from '@/config/paths';
-import { ApiTokensPanel } from '@/features/admin/components/api-tokens-panel';
-import { LiveEventsPanel } from '@/features/admin/components/live-events-panel';
-import { MembersPanel } from '@/features/admin/components/members-panel';
-import { OrgTokensPanel } from '@/features/admin/components/org-tokens-panel';
-import { RolesPanel } from '@/features/admin/components/roles-panel';
-import { SsoPanel } from '@/features/admin/components/sso-panel';
+import { Spinner } from '@/components/ui/spinner';
 import { cn } from '@/lib/cn';
 import { usePermissions, type Permissions } from '@/lib/permissions';
+
+// Each section loads on first visit: most people never open most of them.
+const ApiTokensPanel = lazy(() =>
+  import('@/features/admin/components/api-tokens-panel').then((m) => ({ default: m.ApiTokensPanel })),
+);
+const OrgTokensPanel = lazy(() =>
+  import('@/features/admin/components/org-tokens-panel').then((m) => ({ default: m.OrgTokensPanel })),
+);
+const LiveEventsPanel = lazy(() =>
+  import('@/features/admin/components/live-events-panel').then((m) => ({ default: m.LiveEventsPanel })),
+);
+const MembersPanel = lazy(() =>
+  import('@/features/admin/components/members-panel').then((m) => ({ default: m.MembersPanel })),
+);
+const RolesPanel = lazy(() => import('@/features/admin/components/roles-panel').then((m) => ({ default: m.RolesPanel })));
+const SsoPanel = lazy(() => import('@/features/admin/components/sso-panel').then((m) => ({ default: m.SsoPanel })));
 
 type AdminSection = {
   path: string;
@@ -93,7 +104,18 @@ function NoAccess() {
 function SectionRoute({ section }: { section: AdminSection }) {
   const permissions = usePermissions();
   useDocumentTitle(`${section.label} · Admin`);
-  return permissions.hasAny(section.anyOf) ? section.render(permissions) : <NoAccess />;
+  if (!permissions.hasAny(section.anyOf)) return <NoAccess />;
+  return (
+    <Suspense
+      fallback={
+        <div className="section-loading">
+          <Spinner size={20} label={`Loading ${section.label}`} />
+        </div>
+      }
+    >
+      {section.render(permissions)}
+    </Suspense>
+  );
 }
 
 function AdminIndex() {
