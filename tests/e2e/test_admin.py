@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 
 from phantom.config import REPO_ROOT, settings
 from tests.support.fixtures import TenantFixture
@@ -26,7 +26,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1366, "height": 860}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 860}
 NEW_PASSWORD = "correct horse battery staple"
 
 
