@@ -15,6 +15,9 @@ export const MemberFieldsFragment = graphql(`
 
 export const AdminMembersQuery = graphql(`
   query AdminMembers($first: Int!, $after: String, $search: String, $status: MemberStatus) {
+    viewer {
+      id
+    }
     members(first: $first, after: $after, search: $search, status: $status) {
       totalCount
       pageInfo {
@@ -38,6 +41,7 @@ export const AdminRoleOptionsQuery = graphql(`
       name
       description
       builtIn
+      permissions
     }
   }
 `);

@@ -10,10 +10,11 @@ import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatDateTime, formatRelative } from '@/lib/format';
+import { usePermissions } from '@/lib/permissions';
 import type { InviteMemberMutation as InviteMemberResult } from '@/gql/graphql';
 
 import { InviteMemberMutation } from '../api/members';
-import { RolePicker, useRoleOptions } from './role-picker';
+import { isGrantable, RolePicker, useRoleOptions } from './role-picker';
 
 const inviteSchema = z.object({
   email: z
@@ -68,6 +69,7 @@ function InvitationResult({ invitation, onDone }: { invitation: Invitation; onDo
 /** Invites a person; on success shows the one-time invitation link until dismissed. */
 export function InviteMemberDialog({ onClose, onInvited }: { onClose: () => void; onInvited: () => void }) {
   const { options, fetching: loadingRoles } = useRoleOptions();
+  const permissions = usePermissions();
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [roles, setRoles] = useState<string[]>(['viewer']);
@@ -148,6 +150,7 @@ export function InviteMemberDialog({ onClose, onInvited }: { onClose: () => void
           onChange={setRoles}
           error={errors.roles}
           hint="Permissions add up across roles."
+          canToggle={(role) => isGrantable(role, permissions.has)}
         />
         {serverError ? (
           <Alert tone="danger" role="alert" title="The invitation could not be created">

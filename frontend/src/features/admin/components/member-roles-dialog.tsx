@@ -6,14 +6,16 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { toAppError, type AppError } from '@/lib/errors';
+import { usePermissions } from '@/lib/permissions';
 import type { MemberFieldsFragment } from '@/gql/graphql';
 
 import { SetMemberRolesMutation } from '../api/members';
-import { RolePicker, useRoleOptions } from './role-picker';
+import { isGrantable, RolePicker, useRoleOptions } from './role-picker';
 
 /** Changes a member's roles. The server refuses to take 'owner' from the last owner; its message is shown. */
 export function MemberRolesDialog({ member, onClose }: { member: MemberFieldsFragment; onClose: () => void }) {
   const { options, fetching: loadingRoles } = useRoleOptions();
+  const permissions = usePermissions();
   const [roles, setRoles] = useState<string[]>([...member.roles]);
   const [error, setError] = useState<string | undefined>();
   const [serverError, setServerError] = useState<AppError | null>(null);
@@ -61,6 +63,7 @@ export function MemberRolesDialog({ member, onClose }: { member: MemberFieldsFra
         onChange={setRoles}
         error={error}
         hint="Takes effect on their next request. Permissions add up across roles."
+        canToggle={(role) => isGrantable(role, permissions.has)}
       />
       {serverError ? (
         <Alert tone="danger" role="alert" title="The roles could not be changed">

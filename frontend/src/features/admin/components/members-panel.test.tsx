@@ -9,6 +9,7 @@ import { renderApp } from '@/testing/test-utils';
 
 function page(members: MemberFieldsFragment[], { total = members.length, next = null as string | null } = {}) {
   return gqlData({
+    viewer: { id: testViewer.id },
     members: {
       totalCount: total,
       pageInfo: { hasNextPage: next !== null, endCursor: next },
@@ -17,7 +18,8 @@ function page(members: MemberFieldsFragment[], { total = members.length, next = 
   });
 }
 
-const roleOptions = () => gqlData({ roles: testRoles.map(({ name, description, builtIn }) => ({ name, description, builtIn })) });
+const roleOptions = () =>
+  gqlData({ roles: testRoles.map(({ name, description, builtIn, permissions }) => ({ name, description, builtIn, permissions })) });
 
 describe('Admin › Members', () => {
   it('lists members with roles, status, last sign-in and sign-in methods', async () => {
@@ -25,6 +27,7 @@ describe('Admin › Members', () => {
     mockFetch({
       graphql: {
         AppViewer: () => gqlData({ viewer: testViewer }),
+        AdminRoleOptions: roleOptions,
         AdminMembers: () =>
           page([
             testMember({ roles: ['admin', 'model_auditor'], signInMethods: ['password', 'sso'] }),
@@ -61,6 +64,7 @@ describe('Admin › Members', () => {
     const { requests } = mockFetch({
       graphql: {
         AppViewer: () => gqlData({ viewer: testViewer }),
+        AdminRoleOptions: roleOptions,
         AdminMembers: (request) => {
           const { after, search, status } = request.variables ?? {};
           if (after === 'cursor-1') return page([testMember({ id: 'usr_9', displayName: 'Page Two' })], { total: 2 });
@@ -173,6 +177,7 @@ describe('Admin › Members', () => {
     const { requests } = mockFetch({
       graphql: {
         AppViewer: () => gqlData({ viewer: testViewer }),
+        AdminRoleOptions: roleOptions,
         AdminMembers: () => page([testMember({ status })]),
         DeactivateMember: () => {
           status = 'DEACTIVATED';
@@ -211,5 +216,38 @@ describe('Admin › Members', () => {
     expect(screen.queryByRole('button', { name: 'Invite member' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Deactivate|Change roles/ })).not.toBeInTheDocument();
     await waitFor(() => expect(screen.getAllByRole('columnheader')).toHaveLength(5));
+  });
+
+  it('offers nothing the server would refuse: not deactivating yourself, not managing a higher role', async () => {
+    setSessionCookie();
+    // An admin without models:approve, so the owner role (which has it) is out of reach.
+    const admin = viewerWith(testViewer.permissions.filter((p) => p !== 'models:approve'));
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: admin }),
+        AdminRoleOptions: roleOptions,
+        AdminMembers: () =>
+          page([
+            testMember({ id: testViewer.id, displayName: 'Ada Lovelace', roles: ['admin'] }),
+            testMember({ id: 'usr_7', displayName: 'Olivia Owner', roles: ['owner'] }),
+            testMember(),
+          ]),
+      },
+    });
+    renderApp('/admin/members');
+    const user = userEvent.setup();
+
+    const table = await screen.findByRole('table', { name: 'Members of your organization' });
+    const self = within(table).getByText('(you)', { exact: false }).closest('tr')!;
+    expect(within(self).getByRole('button', { name: 'Change roles of Ada Lovelace' })).toBeInTheDocument();
+    expect(within(self).queryByRole('button', { name: /Deactivate/ })).not.toBeInTheDocument();
+    const owner = within(table).getByText('Olivia Owner').closest('tr')!;
+    expect(await within(owner).findByText('Managed by a higher role')).toBeInTheDocument();
+    expect(within(owner).queryByRole('button')).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Change roles of Grace Hopper' }));
+    const dialog = screen.getByRole('dialog');
+    expect(await within(dialog).findByRole('checkbox', { name: /^Owner/ })).toBeDisabled();
+    expect(within(dialog).getByRole('checkbox', { name: /^Viewer/ })).toBeEnabled();
   });
 });

@@ -18,6 +18,7 @@ import { AdminMembersQuery, DeactivateMemberMutation, ReactivateMemberMutation }
 import { InviteMemberDialog } from './invite-member-dialog';
 import { MemberRolesDialog } from './member-roles-dialog';
 import { RelativeTime } from './relative-time';
+import { isGrantable, useRoleOptions } from './role-picker';
 
 import './admin.css';
 
@@ -46,10 +47,14 @@ function useDebounced<T>(value: T, delay: number): T {
 function MemberRow({
   member,
   canManage,
+  isSelf,
+  mayManage,
   onAction,
 }: {
   member: MemberFieldsFragment;
   canManage: boolean;
+  isSelf: boolean;
+  mayManage: boolean;
   onAction: (action: Action) => void;
 }) {
   const name = member.displayName || member.email;
@@ -63,6 +68,7 @@ function MemberRow({
           <span className="member-cell__text">
             <span className="member-cell__name" title={name}>
               {name}
+              {isSelf ? <span className="member-cell__you"> (you)</span> : null}
             </span>
             {member.displayName ? (
               <span className="member-cell__email" title={member.email}>
@@ -98,36 +104,45 @@ function MemberRow({
       </td>
       {canManage ? (
         <td className="data-table__actions">
-          <span className="data-table__buttons">
-            <Button
-              variant="ghost"
-              size="sm"
-              onClick={() => onAction({ kind: 'roles', member })}
-              aria-label={`Change roles of ${name}`}
-              disabled={member.status === 'DEACTIVATED'}
-            >
-              Roles
-            </Button>
-            {member.status === 'DEACTIVATED' ? (
+          {mayManage ? (
+            <span className="data-table__buttons">
               <Button
                 variant="ghost"
                 size="sm"
-                onClick={() => onAction({ kind: 'reactivate', member })}
-                aria-label={`Reactivate ${name}`}
+                onClick={() => onAction({ kind: 'roles', member })}
+                aria-label={`Change roles of ${name}`}
+                disabled={member.status === 'DEACTIVATED'}
               >
-                Reactivate
+                Roles
               </Button>
-            ) : (
-              <Button
-                variant="danger-ghost"
-                size="sm"
-                onClick={() => onAction({ kind: 'deactivate', member })}
-                aria-label={`Deactivate ${name}`}
-              >
-                Deactivate
-              </Button>
-            )}
-          </span>
+              {isSelf ? null : member.status === 'DEACTIVATED' ? (
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  onClick={() => onAction({ kind: 'reactivate', member })}
+                  aria-label={`Reactivate ${name}`}
+                >
+                  Reactivate
+                </Button>
+              ) : (
+                <Button
+                  variant="danger-ghost"
+                  size="sm"
+                  onClick={() => onAction({ kind: 'deactivate', member })}
+                  aria-label={`Deactivate ${name}`}
+                >
+                  Deactivate
+                </Button>
+              )}
+            </span>
+          ) : (
+            <span
+              className="muted data-table__note"
+              title="Their roles carry permissions you do not have, so only someone who holds them can change this member."
+            >
+              Managed by a higher role
+            </span>
+          )}
         </td>
       ) : null}
     </tr>
@@ -140,10 +155,12 @@ function MembersPage({
   after,
   pageKey,
   canManage,
+  mayManage,
   onAction,
   onLoaded,
   onError,
 }: {
+  mayManage: (member: MemberFieldsFragment) => boolean;
   filters: Filters;
   after: string | null;
   pageKey: string;
@@ -175,7 +192,14 @@ function MembersPage({
   return (
     <tbody>
       {connection.edges.map(({ node }) => (
-        <MemberRow key={node.id} member={node} canManage={canManage} onAction={onAction} />
+        <MemberRow
+          key={node.id}
+          member={node}
+          canManage={canManage}
+          isSelf={node.id === data?.viewer.id}
+          mayManage={mayManage(node)}
+          onAction={onAction}
+        />
       ))}
     </tbody>
   );
@@ -245,6 +269,10 @@ function MemberActionDialogs({ action, onDone }: { action: Action | null; onDone
 export function MembersPanel() {
   const permissions = usePermissions();
   const canManage = permissions.has('users:manage');
+  const { options: roleOptions } = useRoleOptions(!canManage);
+  // The server refuses to change members whose roles carry permissions the viewer lacks.
+  const mayManage = (member: MemberFieldsFragment) =>
+    member.roles.every((name) => isGrantable(roleOptions.find((o) => o.name === name), permissions.has));
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
   const [status, setStatus] = useState<MemberStatus | ''>('');
@@ -355,6 +383,7 @@ export function MembersPanel() {
                 after={after}
                 pageKey={pageKeys[index] ?? ''}
                 canManage={canManage}
+                mayManage={mayManage}
                 onAction={setAction}
                 onLoaded={onLoaded}
                 onError={onError}

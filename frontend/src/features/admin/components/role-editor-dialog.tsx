@@ -9,6 +9,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatRole } from '@/lib/format';
+import { usePermissions } from '@/lib/permissions';
 import type { AdminRolesQuery as AdminRolesData, RoleFieldsFragment } from '@/gql/graphql';
 
 import { CreateRoleMutation, UpdateRoleMutation } from '../api/roles';
@@ -38,6 +39,8 @@ export function RoleEditorDialog({
   onClose: () => void;
 }) {
   const editing = role !== undefined;
+  // The server refuses to put a permission into a role that the editor does not hold.
+  const { has } = usePermissions();
   const [name, setName] = useState(role?.name ?? '');
   const [description, setDescription] = useState(role?.description ?? '');
   const [selected, setSelected] = useState<string[]>([...(role?.permissions ?? [])]);
@@ -135,7 +138,7 @@ export function RoleEditorDialog({
           ) : null}
           <div className="permission-picker__groups">
             {groups.map((group) => {
-              const names = group.permissions.map((p) => p.name);
+              const names = group.permissions.map((p) => p.name).filter(has);
               const count = names.filter((n) => selected.includes(n)).length;
               return (
                 <fieldset className="scope-group" key={group.resource}>
@@ -143,11 +146,12 @@ export function RoleEditorDialog({
                     <label className="checkbox">
                       <input
                         type="checkbox"
-                        checked={count === names.length}
+                        checked={names.length > 0 && count === names.length}
                         ref={(input) => {
                           if (input) input.indeterminate = count > 0 && count < names.length;
                         }}
                         onChange={(event) => toggle(names, event.target.checked)}
+                        disabled={names.length === 0}
                         aria-label={`All ${group.label} permissions`}
                       />
                       <span className="checkbox__label">{group.label}</span>
@@ -155,11 +159,16 @@ export function RoleEditorDialog({
                   </legend>
                   <div className="scope-group__items">
                     {group.permissions.map((permission) => (
-                      <label className="checkbox" key={permission.name}>
+                      <label
+                        className="checkbox"
+                        key={permission.name}
+                        title={has(permission.name) ? undefined : 'You do not hold this permission, so you cannot grant it.'}
+                      >
                         <input
                           type="checkbox"
                           checked={selected.includes(permission.name)}
                           onChange={(event) => toggle([permission.name], event.target.checked)}
+                          disabled={!has(permission.name)}
                         />
                         <span className="checkbox__text">
                           <span className="checkbox__label">

@@ -7,7 +7,8 @@ import { gqlData, gqlError, mockFetch, setSessionCookie } from '@/testing/mock-f
 import { renderApp } from '@/testing/test-utils';
 
 const tenant = { id: 'usr_1', tenant: { id: 'ten_1', slug: 'northwind' } };
-const roleOptions = () => gqlData({ roles: testRoles.map(({ name, description, builtIn }) => ({ name, description, builtIn })) });
+const roleOptions = () =>
+  gqlData({ roles: testRoles.map(({ name, description, builtIn, permissions }) => ({ name, description, builtIn, permissions })) });
 
 describe('Admin › Single sign-on', () => {
   it('configures OIDC: validates, shows the server message verbatim, then saves', async () => {
