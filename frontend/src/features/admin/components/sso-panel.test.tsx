@@ -72,16 +72,18 @@ describe('Admin › Single sign-on', () => {
     expect(await screen.findByLabelText('Sign-in URL')).toHaveValue('https://ml.northwind.example/auth/sso/northwind/login');
   });
 
-  it('shows an existing configuration: secret set, mapping rows, server redirect URI', async () => {
+  it('shows an existing configuration and keeps its secret unless the client changes', async () => {
     setSessionCookie();
-    mockFetch({
+    const { requests } = mockFetch({
       graphql: {
         AppViewer: () => gqlData({ viewer: testViewer }),
         AdminOidcConfig: () => gqlData({ viewer: tenant, oidcConfig: testOidcConfig() }),
         AdminRoleOptions: roleOptions,
+        ConfigureOidc: () => gqlData({ configureOidc: testOidcConfig() }),
       },
     });
     renderApp('/admin/sso');
+    const user = userEvent.setup();
 
     expect(await screen.findByText('A secret is set')).toBeInTheDocument();
     expect(screen.getByLabelText('Client secret')).toHaveValue('');
@@ -90,6 +92,18 @@ describe('Admin › Single sign-on', () => {
     const roles = screen.getByRole('group', { name: 'Roles for mapping 1' });
     expect(await within(roles).findByRole('checkbox', { name: /Admin/ })).toBeChecked();
     expect(screen.getByRole('button', { name: 'Remove configuration' })).toBeInTheDocument();
+
+    // Another client ID needs the secret again: the old one never goes to another client.
+    await user.type(screen.getByLabelText('Client ID'), '-v2');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(screen.getByText(/Enter the client secret again/)).toBeInTheDocument();
+    await user.clear(screen.getByLabelText('Client ID'));
+    await user.type(screen.getByLabelText('Client ID'), 'phantom-ml');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText(/configuration saved/)).toBeInTheDocument();
+    expect(requests.find((r) => r.operationName === 'ConfigureOidc')?.variables).toMatchObject({
+      input: { clientId: 'phantom-ml', clientSecret: '', roleClaim: 'groups' },
+    });
   });
 
   it('is read only without sso:manage', async () => {

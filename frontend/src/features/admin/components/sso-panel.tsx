@@ -60,13 +60,24 @@ function words(value: string): string[] {
     .filter(Boolean);
 }
 
-function validate(form: FormState): Errors {
+/** The server keeps the stored secret when the field is empty, but only for the same issuer and client. */
+function keepsSecret(form: FormState, config: OidcConfigFieldsFragment | null): boolean {
+  return (
+    !!config?.clientSecretSet && form.issuer.trim() === config.issuer && form.clientId.trim() === config.clientId
+  );
+}
+
+function validate(form: FormState, config: OidcConfigFieldsFragment | null): Errors {
   const errors: Errors = {};
   const issuer = form.issuer.trim();
   if (!issuer) errors.issuer = 'Enter the issuer URL, e.g. https://login.example.com.';
   else if (!/^https?:\/\/[^\s/]+/i.test(issuer)) errors.issuer = 'Enter an absolute URL starting with https://.';
   if (!form.clientId.trim()) errors.clientId = 'Enter the client ID your identity provider issued.';
-  if (!form.clientSecret) errors.clientSecret = 'Enter the client secret (it is never shown back, so enter it on every save).';
+  if (!form.clientSecret && !keepsSecret(form, config)) {
+    errors.clientSecret = config?.clientSecretSet
+      ? 'Enter the client secret again: the stored one is never sent to a different issuer or client.'
+      : 'Enter the client secret your identity provider issued.';
+  }
   if (!words(form.scopes).includes('openid')) errors.scopes = "Scopes must include 'openid'.";
   if (form.mapping.length > 0 && !form.roleClaim.trim()) errors.roleClaim = 'Set the role claim to use a role mapping.';
   const values = form.mapping.map((row) => row.claimValue.trim());
@@ -108,7 +119,7 @@ function SsoForm({
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const next = validate(form);
+    const next = validate(form, config);
     setErrors(next);
     onNotice(null);
     if (Object.keys(next).length > 0) return;
@@ -203,9 +214,11 @@ function SsoForm({
             onChange={(event) => set('clientSecret', event.target.value)}
             error={errors.clientSecret}
             hint={
-              config?.clientSecretSet
-                ? 'Stored encrypted and never shown. Enter it again to save changes.'
-                : 'Stored encrypted and never shown again.'
+              keepsSecret(form, config)
+                ? 'Stored encrypted and never shown. Leave empty to keep it, or enter a new one to replace it.'
+                : config?.clientSecretSet
+                  ? 'Required again because the issuer or client ID changed.'
+                  : 'Stored encrypted and never shown again.'
             }
             labelAside={config?.clientSecretSet ? <Badge tone="success">A secret is set</Badge> : undefined}
             autoComplete="new-password"
