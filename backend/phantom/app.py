@@ -21,6 +21,7 @@ from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
 from phantom.graphql.view import PhantomGraphQL
 from phantom.identity.routes import routes as auth_routes
+from phantom.identity.sso.routes import routes as sso_routes
 from phantom.kit.redis import close_redis
 from phantom.ops.middleware import JsonBodyLimit, RequestContext
 from phantom.ops.routes import routes as ops_routes
@@ -108,7 +109,7 @@ def create_app(
             await dispose_engine()
 
     rest = Starlette(
-        routes=[*ops_routes, *auth_routes, *spa_routes(settings.FRONTEND_DIST)],
+        routes=[*ops_routes, *auth_routes, *sso_routes, *spa_routes(settings.FRONTEND_DIST)],
         middleware=[Middleware(RequestContext)],
         lifespan=lifespan,
     )
