@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from authlib.integrations.starlette_client import StarletteIntegration, StarletteOAuth2App

@@ -174,7 +174,9 @@ async def _verified_claims(
 ) -> dict[str, Any]:
     params = request.query_params
     if params.get("error"):
-        raise SsoRefused(SsoFailure.IDP_ERROR, f"{params['error']}: {params.get('error_description')}"[:300])
+        raise SsoRefused(
+            SsoFailure.IDP_ERROR, f"{params['error']}: {params.get('error_description')}"[:300]
+        )
     if not params.get("state") or not params.get("code"):
         raise SsoRefused(SsoFailure.STATE_MISMATCH, "callback without state or code")
     config = target.config
@@ -194,7 +196,7 @@ async def _verified_claims(
             },
             leeway=LEEWAY_SECONDS,
         )
-    except Exception as error:  # noqa: BLE001 - every failure becomes a refusal with a reason
+    except Exception as error:
         raise _token_failure(error) from None
     claims = token.get("userinfo")
     if not isinstance(claims, dict):

@@ -190,8 +190,7 @@ class SsoService:
         for role in roles:
             if role not in known:
                 raise InvalidOidcConfig(
-                    f"{what}: unknown role {role[:64]!r}. Known roles: "
-                    f"{', '.join(sorted(known))}."
+                    f"{what}: unknown role {role[:64]!r}. Known roles: {', '.join(sorted(known))}."
                 )
 
     # --- sign-in (the /auth/sso routes) -----------------------------------------------------
