@@ -9,7 +9,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2
 
 from phantom.config import settings
 from phantom.identity.sso.errors import InvalidOidcConfig
@@ -42,7 +42,7 @@ async def check_public_host(host: str) -> None:
 
 async def _get_json(url: str) -> Any:
     async with (
-        httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client,
+        httpx2.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client,
         client.stream("GET", url, headers={"Accept": "application/json"}) as response,
     ):
         if response.status_code != 200:
@@ -68,11 +68,11 @@ async def fetch_metadata(issuer: str) -> dict[str, Any]:
         await check_public_host(urlsplit(url).hostname or "")
     try:
         metadata = await _get_json(url)
-    except httpx.TimeoutException:
+    except httpx2.TimeoutException:
         raise InvalidOidcConfig(
             f"The identity provider did not answer within {TIMEOUT_SECONDS:g} s at {url}."
         ) from None
-    except httpx.HTTPError:
+    except httpx2.HTTPError:
         raise InvalidOidcConfig(
             f"Could not reach the identity provider at {url}; check the issuer URL."
         ) from None

@@ -13,7 +13,7 @@ import html
 import logging
 from typing import Any
 
-import httpx
+import httpx2
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError
 from cryptography.hazmat.primitives import hashes
@@ -133,7 +133,7 @@ async def login(request: Request) -> Response:
             response: Response = await client.authorize_redirect(
                 request, _redirect_uri(target.tenant.slug)
             )
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx2.HTTPError, ValueError, RuntimeError) as error:
             raise SsoRefused(SsoFailure.IDP_UNAVAILABLE, repr(error)) from None
     except SsoRefused as error:
         return _refuse(request, error)
@@ -162,7 +162,7 @@ def _token_failure(error: Exception) -> SsoRefused:
         return SsoRefused(SsoFailure.UNKNOWN_SIGNING_KEY, detail)
     if isinstance(error, jose_errors.JoseError):
         return SsoRefused(SsoFailure.SIGNATURE_INVALID, detail)
-    if isinstance(error, httpx.HTTPError):
+    if isinstance(error, httpx2.HTTPError):
         return SsoRefused(SsoFailure.IDP_UNAVAILABLE, detail)
     if isinstance(error, AuthlibBaseError):
         return SsoRefused(SsoFailure.CODE_REJECTED, detail)
