@@ -19,7 +19,7 @@
 //                                            between logins)
 //   POST /__test__/jwks {keys: [...]}        key rotation: rebuild the provider with a new
 //                                            key set (sessions, grants and registered
-//                                            clients are kept: the memory adapter is global)
+//                                            clients are kept: one shared memory adapter)
 //   POST /__test__/tamper {mode}             the NEXT token response's id_token is rewritten
 //                                            (one shot); modes below
 //   GET  /__test__/stats                     {jwks: n, token: n} requests served
@@ -38,6 +38,7 @@ import { readFileSync } from 'node:fs';
 
 import * as jose from 'jose';
 import Provider from 'oidc-provider';
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const issuer = `http://127.0.0.1:${config.port}`;
@@ -45,6 +46,9 @@ const accounts = { ...(config.accounts || {}) };
 const stats = { jwks: 0, token: 0 };
 let tamperMode = null;
 let jwks = config.jwks;
+// One in-memory store for every provider instance, so a key rotation (a rebuilt provider)
+// keeps registered clients, sessions and grants.
+const adapter = createMemoryAdapter(0);
 
 function claimsFor(login) {
   const name = login.split('@', 1)[0];
@@ -100,6 +104,7 @@ async function tamper(mode, idToken) {
 
 function buildProvider() {
   const provider = new Provider(issuer, {
+    adapter,
     clients: config.clients || [],
     jwks,
     pkce: { required: () => true },
