@@ -1,5 +1,5 @@
 """Member administration: invite, list, change roles, deactivate, reactivate; invitation
-acceptance; just-in-time provisioning for SSO.
+acceptance.
 
 Deactivation revokes the member's sessions and API tokens in the same transaction and,
 once committed, tells every process to forget them, so access ends at once everywhere.
@@ -20,13 +20,19 @@ from phantom.authz.roles import Role
 from phantom.authz.service import authz, requires, user_permissions
 from phantom.config import settings
 from phantom.db import utcnow
-from phantom.identity.errors import AlreadyMember, InvitationInvalid, MemberDeactivated
+from phantom.identity.errors import AlreadyMember, InvitationInvalid
 from phantom.identity.models import Membership, MembershipStatus, User
 from phantom.identity.principal import Principal
 from phantom.identity.repository import IdentityRepository
-from phantom.identity.service import NewSession, forget_on_commit, identity, secret_hash
+from phantom.identity.service import (
+    NewSession,
+    forget_on_commit,
+    identity,
+    keep_an_owner,
+    secret_hash,
+)
 from phantom.identity.validation import check_password, clean_email, clean_name
-from phantom.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
+from phantom.kit.errors import BadUserInput, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
 
 INVITATION_DAYS = 7
@@ -133,7 +139,7 @@ class MemberService:
     ) -> MemberView:
         member = await self._member(session, principal.tenant_id, user_id)
         if Role.OWNER.value in member.roles and Role.OWNER.value not in roles:
-            await self._keep_an_owner(session, principal.tenant_id, user_id)
+            await keep_an_owner(session, principal.tenant_id, user_id)
         assigned = await authz.assign_roles(session, principal, principal.tenant_id, user_id, roles)
         forget_on_commit(session, tenant_id=principal.tenant_id, user_id=user_id)
         return MemberView(member.membership, member.user, assigned)
@@ -147,7 +153,7 @@ class MemberService:
         member = await self._member(session, principal.tenant_id, user_id)
         await self._check_may_manage(session, principal, member)
         if Role.OWNER.value in member.roles:
-            await self._keep_an_owner(session, principal.tenant_id, user_id)
+            await keep_an_owner(session, principal.tenant_id, user_id)
         member.membership.status = MembershipStatus.DEACTIVATED.value
         member.membership.invite_hash = member.membership.invite_expires_at = None
         await IdentityRepository(session).revoke_credentials(user_id, utcnow())
@@ -206,46 +212,6 @@ class MemberService:
             user_agent=user_agent,
         )
 
-    async def provision_member(
-        self,
-        session: AsyncSession,
-        *,
-        tenant_id: uuid.UUID,
-        email: str,
-        display_name: str,
-        roles: list[str],
-        sso_subject: str,
-    ) -> User:
-        """Just-in-time provisioning on SSO sign-in: create the user and the membership if
-        missing, link the IdP subject, and replace the roles with those from the claims.
-        A deactivated member stays out; an email already linked to another IdP subject is
-        refused (an IdP that reassigns an address must not inherit someone's access)."""
-        repo = IdentityRepository(session)
-        email = clean_email(email)
-        user = await repo.user_by_email(email)
-        if user is None:
-            name = clean_name(display_name or email.split("@", 1)[0], "Display name")
-            user = User(email=email, display_name=name, password_hash=None)
-            await repo.add(user)
-        if not user.is_active:
-            raise MemberDeactivated()
-        membership = await repo.membership(tenant_id, user.id)
-        if membership is None:
-            membership = Membership(tenant_id=tenant_id, user_id=user.id)
-            await repo.add(membership)
-        if membership.status == MembershipStatus.DEACTIVATED:
-            raise MemberDeactivated()
-        if membership.sso_subject not in (None, sso_subject):
-            raise MemberDeactivated()
-        membership.sso_subject = sso_subject[:255]
-        membership.status = MembershipStatus.ACTIVE.value
-        membership.invite_hash = membership.invite_expires_at = None
-        current = await authz.stored_roles(session, tenant_id, user.id)
-        if Role.OWNER.value in current and Role.OWNER.value not in roles:
-            await self._keep_an_owner(session, tenant_id, user.id)
-        await authz.assign_roles(session, None, tenant_id, user.id, roles)
-        return user
-
     # --- rules ---------------------------------------------------------------------------
 
     async def _member(
@@ -256,18 +222,6 @@ class MemberService:
             raise NotFound("Member")
         roles = await authz.stored_roles(session, tenant_id, user_id)
         return MemberView(membership, membership.user, roles)
-
-    async def _keep_an_owner(
-        self, session: AsyncSession, tenant_id: uuid.UUID, leaving: uuid.UUID
-    ) -> None:
-        owners = await authz.holders_of(session, tenant_id, Role.OWNER.value)
-        others = [o for o in owners if o != leaving]
-        active = await IdentityRepository(session).active_user_ids(others) if others else []
-        if not active:
-            raise Conflict(
-                "An organization must keep at least one active owner: make someone else "
-                "owner first."
-            )
 
     async def _check_may_manage(
         self, session: AsyncSession, principal: Principal, member: MemberView

@@ -158,11 +158,17 @@ class IdentityRepository:
             .execution_options(all_tenants=True)  # tenant-scope: the invitation determines it
         )
 
-    async def active_user_ids(self, user_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    async def active_user_ids(
+        self, tenant_id: uuid.UUID, user_ids: list[uuid.UUID]
+    ) -> list[uuid.UUID]:
         rows = await self.session.scalars(
-            select(Membership.user_id).where(
-                Membership.user_id.in_(user_ids), Membership.status == MembershipStatus.ACTIVE
+            select(Membership.user_id)
+            .where(
+                Membership.tenant_id == tenant_id,
+                Membership.user_id.in_(user_ids),
+                Membership.status == MembershipStatus.ACTIVE,
             )
+            .execution_options(all_tenants=True)  # tenant-scope: tenant given explicitly
         )
         return list(rows.all())
 

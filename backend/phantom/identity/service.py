@@ -42,7 +42,7 @@ from phantom.identity.validation import (
     clean_slug,
 )
 from phantom.kit.broadcast import broadcast
-from phantom.kit.errors import BadUserInput, NotFound
+from phantom.kit.errors import BadUserInput, Conflict, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
 
 TOKEN_PREFIX = "phm_"  # noqa: S105 - marks our tokens for secret scanners
@@ -344,6 +344,46 @@ class IdentityService:
         if record is not None and record.revoked_at is None:
             record.revoked_at = utcnow()
 
+    async def provision_member(
+        self,
+        session: AsyncSession,
+        *,
+        tenant_id: uuid.UUID,
+        email: str,
+        display_name: str,
+        roles: list[str],
+        sso_subject: str,
+    ) -> User:
+        """Just-in-time provisioning on SSO sign-in: create the user and the membership if
+        missing, link the IdP subject, and replace the roles with those from the claims.
+        A deactivated member stays out; an email already linked to another IdP subject is
+        refused (an IdP that reassigns an address must not inherit someone's access)."""
+        repo = IdentityRepository(session)
+        email = clean_email(email)
+        user = await repo.user_by_email(email)
+        if user is None:
+            name = clean_name(display_name or email.split("@", 1)[0], "Display name")
+            user = User(email=email, display_name=name, password_hash=None)
+            await repo.add(user)
+        if not user.is_active:
+            raise MemberDeactivated()
+        membership = await repo.membership(tenant_id, user.id)
+        if membership is None:
+            membership = Membership(tenant_id=tenant_id, user_id=user.id)
+            await repo.add(membership)
+        if membership.status == MembershipStatus.DEACTIVATED:
+            raise MemberDeactivated()
+        if membership.sso_subject not in (None, sso_subject):
+            raise MemberDeactivated()
+        membership.sso_subject = sso_subject[:255]
+        membership.status = MembershipStatus.ACTIVE.value
+        membership.invite_hash = membership.invite_expires_at = None
+        current = await authz.stored_roles(session, tenant_id, user.id)
+        if Role.OWNER.value in current and Role.OWNER.value not in roles:
+            await keep_an_owner(session, tenant_id, user.id)
+        await authz.assign_roles(session, None, tenant_id, user.id, roles)
+        return user
+
     async def password_login_allowed(self, session: AsyncSession, tenant_id: uuid.UUID) -> bool:
         """False when the organization requires single sign-on."""
         from phantom.identity.sso.service import sso  # sso builds on identity: import late
@@ -377,6 +417,17 @@ class IdentityService:
         tenant, user = row
         roles = await authz.stored_roles(session, tenant_id, user_id)
         return _principal_from(tenant, user, roles, method, credential_id, csrf_token, scopes)
+
+
+async def keep_an_owner(session: AsyncSession, tenant_id: uuid.UUID, leaving: uuid.UUID) -> None:
+    """An organization always keeps at least one active owner."""
+    owners = await authz.holders_of(session, tenant_id, Role.OWNER.value)
+    others = [o for o in owners if o != leaving]
+    active = await IdentityRepository(session).active_user_ids(tenant_id, others) if others else []
+    if not active:
+        raise Conflict(
+            "An organization must keep at least one active owner: make someone else owner first."
+        )
 
 
 def forget_on_commit(
