@@ -67,11 +67,10 @@ async def configure_sso(
 async def member_token(tenant: TenantFixture, email: str, roles: list[str]) -> dict[str, str]:
     """An active member with ``roles`` and a bearer header for them."""
     from phantom.db import transaction
-    from phantom.identity.members import members
     from phantom.identity.service import identity
 
     async with transaction(tenant.id) as session:
-        await members.provision_member(
+        await identity.provision_member(
             session,
             tenant_id=tenant.id,
             email=email,

@@ -15,7 +15,6 @@ from phantom.authz.permissions import P
 from phantom.authz.service import authz, requires
 from phantom.db import utcnow
 from phantom.identity.errors import MemberDeactivated
-from phantom.identity.members import members
 from phantom.identity.models import Tenant
 from phantom.identity.principal import Principal
 from phantom.identity.repository import IdentityRepository
@@ -230,7 +229,7 @@ class SsoService:
         if not isinstance(subject, str) or not subject:
             raise SsoRefused(SsoFailure.ID_TOKEN_INVALID, "no sub claim")
         try:
-            user = await members.provision_member(
+            user = await identity.provision_member(
                 session,
                 tenant_id=target.tenant.id,
                 email=email,
