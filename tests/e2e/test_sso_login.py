@@ -27,7 +27,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-CONFIGURE = """mutation ($input: ConfigureOidcInput!) { configureOidc(input: $input) { loginUrl } }"""
+CONFIGURE = "mutation ($i: ConfigureOidcInput!) { configureOidc(input: $i) { loginUrl } }"
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ async def sso_tenant(base_url: str, idp: OidcProvider) -> TenantFixture:  # noqa
             json={
                 "query": CONFIGURE,
                 "variables": {
-                    "input": {
+                    "i": {
                         "issuer": idp.issuer,
                         "clientId": client_id,
                         "clientSecret": secret,
