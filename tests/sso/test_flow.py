@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -358,3 +359,34 @@ async def test_jwks_rotation_accepts_a_new_key_after_one_refetch(
     # and the rotated key keeps working without fetching again
     assert (await sign_in(browser, rotating.slug, login)).status_code == 302
     assert idp.stats()["jwks"] == before + 1
+
+
+async def test_another_tenants_idp_only_ever_signs_in_to_its_own_tenant(
+    app: Any,
+    client: httpx.AsyncClient,
+    browser: httpx.AsyncClient,
+    bank: TenantFixture,
+    idp: OidcProvider,
+) -> None:
+    """Tenant B's IdP asserting a member of tenant A yields, at most, a session in B."""
+    login = f"amy.{bank.slug}@bank.example"
+    idp.set_claims(login, groups=["risk"])
+    assert (await sign_in(browser, bank.slug, login)).status_code == 302
+    in_a = await whoami(browser)
+    # B accepts any domain and maps nothing: its IdP vouches for A's member
+    other = await create_tenant("Lenient Insurance")
+    await configure_sso(
+        client, idp, other, allowedEmailDomains=[], roleMapping=[], defaultRole="viewer"
+    )
+    async with user_agent(app) as elsewhere:
+        assert (await sign_in(elsewhere, other.slug, login)).status_code == 302
+        in_b = await whoami(elsewhere)
+    assert (in_b["tenant"]["slug"], in_b["roles"]) == (other.slug, ["viewer"])
+    # A's session and A's stored roles are untouched
+    from phantom.authz.service import authz
+    from phantom.db import transaction
+
+    assert await whoami(browser) == in_a
+    async with transaction(bank.id) as session:
+        stored = await authz.stored_roles(session, bank.id, uuid.UUID(in_a["id"]))
+    assert stored == ["compliance_officer", "viewer"]
