@@ -139,6 +139,9 @@ class TenantOidcClient(StarletteOAuth2App):
             offered = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
             algorithms = [a for a in offered if a in ID_TOKEN_ALGORITHMS]
             metadata["id_token_signing_alg_values_supported"] = algorithms or ["RS256"]
+            methods = metadata.get("token_endpoint_auth_methods_supported") or []
+            if "client_secret_basic" not in methods and "client_secret_post" in methods:
+                self.client_kwargs["token_endpoint_auth_method"] = "client_secret_post"  # noqa: S105
         return metadata
 
     async def fetch_jwk_set(self, force: bool = False) -> dict[str, Any]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.identity.sso.models import OidcConfig
+from phantom.kit.errors import Conflict
 
 
 class SsoRepository:
@@ -28,7 +30,13 @@ class SsoRepository:
 
     async def add(self, config: OidcConfig) -> None:
         self.session.add(config)
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "Single sign-on was configured at the same time by someone else; reload and "
+                "try again."
+            ) from None
 
     async def delete(self) -> bool:
         """Delete the session tenant's configuration; False when there was none."""

@@ -26,7 +26,6 @@ from phantom.identity.sso.models import OidcConfig
 from phantom.identity.sso.repository import SsoRepository
 from phantom.identity.sso.validation import (
     OidcSettings,
-    RoleMapping,
     check_client_secret,
     clean_client_id,
     clean_domains,
@@ -251,5 +250,3 @@ class SsoService:
 
 
 sso = SsoService()
-
-__all__ = ["LoginTarget", "RoleMapping", "SsoService", "client_secret", "sso"]
