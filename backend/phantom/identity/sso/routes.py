@@ -196,7 +196,14 @@ async def _verified_claims(
             },
             leeway=LEEWAY_SECONDS,
         )
-    except Exception as error:
+    except (
+        SsoRefused,
+        AuthlibBaseError,
+        jose_errors.JoseError,
+        httpx2.HTTPError,
+        ValueError,
+    ) as error:
+        # ValueError: malformed JSON or tokens from the IdP. Anything else is our bug: a 500.
         raise _token_failure(error) from None
     claims = token.get("userinfo")
     if not isinstance(claims, dict):
