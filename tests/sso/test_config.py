@@ -87,6 +87,7 @@ LONG = "x" * 3000
     ("changes", "message"),
     [
         ({"issuer": "ftp://idp.example"}, "must use https"),
+        ({"issuer": "javascript:alert(1)"}, "absolute URL with a host"),
         ({"issuer": "http://idp.bank.example"}, "must use https"),
         ({"issuer": "https://user:pw@idp.bank.example"}, "no credentials"),
         ({"issuer": "https://idp.bank.example/?tenant=1"}, "query or fragment"),

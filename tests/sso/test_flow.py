@@ -63,6 +63,14 @@ async def sign_in(http: httpx.AsyncClient, slug: str, login: str) -> httpx.Respo
     return await http.get(await authorize(http, slug, login))
 
 
+async def user_exists(email: str) -> bool:
+    from phantom.db import transaction
+    from phantom.identity.repository import IdentityRepository
+
+    async with transaction(None) as session:
+        return await IdentityRepository(session).user_by_email(email) is not None
+
+
 def sets_session(response: httpx.Response) -> bool:
     return any(c.startswith("phantom_session=") for c in response.headers.get_list("set-cookie"))
 
@@ -270,6 +278,7 @@ async def test_email_outside_the_allowed_domains_or_unverified_is_refused(
     assert_refused(
         response, auth_log, bank.slug, "email_domain_not_allowed", 403, "domain is not allowed"
     )
+    assert await user_exists("mallory@evil.example") is False  # nothing provisioned
     # a subdomain is another domain (each person in a fresh browser: the IdP remembers)
     browser.cookies.clear()
     response = await sign_in(browser, bank.slug, "mallory@evil.bank.example")
