@@ -135,4 +135,10 @@ async def test_a_refused_sso_sign_in_shows_why_and_leads_back(
     assert "phantom_session" not in cookies
     await page.get_by_role("link", name="Back to the sign-in page").click()
     await expect(page.get_by_role("button", name="Sign in with SSO")).to_be_visible()
+    # an organization without single sign-on says so, with the same way back
+    await start_sso(page, base_url, "no-such-org")
+    await expect(page.get_by_role("alert")).to_contain_text("not set up for this organization")
+    await shot(page, "sso-not-configured")
+    await page.get_by_role("link", name="Back to the sign-in page").click()
+    await expect(page.get_by_role("button", name="Sign in with SSO")).to_be_visible()
     await page.close()
