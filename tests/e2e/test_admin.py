@@ -68,7 +68,7 @@ async def test_owner_invites_changes_roles_creates_a_role_and_deactivates(
     await owner.get_by_label("Organization").fill(tenant.slug)
     await owner.get_by_label("Email").fill(tenant.admin_email)
     await owner.get_by_label("Password").fill(tenant.password)
-    await owner.get_by_role("button", name="Sign in").click()
+    await owner.get_by_role("button", name="Sign in", exact=True).click()
     await expect(owner.get_by_test_id("tenant-name")).to_have_text(tenant.name)
 
     # the Admin area opens on Members

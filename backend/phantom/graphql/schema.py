@@ -26,10 +26,11 @@ from phantom.activity.schema import ActivitySubscription
 from phantom.config import settings
 from phantom.graphql.errors import classify_all
 from phantom.identity.schema import IdentityMutation, IdentityQuery
+from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 
-Query = merge_types("Query", (IdentityQuery,))
-Mutation = merge_types("Mutation", (IdentityMutation,))
+Query = merge_types("Query", (IdentityQuery, SsoQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, SsoMutation))
 Subscription = merge_types("Subscription", (ActivitySubscription,))
 
 

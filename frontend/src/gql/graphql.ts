@@ -11,12 +11,16 @@ export type AuthMethod =
 export type ConfigureOidcInput = {
   allowedEmailDomains?: Array<string> | null | undefined;
   clientId: string;
+  /** Sealed at rest, never readable back. Empty keeps the stored secret while the issuer and client ID are unchanged. */
   clientSecret: string;
   defaultRole?: string | null | undefined;
+  /** Discovery at <issuer>/.well-known/openid-configuration, checked on save. */
   issuer: string;
+  /** Claim whose values map to roles, e.g. 'groups'. */
   roleClaim?: string | null | undefined;
   roleMapping?: Array<RoleMappingInput> | null | undefined;
   scopes?: Array<string> | null | undefined;
+  /** True disables password sign-in for the organization. */
   ssoRequired?: boolean | null | undefined;
 };
 
