@@ -176,6 +176,21 @@ async def test_owner_invites_changes_roles_creates_a_role_and_deactivates(
     await expect(owner.get_by_role("button", name="Reactivate Quinn Analyst")).to_be_visible()
     await shot(owner, "admin-members-after")
 
+    # single sign-on: the redirect URI to register, and the server's validation message
+    await owner.get_by_role("link", name="Single sign-on").click()
+    await expect(owner.get_by_text("Single sign-on is not configured")).to_be_visible()
+    redirect = owner.get_by_role("textbox", name="Redirect URI")
+    await expect(redirect).to_have_value(f"{base_url}/auth/sso/{tenant.slug}/callback")
+    await owner.get_by_label("Issuer URL").fill("http://127.0.0.1:9/no-idp-here")
+    await owner.get_by_label("Client ID").fill("phantom-ml-studio")
+    await owner.get_by_label("Client secret").fill("not-a-real-secret")
+    await owner.get_by_role("switch", name="Require SSO").check()
+    await expect(owner.get_by_text("Password sign-in will be disabled")).to_be_visible()
+    await owner.get_by_role("button", name="Save configuration").click()
+    refusal = owner.get_by_role("alert").filter(has_text="The configuration was not saved")
+    await expect(refusal).to_be_visible()
+    await shot(owner, "admin-sso")
+
     # own and organization-wide tokens
     await owner.get_by_role("link", name="API tokens").click()
     all_tokens = owner.get_by_role("heading", name="All tokens of the organization")
