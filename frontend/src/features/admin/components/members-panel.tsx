@@ -1,38 +1,28 @@
-import { useEffect, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from 'urql';
 
 import { ErrorMessage } from '@/components/errors/error-message';
 import { Alert } from '@/components/ui/alert';
-import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatDate, formatRole, initials } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
 
-import { AdminMembersQuery, DeactivateMemberMutation, ReactivateMemberMutation } from '../api/members';
+import { AdminMembersQuery } from '../api/members';
 import { InviteMemberDialog } from './invite-member-dialog';
-import { MemberRolesDialog } from './member-roles-dialog';
-import { RelativeTime } from './relative-time';
+import { MEMBER_CONTEXT, MemberActionDialogs } from './member-action-dialogs';
+import { MemberRow, type MemberAction } from './member-row';
 import { isGrantable, useRoleOptions } from './role-picker';
 
 import './admin.css';
 
 export const MEMBERS_PAGE_SIZE = 25;
 const SEARCH_DELAY_MS = 300;
-/** Refetch member pages after any mutation returning a Member, even when a page was empty. */
-export const MEMBER_CONTEXT = { additionalTypenames: ['Member'] };
-
-const STATUS_LABEL: Record<MemberStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', DEACTIVATED: 'Deactivated' };
-const STATUS_TONE: Record<MemberStatus, BadgeTone> = { ACTIVE: 'success', INVITED: 'info', DEACTIVATED: 'neutral' };
-const METHOD_LABEL: Record<string, string> = { password: 'Password', sso: 'SSO' };
 
 type PageInfo = { endCursor: string | null | undefined; hasNextPage: boolean; totalCount: number; count: number };
-type Action = { kind: 'roles' | 'deactivate' | 'reactivate'; member: MemberFieldsFragment };
 type Filters = { search: string | null; status: MemberStatus | null };
 
 function useDebounced<T>(value: T, delay: number): T {
@@ -42,111 +32,6 @@ function useDebounced<T>(value: T, delay: number): T {
     return () => window.clearTimeout(timer);
   }, [value, delay]);
   return debounced;
-}
-
-function MemberRow({
-  member,
-  canManage,
-  isSelf,
-  mayManage,
-  onAction,
-}: {
-  member: MemberFieldsFragment;
-  canManage: boolean;
-  isSelf: boolean;
-  mayManage: boolean;
-  onAction: (action: Action) => void;
-}) {
-  const name = member.displayName || member.email;
-  return (
-    <tr className={member.status === 'DEACTIVATED' ? 'data-table__row--inactive' : undefined}>
-      <th scope="row">
-        <span className="member-cell">
-          <span className="avatar avatar--sm" aria-hidden="true">
-            {initials(name)}
-          </span>
-          <span className="member-cell__text">
-            <span className="member-cell__name" title={name}>
-              {name}
-              {isSelf ? <span className="member-cell__you"> (you)</span> : null}
-            </span>
-            {member.displayName ? (
-              <span className="member-cell__email" title={member.email}>
-                {member.email}
-              </span>
-            ) : null}
-          </span>
-        </span>
-      </th>
-      <td>
-        <ul className="badge-list" aria-label={`Roles of ${name}`}>
-          {member.roles.map((role) => (
-            <li key={role}>
-              <Badge tone="brand">{formatRole(role)}</Badge>
-            </li>
-          ))}
-        </ul>
-      </td>
-      <td>
-        <Badge tone={STATUS_TONE[member.status]} dot title={`Member since ${formatDate(member.joinedAt)}`}>
-          {STATUS_LABEL[member.status]}
-        </Badge>
-      </td>
-      <td>
-        <RelativeTime value={member.lastLoginAt} empty="Never" />
-      </td>
-      <td>
-        {member.signInMethods.length ? (
-          member.signInMethods.map((method) => METHOD_LABEL[method] ?? method).join(', ')
-        ) : (
-          <span className="muted">None yet</span>
-        )}
-      </td>
-      {canManage ? (
-        <td className="data-table__actions">
-          {mayManage ? (
-            <span className="data-table__buttons">
-              <Button
-                variant="ghost"
-                size="sm"
-                onClick={() => onAction({ kind: 'roles', member })}
-                aria-label={`Change roles of ${name}`}
-                disabled={member.status === 'DEACTIVATED'}
-              >
-                Roles
-              </Button>
-              {isSelf ? null : member.status === 'DEACTIVATED' ? (
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  onClick={() => onAction({ kind: 'reactivate', member })}
-                  aria-label={`Reactivate ${name}`}
-                >
-                  Reactivate
-                </Button>
-              ) : (
-                <Button
-                  variant="danger-ghost"
-                  size="sm"
-                  onClick={() => onAction({ kind: 'deactivate', member })}
-                  aria-label={`Deactivate ${name}`}
-                >
-                  Deactivate
-                </Button>
-              )}
-            </span>
-          ) : (
-            <span
-              className="muted data-table__note"
-              title="Their roles carry permissions you do not have, so only someone who holds them can change this member."
-            >
-              Managed by a higher role
-            </span>
-          )}
-        </td>
-      ) : null}
-    </tr>
-  );
 }
 
 /** One page of the connection, as its own <tbody>, so every page stays live in urql's cache. */
@@ -165,7 +50,7 @@ function MembersPage({
   after: string | null;
   pageKey: string;
   canManage: boolean;
-  onAction: (action: Action) => void;
+  onAction: (action: MemberAction) => void;
   onLoaded: (pageKey: string, info: PageInfo) => void;
   onError: (pageKey: string, error: AppError | null) => void;
 }) {
@@ -205,66 +90,6 @@ function MembersPage({
   );
 }
 
-function MemberActionDialogs({ action, onDone }: { action: Action | null; onDone: () => void }) {
-  const [error, setError] = useState<AppError | null>(null);
-  const [{ fetching: deactivating }, deactivate] = useMutation(DeactivateMemberMutation);
-  const [{ fetching: reactivating }, reactivate] = useMutation(ReactivateMemberMutation);
-
-  useEffect(() => setError(null), [action]);
-
-  if (!action) return null;
-  const { member } = action;
-  const name = member.displayName || member.email;
-  if (action.kind === 'roles') return <MemberRolesDialog member={member} onClose={onDone} />;
-
-  const run = async () => {
-    setError(null);
-    const result = await (action.kind === 'deactivate' ? deactivate : reactivate)({ userId: member.id }, MEMBER_CONTEXT);
-    if (result.error) setError(toAppError(result.error));
-    else onDone();
-  };
-  const errorAlert = error ? (
-    <Alert tone="danger" role="alert" title={`${name} could not be ${action.kind}d`}>
-      <ErrorMessage error={error} />
-    </Alert>
-  ) : null;
-
-  if (action.kind === 'deactivate') {
-    return (
-      <ConfirmDialog
-        title={`Deactivate ${name}?`}
-        confirmLabel="Deactivate"
-        loading={deactivating}
-        onCancel={onDone}
-        onConfirm={() => void run()}
-        error={errorAlert}
-      >
-        <p>
-          <strong>{member.email}</strong> loses access at once: every session is signed out and every API token is
-          revoked immediately.
-        </p>
-        <p>You can reactivate the account later. Revoked tokens stay revoked.</p>
-      </ConfirmDialog>
-    );
-  }
-  return (
-    <ConfirmDialog
-      title={`Reactivate ${name}?`}
-      confirmLabel="Reactivate"
-      tone="primary"
-      loading={reactivating}
-      onCancel={onDone}
-      onConfirm={() => void run()}
-      error={errorAlert}
-    >
-      <p>
-        <strong>{member.email}</strong> can sign in again with the roles they had:{' '}
-        {member.roles.map(formatRole).join(', ') || 'none'}.
-      </p>
-    </ConfirmDialog>
-  );
-}
-
 /** The organization's members: search, filter by status, load more, invite and manage. */
 export function MembersPanel() {
   const permissions = usePermissions();
@@ -287,14 +112,18 @@ export function MembersPanel() {
   const pageKeys = cursors.map((after) => `${filterKey}:${after ?? ''}`);
   const [pages, setPages] = useState<Record<string, PageInfo>>({});
   const [errors, setErrors] = useState<Record<string, AppError | null>>({});
-  const [action, setAction] = useState<Action | null>(null);
+  const [action, setAction] = useState<MemberAction | null>(null);
   const [inviting, setInviting] = useState(false);
 
-  const onLoaded = useCallbackStable((key: string, info: PageInfo) =>
-    setPages((previous) => (sameInfo(previous[key], info) ? previous : { ...previous, [key]: info })),
+  const onLoaded = useCallback(
+    (key: string, info: PageInfo) =>
+      setPages((previous) => (sameInfo(previous[key], info) ? previous : { ...previous, [key]: info })),
+    [],
   );
-  const onError = useCallbackStable((key: string, error: AppError | null) =>
-    setErrors((previous) => (previous[key] === error ? previous : { ...previous, [key]: error })),
+  const onError = useCallback(
+    (key: string, error: AppError | null) =>
+      setErrors((previous) => (previous[key] === error ? previous : { ...previous, [key]: error })),
+    [],
   );
 
   const last = pages[pageKeys[pageKeys.length - 1] ?? ''];
@@ -437,10 +266,4 @@ function sameInfo(a: PageInfo | undefined, b: PageInfo): boolean {
   return (
     !!a && a.endCursor === b.endCursor && a.hasNextPage === b.hasNextPage && a.totalCount === b.totalCount && a.count === b.count
   );
-}
-
-/** A callback whose identity never changes (the setters it wraps are stable). */
-function useCallbackStable<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
-  const [stable] = useState(() => fn);
-  return stable;
 }

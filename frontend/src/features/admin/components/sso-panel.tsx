@@ -9,7 +9,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { Field } from '@/components/ui/field';
-import { LockIcon, PlusIcon, TrashIcon } from '@/components/ui/icons';
+import { LockIcon, TrashIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatDateTime, formatRelative, formatRole } from '@/lib/format';
@@ -17,75 +17,14 @@ import { usePermissions } from '@/lib/permissions';
 import type { OidcConfigFieldsFragment } from '@/gql/graphql';
 
 import { AdminOidcConfigQuery, ConfigureOidcMutation, RemoveOidcConfigMutation } from '../api/sso';
-import { RolePicker, useRoleOptions } from './role-picker';
+import { RoleMappingEditor } from './role-mapping-editor';
+import { useRoleOptions } from './role-picker';
+import { keepsSecret, toForm, validate, words, type Errors, type FormState } from './sso-form-state';
 
 import './admin.css';
 
-const DEFAULT_SCOPES = 'openid email profile';
-
-type MappingRow = { key: number; claimValue: string; roles: string[] };
-type FormState = {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  scopes: string;
-  domains: string;
-  defaultRole: string;
-  roleClaim: string;
-  mapping: MappingRow[];
-  ssoRequired: boolean;
-};
-type Errors = Partial<Record<'issuer' | 'clientId' | 'clientSecret' | 'scopes' | 'roleClaim' | 'mapping', string>>;
-
-let rowKey = 0;
-
-function toForm(config: OidcConfigFieldsFragment | null | undefined): FormState {
-  return {
-    issuer: config?.issuer ?? '',
-    clientId: config?.clientId ?? '',
-    clientSecret: '',
-    scopes: config ? config.scopes.join(' ') : DEFAULT_SCOPES,
-    domains: config?.allowedEmailDomains.join(', ') ?? '',
-    defaultRole: config?.defaultRole ?? 'viewer',
-    roleClaim: config?.roleClaim ?? '',
-    mapping: (config?.roleMapping ?? []).map((entry) => ({ key: ++rowKey, claimValue: entry.claimValue, roles: [...entry.roles] })),
-    ssoRequired: config?.ssoRequired ?? false,
-  };
-}
-
-function words(value: string): string[] {
-  return value
-    .split(/[\s,]+/)
-    .map((word) => word.trim())
-    .filter(Boolean);
-}
-
-/** The server keeps the stored secret when the field is empty, but only for the same issuer and client. */
-function keepsSecret(form: FormState, config: OidcConfigFieldsFragment | null): boolean {
-  return (
-    !!config?.clientSecretSet && form.issuer.trim() === config.issuer && form.clientId.trim() === config.clientId
-  );
-}
-
-function validate(form: FormState, config: OidcConfigFieldsFragment | null): Errors {
-  const errors: Errors = {};
-  const issuer = form.issuer.trim();
-  if (!issuer) errors.issuer = 'Enter the issuer URL, e.g. https://login.example.com.';
-  else if (!/^https?:\/\/[^\s/]+/i.test(issuer)) errors.issuer = 'Enter an absolute URL starting with https://.';
-  if (!form.clientId.trim()) errors.clientId = 'Enter the client ID your identity provider issued.';
-  if (!form.clientSecret && !keepsSecret(form, config)) {
-    errors.clientSecret = config?.clientSecretSet
-      ? 'Enter the client secret again: the stored one is never sent to a different issuer or client.'
-      : 'Enter the client secret your identity provider issued.';
-  }
-  if (!words(form.scopes).includes('openid')) errors.scopes = "Scopes must include 'openid'.";
-  if (form.mapping.length > 0 && !form.roleClaim.trim()) errors.roleClaim = 'Set the role claim to use a role mapping.';
-  const values = form.mapping.map((row) => row.claimValue.trim());
-  if (values.some((value) => !value)) errors.mapping = 'Give every mapping a claim value.';
-  else if (new Set(values).size !== values.length) errors.mapping = 'Each claim value can be mapped only once.';
-  else if (form.mapping.some((row) => row.roles.length === 0)) errors.mapping = 'Choose at least one role for every mapping.';
-  return errors;
-}
+/** Refetch the configuration after it is saved or removed. */
+const SSO_CONTEXT = { additionalTypenames: ['OidcConfig'] };
 
 function SsoForm({
   config,
@@ -111,11 +50,6 @@ function SsoForm({
     onNotice(null);
     setForm((current) => ({ ...current, [key]: value }));
   };
-  const setRow = (key: number, patch: Partial<MappingRow>) =>
-    set(
-      'mapping',
-      form.mapping.map((row) => (row.key === key ? { ...row, ...patch } : row)),
-    );
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -287,71 +221,14 @@ function SsoForm({
           />
         </div>
 
-        <div className="mapping">
-          <div className="mapping__header">
-            <p className="field__label" id="mapping-label">
-              Role mapping
-            </p>
-            <p className="field__hint">When the role claim contains a value, the person gets these roles at each sign-in.</p>
-          </div>
-          {form.mapping.length === 0 ? (
-            <p className="mapping__empty muted">No mappings: everyone gets the default role.</p>
-          ) : (
-            <ul className="mapping__rows" aria-labelledby="mapping-label">
-              {form.mapping.map((row, index) => (
-                <li className="mapping__row" key={row.key}>
-                  <Field
-                    label={`Claim value ${index + 1}`}
-                    value={row.claimValue}
-                    onChange={(event) => setRow(row.key, { claimValue: event.target.value })}
-                    placeholder="ml-platform-admins"
-                    autoComplete="off"
-                    spellCheck={false}
-                    maxLength={256}
-                    className="mapping__value"
-                  />
-                  <RolePicker
-                    legend={`Roles for mapping ${index + 1}`}
-                    options={roleOptions}
-                    loading={loadingRoles}
-                    value={row.roles}
-                    onChange={(roles) => setRow(row.key, { roles })}
-                    compact
-                  />
-                  {canManage ? (
-                    <Button
-                      variant="danger-ghost"
-                      size="sm"
-                      icon={<TrashIcon size={14} />}
-                      onClick={() => set('mapping', form.mapping.filter((r) => r.key !== row.key))}
-                      aria-label={`Remove mapping ${index + 1}`}
-                      className="mapping__remove"
-                    >
-                      Remove
-                    </Button>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          )}
-          {errors.mapping ? (
-            <p className="field__error" role="alert">
-              {errors.mapping}
-            </p>
-          ) : null}
-          {canManage ? (
-            <div>
-              <Button
-                variant="secondary"
-                size="sm"
-                icon={<PlusIcon size={14} />}
-                onClick={() => set('mapping', [...form.mapping, { key: ++rowKey, claimValue: '', roles: [] }])}
-              >
-                Add mapping
-              </Button>
-            </div>
-          ) : null}
-        </div>
+        <RoleMappingEditor
+          rows={form.mapping}
+          onChange={(rows) => set('mapping', rows)}
+          roleOptions={roleOptions}
+          loadingRoles={loadingRoles}
+          canManage={canManage}
+          error={errors.mapping}
+        />
       </fieldset>
 
       <fieldset className="sso-form__section" disabled={!canManage}>
@@ -498,4 +375,3 @@ export function SsoPanel() {
   );
 }
 
-const SSO_CONTEXT = { additionalTypenames: ['OidcConfig'] };
