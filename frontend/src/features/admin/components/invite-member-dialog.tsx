@@ -21,9 +21,9 @@ const inviteSchema = z.object({
     .string()
     .trim()
     .min(1, 'Enter an email address.')
-    .max(254, 'Use at most 254 characters.')
+    .max(320, 'Use at most 320 characters.')
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Enter a valid email address.'),
-  displayName: z.string().trim().max(100, 'Use at most 100 characters.'),
+  displayName: z.string().trim().max(200, 'Use at most 200 characters.'),
   roles: z.array(z.string()).min(1, 'Choose at least one role.'),
 });
 
@@ -130,7 +130,7 @@ export function InviteMemberDialog({ onClose, onInvited }: { onClose: () => void
           value={email}
           onChange={(event) => setEmail(event.target.value)}
           error={errors.email}
-          maxLength={254}
+          maxLength={320}
         />
         <Field
           label="Display name (optional)"
@@ -139,8 +139,8 @@ export function InviteMemberDialog({ onClose, onInvited }: { onClose: () => void
           value={displayName}
           onChange={(event) => setDisplayName(event.target.value)}
           error={errors.displayName}
-          hint="Shown in the member list and audit log. Defaults to the email address."
-          maxLength={100}
+          hint="Shown in the member list and audit log. Defaults to the part of the email before the @."
+          maxLength={200}
         />
         <RolePicker
           legend="Roles"
