@@ -1,5 +1,3 @@
-import { Fragment } from 'react';
-
 import { CheckIcon } from '@/components/ui/icons';
 import { formatRole } from '@/lib/format';
 
@@ -38,34 +36,32 @@ export function PermissionMatrix({
             ))}
           </tr>
         </thead>
-        <tbody>
-          {groups.map((group) => (
-            <Fragment key={group.resource}>
-              <tr className="matrix__group">
-                <th scope="colgroup" colSpan={roles.length + 1}>
-                  {group.label}
+        {groups.map((group) => (
+          <tbody key={group.resource}>
+            <tr className="matrix__group">
+              <th scope="rowgroup" colSpan={roles.length + 1}>
+                {group.label}
+              </th>
+            </tr>
+            {group.permissions.map((permission) => (
+              <tr key={permission.name}>
+                <th scope="row" className="matrix__permission">
+                  <span className="matrix__permission-name">{actionLabel(permission.action)}</span>
+                  <span className="matrix__permission-description">{permission.description}</span>
                 </th>
+                {roles.map((role) => {
+                  const has = granted.get(role.name)?.has(permission.name) ?? false;
+                  return (
+                    <td key={role.name} className={has ? 'matrix__cell matrix__cell--yes' : 'matrix__cell'}>
+                      {has ? <CheckIcon size={16} /> : <span aria-hidden="true">·</span>}
+                      <span className="sr-only">{has ? 'Granted' : 'Not granted'}</span>
+                    </td>
+                  );
+                })}
               </tr>
-              {group.permissions.map((permission) => (
-                <tr key={permission.name}>
-                  <th scope="row" className="matrix__permission">
-                    <span className="matrix__permission-name">{actionLabel(permission.action)}</span>
-                    <span className="matrix__permission-description">{permission.description}</span>
-                  </th>
-                  {roles.map((role) => {
-                    const has = granted.get(role.name)?.has(permission.name) ?? false;
-                    return (
-                      <td key={role.name} className={has ? 'matrix__cell matrix__cell--yes' : 'matrix__cell'}>
-                        {has ? <CheckIcon size={16} /> : <span aria-hidden="true">·</span>}
-                        <span className="sr-only">{has ? 'Granted' : 'Not granted'}</span>
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </Fragment>
-          ))}
-        </tbody>
+            ))}
+          </tbody>
+        ))}
       </table>
     </div>
   );

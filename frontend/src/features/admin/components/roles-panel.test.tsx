@@ -24,7 +24,7 @@ describe('Admin › Roles & permissions', () => {
       .getAllByRole('columnheader')
       .map((cell) => cell.textContent);
     expect(headers).toEqual(['Permission', 'OwnerBuilt-in', 'AdminBuilt-in', 'ViewerBuilt-in', 'Model auditorCustom']);
-    expect(within(matrix).getByRole('columnheader', { name: 'Audit log' })).toBeInTheDocument();
+    expect(within(matrix).getByRole('rowheader', { name: 'Audit log' })).toBeInTheDocument();
     const approve = within(matrix).getByRole('row', { name: /Approve model versions/ });
     expect(within(approve).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([
       'Granted',
