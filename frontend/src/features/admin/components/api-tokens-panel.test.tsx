@@ -234,4 +234,43 @@ describe('Admin › API tokens', () => {
     await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
     expect(requests.find((r) => r.operationName === 'RevokeApiToken')?.variables).toEqual({ id: 'tok_1' });
   });
+
+  it('pages through the organization\'s tokens with the cursor and can include revoked ones', async () => {
+    setSessionCookie();
+    const owner = { id: 'usr_2', email: 'grace@northwind.example', displayName: 'Grace Hopper' };
+    const { requests } = mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: viewerWith(['tokens:manage']) }),
+        OrgApiTokens: ({ variables }) => {
+          const second = variables?.after === 'c1';
+          const node = second
+            ? { ...testToken({ id: 'tok_9', name: 'Older job' }), owner }
+            : { ...testToken(), owner };
+          return gqlData({
+            apiTokens: {
+              totalCount: 2,
+              pageInfo: { hasNextPage: !second, endCursor: second ? 'c2' : 'c1' },
+              edges: [{ cursor: node.id, node }],
+            },
+          });
+        },
+      },
+    });
+    renderApp('/admin/tokens');
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Load more' }));
+    expect(await screen.findByText('Older job')).toBeInTheDocument();
+    expect(await screen.findByText('Showing 2 of 2 tokens')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Show revoked tokens' }));
+    await waitFor(() =>
+      expect(requests.filter((r) => r.operationName === 'OrgApiTokens').at(-1)?.variables).toEqual({
+        first: 25,
+        after: null,
+        includeRevoked: true,
+      }),
+    );
+  });
 });

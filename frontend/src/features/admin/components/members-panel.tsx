@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 
 import { ErrorMessage } from '@/components/errors/error-message';
@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
-import { toAppError, type AppError } from '@/lib/errors';
+import type { AppError } from '@/lib/errors';
 import { usePermissions } from '@/lib/permissions';
 import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
 
@@ -16,13 +16,13 @@ import { InviteMemberDialog } from './invite-member-dialog';
 import { MEMBER_CONTEXT, MemberActionDialogs } from './member-action-dialogs';
 import { MemberRow, type MemberAction } from './member-row';
 import { isGrantable, useRoleOptions } from './role-picker';
+import { useConnectionPages, useReportPage, type PageReport } from './use-connection-pages';
 
 import './admin.css';
 
 export const MEMBERS_PAGE_SIZE = 25;
 const SEARCH_DELAY_MS = 300;
 
-type PageInfo = { endCursor: string | null | undefined; hasNextPage: boolean; totalCount: number; count: number };
 type Filters = { search: string | null; status: MemberStatus | null };
 
 function useDebounced<T>(value: T, delay: number): T {
@@ -34,7 +34,7 @@ function useDebounced<T>(value: T, delay: number): T {
   return debounced;
 }
 
-/** One page of the connection, as its own <tbody>, so every page stays live in urql's cache. */
+/** One page of the connection, as its own <tbody>. */
 function MembersPage({
   filters,
   after,
@@ -45,13 +45,13 @@ function MembersPage({
   onLoaded,
   onError,
 }: {
-  mayManage: (member: MemberFieldsFragment) => boolean;
   filters: Filters;
   after: string | null;
   pageKey: string;
   canManage: boolean;
+  mayManage: (member: MemberFieldsFragment) => boolean;
   onAction: (action: MemberAction) => void;
-  onLoaded: (pageKey: string, info: PageInfo) => void;
+  onLoaded: (pageKey: string, report: PageReport) => void;
   onError: (pageKey: string, error: AppError | null) => void;
 }) {
   const [{ data, error }] = useQuery({
@@ -60,18 +60,7 @@ function MembersPage({
     context: MEMBER_CONTEXT,
   });
   const connection = data?.members;
-
-  useEffect(() => {
-    if (!connection) return;
-    onLoaded(pageKey, {
-      endCursor: connection.pageInfo.endCursor,
-      hasNextPage: connection.pageInfo.hasNextPage,
-      totalCount: connection.totalCount,
-      count: connection.edges.length,
-    });
-  }, [connection, pageKey, onLoaded]);
-
-  useEffect(() => onError(pageKey, error && !data ? toAppError(error) : null), [error, data, pageKey, onError]);
+  useReportPage(pageKey, connection, error, onLoaded, onError);
 
   if (!connection) return null;
   return (
@@ -104,33 +93,12 @@ export function MembersPanel() {
   const filters: Filters = { search: search || null, status: status || null };
   const filterKey = `${filters.search ?? ''}|${filters.status ?? ''}`;
 
-  const [paging, setPaging] = useState<{ filterKey: string; cursors: (string | null)[] }>({
-    filterKey,
-    cursors: [null],
-  });
-  const cursors = paging.filterKey === filterKey ? paging.cursors : [null];
-  const pageKeys = cursors.map((after) => `${filterKey}:${after ?? ''}`);
-  const [pages, setPages] = useState<Record<string, PageInfo>>({});
-  const [errors, setErrors] = useState<Record<string, AppError | null>>({});
+  const paging = useConnectionPages(filterKey);
+  const { first, shown } = paging;
+  const loadError = paging.error;
+  const loading = !first && !loadError;
   const [action, setAction] = useState<MemberAction | null>(null);
   const [inviting, setInviting] = useState(false);
-
-  const onLoaded = useCallback(
-    (key: string, info: PageInfo) =>
-      setPages((previous) => (sameInfo(previous[key], info) ? previous : { ...previous, [key]: info })),
-    [],
-  );
-  const onError = useCallback(
-    (key: string, error: AppError | null) =>
-      setErrors((previous) => (previous[key] === error ? previous : { ...previous, [key]: error })),
-    [],
-  );
-
-  const last = pages[pageKeys[pageKeys.length - 1] ?? ''];
-  const first = pages[pageKeys[0] ?? ''];
-  const shown = pageKeys.reduce((sum, key) => sum + (pages[key]?.count ?? 0), 0);
-  const loadError = pageKeys.map((key) => errors[key]).find(Boolean) ?? null;
-  const loading = !first && !loadError;
   const filtered = Boolean(filters.search || filters.status);
 
   return (
@@ -205,17 +173,17 @@ export function MembersPanel() {
                 ) : null}
               </tr>
             </thead>
-            {cursors.map((after, index) => (
+            {paging.pages.map(({ after, key }) => (
               <MembersPage
-                key={pageKeys[index]}
+                key={key}
                 filters={filters}
                 after={after}
-                pageKey={pageKeys[index] ?? ''}
+                pageKey={key}
                 canManage={canManage}
                 mayManage={mayManage}
                 onAction={setAction}
-                onLoaded={onLoaded}
-                onError={onError}
+                onLoaded={paging.onLoaded}
+                onError={paging.onError}
               />
             ))}
           </table>
@@ -241,15 +209,11 @@ export function MembersPanel() {
             <span className="muted" role="status">
               Showing {shown} of {first.totalCount} member{first.totalCount === 1 ? '' : 's'}
             </span>
-            {last?.hasNextPage && last.endCursor ? (
-              <Button
-                variant="secondary"
-                size="sm"
-                onClick={() => setPaging({ filterKey, cursors: [...cursors, last.endCursor ?? null] })}
-              >
+            {paging.canLoadMore ? (
+              <Button variant="secondary" size="sm" onClick={paging.loadMore}>
                 Load more
               </Button>
-            ) : !last && cursors.length > 1 ? (
+            ) : paging.loadingMore ? (
               <Spinner size={16} label="Loading more members" />
             ) : null}
           </div>
@@ -259,11 +223,5 @@ export function MembersPanel() {
       {inviting ? <InviteMemberDialog onClose={() => setInviting(false)} onInvited={() => undefined} /> : null}
       <MemberActionDialogs action={action} onDone={() => setAction(null)} />
     </Card>
-  );
-}
-
-function sameInfo(a: PageInfo | undefined, b: PageInfo): boolean {
-  return (
-    !!a && a.endCursor === b.endCursor && a.hasNextPage === b.hasNextPage && a.totalCount === b.totalCount && a.count === b.count
   );
 }
