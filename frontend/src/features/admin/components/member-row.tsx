@@ -80,6 +80,7 @@ export function MemberRow({
                 onClick={() => onAction({ kind: 'roles', member })}
                 aria-label={`Change roles of ${name}`}
                 disabled={member.status === 'DEACTIVATED'}
+                title={member.status === 'DEACTIVATED' ? 'Reactivate the member to change their roles.' : undefined}
               >
                 Roles
               </Button>
