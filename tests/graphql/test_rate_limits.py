@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 
@@ -65,3 +67,17 @@ def test_the_embedded_limiter_allows_a_burst_then_refuses_without_charging() -> 
     wait = limiter._local(1_000_000.0, ["k"], params)
     assert 0 < wait <= 0.1  # one interval at 600/min
     assert limiter._local(1_000_000.0 + 100, ["k"], params) == 0  # refused calls cost nothing
+
+
+async def test_processes_share_the_budget_through_redis_with_leases() -> None:
+    """Two limiters (two API processes) on one key: together never more than the burst,
+    though each serves most requests from its local lease."""
+    first, second = RequestLimiter("phantom:test-rate"), RequestLimiter("phantom:test-rate")
+    key = [(f"c:{uuid.uuid4()}", 600)]  # a burst of 60
+    served = 0
+    for _ in range(40):
+        served += await first.retry_after(key) == 0
+        served += await second.retry_after(key) == 0
+    assert served == 60
+    wait = await first.retry_after(key)
+    assert 0 < wait <= 0.2
