@@ -128,7 +128,7 @@ def bench_database() -> Iterator[tuple[dict[str, str], str]]:
         "PHANTOM_LOG_LEVEL": "WARNING",
         # as in production: rate limits are charged in Redis on every request (one round
         # trip); set high so the load is measured, not refused
-        "PHANTOM_REDIS_URL": "redis://127.0.0.1:6379/15",
+        "PHANTOM_REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
         "PHANTOM_RATE_LIMIT_PER_CREDENTIAL": "100000000",
         "PHANTOM_RATE_LIMIT_PER_TENANT": "100000000",
     }

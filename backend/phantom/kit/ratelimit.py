@@ -89,18 +89,19 @@ for i = 1, #KEYS do
 end
 return {granted, 0}
 """
-LEASE_REQUESTS = 10
+LEASE_MAX = 50
 LEASE_SECONDS = 1.0
 
 
 class RequestLimiter:
     """Requests per minute per key, with a burst of a tenth of a minute's allowance.
 
-    With Redis, each process reserves up to ``LEASE_REQUESTS`` at a time (never more
-    than the burst) and serves them locally for up to ``LEASE_SECONDS``: one round trip
-    per ten requests instead of one per request. The error is conservative: unused
-    reservations expire, so a client is refused at most a few requests early, never
-    served more than its limit."""
+    With Redis, each process reserves a quarter of the burst at a time (at most
+    ``LEASE_MAX``) and serves it locally for up to ``LEASE_SECONDS``: one round trip per
+    thirty requests at the default limit instead of one per request (a Redis call costs
+    more CPU than the rest of a cached ``viewer`` request; docs/benchmarks.md). The error
+    is conservative: unused reservations expire, so a client may be refused a little
+    early, never served more than its limit."""
 
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
@@ -126,7 +127,7 @@ class RequestLimiter:
             return 0.0
         if self._script is None:
             self._script = redis.register_script(_GCRA)
-        cost = min(LEASE_REQUESTS, *(max(per_minute // 10, 1) for _, per_minute in limits))
+        cost = min(LEASE_MAX, *(max(per_minute // 40, 1) for _, per_minute in limits))
         keys = [f"{self.namespace}:{key}" for key, _ in limits]
         args = [time.time() * 1000, cost, *(value for pair in params for value in pair)]
         granted, wait = await self._script(keys=keys, args=args)
