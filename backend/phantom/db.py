@@ -188,4 +188,5 @@ def _stamp_tenant(session: Session, *_: Any) -> None:
 
 def import_all_models() -> None:
     """Alembic and the app see one metadata with every domain's tables."""
+    import phantom.audit.models
     import phantom.identity.models  # noqa: F401
