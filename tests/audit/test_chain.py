@@ -28,16 +28,23 @@ async def test_intact_chain_verifies_and_reaches_the_latest_checkpoint(
     second = await verify(tenant.id)
     # then
     assert (first.ok, first.events) == (True, 5)
-    assert first.checkpoint is not None and first.checkpoint.seq == 1  # the first append signs
-    assert second.ok and second.checkpoint is not None and second.checkpoint.seq == 5
+    assert first.checkpoint is not None
+    assert first.checkpoint.seq == 1  # the first append signs
+    assert second.ok
+    assert second.checkpoint is not None
+    assert second.checkpoint.seq == 5
 
 
 async def test_a_rolled_back_change_leaves_no_event_and_no_gap(tenant: TenantFixture) -> None:
     await record_events(tenant.id, 2)
-    with pytest.raises(RuntimeError):
+
+    async def failing_change() -> None:
         async with transaction(tenant.id) as session:
             await audit.record(session, actor=audit.Actor.system("tests"), action="tests.x.y")
             raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_change()
     await record_events(tenant.id, 1)
     rows = await superuser_sql(
         "SELECT seq FROM audit_events WHERE tenant_id = $1 ORDER BY seq", tenant.id
@@ -157,7 +164,7 @@ async def test_a_consistently_rehashed_rewrite_is_caught_by_the_signed_checkpoin
 
     previous = rows[4]["hash"]
     for row in rows[5:]:
-        event = AuditEvent(**{k: row[k] for k in row.keys()})  # noqa: SIM118
+        event = AuditEvent(**{k: row[k] for k in row.keys()})
         if event.seq == 6:
             event.outcome = "failure"
         new_hash = event_hash(previous, header_of(event), event.details_digest)
@@ -226,4 +233,5 @@ async def test_another_tenant_sees_and_verifies_only_its_own_chain(
     async with transaction(other_tenant.id) as session:
         repo = AuditRepository(session)
         rows, total = await repo.page(repo.search(EventFilter()), None, 100)
-    assert total == 2 and {r.tenant_id for r in rows} == {other_tenant.id}
+    assert total == 2
+    assert {r.tenant_id for r in rows} == {other_tenant.id}

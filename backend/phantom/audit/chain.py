@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -23,8 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.audit import keys
 from phantom.audit.errors import AuditDetailsTooLarge, InvalidAuditAction
-from phantom.audit.models import AuditCheckpoint, AuditEvent, AuditEventDetails, AuditKey
-from phantom.audit.models import AuditSubjectKey
+from phantom.audit.models import (
+    AuditCheckpoint,
+    AuditEvent,
+    AuditEventDetails,
+    AuditKey,
+    AuditSubjectKey,
+)
 from phantom.audit.proof import checkpoint_message, event_hash, format_time, public_key_id
 from phantom.audit.proof import details_digest as digest_of
 from phantom.audit.repository import AuditRepository, Head

@@ -61,9 +61,7 @@ async def check_master_key() -> None:
             raise MasterKeyMismatch("The master key check could not be stored.")
         _open(canary, current, known)
         if canary.master_key_id != current:
-            await repo.replace(
-                NAME, current, crypto.seal(PLAINTEXT, purpose=PURPOSE, aad=_aad())
-            )
+            await repo.replace(NAME, current, crypto.seal(PLAINTEXT, purpose=PURPOSE, aad=_aad()))
         missing = sorted(set(await repo.wrapped_key_ids()) - set(known))
     if missing:
         raise MasterKeyMismatch(

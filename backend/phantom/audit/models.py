@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+import phantom.identity.models  # noqa: F401 - defines `tenants`, which our foreign keys name
 from phantom.db import Base, IdMixin, TenantScoped
 
 APPEND_ONLY = {"append_only": True}

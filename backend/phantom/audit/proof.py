@@ -79,7 +79,12 @@ def details_digest(ciphertext: bytes) -> bytes:
 
 
 def checkpoint_message(tenant_id: str, seq: int, head_hash: bytes, signed_at: str) -> bytes:
-    body = {"tenant_id": tenant_id, "seq": seq, "head_hash": head_hash.hex(), "signed_at": signed_at}
+    body = {
+        "tenant_id": tenant_id,
+        "seq": seq,
+        "head_hash": head_hash.hex(),
+        "signed_at": signed_at,
+    }
     return b"phantom-audit-checkpoint/v1\x00" + _canonical(body)
 
 
@@ -310,6 +315,10 @@ def verify_export(lines: Iterable[str], expect_key: str | None = None) -> Result
     return result
 
 
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify a Phantom ML Studio audit export.")
     parser.add_argument("export", help="the .jsonl file")
@@ -320,18 +329,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(args.export, encoding="utf-8") as lines:
             result = verify_export(lines, args.expect_key)
     except (OSError, ExportError) as error:
-        print(json.dumps({"ok": False, "error": str(error)}) if args.json else f"error: {error}")
+        _say(json.dumps({"ok": False, "error": str(error)}) if args.json else f"error: {error}")
         return 2
     if args.json:
         body = result.to_json()
         if result.checkpoint is not None:
             body["checkpoint"] = result.checkpoint.to_json()
-        print(json.dumps(body))
+        _say(json.dumps(body))
     elif result.ok:
         reached = result.checkpoint.to_json() if result.checkpoint else {}
-        print(f"OK: {result.events} events; signed checkpoint {reached}")
+        _say(f"OK: {result.events} events; signed checkpoint {reached}")
     else:
-        print(f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}")
+        _say(f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}")
     return 0 if result.ok else 1
 
 

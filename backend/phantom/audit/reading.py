@@ -88,6 +88,8 @@ def _open_personal(
     if blob is None or row is None or row.wrapped is None:
         return None
     raw = keys.unwrap_uncached(row.wrapped, keys.SUBJECT_KEY_PURPOSE, repo.tenant_id, subject_id)
-    data = keys.decrypt(raw, base64.b64decode(blob), keys.subject_aad(repo.tenant_id, seq, subject_id))
+    data = keys.decrypt(
+        raw, base64.b64decode(blob), keys.subject_aad(repo.tenant_id, seq, subject_id)
+    )
     value: dict[str, Any] = json.loads(data)
     return value

@@ -65,20 +65,22 @@ class AuditRepository:
     async def advance_head(self) -> Head:
         """Take the next sequence number. The upsert locks the tenant's head row until the
         transaction ends, which is what keeps one gapless order across processes."""
-        dialect = self.session.bind.dialect.name
+        dialect = self.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(AuditChainHead).values(
-            tenant_id=self.tenant_id, last_seq=1, last_hash=ZERO_HASH, checkpoint_seq=0
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[AuditChainHead.tenant_id],
-            set_={"last_seq": AuditChainHead.last_seq + 1},
-        ).returning(
-            AuditChainHead.last_seq,
-            AuditChainHead.last_hash,
-            AuditChainHead.data_key_id,
-            AuditChainHead.checkpoint_seq,
-            AuditChainHead.checkpoint_at,
+        statement = (
+            insert(AuditChainHead)
+            .values(tenant_id=self.tenant_id, last_seq=1, last_hash=ZERO_HASH, checkpoint_seq=0)
+            .on_conflict_do_update(
+                index_elements=[AuditChainHead.tenant_id],
+                set_={"last_seq": AuditChainHead.last_seq + 1},
+            )
+            .returning(
+                AuditChainHead.last_seq,
+                AuditChainHead.last_hash,
+                AuditChainHead.data_key_id,
+                AuditChainHead.checkpoint_seq,
+                AuditChainHead.checkpoint_at,
+            )
         )
         row = (await self.session.execute(statement)).one()
         return Head(row[0], row[1], row[2], row[3], row[4])
@@ -118,7 +120,9 @@ class AuditRepository:
             update(AuditKey).where(AuditKey.id == key_id).values(retired_at=at)
         )
 
-    async def subject_keys(self, subject_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AuditSubjectKey]:
+    async def subject_keys(
+        self, subject_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, AuditSubjectKey]:
         if not subject_ids:
             return {}
         rows = await self.session.scalars(
@@ -178,7 +182,7 @@ class AuditRepository:
         )
         return int(await self.session.scalar(statement.select_from(AuditEvent)) or 0)
 
-    def search(self, where: EventFilter) -> Select[tuple[AuditEvent]]:
+    def search(self, where: EventFilter) -> Select[AuditEvent]:
         # explicit tenant filter: the count below wraps this in a subquery, which the
         # ORM-level tenant criteria do not reach
         statement = select(AuditEvent).where(AuditEvent.tenant_id == self.tenant_id)
@@ -206,7 +210,7 @@ class AuditRepository:
         return statement
 
     async def page(
-        self, statement: Select[tuple[AuditEvent]], before_seq: int | None, limit: int
+        self, statement: Select[AuditEvent], before_seq: int | None, limit: int
     ) -> tuple[list[AuditEvent], int]:
         """Newest first, keyset on seq; also the total matching count."""
         total = await self.session.scalar(select(func.count()).select_from(statement.subquery()))
@@ -253,7 +257,7 @@ class CanaryRepository:
         return await self.session.scalar(select(KeyCanary).where(KeyCanary.name == name))
 
     async def add_if_absent(self, canary: KeyCanary) -> None:
-        dialect = self.session.bind.dialect.name
+        dialect = self.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         await self.session.execute(
             insert(KeyCanary)

@@ -41,13 +41,17 @@ def as_event(row: AuditEvent, ciphertext: bytes | None) -> Event:
 
 
 async def public_keys(repo: AuditRepository) -> dict[str, bytes]:
-    return {k.public_key_id: k.public_key for k in await repo.keys("signing") if k.public_key_id and k.public_key}
+    return {
+        k.public_key_id: k.public_key
+        for k in await repo.keys("signing")
+        if k.public_key_id and k.public_key
+    }
 
 
 async def verify_tenant_chain(tenant_id: uuid.UUID) -> Result:
     """Verify in a transaction of its own, on one snapshot of the database."""
     async with transaction(tenant_id) as session:
-        if session.bind.dialect.name == "postgresql":
+        if session.get_bind().dialect.name == "postgresql":
             await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         return await verify_chain(session)
 
