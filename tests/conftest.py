@@ -1,6 +1,8 @@
-"""Test environment: a fresh PostgreSQL database per session, migrated with Alembic and
-dropped at the end, and a Redis db index of the run's own. Environment variables are set
-before anything imports ``phantom`` (its settings are read once)."""
+"""Test environment: a fresh PostgreSQL database per session, migrated with Alembic by the
+owner role and used by an application role of the run's own (not superuser, no
+BYPASSRLS: row-level security applies, as in production), both dropped at the end; and a
+Redis db index of the run's own. Environment variables are set before anything imports
+``phantom`` (its settings are read once)."""
 
 from __future__ import annotations
 
@@ -16,16 +18,18 @@ import pytest
 RUN_ID = secrets.token_hex(4)
 PG_ADMIN_URL = os.environ.get("PHANTOM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_DB = f"phantom_test_{RUN_ID}"
+APP_ROLE = f"phantom_app_{RUN_ID}"
 REDIS_DB = 1 + int(RUN_ID, 16) % 15
 VAR_DIR = Path(tempfile.mkdtemp(prefix=f"phantom-test-{RUN_ID}-"))
 
+_SERVER = PG_ADMIN_URL.split("://", 1)[1].split("@", 1)[1].rsplit("/", 1)[0]
+OWNER_URL = PG_ADMIN_URL.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
+OWNER_URL += f"/{TEST_DB}"
 os.environ.update(
     {
         "PHANTOM_ENV": "testing",
-        "PHANTOM_DATABASE_URL": PG_ADMIN_URL.replace(
-            "postgresql://", "postgresql+asyncpg://"
-        ).rsplit("/", 1)[0]
-        + f"/{TEST_DB}",
+        "PHANTOM_DATABASE_URL": f"postgresql+asyncpg://{APP_ROLE}@{_SERVER}/{TEST_DB}",
+        "PHANTOM_MIGRATION_DATABASE_URL": OWNER_URL,
         "PHANTOM_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "PHANTOM_VAR_DIR": str(VAR_DIR),
         "PHANTOM_LOG_JSON": "true",
@@ -48,6 +52,7 @@ def _database() -> Iterator[str]:
             await connection.close()
 
     asyncio.run(admin(f'CREATE DATABASE "{TEST_DB}"'))
+    asyncio.run(admin(f'CREATE ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB'))
     from phantom.migrate import upgrade
 
     upgrade()
@@ -56,3 +61,4 @@ def _database() -> Iterator[str]:
     redis.Redis.from_url(os.environ["PHANTOM_REDIS_URL"]).flushdb()
     yield os.environ["PHANTOM_DATABASE_URL"]
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
+    asyncio.run(admin(f'DROP ROLE IF EXISTS "{APP_ROLE}"'))

@@ -15,7 +15,12 @@ from tests.support.servers import free_port, running
 
 pytestmark = pytest.mark.slow
 # standalone's own defaults: no PostgreSQL, no Redis, ./var
-EXTERNAL = ("PHANTOM_DATABASE_URL", "PHANTOM_REDIS_URL", "PHANTOM_VAR_DIR")
+EXTERNAL = (
+    "PHANTOM_DATABASE_URL",
+    "PHANTOM_MIGRATION_DATABASE_URL",
+    "PHANTOM_REDIS_URL",
+    "PHANTOM_VAR_DIR",
+)
 
 
 async def test_standalone_runs_everything_in_one_process(tmp_path: Path) -> None:

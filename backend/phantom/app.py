@@ -21,6 +21,7 @@ from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
 from phantom.graphql.view import PhantomGraphQL
 from phantom.identity.routes import routes as auth_routes
+from phantom.kit.broadcast import broadcast
 from phantom.kit.redis import close_redis
 from phantom.ops.middleware import JsonBodyLimit, RequestContext
 from phantom.ops.routes import routes as ops_routes
@@ -92,6 +93,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        broadcast.start()  # policy and revocation notices from other processes
         worker = None
         if in_process_worker:
             from phantom.worker import start_in_process_worker
@@ -104,6 +106,7 @@ def create_app(
         finally:
             if worker is not None:
                 worker.stop()
+            broadcast.stop()
             await close_redis()
             await dispose_engine()
 

@@ -215,7 +215,12 @@ def token_create(
     tenant: Annotated[str, typer.Option(help="Tenant slug")],
     email: Annotated[str, typer.Option(help="The token's user")],
     name: Annotated[str, typer.Option(help="A label, e.g. 'ci-pipeline'")],
-    role: Annotated[str | None, typer.Option(help="Narrow to the user's role or 'viewer'")] = None,
+    role: Annotated[
+        str | None, typer.Option(help="Narrow to a role's permissions, e.g. viewer")
+    ] = None,
+    scope: Annotated[
+        list[str] | None, typer.Option(help="Narrow to these permissions (repeatable)")
+    ] = None,
     expires_in_days: Annotated[int | None, typer.Option(help="1-366; default 90")] = 90,
     as_json: JsonFlag = False,
 ) -> None:
@@ -233,6 +238,7 @@ def token_create(
                 email=email,
                 name=name,
                 role=role,
+                scopes=scope or None,
                 expires_in_days=expires_in_days,
             )
 
@@ -243,6 +249,7 @@ def token_create(
                 {
                     "token": secret,
                     "id": str(token.id),
+                    "scopes": token.scopes,
                     "expires_at": token.expires_at.isoformat() if token.expires_at else None,
                 }
             )

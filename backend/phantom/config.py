@@ -29,6 +29,9 @@ class Settings(BaseSettings):
 
     ENV: Literal["development", "testing", "production"] = "development"
     DATABASE_URL: str = "sqlite+aiosqlite:///var/phantom.db"
+    # The owner role that runs migrations; the application role (DATABASE_URL) then gets
+    # only DML, so it cannot alter tables or their row-level security. Default: the same.
+    MIGRATION_DATABASE_URL: str | None = None
     DATABASE_POOL_SIZE: int = Field(default=10, ge=1, le=200)
     REDIS_URL: str | None = None
     STORAGE_URL: str = "file://./var/store"
@@ -65,14 +68,22 @@ class Settings(BaseSettings):
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 
-    @field_validator("DATABASE_URL")
+    RATE_LIMIT_PER_CREDENTIAL: int = Field(default=1200, ge=1)  # requests per minute
+    RATE_LIMIT_PER_TENANT: int = Field(default=6000, ge=1)  # requests per minute
+
+    @field_validator("DATABASE_URL", "MIGRATION_DATABASE_URL")
     @classmethod
-    def _known_driver(cls, value: str) -> str:
-        if not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+    def _known_driver(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(
+            ("postgresql+asyncpg://", "sqlite+aiosqlite://")
+        ):
             raise ValueError(
                 "PHANTOM_DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://"
             )
         return value
+
+    def migration_database_url(self) -> str:
+        return self.MIGRATION_DATABASE_URL or self.DATABASE_URL
 
     def is_production(self) -> bool:
         return self.ENV == "production"

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Uuid, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy import DateTime, ForeignKey, MetaData, Uuid, event, text
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -140,9 +140,12 @@ async def transaction(tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession
     """One unit of work: commit on success, roll back on error, then run on-commit hooks
     (queued jobs are sent only once their rows are committed).
 
-    ``tenant_id=None`` is a system session: tenant tables need ``all_tenants=True``.
+    ``tenant_id=None`` is a system session: tenant tables need ``all_tenants=True``,
+    and PostgreSQL's row-level security lets it see every tenant (credential lookups,
+    tenant creation, schedulers). A tenant session sees only its tenant's rows, even
+    through raw SQL.
     """
-    async with _makers.get()(info={"tenant_id": tenant_id}) as session:
+    async with _makers.get()(info={"tenant_id": tenant_id, "system": tenant_id is None}) as session:
         try:
             yield session
             await session.commit()
@@ -172,6 +175,28 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
     )
 
 
+_RLS_SETTINGS = text(
+    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.system', :system, true)"
+)
+
+
+@event.listens_for(Session, "after_begin")
+def _apply_rls_tenant(session: Session, _: Any, connection: Connection) -> None:
+    """PostgreSQL row-level security reads these transaction-local settings
+    (``kit/rls.py``); transaction scope, so nothing leaks to the next user of a pooled
+    connection."""
+    if connection.dialect.name != "postgresql":
+        return
+    tenant_id = session.info.get("tenant_id")
+    connection.execute(
+        _RLS_SETTINGS,
+        {
+            "tenant": str(tenant_id) if tenant_id else "",
+            "system": "on" if session.info.get("system") else "",
+        },
+    )
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_tenant(session: Session, *_: Any) -> None:
     tenant_id = session.info.get("tenant_id")
@@ -189,4 +214,5 @@ def _stamp_tenant(session: Session, *_: Any) -> None:
 def import_all_models() -> None:
     """Alembic and the app see one metadata with every domain's tables."""
     import phantom.audit.models
+    import phantom.authz.models
     import phantom.identity.models  # noqa: F401

@@ -83,6 +83,11 @@ class JobContext(Middleware):
 
         configure_logging(settings.LOG_LEVEL, settings.LOG_JSON)
 
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        from phantom.kit.broadcast import broadcast
+
+        broadcast.start()  # jobs check permissions with a fresh policy too
+
     def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         from phantom.kit.logging import request_id_var, tenant_id_var
 

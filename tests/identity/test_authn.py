@@ -52,6 +52,26 @@ async def test_forgetting_a_credential_forces_a_fresh_check(
 ) -> None:
     authenticator = Authenticator(ttl=60)
     principal = await authenticator.from_bearer(tenant.token)
-    authenticator.forget_credential(principal.credential_id)
+    authenticator.on_forget(
+        {"kind": "identity.forget", "credential_id": str(principal.credential_id)}
+    )
+    await authenticator.from_bearer(tenant.token)
+    assert len(lookups) == 2
+
+
+async def test_forgetting_a_member_forces_a_fresh_check(
+    tenant: TenantFixture, lookups: list[str]
+) -> None:
+    authenticator = Authenticator(ttl=60)
+    principal = await authenticator.from_bearer(tenant.token)
+    await authenticator.from_bearer(tenant.token)
+    assert len(lookups) == 1
+    authenticator.on_forget(
+        {
+            "kind": "identity.forget",
+            "tenant_id": str(principal.tenant_id),
+            "user_id": str(principal.user_id),
+        }
+    )
     await authenticator.from_bearer(tenant.token)
     assert len(lookups) == 2

@@ -149,7 +149,10 @@ async def test_expired_and_revoked_tokens_are_refused(tenant: TenantFixture) -> 
         ({"name": "ok", "expires_in_days": 0}, BadUserInput),
         ({"name": "ok", "expires_in_days": 367}, BadUserInput),
         ({"name": "ok", "role": "superuser"}, BadUserInput),
-        ({"name": "ok", "role": "admin"}, BadUserInput),  # not the owner's own role
+        ({"name": "ok", "scopes": []}, BadUserInput),
+        ({"name": "ok", "scopes": ["datasets:explode"]}, BadUserInput),
+        ({"name": "ok", "scopes": ["x" * 10_000]}, BadUserInput),
+        ({"name": "ok", "role": "viewer", "scopes": ["datasets:read"]}, BadUserInput),
         ({"name": "ok", "email": "nobody@x.example.com"}, NotFound),
     ],
 )

@@ -10,11 +10,12 @@ import strawberry
 from strawberry import Info
 from strawberry.scalars import JSON
 
+from phantom.activity.service import activity
 from phantom.config import settings
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.kit.errors import BadUserInput
-from phantom.kit.events import Event, every_so_often, get_event_bus
+from phantom.kit.events import Event, every_so_often
 
 TOPIC_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
 MAX_TOPICS = 50
@@ -55,7 +56,8 @@ class ActivitySubscription:
     ) -> AsyncGenerator[TenantEvent, None]:
         context = info.context
         wanted = clean_topics(topics)
-        async with get_event_bus().subscribe(context.tenant_id, wanted) as stream:
+        stream_of = await activity.open_stream(context.require_principal(), wanted)
+        async with stream_of as stream:
             async for event in every_so_often(
                 stream, settings.STREAM_REVALIDATE_SECONDS, context.revalidate
             ):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,7 @@ class Context:
     auth_error: PhantomError | None = None
     connection_params: dict[str, Any] | None = None
     ws_authorization: str | None = None  # the credential a WebSocket connected with
+    loaders: dict[str, Any] = field(default_factory=dict)  # per-request DataLoaders
 
     def require_principal(self) -> Principal:
         if self.principal is None:

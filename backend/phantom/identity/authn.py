@@ -11,6 +11,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import HTTPConnection
 
@@ -18,6 +19,7 @@ from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.identity.service import identity, secret_hash
+from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import Forbidden, PhantomError, Unauthenticated
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,9 @@ CACHE_SIZE = 10_000
 class Authenticator:
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
-        self._cache: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[Principal, float, float]] = OrderedDict()
+        # written by the broadcast thread: what was revoked, and when (monotonic)
+        self._forgotten: dict[uuid.UUID | tuple[uuid.UUID, uuid.UUID], float] = {}
         self._touched: dict[uuid.UUID, float] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._inflight: dict[str, asyncio.Future[Principal]] = {}
@@ -49,34 +53,56 @@ class Authenticator:
         principal = self._cached(key)
         if principal is not None:
             return principal
+        started = time.monotonic()  # a revocation during the lookup must win
         pending = self._inflight.get(key)
         if pending is None:
             pending = self._inflight[key] = asyncio.ensure_future(load(secret))
             pending.add_done_callback(lambda _: self._inflight.pop(key, None))
         principal = await asyncio.shield(pending)
-        self._store(key, principal)
+        self._store(key, principal, started)
         return principal
 
     def forget_session(self, secret: str) -> None:
         self._cache.pop("s:" + secret_hash(secret), None)
 
-    def forget_credential(self, credential_id: uuid.UUID) -> None:
-        for key in [k for k, (p, _) in self._cache.items() if p.credential_id == credential_id]:
-            del self._cache[key]
+    def on_forget(self, message: dict[str, Any]) -> None:
+        """A broadcast (any thread): drop what was cached before now for a revoked
+        credential or a member whose access changed. ``kind == "*"``: after a lost
+        connection, drop everything."""
+        now = time.monotonic()
+        if message.get("kind") == "*":
+            self._forgotten = {}
+            self._cache = OrderedDict()
+            return
+        if message.get("credential_id"):
+            self._forgotten[uuid.UUID(message["credential_id"])] = now
+        if message.get("tenant_id") and message.get("user_id"):
+            member = (uuid.UUID(message["tenant_id"]), uuid.UUID(message["user_id"]))
+            self._forgotten[member] = now
 
     def _cached(self, key: str) -> Principal | None:
         entry = self._cache.get(key)
-        if entry is None or entry[1] < time.monotonic():
+        now = time.monotonic()
+        if entry is None or entry[1] < now:
             return None
+        principal, _, stored_at = entry
+        for forgotten in (principal.credential_id, (principal.tenant_id, principal.user_id)):
+            if self._forgotten.get(forgotten, -1.0) >= stored_at:
+                self._cache.pop(key, None)
+                return None
         self._cache.move_to_end(key)
-        return entry[0]
+        return principal
 
-    def _store(self, key: str, principal: Principal) -> None:
+    def _store(self, key: str, principal: Principal, started: float) -> None:
         if self.ttl <= 0:
             return
-        self._cache[key] = (principal, time.monotonic() + self.ttl)
+        now = time.monotonic()
+        self._cache[key] = (principal, now + self.ttl, started)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
+        if len(self._forgotten) > 1000:  # only entries younger than the TTL still matter
+            cutoff = now - self.ttl
+            self._forgotten = {k: t for k, t in list(self._forgotten.items()) if t >= cutoff}
 
     def _record_use(self, principal: Principal) -> None:
         """Last-used is written at most once a minute per token, off the request path."""
@@ -108,6 +134,7 @@ async def _load_session(secret: str) -> Principal:
 
 
 authenticator = Authenticator(ttl=settings.AUTH_CACHE_SECONDS)
+broadcast.on("identity.forget", authenticator.on_forget)
 
 
 async def authenticate(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from phantom.kit.errors import Conflict, Unauthenticated
+from phantom.kit.errors import Conflict, Forbidden, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
@@ -21,3 +21,30 @@ class SessionExpired(Unauthenticated):
 class TenantSlugTaken(Conflict):
     def __init__(self, slug: str) -> None:
         super().__init__(f"An organization with the slug '{slug}' already exists.")
+
+
+class MemberDeactivated(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "Your access to this organization is not active. Ask one of its administrators."
+        )
+
+
+class InvitationInvalid(Unauthenticated):
+    def __init__(self) -> None:
+        super().__init__(
+            "This invitation link is invalid, expired or already used. "
+            "Ask an administrator for a new one."
+        )
+
+
+class AlreadyMember(Conflict):
+    def __init__(self, email: str) -> None:
+        super().__init__(f"{email} is already a member of this organization.")
+
+
+class SsoRequired(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "This organization requires single sign-on. Use 'Sign in with SSO' instead."
+        )

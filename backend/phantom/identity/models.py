@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from phantom.db import Base, IdMixin, TenantScoped
 
@@ -28,12 +29,26 @@ class User(IdMixin, Base):
     last_login_at: Mapped[datetime | None]
 
 
+class MembershipStatus(StrEnum):
+    ACTIVE = "active"
+    INVITED = "invited"  # waits for the person to set a password or sign in with SSO
+    DEACTIVATED = "deactivated"
+
+
 class Membership(TenantScoped, Base):
+    """A user's place in a tenant. Roles are Casbin assignments (``authz``), not columns."""
+
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("tenant_id", "user_id"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=MembershipStatus.ACTIVE.value)
+    last_login_at: Mapped[datetime | None]
+    invite_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invite_expires_at: Mapped[datetime | None]
+    sso_subject: Mapped[str | None] = mapped_column(String(255))  # the IdP's `sub`, once linked
+
+    user: Mapped[User] = relationship(lazy="raise")
 
 
 class ApiToken(TenantScoped, Base):
@@ -48,7 +63,9 @@ class ApiToken(TenantScoped, Base):
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str | None] = mapped_column(String(64))  # narrows the user's role
+    scopes: Mapped[list[str] | None] = mapped_column(JSON)  # None: all of the user's
+
+    owner: Mapped[User] = relationship(lazy="raise")
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]

@@ -24,3 +24,4 @@ class Principal:
     auth_method: AuthMethod
     credential_id: uuid.UUID  # the session's or the API token's id
     csrf_token: str | None = None  # sessions only
+    scopes: frozenset[str] | None = None  # an API token's permissions; None: the user's

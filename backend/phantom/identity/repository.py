@@ -6,10 +6,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import contains_eager, joinedload
 
-from phantom.identity.models import ApiToken, Membership, Tenant, User, UserSession
+from phantom.identity.models import (
+    ApiToken,
+    Membership,
+    MembershipStatus,
+    Tenant,
+    User,
+    UserSession,
+)
 
 
 class IdentityRepository:
@@ -38,18 +46,23 @@ class IdentityRepository:
 
     async def active_member(
         self, tenant_id: uuid.UUID, user_id: uuid.UUID
-    ) -> tuple[Tenant, User, str] | None:
-        """The tenant, the user and their role, if the user is an active member."""
+    ) -> tuple[Tenant, User] | None:
+        """The tenant and the user, if the user is an active member of it."""
         row = (
             await self.session.execute(
-                select(Tenant, User, Membership.role)
+                select(Tenant, User)
                 .join(Membership, Membership.tenant_id == Tenant.id)
                 .join(User, User.id == Membership.user_id)
-                .where(Tenant.id == tenant_id, User.id == user_id, User.is_active.is_(True))
+                .where(
+                    Tenant.id == tenant_id,
+                    User.id == user_id,
+                    User.is_active.is_(True),
+                    Membership.status == MembershipStatus.ACTIVE,
+                )
                 .execution_options(all_tenants=True)  # tenant-scope: from the credential
             )
         ).first()
-        return None if row is None else (row[0], row[1], row[2])
+        return None if row is None else (row[0], row[1])
 
     async def token_by_hash(self, token_hash: str) -> ApiToken | None:
         return await self.session.scalar(
@@ -67,7 +80,15 @@ class IdentityRepository:
 
     def tokens_of(self, user_id: uuid.UUID) -> Select[ApiToken]:
         """The user's tokens in the session's tenant, for pagination."""
-        return select(ApiToken).where(ApiToken.user_id == user_id)
+        return (
+            select(ApiToken).where(ApiToken.user_id == user_id).options(joinedload(ApiToken.owner))
+        )
+
+    def all_tokens(self, include_revoked: bool) -> Select[ApiToken]:
+        statement = select(ApiToken).options(joinedload(ApiToken.owner))
+        if not include_revoked:
+            statement = statement.where(ApiToken.revoked_at.is_(None))
+        return statement
 
     async def api_token(self, token_id: uuid.UUID) -> ApiToken | None:
         return await self.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
@@ -91,3 +112,76 @@ class IdentityRepository:
             select(ApiToken.id).where(ApiToken.expires_at < now, ApiToken.revoked_at.is_(None))
         )
         return len(rows.all())
+
+    # --- members ----------------------------------------------------------------------
+
+    def members(self, search: str | None, status: str | None) -> Select[Membership]:
+        statement = (
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .options(contains_eager(Membership.user))
+        )
+        if status is not None:
+            statement = statement.where(Membership.status == status)
+        if search:
+            escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            statement = statement.where(
+                or_(
+                    func.lower(User.email).like(pattern, escape="\\"),
+                    func.lower(User.display_name).like(pattern, escape="\\"),
+                )
+            )
+        return statement
+
+    async def member(self, user_id: uuid.UUID) -> Membership | None:
+        """The membership in the session's tenant, with its user loaded."""
+        return await self.session.scalar(
+            select(Membership)
+            .where(Membership.user_id == user_id)
+            .options(joinedload(Membership.user))
+        )
+
+    async def members_by_user(self, user_ids: list[uuid.UUID]) -> list[Membership]:
+        rows = await self.session.scalars(
+            select(Membership)
+            .where(Membership.user_id.in_(user_ids))
+            .options(joinedload(Membership.user))
+        )
+        return list(rows.all())
+
+    async def membership_by_invite(self, invite_hash: str) -> Membership | None:
+        return await self.session.scalar(
+            select(Membership)
+            .where(Membership.invite_hash == invite_hash)
+            .options(joinedload(Membership.user))
+            .execution_options(all_tenants=True)  # tenant-scope: the invitation determines it
+        )
+
+    async def active_user_ids(
+        self, tenant_id: uuid.UUID, user_ids: list[uuid.UUID]
+    ) -> list[uuid.UUID]:
+        rows = await self.session.scalars(
+            select(Membership.user_id)
+            .where(
+                Membership.tenant_id == tenant_id,
+                Membership.user_id.in_(user_ids),
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+            .execution_options(all_tenants=True)  # tenant-scope: tenant given explicitly
+        )
+        return list(rows.all())
+
+    async def revoke_credentials(self, user_id: uuid.UUID, at: datetime) -> tuple[int, int]:
+        """Revoke the user's sessions and tokens in the session's tenant."""
+        sessions = await self.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        tokens = await self.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(sessions.rowcount or 0), int(tokens.rowcount or 0)  # type: ignore[attr-defined]

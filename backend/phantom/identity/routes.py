@@ -13,8 +13,9 @@ from starlette.routing import Route
 from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.authn import authenticate, authenticator
-from phantom.identity.errors import InvalidCredentials
-from phantom.identity.service import identity
+from phantom.identity.errors import InvalidCredentials, InvitationInvalid
+from phantom.identity.members import members
+from phantom.identity.service import NewSession, identity
 from phantom.kit.errors import BadUserInput, Forbidden, PhantomError, RateLimited
 from phantom.kit.ratelimit import FailureCounter
 
@@ -35,18 +36,19 @@ def error_response(error: PhantomError) -> JSONResponse:
     return JSONResponse(body, status_code=error.http_status, headers=headers)
 
 
-async def _login_form(request: Request) -> dict[str, str]:
+async def _json_form(request: Request, keys: tuple[str, ...]) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_LOGIN_BODY:
         raise BadUserInput("Request body too large.")
+    expected = "Send a JSON object with " + ", ".join(keys) + "."
     try:
         data: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise BadUserInput("Send a JSON object with tenant, email and password.") from None
+        raise BadUserInput(expected) from None
     if not isinstance(data, dict):
-        raise BadUserInput("Send a JSON object with tenant, email and password.")
+        raise BadUserInput(expected)
     fields = {}
-    for key in ("tenant", "email", "password"):
+    for key in keys:
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
             raise BadUserInput(f"'{key}' is required.")
@@ -57,7 +59,7 @@ async def _login_form(request: Request) -> dict[str, str]:
 async def login(request: Request) -> Response:
     ip = request.client.host if request.client else "unknown"
     try:
-        form = await _login_form(request)
+        form = await _json_form(request, ("tenant", "email", "password"))
         account = f"{form['tenant'].lower()}:{form['email'].lower()}"[:400]
         wait = max(await _by_account.retry_after(account), await _by_ip.retry_after(ip))
         if wait:
@@ -84,6 +86,12 @@ async def login(request: Request) -> Response:
     await _by_account.reset(account)
     p = new.principal
     log.info("signed in", extra={"user_id": str(p.user_id), "tenant_id": str(p.tenant_id)})
+    return signed_in_response(new)
+
+
+def signed_in_response(new: NewSession) -> JSONResponse:
+    """The answer to every successful JSON sign-in: who, where, and the cookies."""
+    p = new.principal
     response = JSONResponse(
         {
             "user": {"id": str(p.user_id), "email": p.email, "displayName": p.display_name},
@@ -91,6 +99,12 @@ async def login(request: Request) -> Response:
             "csrfToken": p.csrf_token,
         }
     )
+    set_session_cookies(response, new)
+    return response
+
+
+def set_session_cookies(response: Response, new: NewSession) -> None:
+    """The HttpOnly session cookie and the CSRF cookie the SPA echoes in a header."""
     max_age = settings.SESSION_TTL_HOURS * 3600
     secure = settings.uses_tls()
     response.set_cookie(
@@ -104,14 +118,43 @@ async def login(request: Request) -> Response:
     )
     response.set_cookie(
         settings.CSRF_COOKIE,
-        p.csrf_token or "",
+        new.principal.csrf_token or "",
         max_age=max_age,
         httponly=False,
         secure=secure,
         samesite="strict",
         path="/",
     )
-    return response
+
+
+async def accept_invitation(request: Request) -> Response:
+    """``{"token", "password"}``: the invitee sets a password and is signed in."""
+    ip = request.client.host if request.client else "unknown"
+    try:
+        form = await _json_form(request, ("token", "password"))
+        wait = await _by_ip.retry_after(ip)
+        if wait:
+            raise RateLimited("Too many failed attempts. Try again later.", retry_after=wait)
+        try:
+            async with transaction(None) as session:
+                new = await members.accept_invitation(
+                    session,
+                    secret=form["token"],
+                    password=form["password"],
+                    ip=ip,
+                    user_agent=request.headers.get("user-agent"),
+                )
+        except InvitationInvalid:
+            await _by_ip.fail(ip)
+            log.warning("invitation refused", extra={"ip": ip})
+            raise
+    except PhantomError as error:
+        return error_response(error)
+    p = new.principal
+    log.info(
+        "invitation accepted", extra={"user_id": str(p.user_id), "tenant_id": str(p.tenant_id)}
+    )
+    return signed_in_response(new)
 
 
 async def logout(request: Request) -> Response:
@@ -132,4 +175,5 @@ async def logout(request: Request) -> Response:
 routes = [
     Route("/auth/login", login, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
+    Route("/auth/invitation", accept_invitation, methods=["POST"]),
 ]

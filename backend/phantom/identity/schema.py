@@ -1,4 +1,4 @@
-"""Identity's GraphQL types and thin resolvers."""
+"""Identity's GraphQL types and thin resolvers: the viewer, API tokens, members, roles."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from datetime import datetime
 import strawberry
 from strawberry import Info
 
+from phantom.authz.service import RoleInfo, authz, permissions_of
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity import models
-from phantom.identity.authn import authenticator
+from phantom.identity.loaders import member_loader
+from phantom.identity.members import MemberView, members
 from phantom.identity.principal import AuthMethod as AuthMethodValue
 from phantom.identity.principal import Principal
 from phantom.identity.service import identity
@@ -20,6 +22,15 @@ from phantom.kit.errors import NotFound
 from phantom.kit.pagination import page_request
 
 AuthMethod = strawberry.enum(AuthMethodValue, name="AuthMethod")
+MemberStatus = strawberry.enum(models.MembershipStatus, name="MemberStatus")
+
+
+def parse_id(value: strawberry.ID, what: str) -> uuid.UUID:
+    """Malformed ids answer like unknown ones: NOT_FOUND."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(what) from None
 
 
 @strawberry.type
@@ -30,15 +41,56 @@ class Tenant:
 
 
 @strawberry.type
+class Member:
+    id: strawberry.ID = strawberry.field(description="The user's id.")
+    email: str
+    display_name: str
+    roles: list[str]
+    status: models.MembershipStatus
+    last_login_at: datetime | None = strawberry.field(
+        description="Last sign-in to this organization (password, invitation or SSO)."
+    )
+    joined_at: datetime
+    sign_in_methods: list[str] = strawberry.field(description="Subset of: password, sso.")
+
+    @classmethod
+    def from_view(cls, view: MemberView) -> Member:
+        membership, user = view.membership, view.user
+        methods = (["password"] if user.password_hash else []) + (
+            ["sso"] if membership.sso_subject else []
+        )
+        return cls(
+            id=strawberry.ID(str(user.id)),
+            email=user.email,
+            display_name=user.display_name,
+            roles=view.roles,
+            status=models.MembershipStatus(membership.status),
+            last_login_at=membership.last_login_at,
+            joined_at=membership.created_at,
+            sign_in_methods=methods,
+        )
+
+
+@strawberry.type
 class ApiToken:
     id: strawberry.ID
     name: str
     prefix: str = strawberry.field(description="First characters of the secret, to recognise it.")
-    role: str | None = strawberry.field(description="Role the token is narrowed to, if any.")
+    scopes: list[str] | None = strawberry.field(
+        description="The permissions it may use; null: all of its owner's."
+    )
     created_at: datetime
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    owner_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="Whose token it is.")
+    async def owner(self, info: Info[Context, None]) -> Member:
+        view = await member_loader(info.context).load(self.owner_id)
+        if view is None:
+            raise NotFound("Member")
+        return Member.from_view(view)
 
     @classmethod
     def from_model(cls, token: models.ApiToken) -> ApiToken:
@@ -46,12 +98,40 @@ class ApiToken:
             id=strawberry.ID(str(token.id)),
             name=token.name,
             prefix=token.prefix,
-            role=token.role,
+            scopes=token.scopes,
             created_at=token.created_at,
             expires_at=token.expires_at,
             last_used_at=token.last_used_at,
             revoked_at=token.revoked_at,
+            owner_id=token.user_id,
         )
+
+
+@strawberry.type
+class RoleDefinition:
+    name: str
+    description: str
+    built_in: bool = strawberry.field(description="Built-in roles cannot change.")
+    permissions: list[str]
+    member_count: int
+
+    @classmethod
+    def from_info(cls, role: RoleInfo) -> RoleDefinition:
+        return cls(
+            name=role.name,
+            description=role.description,
+            built_in=role.built_in,
+            permissions=sorted(p.value for p in role.permissions),
+            member_count=role.member_count,
+        )
+
+
+@strawberry.type
+class Permission:
+    name: str
+    resource: str
+    action: str
+    description: str
 
 
 @strawberry.type
@@ -81,6 +161,13 @@ class Viewer:
             principal=p,
         )
 
+    @strawberry.field(
+        description="What this credential may do (its user's roles, narrowed by the API "
+        "token's scopes), sorted."
+    )
+    async def permissions(self) -> list[str]:
+        return sorted(p.value for p in await permissions_of(self.principal))
+
     @strawberry.field(description="The viewer's own API tokens, newest first.")
     async def api_tokens(
         self, info: Info[Context, None], first: int | None = 20, after: str | None = None
@@ -97,23 +184,53 @@ class CreatedApiToken:
     api_token: ApiToken
 
 
+@strawberry.type
+class Invitation:
+    member: Member
+    invite_url: str | None = strawberry.field(
+        description="Shown once: <base-url>/accept-invite#token=<secret>. Null when the "
+        "person already has a password or the organization requires SSO."
+    )
+    expires_at: datetime | None
+
+
 @strawberry.input
 class CreateApiTokenInput:
     name: str
     expires_in_days: int | None = strawberry.field(
         default=90, description="1 to 366; null for a token that never expires."
     )
-    role: str | None = strawberry.field(
-        default=None, description="Narrow the token to 'viewer' (default: your own role)."
+    scopes: list[str] | None = strawberry.field(
+        default=None,
+        description="Permissions the token may use, each one you have; null: all of yours.",
     )
 
 
-def parse_id(value: strawberry.ID, what: str) -> uuid.UUID:
-    """Malformed ids answer like unknown ones: NOT_FOUND."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(what) from None
+@strawberry.input
+class InviteMemberInput:
+    email: str
+    display_name: str | None = None
+    roles: list[str]
+
+
+@strawberry.input
+class SetMemberRolesInput:
+    user_id: strawberry.ID
+    roles: list[str]
+
+
+@strawberry.input
+class CreateRoleInput:
+    name: str
+    description: str = ""
+    permissions: list[str]
+
+
+@strawberry.input
+class UpdateRoleInput:
+    name: str
+    description: str | None = None
+    permissions: list[str]
 
 
 @strawberry.type
@@ -122,6 +239,68 @@ class IdentityQuery:
     def viewer(self, info: Info[Context, None]) -> Viewer:
         return Viewer.from_principal(info.context.require_principal())
 
+    @strawberry.field(extensions=authenticated(), description="The organization's members.")
+    async def members(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        search: str | None = None,
+        status: models.MembershipStatus | None = None,
+    ) -> Connection[Member]:
+        ctx = info.context
+        page = page_request(first, after)
+        async with ctx.session() as session:
+            result = await members.list_members(
+                session, ctx.require_principal(), page, search=search, status=status
+            )
+            roles = await members.roles_for(
+                session, ctx.tenant_id, [m.user_id for m in result.items]
+            )
+        return Connection.from_page(
+            result, lambda m: Member.from_view(MemberView(m, m.user, roles.get(m.user_id, [])))
+        )
+
+    @strawberry.field(extensions=authenticated())
+    async def member(self, info: Info[Context, None], id: strawberry.ID) -> Member | None:
+        ctx = info.context
+        async with ctx.session() as session:
+            view = await members.get(session, ctx.require_principal(), parse_id(id, "Member"))
+        return Member.from_view(view)
+
+    @strawberry.field(extensions=authenticated(), description="Built-in and custom roles.")
+    async def roles(self, info: Info[Context, None]) -> list[RoleDefinition]:
+        ctx = info.context
+        async with ctx.session() as session:
+            roles = await authz.list_roles(session, ctx.require_principal())
+        return [RoleDefinition.from_info(r) for r in roles]
+
+    @strawberry.field(extensions=authenticated(), description="Every permission there is.")
+    async def permissions(self, info: Info[Context, None]) -> list[Permission]:
+        listed = await authz.list_permissions(info.context.require_principal())
+        return [
+            Permission(name=p.value, resource=p.resource, action=p.action, description=d)
+            for p, d in listed
+        ]
+
+    @strawberry.field(
+        extensions=authenticated(), description="Every API token of the organization."
+    )
+    async def api_tokens(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        include_revoked: bool = False,
+    ) -> Connection[ApiToken]:
+        ctx = info.context
+        page = page_request(first, after)
+        async with ctx.session() as session:
+            result = await identity.list_all_api_tokens(
+                session, ctx.require_principal(), page, include_revoked
+            )
+        return Connection.from_page(result, ApiToken.from_model)
+
 
 @strawberry.type
 class IdentityMutation:
@@ -129,22 +308,110 @@ class IdentityMutation:
     async def create_api_token(
         self, info: Info[Context, None], input: CreateApiTokenInput
     ) -> CreatedApiToken:
-        principal = info.context.require_principal()
-        async with info.context.session() as session:
-            secret, token = await identity.create_api_token(
+        ctx = info.context
+        async with ctx.session() as session:
+            secret, token = await identity.create_own_api_token(
                 session,
-                tenant_id=principal.tenant_id,
-                email=principal.email,
+                ctx.require_principal(),
                 name=input.name,
-                role=input.role,
+                scopes=input.scopes,
                 expires_in_days=input.expires_in_days,
             )
         return CreatedApiToken(token=secret, api_token=ApiToken.from_model(token))
 
     @strawberry.mutation(extensions=authenticated())
     async def revoke_api_token(self, info: Info[Context, None], id: strawberry.ID) -> ApiToken:
-        principal = info.context.require_principal()
-        async with info.context.session() as session:
-            token = await identity.revoke_api_token(session, principal, parse_id(id, "API token"))
-        authenticator.forget_credential(token.id)
+        ctx = info.context
+        async with ctx.session() as session:
+            token = await identity.revoke_api_token(
+                session, ctx.require_principal(), parse_id(id, "API token")
+            )
         return ApiToken.from_model(token)
+
+    @strawberry.mutation(extensions=authenticated())
+    async def invite_member(
+        self, info: Info[Context, None], input: InviteMemberInput
+    ) -> Invitation:
+        ctx = info.context
+        async with ctx.session() as session:
+            new = await members.invite(
+                session,
+                ctx.require_principal(),
+                email=input.email,
+                display_name=input.display_name,
+                roles=input.roles,
+            )
+        return Invitation(
+            member=Member.from_view(new.member), invite_url=new.url, expires_at=new.expires_at
+        )
+
+    @strawberry.mutation(extensions=authenticated())
+    async def set_member_roles(
+        self, info: Info[Context, None], input: SetMemberRolesInput
+    ) -> Member:
+        ctx = info.context
+        async with ctx.session() as session:
+            view = await members.set_roles(
+                session, ctx.require_principal(), parse_id(input.user_id, "Member"), input.roles
+            )
+        return Member.from_view(view)
+
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="Revokes the member's sessions and API tokens at once.",
+    )
+    async def deactivate_member(self, info: Info[Context, None], user_id: strawberry.ID) -> Member:
+        ctx = info.context
+        async with ctx.session() as session:
+            view = await members.deactivate(
+                session, ctx.require_principal(), parse_id(user_id, "Member")
+            )
+        return Member.from_view(view)
+
+    @strawberry.mutation(extensions=authenticated())
+    async def reactivate_member(self, info: Info[Context, None], user_id: strawberry.ID) -> Member:
+        ctx = info.context
+        async with ctx.session() as session:
+            view = await members.reactivate(
+                session, ctx.require_principal(), parse_id(user_id, "Member")
+            )
+        return Member.from_view(view)
+
+    @strawberry.mutation(extensions=authenticated())
+    async def create_role(
+        self, info: Info[Context, None], input: CreateRoleInput
+    ) -> RoleDefinition:
+        ctx = info.context
+        async with ctx.session() as session:
+            role = await authz.create_role(
+                session,
+                ctx.require_principal(),
+                name=input.name,
+                description=input.description,
+                permissions=input.permissions,
+            )
+        return RoleDefinition.from_info(role)
+
+    @strawberry.mutation(extensions=authenticated())
+    async def update_role(
+        self, info: Info[Context, None], input: UpdateRoleInput
+    ) -> RoleDefinition:
+        ctx = info.context
+        async with ctx.session() as session:
+            role = await authz.update_role(
+                session,
+                ctx.require_principal(),
+                name=input.name,
+                description=input.description,
+                permissions=input.permissions,
+            )
+        return RoleDefinition.from_info(role)
+
+    @strawberry.mutation(
+        extensions=authenticated(), description="CONFLICT while members hold the role."
+    )
+    async def delete_role(self, info: Info[Context, None], name: str) -> bool:
+        ctx = info.context
+        async with ctx.session() as session:
+            await authz.delete_role(session, ctx.require_principal(), name)
+        return True

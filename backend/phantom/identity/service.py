@@ -11,16 +11,27 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.authz.permissions import P, parse_permission
 from phantom.authz.roles import Role, parse_role
+from phantom.authz.service import authz, can, requires, user_permissions
 from phantom.config import settings
-from phantom.db import utcnow
+from phantom.db import on_commit, utcnow
 from phantom.identity.errors import (
     InvalidCredentials,
     InvalidToken,
+    MemberDeactivated,
     SessionExpired,
+    SsoRequired,
     TenantSlugTaken,
 )
-from phantom.identity.models import ApiToken, Membership, Tenant, User, UserSession
+from phantom.identity.models import (
+    ApiToken,
+    Membership,
+    MembershipStatus,
+    Tenant,
+    User,
+    UserSession,
+)
 from phantom.identity.passwords import hash_password, verify_password
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.identity.repository import IdentityRepository
@@ -30,7 +41,8 @@ from phantom.identity.validation import (
     clean_name,
     clean_slug,
 )
-from phantom.kit.errors import BadUserInput, NotFound
+from phantom.kit.broadcast import broadcast
+from phantom.kit.errors import BadUserInput, Conflict, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
 
 TOKEN_PREFIX = "phm_"  # noqa: S105 - marks our tokens for secret scanners
@@ -86,7 +98,8 @@ class IdentityService:
         else:
             generated = None  # an existing user keeps the password they have
         await repo.add(tenant, admin)
-        await repo.add(Membership(tenant_id=tenant.id, user_id=admin.id, role=Role.OWNER.value))
+        await repo.add(Membership(tenant_id=tenant.id, user_id=admin.id))
+        await authz.assign_roles(session, None, tenant.id, admin.id, [Role.OWNER.value])
         return NewTenant(tenant=tenant, admin=admin, generated_password=generated)
 
     async def tenant_ids(self, session: AsyncSession) -> list[uuid.UUID]:
@@ -107,22 +120,64 @@ class IdentityService:
         tenant_id: uuid.UUID,
         email: str,
         name: str,
+        scopes: list[str] | None = None,
         role: str | None = None,
         expires_in_days: int | None = 90,
     ) -> tuple[str, ApiToken]:
-        """Returns the secret (shown once) and the stored token."""
+        """Issue a token for a member (bootstrap and CLI). ``scopes`` narrows it to some of
+        the user's permissions; ``role`` narrows it to a role's permissions. Returns the
+        secret (shown once) and the stored token."""
         repo = IdentityRepository(session)
-        name = clean_name(name, "Token name", max_length=100)
         user = await repo.user_by_email(clean_email(email))
         membership = await repo.membership(tenant_id, user.id) if user else None
-        if user is None or membership is None:
-            raise NotFound("User in this organization")
+        if user is None or membership is None or membership.status != MembershipStatus.ACTIVE:
+            raise NotFound("Active user in this organization")
         if role is not None:
-            narrowed = parse_role(role)
-            if narrowed not in (Role(membership.role), Role.VIEWER):
-                raise BadUserInput(
-                    f"A token can carry the user's own role ({membership.role}) or 'viewer'."
-                )
+            if scopes is not None:
+                raise BadUserInput("Give either a role or scopes, not both.")
+            roles = {r.name: r for r in await authz.role_infos(session, tenant_id)}
+            if role not in roles:
+                parse_role(role)  # the clearer message for a typo of a built-in name
+                raise NotFound(f"Role '{role[:64]}'")
+            scopes = sorted(p.value for p in roles[role].permissions)
+        return await self._issue(session, tenant_id, user.id, name, scopes, expires_in_days)
+
+    @requires(P.TOKENS_CREATE)
+    async def create_own_api_token(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        name: str,
+        scopes: list[str] | None,
+        expires_in_days: int | None,
+    ) -> tuple[str, ApiToken]:
+        """A token is never stronger than the credential that creates it."""
+        if scopes is None and principal.scopes is not None:
+            scopes = sorted(principal.scopes)
+        return await self._issue(
+            session, principal.tenant_id, principal.user_id, name, scopes, expires_in_days
+        )
+
+    async def _issue(
+        self,
+        session: AsyncSession,
+        tenant_id: uuid.UUID,
+        user_id: uuid.UUID,
+        name: str,
+        scopes: list[str] | None,
+        expires_in_days: int | None,
+    ) -> tuple[str, ApiToken]:
+        name = clean_name(name, "Token name", max_length=100)
+        if scopes is not None:
+            if not scopes:
+                raise BadUserInput("Give at least one scope, or none for all your permissions.")
+            wanted = {parse_permission(s) for s in scopes}
+            missing = wanted - await user_permissions(tenant_id, user_id)
+            if missing:
+                names = ", ".join(sorted(p.value for p in missing))
+                raise BadUserInput(f"A token cannot carry permissions you do not have: {names}.")
+            scopes = sorted(p.value for p in wanted)
         expires_at = None
         if expires_in_days is not None:
             if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
@@ -131,30 +186,48 @@ class IdentityService:
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken(
             tenant_id=tenant_id,
-            user_id=user.id,
+            user_id=user_id,
             name=name,
             prefix=secret[:12],
             token_hash=secret_hash(secret),
-            role=role,
+            scopes=scopes,
             expires_at=expires_at,
         )
-        await repo.add(token)
+        await IdentityRepository(session).add(token)
         return secret, token
 
+    @requires(P.TOKENS_CREATE)
     async def list_api_tokens(
         self, session: AsyncSession, principal: Principal, page: PageRequest
     ) -> Page[ApiToken]:
         statement = IdentityRepository(session).tokens_of(principal.user_id)
         return await paginate(session, statement, ApiToken, page)
 
+    @requires(P.TOKENS_MANAGE)
+    async def list_all_api_tokens(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        page: PageRequest,
+        include_revoked: bool,
+    ) -> Page[ApiToken]:
+        statement = IdentityRepository(session).all_tokens(include_revoked)
+        return await paginate(session, statement, ApiToken, page)
+
+    @requires(P.TOKENS_CREATE)
     async def revoke_api_token(
         self, session: AsyncSession, principal: Principal, token_id: uuid.UUID
     ) -> ApiToken:
+        """One's own token, or anyone's with ``tokens:manage``. Someone else's token
+        without it answers like an unknown id."""
         token = await IdentityRepository(session).api_token(token_id)
-        if token is None or token.user_id != principal.user_id:
+        if token is None:
+            raise NotFound("API token")
+        if token.user_id != principal.user_id and not await can(principal, P.TOKENS_MANAGE):
             raise NotFound("API token")
         if token.revoked_at is None:
             token.revoked_at = utcnow()
+            forget_on_commit(session, credential_id=token.id)
         return token
 
     async def principal_for_token(self, session: AsyncSession, secret: str) -> Principal:
@@ -165,8 +238,9 @@ class IdentityService:
         now = utcnow()
         if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now):
             raise InvalidToken()
+        scopes = frozenset(token.scopes) if token.scopes is not None else None
         principal = await self._principal(
-            session, token.tenant_id, token.user_id, AuthMethod.API_TOKEN, token.id, token.role
+            session, token.tenant_id, token.user_id, AuthMethod.API_TOKEN, token.id, scopes
         )
         if principal is None:
             raise InvalidToken()
@@ -189,25 +263,60 @@ class IdentityService:
     ) -> NewSession:
         repo = IdentityRepository(session)
         tenant = await repo.tenant_by_slug(tenant_slug)
+        if tenant is not None and not await self.password_login_allowed(session, tenant.id):
+            raise SsoRequired()  # the same answer for every email: nothing about accounts
         user = await repo.user_by_email(email)
         ok = verify_password(user.password_hash if user else None, password[:1024])
         membership = await repo.membership(tenant.id, user.id) if user and tenant else None
-        if not ok or user is None or tenant is None or membership is None or not user.is_active:
+        if (
+            not ok
+            or user is None
+            or tenant is None
+            or membership is None
+            or membership.status != MembershipStatus.ACTIVE
+            or not user.is_active
+        ):
             raise InvalidCredentials()
-        user.last_login_at = utcnow()
+        return await self.start_session(
+            session, tenant_id=tenant.id, user_id=user.id, ip=ip, user_agent=user_agent
+        )
+
+    async def start_session(
+        self,
+        session: AsyncSession,
+        *,
+        tenant_id: uuid.UUID,
+        user_id: uuid.UUID,
+        ip: str | None,
+        user_agent: str | None,
+    ) -> NewSession:
+        """A new browser session for an active member, after any successful sign-in
+        (password, invitation or SSO). Always a new secret: no session fixation."""
+        repo = IdentityRepository(session)
+        membership = await repo.membership(tenant_id, user_id)
+        if membership is None or membership.status != MembershipStatus.ACTIVE:
+            raise MemberDeactivated()
+        now = utcnow()
+        membership.last_login_at = now
         secret = secrets.token_urlsafe(32)
         record = UserSession(
-            tenant_id=tenant.id,
-            user_id=user.id,
+            tenant_id=tenant_id,
+            user_id=user_id,
             session_hash=secret_hash(secret),
             csrf_token=secrets.token_urlsafe(32),
-            expires_at=utcnow() + timedelta(hours=settings.SESSION_TTL_HOURS),
+            expires_at=now + timedelta(hours=settings.SESSION_TTL_HOURS),
             ip=(ip or "")[:64] or None,
             user_agent=(user_agent or "")[:400] or None,
         )
         await repo.add(record)
+        row = await repo.active_member(tenant_id, user_id)
+        if row is None:
+            raise MemberDeactivated()
+        tenant, user = row
+        user.last_login_at = now
+        roles = await authz.stored_roles(session, tenant_id, user_id)
         principal = _principal_from(
-            tenant, user, membership.role, AuthMethod.SESSION, record.id, record.csrf_token
+            tenant, user, roles, AuthMethod.SESSION, record.id, record.csrf_token, None
         )
         return NewSession(principal=principal, secret=secret)
 
@@ -235,6 +344,50 @@ class IdentityService:
         if record is not None and record.revoked_at is None:
             record.revoked_at = utcnow()
 
+    async def provision_member(
+        self,
+        session: AsyncSession,
+        *,
+        tenant_id: uuid.UUID,
+        email: str,
+        display_name: str,
+        roles: list[str],
+        sso_subject: str,
+    ) -> User:
+        """Just-in-time provisioning on SSO sign-in: create the user and the membership if
+        missing, link the IdP subject, and replace the roles with those from the claims.
+        A deactivated member stays out; an email already linked to another IdP subject is
+        refused (an IdP that reassigns an address must not inherit someone's access)."""
+        repo = IdentityRepository(session)
+        email = clean_email(email)
+        user = await repo.user_by_email(email)
+        if user is None:
+            name = clean_name(display_name or email.split("@", 1)[0], "Display name")
+            user = User(email=email, display_name=name, password_hash=None)
+            await repo.add(user)
+        if not user.is_active:
+            raise MemberDeactivated()
+        membership = await repo.membership(tenant_id, user.id)
+        if membership is None:
+            membership = Membership(tenant_id=tenant_id, user_id=user.id)
+            await repo.add(membership)
+        if membership.status == MembershipStatus.DEACTIVATED:
+            raise MemberDeactivated()
+        if membership.sso_subject not in (None, sso_subject):
+            raise MemberDeactivated()
+        membership.sso_subject = sso_subject[:255]
+        membership.status = MembershipStatus.ACTIVE.value
+        membership.invite_hash = membership.invite_expires_at = None
+        current = await authz.stored_roles(session, tenant_id, user.id)
+        if Role.OWNER.value in current and Role.OWNER.value not in roles:
+            await keep_an_owner(session, tenant_id, user.id)
+        await authz.assign_roles(session, None, tenant_id, user.id, roles)
+        return user
+
+    async def password_login_allowed(self, session: AsyncSession, tenant_id: uuid.UUID) -> bool:
+        """False when the organization requires single sign-on."""
+        return True
+
     # --- housekeeping ------------------------------------------------------------------
 
     async def housekeeping(self, session: AsyncSession, retention: timedelta) -> dict[str, int]:
@@ -253,25 +406,54 @@ class IdentityService:
         user_id: uuid.UUID,
         method: AuthMethod,
         credential_id: uuid.UUID,
-        narrowed_role: str | None,
+        scopes: frozenset[str] | None,
         csrf_token: str | None = None,
     ) -> Principal | None:
         row = await IdentityRepository(session).active_member(tenant_id, user_id)
         if row is None:
             return None
-        tenant, user, role = row
-        return _principal_from(
-            tenant, user, narrowed_role or role, method, credential_id, csrf_token
+        tenant, user = row
+        roles = await authz.stored_roles(session, tenant_id, user_id)
+        return _principal_from(tenant, user, roles, method, credential_id, csrf_token, scopes)
+
+
+async def keep_an_owner(session: AsyncSession, tenant_id: uuid.UUID, leaving: uuid.UUID) -> None:
+    """An organization always keeps at least one active owner."""
+    owners = await authz.holders_of(session, tenant_id, Role.OWNER.value)
+    others = [o for o in owners if o != leaving]
+    active = await IdentityRepository(session).active_user_ids(tenant_id, others) if others else []
+    if not active:
+        raise Conflict(
+            "An organization must keep at least one active owner: make someone else owner first."
         )
+
+
+def forget_on_commit(
+    session: AsyncSession,
+    *,
+    credential_id: uuid.UUID | None = None,
+    tenant_id: uuid.UUID | None = None,
+    user_id: uuid.UUID | None = None,
+) -> None:
+    """Once committed, every process drops its cached principals for the revoked
+    credential or member, so the revocation holds at once, not after the cache TTL."""
+    message = {
+        "kind": "identity.forget",
+        "credential_id": str(credential_id) if credential_id else None,
+        "tenant_id": str(tenant_id) if tenant_id else None,
+        "user_id": str(user_id) if user_id else None,
+    }
+    on_commit(session, lambda: broadcast.publish(message))
 
 
 def _principal_from(
     tenant: Tenant,
     user: User,
-    role: str,
+    roles: list[str],
     method: AuthMethod,
     credential_id: uuid.UUID,
     csrf_token: str | None,
+    scopes: frozenset[str] | None,
 ) -> Principal:
     return Principal(
         user_id=user.id,
@@ -280,10 +462,11 @@ def _principal_from(
         tenant_id=tenant.id,
         tenant_slug=tenant.slug,
         tenant_name=tenant.name,
-        roles=(role,),
+        roles=tuple(roles),
         auth_method=method,
         credential_id=credential_id,
         csrf_token=csrf_token,
+        scopes=scopes,
     )
 
 

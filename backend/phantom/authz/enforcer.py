@@ -1,0 +1,90 @@
+"""The process's Casbin enforcer (RBAC with domains; domain = tenant).
+
+Loaded from the database through ``casbin-async-sqlalchemy-adapter`` plus the built-in
+roles' grants from ``permissions.MATRIX``. A reload builds a new enforcer and swaps the
+reference, so a check never sees a half-built policy, whichever thread or event loop
+asks. The enforcer is marked stale by a broadcast from whichever process changed a
+policy (``kit.broadcast``, Redis), and reloaded at least every 60 s as a backstop for
+lost notifications. The reload happens lazily, on the next check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import casbin
+from casbin import persist
+from casbin_async_sqlalchemy_adapter import Adapter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.authz.models import CasbinRule
+from phantom.authz.permissions import MATRIX
+from phantom.db import get_engine
+from phantom.kit.broadcast import broadcast
+from phantom.kit.loops import PerLoop
+
+MODEL_PATH = Path(__file__).with_name("model.conf")
+BACKSTOP_RELOAD_SECONDS = 60.0
+ANY_DOMAIN = "*"
+
+
+class PolicyAdapter(Adapter):  # type: ignore[misc]
+    """The maintained adapter, plus the built-in roles' grants, which are code."""
+
+    async def load_policy(self, model: Any) -> None:
+        for role, permissions in MATRIX.items():
+            for permission in sorted(permissions):
+                line = f"p, {role.value}, {ANY_DOMAIN}, {permission.resource}, {permission.action}"
+                persist.load_policy_line(line, model)
+        await super().load_policy(model)
+
+
+def writer(session: AsyncSession) -> Adapter:
+    """An adapter that writes in the caller's transaction (it never commits itself), so a
+    policy change commits or rolls back with the change that caused it."""
+    return Adapter(get_engine(), db_class=CasbinRule, db_session=session)
+
+
+class EnforcerHolder:
+    def __init__(self) -> None:
+        self._enforcer: casbin.AsyncEnforcer | None = None
+        self._loaded_at = 0.0
+        self._stale = True
+        self._locks: PerLoop[asyncio.Lock] = PerLoop(asyncio.Lock)
+        broadcast.on("authz.policy", self._on_change)
+
+    def _on_change(self, _: dict[str, Any]) -> None:
+        self._stale = True
+
+    def mark_stale(self) -> None:
+        self._stale = True
+
+    def _fresh(self) -> casbin.AsyncEnforcer | None:
+        expired = time.monotonic() - self._loaded_at > BACKSTOP_RELOAD_SECONDS
+        return None if self._stale or expired else self._enforcer
+
+    async def get(self) -> casbin.AsyncEnforcer:
+        enforcer = self._fresh()
+        if enforcer is not None:
+            return enforcer
+        async with self._locks.get():  # one reload per loop at a time
+            enforcer = self._fresh()
+            if enforcer is None:
+                enforcer = await self._load()
+        return enforcer
+
+    async def _load(self) -> casbin.AsyncEnforcer:
+        broadcast.start()
+        self._stale = False  # a change announced during the load marks it stale again
+        started = time.monotonic()
+        adapter = PolicyAdapter(get_engine(), db_class=CasbinRule)
+        enforcer = casbin.AsyncEnforcer(str(MODEL_PATH), adapter)
+        await enforcer.load_policy()
+        self._enforcer, self._loaded_at = enforcer, started
+        return enforcer
+
+
+holder = EnforcerHolder()

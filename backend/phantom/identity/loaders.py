@@ -1,0 +1,24 @@
+"""Per-request DataLoaders (never module-level: a cache shared across requests would
+cross tenants). Each batch opens its own short session in the caller's tenant."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from phantom.graphql.context import Context
+from phantom.identity.members import MemberView, members
+
+
+def member_loader(context: Context) -> DataLoader[uuid.UUID, MemberView | None]:
+    async def load(user_ids: Sequence[uuid.UUID]) -> list[MemberView | None]:
+        async with context.session() as session:
+            found = await members.views_for(session, context.tenant_id, list(user_ids))
+        return [found.get(user_id) for user_id in user_ids]
+
+    loader: DataLoader[uuid.UUID, MemberView | None] = context.loaders.setdefault(
+        "members", DataLoader(load_fn=load)
+    )
+    return loader

@@ -1,0 +1,239 @@
+"""Member administration: invite, list, change roles, deactivate, reactivate; invitation
+acceptance.
+
+Deactivation revokes the member's sessions and API tokens in the same transaction and,
+once committed, tells every process to forget them, so access ends at once everywhere.
+An organization always keeps at least one active owner.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.authz.permissions import P
+from phantom.authz.roles import Role
+from phantom.authz.service import authz, requires, user_permissions
+from phantom.config import settings
+from phantom.db import utcnow
+from phantom.identity.errors import AlreadyMember, InvitationInvalid
+from phantom.identity.models import Membership, MembershipStatus, User
+from phantom.identity.principal import Principal
+from phantom.identity.repository import IdentityRepository
+from phantom.identity.service import (
+    NewSession,
+    forget_on_commit,
+    identity,
+    keep_an_owner,
+    secret_hash,
+)
+from phantom.identity.validation import check_password, clean_email, clean_name
+from phantom.kit.errors import BadUserInput, Forbidden, NotFound
+from phantom.kit.pagination import Page, PageRequest, paginate
+
+INVITATION_DAYS = 7
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    membership: Membership
+    user: User
+    roles: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvitation:
+    member: MemberView
+    secret: str | None  # None when the person signs in another way (password or SSO)
+    expires_at: datetime | None
+
+    @property
+    def url(self) -> str | None:
+        if self.secret is None:
+            return None
+        return f"{settings.BASE_URL.rstrip('/')}/accept-invite#token={self.secret}"
+
+
+class MemberService:
+    @requires(P.USERS_READ)
+    async def list_members(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        page: PageRequest,
+        *,
+        search: str | None,
+        status: MembershipStatus | None,
+    ) -> Page[Membership]:
+        if search is not None and len(search) > MAX_SEARCH:
+            raise BadUserInput(f"Search text is limited to {MAX_SEARCH} characters.")
+        statement = IdentityRepository(session).members(
+            search.strip() if search else None, status.value if status else None
+        )
+        return await paginate(session, statement, Membership, page)
+
+    @requires(P.USERS_READ)
+    async def get(
+        self, session: AsyncSession, principal: Principal, user_id: uuid.UUID
+    ) -> MemberView:
+        return await self._member(session, principal.tenant_id, user_id)
+
+    async def roles_for(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, list[str]]:
+        return await authz.stored_roles_of_many(session, tenant_id, user_ids)
+
+    async def views_for(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_ids: list[uuid.UUID]
+    ) -> dict[uuid.UUID, MemberView]:
+        """Members of the session's tenant by user id (others are simply absent)."""
+        found = await IdentityRepository(session).members_by_user(user_ids)
+        roles = await self.roles_for(session, tenant_id, [m.user_id for m in found])
+        return {m.user_id: MemberView(m, m.user, roles.get(m.user_id, [])) for m in found}
+
+    @requires(P.USERS_MANAGE)
+    async def invite(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        email: str,
+        display_name: str | None,
+        roles: list[str],
+    ) -> NewInvitation:
+        repo = IdentityRepository(session)
+        email = clean_email(email)
+        user = await repo.user_by_email(email)
+        if user is not None and await repo.membership(principal.tenant_id, user.id):
+            raise AlreadyMember(email)
+        if user is None:
+            name = clean_name(display_name or email.split("@", 1)[0], "Display name")
+            user = User(email=email, display_name=name, password_hash=None)
+            await repo.add(user)
+        membership = Membership(tenant_id=principal.tenant_id, user_id=user.id)
+        secret, expires_at = None, None
+        if user.password_hash is None and await identity.password_login_allowed(
+            session, principal.tenant_id
+        ):
+            secret = secrets.token_urlsafe(32)
+            expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
+            membership.invite_hash, membership.invite_expires_at = secret_hash(secret), expires_at
+        # a person with a password already, or an SSO-only organization: nothing to accept
+        # with a password; SSO sign-in activates an invited membership
+        has_password = user.password_hash is not None
+        membership.status = (
+            MembershipStatus.ACTIVE if has_password else MembershipStatus.INVITED
+        ).value
+        await repo.add(membership)
+        assigned = await authz.assign_roles(session, principal, principal.tenant_id, user.id, roles)
+        return NewInvitation(MemberView(membership, user, assigned), secret, expires_at)
+
+    @requires(P.USERS_MANAGE)
+    async def set_roles(
+        self, session: AsyncSession, principal: Principal, user_id: uuid.UUID, roles: list[str]
+    ) -> MemberView:
+        member = await self._member(session, principal.tenant_id, user_id)
+        if Role.OWNER.value in member.roles and Role.OWNER.value not in roles:
+            await keep_an_owner(session, principal.tenant_id, user_id)
+        assigned = await authz.assign_roles(session, principal, principal.tenant_id, user_id, roles)
+        forget_on_commit(session, tenant_id=principal.tenant_id, user_id=user_id)
+        return MemberView(member.membership, member.user, assigned)
+
+    @requires(P.USERS_MANAGE)
+    async def deactivate(
+        self, session: AsyncSession, principal: Principal, user_id: uuid.UUID
+    ) -> MemberView:
+        if user_id == principal.user_id:
+            raise BadUserInput("You cannot deactivate yourself; ask another administrator.")
+        member = await self._member(session, principal.tenant_id, user_id)
+        await self._check_may_manage(session, principal, member)
+        if Role.OWNER.value in member.roles:
+            await keep_an_owner(session, principal.tenant_id, user_id)
+        member.membership.status = MembershipStatus.DEACTIVATED.value
+        member.membership.invite_hash = member.membership.invite_expires_at = None
+        await IdentityRepository(session).revoke_credentials(user_id, utcnow())
+        forget_on_commit(session, tenant_id=principal.tenant_id, user_id=user_id)
+        return member
+
+    @requires(P.USERS_MANAGE)
+    async def reactivate(
+        self, session: AsyncSession, principal: Principal, user_id: uuid.UUID
+    ) -> MemberView:
+        member = await self._member(session, principal.tenant_id, user_id)
+        await self._check_may_manage(session, principal, member)
+        if member.membership.status == MembershipStatus.DEACTIVATED:
+            signs_in = member.user.password_hash is not None or member.membership.sso_subject
+            member.membership.status = (
+                MembershipStatus.ACTIVE if signs_in else MembershipStatus.INVITED
+            ).value
+        return member
+
+    # --- without a principal: the invitee, the SSO callback -------------------------------
+
+    async def accept_invitation(
+        self,
+        session: AsyncSession,
+        *,
+        secret: str,
+        password: str,
+        ip: str | None,
+        user_agent: str | None,
+    ) -> NewSession:
+        if not 20 <= len(secret) <= 100:
+            raise InvitationInvalid()
+        membership = await IdentityRepository(session).membership_by_invite(secret_hash(secret))
+        now = utcnow()
+        if (
+            membership is None
+            or membership.status != MembershipStatus.INVITED
+            or membership.invite_expires_at is None
+            or membership.invite_expires_at <= now
+        ):
+            raise InvitationInvalid()
+        user = membership.user
+        if user.password_hash is not None:
+            raise InvitationInvalid()
+        from phantom.identity.passwords import hash_password
+
+        user.password_hash = hash_password(check_password(password))
+        membership.status = MembershipStatus.ACTIVE.value
+        membership.invite_hash = membership.invite_expires_at = None
+        session.info["tenant_id"] = membership.tenant_id
+        return await identity.start_session(
+            session,
+            tenant_id=membership.tenant_id,
+            user_id=user.id,
+            ip=ip,
+            user_agent=user_agent,
+        )
+
+    # --- rules ---------------------------------------------------------------------------
+
+    async def _member(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
+    ) -> MemberView:
+        membership = await IdentityRepository(session).member(user_id)
+        if membership is None:
+            raise NotFound("Member")
+        roles = await authz.stored_roles(session, tenant_id, user_id)
+        return MemberView(membership, membership.user, roles)
+
+    async def _check_may_manage(
+        self, session: AsyncSession, principal: Principal, member: MemberView
+    ) -> None:
+        """Deactivating someone takes their access away: only for people whose roles carry
+        nothing the caller lacks (an admin cannot lock out an owner)."""
+        infos = {r.name: r for r in await authz.role_infos(session, principal.tenant_id)}
+        held = await user_permissions(principal.tenant_id, principal.user_id)
+        for name in member.roles:
+            info = infos.get(name)
+            if info is not None and (info.permissions - held):
+                raise Forbidden(f"You cannot change the access of a member with the role '{name}'.")
+
+
+members = MemberService()
