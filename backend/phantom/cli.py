@@ -17,9 +17,11 @@ app = typer.Typer(help="Phantom ML Studio", no_args_is_help=True, add_completion
 tenant_app = typer.Typer(help="Manage tenants (organizations).", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(token_app, name="token")
 app.add_typer(schema_app, name="schema")
+app.add_typer(audit_app, name="audit")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 DEMO_SLUG, DEMO_EMAIL = "demo", "admin@demo-bank.example.com"
@@ -49,6 +51,13 @@ def _run(coro: Any, as_json: bool = False) -> Any:
         _fail(error.message, as_json)
 
 
+def _check_master_key() -> None:
+    """Refuse to start with a PHANTOM_MASTER_KEY that cannot open this database's data."""
+    from phantom.audit.keycheck import check_master_key
+
+    _run(check_master_key())
+
+
 def _setup_logging() -> None:
     from phantom.kit.logging import configure_logging
 
@@ -74,6 +83,7 @@ def api(
     import uvicorn
 
     _setup_logging()
+    _check_master_key()
     uvicorn.run(
         "phantom.app:create_app",
         factory=True,
@@ -100,6 +110,7 @@ def worker(
             "phantom worker needs PHANTOM_REDIS_URL; `phantom standalone` runs jobs in-process.",
             False,
         )
+    _check_master_key()
     args = [
         sys.executable,
         "-m",
@@ -127,6 +138,7 @@ def standalone(
 
     _setup_logging()
     upgrade()
+    _check_master_key()
     email, password = _run(_seed_demo())
     url = f"http://{host}:{port}"
 
@@ -286,6 +298,93 @@ def schema_export(
         typer.echo(sdl, nl=False)
     else:
         output.write_text(sdl)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Verify a tenant's audit chain. Exit 0 when intact, 1 when tampered with."""
+    from phantom.audit import Actor, Outcome, record
+    from phantom.audit.proof import Result
+    from phantom.audit.verify import verify_tenant_chain
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def verify() -> Result:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        result = await verify_tenant_chain(found.id)
+        async with transaction(found.id) as session:
+            await record(
+                session,
+                actor=Actor.system("cli"),
+                action="audit.chain.verified",
+                resource=("audit_chain", found.id),
+                outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
+                details=result.to_json(),
+            )
+        return result
+
+    result = _run(verify(), as_json)
+    if as_json:
+        typer.echo(json.dumps(result.to_json()))
+    elif result.ok:
+        reached = result.checkpoint
+        signed = (
+            f"; signed checkpoint at seq {reached.seq} ({reached.signed_at}, key {reached.key_id})"
+            if reached
+            else "; no signed checkpoint yet"
+        )
+        typer.echo(f"intact: {result.events} events{signed}")
+    else:
+        typer.secho(
+            f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}",
+            err=True,
+            fg=typer.colors.RED,
+        )
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@audit_app.command("export")
+def audit_export(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")],
+    output: Annotated[Path, typer.Option(help="The .jsonl file to write")],
+    from_seq: Annotated[int, typer.Option("--from", min=1, help="First seq")] = 1,
+    to_seq: Annotated[
+        int | None, typer.Option("--to", min=1, help="Last seq (default: head)")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Export a range as JSON Lines with its checkpoints and public keys (signs the head
+    first). Verify it with backend/phantom/audit/proof.py, which runs on its own."""
+    from phantom.audit import Actor
+    from phantom.audit.service import audit_service
+    from phantom.audit.verify import ExportRange
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def export() -> ExportRange:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        async with audit_service.exporting(
+            found.id, found.slug, Actor.system("cli"), from_seq, to_seq
+        ) as (span, lines):
+            with output.open("w", encoding="utf-8") as file:
+                async for line in lines:
+                    file.write(line)
+        return span
+
+    span = _run(export(), as_json)
+    summary = {
+        "ok": True,
+        "file": str(output),
+        "from_seq": span.first,
+        "to_seq": span.last,
+        "events": span.events,
+    }
+    typer.echo(json.dumps(summary) if as_json else f"exported {span.events} events to {output}")
 
 
 def main() -> None:

@@ -3,7 +3,9 @@ database superuser, the way an attacker with database access would tamper."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -14,6 +16,7 @@ from phantom.audit.proof import Result
 from phantom.audit.verify import verify_tenant_chain
 from phantom.db import transaction
 from tests.conftest import PG_ADMIN_URL, TEST_DB
+from tests.support.fixtures import PASSWORD, TenantFixture
 
 
 async def superuser_sql(sql: str, *args: Any) -> list[asyncpg.Record]:
@@ -44,3 +47,36 @@ async def sign_head(tenant_id: uuid.UUID) -> None:
 
 async def verify(tenant_id: uuid.UUID) -> Result:
     return await verify_tenant_chain(tenant_id)
+
+
+async def add_member(tenant: TenantFixture, roles: list[str]) -> Member:
+    """A member with the given roles, through the real invitation flow, and a token."""
+    from phantom.identity.members import members
+    from phantom.identity.service import identity
+
+    async with transaction(tenant.id) as session:
+        owner = await identity.principal_for_token(session, tenant.token)
+    email = f"{roles[0].replace('_', '-')}-{secrets.token_hex(3)}@{tenant.slug}.example.com"
+    async with transaction(tenant.id) as session:
+        new = await members.invite(session, owner, email=email, display_name=None, roles=roles)
+    assert new.secret is not None
+    async with transaction(None) as session:
+        await members.accept_invitation(
+            session, secret=new.secret, password=PASSWORD, ip=None, user_agent=None
+        )
+    async with transaction(tenant.id) as session:
+        secret, _ = await identity.create_api_token(
+            session, tenant_id=tenant.id, email=email, name="tests"
+        )
+    return Member(new.member.user.id, email, secret)
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: uuid.UUID
+    email: str
+    token: str
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}

@@ -227,7 +227,7 @@ class AuditRepository:
                 AuditEventDetails.seq.in_(seqs)
             )
         )
-        return {seq: ciphertext for seq, ciphertext in rows.tuples()}
+        return {row[0]: row[1] for row in rows}
 
     # --- retention ----------------------------------------------------------------------
 

@@ -23,13 +23,16 @@ from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from phantom.activity.schema import ActivitySubscription
+from phantom.audit.safety_net import audit_every_mutation
+from phantom.audit.schema import AuditMutation, AuditQuery
 from phantom.config import settings
 from phantom.graphql.errors import classify_all
 from phantom.identity.schema import IdentityMutation, IdentityQuery
 from phantom.kit.errors import BadUserInput
 
-Query = merge_types("Query", (IdentityQuery,))
-Mutation = merge_types("Mutation", (IdentityMutation,))
+Query = merge_types("Query", (IdentityQuery, AuditQuery))
+Mutation = merge_types("Mutation", (IdentityMutation, AuditMutation))
+audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
 Subscription = merge_types("Subscription", (ActivitySubscription,))
 
 
