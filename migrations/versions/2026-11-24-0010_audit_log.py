@@ -221,6 +221,8 @@ def upgrade() -> None:
             batch_op.f("ix_audit_subject_keys_tenant_id"), ["tenant_id"], unique=False
         )
 
+    for table in TENANT_TABLES:
+        enable_tenant_rls(table)
     # ### end Alembic commands ###
 
 
