@@ -215,4 +215,5 @@ def import_all_models() -> None:
     """Alembic and the app see one metadata with every domain's tables."""
     import phantom.audit.models
     import phantom.authz.models
+    import phantom.compliance.models
     import phantom.identity.models  # noqa: F401

@@ -237,6 +237,26 @@ class AuditService:
         return purged
 
 
+class SubjectData:
+    """What the audit log holds about one data subject: for access and erasure requests
+    (the compliance service checks their permissions)."""
+
+    async def events_naming(
+        self, session: AsyncSession, subject_id: uuid.UUID, limit: int = 500
+    ) -> tuple[int, list[EventView]]:
+        """How many events name the subject, and the latest ``limit`` of them, opened."""
+        repo = AuditRepository(session)
+        rows, total = await repo.page(repo.search(EventFilter(subject_id=subject_id)), None, limit)
+        opened = await open_details(repo, rows)
+        return total, [EventView(e, opened[e.id]) for e in rows]
+
+    async def shred(self, session: AsyncSession, subject_id: uuid.UUID) -> bool:
+        """Crypto-shredding: destroy the subject's key. Their personal data in every
+        event becomes unreadable; ciphertexts, hashes and checkpoints are untouched, so
+        the chain still verifies."""
+        return await AuditRepository(session).destroy_subject_key(subject_id, utcnow())
+
+
 def _result_details(result: Result) -> dict[str, object]:
     return {
         "ok": result.ok,
@@ -266,3 +286,4 @@ def checkpoint_of(row: AuditCheckpoint | None) -> Checkpoint | None:
 
 
 audit_service = AuditService()
+subject_data = SubjectData()
