@@ -25,9 +25,11 @@ FIELDS = "id kind status subjectId subjectEmail reason decidedBy executedBy repo
 CREATE = f"""mutation($input: CreateDataSubjectRequestInput!) {{
   createDataSubjectRequest(input: $input) {{ {FIELDS} }} }}"""
 APPROVE = f"mutation($id: ID!) {{ approveDataSubjectRequest(id: $id) {{ {FIELDS} }} }}"
-REJECT = f"mutation($id: ID!, $note: String) {{ rejectDataSubjectRequest(id: $id, note: $note) {{ {FIELDS} }} }}"
+REJECT = f"""mutation($id: ID!, $note: String) {{
+  rejectDataSubjectRequest(id: $id, note: $note) {{ {FIELDS} }} }}"""
 EXECUTE = f"mutation($id: ID!) {{ executeDataSubjectRequest(id: $id) {{ {FIELDS} }} }}"
-LIST = "query($status: DataSubjectRequestStatus) { dataSubjectRequests(status: $status) { totalCount edges { node { id status } } } }"
+LIST = """query($status: DataSubjectRequestStatus) {
+  dataSubjectRequests(status: $status) { totalCount edges { node { id status } } } }"""
 EVENTS = """query($subject: ID) { auditEvents(first: 100, filter: {subjectId: $subject}) {
   edges { node { seq action detailsState details personalData { subjectId data erased } } } } }"""
 VIEWER = "{ viewer { id } }"
