@@ -20,6 +20,7 @@ from phantom.config import settings
 from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
 from phantom.graphql.view import PhantomGraphQL
+from phantom.identity.authn import authenticator
 from phantom.identity.routes import routes as auth_routes
 from phantom.kit.broadcast import broadcast
 from phantom.kit.redis import close_redis
@@ -107,6 +108,7 @@ def create_app(
             if worker is not None:
                 worker.stop()
             broadcast.stop()
+            await authenticator.flush()
             await close_redis()
             await dispose_engine()
 

@@ -17,7 +17,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from phantom.config import settings
 from phantom.graphql.context import Context
 from phantom.graphql.schema import PhantomSchema
-from phantom.identity.authn import authenticate, csrf_matches
+from phantom.identity.authn import authenticate, csrf_matches, throttle
+from phantom.kit.errors import RateLimited
 
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 
@@ -49,6 +50,13 @@ class PhantomGraphQL(GraphQL[Context, None]):
                 {"errors": [{"message": error.reason, "extensions": {"code": code}}]},
                 status_code=error.status_code,
             )
+        except RateLimited as error:
+            extensions = {"code": error.code.value, "retryAfter": error.retry_after}
+            response = JSONResponse(
+                {"errors": [{"message": error.message, "extensions": extensions}]},
+                status_code=429,
+                headers={"Retry-After": str(error.retry_after)},
+            )
         await response(scope, receive, send)
 
     async def get_context(
@@ -59,6 +67,8 @@ class PhantomGraphQL(GraphQL[Context, None]):
             context.set_principal(
                 *await authenticate(request, request.headers.get("authorization"), True)
             )
+            if context.principal is not None:
+                await throttle(context.principal)  # RateLimited: a 429 for the whole request
         return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, Any] | None:
@@ -79,6 +89,12 @@ class PhantomGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError(
                 {"code": "FORBIDDEN", "message": "Send csrfToken in connection_init."}
             )
+        try:
+            await throttle(principal)
+        except RateLimited as error:
+            raise ConnectionRejectionError(
+                {"code": "RATE_LIMITED", "message": error.message, "retryAfter": error.retry_after}
+            ) from None
         context.set_principal(principal, None)
         context.ws_authorization = authorization
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import math
 import time
 import uuid
 from collections import OrderedDict
@@ -20,7 +21,8 @@ from phantom.db import transaction
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.identity.service import identity, secret_hash
 from phantom.kit.broadcast import broadcast
-from phantom.kit.errors import Forbidden, PhantomError, Unauthenticated
+from phantom.kit.errors import Forbidden, PhantomError, RateLimited, Unauthenticated
+from phantom.kit.ratelimit import RequestLimiter
 
 log = logging.getLogger(__name__)
 TOKEN_TOUCH_INTERVAL = 60.0
@@ -104,6 +106,11 @@ class Authenticator:
             cutoff = now - self.ttl
             self._forgotten = {k: t for k, t in list(self._forgotten.items()) if t >= cutoff}
 
+    async def flush(self) -> None:
+        """Wait for pending last-used writes (at shutdown, so none is lost)."""
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
     def _record_use(self, principal: Principal) -> None:
         """Last-used is written at most once a minute per token, off the request path."""
         token_id = principal.credential_id
@@ -171,3 +178,23 @@ def csrf_matches(sent: object, principal: Principal) -> bool:
         and expected is not None
         and hmac.compare_digest(sent.encode(), expected.encode())
     )
+
+
+_requests = RequestLimiter("phantom:rate")
+
+
+async def throttle(principal: Principal) -> None:
+    """Per credential (session or token) and per tenant, shared by every API process:
+    one client cannot starve its organization, nor one organization the others."""
+    wait = await _requests.retry_after(
+        [
+            (f"c:{principal.credential_id}", settings.RATE_LIMIT_PER_CREDENTIAL),
+            (f"t:{principal.tenant_id}", settings.RATE_LIMIT_PER_TENANT),
+        ]
+    )
+    if wait > 0:
+        raise RateLimited(
+            "Too many requests for this credential or organization; retry after "
+            f"{math.ceil(wait)} s.",
+            retry_after=math.ceil(wait),
+        )

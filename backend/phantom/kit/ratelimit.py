@@ -1,9 +1,11 @@
-"""Counting failures in a fixed window: Redis when configured (shared by every API
-process), else this process's memory (standalone has one process)."""
+"""Rate limits: failures in a fixed window (sign-ins) and requests per minute (GCRA).
+Redis when configured (shared by every API process), else this process's memory
+(standalone has one process)."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from phantom.kit.redis import get_redis
 
@@ -49,3 +51,67 @@ class FailureCounter:
             await redis.delete(f"{self.namespace}:{key}")
         else:
             self._memory.pop(key, None)
+
+
+# GCRA (the generic cell rate algorithm, as in Redis-cell and Stripe's limiter): each key
+# stores a "theoretical arrival time"; a request is allowed while it stays within the
+# burst window. Both keys (credential and tenant) are checked and charged in one atomic
+# script, so one round trip per request and no charge when either refuses.
+_GCRA = """
+local now = tonumber(ARGV[1])
+local tats = {}
+for i = 1, #KEYS do
+  local interval = tonumber(ARGV[i * 2])
+  local window = tonumber(ARGV[i * 2 + 1])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
+  if tat < now then tat = now end
+  local new_tat = tat + interval
+  if new_tat - now > window then
+    return new_tat - now - window
+  end
+  tats[i] = new_tat
+end
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], tats[i], 'PX', math.ceil(tats[i] - now) + 1000)
+end
+return 0
+"""
+
+
+class RequestLimiter:
+    """Requests per minute per key, with a burst of a tenth of a minute's allowance."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self._memory: dict[str, float] = {}
+        self._script: Any = None
+
+    async def retry_after(self, limits: list[tuple[str, int]]) -> float:
+        """Charge one request to every ``(key, per_minute)``; 0 when allowed, else the
+        seconds to wait (nothing is charged then)."""
+        now = time.time() * 1000
+        params = [
+            (60_000 / per_minute, 60_000 / per_minute * max(per_minute // 10, 1))
+            for _, per_minute in limits
+        ]
+        redis = get_redis()
+        if redis is not None:
+            if self._script is None:
+                self._script = redis.register_script(_GCRA)
+            keys = [f"{self.namespace}:{key}" for key, _ in limits]
+            args = [now, *(value for pair in params for value in pair)]
+            wait = float(await self._script(keys=keys, args=args))
+            return wait / 1000
+        return self._local(now, [key for key, _ in limits], params)
+
+    def _local(self, now: float, keys: list[str], params: list[tuple[float, float]]) -> float:
+        new_tats = []
+        for key, (interval, window) in zip(keys, params, strict=True):
+            new_tat = max(self._memory.get(key, now), now) + interval
+            if new_tat - now > window:
+                return (new_tat - now - window) / 1000
+            new_tats.append(new_tat)
+        self._memory.update(zip(keys, new_tats, strict=True))
+        if len(self._memory) > 100_000:
+            self._memory = {k: t for k, t in self._memory.items() if t > now}
+        return 0.0

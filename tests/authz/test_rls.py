@@ -1,0 +1,156 @@
+"""PostgreSQL row-level security as a second wall: with the application role (no
+superuser, no BYPASSRLS, owns nothing), raw SQL in tenant A's transaction sees and
+changes only A's rows, even with the ORM's tenant filter switched off. Tables are read
+from the metadata, so a new tenant table without RLS fails here."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from phantom.db import Base, import_all_models, transaction
+from phantom.identity.models import ApiToken, Membership
+from phantom.identity.service import identity
+from tests.support.fixtures import TenantFixture
+
+import_all_models()
+TENANT_TABLES = sorted(t.name for t in Base.metadata.sorted_tables if "tenant_id" in t.columns)
+
+
+async def seed_session(tenant: TenantFixture) -> None:
+    async with transaction(None) as session:
+        await identity.login(
+            session,
+            tenant_slug=tenant.slug,
+            email=tenant.admin_email,
+            password=tenant.password,
+            ip=None,
+            user_agent=None,
+        )
+
+
+@pytest.fixture
+async def two(tenant: TenantFixture, other_tenant: TenantFixture) -> tuple[TenantFixture, ...]:
+    await seed_session(tenant)
+    await seed_session(other_tenant)
+    return tenant, other_tenant
+
+
+def test_tenant_tables_are_known() -> None:
+    assert {"memberships", "api_tokens", "user_sessions", "custom_roles"} <= set(TENANT_TABLES)
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+async def test_every_tenant_table_forces_row_level_security(table: str) -> None:
+    async with transaction(None) as session:
+        row = (
+            await session.execute(
+                text(
+                    "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
+                    "WHERE relname = :t AND relkind = 'r'"
+                ),
+                {"t": table},
+            )
+        ).one()
+    assert tuple(row) == (True, True), f"{table}: use kit.rls.enable_tenant_rls in its migration"
+
+
+async def test_the_application_role_cannot_bypass_or_disable_it() -> None:
+    async with transaction(None) as session:
+        row = (
+            await session.execute(
+                text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            )
+        ).one()
+        assert tuple(row) == (False, False)
+    with pytest.raises(DBAPIError, match="must be owner"):
+        async with transaction(None) as session:
+            await session.execute(text("ALTER TABLE memberships DISABLE ROW LEVEL SECURITY"))
+
+
+@pytest.mark.parametrize("table", TENANT_TABLES)
+async def test_raw_sql_in_a_tenant_transaction_sees_only_that_tenant(
+    two: tuple[TenantFixture, TenantFixture], table: str
+) -> None:
+    a, b = two
+    async with transaction(a.id) as session:
+        seen = set((await session.execute(text(f'SELECT tenant_id FROM "{table}"'))).scalars())
+    assert seen <= {a.id}
+    async with transaction(None) as session:  # the system sees both: the rows exist
+        everyone = set((await session.execute(text(f'SELECT tenant_id FROM "{table}"'))).scalars())
+    if table != "custom_roles":
+        assert {a.id, b.id} <= everyone
+
+
+async def test_with_the_orm_filter_off_rls_alone_still_isolates(
+    two: tuple[TenantFixture, TenantFixture],
+) -> None:
+    a, _ = two
+    async with transaction(a.id) as session:
+        memberships = (
+            await session.scalars(
+                select(Membership).execution_options(all_tenants=True)  # tenant-scope: test
+            )
+        ).all()
+        tokens = (
+            await session.scalars(
+                select(ApiToken).execution_options(all_tenants=True)  # tenant-scope: test
+            )
+        ).all()
+    assert memberships
+    assert {m.tenant_id for m in memberships} == {a.id}
+    assert {t.tenant_id for t in tokens} == {a.id}
+
+
+async def test_writes_into_another_tenant_are_refused_or_miss(
+    two: tuple[TenantFixture, TenantFixture],
+) -> None:
+    a, b = two
+    async with transaction(a.id) as session:
+        result = await session.execute(
+            text("UPDATE api_tokens SET name = 'hijacked' WHERE tenant_id = :b"), {"b": b.id}
+        )
+        assert result.rowcount == 0  # type: ignore[attr-defined]
+        result = await session.execute(
+            text("DELETE FROM memberships WHERE tenant_id = :b"), {"b": b.id}
+        )
+        assert result.rowcount == 0  # type: ignore[attr-defined]
+    with pytest.raises(DBAPIError, match="row-level security"):
+        async with transaction(a.id) as session:
+            await session.execute(
+                text(
+                    "INSERT INTO custom_roles (id, tenant_id, name, description, created_at, "
+                    "updated_at) VALUES (:id, :b, 'planted', '', now(), now())"
+                ),
+                {"id": uuid.uuid4(), "b": b.id},
+            )
+    async with transaction(None) as session:
+        names = (await session.execute(text("SELECT name FROM api_tokens"))).scalars().all()
+    assert "hijacked" not in names
+
+
+async def test_a_pooled_connection_carries_no_tenant_to_the_next_user(
+    two: tuple[TenantFixture, TenantFixture],
+) -> None:
+    """Pool of one: a tenant transaction, then raw use of the same connection."""
+    a, _ = two
+    engine = create_async_engine(os.environ["PHANTOM_DATABASE_URL"], pool_size=1, max_overflow=0)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(a.id)}
+            )
+            inside = await connection.scalar(text("SELECT count(*) FROM memberships"))
+        async with engine.connect() as connection:
+            after = await connection.scalar(text("SELECT count(*) FROM memberships"))
+            setting = await connection.scalar(text("SELECT current_setting('app.tenant_id', true)"))
+    finally:
+        await engine.dispose()
+    assert (inside or 0) >= 1
+    assert after == 0
+    assert setting == ""
