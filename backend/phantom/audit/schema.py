@@ -309,10 +309,11 @@ class AuditMutation:
 
     @strawberry.mutation(
         extensions=authenticated(),
-        description="How long event details are kept (null: for ever); headers stay.",
+        description="How long event details are kept (null or omitted: for ever); "
+        "headers and hashes always stay.",
     )
     async def set_audit_retention_policy(
-        self, info: Info[Context, None], details_days: int | None
+        self, info: Info[Context, None], details_days: int | None = None
     ) -> AuditRetentionPolicy:
         ctx = info.context
         async with ctx.session() as session:
