@@ -52,19 +52,23 @@ class EnforcerHolder:
     def __init__(self) -> None:
         self._enforcer: casbin.AsyncEnforcer | None = None
         self._loaded_at = 0.0
-        self._stale = True
+        # a change notice bumps the version; an enforcer is fresh when it was loaded
+        # after the latest notice (a notice during a load makes the next check reload)
+        self._version = 0
+        self._loaded_version = -1
         self._locks: PerLoop[asyncio.Lock] = PerLoop(asyncio.Lock)
         broadcast.on("authz.policy", self._on_change)
 
     def _on_change(self, _: dict[str, Any]) -> None:
-        self._stale = True
+        self.mark_stale()
 
     def mark_stale(self) -> None:
-        self._stale = True
+        self._version += 1
 
     def _fresh(self) -> casbin.AsyncEnforcer | None:
         expired = time.monotonic() - self._loaded_at > BACKSTOP_RELOAD_SECONDS
-        return None if self._stale or expired else self._enforcer
+        stale = self._loaded_version != self._version
+        return None if stale or expired else self._enforcer
 
     async def get(self) -> casbin.AsyncEnforcer:
         enforcer = self._fresh()
@@ -78,12 +82,11 @@ class EnforcerHolder:
 
     async def _load(self) -> casbin.AsyncEnforcer:
         broadcast.start()
-        self._stale = False  # a change announced during the load marks it stale again
-        started = time.monotonic()
+        version, started = self._version, time.monotonic()
         adapter = PolicyAdapter(get_engine(), db_class=CasbinRule)
         enforcer = casbin.AsyncEnforcer(str(MODEL_PATH), adapter)
         await enforcer.load_policy()
-        self._enforcer, self._loaded_at = enforcer, started
+        self._enforcer, self._loaded_at, self._loaded_version = enforcer, started, version
         return enforcer
 
 

@@ -144,3 +144,15 @@ def parse_permission(value: str) -> P:
         raise BadUserInput(
             f"Unknown permission '{value[:64]}'. See the `permissions` query for the list."
         ) from None
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table (docs/security.md embeds it; a test keeps it true)."""
+    roles = list(MATRIX)
+    header = "| permission | " + " | ".join(r.value for r in roles) + " |"
+    rule = "|---|" + "|".join(":-:" for _ in roles) + "|"
+    rows = [
+        f"| `{p.value}` | " + " | ".join("✓" if p in MATRIX[r] else "" for r in roles) + " |"
+        for p in P
+    ]
+    return "\n".join([header, rule, *rows])

@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,7 @@ class Broadcast:
         self._stop = threading.Event()
         self._client: redis.Redis | None = None
         self._lock = threading.Lock()
+        self._origin = uuid.uuid4().hex  # our own messages come back: already handled
 
     def on(self, kind: str, callback: Callback) -> None:
         """Call ``callback`` for every message of ``kind`` (and after reconnects)."""
@@ -50,7 +52,7 @@ class Broadcast:
         if not settings.REDIS_URL:
             return
         try:
-            self._sync_client().publish(CHANNEL, json.dumps(message))
+            self._sync_client().publish(CHANNEL, json.dumps({**message, "origin": self._origin}))
         except RedisError:
             # the periodic reload is the backstop; the change itself is committed
             log.exception("could not broadcast %s", message.get("kind"))
@@ -85,7 +87,9 @@ class Broadcast:
                 while not self._stop.is_set():
                     raw = pubsub.get_message(timeout=1.0)
                     if raw is not None and raw.get("type") == "message":
-                        self._dispatch(json.loads(raw["data"]))
+                        message = json.loads(raw["data"])
+                        if message.get("origin") != self._origin:
+                            self._dispatch(message)
                 pubsub.close()
                 client.close()
             except (RedisError, OSError, ValueError):

@@ -1,0 +1,65 @@
+"""Request rate limits per credential and per tenant, shared through Redis."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from phantom.identity import authn
+from phantom.kit.ratelimit import RequestLimiter
+from tests.support.fixtures import TenantFixture
+
+VIEWER = {"query": "{ viewer { email } }"}
+CREATE_TOKEN = {"query": 'mutation { createApiToken(input: {name: "second"}) { token } }'}
+
+
+def limits(monkeypatch: pytest.MonkeyPatch, per_credential: int, per_tenant: int) -> None:
+    patched = authn.settings.model_copy(
+        update={"RATE_LIMIT_PER_CREDENTIAL": per_credential, "RATE_LIMIT_PER_TENANT": per_tenant}
+    )
+    monkeypatch.setattr(authn, "settings", patched)
+
+
+async def test_a_credential_over_its_limit_gets_rate_limited_with_a_retry_hint(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second = (await client.post("/graphql", json=CREATE_TOKEN, headers=tenant.bearer)).json()
+    other_token = {"Authorization": f"Bearer {second['data']['createApiToken']['token']}"}
+    limits(monkeypatch, per_credential=3, per_tenant=10_000)
+    assert (await client.post("/graphql", json=VIEWER, headers=other_token)).status_code == 200
+    refused = await client.post("/graphql", json=VIEWER, headers=other_token)
+    assert refused.status_code == 429
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 1 <= error["extensions"]["retryAfter"] <= 20
+    assert refused.headers["retry-after"] == str(error["extensions"]["retryAfter"])
+    assert "retry after" in error["message"]
+    # another credential of the same organization is not affected
+    assert (await client.post("/graphql", json=VIEWER, headers=tenant.bearer)).status_code == 200
+
+
+async def test_a_tenant_over_its_limit_is_limited_across_credentials_only_for_itself(
+    client: httpx.AsyncClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    second = (await client.post("/graphql", json=CREATE_TOKEN, headers=tenant.bearer)).json()
+    other_token = {"Authorization": f"Bearer {second['data']['createApiToken']['token']}"}
+    limits(monkeypatch, per_credential=10_000, per_tenant=3)
+    await client.post("/graphql", json=VIEWER, headers=tenant.bearer)  # uses the allowance
+    assert (await client.post("/graphql", json=VIEWER, headers=other_token)).status_code == 429
+    limits(monkeypatch, per_credential=10_000, per_tenant=60)
+    theirs = await client.post("/graphql", json=VIEWER, headers=other_tenant.bearer)
+    assert theirs.status_code == 200
+
+
+def test_the_embedded_limiter_allows_a_burst_then_refuses_without_charging() -> None:
+    limiter = RequestLimiter("test")
+    params = [(60_000 / 600, 60_000 / 600 * 60)]  # 600/min: a burst of 60
+    allowed = [limiter._local(1_000_000.0, ["k"], params) == 0 for _ in range(61)]
+    assert allowed.count(True) == 60
+    assert not allowed[-1]
+    wait = limiter._local(1_000_000.0, ["k"], params)
+    assert 0 < wait <= 0.1  # one interval at 600/min
+    assert limiter._local(1_000_000.0 + 100, ["k"], params) == 0  # refused calls cost nothing
