@@ -197,11 +197,27 @@ def _personal(subjects: Subjects | None) -> dict[uuid.UUID, dict[str, Json]]:
     return {uuid.UUID(str(s)): {} for s in subjects}
 
 
-async def _data_key(repo: AuditRepository, head: Head) -> AuditKey:
+@dataclass(frozen=True, slots=True)
+class _DataKey:
+    id: uuid.UUID
+    wrapped: bytes
+    first_seq: int
+
+
+# Data key rows never change (rotation adds a new one), so each process keeps the ones it
+# has used: an append then costs no key lookup.
+_data_keys: dict[uuid.UUID, _DataKey] = {}
+
+
+async def _data_key(repo: AuditRepository, head: Head) -> _DataKey:
     """The tenant's current data key; a new one on the first event and before the
     random-nonce bound (``keys.MAX_EVENTS_PER_DATA_KEY``)."""
-    current = await repo.key(head.data_key_id) if head.data_key_id else None
-    if current is not None and head.seq - (current.first_seq or 0) < keys.MAX_EVENTS_PER_DATA_KEY:
+    current = _data_keys.get(head.data_key_id) if head.data_key_id else None
+    if current is None and head.data_key_id is not None:
+        row = await repo.key(head.data_key_id)
+        if row is not None:
+            current = _data_keys[row.id] = _DataKey(row.id, row.wrapped, row.first_seq or 0)
+    if current is not None and head.seq - current.first_seq < keys.MAX_EVENTS_PER_DATA_KEY:
         return current
     if current is not None:
         await repo.retire_key(current.id, utcnow())
@@ -215,7 +231,7 @@ async def _data_key(repo: AuditRepository, head: Head) -> AuditKey:
     )
     await repo.add(fresh)
     await repo.set_head(data_key_id=key_id)
-    return fresh
+    return _DataKey(key_id, fresh.wrapped, head.seq)
 
 
 async def _seal_personal(
