@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import re
 import uuid
 from collections.abc import Iterable, Mapping
@@ -33,10 +34,11 @@ from phantom.audit.models import (
 from phantom.audit.proof import checkpoint_message, event_hash, format_time, public_key_id
 from phantom.audit.proof import details_digest as digest_of
 from phantom.audit.repository import AuditRepository, Head
-from phantom.db import transaction, utcnow
+from phantom.db import on_commit, transaction, utcnow
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.kit.logging import client_ip_var, request_id_var
 
+log = logging.getLogger(__name__)
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,5}$")
 MAX_DETAILS_BYTES = 16_384
 CHECKPOINT_INTERVAL = timedelta(hours=1)  # docs/security.md: at most 1 h apart
@@ -298,6 +300,17 @@ async def _sign(repo: AuditRepository, seq: int, head_hash: bytes) -> AuditCheck
     )
     await repo.add(row)
     await repo.set_head(checkpoint_seq=seq, checkpoint_at=signed_at)
+    # a copy outside the database: a log pipeline (SIEM) that keeps these can show a
+    # rewrite even by someone who holds the database and the master key
+    entry = {
+        "audit_tenant_id": str(repo.tenant_id),
+        "audit_seq": seq,
+        "audit_head_hash": head_hash.hex(),
+        "audit_signed_at": format_time(signed_at),
+        "audit_key_id": row.signing_key_id,
+        "audit_signature": base64.b64encode(row.signature).decode(),
+    }
+    on_commit(repo.session, lambda: log.info("audit checkpoint signed", extra=entry))
     return row
 
 
