@@ -22,6 +22,7 @@ from phantom.graphql.schema import schema
 from phantom.graphql.view import PhantomGraphQL
 from phantom.identity.authn import authenticator
 from phantom.identity.routes import routes as auth_routes
+from phantom.identity.sso.routes import routes as sso_routes
 from phantom.kit.broadcast import broadcast
 from phantom.kit.redis import close_redis
 from phantom.ops.middleware import JsonBodyLimit, RequestContext
@@ -113,7 +114,7 @@ def create_app(
             await dispose_engine()
 
     rest = Starlette(
-        routes=[*ops_routes, *auth_routes, *spa_routes(settings.FRONTEND_DIST)],
+        routes=[*ops_routes, *auth_routes, *sso_routes, *spa_routes(settings.FRONTEND_DIST)],
         middleware=[Middleware(RequestContext)],
         lifespan=lifespan,
     )

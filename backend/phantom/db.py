@@ -216,4 +216,5 @@ def import_all_models() -> None:
     import phantom.audit.models
     import phantom.authz.models
     import phantom.compliance.models
-    import phantom.identity.models  # noqa: F401
+    import phantom.identity.models
+    import phantom.identity.sso.models  # noqa: F401

@@ -46,10 +46,28 @@ async def seed_session(tenant: TenantFixture) -> None:
         )
 
 
+async def seed_oidc_config(tenant: TenantFixture) -> None:
+    from phantom.identity.sso.models import OidcConfig
+
+    async with transaction(tenant.id) as session:
+        session.add(
+            OidcConfig(
+                issuer="https://idp.example",
+                client_id="phantom",
+                client_secret_sealed=b"sealed",
+                scopes=["openid"],
+                allowed_email_domains=[],
+                default_role="viewer",
+                role_mapping=[],
+            )
+        )
+
+
 @pytest.fixture
 async def two(tenant: TenantFixture, other_tenant: TenantFixture) -> tuple[TenantFixture, ...]:
-    await seed_session(tenant)
-    await seed_session(other_tenant)
+    for t in (tenant, other_tenant):
+        await seed_session(t)
+        await seed_oidc_config(t)
     return tenant, other_tenant
 
 

@@ -54,7 +54,7 @@ async def sign_in(page: Page, base_url: str, t: TenantFixture, password: str) ->
     await page.get_by_label("Organization").fill(t.slug)
     await page.get_by_label("Email").fill(t.admin_email)
     await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 async def test_sign_in_shows_the_tenant_and_sign_out_ends_the_session(
@@ -63,7 +63,7 @@ async def test_sign_in_shows_the_tenant_and_sign_out_ends_the_session(
     page = await browser.new_page(viewport={"width": 1440, "height": 900})
     # a deep link while signed out lands on the login page
     await page.goto(f"{base_url}/models")
-    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     await shot(page, "login")
     # a wrong password shows the server's message and no app
     await sign_in(page, base_url, tenant, "not the password")
@@ -94,7 +94,7 @@ async def test_sign_in_shows_the_tenant_and_sign_out_ends_the_session(
     await shot(page, "admin")
     # sign out: the session is revoked and the app returns to the login page
     await page.get_by_role("button", name="Sign out").click()
-    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     await page.goto(f"{base_url}/executive")
-    await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     await page.close()

@@ -34,7 +34,9 @@ async def test_a_credential_over_its_limit_gets_rate_limited_with_a_retry_hint(
     assert 1 <= error["extensions"]["retryAfter"] <= 20
     assert refused.headers["retry-after"] == str(error["extensions"]["retryAfter"])
     assert "retry after" in error["message"]
-    # another credential of the same organization is not affected
+    # back at the usual limit, the exhausted credential still waits; another is not affected
+    limits(monkeypatch, per_credential=1200, per_tenant=10_000)
+    assert (await client.post("/graphql", json=VIEWER, headers=other_token)).status_code == 429
     assert (await client.post("/graphql", json=VIEWER, headers=tenant.bearer)).status_code == 200
 
 

@@ -386,7 +386,9 @@ class IdentityService:
 
     async def password_login_allowed(self, session: AsyncSession, tenant_id: uuid.UUID) -> bool:
         """False when the organization requires single sign-on."""
-        return True
+        from phantom.identity.sso.service import sso  # sso builds on identity: import late
+
+        return await sso.password_login_allowed(session, tenant_id)
 
     # --- housekeeping ------------------------------------------------------------------
 

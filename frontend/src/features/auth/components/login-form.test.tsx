@@ -108,4 +108,34 @@ describe('LoginForm', () => {
     expect(requests[0]?.headers.get('Content-Type')).toBe('application/json');
     expect(requests[0]?.body).toEqual({ tenant: 'northwind', email: 'ada@northwind.example', password: 's3cret pass' });
   });
+
+  describe('Sign in with SSO', () => {
+    it("navigates to the organization's SSO login with a full page load", async () => {
+      const { fetchMock } = mockFetch({});
+      const navigate = vi.fn();
+      render(<LoginForm onSuccess={vi.fn()} navigate={navigate} />);
+      const user = userEvent.setup();
+
+      await user.type(screen.getByLabelText('Organization'), ' Northwind ');
+      await user.click(screen.getByRole('button', { name: 'Sign in with SSO' }));
+
+      expect(navigate).toHaveBeenCalledExactlyOnceWith('/auth/sso/northwind/login');
+      expect(fetchMock).not.toHaveBeenCalled();
+      expect(screen.queryByText('Enter your email address.')).not.toBeInTheDocument();
+    });
+
+    it('asks for the organization first and never navigates with a bad one', async () => {
+      const navigate = vi.fn();
+      render(<LoginForm onSuccess={vi.fn()} navigate={navigate} />);
+      const user = userEvent.setup();
+
+      await user.click(screen.getByRole('button', { name: 'Sign in with SSO' }));
+      expect(screen.getByText("Enter your organization's ID to sign in with SSO.")).toBeInTheDocument();
+      expect(screen.getByLabelText('Organization')).toHaveFocus();
+
+      await user.type(screen.getByLabelText('Organization'), '../admin');
+      await user.click(screen.getByRole('button', { name: 'Sign in with SSO' }));
+      expect(navigate).not.toHaveBeenCalled();
+    });
+  });
 });

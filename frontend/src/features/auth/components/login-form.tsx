@@ -7,6 +7,7 @@ import { AlertCircleIcon } from '@/components/ui/icons';
 import { toAppError, type AppError } from '@/lib/errors';
 
 import { login, loginInputSchema, type LoginInput, type LoginResponse } from '../api/login';
+import { ssoLoginUrl, ssoSlug } from '../api/sso';
 
 import './login-form.css';
 
@@ -15,7 +16,18 @@ type FieldErrors = Partial<Record<FieldName, string>>;
 
 const FIELD_ORDER: FieldName[] = ['tenant', 'email', 'password'];
 
-export function LoginForm({ onSuccess }: { onSuccess: (result: LoginResponse) => void }) {
+/** A full page load: the identity provider's pages are not part of the app. */
+function goTo(url: string) {
+  window.location.assign(url);
+}
+
+export function LoginForm({
+  onSuccess,
+  navigate = goTo,
+}: {
+  onSuccess: (result: LoginResponse) => void;
+  navigate?: (url: string) => void;
+}) {
   const [values, setValues] = useState<LoginInput>({ tenant: '', email: '', password: '' });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<AppError | null>(null);
@@ -46,6 +58,19 @@ export function LoginForm({ onSuccess }: { onSuccess: (result: LoginResponse) =>
     const value = event.target.value;
     setValues((prev) => ({ ...prev, [name]: value }));
     if (fieldErrors[name]) setFieldErrors((prev) => ({ ...prev, [name]: undefined }));
+  };
+
+  // Single sign-on needs only the organization; the identity provider asks for the rest.
+  const handleSso = () => {
+    const slug = ssoSlug(values.tenant);
+    if (!slug) {
+      setFieldErrors({ tenant: "Enter your organization's ID to sign in with SSO." });
+      setFormError(null);
+      focusField('tenant');
+      return;
+    }
+    setFieldErrors({});
+    navigate(ssoLoginUrl(slug));
   };
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -144,7 +169,15 @@ export function LoginForm({ onSuccess }: { onSuccess: (result: LoginResponse) =>
         </p>
       ) : null}
 
-      {/* Alternative sign-in methods (e.g. "Sign in with SSO") go here, below a divider. */}
+      <div className="login-form__divider" role="separator">
+        <span>or</span>
+      </div>
+      <Button type="button" variant="secondary" size="lg" block onClick={handleSso}>
+        Sign in with SSO
+      </Button>
+      <p className="login-form__sso-hint">
+        Uses the organization above and your company&apos;s identity provider.
+      </p>
     </form>
   );
 }

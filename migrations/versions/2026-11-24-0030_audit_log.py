@@ -1,7 +1,7 @@
 """audit log: events, details, checkpoints, keys, retention; data subject requests
 
 Revision ID: ed676c2e1ce1
-Revises: 5d1c0a7e2b14
+Revises: 7c3e9f1a4b20
 Create Date: 2026-11-23 23:57:58.406953
 """
 
@@ -14,7 +14,7 @@ import phantom.db
 from phantom.kit.rls import disable_tenant_rls, enable_tenant_rls
 
 revision: str = "ed676c2e1ce1"
-down_revision: str | None = "5d1c0a7e2b14"
+down_revision: str | None = "7c3e9f1a4b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

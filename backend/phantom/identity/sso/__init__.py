@@ -1,0 +1,1 @@
+"""Per-tenant single sign-on with OpenID Connect (docs/sso.md)."""

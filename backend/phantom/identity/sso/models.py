@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from phantom.db import Base, TenantScoped, utcnow
+
+
+class OidcConfig(TenantScoped, Base):
+    """A tenant's OpenID Provider: at most one per tenant. The client secret is sealed
+    with AES-256-GCM under a key derived from the master key, bound to the tenant."""
+
+    __tablename__ = "oidc_configs"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    issuer: Mapped[str] = mapped_column(String(2048))
+    client_id: Mapped[str] = mapped_column(String(255))
+    client_secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    allowed_email_domains: Mapped[list[str]] = mapped_column(JSON)
+    default_role: Mapped[str] = mapped_column(String(64))
+    role_claim: Mapped[str | None] = mapped_column(String(100))
+    role_mapping: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    sso_required: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,252 @@
+"""Per-tenant OIDC configuration, and what happens after the IdP vouched for someone:
+email checks, roles from claims, just-in-time provisioning, a new session."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.authz.permissions import P
+from phantom.authz.service import authz, requires
+from phantom.db import utcnow
+from phantom.identity.errors import MemberDeactivated
+from phantom.identity.models import Tenant
+from phantom.identity.principal import Principal
+from phantom.identity.repository import IdentityRepository
+from phantom.identity.service import NewSession, identity
+from phantom.identity.sso.client import clients
+from phantom.identity.sso.discovery import fetch_metadata
+from phantom.identity.sso.errors import InvalidOidcConfig, SsoFailure, SsoRefused
+from phantom.identity.sso.models import OidcConfig
+from phantom.identity.sso.repository import SsoRepository
+from phantom.identity.sso.validation import (
+    OidcSettings,
+    check_client_secret,
+    clean_client_id,
+    clean_domains,
+    clean_issuer,
+    clean_mapping,
+    clean_role_claim,
+    clean_scopes,
+)
+from phantom.identity.validation import SLUG_RE, clean_email, clean_name
+from phantom.kit.crypto import seal, unseal
+from phantom.kit.errors import BadUserInput, PhantomError
+
+SECRET_PURPOSE = "sso-client-secret"  # noqa: S105 - a key-derivation label, not a secret
+MAX_CLAIM_VALUES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class LoginTarget:
+    """The tenant named by the route, and its configuration."""
+
+    tenant: Tenant
+    config: OidcConfig
+
+
+def client_secret(config: OidcConfig) -> str:
+    return unseal(
+        config.client_secret_sealed, purpose=SECRET_PURPOSE, aad=config.tenant_id.bytes
+    ).decode()
+
+
+def sso_subject(issuer: str, subject: str) -> str:
+    """A subject is unique per issuer (OIDC Core 2): the link stored on the membership."""
+    linked = f"{subject}@{issuer}"
+    return linked if len(linked) <= 255 else "sha256:" + hashlib.sha256(linked.encode()).hexdigest()
+
+
+def roles_from_claims(config: OidcConfig, claims: dict[str, Any]) -> list[str]:
+    """The union of the roles mapped from the role claim's values, else the default."""
+    values: Any = claims.get(config.role_claim) if config.role_claim else None
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list):
+        values = []
+    mapping = {entry["claimValue"]: entry["roles"] for entry in config.role_mapping}
+    roles: list[str] = []
+    for value in values[:MAX_CLAIM_VALUES]:
+        if isinstance(value, str):
+            for role in mapping.get(value, ()):
+                if role not in roles:
+                    roles.append(role)
+    return roles or [config.default_role]
+
+
+def checked_email(config: OidcConfig, claims: dict[str, Any]) -> str:
+    raw = claims.get("email")
+    if not isinstance(raw, str) or not raw.strip():
+        raise SsoRefused(SsoFailure.EMAIL_MISSING)
+    verified = claims.get("email_verified")
+    if verified is False or (isinstance(verified, str) and verified.lower() == "false"):
+        raise SsoRefused(SsoFailure.EMAIL_UNVERIFIED, raw[:320])
+    try:
+        email = clean_email(raw.strip())
+    except BadUserInput:
+        raise SsoRefused(SsoFailure.EMAIL_MISSING, "malformed email claim") from None
+    domain = email.rsplit("@", 1)[1]
+    if config.allowed_email_domains and domain not in config.allowed_email_domains:
+        raise SsoRefused(SsoFailure.EMAIL_DOMAIN_NOT_ALLOWED, email)
+    return email
+
+
+def _display_name(claims: dict[str, Any], email: str) -> str:
+    name = claims.get("name")
+    if isinstance(name, str):
+        try:
+            return clean_name(name[:200], "Display name")
+        except BadUserInput:
+            pass
+    return email.split("@", 1)[0][:200]
+
+
+class SsoService:
+    # --- configuration (tenant admins, through GraphQL) -----------------------------------
+
+    @requires(P.SSO_READ)
+    async def get_config(self, session: AsyncSession, principal: Principal) -> OidcConfig | None:
+        return await SsoRepository(session).config()
+
+    @requires(P.SSO_MANAGE)
+    async def configure(
+        self, session: AsyncSession, principal: Principal, data: OidcSettings
+    ) -> OidcConfig:
+        """Validate, check the provider's discovery document, seal the secret, save.
+        An empty secret keeps the stored one, unless the issuer or client changes: the old
+        secret must never be sent to a different provider or client."""
+        repo = SsoRepository(session)
+        current = await repo.config()
+        data = await self._clean(session, principal.tenant_id, data)
+        same_client = current is not None and (current.issuer, current.client_id) == (
+            data.issuer,
+            data.client_id,
+        )
+        if not data.client_secret and not same_client:
+            raise InvalidOidcConfig(
+                "Client secret is required (it may be left empty only to keep the stored "
+                "secret while the issuer and client ID stay the same)."
+            )
+        await fetch_metadata(data.issuer)
+        config = current or OidcConfig(tenant_id=principal.tenant_id)
+        config.issuer, config.client_id = data.issuer, data.client_id
+        if data.client_secret:
+            config.client_secret_sealed = seal(
+                data.client_secret.encode(), purpose=SECRET_PURPOSE, aad=principal.tenant_id.bytes
+            )
+        config.scopes = data.scopes
+        config.allowed_email_domains = data.allowed_email_domains
+        config.default_role = data.default_role
+        config.role_claim = data.role_claim
+        config.role_mapping = [
+            {"claimValue": m.claim_value, "roles": m.roles} for m in data.role_mapping
+        ]
+        config.sso_required = data.sso_required
+        config.updated_at = utcnow()
+        if current is None:
+            await repo.add(config)
+        else:
+            await session.flush()
+        return config
+
+    @requires(P.SSO_MANAGE)
+    async def remove(self, session: AsyncSession, principal: Principal) -> bool:
+        removed = await SsoRepository(session).delete()
+        clients.forget(principal.tenant_id)
+        return removed
+
+    async def _clean(
+        self, session: AsyncSession, tenant_id: uuid.UUID, data: OidcSettings
+    ) -> OidcSettings:
+        role_claim = clean_role_claim(data.role_claim)
+        mapping = clean_mapping(data.role_mapping, role_claim)
+        await self._check_roles(session, tenant_id, [data.default_role], "Default role")
+        for entry in mapping:
+            await self._check_roles(
+                session, tenant_id, entry.roles, f"Roles for {entry.claim_value!r}"
+            )
+        return replace(
+            data,
+            issuer=clean_issuer(data.issuer),
+            client_id=clean_client_id(data.client_id),
+            client_secret=check_client_secret(data.client_secret),
+            scopes=clean_scopes(data.scopes),
+            allowed_email_domains=clean_domains(data.allowed_email_domains),
+            role_claim=role_claim,
+            role_mapping=mapping,
+        )
+
+    async def _check_roles(
+        self, session: AsyncSession, tenant_id: uuid.UUID, roles: Iterable[str], what: str
+    ) -> None:
+        known = {info.name for info in await authz.role_infos(session, tenant_id)}
+        for role in roles:
+            if role not in known:
+                raise InvalidOidcConfig(
+                    f"{what}: unknown role {role[:64]!r}. Known roles: {', '.join(sorted(known))}."
+                )
+
+    # --- sign-in (the /auth/sso routes) -----------------------------------------------------
+
+    async def password_login_allowed(self, session: AsyncSession, tenant_id: uuid.UUID) -> bool:
+        """False when the tenant requires single sign-on."""
+        config = await SsoRepository(session).config_of(tenant_id)
+        return config is None or not config.sso_required
+
+    async def login_target(self, session: AsyncSession, slug: str) -> LoginTarget:
+        """The route's tenant and its IdP. Unknown and unconfigured organizations answer
+        alike."""
+        tenant = (
+            await IdentityRepository(session).tenant_by_slug(slug)
+            if SLUG_RE.fullmatch(slug)
+            else None
+        )
+        config = await SsoRepository(session).config_of(tenant.id) if tenant else None
+        if tenant is None or config is None:
+            raise SsoRefused(SsoFailure.NOT_CONFIGURED)
+        return LoginTarget(tenant=tenant, config=config)
+
+    async def sign_in(
+        self,
+        session: AsyncSession,
+        target: LoginTarget,
+        claims: dict[str, Any],
+        *,
+        ip: str | None,
+        user_agent: str | None,
+    ) -> NewSession:
+        """The IdP has vouched for ``claims`` (ID token verified by the caller): provision
+        or update the member, sync the roles, start a new session."""
+        config = target.config
+        email = checked_email(config, claims)
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject:
+            raise SsoRefused(SsoFailure.ID_TOKEN_INVALID, "no sub claim")
+        try:
+            user = await identity.provision_member(
+                session,
+                tenant_id=target.tenant.id,
+                email=email,
+                display_name=_display_name(claims, email),
+                roles=roles_from_claims(config, claims),
+                sso_subject=sso_subject(config.issuer, subject),
+            )
+            return await identity.start_session(
+                session,
+                tenant_id=target.tenant.id,
+                user_id=user.id,
+                ip=ip,
+                user_agent=user_agent,
+            )
+        except MemberDeactivated:
+            raise SsoRefused(SsoFailure.MEMBER_DEACTIVATED, email) from None
+        except PhantomError as error:
+            raise SsoRefused(SsoFailure.PROVISIONING_FAILED, f"{email}: {error.message}") from None
+
+
+sso = SsoService()
