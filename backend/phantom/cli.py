@@ -70,6 +70,7 @@ def migrate() -> None:
     from phantom.migrate import upgrade
 
     upgrade()
+    _check_master_key()  # the first run seals the canary under this key
     typer.echo("database is up to date")
 
 
