@@ -273,8 +273,10 @@ async def _new_subject_key(repo: AuditRepository, subject_id: uuid.UUID) -> Audi
 
 
 async def checkpoint(session: AsyncSession) -> AuditCheckpoint | None:
-    """Sign the tenant's current head unless it is already signed (periodic job, export,
-    verification). Locks the head so the signed hash is the head's."""
+    """Sign the tenant's current head unless it is already signed (the periodic job, and
+    every export). Locks the head so the signed hash is the head's. Verification does not
+    sign: it cannot tell forged events after the last checkpoint, and signing would
+    vouch for them."""
     repo = AuditRepository(session)
     head = await repo.head(lock=True)
     if head is None or head.last_seq == 0:

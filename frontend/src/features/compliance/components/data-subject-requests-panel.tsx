@@ -34,6 +34,11 @@ const statusTone: Record<DataSubjectRequestStatus, BadgeTone> = {
   EXECUTED: 'success',
 };
 
+/** Every step is recorded: the audit log and the chain status reload after it. */
+const RECORDED = {
+  additionalTypenames: ['AuditEvent', 'AuditEventConnection', 'AuditChainStatus', 'DataSubjectRequestConnection'],
+};
+
 const kindLabel: Record<DataSubjectRequestKind, string> = { ACCESS: 'Access', ERASURE: 'Erasure' };
 
 function CreateRequestForm({ onCreated }: { onCreated: () => void }) {
@@ -49,7 +54,7 @@ function CreateRequestForm({ onCreated }: { onCreated: () => void }) {
     setFailure(null);
     if (!email.trim() || !reason.trim()) return setProblem('Give the person’s email and the reason (e.g. the ticket).');
     setProblem(null);
-    const result = await create({ input: { kind, subjectEmail: email.trim(), reason: reason.trim() } });
+    const result = await create({ input: { kind, subjectEmail: email.trim(), reason: reason.trim() } }, RECORDED);
     if (result.error) return setFailure(toAppError(result.error));
     setEmail('');
     setReason('');
@@ -125,10 +130,10 @@ function RequestRow({
             <span className="muted">Awaiting another officer’s approval</span>
           ) : (
             <>
-              <Button size="sm" loading={approving} onClick={() => run(approve({ id: request.id }))}>
+              <Button size="sm" loading={approving} onClick={() => run(approve({ id: request.id }, RECORDED))}>
                 Approve
               </Button>
-              <Button variant="ghost" size="sm" loading={rejecting} onClick={() => run(reject({ id: request.id }))}>
+              <Button variant="ghost" size="sm" loading={rejecting} onClick={() => run(reject({ id: request.id }, RECORDED))}>
                 Reject
               </Button>
             </>
@@ -137,7 +142,7 @@ function RequestRow({
         {request.status === 'APPROVED' ? (
           confirming ? (
             <>
-              <Button variant="danger" size="sm" loading={executing} onClick={() => run(execute({ id: request.id }))}>
+              <Button variant="danger" size="sm" loading={executing} onClick={() => run(execute({ id: request.id }, RECORDED))}>
                 {request.kind === 'ERASURE' ? 'Confirm erasure' : 'Confirm'}
               </Button>
               <Button variant="ghost" size="sm" onClick={() => setConfirming(false)}>
