@@ -388,5 +388,49 @@ def audit_export(
     typer.echo(json.dumps(summary) if as_json else f"exported {span.events} events to {output}")
 
 
+@audit_app.command("rewrap")
+def audit_rewrap(as_json: JsonFlag = False) -> None:
+    """After a master key rotation (new key in PHANTOM_MASTER_KEY, old one in
+    PHANTOM_MASTER_KEY_PREVIOUS): re-seal every audit key under the new key."""
+    from phantom.audit.rotation import Rewrapped, rewrap_all
+    from phantom.db import transaction
+
+    async def rewrap() -> Rewrapped:
+        async with transaction(None) as session:
+            return await rewrap_all(session)
+
+    done = _run(rewrap(), as_json)
+    result = {"ok": True, "keys": done.keys, "subject_keys": done.subject_keys}
+    typer.echo(
+        json.dumps(result)
+        if as_json
+        else f"re-sealed {done.keys} keys and {done.subject_keys} subject keys"
+    )
+
+
+@audit_app.command("rotate-data-key")
+def audit_rotate_data_key(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")], as_json: JsonFlag = False
+) -> None:
+    """Retire the tenant's audit data key; the next event starts a new one."""
+    from phantom.audit import Actor
+    from phantom.audit.rotation import rotate_data_key
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def rotate() -> int:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        async with transaction(found.id) as session:
+            return await rotate_data_key(session, Actor.system("cli"))
+
+    first = _run(rotate(), as_json)
+    typer.echo(
+        json.dumps({"ok": True, "new_key_from_seq": first})
+        if as_json
+        else f"data key retired; events from seq {first} use a new key"
+    )
+
+
 def main() -> None:
     app()

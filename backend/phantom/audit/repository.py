@@ -247,6 +247,37 @@ class AuditRepository:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+class RewrapRepository:
+    """Every wrapped audit key of every tenant, for master key rotation (a system
+    session: it re-seals keys, it never reads what they protect)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def keys(self, older_than: str) -> Sequence[AuditKey]:
+        return (
+            await self.session.scalars(
+                select(AuditKey)
+                .where(AuditKey.master_key_id != older_than)
+                .with_for_update()
+                .execution_options(all_tenants=True)  # tenant-scope: master key rotation
+            )
+        ).all()
+
+    async def subject_keys(self, older_than: str) -> Sequence[AuditSubjectKey]:
+        return (
+            await self.session.scalars(
+                select(AuditSubjectKey)
+                .where(
+                    AuditSubjectKey.wrapped.is_not(None),
+                    AuditSubjectKey.master_key_id != older_than,
+                )
+                .with_for_update()
+                .execution_options(all_tenants=True)  # tenant-scope: master key rotation
+            )
+        ).all()
+
+
 class CanaryRepository:
     """The master-key canary is per database, not per tenant (a system session)."""
 
