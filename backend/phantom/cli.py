@@ -51,6 +51,19 @@ def _run(coro: Any, as_json: bool = False) -> Any:
         _fail(error.message, as_json)
 
 
+def _cli_actor() -> Any:
+    """Commands are recorded as the operating-system account that ran them."""
+    import getpass
+
+    from phantom.audit import Actor
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor.system(f"cli:{user}")
+
+
 def _check_master_key() -> None:
     """Refuse to start with a PHANTOM_MASTER_KEY that cannot open this database's data."""
     from phantom.audit.keycheck import check_master_key
@@ -307,7 +320,7 @@ def audit_verify(
     as_json: JsonFlag = False,
 ) -> None:
     """Verify a tenant's audit chain. Exit 0 when intact, 1 when tampered with."""
-    from phantom.audit import Actor, Outcome, record
+    from phantom.audit import Outcome, record
     from phantom.audit.proof import Result
     from phantom.audit.verify import verify_tenant_chain
     from phantom.db import transaction
@@ -320,7 +333,7 @@ def audit_verify(
         async with transaction(found.id) as session:
             await record(
                 session,
-                actor=Actor.system("cli"),
+                actor=_cli_actor(),
                 action="audit.chain.verified",
                 resource=("audit_chain", found.id),
                 outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
@@ -360,7 +373,6 @@ def audit_export(
 ) -> None:
     """Export a range as JSON Lines with its checkpoints and public keys (signs the head
     first). Verify it with backend/phantom/audit/proof.py, which runs on its own."""
-    from phantom.audit import Actor
     from phantom.audit.service import audit_service
     from phantom.audit.verify import ExportRange
     from phantom.db import transaction
@@ -370,7 +382,7 @@ def audit_export(
         async with transaction(None) as session:
             found = await identity.tenant_by_slug(session, tenant)
         async with audit_service.exporting(
-            found.id, found.slug, Actor.system("cli"), from_seq, to_seq
+            found.id, found.slug, _cli_actor(), from_seq, to_seq
         ) as (span, lines):
             with output.open("w", encoding="utf-8") as file:
                 async for line in lines:
@@ -413,7 +425,6 @@ def audit_rotate_data_key(
     tenant: Annotated[str, typer.Option(help="Tenant slug")], as_json: JsonFlag = False
 ) -> None:
     """Retire the tenant's audit data key; the next event starts a new one."""
-    from phantom.audit import Actor
     from phantom.audit.rotation import rotate_data_key
     from phantom.db import transaction
     from phantom.identity.service import identity
@@ -422,7 +433,7 @@ def audit_rotate_data_key(
         async with transaction(None) as session:
             found = await identity.tenant_by_slug(session, tenant)
         async with transaction(found.id) as session:
-            return await rotate_data_key(session, Actor.system("cli"))
+            return await rotate_data_key(session, _cli_actor())
 
     first = _run(rotate(), as_json)
     typer.echo(

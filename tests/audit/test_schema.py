@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 
 from phantom import audit
 from phantom.db import transaction
@@ -227,3 +228,25 @@ async def test_retention_policy_is_managed_by_the_compliance_officer(
     assert body["data"]["setAuditRetentionPolicy"]["detailsDays"] == 400
     read = await gql(client, "{ auditRetentionPolicy { detailsDays } }", {}, officer.bearer)
     assert read["data"]["auditRetentionPolicy"]["detailsDays"] == 400
+
+
+async def test_an_api_export_over_the_limit_is_refused_before_anything_is_recorded(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phantom.audit import service
+
+    monkeypatch.setattr(service, "MAX_API_EXPORT_EVENTS", 3)
+    await record_events(tenant.id, 3)
+    refused = await gql(client, EXPORT, {}, tenant.bearer)
+    assert error_codes(refused) == ["BAD_USER_INPUT"]
+    assert "phantom audit export" in refused["errors"][0]["message"]
+    ranged = await gql(client, EXPORT, {"input": {"fromSeq": 2, "toSeq": 3}}, tenant.bearer)
+    assert ranged["data"]["exportAuditLog"]["events"] == 2
+    rows = await superuser_sql(
+        "SELECT action, outcome FROM audit_events WHERE tenant_id = $1 AND seq > 3 ORDER BY seq",
+        tenant.id,
+    )
+    assert [(r["action"], r["outcome"]) for r in rows] == [
+        ("graphql.export_audit_log", "failure"),
+        ("audit.log.exported", "success"),
+    ]

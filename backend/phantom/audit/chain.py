@@ -41,6 +41,7 @@ from phantom.kit.logging import client_ip_var, request_id_var
 log = logging.getLogger(__name__)
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,5}$")
 MAX_DETAILS_BYTES = 16_384
+MAX_SUBJECTS = 50  # the header lists them (space-separated ids, 2,000 characters)
 CHECKPOINT_INTERVAL = timedelta(hours=1)  # docs/security.md: at most 1 h apart
 
 # Actions recorded in the current operation (the GraphQL mutation safety net reads it).
@@ -114,6 +115,8 @@ async def record(
         raise InvalidAuditAction(action)
     repo = AuditRepository(session)
     personal = _personal(subjects)
+    if len(personal) > MAX_SUBJECTS:
+        raise AuditDetailsTooLarge(len(personal), MAX_SUBJECTS, "data subjects")
     outer: dict[str, Json] = dict(details or {})
     ip = source_ip or client_ip_var.get()
     if ip and actor.user_id is not None:

@@ -26,8 +26,8 @@ class InvalidAuditAction(BadUserInput):
 
 
 class AuditDetailsTooLarge(BadUserInput):
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"Audit details are limited to {limit} bytes; got {size}.")
+    def __init__(self, size: int, limit: int, unit: str = "bytes") -> None:
+        super().__init__(f"An audit event is limited to {limit} {unit}; got {size}.")
 
 
 class ExportTooLarge(BadUserInput):

@@ -130,9 +130,14 @@ class AuditService:
 
     @requires(P.AUDIT_EXPORT)
     async def export(self, principal: Principal, first_seq: int, last_seq: int | None) -> Export:
-        """An export for the API: bounded, in memory. The CLI streams any size."""
+        """An export for the API: bounded (checked before anything is recorded), in
+        memory. The CLI streams any size."""
         if first_seq < 1 or (last_seq is not None and last_seq < first_seq):
             raise ExportRangeInvalid()
+        async with transaction(principal.tenant_id) as session:
+            planned = await export_range(session, first_seq, last_seq)
+        if planned.events + (last_seq is None) > MAX_API_EXPORT_EVENTS:
+            raise ExportTooLarge(planned.events + (last_seq is None), MAX_API_EXPORT_EVENTS)
         async with self.exporting(
             principal.tenant_id,
             principal.tenant_slug,
@@ -140,8 +145,6 @@ class AuditService:
             first_seq,
             last_seq,
         ) as (span, lines):
-            if span.events > MAX_API_EXPORT_EVENTS:
-                raise ExportTooLarge(span.events, MAX_API_EXPORT_EVENTS)
             content = "".join([line async for line in lines])
             async with transaction(principal.tenant_id) as session:
                 latest = await AuditRepository(session).latest_checkpoint()
