@@ -235,3 +235,53 @@ async def test_another_tenant_sees_and_verifies_only_its_own_chain(
         rows, total = await repo.page(repo.search(EventFilter()), None, 100)
     assert total == 2
     assert {r.tenant_id for r in rows} == {other_tenant.id}
+
+
+async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
+    """An attacker with database access but no master key truncates the tail, removes
+    the checkpoint that shows it, and signs a new one with a key of their own."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from phantom.audit.proof import checkpoint_message, format_time, public_key_id
+    from phantom.db import utcnow
+
+    tenant = await create_tenant()
+    await record_events(tenant.id, 10)
+    await sign_head(tenant.id)
+    await _truncate_tail(tenant.id)
+    await superuser_sql(
+        "DELETE FROM audit_checkpoints WHERE tenant_id = $1 AND seq = 10", tenant.id
+    )
+    forged = Ed25519PrivateKey.generate()
+    public = forged.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    key_id = public_key_id(public)
+    await superuser_sql(
+        "INSERT INTO audit_keys (kind, wrapped, master_key_id, public_key, public_key_id, "
+        "tenant_id, id, created_at) VALUES ('signing', $2, 'forged', $3, $4, $1, "
+        "gen_random_uuid(), now())",
+        tenant.id,
+        os.urandom(60),
+        public,
+        key_id,
+    )
+    head = (
+        await superuser_sql(
+            "SELECT hash FROM audit_events WHERE tenant_id = $1 AND seq = 7", tenant.id
+        )
+    )[0]["hash"]
+    signed_at = utcnow()
+    signature = forged.sign(checkpoint_message(str(tenant.id), 7, head, format_time(signed_at)))
+    await superuser_sql(
+        "INSERT INTO audit_checkpoints (seq, head_hash, signed_at, signing_key_id, signature, "
+        "tenant_id, id, created_at) VALUES (7, $2, $3, $4, $5, $1, gen_random_uuid(), now())",
+        tenant.id,
+        head,
+        signed_at,
+        key_id,
+        signature,
+    )
+    result = await verify(tenant.id)
+    assert not result.ok
+    assert result.first_bad_seq == 7
+    assert "bad signature" in (result.reason or "")

@@ -87,5 +87,10 @@ def new_signing_key() -> tuple[bytes, bytes]:
     return private.private_bytes_raw(), public
 
 
+def public_of(private_raw: bytes) -> bytes:
+    private = Ed25519PrivateKey.from_private_bytes(private_raw)
+    return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
 def sign(private_raw: bytes, message: bytes) -> bytes:
     return Ed25519PrivateKey.from_private_bytes(private_raw).sign(message)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.audit import keys
 from phantom.audit.chain import header_of
+from phantom.audit.errors import AuditKeyUnavailable
 from phantom.audit.models import AuditCheckpoint, AuditEvent
 from phantom.audit.proof import (
     EXPORT_FORMAT,
@@ -21,6 +23,7 @@ from phantom.audit.proof import (
     Event,
     Result,
     format_time,
+    public_key_id,
 )
 from phantom.audit.repository import AuditRepository
 from phantom.db import transaction, utcnow
@@ -41,11 +44,21 @@ def as_event(row: AuditEvent, ciphertext: bytes | None) -> Event:
 
 
 async def public_keys(repo: AuditRepository) -> dict[str, bytes]:
-    return {
-        k.public_key_id: k.public_key
-        for k in await repo.keys("signing")
-        if k.public_key_id and k.public_key
-    }
+    """The tenant's signing keys that are really ours: a key row is trusted only if its
+    private key opens under the master key and matches its public key. Someone who can
+    write to the database but holds no master key cannot add a key of their own and sign
+    forged checkpoints with it."""
+    trusted = {}
+    for key in await repo.keys("signing"):
+        if key.public_key is None or key.public_key_id != public_key_id(key.public_key):
+            continue
+        try:
+            private = keys.unwrap(key.wrapped, keys.SIGNING_KEY_PURPOSE, repo.tenant_id, key.id)
+        except AuditKeyUnavailable:
+            continue
+        if keys.public_of(private) == key.public_key:
+            trusted[key.public_key_id] = key.public_key
+    return trusted
 
 
 async def verify_tenant_chain(tenant_id: uuid.UUID) -> Result:
