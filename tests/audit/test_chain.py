@@ -243,6 +243,7 @@ async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+    from phantom.audit.keys import master_key_id
     from phantom.audit.proof import checkpoint_message, format_time, public_key_id
     from phantom.db import utcnow
 
@@ -258,12 +259,13 @@ async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
     key_id = public_key_id(public)
     await superuser_sql(
         "INSERT INTO audit_keys (kind, wrapped, master_key_id, public_key, public_key_id, "
-        "tenant_id, id, created_at) VALUES ('signing', $2, 'forged', $3, $4, $1, "
+        "tenant_id, id, created_at) VALUES ('signing', $2, $5, $3, $4, $1, "
         "gen_random_uuid(), now())",
         tenant.id,
         os.urandom(60),
         public,
         key_id,
+        master_key_id(),  # copied from a real row, as an attacker would
     )
     head = (
         await superuser_sql(
