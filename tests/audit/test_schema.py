@@ -250,3 +250,15 @@ async def test_an_api_export_over_the_limit_is_refused_before_anything_is_record
         ("graphql.export_audit_log", "failure"),
         ("audit.log.exported", "success"),
     ]
+
+
+def test_every_mutation_is_under_the_safety_net() -> None:
+    """Read from the schema, so a new mutation is covered without editing this test."""
+    from phantom.audit.safety_net import AuditedMutation
+    from phantom.graphql.schema import schema
+
+    mutation = schema.get_type_by_name("Mutation")
+    names = [f.python_name for f in mutation.fields]  # type: ignore[union-attr]
+    assert "verify_audit_chain" in names
+    for field in mutation.fields:  # type: ignore[union-attr]
+        assert isinstance(field.extensions[0], AuditedMutation), field.python_name
