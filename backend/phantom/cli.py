@@ -443,5 +443,28 @@ def audit_rotate_data_key(
     )
 
 
+@audit_app.command("rotate-signing-key")
+def audit_rotate_signing_key(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")], as_json: JsonFlag = False
+) -> None:
+    """Start a new checkpoint signing key, vouched for by the old one."""
+    from phantom.audit.rotation import rotate_signing_key
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def rotate() -> str:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        async with transaction(found.id) as session:
+            return await rotate_signing_key(session, _cli_actor())
+
+    key_id = _run(rotate(), as_json)
+    typer.echo(
+        json.dumps({"ok": True, "signing_key_id": key_id})
+        if as_json
+        else f"new signing key {key_id}; the old key signed the change"
+    )
+
+
 def main() -> None:
     app()

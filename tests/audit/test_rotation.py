@@ -107,3 +107,37 @@ def test_master_key_rotation_rewraps_every_key(tmp_path: Path) -> None:
         env={**base, **only_new},
     )
     assert opened.stdout.strip() == "['available']", opened.stderr
+
+
+async def test_a_rotated_signing_key_is_vouched_for_by_the_old_one(
+    tenant: TenantFixture, tmp_path: Path
+) -> None:
+    from phantom.audit import proof
+    from phantom.audit.rotation import rotate_signing_key
+    from tests.audit.support import sign_head
+    from tests.audit.test_export_and_cli import phantom, standalone_verify
+
+    await record_events(tenant.id, 3)
+    await sign_head(tenant.id)
+    old = (await verify(tenant.id)).checkpoint
+    assert old is not None
+    async with transaction(tenant.id) as session:
+        new = await rotate_signing_key(session, audit.Actor.system("tests"))
+    await record_events(tenant.id, 2)
+    export = tmp_path / "rotated.jsonl"
+    assert (
+        phantom("audit", "export", "--tenant", tenant.slug, "--output", str(export)).returncode == 0
+    )
+    # the auditor pinned the old key: the new one is accepted through the signed rotation
+    pinned_old = standalone_verify(Path(proof.__file__), export, "--expect-key", old.key_id)
+    body = json.loads(pinned_old.stdout)
+    assert pinned_old.returncode == 0, body
+    assert body["checkpoint"]["key_id"] == new != old.key_id
+    # pinning only the new key does not vouch for what the old key signed
+    pinned_new = standalone_verify(Path(proof.__file__), export, "--expect-key", new)
+    assert pinned_new.returncode == 1
+    assert "untrusted key" in json.loads(pinned_new.stdout)["reason"]
+    result = await verify(tenant.id)
+    assert result.ok
+    assert result.checkpoint is not None
+    assert result.checkpoint.key_id == new

@@ -10,7 +10,9 @@ with this same file, run on its own: it depends only on the Python standard libr
 Exit 0 and ``{"ok": true, "events": N, ...}`` when the export is intact; exit 1 and
 ``{"ok": false, "first_bad_seq": K, "reason": "..."}`` otherwise; exit 2 on an unreadable
 file. ``--expect-key`` pins the signing key id the auditor obtained out of band (from the
-organization, not from the file), so a file re-signed with another key is refused.
+organization, not from the file), so a file re-signed with another key is refused; a
+later key is accepted only if a checkpoint signed by a trusted key covers the event
+that introduced it (``audit.keys.signing_rotated``).
 
 The proof (docs/compliance.md):
 - event hash = SHA-256("phantom-audit-event/v1\\0" | previous hash | canonical header |
@@ -38,6 +40,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 EXPORT_FORMAT = "phantom-audit-export/1"
 ZERO_HASH = bytes(32)
 PURGE_ACTION = "audit.retention.purged"
+# names a new signing key (resource_id); trusted once a trusted key signs past it
+KEY_ROTATION_ACTION = "audit.keys.signing_rotated"
 HEADER_FIELDS = (
     "tenant_id",
     "seq",
@@ -142,6 +146,10 @@ class ChainVerifier:
 
     ``anchor_seq``/``anchor_hash`` start a range in the middle of a chain (an export from
     seq > 1); a signed checkpoint at or after the range's end covers the anchor too.
+
+    ``trusted``: the signing key ids trusted from the start (an auditor's pinned key);
+    None trusts every key given. A key named by a rotation event becomes trusted once a
+    checkpoint signed by an already trusted key covers that event.
     """
 
     tenant_id: str
@@ -149,7 +157,9 @@ class ChainVerifier:
     checkpoints: Sequence[Checkpoint]
     anchor_seq: int = 0
     anchor_hash: bytes = ZERO_HASH
+    trusted: set[str] | None = None
     _valid: dict[int, Checkpoint] = field(default_factory=dict)
+    _introduced: list[tuple[int, str]] = field(default_factory=list)
     _failures: list[tuple[int, str]] = field(default_factory=list)
     _expected: int = 0
     _previous: bytes = ZERO_HASH
@@ -205,10 +215,16 @@ class ChainVerifier:
             return self._break(seq, f"details of event {seq} were altered")
         if event.header.get("action") == PURGE_ACTION:
             self._note_purge(seq, event.header.get("resource_id"))
+        if event.header.get("action") == KEY_ROTATION_ACTION:
+            self._introduced.append((seq, str(event.header.get("resource_id"))))
         self._previous, self._expected = computed, seq + 1
         self._count += 1
         checkpoint = self._valid.get(seq)
         if checkpoint is not None:
+            if self.trusted is not None and checkpoint.key_id not in self.trusted:
+                return self._break(
+                    seq, f"checkpoint at seq {seq}: signed by untrusted key {checkpoint.key_id}"
+                )
             if checkpoint.head_hash != computed:
                 first = self._last_good_checkpoint + 1
                 return self._break(
@@ -216,6 +232,8 @@ class ChainVerifier:
                     f"events {first}..{seq} do not match the checkpoint signed at seq {seq}",
                 )
             self._last_good_checkpoint, self._reached = seq, checkpoint
+            if self.trusted is not None:
+                self.trusted |= {key for at, key in self._introduced if at <= seq}
 
     def _break(self, seq: int, reason: str) -> None:
         self._fail(seq, reason)
@@ -304,9 +322,10 @@ def verify_export(lines: Iterable[str], expect_key: str | None = None) -> Result
     for key_id, raw in keys.items():
         if public_key_id(raw) != key_id:
             return Result(False, 0, from_seq, f"signing key {key_id} does not match its id")
-    if expect_key is not None and set(keys) != {expect_key}:
+    if expect_key is not None and expect_key not in keys:
         return Result(False, 0, from_seq, f"export not signed with the expected key {expect_key}")
-    verifier = ChainVerifier(tenant_id, keys, checkpoints, from_seq - 1, anchor)
+    trusted = None if expect_key is None else {expect_key}
+    verifier = ChainVerifier(tenant_id, keys, checkpoints, from_seq - 1, anchor, trusted)
     for event in events:
         verifier.add(event)
     result = verifier.finish(head=(to_seq, events[-1].hash if events else anchor))

@@ -8,16 +8,22 @@
 - A tenant's data key: ``phantom audit rotate-data-key --tenant <slug>`` retires it; the
   next event starts a new one. Old events keep naming the key that encrypted them.
   Rotation also happens by itself long before the GCM bound (``keys.py``).
+- A tenant's signing key: ``phantom audit rotate-signing-key --tenant <slug>`` records an
+  event naming the new key, signs the head with the old key (so the old key vouches for
+  the new one: an auditor who pinned the old key id follows the change), then switches.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.audit import keys
-from phantom.audit.chain import Actor, record
+from phantom.audit.chain import Actor, checkpoint, record
+from phantom.audit.models import AuditKey
+from phantom.audit.proof import KEY_ROTATION_ACTION, public_key_id
 from phantom.audit.repository import AuditRepository, RewrapRepository
 from phantom.db import utcnow
 
@@ -60,3 +66,34 @@ async def rotate_data_key(session: AsyncSession, actor: Actor) -> int:
         await repo.retire_key(head.data_key_id, utcnow())
         await repo.set_head(data_key_id=None)
     return event.seq + 1
+
+
+async def rotate_signing_key(session: AsyncSession, actor: Actor) -> str:
+    """Returns the new signing key's id."""
+    repo = AuditRepository(session)
+    private, public = keys.new_signing_key()
+    new_id = public_key_id(public)
+    old = await repo.active_signing_key()
+    await record(
+        session,
+        actor=actor,
+        action=KEY_ROTATION_ACTION,
+        resource=("signing_key", new_id),
+        details={"previous_key_id": old.public_key_id if old else None},
+    )
+    await checkpoint(session)  # signed by the old key, covering the event above
+    old = await repo.active_signing_key()
+    if old is not None:
+        await repo.retire_key(old.id, utcnow())
+    key_id = uuid.uuid4()
+    await repo.add(
+        AuditKey(
+            id=key_id,
+            kind="signing",
+            wrapped=keys.wrap(private, keys.SIGNING_KEY_PURPOSE, repo.tenant_id, key_id),
+            master_key_id=keys.master_key_id(),
+            public_key=public,
+            public_key_id=new_id,
+        )
+    )
+    return new_id
