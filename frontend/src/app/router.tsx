@@ -3,7 +3,8 @@ import { createBrowserRouter, createMemoryRouter, Navigate, type RouteObject } f
 import { RouteError } from '@/components/errors/route-error';
 import { DEFAULT_LANDING, paths } from '@/config/paths';
 
-import { AdminRoute } from './routes/app/admin';
+import { AcceptInviteRoute } from './routes/accept-invite';
+import { adminChildRoutes, AdminRoute } from './routes/app/admin';
 import { ComplianceRoute } from './routes/app/compliance';
 import { DataRoute } from './routes/app/data';
 import { ExecutiveRoute } from './routes/app/executive';
@@ -19,6 +20,11 @@ export const routes: RouteObject[] = [
     errorElement: <RouteError />,
   },
   {
+    path: paths.acceptInvite.path,
+    element: <AcceptInviteRoute />,
+    errorElement: <RouteError />,
+  },
+  {
     path: paths.app.root.path,
     element: <AppRoot />,
     errorElement: <RouteError />,
@@ -28,7 +34,7 @@ export const routes: RouteObject[] = [
       { path: paths.app.models.path, element: <ModelsRoute /> },
       { path: paths.app.data.path, element: <DataRoute /> },
       { path: paths.app.compliance.path, element: <ComplianceRoute /> },
-      { path: paths.app.admin.path, element: <AdminRoute /> },
+      { path: paths.app.admin.path, element: <AdminRoute />, children: adminChildRoutes },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

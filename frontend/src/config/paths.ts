@@ -5,6 +5,7 @@ export const paths = {
     getHref: (next?: string | null) =>
       next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login',
   },
+  acceptInvite: { path: '/accept-invite', getHref: () => '/accept-invite' },
   app: {
     root: { path: '/', getHref: () => '/' },
     executive: { path: '/executive', getHref: () => '/executive' },
@@ -12,6 +13,11 @@ export const paths = {
     data: { path: '/data', getHref: () => '/data' },
     compliance: { path: '/compliance', getHref: () => '/compliance' },
     admin: { path: '/admin', getHref: () => '/admin' },
+    adminMembers: { path: '/admin/members', getHref: () => '/admin/members' },
+    adminRoles: { path: '/admin/roles', getHref: () => '/admin/roles' },
+    adminSso: { path: '/admin/sso', getHref: () => '/admin/sso' },
+    adminTokens: { path: '/admin/tokens', getHref: () => '/admin/tokens' },
+    adminEvents: { path: '/admin/events', getHref: () => '/admin/events' },
   },
 } as const;
 
@@ -25,7 +31,7 @@ export function safeNextPath(next: string | null | undefined): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) {
     return DEFAULT_LANDING;
   }
-  if (next === '/' || next.startsWith(paths.login.path)) {
+  if (next === '/' || next.startsWith(paths.login.path) || next.startsWith(paths.acceptInvite.path)) {
     return DEFAULT_LANDING;
   }
   return next;

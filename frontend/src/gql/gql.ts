@@ -18,8 +18,25 @@ type Documents = {
     "\n  query AdminApiTokens($first: Int!, $after: String) {\n    viewer {\n      id\n      apiTokens(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...ApiTokenFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.AdminApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        ...ApiTokenFields\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      ...ApiTokenFields\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
+    "\n  query OrgApiTokens($first: Int!, $after: String, $includeRevoked: Boolean!) {\n    apiTokens(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApiTokenFields\n          owner {\n            id\n            email\n            displayName\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrgApiTokensDocument,
+    "\n  fragment MemberFields on Member {\n    id\n    email\n    displayName\n    roles\n    status\n    lastLoginAt\n    joinedAt\n    signInMethods\n  }\n": typeof types.MemberFieldsFragmentDoc,
+    "\n  query AdminMembers($first: Int!, $after: String, $search: String, $status: MemberStatus) {\n    viewer {\n      id\n    }\n    members(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberFields\n        }\n      }\n    }\n  }\n": typeof types.AdminMembersDocument,
+    "\n  query AdminRoleOptions {\n    roles {\n      name\n      description\n      builtIn\n      permissions\n    }\n  }\n": typeof types.AdminRoleOptionsDocument,
+    "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      inviteUrl\n      expiresAt\n      member {\n        ...MemberFields\n      }\n    }\n  }\n": typeof types.InviteMemberDocument,
+    "\n  mutation SetMemberRoles($input: SetMemberRolesInput!) {\n    setMemberRoles(input: $input) {\n      ...MemberFields\n    }\n  }\n": typeof types.SetMemberRolesDocument,
+    "\n  mutation DeactivateMember($userId: ID!) {\n    deactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": typeof types.DeactivateMemberDocument,
+    "\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": typeof types.ReactivateMemberDocument,
+    "\n  fragment RoleFields on RoleDefinition {\n    name\n    description\n    builtIn\n    permissions\n    memberCount\n  }\n": typeof types.RoleFieldsFragmentDoc,
+    "\n  query AdminRoles {\n    roles {\n      ...RoleFields\n    }\n    permissions {\n      name\n      resource\n      action\n      description\n    }\n  }\n": typeof types.AdminRolesDocument,
+    "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RoleFields\n    }\n  }\n": typeof types.CreateRoleDocument,
+    "\n  mutation UpdateRole($input: UpdateRoleInput!) {\n    updateRole(input: $input) {\n      ...RoleFields\n    }\n  }\n": typeof types.UpdateRoleDocument,
+    "\n  mutation DeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n": typeof types.DeleteRoleDocument,
+    "\n  fragment OidcConfigFields on OidcConfig {\n    issuer\n    clientId\n    clientSecretSet\n    scopes\n    allowedEmailDomains\n    defaultRole\n    roleClaim\n    roleMapping {\n      claimValue\n      roles\n    }\n    ssoRequired\n    redirectUri\n    loginUrl\n    updatedAt\n  }\n": typeof types.OidcConfigFieldsFragmentDoc,
+    "\n  query AdminOidcConfig {\n    viewer {\n      id\n      tenant {\n        id\n        slug\n      }\n    }\n    oidcConfig {\n      ...OidcConfigFields\n    }\n  }\n": typeof types.AdminOidcConfigDocument,
+    "\n  mutation ConfigureOidc($input: ConfigureOidcInput!) {\n    configureOidc(input: $input) {\n      ...OidcConfigFields\n    }\n  }\n": typeof types.ConfigureOidcDocument,
+    "\n  mutation RemoveOidcConfig {\n    removeOidcConfig\n  }\n": typeof types.RemoveOidcConfigDocument,
     "\n  subscription TenantEvents($topics: [String!]) {\n    tenantEvents(topics: $topics) {\n      topic\n      occurredAt\n      payload\n    }\n  }\n": typeof types.TenantEventsDocument,
-    "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.AppViewerDocument,
+    "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.AppViewerDocument,
     "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": typeof types.AuditEventFieldsFragmentDoc,
     "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n": typeof types.CheckpointFieldsFragmentDoc,
@@ -38,8 +55,25 @@ const documents: Documents = {
     "\n  query AdminApiTokens($first: Int!, $after: String) {\n    viewer {\n      id\n      apiTokens(first: $first, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        edges {\n          cursor\n          node {\n            ...ApiTokenFields\n          }\n        }\n      }\n    }\n  }\n": types.AdminApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        ...ApiTokenFields\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: ID!) {\n    revokeApiToken(id: $id) {\n      ...ApiTokenFields\n    }\n  }\n": types.RevokeApiTokenDocument,
+    "\n  query OrgApiTokens($first: Int!, $after: String, $includeRevoked: Boolean!) {\n    apiTokens(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApiTokenFields\n          owner {\n            id\n            email\n            displayName\n          }\n        }\n      }\n    }\n  }\n": types.OrgApiTokensDocument,
+    "\n  fragment MemberFields on Member {\n    id\n    email\n    displayName\n    roles\n    status\n    lastLoginAt\n    joinedAt\n    signInMethods\n  }\n": types.MemberFieldsFragmentDoc,
+    "\n  query AdminMembers($first: Int!, $after: String, $search: String, $status: MemberStatus) {\n    viewer {\n      id\n    }\n    members(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberFields\n        }\n      }\n    }\n  }\n": types.AdminMembersDocument,
+    "\n  query AdminRoleOptions {\n    roles {\n      name\n      description\n      builtIn\n      permissions\n    }\n  }\n": types.AdminRoleOptionsDocument,
+    "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      inviteUrl\n      expiresAt\n      member {\n        ...MemberFields\n      }\n    }\n  }\n": types.InviteMemberDocument,
+    "\n  mutation SetMemberRoles($input: SetMemberRolesInput!) {\n    setMemberRoles(input: $input) {\n      ...MemberFields\n    }\n  }\n": types.SetMemberRolesDocument,
+    "\n  mutation DeactivateMember($userId: ID!) {\n    deactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": types.DeactivateMemberDocument,
+    "\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": types.ReactivateMemberDocument,
+    "\n  fragment RoleFields on RoleDefinition {\n    name\n    description\n    builtIn\n    permissions\n    memberCount\n  }\n": types.RoleFieldsFragmentDoc,
+    "\n  query AdminRoles {\n    roles {\n      ...RoleFields\n    }\n    permissions {\n      name\n      resource\n      action\n      description\n    }\n  }\n": types.AdminRolesDocument,
+    "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RoleFields\n    }\n  }\n": types.CreateRoleDocument,
+    "\n  mutation UpdateRole($input: UpdateRoleInput!) {\n    updateRole(input: $input) {\n      ...RoleFields\n    }\n  }\n": types.UpdateRoleDocument,
+    "\n  mutation DeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n": types.DeleteRoleDocument,
+    "\n  fragment OidcConfigFields on OidcConfig {\n    issuer\n    clientId\n    clientSecretSet\n    scopes\n    allowedEmailDomains\n    defaultRole\n    roleClaim\n    roleMapping {\n      claimValue\n      roles\n    }\n    ssoRequired\n    redirectUri\n    loginUrl\n    updatedAt\n  }\n": types.OidcConfigFieldsFragmentDoc,
+    "\n  query AdminOidcConfig {\n    viewer {\n      id\n      tenant {\n        id\n        slug\n      }\n    }\n    oidcConfig {\n      ...OidcConfigFields\n    }\n  }\n": types.AdminOidcConfigDocument,
+    "\n  mutation ConfigureOidc($input: ConfigureOidcInput!) {\n    configureOidc(input: $input) {\n      ...OidcConfigFields\n    }\n  }\n": types.ConfigureOidcDocument,
+    "\n  mutation RemoveOidcConfig {\n    removeOidcConfig\n  }\n": types.RemoveOidcConfigDocument,
     "\n  subscription TenantEvents($topics: [String!]) {\n    tenantEvents(topics: $topics) {\n      topic\n      occurredAt\n      payload\n    }\n  }\n": types.TenantEventsDocument,
-    "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.AppViewerDocument,
+    "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.AppViewerDocument,
     "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": types.AuditEventFieldsFragmentDoc,
     "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n": types.CheckpointFieldsFragmentDoc,
@@ -87,11 +121,79 @@ export function graphql(source: "\n  mutation RevokeApiToken($id: ID!) {\n    re
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query OrgApiTokens($first: Int!, $after: String, $includeRevoked: Boolean!) {\n    apiTokens(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApiTokenFields\n          owner {\n            id\n            email\n            displayName\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrgApiTokens($first: Int!, $after: String, $includeRevoked: Boolean!) {\n    apiTokens(first: $first, after: $after, includeRevoked: $includeRevoked) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ApiTokenFields\n          owner {\n            id\n            email\n            displayName\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment MemberFields on Member {\n    id\n    email\n    displayName\n    roles\n    status\n    lastLoginAt\n    joinedAt\n    signInMethods\n  }\n"): (typeof documents)["\n  fragment MemberFields on Member {\n    id\n    email\n    displayName\n    roles\n    status\n    lastLoginAt\n    joinedAt\n    signInMethods\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminMembers($first: Int!, $after: String, $search: String, $status: MemberStatus) {\n    viewer {\n      id\n    }\n    members(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminMembers($first: Int!, $after: String, $search: String, $status: MemberStatus) {\n    viewer {\n      id\n    }\n    members(first: $first, after: $after, search: $search, status: $status) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...MemberFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminRoleOptions {\n    roles {\n      name\n      description\n      builtIn\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query AdminRoleOptions {\n    roles {\n      name\n      description\n      builtIn\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      inviteUrl\n      expiresAt\n      member {\n        ...MemberFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation InviteMember($input: InviteMemberInput!) {\n    inviteMember(input: $input) {\n      inviteUrl\n      expiresAt\n      member {\n        ...MemberFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetMemberRoles($input: SetMemberRolesInput!) {\n    setMemberRoles(input: $input) {\n      ...MemberFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetMemberRoles($input: SetMemberRolesInput!) {\n    setMemberRoles(input: $input) {\n      ...MemberFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivateMember($userId: ID!) {\n    deactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n"): (typeof documents)["\n  mutation DeactivateMember($userId: ID!) {\n    deactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n"): (typeof documents)["\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RoleFields on RoleDefinition {\n    name\n    description\n    builtIn\n    permissions\n    memberCount\n  }\n"): (typeof documents)["\n  fragment RoleFields on RoleDefinition {\n    name\n    description\n    builtIn\n    permissions\n    memberCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminRoles {\n    roles {\n      ...RoleFields\n    }\n    permissions {\n      name\n      resource\n      action\n      description\n    }\n  }\n"): (typeof documents)["\n  query AdminRoles {\n    roles {\n      ...RoleFields\n    }\n    permissions {\n      name\n      resource\n      action\n      description\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RoleFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RoleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRole($input: UpdateRoleInput!) {\n    updateRole(input: $input) {\n      ...RoleFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateRole($input: UpdateRoleInput!) {\n    updateRole(input: $input) {\n      ...RoleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n"): (typeof documents)["\n  mutation DeleteRole($name: String!) {\n    deleteRole(name: $name)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment OidcConfigFields on OidcConfig {\n    issuer\n    clientId\n    clientSecretSet\n    scopes\n    allowedEmailDomains\n    defaultRole\n    roleClaim\n    roleMapping {\n      claimValue\n      roles\n    }\n    ssoRequired\n    redirectUri\n    loginUrl\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment OidcConfigFields on OidcConfig {\n    issuer\n    clientId\n    clientSecretSet\n    scopes\n    allowedEmailDomains\n    defaultRole\n    roleClaim\n    roleMapping {\n      claimValue\n      roles\n    }\n    ssoRequired\n    redirectUri\n    loginUrl\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminOidcConfig {\n    viewer {\n      id\n      tenant {\n        id\n        slug\n      }\n    }\n    oidcConfig {\n      ...OidcConfigFields\n    }\n  }\n"): (typeof documents)["\n  query AdminOidcConfig {\n    viewer {\n      id\n      tenant {\n        id\n        slug\n      }\n    }\n    oidcConfig {\n      ...OidcConfigFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfigureOidc($input: ConfigureOidcInput!) {\n    configureOidc(input: $input) {\n      ...OidcConfigFields\n    }\n  }\n"): (typeof documents)["\n  mutation ConfigureOidc($input: ConfigureOidcInput!) {\n    configureOidc(input: $input) {\n      ...OidcConfigFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveOidcConfig {\n    removeOidcConfig\n  }\n"): (typeof documents)["\n  mutation RemoveOidcConfig {\n    removeOidcConfig\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription TenantEvents($topics: [String!]) {\n    tenantEvents(topics: $topics) {\n      topic\n      occurredAt\n      payload\n    }\n  }\n"): (typeof documents)["\n  subscription TenantEvents($topics: [String!]) {\n    tenantEvents(topics: $topics) {\n      topic\n      occurredAt\n      payload\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

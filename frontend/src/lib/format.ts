@@ -48,10 +48,17 @@ export function formatRelative(value: string | Date | null | undefined, now: Dat
   return relative.format(0, 'second');
 }
 
-/** Makes an internal role key readable: "data_scientist" → "Data scientist". */
+const ACRONYMS = new Set(['ml', 'ai', 'api', 'sso', 'it', 'hr', 'kyc', 'aml']);
+
+/** Makes an internal role key readable: "data_scientist" → "Data scientist", "ml_engineer" → "ML engineer". */
 export function formatRole(role: string): string {
   const words = role.replace(/[_-]+/g, ' ').trim().toLowerCase();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : role;
+  if (!words) return role;
+  const text = words
+    .split(' ')
+    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
+    .join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function initials(name: string): string {

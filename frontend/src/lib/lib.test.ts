@@ -6,6 +6,7 @@ import { safeNextPath } from '@/config/paths';
 import { createGraphqlFetch, graphqlWsUrl } from './api-client';
 import { readCookie } from './csrf';
 import { toAppError } from './errors';
+import { formatRole } from './format';
 import { ApiError } from './http';
 
 describe('readCookie', () => {
@@ -75,5 +76,14 @@ describe('createEnv', () => {
     expect(() => createEnv({ VITE_APP_GRAPHQL_PATH: 'https://elsewhere.example/graphql' })).toThrow(
       /VITE_APP_GRAPHQL_PATH/,
     );
+  });
+});
+
+describe('formatRole', () => {
+  it('reads like a sentence and keeps acronyms', () => {
+    expect(formatRole('data_scientist')).toBe('Data scientist');
+    expect(formatRole('ml_engineer')).toBe('ML engineer');
+    expect(formatRole('sso_admin')).toBe('SSO admin');
+    expect(formatRole('owner')).toBe('Owner');
   });
 });

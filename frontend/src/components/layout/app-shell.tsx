@@ -7,6 +7,7 @@ import { Logo } from '@/components/ui/logo';
 import { appVersion, env } from '@/config/env';
 import { cn } from '@/lib/cn';
 import { formatRole, initials } from '@/lib/format';
+import { usePermissions } from '@/lib/permissions';
 
 import { navSections } from './nav-items';
 import './layout.css';
@@ -23,13 +24,20 @@ type AppShellProps = {
 };
 
 function Sidebar() {
+  const permissions = usePermissions();
+  const sections = navSections
+    .map((section) => ({
+      ...section,
+      items: section.items.filter((item) => !item.anyOf || permissions.hasAny(item.anyOf)),
+    }))
+    .filter((section) => section.items.length > 0);
   return (
     <aside className="sidebar">
       <div className="sidebar__brand">
         <Logo tone="light" />
       </div>
       <nav className="sidebar__nav" aria-label="Main">
-        {navSections.map((section) => (
+        {sections.map((section) => (
           <div className="sidebar__section" key={section.heading}>
             <p className="sidebar__heading">{section.heading}</p>
             <ul className="sidebar__list">

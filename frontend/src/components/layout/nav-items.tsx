@@ -3,8 +3,25 @@ import type { ReactNode } from 'react';
 import { AdminIcon, ComplianceIcon, DataIcon, ExecutiveIcon, ModelsIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 
-export type NavItem = { label: string; to: string; icon: ReactNode; description: string };
+export type NavItem = {
+  label: string;
+  to: string;
+  icon: ReactNode;
+  description: string;
+  /** Shown only when the viewer holds at least one of these permissions. */
+  anyOf?: readonly string[];
+};
 export type NavSection = { heading: string; items: NavItem[] };
+
+/** Any of these opens at least one section of the Admin area. */
+export const ADMIN_PERMISSIONS = [
+  'users:read',
+  'roles:read',
+  'sso:read',
+  'tokens:create',
+  'tokens:manage',
+  'events:read',
+] as const;
 
 /** The product areas, in sidebar order. */
 export const navSections: NavSection[] = [
@@ -44,7 +61,8 @@ export const navSections: NavSection[] = [
         label: 'Admin',
         to: paths.app.admin.getHref(),
         icon: <AdminIcon />,
-        description: 'API tokens and workspace settings',
+        description: 'Members, roles, single sign-on and API tokens',
+        anyOf: ADMIN_PERMISSIONS,
       },
     ],
   },

@@ -13,6 +13,7 @@ import { SignOutButton } from '@/features/auth/components/sign-out-button';
 import { useResetApiClient } from '@/lib/api-provider';
 import { readCsrfToken } from '@/lib/csrf';
 import { toAppError } from '@/lib/errors';
+import { PermissionsProvider } from '@/lib/permissions';
 
 /**
  * The signed-in part of the app. Loads the viewer once; UNAUTHENTICATED (or no
@@ -60,20 +61,22 @@ export function AppRoot() {
 
   const { viewer } = data;
   return (
-    <AppShell
-      tenant={viewer.tenant}
-      user={viewer}
-      userActions={
-        <SignOutButton
-          onSignedOut={async () => {
-            // Leave the signed-in frame first, then drop cached data and the socket.
-            await navigate(paths.login.getHref(), { replace: true });
-            resetClient();
-          }}
-        />
-      }
-    >
-      <Outlet />
-    </AppShell>
+    <PermissionsProvider permissions={viewer.permissions}>
+      <AppShell
+        tenant={viewer.tenant}
+        user={viewer}
+        userActions={
+          <SignOutButton
+            onSignedOut={async () => {
+              // Leave the signed-in frame first, then drop cached data and the socket.
+              await navigate(paths.login.getHref(), { replace: true });
+              resetClient();
+            }}
+          />
+        }
+      >
+        <Outlet />
+      </AppShell>
+    </PermissionsProvider>
   );
 }

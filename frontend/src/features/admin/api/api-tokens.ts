@@ -5,7 +5,7 @@ export const ApiTokenFieldsFragment = graphql(`
     id
     name
     prefix
-    role
+    scopes
     createdAt
     expiresAt
     lastUsedAt
@@ -49,6 +49,29 @@ export const RevokeApiTokenMutation = graphql(`
   mutation RevokeApiToken($id: ID!) {
     revokeApiToken(id: $id) {
       ...ApiTokenFields
+    }
+  }
+`);
+
+export const OrgApiTokensQuery = graphql(`
+  query OrgApiTokens($first: Int!, $after: String, $includeRevoked: Boolean!) {
+    apiTokens(first: $first, after: $after, includeRevoked: $includeRevoked) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...ApiTokenFields
+          owner {
+            id
+            email
+            displayName
+          }
+        }
+      }
     }
   }
 `);

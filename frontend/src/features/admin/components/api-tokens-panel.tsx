@@ -9,11 +9,12 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { KeyIcon, RefreshIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatDate, formatDateTime, formatRelative, formatRole } from '@/lib/format';
+import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import type { ApiTokenFieldsFragment } from '@/gql/graphql';
 
 import { AdminApiTokensQuery, RevokeApiTokenMutation } from '../api/api-tokens';
 import { CreateApiTokenForm, type CreatedToken } from './create-api-token-form';
+import { ScopeList } from './scope-picker';
 import { statusLabel, statusTone, tokenStatus } from './token-status';
 import { TokenSecret } from './token-secret';
 
@@ -51,11 +52,13 @@ function TokenRow({
   return (
     <tr className={status === 'active' ? undefined : 'token-table__row--inactive'}>
       <th scope="row" className="token-table__name">
-        <span>{token.name}</span>
-        {token.role ? <span className="token-table__role">{formatRole(token.role)}</span> : null}
+        <span className="token-name">
+          <span>{token.name}</span>
+          <code className="token-table__prefix">{token.prefix}…</code>
+        </span>
       </th>
       <td>
-        <code className="token-table__prefix">{token.prefix}…</code>
+        <ScopeList scopes={token.scopes} max={2} />
       </td>
       <td>
         <time dateTime={token.createdAt} title={formatDateTime(token.createdAt)}>
@@ -193,7 +196,7 @@ export function ApiTokensPanel() {
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
-                    <th scope="col">Prefix</th>
+                    <th scope="col">Scopes</th>
                     <th scope="col">Created</th>
                     <th scope="col">Expires</th>
                     <th scope="col">Last used</th>

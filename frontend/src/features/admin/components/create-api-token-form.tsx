@@ -8,8 +8,10 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { PlusIcon } from '@/components/ui/icons';
 import { toAppError, type AppError } from '@/lib/errors';
+import { usePermissions } from '@/lib/permissions';
 
 import { CreateApiTokenMutation } from '../api/api-tokens';
+import { ScopePicker, type ScopeMode } from './scope-picker';
 
 export const MAX_EXPIRY_DAYS = 366; // the server accepts 1 to 366
 export const DEFAULT_EXPIRY_DAYS = 90;
@@ -28,17 +30,27 @@ export type CreatedToken = { token: string; name: string };
 export function CreateApiTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => void }) {
   const [name, setName] = useState('');
   const [days, setDays] = useState(String(DEFAULT_EXPIRY_DAYS));
-  const [errors, setErrors] = useState<{ name?: string | undefined; expiresInDays?: string | undefined }>({});
+  const { list: available } = usePermissions();
+  const [scopeMode, setScopeMode] = useState<ScopeMode>('all');
+  const [scopes, setScopes] = useState<string[]>([]);
+  const [errors, setErrors] = useState<{
+    name?: string | undefined;
+    expiresInDays?: string | undefined;
+    scopes?: string | undefined;
+  }>({});
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [{ fetching }, createToken] = useMutation(CreateApiTokenMutation);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const parsed = createTokenSchema.safeParse({ name, expiresInDays: days });
-    if (!parsed.success) {
-      const next: typeof errors = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path[0] as keyof typeof errors;
+    // Only permissions the viewer still holds: the server refuses any other.
+    const chosen = available.filter((permission) => scopes.includes(permission));
+    const scopeError = scopeMode === 'subset' && chosen.length === 0 ? 'Choose at least one permission.' : undefined;
+    if (!parsed.success || scopeError) {
+      const next: typeof errors = { scopes: scopeError };
+      for (const issue of parsed.success ? [] : parsed.error.issues) {
+        const key = issue.path[0] as 'name' | 'expiresInDays';
         next[key] ??= issue.message;
       }
       setErrors(next);
@@ -47,13 +59,17 @@ export function CreateApiTokenForm({ onCreated }: { onCreated: (created: Created
     setErrors({});
     setServerError(null);
 
-    const result = await createToken({ input: parsed.data });
+    const result = await createToken({
+      input: { ...parsed.data, ...(scopeMode === 'subset' ? { scopes: chosen } : {}) },
+    });
     if (result.error || !result.data) {
       setServerError(toAppError(result.error));
       return;
     }
     setName('');
     setDays(String(DEFAULT_EXPIRY_DAYS));
+    setScopeMode('all');
+    setScopes([]);
     onCreated({ token: result.data.createApiToken.token, name: result.data.createApiToken.apiToken.name });
   };
 
@@ -85,7 +101,17 @@ export function CreateApiTokenForm({ onCreated }: { onCreated: (created: Created
           hint={`1 to ${MAX_EXPIRY_DAYS} days.`}
           className="token-form__days"
         />
-        <Button type="submit" loading={fetching} icon={<PlusIcon size={16} />} className="token-form__submit">
+      </div>
+      <ScopePicker
+        available={available}
+        mode={scopeMode}
+        onModeChange={setScopeMode}
+        value={scopes}
+        onChange={setScopes}
+        error={errors.scopes}
+      />
+      <div className="token-form__footer">
+        <Button type="submit" loading={fetching} icon={<PlusIcon size={16} />}>
           Create token
         </Button>
       </div>

@@ -9,6 +9,7 @@ export const AppViewerQuery = graphql(`
       displayName
       roles
       authMethod
+      permissions
       tenant {
         id
         slug

@@ -1,0 +1,227 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from 'urql';
+
+import { ErrorMessage } from '@/components/errors/error-message';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
+import { Spinner } from '@/components/ui/spinner';
+import type { AppError } from '@/lib/errors';
+import { usePermissions } from '@/lib/permissions';
+import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
+
+import { AdminMembersQuery } from '../api/members';
+import { InviteMemberDialog } from './invite-member-dialog';
+import { MEMBER_CONTEXT, MemberActionDialogs } from './member-action-dialogs';
+import { MemberRow, type MemberAction } from './member-row';
+import { isGrantable, useRoleOptions } from './role-picker';
+import { useConnectionPages, useReportPage, type PageReport } from './use-connection-pages';
+
+import './admin.css';
+
+export const MEMBERS_PAGE_SIZE = 25;
+const SEARCH_DELAY_MS = 300;
+
+type Filters = { search: string | null; status: MemberStatus | null };
+
+function useDebounced<T>(value: T, delay: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), delay);
+    return () => window.clearTimeout(timer);
+  }, [value, delay]);
+  return debounced;
+}
+
+/** One page of the connection, as its own <tbody>. */
+function MembersPage({
+  filters,
+  after,
+  pageKey,
+  canManage,
+  mayManage,
+  onAction,
+  onLoaded,
+  onError,
+}: {
+  filters: Filters;
+  after: string | null;
+  pageKey: string;
+  canManage: boolean;
+  mayManage: (member: MemberFieldsFragment) => boolean;
+  onAction: (action: MemberAction) => void;
+  onLoaded: (pageKey: string, report: PageReport) => void;
+  onError: (pageKey: string, error: AppError | null) => void;
+}) {
+  const [{ data, error }] = useQuery({
+    query: AdminMembersQuery,
+    variables: { first: MEMBERS_PAGE_SIZE, after, search: filters.search, status: filters.status },
+    context: MEMBER_CONTEXT,
+  });
+  const connection = data?.members;
+  useReportPage(pageKey, connection, error, onLoaded, onError);
+
+  if (!connection) return null;
+  return (
+    <tbody>
+      {connection.edges.map(({ node }) => (
+        <MemberRow
+          key={node.id}
+          member={node}
+          canManage={canManage}
+          isSelf={node.id === data?.viewer.id}
+          mayManage={mayManage(node)}
+          onAction={onAction}
+        />
+      ))}
+    </tbody>
+  );
+}
+
+/** The organization's members: search, filter by status, load more, invite and manage. */
+export function MembersPanel() {
+  const permissions = usePermissions();
+  const canManage = permissions.has('users:manage');
+  const { options: roleOptions } = useRoleOptions(!canManage);
+  // The server refuses to change members whose roles carry permissions the viewer lacks.
+  const mayManage = (member: MemberFieldsFragment) =>
+    member.roles.every((name) => isGrantable(roleOptions.find((o) => o.name === name), permissions.has));
+  const [searchText, setSearchText] = useState('');
+  const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
+  const [status, setStatus] = useState<MemberStatus | ''>('');
+  const filters: Filters = { search: search || null, status: status || null };
+  const filterKey = `${filters.search ?? ''}|${filters.status ?? ''}`;
+
+  const paging = useConnectionPages(filterKey);
+  const { first, shown } = paging;
+  const loadError = paging.error;
+  const loading = !first && !loadError;
+  const [action, setAction] = useState<MemberAction | null>(null);
+  const [inviting, setInviting] = useState(false);
+  const filtered = Boolean(filters.search || filters.status);
+
+  return (
+    <Card aria-labelledby="members-title">
+      <CardHeader
+        id="members-title"
+        icon={<UsersIcon size={18} />}
+        title="Members"
+        description="People who can sign in to your organization, their roles and how they sign in."
+        actions={
+          canManage ? (
+            <Button icon={<PlusIcon size={16} />} onClick={() => setInviting(true)}>
+              Invite member
+            </Button>
+          ) : null
+        }
+      />
+      <CardBody className="panel-body">
+        <div className="toolbar" role="search" aria-label="Filter members">
+          <div className="search-input">
+            <SearchIcon size={16} className="search-input__icon" />
+            <input
+              type="search"
+              className="input search-input__input"
+              placeholder="Search by name or email"
+              aria-label="Search members"
+              value={searchText}
+              onChange={(event) => setSearchText(event.target.value)}
+              maxLength={200}
+            />
+          </div>
+          <label className="toolbar__select">
+            <span className="sr-only">Status</span>
+            <select
+              className="select"
+              aria-label="Status"
+              value={status}
+              onChange={(event) => setStatus(event.target.value as MemberStatus | '')}
+            >
+              <option value="">All statuses</option>
+              <option value="ACTIVE">Active</option>
+              <option value="INVITED">Invited</option>
+              <option value="DEACTIVATED">Deactivated</option>
+            </select>
+          </label>
+        </div>
+
+        {loadError ? (
+          <Alert
+            tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+            role="alert"
+            title={loadError.code === 'FORBIDDEN' ? 'You cannot view members' : 'Members could not be loaded'}
+          >
+            <ErrorMessage error={loadError} />
+          </Alert>
+        ) : null}
+
+        <div className="table-scroll" hidden={!first || first.totalCount === 0}>
+          <table className="data-table" aria-busy={loading || undefined}>
+            <caption className="sr-only">Members of your organization</caption>
+            <thead>
+              <tr>
+                <th scope="col">Member</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">Sign-in methods</th>
+                {canManage ? (
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            {paging.pages.map(({ after, key }) => (
+              <MembersPage
+                key={key}
+                filters={filters}
+                after={after}
+                pageKey={key}
+                canManage={canManage}
+                mayManage={mayManage}
+                onAction={setAction}
+                onLoaded={paging.onLoaded}
+                onError={paging.onError}
+              />
+            ))}
+          </table>
+        </div>
+
+        {loading ? (
+          <div className="panel-loading">
+            <Spinner size={18} label="Loading members" />
+          </div>
+        ) : first && first.totalCount === 0 ? (
+          <div className="panel-empty">
+            <p className="panel-empty__title">{filtered ? 'No members match' : 'No members yet'}</p>
+            <p className="muted">
+              {filtered
+                ? 'Try another name, email or status.'
+                : canManage
+                  ? 'Invite the people who should work in this organization.'
+                  : 'Members appear here once they are invited.'}
+            </p>
+          </div>
+        ) : first ? (
+          <div className="panel-footer">
+            <span className="muted" role="status">
+              Showing {shown} of {first.totalCount} member{first.totalCount === 1 ? '' : 's'}
+            </span>
+            {paging.canLoadMore ? (
+              <Button variant="secondary" size="sm" onClick={paging.loadMore}>
+                Load more
+              </Button>
+            ) : paging.loadingMore ? (
+              <Spinner size={16} label="Loading more members" />
+            ) : null}
+          </div>
+        ) : null}
+      </CardBody>
+
+      {inviting ? <InviteMemberDialog onClose={() => setInviting(false)} onInvited={() => undefined} /> : null}
+      <MemberActionDialogs action={action} onDone={() => setAction(null)} />
+    </Card>
+  );
+}
