@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from phantom.kit.errors import BadUserInput, Conflict, PhantomError
+from phantom.kit.errors import BadUserInput, PhantomError
 
 
 class AuditKeyUnavailable(PhantomError):
@@ -41,7 +41,3 @@ class ExportTooLarge(BadUserInput):
 class ExportRangeInvalid(BadUserInput):
     def __init__(self) -> None:
         super().__init__("fromSeq must be at least 1 and not after toSeq.")
-
-
-class RequestStateConflict(Conflict):
-    pass

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom.audit import chain
 from phantom.audit.chain import Actor, Outcome, record
 from phantom.audit.errors import ExportRangeInvalid, ExportTooLarge
-from phantom.audit.models import AuditCheckpoint, AuditEvent, AuditRetentionPolicy
+from phantom.audit.models import AuditEvent, AuditRetentionPolicy
 from phantom.audit.proof import Checkpoint, Result, public_key_id
 from phantom.audit.reading import DetailsState, OpenedDetails, open_details
 from phantom.audit.repository import AuditRepository, EventFilter
@@ -284,10 +284,6 @@ def decode_seq_cursor(cursor: str) -> int:
         return int(value)
     except (ValueError, UnicodeDecodeError):
         raise BadUserInput("Invalid cursor: pass a cursor returned by this connection.") from None
-
-
-def checkpoint_of(row: AuditCheckpoint | None) -> Checkpoint | None:
-    return as_checkpoint(row) if row else None
 
 
 audit_service = AuditService()
