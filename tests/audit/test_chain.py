@@ -287,3 +287,27 @@ async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
     assert not result.ok
     assert result.first_bad_seq == 7
     assert "bad signature" in (result.reason or "")
+
+
+async def test_an_event_moved_in_from_another_tenant_is_detected() -> None:
+    tenant, other = await create_tenant(), await create_tenant()
+    await record_events(tenant.id, 4)
+    await record_events(other.id, 4)
+    for table in ("audit_events", "audit_event_details"):
+        await superuser_sql(f"DELETE FROM {table} WHERE tenant_id = $1 AND seq = 3", tenant.id)
+        await superuser_sql(
+            f"UPDATE {table} SET tenant_id = $1 WHERE tenant_id = $2 AND seq = 3",
+            tenant.id,
+            other.id,
+        )
+    result = await verify(tenant.id)
+    assert (result.ok, result.first_bad_seq) == (False, 3)
+    assert "altered" in (result.reason or "")
+    from phantom.audit.reading import DetailsState, open_details
+    from phantom.audit.repository import AuditRepository, EventFilter
+
+    async with transaction(tenant.id) as session:
+        repo = AuditRepository(session)
+        rows, _ = await repo.page(repo.search(EventFilter()), None, 10)
+        opened = await open_details(repo, [r for r in rows if r.seq == 3])
+    assert [o.state for o in opened.values()] == [DetailsState.UNREADABLE]
