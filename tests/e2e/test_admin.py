@@ -5,58 +5,15 @@ and deactivates the member."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import Browser, expect
 
-from phantom.config import REPO_ROOT, settings
+from tests.support.browser import SHOTS, VIEWPORT, shot, sign_in, watch_console
 from tests.support.fixtures import TenantFixture
-from tests.support.servers import api_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = REPO_ROOT / "test-output" / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT: ViewportSize = {"width": 1366, "height": 860}
 NEW_PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    assert (settings.FRONTEND_DIST / "index.html").exists(), (
-        "the web app is not built: run `make frontend` (scripts/test does it)"
-    )
-    with api_server(tmp_path_factory.mktemp("e2e-admin")) as url:
-        yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        await browser.close()
-
-
-async def shot(page: Page, name: str, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
-
-
-def watch_console(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
 
 
 async def test_owner_invites_changes_roles_creates_a_role_and_deactivates(
@@ -64,11 +21,7 @@ async def test_owner_invites_changes_roles_creates_a_role_and_deactivates(
 ) -> None:
     owner = await browser.new_page(viewport=VIEWPORT)
     errors = watch_console(owner)
-    await owner.goto(f"{base_url}/login")
-    await owner.get_by_label("Organization").fill(tenant.slug)
-    await owner.get_by_label("Email").fill(tenant.admin_email)
-    await owner.get_by_label("Password").fill(tenant.password)
-    await owner.get_by_role("button", name="Sign in", exact=True).click()
+    await sign_in(owner, base_url, tenant, tenant.password)
     await expect(owner.get_by_test_id("tenant-name")).to_have_text(tenant.name)
 
     # the Admin area opens on Members

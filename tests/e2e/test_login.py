@@ -4,58 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, expect
 
-from phantom.config import REPO_ROOT, settings
 from phantom.kit.events import get_event_bus
+from tests.support.browser import shot, sign_in
 from tests.support.fixtures import TenantFixture
-from tests.support.servers import api_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = REPO_ROOT / "test-output" / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    assert (settings.FRONTEND_DIST / "index.html").exists(), (
-        "the web app is not built: run `make frontend` (scripts/test does it)"
-    )
-    with api_server(tmp_path_factory.mktemp("e2e")) as url:
-        yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        await browser.close()
-
-
-async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-async def sign_in(page: Page, base_url: str, t: TenantFixture, password: str) -> None:
-    await page.goto(f"{base_url}/login")
-    await page.get_by_label("Organization").fill(t.slug)
-    await page.get_by_label("Email").fill(t.admin_email)
-    await page.get_by_label("Password").fill(password)
-    await page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 async def test_sign_in_shows_the_tenant_and_sign_out_ends_the_session(

@@ -4,47 +4,16 @@ sign-in shows our page with a way back to the sign-in form."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
-from phantom.config import REPO_ROOT, settings
+from tests.support.browser import shot
 from tests.support.fixtures import TenantFixture, create_tenant
 from tests.support.oidc_provider import OidcProvider, idp  # noqa: F401 - fixture
-from tests.support.servers import api_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = REPO_ROOT / "test-output" / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CONFIGURE = "mutation ($i: ConfigureOidcInput!) { configureOidc(input: $i) { loginUrl } }"
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    assert (settings.FRONTEND_DIST / "index.html").exists(), (
-        "the web app is not built: run `make frontend` (scripts/test does it)"
-    )
-    with api_server(tmp_path_factory.mktemp("e2e-sso")) as url:
-        yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        await browser.close()
 
 
 @pytest.fixture
@@ -73,11 +42,6 @@ async def sso_tenant(base_url: str, idp: OidcProvider) -> TenantFixture:  # noqa
         )
     assert "errors" not in response.json(), response.text
     return tenant
-
-
-async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 async def start_sso(page: Page, base_url: str, slug: str) -> None:
