@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Page, expect
 from phantom import audit
 from phantom.db import transaction
 from tests.audit.support import add_member, superuser_sql
-from tests.e2e.test_login import base_url, browser, shot  # noqa: F401 - shared fixtures
+from tests.support.browser import VIEWPORT, shot, watch_console
 from tests.support.fixtures import PASSWORD, create_tenant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -27,7 +27,7 @@ async def sign_in(page: Page, url: str, slug: str, email: str) -> None:
     await expect(page.get_by_test_id("tenant-name")).to_be_visible()
 
 
-async def test_the_compliance_officers_journey(base_url: str, browser: Browser) -> None:  # noqa: F811
+async def test_the_compliance_officers_journey(base_url: str, browser: Browser) -> None:
     # given: an organization with two officers, a member, and some history
     tenant = await create_tenant("Northwind Bank")
     first, second = (
@@ -45,7 +45,8 @@ async def test_the_compliance_officers_journey(base_url: str, browser: Browser) 
                 details={"rows": 1200},
                 subjects={subject.user_id: {"email": subject.email}},
             )
-    page = await browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = await browser.new_page(viewport=VIEWPORT)
+    errors = watch_console(page)
     await sign_in(page, base_url, tenant.slug, first.email)
     await page.get_by_role("link", name="Compliance").first.click()
     # the log, filtered by an action prefix
@@ -84,3 +85,4 @@ async def test_the_compliance_officers_journey(base_url: str, browser: Browser) 
     await expect(page.get_by_role("alert").first).to_contain_text("Chain broken at seq 2")
     await shot(page, "compliance-tampered")
     await page.close()
+    assert errors == [], errors
