@@ -17,9 +17,11 @@ app = typer.Typer(help="Phantom ML Studio", no_args_is_help=True, add_completion
 tenant_app = typer.Typer(help="Manage tenants (organizations).", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(token_app, name="token")
 app.add_typer(schema_app, name="schema")
+app.add_typer(audit_app, name="audit")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 DEMO_SLUG, DEMO_EMAIL = "demo", "admin@demo-bank.example.com"
@@ -49,6 +51,26 @@ def _run(coro: Any, as_json: bool = False) -> Any:
         _fail(error.message, as_json)
 
 
+def _cli_actor() -> Any:
+    """Commands are recorded as the operating-system account that ran them."""
+    import getpass
+
+    from phantom.audit import Actor
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor.system(f"cli:{user}")
+
+
+def _check_master_key() -> None:
+    """Refuse to start with a PHANTOM_MASTER_KEY that cannot open this database's data."""
+    from phantom.audit.keycheck import check_master_key
+
+    _run(check_master_key())
+
+
 def _setup_logging() -> None:
     from phantom.kit.logging import configure_logging
 
@@ -61,6 +83,7 @@ def migrate() -> None:
     from phantom.migrate import upgrade
 
     upgrade()
+    _check_master_key()  # the first run seals the canary under this key
     typer.echo("database is up to date")
 
 
@@ -74,6 +97,7 @@ def api(
     import uvicorn
 
     _setup_logging()
+    _check_master_key()
     uvicorn.run(
         "phantom.app:create_app",
         factory=True,
@@ -100,6 +124,7 @@ def worker(
             "phantom worker needs PHANTOM_REDIS_URL; `phantom standalone` runs jobs in-process.",
             False,
         )
+    _check_master_key()
     args = [
         sys.executable,
         "-m",
@@ -127,6 +152,7 @@ def standalone(
 
     _setup_logging()
     upgrade()
+    _check_master_key()
     email, password = _run(_seed_demo())
     url = f"http://{host}:{port}"
 
@@ -286,6 +312,158 @@ def schema_export(
         typer.echo(sdl, nl=False)
     else:
         output.write_text(sdl)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Verify a tenant's audit chain. Exit 0 when intact, 1 when tampered with."""
+    from phantom.audit import Outcome, record
+    from phantom.audit.proof import Result
+    from phantom.audit.verify import verify_tenant_chain
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def verify() -> Result:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        result = await verify_tenant_chain(found.id)
+        async with transaction(found.id) as session:
+            await record(
+                session,
+                actor=_cli_actor(),
+                action="audit.chain.verified",
+                resource=("audit_chain", found.id),
+                outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
+                details=result.to_json(),
+            )
+        return result
+
+    result = _run(verify(), as_json)
+    if as_json:
+        typer.echo(json.dumps(result.to_json()))
+    elif result.ok:
+        reached = result.checkpoint
+        signed = (
+            f"; signed checkpoint at seq {reached.seq} ({reached.signed_at}, key {reached.key_id})"
+            if reached
+            else "; no signed checkpoint yet"
+        )
+        typer.echo(f"intact: {result.events} events{signed}")
+    else:
+        typer.secho(
+            f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}",
+            err=True,
+            fg=typer.colors.RED,
+        )
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@audit_app.command("export")
+def audit_export(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")],
+    output: Annotated[Path, typer.Option(help="The .jsonl file to write")],
+    from_seq: Annotated[int, typer.Option("--from", min=1, help="First seq")] = 1,
+    to_seq: Annotated[
+        int | None, typer.Option("--to", min=1, help="Last seq (default: head)")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Export a range as JSON Lines with its checkpoints and public keys (signs the head
+    first). Verify it with backend/phantom/audit/proof.py, which runs on its own."""
+    from phantom.audit.service import audit_service
+    from phantom.audit.verify import ExportRange
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def export() -> ExportRange:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        async with audit_service.exporting(
+            found.id, found.slug, _cli_actor(), from_seq, to_seq
+        ) as (span, lines):
+            with output.open("w", encoding="utf-8") as file:
+                async for line in lines:
+                    file.write(line)
+        return span
+
+    span = _run(export(), as_json)
+    summary = {
+        "ok": True,
+        "file": str(output),
+        "from_seq": span.first,
+        "to_seq": span.last,
+        "events": span.events,
+    }
+    typer.echo(json.dumps(summary) if as_json else f"exported {span.events} events to {output}")
+
+
+@audit_app.command("rewrap")
+def audit_rewrap(as_json: JsonFlag = False) -> None:
+    """After a master key rotation (new key in PHANTOM_MASTER_KEY, old one in
+    PHANTOM_MASTER_KEY_PREVIOUS): re-seal every audit key under the new key."""
+    from phantom.audit.rotation import Rewrapped, rewrap_all
+    from phantom.db import transaction
+
+    async def rewrap() -> Rewrapped:
+        async with transaction(None) as session:
+            return await rewrap_all(session)
+
+    done = _run(rewrap(), as_json)
+    result = {"ok": True, "keys": done.keys, "subject_keys": done.subject_keys}
+    typer.echo(
+        json.dumps(result)
+        if as_json
+        else f"re-sealed {done.keys} keys and {done.subject_keys} subject keys"
+    )
+
+
+@audit_app.command("rotate-data-key")
+def audit_rotate_data_key(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")], as_json: JsonFlag = False
+) -> None:
+    """Retire the tenant's audit data key; the next event starts a new one."""
+    from phantom.audit.rotation import rotate_data_key
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def rotate() -> int:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        async with transaction(found.id) as session:
+            return await rotate_data_key(session, _cli_actor())
+
+    first = _run(rotate(), as_json)
+    typer.echo(
+        json.dumps({"ok": True, "new_key_from_seq": first})
+        if as_json
+        else f"data key retired; events from seq {first} use a new key"
+    )
+
+
+@audit_app.command("rotate-signing-key")
+def audit_rotate_signing_key(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")], as_json: JsonFlag = False
+) -> None:
+    """Start a new checkpoint signing key, vouched for by the old one."""
+    from phantom.audit.rotation import rotate_signing_key
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async def rotate() -> str:
+        async with transaction(None) as session:
+            found = await identity.tenant_by_slug(session, tenant)
+        async with transaction(found.id) as session:
+            return await rotate_signing_key(session, _cli_actor())
+
+    key_id = _run(rotate(), as_json)
+    typer.echo(
+        json.dumps({"ok": True, "signing_key_id": key_id})
+        if as_json
+        else f"new signing key {key_id}; the old key signed the change"
+    )
 
 
 def main() -> None:

@@ -213,6 +213,8 @@ def _stamp_tenant(session: Session, *_: Any) -> None:
 
 def import_all_models() -> None:
     """Alembic and the app see one metadata with every domain's tables."""
+    import phantom.audit.models
     import phantom.authz.models
+    import phantom.compliance.models
     import phantom.identity.models
     import phantom.identity.sso.models  # noqa: F401

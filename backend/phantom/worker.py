@@ -62,6 +62,7 @@ class PeriodicScheduler(Middleware):
             try:
                 if self._acquire():
                     send_job("identity.schedule_housekeeping")
+                    send_job("audit.schedule_maintenance")
             except Exception:
                 log.exception("scheduler tick failed")
 
@@ -165,6 +166,7 @@ def start_in_process_worker() -> dramatiq.Worker:
 
 
 def load_actors() -> None:
+    import phantom.audit.jobs
     import phantom.identity.jobs  # noqa: F401
 
 

@@ -23,14 +23,20 @@ from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from phantom.activity.schema import ActivitySubscription
+from phantom.audit.safety_net import audit_every_mutation
+from phantom.audit.schema import AuditMutation, AuditQuery
+from phantom.compliance.schema import ComplianceMutation, ComplianceQuery
 from phantom.config import settings
 from phantom.graphql.errors import classify_all
 from phantom.identity.schema import IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 
-Query = merge_types("Query", (IdentityQuery, SsoQuery))
-Mutation = merge_types("Mutation", (IdentityMutation, SsoMutation))
+Query = merge_types("Query", (IdentityQuery, SsoQuery, AuditQuery, ComplianceQuery))
+Mutation = merge_types(
+    "Mutation", (IdentityMutation, SsoMutation, AuditMutation, ComplianceMutation)
+)
+audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
 Subscription = merge_types("Subscription", (ActivitySubscription,))
 
 

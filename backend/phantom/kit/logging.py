@@ -11,6 +11,8 @@ from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 tenant_id_var: ContextVar[str | None] = ContextVar("tenant_id", default=None)
+# the client address of the current request (the audit log records it as personal data)
+client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 

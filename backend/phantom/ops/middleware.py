@@ -12,7 +12,7 @@ from prometheus_client import Counter, Histogram
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from phantom.kit.logging import request_id_var, tenant_id_var
+from phantom.kit.logging import client_ip_var, request_id_var, tenant_id_var
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 KNOWN_PREFIXES = ("/graphql", "/auth", "/api", "/healthz", "/readyz", "/metrics")
@@ -74,6 +74,8 @@ class RequestContext:
         extra_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
         request_id_var.set(request_id)
         tenant_id_var.set(None)
+        client = scope.get("client")
+        client_ip_var.set(client[0] if client else None)
         method = scope.get("method", "WS")
         route = route_label(scope["path"])
         status = 500

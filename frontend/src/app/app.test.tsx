@@ -44,7 +44,15 @@ describe('app frame', () => {
 
   it('navigates between areas with the sidebar', async () => {
     setSessionCookie();
-    mockFetch({ graphql: { AppViewer: () => gqlData({ viewer: testViewer }) } });
+    const forbidden = () => gqlError('FORBIDDEN', 'You do not have the permission in this organization.');
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        AuditChain: forbidden,
+        AuditEvents: forbidden,
+        DataSubjectRequests: forbidden,
+      },
+    });
     const { router } = renderApp('/executive');
     const user = userEvent.setup();
 
@@ -54,7 +62,7 @@ describe('app frame', () => {
     await user.click(screen.getByRole('link', { name: 'Data' }));
     expect(await screen.findByText('No datasets yet', { selector: 'h2' })).toBeInTheDocument();
     await user.click(screen.getByRole('link', { name: 'Compliance' }));
-    expect(await screen.findByText('The audit trail appears here', { selector: 'h2' })).toBeInTheDocument();
+    expect(await screen.findByText('Compliance', { selector: 'h1' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/compliance');
   });
 

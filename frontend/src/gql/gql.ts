@@ -37,6 +37,18 @@ type Documents = {
     "\n  mutation RemoveOidcConfig {\n    removeOidcConfig\n  }\n": typeof types.RemoveOidcConfigDocument,
     "\n  subscription TenantEvents($topics: [String!]) {\n    tenantEvents(topics: $topics) {\n      topic\n      occurredAt\n      payload\n    }\n  }\n": typeof types.TenantEventsDocument,
     "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.AppViewerDocument,
+    "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": typeof types.AuditEventFieldsFragmentDoc,
+    "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
+    "\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n": typeof types.CheckpointFieldsFragmentDoc,
+    "\n  query AuditChain {\n    auditChain {\n      events\n      signingKeyIds\n      latestCheckpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": typeof types.AuditChainDocument,
+    "\n  mutation VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      events\n      firstBadSeq\n      reason\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": typeof types.VerifyAuditChainDocument,
+    "\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": typeof types.ExportAuditLogDocument,
+    "\n  fragment DataSubjectRequestFields on DataSubjectRequest {\n    id\n    kind\n    status\n    subjectId\n    subjectEmail\n    reason\n    requestedBy\n    decidedBy\n    decidedAt\n    decisionNote\n    executedBy\n    executedAt\n    createdAt\n    report\n  }\n": typeof types.DataSubjectRequestFieldsFragmentDoc,
+    "\n  query DataSubjectRequests($first: Int!, $after: String) {\n    viewer {\n      id\n    }\n    dataSubjectRequests(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DataSubjectRequestFields\n        }\n      }\n    }\n  }\n": typeof types.DataSubjectRequestsDocument,
+    "\n  mutation CreateDataSubjectRequest($input: CreateDataSubjectRequestInput!) {\n    createDataSubjectRequest(input: $input) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.CreateDataSubjectRequestDocument,
+    "\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.ApproveDataSubjectRequestDocument,
+    "\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.RejectDataSubjectRequestDocument,
+    "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.ExecuteDataSubjectRequestDocument,
 };
 const documents: Documents = {
     "\n  fragment ApiTokenFields on ApiToken {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    expiresAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiTokenFieldsFragmentDoc,
@@ -62,6 +74,18 @@ const documents: Documents = {
     "\n  mutation RemoveOidcConfig {\n    removeOidcConfig\n  }\n": types.RemoveOidcConfigDocument,
     "\n  subscription TenantEvents($topics: [String!]) {\n    tenantEvents(topics: $topics) {\n      topic\n      occurredAt\n      payload\n    }\n  }\n": types.TenantEventsDocument,
     "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.AppViewerDocument,
+    "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": types.AuditEventFieldsFragmentDoc,
+    "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": types.AuditEventsDocument,
+    "\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n": types.CheckpointFieldsFragmentDoc,
+    "\n  query AuditChain {\n    auditChain {\n      events\n      signingKeyIds\n      latestCheckpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": types.AuditChainDocument,
+    "\n  mutation VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      events\n      firstBadSeq\n      reason\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": types.VerifyAuditChainDocument,
+    "\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": types.ExportAuditLogDocument,
+    "\n  fragment DataSubjectRequestFields on DataSubjectRequest {\n    id\n    kind\n    status\n    subjectId\n    subjectEmail\n    reason\n    requestedBy\n    decidedBy\n    decidedAt\n    decisionNote\n    executedBy\n    executedAt\n    createdAt\n    report\n  }\n": types.DataSubjectRequestFieldsFragmentDoc,
+    "\n  query DataSubjectRequests($first: Int!, $after: String) {\n    viewer {\n      id\n    }\n    dataSubjectRequests(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DataSubjectRequestFields\n        }\n      }\n    }\n  }\n": types.DataSubjectRequestsDocument,
+    "\n  mutation CreateDataSubjectRequest($input: CreateDataSubjectRequestInput!) {\n    createDataSubjectRequest(input: $input) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.CreateDataSubjectRequestDocument,
+    "\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.ApproveDataSubjectRequestDocument,
+    "\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.RejectDataSubjectRequestDocument,
+    "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.ExecuteDataSubjectRequestDocument,
 };
 
 /**
@@ -170,6 +194,54 @@ export function graphql(source: "\n  subscription TenantEvents($topics: [String!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n"): (typeof documents)["\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n"): (typeof documents)["\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditChain {\n    auditChain {\n      events\n      signingKeyIds\n      latestCheckpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditChain {\n    auditChain {\n      events\n      signingKeyIds\n      latestCheckpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      events\n      firstBadSeq\n      reason\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      events\n      firstBadSeq\n      reason\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DataSubjectRequestFields on DataSubjectRequest {\n    id\n    kind\n    status\n    subjectId\n    subjectEmail\n    reason\n    requestedBy\n    decidedBy\n    decidedAt\n    decisionNote\n    executedBy\n    executedAt\n    createdAt\n    report\n  }\n"): (typeof documents)["\n  fragment DataSubjectRequestFields on DataSubjectRequest {\n    id\n    kind\n    status\n    subjectId\n    subjectEmail\n    reason\n    requestedBy\n    decidedBy\n    decidedAt\n    decisionNote\n    executedBy\n    executedAt\n    createdAt\n    report\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DataSubjectRequests($first: Int!, $after: String) {\n    viewer {\n      id\n    }\n    dataSubjectRequests(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DataSubjectRequestFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DataSubjectRequests($first: Int!, $after: String) {\n    viewer {\n      id\n    }\n    dataSubjectRequests(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DataSubjectRequestFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateDataSubjectRequest($input: CreateDataSubjectRequestInput!) {\n    createDataSubjectRequest(input: $input) {\n      ...DataSubjectRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDataSubjectRequest($input: CreateDataSubjectRequestInput!) {\n    createDataSubjectRequest(input: $input) {\n      ...DataSubjectRequestFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,7 +1,23 @@
 import { useDocumentTitle } from '@/app/use-document-title';
-import { ComplianceOverview } from '@/features/compliance/components/compliance-overview';
+import { PageHeader } from '@/components/ui/page-header';
+import { AuditLogPanel } from '@/features/compliance/components/audit-log-panel';
+import { ChainPanel } from '@/features/compliance/components/chain-panel';
+import { DataSubjectRequestsPanel } from '@/features/compliance/components/data-subject-requests-panel';
 
 export function ComplianceRoute() {
   useDocumentTitle('Compliance');
-  return <ComplianceOverview />;
+  return (
+    <>
+      <PageHeader
+        eyebrow="Governance"
+        title="Compliance"
+        description="The tamper-evident audit trail, its verification and export, and data subject requests."
+      />
+      <div className="stack">
+        <ChainPanel />
+        <AuditLogPanel />
+        <DataSubjectRequestsPanel />
+      </div>
+    </>
+  );
 }

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from phantom.kit.errors import BadUserInput, PhantomError
+
+
+class AuditKeyUnavailable(PhantomError):
+    """A wrapped key or a ciphertext does not open: a wrong master key, or tampering."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "An audit key could not be opened with PHANTOM_MASTER_KEY "
+            f"(or PHANTOM_MASTER_KEY_PREVIOUS): {detail}."
+        )
+
+
+class MasterKeyMismatch(PhantomError):
+    """Start-up refuses to run with a master key that cannot open this database's data."""
+
+
+class InvalidAuditAction(BadUserInput):
+    def __init__(self, action: str) -> None:
+        super().__init__(
+            f"Invalid audit action '{action[:100]}': use dotted lower-case words such as "
+            "'identity.token.created'."
+        )
+
+
+class AuditDetailsTooLarge(BadUserInput):
+    def __init__(self, size: int, limit: int, unit: str = "bytes") -> None:
+        super().__init__(f"An audit event is limited to {limit} {unit}; got {size}.")
+
+
+class ExportTooLarge(BadUserInput):
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"An export through the API is limited to {limit} events; this range has "
+            f"{count}. Export smaller ranges (fromSeq/toSeq) or use `phantom audit export`."
+        )
+
+
+class ExportRangeInvalid(BadUserInput):
+    def __init__(self) -> None:
+        super().__init__("fromSeq must be at least 1 and not after toSeq.")

@@ -1,0 +1,89 @@
+"""Start-up check of the master key against the database.
+
+A value sealed under the master key (purpose ``key-check``) is kept per database. The
+first process to start seals it; every later ``phantom api``, ``phantom worker`` and
+``phantom standalone`` opens it before serving. Every sealed secret (audit keys, SSO
+client secrets) is derived from the same master key, so a key that opens the canary
+opens them; a wrong key stops the process with a message naming ``PHANTOM_MASTER_KEY``
+and the key ids, instead of writing data nobody can read. The audit keys' own master
+key ids are checked too, so removing ``PHANTOM_MASTER_KEY_PREVIOUS`` while keys still
+depend on it also fails here.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from phantom.audit.errors import MasterKeyMismatch
+from phantom.audit.models import KeyCanary
+from phantom.audit.repository import CanaryRepository
+from phantom.config import settings
+from phantom.db import transaction, utcnow
+from phantom.kit import crypto
+
+NAME = "master-key"
+PURPOSE = "key-check"
+PLAINTEXT = b"phantom master key check v1"
+
+
+def _aad() -> bytes:
+    return NAME.encode()
+
+
+def _known_ids() -> dict[str, str]:
+    ids = {crypto.key_id(settings.master_key).hex(): "PHANTOM_MASTER_KEY"}
+    for key in settings.previous_master_keys:
+        ids.setdefault(crypto.key_id(key).hex(), "PHANTOM_MASTER_KEY_PREVIOUS")
+    return ids
+
+
+async def check_master_key() -> None:
+    """Raise ``MasterKeyMismatch`` unless the configured keys open this database's data.
+    A canary sealed under a previous key is re-sealed under the current one."""
+    current = crypto.key_id(settings.master_key).hex()
+    known = _known_ids()
+    async with transaction(None) as session:
+        repo = CanaryRepository(session)
+        canary = await repo.get(NAME)
+        if canary is None:
+            sealed = crypto.seal(PLAINTEXT, purpose=PURPOSE, aad=_aad())
+            await repo.add_if_absent(
+                KeyCanary(
+                    id=uuid.uuid4(),
+                    created_at=utcnow(),
+                    name=NAME,
+                    master_key_id=current,
+                    sealed=sealed,
+                )
+            )
+            canary = await repo.get(NAME)
+        if canary is None:
+            raise MasterKeyMismatch("The master key check could not be stored.")
+        _open(canary, current, known)
+        if canary.master_key_id != current:
+            await repo.replace(NAME, current, crypto.seal(PLAINTEXT, purpose=PURPOSE, aad=_aad()))
+        missing = sorted(set(await repo.wrapped_key_ids()) - set(known))
+    if missing:
+        raise MasterKeyMismatch(
+            f"Audit keys in this database were wrapped by master key id(s) {', '.join(missing)}, "
+            f"which neither PHANTOM_MASTER_KEY (key id {current}) nor "
+            "PHANTOM_MASTER_KEY_PREVIOUS provides. Restore the missing key in "
+            "PHANTOM_MASTER_KEY_PREVIOUS."
+        )
+
+
+def _open(canary: KeyCanary, current: str, known: dict[str, str]) -> None:
+    if canary.master_key_id not in known:
+        raise MasterKeyMismatch(
+            "PHANTOM_MASTER_KEY does not match this database: its data was sealed with "
+            f"master key id {canary.master_key_id}, but PHANTOM_MASTER_KEY has key id "
+            f"{current}. Set PHANTOM_MASTER_KEY to the key this database was created with "
+            "(when rotating, put the old key in PHANTOM_MASTER_KEY_PREVIOUS)."
+        )
+    try:
+        crypto.unseal(canary.sealed, purpose=PURPOSE, aad=_aad())
+    except crypto.DecryptionError as error:
+        raise MasterKeyMismatch(
+            f"The master key check failed ({error}): PHANTOM_MASTER_KEY (key id {current}) "
+            "cannot open this database's data."
+        ) from None

@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""Phantom ML Studio audit chain verification: the one implementation of the proof.
+
+The server verifies a tenant's chain with this module, and an auditor verifies an export
+with this same file, run on its own: it depends only on the Python standard library and
+``cryptography`` (``pip install cryptography``), never on the Phantom server.
+
+    python3 proof.py export.jsonl [--expect-key KEY_ID] [--json]
+
+Exit 0 and ``{"ok": true, "events": N, ...}`` when the export is intact; exit 1 and
+``{"ok": false, "first_bad_seq": K, "reason": "..."}`` otherwise; exit 2 on an unreadable
+file. ``--expect-key`` pins the signing key id the auditor obtained out of band (from the
+organization, not from the file), so a file re-signed with another key is refused; a
+later key is accepted only if a checkpoint signed by a trusted key covers the event
+that introduced it (``audit.keys.signing_rotated``).
+
+The proof (docs/compliance.md):
+- event hash = SHA-256("phantom-audit-event/v1\\0" | previous hash | canonical header |
+  SHA-256(details ciphertext)); the first event's previous hash is 32 zero bytes;
+- canonical header = JSON with sorted keys, no spaces, ASCII, of HEADER_FIELDS;
+- checkpoint = Ed25519 signature of "phantom-audit-checkpoint/v1\\0" | canonical JSON of
+  tenant id, seq, head hash (hex) and signing time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+EXPORT_FORMAT = "phantom-audit-export/1"
+ZERO_HASH = bytes(32)
+PURGE_ACTION = "audit.retention.purged"
+# names a new signing key (resource_id); trusted once a trusted key signs past it
+KEY_ROTATION_ACTION = "audit.keys.signing_rotated"
+HEADER_FIELDS = (
+    "tenant_id",
+    "seq",
+    "occurred_at",
+    "actor_type",
+    "actor_id",
+    "credential_id",
+    "actor_label",
+    "action",
+    "resource_type",
+    "resource_id",
+    "outcome",
+    "request_id",
+    "subjects",
+    "key_id",
+)
+Header = Mapping[str, "str | int | None"]
+
+
+def _canonical(value: Mapping[str, Any]) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def format_time(moment: datetime) -> str:
+    """Times in the proof: UTC, microseconds, a 'Z' suffix."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(previous: bytes, header: Header, details_digest: bytes) -> bytes:
+    digest = hashlib.sha256(b"phantom-audit-event/v1\x00")
+    digest.update(previous)
+    digest.update(_canonical({name: header[name] for name in HEADER_FIELDS}))
+    digest.update(details_digest)
+    return digest.digest()
+
+
+def details_digest(ciphertext: bytes) -> bytes:
+    return hashlib.sha256(ciphertext).digest()
+
+
+def checkpoint_message(tenant_id: str, seq: int, head_hash: bytes, signed_at: str) -> bytes:
+    body = {
+        "tenant_id": tenant_id,
+        "seq": seq,
+        "head_hash": head_hash.hex(),
+        "signed_at": signed_at,
+    }
+    return b"phantom-audit-checkpoint/v1\x00" + _canonical(body)
+
+
+def public_key_id(public_key: bytes) -> str:
+    """A short public fingerprint of a signing key, to compare out of band."""
+    return hashlib.sha256(b"phantom-audit-signing-key\x00" + public_key).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    header: Header
+    details_digest: bytes
+    hash: bytes
+    details: bytes | None  # the ciphertext; None once retention purged it
+
+    @property
+    def seq(self) -> int:
+        return int(self.header["seq"] or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    seq: int
+    head_hash: bytes
+    signed_at: str
+    key_id: str
+    signature: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "head_hash": self.head_hash.hex(),
+            "signed_at": self.signed_at,
+            "key_id": self.key_id,
+        }
+
+
+@dataclass(slots=True)
+class Result:
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+    checkpoint: Checkpoint | None = None  # the last signed checkpoint the chain reached
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ok:
+            return {"ok": True, "events": self.events}
+        return {"ok": False, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
+
+
+@dataclass
+class ChainVerifier:
+    """Feed events in stored order; ``finish`` names the first bad sequence number.
+
+    ``anchor_seq``/``anchor_hash`` start a range in the middle of a chain (an export from
+    seq > 1); a signed checkpoint at or after the range's end covers the anchor too.
+
+    ``trusted``: the signing key ids trusted from the start (an auditor's pinned key);
+    None trusts every key given. A key named by a rotation event becomes trusted once a
+    checkpoint signed by an already trusted key covers that event.
+    """
+
+    tenant_id: str
+    public_keys: Mapping[str, bytes]
+    checkpoints: Sequence[Checkpoint]
+    anchor_seq: int = 0
+    anchor_hash: bytes = ZERO_HASH
+    trusted: set[str] | None = None
+    _valid: dict[int, Checkpoint] = field(default_factory=dict)
+    _introduced: list[tuple[int, str]] = field(default_factory=list)
+    _failures: list[tuple[int, str]] = field(default_factory=list)
+    _expected: int = 0
+    _previous: bytes = ZERO_HASH
+    _last_good_checkpoint: int = 0
+    _reached: Checkpoint | None = None
+    _missing_details: list[int] = field(default_factory=list)
+    _purged_through: int = 0
+    _broken: bool = False
+    _count: int = 0
+
+    def __post_init__(self) -> None:
+        self._expected = self.anchor_seq + 1
+        self._previous = self.anchor_hash
+        self._last_good_checkpoint = self.anchor_seq
+        for checkpoint in self.checkpoints:
+            if self._signature_ok(checkpoint):
+                self._valid[checkpoint.seq] = checkpoint
+            else:
+                self._fail(checkpoint.seq, f"checkpoint at seq {checkpoint.seq}: bad signature")
+
+    def _signature_ok(self, checkpoint: Checkpoint) -> bool:
+        raw = self.public_keys.get(checkpoint.key_id)
+        if raw is None:
+            return False
+        message = checkpoint_message(
+            self.tenant_id, checkpoint.seq, checkpoint.head_hash, checkpoint.signed_at
+        )
+        try:
+            Ed25519PublicKey.from_public_bytes(raw).verify(checkpoint.signature, message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    def _fail(self, seq: int, reason: str) -> None:
+        self._failures.append((seq, reason))
+
+    def add(self, event: Event) -> None:
+        if self._broken:
+            return
+        seq = event.seq
+        if seq > self._expected:
+            return self._break(self._expected, f"event {self._expected} is missing (deleted)")
+        if seq < self._expected:
+            return self._break(seq, f"event {seq} appears twice or out of order")
+        if event.header.get("tenant_id") != self.tenant_id:
+            return self._break(seq, f"event {seq} belongs to another tenant")
+        computed = event_hash(self._previous, event.header, event.details_digest)
+        if computed != event.hash:
+            return self._break(seq, f"event {seq} was altered, inserted or reordered")
+        if event.details is None:
+            self._missing_details.append(seq)
+        elif details_digest(event.details) != event.details_digest:
+            return self._break(seq, f"details of event {seq} were altered")
+        if event.header.get("action") == PURGE_ACTION:
+            self._note_purge(seq, event.header.get("resource_id"))
+        if event.header.get("action") == KEY_ROTATION_ACTION:
+            self._introduced.append((seq, str(event.header.get("resource_id"))))
+        self._previous, self._expected = computed, seq + 1
+        self._count += 1
+        checkpoint = self._valid.get(seq)
+        if checkpoint is not None:
+            if self.trusted is not None and checkpoint.key_id not in self.trusted:
+                return self._break(
+                    seq, f"checkpoint at seq {seq}: signed by untrusted key {checkpoint.key_id}"
+                )
+            if checkpoint.head_hash != computed:
+                first = self._last_good_checkpoint + 1
+                return self._break(
+                    first,
+                    f"events {first}..{seq} do not match the checkpoint signed at seq {seq}",
+                )
+            self._last_good_checkpoint, self._reached = seq, checkpoint
+            if self.trusted is not None:
+                self.trusted |= {key for at, key in self._introduced if at <= seq}
+
+    def _break(self, seq: int, reason: str) -> None:
+        self._fail(seq, reason)
+        self._broken = True
+
+    def _note_purge(self, seq: int, boundary: str | int | None) -> None:
+        try:
+            through = int(boundary or 0)
+        except ValueError:
+            return
+        self._purged_through = max(self._purged_through, min(through, seq - 1))
+
+    def finish(self, head: tuple[int, bytes] | None = None) -> Result:
+        """``head`` is the stored chain head (seq, hash), when verifying a database."""
+        last = self._expected - 1
+        if not self._broken:
+            beyond = [seq for seq in self._valid if seq > last]
+            if beyond:
+                self._fail(last + 1, f"events after seq {last} are missing (truncated)")
+            if head is not None:
+                self._check_head(last, *head)
+        for seq in self._missing_details:
+            if seq > self._purged_through and (not self._broken or seq < self._expected):
+                self._fail(seq, f"details of event {seq} were deleted")
+                break
+        if self._failures:
+            seq, reason = min(self._failures, key=lambda failure: failure[0])
+            return Result(False, self._count, seq, reason, self._reached)
+        return Result(True, self._count, checkpoint=self._reached)
+
+    def _check_head(self, last: int, head_seq: int, head_hash: bytes) -> None:
+        if head_seq > last:
+            self._fail(last + 1, f"events after seq {last} are missing (truncated)")
+        elif head_seq < last:
+            self._fail(head_seq + 1, f"events after seq {head_seq} were appended outside the chain")
+        elif head_seq and head_hash != self._previous:
+            self._fail(last, f"event {last} does not match the chain head")
+
+
+# --- exports (JSON Lines) -------------------------------------------------------------
+
+
+class ExportError(Exception):
+    """The file is not a readable Phantom audit export."""
+
+
+def _b64(value: str | None) -> bytes | None:
+    return None if value is None else base64.b64decode(value, validate=True)
+
+
+def _event(line: Mapping[str, Any]) -> Event:
+    header = {name: line[name] for name in HEADER_FIELDS}
+    return Event(
+        header=header,
+        details_digest=bytes.fromhex(line["details_digest"]),
+        hash=bytes.fromhex(line["hash"]),
+        details=_b64(line.get("details")),
+    )
+
+
+def _checkpoint(line: Mapping[str, Any]) -> Checkpoint:
+    return Checkpoint(
+        seq=int(line["seq"]),
+        head_hash=bytes.fromhex(line["head_hash"]),
+        signed_at=str(line["signed_at"]),
+        key_id=str(line["key_id"]),
+        signature=base64.b64decode(line["signature"], validate=True),
+    )
+
+
+def verify_export(lines: Iterable[str], expect_key: str | None = None) -> Result:
+    """Verify an export. Without a signed checkpoint at or after its last event, nothing
+    in it is proven, so it fails."""
+    try:
+        records = [json.loads(line) for line in lines if line.strip()]
+        if not records or records[0].get("format") != EXPORT_FORMAT:
+            raise ExportError(f"the first line must be a {EXPORT_FORMAT} header")
+        header = records[0]
+        keys = {k["key_id"]: base64.b64decode(k["public_key"]) for k in header["signing_keys"]}
+        events = [_event(r) for r in records[1:] if r.get("type") == "event"]
+        checkpoints = [_checkpoint(r) for r in records[1:] if r.get("type") == "checkpoint"]
+        tenant_id, from_seq = str(header["tenant_id"]), int(header["from_seq"])
+        to_seq, anchor = int(header["to_seq"]), bytes.fromhex(header["anchor_hash"])
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
+        raise ExportError(f"malformed export: {error!r}") from None
+    for key_id, raw in keys.items():
+        if public_key_id(raw) != key_id:
+            return Result(False, 0, from_seq, f"signing key {key_id} does not match its id")
+    if expect_key is not None and expect_key not in keys:
+        return Result(False, 0, from_seq, f"export not signed with the expected key {expect_key}")
+    trusted = None if expect_key is None else {expect_key}
+    verifier = ChainVerifier(tenant_id, keys, checkpoints, from_seq - 1, anchor, trusted)
+    for event in events:
+        verifier.add(event)
+    result = verifier.finish(head=(to_seq, events[-1].hash if events else anchor))
+    if result.ok and (result.checkpoint is None or result.checkpoint.seq < to_seq):
+        return Result(False, result.events, to_seq, f"no signed checkpoint covers seq {to_seq}")
+    return result
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Phantom ML Studio audit export.")
+    parser.add_argument("export", help="the .jsonl file")
+    parser.add_argument("--expect-key", help="the signing key id obtained out of band")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.export, encoding="utf-8") as lines:
+            result = verify_export(lines, args.expect_key)
+    except (OSError, ExportError) as error:
+        _say(json.dumps({"ok": False, "error": str(error)}) if args.json else f"error: {error}")
+        return 2
+    if args.json:
+        body = result.to_json()
+        if result.checkpoint is not None:
+            body["checkpoint"] = result.checkpoint.to_json()
+        _say(json.dumps(body))
+    elif result.ok:
+        reached = result.checkpoint.to_json() if result.checkpoint else {}
+        _say(f"OK: {result.events} events; signed checkpoint {reached}")
+    else:
+        _say(f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

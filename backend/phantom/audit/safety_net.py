@@ -1,0 +1,88 @@
+"""A safety net under "every mutation is recorded".
+
+The guarantee is the explicit ``audit.record`` call a service makes in the transaction
+of its change. This field extension wraps every root mutation and adds what that cannot
+give: a mutation that failed or was refused rolled its transaction back, event included,
+so the attempt is recorded here in a transaction of its own (outcome ``denied`` or
+``failure``); and a successful mutation that recorded nothing gets a fallback event
+(``graphql.<field>``, ``fallback: true``) and a warning in the log. The fallback is
+written after the change committed, so it is not atomic with it: it is a net for a
+forgotten call, not a substitute for one.
+
+Arguments are never recorded (they may hold secrets); only their names.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from strawberry.extensions.field_extension import (
+    AsyncExtensionResolver,
+    FieldExtension,
+    SyncExtensionResolver,
+)
+from strawberry.types import Info
+
+from phantom.audit.chain import Actor, Outcome, record_separately, recorded_actions
+from phantom.kit.errors import ErrorCode, PhantomError
+
+log = logging.getLogger(__name__)
+
+
+class AuditedMutation(FieldExtension):
+    def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        recorded: list[str] = []
+        token = recorded_actions.set(recorded)
+        try:
+            result = await next_(source, info, **kwargs)
+        except Exception as error:
+            recorded_actions.reset(token)
+            if not recorded:
+                await _record_refusal(info, kwargs, error)
+            raise
+        recorded_actions.reset(token)
+        if not recorded:
+            log.warning("mutation %s recorded no audit event", info.field_name)
+            await _record(info, kwargs, Outcome.SUCCESS, {"fallback": True})
+        return result
+
+
+async def _record_refusal(info: Info, arguments: dict[str, Any], error: Exception) -> None:
+    code = error.code if isinstance(error, PhantomError) else ErrorCode.INTERNAL
+    if code == ErrorCode.UNAUTHENTICATED:
+        return  # no credential, no tenant: nothing to record it in
+    outcome = Outcome.DENIED if code == ErrorCode.FORBIDDEN else Outcome.FAILURE
+    await _record(info, arguments, outcome, {"error_code": code.value})
+
+
+async def _record(
+    info: Info, arguments: dict[str, Any], outcome: Outcome, details: dict[str, Any]
+) -> None:
+    principal = getattr(info.context, "principal", None)
+    if principal is None:
+        return
+    try:
+        await record_separately(
+            principal.tenant_id,
+            actor=Actor.from_principal(principal),
+            action=f"graphql.{info.python_name}",
+            outcome=outcome,
+            details={**details, "arguments": sorted(arguments)},
+        )
+    except Exception:
+        # the caller gets the mutation's own answer; a lost safety-net event is logged
+        log.exception("could not record mutation %s in the audit log", info.field_name)
+
+
+def audit_every_mutation(mutation_type: type) -> None:
+    """Wrap every field of the merged Mutation root (outermost, so it sees refusals)."""
+    definition = mutation_type.__strawberry_definition__  # type: ignore[attr-defined]
+    for field in definition.fields:
+        if not any(isinstance(e, AuditedMutation) for e in field.extensions):
+            field.extensions.insert(0, AuditedMutation())

@@ -1,0 +1,290 @@
+"""The compliance officer's operations on the audit log: search, verify, export, retention.
+
+Verification and export read one snapshot of the chain in a transaction of their own
+(a concurrent append must not look like tampering), and record themselves in another:
+their own transaction is read-only and would otherwise have to hold the chain lock while
+it reads the whole log.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.audit import chain
+from phantom.audit.chain import Actor, Outcome, record
+from phantom.audit.errors import ExportRangeInvalid, ExportTooLarge
+from phantom.audit.models import AuditEvent, AuditRetentionPolicy
+from phantom.audit.proof import Checkpoint, Result, public_key_id
+from phantom.audit.reading import DetailsState, OpenedDetails, open_details
+from phantom.audit.repository import AuditRepository, EventFilter
+from phantom.audit.verify import (
+    ExportRange,
+    as_checkpoint,
+    export_lines,
+    export_range,
+    verify_tenant_chain,
+)
+from phantom.authz.permissions import P
+from phantom.authz.service import permissions_of, requires
+from phantom.db import transaction, utcnow
+from phantom.identity.principal import Principal
+from phantom.kit.errors import BadUserInput
+
+MAX_API_EXPORT_EVENTS = 5_000
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 1, 36_500
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    event: AuditEvent
+    details: OpenedDetails
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    items: list[EventView]
+    has_next_page: bool
+    has_previous_page: bool
+    total_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    content: str
+    span: ExportRange
+    checkpoint: Checkpoint | None
+    filename: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    events: int
+    checkpoint: Checkpoint | None
+    signing_key_ids: list[str]
+
+
+class AuditService:
+    @requires(P.AUDIT_READ)
+    async def search(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        where: EventFilter,
+        *,
+        first: int,
+        before_seq: int | None,
+    ) -> EventPage:
+        """Newest first. Details are opened only for ``audit:read_details``."""
+        if where.since and where.until and where.since >= where.until:
+            raise BadUserInput("`since` must be before `until`.")
+        repo = AuditRepository(session)
+        rows, total = await repo.page(repo.search(where), before_seq, first + 1)
+        items = rows[:first]
+        # a soft check (details hidden, not refused): `permissions_of`, not `can`, which
+        # the schema-wide test reads as a permission the field enforces with FORBIDDEN
+        if P.AUDIT_READ_DETAILS in await permissions_of(principal):
+            opened = await open_details(repo, items)
+        else:
+            opened = {e.id: OpenedDetails(DetailsState.HIDDEN) for e in items}
+        return EventPage(
+            items=[EventView(e, opened[e.id]) for e in items],
+            has_next_page=len(rows) > first,
+            has_previous_page=before_seq is not None,
+            total_count=total,
+        )
+
+    @requires(P.AUDIT_READ)
+    async def status(self, session: AsyncSession, principal: Principal) -> ChainStatus:
+        repo = AuditRepository(session)
+        head = await repo.head()
+        latest = await repo.latest_checkpoint()
+        return ChainStatus(
+            events=head.last_seq if head else 0,
+            checkpoint=as_checkpoint(latest) if latest else None,
+            signing_key_ids=[
+                public_key_id(k.public_key) for k in await repo.keys("signing") if k.public_key
+            ],
+        )
+
+    @requires(P.AUDIT_VERIFY)
+    async def verify(self, principal: Principal) -> Result:
+        """Verify the caller's tenant's chain and record the run (with its result)."""
+        result = await verify_tenant_chain(principal.tenant_id)
+        async with transaction(principal.tenant_id) as session:
+            await record(
+                session,
+                actor=Actor.from_principal(principal),
+                action="audit.chain.verified",
+                resource=("audit_chain", principal.tenant_id),
+                outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
+                details=_result_details(result),
+            )
+        return result
+
+    @requires(P.AUDIT_EXPORT)
+    async def export(self, principal: Principal, first_seq: int, last_seq: int | None) -> Export:
+        """An export for the API: bounded (checked before anything is recorded), in
+        memory. The CLI streams any size."""
+        if first_seq < 1 or (last_seq is not None and last_seq < first_seq):
+            raise ExportRangeInvalid()
+        async with transaction(principal.tenant_id) as session:
+            planned = await export_range(session, first_seq, last_seq)
+        if planned.events + (last_seq is None) > MAX_API_EXPORT_EVENTS:
+            raise ExportTooLarge(planned.events + (last_seq is None), MAX_API_EXPORT_EVENTS)
+        async with self.exporting(
+            principal.tenant_id,
+            principal.tenant_slug,
+            Actor.from_principal(principal),
+            first_seq,
+            last_seq,
+        ) as (span, lines):
+            content = "".join([line async for line in lines])
+            async with transaction(principal.tenant_id) as session:
+                latest = await AuditRepository(session).latest_checkpoint()
+        return Export(
+            content=content,
+            span=span,
+            checkpoint=as_checkpoint(latest) if latest else None,
+            filename=f"audit-{principal.tenant_slug}-{span.first}-{span.last}.jsonl",
+        )
+
+    @asynccontextmanager
+    async def exporting(
+        self,
+        tenant_id: uuid.UUID,
+        tenant_slug: str,
+        actor: Actor,
+        first_seq: int,
+        last_seq: int | None,
+    ) -> AsyncIterator[tuple[ExportRange, AsyncIterator[str]]]:
+        """Record the export and sign the head (every export ends on a checkpoint), then
+        read the range from one snapshot. No principal: the CLI calls it too."""
+        async with transaction(tenant_id) as session:
+            await record(
+                session,
+                actor=actor,
+                action="audit.log.exported",
+                resource=("audit_chain", tenant_id),
+                details={"from_seq": first_seq, "to_seq": last_seq},
+            )
+            await chain.checkpoint(session)
+        async with transaction(tenant_id) as session:
+            if session.get_bind().dialect.name == "postgresql":
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            span = await export_range(session, first_seq, last_seq)
+            yield span, export_lines(session, span, tenant_slug)
+
+    # --- retention -----------------------------------------------------------------------
+
+    @requires(P.AUDIT_READ)
+    async def retention(
+        self, session: AsyncSession, principal: Principal
+    ) -> AuditRetentionPolicy | None:
+        return await AuditRepository(session).retention_policy()
+
+    @requires(P.RETENTION_MANAGE)
+    async def set_retention(
+        self, session: AsyncSession, principal: Principal, details_days: int | None
+    ) -> AuditRetentionPolicy:
+        """``None`` keeps details for ever. Headers and hashes are always kept."""
+        if details_days is not None and not (
+            MIN_RETENTION_DAYS <= details_days <= MAX_RETENTION_DAYS
+        ):
+            raise BadUserInput(
+                f"Keep details for {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days, "
+                "or null to keep them for ever."
+            )
+        repo = AuditRepository(session)
+        policy = await repo.retention_policy()
+        before = policy.details_days if policy else None
+        if policy is None:
+            policy = AuditRetentionPolicy(details_days=details_days, updated_at=utcnow())
+            await repo.add(policy)
+        policy.details_days, policy.updated_at = details_days, utcnow()
+        policy.updated_by = principal.user_id
+        await record(
+            session,
+            actor=Actor.from_principal(principal),
+            action="audit.retention.updated",
+            resource=("audit_retention_policy", policy.id),
+            details={"details_days": details_days, "previous_details_days": before},
+        )
+        return policy
+
+    async def apply_retention(self, session: AsyncSession, now: datetime | None = None) -> int:
+        """Delete details older than the policy allows (the periodic job). The purge is
+        itself an event naming the last purged seq, which the verifier reads to tell
+        purged details from deleted ones."""
+        repo = AuditRepository(session)
+        policy = await repo.retention_policy()
+        if policy is None or policy.details_days is None:
+            return 0
+        cutoff = (now or utcnow()) - timedelta(days=policy.details_days)
+        through = await repo.last_seq_before(cutoff)
+        if through <= policy.purged_through_seq:
+            return 0
+        purged = await repo.purge_details(through)
+        policy.purged_through_seq = through
+        await record(
+            session,
+            actor=Actor.system("audit.retention"),
+            action="audit.retention.purged",
+            resource=("audit_event", through),
+            details={"purged": purged, "cutoff": cutoff.isoformat()},
+        )
+        return purged
+
+
+class SubjectData:
+    """What the audit log holds about one data subject: for access and erasure requests
+    (the compliance service checks their permissions)."""
+
+    async def events_naming(
+        self, session: AsyncSession, subject_id: uuid.UUID, limit: int = 500
+    ) -> tuple[int, list[EventView]]:
+        """How many events name the subject, and the latest ``limit`` of them, opened."""
+        repo = AuditRepository(session)
+        rows, total = await repo.page(repo.search(EventFilter(subject_id=subject_id)), None, limit)
+        opened = await open_details(repo, rows)
+        return total, [EventView(e, opened[e.id]) for e in rows]
+
+    async def shred(self, session: AsyncSession, subject_id: uuid.UUID) -> bool:
+        """Crypto-shredding: destroy the subject's key. Their personal data in every
+        event becomes unreadable; ciphertexts, hashes and checkpoints are untouched, so
+        the chain still verifies."""
+        return await AuditRepository(session).destroy_subject_key(subject_id, utcnow())
+
+
+def _result_details(result: Result) -> dict[str, object]:
+    return {
+        "ok": result.ok,
+        "events": result.events,
+        "first_bad_seq": result.first_bad_seq,
+        "reason": result.reason,
+        "checkpoint_seq": result.checkpoint.seq if result.checkpoint else None,
+    }
+
+
+def encode_seq_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode()
+
+
+def decode_seq_cursor(cursor: str) -> int:
+    try:
+        kind, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
+        if kind != "seq":
+            raise ValueError(kind)
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise BadUserInput("Invalid cursor: pass a cursor returned by this connection.") from None
+
+
+audit_service = AuditService()
+subject_data = SubjectData()

@@ -1,0 +1,82 @@
+"""Audit test helpers: events written through the real recording API, and SQL run as the
+database superuser, the way an attacker with database access would tamper."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from phantom import audit
+from phantom.audit.chain import checkpoint
+from phantom.audit.proof import Result
+from phantom.audit.verify import verify_tenant_chain
+from phantom.db import transaction
+from tests.conftest import PG_ADMIN_URL, TEST_DB
+from tests.support.fixtures import PASSWORD, TenantFixture
+
+
+async def superuser_sql(sql: str, *args: Any) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{TEST_DB}")
+    try:
+        return list(await connection.fetch(sql, *args))
+    finally:
+        await connection.close()
+
+
+async def record_events(tenant_id: uuid.UUID, count: int, **extra: Any) -> None:
+    for i in range(count):
+        async with transaction(tenant_id) as session:
+            await audit.record(
+                session,
+                actor=audit.Actor.system("tests"),
+                action="tests.event.recorded",
+                resource=("test", i),
+                details={"i": i},
+                **extra,
+            )
+
+
+async def sign_head(tenant_id: uuid.UUID) -> None:
+    async with transaction(tenant_id) as session:
+        await checkpoint(session)
+
+
+async def verify(tenant_id: uuid.UUID) -> Result:
+    return await verify_tenant_chain(tenant_id)
+
+
+async def add_member(tenant: TenantFixture, roles: list[str]) -> Member:
+    """A member with the given roles, through the real invitation flow, and a token."""
+    from phantom.identity.members import members
+    from phantom.identity.service import identity
+
+    async with transaction(tenant.id) as session:
+        owner = await identity.principal_for_token(session, tenant.token)
+    email = f"{roles[0].replace('_', '-')}-{secrets.token_hex(3)}@{tenant.slug}.example.com"
+    async with transaction(tenant.id) as session:
+        new = await members.invite(session, owner, email=email, display_name=None, roles=roles)
+    assert new.secret is not None
+    async with transaction(None) as session:
+        await members.accept_invitation(
+            session, secret=new.secret, password=PASSWORD, ip=None, user_agent=None
+        )
+    async with transaction(tenant.id) as session:
+        secret, _ = await identity.create_api_token(
+            session, tenant_id=tenant.id, email=email, name="tests"
+        )
+    return Member(new.member.user.id, email, secret)
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: uuid.UUID
+    email: str
+    token: str
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}

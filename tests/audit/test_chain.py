@@ -1,0 +1,313 @@
+"""The chain: appends in the caller's transaction, verification, and tampering of every
+kind detected with the first bad sequence number."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from phantom import audit
+from phantom.audit.proof import event_hash
+from phantom.db import transaction
+from tests.audit.support import record_events, sign_head, superuser_sql, verify
+from tests.support.fixtures import TenantFixture, create_tenant
+
+
+async def test_intact_chain_verifies_and_reaches_the_latest_checkpoint(
+    tenant: TenantFixture,
+) -> None:
+    # given
+    await record_events(tenant.id, 5)
+    # when
+    first = await verify(tenant.id)
+    await sign_head(tenant.id)
+    second = await verify(tenant.id)
+    # then
+    assert (first.ok, first.events) == (True, 5)
+    assert first.checkpoint is not None
+    assert first.checkpoint.seq == 1  # the first append signs
+    assert second.ok
+    assert second.checkpoint is not None
+    assert second.checkpoint.seq == 5
+
+
+async def test_a_rolled_back_change_leaves_no_event_and_no_gap(tenant: TenantFixture) -> None:
+    await record_events(tenant.id, 2)
+
+    async def failing_change() -> None:
+        async with transaction(tenant.id) as session:
+            await audit.record(session, actor=audit.Actor.system("tests"), action="tests.x.y")
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_change()
+    await record_events(tenant.id, 1)
+    rows = await superuser_sql(
+        "SELECT seq FROM audit_events WHERE tenant_id = $1 ORDER BY seq", tenant.id
+    )
+    assert [r["seq"] for r in rows] == [1, 2, 3]
+    assert (await verify(tenant.id)).ok
+
+
+async def _edit_header(t: uuid.UUID) -> None:
+    await superuser_sql(
+        "UPDATE audit_events SET outcome = 'denied' WHERE tenant_id = $1 AND seq = 5", t
+    )
+
+
+async def _edit_details(t: uuid.UUID) -> None:
+    await superuser_sql(
+        "UPDATE audit_event_details SET ciphertext = overlay(ciphertext placing '\\x00'::bytea "
+        "from 20) WHERE tenant_id = $1 AND seq = 5",
+        t,
+    )
+
+
+async def _delete_event(t: uuid.UUID) -> None:
+    await superuser_sql("DELETE FROM audit_events WHERE tenant_id = $1 AND seq = 5", t)
+
+
+async def _delete_details(t: uuid.UUID) -> None:
+    await superuser_sql("DELETE FROM audit_event_details WHERE tenant_id = $1 AND seq = 5", t)
+
+
+async def _insert_event(t: uuid.UUID) -> None:
+    """Make room at seq 5 and insert a copy of event 3 there."""
+    for sql in (
+        "UPDATE audit_events SET seq = seq + 1000 WHERE tenant_id = $1 AND seq >= 5",
+        "UPDATE audit_events SET seq = seq - 999 WHERE tenant_id = $1 AND seq >= 1000",
+        "UPDATE audit_event_details SET seq = seq + 1000 WHERE tenant_id = $1 AND seq >= 5",
+        "UPDATE audit_event_details SET seq = seq - 999 WHERE tenant_id = $1 AND seq >= 1000",
+        "INSERT INTO audit_events SELECT seq + 2 AS seq, occurred_at, actor_type, actor_id, "
+        "credential_id, actor_label, action, resource_type, resource_id, outcome, request_id, "
+        "subjects, key_id, details_digest, hash, tenant_id, gen_random_uuid(), created_at "
+        "FROM audit_events WHERE tenant_id = $1 AND seq = 3",
+        "INSERT INTO audit_event_details SELECT 5, ciphertext, tenant_id, gen_random_uuid(), "
+        "created_at FROM audit_event_details WHERE tenant_id = $1 AND seq = 3",
+    ):
+        await superuser_sql(sql, t)
+
+
+async def _swap_events(t: uuid.UUID) -> None:
+    for sql in (
+        "UPDATE audit_events SET seq = 1004 WHERE tenant_id = $1 AND seq = 4",
+        "UPDATE audit_events SET seq = 4 WHERE tenant_id = $1 AND seq = 5",
+        "UPDATE audit_events SET seq = 5 WHERE tenant_id = $1 AND seq = 1004",
+    ):
+        await superuser_sql(sql, t)
+
+
+async def _truncate_tail(t: uuid.UUID) -> None:
+    """Delete the last events and rewind the head row to match, as a careful attacker
+    would: only the signed checkpoint at seq 10 betrays it."""
+    await superuser_sql("DELETE FROM audit_events WHERE tenant_id = $1 AND seq >= 8", t)
+    await superuser_sql("DELETE FROM audit_event_details WHERE tenant_id = $1 AND seq >= 8", t)
+    await superuser_sql(
+        "UPDATE audit_chain_heads SET last_seq = 7, last_hash = "
+        "(SELECT hash FROM audit_events WHERE tenant_id = $1 AND seq = 7) WHERE tenant_id = $1",
+        t,
+    )
+
+
+async def _forge_checkpoint(t: uuid.UUID) -> None:
+    await superuser_sql(
+        "UPDATE audit_checkpoints SET signature = $2 WHERE tenant_id = $1 AND seq = 10",
+        t,
+        os.urandom(64),
+    )
+
+
+TAMPERING: dict[str, tuple[Callable[[uuid.UUID], Awaitable[None]], int, str]] = {
+    "edited header": (_edit_header, 5, "altered"),
+    "edited details": (_edit_details, 5, "details of event 5 were altered"),
+    "deleted event": (_delete_event, 5, "missing"),
+    "deleted details": (_delete_details, 5, "details of event 5 were deleted"),
+    "inserted event": (_insert_event, 5, "altered, inserted or reordered"),
+    "swapped events": (_swap_events, 4, "altered, inserted or reordered"),
+    "truncated tail": (_truncate_tail, 8, "truncated"),
+    "forged checkpoint signature": (_forge_checkpoint, 10, "bad signature"),
+}
+
+
+@pytest.mark.parametrize("kind", list(TAMPERING))
+async def test_tampering_is_detected_with_the_first_bad_sequence(kind: str) -> None:
+    # given: ten events, the head signed at 10
+    tenant = await create_tenant()
+    await record_events(tenant.id, 10)
+    await sign_head(tenant.id)
+    assert (await verify(tenant.id)).ok
+    tamper, first_bad, reason = TAMPERING[kind]
+    # when
+    await tamper(tenant.id)
+    # then
+    result = await verify(tenant.id)
+    assert not result.ok
+    assert result.first_bad_seq == first_bad, result.reason
+    assert reason in (result.reason or "")
+
+
+async def test_a_consistently_rehashed_rewrite_is_caught_by_the_signed_checkpoint() -> None:
+    """Hashes need no key, so an attacker can rewrite an event and recompute every later
+    hash; the signed checkpoint they cannot forge no longer matches."""
+    tenant = await create_tenant()
+    await record_events(tenant.id, 10)
+    await sign_head(tenant.id)
+    rows = await superuser_sql(
+        "SELECT * FROM audit_events WHERE tenant_id = $1 ORDER BY seq", tenant.id
+    )
+    from phantom.audit.chain import header_of
+    from phantom.audit.models import AuditEvent
+
+    previous = rows[4]["hash"]
+    for row in rows[5:]:
+        event = AuditEvent(**{k: row[k] for k in row.keys()})
+        if event.seq == 6:
+            event.outcome = "failure"
+        new_hash = event_hash(previous, header_of(event), event.details_digest)
+        await superuser_sql(
+            "UPDATE audit_events SET outcome = $3, hash = $4 WHERE tenant_id = $1 AND seq = $2",
+            tenant.id,
+            event.seq,
+            event.outcome,
+            new_hash,
+        )
+        previous = new_hash
+    await superuser_sql(
+        "UPDATE audit_chain_heads SET last_hash = $2 WHERE tenant_id = $1", tenant.id, previous
+    )
+    result = await verify(tenant.id)
+    assert not result.ok
+    assert result.first_bad_seq == 2  # after the last checkpoint that still holds (seq 1)
+    assert "checkpoint signed at seq 10" in (result.reason or "")
+
+
+async def test_details_are_never_stored_in_plaintext() -> None:
+    # given: a canary in the details, in personal data and as the client IP
+    tenant = await create_tenant()
+    canary = f"canary-{uuid.uuid4().hex}"
+    user = uuid.uuid4()
+    async with transaction(tenant.id) as session:
+        await audit.record(
+            session,
+            actor=audit.Actor(audit.ActorType.USER, user_id=user),
+            action="tests.secret.recorded",
+            details={"note": canary},
+            subjects={user: {"email": f"{canary}@example.com"}},
+            source_ip="203.0.113.77",
+        )
+    # when: every audit table is dumped as text
+    dumps = []
+    for table in (
+        "audit_events",
+        "audit_event_details",
+        "audit_keys",
+        "audit_subject_keys",
+        "audit_checkpoints",
+        "audit_chain_heads",
+    ):
+        rows = await superuser_sql(f"SELECT t::text AS row FROM {table} t")
+        dumps.extend(r["row"] for r in rows)
+    # then: neither the canary, nor its hex or base64, nor the IP appears
+    text = "\n".join(dumps)
+    import base64
+
+    for needle in (canary, canary.encode().hex(), base64.b64encode(canary.encode()).decode()):
+        assert needle not in text
+    assert "203.0.113.77" not in text
+    assert hashlib.sha256(canary.encode()).hexdigest() not in text
+
+
+async def test_another_tenant_sees_and_verifies_only_its_own_chain(
+    tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    await record_events(tenant.id, 3)
+    await record_events(other_tenant.id, 2)
+    mine, theirs = await verify(tenant.id), await verify(other_tenant.id)
+    assert (mine.ok, mine.events, theirs.ok, theirs.events) == (True, 3, True, 2)
+    from phantom.audit.repository import AuditRepository, EventFilter
+
+    async with transaction(other_tenant.id) as session:
+        repo = AuditRepository(session)
+        rows, total = await repo.page(repo.search(EventFilter()), None, 100)
+    assert total == 2
+    assert {r.tenant_id for r in rows} == {other_tenant.id}
+
+
+async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
+    """An attacker with database access but no master key truncates the tail, removes
+    the checkpoint that shows it, and signs a new one with a key of their own."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from phantom.audit.keys import master_key_id
+    from phantom.audit.proof import checkpoint_message, format_time, public_key_id
+    from phantom.db import utcnow
+
+    tenant = await create_tenant()
+    await record_events(tenant.id, 10)
+    await sign_head(tenant.id)
+    await _truncate_tail(tenant.id)
+    await superuser_sql(
+        "DELETE FROM audit_checkpoints WHERE tenant_id = $1 AND seq = 10", tenant.id
+    )
+    forged = Ed25519PrivateKey.generate()
+    public = forged.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    key_id = public_key_id(public)
+    await superuser_sql(
+        "INSERT INTO audit_keys (kind, wrapped, master_key_id, public_key, public_key_id, "
+        "tenant_id, id, created_at) VALUES ('signing', $2, $5, $3, $4, $1, "
+        "gen_random_uuid(), now())",
+        tenant.id,
+        os.urandom(60),
+        public,
+        key_id,
+        master_key_id(),  # copied from a real row, as an attacker would
+    )
+    head = (
+        await superuser_sql(
+            "SELECT hash FROM audit_events WHERE tenant_id = $1 AND seq = 7", tenant.id
+        )
+    )[0]["hash"]
+    signed_at = utcnow()
+    signature = forged.sign(checkpoint_message(str(tenant.id), 7, head, format_time(signed_at)))
+    await superuser_sql(
+        "INSERT INTO audit_checkpoints (seq, head_hash, signed_at, signing_key_id, signature, "
+        "tenant_id, id, created_at) VALUES (7, $2, $3, $4, $5, $1, gen_random_uuid(), now())",
+        tenant.id,
+        head,
+        signed_at,
+        key_id,
+        signature,
+    )
+    result = await verify(tenant.id)
+    assert not result.ok
+    assert result.first_bad_seq == 7
+    assert "bad signature" in (result.reason or "")
+
+
+async def test_an_event_moved_in_from_another_tenant_is_detected() -> None:
+    tenant, other = await create_tenant(), await create_tenant()
+    await record_events(tenant.id, 4)
+    await record_events(other.id, 4)
+    for table in ("audit_events", "audit_event_details"):
+        await superuser_sql(f"DELETE FROM {table} WHERE tenant_id = $1 AND seq = 3", tenant.id)
+        await superuser_sql(
+            f"UPDATE {table} SET tenant_id = $1 WHERE tenant_id = $2 AND seq = 3",
+            tenant.id,
+            other.id,
+        )
+    result = await verify(tenant.id)
+    assert (result.ok, result.first_bad_seq) == (False, 3)
+    assert "altered" in (result.reason or "")
+    from phantom.audit.reading import DetailsState, open_details
+    from phantom.audit.repository import AuditRepository, EventFilter
+
+    async with transaction(tenant.id) as session:
+        repo = AuditRepository(session)
+        rows, _ = await repo.page(repo.search(EventFilter()), None, 10)
+        opened = await open_details(repo, [r for r in rows if r.seq == 3])
+    assert [o.state for o in opened.values()] == [DetailsState.UNREADABLE]
