@@ -307,6 +307,17 @@ class AuthzService:
             _notify_on_commit(session)
         return wanted
 
+    async def revoke_all_roles(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
+    ) -> list[str]:
+        """Every role of the user in the tenant (erasure); the caller keeps the owner rule."""
+        roles = sorted(await AuthzRepository(session).roles_of(tenant_id, user_id))
+        if roles:
+            rules = [[str(user_id), role, str(tenant_id)] for role in roles]
+            await writer(session).remove_policies("g", "g", rules)
+            _notify_on_commit(session)
+        return roles
+
     async def stored_roles(
         self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
     ) -> list[str]:

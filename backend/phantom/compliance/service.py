@@ -18,17 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom.audit import Actor, record
 from phantom.audit.reading import DetailsState
 from phantom.audit.service import subject_data
-from phantom.authz.enforcer import writer
 from phantom.authz.permissions import P
-from phantom.authz.roles import Role
-from phantom.authz.service import _notify_on_commit, authz, requires
+from phantom.authz.service import requires
 from phantom.compliance.errors import CannotEraseYourself, FourEyesViolation, RequestNotInState
 from phantom.compliance.hooks import find_references
 from phantom.compliance.models import DataSubjectRequest, RequestKind, RequestStatus
-from phantom.compliance.repository import ComplianceRepository, UserRecordRepository
+from phantom.compliance.repository import ComplianceRepository
 from phantom.db import transaction, utcnow
+from phantom.identity.members import members
 from phantom.identity.principal import Principal
-from phantom.identity.service import forget_on_commit, keep_an_owner
 from phantom.identity.validation import clean_email
 from phantom.kit import crypto
 from phantom.kit.errors import BadUserInput, NotFound
@@ -53,14 +51,14 @@ class ComplianceService:
         if not 1 <= len(reason) <= 500:
             raise BadUserInput("Give the request's reason (1 to 500 characters).")
         email = clean_email(subject_email)
-        found = await ComplianceRepository(session).member(email)
+        found = await members.find_by_email(session, email)
         if found is None:
             raise NotFound("Member with that email")
         request = DataSubjectRequest(
             id=uuid.uuid4(),
             kind=kind.value,
             status=RequestStatus.PENDING.value,
-            subject_id=found[1].id,
+            subject_id=found.user.id,
             reason=reason,
             requested_by=principal.user_id,
             updated_at=utcnow(),
@@ -139,9 +137,7 @@ class ComplianceService:
         if request.kind != RequestKind.ERASURE:
             return request
         async with transaction(None) as session:
-            users = UserRecordRepository(session)
-            others = await users.other_memberships(request.subject_id)
-            deleted = others == 0 and await users.delete_user(request.subject_id)
+            deleted, others = await members.delete_user_if_orphaned(session, request.subject_id)
         outcome = (
             "deleted" if deleted else f"kept: still a member of {others} other organization(s)"
         )
@@ -185,7 +181,7 @@ class ComplianceService:
     async def _access_report(
         self, session: AsyncSession, request: DataSubjectRequest, references: list[Any]
     ) -> dict[str, Any]:
-        found = await ComplianceRepository(session).member_by_id(request.subject_id)
+        found = await members.find(session, request.tenant_id, request.subject_id)
         total, events = await subject_data.events_naming(session, request.subject_id)
         subject = str(request.subject_id)
         return {
@@ -193,12 +189,12 @@ class ComplianceService:
             "account": None
             if found is None
             else {
-                "email": found[1].email,
-                "display_name": found[1].display_name,
-                "created_at": found[1].created_at.isoformat(),
-                "last_login_at": _iso(found[0].last_login_at),
-                "status": found[0].status,
-                "roles": await authz.stored_roles(session, request.tenant_id, request.subject_id),
+                "email": found.user.email,
+                "display_name": found.user.display_name,
+                "created_at": found.user.created_at.isoformat(),
+                "last_login_at": _iso(found.membership.last_login_at),
+                "status": found.membership.status,
+                "roles": found.roles,
             },
             "audit_events_naming_subject": total,
             "audit_events": [
@@ -219,22 +215,12 @@ class ComplianceService:
         self, session: AsyncSession, request: DataSubjectRequest, references: list[Any]
     ) -> dict[str, Any]:
         tenant_id, user_id = request.tenant_id, request.subject_id
-        roles = await authz.stored_roles(session, tenant_id, user_id)
-        if Role.OWNER.value in roles:
-            await keep_an_owner(session, tenant_id, user_id)
-        if roles:
-            await writer(session).remove_policies(
-                "g", "g", [[str(user_id), role, str(tenant_id)] for role in roles]
-            )
-            _notify_on_commit(session)
-        removed = await ComplianceRepository(session).erase_member_rows(user_id)
-        forget_on_commit(session, tenant_id=tenant_id, user_id=user_id)
+        removed = await members.erase(session, tenant_id, user_id)
         total, _ = await subject_data.events_naming(session, user_id, limit=1)
         shredded = await subject_data.shred(session, user_id)
         return {
             "kind": request.kind,
             **removed,
-            "roles_removed": roles,
             "audit_subject_key_destroyed": shredded,
             "audit_events_naming_subject": total,
             "references": references,

@@ -212,6 +212,47 @@ class MemberService:
             user_agent=user_agent,
         )
 
+    # --- for data subject requests (compliance) -------------------------------------------
+
+    async def find_by_email(self, session: AsyncSession, email: str) -> MemberView | None:
+        membership = await IdentityRepository(session).member_by_email(email)
+        if membership is None:
+            return None
+        roles = await authz.stored_roles(session, membership.tenant_id, membership.user_id)
+        return MemberView(membership, membership.user, roles)
+
+    async def find(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
+    ) -> MemberView | None:
+        membership = await IdentityRepository(session).member(user_id)
+        if membership is None:
+            return None
+        return MemberView(
+            membership, membership.user, await authz.stored_roles(session, tenant_id, user_id)
+        )
+
+    async def erase(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
+    ) -> dict[str, object]:
+        """Remove the person from the tenant: roles, sessions, tokens, membership (an
+        approved erasure request; the compliance service checks who asked)."""
+        if Role.OWNER.value in await authz.stored_roles(session, tenant_id, user_id):
+            await keep_an_owner(session, tenant_id, user_id)
+        roles = await authz.revoke_all_roles(session, tenant_id, user_id)
+        removed = await IdentityRepository(session).erase_member_rows(user_id)
+        forget_on_commit(session, tenant_id=tenant_id, user_id=user_id)
+        return {**removed, "roles_removed": roles}
+
+    async def delete_user_if_orphaned(
+        self, session: AsyncSession, user_id: uuid.UUID
+    ) -> tuple[bool, int]:
+        """Delete the global user row when no organization has them any more (system
+        transaction: users belong to no single tenant). Returns (deleted, memberships
+        left elsewhere)."""
+        repo = IdentityRepository(session)
+        others = await repo.memberships_anywhere(user_id)
+        return (others == 0 and await repo.delete_user(user_id)), others
+
     # --- rules ---------------------------------------------------------------------------
 
     async def _member(

@@ -185,3 +185,40 @@ class IdentityRepository:
             .values(revoked_at=at)
         )
         return int(sessions.rowcount or 0), int(tokens.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def member_by_email(self, email: str) -> Membership | None:
+        """A membership of the session's tenant, in any status, with its user."""
+        return await self.session.scalar(
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(User.email == email)
+            .options(contains_eager(Membership.user))
+        )
+
+    async def erase_member_rows(self, user_id: uuid.UUID) -> dict[str, int]:
+        """The member's sessions, API tokens and membership in the session's tenant."""
+        sessions = await self.session.execute(
+            delete(UserSession).where(UserSession.user_id == user_id)
+        )
+        tokens = await self.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        memberships = await self.session.execute(
+            delete(Membership).where(Membership.user_id == user_id)
+        )
+        return {
+            "sessions_deleted": int(sessions.rowcount or 0),  # type: ignore[attr-defined]
+            "api_tokens_deleted": int(tokens.rowcount or 0),  # type: ignore[attr-defined]
+            "memberships_deleted": int(memberships.rowcount or 0),  # type: ignore[attr-defined]
+        }
+
+    async def memberships_anywhere(self, user_id: uuid.UUID) -> int:
+        statement = (
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == user_id)
+            .execution_options(all_tenants=True)  # tenant-scope: does the person remain elsewhere
+        )
+        return int(await self.session.scalar(statement) or 0)
+
+    async def delete_user(self, user_id: uuid.UUID) -> bool:
+        result = await self.session.execute(delete(User).where(User.id == user_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
