@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.db import IdMixin
@@ -61,7 +61,10 @@ async def paginate(
 ) -> Page[ModelT]:
     """``statement`` selects ``model`` rows with any filters; ordering is applied here."""
     key: Any = tuple_(model.created_at, model.id)
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    # the same statement with a count for columns: the ORM tenant filter applies to it
+    # (it does not reach into a subquery, which would count every tenant's rows)
+    counting = statement.with_only_columns(func.count(model.id)).order_by(None)
+    total = await session.scalar(counting)
     if page.after is not None:
         statement = statement.where(key < tuple_(*page.after))
     statement = statement.order_by(model.created_at.desc(), model.id.desc()).limit(page.first + 1)
