@@ -157,6 +157,15 @@ async def transaction(tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession
             callback()
 
 
+def enter_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    """A system transaction that has found its tenant (a sign-in, a new tenant) goes on in
+    it: the tenant filter and the audit log use it from here. It never switches tenants."""
+    current = session.info.get("tenant_id")
+    if current is not None and current != tenant_id:
+        raise TenantScopeError("a transaction cannot move to another tenant")
+    session.info["tenant_id"] = tenant_id
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     if state.is_column_load or state.is_relationship_load:

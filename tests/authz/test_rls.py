@@ -20,18 +20,9 @@ from tests.support.fixtures import TenantFixture
 
 import_all_models()
 TENANT_TABLES = sorted(t.name for t in Base.metadata.sorted_tables if "tenant_id" in t.columns)
-# tables a sign-in puts no row in (until sign-ins are recorded in the audit log);
-# tests/audit/test_privileges.py checks RLS on audit tables with rows in both tenants
-NOT_SEEDED_BY_SIGN_IN = {
-    "audit_chain_heads",
-    "audit_checkpoints",
-    "audit_event_details",
-    "audit_events",
-    "audit_keys",
-    "audit_retention_policies",
-    "audit_subject_keys",
-    "data_subject_requests",
-}
+# tables a tenant, a sign-in and an SSO configuration put no row in (their own tests
+# check RLS with rows in both tenants: tests/audit, tests/compliance)
+NOT_SEEDED_BY_SIGN_IN = {"audit_retention_policies", "data_subject_requests"}
 
 
 async def seed_session(tenant: TenantFixture) -> None:

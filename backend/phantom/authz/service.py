@@ -24,6 +24,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom import audit
 from phantom.authz.enforcer import holder, writer
 from phantom.authz.errors import RoleInUse, RoleNotFound
 from phantom.authz.models import CustomRole
@@ -213,6 +214,7 @@ class AuthzService:
         if rules:
             await writer(session).add_policies("p", "p", rules)
         _notify_on_commit(session)
+        await _record(session, principal, "authz.role.created", name, granted)
         return RoleInfo(name, _clean_description(description), False, granted, 0)
 
     @requires(P.ROLES_MANAGE)
@@ -242,6 +244,7 @@ class AuthzService:
         if added:
             await adapter.add_policies("p", "p", added)
         _notify_on_commit(session)
+        await _record(session, principal, "authz.role.updated", name, granted, current)
         counts = await repo.member_counts(principal.tenant_id)
         return RoleInfo(name, role.description, False, granted, counts.get(name, 0))
 
@@ -253,13 +256,14 @@ class AuthzService:
         if holders:
             raise RoleInUse(name, holders)
         current = (await repo.custom_grants(principal.tenant_id)).get(name, ())
-        await self._grantable(principal, list(current))
+        current_set = await self._grantable(principal, list(current))
         tenant = str(principal.tenant_id)
         rules = [[name, tenant, *grant.split(":", 1)] for grant in current]
         if rules:
             await writer(session).remove_policies("p", "p", rules)
         await repo.delete(role)
         _notify_on_commit(session)
+        await _record(session, principal, "authz.role.deleted", name, frozenset(), current_set)
 
     # --- role assignments (called by identity's member administration) ----------------
 
@@ -351,6 +355,26 @@ class AuthzService:
         if role is None:
             raise RoleNotFound(name)
         return role
+
+
+async def _record(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    role: str,
+    permissions: frozenset[P],
+    before: frozenset[P] | None = None,
+) -> None:
+    details: dict[str, object] = {"role": role, "permissions": sorted(p.value for p in permissions)}
+    if before is not None:
+        details["permissions_before"] = sorted(p.value for p in before)
+    await audit.record(
+        session,
+        actor=audit.Actor.from_principal(principal),
+        action=action,
+        resource=("role", role),
+        details=details,
+    )
 
 
 def _known(grants: Iterable[str]) -> list[P]:

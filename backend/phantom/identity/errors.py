@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import uuid
+
 from phantom.kit.errors import Conflict, Forbidden, Unauthenticated
 
 
 class InvalidCredentials(Unauthenticated):
-    def __init__(self) -> None:
+    def __init__(
+        self, tenant_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None
+    ) -> None:
         super().__init__("Invalid organization, email or password.")
+        # for the audit log of the organization (never shown to the caller)
+        self.tenant_id, self.user_id = tenant_id, user_id
 
 
 class InvalidToken(Unauthenticated):
@@ -44,7 +50,8 @@ class AlreadyMember(Conflict):
 
 
 class SsoRequired(Forbidden):
-    def __init__(self) -> None:
+    def __init__(self, tenant_id: uuid.UUID) -> None:
         super().__init__(
             "This organization requires single sign-on. Use 'Sign in with SSO' instead."
         )
+        self.tenant_id = tenant_id

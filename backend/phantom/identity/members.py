@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.roles import Role
 from phantom.authz.service import authz, requires, user_permissions
 from phantom.config import settings
-from phantom.db import utcnow
+from phantom.db import enter_tenant, utcnow
 from phantom.identity.errors import AlreadyMember, InvitationInvalid
 from phantom.identity.models import Membership, MembershipStatus, User
 from phantom.identity.principal import Principal
@@ -131,6 +133,13 @@ class MemberService:
         ).value
         await repo.add(membership)
         assigned = await authz.assign_roles(session, principal, principal.tenant_id, user.id, roles)
+        await self._record(
+            session,
+            principal,
+            "identity.member.invited",
+            user,
+            {"roles": assigned, "status": membership.status, "link": secret is not None},
+        )
         return NewInvitation(MemberView(membership, user, assigned), secret, expires_at)
 
     @requires(P.USERS_MANAGE)
@@ -142,6 +151,11 @@ class MemberService:
             await keep_an_owner(session, principal.tenant_id, user_id)
         assigned = await authz.assign_roles(session, principal, principal.tenant_id, user_id, roles)
         forget_on_commit(session, tenant_id=principal.tenant_id, user_id=user_id)
+        if assigned != member.roles:
+            details = {"roles_before": member.roles, "roles": assigned}
+            await self._record(
+                session, principal, "identity.member.roles_changed", member.user, details
+            )
         return MemberView(member.membership, member.user, assigned)
 
     @requires(P.USERS_MANAGE)
@@ -156,8 +170,10 @@ class MemberService:
             await keep_an_owner(session, principal.tenant_id, user_id)
         member.membership.status = MembershipStatus.DEACTIVATED.value
         member.membership.invite_hash = member.membership.invite_expires_at = None
-        await IdentityRepository(session).revoke_credentials(user_id, utcnow())
+        sessions, tokens = await IdentityRepository(session).revoke_credentials(user_id, utcnow())
         forget_on_commit(session, tenant_id=principal.tenant_id, user_id=user_id)
+        details = {"sessions_revoked": sessions, "tokens_revoked": tokens}
+        await self._record(session, principal, "identity.member.deactivated", member.user, details)
         return member
 
     @requires(P.USERS_MANAGE)
@@ -171,6 +187,10 @@ class MemberService:
             member.membership.status = (
                 MembershipStatus.ACTIVE if signs_in else MembershipStatus.INVITED
             ).value
+            details = {"status": member.membership.status}
+            await self._record(
+                session, principal, "identity.member.reactivated", member.user, details
+            )
         return member
 
     # --- without a principal: the invitee, the SSO callback -------------------------------
@@ -203,13 +223,14 @@ class MemberService:
         user.password_hash = hash_password(check_password(password))
         membership.status = MembershipStatus.ACTIVE.value
         membership.invite_hash = membership.invite_expires_at = None
-        session.info["tenant_id"] = membership.tenant_id
+        enter_tenant(session, membership.tenant_id)
         return await identity.start_session(
             session,
             tenant_id=membership.tenant_id,
             user_id=user.id,
             ip=ip,
             user_agent=user_agent,
+            method="invitation",
         )
 
     # --- for data subject requests (compliance) -------------------------------------------
@@ -252,6 +273,23 @@ class MemberService:
         repo = IdentityRepository(session)
         others = await repo.memberships_anywhere(user_id)
         return (others == 0 and await repo.delete_user(user_id)), others
+
+    async def _record(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        action: str,
+        user: User,
+        details: Mapping[str, object],
+    ) -> None:
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action=action,
+            resource=("user", user.id),
+            details=details,
+            subjects={user.id: {"email": user.email}},
+        )
 
     # --- rules ---------------------------------------------------------------------------
 

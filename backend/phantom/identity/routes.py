@@ -13,7 +13,7 @@ from starlette.routing import Route
 from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.authn import authenticate, authenticator
-from phantom.identity.errors import InvalidCredentials, InvitationInvalid
+from phantom.identity.errors import InvalidCredentials, InvitationInvalid, SsoRequired
 from phantom.identity.members import members
 from phantom.identity.service import NewSession, identity
 from phantom.kit.errors import BadUserInput, Forbidden, PhantomError, RateLimited
@@ -76,10 +76,23 @@ async def login(request: Request) -> Response:
                     ip=ip,
                     user_agent=request.headers.get("user-agent"),
                 )
-        except InvalidCredentials:
+        except InvalidCredentials as refused:
             await _by_account.fail(account)
             await _by_ip.fail(ip)
             log.warning("sign-in failed", extra={"account": account, "ip": ip})
+            if refused.tenant_id is not None:
+                await identity.record_refused_sign_in(
+                    refused.tenant_id,
+                    method="password",
+                    reason="invalid_credentials",
+                    user_id=refused.user_id,
+                    email=form["email"].lower(),
+                )
+            raise
+        except SsoRequired as refused:
+            await identity.record_refused_sign_in(
+                refused.tenant_id, method="password", reason="sso_required"
+            )
             raise
     except PhantomError as error:
         return error_response(error)

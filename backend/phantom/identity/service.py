@@ -11,11 +11,12 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom import audit
 from phantom.authz.permissions import P, parse_permission
 from phantom.authz.roles import Role, parse_role
 from phantom.authz.service import authz, can, requires, user_permissions
 from phantom.config import settings
-from phantom.db import on_commit, utcnow
+from phantom.db import enter_tenant, on_commit, utcnow
 from phantom.identity.errors import (
     InvalidCredentials,
     InvalidToken,
@@ -100,6 +101,15 @@ class IdentityService:
         await repo.add(tenant, admin)
         await repo.add(Membership(tenant_id=tenant.id, user_id=admin.id))
         await authz.assign_roles(session, None, tenant.id, admin.id, [Role.OWNER.value])
+        enter_tenant(session, tenant.id)
+        await audit.record(
+            session,
+            actor=audit.Actor.system("tenant-create"),
+            action="identity.tenant.created",
+            resource=("tenant", tenant.id),
+            details={"slug": slug, "name": name, "owner": str(admin.id)},
+            subjects={admin.id: {"email": admin.email}},
+        )
         return NewTenant(tenant=tenant, admin=admin, generated_password=generated)
 
     async def tenant_ids(self, session: AsyncSession) -> list[uuid.UUID]:
@@ -140,7 +150,8 @@ class IdentityService:
                 parse_role(role)  # the clearer message for a typo of a built-in name
                 raise NotFound(f"Role '{role[:64]}'")
             scopes = sorted(p.value for p in roles[role].permissions)
-        return await self._issue(session, tenant_id, user.id, name, scopes, expires_in_days)
+        actor = audit.Actor.system("cli")
+        return await self._issue(session, actor, tenant_id, user.id, name, scopes, expires_in_days)
 
     @requires(P.TOKENS_CREATE)
     async def create_own_api_token(
@@ -156,12 +167,19 @@ class IdentityService:
         if scopes is None and principal.scopes is not None:
             scopes = sorted(principal.scopes)
         return await self._issue(
-            session, principal.tenant_id, principal.user_id, name, scopes, expires_in_days
+            session,
+            audit.Actor.from_principal(principal),
+            principal.tenant_id,
+            principal.user_id,
+            name,
+            scopes,
+            expires_in_days,
         )
 
     async def _issue(
         self,
         session: AsyncSession,
+        actor: audit.Actor,
         tenant_id: uuid.UUID,
         user_id: uuid.UUID,
         name: str,
@@ -194,6 +212,18 @@ class IdentityService:
             expires_at=expires_at,
         )
         await IdentityRepository(session).add(token)
+        await audit.record(
+            session,
+            actor=actor,
+            action="identity.token.created",
+            resource=("api_token", token.id),
+            details={
+                "name": name,
+                "owner": str(user_id),
+                "scopes": scopes,
+                "expires_at": expires_at.isoformat() if expires_at else None,
+            },
+        )
         return secret, token
 
     @requires(P.TOKENS_CREATE)
@@ -228,6 +258,13 @@ class IdentityService:
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             forget_on_commit(session, credential_id=token.id)
+            await audit.record(
+                session,
+                actor=audit.Actor.from_principal(principal),
+                action="identity.token.revoked",
+                resource=("api_token", token.id),
+                details={"name": token.name, "owner": str(token.user_id)},
+            )
         return token
 
     async def principal_for_token(self, session: AsyncSession, secret: str) -> Principal:
@@ -264,7 +301,7 @@ class IdentityService:
         repo = IdentityRepository(session)
         tenant = await repo.tenant_by_slug(tenant_slug)
         if tenant is not None and not await self.password_login_allowed(session, tenant.id):
-            raise SsoRequired()  # the same answer for every email: nothing about accounts
+            raise SsoRequired(tenant.id)  # the same answer for every email: nothing about accounts
         user = await repo.user_by_email(email)
         ok = verify_password(user.password_hash if user else None, password[:1024])
         membership = await repo.membership(tenant.id, user.id) if user and tenant else None
@@ -276,7 +313,8 @@ class IdentityService:
             or membership.status != MembershipStatus.ACTIVE
             or not user.is_active
         ):
-            raise InvalidCredentials()
+            known = user.id if user and membership else None  # a member's own attempt
+            raise InvalidCredentials(tenant.id if tenant else None, known)
         return await self.start_session(
             session, tenant_id=tenant.id, user_id=user.id, ip=ip, user_agent=user_agent
         )
@@ -289,9 +327,11 @@ class IdentityService:
         user_id: uuid.UUID,
         ip: str | None,
         user_agent: str | None,
+        method: str = "password",
     ) -> NewSession:
         """A new browser session for an active member, after any successful sign-in
-        (password, invitation or SSO). Always a new secret: no session fixation."""
+        (``method``: password, invitation or sso). Always a new secret: no session
+        fixation. Recorded in the tenant's audit log in the same transaction."""
         repo = IdentityRepository(session)
         membership = await repo.membership(tenant_id, user_id)
         if membership is None or membership.status != MembershipStatus.ACTIVE:
@@ -315,6 +355,16 @@ class IdentityService:
         tenant, user = row
         user.last_login_at = now
         roles = await authz.stored_roles(session, tenant_id, user_id)
+        enter_tenant(session, tenant_id)
+        await audit.record(
+            session,
+            actor=audit.Actor(audit.ActorType.USER, user_id, record.id),
+            action="identity.session.started",
+            resource=("user", user_id),
+            details={"method": method, "roles": roles},
+            subjects={user_id: {"email": user.email, "user_agent": record.user_agent}},
+            source_ip=record.ip,
+        )
         principal = _principal_from(
             tenant, user, roles, AuthMethod.SESSION, record.id, record.csrf_token, None
         )
@@ -343,6 +393,13 @@ class IdentityService:
         record = await IdentityRepository(session).session_by_hash(secret_hash(secret))
         if record is not None and record.revoked_at is None:
             record.revoked_at = utcnow()
+            enter_tenant(session, record.tenant_id)
+            await audit.record(
+                session,
+                actor=audit.Actor(audit.ActorType.USER, record.user_id, record.id),
+                action="identity.session.ended",
+                resource=("user", record.user_id),
+            )
 
     async def provision_member(
         self,
@@ -368,6 +425,7 @@ class IdentityService:
         if not user.is_active:
             raise MemberDeactivated()
         membership = await repo.membership(tenant_id, user.id)
+        created = membership is None
         if membership is None:
             membership = Membership(tenant_id=tenant_id, user_id=user.id)
             await repo.add(membership)
@@ -381,8 +439,44 @@ class IdentityService:
         current = await authz.stored_roles(session, tenant_id, user.id)
         if Role.OWNER.value in current and Role.OWNER.value not in roles:
             await keep_an_owner(session, tenant_id, user.id)
-        await authz.assign_roles(session, None, tenant_id, user.id, roles)
+        assigned = await authz.assign_roles(session, None, tenant_id, user.id, roles)
+        if created or set(current) != set(assigned):
+            enter_tenant(session, tenant_id)
+            await audit.record(
+                session,
+                actor=audit.Actor.system("sso"),
+                action="identity.member.provisioned" if created else "identity.member.roles_synced",
+                resource=("user", user.id),
+                details={"roles_before": current, "roles": assigned, "via": "sso"},
+                subjects={user.id: {"email": user.email}},
+            )
         return user
+
+    async def record_refused_sign_in(
+        self,
+        tenant_id: uuid.UUID,
+        *,
+        method: str,
+        reason: str,
+        user_id: uuid.UUID | None = None,
+        email: str | None = None,
+    ) -> None:
+        """A refused sign-in to a known organization, in the audit log of its own
+        transaction (the attempt's transaction rolled back). The email tried is personal
+        data: under the person's key when they exist, else in the encrypted details."""
+        subjects = {user_id: {"email": email}} if user_id is not None else None
+        details: dict[str, object] = {"method": method, "reason": reason}
+        if user_id is None and email:
+            details["email_tried"] = email[:320]
+        await audit.record_separately(
+            tenant_id,
+            actor=audit.Actor.anonymous(),
+            action="identity.sign_in.refused",
+            outcome=audit.Outcome.DENIED,
+            resource=("user", user_id) if user_id else None,
+            details=details,
+            subjects=subjects,
+        )
 
     async def password_login_allowed(self, session: AsyncSession, tenant_id: uuid.UUID) -> bool:
         """False when the organization requires single sign-on."""

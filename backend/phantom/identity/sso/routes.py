@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+import uuid
 from typing import Any
 
 import httpx2
@@ -101,7 +102,13 @@ color:#1f2937}}h1{{font-size:1.4rem}}code{{color:#6b7280}}</style></head>
     )
 
 
-def _refuse(request: Request, error: SsoRefused) -> HTMLResponse:
+async def _refuse(
+    request: Request, error: SsoRefused, tenant_id: uuid.UUID | None = None
+) -> HTMLResponse:
+    """The refusal page; an ``auth.failed`` log line; and, for a known organization, an
+    event in its audit log (which never holds the IdP's raw error text)."""
+    if tenant_id is not None:
+        await identity.record_refused_sign_in(tenant_id, method="sso", reason=error.reason.value)
     log.warning(
         "auth.failed",
         extra={
@@ -136,7 +143,7 @@ async def login(request: Request) -> Response:
         except (httpx2.HTTPError, ValueError, RuntimeError) as error:
             raise SsoRefused(SsoFailure.IDP_UNAVAILABLE, repr(error)) from None
     except SsoRefused as error:
-        return _refuse(request, error)
+        return await _refuse(request, error)
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -223,13 +230,15 @@ async def _end_previous_session(request: Request) -> None:
 
 async def callback(request: Request) -> Response:
     ip, user_agent = _client_ip(request), request.headers.get("user-agent")
+    tenant_id = None
     try:
         target, client = await _target(request.path_params["slug"])
+        tenant_id = target.tenant.id
         claims = await _verified_claims(request, target, client)
         async with transaction(target.tenant.id) as session:
             new = await sso.sign_in(session, target, claims, ip=ip, user_agent=user_agent)
     except SsoRefused as error:
-        return _refuse(request, error)
+        return await _refuse(request, error, tenant_id)
     await _end_previous_session(request)
     p = new.principal
     log.info(

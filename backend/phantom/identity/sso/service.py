@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import authz, requires
 from phantom.db import utcnow
@@ -152,12 +153,36 @@ class SsoService:
             await repo.add(config)
         else:
             await session.flush()
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="identity.sso.configured",
+            resource=("oidc_config", config.id),
+            details={
+                "issuer": config.issuer,
+                "client_id": config.client_id,
+                "secret_changed": bool(data.client_secret),
+                "scopes": config.scopes,
+                "allowed_email_domains": config.allowed_email_domains,
+                "default_role": config.default_role,
+                "role_claim": config.role_claim,
+                "role_mapping": config.role_mapping,
+                "sso_required": config.sso_required,
+            },
+        )
         return config
 
     @requires(P.SSO_MANAGE)
     async def remove(self, session: AsyncSession, principal: Principal) -> bool:
         removed = await SsoRepository(session).delete()
         clients.forget(principal.tenant_id)
+        if removed:
+            await audit.record(
+                session,
+                actor=audit.Actor.from_principal(principal),
+                action="identity.sso.removed",
+                resource=("oidc_config", None),
+            )
         return removed
 
     async def _clean(
@@ -242,6 +267,7 @@ class SsoService:
                 user_id=user.id,
                 ip=ip,
                 user_agent=user_agent,
+                method="sso",
             )
         except MemberDeactivated:
             raise SsoRefused(SsoFailure.MEMBER_DEACTIVATED, email) from None
