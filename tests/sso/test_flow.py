@@ -179,9 +179,20 @@ HOSTILE_TOKENS = [
 ]
 
 
+async def audited_refusals(http: httpx.AsyncClient, t: TenantFixture) -> list[str]:
+    """The reasons of the refused sign-ins in the organization's audit log."""
+    query = """{ auditEvents(first: 50, filter: {action: "identity.sign_in.refused"}) {
+        edges { node { outcome details } } } }"""
+    body = await gql(http, query, headers=t.bearer)
+    nodes = [e["node"] for e in body["data"]["auditEvents"]["edges"]]
+    assert all(n["outcome"] == "DENIED" and n["details"]["method"] == "sso" for n in nodes)
+    return [n["details"]["reason"] for n in nodes]
+
+
 @pytest.mark.parametrize(("mode", "reason", "text"), HOSTILE_TOKENS)
 async def test_hostile_id_tokens_are_refused(
     browser: httpx.AsyncClient,
+    client: httpx.AsyncClient,
     bank: TenantFixture,
     idp: OidcProvider,
     auth_log: pytest.LogCaptureFixture,
@@ -194,6 +205,7 @@ async def test_hostile_id_tokens_are_refused(
     response = await browser.get(callback)
     assert_refused(response, auth_log, bank.slug, reason, 401, text)
     assert browser.cookies.get("phantom_session") is None
+    assert await audited_refusals(client, bank) == [reason]
 
 
 async def test_a_replayed_code_is_refused(
