@@ -27,6 +27,15 @@ async def superuser_sql(sql: str, *args: Any) -> list[asyncpg.Record]:
         await connection.close()
 
 
+async def head_seq(tenant_id: uuid.UUID) -> int:
+    """The tenant's chain length now: creating a tenant, its members and its tokens are
+    audited too, so a test's own events start after these."""
+    rows = await superuser_sql(
+        "SELECT last_seq FROM audit_chain_heads WHERE tenant_id = $1", tenant_id
+    )
+    return rows[0]["last_seq"] if rows else 0
+
+
 async def record_events(tenant_id: uuid.UUID, count: int, **extra: Any) -> None:
     for i in range(count):
         async with transaction(tenant_id) as session:

@@ -13,29 +13,32 @@ import pytest
 from phantom import audit
 from phantom.audit.proof import event_hash
 from phantom.db import transaction
-from tests.audit.support import record_events, sign_head, superuser_sql, verify
+from tests.audit.support import head_seq, record_events, sign_head, superuser_sql, verify
 from tests.support.fixtures import TenantFixture, create_tenant
 
 
 async def test_intact_chain_verifies_and_reaches_the_latest_checkpoint(
     tenant: TenantFixture,
 ) -> None:
-    # given
+    # given: the tenant's own events (its creation, its token), then five more
+    base = await head_seq(tenant.id)
+    assert base > 0, "creating the tenant is audited"
     await record_events(tenant.id, 5)
     # when
     first = await verify(tenant.id)
     await sign_head(tenant.id)
     second = await verify(tenant.id)
     # then
-    assert (first.ok, first.events) == (True, 5)
+    assert (first.ok, first.events) == (True, base + 5)
     assert first.checkpoint is not None
-    assert first.checkpoint.seq == 1  # the first append signs
+    assert first.checkpoint.seq == 1  # the first append (the tenant's creation) signs
     assert second.ok
     assert second.checkpoint is not None
-    assert second.checkpoint.seq == 5
+    assert second.checkpoint.seq == base + 5
 
 
 async def test_a_rolled_back_change_leaves_no_event_and_no_gap(tenant: TenantFixture) -> None:
+    base = await head_seq(tenant.id)
     await record_events(tenant.id, 2)
 
     async def failing_change() -> None:
@@ -47,85 +50,101 @@ async def test_a_rolled_back_change_leaves_no_event_and_no_gap(tenant: TenantFix
         await failing_change()
     await record_events(tenant.id, 1)
     rows = await superuser_sql(
-        "SELECT seq FROM audit_events WHERE tenant_id = $1 ORDER BY seq", tenant.id
+        "SELECT seq, action FROM audit_events WHERE tenant_id = $1 ORDER BY seq", tenant.id
     )
-    assert [r["seq"] for r in rows] == [1, 2, 3]
+    assert [r["seq"] for r in rows] == list(range(1, base + 4))
+    assert [r["action"] for r in rows[base:]] == ["tests.event.recorded"] * 3
     assert (await verify(tenant.id)).ok
 
 
-async def _edit_header(t: uuid.UUID) -> None:
+# Tampering with the test's own events, which follow the `base` events the tenant's
+# creation recorded: "event 5" below is the test's fifth, at seq base + 5.
+
+
+async def _edit_header(t: uuid.UUID, base: int) -> None:
     await superuser_sql(
-        "UPDATE audit_events SET outcome = 'denied' WHERE tenant_id = $1 AND seq = 5", t
+        "UPDATE audit_events SET outcome = 'denied' WHERE tenant_id = $1 AND seq = $2",
+        t,
+        base + 5,
     )
 
 
-async def _edit_details(t: uuid.UUID) -> None:
+async def _edit_details(t: uuid.UUID, base: int) -> None:
     await superuser_sql(
         "UPDATE audit_event_details SET ciphertext = overlay(ciphertext placing '\\x00'::bytea "
-        "from 20) WHERE tenant_id = $1 AND seq = 5",
+        "from 20) WHERE tenant_id = $1 AND seq = $2",
         t,
+        base + 5,
     )
 
 
-async def _delete_event(t: uuid.UUID) -> None:
-    await superuser_sql("DELETE FROM audit_events WHERE tenant_id = $1 AND seq = 5", t)
+async def _delete_event(t: uuid.UUID, base: int) -> None:
+    await superuser_sql("DELETE FROM audit_events WHERE tenant_id = $1 AND seq = $2", t, base + 5)
 
 
-async def _delete_details(t: uuid.UUID) -> None:
-    await superuser_sql("DELETE FROM audit_event_details WHERE tenant_id = $1 AND seq = 5", t)
+async def _delete_details(t: uuid.UUID, base: int) -> None:
+    await superuser_sql(
+        "DELETE FROM audit_event_details WHERE tenant_id = $1 AND seq = $2", t, base + 5
+    )
 
 
-async def _insert_event(t: uuid.UUID) -> None:
-    """Make room at seq 5 and insert a copy of event 3 there."""
+async def _insert_event(t: uuid.UUID, base: int) -> None:
+    """Make room at event 5 and insert a copy of event 3 there."""
     for sql in (
-        "UPDATE audit_events SET seq = seq + 1000 WHERE tenant_id = $1 AND seq >= 5",
-        "UPDATE audit_events SET seq = seq - 999 WHERE tenant_id = $1 AND seq >= 1000",
-        "UPDATE audit_event_details SET seq = seq + 1000 WHERE tenant_id = $1 AND seq >= 5",
-        "UPDATE audit_event_details SET seq = seq - 999 WHERE tenant_id = $1 AND seq >= 1000",
+        "UPDATE audit_events SET seq = seq + 1000 WHERE tenant_id = $1 AND seq >= $2 + 5",
+        "UPDATE audit_events SET seq = seq - 999 WHERE tenant_id = $1 AND seq >= $2 + 1000",
+        "UPDATE audit_event_details SET seq = seq + 1000 WHERE tenant_id = $1 AND seq >= $2 + 5",
+        "UPDATE audit_event_details SET seq = seq - 999 WHERE tenant_id = $1 AND seq >= $2 + 1000",
         "INSERT INTO audit_events SELECT seq + 2 AS seq, occurred_at, actor_type, actor_id, "
         "credential_id, actor_label, action, resource_type, resource_id, outcome, request_id, "
         "subjects, key_id, details_digest, hash, tenant_id, gen_random_uuid(), created_at "
-        "FROM audit_events WHERE tenant_id = $1 AND seq = 3",
-        "INSERT INTO audit_event_details SELECT 5, ciphertext, tenant_id, gen_random_uuid(), "
-        "created_at FROM audit_event_details WHERE tenant_id = $1 AND seq = 3",
+        "FROM audit_events WHERE tenant_id = $1 AND seq = $2 + 3",
+        "INSERT INTO audit_event_details SELECT $2 + 5, ciphertext, tenant_id, "
+        "gen_random_uuid(), created_at FROM audit_event_details "
+        "WHERE tenant_id = $1 AND seq = $2 + 3",
     ):
-        await superuser_sql(sql, t)
+        await superuser_sql(sql, t, base)
 
 
-async def _swap_events(t: uuid.UUID) -> None:
+async def _swap_events(t: uuid.UUID, base: int) -> None:
     for sql in (
-        "UPDATE audit_events SET seq = 1004 WHERE tenant_id = $1 AND seq = 4",
-        "UPDATE audit_events SET seq = 4 WHERE tenant_id = $1 AND seq = 5",
-        "UPDATE audit_events SET seq = 5 WHERE tenant_id = $1 AND seq = 1004",
+        "UPDATE audit_events SET seq = $2 + 1004 WHERE tenant_id = $1 AND seq = $2 + 4",
+        "UPDATE audit_events SET seq = $2 + 4 WHERE tenant_id = $1 AND seq = $2 + 5",
+        "UPDATE audit_events SET seq = $2 + 5 WHERE tenant_id = $1 AND seq = $2 + 1004",
     ):
-        await superuser_sql(sql, t)
+        await superuser_sql(sql, t, base)
 
 
-async def _truncate_tail(t: uuid.UUID) -> None:
-    """Delete the last events and rewind the head row to match, as a careful attacker
-    would: only the signed checkpoint at seq 10 betrays it."""
-    await superuser_sql("DELETE FROM audit_events WHERE tenant_id = $1 AND seq >= 8", t)
-    await superuser_sql("DELETE FROM audit_event_details WHERE tenant_id = $1 AND seq >= 8", t)
+async def _truncate_tail(t: uuid.UUID, base: int) -> None:
+    """Delete the last events (from event 8) and rewind the head row to match, as a
+    careful attacker would: only the signed checkpoint at event 10 betrays it."""
+    await superuser_sql("DELETE FROM audit_events WHERE tenant_id = $1 AND seq >= $2", t, base + 8)
     await superuser_sql(
-        "UPDATE audit_chain_heads SET last_seq = 7, last_hash = "
-        "(SELECT hash FROM audit_events WHERE tenant_id = $1 AND seq = 7) WHERE tenant_id = $1",
+        "DELETE FROM audit_event_details WHERE tenant_id = $1 AND seq >= $2", t, base + 8
+    )
+    await superuser_sql(
+        "UPDATE audit_chain_heads SET last_seq = $2, last_hash = "
+        "(SELECT hash FROM audit_events WHERE tenant_id = $1 AND seq = $2) WHERE tenant_id = $1",
         t,
+        base + 7,
     )
 
 
-async def _forge_checkpoint(t: uuid.UUID) -> None:
+async def _forge_checkpoint(t: uuid.UUID, base: int) -> None:
     await superuser_sql(
-        "UPDATE audit_checkpoints SET signature = $2 WHERE tenant_id = $1 AND seq = 10",
+        "UPDATE audit_checkpoints SET signature = $2 WHERE tenant_id = $1 AND seq = $3",
         t,
         os.urandom(64),
+        base + 10,
     )
 
 
-TAMPERING: dict[str, tuple[Callable[[uuid.UUID], Awaitable[None]], int, str]] = {
+# kind: (tamper, the first bad event (of the test's own), the reason, "{seq}" filled in)
+TAMPERING: dict[str, tuple[Callable[[uuid.UUID, int], Awaitable[None]], int, str]] = {
     "edited header": (_edit_header, 5, "altered"),
-    "edited details": (_edit_details, 5, "details of event 5 were altered"),
-    "deleted event": (_delete_event, 5, "missing"),
-    "deleted details": (_delete_details, 5, "details of event 5 were deleted"),
+    "edited details": (_edit_details, 5, "details of event {seq} were altered"),
+    "deleted event": (_delete_event, 5, "event {seq} is missing"),
+    "deleted details": (_delete_details, 5, "details of event {seq} were deleted"),
     "inserted event": (_insert_event, 5, "altered, inserted or reordered"),
     "swapped events": (_swap_events, 4, "altered, inserted or reordered"),
     "truncated tail": (_truncate_tail, 8, "truncated"),
@@ -135,25 +154,27 @@ TAMPERING: dict[str, tuple[Callable[[uuid.UUID], Awaitable[None]], int, str]] = 
 
 @pytest.mark.parametrize("kind", list(TAMPERING))
 async def test_tampering_is_detected_with_the_first_bad_sequence(kind: str) -> None:
-    # given: ten events, the head signed at 10
+    # given: the tenant's own events, ten more, the head signed at the tenth
     tenant = await create_tenant()
+    base = await head_seq(tenant.id)
     await record_events(tenant.id, 10)
     await sign_head(tenant.id)
     assert (await verify(tenant.id)).ok
     tamper, first_bad, reason = TAMPERING[kind]
     # when
-    await tamper(tenant.id)
+    await tamper(tenant.id, base)
     # then
     result = await verify(tenant.id)
     assert not result.ok
-    assert result.first_bad_seq == first_bad, result.reason
-    assert reason in (result.reason or "")
+    assert result.first_bad_seq == base + first_bad, result.reason
+    assert reason.format(seq=base + first_bad) in (result.reason or "")
 
 
 async def test_a_consistently_rehashed_rewrite_is_caught_by_the_signed_checkpoint() -> None:
     """Hashes need no key, so an attacker can rewrite an event and recompute every later
     hash; the signed checkpoint they cannot forge no longer matches."""
     tenant = await create_tenant()
+    base = await head_seq(tenant.id)
     await record_events(tenant.id, 10)
     await sign_head(tenant.id)
     rows = await superuser_sql(
@@ -162,10 +183,11 @@ async def test_a_consistently_rehashed_rewrite_is_caught_by_the_signed_checkpoin
     from phantom.audit.chain import header_of
     from phantom.audit.models import AuditEvent
 
-    previous = rows[4]["hash"]
-    for row in rows[5:]:
+    # rewrite the test's sixth event (seq base + 6) and rehash everything after it
+    previous = rows[base + 4]["hash"]
+    for row in rows[base + 5 :]:
         event = AuditEvent(**{k: row[k] for k in row.keys()})
-        if event.seq == 6:
+        if event.seq == base + 6:
             event.outcome = "failure"
         new_hash = event_hash(previous, header_of(event), event.details_digest)
         await superuser_sql(
@@ -182,7 +204,7 @@ async def test_a_consistently_rehashed_rewrite_is_caught_by_the_signed_checkpoin
     result = await verify(tenant.id)
     assert not result.ok
     assert result.first_bad_seq == 2  # after the last checkpoint that still holds (seq 1)
-    assert "checkpoint signed at seq 10" in (result.reason or "")
+    assert f"checkpoint signed at seq {base + 10}" in (result.reason or "")
 
 
 async def test_details_are_never_stored_in_plaintext() -> None:
@@ -224,17 +246,21 @@ async def test_details_are_never_stored_in_plaintext() -> None:
 async def test_another_tenant_sees_and_verifies_only_its_own_chain(
     tenant: TenantFixture, other_tenant: TenantFixture
 ) -> None:
+    my_base, their_base = await head_seq(tenant.id), await head_seq(other_tenant.id)
     await record_events(tenant.id, 3)
     await record_events(other_tenant.id, 2)
     mine, theirs = await verify(tenant.id), await verify(other_tenant.id)
-    assert (mine.ok, mine.events, theirs.ok, theirs.events) == (True, 3, True, 2)
+    assert (mine.ok, mine.events) == (True, my_base + 3)
+    assert (theirs.ok, theirs.events) == (True, their_base + 2)
     from phantom.audit.repository import AuditRepository, EventFilter
 
     async with transaction(other_tenant.id) as session:
         repo = AuditRepository(session)
         rows, total = await repo.page(repo.search(EventFilter()), None, 100)
-    assert total == 2
+    assert total == len(rows) == their_base + 2
     assert {r.tenant_id for r in rows} == {other_tenant.id}
+    assert sorted(r.seq for r in rows) == list(range(1, their_base + 3))
+    assert [r.action for r in rows].count("tests.event.recorded") == 2
 
 
 async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
@@ -248,11 +274,12 @@ async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
     from phantom.db import utcnow
 
     tenant = await create_tenant()
+    base = await head_seq(tenant.id)
     await record_events(tenant.id, 10)
     await sign_head(tenant.id)
-    await _truncate_tail(tenant.id)
+    await _truncate_tail(tenant.id, base)
     await superuser_sql(
-        "DELETE FROM audit_checkpoints WHERE tenant_id = $1 AND seq = 10", tenant.id
+        "DELETE FROM audit_checkpoints WHERE tenant_id = $1 AND seq = $2", tenant.id, base + 10
     )
     forged = Ed25519PrivateKey.generate()
     public = forged.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -269,23 +296,26 @@ async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
     )
     head = (
         await superuser_sql(
-            "SELECT hash FROM audit_events WHERE tenant_id = $1 AND seq = 7", tenant.id
+            "SELECT hash FROM audit_events WHERE tenant_id = $1 AND seq = $2", tenant.id, base + 7
         )
     )[0]["hash"]
     signed_at = utcnow()
-    signature = forged.sign(checkpoint_message(str(tenant.id), 7, head, format_time(signed_at)))
+    signature = forged.sign(
+        checkpoint_message(str(tenant.id), base + 7, head, format_time(signed_at))
+    )
     await superuser_sql(
         "INSERT INTO audit_checkpoints (seq, head_hash, signed_at, signing_key_id, signature, "
-        "tenant_id, id, created_at) VALUES (7, $2, $3, $4, $5, $1, gen_random_uuid(), now())",
+        "tenant_id, id, created_at) VALUES ($6, $2, $3, $4, $5, $1, gen_random_uuid(), now())",
         tenant.id,
         head,
         signed_at,
         key_id,
         signature,
+        base + 7,
     )
     result = await verify(tenant.id)
     assert not result.ok
-    assert result.first_bad_seq == 7
+    assert result.first_bad_seq == base + 7
     assert "bad signature" in (result.reason or "")
 
 

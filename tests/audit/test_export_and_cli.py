@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from phantom.audit import proof
-from tests.audit.support import record_events, sign_head, superuser_sql
+from tests.audit.support import head_seq, record_events, sign_head, superuser_sql
 from tests.support.fixtures import TenantFixture, create_tenant
 from tests.support.servers import PHANTOM
 
@@ -44,20 +44,24 @@ def standalone_verify(tool: Path, export: Path, *args: str) -> subprocess.Comple
 
 
 async def test_cli_verify_exit_codes_and_json(tenant: TenantFixture) -> None:
+    base = await head_seq(tenant.id)  # the tenant's own events, before the test's four
     await record_events(tenant.id, 4)
     intact = phantom("audit", "verify", "--tenant", tenant.slug, "--json")
     assert intact.returncode == 0, intact.stderr
-    assert json.loads(intact.stdout) == {"ok": True, "events": 4}
+    assert json.loads(intact.stdout) == {"ok": True, "events": base + 4}
     human = phantom("audit", "verify", "--tenant", tenant.slug)
     assert human.returncode == 0
-    assert "intact: 5 events" in human.stdout, "the first run was recorded as event 5"
-    await superuser_sql("DELETE FROM audit_events WHERE tenant_id = $1 AND seq = 3", tenant.id)
+    assert f"intact: {base + 5} events" in human.stdout, "the first run was recorded"
+    third = base + 3  # the test's third event
+    await superuser_sql(
+        "DELETE FROM audit_events WHERE tenant_id = $1 AND seq = $2", tenant.id, third
+    )
     broken = phantom("audit", "verify", "--tenant", tenant.slug, "--json")
     assert broken.returncode == 1
     assert json.loads(broken.stdout) == {
         "ok": False,
-        "first_bad_seq": 3,
-        "reason": "event 3 is missing (deleted)",
+        "first_bad_seq": third,
+        "reason": f"event {third} is missing (deleted)",
     }
     unknown = phantom("audit", "verify", "--tenant", "no-such-tenant", "--json")
     assert unknown.returncode == 2
@@ -80,35 +84,41 @@ async def test_an_export_verifies_with_the_standalone_tool_and_tampering_fails(
 ) -> None:
     # given: a chain with a checkpoint in the middle, exported by the CLI
     tenant = await create_tenant()
+    base = await head_seq(tenant.id)  # the tenant's creation, its token: verified too
     await record_events(tenant.id, 6)
     await sign_head(tenant.id)
     await record_events(tenant.id, 3)
     export = tmp_path / "export.jsonl"
     done = phantom("audit", "export", "--tenant", tenant.slug, "--output", str(export), "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["events"] == 10  # nine, and the export's own event
+    last = base + 10  # the tenant's own, nine, and the export's own event
+    assert json.loads(done.stdout)["events"] == last
     tool = tmp_path / "auditor" / "verify_audit_export.py"
     tool.parent.mkdir()
     shutil.copy(PROOF, tool)
-    lines = export.read_text().splitlines()
+    lines = export.read_text().splitlines()  # the header, then event n on line n
+    assert [json.loads(ln)["seq"] for ln in lines[1 : last + 1]] == list(range(1, last + 1))
     key_id = json.loads(lines[0])["signing_keys"][0]["key_id"]
     # when / then: intact, with the key pinned out of band
     ok = standalone_verify(tool, export, "--expect-key", key_id)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     body = json.loads(ok.stdout)
-    assert (body["ok"], body["events"], body["checkpoint"]["seq"]) == (True, 10, 10)
+    assert (body["ok"], body["events"], body["checkpoint"]["seq"]) == (True, last, last)
     # a range from the middle verifies too (anchored, covered by the checkpoint)
     middle = tmp_path / "middle.jsonl"
-    phantom("audit", "export", "--tenant", tenant.slug, "--output", str(middle), "--from", "4")
+    phantom(
+        "audit", "export", "--tenant", tenant.slug, "--output", str(middle), "--from", str(base + 4)
+    )
     assert standalone_verify(tool, middle).returncode == 0
-    # tampered copies fail with the first bad seq
+    # tampered copies fail with the first bad seq (the test's own events, from base + 1)
+    b = base
     cases = {
-        "edited": (_edit(lines, 5, "outcome", "denied"), 5),
-        "deleted": ([ln for i, ln in enumerate(lines) if i != 5], 5),
-        "swapped": ([*lines[:4], lines[5], lines[4], *lines[6:]], 4),
-        "truncated": (lines[:8] + [ln for ln in lines if '"checkpoint"' in ln], 8),
-        "details": (_edit(lines, 3, "details", base64.b64encode(b"x" * 40).decode()), 3),
-        "forged": (_edit(lines, -1, "signature", base64.b64encode(b"\0" * 64).decode()), 10),
+        "edited": (_edit(lines, b + 5, "outcome", "denied"), b + 5),
+        "deleted": ([ln for i, ln in enumerate(lines) if i != b + 5], b + 5),
+        "swapped": ([*lines[: b + 4], lines[b + 5], lines[b + 4], *lines[b + 6 :]], b + 4),
+        "truncated": (lines[: b + 8] + [ln for ln in lines if '"checkpoint"' in ln], b + 8),
+        "details": (_edit(lines, b + 3, "details", base64.b64encode(b"x" * 40).decode()), b + 3),
+        "forged": (_edit(lines, -1, "signature", base64.b64encode(b"\0" * 64).decode()), last),
     }
     for name, (tampered, first_bad) in cases.items():
         path = tmp_path / f"{name}.jsonl"

@@ -11,7 +11,7 @@ from phantom.audit.models import AuditRetentionPolicy
 from phantom.audit.service import audit_service
 from phantom.db import transaction, utcnow
 from phantom.worker import send_job
-from tests.audit.support import record_events, superuser_sql, verify
+from tests.audit.support import head_seq, record_events, superuser_sql, verify
 from tests.support.fixtures import create_tenant
 from tests.support.servers import running
 
@@ -22,12 +22,15 @@ async def _set_policy(tenant_id: object, days: int) -> None:
 
 
 async def test_retention_purges_old_details_and_the_chain_still_verifies() -> None:
-    # given: five events, a 30-day policy, and a clock 30 days after the fifth event
+    # given: the tenant's own events and five more, a 30-day policy, and a clock 30 days
+    # after the last of them
     tenant = await create_tenant()
+    base = await head_seq(tenant.id)
     await record_events(tenant.id, 5)
     await _set_policy(tenant.id, 30)
+    last = base + 5
     fifth = await superuser_sql(
-        "SELECT occurred_at FROM audit_events WHERE tenant_id = $1 AND seq = 5", tenant.id
+        "SELECT occurred_at FROM audit_events WHERE tenant_id = $1 AND seq = $2", tenant.id, last
     )
     later = fifth[0]["occurred_at"] + timedelta(days=30, microseconds=1)
     # when
@@ -35,8 +38,9 @@ async def test_retention_purges_old_details_and_the_chain_still_verifies() -> No
         purged = await audit_service.apply_retention(session, now=later)
     async with transaction(tenant.id) as session:
         again = await audit_service.apply_retention(session, now=later)
-    # then: details of 1..5 are gone, headers and hashes stay, the purge is event 6
-    assert (purged, again) == (5, 0), "idempotent"
+    # then: details of every event so far (1..last) are gone, headers and hashes stay,
+    # the purge is the next event
+    assert (purged, again) == (last, 0), "idempotent"
     details = await superuser_sql(
         "SELECT seq FROM audit_event_details WHERE tenant_id = $1 ORDER BY seq", tenant.id
     )
@@ -44,15 +48,18 @@ async def test_retention_purges_old_details_and_the_chain_still_verifies() -> No
         "SELECT seq, action, resource_id FROM audit_events WHERE tenant_id = $1 ORDER BY seq",
         tenant.id,
     )
-    assert [r["seq"] for r in details] == [6]
-    assert len(headers) == 6
-    assert (headers[-1]["action"], headers[-1]["resource_id"]) == ("audit.retention.purged", "5")
+    assert [r["seq"] for r in details] == [last + 1]
+    assert [r["seq"] for r in headers] == list(range(1, last + 2))
+    assert (headers[-1]["action"], headers[-1]["resource_id"]) == (
+        "audit.retention.purged",
+        str(last),
+    )
     result = await verify(tenant.id)
-    assert (result.ok, result.events) == (True, 6), result.reason
+    assert (result.ok, result.events) == (True, last + 1), result.reason
     # but details deleted beyond the purge are still tampering
     await superuser_sql("DELETE FROM audit_event_details WHERE tenant_id = $1", tenant.id)
     broken = await verify(tenant.id)
-    assert (broken.ok, broken.first_bad_seq) == (False, 6)
+    assert (broken.ok, broken.first_bad_seq) == (False, last + 1)
 
 
 async def test_a_young_log_is_not_purged() -> None:
@@ -66,6 +73,7 @@ async def test_a_young_log_is_not_purged() -> None:
 async def test_the_worker_signs_every_tenant_head(tmp_path: Path) -> None:
     """The periodic maintenance job, run by a real `phantom worker`."""
     tenant = await create_tenant()
+    head = await head_seq(tenant.id) + 4  # the tenant's own events, and four more
     await record_events(tenant.id, 4)
     assert (await verify(tenant.id)).checkpoint.seq == 1  # type: ignore[union-attr]
     with running(["worker", "--processes", "1", "--threads", "2"], log=tmp_path / "worker.log"):
@@ -75,7 +83,7 @@ async def test_the_worker_signs_every_tenant_head(tmp_path: Path) -> None:
             rows = await superuser_sql(
                 "SELECT max(seq) AS seq FROM audit_checkpoints WHERE tenant_id = $1", tenant.id
             )
-            if rows[0]["seq"] == 4:
+            if rows[0]["seq"] == head:
                 break
             time.sleep(0.2)  # noqa: ASYNC251 - polling another process
-    assert rows[0]["seq"] == 4, (tmp_path / "worker.log").read_text()[-2000:]
+    assert rows[0]["seq"] == head, (tmp_path / "worker.log").read_text()[-2000:]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +18,13 @@ from phantom.audit.reading import DetailsState, open_details
 from phantom.audit.repository import AuditRepository, EventFilter
 from phantom.audit.rotation import rotate_data_key
 from phantom.db import transaction
-from tests.audit.support import record_events, verify
+from tests.audit.support import head_seq, record_events, verify
 from tests.audit.test_sqlite import run
 from tests.support.fixtures import TenantFixture
 
 
 async def test_a_rotated_data_key_keeps_old_events_readable(tenant: TenantFixture) -> None:
+    base = await head_seq(tenant.id)  # the tenant's own events, under the first key too
     await record_events(tenant.id, 3)
     async with transaction(tenant.id) as session:
         first_new = await rotate_data_key(session, audit.Actor.system("tests"))
@@ -32,9 +34,11 @@ async def test_a_rotated_data_key_keeps_old_events_readable(tenant: TenantFixtur
         events, _ = await repo.page(repo.search(EventFilter()), None, 100)
         opened = await open_details(repo, events)
     by_seq = {e.seq: e for e in events}
-    assert first_new == 5
-    assert len({by_seq[s].key_id for s in (1, 2, 3, 4)}) == 1
-    assert by_seq[5].key_id == by_seq[6].key_id != by_seq[1].key_id
+    assert sorted(by_seq) == list(range(1, base + 7))
+    assert first_new == base + 5  # the rotation itself (base + 4) is the old key's last
+    assert len({by_seq[s].key_id for s in range(1, base + 5)}) == 1
+    assert by_seq[base + 5].key_id == by_seq[base + 6].key_id != by_seq[1].key_id
+    assert len(opened) == len(events)
     assert all(o.state == DetailsState.AVAILABLE for o in opened.values())
     assert (await verify(tenant.id)).ok
 
@@ -77,6 +81,18 @@ def test_master_key_rotation_rewraps_every_key(tmp_path: Path) -> None:
     tenant_id = json.loads(created.stdout)["tenant"]["id"]
     assert run(["audit", "verify", "--tenant", "rot"], env).returncode == 0  # data key
     assert run(["audit", "export", "--tenant", "rot", "--output", "/dev/null"], env).returncode == 0
+    # every wrapped key: the data and signing keys, and the owner's subject key (the
+    # tenant's creation records the owner's personal data)
+    with sqlite3.connect(tmp_path / "phantom.db") as db:
+        wrapped = {
+            "keys": db.execute("SELECT count(*) FROM audit_keys").fetchone()[0],
+            "subject_keys": db.execute(
+                "SELECT count(*) FROM audit_subject_keys WHERE wrapped IS NOT NULL"
+            ).fetchone()[0],
+        }
+    db.close()
+    assert wrapped["keys"] == 2
+    assert wrapped["subject_keys"] >= 1
     old = (tmp_path / "var" / "master.key").read_text().strip()
     new = base64.b64encode(os.urandom(32)).decode()
     rotating = {**env, "PHANTOM_MASTER_KEY": new, "PHANTOM_MASTER_KEY_PREVIOUS": json.dumps([old])}
@@ -89,8 +105,9 @@ def test_master_key_rotation_rewraps_every_key(tmp_path: Path) -> None:
     assert "Audit keys in this database were wrapped by master key id(s)" in early.stderr
     # re-wrap, then the new key alone opens everything; the chain is untouched
     rewrapped = run(["audit", "rewrap", "--json"], rotating)
-    assert json.loads(rewrapped.stdout) == {"ok": True, "keys": 2, "subject_keys": 0}
-    assert json.loads(run(["audit", "rewrap", "--json"], rotating).stdout)["keys"] == 0
+    assert json.loads(rewrapped.stdout) == {"ok": True, **wrapped}
+    again = json.loads(run(["audit", "rewrap", "--json"], rotating).stdout)
+    assert (again["keys"], again["subject_keys"]) == (0, 0)
     assert run(["migrate"], only_new).returncode == 0
     verified = run(["audit", "verify", "--tenant", "rot", "--json"], only_new)
     assert json.loads(verified.stdout)["ok"] is True

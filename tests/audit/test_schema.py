@@ -11,7 +11,7 @@ import pytest
 
 from phantom import audit
 from phantom.db import transaction
-from tests.audit.support import add_member, record_events, superuser_sql
+from tests.audit.support import add_member, head_seq, record_events, superuser_sql
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
 
 EVENTS = """
@@ -52,12 +52,13 @@ async def _record_mix(tenant_id: uuid.UUID, subject: uuid.UUID) -> None:
 async def test_search_filters_paginates_and_decrypts_for_the_compliance_officer(
     client: httpx.AsyncClient,
 ) -> None:
-    # given
+    # given: the tenant's own events (its creation, the officer joining), then ours
     tenant = await create_tenant()
     officer = await add_member(tenant, ["compliance_officer"])
     subject = uuid.uuid4()
     await _record_mix(tenant.id, subject)
     await record_events(tenant.id, 4)
+    head = await head_seq(tenant.id)
     # when: the whole log, two at a time
     seen, after = [], None
     while True:
@@ -68,18 +69,22 @@ async def test_search_filters_paginates_and_decrypts_for_the_compliance_officer(
             break
         after = page["pageInfo"]["endCursor"]
     # then: newest first, every event once
-    assert seen == sorted(seen, reverse=True)
+    assert seen == list(range(head, 0, -1))
     assert len(seen) == len(set(seen)) == page["totalCount"]
-    # when: filtered
+    # when: filtered (to our subject's own events where the tenant's creation, the
+    # officer's invitation and their tokens would match too)
+    mine = {"actorId": str(subject)}
     filters = {
-        "action": ({"action": "identity.token.created"}, 1),
-        "prefix": ({"action": "identity."}, 3),
-        "outcome": ({"outcome": "DENIED"}, 1),
-        "actor": ({"actorId": str(subject)}, 3),
+        "action": ({"action": "identity.token.created", **mine}, 1),
+        "prefix": ({"action": "identity.", **mine}, 3),
+        "outcome": ({"outcome": "DENIED", **mine}, 1),
+        "actor": (mine, 3),
         "resource": ({"resourceType": "api_token", "resourceId": "t1"}, 2),
         "subject": ({"subjectId": str(subject)}, 3),
         "future": ({"since": "2999-01-01T00:00:00+00:00"}, 0),
         "past": ({"until": "2000-01-01T00:00:00+00:00"}, 0),
+        "tests": ({"action": "tests.event.recorded"}, 4),
+        "tenant created": ({"action": "identity.tenant.created"}, 1),
     }
     for name, (where, expected) in filters.items():
         body = await gql(client, EVENTS, {"first": 50, "filter": where}, officer.bearer)
@@ -180,19 +185,24 @@ async def test_another_tenant_can_neither_read_nor_verify_this_log(
 async def test_export_signs_the_head_and_includes_its_own_event(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
+    base = await head_seq(tenant.id)  # the tenant's own events, before our five
     await record_events(tenant.id, 5)
-    body = await gql(client, EXPORT, {"input": {"fromSeq": 2}}, tenant.bearer)
+    body = await gql(client, EXPORT, {"input": {"fromSeq": base + 2}}, tenant.bearer)
     export = body["data"]["exportAuditLog"]
-    assert export["fromSeq"] == 2
-    assert export["toSeq"] == 6  # the export's own event is seq 6, signed
+    own = base + 6  # the export's own event follows our five, signed
+    assert export["fromSeq"] == base + 2
+    assert export["toSeq"] == own
     assert export["events"] == 5
-    assert export["checkpoint"]["seq"] == 6
+    assert export["checkpoint"]["seq"] == own
     lines = export["content"].splitlines()
-    assert len(lines) == 1 + 5 + 1  # header, events, the checkpoint at 6
+    assert len(lines) == 1 + 5 + 1  # header, events, the checkpoint at the export's event
     chain = (await gql(client, CHAIN, {}, tenant.bearer))["data"]["auditChain"]
-    assert chain["latestCheckpoint"]["seq"] == 6
+    assert chain["events"] == own
+    assert chain["latestCheckpoint"]["seq"] == own
     assert export["checkpoint"]["keyId"] in chain["signingKeyIds"]
-    bad = await gql(client, EXPORT, {"input": {"fromSeq": 5, "toSeq": 2}}, tenant.bearer)
+    bad = await gql(
+        client, EXPORT, {"input": {"fromSeq": base + 5, "toSeq": base + 2}}, tenant.bearer
+    )
     assert error_codes(bad) == ["BAD_USER_INPUT"]
 
 
@@ -235,16 +245,21 @@ async def test_an_api_export_over_the_limit_is_refused_before_anything_is_record
 ) -> None:
     from phantom.audit import service
 
-    monkeypatch.setattr(service, "MAX_API_EXPORT_EVENTS", 3)
+    # a chain of exactly the limit: exporting it whole would add the export's own event
     await record_events(tenant.id, 3)
+    head = await head_seq(tenant.id)
+    monkeypatch.setattr(service, "MAX_API_EXPORT_EVENTS", head)
     refused = await gql(client, EXPORT, {}, tenant.bearer)
     assert error_codes(refused) == ["BAD_USER_INPUT"]
     assert "phantom audit export" in refused["errors"][0]["message"]
-    ranged = await gql(client, EXPORT, {"input": {"fromSeq": 2, "toSeq": 3}}, tenant.bearer)
+    ranged = await gql(
+        client, EXPORT, {"input": {"fromSeq": head - 1, "toSeq": head}}, tenant.bearer
+    )
     assert ranged["data"]["exportAuditLog"]["events"] == 2
     rows = await superuser_sql(
-        "SELECT action, outcome FROM audit_events WHERE tenant_id = $1 AND seq > 3 ORDER BY seq",
+        "SELECT action, outcome FROM audit_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq",
         tenant.id,
+        head,
     )
     assert [(r["action"], r["outcome"]) for r in rows] == [
         ("graphql.export_audit_log", "failure"),

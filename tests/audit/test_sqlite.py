@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -41,10 +42,22 @@ def test_record_verify_export_and_key_check_on_sqlite(tmp_path: Path) -> None:
         ["tenant", "create", "lite", "--name", "Lite", "--admin-email", "a@lite.example.com"], env
     )
     assert created.returncode == 0, created.stderr
+    # the tenant's creation is in its chain already
+    with sqlite3.connect(tmp_path / "phantom.db") as db:
+        actions = [
+            r[0]
+            for r in db.execute(
+                "SELECT e.action FROM audit_events e JOIN tenants t ON t.id = e.tenant_id "
+                "WHERE t.slug = 'lite' ORDER BY e.seq"
+            )
+        ]
+    db.close()
+    assert "identity.tenant.created" in actions
+    base = len(actions)
     first = run(["audit", "verify", "--tenant", "lite", "--json"], env)
     second = run(["audit", "verify", "--tenant", "lite", "--json"], env)
-    assert json.loads(first.stdout) == {"ok": True, "events": 0}
-    assert json.loads(second.stdout) == {"ok": True, "events": 1}, "the first run is recorded"
+    assert json.loads(first.stdout) == {"ok": True, "events": base}
+    assert json.loads(second.stdout) == {"ok": True, "events": base + 1}, "the first is recorded"
     export = tmp_path / "lite.jsonl"
     assert (
         run(["audit", "export", "--tenant", "lite", "--output", str(export)], env).returncode == 0
@@ -56,7 +69,7 @@ def test_record_verify_export_and_key_check_on_sqlite(tmp_path: Path) -> None:
         timeout=60,
     )
     assert verified.returncode == 0, verified.stdout
-    assert json.loads(verified.stdout)["events"] == 3
+    assert json.loads(verified.stdout)["events"] == base + 3  # both runs, and the export
     # a different master key is refused by every process before it serves
     wrong = {**env, "PHANTOM_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
     for command in (["standalone", "--port", "1"], ["migrate"]):
