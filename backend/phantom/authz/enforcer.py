@@ -60,9 +60,6 @@ class EnforcerHolder:
         broadcast.on("authz.policy", self._on_change)
 
     def _on_change(self, _: dict[str, Any]) -> None:
-        self.mark_stale()
-
-    def mark_stale(self) -> None:
         self._version += 1
 
     def _fresh(self) -> casbin.AsyncEnforcer | None:

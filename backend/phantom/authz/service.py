@@ -157,7 +157,7 @@ def clean_role_name(name: str) -> str:
 
 
 def _notify_on_commit(session: AsyncSession) -> None:
-    holder.mark_stale()  # this process may have loaded the old rows during the change
+    """Once committed, every process (this one too) reloads before its next check."""
     on_commit(session, lambda: broadcast.publish({"kind": "authz.policy"}))
 
 
