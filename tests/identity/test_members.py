@@ -122,6 +122,25 @@ async def test_invitation_input_is_checked(
     assert message in body["errors"][0]["message"]
 
 
+async def test_someone_with_an_account_elsewhere_joins_with_their_own_password(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    # given: the other organization's owner is invited here
+    body = await invite(client, tenant.bearer, other_tenant.admin_email, ["viewer"])
+    invitation = body["data"]["inviteMember"]
+    # then: the answer looks like any invitation (nothing says they have an account)
+    assert invitation["member"]["status"] == "INVITED"
+    assert invitation["inviteUrl"]
+    # a new password does not take over their account; their own accepts
+    taken = await accept(client, invitation["inviteUrl"], "a brand new password")
+    assert taken.status_code == 401
+    assert "enter its password" in taken.json()["error"]["message"]
+    joined = await accept(client, invitation["inviteUrl"], other_tenant.password)
+    assert joined.status_code == 200
+    assert joined.json()["tenant"]["slug"] == tenant.slug
+    client.cookies.clear()
+
+
 async def test_inviting_a_member_twice_is_a_conflict(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:

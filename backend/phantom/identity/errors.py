@@ -37,9 +37,11 @@ class MemberDeactivated(Forbidden):
 
 
 class InvitationInvalid(Unauthenticated):
-    def __init__(self) -> None:
+    def __init__(self, existing_account: bool = False) -> None:
         super().__init__(
-            "This invitation link is invalid, expired or already used. "
+            "You already have an account: enter its password to accept the invitation."
+            if existing_account
+            else "This invitation link is invalid, expired or already used. "
             "Ask an administrator for a new one."
         )
 

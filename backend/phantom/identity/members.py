@@ -24,6 +24,7 @@ from phantom.config import settings
 from phantom.db import enter_tenant, utcnow
 from phantom.identity.errors import AlreadyMember, InvitationInvalid
 from phantom.identity.models import Membership, MembershipStatus, User
+from phantom.identity.passwords import hash_password, verify_password
 from phantom.identity.principal import Principal
 from phantom.identity.repository import IdentityRepository
 from phantom.identity.service import (
@@ -51,7 +52,7 @@ class MemberView:
 @dataclass(frozen=True, slots=True)
 class NewInvitation:
     member: MemberView
-    secret: str | None  # None when the person signs in another way (password or SSO)
+    secret: str | None  # None in an SSO-only organization: signing in with SSO accepts
     expires_at: datetime | None
 
     @property
@@ -117,20 +118,20 @@ class MemberService:
             name = clean_name(display_name or email.split("@", 1)[0], "Display name")
             user = User(email=email, display_name=name, password_hash=None)
             await repo.add(user)
-        membership = Membership(tenant_id=principal.tenant_id, user_id=user.id)
+        # Always an invitation, never a silent addition: the answer must not tell the
+        # inviter whether this person has an account in another organization, and the
+        # person agrees by accepting (with their existing password, if they have one).
+        membership = Membership(
+            tenant_id=principal.tenant_id,
+            user_id=user.id,
+            status=MembershipStatus.INVITED.value,
+        )
         secret, expires_at = None, None
-        if user.password_hash is None and await identity.password_login_allowed(
-            session, principal.tenant_id
-        ):
+        if await identity.password_login_allowed(session, principal.tenant_id):
             secret = secrets.token_urlsafe(32)
             expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
             membership.invite_hash, membership.invite_expires_at = secret_hash(secret), expires_at
-        # a person with a password already, or an SSO-only organization: nothing to accept
-        # with a password; SSO sign-in activates an invited membership
-        has_password = user.password_hash is not None
-        membership.status = (
-            MembershipStatus.ACTIVE if has_password else MembershipStatus.INVITED
-        ).value
+        # in an SSO-only organization, signing in with SSO activates the membership
         await repo.add(membership)
         assigned = await authz.assign_roles(session, principal, principal.tenant_id, user.id, roles)
         await self._record(
@@ -216,11 +217,11 @@ class MemberService:
         ):
             raise InvitationInvalid()
         user = membership.user
-        if user.password_hash is not None:
-            raise InvitationInvalid()
-        from phantom.identity.passwords import hash_password
-
-        user.password_hash = hash_password(check_password(password))
+        if user.password_hash is None:
+            user.password_hash = hash_password(check_password(password))
+        elif not verify_password(user.password_hash, password[:1024]):
+            # someone who already has an account joins with it: the link alone is not enough
+            raise InvitationInvalid(existing_account=True)
         membership.status = MembershipStatus.ACTIVE.value
         membership.invite_hash = membership.invite_expires_at = None
         enter_tenant(session, membership.tenant_id)

@@ -189,7 +189,7 @@ class Invitation:
     member: Member
     invite_url: str | None = strawberry.field(
         description="Shown once: <base-url>/accept-invite#token=<secret>. Null when the "
-        "person already has a password or the organization requires SSO."
+        "organization requires SSO (signing in with SSO accepts)."
     )
     expires_at: datetime | None
 

@@ -75,7 +75,7 @@ export function AcceptInviteForm({
           if (errors.password) setErrors((e) => ({ ...e, password: undefined }));
         }}
         error={errors.password}
-        hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters. A passphrase of a few unrelated words works well.`}
+        hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters. A passphrase of a few unrelated words works well. Already have an account? Enter its password.`}
         maxLength={PASSWORD_MAX}
       />
       <Field
