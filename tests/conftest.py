@@ -32,6 +32,7 @@ os.environ.update(
         "PHANTOM_MIGRATION_DATABASE_URL": OWNER_URL,
         "PHANTOM_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "PHANTOM_VAR_DIR": str(VAR_DIR),
+        "PHANTOM_STORAGE_URL": f"file://{VAR_DIR}/store",
         "PHANTOM_LOG_JSON": "true",
         "PHANTOM_GRAPHIQL": "false",
     }

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     WORKER_THREADS: int = Field(default=4, ge=1, le=64)
     HOUSEKEEPING_INTERVAL_SECONDS: int = Field(default=900, ge=5)
 
+    # Datasets: the upload cap is enforced while the request body streams in
+    DATASET_MAX_BYTES: int = Field(default=200 * 1024 * 1024, ge=1)
+    DATASET_MAX_COLUMNS: int = Field(default=1000, ge=1)
+    DATASET_INLINE_PROFILE_BYTES: int = Field(default=5 * 1024 * 1024, ge=0)
+
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 

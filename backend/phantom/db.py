@@ -135,6 +135,12 @@ def on_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
     session.info.setdefault("on_commit", []).append(callback)
 
 
+def on_rollback(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run ``callback`` if the session's transaction rolls back (undo a side effect outside
+    the database, e.g. an object written to the store); dropped on commit."""
+    session.info.setdefault("on_rollback", []).append(callback)
+
+
 @asynccontextmanager
 async def transaction(tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit on success, roll back on error, then run on-commit hooks
@@ -152,7 +158,10 @@ async def transaction(tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession
         except BaseException:
             await session.rollback()
             session.info.pop("on_commit", None)
+            for undo in session.info.pop("on_rollback", []):
+                undo()
             raise
+        session.info.pop("on_rollback", None)
         for callback in session.info.pop("on_commit", []):
             callback()
 
@@ -225,5 +234,6 @@ def import_all_models() -> None:
     import phantom.audit.models
     import phantom.authz.models
     import phantom.compliance.models
+    import phantom.datasets.models
     import phantom.identity.models
     import phantom.identity.sso.models  # noqa: F401

@@ -167,6 +167,7 @@ def start_in_process_worker() -> dramatiq.Worker:
 
 def load_actors() -> None:
     import phantom.audit.jobs
+    import phantom.datasets.jobs
     import phantom.identity.jobs  # noqa: F401
 
 

@@ -27,14 +27,18 @@ from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
 from phantom.compliance.schema import ComplianceMutation, ComplianceQuery
 from phantom.config import settings
+from phantom.datasets.schema import DatasetMutation, DatasetQuery
 from phantom.graphql.errors import classify_all
 from phantom.identity.schema import IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 
-Query = merge_types("Query", (IdentityQuery, SsoQuery, AuditQuery, ComplianceQuery))
+Query = merge_types(
+    "Query", (IdentityQuery, SsoQuery, AuditQuery, ComplianceQuery, DatasetQuery)
+)
 Mutation = merge_types(
-    "Mutation", (IdentityMutation, SsoMutation, AuditMutation, ComplianceMutation)
+    "Mutation",
+    (IdentityMutation, SsoMutation, AuditMutation, ComplianceMutation, DatasetMutation),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
 Subscription = merge_types("Subscription", (ActivitySubscription,))

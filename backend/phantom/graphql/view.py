@@ -8,7 +8,7 @@ from typing import Any
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -21,6 +21,30 @@ from phantom.identity.authn import authenticate, csrf_matches, throttle
 from phantom.kit.errors import RateLimited
 
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
+PREFLIGHT_HEADER = b"apollo-require-preflight"
+
+
+class _BodyTooLarge(Exception):
+    """Raised from ``receive`` to stop reading an upload that passed its limit."""
+
+
+def multipart_limit() -> int:
+    """An upload's body: the file (``PHANTOM_DATASET_MAX_BYTES``) plus the operations and
+    map parts, which are bounded like a JSON body."""
+    return settings.DATASET_MAX_BYTES + settings.GRAPHQL_MAX_BODY_BYTES
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _error(message: str, code: str, status: int) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
 
 
 class PhantomGraphQL(GraphQL[Context, None]):
@@ -33,7 +57,7 @@ class PhantomGraphQL(GraphQL[Context, None]):
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
             allowed_origins=settings.ALLOWED_ORIGINS,
-            multipart_uploads_enabled=False,
+            multipart_uploads_enabled=True,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -42,6 +66,47 @@ class PhantomGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        if (_header(scope, b"content-type") or "").startswith("multipart/"):
+            await self._multipart(scope, receive, send)
+            return
+        await self._run(scope, receive, send)
+
+    async def _multipart(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Uploads: CSRF first, then the size cap, counted as the body streams in, so an
+        oversized upload is refused after at most the limit, never read to its end.
+        A simple cross-site form can post multipart with the victim's cookie; it cannot
+        set a custom header, so a cookie request must send ``Apollo-Require-Preflight``."""
+        if _header(scope, b"authorization") is None and not _header(scope, PREFLIGHT_HEADER):
+            response = _error(
+                "Uploads signed in with a cookie must send the header "
+                "'Apollo-Require-Preflight: true' (a defence against cross-site requests).",
+                "FORBIDDEN",
+                403,
+            )
+            await response(scope, receive, send)
+            return
+        limit = multipart_limit()
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large()(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self._run(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _too_large()(scope, receive, send)
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as error:
@@ -98,3 +163,9 @@ class PhantomGraphQL(GraphQL[Context, None]):
         context.set_principal(principal, None)
         context.ws_authorization = authorization
         return None
+
+
+def _too_large() -> JSONResponse:
+    from phantom.datasets.errors import UploadTooLarge
+
+    return _error(UploadTooLarge(settings.DATASET_MAX_BYTES).message, "BAD_USER_INPUT", 413)

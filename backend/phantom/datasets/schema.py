@@ -1,0 +1,219 @@
+"""Datasets' GraphQL types and thin resolvers (contract: /work/contracts/datasets.graphql)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from starlette.datastructures import UploadFile
+from strawberry import Info
+from strawberry.file_uploads import Upload
+
+from phantom.datasets import models
+from phantom.datasets.profiling import ColumnType as ColumnTypeValue
+from phantom.datasets.profiling import TaskType as TaskTypeValue
+from phantom.datasets.service import Upload as UploadedFile
+from phantom.datasets.service import datasets
+from phantom.graphql.context import Context
+from phantom.graphql.permissions import authenticated
+from phantom.graphql.relay import Connection
+from phantom.kit.errors import NotFound
+from phantom.kit.pagination import page_request
+
+DatasetStatus = strawberry.enum(models.DatasetStatus, name="DatasetStatus")
+ColumnType = strawberry.enum(ColumnTypeValue, name="ColumnType")
+TaskType = strawberry.enum(TaskTypeValue, name="TaskType")
+
+
+def parse_id(value: strawberry.ID) -> uuid.UUID:
+    """Malformed ids answer like unknown ones: NOT_FOUND."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound("Dataset") from None
+
+
+@strawberry.type
+class HistogramBin:
+    lower: float
+    upper: float
+    count: int
+
+
+@strawberry.type
+class ValueCount:
+    value: str
+    count: int
+
+
+@strawberry.type
+class SuggestedTarget:
+    column: str
+    task_type: TaskTypeValue
+    reason: str
+
+
+@strawberry.type
+class ColumnProfile:
+    name: str
+    type: ColumnTypeValue
+    missing_count: int
+    missing_percent: float = strawberry.field(description="0..100")
+    distinct_count: int
+    min: float | None = strawberry.field(description="NUMERIC only.")
+    max: float | None
+    mean: float | None
+    std: float | None = strawberry.field(description="Sample standard deviation.")
+    min_text: str | None = strawberry.field(description="DATETIME: ISO 8601.")
+    max_text: str | None
+    histogram: list[HistogramBin] = strawberry.field(
+        description="NUMERIC: up to 20 equal-width bins; else empty."
+    )
+    top_values: list[ValueCount] = strawberry.field(
+        description="CATEGORICAL, BOOLEAN, TEXT, ID: up to 10, most frequent first."
+    )
+
+    @classmethod
+    def from_json(cls, c: dict[str, Any]) -> ColumnProfile:
+        return cls(
+            name=c["name"],
+            type=ColumnTypeValue(c["type"]),
+            missing_count=c["missing_count"],
+            missing_percent=c["missing_percent"],
+            distinct_count=c["distinct_count"],
+            min=c.get("min"),
+            max=c.get("max"),
+            mean=c.get("mean"),
+            std=c.get("std"),
+            min_text=c.get("min_text"),
+            max_text=c.get("max_text"),
+            histogram=[HistogramBin(**b) for b in c.get("histogram", [])],
+            top_values=[ValueCount(**v) for v in c.get("top_values", [])],
+        )
+
+
+@strawberry.type
+class DatasetProfile:
+    rows: int
+    columns: list[ColumnProfile]
+    suggested_targets: list[SuggestedTarget] = strawberry.field(description="Best first.")
+    profiled_at: datetime
+
+
+@strawberry.type
+class Dataset:
+    id: strawberry.ID
+    name: str
+    status: models.DatasetStatus = strawberry.field(
+        description="PROFILING while a worker job profiles a large file."
+    )
+    error: str | None = strawberry.field(description="Why profiling FAILED.")
+    source_format: str = strawberry.field(description='"csv" or "parquet" (stored as Parquet).')
+    original_filename: str
+    size_bytes: float = strawberry.field(description="The upload's size.")
+    content_hash: str = strawberry.field(description='"sha256:<hex>" of the uploaded bytes.')
+    row_count: int | None
+    column_count: int | None
+    created_at: datetime
+    created_by_id: strawberry.Private[uuid.UUID | None]
+    stored_profile: strawberry.Private[dict[str, Any] | None]
+    profiled_at: strawberry.Private[datetime | None]
+
+    @strawberry.field(description="The uploader's display name.")
+    async def created_by(self, info: Info[Context, None]) -> str | None:
+        if self.created_by_id is None:
+            return None
+        async with info.context.session() as session:
+            names = await datasets.uploader_names(
+                session, info.context.require_principal(), {self.created_by_id}
+            )
+        return names.get(self.created_by_id)
+
+    @strawberry.field(description="Null until READY.")
+    def profile(self) -> DatasetProfile | None:
+        if self.stored_profile is None or self.profiled_at is None:
+            return None
+        p = self.stored_profile
+        return DatasetProfile(
+            rows=p["rows"],
+            columns=[ColumnProfile.from_json(c) for c in p["columns"]],
+            suggested_targets=[
+                SuggestedTarget(
+                    column=t["column"], task_type=TaskTypeValue(t["task_type"]), reason=t["reason"]
+                )
+                for t in p["suggested_targets"]
+            ],
+            profiled_at=self.profiled_at,
+        )
+
+    @classmethod
+    def from_model(cls, d: models.Dataset) -> Dataset:
+        return cls(
+            id=strawberry.ID(str(d.id)),
+            name=d.name,
+            status=models.DatasetStatus(d.status),
+            error=d.error,
+            source_format=d.source_format,
+            original_filename=d.original_filename,
+            size_bytes=float(d.size_bytes),
+            content_hash=d.content_hash,
+            row_count=d.row_count,
+            column_count=d.column_count,
+            created_at=d.created_at,
+            created_by_id=d.created_by,
+            stored_profile=d.profile,
+            profiled_at=d.profiled_at,
+        )
+
+
+@strawberry.type
+class DatasetQuery:
+    @strawberry.field(
+        extensions=authenticated(),
+        description="datasets:read. NOT_FOUND for an unknown id or another organization's.",
+    )
+    async def dataset(self, info: Info[Context, None], id: strawberry.ID) -> Dataset | None:
+        dataset_id = parse_id(id)
+        async with info.context.session() as session:
+            found = await datasets.get(session, info.context.require_principal(), dataset_id)
+        return Dataset.from_model(found)
+
+    @strawberry.field(extensions=authenticated(), description="datasets:read; newest first.")
+    async def datasets(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        search: str | None = None,
+    ) -> Connection[Dataset]:
+        page = page_request(first, after)
+        async with info.context.session() as session:
+            result = await datasets.list(session, info.context.require_principal(), page, search)
+        return Connection.from_page(result, Dataset.from_model)
+
+
+@strawberry.type
+class DatasetMutation:
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="datasets:write. A CSV or Parquet file, sent with the GraphQL multipart "
+        "request spec; a cookie-authenticated request must send `Apollo-Require-Preflight`.",
+    )
+    async def upload_dataset(self, info: Info[Context, None], name: str, file: Upload) -> Dataset:
+        upload: object = file
+        if isinstance(file, UploadFile):
+            upload = UploadedFile(filename=file.filename or "", stream=file.file)
+        async with info.context.session() as session:
+            created = await datasets.upload(
+                session, info.context.require_principal(), name=name, upload=upload
+            )
+        return Dataset.from_model(created)
+
+    @strawberry.mutation(extensions=authenticated(), description="datasets:write.")
+    async def delete_dataset(self, info: Info[Context, None], id: strawberry.ID) -> bool:
+        dataset_id = parse_id(id)
+        async with info.context.session() as session:
+            await datasets.delete(session, info.context.require_principal(), dataset_id)
+        return True

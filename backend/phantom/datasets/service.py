@@ -1,0 +1,253 @@
+"""Datasets: upload (validate, convert to Parquet, store, profile), read, delete.
+
+The upload's bytes are already capped while the request streams in (``graphql/view.py``);
+here they are hashed, checked again against the limit, parsed and stored. Nothing is left
+behind on a refusal: the work directory is temporary, the object is removed if the
+transaction rolls back, and the row only exists in that transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom import audit
+from phantom.authz.permissions import P
+from phantom.authz.service import requires
+from phantom.compliance.hooks import SubjectReference, register_subject_finder
+from phantom.config import settings
+from phantom.datasets import ingest
+from phantom.datasets.errors import InvalidDataset
+from phantom.datasets.models import Dataset, DatasetStatus
+from phantom.datasets.profiling import profile_table
+from phantom.datasets.repository import DatasetRepository
+from phantom.db import on_commit, on_rollback, utcnow
+from phantom.identity.principal import Principal
+from phantom.kit.errors import NotFound
+from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.storage import get_store, tenant_key
+
+MAX_NAME = 200
+MAX_FILENAME = 255
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """What the API layer hands over: the file's name and its bytes (spooled by the
+    multipart parser)."""
+
+    filename: str
+    stream: IO[bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    spooled: ingest.Spooled
+    source_format: str
+    rows: int
+    columns: int
+    profile: dict[str, Any] | None
+
+
+def clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidDataset("Give the dataset a name.")
+    if len(name) > MAX_NAME:
+        raise InvalidDataset(f"The dataset name is {len(name)} characters; at most {MAX_NAME}.")
+    return name
+
+
+def clean_filename(filename: str | None) -> str:
+    """Kept for display only (never a path): the last path segment, bounded."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return base[-MAX_FILENAME:] or "upload"
+
+
+def _limits() -> ingest.Limits:
+    return ingest.Limits(
+        max_bytes=settings.DATASET_MAX_BYTES, max_columns=settings.DATASET_MAX_COLUMNS
+    )
+
+
+def _store_upload(upload: Upload, key: str) -> _Stored:
+    """Thread work: spool and hash, validate, convert, write the object, maybe profile."""
+    with tempfile.TemporaryDirectory(prefix="phantom-upload-") as workdir:
+        spooled = ingest.spool(upload.stream, Path(workdir) / "upload", settings.DATASET_MAX_BYTES)
+        result = ingest.ingest(spooled, upload.filename, Path(workdir), _limits())
+        profile = None
+        if spooled.size_bytes <= settings.DATASET_INLINE_PROFILE_BYTES:
+            profile = profile_table(result.table)
+        with result.parquet_path.open("rb") as source:
+            get_store().write(key, source)
+        return _Stored(
+            spooled=spooled,
+            source_format=result.source_format,
+            rows=result.table.num_rows,
+            columns=result.table.num_columns,
+            profile=profile,
+        )
+
+
+def _read_and_profile(key: str) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    with get_store().open(key) as stream:
+        table = pq.read_table(stream)
+    return profile_table(table)
+
+
+class DatasetService:
+    @requires(P.DATASETS_WRITE)
+    async def upload(
+        self, session: AsyncSession, principal: Principal, *, name: str, upload: object
+    ) -> Dataset:
+        if not isinstance(upload, Upload):
+            raise InvalidDataset(
+                "Send the file as a multipart request (the GraphQL multipart request spec): "
+                "an 'operations' part, a 'map' part and the file part."
+            )
+        name = clean_name(name)
+        dataset_id = uuid.uuid4()
+        key = tenant_key(principal.tenant_id, "datasets", dataset_id, ".parquet")
+        store = get_store()
+        on_rollback(session, lambda: store.delete(key))
+        try:
+            stored = await asyncio.to_thread(_store_upload, upload, key)
+        except BaseException:
+            await asyncio.to_thread(store.delete, key)
+            raise
+        inline = stored.profile is not None
+        dataset = Dataset(
+            id=dataset_id,
+            name=name,
+            status=(DatasetStatus.READY if inline else DatasetStatus.PROFILING).value,
+            source_format=stored.source_format,
+            original_filename=clean_filename(upload.filename),
+            size_bytes=stored.spooled.size_bytes,
+            content_hash=stored.spooled.content_hash,
+            storage_path=key,
+            row_count=stored.rows,
+            column_count=stored.columns,
+            profile=stored.profile,
+            profiled_at=utcnow() if inline else None,
+            created_by=principal.user_id,
+        )
+        await DatasetRepository(session).add(dataset)
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="datasets.dataset.uploaded",
+            resource=("dataset", dataset.id),
+            details={
+                "name": name,
+                "filename": dataset.original_filename,
+                "format": dataset.source_format,
+                "size_bytes": dataset.size_bytes,
+                "content_hash": dataset.content_hash,
+                "rows": dataset.row_count,
+                "columns": dataset.column_count,
+            },
+        )
+        if not inline:
+            from phantom.worker import enqueue_job  # the worker module imports the jobs
+
+            enqueue_job(
+                session, "datasets.profile", tenant_id=principal.tenant_id, dataset_id=dataset.id
+            )
+        return dataset
+
+    @requires(P.DATASETS_READ)
+    async def get(
+        self, session: AsyncSession, principal: Principal, dataset_id: uuid.UUID
+    ) -> Dataset:
+        dataset = await DatasetRepository(session).get(dataset_id)
+        if dataset is None:
+            raise NotFound("Dataset")
+        return dataset
+
+    @requires(P.DATASETS_READ)
+    async def list(
+        self, session: AsyncSession, principal: Principal, page: PageRequest, search: str | None
+    ) -> Page[Dataset]:
+        if search is not None and len(search) > MAX_SEARCH:
+            raise InvalidDataset(f"Search for at most {MAX_SEARCH} characters.")
+        statement = DatasetRepository(session).listing(search.strip() if search else None)
+        return await paginate(session, statement, Dataset, page)
+
+    @requires(P.DATASETS_READ)
+    async def uploader_names(
+        self, session: AsyncSession, principal: Principal, user_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, str]:
+        return await DatasetRepository(session).display_names(user_ids)
+
+    @requires(P.DATASETS_WRITE)
+    async def delete(
+        self, session: AsyncSession, principal: Principal, dataset_id: uuid.UUID
+    ) -> None:
+        """The row goes in this transaction; the object once it commits (a failed
+        transaction keeps both)."""
+        repo = DatasetRepository(session)
+        dataset = await repo.get(dataset_id)
+        if dataset is None:
+            raise NotFound("Dataset")
+        key = dataset.storage_path
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="datasets.dataset.deleted",
+            resource=("dataset", dataset.id),
+            details={"name": dataset.name, "content_hash": dataset.content_hash},
+        )
+        await repo.delete(dataset)
+        on_commit(session, lambda: get_store().delete(key))
+
+    # --- the profiling job (system work in the dataset's tenant) ------------------------
+
+    async def profile_pending(self, session: AsyncSession, dataset_id: uuid.UUID) -> str | None:
+        """Profile a PROFILING dataset; idempotent (another state: nothing to do). Returns
+        the new status, or None when there was nothing to do."""
+        repo = DatasetRepository(session)
+        dataset = await repo.get_for_update(dataset_id)
+        if dataset is None or dataset.status != DatasetStatus.PROFILING:
+            return None
+        try:
+            profile = await asyncio.to_thread(_read_and_profile, dataset.storage_path)
+        except Exception as error:  # the dataset says why instead of staying PROFILING
+            dataset.status = DatasetStatus.FAILED.value
+            dataset.error = (
+                f"Profiling failed ({type(error).__name__}): upload the file again; if it "
+                "fails again, contact your administrator with the dataset id."
+            )
+            return dataset.status
+        dataset.profile = profile
+        dataset.profiled_at = utcnow()
+        dataset.status = DatasetStatus.READY.value
+        dataset.error = None
+        return dataset.status
+
+
+datasets = DatasetService()
+
+
+async def datasets_uploaded_by(
+    session: AsyncSession, subject_id: uuid.UUID
+) -> list[SubjectReference]:
+    """Datasets the person uploaded. File contents are not scanned for names (out of
+    scope): the report names these datasets so the officer can check them."""
+    return [
+        SubjectReference(
+            "datasets", "dataset", str(d.id), f"{d.name} (uploaded by the subject)"
+        )
+        for d in await DatasetRepository(session).uploaded_by(subject_id)
+    ]
+
+
+register_subject_finder("datasets", datasets_uploaded_by)
