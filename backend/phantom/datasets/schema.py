@@ -205,10 +205,14 @@ class DatasetMutation:
         upload: object = file
         if isinstance(file, UploadFile):
             upload = UploadedFile(filename=file.filename or "", stream=file.file)
-        async with info.context.session() as session:
-            created = await datasets.upload(
-                session, info.context.require_principal(), name=name, upload=upload
-            )
+        try:
+            async with info.context.session() as session:
+                created = await datasets.upload(
+                    session, info.context.require_principal(), name=name, upload=upload
+                )
+        finally:
+            if isinstance(file, UploadFile):
+                await file.close()  # the spooled temporary file, at once
         return Dataset.from_model(created)
 
     @strawberry.mutation(extensions=authenticated(), description="datasets:write.")
