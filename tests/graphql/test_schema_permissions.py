@@ -59,6 +59,7 @@ SAMPLES = {
     "Boolean": True,
     "JSON": {},
     "DateTime": "2026-01-01T00:00:00+00:00",
+    "Upload": "x",  # sent as JSON: the field refuses it as BAD_USER_INPUT after its checks
 }
 OPERATIONS = {"Query": "query", "Mutation": "mutation", "Subscription": "subscription"}
 

@@ -243,9 +243,7 @@ async def datasets_uploaded_by(
     """Datasets the person uploaded. File contents are not scanned for names (out of
     scope): the report names these datasets so the officer can check them."""
     return [
-        SubjectReference(
-            "datasets", "dataset", str(d.id), f"{d.name} (uploaded by the subject)"
-        )
+        SubjectReference("datasets", "dataset", str(d.id), f"{d.name} (uploaded by the subject)")
         for d in await DatasetRepository(session).uploaded_by(subject_id)
     ]
 

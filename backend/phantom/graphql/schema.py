@@ -33,9 +33,7 @@ from phantom.identity.schema import IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 
-Query = merge_types(
-    "Query", (IdentityQuery, SsoQuery, AuditQuery, ComplianceQuery, DatasetQuery)
-)
+Query = merge_types("Query", (IdentityQuery, SsoQuery, AuditQuery, ComplianceQuery, DatasetQuery))
 Mutation = merge_types(
     "Mutation",
     (IdentityMutation, SsoMutation, AuditMutation, ComplianceMutation, DatasetMutation),
