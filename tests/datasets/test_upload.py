@@ -146,3 +146,13 @@ async def test_read_list_search_and_delete(
     )
     assert gone["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert get_store().exists(f"tenants/{tenant.id}/datasets/{second_id}.parquet")
+
+
+async def test_header_with_a_line_break_and_leading_blank_lines(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    body = await upload(client, tenant.bearer, b'\r\n"first\r\nname",b\r\nx,1\r\n\r\ny,2\r\n')
+    assert "errors" not in body, body
+    dataset = body["data"]["uploadDataset"]
+    assert dataset["rowCount"] == 2
+    assert [c["name"] for c in dataset["profile"]["columns"]] == ["first\r\nname", "b"]

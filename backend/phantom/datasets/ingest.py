@@ -220,17 +220,18 @@ def read_csv(path: Path, head: bytes, limits: Limits) -> pa.Table:
     delimiter = sniff_delimiter(head)
     header = validate_csv(path, delimiter, limits)
     try:
-        return pa_csv.read_csv(
+        table = pa_csv.read_csv(
             path,
-            read_options=pa_csv.ReadOptions(
-                column_names=header, skip_rows=1, block_size=16 * 1024 * 1024
-            ),
+            read_options=pa_csv.ReadOptions(block_size=16 * 1024 * 1024),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(strings_can_be_null=True),
         )
     except pa.ArrowInvalid as error:
         reason = str(error).split("\n", 1)[0][:300]
         raise InvalidDataset(f"The CSV could not be parsed: {reason}. {FIX}") from None
+    if table.num_columns != len(header):  # both parsers read the same rows; be sure
+        raise InvalidDataset(f"The CSV header could not be read consistently. {FIX}")
+    return table.rename_columns(header)
 
 
 # --- Parquet and both ------------------------------------------------------------------

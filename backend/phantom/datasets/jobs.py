@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 
 from phantom.datasets.service import datasets
 from phantom.db import transaction
 from phantom.kit.events import get_event_bus
 from phantom.worker import actor
-
-log = logging.getLogger(__name__)
 
 
 @actor("datasets.profile", time_limit=600_000)
@@ -21,8 +18,6 @@ async def profile(tenant_id: str, dataset_id: str) -> None:
         status = await datasets.profile_pending(session, dataset)
     if status is None:
         return
-    if status != "READY":
-        log.warning("profiling failed", extra={"dataset_id": dataset_id})
     await get_event_bus().publish(
         tenant, "datasets.dataset.profiled", {"datasetId": dataset_id, "status": status}
     )

@@ -9,6 +9,7 @@ transaction rolls back, and the row only exists in that transaction.
 from __future__ import annotations
 
 import asyncio
+import logging
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from phantom.identity.principal import Principal
 from phantom.kit.errors import NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
 from phantom.kit.storage import get_store, tenant_key
+
+log = logging.getLogger(__name__)
 
 MAX_NAME = 200
 MAX_FILENAME = 255
@@ -221,6 +224,7 @@ class DatasetService:
         try:
             profile = await asyncio.to_thread(_read_and_profile, dataset.storage_path)
         except Exception as error:  # the dataset says why instead of staying PROFILING
+            log.exception("profiling failed", extra={"dataset_id": str(dataset_id)})
             dataset.status = DatasetStatus.FAILED.value
             dataset.error = (
                 f"Profiling failed ({type(error).__name__}): upload the file again; if it "
