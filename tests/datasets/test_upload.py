@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import uuid
 
 import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from phantom.datasets import service
+from phantom.db import transaction
 from phantom.kit.storage import get_store
 from tests.datasets.support import stored_files, upload
 from tests.support.fixtures import TenantFixture, gql
@@ -156,3 +160,32 @@ async def test_header_with_a_line_break_and_leading_blank_lines(
     dataset = body["data"]["uploadDataset"]
     assert dataset["rowCount"] == 2
     assert [c["name"] for c in dataset["profile"]["columns"]] == ["first\r\nname", "b"]
+
+
+async def test_profiling_that_fails_says_why_and_runs_once(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a dataset waiting for its profile whose stored object is damaged
+    monkeypatch.setattr(
+        service, "settings", service.settings.model_copy(update={"DATASET_INLINE_PROFILE_BYTES": 0})
+    )
+    body = await upload(client, tenant.bearer, b"a,b\n1,2\n")
+    dataset_id = body["data"]["uploadDataset"]["id"]
+    (path,) = stored_files(tenant.id)
+    path.write_bytes(b"not parquet")
+    # when: the job's work runs, twice (a message can arrive twice)
+    async with transaction(tenant.id) as session:
+        first = await service.datasets.profile_pending(session, uuid.UUID(dataset_id))
+    async with transaction(tenant.id) as session:
+        second = await service.datasets.profile_pending(session, uuid.UUID(dataset_id))
+    # then
+    assert (first, second) == ("FAILED", None)
+    found = await gql(
+        client,
+        "query($id: ID!) { dataset(id: $id) { status error profile { rows } } }",
+        {"id": dataset_id},
+        headers=tenant.bearer,
+    )
+    dataset = found["data"]["dataset"]
+    assert (dataset["status"], dataset["profile"]) == ("FAILED", None)
+    assert dataset["error"].startswith("Profiling failed")
