@@ -126,6 +126,30 @@ async def test_the_size_limit_is_enforced_while_streaming(
     await assert_nothing_left(client, tenant)
 
 
+async def test_anonymous_uploads_are_refused_before_the_body_is_read(
+    client: httpx.AsyncClient,
+) -> None:
+    sent = 0
+
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(100):
+            sent += 65536
+            yield b"x" * 65536
+
+    response = await client.post(
+        "/graphql",
+        content=body(),
+        headers={
+            "content-type": "multipart/form-data; boundary=b",
+            "Apollo-Require-Preflight": "1",
+        },
+    )
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert sent <= 65536
+
+
 async def test_a_declared_length_over_the_limit_is_refused_before_reading(
     client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,10 +15,10 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from phantom.config import settings
-from phantom.graphql.context import Context
+from phantom.graphql.context import NOT_SIGNED_IN, Context
 from phantom.graphql.schema import PhantomSchema
 from phantom.identity.authn import authenticate, csrf_matches, throttle
-from phantom.kit.errors import RateLimited
+from phantom.kit.errors import RateLimited, Unauthenticated
 
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 PREFLIGHT_HEADER = b"apollo-require-preflight"
@@ -72,7 +72,7 @@ class PhantomGraphQL(GraphQL[Context, None]):
         await self._run(scope, receive, send)
 
     async def _multipart(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Uploads: CSRF first, then the size cap, counted as the body streams in, so an
+        """Uploads: CSRF and a credential first, then the size cap, counted as the body streams in, so an
         oversized upload is refused after at most the limit, never read to its end.
         A simple cross-site form can post multipart with the victim's cookie; it cannot
         set a custom header, so a cookie request must send ``Apollo-Require-Preflight``."""
@@ -84,6 +84,13 @@ class PhantomGraphQL(GraphQL[Context, None]):
                 403,
             )
             await response(scope, receive, send)
+            return
+        principal, auth_error = await authenticate(
+            Request(scope=scope), _header(scope, b"authorization"), True
+        )
+        if principal is None:  # refused before anyone's bytes are read or spooled to disk
+            error = auth_error or Unauthenticated(NOT_SIGNED_IN)
+            await _error(error.message, error.code.value, error.http_status)(scope, receive, send)
             return
         limit = multipart_limit()
         declared = _header(scope, b"content-length")
