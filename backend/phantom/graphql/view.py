@@ -72,8 +72,9 @@ class PhantomGraphQL(GraphQL[Context, None]):
         await self._run(scope, receive, send)
 
     async def _multipart(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Uploads: CSRF and a credential first, then the size cap, counted as the body streams in, so an
-        oversized upload is refused after at most the limit, never read to its end.
+        """Uploads: CSRF and a credential first, then the size cap, counted as the body
+        streams in, so an oversized upload is refused after at most the limit, never read
+        to its end.
         A simple cross-site form can post multipart with the victim's cookie; it cannot
         set a custom header, so a cookie request must send ``Apollo-Require-Preflight``."""
         if _header(scope, b"authorization") is None and not _header(scope, PREFLIGHT_HEADER):
