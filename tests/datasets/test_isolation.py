@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import text
 
 from phantom.compliance.hooks import find_references
 from phantom.db import transaction
@@ -56,3 +57,17 @@ async def test_the_privacy_report_names_datasets_the_subject_uploaded(
     async with transaction(tenant.id) as session:
         found = await find_references(session, uuid.UUID(viewer["data"]["viewer"]["id"]))
     assert [(r.domain, r.id) for r in found if r.domain == "datasets"] == [("datasets", dataset_id)]
+
+
+async def test_row_level_security_isolates_datasets_in_raw_sql(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    for t in (tenant, other_tenant):
+        assert "errors" not in await upload(client, t.bearer, b"a\n1\n")
+    query = text("SELECT tenant_id FROM datasets")
+    async with transaction(tenant.id) as session:
+        seen = set((await session.execute(query)).scalars())
+    async with transaction(None) as session:  # the system sees both: the rows exist
+        everyone = set((await session.execute(query)).scalars())
+    assert seen == {tenant.id}
+    assert {tenant.id, other_tenant.id} <= everyone
