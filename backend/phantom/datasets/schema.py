@@ -12,6 +12,7 @@ from strawberry import Info
 from strawberry.file_uploads import Upload
 
 from phantom.datasets import models
+from phantom.datasets.loaders import uploader_loader
 from phantom.datasets.profiling import ColumnType as ColumnTypeValue
 from phantom.datasets.profiling import TaskType as TaskTypeValue
 from phantom.datasets.service import Upload as UploadedFile
@@ -125,11 +126,7 @@ class Dataset:
     async def created_by(self, info: Info[Context, None]) -> str | None:
         if self.created_by_id is None:
             return None
-        async with info.context.session() as session:
-            names = await datasets.uploader_names(
-                session, info.context.require_principal(), {self.created_by_id}
-            )
-        return names.get(self.created_by_id)
+        return await uploader_loader(info.context).load(self.created_by_id)
 
     @strawberry.field(description="Null until READY.")
     def profile(self) -> DatasetProfile | None:
