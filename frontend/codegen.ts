@@ -23,6 +23,7 @@ const config: CodegenConfig = {
         scalars: {
           DateTime: 'string',
           JSON: 'unknown',
+          Upload: 'File',
         },
         avoidOptionals: false,
       },
