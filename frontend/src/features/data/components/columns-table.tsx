@@ -1,8 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import type { ColumnProfileFieldsFragment } from '@/gql/graphql';
-import { formatDateTime } from '@/lib/format';
 
-import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, formatCount, formatPercent, formatStat } from './dataset-format';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, formatCount, formatDateBound, formatPercent, formatStat } from './dataset-format';
 
 function MissingCell({ column }: { column: ColumnProfileFieldsFragment }) {
   const percent = Math.min(100, Math.max(0, column.missingPercent));
@@ -41,8 +40,8 @@ function Summary({ column }: { column: ColumnProfileFieldsFragment }) {
   if (column.type === 'DATETIME') {
     return (
       <span className="column-summary">
-        <Stat label="from" value={column.minText ? formatDateTime(column.minText) : '—'} />
-        <Stat label="to" value={column.maxText ? formatDateTime(column.maxText) : '—'} />
+        <Stat label="from" value={formatDateBound(column.minText)} />
+        <Stat label="to" value={formatDateBound(column.maxText)} />
       </span>
     );
   }

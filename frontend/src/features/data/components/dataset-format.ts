@@ -1,4 +1,5 @@
 import type { BadgeTone } from '@/components/ui/badge';
+import { formatDate, formatDateTime } from '@/lib/format';
 import type { ColumnType, DatasetStatus, TaskType } from '@/gql/graphql';
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
@@ -105,4 +106,12 @@ export function precheckFile(file: File): string | null {
   }
   if (file.size === 0) return `${file.name} is empty.`;
   return null;
+}
+
+/** A DATETIME column's bound: the date alone when it has no time of day ("2018-01-03T00:00:00"). */
+export function formatDateBound(value: string | null | undefined): string {
+  if (!value) return '—';
+  return /T00:00(:00(\.0+)?)?(Z|[+-]00:?00)?$/.test(value) || /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? formatDate(value)
+    : formatDateTime(value);
 }

@@ -29,6 +29,7 @@ import {
   COLUMN_TYPE_TONE,
   formatBytes,
   formatCount,
+  formatDateBound,
   formatPercent,
   formatSourceFormat,
   TASK_TYPE_LABEL,
@@ -203,7 +204,7 @@ function ColumnDistribution({ column, rows }: { column: ColumnProfileFieldsFragm
   else if (column.type === 'DATETIME')
     chart = (
       <p className="chart-empty muted">
-        From {column.minText ? formatDateTime(column.minText) : '—'} to {column.maxText ? formatDateTime(column.maxText) : '—'}
+        From {formatDateBound(column.minText)} to {formatDateBound(column.maxText)}
       </p>
     );
   else chart = <TopValuesChart column={column.name} values={column.topValues} rows={rows} />;

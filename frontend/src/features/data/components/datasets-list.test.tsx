@@ -39,7 +39,7 @@ describe('Data › datasets list', () => {
     expect(within(churn!).getByText('CSV')).toBeInTheDocument();
     expect(within(churn!).getByText('7,043 × 3')).toBeInTheDocument();
     expect(within(churn!).getByText('955 KB')).toBeInTheDocument();
-    expect(within(churn!).getByText('Grace Hopper')).toBeInTheDocument();
+    expect(within(churn!).getByText('by Grace Hopper')).toBeInTheDocument();
     const time = churn!.querySelector('time[datetime="2025-03-01T10:00:00Z"]');
     expect(time).toHaveAttribute('title', expect.stringContaining('2025'));
     expect(time?.textContent).toMatch(/ago/);
@@ -51,7 +51,7 @@ describe('Data › datasets list', () => {
     expect(within(failed!).getByText('row 17 has 5 fields, the header has 4')).toBeInTheDocument();
     expect(within(failed!).getByText('PARQUET')).toBeInTheDocument();
     expect(within(failed!).getByText('20 KB')).toBeInTheDocument();
-    expect(within(failed!).getByText('Unknown')).toBeInTheDocument();
+    expect(within(failed!).getByText('uploader unknown')).toBeInTheDocument();
     expect(screen.getByText('Showing 2 of 2 datasets')).toBeInTheDocument();
   });
 

@@ -68,11 +68,13 @@ function DatasetRow({ dataset }: { dataset: DatasetSummaryFieldsFragment }) {
         {shape ?? <span className="muted">{dataset.status === 'PROFILING' ? 'Counting…' : '—'}</span>}
       </td>
       <td className="datasets-table__number">{formatBytes(dataset.sizeBytes)}</td>
-      <td>{dataset.createdBy ?? <span className="muted">Unknown</span>}</td>
       <td>
-        <time dateTime={dataset.createdAt} title={formatDateTime(dataset.createdAt)}>
-          {formatRelative(dataset.createdAt)}
-        </time>
+        <span className="datasets-table__stacked">
+          <time dateTime={dataset.createdAt} title={formatDateTime(dataset.createdAt)}>
+            {formatRelative(dataset.createdAt)}
+          </time>
+          <span className="muted">{dataset.createdBy ? `by ${dataset.createdBy}` : 'uploader unknown'}</span>
+        </span>
       </td>
     </tr>
   );
@@ -189,7 +191,6 @@ export function DatasetsList() {
                     <th scope="col" className="datasets-table__number">
                       Size
                     </th>
-                    <th scope="col">Uploaded by</th>
                     <th scope="col">Uploaded</th>
                   </tr>
                 </thead>

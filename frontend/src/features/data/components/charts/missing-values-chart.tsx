@@ -4,7 +4,7 @@ import { ChartDataTable, truncate } from './chart-data-table';
 const WIDTH = 720;
 const ROW = 24;
 const LABEL = 180;
-const VALUE = 120;
+const VALUE = 110;
 
 export type MissingColumn = { name: string; missingCount: number; missingPercent: number };
 
@@ -55,7 +55,14 @@ export function MissingValuesChart({ columns, limit = 12 }: { columns: readonly 
                 height={ROW - 10}
                 rx={3}
               />
-              <text className="chart__value" x={WIDTH} y={y + ROW / 2} dy="0.32em" textAnchor="end" aria-hidden="true">
+              <text
+                className="chart__value"
+                x={LABEL + barSpace + 12}
+                y={y + ROW / 2}
+                dy="0.32em"
+                textAnchor="start"
+                aria-hidden="true"
+              >
                 {formatPercent(column.missingPercent)} · {formatCount(column.missingCount)}
               </text>
             </g>
