@@ -366,7 +366,7 @@ export function DatasetPage({ id }: { id: string }) {
             {dataset.error ?? 'The file could not be profiled.'}
           </Alert>
         ) : null}
-        <div className="dataset-overview">
+        <div className={dataset.profile ? 'dataset-overview dataset-overview--split' : 'dataset-overview'}>
           <Facts dataset={dataset} />
           {dataset.profile ? <SuggestedTargets profile={dataset.profile} /> : null}
         </div>
