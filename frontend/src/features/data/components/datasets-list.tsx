@@ -148,101 +148,101 @@ export function DatasetsList() {
         actions={uploadButton}
       />
       <Card aria-labelledby="datasets-title">
-          <h2 className="sr-only" id="datasets-title">
-            Datasets
-          </h2>
-          <CardBody className="data-panel">
-            <div className="data-toolbar" role="search" aria-label="Filter datasets" hidden={noDatasets}>
-              <div className="data-search">
-                <SearchIcon size={16} className="data-search__icon" />
-                <input
-                  type="search"
-                  className="input data-search__input"
-                  placeholder="Search by name"
-                  aria-label="Search datasets"
-                  value={searchText}
-                  onChange={(event) => setSearchText(event.target.value)}
-                  maxLength={200}
+        <h2 className="sr-only" id="datasets-title">
+          Datasets
+        </h2>
+        <CardBody className="data-panel">
+          <div className="data-toolbar" role="search" aria-label="Filter datasets" hidden={noDatasets}>
+            <div className="data-search">
+              <SearchIcon size={16} className="data-search__icon" />
+              <input
+                type="search"
+                className="input data-search__input"
+                placeholder="Search by name"
+                aria-label="Search datasets"
+                value={searchText}
+                onChange={(event) => setSearchText(event.target.value)}
+                maxLength={200}
+              />
+            </div>
+          </div>
+
+          {loadError ? (
+            <Alert
+              tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+              role="alert"
+              title={loadError.code === 'FORBIDDEN' ? 'You cannot view datasets' : 'Datasets could not be loaded'}
+            >
+              <ErrorMessage error={loadError} />
+            </Alert>
+          ) : null}
+
+          <div className="data-table-scroll" hidden={!first || first.totalCount === 0}>
+            <table className="datasets-table" aria-busy={loading || undefined}>
+              <caption className="sr-only">Datasets of your organization, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Dataset</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Format</th>
+                  <th scope="col" className="datasets-table__number">
+                    Rows × columns
+                  </th>
+                  <th scope="col" className="datasets-table__number">
+                    Size
+                  </th>
+                  <th scope="col">Uploaded</th>
+                </tr>
+              </thead>
+              {paging.pages.map(({ after, key }) => (
+                <DatasetsPage
+                  key={key}
+                  search={search}
+                  after={after}
+                  pageKey={key}
+                  onLoaded={paging.onLoaded}
+                  onError={paging.onError}
                 />
-              </div>
+              ))}
+            </table>
+          </div>
+
+          {loading ? (
+            <div className="data-loading">
+              <Spinner size={18} label="Loading datasets" />
             </div>
-
-            {loadError ? (
-              <Alert
-                tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
-                role="alert"
-                title={loadError.code === 'FORBIDDEN' ? 'You cannot view datasets' : 'Datasets could not be loaded'}
-              >
-                <ErrorMessage error={loadError} />
-              </Alert>
-            ) : null}
-
-            <div className="data-table-scroll" hidden={!first || first.totalCount === 0}>
-              <table className="datasets-table" aria-busy={loading || undefined}>
-                <caption className="sr-only">Datasets of your organization, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Dataset</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Format</th>
-                    <th scope="col" className="datasets-table__number">
-                      Rows × columns
-                    </th>
-                    <th scope="col" className="datasets-table__number">
-                      Size
-                    </th>
-                    <th scope="col">Uploaded</th>
-                  </tr>
-                </thead>
-                {paging.pages.map(({ after, key }) => (
-                  <DatasetsPage
-                    key={key}
-                    search={search}
-                    after={after}
-                    pageKey={key}
-                    onLoaded={paging.onLoaded}
-                    onError={paging.onError}
-                  />
-                ))}
-              </table>
+          ) : noDatasets ? (
+            <EmptyState
+              icon={<DataIcon size={26} />}
+              title="No datasets yet"
+              description={
+                canWrite
+                  ? 'Upload a CSV, TSV or Parquet file. Phantom ML Studio profiles every column and suggests what you could predict.'
+                  : 'Datasets appear here once someone with permission to upload adds one.'
+              }
+            >
+              {uploadButton}
+            </EmptyState>
+          ) : first && first.totalCount === 0 ? (
+            <div className="data-empty">
+              <p className="data-empty__title">No datasets match “{search}”</p>
+              <p className="muted">Try another name.</p>
             </div>
-
-            {loading ? (
-              <div className="data-loading">
-                <Spinner size={18} label="Loading datasets" />
-              </div>
-            ) : noDatasets ? (
-              <EmptyState
-                icon={<DataIcon size={26} />}
-                title="No datasets yet"
-                description={
-                  canWrite
-                    ? 'Upload a CSV, TSV or Parquet file. Phantom ML Studio profiles every column and suggests what you could predict.'
-                    : 'Datasets appear here once someone with permission to upload adds one.'
-                }
-              >
-                {uploadButton}
-              </EmptyState>
-            ) : first && first.totalCount === 0 ? (
-              <div className="data-empty">
-                <p className="data-empty__title">No datasets match “{search}”</p>
-                <p className="muted">Try another name.</p>
-              </div>
-            ) : first ? (
-              <div className="data-footer">
-                <span className="muted" role="status">
-                  Showing {formatCount(shown)} of {formatCount(first.totalCount)} dataset{first.totalCount === 1 ? '' : 's'}
-                </span>
-                {paging.canLoadMore ? (
-                  <Button variant="secondary" size="sm" onClick={paging.loadMore}>
-                    Load more
-                  </Button>
-                ) : paging.loadingMore ? (
-                  <Spinner size={16} label="Loading more datasets" />
-                ) : null}
-              </div>
-            ) : null}
-          </CardBody>
+          ) : first ? (
+            <div className="data-footer">
+              <span className="muted" role="status">
+                Showing {formatCount(shown)} of {formatCount(first.totalCount)} dataset{first.totalCount === 1 ? '' : 's'}
+              </span>
+              {paging.canLoadMore ? (
+                <Button variant="secondary" size="sm" onClick={paging.loadMore}>
+                  Load more
+                </Button>
+              ) : paging.loadingMore ? (
+                <Spinner size={16} label="Loading more datasets" />
+              ) : null}
+            </div>
+          ) : null}
+        </CardBody>
       </Card>
       {uploading ? <UploadDatasetDialog onClose={() => setUploading(false)} /> : null}
     </>
