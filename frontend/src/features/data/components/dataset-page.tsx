@@ -207,6 +207,19 @@ function ColumnDistribution({ column, rows }: { column: ColumnProfileFieldsFragm
         From {formatDateBound(column.minText)} to {formatDateBound(column.maxText)}
       </p>
     );
+  else if (column.type === 'ID' && column.topValues.every((value) => value.count <= 1))
+    chart = (
+      <p className="chart-empty muted">
+        Every value is distinct, as expected of an identifier
+        {column.topValues.length > 0
+          ? `, e.g. ${column.topValues
+              .slice(0, 3)
+              .map((value) => value.value)
+              .join(', ')}`
+          : ''}
+        .
+      </p>
+    );
   else chart = <TopValuesChart column={column.name} values={column.topValues} rows={rows} />;
   return (
     <article className="distribution" id={`column-${encodeURIComponent(column.name)}`} aria-labelledby={`dist-${column.name}`}>
