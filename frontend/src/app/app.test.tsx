@@ -51,6 +51,8 @@ describe('app frame', () => {
         AuditChain: forbidden,
         AuditEvents: forbidden,
         DataSubjectRequests: forbidden,
+        Datasets: () =>
+          gqlData({ datasets: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } }),
       },
     });
     const { router } = renderApp('/executive');

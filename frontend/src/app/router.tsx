@@ -6,7 +6,7 @@ import { DEFAULT_LANDING, paths } from '@/config/paths';
 import { AcceptInviteRoute } from './routes/accept-invite';
 import { adminChildRoutes, AdminRoute } from './routes/app/admin';
 import { ComplianceRoute } from './routes/app/compliance';
-import { DataRoute } from './routes/app/data';
+import { DataRoute, DatasetRoute } from './routes/app/data';
 import { ExecutiveRoute } from './routes/app/executive';
 import { ModelsRoute } from './routes/app/models';
 import { AppRoot } from './routes/app/root';
@@ -33,6 +33,7 @@ export const routes: RouteObject[] = [
       { path: paths.app.executive.path, element: <ExecutiveRoute /> },
       { path: paths.app.models.path, element: <ModelsRoute /> },
       { path: paths.app.data.path, element: <DataRoute /> },
+      { path: paths.app.dataset.path, element: <DatasetRoute /> },
       { path: paths.app.compliance.path, element: <ComplianceRoute /> },
       { path: paths.app.admin.path, element: <AdminRoute />, children: adminChildRoutes },
       { path: '*', element: <NotFoundRoute /> },

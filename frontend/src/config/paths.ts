@@ -11,6 +11,7 @@ export const paths = {
     executive: { path: '/executive', getHref: () => '/executive' },
     models: { path: '/models', getHref: () => '/models' },
     data: { path: '/data', getHref: () => '/data' },
+    dataset: { path: '/data/:id', getHref: (id: string) => `/data/${encodeURIComponent(id)}` },
     compliance: { path: '/compliance', getHref: () => '/compliance' },
     admin: { path: '/admin', getHref: () => '/admin' },
     adminMembers: { path: '/admin/members', getHref: () => '/admin/members' },

@@ -49,6 +49,12 @@ type Documents = {
     "\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.ApproveDataSubjectRequestDocument,
     "\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.RejectDataSubjectRequestDocument,
     "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.ExecuteDataSubjectRequestDocument,
+    "\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n": typeof types.DatasetSummaryFieldsFragmentDoc,
+    "\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.DatasetsDocument,
+    "\n  fragment ColumnProfileFields on ColumnProfile {\n    name\n    type\n    missingCount\n    missingPercent\n    distinctCount\n    min\n    max\n    mean\n    std\n    minText\n    maxText\n    histogram {\n      lower\n      upper\n      count\n    }\n    topValues {\n      value\n      count\n    }\n  }\n": typeof types.ColumnProfileFieldsFragmentDoc,
+    "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": typeof types.DatasetDocument,
+    "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": typeof types.UploadDatasetDocument,
+    "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": typeof types.DeleteDatasetDocument,
 };
 const documents: Documents = {
     "\n  fragment ApiTokenFields on ApiToken {\n    id\n    name\n    prefix\n    scopes\n    createdAt\n    expiresAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiTokenFieldsFragmentDoc,
@@ -86,6 +92,12 @@ const documents: Documents = {
     "\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.ApproveDataSubjectRequestDocument,
     "\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.RejectDataSubjectRequestDocument,
     "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.ExecuteDataSubjectRequestDocument,
+    "\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n": types.DatasetSummaryFieldsFragmentDoc,
+    "\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n": types.DatasetsDocument,
+    "\n  fragment ColumnProfileFields on ColumnProfile {\n    name\n    type\n    missingCount\n    missingPercent\n    distinctCount\n    min\n    max\n    mean\n    std\n    minText\n    maxText\n    histogram {\n      lower\n      upper\n      count\n    }\n    topValues {\n      value\n      count\n    }\n  }\n": types.ColumnProfileFieldsFragmentDoc,
+    "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": types.DatasetDocument,
+    "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": types.UploadDatasetDocument,
+    "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": types.DeleteDatasetDocument,
 };
 
 /**
@@ -242,6 +254,30 @@ export function graphql(source: "\n  mutation RejectDataSubjectRequest($id: ID!,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n"): (typeof documents)["\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ColumnProfileFields on ColumnProfile {\n    name\n    type\n    missingCount\n    missingPercent\n    distinctCount\n    min\n    max\n    mean\n    std\n    minText\n    maxText\n    histogram {\n      lower\n      upper\n      count\n    }\n    topValues {\n      value\n      count\n    }\n  }\n"): (typeof documents)["\n  fragment ColumnProfileFields on ColumnProfile {\n    name\n    type\n    missingCount\n    missingPercent\n    distinctCount\n    min\n    max\n    mean\n    std\n    minText\n    maxText\n    histogram {\n      lower\n      upper\n      count\n    }\n    topValues {\n      value\n      count\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n"): (typeof documents)["\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -45,7 +45,13 @@ export const navSections: NavSection[] = [
         icon: <ModelsIcon />,
         description: 'AutoML experiments, leaderboards and deployments',
       },
-      { label: 'Data', to: paths.app.data.getHref(), icon: <DataIcon />, description: 'Datasets and connections' },
+      {
+        label: 'Data',
+        to: paths.app.data.getHref(),
+        icon: <DataIcon />,
+        description: 'Datasets and their profiles',
+        anyOf: ['datasets:read'],
+      },
     ],
   },
   {

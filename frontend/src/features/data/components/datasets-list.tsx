@@ -1,0 +1,250 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { useQuery } from 'urql';
+
+import { ErrorMessage } from '@/components/errors/error-message';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardBody } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { DataIcon, SearchIcon, UploadIcon } from '@/components/ui/icons';
+import { PageHeader } from '@/components/ui/page-header';
+import { Spinner } from '@/components/ui/spinner';
+import { paths } from '@/config/paths';
+import type { DatasetSummaryFieldsFragment } from '@/gql/graphql';
+import type { AppError } from '@/lib/errors';
+import { formatDateTime, formatRelative } from '@/lib/format';
+import { usePermissions } from '@/lib/permissions';
+
+import { DATASET_CONTEXT, DatasetsQuery } from '../api/datasets';
+import { formatBytes, formatCount, formatSourceFormat } from './dataset-format';
+import { DatasetStatusBadge } from './dataset-status-badge';
+import { UploadDatasetDialog } from './upload-dataset-dialog';
+import { useConnectionPages, useReportPage, type PageReport } from './use-connection-pages';
+
+import './data.css';
+
+export const DATASETS_PAGE_SIZE = 25;
+/** How often a page holding PROFILING datasets asks again, until they are READY or FAILED. */
+export const PROFILING_POLL_MS = 3000;
+const SEARCH_DELAY_MS = 300;
+
+function useDebounced<T>(value: T, delay: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), delay);
+    return () => window.clearTimeout(timer);
+  }, [value, delay]);
+  return debounced;
+}
+
+function DatasetRow({ dataset }: { dataset: DatasetSummaryFieldsFragment }) {
+  const shape =
+    dataset.rowCount !== null && dataset.rowCount !== undefined
+      ? `${formatCount(dataset.rowCount)} × ${formatCount(dataset.columnCount)}`
+      : null;
+  return (
+    <tr>
+      <th scope="row" className="datasets-table__name">
+        <Link to={paths.app.dataset.getHref(dataset.id)} className="datasets-table__link">
+          {dataset.name}
+        </Link>
+        <span className="datasets-table__file" title={dataset.originalFilename}>
+          {dataset.originalFilename}
+        </span>
+      </th>
+      <td>
+        <DatasetStatusBadge status={dataset.status} error={dataset.error} />
+        {dataset.status === 'FAILED' && dataset.error ? (
+          <span className="datasets-table__error" title={dataset.error}>
+            {dataset.error}
+          </span>
+        ) : null}
+      </td>
+      <td>
+        <span className="format-tag">{formatSourceFormat(dataset.sourceFormat)}</span>
+      </td>
+      <td className="datasets-table__number">
+        {shape ?? <span className="muted">{dataset.status === 'PROFILING' ? 'Counting…' : '—'}</span>}
+      </td>
+      <td className="datasets-table__number">{formatBytes(dataset.sizeBytes)}</td>
+      <td>
+        <span className="datasets-table__stacked">
+          <time dateTime={dataset.createdAt} title={formatDateTime(dataset.createdAt)}>
+            {formatRelative(dataset.createdAt)}
+          </time>
+          <span className="muted">{dataset.createdBy ? `by ${dataset.createdBy}` : 'uploader unknown'}</span>
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+/** One page of the connection as its own <tbody>; while any of its rows is PROFILING it asks again every few seconds. */
+function DatasetsPage({
+  search,
+  after,
+  pageKey,
+  onLoaded,
+  onError,
+}: {
+  search: string | null;
+  after: string | null;
+  pageKey: string;
+  onLoaded: (pageKey: string, report: PageReport) => void;
+  onError: (pageKey: string, error: AppError | null) => void;
+}) {
+  const [{ data, error }, reexecute] = useQuery({
+    query: DatasetsQuery,
+    variables: { first: DATASETS_PAGE_SIZE, after, search },
+    context: DATASET_CONTEXT,
+  });
+  const connection = data?.datasets;
+  useReportPage(pageKey, connection, error, onLoaded, onError);
+
+  const profiling = connection?.edges.some(({ node }) => node.status === 'PROFILING') ?? false;
+  useEffect(() => {
+    if (!profiling) return;
+    const timer = window.setInterval(() => reexecute({ requestPolicy: 'network-only' }), PROFILING_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [profiling, reexecute]);
+
+  if (!connection) return null;
+  return (
+    <tbody>
+      {connection.edges.map(({ node }) => (
+        <DatasetRow key={node.id} dataset={node} />
+      ))}
+    </tbody>
+  );
+}
+
+/** The organization's datasets: search, load more, upload. */
+export function DatasetsList() {
+  const permissions = usePermissions();
+  const canWrite = permissions.has('datasets:write');
+  const [searchText, setSearchText] = useState('');
+  const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS) || null;
+  const paging = useConnectionPages(search ?? '');
+  const { first, shown } = paging;
+  const loadError = paging.error;
+  const loading = !first && !loadError;
+  const [uploading, setUploading] = useState(false);
+  // Nothing uploaded at all (not just nothing matching the search): invite an upload.
+  const noDatasets = first?.totalCount === 0 && !search;
+
+  const uploadButton = canWrite ? (
+    <Button icon={<UploadIcon size={16} />} onClick={() => setUploading(true)}>
+      Upload dataset
+    </Button>
+  ) : null;
+
+  return (
+    <>
+      <PageHeader
+        eyebrow="Machine learning"
+        title="Data"
+        description="The datasets your experiments train and validate on, profiled column by column."
+        actions={uploadButton}
+      />
+      <Card aria-labelledby="datasets-title">
+        <h2 className="sr-only" id="datasets-title">
+          Datasets
+        </h2>
+        <CardBody className="data-panel">
+          <div className="data-toolbar" role="search" aria-label="Filter datasets" hidden={noDatasets}>
+            <div className="data-search">
+              <SearchIcon size={16} className="data-search__icon" />
+              <input
+                type="search"
+                className="input data-search__input"
+                placeholder="Search by name"
+                aria-label="Search datasets"
+                value={searchText}
+                onChange={(event) => setSearchText(event.target.value)}
+                maxLength={200}
+              />
+            </div>
+          </div>
+
+          {loadError ? (
+            <Alert
+              tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+              role="alert"
+              title={loadError.code === 'FORBIDDEN' ? 'You cannot view datasets' : 'Datasets could not be loaded'}
+            >
+              <ErrorMessage error={loadError} />
+            </Alert>
+          ) : null}
+
+          <div className="data-table-scroll" hidden={!first || first.totalCount === 0}>
+            <table className="datasets-table" aria-busy={loading || undefined}>
+              <caption className="sr-only">Datasets of your organization, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Dataset</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Format</th>
+                  <th scope="col" className="datasets-table__number">
+                    Rows × columns
+                  </th>
+                  <th scope="col" className="datasets-table__number">
+                    Size
+                  </th>
+                  <th scope="col">Uploaded</th>
+                </tr>
+              </thead>
+              {paging.pages.map(({ after, key }) => (
+                <DatasetsPage
+                  key={key}
+                  search={search}
+                  after={after}
+                  pageKey={key}
+                  onLoaded={paging.onLoaded}
+                  onError={paging.onError}
+                />
+              ))}
+            </table>
+          </div>
+
+          {loading ? (
+            <div className="data-loading">
+              <Spinner size={18} label="Loading datasets" />
+            </div>
+          ) : noDatasets ? (
+            <EmptyState
+              icon={<DataIcon size={26} />}
+              title="No datasets yet"
+              description={
+                canWrite
+                  ? 'Upload a CSV, TSV or Parquet file. Phantom ML Studio profiles every column and suggests what you could predict.'
+                  : 'Datasets appear here once someone with permission to upload adds one.'
+              }
+            >
+              {uploadButton}
+            </EmptyState>
+          ) : first && first.totalCount === 0 ? (
+            <div className="data-empty">
+              <p className="data-empty__title">No datasets match “{search}”</p>
+              <p className="muted">Try another name.</p>
+            </div>
+          ) : first ? (
+            <div className="data-footer">
+              <span className="muted" role="status">
+                Showing {formatCount(shown)} of {formatCount(first.totalCount)} dataset{first.totalCount === 1 ? '' : 's'}
+              </span>
+              {paging.canLoadMore ? (
+                <Button variant="secondary" size="sm" onClick={paging.loadMore}>
+                  Load more
+                </Button>
+              ) : paging.loadingMore ? (
+                <Spinner size={16} label="Loading more datasets" />
+              ) : null}
+            </div>
+          ) : null}
+        </CardBody>
+      </Card>
+      {uploading ? <UploadDatasetDialog onClose={() => setUploading(false)} /> : null}
+    </>
+  );
+}
