@@ -22,7 +22,7 @@ from phantom.audit.service import (
 )
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
-from phantom.graphql.relay import Connection, Edge, PageInfo
+from phantom.graphql.relay import Connection, Edge
 from phantom.kit.errors import BadUserInput
 from phantom.kit.pagination import page_request
 
@@ -239,16 +239,7 @@ class AuditQuery:
             Edge(cursor=encode_seq_cursor(v.event.seq), node=AuditEvent.from_view(v))
             for v in page.items
         ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=page.total_count,
-        )
+        return Connection.of(edges, page.has_next_page, page.has_previous_page, page.total_count)
 
     @strawberry.field(extensions=authenticated(), description="The chain's head and signing keys.")
     async def audit_chain(self, info: Info[Context, None]) -> AuditChainStatus:
