@@ -71,6 +71,15 @@ def _check_master_key() -> None:
     _run(check_master_key())
 
 
+async def _tenant(slug: str) -> Any:
+    """The tenant named on the command line (NOT_FOUND otherwise, exit 2)."""
+    from phantom.db import transaction
+    from phantom.identity.service import identity
+
+    async with transaction(None) as session:
+        return await identity.tenant_by_slug(session, slug)
+
+
 def _setup_logging() -> None:
     from phantom.kit.logging import configure_logging
 
@@ -255,8 +264,7 @@ def token_create(
     from phantom.identity.service import identity
 
     async def create() -> Any:
-        async with transaction(None) as session:
-            found = await identity.tenant_by_slug(session, tenant)
+        found = await _tenant(tenant)
         async with transaction(found.id) as session:
             return await identity.create_api_token(
                 session,
@@ -287,15 +295,9 @@ def token_create(
 @app.command()
 def housekeeping(tenant: Annotated[str, typer.Option(help="Tenant slug")]) -> None:
     """Queue the tenant's housekeeping job (a worker runs it)."""
-    from phantom.db import transaction
-    from phantom.identity.service import identity
     from phantom.worker import send_job
 
-    async def find() -> Any:
-        async with transaction(None) as session:
-            return await identity.tenant_by_slug(session, tenant)
-
-    found = _run(find())
+    found = _run(_tenant(tenant))
     send_job("identity.housekeeping", tenant_id=found.id)
     typer.echo(f"queued housekeeping for {tenant}")
 
@@ -324,11 +326,9 @@ def audit_verify(
     from phantom.audit.proof import Result
     from phantom.audit.verify import verify_tenant_chain
     from phantom.db import transaction
-    from phantom.identity.service import identity
 
     async def verify() -> Result:
-        async with transaction(None) as session:
-            found = await identity.tenant_by_slug(session, tenant)
+        found = await _tenant(tenant)
         result = await verify_tenant_chain(found.id)
         async with transaction(found.id) as session:
             await record(
@@ -375,12 +375,9 @@ def audit_export(
     first). Verify it with backend/phantom/audit/proof.py, which runs on its own."""
     from phantom.audit.service import audit_service
     from phantom.audit.verify import ExportRange
-    from phantom.db import transaction
-    from phantom.identity.service import identity
 
     async def export() -> ExportRange:
-        async with transaction(None) as session:
-            found = await identity.tenant_by_slug(session, tenant)
+        found = await _tenant(tenant)
         async with audit_service.exporting(
             found.id, found.slug, _cli_actor(), from_seq, to_seq
         ) as (span, lines):
@@ -427,11 +424,9 @@ def audit_rotate_data_key(
     """Retire the tenant's audit data key; the next event starts a new one."""
     from phantom.audit.rotation import rotate_data_key
     from phantom.db import transaction
-    from phantom.identity.service import identity
 
     async def rotate() -> int:
-        async with transaction(None) as session:
-            found = await identity.tenant_by_slug(session, tenant)
+        found = await _tenant(tenant)
         async with transaction(found.id) as session:
             return await rotate_data_key(session, _cli_actor())
 
@@ -450,11 +445,9 @@ def audit_rotate_signing_key(
     """Start a new checkpoint signing key, vouched for by the old one."""
     from phantom.audit.rotation import rotate_signing_key
     from phantom.db import transaction
-    from phantom.identity.service import identity
 
     async def rotate() -> str:
-        async with transaction(None) as session:
-            found = await identity.tenant_by_slug(session, tenant)
+        found = await _tenant(tenant)
         async with transaction(found.id) as session:
             return await rotate_signing_key(session, _cli_actor())
 
