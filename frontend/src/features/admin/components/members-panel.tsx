@@ -16,7 +16,7 @@ import { InviteMemberDialog } from './invite-member-dialog';
 import { MEMBER_CONTEXT, MemberActionDialogs } from './member-action-dialogs';
 import { MemberRow, type MemberAction } from './member-row';
 import { isGrantable, useRoleOptions } from './role-picker';
-import { useConnectionPages, useReportPage, type PageReport } from './use-connection-pages';
+import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';
 

@@ -17,7 +17,7 @@ import { OrgApiTokensQuery, RevokeApiTokenMutation } from '../api/api-tokens';
 import { RelativeTime } from './relative-time';
 import { ScopeList } from './scope-picker';
 import { statusLabel, statusTone, tokenStatus } from './token-status';
-import { useConnectionPages, useReportPage, type PageReport } from './use-connection-pages';
+import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';
 

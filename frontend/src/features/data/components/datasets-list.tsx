@@ -20,7 +20,7 @@ import { DATASET_CONTEXT, DatasetsQuery } from '../api/datasets';
 import { formatBytes, formatCount, formatSourceFormat } from './dataset-format';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { UploadDatasetDialog } from './upload-dataset-dialog';
-import { useConnectionPages, useReportPage, type PageReport } from './use-connection-pages';
+import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './data.css';
 
