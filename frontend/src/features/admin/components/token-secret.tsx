@@ -1,24 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 
 import { Button } from '@/components/ui/button';
+import { copyText } from '@/components/ui/copy-field';
 import { AlertTriangleIcon, CheckIcon, CopyIcon } from '@/components/ui/icons';
 
 import type { CreatedToken } from './create-api-token-form';
-
-async function copyText(text: string, fallbackInput: HTMLInputElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // Clipboard API unavailable (e.g. not a secure context): select for Ctrl+C.
-    fallbackInput?.select();
-    try {
-      return document.execCommand('copy');
-    } catch {
-      return false;
-    }
-  }
-}
 
 /** Shows a newly created token secret exactly once, until dismissed. */
 export function TokenSecret({ created, onDismiss }: { created: CreatedToken; onDismiss: () => void }) {
