@@ -15,6 +15,9 @@ class Tenant(IdMixin, Base):
 
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # None: the deployment's defaults (``PHANTOM_TRAINING_MAX_*``)
+    training_max_budget_seconds: Mapped[int | None]
+    training_max_concurrent_jobs: Mapped[int | None]
 
 
 class User(IdMixin, Base):

@@ -1,0 +1,22 @@
+"""The engines by name. Imports are lazy: AutoGluon and H2O are heavy, and H2O is an
+optional extra."""
+
+from __future__ import annotations
+
+from phantom.automl.engines.base import Engine
+
+
+def get_engine(name: str) -> Engine:
+    if name == "autogluon":
+        from phantom.automl.engines.autogluon import AutoGluonEngine
+
+        return AutoGluonEngine()
+    if name == "h2o":
+        from phantom.automl.engines.h2o import H2OEngine
+
+        return H2OEngine()
+    if name == "anomaly":
+        from phantom.automl.engines.anomaly import AnomalyEngine
+
+        return AnomalyEngine()
+    raise ValueError(f"unknown engine {name!r}")

@@ -1,0 +1,211 @@
+"""The default engine: AutoGluon's ``TabularPredictor``.
+
+Choices (evidence in docs/research/automl-presets.md and docs/benchmarks.md):
+- presets by budget: ``medium_quality`` under 30 s (eight-fold bagging cannot finish),
+  ``good_quality`` up to 10 minutes (best or tied-best at 60 s, refits to small ``_FULL``
+  models), ``high_quality`` beyond;
+- the soft ``time_limit`` is backed by a callback that starts no further model after the
+  job's deadline, so the fit ends with the best ensemble of what finished; the job layer
+  still kills the process at its hard bound;
+- no torch models unless the ``deep`` extra is installed, and no log noise about it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from phantom.automl.engines.base import (
+    FitOutcome,
+    FitSpec,
+    LeaderboardRow,
+    Predictions,
+    Reporter,
+)
+from phantom.automl.tasks import TaskType
+
+PROBLEM_TYPE = {
+    TaskType.BINARY: "binary",
+    TaskType.MULTICLASS: "multiclass",
+    TaskType.REGRESSION: "regression",
+}
+EVAL_METRIC = {
+    "roc_auc": "roc_auc",
+    "average_precision": "average_precision",
+    "log_loss": "log_loss",
+    "accuracy": "accuracy",
+    "balanced_accuracy": "balanced_accuracy",
+    "f1": "f1",
+    "precision": "precision",
+    "recall": "recall",
+    "f1_macro": "f1_macro",
+    "rmse": "root_mean_squared_error",
+    "mae": "mean_absolute_error",
+    "r2": "r2",
+}
+TORCH_MODELS = ["NN_TORCH", "FASTAI", "TABPFNV2", "TABM", "MITRA", "REALMLP", "TABICL"]
+
+
+def presets_for(budget_seconds: float) -> str:
+    if budget_seconds < 30:
+        return "medium_quality"
+    if budget_seconds < 600:
+        return "good_quality"
+    return "high_quality"
+
+
+class _DropTorchProbe(logging.Filter):
+    """AutoGluon probes for torch on every model and logs an ERROR when it is absent; with
+    the ``deep`` extra not installed that is expected, not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to import torch or check CUDA" not in record.getMessage()
+
+
+def quiet_autogluon() -> None:
+    logger = logging.getLogger("autogluon.common.utils.resource_utils")
+    if not any(isinstance(f, _DropTorchProbe) for f in logger.filters):
+        logger.addFilter(_DropTorchProbe())
+
+
+def has_torch() -> bool:
+    return importlib.util.find_spec("torch") is not None
+
+
+def _leaderboard(board: pd.DataFrame, eval_metric: Any) -> list[LeaderboardRow]:
+    rows = []
+    for record in board.to_dict("records"):
+        score = record.get("score_val")
+        natural = None
+        if score is not None and np.isfinite(score):
+            natural = float(eval_metric.convert_score_to_original(score))
+        rows.append(
+            LeaderboardRow(
+                model_name=str(record["model"]),
+                score_validation=natural,
+                fit_time_seconds=_seconds(record.get("fit_time")),
+                predict_time_seconds=_seconds(record.get("pred_time_val")),
+            )
+        )
+    return rows
+
+
+def _seconds(value: Any) -> float | None:
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+def _progress_callback(spec: FitSpec, report: Reporter) -> Any:
+    from autogluon.core.callbacks import AbstractCallback
+
+    class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
+        """Reports each finished model; after the deadline starts only the (cheap) weighted
+        ensembles that combine what is already trained."""
+
+        def _before_model_fit(
+            self, trainer: Any, model: Any, time_limit: float | None = None,
+            stack_name: str = "core", level: int = 1, **kwargs: Any,
+        ) -> tuple[bool, bool]:
+            late = time.time() >= spec.deadline
+            return False, late and stack_name == "core"
+
+        def _after_model_fit(
+            self, trainer: Any, model_names: list[str] | None = None, **kwargs: Any
+        ) -> bool:
+            names = model_names or []
+            board = _leaderboard(trainer.leaderboard(), trainer.eval_metric)
+            if names:
+                score = next(
+                    (r.score_validation for r in board if r.model_name == names[-1]), None
+                )
+                scored = f" ({spec.metric} {score:.4g})" if score is not None else ""
+                message = f"Trained {names[-1]}{scored}"
+            else:
+                message = "A model failed to train; continuing with the others"
+            report(message, board)
+            return False
+
+    return DeadlineAndProgress()
+
+
+class AutoGluonModel:
+    def __init__(self, predictor: Any, task: TaskType) -> None:
+        self.predictor = predictor
+        self.task = task
+
+    def predict(self, frame: pd.DataFrame) -> Predictions:
+        if self.task == TaskType.REGRESSION:
+            values = self.predictor.predict(frame, as_pandas=False)
+            return Predictions(labels=np.asarray(values, dtype=np.float64))
+        proba = self.predictor.predict_proba(frame, as_multiclass=True)
+        labels = self.predictor.predict_from_proba(proba)
+        classes = list(proba.columns)
+        return Predictions(
+            labels=np.asarray(labels),
+            probabilities=proba.to_numpy(dtype=np.float64),
+            classes=classes,
+        )
+
+    def close(self) -> None:
+        self.predictor.unpersist()
+
+
+class AutoGluonEngine:
+    name = "autogluon"
+
+    def fit(self, train: pd.DataFrame, spec: FitSpec, report: Reporter) -> FitOutcome:
+        quiet_autogluon()
+        from autogluon.tabular import TabularPredictor
+
+        fit_dir = spec.work_dir / "autogluon"
+        predictor = TabularPredictor(
+            label=spec.target,
+            problem_type=PROBLEM_TYPE[spec.task],
+            eval_metric=EVAL_METRIC[spec.metric],
+            path=str(fit_dir),
+            verbosity=1,
+        )
+        presets = spec.options.get("presets") or presets_for(spec.time_limit_seconds)
+        predictor.fit(
+            train,
+            presets=presets,
+            time_limit=spec.time_limit_seconds,
+            num_cpus=spec.num_cpus,
+            num_gpus=0,
+            memory_limit=max(spec.memory_limit_mb / 1024, 0.5),
+            excluded_model_types=[] if has_torch() else TORCH_MODELS,
+            callbacks=[_progress_callback(spec, report)],
+            ds_args={"memory_safe_fits": False},  # no ray here: DyStack runs in-process
+        )
+        board = _leaderboard(predictor.leaderboard(silent=True), predictor.eval_metric)
+        best = str(predictor.model_best)
+        predictor.clone_for_deployment(str(spec.model_dir / "predictor"))
+        shutil.rmtree(fit_dir, ignore_errors=True)
+        return FitOutcome(
+            leaderboard=board,
+            best_model=best,
+            details={"presets": presets, "autogluon_version": _version()},
+        )
+
+    def load(self, model_dir: Path, num_cpus: int) -> AutoGluonModel:
+        quiet_autogluon()
+        from autogluon.tabular import TabularPredictor
+
+        predictor = TabularPredictor.load(
+            str(model_dir / "predictor"), verbosity=0
+        )
+        predictor.persist()  # single-row latency: ~2 ms instead of ~20 ms
+        task = {v: k for k, v in PROBLEM_TYPE.items()}[predictor.problem_type]
+        return AutoGluonModel(predictor, task)
+
+
+def _version() -> str:
+    from autogluon.tabular import __version__
+
+    return str(__version__)

@@ -1,0 +1,88 @@
+"""What every engine implements, so the job layer, evaluation and serving never care which
+engine trained a model.
+
+An engine runs inside the training child process (``automl/runner.py``): it fits on the
+training split within ``FitSpec.time_limit_seconds`` (stopping further models at
+``FitSpec.deadline``), reports each finished model, saves what prediction needs under
+``FitSpec.model_dir``, and can load that directory again in any process (``load``).
+Holdout metrics and feature importance are computed by the runner through the loaded
+model, the same way for every engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from phantom.automl.tasks import TaskType
+
+
+@dataclass(frozen=True, slots=True)
+class FitSpec:
+    task: TaskType  # never AUTO
+    target: str | None  # None only for anomaly detection without a label
+    metric: str  # one of ``tasks.METRICS`` valid for the task
+    time_limit_seconds: float  # the engine's own (soft) limit for the whole fit
+    deadline: float  # ``time.time()`` after which no further model may start
+    num_cpus: int
+    memory_limit_mb: int
+    seed: int
+    model_dir: Path  # empty directory: what prediction needs; archived after the fit
+    work_dir: Path  # scratch space for the fit, deleted afterwards
+    options: dict[str, Any] = field(default_factory=dict)  # engine-specific settings
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderboardRow:
+    model_name: str
+    score_validation: float | None  # in the metric's own units (RMSE as RMSE, not negated)
+    fit_time_seconds: float | None
+    predict_time_seconds: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FitOutcome:
+    leaderboard: list[LeaderboardRow]  # best first
+    best_model: str
+    details: dict[str, Any] = field(default_factory=dict)  # engine facts worth keeping
+
+
+class Reporter(Protocol):
+    """Progress out of the fit: called from the engine's thread as models finish."""
+
+    def __call__(self, message: str, leaderboard: list[LeaderboardRow]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Predictions:
+    """``labels``: classes (the original values of ``classes``) for classifiers, numbers for
+    regression, booleans (anomalous or not) for anomaly detection. ``probabilities``:
+    one column per entry of ``classes``, rows summing to 1. ``scores``: anomaly score per
+    row, higher is more anomalous."""
+
+    labels: np.ndarray[Any, Any]
+    probabilities: np.ndarray[Any, Any] | None = None
+    classes: list[Any] | None = None
+    scores: np.ndarray[Any, Any] | None = None
+
+
+class LoadedModel(Protocol):
+    def predict(self, frame: pd.DataFrame) -> Predictions:
+        """Score rows whose columns are the training features (missing values allowed)."""
+        ...
+
+    def close(self) -> None:
+        """Free what the model holds (memory, a cluster-side frame)."""
+        ...
+
+
+class Engine(Protocol):
+    name: str  # stored on the model version: "autogluon", "h2o", "anomaly"
+
+    def fit(self, train: pd.DataFrame, spec: FitSpec, report: Reporter) -> FitOutcome: ...
+
+    def load(self, model_dir: Path, num_cpus: int) -> LoadedModel: ...

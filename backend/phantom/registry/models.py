@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from phantom.db import Base, TenantScoped
+
+
+class ModelStage(StrEnum):
+    NONE = "NONE"  # registered, not yet promoted
+    STAGING = "STAGING"
+    PRODUCTION = "PRODUCTION"  # at most one version per model
+    ARCHIVED = "ARCHIVED"
+
+
+class RegisteredModel(TenantScoped, Base):
+    """A named model of a tenant; its versions come from training jobs."""
+
+    __tablename__ = "registered_models"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    task_type: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(1000))
+    latest_version: Mapped[int] = mapped_column(default=0)
+
+
+class ModelVersion(TenantScoped, Base):
+    """A trained, archived predictor with its lineage: the dataset (id and content hash,
+    so the exact bytes are known even after the dataset is deleted), the job, the engine.
+    ``features`` is the input schema prediction validates rows against."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (UniqueConstraint("model_id", "version"),)
+
+    model_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("registered_models.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    stage: Mapped[str] = mapped_column(String(16))
+    stage_changed_at: Mapped[datetime | None]
+    training_job_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("training_jobs.id", ondelete="SET NULL"), unique=True
+    )
+    dataset_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="SET NULL"), index=True
+    )
+    dataset_name: Mapped[str] = mapped_column(String(200))
+    dataset_content_hash: Mapped[str] = mapped_column(String(71))
+    engine: Mapped[str] = mapped_column(String(16))  # autogluon, h2o, anomaly
+    task_type: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(1000))
+    metric: Mapped[str] = mapped_column(String(32))
+    metrics: Mapped[dict[str, float]] = mapped_column(JSON)
+    best_model_name: Mapped[str] = mapped_column(String(200))
+    features: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    classes: Mapped[list[Any] | None] = mapped_column(JSON)
+    artifact_path: Mapped[str] = mapped_column(String(255))
+    artifact_hash: Mapped[str] = mapped_column(String(71))
+    artifact_bytes: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
