@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from autogluon.core.callbacks import AbstractCallback
 
 from phantom.automl.engines.base import (
     FitOutcome,
@@ -101,37 +102,44 @@ def _seconds(value: Any) -> float | None:
     return float(value) if value is not None and np.isfinite(value) else None
 
 
-def _progress_callback(spec: FitSpec, report: Reporter) -> Any:
-    from autogluon.core.callbacks import AbstractCallback
+class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
+    """Reports each finished model; after the deadline starts only the (cheap) weighted
+    ensembles that combine what is already trained."""
 
-    class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
-        """Reports each finished model; after the deadline starts only the (cheap) weighted
-        ensembles that combine what is already trained."""
+    def __init__(self, spec: FitSpec, report: Reporter) -> None:
+        super().__init__()
+        self.spec = spec
+        self.report = report
 
-        def _before_model_fit(
-            self, trainer: Any, model: Any, time_limit: float | None = None,
-            stack_name: str = "core", level: int = 1, **kwargs: Any,
-        ) -> tuple[bool, bool]:
-            late = time.time() >= spec.deadline
-            return False, late and stack_name == "core"
+    def __getstate__(self) -> dict[str, Any]:
+        """AutoGluon pickles its trainer with the callbacks; the reporter stays here."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("spec", "report")}
 
-        def _after_model_fit(
-            self, trainer: Any, model_names: list[str] | None = None, **kwargs: Any
-        ) -> bool:
-            names = model_names or []
-            board = _leaderboard(trainer.leaderboard(), trainer.eval_metric)
-            if names:
-                score = next(
-                    (r.score_validation for r in board if r.model_name == names[-1]), None
-                )
-                scored = f" ({spec.metric} {score:.4g})" if score is not None else ""
-                message = f"Trained {names[-1]}{scored}"
-            else:
-                message = "A model failed to train; continuing with the others"
-            report(message, board)
-            return False
+    def _before_model_fit(
+        self,
+        trainer: Any,
+        model: Any,
+        time_limit: float | None = None,
+        stack_name: str = "core",
+        level: int = 1,
+        **kwargs: Any,
+    ) -> tuple[bool, bool]:
+        late = time.time() >= self.spec.deadline
+        return False, late and stack_name == "core"
 
-    return DeadlineAndProgress()
+    def _after_model_fit(
+        self, trainer: Any, model_names: list[str] | None = None, **kwargs: Any
+    ) -> bool:
+        names = model_names or []
+        board = _leaderboard(trainer.leaderboard(), trainer.eval_metric)
+        if names:
+            score = next((r.score_validation for r in board if r.model_name == names[-1]), None)
+            scored = f" ({self.spec.metric} {score:.4g})" if score is not None else ""
+            message = f"Trained {names[-1]}{scored}"
+        else:
+            message = "A model failed to train; continuing with the others"
+        self.report(message, board)
+        return False
 
 
 class AutoGluonModel:
@@ -180,7 +188,7 @@ class AutoGluonEngine:
             num_gpus=0,
             memory_limit=max(spec.memory_limit_mb / 1024, 0.5),
             excluded_model_types=[] if has_torch() else TORCH_MODELS,
-            callbacks=[_progress_callback(spec, report)],
+            callbacks=[DeadlineAndProgress(spec, report)],
             ds_args={"memory_safe_fits": False},  # no ray here: DyStack runs in-process
         )
         board = _leaderboard(predictor.leaderboard(silent=True), predictor.eval_metric)

@@ -1,0 +1,348 @@
+"""The training child process: ``python -m phantom.automl.runner <spec.json>``.
+
+The job layer (``automl/supervisor.py``) starts one per fit, in its own session so it can
+be killed whole, and reads its protocol from stdout: one JSON object per line,
+``progress`` events while models finish, then one ``result`` or ``error``. Everything
+libraries print goes to stderr (the job's log file), never into the protocol.
+
+What happens here is the same for every engine: columns to drop, a seeded holdout the
+engine never sees, the fit, then holdout metrics and permutation feature importance
+through the saved-and-reloaded model (so what is measured is what will be served).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from phantom.automl.engines import get_engine
+from phantom.automl.engines.base import FitSpec, LeaderboardRow, LoadedModel, Predictions
+from phantom.automl.tasks import METRICS, Outcome, TaskType, score_all
+
+HOLDOUT_FRACTION = 0.2
+MAX_HOLDOUT_ROWS = 20_000
+IMPORTANCE_ROWS = 2_000
+IMPORTANCE_REPEATS = 3
+MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
+
+
+class DataError(Exception):
+    """The data cannot be trained on as asked: the job fails with this message, unretried."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    data_path: str
+    engine: str
+    task: str
+    target: str | None
+    metric: str
+    budget_seconds: float
+    num_cpus: int
+    memory_limit_mb: int
+    model_dir: str
+    work_dir: str
+    column_types: dict[str, str]  # from the dataset's profile
+    excluded_columns: list[str] = field(default_factory=list)
+    seed: int = 0
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def task_type(self) -> TaskType:
+        return TaskType(self.task)
+
+
+class Protocol:
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()
+
+    def send(self, event: str, **payload: Any) -> None:
+        with self.lock:
+            self.stream.write(json.dumps({"event": event, **payload}, default=_native) + "\n")
+            self.stream.flush()
+
+
+def _native(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+# --- preparing the data ----------------------------------------------------------------
+
+
+def prepare(frame: pd.DataFrame, spec: RunSpec) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Drop what must not be a feature, saying why; drop rows without a target."""
+    dropped: list[dict[str, str]] = []
+    keep = []
+    for column in frame.columns:
+        kind = spec.column_types.get(column)
+        reason = None
+        if column == spec.target:
+            pass
+        elif column in spec.excluded_columns:
+            reason = "excluded when the job was started"
+        elif kind == "ID":
+            reason = "identifier-like (a different value on almost every row)"
+        elif frame[column].isna().all():
+            reason = "empty"
+        if reason:
+            dropped.append({"column": column, "reason": reason})
+        else:
+            keep.append(column)
+    frame = frame[keep]
+    features = [c for c in keep if c != spec.target]
+    if not features:
+        raise DataError("No feature column is left after dropping excluded and ID-like columns.")
+    if spec.target is not None:
+        before = len(frame)
+        frame = frame[frame[spec.target].notna()]
+        if len(frame) < before:
+            dropped.append(
+                {"column": spec.target, "reason": f"{before - len(frame)} rows without a value"}
+            )
+    return frame.reset_index(drop=True), dropped
+
+
+def split(frame: pd.DataFrame, spec: RunSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from sklearn.model_selection import train_test_split
+
+    size = min(HOLDOUT_FRACTION, MAX_HOLDOUT_ROWS / max(len(frame), 1))
+    stratify = None
+    if spec.target is not None and spec.task_type != TaskType.REGRESSION:
+        stratify = frame[spec.target]
+    try:
+        train, holdout = train_test_split(
+            frame, test_size=size, random_state=spec.seed, shuffle=True, stratify=stratify
+        )
+    except ValueError:  # a class too rare to stratify: a plain seeded split
+        train, holdout = train_test_split(
+            frame, test_size=size, random_state=spec.seed, shuffle=True
+        )
+    return train.reset_index(drop=True), holdout.reset_index(drop=True)
+
+
+def anomaly_truth(labels: pd.Series) -> tuple[np.ndarray[Any, Any], Any]:
+    """The label's minority value marks anomalies (fraud, failure, outlier...)."""
+    counts = labels.value_counts()
+    if len(counts) != 2:
+        raise DataError(
+            f"The label column for anomaly detection must have exactly two values; it has "
+            f"{len(counts)}."
+        )
+    anomalous = counts.index[-1]
+    return np.asarray(labels == anomalous), anomalous
+
+
+# --- evaluating through the served model ------------------------------------------------
+
+
+def outcome(spec: RunSpec, truth: pd.Series | None, predicted: Predictions) -> Outcome | None:
+    if truth is None:
+        return None
+    y_true = np.asarray(truth)
+    if spec.task_type == TaskType.ANOMALY_DETECTION:
+        y_true, _ = anomaly_truth(truth)
+    return Outcome(
+        y_true=y_true,
+        labels=predicted.labels,
+        probabilities=predicted.probabilities,
+        classes=predicted.classes,
+        scores=predicted.scores,
+    )
+
+
+def permutation_importance(
+    model: LoadedModel, spec: RunSpec, holdout: pd.DataFrame, deadline: float
+) -> list[dict[str, float]]:
+    """Drop in the holdout metric when one feature's values are shuffled (mean and stddev
+    over repeats); without a label (anomaly detection), the mean change of the anomaly
+    score. Each feature's permuted copies go through one batched predict call; features
+    left when the time is up are skipped (fewer entries, never guessed ones)."""
+    rng = np.random.default_rng(spec.seed)
+    sample = holdout.sample(n=min(len(holdout), IMPORTANCE_ROWS), random_state=spec.seed)
+    sample = sample.reset_index(drop=True)
+    truth = sample[spec.target] if spec.target is not None else None
+    features = sample.drop(columns=[spec.target]) if spec.target is not None else sample
+    metric = METRICS[spec.metric]
+    baseline = model.predict(features)
+    base_outcome = outcome(spec, truth, baseline)
+    base_score = metric.compute(base_outcome) if base_outcome is not None else None
+    repeats = max(1, min(IMPORTANCE_REPEATS, MAX_PERMUTED_ROWS // max(len(features), 1)))
+    results = []
+    for column in features.columns:
+        if time.time() >= deadline:
+            break
+        copies = []
+        for _ in range(repeats):
+            permuted = features.copy()
+            permuted[column] = features[column].to_numpy()[rng.permutation(len(features))]
+            copies.append(permuted)
+        predicted = model.predict(pd.concat(copies, ignore_index=True))
+        n = len(features)
+        drops = []
+        for r in range(repeats):
+            part = _slice(predicted, r * n, (r + 1) * n)
+            if base_score is None:
+                assert baseline.scores is not None and part.scores is not None
+                drops.append(float(np.mean(np.abs(part.scores - baseline.scores))))
+                continue
+            permuted_outcome = outcome(spec, truth, part)
+            assert permuted_outcome is not None
+            score = metric.compute(permuted_outcome)
+            drops.append(base_score - score if metric.higher_is_better else score - base_score)
+        results.append(
+            {
+                "feature": column,
+                "importance": float(np.mean(drops)),
+                "stddev": float(np.std(drops, ddof=1)) if len(drops) > 1 else None,
+            }
+        )
+    results.sort(key=lambda item: -item["importance"])
+    return results
+
+
+def _slice(p: Predictions, start: int, stop: int) -> Predictions:
+    return Predictions(
+        labels=p.labels[start:stop],
+        probabilities=None if p.probabilities is None else p.probabilities[start:stop],
+        classes=p.classes,
+        scores=None if p.scores is None else p.scores[start:stop],
+    )
+
+
+def feature_schema(frame: pd.DataFrame, spec: RunSpec) -> list[dict[str, str]]:
+    return [
+        {
+            "name": column,
+            "type": spec.column_types.get(column, "NUMERIC"),
+            "dtype": str(frame[column].dtype),
+        }
+        for column in frame.columns
+        if column != spec.target
+    ]
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def run(spec: RunSpec, protocol: Protocol) -> None:
+    started = time.time()
+    frame = pd.read_parquet(spec.data_path)
+    frame, dropped = prepare(frame, spec)
+    task = spec.task_type
+    train, holdout = split(frame, spec)
+    model_dir, work_dir = Path(spec.model_dir), Path(spec.work_dir)
+    # the engine gets 90 % of the budget: AutoGluon's refit/ensemble step runs past its
+    # soft limit by ~5 % (measured), and holdout scoring follows the fit
+    fit_limit = max(spec.budget_seconds * 0.9 - (time.time() - started), 1.0)
+    fit_spec = FitSpec(
+        task=task,
+        target=spec.target,
+        metric=spec.metric,
+        time_limit_seconds=fit_limit,
+        deadline=time.time() + fit_limit,
+        num_cpus=spec.num_cpus,
+        memory_limit_mb=spec.memory_limit_mb,
+        seed=spec.seed,
+        model_dir=model_dir,
+        work_dir=work_dir,
+        options=spec.options,
+    )
+    engine = get_engine(spec.engine)
+    fit_started = time.time()
+
+    def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
+        elapsed = time.time() - fit_started
+        protocol.send(
+            "progress",
+            progress=min(elapsed / fit_limit, 1.0) * 0.9,
+            message=message,
+            leaderboard=[asdict(row) for row in leaderboard],
+        )
+
+    protocol.send("progress", progress=0.0, message=f"Fitting {engine.name}", leaderboard=[])
+    fitted = engine.fit(train, fit_spec, report)
+    protocol.send(
+        "progress",
+        progress=0.9,
+        message=f"Best model {fitted.best_model}; scoring the holdout",
+        leaderboard=[asdict(row) for row in fitted.leaderboard],
+    )
+    model = engine.load(model_dir, spec.num_cpus)
+    truth = holdout[spec.target] if spec.target is not None else None
+    features = holdout.drop(columns=[spec.target]) if spec.target is not None else holdout
+    predicted = model.predict(features)
+    measured = outcome(spec, truth, predicted)
+    metrics = score_all(task, measured) if measured is not None else {}
+    importance_deadline = started + spec.budget_seconds * 1.1 + 5
+    importance = permutation_importance(model, spec, holdout, importance_deadline)
+    model.close()
+    schema = feature_schema(train, spec)
+    classes = predicted.classes
+    (model_dir / "phantom-model.json").write_text(
+        json.dumps(
+            {"engine": engine.name, "task": task.value, "target": spec.target,
+             "features": schema, "classes": classes, "metric": spec.metric},
+            default=_native,
+        )
+    )
+    protocol.send(
+        "result",
+        best_model=fitted.best_model,
+        leaderboard=[asdict(row) for row in fitted.leaderboard],
+        metrics=metrics,
+        feature_importance=importance,
+        features=schema,
+        classes=classes,
+        dropped_columns=dropped,
+        details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
+    )
+
+
+def _watch_parent(parent: int) -> None:
+    """If the worker dies (SIGKILL), its fit must not run on unowned: exit with it."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(3)
+
+
+def main(argv: list[str]) -> int:
+    protocol = Protocol(os.fdopen(os.dup(1), "w", buffering=1))
+    os.dup2(2, 1)  # library prints go to the log, not the protocol
+    sys.stdout = sys.stderr
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    parent = int(os.environ.get("PHANTOM_TRAINING_PARENT", os.getppid()))
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    spec = RunSpec(**json.loads(Path(argv[0]).read_text()))
+    try:
+        run(spec, protocol)
+    except DataError as error:
+        protocol.send("error", code="data_error", message=str(error))
+        return 1
+    except Exception as error:
+        traceback.print_exc()
+        protocol.send(
+            "error", code="engine_error", message=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
