@@ -27,6 +27,7 @@ from phantom.kit.broadcast import broadcast
 from phantom.kit.redis import close_redis
 from phantom.ops.middleware import JsonBodyLimit, RequestContext
 from phantom.ops.routes import routes as ops_routes
+from phantom.serving.routes import routes as serving_routes
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,13 @@ def create_app(
             await dispose_engine()
 
     rest = Starlette(
-        routes=[*ops_routes, *auth_routes, *sso_routes, *spa_routes(settings.FRONTEND_DIST)],
+        routes=[
+            *ops_routes,
+            *auth_routes,
+            *sso_routes,
+            *serving_routes,
+            *spa_routes(settings.FRONTEND_DIST),
+        ],
         middleware=[Middleware(RequestContext)],
         lifespan=lifespan,
     )

@@ -124,28 +124,68 @@ def api(
 def worker(
     processes: Annotated[int, typer.Option(min=1, max=64)] = settings.WORKER_PROCESSES,
     threads: Annotated[int, typer.Option(min=1, max=64)] = settings.WORKER_THREADS,
+    queue: Annotated[
+        str, typer.Option(help="all, default (background jobs) or training (fits only)")
+    ] = "all",
 ) -> None:
-    """Run Dramatiq workers for background jobs (needs PHANTOM_REDIS_URL)."""
+    """Run Dramatiq workers (needs PHANTOM_REDIS_URL). Training runs in its own worker
+    processes, one fit each (PHANTOM_TRAINING_SLOTS of them), so fits never outnumber
+    the slots the host is sized for; ``--queue`` splits them onto separate hosts."""
     import os
+    import signal
+    import subprocess
 
     if not settings.REDIS_URL:
         _fail(
             "phantom worker needs PHANTOM_REDIS_URL; `phantom standalone` runs jobs in-process.",
             False,
         )
+    if queue not in ("all", "default", "training"):
+        _fail("--queue must be all, default or training.", False)
     _check_master_key()
-    args = [
-        sys.executable,
-        "-m",
-        "dramatiq",
-        "phantom.worker",
-        "--processes",
-        str(processes),
-        "--threads",
-        str(threads),
-        "--skip-logging",
+
+    def command(name: str, count: int, per_process: int) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "dramatiq",
+            "phantom.worker",
+            "--processes",
+            str(count),
+            "--threads",
+            str(per_process),
+            "--queues",
+            name,
+            "--skip-logging",
+        ]
+
+    commands: list[tuple[list[str], dict[str, str]]] = []
+    if queue in ("all", "default"):
+        commands.append((command("default", processes, threads), {}))
+    if queue in ("all", "training"):
+        commands.append(
+            (command("training", settings.TRAINING_SLOTS, 1), {"dramatiq_queue_prefetch": "1"})
+        )
+    if len(commands) == 1:
+        args, extra = commands[0]
+        os.execve(sys.executable, args, {**os.environ, **extra})  # noqa: S606 - becomes the supervisor
+    children = [
+        subprocess.Popen(args, env={**os.environ, **extra})  # noqa: S603 - our own command
+        for args, extra in commands
     ]
-    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with the supervisor
+
+    def forward(signum: int, _: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, forward)
+    _, status = os.wait()  # either supervisor ending ends both: the supervisor restarts us
+    forward(signal.SIGTERM, None)
+    for child in children:
+        child.wait()
+    raise typer.Exit(os.waitstatus_to_exitcode(status) or 1)
 
 
 @app.command()

@@ -70,6 +70,28 @@ class Settings(BaseSettings):
     DATASET_MAX_COLUMNS: int = Field(default=1000, ge=1)
     DATASET_INLINE_PROFILE_BYTES: int = Field(default=5 * 1024 * 1024, ge=0)
 
+    # Training (docs/automl.md). A tenant's own limits (``phantom tenant limits``) override
+    # the two TRAINING_MAX_* defaults.
+    TRAINING_MIN_BUDGET_SECONDS: int = Field(default=5, ge=1)
+    TRAINING_MAX_BUDGET_SECONDS: int = Field(default=4 * 3600, ge=1)
+    TRAINING_MAX_CONCURRENT_JOBS: int = Field(default=2, ge=1)  # per tenant; the rest wait
+    TRAINING_MAX_ATTEMPTS: int = Field(default=3, ge=1, le=10)  # lost worker, crashed fit
+    TRAINING_SLOTS: int = Field(default=1, ge=1, le=64)  # concurrent fits per worker host
+    TRAINING_CPUS: int | None = Field(default=None, ge=1)  # per fit; None: cores / slots
+    TRAINING_MEMORY_MB: int | None = Field(default=None, ge=256)  # per fit; None: 70 % / slots
+    TRAINING_LEASE_SECONDS: int = Field(default=30, ge=5)
+    TRAINING_HEARTBEAT_SECONDS: float = Field(default=2.0, gt=0)  # also how fast cancels land
+    TRAINING_REQUEUE_AFTER_SECONDS: int = Field(default=60, ge=5)  # QUEUED this long: resend
+    TRAINING_RECONCILE_SECONDS: int = Field(default=15, ge=1)
+    TRAINING_CANCEL_GRACE_SECONDS: float = Field(default=5.0, ge=0)  # SIGTERM, then SIGKILL
+    TRAINING_MIN_ROWS: int = Field(default=20, ge=2)
+    TRAINING_MIN_ROWS_PER_CLASS: int = Field(default=5, ge=2)
+    H2O_URL: str | None = None  # an H2O cluster to train on; unset: a local H2O per fit
+    H2O_MAX_MEM: str = "4G"  # the local H2O's Java heap
+    MODEL_CACHE_SIZE: int = Field(default=8, ge=1)  # loaded models per serving process
+    PREDICT_MAX_ROWS: int = Field(default=1000, ge=1)  # per predict call (GraphQL and REST)
+    PREDICT_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)  # REST predict
+
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 

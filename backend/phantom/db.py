@@ -233,7 +233,9 @@ def import_all_models() -> None:
     """Alembic and the app see one metadata with every domain's tables."""
     import phantom.audit.models
     import phantom.authz.models
+    import phantom.automl.models
     import phantom.compliance.models
     import phantom.datasets.models
     import phantom.identity.models
-    import phantom.identity.sso.models  # noqa: F401
+    import phantom.identity.sso.models
+    import phantom.registry.models  # noqa: F401

@@ -11,6 +11,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dramatiq
@@ -34,6 +35,7 @@ from phantom.config import settings
 from phantom.db import on_commit
 
 log = logging.getLogger(__name__)
+TRAINING_QUEUE = "training"  # fits only: one thread per training slot (``phantom worker``)
 
 
 def _retry_infrastructure_only(retries_so_far: int, error: BaseException) -> bool:
@@ -43,34 +45,47 @@ def _retry_infrastructure_only(retries_so_far: int, error: BaseException) -> boo
     return not isinstance(error, PhantomError) and retries_so_far < 3
 
 
-class PeriodicScheduler(Middleware):
-    """Enqueues housekeeping every ``PHANTOM_HOUSEKEEPING_INTERVAL_SECONDS``. Every worker
-    process runs one; a Redis ``SET NX`` lease lets only one of them fire per interval."""
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    name: str
+    interval: float
+    jobs: tuple[str, ...]
 
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
+
+class PeriodicScheduler(Middleware):
+    """Enqueues each schedule's jobs every ``interval`` seconds. Every worker process runs
+    one; a Redis ``SET NX`` lease per schedule lets only one of them fire per interval."""
+
+    def __init__(self, schedules: list[Schedule]) -> None:
+        self.schedules = schedules
         self._stop = threading.Event()
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        threading.Thread(target=self._run, name="phantom-scheduler", daemon=True).start()
+        for schedule in self.schedules:
+            threading.Thread(
+                target=self._run, args=(schedule,), name=f"phantom-{schedule.name}", daemon=True
+            ).start()
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         self._stop.set()
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+    def _run(self, schedule: Schedule) -> None:
+        while not self._stop.wait(schedule.interval):
             try:
-                if self._acquire():
-                    send_job("identity.schedule_housekeeping")
-                    send_job("audit.schedule_maintenance")
+                if self._acquire(schedule):
+                    for job in schedule.jobs:
+                        send_job(job)
             except Exception:
-                log.exception("scheduler tick failed")
+                log.exception("scheduler tick failed", extra={"schedule": schedule.name})
 
-    def _acquire(self) -> bool:
+    def _acquire(self, schedule: Schedule) -> bool:
         if not isinstance(broker, RedisBroker):
             return True
         lease = broker.client.set(
-            "phantom:scheduler:housekeeping", "1", nx=True, ex=max(int(self.interval) - 1, 1)
+            f"phantom:scheduler:{schedule.name}",
+            "1",
+            nx=True,
+            px=max(int(schedule.interval * 1000) - 500, 500),
         )
         return bool(lease)
 
@@ -112,7 +127,18 @@ def _middleware() -> list[Middleware]:
         CurrentMessage(),
         JobContext(),
         AsyncIO(),
-        PeriodicScheduler(settings.HOUSEKEEPING_INTERVAL_SECONDS),
+        PeriodicScheduler(
+            [
+                Schedule(
+                    "housekeeping",
+                    settings.HOUSEKEEPING_INTERVAL_SECONDS,
+                    ("identity.schedule_housekeeping", "audit.schedule_maintenance"),
+                ),
+                Schedule(
+                    "training-reconcile", settings.TRAINING_RECONCILE_SECONDS, ("automl.reconcile",)
+                ),
+            ]
+        ),
     ]
 
 
@@ -144,29 +170,62 @@ def _jsonable(value: Any) -> Any:
     return str(value) if isinstance(value, uuid.UUID) else value
 
 
-def send_job(name: str, **kwargs: Any) -> None:
-    """Send now. Inside a transaction use ``enqueue_job`` instead."""
+def send_job(name: str, *, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """Send now. Inside a transaction use ``enqueue_job`` instead. ``options`` are
+    per-message Dramatiq options (``time_limit``, ``max_retries``)."""
     message = broker.get_actor(name).message_with_options(
-        kwargs={k: _jsonable(v) for k, v in kwargs.items()}
+        kwargs={k: _jsonable(v) for k, v in kwargs.items()}, **(options or {})
     )
     broker.enqueue(message)
 
 
-def enqueue_job(session: AsyncSession, name: str, **kwargs: Any) -> None:
+def enqueue_job(
+    session: AsyncSession, name: str, *, options: dict[str, Any] | None = None, **kwargs: Any
+) -> None:
     """Send once the session's transaction commits; dropped if it rolls back."""
     broker.get_actor(name)  # fail now, not after commit, on an unknown name
-    on_commit(session, lambda: send_job(name, **kwargs))
+    on_commit(session, lambda: send_job(name, options=options, **kwargs))
 
 
-def start_in_process_worker() -> dramatiq.Worker:
-    """Standalone mode: the same actors on threads of this process."""
-    worker = dramatiq.Worker(broker, worker_threads=settings.WORKER_THREADS, worker_timeout=100)
-    worker.start()
-    return worker
+class InProcessWorkers:
+    """Standalone mode: the same actors on threads of this process; training on its own
+    worker with one thread per training slot, like ``phantom worker``."""
+
+    def __init__(self) -> None:
+        self.workers = [
+            dramatiq.Worker(
+                broker,
+                queues={"default"},
+                worker_threads=settings.WORKER_THREADS,
+                worker_timeout=100,
+            ),
+            dramatiq.Worker(
+                broker,
+                queues={TRAINING_QUEUE},
+                worker_threads=settings.TRAINING_SLOTS,
+                worker_timeout=100,
+            ),
+        ]
+        self.workers[1].queue_prefetch = settings.TRAINING_SLOTS  # no fit waits in a buffer
+
+    def start(self) -> None:
+        for worker in self.workers:
+            worker.start()
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+
+def start_in_process_worker() -> InProcessWorkers:
+    workers = InProcessWorkers()
+    workers.start()
+    return workers
 
 
 def load_actors() -> None:
     import phantom.audit.jobs
+    import phantom.automl.jobs
     import phantom.datasets.jobs
     import phantom.identity.jobs  # noqa: F401
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import FitSpec, LeaderboardRow, LoadedModel, Predictions
-from phantom.automl.tasks import METRICS, Outcome, TaskType, score_all
+from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
 
 HOLDOUT_FRACTION = 0.2
 MAX_HOLDOUT_ROWS = 20_000
@@ -197,12 +197,11 @@ def permutation_importance(
         drops = []
         for r in range(repeats):
             part = _slice(predicted, r * n, (r + 1) * n)
-            if base_score is None:
-                assert baseline.scores is not None and part.scores is not None
-                drops.append(float(np.mean(np.abs(part.scores - baseline.scores))))
-                continue
             permuted_outcome = outcome(spec, truth, part)
-            assert permuted_outcome is not None
+            if base_score is None or permuted_outcome is None:
+                change = need(part.scores, "scores") - need(baseline.scores, "scores")
+                drops.append(float(np.mean(np.abs(change))))
+                continue
             score = metric.compute(permuted_outcome)
             drops.append(base_score - score if metric.higher_is_better else score - base_score)
         results.append(
@@ -296,13 +295,20 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     classes = predicted.classes
     (model_dir / "phantom-model.json").write_text(
         json.dumps(
-            {"engine": engine.name, "task": task.value, "target": spec.target,
-             "features": schema, "classes": classes, "metric": spec.metric},
+            {
+                "engine": engine.name,
+                "task": task.value,
+                "target": spec.target,
+                "features": schema,
+                "classes": classes,
+                "metric": spec.metric,
+            },
             default=_native,
         )
     )
     protocol.send(
         "result",
+        engine=engine.name,
         best_model=fitted.best_model,
         leaderboard=[asdict(row) for row in fitted.leaderboard],
         metrics=metrics,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from phantom.datasets.profiling import TaskType
 __all__ = ["DEFAULT_METRIC", "METRICS", "Metric", "TaskType", "metrics_for", "score_all"]
 
 Array = np.ndarray[Any, Any]
+T = TypeVar("T")
 BINARY, MULTICLASS = TaskType.BINARY, TaskType.MULTICLASS
 REGRESSION, ANOMALY = TaskType.REGRESSION, TaskType.ANOMALY_DETECTION
 
@@ -40,14 +41,20 @@ class Metric:
     compute: Callable[[Outcome], float]
 
 
+def need(value: T | None, what: str) -> T:
+    """A metric asked of an outcome without what it needs is undefined here (ValueError:
+    ``score_all`` leaves it out)."""
+    if value is None:
+        raise ValueError(f"this metric needs {what}")
+    return value
+
+
 def _positive_proba(o: Outcome) -> Array:
-    assert o.probabilities is not None
-    return o.probabilities[:, 1]
+    return need(o.probabilities, "probabilities")[:, 1]
 
 
 def _is_positive(o: Outcome) -> Array:
-    assert o.classes is not None
-    return np.asarray(o.y_true == o.classes[1])
+    return np.asarray(o.y_true == need(o.classes, "classes")[1])
 
 
 def _roc_auc(o: Outcome) -> float:
@@ -69,10 +76,9 @@ def _average_precision(o: Outcome) -> float:
 def _log_loss(o: Outcome) -> float:
     from sklearn.metrics import log_loss
 
-    assert o.probabilities is not None and o.classes is not None
-    p = np.clip(o.probabilities.astype(np.float64), 1e-15, 1.0)
+    p = np.clip(need(o.probabilities, "probabilities").astype(np.float64), 1e-15, 1.0)
     p = p / p.sum(axis=1, keepdims=True)
-    return float(log_loss(o.y_true, p, labels=o.classes))
+    return float(log_loss(o.y_true, p, labels=need(o.classes, "classes")))
 
 
 def _accuracy(o: Outcome) -> float:
@@ -94,8 +100,8 @@ def _binary(name: str) -> Callable[[Outcome], float]:
         function = getattr(metrics, f"{name}_score")
         if o.scores is not None:
             return float(function(o.y_true.astype(bool), o.labels.astype(bool), zero_division=0))
-        assert o.classes is not None
-        return float(function(o.y_true, o.labels, pos_label=o.classes[1], zero_division=0))
+        positive = need(o.classes, "classes")[1]
+        return float(function(o.y_true, o.labels, pos_label=positive, zero_division=0))
 
     return compute
 
@@ -136,17 +142,34 @@ METRICS: dict[str, Metric] = dict(
             "Area under the precision-recall curve (rare positives).",
             _average_precision,
         ),
-        _metric("log_loss", {BINARY, MULTICLASS}, False, "Cross-entropy of the probabilities.",
-                _log_loss),
-        _metric("accuracy", {BINARY, MULTICLASS, ANOMALY}, True, "Share of correct labels.",
-                _accuracy),
-        _metric("balanced_accuracy", {BINARY, MULTICLASS}, True,
-                "Mean recall per class (imbalanced classes).", _balanced_accuracy),
+        _metric(
+            "log_loss",
+            {BINARY, MULTICLASS},
+            False,
+            "Cross-entropy of the probabilities.",
+            _log_loss,
+        ),
+        _metric(
+            "accuracy", {BINARY, MULTICLASS, ANOMALY}, True, "Share of correct labels.", _accuracy
+        ),
+        _metric(
+            "balanced_accuracy",
+            {BINARY, MULTICLASS},
+            True,
+            "Mean recall per class (imbalanced classes).",
+            _balanced_accuracy,
+        ),
         _metric("f1", {BINARY, ANOMALY}, True, "F1 of the positive class.", _binary("f1")),
-        _metric("precision", {BINARY, ANOMALY}, True, "Precision of the positive class.",
-                _binary("precision")),
-        _metric("recall", {BINARY, ANOMALY}, True, "Recall of the positive class.",
-                _binary("recall")),
+        _metric(
+            "precision",
+            {BINARY, ANOMALY},
+            True,
+            "Precision of the positive class.",
+            _binary("precision"),
+        ),
+        _metric(
+            "recall", {BINARY, ANOMALY}, True, "Recall of the positive class.", _binary("recall")
+        ),
         _metric("f1_macro", {MULTICLASS}, True, "F1 averaged over classes.", _f1_macro),
         _metric("rmse", {REGRESSION}, False, "Root mean squared error.", _rmse),
         _metric("mae", {REGRESSION}, False, "Mean absolute error.", _mae),

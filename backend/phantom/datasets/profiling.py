@@ -289,6 +289,13 @@ def _suggestion(column: dict[str, Any], is_last: bool) -> tuple[int, dict[str, s
     return score, {"column": name, "task_type": task.value, "reason": "; ".join(reasons)}
 
 
+def task_for_column(column: dict[str, Any]) -> TaskType | None:
+    """The task a column would be predicted with (training's AUTO), or None if it cannot
+    be a target."""
+    suggestion = _suggestion(column, False)
+    return TaskType(suggestion[1]["task_type"]) if suggestion else None
+
+
 def _whole(column: dict[str, Any]) -> bool:
     low, high = column.get("min"), column.get("max")
     return (

@@ -25,6 +25,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from phantom.activity.schema import ActivitySubscription
 from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
+from phantom.automl.schema import TrainingMutation, TrainingQuery, TrainingSubscription
 from phantom.compliance.schema import ComplianceMutation, ComplianceQuery
 from phantom.config import settings
 from phantom.datasets.schema import DatasetMutation, DatasetQuery
@@ -32,14 +33,36 @@ from phantom.graphql.errors import classify_all
 from phantom.identity.schema import IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
+from phantom.registry.schema import RegistryMutation, RegistryQuery
+from phantom.serving.schema import ServingMutation
 
-Query = merge_types("Query", (IdentityQuery, SsoQuery, AuditQuery, ComplianceQuery, DatasetQuery))
+Query = merge_types(
+    "Query",
+    (
+        IdentityQuery,
+        SsoQuery,
+        AuditQuery,
+        ComplianceQuery,
+        DatasetQuery,
+        TrainingQuery,
+        RegistryQuery,
+    ),
+)
 Mutation = merge_types(
     "Mutation",
-    (IdentityMutation, SsoMutation, AuditMutation, ComplianceMutation, DatasetMutation),
+    (
+        IdentityMutation,
+        SsoMutation,
+        AuditMutation,
+        ComplianceMutation,
+        DatasetMutation,
+        TrainingMutation,
+        RegistryMutation,
+        ServingMutation,
+    ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
-Subscription = merge_types("Subscription", (ActivitySubscription,))
+Subscription = merge_types("Subscription", (ActivitySubscription, TrainingSubscription))
 
 
 def _is_introspection(context: IgnoreContext) -> bool:

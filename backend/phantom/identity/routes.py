@@ -18,6 +18,7 @@ from phantom.identity.members import members
 from phantom.identity.service import NewSession, identity
 from phantom.kit.errors import BadUserInput, Forbidden, PhantomError, RateLimited
 from phantom.kit.ratelimit import FailureCounter
+from phantom.kit.responses import error_response
 
 log = logging.getLogger("phantom.auth")
 MAX_LOGIN_BODY = 4096
@@ -28,12 +29,6 @@ _by_account = FailureCounter(
 _by_ip = FailureCounter(
     "phantom:login:ip", settings.LOGIN_MAX_FAILURES * 10, settings.LOGIN_FAILURE_WINDOW_SECONDS
 )
-
-
-def error_response(error: PhantomError) -> JSONResponse:
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
-    body = {"error": {"code": error.code.value, "message": error.message}}
-    return JSONResponse(body, status_code=error.http_status, headers=headers)
 
 
 async def _json_form(request: Request, keys: tuple[str, ...]) -> dict[str, str]:

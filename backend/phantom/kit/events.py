@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
@@ -26,6 +26,7 @@ from phantom.kit.loops import PerLoop
 from phantom.kit.redis import require_redis
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 SUBSCRIBE_TIMEOUT = 5.0
 QUEUE_SIZE = 1000  # a subscriber this far behind loses the oldest events, never blocks
 
@@ -237,20 +238,43 @@ def get_event_bus() -> EventBus:
 
 
 async def every_so_often(
-    stream: AsyncIterator[Event], interval: float, on_idle: Callable[[], Awaitable[None]]
-) -> AsyncIterator[Event]:
-    """Relay ``stream``, calling ``on_idle`` after each ``interval`` without an event (to
-    re-check credentials). The pending read is never cancelled mid-way, which would close
-    the underlying generator."""
-    pending: asyncio.Future[Event] = asyncio.ensure_future(anext(stream))
+    stream: AsyncIterator[T], interval: float, on_idle: Callable[[], Awaitable[None]]
+) -> AsyncIterator[T]:
+    """Relay ``stream`` until it ends, calling ``on_idle`` after each ``interval`` without
+    an item (to re-check credentials). The pending read is never cancelled mid-way, which
+    would close the underlying generator."""
+    pending: asyncio.Future[T] = asyncio.ensure_future(anext(stream))
     try:
         while True:
             done, _ = await asyncio.wait({pending}, timeout=interval)
             if not done:
                 await on_idle()
                 continue
-            event = pending.result()
+            try:
+                event = pending.result()
+            except StopAsyncIteration:
+                return
             pending = asyncio.ensure_future(anext(stream))
             yield event
     finally:
         pending.cancel()
+
+
+_in_flight: set[asyncio.Task[None]] = set()
+
+
+def publish_on_commit(
+    session: Any, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]
+) -> None:
+    """Publish once the session's transaction commits (never for a rolled-back change).
+    Delivery is best effort, like every event: state lives in the database."""
+    from phantom.db import on_commit
+
+    def publish() -> None:
+        task = asyncio.get_running_loop().create_task(
+            get_event_bus().publish(tenant_id, topic, payload)
+        )
+        _in_flight.add(task)
+        task.add_done_callback(_in_flight.discard)
+
+    on_commit(session, publish)

@@ -12,9 +12,10 @@ def get_engine(name: str) -> Engine:
 
         return AutoGluonEngine()
     if name == "h2o":
-        from phantom.automl.engines.h2o import H2OEngine
+        from phantom.automl.engines.h2o import H2OEngine  # type: ignore[import-not-found,unused-ignore]
 
-        return H2OEngine()
+        engine: Engine = H2OEngine()
+        return engine
     if name == "anomaly":
         from phantom.automl.engines.anomaly import AnomalyEngine
 

@@ -36,8 +36,11 @@ def _preprocessor(frame: pd.DataFrame) -> Any:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
 
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-               and not pd.api.types.is_bool_dtype(frame[c])]
+    numeric = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
     dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     other = [c for c in frame.columns if c not in numeric and c not in dates]
     parts = []
@@ -45,29 +48,44 @@ def _preprocessor(frame: pd.DataFrame) -> Any:
         parts.append(("numeric", SimpleImputer(strategy="median"), numeric))
     if dates:
         parts.append(
-            ("dates", make_pipeline(FunctionTransformer(_epoch_seconds),
-                                    SimpleImputer(strategy="median")), dates)
+            (
+                "dates",
+                make_pipeline(
+                    FunctionTransformer(_epoch_seconds), SimpleImputer(strategy="median")
+                ),
+                dates,
+            )
         )
     if other:
         parts.append(
-            ("other", make_pipeline(
-                FunctionTransformer(_as_text),
-                OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1,
-                               encoded_missing_value=-2),
-            ), other)
+            (
+                "other",
+                make_pipeline(
+                    FunctionTransformer(_as_text),
+                    OrdinalEncoder(
+                        handle_unknown="use_encoded_value",
+                        unknown_value=-1,
+                        encoded_missing_value=-2,
+                    ),
+                ),
+                other,
+            )
         )
     return ColumnTransformer(parts, remainder="drop")
 
 
 def _epoch_seconds(frame: pd.DataFrame) -> Array:
     return np.column_stack(
-        [pd.to_datetime(frame[c], errors="coerce", utc=True).astype("int64") / 1e9
-         for c in frame.columns]
+        [
+            pd.to_datetime(frame[c], errors="coerce", utc=True).astype("int64") / 1e9
+            for c in frame.columns
+        ]
     ).astype(float)
 
 
 def _as_text(frame: pd.DataFrame) -> Array:
-    return frame.astype("string").fillna("\x00missing").to_numpy(dtype=object)
+    text: Array = frame.astype("string").fillna("\x00missing").to_numpy(dtype=object)
+    return text
 
 
 @dataclass
@@ -77,8 +95,9 @@ class _Member:
     reference: Array  # sorted training scores: turns raw scores into percentiles
 
     def percentile(self, x: Array) -> Array:
-        raw = -self.estimator.score_samples(x)  # sklearn: higher = more normal
-        return np.searchsorted(self.reference, raw, side="right") / len(self.reference)
+        raw = -np.asarray(self.estimator.score_samples(x))  # sklearn: higher = more normal
+        ranks: Array = np.searchsorted(self.reference, raw, side="right")
+        return ranks / len(self.reference)
 
 
 @dataclass
@@ -90,7 +109,8 @@ class AnomalyModel:
 
     def score(self, frame: pd.DataFrame) -> Array:
         x = self.preprocessor.transform(frame[self.features])
-        return np.mean([m.percentile(x) for m in self.members], axis=0)
+        scores: Array = np.mean([m.percentile(x) for m in self.members], axis=0)
+        return scores
 
     def predict(self, frame: pd.DataFrame) -> Predictions:
         scores = self.score(frame)
@@ -108,14 +128,14 @@ def _candidates(n_rows: int, n_features: int, seed: int) -> list[tuple[str, Any,
         ("IsolationForest", IsolationForest(n_estimators=200, random_state=seed), None),
         (
             "IsolationForest_FeatureBagging",
-            IsolationForest(n_estimators=300, max_features=0.5 if n_features > 1 else 1.0,
-                            random_state=seed + 1),
+            IsolationForest(
+                n_estimators=300, max_features=0.5 if n_features > 1 else 1.0, random_state=seed + 1
+            ),
             None,
         ),
         (
             "IsolationForest_LargeSamples",
-            IsolationForest(n_estimators=200, max_samples=min(1024, n_rows),
-                            random_state=seed + 2),
+            IsolationForest(n_estimators=200, max_samples=min(1024, n_rows), random_state=seed + 2),
             None,
         ),
         (
@@ -156,8 +176,11 @@ class AnomalyEngine:
             if members and time.time() >= spec.deadline:
                 break
             started = time.time()
-            rows = x if max_rows is None or len(x) <= max_rows else x[
-                rng.choice(len(x), max_rows, replace=False)]
+            rows = (
+                x
+                if max_rows is None or len(x) <= max_rows
+                else x[rng.choice(len(x), max_rows, replace=False)]
+            )
             estimator.fit(rows)
             fit_time = time.time() - started
             member = _Member(name, estimator, np.sort(-estimator.score_samples(x_all)))
@@ -169,15 +192,17 @@ class AnomalyEngine:
                 v_x = preprocessor.transform(validation[features])
                 score = float(roc_auc_score(v_truth, member.percentile(v_x)))
             board.append(LeaderboardRow(name, score, fit_time, time.time() - started))
-            report(f"Trained {name}" + (f" (roc_auc {score:.4g})" if score else ""),
-                   _ranked(board))
+            report(f"Trained {name}" + (f" (roc_auc {score:.4g})" if score else ""), _ranked(board))
         model = AnomalyModel(preprocessor, members, 1.0, features)
         ensemble_score = None
         if validation is not None and label is not None:
             v_truth, _ = anomaly_truth(validation[label])
             ensemble_score = float(roc_auc_score(v_truth, model.score(validation)))
-        board.append(LeaderboardRow("Ensemble", ensemble_score, sum(
-            r.fit_time_seconds or 0 for r in board), None))
+        board.append(
+            LeaderboardRow(
+                "Ensemble", ensemble_score, sum(r.fit_time_seconds or 0 for r in board), None
+            )
+        )
         # refit the preprocessing on all training rows is not needed: the members'
         # reference scores already cover them; the threshold comes from all of them
         model.threshold = float(np.quantile(model.score(train), 1 - contamination))

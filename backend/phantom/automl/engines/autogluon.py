@@ -205,9 +205,7 @@ class AutoGluonEngine:
         quiet_autogluon()
         from autogluon.tabular import TabularPredictor
 
-        predictor = TabularPredictor.load(
-            str(model_dir / "predictor"), verbosity=0
-        )
+        predictor = TabularPredictor.load(str(model_dir / "predictor"), verbosity=0)
         predictor.persist()  # single-row latency: ~2 ms instead of ~20 ms
         task = {v: k for k, v in PROBLEM_TYPE.items()}[predictor.problem_type]
         return AutoGluonModel(predictor, task)

@@ -1,0 +1,349 @@
+"""The worker's side of a training job: claim (with a fencing token), heartbeat, progress,
+and the one final transition (SUCCEEDED, FAILED, CANCELLED or back to QUEUED for another
+attempt). Each write is conditioned on the token, so a worker that lost its lease to a
+retry changes nothing. The reconciler (``reconcile``) is what makes lost messages and
+killed workers end well: QUEUED jobs are sent again, expired leases retried or failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom import audit
+from phantom.automl.models import JobStatus, TrainingJob
+from phantom.automl.repository import SystemTrainingJobRepository, TrainingJobRepository
+from phantom.automl.service import PROGRESS_TOPIC, progress_payload, tenant_limits
+from phantom.config import settings
+from phantom.datasets.repository import DatasetRepository
+from phantom.db import transaction, utcnow
+from phantom.kit.events import publish_on_commit
+from phantom.registry.service import NewVersion, registry
+
+log = logging.getLogger(__name__)
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def hard_bound_seconds(budget: float) -> float:
+    """Every job ends by this, whatever the engine does: 1.25 x budget + 15 s."""
+    return 1.25 * budget + 15
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What a worker holds while its lease lasts; ``token`` conditions all its writes."""
+
+    tenant_id: uuid.UUID
+    job_id: uuid.UUID
+    token: int
+    attempt: int
+    max_attempts: int
+    engine: str
+    task_type: str
+    target: str | None
+    metric: str
+    budget_seconds: int
+    excluded_columns: list[str]
+    dataset_path: str | None
+    column_types: dict[str, str]
+
+
+def send_training(session: AsyncSession, job: TrainingJob) -> None:
+    """The message goes after commit and carries only ids; Dramatiq's time limit is set
+    from the job's own hard bound (its default of 10 minutes is wrong both ways)."""
+    from phantom.worker import enqueue_job
+
+    limit_ms = int((hard_bound_seconds(job.time_budget_seconds) + 120) * 1000)
+    enqueue_job(
+        session,
+        "automl.train",
+        options={"time_limit": limit_ms, "max_retries": 0},
+        tenant_id=job.tenant_id,
+        job_id=job.id,
+    )
+
+
+def publish_after_commit(
+    session: AsyncSession, job: TrainingJob, model_version_id: uuid.UUID | None = None
+) -> None:
+    publish_on_commit(
+        session, job.tenant_id, PROGRESS_TOPIC, progress_payload(job, model_version_id)
+    )
+
+
+def _lease_until() -> Any:
+    return utcnow() + timedelta(seconds=settings.TRAINING_LEASE_SECONDS)
+
+
+async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
+    """Take the job if it is QUEUED and the tenant has a free slot; None otherwise (a
+    duplicate delivery, a cancelled job, or the tenant's limit: the job waits its turn and
+    is sent again when a slot frees)."""
+    async with transaction(tenant_id) as session:
+        repo = TrainingJobRepository(session)
+        await repo.lock_tenant(tenant_id)
+        limits = await tenant_limits(session, tenant_id)
+        if await repo.count_running() >= limits.max_concurrent_jobs:
+            log.info(
+                "training deferred: tenant at its concurrency limit", extra={"job_id": str(job_id)}
+            )
+            return None
+        job = await repo.claim(job_id, OWNER, utcnow(), _lease_until())
+        if job is None:
+            return None
+        dataset = await DatasetRepository(session).get(job.dataset_id) if job.dataset_id else None
+        profile = dataset.profile if dataset is not None else None
+        job.event_seq += 1
+        job.message = f"Attempt {job.attempt} of {job.max_attempts} started"
+        await session.flush()
+        await audit.record(
+            session,
+            actor=audit.Actor.system("automl.worker"),
+            action="automl.training.claimed",
+            resource=("training_job", job.id),
+            details={"attempt": job.attempt, "fencing_token": job.fencing_token, "worker": OWNER},
+        )
+        publish_after_commit(session, job)
+        return Claim(
+            tenant_id=tenant_id,
+            job_id=job.id,
+            token=job.fencing_token,
+            attempt=job.attempt,
+            max_attempts=job.max_attempts,
+            engine=job.engine,
+            task_type=job.task_type,
+            target=job.target,
+            metric=job.metric,
+            budget_seconds=job.time_budget_seconds,
+            excluded_columns=list(job.excluded_columns),
+            dataset_path=dataset.storage_path if dataset is not None else None,
+            column_types={c["name"]: c["type"] for c in (profile or {}).get("columns", [])},
+        )
+
+
+async def heartbeat(claim: Claim) -> str:
+    """'ok', 'cancel' (a user asked), or 'lost' (the lease is someone else's now)."""
+    async with transaction(claim.tenant_id) as session:
+        row = await TrainingJobRepository(session).heartbeat(
+            claim.job_id, claim.token, _lease_until()
+        )
+    if row is None:
+        return "lost"
+    return "cancel" if row[0] is not None else "ok"
+
+
+async def progress(
+    claim: Claim, fraction: float, message: str, leaderboard: list[dict[str, Any]]
+) -> bool:
+    async with transaction(claim.tenant_id) as session:
+        job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
+        if job is None:
+            return False
+        job.progress = max(job.progress, min(max(fraction, 0.0), 0.99))
+        job.message = message[:1000]
+        job.leaderboard = ranked(leaderboard, job.metric)
+        job.lease_expires_at = _lease_until()
+        job.event_seq += 1
+        publish_after_commit(session, job)
+        return True
+
+
+def ranked(rows: list[dict[str, Any]], metric: str) -> list[dict[str, Any]]:
+    """Best first by the metric's own direction (models without a score last), ranked."""
+    from phantom.automl.tasks import METRICS
+
+    higher = METRICS[metric].higher_is_better
+    scored = [r for r in rows if r.get("score_validation") is not None]
+    unscored = [r for r in rows if r.get("score_validation") is None]
+    scored.sort(key=lambda r: -r["score_validation"] if higher else r["score_validation"])
+    return [{**row, "rank": rank} for rank, row in enumerate(scored + unscored, start=1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    path: str
+    content_hash: str
+    size_bytes: int
+
+
+async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> bool:
+    """Record the result and register the model version, once; False if the claim was
+    lost (the caller then deletes its artifact: no orphan)."""
+    async with transaction(claim.tenant_id) as session:
+        job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
+        if job is None:
+            return False
+        version = await registry.register(
+            session,
+            NewVersion(
+                model_name=job.model_name,
+                training_job_id=job.id,
+                dataset_id=job.dataset_id,
+                dataset_name=job.dataset_name,
+                dataset_content_hash=job.dataset_content_hash,
+                engine=result["engine"],
+                task_type=job.task_type,
+                target=job.target,
+                metric=job.metric,
+                metrics=result["metrics"],
+                best_model_name=result["best_model"][:200],
+                features=result["features"],
+                classes=result["classes"],
+                artifact_path=artifact.path,
+                artifact_hash=artifact.content_hash,
+                artifact_bytes=artifact.size_bytes,
+                created_by=job.created_by,
+            ),
+        )
+        job.status = JobStatus.SUCCEEDED.value
+        job.progress = 1.0
+        job.message = f"Done: {result['best_model']}"
+        job.leaderboard = ranked(result["leaderboard"], job.metric)
+        job.feature_importance = result["feature_importance"]
+        job.metrics = result["metrics"]
+        job.dropped_columns = result["dropped_columns"]
+        job.finished_at = utcnow()
+        job.lease_expires_at = None
+        job.event_seq += 1
+        await session.flush()
+        await audit.record(
+            session,
+            actor=audit.Actor.system("automl.worker"),
+            action="automl.training.succeeded",
+            resource=("training_job", job.id),
+            details={
+                "model_version_id": str(version.id),
+                "best_model": result["best_model"],
+                "metric": job.metric,
+                "metrics": job.metrics,
+                "attempt": job.attempt,
+            },
+        )
+        publish_after_commit(session, job, version.id)
+        _dispatch_next_on_commit(session, claim.tenant_id)
+        return True
+
+
+async def finish(
+    claim: Claim, status: JobStatus, code: str, error: str, *, retry: bool = False
+) -> bool:
+    """FAILED or CANCELLED with a reason; with ``retry`` (an infrastructure failure) the
+    job goes back to QUEUED while attempts remain."""
+    async with transaction(claim.tenant_id) as session:
+        job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
+        if job is None:
+            return False
+        await _end(session, job, status, code, error, retry=retry)
+        return True
+
+
+async def _end(
+    session: AsyncSession,
+    job: TrainingJob,
+    status: JobStatus,
+    code: str,
+    error: str,
+    *,
+    retry: bool,
+) -> None:
+    if job.cancel_requested_at is not None and status != JobStatus.SUCCEEDED:
+        status, code, retry = JobStatus.CANCELLED, "cancelled", False
+        error = "Cancelled while running; the fit was stopped and its resources freed."
+    again = retry and job.attempt < job.max_attempts
+    job.lease_owner = None
+    job.lease_expires_at = None
+    job.event_seq += 1
+    if again:
+        job.status = JobStatus.QUEUED.value
+        job.message = f"Attempt {job.attempt} failed ({code}); retrying"
+        job.error = None
+        job.enqueued_at = utcnow()
+        send_training(session, job)
+    else:
+        job.status = status.value
+        job.error_code = code
+        job.error = (
+            error
+            if not retry
+            else f"{error} (after {job.attempt} attempt{'s' if job.attempt != 1 else ''})"
+        )[:4000]
+        job.message = "Cancelled" if status == JobStatus.CANCELLED else "Failed"
+        job.finished_at = utcnow()
+        _dispatch_next_on_commit(session, job.tenant_id)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=audit.Actor.system("automl.worker"),
+        action="automl.training.retried" if again else f"automl.training.{status.value.lower()}",
+        resource=("training_job", job.id),
+        outcome=audit.Outcome.FAILURE
+        if status == JobStatus.FAILED and not again
+        else audit.Outcome.SUCCESS,
+        details={"code": code, "error": error[:1000], "attempt": job.attempt},
+    )
+    publish_after_commit(session, job)
+
+
+def _dispatch_next_on_commit(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    """A slot of the tenant freed: its oldest waiting job goes next (fair within the
+    tenant; other tenants have their own slots)."""
+    from phantom.db import on_commit
+    from phantom.worker import send_job
+
+    on_commit(session, lambda: send_job("automl.dispatch", tenant_id=tenant_id))
+
+
+async def dispatch(tenant_id: uuid.UUID) -> int:
+    """Send the tenant's oldest QUEUED jobs, as many as it has free slots."""
+    async with transaction(tenant_id) as session:
+        repo = TrainingJobRepository(session)
+        await repo.lock_tenant(tenant_id)
+        limits = await tenant_limits(session, tenant_id)
+        free = limits.max_concurrent_jobs - await repo.count_running()
+        if free <= 0:
+            return 0
+        jobs = await repo.oldest_queued(free)
+        for job in jobs:
+            job.enqueued_at = utcnow()
+            send_training(session, job)
+        return len(jobs)
+
+
+async def reconcile() -> dict[str, int]:
+    """Expired leases (a killed worker) are retried or failed; tenants whose QUEUED jobs
+    may have lost their message (Redis restarted) are dispatched again."""
+    now = utcnow()
+    async with transaction(None) as session:
+        system = SystemTrainingJobRepository(session)
+        expired = await system.expired_leases(now)
+        waiting = await system.tenants_waiting(
+            now - timedelta(seconds=settings.TRAINING_REQUEUE_AFTER_SECONDS)
+        )
+    recovered = 0
+    for tenant_id, job_id in expired:
+        async with transaction(tenant_id) as session:
+            job = await TrainingJobRepository(session).get_for_update(job_id)
+            if job is None or job.status != JobStatus.RUNNING or job.lease_expires_at is None:
+                continue
+            if job.lease_expires_at >= utcnow():
+                continue  # heartbeat landed meanwhile
+            await _end(
+                session,
+                job,
+                JobStatus.FAILED,
+                "worker_lost",
+                "The worker running this job stopped responding (killed or out of memory)",
+                retry=True,
+            )
+            recovered += 1
+    sent = 0
+    for tenant_id in set(waiting) | {t for t, _ in expired}:
+        sent += await dispatch(tenant_id)
+    return {"expired": recovered, "sent": sent}

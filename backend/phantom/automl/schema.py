@@ -1,0 +1,366 @@
+"""Training jobs' GraphQL types and thin resolvers (names from API.md)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry import Info
+from strawberry.scalars import JSON
+
+from phantom.automl import models
+from phantom.automl.service import StartRequest, engine_available, training
+from phantom.automl.tasks import DEFAULT_METRIC, METRICS
+from phantom.config import settings
+from phantom.datasets.profiling import TaskType as TaskTypeValue
+from phantom.datasets.schema import Dataset
+from phantom.datasets.service import datasets
+from phantom.graphql.context import Context
+from phantom.graphql.permissions import authenticated
+from phantom.graphql.relay import Connection
+from phantom.kit.errors import NotFound
+from phantom.kit.events import every_so_often
+from phantom.kit.pagination import page_request
+
+JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
+Engine = strawberry.enum(models.Engine, name="Engine")
+
+
+def parse_id(value: strawberry.ID | str, what: str) -> uuid.UUID:
+    """Malformed ids answer like unknown ones: NOT_FOUND."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(what) from None
+
+
+@strawberry.type
+class LeaderboardEntry:
+    rank: int = strawberry.field(description="1 = best by the job's metric.")
+    model_name: str
+    score_validation: float | None = strawberry.field(
+        description="In the metric's own units (see higherIsBetter)."
+    )
+    fit_time_seconds: float | None
+    predict_time_seconds: float | None = strawberry.field(
+        description="Time to score the engine's validation data."
+    )
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> LeaderboardEntry:
+        return cls(
+            rank=row["rank"],
+            model_name=row["model_name"],
+            score_validation=row.get("score_validation"),
+            fit_time_seconds=row.get("fit_time_seconds"),
+            predict_time_seconds=row.get("predict_time_seconds"),
+        )
+
+
+@strawberry.type
+class FeatureImportance:
+    feature: str
+    importance: float = strawberry.field(
+        description="Drop of the holdout metric when the feature is shuffled (anomaly "
+        "detection without a label: mean change of the anomaly score)."
+    )
+    stddev: float | None
+
+
+@strawberry.type
+class MetricValue:
+    name: str
+    value: float
+
+
+@strawberry.type
+class DroppedColumn:
+    column: str
+    reason: str
+
+
+def metric_values(values: dict[str, float]) -> list[MetricValue]:
+    return [MetricValue(name=k, value=v) for k, v in values.items()]
+
+
+@strawberry.type
+class TrainingJob:
+    id: strawberry.ID
+    status: models.JobStatus
+    progress: float = strawberry.field(description="0..1")
+    message: str | None
+    error: str | None = strawberry.field(description="Why it FAILED or was CANCELLED.")
+    error_code: str | None = strawberry.field(
+        description="data_error, engine_error, engine_crashed, time_bound, worker_lost, cancelled."
+    )
+    dataset_name: str
+    target: str | None
+    requested_task_type: TaskTypeValue
+    task_type: TaskTypeValue = strawberry.field(description="Resolved: never AUTO.")
+    metric: str
+    higher_is_better: bool
+    engine: models.Engine
+    time_budget_seconds: int
+    model_name: str
+    excluded_columns: list[str]
+    dropped_columns: list[DroppedColumn]
+    attempt: int
+    max_attempts: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    leaderboard: list[LeaderboardEntry]
+    feature_importance: list[FeatureImportance]
+    metrics: list[MetricValue] = strawberry.field(description="Holdout metrics.")
+    dataset_id: strawberry.Private[uuid.UUID | None]
+    created_by_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field(description="Null if the dataset was deleted since.")
+    async def dataset(self, info: Info[Context, None]) -> Dataset | None:
+        if self.dataset_id is None:
+            return None
+        try:
+            async with info.context.session() as session:
+                found = await datasets.get(
+                    session, info.context.require_principal(), self.dataset_id
+                )
+        except NotFound:
+            return None
+        return Dataset.from_model(found)
+
+    @strawberry.field(description="Set when SUCCEEDED.")
+    async def model_version(self, info: Info[Context, None]) -> ModelVersion | None:
+        from phantom.registry.service import registry
+
+        if self.status != models.JobStatus.SUCCEEDED:
+            return None
+        async with info.context.session() as session:
+            version = await registry.of_job(
+                session, info.context.require_principal(), uuid.UUID(str(self.id))
+            )
+        return ModelVersion.from_model(version) if version else None
+
+    @strawberry.field(description="The display name of who started it.")
+    async def created_by(self, info: Info[Context, None]) -> str | None:
+        from phantom.datasets.loaders import uploader_loader
+
+        if self.created_by_id is None:
+            return None
+        return await uploader_loader(info.context).load(self.created_by_id)
+
+    @classmethod
+    def from_model(cls, job: models.TrainingJob) -> TrainingJob:
+        return cls(
+            id=strawberry.ID(str(job.id)),
+            status=models.JobStatus(job.status),
+            progress=job.progress,
+            message=job.message,
+            error=job.error,
+            error_code=job.error_code,
+            dataset_name=job.dataset_name,
+            target=job.target,
+            requested_task_type=TaskTypeValue(job.requested_task_type),
+            task_type=TaskTypeValue(job.task_type),
+            metric=job.metric,
+            higher_is_better=METRICS[job.metric].higher_is_better,
+            engine=models.Engine(job.engine),
+            time_budget_seconds=job.time_budget_seconds,
+            model_name=job.model_name,
+            excluded_columns=list(job.excluded_columns),
+            dropped_columns=[DroppedColumn(**d) for d in job.dropped_columns],
+            attempt=job.attempt,
+            max_attempts=job.max_attempts,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            leaderboard=[LeaderboardEntry.from_json(r) for r in job.leaderboard],
+            feature_importance=[FeatureImportance(**f) for f in job.feature_importance],
+            metrics=metric_values(job.metrics),
+            dataset_id=job.dataset_id,
+            created_by_id=job.created_by,
+        )
+
+
+@strawberry.type
+class TrainingEvent:
+    job_id: strawberry.ID
+    sequence: int = strawberry.field(description="Increases with each event of the job.")
+    status: models.JobStatus
+    progress: float
+    message: str | None
+    error: str | None
+    leaderboard: list[LeaderboardEntry]
+    model_version_id: strawberry.ID | None = strawberry.field(description="Set with SUCCEEDED.")
+    occurred_at: datetime
+
+    @classmethod
+    def from_payload(cls, p: dict[str, Any]) -> TrainingEvent:
+        return cls(
+            job_id=strawberry.ID(p["jobId"]),
+            sequence=p["sequence"],
+            status=models.JobStatus(p["status"]),
+            progress=p["progress"],
+            message=p["message"],
+            error=p["error"],
+            leaderboard=[LeaderboardEntry.from_json(r) for r in p["leaderboard"]],
+            model_version_id=strawberry.ID(p["modelVersionId"]) if p["modelVersionId"] else None,
+            occurred_at=datetime.fromisoformat(p["occurredAt"]),
+        )
+
+
+@strawberry.type
+class TrainingLimits:
+    min_budget_seconds: int
+    max_budget_seconds: int
+    max_concurrent_jobs: int = strawberry.field(description="Running at once; others wait.")
+
+
+@strawberry.type
+class MetricOption:
+    name: str
+    description: str
+    higher_is_better: bool
+    task_types: list[TaskTypeValue]
+
+
+@strawberry.type
+class TrainingOptions:
+    limits: TrainingLimits
+    metrics: list[MetricOption]
+    default_metrics: JSON = strawberry.field(description='{"BINARY": "roc_auc", ...}')
+    engines: list[models.Engine] = strawberry.field(description="Available here.")
+
+
+@strawberry.input
+class StartTrainingInput:
+    dataset_id: strawberry.ID
+    time_budget_seconds: int = strawberry.field(description="Hard upper bound on the fit.")
+    target: str | None = strawberry.field(
+        default=None,
+        description="Required except for ANOMALY_DETECTION, where it is an optional label "
+        "column used only for evaluation.",
+    )
+    task_type: TaskTypeValue = TaskTypeValue.AUTO
+    metric: str | None = strawberry.field(default=None, description="Default per task.")
+    engine: models.Engine = models.Engine.AUTOGLUON
+    model_name: str | None = strawberry.field(
+        default=None,
+        description='Registry model to add a version to; default "<dataset> · <target>".',
+    )
+    excluded_columns: list[str] = strawberry.field(
+        default_factory=list,
+        description="Never used as features (ID-like columns are dropped anyway).",
+    )
+
+
+from phantom.registry.schema import ModelVersion  # noqa: E402 - the two types refer to each other
+
+
+@strawberry.type
+class TrainingQuery:
+    @strawberry.field(extensions=authenticated(), description="training:read.")
+    async def training_job(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> TrainingJob | None:
+        job_id = parse_id(id, "Training job")
+        async with info.context.session() as session:
+            job = await training.get(session, info.context.require_principal(), job_id)
+        return TrainingJob.from_model(job)
+
+    @strawberry.field(extensions=authenticated(), description="training:read; newest first.")
+    async def training_jobs(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        status: models.JobStatus | None = None,
+        dataset_id: strawberry.ID | None = None,
+    ) -> Connection[TrainingJob]:
+        page = page_request(first, after)
+        dataset = parse_id(dataset_id, "Dataset") if dataset_id is not None else None
+        async with info.context.session() as session:
+            result = await training.list(
+                session, info.context.require_principal(), page, status, dataset
+            )
+        return Connection.from_page(result, TrainingJob.from_model)
+
+    @strawberry.field(extensions=authenticated(), description="training:read.")
+    async def training_options(self, info: Info[Context, None]) -> TrainingOptions:
+        async with info.context.session() as session:
+            limits = await training.limits(session, info.context.require_principal())
+        return TrainingOptions(
+            limits=TrainingLimits(
+                min_budget_seconds=limits.min_budget_seconds,
+                max_budget_seconds=limits.max_budget_seconds,
+                max_concurrent_jobs=limits.max_concurrent_jobs,
+            ),
+            metrics=[
+                MetricOption(
+                    name=m.name,
+                    description=m.description,
+                    higher_is_better=m.higher_is_better,
+                    task_types=sorted(m.tasks, key=list(TaskTypeValue).index),
+                )
+                for m in METRICS.values()
+            ],
+            default_metrics=JSON({t.value: m for t, m in DEFAULT_METRIC.items()}),
+            engines=[e for e in models.Engine if engine_available(e)],
+        )
+
+
+@strawberry.type
+class TrainingMutation:
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="training:run. Validates the data and the options, then queues the job.",
+    )
+    async def start_training(
+        self, info: Info[Context, None], input: StartTrainingInput
+    ) -> TrainingJob:
+        request = StartRequest(
+            dataset_id=parse_id(input.dataset_id, "Dataset"),
+            target=input.target,
+            task_type=input.task_type,
+            time_budget_seconds=input.time_budget_seconds,
+            metric=input.metric,
+            engine=input.engine,
+            model_name=input.model_name,
+            excluded_columns=input.excluded_columns,
+        )
+        async with info.context.session() as session:
+            job = await training.start(session, info.context.require_principal(), request)
+        return TrainingJob.from_model(job)
+
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="training:cancel. QUEUED: cancelled at once; RUNNING: the fit is stopped "
+        "within seconds.",
+    )
+    async def cancel_training(self, info: Info[Context, None], id: strawberry.ID) -> TrainingJob:
+        job_id = parse_id(id, "Training job")
+        async with info.context.session() as session:
+            job = await training.cancel(session, info.context.require_principal(), job_id)
+        return TrainingJob.from_model(job)
+
+
+@strawberry.type
+class TrainingSubscription:
+    @strawberry.subscription(
+        extensions=authenticated(),
+        description="training:read. The current state first, then each change; ends after "
+        "SUCCEEDED, FAILED or CANCELLED.",
+    )
+    async def training_progress(
+        self, info: Info[Context, None], job_id: strawberry.ID
+    ) -> AsyncGenerator[TrainingEvent, None]:
+        context = info.context
+        job = parse_id(job_id, "Training job")
+        following = await training.follow(context.require_principal(), job)
+        async with following as events:
+            async for payload in every_so_often(
+                events, settings.STREAM_REVALIDATE_SECONDS, context.revalidate
+            ):
+                yield TrainingEvent.from_payload(payload)

@@ -1,0 +1,256 @@
+"""Runs one claimed job: the fit in a child process (``automl/runner.py``) that can be
+killed whole, while this side heartbeats the lease, relays progress, honours cancels, and
+enforces the hard bound. Only this side writes to the database and the store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import tarfile
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from phantom.automl import runs
+from phantom.automl.models import JobStatus
+from phantom.automl.runs import Artifact, Claim
+from phantom.automl.tasks import TaskType
+from phantom.config import settings
+from phantom.kit.storage import get_store, tenant_key
+
+log = logging.getLogger(__name__)
+LOG_TAIL_BYTES = 4000
+
+
+def engine_module(claim: Claim) -> str:
+    if claim.task_type == TaskType.ANOMALY_DETECTION and claim.engine == "AUTOGLUON":
+        return "anomaly"  # AutoGluon has no unsupervised detector: our IsolationForest ensemble
+    return claim.engine.lower()
+
+
+def fit_resources() -> tuple[int, int]:
+    """CPUs and memory (MB) for one fit: the host's share per training slot."""
+    import psutil
+
+    cpus = settings.TRAINING_CPUS or max(1, (os.cpu_count() or 1) // settings.TRAINING_SLOTS)
+    memory = settings.TRAINING_MEMORY_MB or int(
+        psutil.virtual_memory().total / 2**20 * 0.7 / settings.TRAINING_SLOTS
+    )
+    return cpus, memory
+
+
+def _download(key: str, target: Path) -> None:
+    with get_store().open(key) as source, target.open("wb") as sink:
+        shutil.copyfileobj(source, sink, 1024 * 1024)
+
+
+def _archive(model_dir: Path, target: Path) -> tuple[str, int]:
+    with tarfile.open(target, "w:gz") as archive:
+        archive.add(model_dir, arcname="model")
+    digest = hashlib.sha256()
+    with target.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}", target.stat().st_size
+
+
+def _upload(key: str, source: Path) -> None:
+    with source.open("rb") as stream:
+        get_store().write(key, stream)
+
+
+def _log_tail(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            stream.seek(max(path.stat().st_size - LOG_TAIL_BYTES, 0))
+            return stream.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+class Child:
+    """The fit's process group: terminated with SIGTERM, then SIGKILL after a grace."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    async def stop(self, grace: float) -> None:
+        if self.process.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), grace)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            await self.process.wait()
+
+
+async def supervise(claim: Claim) -> None:
+    work = Path(tempfile.mkdtemp(prefix=f"phantom-train-{claim.job_id}-"))
+    try:
+        await _supervise(claim, work)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, work, True)
+
+
+async def _supervise(claim: Claim, work: Path) -> None:
+    if claim.dataset_path is None:
+        await runs.finish(
+            claim,
+            JobStatus.FAILED,
+            "data_error",
+            "The dataset was deleted before training started.",
+        )
+        return
+    data = work / "data.parquet"
+    try:
+        await asyncio.to_thread(_download, claim.dataset_path, data)
+    except FileNotFoundError:
+        await runs.finish(
+            claim, JobStatus.FAILED, "data_error", "The dataset's file is missing from the store."
+        )
+        return
+    cpus, memory = fit_resources()
+    (work / "model").mkdir()
+    (work / "scratch").mkdir()
+    spec = {
+        "data_path": str(data),
+        "engine": engine_module(claim),
+        "task": claim.task_type,
+        "target": claim.target,
+        "metric": claim.metric,
+        "budget_seconds": claim.budget_seconds,
+        "num_cpus": cpus,
+        "memory_limit_mb": memory,
+        "model_dir": str(work / "model"),
+        "work_dir": str(work / "scratch"),
+        "column_types": claim.column_types,
+        "excluded_columns": claim.excluded_columns,
+        "seed": 0,
+    }
+    (work / "spec.json").write_text(json.dumps(spec))
+    log_path = work / "fit.log"
+    with log_path.open("wb") as log_file:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "phantom.automl.runner",
+            str(work / "spec.json"),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=log_file,
+            stdin=asyncio.subprocess.DEVNULL,
+            start_new_session=True,
+            env={
+                **os.environ,
+                "PHANTOM_TRAINING_PARENT": str(os.getpid()),
+                "OMP_NUM_THREADS": str(cpus),
+                "PYTHONUNBUFFERED": "1",
+            },
+            limit=64 * 1024 * 1024,  # a leaderboard line can be long
+        )
+        child = Child(process)
+        try:
+            await _watch(claim, child, work, log_path)
+        finally:
+            await child.stop(0)
+
+
+async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None:
+    stdout = child.process.stdout
+    if stdout is None:
+        raise RuntimeError("the child was started without a stdout pipe")
+    deadline = time.monotonic() + runs.hard_bound_seconds(claim.budget_seconds)
+    next_beat = time.monotonic() + settings.TRAINING_HEARTBEAT_SECONDS
+    reading: asyncio.Task[bytes] = asyncio.ensure_future(stdout.readline())
+    try:
+        while True:
+            now = time.monotonic()
+            wait = max(min(next_beat, deadline) - now, 0.05)
+            done, _ = await asyncio.wait({reading}, timeout=wait)
+            if done:
+                line = reading.result()
+                if not line:  # the child exited without a result or error
+                    await child.process.wait()
+                    await _crashed(claim, child, log_path)
+                    return
+                reading = asyncio.ensure_future(stdout.readline())
+                message = json.loads(line)
+                if message["event"] == "progress":
+                    owned = await runs.progress(
+                        claim, message["progress"], message["message"], message["leaderboard"]
+                    )
+                    if not owned:
+                        await child.stop(0)
+                        return
+                elif message["event"] == "result":
+                    await child.process.wait()
+                    await _store_result(claim, message, work)
+                    return
+                elif message["event"] == "error":
+                    await child.process.wait()
+                    await runs.finish(claim, JobStatus.FAILED, message["code"], message["message"])
+                    return
+            now = time.monotonic()
+            if now >= deadline:
+                await child.stop(settings.TRAINING_CANCEL_GRACE_SECONDS)
+                await runs.finish(
+                    claim,
+                    JobStatus.FAILED,
+                    "time_bound",
+                    f"The fit did not end within its hard bound "
+                    f"({runs.hard_bound_seconds(claim.budget_seconds):.0f} s for a "
+                    f"{claim.budget_seconds} s budget) and was stopped.",
+                )
+                return
+            if now >= next_beat:
+                next_beat = now + settings.TRAINING_HEARTBEAT_SECONDS
+                state = await runs.heartbeat(claim)
+                if state == "lost":
+                    log.warning("lease lost; stopping the fit", extra={"job_id": str(claim.job_id)})
+                    await child.stop(0)
+                    return
+                if state == "cancel":
+                    await child.stop(settings.TRAINING_CANCEL_GRACE_SECONDS)
+                    await runs.finish(claim, JobStatus.CANCELLED, "cancelled", "Cancelled.")
+                    return
+    finally:
+        reading.cancel()
+
+
+async def _crashed(claim: Claim, child: Child, log_path: Path) -> None:
+    code = child.process.returncode
+    how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited ({code})"
+    tail = _log_tail(log_path).strip().splitlines()[-3:]
+    await runs.finish(
+        claim,
+        JobStatus.FAILED,
+        "engine_crashed",
+        f"The training process {how}, e.g. out of memory. Last log lines: " + " | ".join(tail),
+        retry=True,
+    )
+
+
+async def _store_result(claim: Claim, result: dict[str, Any], work: Path) -> None:
+    """Archive, upload under a key unique to this attempt, then commit conditioned on the
+    token; a lost claim deletes its upload, so no orphan artefact survives."""
+    archive = work / "model.tar.gz"
+    content_hash, size = await asyncio.to_thread(_archive, work / "model", archive)
+    key = tenant_key(claim.tenant_id, "models", uuid.uuid4(), ".tgz")
+    await asyncio.to_thread(_upload, key, archive)
+    stored = False
+    try:
+        stored = await runs.succeed(claim, result, Artifact(key, content_hash, size))
+    finally:
+        if not stored:
+            await asyncio.to_thread(get_store().delete, key)

@@ -1,0 +1,49 @@
+"""``predict``: the GraphQL way to score rows (REST: ``serving/routes.py``)."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from strawberry import Info
+from strawberry.scalars import JSON
+
+from phantom.graphql.context import Context
+from phantom.graphql.permissions import authenticated
+from phantom.kit.errors import NotFound
+from phantom.serving.service import predictions
+
+
+@strawberry.type
+class Prediction:
+    predictions: JSON = strawberry.field(
+        description="Per row: the class, the number, or (anomaly detection) true/false."
+    )
+    probabilities: JSON | None = strawberry.field(description="Classifiers: [{class: p}].")
+    scores: JSON | None = strawberry.field(
+        description="Anomaly detection: score per row, higher is more anomalous."
+    )
+
+
+@strawberry.type
+class ServingMutation:
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="predictions:run. rows: a list of {column: value}.",
+    )
+    async def predict(
+        self, info: Info[Context, None], model_version_id: strawberry.ID, rows: JSON
+    ) -> Prediction:
+        try:
+            version_id = uuid.UUID(str(model_version_id))
+        except ValueError:
+            raise NotFound("Model version") from None
+        async with info.context.session() as session:
+            result = await predictions.predict(
+                session, info.context.require_principal(), version_id, rows, channel="graphql"
+            )
+        return Prediction(
+            predictions=JSON(result.predictions),
+            probabilities=JSON(result.probabilities) if result.probabilities is not None else None,
+            scores=JSON(result.scores) if result.scores is not None else None,
+        )
