@@ -102,18 +102,27 @@ def _seconds(value: Any) -> float | None:
     return float(value) if value is not None and np.isfinite(value) else None
 
 
+_FITS: dict[int, tuple[FitSpec, Reporter]] = {}  # one fit per child process
+
+
 class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
     """Reports each finished model; after the deadline starts only the (cheap) weighted
     ensembles that combine what is already trained."""
 
     def __init__(self, spec: FitSpec, report: Reporter) -> None:
         super().__init__()
-        self.spec = spec
-        self.report = report
+        self.key = id(self)
+        _FITS[self.key] = (spec, report)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """AutoGluon pickles its trainer with the callbacks; the reporter stays here."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("spec", "report")}
+    @property
+    def spec(self) -> FitSpec:
+        """AutoGluon copies its trainer with the callbacks (DyStack's sub-fit, saving); the
+        copies find the fit's spec and reporter here by key."""
+        return _FITS[self.key][0]
+
+    @property
+    def report(self) -> Reporter:
+        return _FITS[self.key][1]
 
     def _before_model_fit(
         self,
@@ -131,13 +140,14 @@ class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
         self, trainer: Any, model_names: list[str] | None = None, **kwargs: Any
     ) -> bool:
         names = model_names or []
+        if not names:  # skipped (time, memory) or failed: AutoGluon logs why; nothing new
+            return False
         board = _leaderboard(trainer.leaderboard(), trainer.eval_metric)
-        if names:
-            score = next((r.score_validation for r in board if r.model_name == names[-1]), None)
-            scored = f" ({self.spec.metric} {score:.4g})" if score is not None else ""
-            message = f"Trained {names[-1]}{scored}"
-        else:
-            message = "A model failed to train; continuing with the others"
+        score = next((r.score_validation for r in board if r.model_name == names[-1]), None)
+        scored = f" ({self.spec.metric} {score:.4g})" if score is not None else ""
+        message = f"Trained {names[-1]}{scored}"
+        if "ds_sub_fit" in str(getattr(trainer, "path", "")):
+            message = f"Checking whether stacking helps: {message[0].lower()}{message[1:]}"
         self.report(message, board)
         return False
 
