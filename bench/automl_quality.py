@@ -1,0 +1,223 @@
+"""AutoML quality on the same splits and the same time budget: our AutoGluon engine (the
+default), our H2O engine, and scikit-learn's HistGradientBoosting with default settings
+(the baseline our default must not lose to).
+
+    .venv/bin/python bench/automl_quality.py [--budget 60] [--datasets breast_cancer,wine]
+                                             [--methods autogluon,h2o,hgb]
+
+Each engine fit runs exactly as in the product: ``phantom.automl.runner`` in a child
+process (its own holdout of 20 %, seeded, stratified; the same split for every method),
+killed at the job layer's hard bound of 1.25 x budget + 15 s. Data ships inside
+scikit-learn (no downloads). Prints one row per dataset and method, then each method's
+score relative to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from phantom.automl.runner import RunSpec, split
+from phantom.automl.tasks import DEFAULT_METRIC, METRICS, Outcome, TaskType
+
+
+def _breast_cancer() -> tuple[pd.DataFrame, str, TaskType]:
+    from sklearn.datasets import load_breast_cancer
+
+    frame = load_breast_cancer(as_frame=True).frame
+    return frame, "target", TaskType.BINARY
+
+
+def _wine() -> tuple[pd.DataFrame, str, TaskType]:
+    from sklearn.datasets import load_wine
+
+    return load_wine(as_frame=True).frame, "target", TaskType.MULTICLASS
+
+
+def _digits() -> tuple[pd.DataFrame, str, TaskType]:
+    from sklearn.datasets import load_digits
+
+    return load_digits(as_frame=True).frame, "target", TaskType.MULTICLASS
+
+
+def _diabetes() -> tuple[pd.DataFrame, str, TaskType]:
+    from sklearn.datasets import load_diabetes
+
+    return load_diabetes(as_frame=True).frame, "target", TaskType.REGRESSION
+
+
+def _synth_cat() -> tuple[pd.DataFrame, str, TaskType]:
+    """make_classification with its two informative columns binned into string categories
+    (6 and 12 levels) plus an 8-level noise category: categorical handling matters."""
+    from sklearn.datasets import make_classification
+
+    x, y = make_classification(5000, 20, n_informative=2, n_redundant=0, random_state=0)
+    frame = pd.DataFrame(x, columns=[f"x{i}" for i in range(20)])
+    frame["cat_a"] = pd.cut(frame.pop("x0"), 6, labels=[f"a{i}" for i in range(6)]).astype(str)
+    frame["cat_b"] = pd.cut(frame.pop("x1"), 12, labels=[f"b{i}" for i in range(12)]).astype(str)
+    frame["noise"] = np.random.default_rng(0).choice([f"n{i}" for i in range(8)], len(frame))
+    frame["target"] = y
+    return frame, "target", TaskType.BINARY
+
+
+DATASETS: dict[str, Callable[[], tuple[pd.DataFrame, str, TaskType]]] = {
+    "breast_cancer": _breast_cancer,
+    "wine": _wine,
+    "digits": _digits,
+    "diabetes": _diabetes,
+    "synth_cat": _synth_cat,
+}
+
+
+def column_types(frame: pd.DataFrame) -> dict[str, str]:
+    return {
+        c: "NUMERIC" if pd.api.types.is_numeric_dtype(frame[c]) else "CATEGORICAL"
+        for c in frame.columns
+    }
+
+
+def run_engine(
+    engine: str, frame: pd.DataFrame, target: str, task: TaskType, budget: int, work: Path
+) -> dict[str, Any]:
+    """One fit through the product's runner; the result line, plus wall time."""
+    data = work / "data.parquet"
+    frame.to_parquet(data)
+    (work / "model").mkdir()
+    (work / "scratch").mkdir()
+    spec = {
+        "data_path": str(data),
+        "engine": engine,
+        "task": task.value,
+        "target": target,
+        "metric": DEFAULT_METRIC[task],
+        "budget_seconds": budget,
+        "num_cpus": os.cpu_count() or 1,
+        "memory_limit_mb": 8192,
+        "model_dir": str(work / "model"),
+        "work_dir": str(work / "scratch"),
+        "column_types": column_types(frame),
+    }
+    (work / "spec.json").write_text(json.dumps(spec))
+    started = time.monotonic()
+    with (work / "fit.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "phantom.automl.runner", str(work / "spec.json")],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            start_new_session=True,
+        )
+        try:
+            out, _ = process.communicate(timeout=1.25 * budget + 15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return {"error": "killed at the hard bound", "wall": time.monotonic() - started}
+    wall = time.monotonic() - started
+    last = json.loads(out.decode().strip().splitlines()[-1])
+    if last["event"] != "result":
+        return {"error": last.get("message", "no result"), "wall": wall}
+    return {**last, "wall": wall}
+
+
+def run_baseline(frame: pd.DataFrame, target: str, task: TaskType) -> dict[str, Any]:
+    """HistGradientBoosting with defaults on the runner's own split."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    spec = RunSpec(
+        data_path="",
+        engine="hgb",
+        task=task.value,
+        target=target,
+        metric=DEFAULT_METRIC[task],
+        budget_seconds=0,
+        num_cpus=1,
+        memory_limit_mb=0,
+        model_dir="",
+        work_dir="",
+        column_types={},
+    )
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object and column != target:
+            frame[column] = frame[column].astype("category")
+    train, holdout = split(frame, spec)
+    started = time.monotonic()
+    x, y = train.drop(columns=[target]), train[target]
+    if task == TaskType.REGRESSION:
+        model: Any = HistGradientBoostingRegressor(categorical_features="from_dtype")
+        model.fit(x, y)
+        labels = model.predict(holdout.drop(columns=[target]))
+        outcome = Outcome(np.asarray(holdout[target]), labels, None, None, None)
+    else:
+        model = HistGradientBoostingClassifier(categorical_features="from_dtype")
+        model.fit(x, y)
+        proba = model.predict_proba(holdout.drop(columns=[target]))
+        classes = list(model.classes_)
+        labels = np.asarray(classes)[proba.argmax(axis=1)]
+        outcome = Outcome(np.asarray(holdout[target]), labels, proba, classes, None)
+    score = METRICS[DEFAULT_METRIC[task]].compute(outcome)
+    return {
+        "metrics": {DEFAULT_METRIC[task]: score},
+        "wall": time.monotonic() - started,
+        "best_model": "HistGradientBoosting",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--budget", type=int, default=60)
+    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--methods", default="autogluon,h2o,hgb")
+    args = parser.parse_args()
+    methods = args.methods.split(",")
+    rows: list[tuple[str, str, str, str, float | None, float, str]] = []
+    print(f"budget {args.budget} s, {os.cpu_count()} CPUs; higher is better unless noted\n")
+    print(
+        f"{'dataset':<14} {'task':<11} {'metric':<9} {'method':<10} {'score':>8} "
+        f"{'wall s':>7}  best model"
+    )
+    for name in args.datasets.split(","):
+        frame, target, task = DATASETS[name]()
+        metric = DEFAULT_METRIC[task]
+        for method in methods:
+            if method == "hgb":
+                result = run_baseline(frame, target, task)
+            else:
+                with tempfile.TemporaryDirectory(prefix="phantom-bench-") as work:
+                    result = run_engine(method, frame, target, task, args.budget, Path(work))
+            score = result.get("metrics", {}).get(metric)
+            note = result.get("best_model") or result.get("error", "")
+            rows.append((name, task.value, metric, method, score, result["wall"], note))
+            shown = f"{score:8.4f}" if score is not None else f"{'n/a':>8}"
+            print(
+                f"{name:<14} {task.value:<11} {metric:<9} {method:<10} {shown} "
+                f"{result['wall']:7.1f}  {str(note)[:60]}",
+                flush=True,
+            )
+    print("\nrelative to HistGradientBoosting (>1 = better; error metrics inverted):")
+    for name in args.datasets.split(","):
+        base = next((r for r in rows if r[0] == name and r[3] == "hgb"), None)
+        if base is None or base[4] is None:
+            continue
+        for row in rows:
+            if row[0] != name or row[3] == "hgb" or row[4] is None:
+                continue
+            higher = METRICS[row[2]].higher_is_better
+            ratio = row[4] / base[4] if higher else base[4] / row[4]
+            print(f"  {name:<14} {row[3]:<10} {ratio:6.3f}")
+
+
+if __name__ == "__main__":
+    main()
