@@ -9,7 +9,24 @@ export const paths = {
   app: {
     root: { path: '/', getHref: () => '/' },
     executive: { path: '/executive', getHref: () => '/executive' },
-    models: { path: '/models', getHref: () => '/models' },
+    models: {
+      path: '/models',
+      /** The landing page: training jobs (default) or the model registry, optionally filtered. */
+      getHref: (tab?: 'jobs' | 'registry', filter?: string | null) => {
+        const params = new URLSearchParams();
+        if (tab === 'registry') params.set('tab', 'registry');
+        if (filter) params.set(tab === 'registry' ? 'stage' : 'status', filter);
+        const query = params.toString();
+        return query ? `/models?${query}` : '/models';
+      },
+    },
+    newTrainingJob: {
+      path: '/models/train',
+      getHref: (datasetId?: string | null) =>
+        datasetId ? `/models/train?dataset=${encodeURIComponent(datasetId)}` : '/models/train',
+    },
+    trainingJob: { path: '/models/jobs/:id', getHref: (id: string) => `/models/jobs/${encodeURIComponent(id)}` },
+    modelVersion: { path: '/models/versions/:id', getHref: (id: string) => `/models/versions/${encodeURIComponent(id)}` },
     data: { path: '/data', getHref: () => '/data' },
     dataset: { path: '/data/:id', getHref: (id: string) => `/data/${encodeURIComponent(id)}` },
     compliance: { path: '/compliance', getHref: () => '/compliance' },
