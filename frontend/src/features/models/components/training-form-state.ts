@@ -1,4 +1,5 @@
 import type { Engine, StartTrainingInput, TaskType, TrainingOptionsQuery } from '@/gql/graphql';
+import { formatCount } from '@/lib/format';
 
 export type TrainingOptions = TrainingOptionsQuery['trainingOptions'];
 export type MetricOption = TrainingOptions['metrics'][number];
@@ -61,7 +62,7 @@ export function validateTrainingForm(values: TrainingFormValues, limits: Trainin
     budget < limits.minBudgetSeconds ||
     budget > limits.maxBudgetSeconds
   ) {
-    errors.budget = `Enter a whole number of seconds from ${limits.minBudgetSeconds} to ${limits.maxBudgetSeconds}.`;
+    errors.budget = `Enter a whole number of seconds from ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)}.`;
   }
   return errors;
 }
