@@ -468,7 +468,7 @@ function JobView({ job, refetch }: { job: Job; refetch: () => void }) {
 }
 
 function TrainingJobLoader({ id }: { id: string }) {
-  const [{ data, error, fetching }, reexecute] = useQuery({ query: TrainingJobQuery, variables: { id } });
+  const [{ data, error, fetching }, reexecute] = useQuery({ query: TrainingJobQuery, variables: { id }, context: TRAINING_CONTEXT });
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const job = data?.trainingJob;
 
