@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 
 import { formatDateTime, formatRelative } from '@/lib/format';
+
 import { formatScore } from './models-format';
 
 export function Fact({ label, children }: { label: string; children: ReactNode }) {

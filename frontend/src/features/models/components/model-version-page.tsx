@@ -192,13 +192,14 @@ function LineageCard({ version }: { version: Version }) {
 }
 
 function FeaturesCard({ version }: { version: Version }) {
+  const count = version.features.length;
   return (
     <Card aria-labelledby="features-title">
       <CardHeader
         id="features-title"
         icon={<GridIcon size={18} />}
         title="Input schema"
-        description={`The ${version.features.length} feature${version.features.length === 1 ? '' : 's'} a prediction request gives for each row.`}
+        description={`The ${count} feature${count === 1 ? '' : 's'} a prediction request gives for each row.`}
       />
       <CardBody className="models-panel">
         {version.features.length === 0 ? (
@@ -326,7 +327,11 @@ function ModelVersionLoader({ id }: { id: string }) {
     return (
       <>
         <BackLink />
-        <Alert role="alert" tone={appError.code === 'FORBIDDEN' ? 'warning' : 'danger'} title="The model version could not be loaded">
+        <Alert
+          role="alert"
+          tone={appError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+          title="The model version could not be loaded"
+        >
           <ErrorMessage error={appError} />
         </Alert>
       </>

@@ -94,7 +94,9 @@ export function ModelsOverview() {
           ) : (
             <ModelVersionsList
               stage={stage}
-              onStageChange={(next) => setParams(next ? { tab: 'registry', stage: next } : { tab: 'registry' }, { replace: true })}
+              onStageChange={(next) =>
+                setParams(next ? { tab: 'registry', stage: next } : { tab: 'registry' }, { replace: true })
+              }
             />
           )}
         </CardBody>

@@ -46,7 +46,11 @@ function NewTrainingJob() {
   let body;
   if (loadError) {
     body = (
-      <Alert role="alert" tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'} title="The training settings could not be loaded">
+      <Alert
+        role="alert"
+        tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+        title="The training settings could not be loaded"
+      >
         <ErrorMessage error={loadError} />
       </Alert>
     );

@@ -166,7 +166,8 @@ export function PredictPanel({ version }: { version: PredictableVersion }) {
         Object.fromEntries(
           features.map((feature) => {
             const value = first[feature.name];
-            return [feature.name, value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)];
+            const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+            return [feature.name, text];
           }),
         ),
       );

@@ -62,7 +62,8 @@ export function validateTrainingForm(values: TrainingFormValues, limits: Trainin
     budget < limits.minBudgetSeconds ||
     budget > limits.maxBudgetSeconds
   ) {
-    errors.budget = `Enter a whole number of seconds from ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)}.`;
+    const [min, max] = [formatCount(limits.minBudgetSeconds), formatCount(limits.maxBudgetSeconds)];
+    errors.budget = `Enter a whole number of seconds from ${min} to ${max}.`;
   }
   return errors;
 }

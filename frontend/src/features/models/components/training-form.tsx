@@ -45,6 +45,14 @@ const TASK_HINT: Record<TaskType, string> = {
   ANOMALY_DETECTION: 'Flags unusual rows without needing a label; a label column, if you give one, only evaluates the model.',
 };
 
+function budgetHint(limits: TrainingOptions['limits']): string {
+  const jobs = limits.maxConcurrentJobs;
+  return (
+    `From ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)} seconds: a hard limit on the search. ` +
+    `At most ${formatCount(jobs)} job${jobs === 1 ? '' : 's'} of your organization run at once; others wait in the queue.`
+  );
+}
+
 const DATASET_STATUS_TEXT: Record<DatasetStatus, string> = {
   PROFILING: 'is still being profiled',
   READY: 'is ready',
@@ -91,7 +99,8 @@ export function TrainingForm({
   const suggestions = (detail?.profile?.suggestedTargets ?? []).filter((s) => columns.some((c) => c.name === s.column));
 
   const defaultTarget = taskType === 'ANOMALY_DETECTION' ? '' : (suggestions[0]?.column ?? '');
-  const target = targetChoice !== null && (targetChoice === '' || columns.some((c) => c.name === targetChoice)) ? targetChoice : defaultTarget;
+  const choiceValid = targetChoice === '' || columns.some((c) => c.name === targetChoice);
+  const target = targetChoice !== null && choiceValid ? targetChoice : defaultTarget;
   const suggestion = suggestions.find((s) => s.column === target);
 
   const metricOptions = metricsForTask(options.metrics, taskType);
@@ -99,8 +108,11 @@ export function TrainingForm({
   const chosenMetric = metricOptions.find((m) => m.name === metric);
   const defaultMetric = defaultMetricFor(options.defaultMetrics, taskType);
 
+  // A preselected dataset beyond the first page (or not READY) is still shown as chosen.
   const datasetChoices: DatasetChoice[] =
-    detail && !datasets.some((d) => d.id === detail.id) ? [...datasets, { id: detail.id, name: detail.name, status: detail.status }] : [...datasets];
+    detail && !datasets.some((d) => d.id === detail.id)
+      ? [...datasets, { id: detail.id, name: detail.name, status: detail.status }]
+      : [...datasets];
   const chosenDataset = datasetChoices.find((d) => d.id === datasetId);
   const notReady = detail && detail.status !== 'READY' ? detail : undefined;
   const optionalTarget = !targetRequired(taskType);
@@ -118,7 +130,9 @@ export function TrainingForm({
     if (starting) return;
     const values = { datasetId, target, taskType, budget, metric, engine, modelName, excludedColumns: excluded };
     const problems = validateTrainingForm(values, options.limits);
-    if (notReady) problems.datasetId = `${notReady.name} ${DATASET_STATUS_TEXT[notReady.status]}; only a ready dataset can be trained on.`;
+    if (notReady) {
+      problems.datasetId = `${notReady.name} ${DATASET_STATUS_TEXT[notReady.status]}; only a ready dataset can be trained on.`;
+    }
     setErrors(problems);
     setServerError(null);
     if (Object.values(problems).some(Boolean)) return;
@@ -206,7 +220,13 @@ export function TrainingForm({
                 setErrors((previous) => ({ ...previous, target: undefined }));
               }}
             >
-              {optionalTarget ? <option value="">None</option> : <option value="" disabled>{detail?.profile ? 'Choose a column' : 'Choose a dataset first'}</option>}
+              {optionalTarget ? (
+                <option value="">None</option>
+              ) : (
+                <option value="" disabled>
+                  {detail?.profile ? 'Choose a column' : 'Choose a dataset first'}
+                </option>
+              )}
               {columns.map((column) => (
                 <option key={column.name} value={column.name}>
                   {column.name} ({COLUMN_TYPE_LABEL[column.type].toLowerCase()})
@@ -246,7 +266,7 @@ export function TrainingForm({
               setBudget(event.target.value);
               setErrors((previous) => ({ ...previous, budget: undefined }));
             }}
-            hint={`From ${formatCount(options.limits.minBudgetSeconds)} to ${formatCount(options.limits.maxBudgetSeconds)} seconds: a hard limit on the search. At most ${formatCount(options.limits.maxConcurrentJobs)} job${options.limits.maxConcurrentJobs === 1 ? '' : 's'} of your organization run at once; others wait in the queue.`}
+            hint={budgetHint(options.limits)}
           />
           <SelectField
             label="Metric"
@@ -273,7 +293,7 @@ export function TrainingForm({
             label="Engine"
             value={engine}
             onChange={(event) => setEngine(event.target.value as Engine)}
-            hint={options.engines.length === 1 ? `${ENGINE_LABEL[options.engines[0] ?? engine]} is the only engine on this server.` : undefined}
+            hint={options.engines.length === 1 ? `${ENGINE_LABEL[engine]} is the only engine on this server.` : undefined}
           >
             {options.engines.map((value) => (
               <option key={value} value={value}>

@@ -485,7 +485,11 @@ function TrainingJobLoader({ id }: { id: string }) {
     return (
       <>
         <BackLink />
-        <Alert role="alert" tone={appError.code === 'FORBIDDEN' ? 'warning' : 'danger'} title="The training job could not be loaded">
+        <Alert
+          role="alert"
+          tone={appError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+          title="The training job could not be loaded"
+        >
           <ErrorMessage error={appError} />
         </Alert>
       </>

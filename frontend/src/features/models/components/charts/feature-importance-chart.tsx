@@ -1,6 +1,6 @@
 import { ChartDataTable, truncate } from '@/components/charts/chart-data-table';
-import { formatScore } from '../models-format';
 
+import { formatScore } from '../models-format';
 import { barScale } from './bar-scale';
 
 const WIDTH = 720;

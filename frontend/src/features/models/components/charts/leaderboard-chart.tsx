@@ -43,7 +43,7 @@ export function LeaderboardChart({
   const shown = ranked.slice(0, LEADERBOARD_CHART_LIMIT);
   const best = bestEntry(ranked);
   const scale = barScale(
-    shown.flatMap((entry) => (entry.scoreValidation === null || entry.scoreValidation === undefined ? [] : [entry.scoreValidation])),
+    shown.flatMap((entry) => (typeof entry.scoreValidation === 'number' ? [entry.scoreValidation] : [])),
     LABEL,
     WIDTH - VALUE,
   );
@@ -73,7 +73,9 @@ export function LeaderboardChart({
           const end = hasScore ? scale.x(score) : scale.zero;
           return (
             <g key={`${entry.rank}-${entry.modelName}`} data-testid="leaderboard-bar" data-model={entry.modelName}>
-              <title>{`#${entry.rank} ${entry.modelName}: ${hasScore ? formatScore(score) : 'no score'}${isBest ? ' (best)' : ''}`}</title>
+              <title>
+                {`#${entry.rank} ${entry.modelName}: ${hasScore ? formatScore(score) : 'no score'}${isBest ? ' (best)' : ''}`}
+              </title>
               <text
                 className={cn('chart__label', isBest && 'chart__label--best')}
                 x={LABEL - 10}
