@@ -15,6 +15,8 @@ export type FakeGraphqlServer = {
   next: (operationName: string, data: unknown) => void;
   /** Ends the running subscription with this operation name from the server side. */
   complete: (operationName: string) => void;
+  /** Fails the running subscription with this operation name (a graphql-ws `error` message). */
+  fail: (operationName: string, errors: { message: string; extensions?: Record<string, unknown> }[]) => void;
   /** Every subscribe message seen, in order (including finished ones). */
   subscribed: () => SubscribePayload[];
 };
@@ -99,6 +101,12 @@ export function createFakeGraphqlServer(): FakeGraphqlServer {
       if (!found) throw new Error(`No running subscription ${operationName}`);
       found.socket.running.delete(found.id);
       found.socket.deliver({ type: 'complete', id: found.id });
+    },
+    fail: (operationName, errors) => {
+      const found = find(operationName);
+      if (!found) throw new Error(`No running subscription ${operationName}`);
+      found.socket.running.delete(found.id);
+      found.socket.deliver({ type: 'error', id: found.id, payload: errors });
     },
     subscribed: () => [...history],
   };

@@ -86,6 +86,32 @@ describe('Models › training job page', () => {
     expect(server.subscription('TrainingProgress')).toBeUndefined();
   });
 
+  it('says when live updates fail and subscribes again on Reconnect', async () => {
+    setSessionCookie();
+    const server = createFakeGraphqlServer();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        TrainingJob: () => gqlData({ trainingJob: running }),
+      },
+    });
+    renderApp('/models/jobs/job_1', { webSocketImpl: server.WebSocket });
+    const user = userEvent.setup();
+
+    await waitFor(() => expect(server.subscription('TrainingProgress')).toBeDefined());
+    act(() => server.fail('TrainingProgress', [{ message: 'Too many live subscriptions.', extensions: { code: 'RATE_LIMITED' } }]));
+    expect(await screen.findByText('Live updates are interrupted')).toBeInTheDocument();
+    expect(screen.getByText('Too many live subscriptions.')).toBeInTheDocument();
+    expect(screen.getByText('Live updates interrupted')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await waitFor(() => expect(server.subscription('TrainingProgress')).toBeDefined());
+    act(() => server.next('TrainingProgress', { trainingProgress: trainingEvent({ sequence: 2, progress: 0.5 }) }));
+    await waitFor(() => expect(progressBar()).toHaveAttribute('aria-valuenow', '50'));
+    expect(screen.queryByText('Live updates are interrupted')).not.toBeInTheDocument();
+    expect(server.subscribed()).toHaveLength(2);
+  });
+
   it('does not subscribe to a job that has ended, and shows its results', async () => {
     setSessionCookie();
     const server = createFakeGraphqlServer();
