@@ -23,6 +23,8 @@ export function barScale(values: readonly number[], left: number, right: number)
   const min = low < 0 ? -niceMax(-low) : 0;
   const span = max - min || 1;
   const x = (value: number) => left + ((Math.min(max, Math.max(min, value)) - min) / span) * (right - left);
-  const ticks = min < 0 && max > 0 ? [min, 0, max] : min < 0 ? [min, min / 2, 0] : [0, max / 2, max];
+  const candidates = min < 0 && max > 0 ? [min, 0, max] : min < 0 ? [min, min / 2, 0] : [0, max / 2, max];
+  // A sliver of negative room (e.g. -0.005 next to 0.1) gets no label of its own: they would overlap.
+  const ticks = candidates.filter((tick) => tick === 0 || Math.abs(tick) / span >= 0.15);
   return { min, max, x, zero: x(0), ticks };
 }
