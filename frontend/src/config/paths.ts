@@ -11,14 +11,8 @@ export const paths = {
     executive: { path: '/executive', getHref: () => '/executive' },
     models: {
       path: '/models',
-      /** The landing page: training jobs (default) or the model registry, optionally filtered. */
-      getHref: (tab?: 'jobs' | 'registry', filter?: string | null) => {
-        const params = new URLSearchParams();
-        if (tab === 'registry') params.set('tab', 'registry');
-        if (filter) params.set(tab === 'registry' ? 'stage' : 'status', filter);
-        const query = params.toString();
-        return query ? `/models?${query}` : '/models';
-      },
+      /** The landing page: training jobs (default) or the model registry. */
+      getHref: (tab?: 'jobs' | 'registry') => (tab === 'registry' ? '/models?tab=registry' : '/models'),
     },
     newTrainingJob: {
       path: '/models/train',
