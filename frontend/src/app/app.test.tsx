@@ -53,6 +53,8 @@ describe('app frame', () => {
         DataSubjectRequests: forbidden,
         Datasets: () =>
           gqlData({ datasets: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } }),
+        TrainingJobs: () =>
+          gqlData({ trainingJobs: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } }),
       },
     });
     const { router } = renderApp('/executive');
@@ -60,7 +62,7 @@ describe('app frame', () => {
 
     await screen.findByText('Executive overview', { selector: 'h1' });
     await user.click(screen.getByRole('link', { name: 'Models' }));
-    expect(await screen.findByText('No experiments yet', { selector: 'h2' })).toBeInTheDocument();
+    expect(await screen.findByText('No training jobs yet', { selector: 'h2' })).toBeInTheDocument();
     await user.click(screen.getByRole('link', { name: 'Data' }));
     expect(await screen.findByText('No datasets yet', { selector: 'h2' })).toBeInTheDocument();
     await user.click(screen.getByRole('link', { name: 'Compliance' }));

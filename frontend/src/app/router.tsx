@@ -8,7 +8,7 @@ import { adminChildRoutes, AdminRoute } from './routes/app/admin';
 import { ComplianceRoute } from './routes/app/compliance';
 import { DataRoute, DatasetRoute } from './routes/app/data';
 import { ExecutiveRoute } from './routes/app/executive';
-import { ModelsRoute } from './routes/app/models';
+import { ModelsRoute, ModelVersionRoute, NewTrainingJobRoute, TrainingJobRoute } from './routes/app/models';
 import { AppRoot } from './routes/app/root';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -32,6 +32,9 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to={DEFAULT_LANDING} replace /> },
       { path: paths.app.executive.path, element: <ExecutiveRoute /> },
       { path: paths.app.models.path, element: <ModelsRoute /> },
+      { path: paths.app.newTrainingJob.path, element: <NewTrainingJobRoute /> },
+      { path: paths.app.trainingJob.path, element: <TrainingJobRoute /> },
+      { path: paths.app.modelVersion.path, element: <ModelVersionRoute /> },
       { path: paths.app.data.path, element: <DataRoute /> },
       { path: paths.app.dataset.path, element: <DatasetRoute /> },
       { path: paths.app.compliance.path, element: <ComplianceRoute /> },

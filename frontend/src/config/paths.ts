@@ -9,7 +9,18 @@ export const paths = {
   app: {
     root: { path: '/', getHref: () => '/' },
     executive: { path: '/executive', getHref: () => '/executive' },
-    models: { path: '/models', getHref: () => '/models' },
+    models: {
+      path: '/models',
+      /** The landing page: training jobs (default) or the model registry. */
+      getHref: (tab?: 'jobs' | 'registry') => (tab === 'registry' ? '/models?tab=registry' : '/models'),
+    },
+    newTrainingJob: {
+      path: '/models/train',
+      getHref: (datasetId?: string | null) =>
+        datasetId ? `/models/train?dataset=${encodeURIComponent(datasetId)}` : '/models/train',
+    },
+    trainingJob: { path: '/models/jobs/:id', getHref: (id: string) => `/models/jobs/${encodeURIComponent(id)}` },
+    modelVersion: { path: '/models/versions/:id', getHref: (id: string) => `/models/versions/${encodeURIComponent(id)}` },
     data: { path: '/data', getHref: () => '/data' },
     dataset: { path: '/data/:id', getHref: (id: string) => `/data/${encodeURIComponent(id)}` },
     compliance: { path: '/compliance', getHref: () => '/compliance' },

@@ -66,3 +66,48 @@ export function initials(name: string): string {
   const letters = parts.length > 1 ? [parts[0]?.[0], parts[1]?.[0]] : [parts[0]?.[0], parts[0]?.[1]];
   return letters.filter(Boolean).join('').toUpperCase() || '?';
 }
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+/** 1234 → "1,234" (locale grouping). */
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : integer.format(value);
+}
+
+/** 1234567 → "1.2M", for axis ticks. */
+export function formatCompact(value: number): string {
+  return compact.format(value);
+}
+
+const BYTE_UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+
+/** Binary multiples with the familiar names: 1536 → "1.5 KB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1024) return `${integer.format(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = value < 10 ? 1 : 0;
+  return `${value.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${BYTE_UNITS[unit]}`;
+}
+
+/** A statistic as a person reads it: few significant digits, no "1.0000001e-7" noise. */
+export function formatStat(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs >= 1e9 || abs < 1e-4)) return value.toExponential(2);
+  if (Number.isInteger(value)) return integer.format(value);
+  return value.toLocaleString(undefined, { maximumSignificantDigits: abs >= 1000 ? 7 : 4 });
+}
+
+export function formatPercent(value: number): string {
+  if (value === 0) return '0%';
+  if (value < 0.1) return '<0.1%';
+  if (value > 99.9 && value < 100) return '>99.9%';
+  return `${value.toLocaleString(undefined, { maximumFractionDigits: value < 10 ? 1 : 0 })}%`;
+}

@@ -20,8 +20,13 @@ export const testPermissions: AdminRolesQuery['permissions'] = [
   ['events:read', "Subscribe to the organization's live events."],
   ['datasets:read', 'See datasets and their profiles.'],
   ['datasets:write', 'Upload and delete datasets.'],
+  ['training:read', 'See training jobs, their progress and leaderboards.'],
+  ['training:run', 'Start training jobs.'],
+  ['training:cancel', 'Cancel queued or running training jobs.'],
   ['models:read', 'See models, versions and explanations.'],
+  ['models:promote', 'Move model versions between stages.'],
   ['models:approve', 'Approve model versions for production.'],
+  ['predictions:run', 'Ask a model version for predictions.'],
   ['audit:read', 'Search the audit log (headers only).'],
 ].map(([name = '', description = '']) => {
   const [resource = '', action = ''] = name.split(':');

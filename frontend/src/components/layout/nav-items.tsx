@@ -43,7 +43,8 @@ export const navSections: NavSection[] = [
         label: 'Models',
         to: paths.app.models.getHref(),
         icon: <ModelsIcon />,
-        description: 'AutoML experiments, leaderboards and deployments',
+        description: 'AutoML training jobs, leaderboards and the model registry',
+        anyOf: ['training:read', 'models:read'],
       },
       {
         label: 'Data',

@@ -7,6 +7,8 @@ type ConfirmDialogProps = {
   title: ReactNode;
   children: ReactNode;
   confirmLabel: string;
+  /** The safe choice's label; "Cancel" unless that would be ambiguous (e.g. cancelling a job). */
+  cancelLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
   loading?: boolean;
@@ -20,6 +22,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = 'Cancel',
   onConfirm,
   onCancel,
   loading = false,
@@ -38,7 +41,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button ref={cancelRef} variant="secondary" onClick={onCancel} disabled={loading}>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button variant={tone} onClick={onConfirm} loading={loading}>
             {confirmLabel}

@@ -57,6 +57,8 @@ describe('Data › dataset page', () => {
     expect(screen.getByText('1 of 3 columns complete.')).toBeInTheDocument();
 
     expect(screen.getByRole('button', { name: 'Delete' })).toBeInTheDocument();
+    // Training starts in the Models area with this dataset chosen.
+    expect(screen.getByRole('link', { name: 'Train a model' })).toHaveAttribute('href', '/models/train?dataset=ds_1');
   });
 
   it('shows a clean not-found state for an unknown or foreign id', async () => {
@@ -93,6 +95,7 @@ describe('Data › dataset page', () => {
     renderApp('/data/ds_1');
 
     expect(await screen.findByText('Profiling the file')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Train a model' })).not.toBeInTheDocument();
     expect(await screen.findByText('Profiling failed', {}, { timeout: 8000 })).toBeInTheDocument();
     expect(screen.getAllByText('The file is not valid Parquet.').length).toBeGreaterThan(0);
     expect(screen.queryByText('Profiling the file')).not.toBeInTheDocument();
@@ -151,5 +154,6 @@ describe('Data › dataset page', () => {
 
     expect(await screen.findByRole('heading', { name: 'Customer churn', level: 1 })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Train a model' })).not.toBeInTheDocument();
   });
 });

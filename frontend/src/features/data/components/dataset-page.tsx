@@ -10,7 +10,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { EmptyState } from '@/components/ui/empty-state';
-import { DataIcon, EyeIcon, FileTextIcon, GridIcon, TrashIcon, TrendingUpIcon } from '@/components/ui/icons';
+import { DataIcon, EyeIcon, FileTextIcon, FlaskIcon, GridIcon, TrashIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
@@ -310,6 +310,8 @@ export function DatasetPage({ id }: { id: string }) {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: DatasetQuery, variables: { id }, context: DATASET_CONTEXT });
   const [deleting, setDeleting] = useState(false);
   const dataset = data?.dataset;
+  // Training needs a profiled dataset; the Models area's form opens with this one chosen.
+  const canTrain = permissions.has('training:run') && dataset?.status === 'READY';
 
   const profiling = dataset?.status === 'PROFILING';
   useEffect(() => {
@@ -361,10 +363,20 @@ export function DatasetPage({ id }: { id: string }) {
           </span>
         }
         actions={
-          canWrite ? (
-            <Button variant="danger-ghost" icon={<TrashIcon size={16} />} onClick={() => setDeleting(true)}>
-              Delete
-            </Button>
+          canTrain || canWrite ? (
+            <>
+              {canTrain ? (
+                <Link to={paths.app.newTrainingJob.getHref(dataset.id)} className="btn btn--primary btn--md">
+                  <FlaskIcon size={16} />
+                  Train a model
+                </Link>
+              ) : null}
+              {canWrite ? (
+                <Button variant="danger-ghost" icon={<TrashIcon size={16} />} onClick={() => setDeleting(true)}>
+                  Delete
+                </Button>
+              ) : null}
+            </>
           ) : null
         }
       />

@@ -1,7 +1,7 @@
 export type HistogramBin = { lower: number; upper: number; count: number };
 
 import { formatCompact, formatCount, formatStat } from '../dataset-format';
-import { ChartDataTable, niceMax } from './chart-data-table';
+import { ChartDataTable, niceMax } from '@/components/charts/chart-data-table';
 
 const WIDTH = 360;
 const HEIGHT = 150;

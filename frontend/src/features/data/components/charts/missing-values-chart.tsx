@@ -1,5 +1,5 @@
 import { formatCount, formatPercent } from '../dataset-format';
-import { ChartDataTable, truncate } from './chart-data-table';
+import { ChartDataTable, truncate } from '@/components/charts/chart-data-table';
 
 const WIDTH = 720;
 const ROW = 24;

@@ -1,7 +1,7 @@
 export type ValueCount = { value: string; count: number };
 
 import { formatCount, formatPercent } from '../dataset-format';
-import { ChartDataTable, truncate } from './chart-data-table';
+import { ChartDataTable, truncate } from '@/components/charts/chart-data-table';
 
 const WIDTH = 360;
 const ROW = 22;

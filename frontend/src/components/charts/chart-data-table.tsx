@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 
+import './charts.css';
+
 /** The numbers behind a chart, for screen readers (the SVG itself is one labelled image). */
 export function ChartDataTable({
   caption,

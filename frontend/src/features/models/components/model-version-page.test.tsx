@@ -1,0 +1,137 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { testViewer, viewerWith } from '@/testing/mock-data';
+import { gqlData, gqlError, mockFetch, setSessionCookie } from '@/testing/mock-fetch';
+import { testVersion, testVersionDetail } from '@/testing/models-fixtures';
+import { renderApp } from '@/testing/test-utils';
+
+describe('Models › model version page', () => {
+  it('shows the version, its lineage, metrics, input schema and classes', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () => gqlData({ modelVersion: testVersionDetail() }),
+      },
+    });
+    renderApp('/models/versions/mv_1');
+
+    expect(await screen.findByRole('heading', { name: 'Customer churn · churn v3', level: 1 })).toBeInTheDocument();
+    expect(screen.getByText('Staging', { selector: '.badge' })).toBeInTheDocument();
+    const lineage = screen.getByRole('heading', { name: 'Lineage' }).closest('section')!;
+    expect(within(lineage).getByRole('link', { name: 'Customer churn' })).toHaveAttribute('href', '/data/ds_1');
+    expect(within(lineage).getByRole('link', { name: 'Succeeded job' })).toHaveAttribute('href', '/models/jobs/job_1');
+    expect(within(lineage).getByText('WeightedEnsemble_L2')).toBeInTheDocument();
+    expect(within(lineage).getByText('5.0 MB')).toBeInTheDocument();
+    expect(within(lineage).getByRole('textbox', { name: 'Dataset content hash' })).toHaveValue(
+      'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    );
+    expect(screen.getByRole('table', { name: 'Input features of the model version' })).toHaveTextContent(
+      'tenure_monthsNumericpayment_methodCategorical',
+    );
+    expect(within(screen.getByRole('list', { name: 'Classes' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'No',
+      'Yes',
+    ]);
+    expect(screen.getByText('roc_auc', { selector: '.metric-tile__name' }).parentElement).toHaveClass('metric-tile--primary');
+  });
+
+  it('names a deleted dataset with its content hash', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () => gqlData({ modelVersion: testVersionDetail({ dataset: null, trainingJob: null }) }),
+      },
+    });
+    renderApp('/models/versions/mv_1');
+
+    const lineage = (await screen.findByRole('heading', { name: 'Lineage' })).closest('section')!;
+    expect(within(lineage).queryByRole('link', { name: 'Customer churn' })).not.toBeInTheDocument();
+    expect(within(lineage).getByText('deleted')).toBeInTheDocument();
+    expect(within(lineage).getByText(/The dataset has since been deleted/)).toBeInTheDocument();
+    expect(within(lineage).getByText('Not available')).toBeInTheDocument();
+  });
+
+  it('promotes to production after explaining that the current one is archived', async () => {
+    setSessionCookie();
+    let stage: 'STAGING' | 'PRODUCTION' = 'STAGING';
+    const { requests } = mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () => gqlData({ modelVersion: testVersionDetail({ stage }) }),
+        PromoteModelVersion: () => {
+          stage = 'PRODUCTION';
+          return gqlData({ promoteModelVersion: testVersion({ stage }) });
+        },
+      },
+    });
+    renderApp('/models/versions/mv_1');
+    const user = userEvent.setup();
+
+    const actions = await screen.findByRole('group', { name: 'Change the stage' });
+    expect(within(actions).getAllByRole('button').map((b) => b.textContent)).toEqual(['Promote to production', 'Archive']);
+    await user.click(within(actions).getByRole('button', { name: 'Promote to production' }));
+
+    const dialog = screen.getByRole('alertdialog', { name: 'Promote Customer churn · churn v3 to production?' });
+    expect(dialog).toHaveTextContent('the current production version of Customer churn · churn, if there is one, is archived');
+    await user.click(within(dialog).getByRole('button', { name: 'Promote to production' }));
+
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+    expect(requests.find((r) => r.operationName === 'PromoteModelVersion')?.variables).toEqual({ id: 'mv_1', stage: 'PRODUCTION' });
+    expect(await screen.findByText('Production', { selector: '.badge' })).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Change the stage' })).getAllByRole('button').map((b) => b.textContent)).toEqual([
+      'Promote to staging',
+      'Archive',
+    ]);
+  });
+
+  it("shows the server's refusal in the promote dialog", async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () => gqlData({ modelVersion: testVersionDetail() }),
+        PromoteModelVersion: () => gqlError('CONFLICT', 'Another promotion of this model is in progress.'),
+      },
+    });
+    renderApp('/models/versions/mv_1');
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Archive' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Archive Customer churn · churn v3?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Archive' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Another promotion of this model is in progress.');
+  });
+
+  it('offers no promotion without models:promote, and links only what the viewer may open', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: viewerWith(['models:read']) }),
+        ModelVersion: () => gqlData({ modelVersion: testVersionDetail() }),
+      },
+    });
+    renderApp('/models/versions/mv_1');
+
+    expect(await screen.findByRole('heading', { name: 'Customer churn · churn v3', level: 1 })).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Change the stage' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Customer churn' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Succeeded job' })).not.toBeInTheDocument();
+  });
+
+  it('shows a clean not-found state', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () => gqlError('NOT_FOUND', 'Model version not found.'),
+      },
+    });
+    renderApp('/models/versions/nope');
+    expect(await screen.findByRole('heading', { name: 'Model version not found' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Go to the model registry' })).toHaveAttribute('href', '/models?tab=registry');
+  });
+});

@@ -1,0 +1,348 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+
+import { ErrorMessage } from '@/components/errors/error-message';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { CopyField } from '@/components/ui/copy-field';
+import { EmptyState } from '@/components/ui/empty-state';
+import { GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
+import { PageHeader } from '@/components/ui/page-header';
+import { Spinner } from '@/components/ui/spinner';
+import { paths } from '@/config/paths';
+import type { ModelStage, ModelVersionQuery as ModelVersionResult } from '@/gql/graphql';
+import { toAppError, type AppError } from '@/lib/errors';
+import { formatBytes } from '@/lib/format';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE } from '@/lib/ml-labels';
+import { usePermissions } from '@/lib/permissions';
+
+import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
+import { Fact, MetricsList, Time } from './facts';
+import { ModelsNoAccess } from './models-no-access';
+import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL, TASK_TYPE_LABEL } from './models-format';
+import { PredictPanel } from './predict-panel';
+import { StageBadge } from './status-badges';
+
+import './models.css';
+
+type Version = NonNullable<ModelVersionResult['modelVersion']>;
+
+/** The stages a version can be promoted to, in the order the buttons show them. */
+export const PROMOTION_TARGETS: readonly ModelStage[] = ['STAGING', 'PRODUCTION', 'ARCHIVED'];
+
+const PROMOTE_LABEL: Record<ModelStage, string> = {
+  NONE: 'Clear the stage',
+  STAGING: 'Promote to staging',
+  PRODUCTION: 'Promote to production',
+  ARCHIVED: 'Archive',
+};
+
+function BackLink() {
+  return (
+    <Link to={paths.app.models.getHref('registry')} className="back-link">
+      ← Model registry
+    </Link>
+  );
+}
+
+function VersionNotFound() {
+  return (
+    <>
+      <BackLink />
+      <Card>
+        <EmptyState
+          icon={<ModelsIcon size={26} />}
+          title="Model version not found"
+          description="The link may point to a version of another organization, or to one that never existed."
+        >
+          <Link to={paths.app.models.getHref('registry')} className="btn btn--secondary btn--md">
+            Go to the model registry
+          </Link>
+        </EmptyState>
+      </Card>
+    </>
+  );
+}
+
+function PromoteDialog({ version, stage, onClose }: { version: Version; stage: ModelStage; onClose: () => void }) {
+  const [{ fetching }, promote] = useMutation(PromoteModelVersionMutation);
+  const [error, setError] = useState<AppError | null>(null);
+  const name = `${version.modelName} v${version.version}`;
+  return (
+    <ConfirmDialog
+      title={stage === 'ARCHIVED' ? `Archive ${name}?` : `Promote ${name} to ${STAGE_LABEL[stage].toLowerCase()}?`}
+      confirmLabel={PROMOTE_LABEL[stage]}
+      tone={stage === 'ARCHIVED' ? 'danger' : 'primary'}
+      loading={fetching}
+      onCancel={onClose}
+      onConfirm={async () => {
+        setError(null);
+        const result = await promote({ id: version.id, stage }, MODEL_VERSION_CONTEXT);
+        if (result.error || !result.data?.promoteModelVersion) {
+          setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The stage could not be changed.' });
+          return;
+        }
+        onClose();
+      }}
+      error={
+        error ? (
+          <Alert role="alert" tone="danger">
+            <ErrorMessage error={error} />
+          </Alert>
+        ) : null
+      }
+    >
+      {stage === 'PRODUCTION' ? (
+        <>
+          <p>
+            {name} becomes the production version of <strong>{version.modelName}</strong>.
+          </p>
+          <p>
+            A model has one production version at a time: the current production version of {version.modelName}, if there is
+            one, is archived.
+          </p>
+        </>
+      ) : stage === 'STAGING' ? (
+        <p>
+          Staging is for checking a version before it goes to production. The production version of {version.modelName} does not
+          change{version.stage === 'PRODUCTION' ? ', except that this version stops being it' : ''}.
+        </p>
+      ) : (
+        <p>
+          Archived versions stay in the registry with their lineage but are no longer meant for use.
+          {version.stage === 'PRODUCTION' ? ` ${version.modelName} will have no production version.` : ''}
+        </p>
+      )}
+      <p className="muted">The change is recorded in the audit log.</p>
+    </ConfirmDialog>
+  );
+}
+
+function LineageCard({ version }: { version: Version }) {
+  const permissions = usePermissions();
+  return (
+    <Card aria-labelledby="lineage-title">
+      <CardHeader
+        id="lineage-title"
+        icon={<GitBranchIcon size={18} />}
+        title="Lineage"
+        description="Where this version came from."
+      />
+      <CardBody className="models-panel">
+        <dl className="facts">
+          <Fact label="Dataset">
+            {version.dataset ? (
+              permissions.has('datasets:read') ? (
+                <Link to={paths.app.dataset.getHref(version.dataset.id)}>{version.datasetName}</Link>
+              ) : (
+                version.datasetName
+              )
+            ) : (
+              <>
+                {version.datasetName} <Badge tone="neutral">deleted</Badge>
+              </>
+            )}
+          </Fact>
+          <Fact label="Training job">
+            {version.trainingJob ? (
+              permissions.has('training:read') ? (
+                <Link to={paths.app.trainingJob.getHref(version.trainingJob.id)}>
+                  {JOB_STATUS_LABEL[version.trainingJob.status]} job
+                </Link>
+              ) : (
+                JOB_STATUS_LABEL[version.trainingJob.status]
+              )
+            ) : (
+              <span className="muted">Not available</span>
+            )}
+          </Fact>
+          <Fact label="Engine">{formatEngineName(version.engine)}</Fact>
+          <Fact label="Best model">
+            <code>{version.bestModelName}</code>
+          </Fact>
+          <Fact label={version.taskType === 'ANOMALY_DETECTION' ? 'Label column' : 'Target'}>
+            {version.target ? <code>{version.target}</code> : <span className="muted">None</span>}
+          </Fact>
+          <Fact label="Artifact">{formatBytes(version.artifactBytes)}</Fact>
+          <Fact label="Created by">{version.createdBy ?? <span className="muted">Unknown</span>}</Fact>
+          <Fact label="Created">
+            <Time value={version.createdAt} />
+          </Fact>
+          <Fact label="Stage changed">
+            <Time value={version.stageChangedAt} />
+          </Fact>
+        </dl>
+        <CopyField
+          className="hash-field"
+          label="Dataset content hash"
+          value={version.datasetContentHash}
+          hint={
+            version.dataset
+              ? 'SHA-256 of the file this version was trained on.'
+              : 'SHA-256 of the file this version was trained on. The dataset has since been deleted; the hash still identifies it.'
+          }
+        />
+      </CardBody>
+    </Card>
+  );
+}
+
+function FeaturesCard({ version }: { version: Version }) {
+  const count = version.features.length;
+  return (
+    <Card aria-labelledby="features-title">
+      <CardHeader
+        id="features-title"
+        icon={<GridIcon size={18} />}
+        title="Input schema"
+        description={`The ${count} feature${count === 1 ? '' : 's'} a prediction request gives for each row.`}
+      />
+      <CardBody className="models-panel">
+        {version.features.length === 0 ? (
+          <p className="muted">This version lists no input features.</p>
+        ) : (
+          <div className="models-table-scroll">
+            <table className="models-table models-table--compact">
+              <caption className="sr-only">Input features of the model version</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Feature</th>
+                  <th scope="col">Type</th>
+                </tr>
+              </thead>
+              <tbody>
+                {version.features.map((feature) => (
+                  <tr key={feature.name}>
+                    <th scope="row" className="models-table__model">
+                      {feature.name}
+                    </th>
+                    <td>
+                      <Badge tone={COLUMN_TYPE_TONE[feature.type]}>{COLUMN_TYPE_LABEL[feature.type]}</Badge>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {version.classes && version.classes.length > 0 ? (
+          <div>
+            <p className="fact__label">Classes</p>
+            <ul className="chip-list" aria-label="Classes">
+              {version.classes.map((label) => (
+                <li key={label} className="chip">
+                  {label}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </CardBody>
+    </Card>
+  );
+}
+
+function VersionView({ version }: { version: Version }) {
+  const permissions = usePermissions();
+  const [promoting, setPromoting] = useState<ModelStage | null>(null);
+  const canPromote = permissions.has('models:promote');
+  return (
+    <>
+      <BackLink />
+      <PageHeader
+        eyebrow="Model version"
+        title={`${version.modelName} v${version.version}`}
+        description={
+          <span className="job-summary">
+            <StageBadge stage={version.stage} />
+            <span>{TASK_TYPE_LABEL[version.taskType]}</span>
+            <span aria-hidden="true">·</span>
+            <span>{formatEngineName(version.engine)}</span>
+            <span aria-hidden="true">·</span>
+            <span>
+              {version.metric} ({direction(version.higherIsBetter)})
+            </span>
+          </span>
+        }
+        actions={
+          canPromote ? (
+            <div className="promote-actions" role="group" aria-label="Change the stage">
+              {PROMOTION_TARGETS.filter((stage) => stage !== version.stage).map((stage) => (
+                <Button
+                  key={stage}
+                  variant={stage === 'PRODUCTION' ? 'primary' : stage === 'ARCHIVED' ? 'danger-ghost' : 'secondary'}
+                  onClick={() => setPromoting(stage)}
+                >
+                  {PROMOTE_LABEL[stage]}
+                </Button>
+              ))}
+            </div>
+          ) : null
+        }
+      />
+      <div className="stack">
+        <div className="job-overview">
+          <LineageCard version={version} />
+          <Card aria-labelledby="version-metrics-title">
+            <CardHeader
+              id="version-metrics-title"
+              icon={<TrendingUpIcon size={18} />}
+              title="Holdout metrics"
+              description={`Ranked by ${version.metric} (${direction(version.higherIsBetter)}).`}
+            />
+            <CardBody>
+              {version.metrics.length > 0 ? (
+                <MetricsList metrics={version.metrics} highlight={version.metric} />
+              ) : (
+                <p className="muted">No holdout metrics were recorded (e.g. anomaly detection without a label column).</p>
+              )}
+            </CardBody>
+          </Card>
+        </div>
+        <FeaturesCard version={version} />
+        {permissions.has('predictions:run') ? <PredictPanel version={version} /> : null}
+      </div>
+      {promoting ? <PromoteDialog version={version} stage={promoting} onClose={() => setPromoting(null)} /> : null}
+    </>
+  );
+}
+
+function ModelVersionLoader({ id }: { id: string }) {
+  const [{ data, error, fetching }] = useQuery({ query: ModelVersionQuery, variables: { id }, context: MODEL_VERSION_CONTEXT });
+  const version = data?.modelVersion;
+  if (!version) {
+    if (fetching || (!error && !data)) {
+      return (
+        <div className="models-loading">
+          <Spinner size={20} label="Loading the model version" />
+        </div>
+      );
+    }
+    const appError = error ? toAppError(error) : null;
+    if (!appError || appError.code === 'NOT_FOUND' || appError.code === 'BAD_USER_INPUT') return <VersionNotFound />;
+    return (
+      <>
+        <BackLink />
+        <Alert
+          role="alert"
+          tone={appError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
+          title="The model version could not be loaded"
+        >
+          <ErrorMessage error={appError} />
+        </Alert>
+      </>
+    );
+  }
+  return <VersionView version={version} />;
+}
+
+/** /models/versions/:id (needs models:read). */
+export function ModelVersionPage({ id }: { id: string }) {
+  const permissions = usePermissions();
+  if (!permissions.has('models:read')) return <ModelsNoAccess permission="models:read" title="Model version" />;
+  return <ModelVersionLoader key={id} id={id} />;
+}

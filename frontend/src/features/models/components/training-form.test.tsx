@@ -1,0 +1,265 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { testDataset, testDatasetDetail } from '@/testing/dataset-fixtures';
+import { testViewer, viewerWith } from '@/testing/mock-data';
+import { gqlData, gqlError, mockFetch, setSessionCookie, type RecordedRequest } from '@/testing/mock-fetch';
+import { testJob, testJobDetail, testTrainingOptions } from '@/testing/models-fixtures';
+import { renderApp } from '@/testing/test-utils';
+
+import { defaultMetricFor, metricsForTask, validateTrainingForm } from './training-form-state';
+
+type Reply = ReturnType<typeof gqlData>;
+
+function mockApi(startTraining: (request: RecordedRequest) => Reply = () => gqlData({ startTraining: testJob({ id: 'job_new', status: 'QUEUED' }) })) {
+  return mockFetch({
+    graphql: {
+      AppViewer: () => gqlData({ viewer: testViewer }),
+      TrainingOptions: () => gqlData({ trainingOptions: testTrainingOptions }),
+      TrainingDatasets: () =>
+        gqlData({
+          datasets: {
+            totalCount: 3,
+            pageInfo: { hasNextPage: false, endCursor: null },
+            edges: [
+              testDataset(),
+              testDataset({ id: 'ds_2', name: 'Loans 2024', status: 'PROFILING' }),
+              testDataset({ id: 'ds_3', name: 'Transactions' }),
+            ].map((node) => ({ cursor: node.id, node })),
+          },
+        }),
+      TrainingDataset: (request) => {
+        const detail = testDatasetDetail();
+        return gqlData({
+          dataset: {
+            id: request.variables?.id,
+            name: request.variables?.id === 'ds_3' ? 'Transactions' : detail.name,
+            status: 'READY',
+            profile: {
+              suggestedTargets: detail.profile?.suggestedTargets ?? [],
+              columns: (detail.profile?.columns ?? []).map(({ name, type, distinctCount, missingPercent }) => ({
+                name,
+                type,
+                distinctCount,
+                missingPercent,
+              })),
+            },
+          },
+        });
+      },
+      StartTraining: startTraining,
+      TrainingJob: () => gqlData({ trainingJob: testJobDetail({ id: 'job_new', status: 'QUEUED', progress: 0, leaderboard: [] }) }),
+    },
+  });
+}
+
+async function openForm(path = '/models/train?dataset=ds_1') {
+  const utils = renderApp(path);
+  const form = await screen.findByRole('form', { name: 'New training job' });
+  // The dataset's columns arrive after the form.
+  await within(form).findByRole('option', { name: 'churn (boolean)' });
+  return { ...utils, form };
+}
+
+function optionNames(select: HTMLElement): string[] {
+  return within(select)
+    .getAllByRole('option')
+    .map((option) => option.textContent ?? '');
+}
+
+describe('Models › training form', () => {
+  it('preselects the dataset and its first suggested target, with the reason', async () => {
+    setSessionCookie();
+    mockApi();
+    const { form } = await openForm();
+
+    expect(within(form).getByLabelText('Dataset')).toHaveValue('ds_1');
+    // Only READY datasets are offered.
+    expect(optionNames(within(form).getByLabelText('Dataset'))).toEqual(['Choose a dataset', 'Customer churn', 'Transactions']);
+    const target = within(form).getByLabelText('Target column');
+    expect(target).toHaveValue('churn');
+    expect(target).toHaveAccessibleDescription('Suggested for binary classification: Two values with enough of each class to learn from.');
+    expect(within(form).getByLabelText('Task')).toHaveValue('AUTO');
+    expect(within(form).getByLabelText('Time budget (seconds)')).toHaveValue(60);
+    expect(within(form).getByLabelText('Engine')).toHaveValue('AUTOGLUON');
+    expect(optionNames(within(form).getByLabelText('Engine'))).toEqual(['AutoGluon', 'H2O AutoML']);
+  });
+
+  it('offers only the metrics of the chosen task, with the default first', async () => {
+    setSessionCookie();
+    mockApi();
+    const { form } = await openForm();
+    const user = userEvent.setup();
+    const metric = within(form).getByLabelText('Metric');
+    const task = within(form).getByLabelText('Task');
+
+    expect(optionNames(metric)).toEqual(['Default for the detected task']);
+
+    await user.selectOptions(task, 'BINARY');
+    expect(optionNames(metric)).toEqual(['Default (roc_auc)', 'roc_auc', 'log_loss', 'accuracy']);
+    await user.selectOptions(metric, 'log_loss');
+    expect(metric).toHaveAccessibleDescription('Logarithmic loss. (lower is better)');
+
+    await user.selectOptions(task, 'REGRESSION');
+    expect(optionNames(metric)).toEqual(['Default (rmse)', 'rmse', 'r2']);
+    // log_loss does not apply to regression: back to the default.
+    expect(metric).toHaveValue('');
+
+    await user.selectOptions(task, 'MULTICLASS');
+    expect(optionNames(metric)).toEqual(['Default (accuracy)', 'log_loss', 'accuracy']);
+  });
+
+  it('makes the target an optional label column for anomaly detection', async () => {
+    setSessionCookie();
+    const { requests } = mockApi();
+    const { form, router } = await openForm();
+    const user = userEvent.setup();
+
+    await user.selectOptions(within(form).getByLabelText('Task'), 'ANOMALY_DETECTION');
+    expect(within(form).queryByLabelText('Target column')).not.toBeInTheDocument();
+    const label = within(form).getByLabelText('Label column (optional, for evaluation)');
+    expect(label).toHaveValue('');
+    expect(optionNames(label)[0]).toBe('None');
+
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/models/jobs/job_new'));
+    const input = requests.find((r) => r.operationName === 'StartTraining')?.variables?.input;
+    expect(input).toEqual({
+      datasetId: 'ds_1',
+      taskType: 'ANOMALY_DETECTION',
+      timeBudgetSeconds: 60,
+      engine: 'AUTOGLUON',
+      excludedColumns: [],
+    });
+  });
+
+  it('brings the suggested target back when the task needs one again', async () => {
+    setSessionCookie();
+    mockApi();
+    const { form } = await openForm();
+    const user = userEvent.setup();
+
+    await user.selectOptions(within(form).getByLabelText('Task'), 'ANOMALY_DETECTION');
+    expect(within(form).getByLabelText('Label column (optional, for evaluation)')).toHaveValue('');
+    await user.selectOptions(within(form).getByLabelText('Task'), 'REGRESSION');
+    expect(within(form).getByLabelText('Target column')).toHaveValue('churn');
+  });
+
+  it('asks for a dataset, a target and a budget within the limits before asking the server', async () => {
+    setSessionCookie();
+    const { requests } = mockApi();
+    renderApp('/models/train');
+    const form = await screen.findByRole('form', { name: 'New training job' });
+    const user = userEvent.setup();
+
+    expect(within(form).getByLabelText('Dataset')).toHaveValue('');
+    expect(within(form).getByLabelText('Target column')).toBeDisabled();
+    await user.clear(within(form).getByLabelText('Time budget (seconds)'));
+    await user.type(within(form).getByLabelText('Time budget (seconds)'), '5');
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+
+    expect(within(form).getByLabelText('Dataset')).toHaveAccessibleDescription('Choose a dataset to train on.');
+    expect(within(form).getByLabelText('Target column')).toHaveAccessibleDescription(
+      expect.stringContaining('Choose the column to predict.') as unknown as string,
+    );
+    expect(within(form).getByLabelText('Time budget (seconds)')).toHaveAccessibleDescription(
+      'Enter a whole number of seconds from 10 to 3,600.',
+    );
+    expect(requests.some((r) => r.operationName === 'StartTraining')).toBe(false);
+  });
+
+  it('sends every setting and opens the new job', async () => {
+    setSessionCookie();
+    const { requests } = mockApi();
+    const { form, router } = await openForm();
+    const user = userEvent.setup();
+
+    await user.selectOptions(within(form).getByLabelText('Task'), 'BINARY');
+    await user.selectOptions(within(form).getByLabelText('Metric'), 'accuracy');
+    await user.selectOptions(within(form).getByLabelText('Engine'), 'H2O');
+    await user.clear(within(form).getByLabelText('Time budget (seconds)'));
+    await user.type(within(form).getByLabelText('Time budget (seconds)'), '120');
+    await user.type(within(form).getByLabelText('Model name (optional)'), 'Churn model');
+    // The target itself is not offered for exclusion.
+    const columns = within(form).getByRole('group', { name: 'Columns to leave out (optional)' });
+    expect(within(columns).queryByRole('checkbox', { name: /^churn/ })).not.toBeInTheDocument();
+    await user.click(within(columns).getByRole('checkbox', { name: /payment_method/ }));
+
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/models/jobs/job_new'));
+    expect(requests.find((r) => r.operationName === 'StartTraining')?.variables).toEqual({
+      input: {
+        datasetId: 'ds_1',
+        target: 'churn',
+        taskType: 'BINARY',
+        timeBudgetSeconds: 120,
+        metric: 'accuracy',
+        engine: 'H2O',
+        modelName: 'Churn model',
+        excludedColumns: ['payment_method'],
+      },
+    });
+  });
+
+  it("shows the server's BAD_USER_INPUT message next to the form", async () => {
+    setSessionCookie();
+    mockApi(() => gqlError('BAD_USER_INPUT', 'The target column churn has only one value in the data: there is nothing to learn.'));
+    const { form, router } = await openForm();
+    const user = userEvent.setup();
+
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert).toHaveTextContent('Check the job’s settings');
+    expect(alert).toHaveTextContent('The target column churn has only one value in the data: there is nothing to learn.');
+    expect(router.state.location.pathname).toBe('/models/train');
+  });
+
+  it('changing the dataset loads its columns and starts the target again', async () => {
+    setSessionCookie();
+    const { requests } = mockApi();
+    const { form } = await openForm();
+    const user = userEvent.setup();
+
+    await user.selectOptions(within(form).getByLabelText('Target column'), 'tenure_months');
+    await user.selectOptions(within(form).getByLabelText('Dataset'), 'ds_3');
+    await waitFor(() => expect(requests.filter((r) => r.operationName === 'TrainingDataset').at(-1)?.variables).toEqual({ id: 'ds_3' }));
+    expect(await within(form).findByLabelText('Target column')).toHaveValue('churn');
+  });
+
+  it('is not offered without training:run', async () => {
+    setSessionCookie();
+    mockFetch({ graphql: { AppViewer: () => gqlData({ viewer: viewerWith(['training:read', 'datasets:read']) }) } });
+    renderApp('/models/train');
+    expect(await screen.findByRole('heading', { name: 'You do not have access to this' })).toBeInTheDocument();
+    expect(screen.getByText(/training:run/)).toBeInTheDocument();
+  });
+});
+
+describe('training form rules', () => {
+  it('filters metrics by task and reads the default metric from JSON', () => {
+    expect(metricsForTask(testTrainingOptions.metrics, 'BINARY').map((m) => m.name)).toEqual(['roc_auc', 'log_loss', 'accuracy']);
+    expect(metricsForTask(testTrainingOptions.metrics, 'AUTO')).toEqual([]);
+    expect(defaultMetricFor(testTrainingOptions.defaultMetrics, 'REGRESSION')).toBe('rmse');
+    expect(defaultMetricFor(testTrainingOptions.defaultMetrics, 'AUTO')).toBeUndefined();
+    expect(defaultMetricFor('nonsense', 'BINARY')).toBeUndefined();
+  });
+
+  it('needs a target except for anomaly detection', () => {
+    const values = {
+      datasetId: 'ds_1',
+      target: '',
+      taskType: 'BINARY' as const,
+      budget: '60',
+      metric: '',
+      engine: 'AUTOGLUON' as const,
+      modelName: '',
+      excludedColumns: [],
+    };
+    expect(validateTrainingForm(values, testTrainingOptions.limits)).toEqual({ target: 'Choose the column to predict.' });
+    expect(validateTrainingForm({ ...values, taskType: 'ANOMALY_DETECTION' }, testTrainingOptions.limits)).toEqual({});
+    expect(validateTrainingForm({ ...values, target: 'churn', budget: '60.5' }, testTrainingOptions.limits).budget).toMatch(
+      /whole number/,
+    );
+  });
+});

@@ -1,0 +1,377 @@
+import { useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+
+import { ErrorMessage } from '@/components/errors/error-message';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field, SelectField } from '@/components/ui/field';
+import { FlaskIcon } from '@/components/ui/icons';
+import { Spinner } from '@/components/ui/spinner';
+import { paths } from '@/config/paths';
+import type { DatasetStatus, Engine, TaskType } from '@/gql/graphql';
+import { toAppError, type AppError } from '@/lib/errors';
+import { formatCount } from '@/lib/format';
+import { COLUMN_TYPE_LABEL } from '@/lib/ml-labels';
+
+import { StartTrainingMutation, TRAINING_CONTEXT, TrainingDatasetQuery } from '../api/training';
+import { direction, ENGINE_LABEL, TASK_TYPE_LABEL } from './models-format';
+import {
+  buildStartTrainingInput,
+  defaultBudget,
+  defaultEngine,
+  defaultMetricFor,
+  metricsForTask,
+  targetRequired,
+  TASK_TYPES,
+  validateTrainingForm,
+  type TrainingFormErrors,
+  type TrainingOptions,
+} from './training-form-state';
+
+export type DatasetChoice = {
+  id: string;
+  name: string;
+  status: DatasetStatus;
+  rowCount?: number | null | undefined;
+  columnCount?: number | null | undefined;
+};
+
+const TASK_HINT: Record<TaskType, string> = {
+  AUTO: 'Binary, multiclass or regression, worked out from the target column.',
+  BINARY: 'Predicts one of two classes.',
+  MULTICLASS: 'Predicts one of several classes.',
+  REGRESSION: 'Predicts a number.',
+  ANOMALY_DETECTION: 'Flags unusual rows without needing a label; a label column, if you give one, only evaluates the model.',
+};
+
+function budgetHint(limits: TrainingOptions['limits']): string {
+  const jobs = limits.maxConcurrentJobs;
+  return (
+    `From ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)} seconds: a hard limit on the search. ` +
+    `At most ${formatCount(jobs)} job${jobs === 1 ? '' : 's'} of your organization run at once; others wait in the queue.`
+  );
+}
+
+const DATASET_STATUS_TEXT: Record<DatasetStatus, string> = {
+  PROFILING: 'is still being profiled',
+  READY: 'is ready',
+  FAILED: 'could not be profiled',
+};
+
+/**
+ * The settings of a training job: dataset, target (its first suggested target preselected),
+ * task, time budget, metric, engine, registry model name and columns to leave out. The
+ * server checks everything again; its BAD_USER_INPUT message is shown as it words it.
+ */
+export function TrainingForm({
+  options,
+  datasets,
+  initialDatasetId = null,
+  onStarted,
+}: {
+  options: TrainingOptions;
+  /** Datasets to offer (READY ones). */
+  datasets: readonly DatasetChoice[];
+  initialDatasetId?: string | null;
+  onStarted: (jobId: string) => void;
+}) {
+  const formId = useId();
+  const [datasetId, setDatasetId] = useState(initialDatasetId ?? '');
+  const [targetChoice, setTargetChoice] = useState<string | null>(null);
+  const [taskType, setTaskType] = useState<TaskType>('AUTO');
+  const [budget, setBudget] = useState(String(defaultBudget(options.limits)));
+  const [metricChoice, setMetricChoice] = useState('');
+  const [engine, setEngine] = useState<Engine>(defaultEngine(options.engines));
+  const [modelName, setModelName] = useState('');
+  const [excluded, setExcluded] = useState<string[]>([]);
+  const [errors, setErrors] = useState<TrainingFormErrors>({});
+  const [serverError, setServerError] = useState<AppError | null>(null);
+  const [{ fetching: starting }, start] = useMutation(StartTrainingMutation);
+
+  const [{ data: datasetData, fetching: loadingDataset, error: datasetError }] = useQuery({
+    query: TrainingDatasetQuery,
+    variables: { id: datasetId },
+    pause: !datasetId,
+  });
+  const detail = datasetData?.dataset && datasetData.dataset.id === datasetId ? datasetData.dataset : undefined;
+  const columns = detail?.profile?.columns ?? [];
+  const suggestions = (detail?.profile?.suggestedTargets ?? []).filter((s) => columns.some((c) => c.name === s.column));
+
+  const defaultTarget = taskType === 'ANOMALY_DETECTION' ? '' : (suggestions[0]?.column ?? '');
+  const choiceValid = targetChoice === '' || columns.some((c) => c.name === targetChoice);
+  const target = targetChoice !== null && choiceValid ? targetChoice : defaultTarget;
+  const suggestion = suggestions.find((s) => s.column === target);
+
+  const metricOptions = metricsForTask(options.metrics, taskType);
+  const metric = metricOptions.some((m) => m.name === metricChoice) ? metricChoice : '';
+  const chosenMetric = metricOptions.find((m) => m.name === metric);
+  const defaultMetric = defaultMetricFor(options.defaultMetrics, taskType);
+
+  // A preselected dataset beyond the first page (or not READY) is still shown as chosen.
+  const datasetChoices: DatasetChoice[] =
+    detail && !datasets.some((d) => d.id === detail.id)
+      ? [...datasets, { id: detail.id, name: detail.name, status: detail.status }]
+      : [...datasets];
+  const chosenDataset = datasetChoices.find((d) => d.id === datasetId);
+  const notReady = detail && detail.status !== 'READY' ? detail : undefined;
+  const optionalTarget = !targetRequired(taskType);
+
+  const chooseDataset = (id: string) => {
+    setDatasetId(id);
+    setTargetChoice(null);
+    setExcluded([]);
+    setErrors((previous) => ({ ...previous, datasetId: undefined, target: undefined }));
+    setServerError(null);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (starting) return;
+    const values = { datasetId, target, taskType, budget, metric, engine, modelName, excludedColumns: excluded };
+    const problems = validateTrainingForm(values, options.limits);
+    if (notReady) {
+      problems.datasetId = `${notReady.name} ${DATASET_STATUS_TEXT[notReady.status]}; only a ready dataset can be trained on.`;
+    }
+    setErrors(problems);
+    setServerError(null);
+    if (Object.values(problems).some(Boolean)) return;
+    const result = await start({ input: buildStartTrainingInput(values) }, TRAINING_CONTEXT);
+    const job = result.data?.startTraining;
+    if (result.error || !job) {
+      setServerError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The job could not be started.' });
+      return;
+    }
+    onStarted(job.id);
+  };
+
+  const targetHint = suggestion ? (
+    <>
+      <span className="training-form__suggested">Suggested</span> for {TASK_TYPE_LABEL[suggestion.taskType].toLowerCase()}:{' '}
+      {suggestion.reason}
+    </>
+  ) : suggestions.length > 0 ? (
+    `Suggested: ${suggestions.map((s) => s.column).join(', ')}.`
+  ) : detail?.profile ? (
+    'No column looks like an obvious target; any column can be one.'
+  ) : undefined;
+
+  return (
+    <form id={formId} className="training-form" onSubmit={submit} noValidate aria-label="New training job">
+      <section className="training-form__section" aria-labelledby={`${formId}-data`}>
+        <h2 className="training-form__heading" id={`${formId}-data`}>
+          What to learn
+        </h2>
+        <div className="training-form__grid">
+          <SelectField
+            label="Dataset"
+            value={datasetId}
+            error={errors.datasetId}
+            onChange={(event) => chooseDataset(event.target.value)}
+            hint={
+              chosenDataset?.rowCount !== undefined && chosenDataset.rowCount !== null
+                ? `${formatCount(chosenDataset.rowCount)} rows × ${formatCount(chosenDataset.columnCount)} columns`
+                : undefined
+            }
+          >
+            <option value="" disabled>
+              Choose a dataset
+            </option>
+            {datasetChoices.map((dataset) => (
+              <option key={dataset.id} value={dataset.id}>
+                {dataset.name}
+                {dataset.status !== 'READY' ? ` (${dataset.status.toLowerCase()})` : ''}
+              </option>
+            ))}
+          </SelectField>
+
+          <SelectField
+            label="Task"
+            value={taskType}
+            hint={TASK_HINT[taskType]}
+            onChange={(event) => {
+              setTaskType(event.target.value as TaskType);
+              setErrors((previous) => ({ ...previous, target: undefined }));
+            }}
+          >
+            {TASK_TYPES.map((value) => (
+              <option key={value} value={value}>
+                {TASK_TYPE_LABEL[value]}
+              </option>
+            ))}
+          </SelectField>
+
+          {datasetId && !detail && loadingDataset ? (
+            <div className="field">
+              <span className="field__label">{optionalTarget ? 'Label column (optional, for evaluation)' : 'Target column'}</span>
+              <span className="training-form__loading">
+                <Spinner size={14} label="Loading the dataset’s columns" /> Loading columns…
+              </span>
+            </div>
+          ) : (
+            <SelectField
+              label={optionalTarget ? 'Label column (optional, for evaluation)' : 'Target column'}
+              value={target}
+              error={errors.target}
+              hint={targetHint}
+              disabled={!detail?.profile}
+              onChange={(event) => {
+                setTargetChoice(event.target.value);
+                setErrors((previous) => ({ ...previous, target: undefined }));
+              }}
+            >
+              {optionalTarget ? (
+                <option value="">None</option>
+              ) : (
+                <option value="" disabled>
+                  {detail?.profile ? 'Choose a column' : 'Choose a dataset first'}
+                </option>
+              )}
+              {columns.map((column) => (
+                <option key={column.name} value={column.name}>
+                  {column.name} ({COLUMN_TYPE_LABEL[column.type].toLowerCase()})
+                </option>
+              ))}
+            </SelectField>
+          )}
+        </div>
+        {datasetError && !detail ? (
+          <Alert tone="danger" title="The dataset’s columns could not be loaded">
+            <ErrorMessage error={toAppError(datasetError)} />
+          </Alert>
+        ) : null}
+        {notReady ? (
+          <Alert tone="warning" title={`${notReady.name} ${DATASET_STATUS_TEXT[notReady.status]}`}>
+            Only a ready dataset can be trained on.{' '}
+            <Link to={paths.app.dataset.getHref(notReady.id)}>Open the dataset</Link>
+          </Alert>
+        ) : null}
+      </section>
+
+      <section className="training-form__section" aria-labelledby={`${formId}-search`}>
+        <h2 className="training-form__heading" id={`${formId}-search`}>
+          How to search
+        </h2>
+        <div className="training-form__grid">
+          <Field
+            label="Time budget (seconds)"
+            type="number"
+            inputMode="numeric"
+            min={options.limits.minBudgetSeconds}
+            max={options.limits.maxBudgetSeconds}
+            step={1}
+            value={budget}
+            error={errors.budget}
+            onChange={(event) => {
+              setBudget(event.target.value);
+              setErrors((previous) => ({ ...previous, budget: undefined }));
+            }}
+            hint={budgetHint(options.limits)}
+          />
+          <SelectField
+            label="Metric"
+            value={metric}
+            onChange={(event) => setMetricChoice(event.target.value)}
+            hint={
+              chosenMetric
+                ? `${chosenMetric.description} (${direction(chosenMetric.higherIsBetter)})`
+                : metricOptions.length === 0
+                  ? 'Choose a task to pick a metric other than its default.'
+                  : 'Models are ranked by this metric on validation data.'
+            }
+          >
+            <option value="">
+              {defaultMetric ? `Default (${defaultMetric})` : taskType === 'AUTO' ? 'Default for the detected task' : 'Default'}
+            </option>
+            {metricOptions.map((option) => (
+              <option key={option.name} value={option.name}>
+                {option.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="Engine"
+            value={engine}
+            onChange={(event) => setEngine(event.target.value as Engine)}
+            hint={options.engines.length === 1 ? `${ENGINE_LABEL[engine]} is the only engine on this server.` : undefined}
+          >
+            {options.engines.map((value) => (
+              <option key={value} value={value}>
+                {ENGINE_LABEL[value]}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+      </section>
+
+      <section className="training-form__section" aria-labelledby={`${formId}-registry`}>
+        <h2 className="training-form__heading" id={`${formId}-registry`}>
+          Where the model goes
+        </h2>
+        <div className="training-form__grid">
+          <Field
+            label="Model name (optional)"
+            value={modelName}
+            maxLength={200}
+            placeholder={chosenDataset ? `${chosenDataset.name} · ${target || 'target'}` : undefined}
+            onChange={(event) => setModelName(event.target.value)}
+            hint="The registry model this job adds a version to; a new name creates the model."
+          />
+        </div>
+        {columns.length > 0 ? (
+          <fieldset className="training-form__columns">
+            <legend className="field__label">Columns to leave out (optional)</legend>
+            <p className="field__hint">Never used as features. Identifier columns are left out automatically.</p>
+            <div className="training-form__checkboxes">
+              {columns
+                .filter((column) => column.name !== target)
+                .map((column) => {
+                  const isId = column.type === 'ID';
+                  return (
+                    <label className="checkbox" key={column.name}>
+                      <input
+                        type="checkbox"
+                        checked={isId || excluded.includes(column.name)}
+                        disabled={isId}
+                        onChange={(event) =>
+                          setExcluded((previous) =>
+                            event.target.checked ? [...previous, column.name] : previous.filter((name) => name !== column.name),
+                          )
+                        }
+                      />
+                      <span className="checkbox__text">
+                        <span className="checkbox__label">{column.name}</span>
+                        <span className="checkbox__description">
+                          {COLUMN_TYPE_LABEL[column.type]}
+                          {isId ? ', left out automatically' : ''}
+                        </span>
+                      </span>
+                    </label>
+                  );
+                })}
+            </div>
+          </fieldset>
+        ) : null}
+      </section>
+
+      {serverError ? (
+        <Alert
+          tone="danger"
+          role="alert"
+          title={serverError.code === 'BAD_USER_INPUT' ? 'Check the job’s settings' : 'The job could not be started'}
+        >
+          <ErrorMessage error={serverError} />
+        </Alert>
+      ) : null}
+
+      <div className="training-form__actions">
+        <Link to={paths.app.models.getHref()} className="btn btn--secondary btn--md">
+          Cancel
+        </Link>
+        <Button type="submit" loading={starting} icon={<FlaskIcon size={16} />}>
+          Start training
+        </Button>
+      </div>
+    </form>
+  );
+}
