@@ -143,17 +143,17 @@ export type SetMemberRolesInput = {
 
 export type StartTrainingInput = {
   datasetId: string | number;
-  engine?: Engine | null | undefined;
-  /** Columns never used as features (ids are dropped automatically). */
-  excludedColumns?: Array<string> | null | undefined;
-  /** Default per task; see trainingOptions. */
+  engine?: Engine;
+  /** Never used as features (ID-like columns are dropped anyway). */
+  excludedColumns?: Array<string>;
+  /** Default per task. */
   metric?: string | null | undefined;
-  /** Registry model to add a version to; default "<dataset name> · <target>". */
+  /** Registry model to add a version to; default "<dataset> · <target>". */
   modelName?: string | null | undefined;
-  /** Required except for ANOMALY_DETECTION (there: optional label column used for evaluation only). */
+  /** Required except for ANOMALY_DETECTION, where it is an optional label column used only for evaluation. */
   target?: string | null | undefined;
-  taskType?: TaskType | null | undefined;
-  /** Hard upper bound on the fit; within trainingLimits. */
+  taskType?: TaskType;
+  /** Hard upper bound on the fit. */
   timeBudgetSeconds: number;
 };
 
