@@ -21,8 +21,16 @@ from tests.support.fixtures import TenantFixture
 import_all_models()
 TENANT_TABLES = sorted(t.name for t in Base.metadata.sorted_tables if "tenant_id" in t.columns)
 # tables a tenant, a sign-in and an SSO configuration put no row in (their own tests
-# check RLS with rows in both tenants: tests/audit, tests/compliance, tests/datasets)
-NOT_SEEDED_BY_SIGN_IN = {"audit_retention_policies", "data_subject_requests", "datasets"}
+# check isolation with rows in both tenants: tests/audit, tests/compliance, tests/datasets,
+# tests/automl)
+NOT_SEEDED_BY_SIGN_IN = {
+    "audit_retention_policies",
+    "data_subject_requests",
+    "datasets",
+    "model_versions",
+    "registered_models",
+    "training_jobs",
+}
 
 
 async def seed_session(tenant: TenantFixture) -> None:

@@ -21,7 +21,7 @@ from phantom.datasets.service import datasets
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.kit.errors import NotFound
+from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.events import every_so_often
 from phantom.kit.pagination import page_request
 
@@ -127,7 +127,7 @@ class TrainingJob:
                 found = await datasets.get(
                     session, info.context.require_principal(), self.dataset_id
                 )
-        except NotFound:
+        except (NotFound, Forbidden):  # deleted, or the viewer may not see it
             return None
         return Dataset.from_model(found)
 
@@ -137,10 +137,13 @@ class TrainingJob:
 
         if self.status != models.JobStatus.SUCCEEDED:
             return None
-        async with info.context.session() as session:
-            version = await registry.of_job(
-                session, info.context.require_principal(), uuid.UUID(str(self.id))
-            )
+        try:
+            async with info.context.session() as session:
+                version = await registry.of_job(
+                    session, info.context.require_principal(), uuid.UUID(str(self.id))
+                )
+        except Forbidden:  # the viewer may see jobs but not models
+            return None
         return ModelVersion.from_model(version) if version else None
 
     @strawberry.field(description="The display name of who started it.")

@@ -16,7 +16,7 @@ from phantom.datasets.service import datasets
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.kit.errors import NotFound
+from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.pagination import page_request
 from phantom.registry import models
 from phantom.registry.service import registry
@@ -75,7 +75,7 @@ class ModelVersion:
                 found = await datasets.get(
                     session, info.context.require_principal(), self.dataset_id
                 )
-        except NotFound:
+        except (NotFound, Forbidden):  # deleted, or the viewer may not see it
             return None
         return Dataset.from_model(found)
 
@@ -90,7 +90,7 @@ class ModelVersion:
                 job = await training.get(
                     session, info.context.require_principal(), self.training_job_id
                 )
-        except NotFound:
+        except (NotFound, Forbidden):  # deleted, or the viewer may not see it
             return None
         return TrainingJob.from_model(job)
 
