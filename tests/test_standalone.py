@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.automl.support import PREDICT, PROGRESS, TERMINAL, iris, job, post, start, upload_frame
 from tests.support.gqlws import connect
 from tests.support.servers import free_port, running
 
@@ -52,11 +53,39 @@ async def test_standalone_runs_everything_in_one_process(tmp_path: Path) -> None
             await ws.subscribe("subscription { tenantEvents { topic } }")
             message = await ws.receive(timeout=30)
             assert message["payload"]["data"]["tenantEvents"]["topic"] == ("housekeeping.completed")
+        # training runs in-process too: SQLite, the in-process queue, the local store
+        await _train_and_predict(url, token)
     # a second start reuses the database and prints the same login
     with running(
         ["standalone", "--port", str(port)], env, cwd=tmp_path, log=log, unset=EXTERNAL
     ) as process:
         assert _wait_for_login(log, process) == login
+
+
+async def _train_and_predict(url: str, token: str) -> None:
+    bearer = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        dataset_id = await upload_frame(client, bearer, iris(), "Iris")
+        body = await start(
+            client, bearer, datasetId=dataset_id, target="species", timeBudgetSeconds=10
+        )
+        assert "errors" not in body, body
+        job_id = body["data"]["startTraining"]["id"]
+        async with connect(url) as ws:
+            await ws.init({"authorization": f"Bearer {token}"})
+            await ws.subscribe(PROGRESS, {"id": job_id})
+            status = ""
+            while status not in TERMINAL:
+                message = await ws.receive(timeout=120)
+                event = message["payload"]["data"]["trainingProgress"]
+                status = event["status"]
+        found = await job(client, bearer, job_id)
+        assert found["status"] == "SUCCEEDED", found["error"]
+        rows = [{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}]
+        scored = await post(
+            client, bearer, PREDICT, {"id": found["modelVersion"]["id"], "rows": rows}
+        )
+        assert scored["data"]["predict"]["predictions"] == ["setosa"]
 
 
 def _wait_for_login(

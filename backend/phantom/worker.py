@@ -59,8 +59,12 @@ class PeriodicScheduler(Middleware):
     def __init__(self, schedules: list[Schedule]) -> None:
         self.schedules = schedules
         self._stop = threading.Event()
+        self._started = False
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        if self._started:  # standalone boots two workers on one broker: one schedule
+            return
+        self._started = True
         for schedule in self.schedules:
             threading.Thread(
                 target=self._run, args=(schedule,), name=f"phantom-{schedule.name}", daemon=True
