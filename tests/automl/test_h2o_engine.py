@@ -116,6 +116,7 @@ class Binary:
     odd: Predictions
     empty: Predictions
     check: tuple[Predictions, np.ndarray[Any, Any]]
+    nodes_with_two_loads: int
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,9 @@ def binary(tmp_path_factory: pytest.TempPathFactory) -> Binary:
     after_fit = jvms()
 
     model = engine.H2OEngine().load(spec.model_dir, num_cpus=2)
+    again = engine.H2OEngine().load(spec.model_dir, num_cpus=2)  # shares the node and models
+    nodes = engine.POOL.nodes()
+    again.close()
     try:
         predictions = model.predict(holdout)
         odd = holdout.head(8).copy()
@@ -158,6 +162,7 @@ def binary(tmp_path_factory: pytest.TempPathFactory) -> Binary:
         odd_predictions,
         empty,
         check,
+        nodes,
     )
 
 
@@ -204,6 +209,82 @@ def test_progress_is_reported_as_models_finish(binary: Binary) -> None:
     assert leaderboard
     named = {m.split()[1] for m, _ in binary.reports.calls}
     assert named <= {r.model_name for r in binary.outcome.leaderboard}
+
+
+def test_models_loaded_twice_share_one_scoring_node(binary: Binary) -> None:
+    assert binary.nodes_with_two_loads == 1  # and closing one left the other working
+
+
+def test_models_whose_keys_clash_never_share_a_node() -> None:
+    """AutoML names models by algorithm and start second: two jobs can produce the same
+    keys, and a node holding one must not take the other."""
+    node = object.__new__(engine._ScoringNode)
+    node.held = {"GBM_1_AutoML_1_x": ("digest-a", 1), "SE_AutoML_1_x": ("digest-a", 1)}
+    same = engine._Artifact(
+        Path("a"), "SE_AutoML_1_x", ("SE_AutoML_1_x", "GBM_1_AutoML_1_x"), "digest-a"
+    )
+    other = engine._Artifact(Path("b"), "GLM_1_AutoML_1_x", ("GLM_1_AutoML_1_x",), "digest-b")
+    clash = engine._Artifact(
+        Path("c"), "SE_AutoML_1_x", ("SE_AutoML_1_x", "GBM_1_AutoML_1_x"), "digest-c"
+    )
+    assert node.fits([same])
+    assert node.fits([other])
+    assert not node.fits([other, clash])
+
+
+@pytest.mark.parametrize(
+    ("task", "metric", "sort", "column", "value", "reported"),
+    [
+        (TaskType.BINARY, "roc_auc", "AUC", "auc", 0.9, 0.9),
+        (TaskType.BINARY, "average_precision", "AUCPR", "aucpr", 0.8, 0.8),
+        (TaskType.BINARY, "accuracy", "logloss", "logloss", 0.2, 0.2),
+        (TaskType.MULTICLASS, "log_loss", "logloss", "logloss", 0.3, 0.3),
+        (
+            TaskType.MULTICLASS,
+            "balanced_accuracy",
+            "mean_per_class_error",
+            "mean_per_class_error",
+            0.1,
+            0.9,
+        ),
+        (TaskType.MULTICLASS, "f1_macro", "mean_per_class_error", "mean_per_class_error", 0.1, 0.1),
+        (TaskType.REGRESSION, "rmse", "RMSE", "rmse", 5.0, 5.0),
+        (TaskType.REGRESSION, "mae", "MAE", "mae", 4.0, 4.0),
+        (TaskType.REGRESSION, "r2", "RMSE", "mse", 25.0, 0.75),
+    ],
+)
+def test_metrics_map_to_h2o_sort_metrics(
+    task: TaskType, metric: str, sort: str, column: str, value: float, reported: float
+) -> None:
+    ranking = engine.ranking_for(task, metric, target_variance=100.0)
+    assert (ranking.sort_metric, ranking.column) == (sort, column)
+    converted = ranking.convert(value) if ranking.convert else value
+    assert converted == pytest.approx(reported)
+
+
+def test_features_are_encoded_the_same_way_at_fit_and_predict_time() -> None:
+    features = [
+        engine.Feature("n", "numeric"),
+        engine.Feature("b", "bool"),
+        engine.Feature("t", "datetime"),
+        engine.Feature("c", "enum"),
+        engine.Feature("gone", "numeric"),
+    ]
+    frame = pd.DataFrame(
+        {
+            "n": [1, "x", None],
+            "b": [True, None, False],
+            "t": pd.to_datetime(["1970-01-01 00:00:01", None, "1970-01-02 00:00:00"]),
+            "c": [3, "a, b", None],
+        }
+    )
+    encoded = engine.encode_features(frame, features)
+    assert list(encoded.columns) == ["f0", "f1", "f2", "f3", "f4"]
+    np.testing.assert_array_equal(encoded["f0"], [1.0, np.nan, np.nan])
+    np.testing.assert_array_equal(encoded["f1"], [1.0, np.nan, 0.0])
+    np.testing.assert_array_equal(encoded["f2"], [1000.0, np.nan, 86_400_000.0])
+    assert encoded["f3"].tolist() == ["3", "a, b", None]
+    assert encoded["f4"].isna().all()
 
 
 def test_no_jvm_survives_the_fit(binary: Binary) -> None:

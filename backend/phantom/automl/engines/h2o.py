@@ -517,12 +517,14 @@ def predict_frame(connection: Any, model_id: str, frame_key: str) -> pd.DataFram
 
 
 def _model_keys(connection: Any, model_id: str) -> list[str]:
-    """The model keys a binary model brings along: a StackedEnsemble's base models and
-    metalearner (recursively)."""
+    """The model keys a binary model brings along: a StackedEnsemble's base models (a
+    parameter) and metalearner (an output), recursively."""
     keys = [model_id]
     models = connection.request(f"GET /3/Models/{quote(model_id, safe='')}")["models"]
-    output = models[0]["output"] if models else {}
-    parts = [*(output.get("base_models") or []), output.get("metalearner")]
+    if not models:
+        return keys
+    parameters = {p["name"]: p.get("actual_value") for p in models[0]["parameters"]}
+    parts = [*(parameters.get("base_models") or []), models[0]["output"].get("metalearner")]
     for part in parts:
         name = part.get("name") if isinstance(part, dict) else part
         if isinstance(name, str) and name and name not in keys:
