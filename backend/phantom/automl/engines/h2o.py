@@ -1,37 +1,42 @@
 """The H2O engine: ``H2OAutoML`` for classification and regression, H2O's isolation forests
 for anomaly detection.
 
-Choices (measured on the 2-core dev machine, H2O 3.46.0.12, OpenJDK 17):
-- The fit runs on its own H2O node (a JVM this process starts: ready in 3.7-4.4 s) or, with
-  ``PHANTOM_H2O_URL``, on a shared cluster of the same H2O version, where everything the
-  job created is removed afterwards and the cluster is never shut down.
+Choices (measured on the 2-core dev machine, h2o 3.46.0.12, OpenJDK 17; "loaded" means
+other sessions kept the load average at 4-5):
+- The fit runs on an H2O node of its own (a JVM this process starts: ready in 3.7-4.4 s
+  idle, 4.3-8.1 s loaded) or, with ``PHANTOM_H2O_URL``, on a shared cluster of exactly the
+  client's version, where everything the job created is removed afterwards (checked with
+  H2O's own key listing: nothing is left) and the cluster is never shut down.
 - A JVM we start dies with the process that started it: it is launched through a tiny
   trampoline that sets ``PR_SET_PDEATHSIG`` (SIGKILL) and then ``exec``s java, from a
   thread that lives exactly as long as the JVM (the kernel ties the signal to the
-  launching thread). It stays in our process group, so the job layer's ``killpg`` reaches
-  it too; a SIGKILLed training child leaves no JVM behind (tested).
-- ``max_runtime_secs`` is the soft limit (H2O overruns it by 1-1.5 s); at ``deadline`` a
+  launching thread, not the process). It stays in our process group, so the job layer's
+  ``killpg`` reaches it too; a SIGKILLed training child leaves no JVM behind (tested).
+- ``max_runtime_secs`` is the soft limit, counted once the node is up (its start, the
+  upload and the save come on top: the whole fit takes the budget plus 6-11 s).
+  ``aml.train`` overran it by 1.4-1.5 s idle and by 3-4.8 s loaded. At ``deadline`` a
   still-running AutoML is cancelled (``POST /3/Jobs/{job}/cancel``): the models that
   finished stay on the leaderboard and the leader is kept (cancel to return: ~1.8 s).
-- Progress: the fit's own thread polls ``GET /99/Leaderboards/{automl}`` every 2 s while a
-  worker thread blocks in ``aml.train``; the H2O client makes one HTTP request per call,
-  so the two never share a connection.
+- Progress: the fit's own thread polls ``GET /99/Leaderboards/{automl}`` every 2 s (and
+  calls ``report``) while a worker thread blocks in ``aml.train``; the h2o client makes one
+  plain HTTP request per call, so the two threads share no connection state.
 - The leader is saved as an H2O **binary model**, not a MOJO: the h2o 3.46.0.12 client
   refuses MOJO and POJO export ("requires H2O-3 Secure", a commercial tier), and this engine
-  does not work around that. A binary model only loads into an H2O of the same version,
-  and prediction needs a JVM: ``load`` starts one local scoring node per process, shared by
-  every H2O model the process holds and shut down when the last one is closed. A
-  StackedEnsemble's binary carries its base models and metalearner (checked: identical
-  predictions after loading into a fresh node).
-- Scoring goes straight to the REST API (upload a CSV, parse with ``blocking``, score with
-  the synchronous ``/3/Predictions``, download the CSV): 1 row ~0.08-0.12 s, 1,000 rows
-  ~0.13-0.25 s, 10,000 rows ~0.5 s; the h2o client's ``H2OFrame``/``predict`` path polls
-  with 0.2 s sleeps (0.5 s for any size). Starting the scoring node: ~4 s, once.
+  does not work around that. A binary model loads only into an H2O of the same version,
+  and scoring needs a JVM: ``load`` starts one local scoring node per process, shared by
+  every H2O model the process holds and stopped when the last one is closed (the shared
+  cluster is for fits only). A StackedEnsemble's binary carries its base models and
+  metalearner: identical predictions after loading into a fresh node (tested).
+- Scoring goes straight to the REST API (upload a CSV, ``Parse`` with ``blocking``, the
+  synchronous ``/3/Predictions``, download the CSV): median 0.09-0.14 s for 1 row and
+  0.17-0.19 s for 1,000 rows (loaded; 0.08-0.12 s and 0.13-0.25 s idle), ~0.5 s for
+  10,000 rows; the h2o client's ``H2OFrame``/``predict`` path polls with 0.2 s sleeps and
+  takes 0.5 s at any size. The first ``load`` in a process starts the node: 6.6-10.6 s.
 - Binary classification: our labels come from the probabilities (``p1 >= 0.5``), not from
-  H2O's max-F1 threshold; target values are sent to H2O as ordered codes (``c0``, ``c1``,
-  ...) so the probability columns follow ``classes`` and ``classes[1]`` is H2O's positive
-  class; feature columns are sent as ``f0``, ``f1``, ... so no column name can break
-  H2O's CSV parsing.
+  H2O's max-F1 threshold; target values go to H2O as ordered codes (``c0``, ``c1``, ...)
+  so the probability columns follow ``classes`` and ``classes[1]`` is H2O's positive
+  class; feature columns go as ``f0``, ``f1``, ... so no column name can break H2O's CSV
+  parsing, and values are encoded the same way at fit and predict time.
 """
 
 from __future__ import annotations
