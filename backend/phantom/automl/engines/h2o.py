@@ -731,16 +731,17 @@ def _fit_automl(
                     cluster.connection.request(f"POST /3/Jobs/{job.job_key}/cancel")
             worker.join(30)
             automl_seconds = time.monotonic() - automl_started
-            if job is not None:
-                _poll(cluster.connection, job.dest_key, board, report)
+            if job is not None:  # removing the AutoML removes its models (on a shared cluster)
                 cluster.created.append(job.dest_key)
                 for suffix in ("_leaderboard", "_eventlog"):  # the client's copies
                     cluster.created.append(project + suffix)
-            cluster.created.extend(r.model_name for r in board.rows)
         if failure:
             raise failure[0]
-        if getattr(aml, "_job", None) is None:
+        job = getattr(aml, "_job", None)
+        if job is None:
             raise RuntimeError("H2O AutoML did not start")
+        _poll(cluster.connection, job.dest_key, board, report)  # models of the last 2 s
+        cluster.created.extend(r.model_name for r in board.rows)
         if not board.rows:
             raise RuntimeError("H2O AutoML finished no model before the deadline")
         leader = board.rows[0].model_name
@@ -891,9 +892,9 @@ def _fit_anomaly(
             if name == "IsolationForest":  # the extended one has no time limit (and is quick)
                 params["max_runtime_secs"] = max(int(remaining), 1)
             model = build(params)
+            cluster.created.append(model_id)
             began = time.monotonic()
             model.train(x=x, training_frame=h2o.get_frame(fit_key))
-            cluster.created.append(model_id)
             fitted = time.monotonic() - began
             began = time.monotonic()
             scores = _scores(predict_frame(cluster.connection, model_id, fit_key))
