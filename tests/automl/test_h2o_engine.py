@@ -262,6 +262,15 @@ def test_metrics_map_to_h2o_sort_metrics(
     assert converted == pytest.approx(reported)
 
 
+def test_the_heap_follows_the_setting_and_the_job_memory() -> None:
+    assert engine.heap_mb("4G", None) == 4096
+    assert engine.heap_mb("4g", 2048) == 1536
+    assert engine.heap_mb("512MB", 100_000) == 512
+    assert engine.heap_mb("1T", 200) == 256
+    with pytest.raises(ValueError, match="PHANTOM_H2O_MAX_MEM"):
+        engine.heap_mb("lots", None)
+
+
 def test_features_are_encoded_the_same_way_at_fit_and_predict_time() -> None:
     features = [
         engine.Feature("n", "numeric"),

@@ -47,6 +47,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -63,7 +64,7 @@ from typing import Any
 from urllib.parse import quote
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+import pandas as pd
 
 from phantom.automl.engines.base import (
     FitOutcome,
@@ -244,7 +245,7 @@ def _label_array(values: Sequence[Any]) -> Array:
 
 
 def _h2o() -> Any:
-    import h2o  # type: ignore[import-untyped]
+    import h2o
 
     return h2o
 
@@ -256,7 +257,10 @@ def h2o_version() -> str:
 def heap_mb(max_mem: str, memory_limit_mb: int | None) -> int:
     """The JVM heap: ``H2O_MAX_MEM`` at most, and 3/4 of the job's memory (the JVM's own
     overhead and the Python side need the rest), never under 256 MB."""
-    cap = int(max_mem[:-1]) * (1024 if max_mem[-1] in "Gg" else 1)
+    size = re.fullmatch(r"\s*(\d+)\s*([mgt])b?\s*", max_mem, re.IGNORECASE)
+    if size is None:
+        raise ValueError(f"PHANTOM_H2O_MAX_MEM must be a size like 4G or 512M, not {max_mem!r}")
+    cap = int(size[1]) * {"m": 1, "g": 1024, "t": 1024 * 1024}[size[2].lower()]
     if memory_limit_mb:
         cap = min(cap, memory_limit_mb * 3 // 4)
     return max(cap, 256)
@@ -450,7 +454,7 @@ def _open(url: str, global_client: bool) -> Any:
                 url=url, verbose=False, strict_version_check=True, telemetry=False
             )
         else:
-            from h2o.backend.connection import H2OConnection  # type: ignore[import-untyped]
+            from h2o.backend.connection import H2OConnection
 
             connection = H2OConnection.open(url=url, verbose=False, strict_version_check=True)
     return connection
@@ -659,8 +663,8 @@ def _fit_automl(
     if spec.target is None:
         raise ValueError(f"{spec.task} needs a target")
     h2o = _h2o()
-    from h2o.automl import H2OAutoML  # type: ignore[import-untyped]
-    from h2o.exceptions import H2OJobCancelled  # type: ignore[import-untyped]
+    from h2o.automl import H2OAutoML
+    from h2o.exceptions import H2OJobCancelled
 
     data = train[train[spec.target].notna()]
     features = [Feature(c, feature_kind(data[c])) for c in data.columns if c != spec.target]
@@ -840,7 +844,7 @@ def _split(n: int, labels: Array, seed: int) -> tuple[Array, Array]:
 def _fit_anomaly(
     cluster: FitCluster, train: pd.DataFrame, spec: FitSpec, report: Reporter, started: float
 ) -> tuple[FitOutcome, dict[str, Any]]:
-    from h2o.estimators import (  # type: ignore[import-untyped]
+    from h2o.estimators import (
         H2OExtendedIsolationForestEstimator,
         H2OIsolationForestEstimator,
     )
