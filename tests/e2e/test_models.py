@@ -57,7 +57,9 @@ async def test_a_data_scientist_trains_watches_promotes_and_predicts(
     await page.get_by_role("link", name=re.compile("Open model version v1")).click()
     await expect(page.get_by_role("heading", name="Try it")).to_be_visible()
     await page.get_by_role("button", name="Promote to production").first.click()
-    await page.get_by_role("alertdialog").get_by_role("button", name="Promote to production").click()
+    await (
+        page.get_by_role("alertdialog").get_by_role("button", name="Promote to production").click()
+    )
     await expect(page.get_by_role("alertdialog")).to_be_hidden()
     await expect(page.get_by_text("PRODUCTION").first).to_be_visible()
     row = breast_cancer().iloc[0]
