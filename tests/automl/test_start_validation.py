@@ -114,6 +114,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         },
         "keep at least one",
     ),
+    (
+        "iris",
+        {"target": "species", "engine": "H2O", "timeBudgetSeconds": 20},
+        "at least 30 seconds",
+    ),
     ("iris", {"target": "species", "modelName": "   ", "timeBudgetSeconds": 30}, "Give the model"),
     ("iris", {"target": "species", "modelName": "m" * 201, "timeBudgetSeconds": 30}, "at most 200"),
 ]

@@ -390,3 +390,36 @@ async def test_cancel_stops_a_running_fit_and_a_queued_job(
     assert runners.stdout == b"", "the fit's process was stopped"
     twice = await post(http, tenant.bearer, cancel, {"id": running_job})
     assert error_codes(twice) == ["CONFLICT"]
+
+
+async def test_the_h2o_engine_trains_registers_and_predicts_through_the_api(
+    http: httpx.AsyncClient, workers: None, tenant: TenantFixture
+) -> None:
+    data = breast_cancer()
+    dataset_id = await upload_frame(http, tenant.bearer, data, "Biopsies for H2O")
+    body = await start(
+        http,
+        tenant.bearer,
+        datasetId=dataset_id,
+        target="diagnosis",
+        timeBudgetSeconds=45,
+        engine="H2O",
+    )
+    assert "errors" not in body, body
+    ended = await wait_for(
+        http, tenant.bearer, body["data"]["startTraining"]["id"], TERMINAL, timeout=240
+    )
+    assert ended["status"] == "SUCCEEDED", ended["error"]
+    assert ended["engine"] == "H2O"
+    assert ended["leaderboard"]
+    assert {m["name"]: m["value"] for m in ended["metrics"]}["roc_auc"] > 0.9
+    version = ended["modelVersion"]
+    assert (version["engine"], version["classes"]) == ("h2o", ["benign", "malignant"])
+    rows = rows_of(data, ["patient_id", "diagnosis"])
+    rest = await http.post(
+        f"/api/v1/models/{version['id']}/predict", json={"rows": rows}, headers=tenant.bearer
+    )
+    assert rest.status_code == 200, rest.text
+    answer = rest.json()
+    assert all(p in ("benign", "malignant") for p in answer["predictions"])
+    assert all(abs(sum(p.values()) - 1) < 1e-6 for p in answer["probabilities"])

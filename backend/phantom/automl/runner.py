@@ -56,6 +56,7 @@ class RunSpec:
     column_types: dict[str, str]  # from the dataset's profile
     excluded_columns: list[str] = field(default_factory=list)
     seed: int = 0
+    hard_deadline: float | None = None  # ``time.time()`` when the job layer kills this process
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -246,9 +247,12 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     task = spec.task_type
     train, holdout = split(frame, spec)
     model_dir, work_dir = Path(spec.model_dir), Path(spec.work_dir)
-    # the engine gets 90 % of the budget: AutoGluon's refit/ensemble step runs past its
-    # soft limit by ~5 % (measured), and holdout scoring follows the fit
-    fit_limit = max(spec.budget_seconds * 0.9 - (time.time() - started), 1.0)
+    engine = get_engine(spec.engine)
+    # the engine gets 90 % of the budget, less what it needs around the fit: AutoGluon's
+    # refit/ensemble step runs past its soft limit by ~5 % (measured), H2O starts nodes,
+    # and holdout scoring follows the fit
+    used = time.time() - started
+    fit_limit = max(spec.budget_seconds * 0.9 - used - engine.reserve_seconds, 1.0)
     fit_spec = FitSpec(
         task=task,
         target=spec.target,
@@ -262,7 +266,6 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         work_dir=work_dir,
         options=spec.options,
     )
-    engine = get_engine(spec.engine)
     fit_started = time.time()
 
     def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
@@ -289,6 +292,8 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     measured = outcome(spec, truth, predicted)
     metrics = score_all(task, measured) if measured is not None else {}
     importance_deadline = started + spec.budget_seconds * 1.1 + 5
+    if spec.hard_deadline is not None:  # leave time to save and report before the kill
+        importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
     importance = permutation_importance(model, spec, holdout, importance_deadline)
     model.close()
     schema = feature_schema(train, spec)

@@ -37,6 +37,7 @@ from phantom.registry.service import model_mismatch
 PROGRESS_TOPIC = "automl.training.progress"
 MAX_NAME = 200
 MAX_COLUMN_NAME = 1000
+H2O_MIN_BUDGET_SECONDS = 45  # two Java node start-ups (engines/h2o.py reserve_seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +229,12 @@ class TrainingService:
             raise BadUserInput(
                 f"The time budget must be between {limits.min_budget_seconds} and "
                 f"{limits.max_budget_seconds} seconds for this organization."
+            )
+        if request.engine == Engine.H2O and budget < H2O_MIN_BUDGET_SECONDS:
+            raise BadUserInput(
+                f"The H2O engine needs a budget of at least {H2O_MIN_BUDGET_SECONDS} seconds "
+                "(it starts a Java node to fit and another to score); use AUTOGLUON for "
+                "shorter runs."
             )
         if not engine_available(request.engine):
             raise BadUserInput(

@@ -138,6 +138,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
         "seed": 0,
+        "hard_deadline": time.time() + runs.hard_bound_seconds(claim.budget_seconds),
     }
     (work / "spec.json").write_text(json.dumps(spec))
     log_path = work / "fit.log"
@@ -199,10 +200,12 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                     return
                 elif message["event"] == "error":
                     await child.process.wait()
+                    _log_failure(claim, f"failed ({message['code']})", log_path)
                     await runs.finish(claim, JobStatus.FAILED, message["code"], message["message"])
                     return
             now = time.monotonic()
             if now >= deadline:
+                _log_failure(claim, "hit its hard bound", log_path)
                 await child.stop(settings.TRAINING_CANCEL_GRACE_SECONDS)
                 await runs.finish(
                     claim,
@@ -228,8 +231,18 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
         reading.cancel()
 
 
+def _log_failure(claim: Claim, what: str, log_path: Path) -> None:
+    """The fit's own log is deleted with its directory: keep its tail in the worker's."""
+    log.warning(
+        "training %s",
+        what,
+        extra={"job_id": str(claim.job_id), "fit_log_tail": _log_tail(log_path)[-2000:]},
+    )
+
+
 async def _crashed(claim: Claim, child: Child, log_path: Path) -> None:
     code = child.process.returncode
+    _log_failure(claim, "process died", log_path)
     how = f"was killed by signal {-code}" if code is not None and code < 0 else f"exited ({code})"
     tail = _log_tail(log_path).strip().splitlines()[-3:]
     await runs.finish(

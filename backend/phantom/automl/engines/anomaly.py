@@ -148,6 +148,7 @@ def _candidates(n_rows: int, n_features: int, seed: int) -> list[tuple[str, Any,
 
 class AnomalyEngine:
     name = "anomaly"
+    reserve_seconds = 0.0  # nothing to start
 
     def fit(self, train: pd.DataFrame, spec: FitSpec, report: Reporter) -> FitOutcome:
         from sklearn.metrics import roc_auc_score

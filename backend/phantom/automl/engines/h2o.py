@@ -286,6 +286,9 @@ def _free_port() -> int:
     raise RuntimeError("no free port pair for H2O")
 
 
+MIN_THREADS = 2
+
+
 class Jvm:
     """An H2O node this process started, and that dies with it."""
 
@@ -334,7 +337,9 @@ class Jvm:
             "-port",
             str(port),
             "-nthreads",
-            str(max(nthreads, 1)),
+            # at least 2: with one fork/join thread H2O AutoML never finishes (seen here: a
+            # 45 s job on a one-CPU training slot hung until its hard bound)
+            str(max(nthreads, MIN_THREADS)),
             "-ice_root",
             str(self.root),
             "-log_dir",
@@ -1182,6 +1187,7 @@ class H2OModel:
 
 class H2OEngine:
     name = "h2o"
+    reserve_seconds = 20.0  # two node start-ups (fit, holdout scoring): 4-8 s each, ~15 on 1 CPU
 
     def __init__(self, url: str | None = None, max_mem: str | None = None) -> None:
         from phantom.config import settings
