@@ -3,6 +3,7 @@ better, and how each is computed on a holdout (one implementation for every engi
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -194,10 +195,12 @@ def score_all(task: TaskType, outcome: Outcome) -> dict[str, float]:
     undefined here, e.g. AUC with one class present, is left out rather than guessed)."""
     scores: dict[str, float] = {}
     for metric in metrics_for(task):
-        try:
-            value = metric.compute(outcome)
-        except (ValueError, ZeroDivisionError):
-            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # scikit-learn warns when a metric is undefined
+            try:
+                value = metric.compute(outcome)
+            except (ValueError, ZeroDivisionError, Warning):
+                continue
         if np.isfinite(value):
             scores[metric.name] = value
     return scores
