@@ -16,25 +16,17 @@ from phantom.automl.service import StartRequest, engine_available, training
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS
 from phantom.config import settings
 from phantom.datasets.profiling import TaskType as TaskTypeValue
-from phantom.datasets.schema import Dataset
-from phantom.datasets.service import datasets
+from phantom.datasets.schema import Dataset, visible_dataset
 from phantom.graphql.context import Context
+from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.kit.errors import Forbidden, NotFound
+from phantom.kit.errors import Forbidden
 from phantom.kit.events import every_so_often
 from phantom.kit.pagination import page_request
 
 JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
 Engine = strawberry.enum(models.Engine, name="Engine")
-
-
-def parse_id(value: strawberry.ID | str, what: str) -> uuid.UUID:
-    """Malformed ids answer like unknown ones: NOT_FOUND."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(what) from None
 
 
 @strawberry.type
@@ -120,16 +112,7 @@ class TrainingJob:
 
     @strawberry.field(description="Null if the dataset was deleted since.")
     async def dataset(self, info: Info[Context, None]) -> Dataset | None:
-        if self.dataset_id is None:
-            return None
-        try:
-            async with info.context.session() as session:
-                found = await datasets.get(
-                    session, info.context.require_principal(), self.dataset_id
-                )
-        except (NotFound, Forbidden):  # deleted, or the viewer may not see it
-            return None
-        return Dataset.from_model(found)
+        return await visible_dataset(info, self.dataset_id)
 
     @strawberry.field(description="Set when SUCCEEDED.")
     async def model_version(self, info: Info[Context, None]) -> ModelVersion | None:

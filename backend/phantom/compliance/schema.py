@@ -13,9 +13,9 @@ from phantom.compliance import models
 from phantom.compliance.models import RequestKind, RequestStatus
 from phantom.compliance.service import compliance
 from phantom.graphql.context import Context
+from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.kit.errors import NotFound
 from phantom.kit.pagination import page_request
 
 DataSubjectRequestKind = strawberry.enum(RequestKind, name="DataSubjectRequestKind")
@@ -71,13 +71,6 @@ def _id(value: uuid.UUID | None) -> strawberry.ID | None:
     return None if value is None else strawberry.ID(str(value))
 
 
-def _parse(value: strawberry.ID) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("Data subject request") from None
-
-
 @strawberry.type
 class ComplianceQuery:
     @strawberry.field(extensions=authenticated(), description="Newest first.")
@@ -100,7 +93,9 @@ class ComplianceQuery:
     ) -> DataSubjectRequest:
         ctx = info.context
         async with ctx.session() as session:
-            request = await compliance.get_request(session, ctx.require_principal(), _parse(id))
+            request = await compliance.get_request(
+                session, ctx.require_principal(), parse_id(id, "Data subject request")
+            )
         return DataSubjectRequest.from_model(request)
 
 
@@ -130,7 +125,11 @@ class ComplianceMutation:
         ctx = info.context
         async with ctx.session() as session:
             request = await compliance.decide(
-                session, ctx.require_principal(), _parse(id), approve=True, note=note
+                session,
+                ctx.require_principal(),
+                parse_id(id, "Data subject request"),
+                approve=True,
+                note=note,
             )
         return DataSubjectRequest.from_model(request)
 
@@ -141,7 +140,11 @@ class ComplianceMutation:
         ctx = info.context
         async with ctx.session() as session:
             request = await compliance.decide(
-                session, ctx.require_principal(), _parse(id), approve=False, note=note
+                session,
+                ctx.require_principal(),
+                parse_id(id, "Data subject request"),
+                approve=False,
+                note=note,
             )
         return DataSubjectRequest.from_model(request)
 
@@ -152,5 +155,7 @@ class ComplianceMutation:
     async def execute_data_subject_request(
         self, info: Info[Context, None], id: strawberry.ID
     ) -> DataSubjectRequest:
-        request = await compliance.execute(info.context.require_principal(), _parse(id))
+        request = await compliance.execute(
+            info.context.require_principal(), parse_id(id, "Data subject request")
+        )
         return DataSubjectRequest.from_model(request)

@@ -18,22 +18,15 @@ from phantom.datasets.profiling import TaskType as TaskTypeValue
 from phantom.datasets.service import Upload as UploadedFile
 from phantom.datasets.service import datasets
 from phantom.graphql.context import Context
+from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.kit.errors import NotFound
+from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.pagination import page_request
 
 DatasetStatus = strawberry.enum(models.DatasetStatus, name="DatasetStatus")
 ColumnType = strawberry.enum(ColumnTypeValue, name="ColumnType")
 TaskType = strawberry.enum(TaskTypeValue, name="TaskType")
-
-
-def parse_id(value: strawberry.ID) -> uuid.UUID:
-    """Malformed ids answer like unknown ones: NOT_FOUND."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("Dataset") from None
 
 
 @strawberry.type
@@ -165,6 +158,21 @@ class Dataset:
         )
 
 
+async def visible_dataset(
+    info: Info[Context, None], dataset_id: uuid.UUID | None
+) -> Dataset | None:
+    """For fields of other types that point at a dataset: null when it was deleted since,
+    or when the viewer may not read datasets."""
+    if dataset_id is None:
+        return None
+    try:
+        async with info.context.session() as session:
+            found = await datasets.get(session, info.context.require_principal(), dataset_id)
+    except (NotFound, Forbidden):
+        return None
+    return Dataset.from_model(found)
+
+
 @strawberry.type
 class DatasetQuery:
     @strawberry.field(
@@ -172,7 +180,7 @@ class DatasetQuery:
         description="datasets:read. NOT_FOUND for an unknown id or another organization's.",
     )
     async def dataset(self, info: Info[Context, None], id: strawberry.ID) -> Dataset | None:
-        dataset_id = parse_id(id)
+        dataset_id = parse_id(id, "Dataset")
         async with info.context.session() as session:
             found = await datasets.get(session, info.context.require_principal(), dataset_id)
         return Dataset.from_model(found)
@@ -214,7 +222,7 @@ class DatasetMutation:
 
     @strawberry.mutation(extensions=authenticated(), description="datasets:write.")
     async def delete_dataset(self, info: Info[Context, None], id: strawberry.ID) -> bool:
-        dataset_id = parse_id(id)
+        dataset_id = parse_id(id, "Dataset")
         async with info.context.session() as session:
             await datasets.delete(session, info.context.require_principal(), dataset_id)
         return True

@@ -10,6 +10,7 @@ from strawberry import Info
 
 from phantom.authz.service import RoleInfo, authz, permissions_of
 from phantom.graphql.context import Context
+from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity import models
@@ -23,14 +24,6 @@ from phantom.kit.pagination import page_request
 
 AuthMethod = strawberry.enum(AuthMethodValue, name="AuthMethod")
 MemberStatus = strawberry.enum(models.MembershipStatus, name="MemberStatus")
-
-
-def parse_id(value: strawberry.ID, what: str) -> uuid.UUID:
-    """Malformed ids answer like unknown ones: NOT_FOUND."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(what) from None
 
 
 @strawberry.type

@@ -11,9 +11,9 @@ from strawberry import Info
 from phantom.automl.tasks import METRICS
 from phantom.datasets.profiling import ColumnType as ColumnTypeValue
 from phantom.datasets.profiling import TaskType as TaskTypeValue
-from phantom.datasets.schema import Dataset
-from phantom.datasets.service import datasets
+from phantom.datasets.schema import Dataset, visible_dataset
 from phantom.graphql.context import Context
+from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.kit.errors import Forbidden, NotFound
@@ -68,16 +68,7 @@ class ModelVersion:
 
     @strawberry.field(description="Null if the dataset was deleted since.")
     async def dataset(self, info: Info[Context, None]) -> Dataset | None:
-        if self.dataset_id is None:
-            return None
-        try:
-            async with info.context.session() as session:
-                found = await datasets.get(
-                    session, info.context.require_principal(), self.dataset_id
-                )
-        except (NotFound, Forbidden):  # deleted, or the viewer may not see it
-            return None
-        return Dataset.from_model(found)
+        return await visible_dataset(info, self.dataset_id)
 
     @strawberry.field
     async def training_job(self, info: Info[Context, None]) -> TrainingJob | None:
@@ -131,13 +122,6 @@ class ModelVersion:
         )
 
 
-def _parse(value: strawberry.ID) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("Model version") from None
-
-
 @strawberry.type
 class RegistryQuery:
     @strawberry.field(extensions=authenticated(), description="models:read.")
@@ -145,7 +129,9 @@ class RegistryQuery:
         self, info: Info[Context, None], id: strawberry.ID
     ) -> ModelVersion | None:
         async with info.context.session() as session:
-            version = await registry.get(session, info.context.require_principal(), _parse(id))
+            version = await registry.get(
+                session, info.context.require_principal(), parse_id(id, "Model version")
+            )
         return ModelVersion.from_model(version)
 
     @strawberry.field(extensions=authenticated(), description="models:read; newest first.")
@@ -173,7 +159,7 @@ class RegistryMutation:
     ) -> ModelVersion:
         async with info.context.session() as session:
             version = await registry.promote(
-                session, info.context.require_principal(), _parse(id), stage
+                session, info.context.require_principal(), parse_id(id, "Model version"), stage
             )
         return ModelVersion.from_model(version)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 from strawberry import Info
 from strawberry.scalars import JSON
 
 from phantom.graphql.context import Context
+from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
-from phantom.kit.errors import NotFound
 from phantom.serving.service import predictions
 
 
@@ -34,10 +32,7 @@ class ServingMutation:
     async def predict(
         self, info: Info[Context, None], model_version_id: strawberry.ID, rows: JSON
     ) -> Prediction:
-        try:
-            version_id = uuid.UUID(str(model_version_id))
-        except ValueError:
-            raise NotFound("Model version") from None
+        version_id = parse_id(model_version_id, "Model version")
         async with info.context.session() as session:
             result = await predictions.predict(
                 session, info.context.require_principal(), version_id, rows, channel="graphql"
