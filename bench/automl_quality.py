@@ -215,8 +215,9 @@ def main() -> None:
             if row[0] != name or row[3] == "hgb" or row[4] is None:
                 continue
             higher = METRICS[row[2]].higher_is_better
-            ratio = row[4] / base[4] if higher else base[4] / row[4]
-            print(f"  {name:<14} {row[3]:<10} {ratio:6.3f}")
+            better, worse = (row[4], base[4]) if higher else (base[4], row[4])
+            ratio = f"{better / worse:6.3f}" if worse else "   inf"
+            print(f"  {name:<14} {row[3]:<10} {ratio}")
 
 
 if __name__ == "__main__":
