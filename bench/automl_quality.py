@@ -3,7 +3,7 @@ default), our H2O engine, and scikit-learn's HistGradientBoosting with default s
 (the baseline our default must not lose to).
 
     .venv/bin/python bench/automl_quality.py [--budget 60] [--datasets breast_cancer,wine]
-                                             [--methods autogluon,h2o,hgb]
+                                             [--methods autogluon,h2o,hgb] [--seeds 1]
 
 Each engine fit runs exactly as in the product: ``phantom.automl.runner`` in a child
 process (its own holdout of 20 %, seeded, stratified; the same split for every method),
@@ -89,7 +89,13 @@ def column_types(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def run_engine(
-    engine: str, frame: pd.DataFrame, target: str, task: TaskType, budget: int, work: Path
+    engine: str,
+    frame: pd.DataFrame,
+    target: str,
+    task: TaskType,
+    budget: int,
+    work: Path,
+    seed: int,
 ) -> dict[str, Any]:
     """One fit through the product's runner; the result line, plus wall time."""
     data = work / "data.parquet"
@@ -131,7 +137,7 @@ def run_engine(
     return {**last, "wall": wall}
 
 
-def run_baseline(frame: pd.DataFrame, target: str, task: TaskType) -> dict[str, Any]:
+def run_baseline(frame: pd.DataFrame, target: str, task: TaskType, seed: int) -> dict[str, Any]:
     """HistGradientBoosting with defaults on the runner's own split."""
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
@@ -180,9 +186,10 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=60)
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--methods", default="autogluon,h2o,hgb")
+    parser.add_argument("--seeds", type=int, default=1, help="splits per dataset (0, 1, ...)")
     args = parser.parse_args()
     methods = args.methods.split(",")
-    rows: list[tuple[str, str, str, str, float | None, float, str]] = []
+    rows: list[tuple[str, str, str, str, float | None, float, str, int]] = []
     print(f"budget {args.budget} s, {os.cpu_count()} CPUs; higher is better unless noted\n")
     print(
         f"{'dataset':<14} {'task':<11} {'metric':<9} {'method':<10} {'score':>8} "
@@ -206,18 +213,18 @@ def main() -> None:
                 f"{result['wall']:7.1f}  {str(note)[:60]}",
                 flush=True,
             )
-    print("\nrelative to HistGradientBoosting (>1 = better; error metrics inverted):")
-    for name in args.datasets.split(","):
-        base = next((r for r in rows if r[0] == name and r[3] == "hgb"), None)
-        if base is None or base[4] is None:
+    print(
+        "\nrelative to HistGradientBoosting on the same split (>1 = better; error metrics "
+        "inverted):"
+    )
+    for row in rows:
+        base = next((r for r in rows if r[0] == row[0] and r[7] == row[7] and r[3] == "hgb"), None)
+        if base is None or base[4] is None or row[3] == "hgb" or row[4] is None:
             continue
-        for row in rows:
-            if row[0] != name or row[3] == "hgb" or row[4] is None:
-                continue
-            higher = METRICS[row[2]].higher_is_better
-            better, worse = (row[4], base[4]) if higher else (base[4], row[4])
-            ratio = f"{better / worse:6.3f}" if worse else "   inf"
-            print(f"  {name:<14} {row[3]:<10} {ratio}")
+        higher = METRICS[row[2]].higher_is_better
+        better, worse = (row[4], base[4]) if higher else (base[4], row[4])
+        ratio = f"{better / worse:6.3f}" if worse else "   inf"
+        print(f"  {row[0] + ' #' + str(row[7]):<18} {row[3]:<10} {ratio}")
 
 
 if __name__ == "__main__":
