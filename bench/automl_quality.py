@@ -114,6 +114,7 @@ def run_engine(
         "model_dir": str(work / "model"),
         "work_dir": str(work / "scratch"),
         "column_types": column_types(frame),
+        "seed": seed,
     }
     (work / "spec.json").write_text(json.dumps(spec))
     started = time.monotonic()
@@ -153,6 +154,7 @@ def run_baseline(frame: pd.DataFrame, target: str, task: TaskType, seed: int) ->
         model_dir="",
         work_dir="",
         column_types={},
+        seed=seed,
     )
     frame = frame.copy()
     for column in frame.columns:
@@ -192,27 +194,30 @@ def main() -> None:
     rows: list[tuple[str, str, str, str, float | None, float, str, int]] = []
     print(f"budget {args.budget} s, {os.cpu_count()} CPUs; higher is better unless noted\n")
     print(
-        f"{'dataset':<14} {'task':<11} {'metric':<9} {'method':<10} {'score':>8} "
-        f"{'wall s':>7}  best model"
+        f"{'dataset':<14} {'seed':>4} {'task':<11} {'metric':<9} {'method':<10} "
+        f"{'score':>8} {'wall s':>7}  best model"
     )
     for name in args.datasets.split(","):
         frame, target, task = DATASETS[name]()
         metric = DEFAULT_METRIC[task]
-        for method in methods:
-            if method == "hgb":
-                result = run_baseline(frame, target, task)
-            else:
-                with tempfile.TemporaryDirectory(prefix="phantom-bench-") as work:
-                    result = run_engine(method, frame, target, task, args.budget, Path(work))
-            score = result.get("metrics", {}).get(metric)
-            note = result.get("best_model") or result.get("error", "")
-            rows.append((name, task.value, metric, method, score, result["wall"], note))
-            shown = f"{score:8.4f}" if score is not None else f"{'n/a':>8}"
-            print(
-                f"{name:<14} {task.value:<11} {metric:<9} {method:<10} {shown} "
-                f"{result['wall']:7.1f}  {str(note)[:60]}",
-                flush=True,
-            )
+        for seed in range(args.seeds):
+            for method in methods:
+                if method == "hgb":
+                    result = run_baseline(frame, target, task, seed)
+                else:
+                    with tempfile.TemporaryDirectory(prefix="phantom-bench-") as work:
+                        result = run_engine(
+                            method, frame, target, task, args.budget, Path(work), seed
+                        )
+                score = result.get("metrics", {}).get(metric)
+                note = result.get("best_model") or result.get("error", "")
+                rows.append((name, task.value, metric, method, score, result["wall"], note, seed))
+                shown = f"{score:8.4f}" if score is not None else f"{'n/a':>8}"
+                print(
+                    f"{name:<14} {seed:>4} {task.value:<11} {metric:<9} {method:<10} {shown} "
+                    f"{result['wall']:7.1f}  {str(note)[:60]}",
+                    flush=True,
+                )
     print(
         "\nrelative to HistGradientBoosting on the same split (>1 = better; error metrics "
         "inverted):"
