@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 
+import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { ErrorMessage } from '@/components/errors/error-message';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -172,13 +173,7 @@ export function ApiTokensPanel() {
         ) : null}
 
         {loadError ? (
-          <Alert
-            tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
-            role="alert"
-            title={loadError.code === 'FORBIDDEN' ? 'You cannot view API tokens' : 'API tokens could not be loaded'}
-          >
-            <ErrorMessage error={loadError} />
-          </Alert>
+          <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view API tokens'} title={'API tokens could not be loaded'} />
         ) : !connection ? (
           <div className="token-panel__loading">
             <Spinner size={18} label="Loading API tokens" />

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 
-import { ErrorMessage } from '@/components/errors/error-message';
-import { Alert } from '@/components/ui/alert';
+import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
@@ -147,13 +146,7 @@ export function MembersPanel() {
         </div>
 
         {loadError ? (
-          <Alert
-            tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
-            role="alert"
-            title={loadError.code === 'FORBIDDEN' ? 'You cannot view members' : 'Members could not be loaded'}
-          >
-            <ErrorMessage error={loadError} />
-          </Alert>
+          <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view members'} title={'Members could not be loaded'} />
         ) : null}
 
         <div className="table-scroll" hidden={!first || first.totalCount === 0}>

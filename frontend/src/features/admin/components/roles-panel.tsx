@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 
+import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { ErrorMessage } from '@/components/errors/error-message';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -108,13 +109,7 @@ export function RolesPanel() {
 
   if (loadError) {
     return (
-      <Alert
-        tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
-        role="alert"
-        title={loadError.code === 'FORBIDDEN' ? 'You cannot view roles' : 'Roles could not be loaded'}
-      >
-        <ErrorMessage error={loadError} />
-      </Alert>
+      <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view roles'} title={'Roles could not be loaded'} />
     );
   }
 

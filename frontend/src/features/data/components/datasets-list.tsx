@@ -2,8 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
-import { ErrorMessage } from '@/components/errors/error-message';
-import { Alert } from '@/components/ui/alert';
+import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -168,13 +167,7 @@ export function DatasetsList() {
           </div>
 
           {loadError ? (
-            <Alert
-              tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
-              role="alert"
-              title={loadError.code === 'FORBIDDEN' ? 'You cannot view datasets' : 'Datasets could not be loaded'}
-            >
-              <ErrorMessage error={loadError} />
-            </Alert>
+            <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view datasets'} title={'Datasets could not be loaded'} />
           ) : null}
 
           <div className="data-table-scroll" hidden={!first || first.totalCount === 0}>

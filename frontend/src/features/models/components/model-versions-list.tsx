@@ -1,8 +1,7 @@
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
-import { ErrorMessage } from '@/components/errors/error-message';
-import { Alert } from '@/components/ui/alert';
+import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { GitBranchIcon } from '@/components/ui/icons';
@@ -122,13 +121,7 @@ export function ModelVersionsList({
       </div>
 
       {loadError ? (
-        <Alert
-          tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
-          role="alert"
-          title={loadError.code === 'FORBIDDEN' ? 'You cannot view the model registry' : 'Model versions could not be loaded'}
-        >
-          <ErrorMessage error={loadError} />
-        </Alert>
+        <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view the model registry'} title={'Model versions could not be loaded'} />
       ) : null}
 
       <div className="models-table-scroll" hidden={!first || first.totalCount === 0}>

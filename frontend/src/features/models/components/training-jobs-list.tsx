@@ -2,8 +2,7 @@ import { useEffect, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
-import { ErrorMessage } from '@/components/errors/error-message';
-import { Alert } from '@/components/ui/alert';
+import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { FlaskIcon } from '@/components/ui/icons';
@@ -172,13 +171,7 @@ export function TrainingJobsList({
       </div>
 
       {loadError ? (
-        <Alert
-          tone={loadError.code === 'FORBIDDEN' ? 'warning' : 'danger'}
-          role="alert"
-          title={loadError.code === 'FORBIDDEN' ? 'You cannot view training jobs' : 'Training jobs could not be loaded'}
-        >
-          <ErrorMessage error={loadError} />
-        </Alert>
+        <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view training jobs'} title={'Training jobs could not be loaded'} />
       ) : null}
 
       <div className="models-table-scroll" hidden={!first || first.totalCount === 0}>
