@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.automl.models import JobStatus, TrainingJob
 from phantom.automl.repository import SystemTrainingJobRepository, TrainingJobRepository
-from phantom.automl.service import PROGRESS_TOPIC, progress_payload, tenant_limits
+from phantom.automl.service import PROGRESS_TOPIC, limits_of, progress_payload
 from phantom.config import settings
 from phantom.datasets.repository import DatasetRepository
 from phantom.db import transaction, utcnow
@@ -82,15 +82,21 @@ def _lease_until() -> Any:
     return utcnow() + timedelta(seconds=settings.TRAINING_LEASE_SECONDS)
 
 
+async def _free_slots(repo: TrainingJobRepository, tenant_id: uuid.UUID) -> int:
+    """How many more of the tenant's jobs may run now. The tenant's row stays locked until
+    the caller commits, so claims and dispatches of one tenant take turns and its limit
+    holds across workers."""
+    tenant = await repo.lock_tenant(tenant_id)
+    return limits_of(tenant).max_concurrent_jobs - await repo.count_running()
+
+
 async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
     """Take the job if it is QUEUED and the tenant has a free slot; None otherwise (a
     duplicate delivery, a cancelled job, or the tenant's limit: the job waits its turn and
     is sent again when a slot frees)."""
     async with transaction(tenant_id) as session:
         repo = TrainingJobRepository(session)
-        await repo.lock_tenant(tenant_id)
-        limits = await tenant_limits(session, tenant_id)
-        if await repo.count_running() >= limits.max_concurrent_jobs:
+        if await _free_slots(repo, tenant_id) <= 0:
             log.info(
                 "training deferred: tenant at its concurrency limit", extra={"job_id": str(job_id)}
             )
@@ -304,9 +310,7 @@ async def dispatch(tenant_id: uuid.UUID) -> int:
     """Send the tenant's oldest QUEUED jobs, as many as it has free slots."""
     async with transaction(tenant_id) as session:
         repo = TrainingJobRepository(session)
-        await repo.lock_tenant(tenant_id)
-        limits = await tenant_limits(session, tenant_id)
-        free = limits.max_concurrent_jobs - await repo.count_running()
+        free = await _free_slots(repo, tenant_id)
         if free <= 0:
             return 0
         jobs = await repo.oldest_queued(free)

@@ -26,6 +26,7 @@ from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import MULTICLASS_MAX_CLASSES, task_for_column
 from phantom.datasets.repository import DatasetRepository
 from phantom.db import transaction, utcnow
+from phantom.identity.models import Tenant
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, Conflict, NotFound
 from phantom.kit.events import Event, get_event_bus
@@ -82,8 +83,8 @@ def progress_payload(job: TrainingJob, model_version_id: uuid.UUID | None = None
     }
 
 
-async def tenant_limits(session: AsyncSession, tenant_id: uuid.UUID) -> Limits:
-    tenant = await TrainingJobRepository(session).tenant(tenant_id)
+def limits_of(tenant: Tenant | None) -> Limits:
+    """The organization's own limits where it has them, else the deployment's."""
     return Limits(
         min_budget_seconds=settings.TRAINING_MIN_BUDGET_SECONDS,
         max_budget_seconds=(tenant.training_max_budget_seconds if tenant else None)
@@ -91,6 +92,10 @@ async def tenant_limits(session: AsyncSession, tenant_id: uuid.UUID) -> Limits:
         max_concurrent_jobs=(tenant.training_max_concurrent_jobs if tenant else None)
         or settings.TRAINING_MAX_CONCURRENT_JOBS,
     )
+
+
+async def tenant_limits(session: AsyncSession, tenant_id: uuid.UUID) -> Limits:
+    return limits_of(await TrainingJobRepository(session).tenant(tenant_id))
 
 
 def _column(dataset: Dataset, name: str) -> dict[str, Any] | None:

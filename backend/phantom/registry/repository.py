@@ -41,10 +41,13 @@ class RegistryRepository:
             select(ModelVersion).where(ModelVersion.training_job_id == job_id)
         )
 
-    async def model(self, model_id: uuid.UUID) -> RegisteredModel | None:
-        return await self.session.scalar(
-            select(RegisteredModel).where(RegisteredModel.id == model_id)
+    async def names(self, model_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        rows = await self.session.execute(
+            select(RegisteredModel.id, RegisteredModel.name).where(
+                RegisteredModel.id.in_(model_ids)
+            )
         )
+        return {row[0]: row[1] for row in rows}
 
     async def in_stage(self, model_id: uuid.UUID, stage: ModelStage) -> list[ModelVersion]:
         return list(

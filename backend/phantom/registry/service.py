@@ -84,13 +84,7 @@ class RegistryService:
     async def model_names(
         self, session: AsyncSession, principal: Principal, model_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, str]:
-        repo = RegistryRepository(session)
-        found = {}
-        for model_id in model_ids:
-            model = await repo.model(model_id)
-            if model is not None:
-                found[model_id] = model.name
-        return found
+        return await RegistryRepository(session).names(model_ids)
 
     @requires(P.MODELS_PROMOTE)
     async def promote(
