@@ -63,3 +63,14 @@ def _database() -> Iterator[str]:
     yield os.environ["PHANTOM_DATABASE_URL"]
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
     asyncio.run(admin(f'DROP ROLE IF EXISTS "{APP_ROLE}"'))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true a skipped test fails the run: green CI means the whole suite ran."""
+    if os.environ.get("CI") != "true":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == 0:
+        reporter.write_line(f"CI=true: {len(skipped)} skipped; a missing part fails the run")
+        session.exitstatus = 1

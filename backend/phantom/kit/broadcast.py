@@ -81,7 +81,7 @@ class Broadcast:
         while not self._stop.is_set():
             try:
                 client = redis.Redis.from_url(str(settings.REDIS_URL), socket_connect_timeout=2)
-                pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
                 self._dispatch({"kind": "*"})  # anything sent before now may be missed
                 while not self._stop.is_set():
