@@ -110,6 +110,15 @@ async def operation(
         return {**result, "closed": closed.rcvd.code if closed.rcvd else None}
 
 
+async def close_code(ws: GraphQLWebSocket) -> int | None:
+    """The code the server closes the socket with (other messages are skipped)."""
+    try:
+        while True:
+            await ws.receive(timeout=15)
+    except websockets.ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+
+
 def refused(result: dict[str, Any], code: str) -> bool:
     """No data, and a clear refusal: the error code, or the socket closed."""
     no_data = not any(v is not None for v in (result.get("data") or {}).values())
@@ -211,9 +220,11 @@ async def test_a_revoked_token_cannot_renew_itself_over_its_open_socket(
             revoked = await post(http, REVOKE, tenant.bearer, {"id": token_id})
             assert revoked["data"]["revokeApiToken"]["revokedAt"]
             await until_refused(http, bearer, VIEWER, "UNAUTHENTICATED")
-            # then: it cannot mint a new token over the socket it opened before
+            # then: it cannot mint a new token over the socket it opened before ...
             result = await operation(ws, CREATE_TOKEN, {"name": "renewed"})
-    assert refused(result, "UNAUTHENTICATED"), result
+            assert refused(result, "UNAUTHENTICATED"), result
+            # ... and the socket is closed as for a refused connection_init
+            assert result.get("closed") or await close_code(ws) == 4403
     assert await tokens_named(tenant, "renewed") == 0
 
 
@@ -302,9 +313,10 @@ async def test_a_busy_stream_ends_after_its_token_is_revoked(
                 assert revoked["data"]["revokeApiToken"]["revokedAt"]
                 # then: the stream ends, clearly, within the re-check interval
                 end = await stream_end(ws, op)
+                assert refused(end, "UNAUTHENTICATED"), end
+                assert end.get("closed") or await close_code(ws) == 4403
         finally:
             publisher.cancel()
-    assert refused(end, "UNAUTHENTICATED"), end
 
 
 async def test_a_stream_ends_when_its_permission_is_removed(
