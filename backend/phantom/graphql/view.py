@@ -25,7 +25,8 @@ from phantom.graphql.context import NOT_SIGNED_IN, Context
 from phantom.graphql.errors import classify
 from phantom.graphql.schema import PhantomSchema
 from phantom.identity.authn import authenticate, csrf_matches, throttle
-from phantom.kit.errors import PhantomError, RateLimited, Unauthenticated
+from phantom.kit.errors import ErrorCode, PhantomError, RateLimited, Unauthenticated
+from phantom.kit.logging import request_id_var
 
 log = logging.getLogger(__name__)
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
@@ -74,6 +75,11 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await operation.send_initial_errors([_refusal(error)])
             await self._close_for(error)
             return
+        except Exception:  # e.g. the database is down: fail this operation, keep the socket
+            log.exception("could not authenticate a WebSocket operation")
+            await operation.send_initial_errors([_unexpected()])
+            return
+        self.context.loaders = {}  # per operation, as they are per request over HTTP
         await super().run_operation(operation)
         if self.context.principal is None:  # a stream's timer found the credential ended
             await self._close_for(self.context.auth_error or Unauthenticated(NOT_SIGNED_IN))
@@ -85,6 +91,11 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
 def _refusal(error: PhantomError) -> GraphQLError:
     return classify(GraphQLError(error.message, original_error=error))
+
+
+def _unexpected() -> GraphQLError:
+    extensions = {"code": ErrorCode.INTERNAL.value, "requestId": request_id_var.get()}
+    return GraphQLError("Unexpected error.", extensions=extensions)
 
 
 class PhantomGraphQL(GraphQL[Context, None]):
