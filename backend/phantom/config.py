@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +106,19 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "PHANTOM_DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://"
+            )
+        return value
+
+    @field_validator("STREAM_REVALIDATE_SECONDS")
+    @classmethod
+    def _streams_end_within_a_minute(cls, value: float, info: ValidationInfo) -> float:
+        """A stream outlives its revoked credential by at most the cache's lifetime plus
+        one re-check interval: keep that within a minute (docs/security.md)."""
+        cache = info.data.get("AUTH_CACHE_SECONDS", 0.0)
+        if cache + value > 60:
+            raise ValueError(
+                "PHANTOM_AUTH_CACHE_SECONDS + PHANTOM_STREAM_REVALIDATE_SECONDS must be at "
+                "most 60, so streams end within a minute of a revocation"
             )
         return value
 

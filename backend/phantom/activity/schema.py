@@ -11,11 +11,12 @@ from strawberry import Info
 from strawberry.scalars import JSON
 
 from phantom.activity.service import activity
+from phantom.authz.permissions import P
 from phantom.config import settings
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.kit.errors import BadUserInput
-from phantom.kit.events import Event, every_so_often
+from phantom.kit.events import Event, checked_every
 
 TOPIC_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
 MAX_TOPICS = 50
@@ -58,7 +59,9 @@ class ActivitySubscription:
         wanted = clean_topics(topics)
         stream_of = await activity.open_stream(context.require_principal(), wanted)
         async with stream_of as stream:
-            async for event in every_so_often(
-                stream, settings.STREAM_REVALIDATE_SECONDS, context.revalidate
+            async for event in checked_every(
+                stream,
+                settings.STREAM_REVALIDATE_SECONDS,
+                lambda: context.revalidate(P.EVENTS_READ),
             ):
                 yield TenantEvent.from_event(event)

@@ -11,6 +11,7 @@ import strawberry
 from strawberry import Info
 from strawberry.scalars import JSON
 
+from phantom.authz.permissions import P
 from phantom.automl import models
 from phantom.automl.service import StartRequest, engine_available, training
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS
@@ -22,7 +23,7 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.kit.errors import Forbidden
-from phantom.kit.events import every_so_often
+from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 
 JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
@@ -346,7 +347,9 @@ class TrainingSubscription:
         job = parse_id(job_id, "Training job")
         following = await training.follow(context.require_principal(), job)
         async with following as events:
-            async for payload in every_so_often(
-                events, settings.STREAM_REVALIDATE_SECONDS, context.revalidate
+            async for payload in checked_every(
+                events,
+                settings.STREAM_REVALIDATE_SECONDS,
+                lambda: context.revalidate(P.TRAINING_READ),
             ):
                 yield TrainingEvent.from_payload(payload)

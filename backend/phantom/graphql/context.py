@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
+from phantom.authz.permissions import P
+from phantom.authz.service import check
 from phantom.db import transaction
 from phantom.identity.authn import authenticate
 from phantom.identity.principal import Principal
@@ -21,6 +23,7 @@ from phantom.kit.errors import PhantomError, Unauthenticated
 from phantom.kit.logging import tenant_id_var
 
 NOT_SIGNED_IN = "Sign in, or pass an API token in the Authorization header."
+SOCKET_CREDENTIAL_ENDED = "The credential this connection was opened with is no longer valid."
 
 
 @dataclass
@@ -53,8 +56,21 @@ class Context:
         if principal is not None:
             tenant_id_var.set(str(principal.tenant_id))
 
-    async def revalidate(self) -> None:
-        """Long-lived streams call this periodically: a revoked credential ends them."""
+    async def refresh_socket_principal(self) -> None:
+        """A socket's credential, checked again through the same cache as HTTP: before
+        each operation and on each stream's timer, so a revocation, sign-out,
+        deactivation or role change reaches an open socket within the cache's lifetime.
+        A failure stays on the context: every later operation of the socket fails too."""
         principal, error = await authenticate(self.connection, self.ws_authorization, False)
         if principal is None or principal.credential_id != self.require_principal().credential_id:
-            raise error or Unauthenticated("Your session has ended.")
+            failure = error or Unauthenticated(SOCKET_CREDENTIAL_ENDED)
+            self.set_principal(None, failure)
+            raise failure
+        self.set_principal(principal, None)
+
+    async def revalidate(self, *permissions: P) -> None:
+        """Long-lived streams call this on a timer: a revoked credential ends them
+        (UNAUTHENTICATED), and so does losing a permission they need (FORBIDDEN)."""
+        await self.refresh_socket_principal()
+        for permission in permissions:
+            await check(self.require_principal(), permission)

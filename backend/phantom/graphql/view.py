@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
@@ -13,15 +15,23 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 
 from phantom.config import settings
 from phantom.graphql.context import NOT_SIGNED_IN, Context
+from phantom.graphql.errors import classify
 from phantom.graphql.schema import PhantomSchema
 from phantom.identity.authn import authenticate, csrf_matches, throttle
-from phantom.kit.errors import RateLimited, Unauthenticated
+from phantom.kit.errors import ErrorCode, PhantomError, RateLimited, Unauthenticated
+from phantom.kit.logging import request_id_var
 
+log = logging.getLogger(__name__)
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 PREFLIGHT_HEADER = b"apollo-require-preflight"
+CREDENTIAL_ENDED_CLOSE = 4403  # as for a refused connection_init: clients do not retry it
 
 
 class _BodyTooLarge(Exception):
@@ -47,7 +57,50 @@ def _error(message: str, code: str, status: int) -> JSONResponse:
     )
 
 
+class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """Each operation on a socket is authenticated and rate-limited like an HTTP request:
+    the credential the socket opened with is checked again through the credential cache
+    and charged to the same per-credential and per-tenant budget. When the credential no
+    longer holds, the operation gets UNAUTHENTICATED and the socket is closed (4403), which
+    also ends its streams."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        try:
+            await self.context.refresh_socket_principal()
+            await throttle(self.context.require_principal())
+        except RateLimited as error:  # this operation only, as a 429 is for one request
+            await operation.send_initial_errors([_refusal(error)])
+            return
+        except PhantomError as error:
+            await operation.send_initial_errors([_refusal(error)])
+            await self._close_for(error)
+            return
+        except Exception:  # e.g. the database is down: fail this operation, keep the socket
+            log.exception("could not authenticate a WebSocket operation")
+            await operation.send_initial_errors([_unexpected()])
+            return
+        self.context.loaders = {}  # per operation, as they are per request over HTTP
+        await super().run_operation(operation)
+        if self.context.principal is None:  # a stream's timer found the credential ended
+            await self._close_for(self.context.auth_error or Unauthenticated(NOT_SIGNED_IN))
+
+    async def _close_for(self, error: PhantomError) -> None:
+        log.info("closing a socket whose credential ended", extra={"reason": error.message})
+        await self.websocket.close(code=CREDENTIAL_ENDED_CLOSE, reason=error.message[:120])
+
+
+def _refusal(error: PhantomError) -> GraphQLError:
+    return classify(GraphQLError(error.message, original_error=error))
+
+
+def _unexpected() -> GraphQLError:
+    extensions = {"code": ErrorCode.INTERNAL.value, "requestId": request_id_var.get()}
+    return GraphQLError("Unexpected error.", extensions=extensions)
+
+
 class PhantomGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = SocketHandler
+
     def __init__(self, schema: PhantomSchema) -> None:
         super().__init__(
             schema,

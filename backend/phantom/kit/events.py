@@ -237,18 +237,23 @@ def get_event_bus() -> EventBus:
     return _redis_bus if settings.REDIS_URL else _in_memory
 
 
-async def every_so_often(
-    stream: AsyncIterator[T], interval: float, on_idle: Callable[[], Awaitable[None]]
+async def checked_every(
+    stream: AsyncIterator[T], interval: float, check: Callable[[], Awaitable[None]]
 ) -> AsyncIterator[T]:
-    """Relay ``stream`` until it ends, calling ``on_idle`` after each ``interval`` without
-    an item (to re-check credentials). The pending read is never cancelled mid-way, which
-    would close the underlying generator."""
+    """Relay ``stream`` until it ends, awaiting ``check`` every ``interval`` seconds
+    whether or not items flow (a busy stream must not escape the check); ``check``
+    raises to end the stream. The pending read is never cancelled mid-way, which would
+    close the underlying generator."""
+    loop = asyncio.get_running_loop()
     pending: asyncio.Future[T] = asyncio.ensure_future(anext(stream))
+    next_check = loop.time() + interval
     try:
         while True:
-            done, _ = await asyncio.wait({pending}, timeout=interval)
+            done, _ = await asyncio.wait({pending}, timeout=max(next_check - loop.time(), 0))
+            if loop.time() >= next_check:
+                await check()  # before relaying: nothing is sent past a failed check
+                next_check = loop.time() + interval
             if not done:
-                await on_idle()
                 continue
             try:
                 event = pending.result()
