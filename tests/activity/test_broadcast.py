@@ -56,3 +56,41 @@ def test_without_redis_only_local_callbacks_run(monkeypatch: Any) -> None:
     local.start()  # no-op
     local.publish({"kind": "test.notice"})
     assert seen == [{"kind": "test.notice"}]
+
+
+def test_a_notice_on_another_redis_database_is_not_heard() -> None:
+    """Pub/sub ignores the database number: a deployment (or test run) on another database
+    of the same server publishing on its channel never reaches our listener."""
+    import redis
+
+    from phantom.config import settings
+    from phantom.kit.broadcast import channel_name
+
+    ours = str(settings.REDIS_URL)
+    database = int(ours.rsplit("/", 1)[1])
+    theirs = ours.rsplit("/", 1)[0] + f"/{database % 15 + 1}"
+    assert channel_name(ours) != channel_name(theirs)
+    listener = Broadcast()
+    heard: list[dict[str, Any]] = []
+    connected = threading.Event()
+
+    def on_foreign(message: dict[str, Any]) -> None:
+        if message["kind"] == "*":  # a new listener says "drop everything" to every kind
+            connected.set()
+        else:
+            heard.append(message)
+
+    listener.on("test.foreign", on_foreign)
+    listener.start()
+    try:
+        assert wait_for(connected)
+        time.sleep(0.2)
+        other = redis.Redis.from_url(theirs)
+        other.publish(channel_name(theirs), '{"kind": "test.foreign", "origin": "x"}')
+        other.publish(channel_name(ours), '{"kind": "test.foreign", "origin": "y"}')
+        deadline = time.monotonic() + 5
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [m["origin"] for m in heard] == ["y"]  # ours arrived; theirs, sent first, not
+    finally:
+        listener.stop()

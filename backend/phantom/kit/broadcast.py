@@ -19,6 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import redis
 from redis.exceptions import RedisError
@@ -26,11 +27,18 @@ from redis.exceptions import RedisError
 from phantom.config import settings
 
 log = logging.getLogger(__name__)
-CHANNEL = "phantom:broadcast"
 RECONNECT_SECONDS = 1.0
 
 Message = dict[str, Any]
 Callback = Callable[[Message], None]
+
+
+def channel_name(redis_url: str) -> str:
+    """Redis pub/sub ignores the database number, so the channel carries it: deployments
+    (and test runs) sharing one Redis server on different databases never hear each
+    other's invalidations."""
+    database = urlsplit(redis_url).path.strip("/") or "0"
+    return f"phantom:broadcast:{database}"
 
 
 class Broadcast:
@@ -52,7 +60,10 @@ class Broadcast:
         if not settings.REDIS_URL:
             return
         try:
-            self._sync_client().publish(CHANNEL, json.dumps({**message, "origin": self._origin}))
+            self._sync_client().publish(
+                channel_name(str(settings.REDIS_URL)),
+                json.dumps({**message, "origin": self._origin}),
+            )
         except RedisError:
             # the periodic reload is the backstop; the change itself is committed
             log.exception("could not broadcast %s", message.get("kind"))
@@ -82,7 +93,7 @@ class Broadcast:
             try:
                 client = redis.Redis.from_url(str(settings.REDIS_URL), socket_connect_timeout=2)
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(channel_name(str(settings.REDIS_URL)))
                 self._dispatch({"kind": "*"})  # anything sent before now may be missed
                 while not self._stop.is_set():
                     raw = pubsub.get_message(timeout=1.0)
