@@ -7,6 +7,7 @@ stays bounded even where the metadata cannot tell."""
 from __future__ import annotations
 
 import io
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,39 @@ def repeated(rows: int, value: str = "x") -> pa.Array:
     """``rows`` copies of one value, built as dictionary indices (1 byte a row here)."""
     indices = pa.nulls(rows, pa.int8()).fill_null(0)
     return pa.DictionaryArray.from_arrays(indices, pa.array([value]))
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, value = value & 0x7F, value >> 7
+        if not value:
+            out.append(low)
+            return bytes(out)
+        out.append(low | 0x80)
+
+
+def _i64_field(value: int) -> bytes:
+    """A Thrift compact-protocol i64 field one id after the previous one (0x16), as
+    ``num_rows`` and ``total_byte_size`` are in the Parquet footer."""
+    return b"\x16" + _varint((value << 1) ^ (value >> 63))
+
+
+def lying_footer(data: bytes, field: str, claimed: int) -> bytes:
+    """``data`` with its footer rewritten to claim ``claimed`` for the file's row count
+    (``num_rows``) or its row group's uncompressed size (``total_byte_size``)."""
+    metadata = pq.ParquetFile(io.BytesIO(data)).metadata
+    length = struct.unpack("<I", data[-8:-4])[0]
+    start = len(data) - 8 - length
+    footer = data[start:-8]
+    if field == "num_rows":  # FileMetaData's, the first after the schema
+        old = _i64_field(metadata.num_rows)
+        at = footer.index(old)
+    else:  # RowGroup's, the last one (the column chunk's own size comes before it)
+        old = _i64_field(metadata.row_group(0).total_byte_size)
+        at = footer.rindex(old)
+    footer = footer[:at] + _i64_field(claimed) + footer[at + len(old) :]
+    return data[:start] + footer + struct.pack("<I", len(footer)) + b"PAR1"
 
 
 @contextmanager
@@ -87,6 +121,50 @@ async def test_a_row_count_bomb_is_refused_from_the_footer_before_reading(
     await assert_nothing_kept(client, tenant)
 
 
+THOUSAND = pa.table({"amount": list(range(1000))})
+
+
+async def test_a_footer_claiming_absurd_rows_is_refused(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    absurd = lying_footer(parquet_bytes(THOUSAND), "num_rows", 2**62)
+    body = await upload(client, tenant.bearer, absurd, filename="absurd.parquet")
+    assert "4,611,686,018,427,387,904 rows" in message(body), body
+    await assert_nothing_kept(client, tenant)
+
+
+async def test_a_footer_claiming_negative_rows_is_refused_as_damaged(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    negative = lying_footer(parquet_bytes(THOUSAND), "num_rows", -5)
+    body = await upload(client, tenant.bearer, negative, filename="negative.parquet")
+    assert "damaged" in message(body), body
+    await assert_nothing_kept(client, tenant)
+
+
+async def test_a_footer_claiming_an_absurd_uncompressed_size_is_refused(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    absurd = lying_footer(parquet_bytes(THOUSAND), "total_byte_size", 2**50)
+    body = await upload(client, tenant.bearer, absurd, filename="absurd.parquet")
+    assert "this file takes 1048576.0 GiB" in message(body), body  # 2**50 bytes
+    await assert_nothing_kept(client, tenant)
+
+
+async def test_a_footer_understating_its_rows_is_caught_while_reading(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a limit of 500 rows, and a footer claiming 100 rows for a file holding 1,000
+    limit(monkeypatch, DATASET_MAX_ROWS=500)
+    understated = lying_footer(parquet_bytes(THOUSAND), "num_rows", 100)
+    assert pq.ParquetFile(io.BytesIO(understated)).metadata.num_rows == 100
+    # when
+    body = await upload(client, tenant.bearer, understated, filename="liar.parquet")
+    # then: the rows are counted as they are read
+    assert "more than 500 rows" in message(body), body
+    await assert_nothing_kept(client, tenant)
+
+
 async def test_a_file_whose_uncompressed_size_is_over_the_limit_is_refused_before_reading(
     client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -99,8 +177,7 @@ async def test_a_file_whose_uncompressed_size_is_over_the_limit_is_refused_befor
     body = await upload(client, tenant.bearer, bomb, filename="zeros.parquet")
     # then
     text = message(body)
-    assert "uncompressed" in text, body
-    assert "16.0 MiB" in text
+    assert "at most 16.0 MiB once uncompressed; this file takes 32.0 MiB" in text, body
     await assert_nothing_kept(client, tenant)
 
 
@@ -117,7 +194,7 @@ async def test_a_huge_string_column_is_refused_while_reading_with_bounded_memory
         body = await upload(client, tenant.bearer, bomb, filename="notes.parquet")
     # then: refused once the decoded size passes the limit, long before 400 MiB
     text = message(body)
-    assert "32.0 MiB" in text, body
+    assert "at most 32.0 MiB once uncompressed; this file takes more than that" in text, body
     assert peak[0] < 150 * MiB, f"the API process grew by {peak[0] / MiB:.0f} MiB"
     await assert_nothing_kept(client, tenant)
 

@@ -261,10 +261,11 @@ def too_many_rows(count: str, limits: Limits, line: int | None = None) -> Invali
 
 
 def too_large_in_memory(limits: Limits, claimed: int | None = None) -> InvalidDataset:
-    size = f" ({human_size(claimed)} uncompressed)" if claimed is not None else ""
+    allowed = human_size(limits.max_uncompressed_bytes)
+    size = f"takes {human_size(claimed)}" if claimed is not None else "takes more than that"
     return InvalidDataset(
-        f"The data is larger than {human_size(limits.max_uncompressed_bytes)} once "
-        f"uncompressed{size}: upload a sample, or fewer or shorter columns."
+        f"Datasets may take at most {allowed} once uncompressed; this file {size}. Upload "
+        "a sample, or fewer or shorter columns."
     )
 
 
