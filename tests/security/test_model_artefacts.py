@@ -17,6 +17,7 @@ from phantom.config import settings
 from phantom.serving.cache import models
 from tests.security.model_support import (
     PREDICT,
+    ROWS,
     artifact_key,
     fit_model,
     overwrite_stored,
@@ -71,6 +72,12 @@ async def test_a_tampered_unpacked_model_is_never_unpickled_and_evicted_copies_a
     body = await predict(client, tenant, first)
     assert not marker.exists(), "a tampered unpacked model was unpickled"
     assert "errors" not in body, body
+    # and the REST path serves the same model
+    rest = await client.post(
+        f"/api/v1/models/{first}/predict", json={"rows": ROWS}, headers=tenant.bearer
+    )
+    assert rest.status_code == 200, rest.text
+    assert rest.json()["predictions"] == body["data"]["predict"]["predictions"]  # type: ignore[index]
 
 
 @pytest.mark.usefixtures("one_model_cached")
