@@ -28,7 +28,7 @@ MiB = 1024 * 1024
 
 def parquet_bytes(table: pa.Table, **options: object) -> bytes:
     sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd", **options)  # type: ignore[arg-type]
+    pq.write_table(table, sink, compression="zstd", **options)
     return sink.getvalue()
 
 
