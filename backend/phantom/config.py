@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # Datasets: the upload cap is enforced while the request body streams in
     DATASET_MAX_BYTES: int = Field(default=200 * 1024 * 1024, ge=1)
     DATASET_MAX_COLUMNS: int = Field(default=1000, ge=1)
+    # Judged from a Parquet file's footer before reading, and counted while reading (any
+    # format): a small compressed file can decode to billions of rows or gigabytes
+    DATASET_MAX_ROWS: int = Field(default=10_000_000, ge=1)
+    DATASET_MAX_UNCOMPRESSED_BYTES: int = Field(default=1024 * 1024 * 1024, ge=1024)
     DATASET_INLINE_PROFILE_BYTES: int = Field(default=5 * 1024 * 1024, ge=0)
 
     # Training (docs/automl.md). A tenant's own limits (``phantom tenant limits``) override

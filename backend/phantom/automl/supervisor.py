@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from phantom.automl import runs
+from phantom.automl.environment import clean_environment
 from phantom.automl.models import JobStatus
 from phantom.automl.runs import Artifact, Claim
 from phantom.automl.tasks import TaskType
@@ -96,6 +97,21 @@ class Child:
             await self.process.wait()
 
 
+def child_environment(cpus: int) -> dict[str, str]:
+    """An allow-list, never ``os.environ``: the child runs engines' code on tenant data
+    and needs no secret (only this side talks to the database and the store). The H2O
+    engine's settings are passed explicitly."""
+    extra = {
+        "PHANTOM_TRAINING_PARENT": str(os.getpid()),
+        "PHANTOM_H2O_MAX_MEM": settings.H2O_MAX_MEM,
+        "OMP_NUM_THREADS": str(cpus),
+        "PYTHONUNBUFFERED": "1",
+    }
+    if settings.H2O_URL is not None:
+        extra["PHANTOM_H2O_URL"] = settings.H2O_URL
+    return clean_environment(extra)
+
+
 async def supervise(claim: Claim) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"phantom-train-{claim.job_id}-"))
     try:
@@ -152,12 +168,8 @@ async def _supervise(claim: Claim, work: Path) -> None:
             stderr=log_file,
             stdin=asyncio.subprocess.DEVNULL,
             start_new_session=True,
-            env={
-                **os.environ,
-                "PHANTOM_TRAINING_PARENT": str(os.getpid()),
-                "OMP_NUM_THREADS": str(cpus),
-                "PYTHONUNBUFFERED": "1",
-            },
+            cwd=work,  # no ``.env`` there for the child's settings to read secrets from
+            env=child_environment(cpus),
             limit=64 * 1024 * 1024,  # a leaderboard line can be long
         )
         child = Child(process)

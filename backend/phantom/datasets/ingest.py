@@ -4,6 +4,11 @@ Synchronous and CPU-bound: the service runs it in a thread. Every refusal is an
 ``InvalidDataset`` whose message says what is wrong and where (line, column, byte), so a
 person can fix the file. CSV is checked by Python's ``csv`` module first (exact line
 numbers for ragged rows and bad quoting), then parsed by Arrow for the column types.
+
+Memory is bounded by the limits, not by the file: a CSV's rows are counted while it
+streams through the check; a Parquet file (compressed, so a few KiB can describe billions
+of rows) is judged by its footer (rows, columns, schema, uncompressed size) before any
+data is read, then read in batches whose decoded size is counted before it is built.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from pathlib import Path
 from typing import IO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from phantom.datasets.errors import InvalidDataset, UploadTooLarge
+from phantom.datasets.errors import InvalidDataset, UploadTooLarge, human_size
 
 CHUNK = 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
@@ -54,10 +60,15 @@ FIX = "Export the data as CSV (UTF-8) or Parquet and upload that."
 csv.field_size_limit(MAX_FIELD_BYTES)
 
 
+PARQUET_BATCH_BYTES = 16 * 1024 * 1024  # fixed-width bytes per batch read
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_bytes: int
     max_columns: int
+    max_rows: int
+    max_uncompressed_bytes: int  # decoded, in memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +107,7 @@ def ingest(spooled: Spooled, filename: str, workdir: Path, limits: Limits) -> In
     with spooled.path.open("rb") as f:
         head = f.read(SNIFF_BYTES)
     if head.startswith(PARQUET_MAGIC):
-        table, source_format = read_parquet(spooled.path), "parquet"
+        table, source_format = read_parquet(spooled.path, limits), "parquet"
     elif filename.lower().endswith((".parquet", ".pq")):
         raise InvalidDataset(
             "This file is named like Parquet but is not a Parquet file (no PAR1 header). " + FIX
@@ -195,6 +206,8 @@ def validate_csv(path: Path, delimiter: str, limits: Limits) -> list[str]:
             if not row:
                 continue  # blank line
             rows += 1
+            if rows > limits.max_rows:
+                raise too_many_rows(f"more than {limits.max_rows:,}", limits, reader.line_num)
             if len(row) != width:
                 raise InvalidDataset(
                     f"Line {reader.line_num} has {len(row)} field{'s' * (len(row) != 1)}, "
@@ -231,21 +244,137 @@ def read_csv(path: Path, head: bytes, limits: Limits) -> pa.Table:
         raise InvalidDataset(f"The CSV could not be parsed: {reason}. {FIX}") from None
     if table.num_columns != len(header):  # both parsers read the same rows; be sure
         raise InvalidDataset(f"The CSV header could not be read consistently. {FIX}")
+    if table.nbytes > limits.max_uncompressed_bytes:  # bounded by the file's size anyway
+        raise too_large_in_memory(limits)
     return table.rename_columns(header)
 
 
 # --- Parquet and both ------------------------------------------------------------------
 
 
-def read_parquet(path: Path) -> pa.Table:
+def too_many_rows(count: str, limits: Limits, line: int | None = None) -> InvalidDataset:
+    where = f" (passed at line {line})" if line is not None else ""
+    return InvalidDataset(
+        f"The file has {count} rows{where}; at most {limits.max_rows:,} are allowed. Upload "
+        "a sample, or split the data."
+    )
+
+
+def too_large_in_memory(limits: Limits, claimed: int | None = None) -> InvalidDataset:
+    allowed = human_size(limits.max_uncompressed_bytes)
+    size = f"takes {human_size(claimed)}" if claimed is not None else "takes more than that"
+    return InvalidDataset(
+        f"Datasets may take at most {allowed} once uncompressed; this file {size}. Upload "
+        "a sample, or fewer or shorter columns."
+    )
+
+
+def damaged(reason: object) -> InvalidDataset:
+    text = str(reason).split("\n", 1)[0][:300]
+    return InvalidDataset(
+        f"This Parquet file is damaged or unreadable ({text}). Export it again, or upload a CSV."
+    )
+
+
+def read_parquet(path: Path, limits: Limits) -> pa.Table:
+    """Footer first (nothing decoded yet), then batches: text columns are read as
+    dictionaries, so a batch's decoded size is known before it is built."""
     try:
-        return pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
+        text = [f.name for f in schema if _is_text(f.type)]
+        if text:
+            parquet = pq.ParquetFile(path, read_dictionary=text)
+        row_width = check_parquet_metadata(parquet.metadata, schema, limits)
+        batch_rows = max(1, min(64 * 1024, PARQUET_BATCH_BYTES // max(row_width, 1)))
+        batches, rows, size = [], 0, 0
+        for batch in parquet.iter_batches(batch_size=batch_rows, use_threads=False):
+            rows += batch.num_rows
+            if rows > limits.max_rows:  # the footer understated its rows
+                raise too_many_rows(f"more than {limits.max_rows:,}", limits)
+            size += _decoded_size(batch)
+            if size > limits.max_uncompressed_bytes:
+                raise too_large_in_memory(limits)
+            batches.append(_decoded(batch))
     except (pa.ArrowException, OSError) as error:
-        reason = str(error).split("\n", 1)[0][:300]
-        raise InvalidDataset(
-            f"This Parquet file is damaged or unreadable ({reason}). Export it again, or "
-            "upload a CSV."
-        ) from None
+        raise damaged(error) from None
+    if not batches:
+        return _decoded_schema(schema).empty_table()
+    return pa.Table.from_batches(batches)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+    )
+
+
+def check_parquet_metadata(metadata: pq.FileMetaData, schema: pa.Schema, limits: Limits) -> int:
+    """Refuse from the footer alone; returns the fixed-width bytes of one row."""
+    check_columns(list(schema.names), limits)
+    check_flat(schema)
+    if metadata.num_rows < 0:
+        raise damaged(f"the footer claims {metadata.num_rows} rows")
+    if metadata.num_rows > limits.max_rows:
+        raise too_many_rows(f"{metadata.num_rows:,}", limits)
+    claimed = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if claimed > limits.max_uncompressed_bytes or claimed < 0:
+        raise too_large_in_memory(limits, claimed)
+    row_width = sum(_fixed_width(f.type) for f in schema)
+    if metadata.num_rows * row_width > limits.max_uncompressed_bytes:
+        raise too_large_in_memory(limits, metadata.num_rows * row_width)
+    return row_width
+
+
+def _fixed_width(kind: pa.DataType) -> int:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    try:
+        return max(int(kind.bit_width) // 8, 1)
+    except ValueError:  # variable width: counted batch by batch
+        return 0
+
+
+def _decoded_size(batch: pa.RecordBatch) -> int:
+    """The batch's size once dictionaries are decoded, computed from the indices and the
+    dictionary's value lengths (a short dictionary can stand for gigabytes of text)."""
+    size = 0
+    for column in batch.columns:
+        if not isinstance(column, pa.DictionaryArray):
+            size += column.nbytes
+        elif _is_text(column.type.value_type):
+            lengths = pc.binary_length(column.dictionary)
+            text = pc.sum(pc.take(lengths, column.indices)).as_py() or 0
+            size += int(text) + 4 * len(column)  # the values and their offsets
+        else:
+            size += len(column) * _fixed_width(column.type.value_type)
+    return size
+
+
+def _decoded(batch: pa.RecordBatch) -> pa.RecordBatch:
+    columns = [
+        column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column
+        for column in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=_decoded_schema(batch.schema))
+
+
+def _decoded_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema(
+        [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema]
+    )
+
+
+def check_flat(schema: pa.Schema) -> None:
+    for field in schema:
+        if pa.types.is_nested(field.type):
+            raise InvalidDataset(
+                f"Column '{field.name[:100]}' has the nested type {field.type}: only flat "
+                "columns (numbers, text, booleans, dates) are supported. Flatten it first."
+            )
 
 
 def check_columns(names: list[str], limits: Limits) -> None:
@@ -270,13 +399,9 @@ def check_columns(names: list[str], limits: Limits) -> None:
 
 def flat_columns(table: pa.Table) -> pa.Table:
     """Dictionary-encoded columns (pandas categoricals) are decoded; nested ones refused."""
+    check_flat(table.schema)
     for index, field in enumerate(table.schema):
         if pa.types.is_dictionary(field.type):
             decoded = table.column(index).cast(field.type.value_type)
             table = table.set_column(index, field.name, decoded)
-        elif pa.types.is_nested(field.type):
-            raise InvalidDataset(
-                f"Column '{field.name[:100]}' has the nested type {field.type}: only flat "
-                "columns (numbers, text, booleans, dates) are supported. Flatten it first."
-            )
     return table

@@ -76,7 +76,10 @@ def clean_filename(filename: str | None) -> str:
 
 def _limits() -> ingest.Limits:
     return ingest.Limits(
-        max_bytes=settings.DATASET_MAX_BYTES, max_columns=settings.DATASET_MAX_COLUMNS
+        max_bytes=settings.DATASET_MAX_BYTES,
+        max_columns=settings.DATASET_MAX_COLUMNS,
+        max_rows=settings.DATASET_MAX_ROWS,
+        max_uncompressed_bytes=settings.DATASET_MAX_UNCOMPRESSED_BYTES,
     )
 
 

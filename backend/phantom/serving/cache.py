@@ -1,17 +1,25 @@
-"""Loaded models per serving process: fetched from the store once, checked against the
-hash recorded at registration (an artefact changed in the store is refused, never
-unpickled), unpacked under ``var/models/<version id>``, kept warm (LRU)."""
+"""Loaded models per serving process: fetched from the store at every load, checked
+against the hash recorded at registration (an artefact changed in the store is refused,
+never unpickled), unpacked into a directory of this load's own, kept warm (LRU).
+
+A model is a pickle: unpacked files are never reused across loads (whoever could change
+them on this host would run code at the next load), and a model's directory is deleted
+when it leaves the cache. Directories left by processes that died are swept at the next
+load."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
+import os
 import shutil
 import tarfile
 import threading
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import LoadedModel
@@ -19,6 +27,8 @@ from phantom.config import settings
 from phantom.kit.errors import PhantomError
 from phantom.kit.storage import get_store
 from phantom.registry.models import ModelVersion
+
+log = logging.getLogger(__name__)
 
 
 class ArtifactError(PhantomError):
@@ -29,33 +39,77 @@ class ArtifactError(PhantomError):
 class Served:
     model: LoadedModel
     lock: threading.Lock  # one prediction at a time per model (engines are not thread-safe)
+    directory: Path  # this load's unpacked copy, deleted with it
 
 
-def _fetch(version_id: uuid.UUID, key: str, expected_hash: str, engine: str) -> LoadedModel:
-    root = settings.VAR_DIR / "models" / str(version_id)
-    if not (root / "model").is_dir():
-        staging = root.with_name(f"{version_id}.partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        archive = staging / "model.tgz"
-        digest = hashlib.sha256()
-        try:
-            with get_store().open(key) as source, archive.open("wb") as sink:
-                for chunk in iter(lambda: source.read(1024 * 1024), b""):
-                    digest.update(chunk)
-                    sink.write(chunk)
-        except FileNotFoundError:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise ArtifactError("The model's artefact is missing from the store.") from None
-        if f"sha256:{digest.hexdigest()}" != expected_hash:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise ArtifactError("The model's artefact does not match its recorded hash.")
+def models_root() -> Path:
+    return settings.VAR_DIR / "models"
+
+
+def _owner_alive(directory: Path) -> bool:
+    """Directories are named ``<version id>.<pid>.<random>``; any other name is stale."""
+    parts = directory.name.split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
+def sweep_stale() -> None:
+    """Delete unpacked models of processes that are gone (killed, crashed, old versions)."""
+    root = models_root()
+    if not root.is_dir():
+        return
+    for directory in root.iterdir():
+        if not _owner_alive(directory):
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _download_verified(key: str, expected_hash: str, archive: Path) -> None:
+    digest = hashlib.sha256()
+    try:
+        with get_store().open(key) as source, archive.open("wb") as sink:
+            for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                digest.update(chunk)
+                sink.write(chunk)
+    except FileNotFoundError:
+        raise ArtifactError("The model's artefact is missing from the store.") from None
+    if f"sha256:{digest.hexdigest()}" != expected_hash:
+        raise ArtifactError("The model's artefact does not match its recorded hash.")
+
+
+def _fetch(
+    version_id: uuid.UUID, key: str, expected_hash: str, engine: str
+) -> tuple[LoadedModel, Path]:
+    """Download, verify, unpack into a fresh directory, load. Nothing is unpickled unless
+    the packed bytes match the registry's hash."""
+    sweep_stale()
+    directory = models_root() / f"{version_id}.{os.getpid()}.{uuid.uuid4().hex[:12]}"
+    directory.mkdir(mode=0o700, parents=True)
+    try:
+        archive = directory / "model.tgz"
+        _download_verified(key, expected_hash, archive)
         with tarfile.open(archive) as bundle:
-            bundle.extractall(staging, filter="data")  # no absolute paths, links out, devices
+            bundle.extractall(directory, filter="data")  # no absolute paths, links out, devices
         archive.unlink()
-        shutil.rmtree(root, ignore_errors=True)
-        staging.rename(root)
-    return get_engine(engine).load(root / "model", num_cpus=1)
+        return get_engine(engine).load(directory / "model", num_cpus=1), directory
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+
+
+def _retire(served: Served) -> None:
+    """Close an evicted model once no prediction uses it, then delete its files."""
+    with served.lock:
+        try:
+            served.model.close()
+        finally:
+            shutil.rmtree(served.directory, ignore_errors=True)
 
 
 class ModelCache:
@@ -73,18 +127,21 @@ class ModelCache:
         async with lock:  # one load per version, however many requests wait for it
             served = self.loaded.get(version.id)
             if served is None:
-                model = await asyncio.to_thread(
+                model, directory = await asyncio.to_thread(
                     _fetch,
                     version.id,
                     version.artifact_path,
                     version.artifact_hash,
                     version.engine,
                 )
-                served = Served(model, threading.Lock())
+                served = Served(model, threading.Lock(), directory)
                 self.loaded[version.id] = served
                 while len(self.loaded) > self.size:
                     _, evicted = self.loaded.popitem(last=False)
-                    evicted.model.close()
+                    try:
+                        await asyncio.to_thread(_retire, evicted)
+                    except Exception:  # the new model is loaded: answer, but say so
+                        log.exception("could not retire an evicted model")
         self.loading.pop(version.id, None)
         return served
 

@@ -12,7 +12,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from phantom.config import settings
-from phantom.db import transaction
 from phantom.identity.authn import authenticate, throttle
 from phantom.kit.errors import BadUserInput, NotFound, PhantomError, Unauthenticated
 from phantom.kit.responses import error_response
@@ -61,10 +60,7 @@ async def predict(request: Request) -> Response:
             raise BadUserInput('The body must be JSON: {"rows": [{"column": value}]}.') from None
         if not isinstance(body, dict) or "rows" not in body:
             raise BadUserInput('The body must be JSON: {"rows": [{"column": value}]}.')
-        async with transaction(principal.tenant_id) as session:
-            result = await predictions.predict(
-                session, principal, version_id, body["rows"], channel="rest"
-            )
+        result = await predictions.predict(principal, version_id, body["rows"], channel="rest")
     except PhantomError as failure:
         return error_response(failure)
     answer: dict[str, object] = {"predictions": result.predictions}

@@ -33,10 +33,9 @@ class ServingMutation:
         self, info: Info[Context, None], model_version_id: strawberry.ID, rows: JSON
     ) -> Prediction:
         version_id = parse_id(model_version_id, "Model version")
-        async with info.context.session() as session:
-            result = await predictions.predict(
-                session, info.context.require_principal(), version_id, rows, channel="graphql"
-            )
+        result = await predictions.predict(
+            info.context.require_principal(), version_id, rows, channel="graphql"
+        )
         return Prediction(
             predictions=JSON(result.predictions),
             probabilities=JSON(result.probabilities) if result.probabilities is not None else None,

@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.automl.engines.base import Predictions
 from phantom.config import settings
+from phantom.db import transaction
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, NotFound
 from phantom.registry.models import ModelVersion
@@ -148,26 +148,26 @@ def _score(served: Served, frame: pd.DataFrame) -> Predictions:
 class PredictionService:
     @requires(P.PREDICTIONS_RUN)
     async def predict(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        version_id: uuid.UUID,
-        rows: object,
-        channel: str,
+        self, principal: Principal, version_id: uuid.UUID, rows: object, channel: str
     ) -> PredictionResult:
-        version = await RegistryRepository(session).version(version_id)
+        """Opens its own short transactions, and none while the model loads or scores:
+        a cold load takes seconds, and one organization's concurrent predictions must not
+        hold the pool's connections away from every other organization."""
+        async with transaction(principal.tenant_id) as session:
+            version = await RegistryRepository(session).version(version_id)
         if version is None:
             raise NotFound("Model version")
         frame = rows_to_frame(rows, version)
         served = await models.get(version)
         result = to_result(await asyncio.to_thread(_score, served, frame))
-        await audit.record(
-            session,
-            actor=audit.Actor.from_principal(principal),
-            action="predictions.scored",
-            resource=("model_version", version.id),
-            details={"rows": len(frame), "channel": channel, "stage": version.stage},
-        )
+        async with transaction(principal.tenant_id) as session:
+            await audit.record(
+                session,
+                actor=audit.Actor.from_principal(principal),
+                action="predictions.scored",
+                resource=("model_version", version.id),
+                details={"rows": len(frame), "channel": channel, "stage": version.stage},
+            )
         return result
 
 

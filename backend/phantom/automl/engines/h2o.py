@@ -75,6 +75,7 @@ from phantom.automl.engines.base import (
     Predictions,
     Reporter,
 )
+from phantom.automl.environment import clean_environment
 from phantom.automl.tasks import METRICS, Outcome, TaskType
 
 log = logging.getLogger(__name__)
@@ -369,7 +370,11 @@ class Jvm:
         try:
             with open(self.root / "jvm.out", "ab") as out:
                 process = subprocess.Popen(  # noqa: S603 - our own java command line
-                    command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=clean_environment(),  # the JVM runs in the API too: no secrets
                 )
         except OSError as error:
             self._launch_error = error
