@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
@@ -81,3 +82,14 @@ async def test_processes_share_the_budget_through_redis_with_leases() -> None:
     assert served == 60
     wait = await first.retry_after(key)
     assert 0 < wait <= 0.2
+
+
+async def test_concurrent_first_requests_are_all_served_within_the_burst() -> None:
+    """Concurrent requests of one credential in one process reserve one lease between
+    them: before, each took a lease of its own and the fifth of five was refused."""
+    limiter = RequestLimiter("phantom:test-rate")
+    key = [(f"c:{uuid.uuid4()}", 1200)]  # a burst of 120, leases of 30
+    waits = await asyncio.gather(*(limiter.retry_after(key) for _ in range(40)))
+    assert waits == [0.0] * 40
+    served = sum([await limiter.retry_after(key) == 0 for _ in range(200)])
+    assert served <= 120 - 40  # never more than the burst in all

@@ -107,6 +107,7 @@ class RequestLimiter:
         self.namespace = namespace
         self._memory: dict[str, float] = {}
         self._leases: dict[str, tuple[int, float]] = {}
+        self._reserving: set[str] = set()  # leases whose reservation is in flight
         self._script: Any = None
 
     async def retry_after(self, limits: list[tuple[str, int]]) -> float:
@@ -127,15 +128,30 @@ class RequestLimiter:
             return 0.0
         if self._script is None:
             self._script = redis.register_script(_GCRA)
+        # One reservation at a time per lease: concurrent requests arriving meanwhile
+        # charge only themselves, or together they would take the whole burst in leases
+        # and refuse each other.
+        reserving = lease not in self._reserving
         cost = min(LEASE_MAX, *(max(per_minute // 40, 1) for _, per_minute in limits))
         keys = [f"{self.namespace}:{key}" for key, _ in limits]
-        args = [time.time() * 1000, cost, *(value for pair in params for value in pair)]
-        granted, wait = await self._script(keys=keys, args=args)
+        args = [
+            time.time() * 1000,
+            cost if reserving else 1,
+            *(value for pair in params for value in pair),
+        ]
+        if reserving:
+            self._reserving.add(lease)
+        try:
+            granted, wait = await self._script(keys=keys, args=args)
+        finally:
+            if reserving:
+                self._reserving.discard(lease)
         if not granted:
             return float(wait) / 1000
-        if len(self._leases) > 100_000:
-            self._leases = {k: v for k, v in self._leases.items() if v[1] > now}
-        self._leases[lease] = (int(granted) - 1, now + LEASE_SECONDS)
+        if int(granted) > 1:
+            if len(self._leases) > 100_000:
+                self._leases = {k: v for k, v in self._leases.items() if v[1] > now}
+            self._leases[lease] = (int(granted) - 1, now + LEASE_SECONDS)
         return 0.0
 
     def _local(self, now: float, keys: list[str], params: list[tuple[float, float]]) -> float:
