@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.roles import Role
-from phantom.authz.service import authz, requires, user_permissions
+from phantom.authz.service import authz, requires, ungrantable
 from phantom.config import settings
 from phantom.db import enter_tenant, utcnow
 from phantom.identity.errors import AlreadyMember, InvitationInvalid
@@ -307,12 +307,12 @@ class MemberService:
         self, session: AsyncSession, principal: Principal, member: MemberView
     ) -> None:
         """Deactivating someone takes their access away: only for people whose roles carry
-        nothing the caller lacks (an admin cannot lock out an owner)."""
+        nothing the calling credential lacks (an admin cannot lock out an owner, nor a
+        members-only token an admin)."""
         infos = {r.name: r for r in await authz.role_infos(session, principal.tenant_id)}
-        held = await user_permissions(principal.tenant_id, principal.user_id)
         for name in member.roles:
             info = infos.get(name)
-            if info is not None and (info.permissions - held):
+            if info is not None and await ungrantable(principal, info.permissions):
                 raise Forbidden(f"You cannot change the access of a member with the role '{name}'.")
 
 
