@@ -184,7 +184,9 @@ class MemberService:
         member = await self._member(session, principal.tenant_id, user_id)
         await self._check_may_manage(session, principal, member)
         if member.membership.status == MembershipStatus.DEACTIVATED:
-            signs_in = member.user.password_hash is not None or member.membership.sso_subject
+            # by what this membership was proven with: a password another organization's
+            # invitation set must not activate an invitation never accepted here
+            signs_in = member.membership.password_sign_in or member.membership.sso_subject
             member.membership.status = (
                 MembershipStatus.ACTIVE if signs_in else MembershipStatus.INVITED
             ).value
@@ -218,10 +220,16 @@ class MemberService:
             raise InvitationInvalid()
         user = membership.user
         if user.password_hash is None:
+            # Users are global: a password may be set here only on an account no other
+            # organization has established (pending invitations elsewhere will ask for it).
+            repo = IdentityRepository(session)
+            if await repo.established_elsewhere(user.id, membership.tenant_id):
+                raise InvitationInvalid(passwordless_account=True)
             user.password_hash = hash_password(check_password(password))
         elif not verify_password(user.password_hash, password[:1024]):
             # someone who already has an account joins with it: the link alone is not enough
             raise InvitationInvalid(existing_account=True)
+        membership.password_sign_in = True  # proven for this membership
         membership.status = MembershipStatus.ACTIVE.value
         membership.invite_hash = membership.invite_expires_at = None
         enter_tenant(session, membership.tenant_id)

@@ -103,10 +103,17 @@ class IdentityService:
             admin = User(
                 email=email, display_name=display_name, password_hash=hash_password(admin_password)
             )
+        elif generated is not None or not verify_password(admin.password_hash, admin_password):
+            # users are global: an existing account becomes owner only with proof of it
+            # (its password), never with a password someone else once set for it
+            raise BadUserInput(
+                f"An account with the email {email} already exists: give its current "
+                "password as the admin password, or choose another email."
+            )
         else:
             generated = None  # an existing user keeps the password they have
         await repo.add(tenant, admin)
-        await repo.add(Membership(tenant_id=tenant.id, user_id=admin.id))
+        await repo.add(Membership(tenant_id=tenant.id, user_id=admin.id, password_sign_in=True))
         await authz.assign_roles(session, None, tenant.id, admin.id, [Role.OWNER.value])
         enter_tenant(session, tenant.id)
         await audit.record(
@@ -328,6 +335,7 @@ class IdentityService:
             or tenant is None
             or membership is None
             or membership.status != MembershipStatus.ACTIVE
+            or not membership.password_sign_in  # proven for this organization, not elsewhere
             or not user.is_active
         ):
             known = user.id if user and membership else None  # a member's own attempt
