@@ -5,9 +5,11 @@ goes through the real API (inviteMember, POST /auth/invitation, POST /auth/login
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from phantom.db import transaction
 from phantom.identity.service import identity
+from phantom.kit.errors import BadUserInput
 from tests.audit.support import superuser_sql
 from tests.support.fixtures import TenantFixture, error_codes, gql
 
@@ -151,3 +153,29 @@ async def test_a_new_person_invited_by_two_organizations_can_accept_both(
         assert (await login(client, t, email, "my own new password")).status_code == 200
     body = await gql(client, VIEWER, headers=tenant.bearer)
     assert error_codes(body) == []
+
+
+async def test_a_new_organization_gets_an_existing_account_as_owner_only_with_its_password(
+    client: httpx.AsyncClient, other_tenant: TenantFixture
+) -> None:
+    # given: evil squatted an address through its own invitation
+    evil = other_tenant
+    ceo = "ceo@newbank.example.com"
+    invitation = await invite(client, evil, ceo)
+    assert (await accept(client, invitation["url"], ATTACKER_PASSWORD)).status_code == 200
+    # when: the operator creates the real organization with that address as its owner
+    with pytest.raises(BadUserInput, match="give its current password"):
+        async with transaction(None) as session:
+            await identity.create_tenant(
+                session,
+                slug="newbank",
+                name="New Bank",
+                admin_email=ceo,
+                admin_password="the operator's password",
+            )
+    # then: no such organization, and evil's password opens nothing new
+    assert not await superuser_sql("SELECT 1 FROM tenants WHERE slug = 'newbank'")
+    response = await client.post(
+        "/auth/login", json={"tenant": "newbank", "email": ceo, "password": ATTACKER_PASSWORD}
+    )
+    assert response.status_code == 401
