@@ -359,6 +359,14 @@ class AuthzService:
             return {}
         return await AuthzRepository(session).roles_of_many(tenant_id, user_ids)
 
+    async def stored_permissions(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
+    ) -> frozenset[P]:
+        """The user's permissions from their roles as committed (not the enforcer's copy)."""
+        roles = set(await self.stored_roles(session, tenant_id, user_id))
+        infos = await self.role_infos(session, tenant_id)
+        return frozenset(p for info in infos if info.name in roles for p in info.permissions)
+
     async def holders_of(
         self, session: AsyncSession, tenant_id: uuid.UUID, role: str
     ) -> list[uuid.UUID]:
