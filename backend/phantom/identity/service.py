@@ -48,6 +48,7 @@ from phantom.identity.validation import (
     clean_email,
     clean_name,
     clean_slug,
+    email_key,
 )
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
@@ -326,7 +327,7 @@ class IdentityService:
         tenant = await repo.tenant_by_slug(tenant_slug)
         if tenant is not None and not await self.password_login_allowed(session, tenant.id):
             raise SsoRequired(tenant.id)  # the same answer for every email: nothing about accounts
-        user = await repo.user_by_email(email)
+        user = await repo.user_by_email(email_key(email))
         ok = verify_password(user.password_hash if user else None, password[:1024])
         membership = await repo.membership(tenant.id, user.id) if user and tenant else None
         if (
