@@ -208,3 +208,26 @@ async def test_a_roles_token_cannot_create_or_widen_a_role_beyond_itself(
         "SELECT v2 || ':' || v3 AS p FROM casbin_rule WHERE ptype = 'p' AND v0 = 'readers'"
     )
     assert [r["p"] for r in rows] == ["roles:read"]
+
+
+async def test_an_invitation_link_does_not_outlive_the_token_that_made_it(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    # given: a token of the owner that expires tomorrow
+    short = await owner_token(tenant, days=1)
+    rows = await superuser_sql(
+        "SELECT max(expires_at) AS e FROM api_tokens WHERE tenant_id = $1 AND name = 'narrow'",
+        tenant.id,
+    )
+    bound = rows[0]["e"]
+    # when: it invites someone (links normally last 7 days)
+    email = f"late@{tenant.slug}.example.com"
+    body = await gql(client, INVITE, {"input": {"email": email, "roles": ["viewer"]}}, short)
+    assert "errors" not in body, body
+    # then: the link ends when the token does
+    rows = await superuser_sql(
+        "SELECT m.invite_expires_at FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE u.email = $1",
+        email,
+    )
+    assert rows[0]["invite_expires_at"] <= bound

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.roles import Role
-from phantom.authz.service import authz, requires, ungrantable
+from phantom.authz.service import authz, bound_expiry, requires, ungrantable
 from phantom.config import settings
 from phantom.db import enter_tenant, utcnow
 from phantom.identity.errors import AlreadyMember, InvitationInvalid
@@ -129,7 +129,8 @@ class MemberService:
         secret, expires_at = None, None
         if await identity.password_login_allowed(session, principal.tenant_id):
             secret = secrets.token_urlsafe(32)
-            expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
+            # the link may not outlive the token that made it
+            expires_at = bound_expiry(principal, utcnow() + timedelta(days=INVITATION_DAYS))
             membership.invite_hash, membership.invite_expires_at = secret_hash(secret), expires_at
         # in an SSO-only organization, signing in with SSO activates the membership
         await repo.add(membership)
