@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
+from phantom.authz.permissions import P
 from phantom.compliance.hooks import (
     SubjectReference,
     register_subject_finder,
@@ -33,6 +34,7 @@ LIST = """query($status: DataSubjectRequestStatus) {
 EVENTS = """query($subject: ID) { auditEvents(first: 100, filter: {subjectId: $subject}) {
   edges { node { seq action detailsState details personalData { subjectId data erased } } } } }"""
 VIEWER = "{ viewer { id } }"
+CREATE_ROLE = "mutation($input: CreateRoleInput!) { createRole(input: $input) { name } }"
 
 
 async def _officers(tenant: TenantFixture) -> tuple[Member, Member]:
@@ -205,7 +207,16 @@ async def test_erasure_in_one_organization_keeps_the_account_another_one_uses(
 
 async def test_the_last_owner_cannot_be_erased(client: httpx.AsyncClient) -> None:
     tenant = await create_tenant()
+    # officers cannot even file it: the owner holds powers they lack
     requester, approver = await _officers(tenant)
+    variables = {"input": {"kind": "ERASURE", "subjectEmail": tenant.admin_email, "reason": "x"}}
+    refused = await gql(client, CREATE, variables, requester.bearer)
+    assert error_codes(refused) == ["FORBIDDEN"]
+    # people with every permission (a custom role, not owner) can, but the last owner stays
+    every = sorted(p.value for p in P)
+    role = {"input": {"name": "deputy", "permissions": every}}
+    assert "errors" not in await gql(client, CREATE_ROLE, role, tenant.bearer)
+    requester, approver = await add_member(tenant, ["deputy"]), await add_member(tenant, ["deputy"])
     request = await _request(client, requester, "ERASURE", tenant.admin_email)
     await gql(client, APPROVE, {"id": request["id"]}, approver.bearer)
     refused = await gql(client, EXECUTE, {"id": request["id"]}, approver.bearer)

@@ -135,6 +135,25 @@ MATRIX: dict[Role, frozenset[P]] = {
 }
 
 
+# Power over other people's access and over the organization's records. Removing someone
+# (a data subject erasure) needs every one of these they hold: otherwise two compliance
+# officers could remove an administrator or an owner. ML work is not in this set.
+GOVERNANCE: frozenset[P] = frozenset(
+    {
+        P.USERS_MANAGE,
+        P.ROLES_MANAGE,
+        P.SSO_MANAGE,
+        P.TOKENS_MANAGE,
+        P.MODELS_APPROVE,
+        P.AUDIT_READ_DETAILS,
+        P.AUDIT_EXPORT,
+        P.PRIVACY_APPROVE,
+        P.PRIVACY_EXECUTE,
+        P.RETENTION_MANAGE,
+    }
+)
+
+
 def parse_permission(value: str) -> P:
     from phantom.kit.errors import BadUserInput
 

@@ -6,8 +6,9 @@ worker job). A credential's permissions are its user's roles in the credential's
 (Casbin, domain = tenant), narrowed by the API token's scopes when it has any.
 
 Role administration lives here too, with two rules that keep it safe:
-- nobody grants, revokes, creates or changes a role carrying permissions they do not
-  hold themselves (no privilege escalation through role management);
+- nobody grants, revokes, creates or changes a role carrying permissions their calling
+  credential does not hold (no privilege escalation through role management, nor
+  through a narrow token of a powerful user: ``ungrantable``);
 - an organization always keeps at least one active owner.
 """
 
@@ -20,6 +21,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,6 +106,28 @@ async def permissions_of(principal: Principal) -> list[P]:
         if (principal.scopes is None or p.value in principal.scopes)
         and enforcer.enforce(user, tenant, p.resource, p.action)
     ]
+
+
+async def ungrantable(principal: Principal, permissions: Iterable[P]) -> frozenset[P]:
+    """What of ``permissions`` the calling credential may not grant. Every grant (a token,
+    a role given to a member or an invitee, a custom role's permissions) is bounded by the
+    *credential* making it, not by its user: a read-only token is read-only, whatever its
+    user may do."""
+    return frozenset(permissions) - frozenset(await permissions_of(principal))
+
+
+def bound_expiry(principal: Principal, expires_at: datetime | None) -> datetime | None:
+    """What a credential creates may not outlive it: a calling token's expiry caps the new
+    one's (the answer shows the capped date), and it cannot create one that never expires."""
+    bound = principal.expires_at
+    if bound is None:
+        return expires_at
+    if expires_at is None:
+        raise BadUserInput(
+            "A token that expires cannot create one that never expires: give an expiry "
+            f"(this token expires on {bound.date().isoformat()})."
+        )
+    return min(expires_at, bound)
 
 
 async def user_permissions(tenant_id: uuid.UUID, user_id: uuid.UUID) -> set[P]:
@@ -276,7 +300,8 @@ class AuthzService:
         roles: Iterable[str],
     ) -> list[str]:
         """Replace the user's roles in the tenant. ``principal`` is who asks (None: the
-        system, e.g. tenant creation or SSO provisioning), checked against escalation.
+        system, e.g. tenant creation or SSO provisioning), checked against escalation with
+        its credential's permissions (a scoped token grants only within its scopes).
         The caller (identity) keeps the last-owner rule: it knows who is active."""
         wanted = sorted(set(roles))
         if not wanted:
@@ -291,9 +316,8 @@ class AuthzService:
         current = set(await repo.roles_of(tenant_id, user_id))
         changed = current.symmetric_difference(wanted)
         if principal is not None:
-            held = await user_permissions(principal.tenant_id, principal.user_id)
-            for name in changed:
-                missing = known[name].permissions - held if name in known else frozenset()
+            for name in sorted(changed):
+                missing = await ungrantable(principal, known[name].permissions)
                 if missing or (name == Role.OWNER and Role.OWNER.value not in principal.roles):
                     raise Forbidden(
                         f"You cannot grant or remove the role '{name}': it carries "
@@ -335,6 +359,14 @@ class AuthzService:
             return {}
         return await AuthzRepository(session).roles_of_many(tenant_id, user_ids)
 
+    async def stored_permissions(
+        self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
+    ) -> frozenset[P]:
+        """The user's permissions from their roles as committed (not the enforcer's copy)."""
+        roles = set(await self.stored_roles(session, tenant_id, user_id))
+        infos = await self.role_infos(session, tenant_id)
+        return frozenset(p for info in infos if info.name in roles for p in info.permissions)
+
     async def holders_of(
         self, session: AsyncSession, tenant_id: uuid.UUID, role: str
     ) -> list[uuid.UUID]:
@@ -342,7 +374,7 @@ class AuthzService:
 
     async def _grantable(self, principal: Principal, permissions: Iterable[str]) -> frozenset[P]:
         wanted = frozenset(parse_permission(p) for p in permissions)
-        missing = wanted - await user_permissions(principal.tenant_id, principal.user_id)
+        missing = await ungrantable(principal, wanted)
         if missing:
             names = ", ".join(sorted(p.value for p in missing))
             raise Forbidden(f"You cannot grant permissions you do not have: {names}.")

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom.audit import Actor, record
 from phantom.audit.reading import DetailsState
 from phantom.audit.service import subject_data
-from phantom.authz.permissions import P
-from phantom.authz.service import requires
+from phantom.authz.permissions import GOVERNANCE, P
+from phantom.authz.service import authz, requires, ungrantable
 from phantom.compliance.errors import CannotEraseYourself, FourEyesViolation, RequestNotInState
 from phantom.compliance.hooks import find_references
 from phantom.compliance.models import DataSubjectRequest, RequestKind, RequestStatus
@@ -29,7 +29,7 @@ from phantom.identity.members import members
 from phantom.identity.principal import Principal
 from phantom.identity.validation import clean_email
 from phantom.kit import crypto
-from phantom.kit.errors import BadUserInput, NotFound
+from phantom.kit.errors import BadUserInput, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
 
 EMAIL_PURPOSE = "compliance-dsr-subject"
@@ -54,6 +54,8 @@ class ComplianceService:
         found = await members.find_by_email(session, email)
         if found is None:
             raise NotFound("Member with that email")
+        if kind == RequestKind.ERASURE:
+            await _check_may_erase(session, principal, found.user.id)
         request = DataSubjectRequest(
             id=uuid.uuid4(),
             kind=kind.value,
@@ -115,6 +117,8 @@ class ComplianceService:
             raise FourEyesViolation()
         if note is not None and len(note) > 500:
             raise BadUserInput("Notes are limited to 500 characters.")
+        if approve and request.kind == RequestKind.ERASURE:
+            await _check_may_erase(session, principal, request.subject_id)
         status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
         request.status, request.decision_note = status.value, note
         request.decided_by, request.decided_at = principal.user_id, utcnow()
@@ -162,6 +166,14 @@ class ComplianceService:
         else:
             if request.subject_id == principal.user_id:
                 raise CannotEraseYourself()
+            # the subject may have gained powers since: the executor, the requester and the
+            # approver must each still cover them
+            await _check_may_erase(session, principal, request.subject_id)
+            for who, user_id in (
+                ("requested", request.requested_by),
+                ("approved", request.decided_by),
+            ):
+                await _check_covers(session, request, user_id, who)
             report = await self._erase(session, request, references)
             request.subject_email_sealed = None
         request.status = RequestStatus.EXECUTED.value
@@ -237,6 +249,39 @@ class ComplianceService:
             return None
         value: dict[str, Any] = json.loads(_unseal(request.report_sealed, REPORT_PURPOSE, request))
         return value
+
+
+async def _check_may_erase(
+    session: AsyncSession, principal: Principal, subject_id: uuid.UUID
+) -> None:
+    """An erasure removes the subject from the organization: whoever requests, approves
+    or executes it must hold (with this credential) every governance permission the
+    subject holds, so no one is removed by people with less power than them."""
+    held = await authz.stored_permissions(session, principal.tenant_id, subject_id)
+    missing = await ungrantable(principal, held & GOVERNANCE)
+    if missing:
+        names = ", ".join(sorted(p.value for p in missing))
+        raise Forbidden(
+            "This erasure would remove a member who holds permissions you lack: "
+            f"{names}. Someone who holds them (for example an owner) must handle it."
+        )
+
+
+async def _check_covers(
+    session: AsyncSession, request: DataSubjectRequest, user_id: uuid.UUID | None, who: str
+) -> None:
+    """The same rule for the requester and the approver, with their roles as they are now."""
+    if user_id is None:
+        return
+    tenant_id = request.tenant_id
+    subject = await authz.stored_permissions(session, tenant_id, request.subject_id)
+    missing = (subject & GOVERNANCE) - await authz.stored_permissions(session, tenant_id, user_id)
+    if missing:
+        names = ", ".join(sorted(p.value for p in missing))
+        raise Forbidden(
+            f"The person who {who} this erasure lacks permissions the member now holds: "
+            f"{names}. File a new request, approved by people who hold them."
+        )
 
 
 def _aad(request: DataSubjectRequest) -> bytes:

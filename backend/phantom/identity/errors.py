@@ -37,13 +37,21 @@ class MemberDeactivated(Forbidden):
 
 
 class InvitationInvalid(Unauthenticated):
-    def __init__(self, existing_account: bool = False) -> None:
-        super().__init__(
-            "You already have an account: enter its password to accept the invitation."
-            if existing_account
-            else "This invitation link is invalid, expired or already used. "
-            "Ask an administrator for a new one."
-        )
+    def __init__(self, existing_account: bool = False, passwordless_account: bool = False) -> None:
+        if existing_account:
+            message = "You already have an account: enter its password to accept the invitation."
+        elif passwordless_account:
+            message = (
+                "You already have an account that signs in with single sign-on, and an "
+                "invitation cannot give it a password. Ask the administrator who invited you "
+                "to let you sign in with this organization's single sign-on."
+            )
+        else:
+            message = (
+                "This invitation link is invalid, expired or already used. "
+                "Ask an administrator for a new one."
+            )
+        super().__init__(message)
 
 
 class AlreadyMember(Conflict):

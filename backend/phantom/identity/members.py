@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.roles import Role
-from phantom.authz.service import authz, requires, user_permissions
+from phantom.authz.service import authz, bound_expiry, requires, ungrantable
 from phantom.config import settings
 from phantom.db import enter_tenant, utcnow
 from phantom.identity.errors import AlreadyMember, InvitationInvalid
@@ -129,7 +129,8 @@ class MemberService:
         secret, expires_at = None, None
         if await identity.password_login_allowed(session, principal.tenant_id):
             secret = secrets.token_urlsafe(32)
-            expires_at = utcnow() + timedelta(days=INVITATION_DAYS)
+            # the link may not outlive the token that made it
+            expires_at = bound_expiry(principal, utcnow() + timedelta(days=INVITATION_DAYS))
             membership.invite_hash, membership.invite_expires_at = secret_hash(secret), expires_at
         # in an SSO-only organization, signing in with SSO activates the membership
         await repo.add(membership)
@@ -184,7 +185,9 @@ class MemberService:
         member = await self._member(session, principal.tenant_id, user_id)
         await self._check_may_manage(session, principal, member)
         if member.membership.status == MembershipStatus.DEACTIVATED:
-            signs_in = member.user.password_hash is not None or member.membership.sso_subject
+            # by what this membership was proven with: a password another organization's
+            # invitation set must not activate an invitation never accepted here
+            signs_in = member.membership.password_sign_in or member.membership.sso_subject
             member.membership.status = (
                 MembershipStatus.ACTIVE if signs_in else MembershipStatus.INVITED
             ).value
@@ -218,10 +221,16 @@ class MemberService:
             raise InvitationInvalid()
         user = membership.user
         if user.password_hash is None:
+            # Users are global: a password may be set here only on an account no other
+            # organization has established (pending invitations elsewhere will ask for it).
+            repo = IdentityRepository(session)
+            if await repo.established_elsewhere(user.id, membership.tenant_id):
+                raise InvitationInvalid(passwordless_account=True)
             user.password_hash = hash_password(check_password(password))
         elif not verify_password(user.password_hash, password[:1024]):
             # someone who already has an account joins with it: the link alone is not enough
             raise InvitationInvalid(existing_account=True)
+        membership.password_sign_in = True  # proven for this membership
         membership.status = MembershipStatus.ACTIVE.value
         membership.invite_hash = membership.invite_expires_at = None
         enter_tenant(session, membership.tenant_id)
@@ -307,12 +316,12 @@ class MemberService:
         self, session: AsyncSession, principal: Principal, member: MemberView
     ) -> None:
         """Deactivating someone takes their access away: only for people whose roles carry
-        nothing the caller lacks (an admin cannot lock out an owner)."""
+        nothing the calling credential lacks (an admin cannot lock out an owner, nor a
+        members-only token an admin)."""
         infos = {r.name: r for r in await authz.role_infos(session, principal.tenant_id)}
-        held = await user_permissions(principal.tenant_id, principal.user_id)
         for name in member.roles:
             info = infos.get(name)
-            if info is not None and (info.permissions - held):
+            if info is not None and await ungrantable(principal, info.permissions):
                 raise Forbidden(f"You cannot change the access of a member with the role '{name}'.")
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from phantom.db import Base, IdMixin, TenantScoped
@@ -50,6 +50,10 @@ class Membership(TenantScoped, Base):
     invite_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invite_expires_at: Mapped[datetime | None]
     sso_subject: Mapped[str | None] = mapped_column(String(255))  # the IdP's `sub`, once linked
+    # The user's password opens this membership only once the person proved it here
+    # (accepting this invitation with it, or creating the tenant): users are global, and
+    # a password set through another organization must not open this one.
+    password_sign_in: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(lazy="raise")
 

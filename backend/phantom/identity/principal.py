@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -25,3 +26,6 @@ class Principal:
     credential_id: uuid.UUID  # the session's or the API token's id
     csrf_token: str | None = None  # sessions only
     scopes: frozenset[str] | None = None  # an API token's permissions; None: the user's
+    # an API token's expiry (None: it never expires, or a session): what it grants may
+    # not outlive it (sessions are short and renewed by signing in: not a bound)
+    expires_at: datetime | None = None

@@ -219,6 +219,24 @@ class IdentityRepository:
         )
         return int(await self.session.scalar(statement) or 0)
 
+    async def established_elsewhere(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> bool:
+        """Whether another organization relies on the account as it is: a membership
+        there that is more than a pending invitation, or is linked to an IdP identity."""
+        statement = (
+            select(Membership.id)
+            .where(
+                Membership.user_id == user_id,
+                Membership.tenant_id != tenant_id,
+                or_(
+                    Membership.status != MembershipStatus.INVITED,
+                    Membership.sso_subject.is_not(None),
+                ),
+            )
+            .limit(1)
+            .execution_options(all_tenants=True)  # tenant-scope: does another org rely on it
+        )
+        return await self.session.scalar(statement) is not None
+
     async def delete_user(self, user_id: uuid.UUID) -> bool:
         result = await self.session.execute(delete(User).where(User.id == user_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from phantom.identity.authn import authenticate, authenticator
 from phantom.identity.errors import InvalidCredentials, InvitationInvalid, SsoRequired
 from phantom.identity.members import members
 from phantom.identity.service import NewSession, identity
+from phantom.identity.validation import email_key
 from phantom.kit.errors import BadUserInput, Forbidden, PhantomError, RateLimited
 from phantom.kit.ratelimit import FailureCounter
 from phantom.kit.responses import error_response
@@ -55,7 +56,8 @@ async def login(request: Request) -> Response:
     ip = request.client.host if request.client else "unknown"
     try:
         form = await _json_form(request, ("tenant", "email", "password"))
-        account = f"{form['tenant'].lower()}:{form['email'].lower()}"[:400]
+        email = email_key(form["email"])  # every spelling of an address is one account
+        account = f"{form['tenant'].lower()}:{email}"[:400]
         wait = max(await _by_account.retry_after(account), await _by_ip.retry_after(ip))
         if wait:
             raise RateLimited(
@@ -66,7 +68,7 @@ async def login(request: Request) -> Response:
                 new = await identity.login(
                     session,
                     tenant_slug=form["tenant"].lower(),
-                    email=form["email"].lower(),
+                    email=email,
                     password=form["password"],
                     ip=ip,
                     user_agent=request.headers.get("user-agent"),
@@ -81,7 +83,7 @@ async def login(request: Request) -> Response:
                     method="password",
                     reason="invalid_credentials",
                     user_id=refused.user_id,
-                    email=form["email"].lower(),
+                    email=email,
                 )
             raise
         except SsoRequired as refused:

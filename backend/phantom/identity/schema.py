@@ -49,7 +49,8 @@ class Member:
     @classmethod
     def from_view(cls, view: MemberView) -> Member:
         membership, user = view.membership, view.user
-        methods = (["password"] if user.password_hash else []) + (
+        # this organization's: a password proven elsewhere does not open this membership
+        methods = (["password"] if membership.password_sign_in else []) + (
             ["sso"] if membership.sso_subject else []
         )
         return cls(

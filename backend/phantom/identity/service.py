@@ -6,15 +6,22 @@ import hashlib
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
 from phantom.authz.permissions import P, parse_permission
 from phantom.authz.roles import Role, parse_role
-from phantom.authz.service import authz, can, requires, user_permissions
+from phantom.authz.service import (
+    authz,
+    bound_expiry,
+    can,
+    requires,
+    ungrantable,
+    user_permissions,
+)
 from phantom.config import settings
 from phantom.db import enter_tenant, on_commit, utcnow
 from phantom.identity.errors import (
@@ -41,9 +48,10 @@ from phantom.identity.validation import (
     clean_email,
     clean_name,
     clean_slug,
+    email_key,
 )
 from phantom.kit.broadcast import broadcast
-from phantom.kit.errors import BadUserInput, Conflict, NotFound
+from phantom.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
 
 TOKEN_PREFIX = "phm_"  # noqa: S105 - marks our tokens for secret scanners
@@ -96,10 +104,17 @@ class IdentityService:
             admin = User(
                 email=email, display_name=display_name, password_hash=hash_password(admin_password)
             )
+        elif generated is not None or not verify_password(admin.password_hash, admin_password):
+            # users are global: an existing account becomes owner only with proof of it
+            # (its password), never with a password someone else once set for it
+            raise BadUserInput(
+                f"An account with the email {email} already exists: give its current "
+                "password as the admin password, or choose another email."
+            )
         else:
             generated = None  # an existing user keeps the password they have
         await repo.add(tenant, admin)
-        await repo.add(Membership(tenant_id=tenant.id, user_id=admin.id))
+        await repo.add(Membership(tenant_id=tenant.id, user_id=admin.id, password_sign_in=True))
         await authz.assign_roles(session, None, tenant.id, admin.id, [Role.OWNER.value])
         enter_tenant(session, tenant.id)
         await audit.record(
@@ -151,7 +166,15 @@ class IdentityService:
                 raise NotFound(f"Role '{role[:64]}'")
             scopes = sorted(p.value for p in roles[role].permissions)
         actor = audit.Actor.system("cli")
-        return await self._issue(session, actor, tenant_id, user.id, name, scopes, expires_in_days)
+        if scopes is not None:
+            missing = {parse_permission(s) for s in scopes} - await user_permissions(
+                tenant_id, user.id
+            )
+            if missing:
+                names = ", ".join(sorted(p.value for p in missing))
+                raise BadUserInput(f"A token cannot carry permissions its user lacks: {names}.")
+        expires_at = _expiry(expires_in_days)
+        return await self._issue(session, actor, tenant_id, user.id, name, scopes, expires_at)
 
     @requires(P.TOKENS_CREATE)
     async def create_own_api_token(
@@ -163,9 +186,18 @@ class IdentityService:
         scopes: list[str] | None,
         expires_in_days: int | None,
     ) -> tuple[str, ApiToken]:
-        """A token is never stronger than the credential that creates it."""
+        """A token is never stronger than the credential that creates it: neither more
+        permissions than the calling credential's, nor a longer life than a calling token's."""
         if scopes is None and principal.scopes is not None:
             scopes = sorted(principal.scopes)
+        if scopes is not None:
+            missing = await ungrantable(principal, {parse_permission(s) for s in scopes})
+            if missing:
+                names = ", ".join(sorted(p.value for p in missing))
+                raise Forbidden(
+                    f"A token cannot carry permissions the credential creating it lacks: {names}."
+                )
+        expires_at = bound_expiry(principal, _expiry(expires_in_days))
         return await self._issue(
             session,
             audit.Actor.from_principal(principal),
@@ -173,7 +205,7 @@ class IdentityService:
             principal.user_id,
             name,
             scopes,
-            expires_in_days,
+            expires_at,
         )
 
     async def _issue(
@@ -184,23 +216,14 @@ class IdentityService:
         user_id: uuid.UUID,
         name: str,
         scopes: list[str] | None,
-        expires_in_days: int | None,
+        expires_at: datetime | None,
     ) -> tuple[str, ApiToken]:
+        """Store a token; the callers have bounded its scopes and expiry."""
         name = clean_name(name, "Token name", max_length=100)
         if scopes is not None:
             if not scopes:
                 raise BadUserInput("Give at least one scope, or none for all your permissions.")
-            wanted = {parse_permission(s) for s in scopes}
-            missing = wanted - await user_permissions(tenant_id, user_id)
-            if missing:
-                names = ", ".join(sorted(p.value for p in missing))
-                raise BadUserInput(f"A token cannot carry permissions you do not have: {names}.")
-            scopes = sorted(p.value for p in wanted)
-        expires_at = None
-        if expires_in_days is not None:
-            if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
-                raise BadUserInput(f"Token expiry must be 1 to {MAX_TOKEN_DAYS} days.")
-            expires_at = utcnow() + timedelta(days=expires_in_days)
+            scopes = sorted({parse_permission(s).value for s in scopes})
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken(
             tenant_id=tenant_id,
@@ -279,6 +302,8 @@ class IdentityService:
         principal = await self._principal(
             session, token.tenant_id, token.user_id, AuthMethod.API_TOKEN, token.id, scopes
         )
+        if principal is not None and token.expires_at is not None:
+            principal = replace(principal, expires_at=token.expires_at)
         if principal is None:
             raise InvalidToken()
         return principal
@@ -302,7 +327,7 @@ class IdentityService:
         tenant = await repo.tenant_by_slug(tenant_slug)
         if tenant is not None and not await self.password_login_allowed(session, tenant.id):
             raise SsoRequired(tenant.id)  # the same answer for every email: nothing about accounts
-        user = await repo.user_by_email(email)
+        user = await repo.user_by_email(email_key(email))
         ok = verify_password(user.password_hash if user else None, password[:1024])
         membership = await repo.membership(tenant.id, user.id) if user and tenant else None
         if (
@@ -311,6 +336,7 @@ class IdentityService:
             or tenant is None
             or membership is None
             or membership.status != MembershipStatus.ACTIVE
+            or not membership.password_sign_in  # proven for this organization, not elsewhere
             or not user.is_active
         ):
             known = user.id if user and membership else None  # a member's own attempt
@@ -522,6 +548,14 @@ async def keep_an_owner(session: AsyncSession, tenant_id: uuid.UUID, leaving: uu
         raise Conflict(
             "An organization must keep at least one active owner: make someone else owner first."
         )
+
+
+def _expiry(expires_in_days: int | None) -> datetime | None:
+    if expires_in_days is None:
+        return None
+    if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise BadUserInput(f"Token expiry must be 1 to {MAX_TOKEN_DAYS} days.")
+    return utcnow() + timedelta(days=expires_in_days)
 
 
 def forget_on_commit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -26,13 +27,43 @@ def clean_slug(slug: str) -> str:
 
 
 def clean_email(email: str) -> str:
+    """The one form an address is stored and compared in: the local part NFKC-normalized
+    and case-folded, the domain lower-case. An address whose spelling folds into another
+    ('ß' into 'ss', a final sigma, full-width letters, ligatures) is refused, so that two
+    accounts never stand for one address (``.lower()`` alone left such twins apart)."""
+    local, domain = _split_valid(email)
+    folded = _fold(local)
+    if folded != local.lower():
+        raise BadUserInput(
+            f"Invalid email address: '{local[:64]}' has another spelling ('{folded[:64]}'); "
+            "use that plain spelling of the address."
+        )
+    return f"{folded}@{domain.lower()}"
+
+
+def email_key(email: str) -> str:
+    """An address as typed at sign-in, in the form ``clean_email`` stores: lookups and
+    failure counters see every spelling of one address as that address."""
+    try:
+        local, domain = _split_valid(email)
+    except BadUserInput:
+        return email.strip().casefold()[:320]  # matches no stored address
+    return f"{_fold(local)}@{domain.lower()}"
+
+
+def _split_valid(email: str) -> tuple[str, str]:
     if len(email) > 320:
         raise BadUserInput("Invalid email address: longer than 320 characters.")
     try:
         result = validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
         raise BadUserInput(f"Invalid email address: {error}") from None
-    return result.normalized.lower()
+    local, domain = result.normalized.rsplit("@", 1)
+    return local, domain
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
 def clean_name(name: str, what: str = "Name", max_length: int = NAME_MAX) -> str:
