@@ -75,3 +75,32 @@ async def test_forgetting_a_member_forces_a_fresh_check(
     )
     await authenticator.from_bearer(tenant.token)
     assert len(lookups) == 2
+
+
+async def test_a_token_that_expires_while_cached_is_refused(tenant: TenantFixture) -> None:
+    """The cache keeps a principal for its TTL; a token's own expiry ends that sooner."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from phantom.db import transaction, utcnow
+    from phantom.identity.models import ApiToken
+
+    authenticator = Authenticator(ttl=60)
+    principal = await authenticator.from_bearer(tenant.token)
+    expires = utcnow() + timedelta(seconds=1)
+    async with transaction(tenant.id) as session:
+        await session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == principal.credential_id)
+            .values(expires_at=expires)
+        )
+    authenticator.on_forget(
+        {"kind": "identity.forget", "credential_id": str(principal.credential_id)}
+    )
+    cached = await authenticator.from_bearer(tenant.token)  # cached again, with its expiry
+    assert cached.expires_at == expires
+    while utcnow() <= expires:
+        await asyncio.sleep(0.05)
+    with pytest.raises(Unauthenticated):
+        await authenticator.from_bearer(tenant.token)

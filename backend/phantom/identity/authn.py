@@ -17,7 +17,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from phantom.config import settings
-from phantom.db import transaction
+from phantom.db import transaction, utcnow
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.identity.service import identity, secret_hash
 from phantom.kit.broadcast import broadcast
@@ -88,6 +88,9 @@ class Authenticator:
         if entry is None or entry[1] < now:
             return None
         principal, _, stored_at = entry
+        if principal.expires_at is not None and principal.expires_at <= utcnow():
+            self._cache.pop(key, None)  # a token that expired while cached is checked anew
+            return None
         for forgotten in (principal.credential_id, (principal.tenant_id, principal.user_id)):
             if self._forgotten.get(forgotten, -1.0) >= stored_at:
                 self._cache.pop(key, None)
