@@ -1,1 +1,2 @@
-"""Regression tests that perform the attacks of the security review (issue 10) through the real API."""
+"""Regression tests that perform the attacks of the security review (issue 10)
+through the real API."""
