@@ -19,6 +19,8 @@ from tests.support.servers import free_port, running, wait_ready
 from tests.test_standalone import EXTERNAL, _wait_for_login
 
 INTROSPECT = "{ __schema { types { name } } }"
+# what the test run sets for its own convenience, which production would refuse
+TEST_ONLY = ("PHANTOM_ENV", "PHANTOM_OUTBOUND_ALLOW_LOOPBACK")
 # each mistake graphql-core answers with a suggestion unless told not to
 MISTAKES = [
     ("{ viewer { emai } }", None),
@@ -35,7 +37,8 @@ MISTAKES = [
 
 
 def test_the_default_environment_is_production(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PHANTOM_ENV")
+    for name in TEST_ONLY:
+        monkeypatch.delenv(name, raising=False)
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     assert defaults.ENV == "production"
     assert defaults.is_production()
@@ -71,7 +74,7 @@ def default_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PHANTOM_MASTER_KEY": base64.b64encode(settings.master_key).decode(),
     }
     log = tmp_path_factory.mktemp("defaults") / "api.log"
-    with running(["api", "--port", str(port)], env, log=log, unset=("PHANTOM_ENV",)) as process:
+    with running(["api", "--port", str(port)], env, log=log, unset=TEST_ONLY) as process:
         wait_ready(url, process)
         yield url
 
@@ -86,7 +89,7 @@ def test_standalone_is_safe_by_default_and_still_works(tmp_path: Path) -> None:
     # given: a newcomer's first command, in an empty directory, with no settings
     port = free_port()
     log = tmp_path / "standalone.log"
-    unset = (*EXTERNAL, "PHANTOM_ENV")
+    unset = (*EXTERNAL, *TEST_ONLY)
     with running(["standalone", "--port", str(port)], cwd=tmp_path, log=log, unset=unset) as p:
         login = _wait_for_login(log, p)
         url = f"http://127.0.0.1:{port}"
