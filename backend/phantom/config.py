@@ -151,8 +151,8 @@ class Settings(BaseSettings):
         if not path.exists():
             if self.is_production():
                 raise ValueError(
-                    "PHANTOM_MASTER_KEY is required in production "
-                    "(`phantom standalone` keeps a generated one in PHANTOM_VAR_DIR)"
+                    "PHANTOM_MASTER_KEY is required in production, the default: set it, or "
+                    "PHANTOM_ENV=development to generate one into PHANTOM_VAR_DIR"
                 )
             self.create_master_key_file()
         return _decode_key(path.read_text().strip(), f"the key in {path}")
