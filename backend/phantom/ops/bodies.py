@@ -84,18 +84,18 @@ class BodyLimit:
             return
         rules = accepted(scope["path"])
         length, chunked = _declared(scope)
+        media: str | None = NONE
+        cap: int | None = 0  # a GET and the like: nothing to read
         if scope["method"] in BODY_METHODS or length or chunked:
             media = media_type(scope)
             cap = rules.get(media) if media is not None else None
-            if cap is None:
-                await _refuse(scope, send, 415, _unsupported(media, rules))
-                return
-        else:
-            media, cap = NONE, 0
-        if length is not None and length > cap:
-            await _refuse(scope, send, 413, _too_large(media or NONE, cap))
+        if media is None or cap is None:
+            await _refuse(scope, send, 415, _unsupported(media, rules))
             return
-        await _Counted(self.app, cap, media or NONE)(scope, receive, send)
+        if length is not None and length > cap:
+            await _refuse(scope, send, 413, _too_large(media, cap))
+            return
+        await _Counted(self.app, cap, media)(scope, receive, send)
 
 
 class _Counted:
