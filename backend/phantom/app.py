@@ -25,7 +25,8 @@ from phantom.identity.routes import routes as auth_routes
 from phantom.identity.sso.routes import routes as sso_routes
 from phantom.kit.broadcast import broadcast
 from phantom.kit.redis import close_redis
-from phantom.ops.middleware import JsonBodyLimit, RequestContext
+from phantom.ops.bodies import BodyLimit
+from phantom.ops.middleware import RequestContext
 from phantom.ops.routes import routes as ops_routes
 from phantom.serving.routes import routes as serving_routes
 
@@ -122,8 +123,8 @@ def create_app(
             *serving_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],
-        middleware=[Middleware(RequestContext)],
+        middleware=[Middleware(RequestContext), Middleware(BodyLimit)],
         lifespan=lifespan,
     )
-    graphql = RequestContext(JsonBodyLimit(graphql_app, settings.GRAPHQL_MAX_BODY_BYTES))
+    graphql = RequestContext(BodyLimit(graphql_app))  # every body, both ways in
     return PhantomApp(graphql, rest)

@@ -200,6 +200,8 @@ def standalone(
     from phantom.migrate import upgrade
 
     _setup_logging()
+    if not settings.MASTER_KEY:
+        settings.create_master_key_file()  # standalone's own choice: the key lives in ./var
     upgrade()
     _check_master_key()
     email, password = _run(_seed_demo())

@@ -21,13 +21,15 @@ def _env_file() -> str:
 
 
 class Settings(BaseSettings):
-    """``PHANTOM_*`` variables; the defaults give the embedded standalone mode."""
+    """``PHANTOM_*`` variables. The defaults are production's (no introspection, SSRF
+    checks on); ``PHANTOM_ENV=development`` opts in to the conveniences. Storage and
+    database default to the embedded standalone mode under ``./var``."""
 
     model_config = SettingsConfigDict(
         env_prefix="PHANTOM_", env_file=_env_file(), extra="ignore", frozen=True
     )
 
-    ENV: Literal["development", "testing", "production"] = "development"
+    ENV: Literal["development", "testing", "production"] = "production"
     DATABASE_URL: str = "sqlite+aiosqlite:///var/phantom.db"
     # The owner role that runs migrations; the application role (DATABASE_URL) then gets
     # only DML, so it cannot alter tables or their row-level security. Default: the same.
@@ -44,7 +46,7 @@ class Settings(BaseSettings):
     BASE_URL: str = "http://127.0.0.1:8000"
     ALLOWED_ORIGINS: list[str] = Field(default_factory=list)
     GRAPHIQL: bool = False
-    INTROSPECTION: bool = True
+    INTROSPECTION: bool = True  # outside production only
     FRONTEND_DIST: Path = REPO_ROOT / "frontend" / "dist"
 
     SESSION_TTL_HOURS: int = Field(default=12, ge=1, le=24 * 30)
@@ -142,20 +144,35 @@ class Settings(BaseSettings):
             _decode_key(k, "PHANTOM_MASTER_KEY_PREVIOUS") for k in self.MASTER_KEY_PREVIOUS
         )
 
+    @property
+    def master_key_file(self) -> Path:
+        return self.VAR_DIR / "master.key"
+
+    def create_master_key_file(self) -> None:
+        """A generated key beside the data it protects (``VAR_DIR``), once: what
+        ``phantom standalone`` chooses, and development does on first use. Production
+        never invents a key by itself (each host would invent its own)."""
+        path = self.master_key_file
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+            path.chmod(0o600)
+
     @cached_property
     def master_key(self) -> bytes:
-        """The key-encryption key; standalone generates one into ``VAR_DIR`` on first use."""
+        """The key-encryption key: ``PHANTOM_MASTER_KEY``, else the key file in
+        ``VAR_DIR`` (standalone's; generated on first use outside production)."""
         if self.MASTER_KEY:
             return _decode_key(self.MASTER_KEY, "PHANTOM_MASTER_KEY")
-        else:
+        path = self.master_key_file
+        if not path.exists():
             if self.is_production():
-                raise ValueError("PHANTOM_MASTER_KEY is required in production")
-            path = self.VAR_DIR / "master.key"
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-                path.chmod(0o600)
-            return _decode_key(path.read_text().strip(), f"the key in {path}")
+                raise ValueError(
+                    "PHANTOM_MASTER_KEY is required in production, the default: set it, or "
+                    "PHANTOM_ENV=development to generate one into PHANTOM_VAR_DIR"
+                )
+            self.create_master_key_file()
+        return _decode_key(path.read_text().strip(), f"the key in {path}")
 
 
 def _decode_key(value: str, name: str) -> bytes:

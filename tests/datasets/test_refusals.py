@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from phantom.datasets import service
-from phantom.graphql import view
+from phantom.ops import bodies
 from tests.datasets.support import UPLOAD, message, multipart, stored_files, upload
 from tests.support.fixtures import TenantFixture, gql
 
@@ -90,7 +90,7 @@ async def test_the_size_limit_is_enforced_while_streaming(
 ) -> None:
     # given: a limit of 64 KiB, and a body of 64 MiB sent as a stream (no length)
     limit = 64 * 1024
-    for module in (view, service):
+    for module in (bodies, service):
         patched = module.settings.model_copy(update={"DATASET_MAX_BYTES": limit})
         monkeypatch.setattr(module, "settings", patched)
     parts = multipart("Big", "big.csv", b"")
@@ -122,7 +122,7 @@ async def test_the_size_limit_is_enforced_while_streaming(
     # then: refused after about the limit, not at the end of the stream
     assert response.status_code == 413
     assert "larger than the limit of 64.0 KiB" in message(response.json())
-    assert sent < limit + view.settings.GRAPHQL_MAX_BODY_BYTES + 2 * len(chunk)
+    assert sent < limit + bodies.settings.GRAPHQL_MAX_BODY_BYTES + 2 * len(chunk)
     await assert_nothing_left(client, tenant)
 
 
@@ -154,7 +154,7 @@ async def test_a_declared_length_over_the_limit_is_refused_before_reading(
     client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        view, "settings", view.settings.model_copy(update={"DATASET_MAX_BYTES": 1000})
+        bodies, "settings", bodies.settings.model_copy(update={"DATASET_MAX_BYTES": 1000})
     )
     response = await client.post(
         "/graphql", headers=tenant.bearer, **multipart("Big", "big.csv", b"a\n" + b"1\n" * 60_000)

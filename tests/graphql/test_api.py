@@ -96,7 +96,7 @@ async def test_logout_revokes_the_session_server_side(
         (b"[]", 400, "Send a JSON object"),
         (b'{"tenant": "x", "email": "y"}', 400, "'password' is required"),
         (b'{"tenant": 1, "email": "y", "password": "z"}', 400, "'tenant' is required"),
-        (b'{"tenant": "' + b"x" * 5000 + b'"}', 400, "too large"),
+        (b'{"tenant": "' + b"x" * 5000 + b'"}', 413, "larger than the limit"),
     ],
 )
 async def test_login_rejects_malformed_bodies(

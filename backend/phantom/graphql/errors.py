@@ -3,7 +3,9 @@ Applied by ``PhantomSchema`` to every result, over HTTP and WebSocket alike.
 
 - ``PhantomError``: its message and code go to the caller.
 - Errors with no path (syntax, validation, limits, variable coercion) happen before any
-  resolver runs: BAD_USER_INPUT with graphql-core's message.
+  resolver runs: BAD_USER_INPUT with graphql-core's message, less its suggestions
+  ("Did you mean 'CreateRoleInput'?" names types and fields with introspection off;
+  Strawberry's ``disable_field_suggestions`` removes only those of unknown fields).
 - Anything else is a bug: the caller gets "Unexpected error." with a request id, and the
   log gets the traceback under the same id.
 """
@@ -11,6 +13,7 @@ Applied by ``PhantomSchema`` to every result, over HTTP and WebSocket alike.
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql import GraphQLError
 
@@ -18,6 +21,8 @@ from phantom.kit.errors import ErrorCode, PhantomError, RateLimited
 from phantom.kit.logging import request_id_var
 
 log = logging.getLogger("phantom.graphql")
+# graphql-core's pyutils.did_you_mean: " Did you mean 'A', 'B', or 'C'?" (names have no "?")
+SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 
 
 def classify(error: GraphQLError) -> GraphQLError:
@@ -37,8 +42,9 @@ def classify(error: GraphQLError) -> GraphQLError:
         )
     if not error.path:
         extensions = dict(error.extensions or {}, code=ErrorCode.BAD_USER_INPUT.value)
+        message = SUGGESTION.sub("", error.message)
         return GraphQLError(
-            error.message, error.nodes, error.source, error.positions, None, None, extensions
+            message, error.nodes, error.source, error.positions, None, None, extensions
         )
     request_id = request_id_var.get()
     log.error(

@@ -10,7 +10,7 @@ from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -32,16 +32,6 @@ log = logging.getLogger(__name__)
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 PREFLIGHT_HEADER = b"apollo-require-preflight"
 CREDENTIAL_ENDED_CLOSE = 4403  # as for a refused connection_init: clients do not retry it
-
-
-class _BodyTooLarge(Exception):
-    """Raised from ``receive`` to stop reading an upload that passed its limit."""
-
-
-def multipart_limit() -> int:
-    """An upload's body: the file (``PHANTOM_DATASET_MAX_BYTES``) plus the operations and
-    map parts, which are bounded like a JSON body."""
-    return settings.DATASET_MAX_BYTES + settings.GRAPHQL_MAX_BODY_BYTES
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -125,9 +115,8 @@ class PhantomGraphQL(GraphQL[Context, None]):
         await self._run(scope, receive, send)
 
     async def _multipart(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Uploads: CSRF and a credential first, then the size cap, counted as the body
-        streams in, so an oversized upload is refused after at most the limit, never read
-        to its end.
+        """Uploads: CSRF and a credential first, before a byte is read (the size cap is
+        ``ops/bodies.py``'s, counted as the body streams in).
         A simple cross-site form can post multipart with the victim's cookie; it cannot
         set a custom header, so a cookie request must send ``Apollo-Require-Preflight``."""
         if _header(scope, b"authorization") is None and not _header(scope, PREFLIGHT_HEADER):
@@ -146,26 +135,7 @@ class PhantomGraphQL(GraphQL[Context, None]):
             error = auth_error or Unauthenticated(NOT_SIGNED_IN)
             await _error(error.message, error.code.value, error.http_status)(scope, receive, send)
             return
-        limit = multipart_limit()
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _too_large()(scope, receive, send)
-            return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _BodyTooLarge
-            return message
-
-        try:
-            await self._run(scope, limited_receive, send)
-        except _BodyTooLarge:
-            await _too_large()(scope, receive, send)
+        await self._run(scope, receive, send)
 
     async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -224,9 +194,3 @@ class PhantomGraphQL(GraphQL[Context, None]):
         context.set_principal(principal, None)
         context.ws_authorization = authorization
         return None
-
-
-def _too_large() -> JSONResponse:
-    from phantom.datasets.errors import UploadTooLarge
-
-    return _error(UploadTooLarge(settings.DATASET_MAX_BYTES).message, "BAD_USER_INPUT", 413)

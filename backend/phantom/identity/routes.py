@@ -1,4 +1,8 @@
-"""``/auth/login`` and ``/auth/logout``: the browser's session cookie."""
+"""``/auth/login``, ``/auth/invitation`` and ``/auth/logout``: the browser's session cookie.
+
+Each refuses a request from another site before anything else (``kit/origins.py``), and
+takes only ``application/json`` within ``ops/bodies.py``'s cap: a cross-site form
+(``text/plain``, urlencoded, multipart) gets 415 there and never reaches these routes."""
 
 from __future__ import annotations
 
@@ -18,11 +22,11 @@ from phantom.identity.members import members
 from phantom.identity.service import NewSession, identity
 from phantom.identity.validation import email_key
 from phantom.kit.errors import BadUserInput, Forbidden, PhantomError, RateLimited
+from phantom.kit.origins import from_our_site
 from phantom.kit.ratelimit import FailureCounter
 from phantom.kit.responses import error_response
 
 log = logging.getLogger("phantom.auth")
-MAX_LOGIN_BODY = 4096
 
 _by_account = FailureCounter(
     "phantom:login:account", settings.LOGIN_MAX_FAILURES, settings.LOGIN_FAILURE_WINDOW_SECONDS
@@ -33,9 +37,7 @@ _by_ip = FailureCounter(
 
 
 async def _json_form(request: Request, keys: tuple[str, ...]) -> dict[str, str]:
-    body = await request.body()
-    if len(body) > MAX_LOGIN_BODY:
-        raise BadUserInput("Request body too large.")
+    body = await request.body()  # at most ops/bodies.py's cap, and only JSON
     expected = "Send a JSON object with " + ", ".join(keys) + "."
     try:
         data: Any = json.loads(body)
@@ -52,9 +54,26 @@ async def _json_form(request: Request, keys: tuple[str, ...]) -> dict[str, str]:
     return fields
 
 
+def _cross_site(request: Request) -> Forbidden | None:
+    if from_our_site(request.headers):
+        return None
+    log.warning("cross-site auth request refused", extra={"path": request.url.path})
+    return Forbidden(
+        "Requests from another site are refused: use Phantom's own pages "
+        "(or add the site to PHANTOM_ALLOWED_ORIGINS)."
+    )
+
+
+def _check_site(request: Request) -> None:
+    refused = _cross_site(request)
+    if refused is not None:
+        raise refused
+
+
 async def login(request: Request) -> Response:
     ip = request.client.host if request.client else "unknown"
     try:
+        _check_site(request)
         form = await _json_form(request, ("tenant", "email", "password"))
         email = email_key(form["email"])  # every spelling of an address is one account
         account = f"{form['tenant'].lower()}:{email}"[:400]
@@ -141,6 +160,7 @@ async def accept_invitation(request: Request) -> Response:
     """``{"token", "password"}``: the invitee sets a password and is signed in."""
     ip = request.client.host if request.client else "unknown"
     try:
+        _check_site(request)
         form = await _json_form(request, ("token", "password"))
         wait = await _by_ip.retry_after(ip)
         if wait:
@@ -168,6 +188,9 @@ async def accept_invitation(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    refused = _cross_site(request)  # clearing the cookies is a change too
+    if refused is not None:
+        return error_response(refused)
     principal, error = await authenticate(request, None, check_csrf=True)
     if isinstance(error, Forbidden):
         return error_response(error)  # a cross-site form must not sign the user out

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request ids, access metrics, security headers, body limits."""
+"""Pure ASGI middleware: request ids, access metrics, security headers (body limits:
+``ops/bodies.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from functools import lru_cache
 from typing import Any
 
 from prometheus_client import Counter, Histogram
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from phantom.kit.logging import client_ip_var, request_id_var, tenant_id_var
@@ -93,56 +93,3 @@ class RequestContext:
         finally:
             if scope["type"] == "http":
                 _count(method, route, status, time.perf_counter() - started)
-
-
-class JsonBodyLimit:
-    """Refuses JSON bodies over ``max_bytes`` while reading them, before any parsing."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
-            await self.app(scope, receive, send)
-            return
-        if not (raw_header(scope, b"content-type") or "").startswith("application/json"):
-            await self.app(scope, receive, send)
-            return
-        declared = raw_header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
-            return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(
-            {
-                "errors": [
-                    {
-                        "message": f"Request body too large: at most {self.max_bytes} bytes.",
-                        "extensions": {"code": "BAD_USER_INPUT"},
-                    }
-                ]
-            },
-            status_code=413,
-        )
-        await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass

@@ -11,33 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from phantom.config import settings
 from phantom.identity.authn import authenticate, throttle
 from phantom.kit.errors import BadUserInput, NotFound, PhantomError, Unauthenticated
 from phantom.kit.responses import error_response
 from phantom.serving.service import predictions
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _body(request: Request) -> bytes:
-    """Read at most the limit: an oversized body is refused without reading it all."""
-    declared = request.headers.get("content-length")
-    if (
-        declared is not None
-        and declared.isdigit()
-        and int(declared) > settings.PREDICT_MAX_BODY_BYTES
-    ):
-        raise _TooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > settings.PREDICT_MAX_BODY_BYTES:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def predict(request: Request) -> Response:
@@ -51,11 +28,8 @@ async def predict(request: Request) -> Response:
         except ValueError:
             raise NotFound("Model version") from None
         try:
-            body = json.loads(await _body(request))
-        except _TooLarge:
-            raise BadUserInput(
-                f"The body is over {settings.PREDICT_MAX_BODY_BYTES} bytes; send fewer rows."
-            ) from None
+            # at most PHANTOM_PREDICT_MAX_BODY_BYTES, and only JSON (ops/bodies.py)
+            body = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError):
             raise BadUserInput('The body must be JSON: {"rows": [{"column": value}]}.') from None
         if not isinstance(body, dict) or "rows" not in body:
