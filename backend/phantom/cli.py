@@ -200,12 +200,13 @@ def standalone(
     from phantom.migrate import upgrade
 
     _setup_logging()
+    url = f"http://{host}:{port}"
+    settings.serve_at(url)
     if not settings.MASTER_KEY:
         settings.create_master_key_file()  # standalone's own choice: the key lives in ./var
     upgrade()
     _check_master_key()
     email, password = _run(_seed_demo())
-    url = f"http://{host}:{port}"
 
     def banner() -> None:
         typer.secho(f"\n  Phantom ML Studio is running at {url}", fg=typer.colors.GREEN, bold=True)

@@ -148,6 +148,13 @@ class Settings(BaseSettings):
     def master_key_file(self) -> Path:
         return self.VAR_DIR / "master.key"
 
+    def serve_at(self, url: str) -> None:
+        """Standalone learns its address from ``--host/--port`` after settings are read:
+        links it prints (invitations, SSO callbacks) must point there unless
+        ``PHANTOM_BASE_URL`` says otherwise. Called before anything reads ``BASE_URL``."""
+        if "BASE_URL" not in self.model_fields_set:
+            object.__setattr__(self, "BASE_URL", url)  # frozen for everyone else
+
     def create_master_key_file(self) -> None:
         """A generated key beside the data it protects (``VAR_DIR``), once: what
         ``phantom standalone`` chooses, and development does on first use. Production

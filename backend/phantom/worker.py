@@ -115,6 +115,29 @@ class JobContext(Middleware):
         tenant_id_var.set(message.kwargs.get("tenant_id"))
 
 
+class SharedAsyncIO(AsyncIO):
+    """Dramatiq's AsyncIO keeps one event loop thread per process but boots one per
+    worker: standalone's two workers on one broker leaked the first loop and crashed
+    stopping the second. Here the first worker to boot starts it, the last to stop ends it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._workers = 0
+        self._lock = threading.Lock()
+
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        with self._lock:
+            self._workers += 1
+            if self._workers == 1:
+                super().before_worker_boot(broker, worker)  # type: ignore[no-untyped-call]
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        with self._lock:
+            self._workers -= 1
+            if self._workers == 0:
+                super().after_worker_shutdown(broker, worker)  # type: ignore[no-untyped-call]
+
+
 def _middleware() -> list[Middleware]:
     return [
         AgeLimit(max_age=24 * 3600 * 1000),  # older messages are stale; state lives in the DB
@@ -130,7 +153,7 @@ def _middleware() -> list[Middleware]:
         ),  # not 20 retries over days
         CurrentMessage(),
         JobContext(),
-        AsyncIO(),
+        SharedAsyncIO(),
         PeriodicScheduler(
             [
                 Schedule(

@@ -109,3 +109,17 @@ def test_standalone_is_safe_by_default_and_still_works(tmp_path: Path) -> None:
         )
         assert "introspection" in response.json()["errors"][0]["message"].lower()
         assert not re.search("Did you mean", response.text)
+        # and: the links it hands out point at the port it runs on, not the default 8000
+        invited = httpx.post(
+            f"{url}/graphql",
+            json={
+                "query": "mutation($input: InviteMemberInput!) "
+                "{ inviteMember(input: $input) { inviteUrl } }",
+                "variables": {"input": {"email": "new@demo.example.com", "roles": ["viewer"]}},
+            },
+            headers=csrf,
+            cookies=cookies,
+        )
+        assert invited.json()["data"]["inviteMember"]["inviteUrl"].startswith(f"{url}/")
+    # and: it stops cleanly (a CRITICAL traceback came from the in-process workers)
+    assert '"level": "CRITICAL"' not in log.read_text()
