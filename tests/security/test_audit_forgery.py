@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from prometheus_client import REGISTRY
 
 from phantom.audit import chain
 from phantom.audit.chain import header_of
@@ -132,10 +133,14 @@ async def test_the_checkpoint_job_does_not_sign_a_forged_event_and_verify_names_
     await record_events(tenant.id, 3)
     await sign_head(tenant.id)
     forged = await forge_event(tenant.id)
+    refused = REGISTRY.get_sample_value("phantom_audit_checkpoints_refused_total") or 0.0
     # when: the periodic maintenance job runs (retention, then a checkpoint)
     await run_maintenance(tenant.id)
-    # then: nothing signed vouches for the forged event, and verify names it
+    # then: nothing signed vouches for the forged event, the refusal is counted for an
+    # alert, and verify names the event
     assert max(await signed_seqs(tenant.id)) < forged, "a checkpoint signed the forgery"
+    counted = REGISTRY.get_sample_value("phantom_audit_checkpoints_refused_total")
+    assert counted == refused + 1
     result = await verify(tenant.id)
     assert not result.ok, "a chain with a forged event verifies"
     assert result.first_bad_seq == forged, result.reason
@@ -239,3 +244,20 @@ async def test_a_purge_event_inconsistent_with_the_policy_is_detected() -> None:
     result = await verify(tenant.id)
     assert not result.ok, "a purge of young details verifies"
     assert result.first_bad_seq == 1, result.reason
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_mac_epochs SET pre_mac_through_seq = 1000000",
+        "INSERT INTO audit_mac_epochs (tenant_id, pre_mac_through_seq) "
+        "VALUES (NULLIF(current_setting('app.tenant_id', true), '')::uuid, 1000000)",
+        "DELETE FROM audit_mac_epochs",
+    ],
+)
+async def test_the_application_role_cannot_widen_the_events_excused_from_macs(sql: str) -> None:
+    """Events at or below a tenant's epoch need no MAC (written before MACs existed); the
+    application role may only read the epochs, so it cannot excuse a forged event."""
+    tenant = await create_tenant()
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await app_sql(tenant.id, (sql, ()))

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -177,15 +177,28 @@ async def record(
     event.mac = event_mac(await _mac_key(repo), str(repo.tenant_id), head.seq, event.hash)
     await repo.add(event, AuditEventDetails(seq=head.seq, ciphertext=ciphertext))
     await repo.set_head(last_hash=event.hash)
-    if head.checkpoint_at is None or now - head.checkpoint_at >= CHECKPOINT_INTERVAL:
+    if _checkpoint_due(repo.tenant_id, head, now):
         try:
             await _verify_then_sign(repo)
         except AuditChainUnverified:
-            pass  # logged and counted; the event itself is recorded all the same
+            # logged and counted; the event is recorded all the same. Not retried by
+            # appends for an interval: each try re-reads the tail under the chain lock
+            _refused_at[repo.tenant_id] = now
     actions = recorded_actions.get()
     if actions is not None:
         actions.append(action)
     return RecordedEvent(event.id, event.seq, event.hash)
+
+
+# When an append last found the chain unverifiable, per tenant (this process).
+_refused_at: dict[uuid.UUID, datetime] = {}
+
+
+def _checkpoint_due(tenant_id: uuid.UUID, head: Head, now: datetime) -> bool:
+    refused = _refused_at.get(tenant_id)
+    if refused is not None and now - refused < CHECKPOINT_INTERVAL:
+        return False
+    return head.checkpoint_at is None or now - head.checkpoint_at >= CHECKPOINT_INTERVAL
 
 
 async def record_separately(tenant_id: uuid.UUID, **event: Any) -> RecordedEvent:

@@ -25,12 +25,14 @@ from phantom.audit.proof import (
     ChainVerifier,
     Checkpoint,
     Event,
+    ExportError,
     Keyed,
     Policy,
     Result,
     format_time,
     public_key_id,
     signature_ok,
+    verify_export,
 )
 from phantom.audit.repository import AuditRepository
 from phantom.db import transaction, utcnow
@@ -202,6 +204,30 @@ async def verify_chain(session: AsyncSession) -> Result:
     async for row, ciphertext in repo.stream_events(1, last):
         verifier.add(as_event(row, ciphertext))
     return verifier.finish(head=(last, last_hash))
+
+
+async def verify_export_with_keys(tenant_id: uuid.UUID, lines: list[str]) -> Result:
+    """An export checked as the server checks its database: signatures by this tenant's
+    own keys, and each event's MAC and purge (``phantom audit verify-export``). Raises
+    ``proof.ExportError`` on an unreadable file."""
+    try:
+        header = json.loads(lines[0]) if lines else {}
+        from_seq = int(header["from_seq"])
+        file_keys = {str(k["key_id"]) for k in header["signing_keys"]}
+        file_tenant = str(header["tenant_id"])
+    except (KeyError, ValueError, TypeError) as error:
+        raise ExportError(f"malformed export: {error!r}") from None
+    async with transaction(tenant_id) as session:
+        repo = AuditRepository(session)
+        ours = await public_keys(repo)
+        keyed = await keyed_checks(repo)
+        if from_seq > 1:
+            keyed = replace(keyed, policy=await policy_at(repo, keyed, from_seq - 1))
+    if file_tenant != str(tenant_id):
+        return Result(False, 0, from_seq, "the export belongs to another organization")
+    if not file_keys <= set(ours):
+        return Result(False, 0, from_seq, "the export names a signing key that is not ours")
+    return verify_export(lines, None, keyed)
 
 
 @dataclass(frozen=True, slots=True)
