@@ -261,3 +261,24 @@ async def test_the_application_role_cannot_widen_the_events_excused_from_macs(sq
     tenant = await create_tenant()
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await app_sql(tenant.id, (sql, ()))
+
+
+async def test_events_hidden_by_moving_the_head_back_are_reported() -> None:
+    """The role may update the head row (appends do): moving it back would hide the
+    latest events from verification, exports and the next checkpoint."""
+    tenant = await create_tenant()
+    await record_events(tenant.id, 3)
+    last = await head_seq(tenant.id)
+    await app_sql(
+        tenant.id,
+        (
+            "UPDATE audit_chain_heads SET last_seq = $1, "
+            "last_hash = (SELECT hash FROM audit_events WHERE seq = $1)",
+            (last - 1,),
+        ),
+    )
+    await run_maintenance(tenant.id)
+    assert last - 1 not in await signed_seqs(tenant.id), "the moved-back head was signed"
+    result = await verify(tenant.id)
+    assert not result.ok, "an event hidden behind the head verifies"
+    assert result.first_bad_seq == last, result.reason

@@ -94,8 +94,12 @@ def event_mac(key: bytes, tenant_id: str, seq: int, hash_: bytes) -> bytes:
     return hmac.new(key, message, hashlib.sha256).digest()
 
 
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+def parse_time(text: object) -> datetime:
+    """A proof time; an unreadable one is later than any cut-off (it excuses nothing)."""
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def details_digest(ciphertext: bytes) -> bytes:
@@ -268,7 +272,7 @@ class ChainVerifier:
         if computed != event.hash:
             return self._break(seq, f"event {seq} was altered, inserted or reordered")
         if event.details is None and self._purgeable(event):
-            self._missing_details.append((seq, parse_time(str(event.header["occurred_at"]))))
+            self._missing_details.append((seq, parse_time(event.header.get("occurred_at"))))
         elif event.details is None:  # retention keeps its own events' details
             return self._break(seq, f"details of event {seq} were deleted")
         elif details_digest(event.details) != event.details_digest:
@@ -340,11 +344,10 @@ class ChainVerifier:
         bad = f"purge event {seq} is not consistent with the retention policy"
         if policy is None or policy.days is None or details.get("policy_seq") != policy.seq:
             return f"{bad}: it does not name the policy in force"
-        try:
-            cutoff = parse_time(str(details["cutoff"]))
-        except (KeyError, ValueError):
+        if "cutoff" not in details:
             return f"{bad}: no readable cut-off"
-        occurred = parse_time(str(event.header["occurred_at"]))
+        cutoff = parse_time(details["cutoff"])
+        occurred = parse_time(event.header.get("occurred_at"))
         if through is None or through >= seq or cutoff > occurred - timedelta(days=policy.days):
             return f"{bad} ({policy.days} days, set at seq {policy.seq})"
         self._purges.append((through, cutoff))

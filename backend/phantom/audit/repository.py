@@ -203,6 +203,9 @@ class AuditRepository:
         async for event, ciphertext in result:
             yield event, ciphertext
 
+    async def max_seq(self) -> int:
+        return int(await self.session.scalar(select(func.max(AuditEvent.seq))) or 0)
+
     async def event_hash(self, seq: int) -> bytes | None:
         return await self.session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
 

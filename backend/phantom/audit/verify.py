@@ -176,7 +176,8 @@ async def verify_since_checkpoint(session: AsyncSession) -> Verified:
         anchor_hash=anchor.head_hash if anchor else ZERO_HASH,
         keyed=keyed,
     )
-    async for row, ciphertext in repo.stream_events(start + 1, last):
+    # past the head too: events beyond it (a head row moved back) are reported
+    async for row, ciphertext in repo.stream_events(start + 1, max(last, await repo.max_seq())):
         verifier.add(as_event(row, ciphertext))
     return Verified(verifier.finish(head=(last, last_hash)), anchor, verifier.policy)
 
@@ -201,7 +202,7 @@ async def verify_chain(session: AsyncSession) -> Result:
         [as_checkpoint(c) for c in await repo.checkpoints(up_to=2**62)],
         keyed=await keyed_checks(repo),
     )
-    async for row, ciphertext in repo.stream_events(1, last):
+    async for row, ciphertext in repo.stream_events(1, max(last, await repo.max_seq())):
         verifier.add(as_event(row, ciphertext))
     return verifier.finish(head=(last, last_hash))
 
