@@ -4,9 +4,12 @@ without the key."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import uuid
 from pathlib import Path
 
 from phantom.audit import proof
+from phantom.migrate import upgrade
 from tests.audit.support import head_seq, record_events, sign_head, superuser_sql, verify
 from tests.audit.test_export_and_cli import PROOF, phantom, standalone_verify
 from tests.support.fixtures import create_tenant
@@ -91,3 +94,32 @@ async def test_another_organization_s_export_does_not_verify_with_our_keys(
     checked = phantom("audit", "verify-export", "--tenant", ours.slug, str(export), "--json")
     assert checked.returncode == 1
     assert "another organization" in json.loads(checked.stdout)["reason"]
+
+
+def test_the_migration_fixes_each_existing_chain_s_pre_mac_epoch(tmp_path: Path) -> None:
+    """Run on SQLite from the revision before MACs: every existing head becomes its
+    tenant's epoch; a tenant created later has none (every event needs a MAC)."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/phantom.db"
+    upgrade(url, revision="8bcb670d44a3")
+    tenant = uuid.uuid4()
+    with sqlite3.connect(tmp_path / "phantom.db") as db:
+        db.execute(
+            "INSERT INTO tenants (slug, name, id, created_at) VALUES ('old', 'Old', ?, "
+            "'2026-01-01 00:00:00.000000')",
+            (tenant.hex,),
+        )
+        db.execute(
+            "INSERT INTO audit_chain_heads (tenant_id, last_seq, last_hash, checkpoint_seq) "
+            "VALUES (?, 42, ?, 40)",
+            (tenant.hex, bytes(32)),
+        )
+    db.close()
+    upgrade(url)
+    with sqlite3.connect(tmp_path / "phantom.db") as db:
+        epochs = db.execute(
+            "SELECT tenant_id, pre_mac_through_seq FROM audit_mac_epochs"
+        ).fetchall()
+        columns = [row[1] for row in db.execute("PRAGMA table_info(audit_events)")]
+    db.close()
+    assert epochs == [(tenant.hex, 42)]
+    assert "mac" in columns
