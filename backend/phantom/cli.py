@@ -440,6 +440,45 @@ def audit_export(
     typer.echo(json.dumps(summary) if as_json else f"exported {span.events} events to {output}")
 
 
+@audit_app.command("verify-export")
+def audit_verify_export(
+    tenant: Annotated[str, typer.Option(help="Tenant slug")],
+    export: Annotated[Path, typer.Argument(help="The .jsonl file")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Verify an export with the server's keys: signatures by this organization's keys,
+    and every event's MAC and purge. (Without the keys, proof.py checks hashes and
+    signatures only.) Exit 0 when intact, 1 when not, 2 when unreadable."""
+    from phantom.audit.proof import ExportError, Result
+    from phantom.audit.verify import verify_export_with_keys
+
+    async def verify() -> Result:
+        found = await _tenant(tenant)
+        try:
+            lines = export.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ExportError(str(error)) from None
+        return await verify_export_with_keys(found.id, lines)
+
+    try:
+        result = _run(verify(), as_json)
+    except ExportError as error:
+        body = {"ok": False, "error": str(error)}
+        typer.echo(json.dumps(body) if as_json else f"error: {error}", err=not as_json)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(result.to_json()))
+    elif result.ok:
+        typer.echo(f"intact: {result.events} events, every MAC valid")
+    else:
+        typer.secho(
+            f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}",
+            err=True,
+            fg=typer.colors.RED,
+        )
+    raise typer.Exit(0 if result.ok else 1)
+
+
 @audit_app.command("rewrap")
 def audit_rewrap(as_json: JsonFlag = False) -> None:
     """After a master key rotation (new key in PHANTOM_MASTER_KEY, old one in

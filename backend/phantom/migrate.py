@@ -37,7 +37,8 @@ def upgrade(database_url: str | None = None, revision: str = "head") -> None:
 
 async def grant_application_role(owner_url: str, role: str) -> None:
     """DML on every table; only INSERT and SELECT on append-only tables (the audit log);
-    read-only on Alembic's version table. The role owns nothing, so it cannot disable
+    read-only on Alembic's version table and on tables only migrations write
+    (``audit_mac_epochs``). The role owns nothing, so it cannot disable
     row-level security."""
     from phantom.db import Base, build_engine, import_all_models
 
@@ -55,6 +56,11 @@ async def grant_application_role(owner_url: str, role: str) -> None:
                     f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table.name}" FROM {quoted}'
                     for table in Base.metadata.sorted_tables
                     if table.info.get("append_only")
+                ),
+                *(
+                    f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "{table.name}" FROM {quoted}'
+                    for table in Base.metadata.sorted_tables
+                    if table.info.get("read_only")
                 ),
             ):
                 await connection.execute(text(statement))

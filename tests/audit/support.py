@@ -54,6 +54,17 @@ async def sign_head(tenant_id: uuid.UUID) -> None:
         await checkpoint(session)
 
 
+async def set_retention(tenant: TenantFixture, days: int | None) -> None:
+    """Through the service, as the tenant's owner: the policy is an event in the chain."""
+    from phantom.audit.service import audit_service
+    from phantom.identity.service import identity
+
+    async with transaction(tenant.id) as session:
+        owner = await identity.principal_for_token(session, tenant.token)
+    async with transaction(tenant.id) as session:
+        await audit_service.set_retention(session, owner, days)
+
+
 async def verify(tenant_id: uuid.UUID) -> Result:
     return await verify_tenant_chain(tenant_id)
 

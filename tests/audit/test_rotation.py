@@ -81,8 +81,8 @@ def test_master_key_rotation_rewraps_every_key(tmp_path: Path) -> None:
     tenant_id = json.loads(created.stdout)["tenant"]["id"]
     assert run(["audit", "verify", "--tenant", "rot"], env).returncode == 0  # data key
     assert run(["audit", "export", "--tenant", "rot", "--output", "/dev/null"], env).returncode == 0
-    # every wrapped key: the data and signing keys, and the owner's subject key (the
-    # tenant's creation records the owner's personal data)
+    # every wrapped key: the data, signing and event MAC keys, and the owner's subject
+    # key (the tenant's creation records the owner's personal data)
     with sqlite3.connect(tmp_path / "phantom.db") as db:
         wrapped = {
             "keys": db.execute("SELECT count(*) FROM audit_keys").fetchone()[0],
@@ -91,7 +91,7 @@ def test_master_key_rotation_rewraps_every_key(tmp_path: Path) -> None:
             ).fetchone()[0],
         }
     db.close()
-    assert wrapped["keys"] == 2
+    assert wrapped["keys"] == 3
     assert wrapped["subject_keys"] >= 1
     old = (tmp_path / "var" / "master.key").read_text().strip()
     new = base64.b64encode(os.urandom(32)).decode()

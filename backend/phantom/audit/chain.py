@@ -16,14 +16,21 @@ import uuid
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.audit import keys
-from phantom.audit.errors import AuditDetailsTooLarge, InvalidAuditAction
+from phantom.audit.errors import (
+    AuditChainUnverified,
+    AuditDetailsTooLarge,
+    AuditKeyUnavailable,
+    InvalidAuditAction,
+)
+from phantom.audit.headers import header_of
 from phantom.audit.models import (
     AuditCheckpoint,
     AuditEvent,
@@ -31,9 +38,16 @@ from phantom.audit.models import (
     AuditKey,
     AuditSubjectKey,
 )
-from phantom.audit.proof import checkpoint_message, event_hash, format_time, public_key_id
+from phantom.audit.proof import (
+    checkpoint_message,
+    event_hash,
+    event_mac,
+    format_time,
+    public_key_id,
+)
 from phantom.audit.proof import details_digest as digest_of
 from phantom.audit.repository import AuditRepository, Head
+from phantom.audit.verify import verify_since_checkpoint
 from phantom.db import on_commit, transaction, utcnow
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.kit.logging import client_ip_var, request_id_var
@@ -43,6 +57,12 @@ ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,5}$")
 MAX_DETAILS_BYTES = 16_384
 MAX_SUBJECTS = 50  # the header lists them (space-separated ids, 2,000 characters)
 CHECKPOINT_INTERVAL = timedelta(hours=1)  # docs/security.md: at most 1 h apart
+
+CHECKPOINTS_REFUSED = Counter(
+    "phantom_audit_checkpoints_refused_total",
+    "Checkpoints not signed because the audit chain since the last one did not verify "
+    "(forged or altered events): alert on any increase",
+)
 
 # Actions recorded in the current operation (the GraphQL mutation safety net reads it).
 recorded_actions: ContextVar[list[str] | None] = ContextVar("recorded_actions", default=None)
@@ -154,44 +174,37 @@ async def record(
         details_digest=digest_of(ciphertext),
     )
     event.hash = event_hash(head.previous_hash, header_of(event), event.details_digest)
+    event.mac = event_mac(await _mac_key(repo), str(repo.tenant_id), head.seq, event.hash)
     await repo.add(event, AuditEventDetails(seq=head.seq, ciphertext=ciphertext))
     await repo.set_head(last_hash=event.hash)
-    if head.checkpoint_at is None or now - head.checkpoint_at >= CHECKPOINT_INTERVAL:
-        await _sign(repo, head.seq, event.hash)
+    if _checkpoint_due(repo.tenant_id, head, now):
+        try:
+            await _verify_then_sign(repo)
+        except AuditChainUnverified:
+            # logged and counted; the event is recorded all the same. Not retried by
+            # appends for an interval: each try re-reads the tail under the chain lock
+            _refused_at[repo.tenant_id] = now
     actions = recorded_actions.get()
     if actions is not None:
         actions.append(action)
     return RecordedEvent(event.id, event.seq, event.hash)
 
 
+# When an append last found the chain unverifiable, per tenant (this process).
+_refused_at: dict[uuid.UUID, datetime] = {}
+
+
+def _checkpoint_due(tenant_id: uuid.UUID, head: Head, now: datetime) -> bool:
+    refused = _refused_at.get(tenant_id)
+    if refused is not None and now - refused < CHECKPOINT_INTERVAL:
+        return False
+    return head.checkpoint_at is None or now - head.checkpoint_at >= CHECKPOINT_INTERVAL
+
+
 async def record_separately(tenant_id: uuid.UUID, **event: Any) -> RecordedEvent:
     """Record in a transaction of its own: for refusals, whose own transaction rolls back."""
     async with transaction(tenant_id) as session:
         return await record(session, **event)
-
-
-def header_of(event: AuditEvent) -> dict[str, str | int | None]:
-    """The header fields as the proof hashes them (``proof.HEADER_FIELDS``)."""
-    return {
-        "tenant_id": str(event.tenant_id),
-        "seq": event.seq,
-        "occurred_at": format_time(event.occurred_at),
-        "actor_type": event.actor_type,
-        "actor_id": _text(event.actor_id),
-        "credential_id": _text(event.credential_id),
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "resource_type": event.resource_type,
-        "resource_id": event.resource_id,
-        "outcome": event.outcome,
-        "request_id": event.request_id,
-        "subjects": event.subjects,
-        "key_id": str(event.key_id),
-    }
-
-
-def _text(value: uuid.UUID | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def _personal(subjects: Subjects | None) -> dict[uuid.UUID, dict[str, Json]]:
@@ -239,6 +252,32 @@ async def _data_key(repo: AuditRepository, head: Head) -> _DataKey:
     return _DataKey(key_id, fresh.wrapped, head.seq)
 
 
+# MAC keys never change either; one per tenant, kept per process once opened.
+_mac_keys: dict[uuid.UUID, bytes] = {}
+
+
+async def _mac_key(repo: AuditRepository) -> bytes:
+    """The tenant's event MAC key: random, sealed under the master key (HKDF purpose
+    ``audit-mac-key``, bound to tenant and key id), so it survives a master key rotation
+    (``phantom audit rewrap``). Created by the first append, under the chain lock."""
+    cached = _mac_keys.get(repo.tenant_id)
+    if cached is not None:
+        return cached
+    for row in await repo.keys("mac"):
+        try:
+            raw = keys.unwrap(row.wrapped, keys.MAC_KEY_PURPOSE, repo.tenant_id, row.id)
+        except AuditKeyUnavailable:
+            continue  # not sealed by us: a planted row
+        _mac_keys[repo.tenant_id] = raw
+        return raw
+    raw, key_id = keys.new_key(), uuid.uuid4()
+    wrapped = keys.wrap(raw, keys.MAC_KEY_PURPOSE, repo.tenant_id, key_id)
+    await repo.add(
+        AuditKey(id=key_id, kind="mac", wrapped=wrapped, master_key_id=keys.master_key_id())
+    )
+    return raw
+
+
 async def _seal_personal(
     repo: AuditRepository, seq: int, personal: Mapping[uuid.UUID, Mapping[str, Json]]
 ) -> dict[str, str | None]:
@@ -277,15 +316,39 @@ async def _new_subject_key(repo: AuditRepository, subject_id: uuid.UUID) -> Audi
 
 async def checkpoint(session: AsyncSession) -> AuditCheckpoint | None:
     """Sign the tenant's current head unless it is already signed (the periodic job, and
-    every export). Locks the head so the signed hash is the head's. Verification does not
-    sign: it cannot tell forged events after the last checkpoint, and signing would
-    vouch for them."""
+    every export). Locks the head so the signed hash is the head's.
+
+    Raises ``AuditChainUnverified``, signing nothing, unless every event since the last
+    valid checkpoint links, carries a valid MAC and every purge matches the policy: the
+    database role can write events and move the head, and a signature would vouch for
+    whatever it wrote."""
     repo = AuditRepository(session)
     head = await repo.head(lock=True)
     if head is None or head.last_seq == 0:
         return None
-    if head.checkpoint_seq == head.last_seq:
-        return await repo.latest_checkpoint()
+    return await _verify_then_sign(repo)
+
+
+async def _verify_then_sign(repo: AuditRepository) -> AuditCheckpoint:
+    """The caller holds the chain lock. Returns the existing checkpoint when it is at
+    the head (the head row's own ``checkpoint_seq`` is writable by the database role)."""
+    verified = await verify_since_checkpoint(repo.session)
+    result = verified.result
+    if not result.ok:
+        CHECKPOINTS_REFUSED.inc()
+        log.error(
+            "audit checkpoint refused: the chain does not verify",
+            extra={
+                "audit_tenant_id": str(repo.tenant_id),
+                "audit_first_bad_seq": result.first_bad_seq,
+                "audit_reason": result.reason,
+            },
+        )
+        raise AuditChainUnverified(result.first_bad_seq, result.reason)
+    head = await repo.head()
+    assert head is not None  # noqa: S101 - verified a chain, so the tenant has a head
+    if verified.anchor is not None and verified.anchor.seq == head.last_seq:
+        return verified.anchor
     return await _sign(repo, head.last_seq, head.last_hash)
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from phantom.kit.errors import BadUserInput, PhantomError
+from phantom.kit.errors import BadUserInput, Conflict, PhantomError
 
 
 class AuditKeyUnavailable(PhantomError):
@@ -41,3 +41,15 @@ class ExportTooLarge(BadUserInput):
 class ExportRangeInvalid(BadUserInput):
     def __init__(self) -> None:
         super().__init__("fromSeq must be at least 1 and not after toSeq.")
+
+
+class AuditChainUnverified(Conflict):
+    """The chain since the last valid checkpoint does not verify: nothing is signed (a
+    signature would vouch for a forgery) and nothing is purged."""
+
+    def __init__(self, first_bad_seq: int | None, reason: str | None) -> None:
+        self.first_bad_seq, self.reason = first_bad_seq, reason
+        super().__init__(
+            f"The audit chain does not verify from seq {first_bad_seq} ({reason}); nothing "
+            "was signed. Run `phantom audit verify` and investigate."
+        )

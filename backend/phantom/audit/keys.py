@@ -27,6 +27,8 @@ MAX_EVENTS_PER_DATA_KEY = 1 << 30  # rotate far below the 2^32 random-nonce boun
 DATA_KEY_PURPOSE = "audit-data-key"
 SUBJECT_KEY_PURPOSE = "audit-subject-key"
 SIGNING_KEY_PURPOSE = "audit-signing-key"
+MAC_KEY_PURPOSE = "audit-mac-key"
+PURPOSES = {"data": DATA_KEY_PURPOSE, "signing": SIGNING_KEY_PURPOSE, "mac": MAC_KEY_PURPOSE}
 
 
 def master_key_id() -> str:

@@ -15,6 +15,7 @@ import phantom.identity.models  # noqa: F401 - defines `tenants`, which our fore
 from phantom.db import Base, IdMixin, TenantScoped
 
 APPEND_ONLY = {"append_only": True}
+READ_ONLY = {"read_only": True}  # the application's role may only SELECT (migrations write)
 
 
 class AuditEvent(TenantScoped, Base):
@@ -47,6 +48,10 @@ class AuditEvent(TenantScoped, Base):
     key_id: Mapped[uuid.UUID]  # the data key that encrypted the details
     details_digest: Mapped[bytes] = mapped_column(LargeBinary(32))
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # HMAC-SHA256 under the tenant's MAC key (``proof.event_mac``): the database role
+    # alone cannot write an event that verifies. NULL only for events written before MACs
+    # existed, at or below the tenant's ``AuditMacEpoch``.
+    mac: Mapped[bytes | None] = mapped_column(LargeBinary(32))
 
 
 class AuditEventDetails(TenantScoped, Base):
@@ -118,6 +123,20 @@ class AuditChainHead(Base):
     data_key_id: Mapped[uuid.UUID | None]
     checkpoint_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     checkpoint_at: Mapped[datetime | None]
+
+
+class AuditMacEpoch(Base):
+    """The last event of a tenant written before event MACs existed, fixed by the
+    migration that introduced them. The application's role may only read it, so it cannot
+    widen the MAC-less prefix; a tenant without a row has MACs on every event."""
+
+    __tablename__ = "audit_mac_epochs"
+    __table_args__ = ({"info": READ_ONLY},)
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    pre_mac_through_seq: Mapped[int] = mapped_column(BigInteger)
 
 
 class AuditRetentionPolicy(TenantScoped, Base):

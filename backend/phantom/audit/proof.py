@@ -19,7 +19,13 @@ The proof (docs/compliance.md):
   SHA-256(details ciphertext)); the first event's previous hash is 32 zero bytes;
 - canonical header = JSON with sorted keys, no spaces, ASCII, of HEADER_FIELDS;
 - checkpoint = Ed25519 signature of "phantom-audit-checkpoint/v1\\0" | canonical JSON of
-  tenant id, seq, head hash (hex) and signing time.
+  tenant id, seq, head hash (hex) and signing time;
+- event MAC = HMAC-SHA256(tenant MAC key, "phantom-audit-event-mac/v1\\0" | canonical JSON of
+  tenant id, seq and the event hash (hex)). The MAC key is the tenant's, sealed under the
+  master key: only the server (``phantom audit verify``, ``phantom audit verify-export``)
+  checks MACs. Without the key this file checks hashes and signatures, which is what an
+  auditor relies on: a checkpoint is signed only after the server checked every MAC (and
+  every purge against the retention policy) since the previous checkpoint.
 """
 
 from __future__ import annotations
@@ -27,11 +33,12 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import hmac
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -40,6 +47,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 EXPORT_FORMAT = "phantom-audit-export/1"
 ZERO_HASH = bytes(32)
 PURGE_ACTION = "audit.retention.purged"
+POLICY_ACTION = "audit.retention.updated"
 # names a new signing key (resource_id); trusted once a trusted key signs past it
 KEY_ROTATION_ACTION = "audit.keys.signing_rotated"
 HEADER_FIELDS = (
@@ -78,6 +86,22 @@ def event_hash(previous: bytes, header: Header, details_digest: bytes) -> bytes:
     return digest.digest()
 
 
+def event_mac(key: bytes, tenant_id: str, seq: int, hash_: bytes) -> bytes:
+    """Binds the event (its hash covers the previous hash, the header and the details
+    digest) to its tenant and place under a key the database does not hold."""
+    body = {"tenant_id": tenant_id, "seq": seq, "hash": hash_.hex()}
+    message = b"phantom-audit-event-mac/v1\x00" + _canonical(body)
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+def parse_time(text: object) -> datetime:
+    """A proof time; an unreadable one is later than any cut-off (it excuses nothing)."""
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return datetime.max.replace(tzinfo=UTC)
+
+
 def details_digest(ciphertext: bytes) -> bytes:
     return hashlib.sha256(ciphertext).digest()
 
@@ -103,6 +127,7 @@ class Event:
     details_digest: bytes
     hash: bytes
     details: bytes | None  # the ciphertext; None once retention purged it
+    mac: bytes | None = None  # None: written before MACs existed, or not exported
 
     @property
     def seq(self) -> int:
@@ -140,6 +165,41 @@ class Result:
         return {"ok": False, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
 
 
+def signature_ok(tenant_id: str, public_keys: Mapping[str, bytes], checkpoint: Checkpoint) -> bool:
+    raw = public_keys.get(checkpoint.key_id)
+    if raw is None:
+        return False
+    message = checkpoint_message(
+        tenant_id, checkpoint.seq, checkpoint.head_hash, checkpoint.signed_at
+    )
+    try:
+        Ed25519PublicKey.from_public_bytes(raw).verify(checkpoint.signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A retention policy as recorded in the chain: the event that set it, and its days
+    (None: keep for ever, or unreadable)."""
+
+    seq: int
+    days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """What only the server holds: the tenant's MAC keys, the last event written before
+    MACs existed (``pre_mac_through``; those are trusted as the signed history of the
+    upgrade), and a way to read the details of retention events (encrypted)."""
+
+    mac_keys: Sequence[bytes]
+    pre_mac_through: int
+    open_details: Callable[[Event], Mapping[str, Any] | None]
+    policy: Policy | None = None  # in force at the anchor, for a range
+
+
 @dataclass
 class ChainVerifier:
     """Feed events in stored order; ``finish`` names the first bad sequence number.
@@ -150,6 +210,10 @@ class ChainVerifier:
     ``trusted``: the signing key ids trusted from the start (an auditor's pinned key);
     None trusts every key given. A key named by a rotation event becomes trusted once a
     checkpoint signed by an already trusted key covers that event.
+
+    ``keyed``: the server's checks (MACs, purges against the policy in the chain). None
+    (an export without the key): purges excuse missing details up to their seq, trusted
+    because a signed checkpoint covers them, and the server signs only verified events.
     """
 
     tenant_id: str
@@ -158,6 +222,7 @@ class ChainVerifier:
     anchor_seq: int = 0
     anchor_hash: bytes = ZERO_HASH
     trusted: set[str] | None = None
+    keyed: Keyed | None = None
     _valid: dict[int, Checkpoint] = field(default_factory=dict)
     _introduced: list[tuple[int, str]] = field(default_factory=list)
     _failures: list[tuple[int, str]] = field(default_factory=list)
@@ -165,8 +230,9 @@ class ChainVerifier:
     _previous: bytes = ZERO_HASH
     _last_good_checkpoint: int = 0
     _reached: Checkpoint | None = None
-    _missing_details: list[int] = field(default_factory=list)
-    _purged_through: int = 0
+    _missing_details: list[tuple[int, datetime]] = field(default_factory=list)
+    _purges: list[tuple[int, datetime | None]] = field(default_factory=list)  # through, cut-off
+    _policy: Policy | None = None
     _broken: bool = False
     _count: int = 0
 
@@ -174,6 +240,7 @@ class ChainVerifier:
         self._expected = self.anchor_seq + 1
         self._previous = self.anchor_hash
         self._last_good_checkpoint = self.anchor_seq
+        self._policy = self.keyed.policy if self.keyed else None
         for checkpoint in self.checkpoints:
             if self._signature_ok(checkpoint):
                 self._valid[checkpoint.seq] = checkpoint
@@ -181,17 +248,12 @@ class ChainVerifier:
                 self._fail(checkpoint.seq, f"checkpoint at seq {checkpoint.seq}: bad signature")
 
     def _signature_ok(self, checkpoint: Checkpoint) -> bool:
-        raw = self.public_keys.get(checkpoint.key_id)
-        if raw is None:
-            return False
-        message = checkpoint_message(
-            self.tenant_id, checkpoint.seq, checkpoint.head_hash, checkpoint.signed_at
-        )
-        try:
-            Ed25519PublicKey.from_public_bytes(raw).verify(checkpoint.signature, message)
-        except (InvalidSignature, ValueError):
-            return False
-        return True
+        return signature_ok(self.tenant_id, self.public_keys, checkpoint)
+
+    @property
+    def policy(self) -> Policy | None:
+        """The retention policy in force after the events added (keyed mode)."""
+        return self._policy
 
     def _fail(self, seq: int, reason: str) -> None:
         self._failures.append((seq, reason))
@@ -209,12 +271,15 @@ class ChainVerifier:
         computed = event_hash(self._previous, event.header, event.details_digest)
         if computed != event.hash:
             return self._break(seq, f"event {seq} was altered, inserted or reordered")
-        if event.details is None:
-            self._missing_details.append(seq)
+        if event.details is None and self._purgeable(event):
+            self._missing_details.append((seq, parse_time(event.header.get("occurred_at"))))
+        elif event.details is None:  # retention keeps its own events' details
+            return self._break(seq, f"details of event {seq} were deleted")
         elif details_digest(event.details) != event.details_digest:
             return self._break(seq, f"details of event {seq} were altered")
-        if event.header.get("action") == PURGE_ACTION:
-            self._note_purge(seq, event.header.get("resource_id"))
+        problem = self._keyed_problem(event, computed)
+        if problem is not None:
+            return self._break(seq, problem)
         if event.header.get("action") == KEY_ROTATION_ACTION:
             self._introduced.append((seq, str(event.header.get("resource_id"))))
         self._previous, self._expected = computed, seq + 1
@@ -239,12 +304,60 @@ class ChainVerifier:
         self._fail(seq, reason)
         self._broken = True
 
-    def _note_purge(self, seq: int, boundary: str | int | None) -> None:
-        try:
-            through = int(boundary or 0)
-        except ValueError:
-            return
-        self._purged_through = max(self._purged_through, min(through, seq - 1))
+    def _keyed_problem(self, event: Event, computed: bytes) -> str | None:
+        """None if the event passes: its MAC (after the upgrade) and, for retention
+        events, the policy. Without the key, purges are noted as the signatures vouch."""
+        seq, action = event.seq, event.header.get("action")
+        legacy = self.keyed is None or seq <= self.keyed.pre_mac_through
+        if not legacy and not self._mac_ok(event, computed):
+            return f"event {seq} has no valid MAC: it was not written by Phantom (forged)"
+        if action == POLICY_ACTION and self.keyed is not None:
+            details = self.keyed.open_details(event)
+            days = details.get("details_days") if details else None
+            self._policy = Policy(seq, days if isinstance(days, int) else None)
+        if action == PURGE_ACTION and legacy:
+            through = _int(event.header.get("resource_id"))
+            if through is not None:
+                self._purges.append((min(through, seq - 1), None))
+        elif action == PURGE_ACTION and self.keyed is not None:
+            return self._check_purge(event, self.keyed)
+        return None
+
+    def _purgeable(self, event: Event) -> bool:
+        legacy = self.keyed is None or event.seq <= self.keyed.pre_mac_through
+        return legacy or event.header.get("action") not in (POLICY_ACTION, PURGE_ACTION)
+
+    def _mac_ok(self, event: Event, computed: bytes) -> bool:
+        if event.mac is None or self.keyed is None:
+            return False
+        return any(
+            hmac.compare_digest(event.mac, event_mac(key, self.tenant_id, event.seq, computed))
+            for key in self.keyed.mac_keys
+        )
+
+    def _check_purge(self, event: Event, keyed: Keyed) -> str | None:
+        """A purge must name the policy in force (the latest policy event before it), and
+        its cut-off must be at least that policy's days before the purge."""
+        seq, policy = event.seq, self._policy
+        details = keyed.open_details(event) or {}
+        through = _int(event.header.get("resource_id"))
+        bad = f"purge event {seq} is not consistent with the retention policy"
+        if policy is None or policy.days is None or details.get("policy_seq") != policy.seq:
+            return f"{bad}: it does not name the policy in force"
+        if "cutoff" not in details:
+            return f"{bad}: no readable cut-off"
+        cutoff = parse_time(details["cutoff"])
+        occurred = parse_time(event.header.get("occurred_at"))
+        if through is None or through >= seq or cutoff > occurred - timedelta(days=policy.days):
+            return f"{bad} ({policy.days} days, set at seq {policy.seq})"
+        self._purges.append((through, cutoff))
+        return None
+
+    def _excused(self, seq: int, occurred: datetime) -> bool:
+        return any(
+            seq <= through and (cutoff is None or occurred < cutoff)
+            for through, cutoff in self._purges
+        )
 
     def finish(self, head: tuple[int, bytes] | None = None) -> Result:
         """``head`` is the stored chain head (seq, hash), when verifying a database."""
@@ -255,8 +368,8 @@ class ChainVerifier:
                 self._fail(last + 1, f"events after seq {last} are missing (truncated)")
             if head is not None:
                 self._check_head(last, *head)
-        for seq in self._missing_details:
-            if seq > self._purged_through and (not self._broken or seq < self._expected):
+        for seq, occurred in self._missing_details:
+            if not self._excused(seq, occurred) and (not self._broken or seq < self._expected):
                 self._fail(seq, f"details of event {seq} were deleted")
                 break
         if self._failures:
@@ -271,6 +384,13 @@ class ChainVerifier:
             self._fail(head_seq + 1, f"events after seq {head_seq} were appended outside the chain")
         elif head_seq and head_hash != self._previous:
             self._fail(last, f"event {last} does not match the chain head")
+
+
+def _int(value: str | int | None) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None
 
 
 # --- exports (JSON Lines) -------------------------------------------------------------
@@ -291,6 +411,7 @@ def _event(line: Mapping[str, Any]) -> Event:
         details_digest=bytes.fromhex(line["details_digest"]),
         hash=bytes.fromhex(line["hash"]),
         details=_b64(line.get("details")),
+        mac=bytes.fromhex(line["mac"]) if line.get("mac") else None,
     )
 
 
@@ -304,9 +425,11 @@ def _checkpoint(line: Mapping[str, Any]) -> Checkpoint:
     )
 
 
-def verify_export(lines: Iterable[str], expect_key: str | None = None) -> Result:
+def verify_export(
+    lines: Iterable[str], expect_key: str | None = None, keyed: Keyed | None = None
+) -> Result:
     """Verify an export. Without a signed checkpoint at or after its last event, nothing
-    in it is proven, so it fails."""
+    in it is proven, so it fails. ``keyed``: the server also checks MACs and purges."""
     try:
         records = [json.loads(line) for line in lines if line.strip()]
         if not records or records[0].get("format") != EXPORT_FORMAT:
@@ -325,7 +448,7 @@ def verify_export(lines: Iterable[str], expect_key: str | None = None) -> Result
     if expect_key is not None and expect_key not in keys:
         return Result(False, 0, from_seq, f"export not signed with the expected key {expect_key}")
     trusted = None if expect_key is None else {expect_key}
-    verifier = ChainVerifier(tenant_id, keys, checkpoints, from_seq - 1, anchor, trusted)
+    verifier = ChainVerifier(tenant_id, keys, checkpoints, from_seq - 1, anchor, trusted, keyed)
     for event in events:
         verifier.add(event)
     result = verifier.finish(head=(to_seq, events[-1].hash if events else anchor))

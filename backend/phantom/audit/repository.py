@@ -18,11 +18,12 @@ from phantom.audit.models import (
     AuditEvent,
     AuditEventDetails,
     AuditKey,
+    AuditMacEpoch,
     AuditRetentionPolicy,
     AuditSubjectKey,
     KeyCanary,
 )
-from phantom.audit.proof import ZERO_HASH
+from phantom.audit.proof import POLICY_ACTION, PURGE_ACTION, ZERO_HASH
 from phantom.kit.errors import TenantScopeError
 
 
@@ -148,6 +149,35 @@ class AuditRepository:
         )
         return (await self.session.scalars(statement)).all()
 
+    async def newest_checkpoints(self, limit: int) -> Sequence[AuditCheckpoint]:
+        statement = select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(limit)
+        return (await self.session.scalars(statement)).all()
+
+    async def mac_epoch(self) -> int:
+        """The last seq written before event MACs existed (0: every event has one)."""
+        value = await self.session.scalar(
+            select(AuditMacEpoch.pre_mac_through_seq).where(
+                AuditMacEpoch.tenant_id == self.tenant_id
+            )
+        )
+        return int(value or 0)
+
+    async def latest_event(self, action: str, up_to: int) -> tuple[AuditEvent, bytes | None] | None:
+        """The latest event with this action at or before ``up_to``, with its details."""
+        statement = (
+            select(AuditEvent, AuditEventDetails.ciphertext)
+            .outerjoin(
+                AuditEventDetails,
+                (AuditEventDetails.tenant_id == AuditEvent.tenant_id)
+                & (AuditEventDetails.seq == AuditEvent.seq),
+            )
+            .where(AuditEvent.action == action, AuditEvent.seq <= up_to)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        )
+        row = (await self.session.execute(statement)).first()
+        return None if row is None else (row[0], row[1])
+
     async def latest_checkpoint(self) -> AuditCheckpoint | None:
         return await self.session.scalar(
             select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1)
@@ -172,6 +202,9 @@ class AuditRepository:
         result = await self.session.stream(statement)
         async for event, ciphertext in result:
             yield event, ciphertext
+
+    async def max_seq(self) -> int:
+        return int(await self.session.scalar(select(func.max(AuditEvent.seq))) or 0)
 
     async def event_hash(self, seq: int) -> bytes | None:
         return await self.session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
@@ -240,9 +273,18 @@ class AuditRepository:
         )
         return int(value or 0)
 
-    async def purge_details(self, through_seq: int) -> int:
+    async def purge_details(self, through_seq: int, cutoff: datetime) -> int:
+        """Details of events up to ``through_seq`` that occurred before ``cutoff``, the
+        exact rule the verifier excuses. Retention's own events keep their details: the
+        verifier reads the policy and each purge's cut-off from them."""
+        doomed = select(AuditEvent.seq).where(
+            AuditEvent.tenant_id == self.tenant_id,
+            AuditEvent.seq <= through_seq,
+            AuditEvent.occurred_at < cutoff,
+            AuditEvent.action.not_in([POLICY_ACTION, PURGE_ACTION]),
+        )
         result = await self.session.execute(
-            delete(AuditEventDetails).where(AuditEventDetails.seq <= through_seq)
+            delete(AuditEventDetails).where(AuditEventDetails.seq.in_(doomed))
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

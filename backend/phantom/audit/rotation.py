@@ -41,7 +41,7 @@ async def rewrap_all(session: AsyncSession) -> Rewrapped:
     repo = RewrapRepository(session)
     found = await repo.keys(older_than=current)
     for key in found:
-        purpose = keys.SIGNING_KEY_PURPOSE if key.kind == "signing" else keys.DATA_KEY_PURPOSE
+        purpose = keys.PURPOSES[key.kind]
         raw = keys.unwrap_uncached(key.wrapped, purpose, key.tenant_id, key.id)
         key.wrapped, key.master_key_id = keys.wrap(raw, purpose, key.tenant_id, key.id), current
     subjects = await repo.subject_keys(older_than=current)

@@ -9,6 +9,7 @@ it reads the whole log.
 from __future__ import annotations
 
 import base64
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.audit import chain
 from phantom.audit.chain import Actor, Outcome, record
-from phantom.audit.errors import ExportRangeInvalid, ExportTooLarge
+from phantom.audit.errors import AuditChainUnverified, ExportRangeInvalid, ExportTooLarge
 from phantom.audit.models import AuditEvent, AuditRetentionPolicy
-from phantom.audit.proof import Checkpoint, Result, public_key_id
+from phantom.audit.proof import PURGE_ACTION, Checkpoint, Result, format_time, public_key_id
 from phantom.audit.reading import DetailsState, OpenedDetails, open_details
 from phantom.audit.repository import AuditRepository, EventFilter
 from phantom.audit.verify import (
@@ -29,6 +30,7 @@ from phantom.audit.verify import (
     as_checkpoint,
     export_lines,
     export_range,
+    verify_since_checkpoint,
     verify_tenant_chain,
 )
 from phantom.authz.permissions import P
@@ -37,6 +39,7 @@ from phantom.db import transaction, utcnow
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
 
+log = logging.getLogger(__name__)
 MAX_API_EXPORT_EVENTS = 5_000
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 1, 36_500
 
@@ -174,7 +177,10 @@ class AuditService:
                 resource=("audit_chain", tenant_id),
                 details={"from_seq": first_seq, "to_seq": last_seq},
             )
-            await chain.checkpoint(session)
+            try:
+                await chain.checkpoint(session)
+            except AuditChainUnverified:
+                pass  # logged; the export still serves an investigation, ending unsigned
         async with transaction(tenant_id) as session:
             if session.get_bind().dialect.name == "postgresql":
                 await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -219,25 +225,47 @@ class AuditService:
         return policy
 
     async def apply_retention(self, session: AsyncSession, now: datetime | None = None) -> int:
-        """Delete details older than the policy allows (the periodic job). The purge is
-        itself an event naming the last purged seq, which the verifier reads to tell
-        purged details from deleted ones."""
+        """Delete details older than the policy allows (the periodic job). The policy is
+        the one recorded in the (verified) chain, not the policy row, which the database
+        role can change; the row must agree with it. The purge is itself an event naming
+        the last purged seq, its cut-off and the policy event that allowed it, which the
+        verifier checks before it excuses missing details."""
         repo = AuditRepository(session)
-        policy = await repo.retention_policy()
-        if policy is None or policy.details_days is None:
+        row = await repo.retention_policy()
+        if row is None or row.details_days is None:
             return 0
-        cutoff = (now or utcnow()) - timedelta(days=policy.details_days)
+        await repo.head(lock=True)  # no append (a policy change) between check and purge
+        verified = await verify_since_checkpoint(session)
+        policy = verified.policy
+        if not verified.result.ok or policy is None or policy.days != row.details_days:
+            log.error(
+                "audit retention refused: the chain does not verify or its policy differs "
+                "from the policy row (set the retention policy again)",
+                extra={
+                    "audit_tenant_id": str(repo.tenant_id),
+                    "audit_reason": verified.result.reason,
+                    "audit_row_days": row.details_days,
+                    "audit_chain_days": policy.days if policy else None,
+                },
+            )
+            return 0
+        cutoff = (now or utcnow()) - timedelta(days=row.details_days)
         through = await repo.last_seq_before(cutoff)
-        if through <= policy.purged_through_seq:
+        if through <= row.purged_through_seq:
             return 0
-        purged = await repo.purge_details(through)
-        policy.purged_through_seq = through
+        purged = await repo.purge_details(through, cutoff)
+        row.purged_through_seq = through
         await record(
             session,
             actor=Actor.system("audit.retention"),
-            action="audit.retention.purged",
+            action=PURGE_ACTION,
             resource=("audit_event", through),
-            details={"purged": purged, "cutoff": cutoff.isoformat()},
+            details={
+                "purged": purged,
+                "cutoff": format_time(cutoff),
+                "policy_seq": policy.seq,
+                "details_days": policy.days,
+            },
         )
         return purged
 
