@@ -1,7 +1,7 @@
 """memberships.password_sign_in: a password opens only the memberships it was proven for
 
 Revision ID: 4f2a9c6e1d37
-Revises: 8bcb670d44a3
+Revises: d6524c625c3f
 Create Date: 2026-12-06 01:30:00.000000
 
 Users are global, so a password set through one organization's invitation must not open
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4f2a9c6e1d37"
-down_revision: str | None = "8bcb670d44a3"
+down_revision: str | None = "d6524c625c3f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
