@@ -30,6 +30,7 @@ class SsoFailure(StrEnum):
     EMAIL_UNVERIFIED = "email_unverified"
     EMAIL_DOMAIN_NOT_ALLOWED = "email_domain_not_allowed"
     MEMBER_DEACTIVATED = "member_deactivated"
+    ACCOUNT_NOT_LINKED = "account_not_linked"  # an existing account, no proof of it
     PROVISIONING_FAILED = "provisioning_failed"
 
 
@@ -81,6 +82,12 @@ _MESSAGES: dict[SsoFailure, tuple[int, str]] = {
     SsoFailure.MEMBER_DEACTIVATED: (
         403,
         "Your access to this organization has been deactivated. Contact an administrator.",
+    ),
+    SsoFailure.ACCOUNT_NOT_LINKED: (
+        403,
+        "An account with this email address already exists in this organization and is not "
+        "linked to single sign-on. Sign in with your password, then link single sign-on "
+        "from your account (or ask an administrator).",
     ),
     SsoFailure.PROVISIONING_FAILED: (
         403,
