@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     PREDICT_MAX_ROWS: int = Field(default=1000, ge=1)  # per predict call (GraphQL and REST)
     PREDICT_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)  # REST predict
 
+    # Tests only: tenant-influenced outbound URLs (an IdP's endpoints) may be loopback,
+    # over plain http. Refused in production. Private and link-local stay refused.
+    OUTBOUND_ALLOW_LOOPBACK: bool = False
+
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 
@@ -108,6 +112,12 @@ class Settings(BaseSettings):
                 "PHANTOM_DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://"
             )
         return value
+
+    @model_validator(mode="after")
+    def _no_loopback_in_production(self) -> Settings:
+        if self.OUTBOUND_ALLOW_LOOPBACK and self.ENV == "production":
+            raise ValueError("PHANTOM_OUTBOUND_ALLOW_LOOPBACK must not be set in production")
+        return self
 
     def migration_database_url(self) -> str:
         return self.MIGRATION_DATABASE_URL or self.DATABASE_URL
