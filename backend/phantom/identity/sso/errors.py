@@ -32,6 +32,7 @@ class SsoFailure(StrEnum):
     MEMBER_DEACTIVATED = "member_deactivated"
     ACCOUNT_NOT_LINKED = "account_not_linked"  # an existing account, no proof of it
     PROVISIONING_FAILED = "provisioning_failed"
+    RATE_LIMITED = "rate_limited"  # too many refusals from this address
 
 
 # What the person sees. Precise enough to act on, silent about internals.
@@ -93,6 +94,10 @@ _MESSAGES: dict[SsoFailure, tuple[int, str]] = {
         403,
         "Your account could not be set up in this organization. Contact an administrator.",
     ),
+    SsoFailure.RATE_LIMITED: (
+        429,
+        "Too many sign-in attempts from your network. Try again in a few minutes.",
+    ),
 }
 
 
@@ -101,9 +106,10 @@ class SsoRefused(PhantomError):
 
     code = ErrorCode.UNAUTHENTICATED
 
-    def __init__(self, reason: SsoFailure, detail: str = "") -> None:
+    def __init__(self, reason: SsoFailure, detail: str = "", retry_after: int = 0) -> None:
         status, message = _MESSAGES[reason]
         super().__init__(message)
         self.reason = reason
         self.status = status
         self.detail = detail[:300]  # for the log only, never shown
+        self.retry_after = retry_after
