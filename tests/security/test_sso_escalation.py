@@ -255,3 +255,63 @@ async def test_an_email_not_stated_as_verified_is_refused(
     assert await roles_in_session(browser) is None
     assert response.status_code == 403, response.text
     assert "not verified" in response.text
+
+
+async def test_a_password_member_links_sso_with_proof_of_the_account(
+    app: Any, client: httpx.AsyncClient, browser: httpx.AsyncClient, idp: OidcProvider
+) -> None:
+    """The way to link: signed in with the password, ask (CSRF-checked), then the IdP."""
+    bank = await create_tenant("Linking Bank")
+    email = f"lena.{bank.slug}@bank.example"
+    invited = await gql(
+        client, INVITE, {"input": {"email": email, "roles": ["data_scientist"]}}, bank.bearer
+    )
+    token = invited["data"]["inviteMember"]["inviteUrl"].split("#token=", 1)[1]
+    password = "a long enough password"
+    accepted = await client.post("/auth/invitation", json={"token": token, "password": password})
+    assert accepted.status_code == 200, accepted.text
+    client.cookies.clear()
+    await configure_sso(client, idp, bank)
+    signed_in = await browser.post(
+        "/auth/login", json={"tenant": bank.slug, "email": email, "password": password}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    # a request without the CSRF header (another site's form) cannot start a link
+    forged = await browser.post(f"/auth/sso/{bank.slug}/link")
+    assert forged.status_code == 403, forged.text
+    csrf = browser.cookies.get("phantom_csrf", path="/") or ""
+    asked = await browser.post(f"/auth/sso/{bank.slug}/link", headers={"X-CSRF-Token": csrf})
+    assert asked.status_code == 200, asked.text
+    idp.set_claims(email, groups=["ml-team"])  # then roles come from the IdP, as for anyone
+    # the link URL is worthless in another browser (no session that asked for it)
+    async with httpx.AsyncClient(
+        mounts={str(browser.base_url): httpx.ASGITransport(app=app)},
+        base_url=str(browser.base_url),
+        timeout=20,
+    ) as elsewhere:
+        stolen = await elsewhere.get(asked.json()["location"])
+        callback = await complete_idp_login(
+            elsewhere, stolen.headers["location"], email, redirect_uri(bank.slug)
+        )
+        refused = await elsewhere.get(callback)
+        assert refused.status_code == 400, refused.text
+        assert await roles_in_session(elsewhere) is None
+    asked = await browser.post(f"/auth/sso/{bank.slug}/link", headers={"X-CSRF-Token": csrf})
+    start = await browser.get(asked.json()["location"])
+    assert start.status_code == 302, start.text
+    callback = await complete_idp_login(
+        browser, start.headers["location"], email, redirect_uri(bank.slug)
+    )
+    linked = await browser.get(callback)
+    assert linked.status_code == 302, linked.text
+    assert await roles_in_session(browser) == ["data_scientist"]
+    from phantom.db import transaction
+    from phantom.identity.repository import IdentityRepository
+
+    async with transaction(bank.id) as session:
+        repo = IdentityRepository(session)
+        user = await repo.user_by_email(email)
+        assert user is not None
+        membership = await repo.membership(bank.id, user.id)
+        assert membership is not None
+        assert membership.sso_subject is not None

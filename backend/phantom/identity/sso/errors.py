@@ -31,6 +31,7 @@ class SsoFailure(StrEnum):
     EMAIL_DOMAIN_NOT_ALLOWED = "email_domain_not_allowed"
     MEMBER_DEACTIVATED = "member_deactivated"
     ACCOUNT_NOT_LINKED = "account_not_linked"  # an existing account, no proof of it
+    LINK_MISMATCH = "link_mismatch"  # the IdP signed in someone else than the linking member
     PROVISIONING_FAILED = "provisioning_failed"
     RATE_LIMITED = "rate_limited"  # too many refusals from this address
 
@@ -89,6 +90,11 @@ _MESSAGES: dict[SsoFailure, tuple[int, str]] = {
         "An account with this email address already exists in this organization and is not "
         "linked to single sign-on. Sign in with your password, then link single sign-on "
         "from your account (or ask an administrator).",
+    ),
+    SsoFailure.LINK_MISMATCH: (
+        403,
+        "The identity provider signed you in with another email address than the account "
+        "you are linking. Sign in there as yourself and try again.",
     ),
     SsoFailure.PROVISIONING_FAILED: (
         403,

@@ -35,6 +35,7 @@ from phantom.identity.routes import set_session_cookies
 from phantom.identity.service import identity
 from phantom.identity.sso.client import STATE_TTL_SECONDS, TenantOidcClient, clients
 from phantom.identity.sso.errors import SsoFailure, SsoRefused
+from phantom.identity.sso.linking import link_proof, remember_link, start_link
 from phantom.identity.sso.service import LoginTarget, client_secret, sso
 from phantom.kit.logging import request_id_var, tenant_id_var
 from phantom.kit.ratelimit import FailureCounter
@@ -160,6 +161,7 @@ async def login(request: Request) -> Response:
     try:
         await _throttle(request)
         target, client = await _target(slug)
+        remember_link(request)
         try:
             response: Response = await client.authorize_redirect(
                 request, _redirect_uri(target.tenant.slug)
@@ -260,8 +262,11 @@ async def callback(request: Request) -> Response:
         target, client = await _target(request.path_params["slug"])
         tenant_id = target.tenant.id
         claims = await _verified_claims(request, target, client)
+        link_user = await link_proof(request, target.tenant.id)
         async with transaction(target.tenant.id) as session:
-            new = await sso.sign_in(session, target, claims, ip=ip, user_agent=user_agent)
+            new = await sso.sign_in(
+                session, target, claims, ip=ip, user_agent=user_agent, link_user=link_user
+            )
     except SsoRefused as error:
         return await _refuse(request, error, tenant_id)
     await _end_previous_session(request)
@@ -286,6 +291,7 @@ async def callback(request: Request) -> Response:
 
 routes = [
     Route("/auth/sso/{slug}/login", login, methods=["GET"], middleware=[Middleware(StateCookie)]),
+    Route("/auth/sso/{slug}/link", start_link, methods=["POST"]),
     Route(
         "/auth/sso/{slug}/callback",
         callback,

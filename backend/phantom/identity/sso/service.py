@@ -272,9 +272,11 @@ class SsoService:
         *,
         ip: str | None,
         user_agent: str | None,
+        link_user: uuid.UUID | None = None,
     ) -> NewSession:
         """The IdP has vouched for ``claims`` (ID token verified by the caller): provision
-        or update the member, sync the roles, start a new session."""
+        or update the member, sync the roles, start a new session. ``link_user``: the
+        member who proved their account and asked to link it (``linking.py``)."""
         config = target.config
         email = checked_email(config, claims)
         subject = claims.get("sub")
@@ -288,7 +290,9 @@ class SsoService:
                 SsoFailure.PROVISIONING_FAILED,
                 f"{email}: the configuration may not grant {', '.join(beyond)}",
             )
-        kept = await self._roles_beyond_reach(session, target.tenant.id, email, grantable)
+        kept, linking = await self._roles_beyond_reach(
+            session, target.tenant.id, email, grantable, link_user
+        )
         try:
             user = await identity.provision_member(
                 session,
@@ -298,6 +302,14 @@ class SsoService:
                 roles=sorted({*wanted, *kept}),
                 sso_subject=sso_subject(config.issuer, subject),
             )
+            if linking:
+                await audit.record(
+                    session,
+                    actor=audit.Actor(audit.ActorType.USER, user.id),
+                    action="identity.member.sso_linked",
+                    resource=("user", user.id),
+                    details={"issuer": config.issuer},
+                )
             return await identity.start_session(
                 session,
                 tenant_id=target.tenant.id,
@@ -327,21 +339,30 @@ class SsoService:
         }
 
     async def _roles_beyond_reach(
-        self, session: AsyncSession, tenant_id: uuid.UUID, email: str, grantable: set[str]
-    ) -> list[str]:
-        """The member's current roles the configuration could not grant: the sync neither
-        grants nor removes those (an admin's SSO settings cannot demote an owner). Refuses
-        an active member not linked to the IdP: an existing account is linked only with
-        proof of it, not because the IdP asserts its email."""
+        self,
+        session: AsyncSession,
+        tenant_id: uuid.UUID,
+        email: str,
+        grantable: set[str],
+        link_user: uuid.UUID | None,
+    ) -> tuple[list[str], bool]:
+        """The member's current roles the configuration could not grant (the sync neither
+        grants nor removes those: an admin's SSO settings cannot demote an owner), and
+        whether this sign-in links an existing account. An active member not linked to
+        the IdP is linked only with proof of the account (``link_user``), never because
+        the IdP asserts its email."""
         repo = IdentityRepository(session)
         user = await repo.user_by_email(clean_email(email))
+        if link_user is not None and (user is None or user.id != link_user):
+            raise SsoRefused(SsoFailure.LINK_MISMATCH, email)
         membership = await repo.membership(tenant_id, user.id) if user else None
         if membership is None or user is None:
-            return []
-        if membership.sso_subject is None and membership.status == MembershipStatus.ACTIVE:
+            return [], False
+        linking = membership.sso_subject is None and membership.status == MembershipStatus.ACTIVE
+        if linking and link_user is None:
             raise SsoRefused(SsoFailure.ACCOUNT_NOT_LINKED, email)
         current = await authz.stored_roles(session, tenant_id, user.id)
-        return [role for role in current if role not in grantable]
+        return [role for role in current if role not in grantable], linking
 
 
 sso = SsoService()
