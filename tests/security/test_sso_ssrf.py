@@ -282,6 +282,23 @@ def forbid_loopback(patch: pytest.MonkeyPatch) -> None:
     )
 
 
+async def test_an_oversized_answer_is_cut_off(
+    client: httpx.AsyncClient,
+    browser: httpx.AsyncClient,
+    tenant: TenantFixture,
+    hostile: FakeServer,
+) -> None:
+    """A JWKS of 8 MB is not read into memory: refused like an unreachable IdP."""
+    await configured(client, tenant, hostile)
+    hostile.json(
+        "/token",
+        {"access_token": "a", "token_type": "Bearer", "id_token": signed_id_token(hostile.url)},
+    )
+    hostile.routes["/jwks"] = (200, {"content-type": "application/json"}, b" " * 8_000_000)
+    response = await callback_with_code(browser, tenant.slug)
+    assert response.status_code == 502, response.text
+
+
 async def test_saving_an_issuer_on_a_private_address_connects_nowhere(
     client: httpx.AsyncClient, tenant: TenantFixture, connections: list[tuple[str, int]]
 ) -> None:

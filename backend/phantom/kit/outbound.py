@@ -8,7 +8,7 @@ userinfo endpoints): checked at use, not at save, in every environment.
   TLS handshake still names and verifies the host, but there is no second lookup for a
   rebinding DNS server to answer differently.
 - No proxy from the environment, no redirects: each request goes where it says or not
-  at all.
+  at all. Answers are capped at ``MAX_RESPONSE_BYTES`` while they stream in.
 
 A refusal raises ``OutboundRefused``, an ``httpx2.ConnectError``: callers treat it exactly
 like an unreachable host, so the person signing in cannot tell a refused address from a
@@ -20,13 +20,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 
 import httpcore2
 import httpx2
 
 from phantom.config import settings
 
+MAX_RESPONSE_BYTES = 1024 * 1024  # JWKS, token and userinfo answers are a few KB
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -127,7 +128,28 @@ class GuardedTransport(httpx2.AsyncHTTPTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         check_url(request.url)
-        return await super().handle_async_request(request)
+        response = await super().handle_async_request(request)
+        assert isinstance(response.stream, httpx2.AsyncByteStream)  # noqa: S101 - ours
+        response.stream = _CappedStream(response.stream)
+        return response
+
+
+class _CappedStream(httpx2.AsyncByteStream):
+    """A response body that fails once it exceeds ``MAX_RESPONSE_BYTES``."""
+
+    def __init__(self, inner: httpx2.AsyncByteStream) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        seen = 0
+        async for chunk in self._inner:
+            seen += len(chunk)
+            if seen > MAX_RESPONSE_BYTES:
+                raise OutboundRefused(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 def client_options() -> dict[str, object]:
