@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     PREDICT_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)  # REST predict
 
     # Tests only: tenant-influenced outbound URLs (an IdP's endpoints) may be loopback,
-    # over plain http. Refused in production. Private and link-local stay refused.
+    # over plain http. Ignored in production. Private and link-local stay refused.
     OUTBOUND_ALLOW_LOOPBACK: bool = False
 
     LOG_LEVEL: str = "INFO"
@@ -113,17 +113,14 @@ class Settings(BaseSettings):
             )
         return value
 
-    @model_validator(mode="after")
-    def _no_loopback_in_production(self) -> Settings:
-        if self.OUTBOUND_ALLOW_LOOPBACK and self.ENV == "production":
-            raise ValueError("PHANTOM_OUTBOUND_ALLOW_LOOPBACK must not be set in production")
-        return self
-
     def migration_database_url(self) -> str:
         return self.MIGRATION_DATABASE_URL or self.DATABASE_URL
 
     def is_production(self) -> bool:
         return self.ENV == "production"
+
+    def outbound_loopback_allowed(self) -> bool:
+        return self.OUTBOUND_ALLOW_LOOPBACK and not self.is_production()
 
     def uses_tls(self) -> bool:
         return self.BASE_URL.startswith("https://")

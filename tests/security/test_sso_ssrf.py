@@ -312,3 +312,11 @@ async def test_saving_an_issuer_on_a_private_address_connects_nowhere(
         )
         assert error_codes(body) == ["BAD_USER_INPUT"], body
     assert outside_loopback(connections) == [], f"the server connected to {connections}"
+
+
+def test_the_loopback_allowance_is_ignored_in_production() -> None:
+    from phantom.config import Settings
+
+    production = Settings(ENV="production", OUTBOUND_ALLOW_LOOPBACK=True)
+    assert production.outbound_loopback_allowed() is False
+    assert Settings(ENV="testing", OUTBOUND_ALLOW_LOOPBACK=True).outbound_loopback_allowed()

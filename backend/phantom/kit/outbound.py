@@ -47,7 +47,7 @@ def _allowed(address: Address, allow_loopback: bool) -> bool:
 async def checked_address(host: str, port: int, *, allow_loopback: bool | None = None) -> str:
     """The one address to connect to for ``host``: every address it resolves to must be
     allowed (one private answer refuses the name), and the first is used."""
-    allow = settings.OUTBOUND_ALLOW_LOOPBACK if allow_loopback is None else allow_loopback
+    allow = settings.outbound_loopback_allowed() if allow_loopback is None else allow_loopback
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
@@ -67,7 +67,7 @@ def check_url(url: httpx2.URL) -> None:
         return
     host = url.host
     loopback_host = host in LOOPBACK_NAMES or _is_loopback_literal(host)
-    if url.scheme == "http" and loopback_host and settings.OUTBOUND_ALLOW_LOOPBACK:
+    if url.scheme == "http" and loopback_host and settings.outbound_loopback_allowed():
         return
     raise OutboundRefused(f"{url.scheme}://{host} refused: https is required")
 

@@ -79,7 +79,7 @@ def check_endpoint_url(url: str, what: str) -> str:
         raise InvalidOidcConfig(f"{what} must be an absolute URL with a host and no credentials.")
     if parts.scheme == "https":
         return url
-    if parts.scheme == "http" and is_loopback(host) and settings.OUTBOUND_ALLOW_LOOPBACK:
+    if parts.scheme == "http" and is_loopback(host) and settings.outbound_loopback_allowed():
         return url
     raise InvalidOidcConfig(f"{what} must use https.")
 
