@@ -35,6 +35,7 @@ os.environ.update(
         "PHANTOM_STORAGE_URL": f"file://{VAR_DIR}/store",
         "PHANTOM_LOG_JSON": "true",
         "PHANTOM_GRAPHIQL": "false",
+        "PHANTOM_OUTBOUND_ALLOW_LOOPBACK": "true",  # the test IdP runs on 127.0.0.1
     }
 )
 

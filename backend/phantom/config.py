@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     PREDICT_MAX_ROWS: int = Field(default=1000, ge=1)  # per predict call (GraphQL and REST)
     PREDICT_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)  # REST predict
 
+    # Tests only: tenant-influenced outbound URLs (an IdP's endpoints) may be loopback,
+    # over plain http. Ignored in production. Private and link-local stay refused.
+    OUTBOUND_ALLOW_LOOPBACK: bool = False
+
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 
@@ -133,6 +137,9 @@ class Settings(BaseSettings):
 
     def is_production(self) -> bool:
         return self.ENV == "production"
+
+    def outbound_loopback_allowed(self) -> bool:
+        return self.OUTBOUND_ALLOW_LOOPBACK and not self.is_production()
 
     def uses_tls(self) -> bool:
         return self.BASE_URL.startswith("https://")

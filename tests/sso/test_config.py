@@ -232,11 +232,14 @@ async def test_sso_required_refuses_password_sign_in_saying_nothing_about_accoun
     assert ok.status_code == 200
 
 
-async def test_production_refuses_issuers_on_internal_addresses() -> None:
-    """Production resolves the issuer's host first: no fetching of internal services."""
-    from phantom.identity.sso.discovery import check_public_host
-    from phantom.identity.sso.errors import InvalidOidcConfig
+async def test_internal_addresses_are_refused_without_the_loopback_allowance() -> None:
+    """Every environment resolves an IdP's host first: no fetching of internal services
+    (loopback only with PHANTOM_OUTBOUND_ALLOW_LOOPBACK, which the tests set)."""
+    from phantom.kit.outbound import OutboundRefused, checked_address
 
     for host in ("127.0.0.1", "localhost", "10.0.0.8", "169.254.169.254", "::1"):
-        with pytest.raises(InvalidOidcConfig, match="non-public address"):
-            await check_public_host(host)
+        with pytest.raises(OutboundRefused, match="non-public address"):
+            await checked_address(host, 443, allow_loopback=False)
+    for host in ("10.0.0.8", "169.254.169.254", "fd00::1", "::ffff:169.254.169.254"):
+        with pytest.raises(OutboundRefused, match="non-public address"):
+            await checked_address(host, 443, allow_loopback=True)

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from phantom.config import settings
 from phantom.db import transaction
+from phantom.identity import refusals
 from phantom.identity.authn import authenticate, authenticator
 from phantom.identity.errors import InvalidCredentials, InvitationInvalid, SsoRequired
 from phantom.identity.members import members
@@ -97,8 +98,9 @@ async def login(request: Request) -> Response:
             await _by_ip.fail(ip)
             log.warning("sign-in failed", extra={"account": account, "ip": ip})
             if refused.tenant_id is not None:
-                await identity.record_refused_sign_in(
+                await refusals.record_refused_sign_in(
                     refused.tenant_id,
+                    ip=ip,
                     method="password",
                     reason="invalid_credentials",
                     user_id=refused.user_id,
@@ -106,8 +108,9 @@ async def login(request: Request) -> Response:
                 )
             raise
         except SsoRequired as refused:
-            await identity.record_refused_sign_in(
-                refused.tenant_id, method="password", reason="sso_required"
+            await _by_ip.fail(ip)  # unlimited attempts would write unlimited audit events
+            await refusals.record_refused_sign_in(
+                refused.tenant_id, ip=ip, method="password", reason="sso_required"
             )
             raise
     except PhantomError as error:

@@ -28,15 +28,16 @@ class FailureCounter:
         remaining = expires - time.monotonic()
         return max(int(remaining), 1) if failures >= self.limit and remaining > 0 else 0
 
-    async def fail(self, key: str) -> None:
+    async def fail(self, key: str) -> int:
+        """Count one failure; returns the failures of ``key`` in the current window."""
         redis = get_redis()
         if redis is not None:
             name = f"{self.namespace}:{key}"
             async with redis.pipeline(transaction=True) as pipe:
                 pipe.incr(name)
                 pipe.expire(name, self.window, nx=True)
-                await pipe.execute()
-            return
+                counted, _ = await pipe.execute()
+            return int(counted)
         count, expires = self._memory.get(key, (0, 0.0))
         now = time.monotonic()
         if expires <= now:
@@ -44,6 +45,7 @@ class FailureCounter:
         self._memory[key] = (count + 1, expires)
         if len(self._memory) > 100_000:  # bound memory under a spray of keys
             self._memory = {k: v for k, v in self._memory.items() if v[1] > now}
+        return count + 1
 
     async def reset(self, key: str) -> None:
         redis = get_redis()

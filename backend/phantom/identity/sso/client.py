@@ -14,6 +14,11 @@ Hardening over Authlib's defaults (docs/sso.md):
   forged ``kid``s cannot make us hammer the IdP.
 - The client is rebuilt when the configuration's ``updated_at`` changes, and its
   discovery document is reloaded after ``METADATA_MAX_AGE_SECONDS``.
+- Every request (discovery, JWKS, token, userinfo) goes through ``kit.outbound``: https,
+  public addresses only, the checked address pinned, no redirects, no proxy; a refusal
+  looks like an unreachable IdP. The IdP's discovery document keeps only the standard
+  keys: Authlib passes the document to httpx2 as client arguments, so a ``proxy``,
+  ``verify`` or ``follow_redirects`` in it would otherwise change how we connect.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from authlib.integrations.starlette_client import StarletteIntegration, Starlett
 from phantom.identity.sso.discovery import TIMEOUT_SECONDS, discovery_url
 from phantom.identity.sso.errors import SsoFailure, SsoRefused
 from phantom.identity.sso.models import OidcConfig
+from phantom.kit import outbound
 from phantom.kit.redis import get_redis
 
 STATE_TTL_SECONDS = 600
@@ -47,6 +53,29 @@ ID_TOKEN_ALGORITHMS = (
     "EdDSA",
     "Ed25519",
 )
+
+
+# The discovery keys we keep (OpenID Connect Discovery 1.0, RFC 8414, RFC 9207); and
+# the only ones handed to Authlib's HTTP client, which takes the rest as httpx2 options.
+PROVIDER_METADATA = frozenset(
+    {
+        "issuer",
+        "authorization_endpoint",
+        "token_endpoint",
+        "jwks_uri",
+        "userinfo_endpoint",
+        "scopes_supported",
+        "response_types_supported",
+        "grant_types_supported",
+        "id_token_signing_alg_values_supported",
+        "token_endpoint_auth_methods_supported",
+        "code_challenge_methods_supported",
+        "authorization_response_iss_parameter_supported",
+        "claims_supported",
+        "subject_types_supported",
+    }
+)
+CLIENT_METADATA = frozenset({"authorization_endpoint", "token_endpoint"})
 
 
 class OneTimeStateCache:
@@ -125,11 +154,22 @@ class TenantOidcClient(StarletteOAuth2App):
         loaded = self.server_metadata.get("_loaded_at")
         return loaded is not None and time.time() - float(loaded) > METADATA_MAX_AGE_SECONDS
 
+    def _get_session(self) -> Any:
+        self.client_kwargs.update(outbound.client_options())  # a fresh pinned transport
+        return super()._get_session()
+
+    def _get_oauth_client(self, **metadata: Any) -> Any:
+        self.client_kwargs.update(outbound.client_options())
+        return super()._get_oauth_client(
+            **{key: value for key, value in metadata.items() if key in CLIENT_METADATA}
+        )
+
     async def load_server_metadata(self) -> dict[str, Any]:
         fresh = "_loaded_at" not in self.server_metadata
         metadata: dict[str, Any] = await super().load_server_metadata()
         if fresh:
-            metadata.pop("jwks", None)  # keys come from jwks_uri only
+            for key in [k for k in metadata if k not in PROVIDER_METADATA | {"_loaded_at"}]:
+                del metadata[key]  # keys come from jwks_uri only; no httpx2 options
             if metadata.get("issuer") != self.issuer:
                 self.server_metadata.clear()
                 raise SsoRefused(

@@ -1,19 +1,17 @@
 """OpenID Provider discovery, fetched and checked when an admin saves a configuration, so a
-typo shows up as a clear message then, not as a failed sign-in later."""
+typo shows up as a clear message then, not as a failed sign-in later. The fetch goes
+through ``kit.outbound`` (public https addresses only, pinned), like every later one."""
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx2
 
-from phantom.config import settings
 from phantom.identity.sso.errors import InvalidOidcConfig
 from phantom.identity.sso.validation import check_endpoint_url
+from phantom.kit import outbound
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 TIMEOUT_SECONDS = 5.0
@@ -24,25 +22,14 @@ def discovery_url(issuer: str) -> str:
     return issuer.rstrip("/") + DISCOVERY_PATH
 
 
-async def check_public_host(host: str) -> None:
-    """In production a tenant admin must not make the server fetch internal addresses
-    (cloud metadata, the database): every address the name resolves to must be global."""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-    except OSError:
-        raise InvalidOidcConfig(f"The issuer's host {host!r} does not resolve.") from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global:
-            raise InvalidOidcConfig(
-                f"The issuer's host {host!r} resolves to a non-public address; "
-                "use the identity provider's public URL."
-            )
-
-
 async def _get_json(url: str) -> Any:
     async with (
-        httpx2.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client,
+        httpx2.AsyncClient(
+            timeout=TIMEOUT_SECONDS,
+            transport=outbound.GuardedTransport(),
+            follow_redirects=False,
+            trust_env=False,
+        ) as client,
         client.stream("GET", url, headers={"Accept": "application/json"}) as response,
     ):
         if response.status_code != 200:
@@ -64,10 +51,13 @@ async def _get_json(url: str) -> Any:
 async def fetch_metadata(issuer: str) -> dict[str, Any]:
     """The provider's metadata, checked: same issuer, the endpoints we use, PKCE S256."""
     url = discovery_url(issuer)
-    if settings.is_production():
-        await check_public_host(urlsplit(url).hostname or "")
     try:
         metadata = await _get_json(url)
+    except outbound.OutboundRefused:
+        raise InvalidOidcConfig(
+            f"The identity provider at {url} is not allowed: use its public https URL "
+            "(internal, private and link-local addresses are refused)."
+        ) from None
     except httpx2.TimeoutException:
         raise InvalidOidcConfig(
             f"The identity provider did not answer within {TIMEOUT_SECONDS:g} s at {url}."

@@ -30,7 +30,10 @@ class SsoFailure(StrEnum):
     EMAIL_UNVERIFIED = "email_unverified"
     EMAIL_DOMAIN_NOT_ALLOWED = "email_domain_not_allowed"
     MEMBER_DEACTIVATED = "member_deactivated"
+    ACCOUNT_NOT_LINKED = "account_not_linked"  # an existing account, no proof of it
+    LINK_MISMATCH = "link_mismatch"  # the IdP signed in someone else than the linking member
     PROVISIONING_FAILED = "provisioning_failed"
+    RATE_LIMITED = "rate_limited"  # too many refusals from this address
 
 
 # What the person sees. Precise enough to act on, silent about internals.
@@ -82,9 +85,24 @@ _MESSAGES: dict[SsoFailure, tuple[int, str]] = {
         403,
         "Your access to this organization has been deactivated. Contact an administrator.",
     ),
+    SsoFailure.ACCOUNT_NOT_LINKED: (
+        403,
+        "An account with this email address already exists in this organization and is not "
+        "linked to single sign-on. Sign in with your password, then link single sign-on "
+        "from your account (or ask an administrator).",
+    ),
+    SsoFailure.LINK_MISMATCH: (
+        403,
+        "The identity provider signed you in with another email address than the account "
+        "you are linking. Sign in there as yourself and try again.",
+    ),
     SsoFailure.PROVISIONING_FAILED: (
         403,
         "Your account could not be set up in this organization. Contact an administrator.",
+    ),
+    SsoFailure.RATE_LIMITED: (
+        429,
+        "Too many sign-in attempts from your network. Try again in a few minutes.",
     ),
 }
 
@@ -94,9 +112,10 @@ class SsoRefused(PhantomError):
 
     code = ErrorCode.UNAUTHENTICATED
 
-    def __init__(self, reason: SsoFailure, detail: str = "") -> None:
+    def __init__(self, reason: SsoFailure, detail: str = "", retry_after: int = 0) -> None:
         status, message = _MESSAGES[reason]
         super().__init__(message)
         self.reason = reason
         self.status = status
         self.detail = detail[:300]  # for the log only, never shown
+        self.retry_after = retry_after

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phantom.db import Base, TenantScoped, utcnow
@@ -25,4 +25,9 @@ class OidcConfig(TenantScoped, Base):
     role_claim: Mapped[str | None] = mapped_column(String(100))
     role_mapping: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     sso_required: Mapped[bool] = mapped_column(default=False)
+    # What the configuration may grant at sign-in: the permissions of the credential that
+    # saved it (None: saved before this rule, bounded by the built-in admin role), and
+    # whether that credential was an owner's.
+    grant_ceiling: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    grants_owner: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -29,15 +29,22 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from phantom.config import settings
 from phantom.db import transaction
+from phantom.identity import refusals
 from phantom.identity.authn import authenticator
 from phantom.identity.routes import set_session_cookies
 from phantom.identity.service import identity
 from phantom.identity.sso.client import STATE_TTL_SECONDS, TenantOidcClient, clients
 from phantom.identity.sso.errors import SsoFailure, SsoRefused
+from phantom.identity.sso.linking import link_proof, remember_link, start_link
 from phantom.identity.sso.service import LoginTarget, client_secret, sso
 from phantom.kit.logging import request_id_var, tenant_id_var
+from phantom.kit.ratelimit import FailureCounter
 
 log = logging.getLogger("phantom.auth")
+# Refused SSO sign-ins per address, as for passwords (identity/routes.py `_by_ip`).
+_failures = FailureCounter(
+    "phantom:sso:ip", settings.LOGIN_MAX_FAILURES * 10, settings.LOGIN_FAILURE_WINDOW_SECONDS
+)
 STATE_COOKIE = "phantom_sso_state"
 LEEWAY_SECONDS = 60
 PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -105,10 +112,16 @@ color:#1f2937}}h1{{font-size:1.4rem}}code{{color:#6b7280}}</style></head>
 async def _refuse(
     request: Request, error: SsoRefused, tenant_id: uuid.UUID | None = None
 ) -> HTMLResponse:
-    """The refusal page; an ``auth.failed`` log line; and, for a known organization, an
-    event in its audit log (which never holds the IdP's raw error text)."""
-    if tenant_id is not None:
-        await identity.record_refused_sign_in(tenant_id, method="sso", reason=error.reason.value)
+    """The refusal page; an ``auth.failed`` log line; a failure counted against the
+    address; and, for a known organization, an aggregated event in its audit log (which
+    never holds the IdP's raw error text). A throttled request counts nothing more."""
+    ip = _client_ip(request)
+    if error.reason != SsoFailure.RATE_LIMITED:
+        await _failures.fail(ip)
+        if tenant_id is not None:
+            await refusals.record_refused_sign_in(
+                tenant_id, ip=ip, method="sso", reason=error.reason.value
+            )
     log.warning(
         "auth.failed",
         extra={
@@ -117,11 +130,22 @@ async def _refuse(
             "tenant_slug": str(request.path_params.get("slug", ""))[:63],
             "reason": error.reason.value,
             "detail": error.detail,
-            "ip": _client_ip(request),
+            "ip": ip,
             "request_id": request_id_var.get(),
         },
     )
-    return refusal_page(error)
+    response = refusal_page(error)
+    if error.retry_after:
+        response.headers["retry-after"] = str(error.retry_after)
+    return response
+
+
+async def _throttle(request: Request) -> None:
+    """An address with too many refused sign-ins waits (429) before anything else runs:
+    no IdP request, no state stored, nothing audited."""
+    wait = await _failures.retry_after(_client_ip(request))
+    if wait:
+        raise SsoRefused(SsoFailure.RATE_LIMITED, retry_after=wait)
 
 
 async def _target(slug: str) -> tuple[LoginTarget, TenantOidcClient]:
@@ -135,7 +159,9 @@ async def _target(slug: str) -> tuple[LoginTarget, TenantOidcClient]:
 async def login(request: Request) -> Response:
     slug = request.path_params["slug"]
     try:
+        await _throttle(request)
         target, client = await _target(slug)
+        remember_link(request)
         try:
             response: Response = await client.authorize_redirect(
                 request, _redirect_uri(target.tenant.slug)
@@ -232,11 +258,15 @@ async def callback(request: Request) -> Response:
     ip, user_agent = _client_ip(request), request.headers.get("user-agent")
     tenant_id = None
     try:
+        await _throttle(request)
         target, client = await _target(request.path_params["slug"])
         tenant_id = target.tenant.id
         claims = await _verified_claims(request, target, client)
+        link_user = await link_proof(request, target.tenant.id)
         async with transaction(target.tenant.id) as session:
-            new = await sso.sign_in(session, target, claims, ip=ip, user_agent=user_agent)
+            new = await sso.sign_in(
+                session, target, claims, ip=ip, user_agent=user_agent, link_user=link_user
+            )
     except SsoRefused as error:
         return await _refuse(request, error, tenant_id)
     await _end_previous_session(request)
@@ -261,6 +291,7 @@ async def callback(request: Request) -> Response:
 
 routes = [
     Route("/auth/sso/{slug}/login", login, methods=["GET"], middleware=[Middleware(StateCookie)]),
+    Route("/auth/sso/{slug}/link", start_link, methods=["POST"]),
     Route(
         "/auth/sso/{slug}/callback",
         callback,

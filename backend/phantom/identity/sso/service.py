@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
-from phantom.authz.permissions import P
-from phantom.authz.service import authz, requires
+from phantom.authz.permissions import MATRIX, P
+from phantom.authz.roles import Role
+from phantom.authz.service import KNOWN_PERMISSIONS, authz, permissions_of, requires
 from phantom.db import utcnow
 from phantom.identity.errors import MemberDeactivated
-from phantom.identity.models import Tenant
+from phantom.identity.models import MembershipStatus, Tenant
 from phantom.identity.principal import Principal
 from phantom.identity.repository import IdentityRepository
 from phantom.identity.service import NewSession, identity
@@ -37,7 +38,7 @@ from phantom.identity.sso.validation import (
 )
 from phantom.identity.validation import SLUG_RE, clean_email, clean_name
 from phantom.kit.crypto import seal, unseal
-from phantom.kit.errors import BadUserInput, PhantomError
+from phantom.kit.errors import BadUserInput, Forbidden, PhantomError
 
 SECRET_PURPOSE = "sso-client-secret"  # noqa: S105 - a key-derivation label, not a secret
 MAX_CLAIM_VALUES = 1000
@@ -84,8 +85,10 @@ def checked_email(config: OidcConfig, claims: dict[str, Any]) -> str:
     raw = claims.get("email")
     if not isinstance(raw, str) or not raw.strip():
         raise SsoRefused(SsoFailure.EMAIL_MISSING)
+    # Only an explicit "verified" counts: an IdP that says nothing about the address may
+    # hand out any address (some IdPs send the string "true").
     verified = claims.get("email_verified")
-    if verified is False or (isinstance(verified, str) and verified.lower() == "false"):
+    if verified is not True and not (isinstance(verified, str) and verified.lower() == "true"):
         raise SsoRefused(SsoFailure.EMAIL_UNVERIFIED, raw[:320])
     try:
         email = clean_email(raw.strip())
@@ -133,6 +136,7 @@ class SsoService:
                 "Client secret is required (it may be left empty only to keep the stored "
                 "secret while the issuer and client ID stay the same)."
             )
+        held = await self._check_grants(session, principal, data)
         await fetch_metadata(data.issuer)
         config = current or OidcConfig(tenant_id=principal.tenant_id)
         config.issuer, config.client_id = data.issuer, data.client_id
@@ -148,6 +152,8 @@ class SsoService:
             {"claimValue": m.claim_value, "roles": m.roles} for m in data.role_mapping
         ]
         config.sso_required = data.sso_required
+        config.grant_ceiling = sorted(p.value for p in held)
+        config.grants_owner = Role.OWNER.value in principal.roles and frozenset(P) <= held
         config.updated_at = utcnow()
         if current is None:
             await repo.add(config)
@@ -206,6 +212,28 @@ class SsoService:
             role_mapping=mapping,
         )
 
+    async def _check_grants(
+        self, session: AsyncSession, principal: Principal, data: OidcSettings
+    ) -> frozenset[P]:
+        """A grant never exceeds the credential that makes it: every role the default or
+        the mapping names must carry only permissions the caller's credential holds, and
+        ``owner`` only an owner may hand out. Returns the credential's permissions, the
+        ceiling stored with the configuration for sign-in."""
+        held = frozenset(await permissions_of(principal))
+        infos = {info.name: info for info in await authz.role_infos(session, principal.tenant_id)}
+        named = [data.default_role, *(role for m in data.role_mapping for role in m.roles)]
+        for name in dict.fromkeys(named):
+            if name == Role.OWNER.value and Role.OWNER.value not in principal.roles:
+                raise Forbidden("Only an owner can make single sign-on grant the role 'owner'.")
+            missing = infos[name].permissions - held
+            if missing:
+                names = ", ".join(sorted(p.value for p in missing))
+                raise Forbidden(
+                    f"You cannot make single sign-on grant the role '{name}': it carries "
+                    f"permissions you do not have ({names})."
+                )
+        return held
+
     async def _check_roles(
         self, session: AsyncSession, tenant_id: uuid.UUID, roles: Iterable[str], what: str
     ) -> None:
@@ -244,23 +272,44 @@ class SsoService:
         *,
         ip: str | None,
         user_agent: str | None,
+        link_user: uuid.UUID | None = None,
     ) -> NewSession:
         """The IdP has vouched for ``claims`` (ID token verified by the caller): provision
-        or update the member, sync the roles, start a new session."""
+        or update the member, sync the roles, start a new session. ``link_user``: the
+        member who proved their account and asked to link it (``linking.py``)."""
         config = target.config
         email = checked_email(config, claims)
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             raise SsoRefused(SsoFailure.ID_TOKEN_INVALID, "no sub claim")
+        grantable = await self._grantable(session, config)
+        wanted = roles_from_claims(config, claims)
+        beyond = [role for role in wanted if role not in grantable]
+        if beyond:
+            raise SsoRefused(
+                SsoFailure.PROVISIONING_FAILED,
+                f"{email}: the configuration may not grant {', '.join(beyond)}",
+            )
+        kept, linking = await self._roles_beyond_reach(
+            session, target.tenant.id, email, grantable, link_user
+        )
         try:
             user = await identity.provision_member(
                 session,
                 tenant_id=target.tenant.id,
                 email=email,
                 display_name=_display_name(claims, email),
-                roles=roles_from_claims(config, claims),
+                roles=sorted({*wanted, *kept}),
                 sso_subject=sso_subject(config.issuer, subject),
             )
+            if linking:
+                await audit.record(
+                    session,
+                    actor=audit.Actor(audit.ActorType.USER, user.id),
+                    action="identity.member.sso_linked",
+                    resource=("user", user.id),
+                    details={"issuer": config.issuer},
+                )
             return await identity.start_session(
                 session,
                 tenant_id=target.tenant.id,
@@ -273,6 +322,47 @@ class SsoService:
             raise SsoRefused(SsoFailure.MEMBER_DEACTIVATED, email) from None
         except PhantomError as error:
             raise SsoRefused(SsoFailure.PROVISIONING_FAILED, f"{email}: {error.message}") from None
+
+    async def _grantable(self, session: AsyncSession, config: OidcConfig) -> set[str]:
+        """The roles this configuration may grant: those within the permissions of whoever
+        saved it (a row saved before that was recorded: the built-in admin's), ``owner``
+        only when an owner saved it. Checked at every sign-in, so a custom role that grew
+        since is not handed out."""
+        if config.grant_ceiling is None:
+            ceiling = MATRIX[Role.ADMIN]
+        else:
+            ceiling = frozenset(P(p) for p in config.grant_ceiling if p in KNOWN_PERMISSIONS)
+        return {
+            info.name
+            for info in await authz.role_infos(session, config.tenant_id)
+            if info.permissions <= ceiling and (info.name != Role.OWNER or config.grants_owner)
+        }
+
+    async def _roles_beyond_reach(
+        self,
+        session: AsyncSession,
+        tenant_id: uuid.UUID,
+        email: str,
+        grantable: set[str],
+        link_user: uuid.UUID | None,
+    ) -> tuple[list[str], bool]:
+        """The member's current roles the configuration could not grant (the sync neither
+        grants nor removes those: an admin's SSO settings cannot demote an owner), and
+        whether this sign-in links an existing account. An active member not linked to
+        the IdP is linked only with proof of the account (``link_user``), never because
+        the IdP asserts its email."""
+        repo = IdentityRepository(session)
+        user = await repo.user_by_email(clean_email(email))
+        if link_user is not None and (user is None or user.id != link_user):
+            raise SsoRefused(SsoFailure.LINK_MISMATCH, email)
+        membership = await repo.membership(tenant_id, user.id) if user else None
+        if membership is None or user is None:
+            return [], False
+        linking = membership.sso_subject is None and membership.status == MembershipStatus.ACTIVE
+        if linking and link_user is None:
+            raise SsoRefused(SsoFailure.ACCOUNT_NOT_LINKED, email)
+        current = await authz.stored_roles(session, tenant_id, user.id)
+        return [role for role in current if role not in grantable], linking
 
 
 sso = SsoService()

@@ -63,8 +63,9 @@ def is_loopback(host: str) -> bool:
 
 
 def check_endpoint_url(url: str, what: str) -> str:
-    """https everywhere; plain http only to a loopback host outside production (a local
-    test IdP). No credentials, query or fragment in an issuer."""
+    """https everywhere; plain http only to a loopback host when
+    ``PHANTOM_OUTBOUND_ALLOW_LOOPBACK`` is on (a local test IdP). No credentials. The
+    address itself is checked at every use (``kit.outbound``)."""
     if len(url) > ISSUER_MAX:
         raise InvalidOidcConfig(f"{what} is too long: at most {ISSUER_MAX} characters.")
     _no_controls(url, what)
@@ -78,12 +79,9 @@ def check_endpoint_url(url: str, what: str) -> str:
         raise InvalidOidcConfig(f"{what} must be an absolute URL with a host and no credentials.")
     if parts.scheme == "https":
         return url
-    if parts.scheme == "http" and is_loopback(host) and not settings.is_production():
+    if parts.scheme == "http" and is_loopback(host) and settings.outbound_loopback_allowed():
         return url
-    raise InvalidOidcConfig(
-        f"{what} must use https (plain http is accepted only for a loopback address "
-        "outside production)."
-    )
+    raise InvalidOidcConfig(f"{what} must use https.")
 
 
 def clean_issuer(issuer: str) -> str:

@@ -1,0 +1,157 @@
+"""Outbound HTTP to URLs a tenant influences (their IdP's discovery, JWKS, token and
+userinfo endpoints): checked at use, not at save, in every environment.
+
+- https only; plain http only to a loopback host, and only when
+  ``PHANTOM_OUTBOUND_ALLOW_LOOPBACK`` is on (tests run a real IdP on 127.0.0.1).
+- The host is resolved once, every address it resolves to must be public (loopback only
+  with the same setting), and the connection goes to the address that was checked: the
+  TLS handshake still names and verifies the host, but there is no second lookup for a
+  rebinding DNS server to answer differently.
+- No proxy from the environment, no redirects: each request goes where it says or not
+  at all. Answers are capped at ``MAX_RESPONSE_BYTES`` while they stream in.
+
+A refusal raises ``OutboundRefused``, an ``httpx2.ConnectError``: callers treat it exactly
+like an unreachable host, so the person signing in cannot tell a refused address from a
+closed port (no port scanner). The reason goes to the server log only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Iterable
+
+import httpcore2
+import httpx2
+
+from phantom.config import settings
+
+MAX_RESPONSE_BYTES = 1024 * 1024  # JWKS, token and userinfo answers are a few KB
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class OutboundRefused(httpx2.ConnectError):
+    """A URL the policy refuses; the message is for the server log."""
+
+
+def _allowed(address: Address, allow_loopback: bool) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return allow_loopback
+    return address.is_global and not address.is_multicast
+
+
+async def checked_address(host: str, port: int, *, allow_loopback: bool | None = None) -> str:
+    """The one address to connect to for ``host``: every address it resolves to must be
+    allowed (one private answer refuses the name), and the first is used."""
+    allow = settings.outbound_loopback_allowed() if allow_loopback is None else allow_loopback
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        raise OutboundRefused(f"{host!r} does not resolve") from None
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise OutboundRefused(f"{host!r} does not resolve")
+    for address in addresses:
+        if not _allowed(address, allow):
+            raise OutboundRefused(f"{host!r} resolves to the non-public address {address}")
+    return str(addresses[0])
+
+
+def check_url(url: httpx2.URL) -> None:
+    """https, or plain http to a loopback host when loopback is allowed."""
+    if url.scheme == "https":
+        return
+    host = url.host
+    loopback_host = host in LOOPBACK_NAMES or _is_loopback_literal(host)
+    if url.scheme == "http" and loopback_host and settings.outbound_loopback_allowed():
+        return
+    raise OutboundRefused(f"{url.scheme}://{host} refused: https is required")
+
+
+def _is_loopback_literal(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _PinnedBackend(httpcore2.AsyncNetworkBackend):
+    """Resolves and checks the host, then connects to that very address."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore2.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore2's interface
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
+    ) -> httpcore2.AsyncNetworkStream:
+        address = await checked_address(host, port)
+        return await self._inner.connect_tcp(
+            address,
+            port,
+            timeout=timeout,
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore2's interface
+        socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
+    ) -> httpcore2.AsyncNetworkStream:
+        raise OutboundRefused("unix sockets are not an outbound destination")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class GuardedTransport(httpx2.AsyncHTTPTransport):
+    """httpx2's transport with the checks above. Its connection pool is rebuilt on our
+    network backend (httpx2 has no argument for it; the version is locked in uv.lock and
+    tests/security/test_sso_ssrf.py fails if this stops pinning)."""
+
+    def __init__(self) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore2.AsyncConnectionPool(
+            ssl_context=httpx2.create_ssl_context(),  # SSL_CERT_FILE still honoured
+            network_backend=_PinnedBackend(),
+        )
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        check_url(request.url)
+        response = await super().handle_async_request(request)
+        assert isinstance(response.stream, httpx2.AsyncByteStream)  # noqa: S101 - ours
+        response.stream = _CappedStream(response.stream)
+        return response
+
+
+class _CappedStream(httpx2.AsyncByteStream):
+    """A response body that fails once it exceeds ``MAX_RESPONSE_BYTES``."""
+
+    def __init__(self, inner: httpx2.AsyncByteStream) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        seen = 0
+        async for chunk in self._inner:
+            seen += len(chunk)
+            if seen > MAX_RESPONSE_BYTES:
+                raise OutboundRefused(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def client_options() -> dict[str, object]:
+    """httpx2 client arguments for requests to tenant-influenced URLs."""
+    return {"transport": GuardedTransport(), "follow_redirects": False, "trust_env": False}
