@@ -478,32 +478,6 @@ class IdentityService:
             )
         return user
 
-    async def record_refused_sign_in(
-        self,
-        tenant_id: uuid.UUID,
-        *,
-        method: str,
-        reason: str,
-        user_id: uuid.UUID | None = None,
-        email: str | None = None,
-    ) -> None:
-        """A refused sign-in to a known organization, in the audit log of its own
-        transaction (the attempt's transaction rolled back). The email tried is personal
-        data: under the person's key when they exist, else in the encrypted details."""
-        subjects = {user_id: {"email": email}} if user_id is not None else None
-        details: dict[str, object] = {"method": method, "reason": reason}
-        if user_id is None and email:
-            details["email_tried"] = email[:320]
-        await audit.record_separately(
-            tenant_id,
-            actor=audit.Actor.anonymous(),
-            action="identity.sign_in.refused",
-            outcome=audit.Outcome.DENIED,
-            resource=("user", user_id) if user_id else None,
-            details=details,
-            subjects=subjects,
-        )
-
     async def password_login_allowed(self, session: AsyncSession, tenant_id: uuid.UUID) -> bool:
         """False when the organization requires single sign-on."""
         from phantom.identity.sso.service import sso  # sso builds on identity: import late

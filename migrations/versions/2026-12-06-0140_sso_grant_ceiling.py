@@ -1,7 +1,7 @@
 """sso: the permissions a configuration may grant (its saver's, at save time)
 
 Revision ID: 3f0b6c2d9e71
-Revises: 8bcb670d44a3
+Revises: 4f2a9c6e1d37
 Create Date: 2026-12-06 01:30:00.000000
 
 Existing rows get no ceiling (NULL): sign-in then bounds them by the built-in ``admin``
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3f0b6c2d9e71"
-down_revision: str | None = "8bcb670d44a3"
+down_revision: str | None = "4f2a9c6e1d37"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
