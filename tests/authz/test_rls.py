@@ -24,6 +24,7 @@ TENANT_TABLES = sorted(t.name for t in Base.metadata.sorted_tables if "tenant_id
 # check isolation with rows in both tenants: tests/audit, tests/compliance, tests/datasets,
 # tests/automl)
 NOT_SEEDED_BY_SIGN_IN = {
+    "audit_mac_epochs",  # only organizations that existed before event MACs have a row
     "audit_retention_policies",
     "data_subject_requests",
     "datasets",

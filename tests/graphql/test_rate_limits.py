@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 import uuid
 
 import httpx
@@ -89,7 +91,9 @@ async def test_concurrent_first_requests_are_all_served_within_the_burst() -> No
     them: before, each took a lease of its own and the fifth of five was refused."""
     limiter = RequestLimiter("phantom:test-rate")
     key = [(f"c:{uuid.uuid4()}", 1200)]  # a burst of 120, leases of 30
+    started = time.monotonic()
     waits = await asyncio.gather(*(limiter.retry_after(key) for _ in range(40)))
     assert waits == [0.0] * 40
     served = sum([await limiter.retry_after(key) == 0 for _ in range(200)])
-    assert served <= 120 - 40  # never more than the burst in all
+    refilled = math.ceil((time.monotonic() - started) * 1200 / 60)
+    assert 40 + served <= 120 + refilled  # never more than the burst plus what refilled

@@ -241,5 +241,7 @@ def test_every_route_that_takes_a_body_has_a_rule(app: Any) -> None:
         r.path for r in app.rest.routes if isinstance(r, Route) and "POST" in (r.methods or ())
     ]
     assert posts
+    bodiless = {"/auth/sso/{slug}/link"}  # a POST for its CSRF header; it reads no body
     for path in [*posts, "/graphql"]:
-        assert bodies.accepted(path.replace("{version_id}", "x")) != bodies.NO_BODY, path
+        rule = bodies.accepted(path.replace("{version_id}", "x"))
+        assert (rule == bodies.NO_BODY) == (path in bodiless), path

@@ -203,9 +203,13 @@ async def test_a_roles_token_cannot_create_or_widen_a_role_beyond_itself(
     )
     refused(body, "FORBIDDEN", "You cannot grant permissions you do not have")
     # then: no such role; the existing one is unchanged
-    assert not await superuser_sql("SELECT 1 FROM custom_roles WHERE name = 'backdoor'")
-    rows = await superuser_sql(
-        "SELECT v2 || ':' || v3 AS p FROM casbin_rule WHERE ptype = 'p' AND v0 = 'readers'"
+    assert not await superuser_sql(
+        "SELECT 1 FROM custom_roles WHERE name = 'backdoor' AND tenant_id = $1", tenant.id
+    )
+    rows = await superuser_sql(  # other tests' organizations may have a "readers" role too
+        "SELECT v2 || ':' || v3 AS p FROM casbin_rule"
+        " WHERE ptype = 'p' AND v0 = 'readers' AND v1 = $1",
+        str(tenant.id),
     )
     assert [r["p"] for r in rows] == ["roles:read"]
 
