@@ -92,9 +92,7 @@ async def test_an_invitation_does_not_tell_another_organization_who_has_an_accou
     # then: the inviter learns nothing about bank's member from the answer
     # (invite() promises "the answer must not tell the inviter whether this person has
     # an account in another organization")
-    assert answers[0][0] == answers[1][0] or "already have an account" not in answers[0][1], (
-        answers
-    )
+    assert answers[0][0] == answers[1][0] or "already have an account" not in answers[0][1], answers
 
 
 async def test_an_expired_invitation_does_not_grant_its_roles_through_sso(
@@ -141,3 +139,33 @@ async def test_an_expired_invitation_does_not_grant_its_roles_through_sso(
     assert signed.status_code in (302, 403), signed.text
     # then: the expired invitation's admin role is not handed out
     assert "admin" not in (roles or []), f"expired invitation signed in through SSO as {roles}"
+
+
+async def test_an_old_invitation_link_is_not_a_password_sign_in_to_an_sso_only_organization(
+    client: httpx.AsyncClient, idp: OidcProvider, tenant: TenantFixture
+) -> None:
+    # given: an invitation link made while passwords were allowed
+    email = f"contractor.{tenant.slug}@bank.example"
+    secret = await invite_url(client, tenant, email)
+    # when: the organization then requires single sign-on (password sign-in refused)
+    registered = idp.register_client(redirect_uri(tenant.slug))
+    saved = await gql(
+        client,
+        CONFIGURE,
+        {"input": oidc_input(idp, registered, allowedEmailDomains=[], ssoRequired=True)},
+        tenant.bearer,
+    )
+    assert "errors" not in saved, saved
+    refused = await client.post(
+        "/auth/login", json={"tenant": tenant.slug, "email": tenant.admin_email, "password": "x"}
+    )
+    assert refused.status_code == 403, refused.text  # passwords are off for everyone
+    # and the link is used with a password of the holder's choice
+    accepted = await client.post(
+        "/auth/invitation", json={"token": secret, "password": "a password of my choice"}
+    )
+    client.cookies.clear()
+    # then: no session from a password in an organization that requires SSO
+    assert accepted.status_code != 200, (
+        f"password sign-in to an SSO-only organization through an invitation: {accepted.text}"
+    )
