@@ -12,7 +12,7 @@ from phantom.config import settings
 from tests.audit.support import superuser_sql
 from tests.security.test_grant_bounds import owner_token
 from tests.security.test_sso_escalation import browser, roles_in_session, sso_sign_in
-from tests.sso.helpers import CONFIGURE, oidc_input, redirect_uri
+from tests.sso.helpers import CONFIGURE, member_token, oidc_input, redirect_uri
 from tests.support import oidc_provider
 from tests.support.fixtures import TenantFixture, gql
 from tests.support.oidc_provider import OidcProvider
@@ -169,3 +169,33 @@ async def test_an_old_invitation_link_is_not_a_password_sign_in_to_an_sso_only_o
     assert accepted.status_code != 200, (
         f"password sign-in to an SSO-only organization through an invitation: {accepted.text}"
     )
+
+
+async def test_an_admin_cannot_take_a_pending_owner_invitation_through_their_own_idp(
+    client: httpx.AsyncClient,
+    browser: httpx.AsyncClient,
+    idp: OidcProvider,
+    tenant: TenantFixture,
+) -> None:
+    # given: the owner has invited the new CFO as a second owner (not accepted yet)
+    cfo = f"cfo.{tenant.slug}@bank.example"
+    body = await gql(client, INVITE, {"input": {"email": cfo, "roles": ["owner"]}}, tenant.bearer)
+    assert "errors" not in body, body
+    # and an admin (sso:manage, not owner) points SSO at an IdP the admin controls,
+    # granting only `viewer` (the admin may not make SSO grant `owner`)
+    admin = await member_token(tenant, f"adam.{tenant.slug}@bank.example", ["admin"])
+    registered = idp.register_client(redirect_uri(tenant.slug))
+    saved = await gql(
+        client,
+        CONFIGURE,
+        {"input": oidc_input(idp, registered, allowedEmailDomains=[], roleMapping=[])},
+        admin,
+    )
+    assert "errors" not in saved, saved
+    # when: the admin's IdP asserts the CFO's address and the admin signs in with it
+    idp.set_claims(cfo)
+    signed = await sso_sign_in(browser, tenant.slug, cfo)
+    assert signed.status_code in (302, 403), signed.text
+    roles = await roles_in_session(browser)
+    # then: no owner session for the admin (no proof of the invitation was given)
+    assert "owner" not in (roles or []), f"the admin's IdP signed in as the invited {roles}"
