@@ -199,3 +199,58 @@ async def test_an_admin_cannot_take_a_pending_owner_invitation_through_their_own
     roles = await roles_in_session(browser)
     # then: no owner session for the admin (no proof of the invitation was given)
     assert "owner" not in (roles or []), f"the admin's IdP signed in as the invited {roles}"
+
+
+async def test_a_read_only_token_cannot_revoke_a_stronger_token(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    # given: the owner's full token (their automation) and a viewer-scoped token of theirs
+    viewer = await owner_token(tenant, role="viewer")
+    listed = await gql(
+        client, "{ viewer { apiTokens(first: 50) { edges { node { id name } } } } }", None, viewer
+    )
+    assert "errors" not in listed, listed
+    strong = [
+        e["node"]["id"]
+        for e in listed["data"]["viewer"]["apiTokens"]["edges"]
+        if e["node"]["name"] == "tests"
+    ]
+    assert strong, listed
+    # when: the read-only token revokes the full one
+    body = await gql(
+        client, "mutation($id: ID!) { revokeApiToken(id: $id) { id } }", {"id": strong[0]}, viewer
+    )
+    # then: refused, as a members-only token may not lock out an admin; the full token works
+    still = await gql(client, "{ viewer { email } }", None, tenant.bearer)
+    assert "errors" in body and "errors" not in still, (
+        f"a viewer-scoped token revoked the owner's full token: {body} / {still}"
+    )
+
+
+async def test_an_admin_cannot_lock_out_the_owner_by_revoking_their_tokens(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    # given: an admin (tokens:manage, but not the owner's powers)
+    admin = await member_token(tenant, f"adam.{tenant.slug}@bank.example", ["admin"])
+    listed = await gql(
+        client,
+        "{ apiTokens(first: 50) { edges { node { id name owner { email } } } } }",
+        None,
+        admin,
+    )
+    assert "errors" not in listed, listed
+    owners = [
+        e["node"]["id"]
+        for e in listed["data"]["apiTokens"]["edges"]
+        if e["node"]["owner"]["email"] == tenant.admin_email
+    ]
+    assert owners, listed
+    # when: the admin revokes the owner's token
+    body = await gql(
+        client, "mutation($id: ID!) { revokeApiToken(id: $id) { id } }", {"id": owners[0]}, admin
+    )
+    # then: refused (deactivateMember refuses an admin locking out an owner); it still works
+    still = await gql(client, "{ viewer { email } }", None, tenant.bearer)
+    assert "errors" in body and "errors" not in still, (
+        f"an admin revoked the owner's token: {body} / {still}"
+    )
