@@ -252,3 +252,43 @@ async def test_an_admin_cannot_lock_out_the_owner_by_revoking_their_tokens(
     still = await gql(client, "{ viewer { email } }", None, tenant.bearer)
     assert "errors" in body, f"an admin revoked the owner's token: {body}"
     assert "errors" not in still, still
+
+
+async def test_a_deactivated_admin_does_not_keep_an_sso_configuration_that_makes_admins(
+    client: httpx.AsyncClient,
+    browser: httpx.AsyncClient,
+    idp: OidcProvider,
+    tenant: TenantFixture,
+) -> None:
+    # given: an admin points SSO at an IdP they control, new people becoming admin
+    adam = f"adam.{tenant.slug}@bank.example"
+    admin = await member_token(tenant, adam, ["admin"])
+    registered = idp.register_client(redirect_uri(tenant.slug))
+    saved = await gql(
+        client,
+        CONFIGURE,
+        {
+            "input": oidc_input(
+                idp, registered, allowedEmailDomains=[], roleMapping=[], defaultRole="admin"
+            )
+        },
+        admin,
+    )
+    assert "errors" not in saved, saved
+    # when: the owner deactivates the admin (their sessions and tokens end) ...
+    rows = await superuser_sql("SELECT id FROM users WHERE email = $1", adam)
+    body = await gql(
+        client,
+        "mutation($id: ID!) { deactivateMember(userId: $id) { status } }",
+        {"id": str(rows[0]["id"])},
+        tenant.bearer,
+    )
+    assert "errors" not in body, body
+    # ... and the former admin signs in through their IdP under a fresh address
+    sock = f"adam.again.{tenant.slug}@evil.example"
+    idp.set_claims(sock)
+    signed = await sso_sign_in(browser, tenant.slug, sock)
+    assert signed.status_code in (302, 403), signed.text
+    roles = await roles_in_session(browser)
+    # then: the grant ends with the credential that made it
+    assert "admin" not in (roles or []), f"the deactivated admin is back as {roles}"
