@@ -292,3 +292,36 @@ async def test_a_deactivated_admin_does_not_keep_an_sso_configuration_that_makes
     roles = await roles_in_session(browser)
     # then: the grant ends with the credential that made it
     assert "admin" not in (roles or []), f"the deactivated admin is back as {roles}"
+
+
+async def test_an_sso_only_invitation_does_not_outlive_the_token_that_made_it(
+    client: httpx.AsyncClient, idp: OidcProvider, tenant: TenantFixture
+) -> None:
+    # given: an organization that requires SSO, and an owner's token expiring tomorrow
+    registered = idp.register_client(redirect_uri(tenant.slug))
+    saved = await gql(
+        client,
+        CONFIGURE,
+        {"input": oidc_input(idp, registered, allowedEmailDomains=[], ssoRequired=True)},
+        tenant.bearer,
+    )
+    assert "errors" not in saved, saved
+    short = await owner_token(tenant, days=1)
+    rows = await superuser_sql(
+        "SELECT max(expires_at) AS e FROM api_tokens WHERE tenant_id = $1 AND name = 'narrow'",
+        tenant.id,
+    )
+    bound = rows[0]["e"]
+    # when: it invites someone as admin (no link: signing in with SSO accepts)
+    email = f"later.{tenant.slug}@bank.example"
+    body = await gql(client, INVITE, {"input": {"email": email, "roles": ["admin"]}}, short)
+    assert "errors" not in body, body
+    # then: the pending grant ends when the token does, as a link would
+    rows = await superuser_sql(
+        "SELECT m.invite_expires_at AS e FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE u.email = $1",
+        email,
+    )
+    expires = rows[0]["e"]
+    assert expires is not None, "an SSO-only invitation made by a 1-day token never expires"
+    assert expires <= bound
