@@ -325,3 +325,39 @@ async def test_an_sso_only_invitation_does_not_outlive_the_token_that_made_it(
     expires = rows[0]["e"]
     assert expires is not None, "an SSO-only invitation made by a 1-day token never expires"
     assert expires <= bound
+
+
+async def test_an_admin_cannot_lock_the_owner_out_by_requiring_sso(
+    client: httpx.AsyncClient,
+    browser: httpx.AsyncClient,
+    idp: OidcProvider,
+    tenant: TenantFixture,
+) -> None:
+    # given: the owner signs in with a password (no IdP link); an admin with sso:manage
+    admin = await member_token(tenant, f"adam.{tenant.slug}@bank.example", ["admin"])
+    # when: the admin makes SSO required, with an IdP of the admin's choosing
+    registered = idp.register_client(redirect_uri(tenant.slug))
+    saved = await gql(
+        client,
+        CONFIGURE,
+        {
+            "input": oidc_input(
+                idp, registered, allowedEmailDomains=[], roleMapping=[], ssoRequired=True
+            )
+        },
+        admin,
+    )
+    # then: the owner is not locked out (deactivateMember refuses an admin this power):
+    # the setting is refused, or the owner's password still opens the organization
+    login = await client.post(
+        "/auth/login",
+        json={"tenant": tenant.slug, "email": tenant.admin_email, "password": tenant.password},
+    )
+    client.cookies.clear()
+    # (and the owner's SSO sign-in is refused: their account is not linked to the IdP)
+    idp.set_claims(tenant.admin_email)
+    await sso_sign_in(browser, tenant.slug, tenant.admin_email)
+    sso_roles = await roles_in_session(browser)
+    assert "errors" in saved or login.status_code == 200 or sso_roles, (
+        f"the owner is locked out: password {login.status_code} {login.text}, SSO {sso_roles}"
+    )
