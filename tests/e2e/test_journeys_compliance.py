@@ -104,6 +104,19 @@ async def test_an_officer_downloads_an_audit_export_that_verifies(
     assert result["ok"] is True, result
     assert result["events"] == len(events), result
 
+    # the same verifier refuses a copy with one event altered
+    tampered = tmp_path / "tampered.jsonl"
+    altered = [
+        dict(r, outcome="denied") if r.get("seq") == 2 and r.get("type") == "event" else r
+        for r in records
+    ]
+    tampered.write_text("".join(json.dumps(r) + "\n" for r in altered))
+    refused = subprocess.run(
+        [sys.executable, PROOF, tampered, "--json"], capture_output=True, text=True, check=False
+    )
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert json.loads(refused.stdout)["first_bad_seq"] == 2, refused.stdout
+
     # and the export itself is in the log, by this officer
     exported = await api(
         base_url,

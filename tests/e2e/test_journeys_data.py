@@ -139,7 +139,8 @@ def fit_processes(job_id: str) -> list[str]:
 async def until(check: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, f"not within {timeout}s: {what}"
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {timeout}s: {what}")
         await asyncio.sleep(0.5)
 
 
