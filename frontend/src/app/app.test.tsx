@@ -51,6 +51,7 @@ describe('app frame', () => {
         AuditChain: forbidden,
         AuditEvents: forbidden,
         DataSubjectRequests: forbidden,
+        AuditRetentionPolicy: forbidden,
         Datasets: () =>
           gqlData({ datasets: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] } }),
         TrainingJobs: () =>

@@ -49,6 +49,9 @@ type Documents = {
     "\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.ApproveDataSubjectRequestDocument,
     "\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.RejectDataSubjectRequestDocument,
     "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.ExecuteDataSubjectRequestDocument,
+    "\n  fragment RetentionPolicyFields on AuditRetentionPolicy {\n    detailsDays\n    updatedAt\n    purgedThroughSeq\n  }\n": typeof types.RetentionPolicyFieldsFragmentDoc,
+    "\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n": typeof types.AuditRetentionPolicyDocument,
+    "\n  mutation SetAuditRetentionPolicy($detailsDays: Int) {\n    setAuditRetentionPolicy(detailsDays: $detailsDays) {\n      ...RetentionPolicyFields\n    }\n  }\n": typeof types.SetAuditRetentionPolicyDocument,
     "\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n": typeof types.DatasetSummaryFieldsFragmentDoc,
     "\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.DatasetsDocument,
     "\n  fragment ColumnProfileFields on ColumnProfile {\n    name\n    type\n    missingCount\n    missingPercent\n    distinctCount\n    min\n    max\n    mean\n    std\n    minText\n    maxText\n    histogram {\n      lower\n      upper\n      count\n    }\n    topValues {\n      value\n      count\n    }\n  }\n": typeof types.ColumnProfileFieldsFragmentDoc,
@@ -107,6 +110,9 @@ const documents: Documents = {
     "\n  mutation ApproveDataSubjectRequest($id: ID!, $note: String) {\n    approveDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.ApproveDataSubjectRequestDocument,
     "\n  mutation RejectDataSubjectRequest($id: ID!, $note: String) {\n    rejectDataSubjectRequest(id: $id, note: $note) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.RejectDataSubjectRequestDocument,
     "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.ExecuteDataSubjectRequestDocument,
+    "\n  fragment RetentionPolicyFields on AuditRetentionPolicy {\n    detailsDays\n    updatedAt\n    purgedThroughSeq\n  }\n": types.RetentionPolicyFieldsFragmentDoc,
+    "\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n": types.AuditRetentionPolicyDocument,
+    "\n  mutation SetAuditRetentionPolicy($detailsDays: Int) {\n    setAuditRetentionPolicy(detailsDays: $detailsDays) {\n      ...RetentionPolicyFields\n    }\n  }\n": types.SetAuditRetentionPolicyDocument,
     "\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n": types.DatasetSummaryFieldsFragmentDoc,
     "\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n": types.DatasetsDocument,
     "\n  fragment ColumnProfileFields on ColumnProfile {\n    name\n    type\n    missingCount\n    missingPercent\n    distinctCount\n    min\n    max\n    mean\n    std\n    minText\n    maxText\n    histogram {\n      lower\n      upper\n      count\n    }\n    topValues {\n      value\n      count\n    }\n  }\n": types.ColumnProfileFieldsFragmentDoc,
@@ -284,6 +290,18 @@ export function graphql(source: "\n  mutation RejectDataSubjectRequest($id: ID!,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment RetentionPolicyFields on AuditRetentionPolicy {\n    detailsDays\n    updatedAt\n    purgedThroughSeq\n  }\n"): (typeof documents)["\n  fragment RetentionPolicyFields on AuditRetentionPolicy {\n    detailsDays\n    updatedAt\n    purgedThroughSeq\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n"): (typeof documents)["\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetAuditRetentionPolicy($detailsDays: Int) {\n    setAuditRetentionPolicy(detailsDays: $detailsDays) {\n      ...RetentionPolicyFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetAuditRetentionPolicy($detailsDays: Int) {\n    setAuditRetentionPolicy(detailsDays: $detailsDays) {\n      ...RetentionPolicyFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { AuditEventFieldsFragment, DataSubjectRequestFieldsFragment } from '@/gql/graphql';
-import { testViewer } from '@/testing/mock-data';
+import { testViewer, viewerWith } from '@/testing/mock-data';
 import { gqlData, gqlError, mockFetch, setSessionCookie, type RecordedRequest } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/test-utils';
 
@@ -39,6 +39,7 @@ function page(events: AuditEventFieldsFragment[], hasNextPage = false) {
 
 const checkpoint = { seq: 3, headHash: 'ab'.repeat(32), signedAt: '2026-11-20T10:00:01.000000Z', keyId: 'k'.repeat(32) };
 const chain = { auditChain: { events: 3, signingKeyIds: ['k'.repeat(32)], latestCheckpoint: checkpoint } };
+const noPolicy = { auditRetentionPolicy: null };
 const noRequests = {
   viewer: { id: officer.id },
   dataSubjectRequests: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
@@ -94,6 +95,7 @@ describe('Compliance › audit log', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: officer }),
         AuditChain: () => gqlData(chain),
+        AuditRetentionPolicy: () => gqlData(noPolicy),
         DataSubjectRequests: () => gqlData(noRequests),
         AuditEvents: (r: RecordedRequest) =>
           gqlData(r.variables?.after ? page([auditEvent({ id: 'evt_1', seq: 1 })]) : page([auditEvent()], true)),
@@ -135,6 +137,7 @@ describe('Compliance › audit log', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: officer }),
         AuditChain: () => gqlData(chain),
+        AuditRetentionPolicy: () => gqlData(noPolicy),
         DataSubjectRequests: () => gqlData(noRequests),
         AuditEvents: () => gqlData(page([auditEvent({ detailsState: 'HIDDEN', details: null, personalData: [] })])),
       },
@@ -154,6 +157,7 @@ describe('Compliance › integrity', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: officer }),
         AuditChain: () => gqlData(chain),
+        AuditRetentionPolicy: () => gqlData(noPolicy),
         AuditEvents: () => gqlData(page([])),
         DataSubjectRequests: () => gqlData(noRequests),
         VerifyAuditChain: () =>
@@ -195,6 +199,7 @@ describe('Compliance › integrity', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: officer }),
         AuditChain: () => gqlData(chain),
+        AuditRetentionPolicy: () => gqlData(noPolicy),
         AuditEvents: () => gqlData(page([])),
         DataSubjectRequests: () => gqlData(noRequests),
         ExportAuditLog: () =>
@@ -231,6 +236,7 @@ describe('Compliance › data subject requests', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: officer }),
         AuditChain: () => gqlData(chain),
+        AuditRetentionPolicy: () => gqlData(noPolicy),
         AuditEvents: () => gqlData(page([])),
         DataSubjectRequests: () => gqlData(requestsData(stored)),
         CreateDataSubjectRequest: (r: RecordedRequest) => {
@@ -278,6 +284,7 @@ describe('Compliance › data subject requests', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: officer }),
         AuditChain: () => gqlData(chain),
+        AuditRetentionPolicy: () => gqlData(noPolicy),
         AuditEvents: () => gqlData(page([])),
         DataSubjectRequests: () => gqlData(requestsData(stored)),
         ExecuteDataSubjectRequest: () => {
@@ -307,5 +314,88 @@ describe('Compliance › data subject requests', () => {
     expect(await screen.findByText(/erased subject 9a8b7c6d/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Report' }));
     expect(screen.getByText(/"audit_subject_key_destroyed": true/)).toBeInTheDocument();
+  });
+});
+
+/** The test permissions omit retention:manage; a compliance officer holds it. */
+const manager = { ...officer, permissions: [...officer.permissions, 'retention:manage'] };
+
+describe('Compliance › retention', () => {
+  it('shows the policy in force, checks the days, saves and reloads it', async () => {
+    setSessionCookie();
+    let stored: { detailsDays: number | null; updatedAt: string; purgedThroughSeq: number } | null = null;
+    const { requests } = mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: manager }),
+        AuditChain: () => gqlData(chain),
+        AuditEvents: () => gqlData(page([])),
+        DataSubjectRequests: () => gqlData(noRequests),
+        AuditRetentionPolicy: () => gqlData({ auditRetentionPolicy: stored }),
+        SetAuditRetentionPolicy: (r: RecordedRequest) => {
+          stored = { detailsDays: r.variables?.detailsDays as number, updatedAt: '2026-11-22T08:00:00Z', purgedThroughSeq: 0 };
+          return gqlData({ setAuditRetentionPolicy: stored });
+        },
+      },
+    });
+    renderApp('/compliance');
+    const user = userEvent.setup();
+
+    expect(await screen.findByTestId('retention-policy')).toHaveTextContent('Event details are kept for ever');
+    const days = screen.getByLabelText('Keep event details for (days)');
+    await user.type(days, '0');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    expect(screen.getByText(/Give a whole number of days from 1 to 36500/)).toBeInTheDocument();
+    expect(requests.some((r) => r.operationName === 'SetAuditRetentionPolicy')).toBe(false);
+
+    await user.clear(days);
+    await user.type(days, '400');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    await waitFor(() => expect(screen.getByTestId('retention-policy')).toHaveTextContent('Event details are kept for 400 days'));
+    expect(screen.getByRole('status')).toHaveTextContent('Event details are kept for 400 days.');
+    const saved = requests.find((r) => r.operationName === 'SetAuditRetentionPolicy');
+    expect(saved?.variables).toEqual({ detailsDays: 400 });
+    expect(saved?.headers.get('X-CSRF-Token')).toBe('csrf-test-token');
+  });
+
+  it('shows the purge progress, and offers no form without retention:manage', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: viewerWith(['audit:read']) }),
+        AuditChain: () => gqlData(chain),
+        AuditEvents: () => gqlData(page([])),
+        DataSubjectRequests: () => gqlData(noRequests),
+        AuditRetentionPolicy: () =>
+          gqlData({ auditRetentionPolicy: { detailsDays: 30, updatedAt: '2026-11-22T08:00:00Z', purgedThroughSeq: 12 } }),
+      },
+    });
+    renderApp('/compliance');
+
+    expect(await screen.findByTestId('retention-policy')).toHaveTextContent('Event details are kept for 30 days');
+    expect(screen.getByText('seq 12')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Save policy' })).not.toBeInTheDocument();
+  });
+
+  it('says why the server refused a policy', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: manager }),
+        AuditChain: () => gqlData(chain),
+        AuditEvents: () => gqlData(page([])),
+        DataSubjectRequests: () => gqlData(noRequests),
+        AuditRetentionPolicy: () => gqlData(noPolicy),
+        SetAuditRetentionPolicy: () => gqlError('FORBIDDEN', 'You do not have the permission in this organization.'),
+      },
+    });
+    renderApp('/compliance');
+    const user = userEvent.setup();
+
+    await user.type(await screen.findByLabelText('Keep event details for (days)'), '90');
+    await user.click(screen.getByRole('button', { name: 'Save policy' }));
+    const refusal = await screen.findByRole('alert');
+    expect(refusal).toHaveTextContent('The policy was not saved');
+    expect(refusal).toHaveTextContent('You do not have the permission');
+    expect(screen.getByTestId('retention-policy')).toHaveTextContent('Event details are kept for ever');
   });
 });
