@@ -134,7 +134,7 @@ async def test_someone_with_an_account_elsewhere_joins_with_their_own_password(
     # a new password does not take over their account; their own accepts
     taken = await accept(client, invitation["inviteUrl"], "a brand new password")
     assert taken.status_code == 401
-    assert "enter its password" in taken.json()["error"]["message"]
+    assert "enter its current password" in taken.json()["error"]["message"]
     joined = await accept(client, invitation["inviteUrl"], other_tenant.password)
     assert joined.status_code == 200
     assert joined.json()["tenant"]["slug"] == tenant.slug

@@ -20,6 +20,7 @@ INVITE = """mutation($input: InviteMemberInput!) {
   inviteMember(input: $input) { inviteUrl member { id roles } } }"""
 SET_ROLES = """mutation($input: SetMemberRolesInput!) {
   setMemberRoles(input: $input) { id roles } }"""
+REVOKE = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }"
 DEACTIVATE = "mutation($id: ID!) { deactivateMember(userId: $id) { id status } }"
 CREATE_ROLE = """mutation($input: CreateRoleInput!) {
   createRole(input: $input) { name permissions } }"""
@@ -235,3 +236,43 @@ async def test_an_invitation_link_does_not_outlive_the_token_that_made_it(
         email,
     )
     assert rows[0]["invite_expires_at"] <= bound
+
+
+async def test_a_narrow_token_revokes_itself_but_not_a_stronger_token(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    # given: the owner's full token ("tests") and a viewer-scoped token of theirs
+    narrow = await owner_token(tenant, role="viewer")
+    rows = await superuser_sql(
+        "SELECT id::text AS id, name FROM api_tokens WHERE tenant_id = $1", tenant.id
+    )
+    ids = {r["name"]: r["id"] for r in rows}
+    # when: the narrow token revokes the full one
+    body = await gql(client, REVOKE, {"id": ids["tests"]}, narrow)
+    # then: refused (revoking takes access away: bounded like deactivating a member)
+    refused(body, "FORBIDDEN", "You cannot revoke an API token that can do more than")
+    assert "errors" not in await gql(client, "{ viewer { email } }", None, tenant.bearer)
+    # when: it revokes itself
+    body = await gql(client, REVOKE, {"id": ids["narrow"]}, narrow)
+    # then: done, and it no longer works
+    assert body["data"]["revokeApiToken"]["revokedAt"], body
+    gone = await gql(client, "{ viewer { email } }", None, narrow)
+    assert error_codes(gone) == ["UNAUTHENTICATED"], gone
+
+
+async def test_the_full_credential_revokes_its_users_narrow_token(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    # given: a viewer-scoped token of the owner
+    narrow = await owner_token(tenant, role="viewer")
+    rows = await superuser_sql(
+        "SELECT id::text AS id FROM api_tokens WHERE tenant_id = $1 AND name = 'narrow'",
+        tenant.id,
+    )
+    # when: the owner's full token revokes it
+    body = await gql(client, REVOKE, {"id": rows[0]["id"]}, tenant.bearer)
+    # then: revoked
+    assert body["data"]["revokeApiToken"]["revokedAt"], body
+    assert error_codes(await gql(client, "{ viewer { email } }", None, narrow)) == [
+        "UNAUTHENTICATED"
+    ]

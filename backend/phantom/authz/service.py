@@ -130,6 +130,16 @@ def bound_expiry(principal: Principal, expires_at: datetime | None) -> datetime 
     return min(expires_at, bound)
 
 
+async def token_permissions(
+    tenant_id: uuid.UUID, user_id: uuid.UUID, scopes: Iterable[str] | None
+) -> frozenset[P]:
+    """A stored token's effective permissions now: its user's, narrowed by its scopes."""
+    held = await user_permissions(tenant_id, user_id)
+    if scopes is None:
+        return frozenset(held)
+    return frozenset(p for p in held if p.value in set(scopes))
+
+
 async def user_permissions(tenant_id: uuid.UUID, user_id: uuid.UUID) -> set[P]:
     enforcer = await holder.get()
     user, tenant = str(user_id), str(tenant_id)

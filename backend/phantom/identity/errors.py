@@ -37,14 +37,14 @@ class MemberDeactivated(Forbidden):
 
 
 class InvitationInvalid(Unauthenticated):
-    def __init__(self, existing_account: bool = False, passwordless_account: bool = False) -> None:
-        if existing_account:
-            message = "You already have an account: enter its password to accept the invitation."
-        elif passwordless_account:
+    def __init__(self, account: str | None = None) -> None:
+        if account is not None:
+            # One answer for every existing account that cannot accept this way (wrong
+            # password, an account that signs in with SSO): the link's holder may be the
+            # inviter, who must not learn who has an account elsewhere, nor how it signs in.
             message = (
-                "You already have an account that signs in with single sign-on, and an "
-                "invitation cannot give it a password. Ask the administrator who invited you "
-                "to let you sign in with this organization's single sign-on."
+                "This invitation could not be accepted with that password. If you already "
+                "have a Phantom account, enter its current password."
             )
         else:
             message = (
@@ -52,6 +52,7 @@ class InvitationInvalid(Unauthenticated):
                 "Ask an administrator for a new one."
             )
         super().__init__(message)
+        self.account = account  # the invitee's folded email, for the failure counter
 
 
 class AlreadyMember(Conflict):

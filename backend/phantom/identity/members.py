@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +22,7 @@ from phantom.authz.roles import Role
 from phantom.authz.service import authz, bound_expiry, requires, ungrantable
 from phantom.config import settings
 from phantom.db import enter_tenant, utcnow
-from phantom.identity.errors import AlreadyMember, InvitationInvalid
+from phantom.identity.errors import AlreadyMember, InvitationInvalid, SsoRequired
 from phantom.identity.models import Membership, MembershipStatus, User
 from phantom.identity.passwords import hash_password, verify_password
 from phantom.identity.principal import Principal
@@ -34,7 +34,7 @@ from phantom.identity.service import (
     keep_an_owner,
     secret_hash,
 )
-from phantom.identity.validation import check_password, clean_email, clean_name
+from phantom.identity.validation import check_password, clean_email, clean_name, email_key
 from phantom.kit.errors import BadUserInput, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
 
@@ -207,29 +207,29 @@ class MemberService:
         password: str,
         ip: str | None,
         user_agent: str | None,
+        throttle: Callable[[str], Awaitable[None]],
     ) -> NewSession:
-        if not 20 <= len(secret) <= 100:
-            raise InvitationInvalid()
-        membership = await IdentityRepository(session).membership_by_invite(secret_hash(secret))
-        now = utcnow()
-        if (
-            membership is None
-            or membership.status != MembershipStatus.INVITED
-            or membership.invite_expires_at is None
-            or membership.invite_expires_at <= now
-        ):
-            raise InvitationInvalid()
+        """Accept with a password. ``throttle(account)`` runs before the password is checked,
+        with the invitee's folded email: the route refuses an account over its sign-in
+        failure limit there, so a link is no password oracle past the lockout. Every
+        refusal of an existing account is one ``InvitationInvalid(account)``."""
+        membership = await self._pending(session, secret)
+        if not await identity.password_login_allowed(session, membership.tenant_id):
+            # an SSO-only organization: a link made before it required SSO opens nothing
+            raise SsoRequired(membership.tenant_id)
         user = membership.user
+        account = email_key(user.email)
+        await throttle(account)
         if user.password_hash is None:
             # Users are global: a password may be set here only on an account no other
             # organization has established (pending invitations elsewhere will ask for it).
             repo = IdentityRepository(session)
             if await repo.established_elsewhere(user.id, membership.tenant_id):
-                raise InvitationInvalid(passwordless_account=True)
+                raise InvitationInvalid(account)
             user.password_hash = hash_password(check_password(password))
         elif not verify_password(user.password_hash, password[:1024]):
             # someone who already has an account joins with it: the link alone is not enough
-            raise InvitationInvalid(existing_account=True)
+            raise InvitationInvalid(account)
         membership.password_sign_in = True  # proven for this membership
         membership.status = MembershipStatus.ACTIVE.value
         membership.invite_hash = membership.invite_expires_at = None
@@ -242,6 +242,19 @@ class MemberService:
             user_agent=user_agent,
             method="invitation",
         )
+
+    async def _pending(self, session: AsyncSession, secret: str) -> Membership:
+        if not 20 <= len(secret) <= 100:
+            raise InvitationInvalid()
+        membership = await IdentityRepository(session).membership_by_invite(secret_hash(secret))
+        if (
+            membership is None
+            or membership.status != MembershipStatus.INVITED
+            or membership.invite_expires_at is None
+            or membership.invite_expires_at <= utcnow()
+        ):
+            raise InvitationInvalid()
+        return membership
 
     # --- for data subject requests (compliance) -------------------------------------------
 

@@ -29,7 +29,7 @@ from phantom.kit.responses import error_response
 
 log = logging.getLogger("phantom.auth")
 
-_by_account = FailureCounter(
+_by_account = FailureCounter(  # keyed by the folded email
     "phantom:login:account", settings.LOGIN_MAX_FAILURES, settings.LOGIN_FAILURE_WINDOW_SECONDS
 )
 _by_ip = FailureCounter(
@@ -77,7 +77,9 @@ async def login(request: Request) -> Response:
         _check_site(request)
         form = await _json_form(request, ("tenant", "email", "password"))
         email = email_key(form["email"])  # every spelling of an address is one account
-        account = f"{form['tenant'].lower()}:{email}"[:400]
+        # A password is global, so its failures are counted per account whichever
+        # organization (or invitation: accept_invitation) it was tried through.
+        account = email[:400]
         wait = max(await _by_account.retry_after(account), await _by_ip.retry_after(ip))
         if wait:
             raise RateLimited(
@@ -160,7 +162,10 @@ def set_session_cookies(response: Response, new: NewSession) -> None:
 
 
 async def accept_invitation(request: Request) -> Response:
-    """``{"token", "password"}``: the invitee sets a password and is signed in."""
+    """``{"token", "password"}``: the invitee sets a password, or proves the one their
+    account has, and is signed in. Failures for an existing account count against the
+    same per-account limit as ``/auth/login``: the link's holder may be another
+    organization guessing that account's password."""
     ip = request.client.host if request.client else "unknown"
     try:
         _check_site(request)
@@ -168,6 +173,11 @@ async def accept_invitation(request: Request) -> Response:
         wait = await _by_ip.retry_after(ip)
         if wait:
             raise RateLimited("Too many failed attempts. Try again later.", retry_after=wait)
+
+        async def throttle(account: str) -> None:
+            if locked := await _by_account.retry_after(account):
+                raise RateLimited("Too many failed attempts. Try again later.", retry_after=locked)
+
         try:
             async with transaction(None) as session:
                 new = await members.accept_invitation(
@@ -176,14 +186,24 @@ async def accept_invitation(request: Request) -> Response:
                     password=form["password"],
                     ip=ip,
                     user_agent=request.headers.get("user-agent"),
+                    throttle=throttle,
                 )
-        except InvitationInvalid:
+        except InvitationInvalid as refused:
+            if refused.account is not None:
+                await _by_account.fail(refused.account)
             await _by_ip.fail(ip)
-            log.warning("invitation refused", extra={"ip": ip})
+            log.warning("invitation refused", extra={"account": refused.account, "ip": ip})
+            raise
+        except SsoRequired as refused:
+            await _by_ip.fail(ip)  # unlimited attempts would write unlimited audit events
+            await refusals.record_refused_sign_in(
+                refused.tenant_id, ip=ip, method="invitation", reason="sso_required"
+            )
             raise
     except PhantomError as error:
         return error_response(error)
     p = new.principal
+    await _by_account.reset(email_key(p.email))
     log.info(
         "invitation accepted", extra={"user_id": str(p.user_id), "tenant_id": str(p.tenant_id)}
     )

@@ -19,6 +19,7 @@ from phantom.authz.service import (
     bound_expiry,
     can,
     requires,
+    token_permissions,
     ungrantable,
     user_permissions,
 )
@@ -272,12 +273,23 @@ class IdentityService:
         self, session: AsyncSession, principal: Principal, token_id: uuid.UUID
     ) -> ApiToken:
         """One's own token, or anyone's with ``tokens:manage``. Someone else's token
-        without it answers like an unknown id."""
+        without it answers like an unknown id. Revoking takes access away, so, as for
+        deactivation, only a token whose permissions the calling credential all holds (a
+        read-only token cannot lock out its user's automation, nor an admin an owner);
+        a credential may always revoke itself."""
         token = await IdentityRepository(session).api_token(token_id)
         if token is None:
             raise NotFound("API token")
         if token.user_id != principal.user_id and not await can(principal, P.TOKENS_MANAGE):
             raise NotFound("API token")
+        if token.id != principal.credential_id:
+            held = await token_permissions(token.tenant_id, token.user_id, token.scopes)
+            if missing := await ungrantable(principal, held):
+                raise Forbidden(
+                    "You cannot revoke an API token that can do more than the credential "
+                    f"you are using (it also has {', '.join(sorted(missing))}); use a "
+                    "credential that holds those permissions."
+                )
         if token.revoked_at is None:
             token.revoked_at = utcnow()
             forget_on_commit(session, credential_id=token.id)
