@@ -23,6 +23,14 @@ class _TooLarge(Exception):
     pass
 
 
+class BodyTooLarge(BadUserInput):
+    """Refused input like any other (BAD_USER_INPUT), answered with HTTP 413."""
+
+    @property
+    def http_status(self) -> int:
+        return 413
+
+
 async def _body(request: Request) -> bytes:
     """Read at most the limit: an oversized body is refused without reading it all."""
     declared = request.headers.get("content-length")
@@ -54,7 +62,7 @@ async def predict(request: Request) -> Response:
         try:
             body = json.loads(await _body(request))
         except _TooLarge:
-            raise BadUserInput(
+            raise BodyTooLarge(
                 f"The body is over {settings.PREDICT_MAX_BODY_BYTES} bytes; send fewer rows."
             ) from None
         except (ValueError, UnicodeDecodeError):
