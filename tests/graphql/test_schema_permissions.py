@@ -463,6 +463,7 @@ def test_every_id_argument_has_a_foreign_id_provider() -> None:
     assert set(ID_KINDS.values()) | set(NAME_KINDS.values()) <= set(LISTINGS) | {"role"}
 
 
+@pytest.mark.slow  # the other tenant's model version is a real fit in a child process
 async def test_the_other_tenant_holds_every_kind(victim: Victim) -> None:
     for kind in {*ID_KINDS.values(), *NAME_KINDS.values()}:
         assert victim.ids.get(kind), f"seed the other tenant with a {kind}"
@@ -484,6 +485,7 @@ def without(body: dict[str, Any], value: str) -> str:
     return json.dumps(body, sort_keys=True).replace(value, "<id>")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("operation", "name"), fields_with_ids())
 async def test_another_tenants_ids_are_not_found(
     client: httpx.AsyncClient, world: World, victim: Victim, operation: str, name: str

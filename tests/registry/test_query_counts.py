@@ -4,9 +4,12 @@ model names come in one batch (a DataLoader), not one query per row."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.registry.support import Registry
 from tests.support.queries import page_costs
+
+pytestmark = pytest.mark.slow  # each model version is a real fit in a child process
 
 # the web app's list (ModelVersionSummaryFields)
 MODEL_VERSIONS = """query($first: Int!) { modelVersions(first: $first) { totalCount

@@ -7,9 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.registry.support import Registry
 from tests.support.fixtures import TenantFixture, error_codes, gql
+
+pytestmark = pytest.mark.slow  # each model version is a real fit in a child process
 
 PROMOTE = """mutation($id: ID!, $stage: ModelStage!) {
   promoteModelVersion(id: $id, stage: $stage) { id version stage stageChangedAt } }"""

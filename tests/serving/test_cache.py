@@ -16,6 +16,8 @@ from phantom.serving.cache import ModelCache, Served, models
 from tests.support.fixtures import TenantFixture, create_tenant
 from tests.support.models import train_version, upload_payments
 
+pytestmark = pytest.mark.slow  # each model version is a real fit in a child process
+
 
 @pytest.fixture(scope="module")
 async def trained(app: Any) -> tuple[TenantFixture, list[str]]:

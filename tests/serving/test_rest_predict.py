@@ -14,6 +14,8 @@ from phantom.config import settings
 from tests.support.fixtures import TenantFixture, create_tenant
 from tests.support.models import payments, train_version, upload_payments
 
+pytestmark = pytest.mark.slow  # each model version is a real fit in a child process
+
 
 @pytest.fixture(scope="module")
 async def trained(app: Any) -> tuple[TenantFixture, str]:
