@@ -79,10 +79,16 @@ async def test_a_data_scientist_trains_watches_promotes_and_predicts(
 
     await page.goto(f"{base_url}/models")
     await expect(page.get_by_text("Biopsies").first).to_be_visible()
-    # the version's row in the list: its stage cell
+    await shot(page, "models-04-overview")
+    # the version's row in the registry: its stage cell
+    await (
+        page.get_by_role("navigation", name="Models sections")
+        .get_by_role("link", name="Model registry")
+        .click()
+    )
     version_row = page.get_by_role("row").filter(
         has=page.get_by_role("link", name=re.compile(r"^Biopsies.* v1$"))
     )
     await expect(version_row.get_by_role("cell").first).to_have_text("Production")
-    await shot(page, "models-04-overview")
+    await shot(page, "models-05-registry")
     assert errors == [], errors
