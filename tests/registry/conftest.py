@@ -21,4 +21,4 @@ async def registry(app: Any) -> Registry:
         fraud = [await train_version(client, tenant, ours, "Fraud") for _ in range(2)]
         churn = await train_version(client, tenant, ours, "Churn")
         theirs = await train_version(client, other, await upload_payments(client, other), "Fraud")
-    return Registry(tenant, other, fraud, churn, theirs)
+    return Registry(tenant, other, fraud, churn, theirs, ours)

@@ -15,3 +15,4 @@ class Registry:
     fraud: list[dict[str, Any]]  # versions 1 and 2 of "Fraud"
     churn: dict[str, Any]  # version 1 of "Churn", same tenant
     theirs: dict[str, Any]  # version 1 of the other tenant's "Fraud"
+    dataset: str  # what the tenant's versions learned from

@@ -48,6 +48,17 @@ async def test_versions_are_numbered_per_model_and_per_tenant(
         for e in body["data"]["modelVersions"]["edges"]
     }
     assert listed == {("Fraud", 1, "NONE"), ("Fraud", 2, "NONE"), ("Churn", 1, "NONE")}
+    # and each keeps its lineage: the dataset and the job that made it
+    lineage = await gql(
+        client,
+        "query($id: ID!) { modelVersion(id: $id) { dataset { id } trainingJob { id } } }",
+        {"id": registry.fraud[1]["id"]},
+        headers=registry.tenant.bearer,
+    )
+    assert lineage["data"]["modelVersion"] == {
+        "dataset": {"id": registry.dataset},
+        "trainingJob": {"id": registry.fraud[1]["job"]},
+    }, lineage
 
 
 async def test_promoting_to_production_archives_the_previous_production_version_only(
