@@ -121,6 +121,7 @@ async def test_websocket_limits_and_input(api_url: str, tenant: TenantFixture) -
 async def test_readyz_and_metrics_on_a_real_server(api_url: str) -> None:
     async with httpx.AsyncClient(base_url=api_url) as client:
         ready = await client.get("/readyz")
+        assert ready.status_code == 200
         assert ready.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         metrics = (await client.get("/metrics")).text

@@ -36,7 +36,11 @@ async def test_standalone_runs_everything_in_one_process(tmp_path: Path) -> None
         assert (tmp_path / "var" / "phantom.db").exists(), "SQLite under ./var"
         async with httpx.AsyncClient(base_url=url) as client:
             ready = await client.get("/readyz")
-            assert ready.json()["checks"] == {"database": "ok", "redis": "embedded"}
+            assert ready.status_code == 200
+            assert ready.json() == {
+                "status": "ready",
+                "checks": {"database": "ok", "redis": "embedded"},
+            }
             signed_in = await client.post("/auth/login", json=login)
             assert signed_in.status_code == 200, signed_in.text
             assert signed_in.json()["tenant"]["name"] == "Demo Bank"

@@ -61,15 +61,34 @@ async def test_a_data_scientist_trains_watches_promotes_and_predicts(
         page.get_by_role("alertdialog").get_by_role("button", name="Promote to production").click()
     )
     await expect(page.get_by_role("alertdialog")).to_be_hidden()
-    await expect(page.get_by_text("PRODUCTION").first).to_be_visible()
+    # the stage badge beside the title says so (not any text on the page: the button
+    # "Promote to production" matched that), and promoting again is no longer offered
+    await expect(page.locator(".job-summary .badge")).to_have_text("Production")
+    stage_actions = page.get_by_role("group", name="Change the stage")
+    await expect(stage_actions.get_by_role("button", name="Promote to staging")).to_be_visible()
+    await expect(stage_actions.get_by_role("button", name="Promote to production")).to_have_count(0)
     row = breast_cancer().iloc[0]
     for feature in ("mean_radius", "mean_texture", "worst_radius", "worst_area"):
         await page.get_by_label(feature, exact=True).fill(str(row[feature]))
     await page.get_by_role("button", name="Predict").click()
-    await expect(page.get_by_role("list", name="Class probabilities of row 1")).to_be_visible()
+    # the first prediction loads the model from the store: seconds on a loaded machine
+    await expect(page.get_by_role("list", name="Class probabilities of row 1")).to_be_visible(
+        timeout=60_000
+    )
     await shot(page, "models-03-model-version-predict")
 
     await page.goto(f"{base_url}/models")
     await expect(page.get_by_text("Biopsies").first).to_be_visible()
     await shot(page, "models-04-overview")
+    # the version's row in the registry: its stage cell
+    await (
+        page.get_by_role("navigation", name="Models sections")
+        .get_by_role("link", name="Model registry")
+        .click()
+    )
+    version_row = page.get_by_role("row").filter(
+        has=page.get_by_role("link", name=re.compile(r"^Biopsies.* v1$"))
+    )
+    await expect(version_row.get_by_role("cell").first).to_have_text("Production")
+    await shot(page, "models-05-registry")
     assert errors == [], errors

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from graphql import GraphQLList, get_named_type, get_nullable_type
 
+from phantom.graphql.schema import schema
 from phantom.identity.authn import authenticator
+from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, gql
-from tests.support.queries import count_queries
+from tests.support.models import upload_payments
+from tests.support.queries import count_queries, page_costs, steady_selects
 
 
 async def test_warm_viewer_costs_no_database_round_trip(
@@ -46,3 +51,121 @@ async def test_a_page_of_tokens_and_owners_is_four_queries(
     ]
     # the count, the page, then one batch for the owners: memberships and their roles
     assert len(selects) == 4, statements
+
+
+# --- every list query: a page costs the same as one row -------------------------------------
+
+# the web app's fields for each list (its fragments in frontend/src/features)
+LISTS = {
+    "members": """query($first: Int!) { members(first: $first) { totalCount edges { node {
+      id email displayName roles status lastLoginAt joinedAt signInMethods } } } }""",
+    "apiTokens": """query($first: Int!) { apiTokens(first: $first, includeRevoked: true) {
+      totalCount edges { node { id name prefix scopes createdAt expiresAt lastUsedAt revokedAt
+      owner { email roles } } } } }""",
+    "auditEvents": """query($first: Int!) { auditEvents(first: $first) { totalCount edges {
+      node { id seq occurredAt action outcome resourceType resourceId requestId detailsState
+      details actor { type userId label } personalData { subjectId data erased } } } } }""",
+    "dataSubjectRequests": """query($first: Int!) { dataSubjectRequests(first: $first) {
+      totalCount edges { node { id kind status subjectId subjectEmail reason requestedBy
+      decidedBy decidedAt decisionNote executedBy executedAt createdAt report } } } }""",
+    "datasets": """query($first: Int!) { datasets(first: $first) { totalCount edges { node {
+      id name status error sourceFormat originalFilename sizeBytes rowCount columnCount
+      createdAt createdBy } } } }""",
+    "trainingJobs": """query($first: Int!) { trainingJobs(first: $first) { totalCount edges {
+      node { id status progress message modelName dataset { id } datasetName target
+      requestedTaskType taskType metric higherIsBetter engine timeBudgetSeconds createdAt
+      createdBy leaderboard { rank modelName scoreValidation } } } } }""",
+}
+ROLES = "{ roles { name description builtIn permissions memberCount } }"
+PERMISSIONS = "{ permissions { name description } }"
+# lists whose query-count test lives with their domain (they need trained models)
+ELSEWHERE = {"modelVersions": "tests/registry/test_query_counts.py"}
+NOT_PAGINATED = {"roles", "permissions"}
+
+
+def list_queries() -> set[str]:
+    root = schema._schema.query_type
+    return {
+        name
+        for name, field in root.fields.items()
+        if isinstance(get_nullable_type(field.type), GraphQLList)
+        or get_named_type(field.type).name.endswith("Connection")
+    }
+
+
+def test_every_list_query_has_a_query_count_test() -> None:
+    covered = set(LISTS) | set(ELSEWHERE) | NOT_PAGINATED
+    assert list_queries() == covered, "add the new list query to LISTS (or ELSEWHERE)"
+
+
+async def seed_three_of_each(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    for i in range(3):
+        for query, variables in [
+            (
+                "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { inviteUrl } }",
+                {"i": {"email": f"m{i}@{tenant.slug}.example.com", "roles": ["viewer"]}},
+            ),
+            (
+                "mutation($n: String!) { createApiToken(input: {name: $n}) { token } }",
+                {"n": f"t{i}"},
+            ),
+            (
+                "mutation($i: CreateDataSubjectRequestInput!) { "
+                "createDataSubjectRequest(input: $i) { id } }",
+                {"i": {"kind": "ACCESS", "subjectEmail": tenant.admin_email, "reason": "r"}},
+            ),
+        ]:
+            body = await gql(client, query, variables, headers=tenant.bearer)
+            assert "errors" not in body, body
+        dataset = await upload_payments(client, tenant, f"Payments {i}")
+        started = await start(
+            client,
+            tenant.bearer,
+            datasetId=dataset,
+            taskType="ANOMALY_DETECTION",
+            timeBudgetSeconds=5,
+        )
+        assert "errors" not in started, started
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+async def test_a_page_of_each_list_costs_the_same_as_one_row(
+    client: httpx.AsyncClient, tenant: TenantFixture, name: str
+) -> None:
+    # given: at least three rows of everything
+    await seed_three_of_each(client, tenant)
+    # when / then: a page of three costs what a page of one costs
+    costs = await page_costs(client, tenant.bearer, LISTS[name], (1, 3))
+    assert costs[1] == costs[3], costs
+    assert costs[3] <= 5, costs
+
+
+async def test_roles_and_permissions_cost_the_same_however_many_roles(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    async def send() -> None:
+        for query in (ROLES, PERMISSIONS):
+            body = await gql(client, query, headers=tenant.bearer)
+            assert "errors" not in body, body
+
+    costs = []
+    for extra in range(2):
+        await send()  # warm
+        costs.append(await steady_selects(send))
+        for i in range(3):  # three more custom roles, each with a member
+            role = f"r{extra}{i}"
+            created = await gql(
+                client,
+                "mutation($i: CreateRoleInput!) { createRole(input: $i) { name } }",
+                {"i": {"name": role, "permissions": ["datasets:read"]}},
+                headers=tenant.bearer,
+            )
+            assert "errors" not in created, created
+            invited = await gql(
+                client,
+                "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { inviteUrl } }",
+                {"i": {"email": f"{role}@{tenant.slug}.example.com", "roles": [role]}},
+                headers=tenant.bearer,
+            )
+            assert "errors" not in invited, invited
+    assert costs[0] == costs[1], costs

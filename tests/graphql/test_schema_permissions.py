@@ -8,8 +8,11 @@ is covered without editing this file:
    fails the test;
 4. for each permission a field checks, a member whose role has every permission but that
    one gets FORBIDDEN, with no data;
-5. another tenant's ids answer NOT_FOUND, with no data and no trace of that tenant, and
-   leave its data unchanged.
+5. every ID argument (required or optional, top level or in an input; custom role names
+   too), filled with each real id of the right kind from another tenant that holds one of
+   every kind, answers as an unknown id does (NOT_FOUND when required), with no trace of
+   that tenant, and leaves its data unchanged; an ID argument whose kind is not declared
+   in ID_KINDS fails the run.
 Subscriptions are driven through the schema in-process (the WebSocket transport has its
 own tests in tests/activity and tests/test_processes.py).
 """
@@ -17,6 +20,7 @@ own tests in tests/activity and tests/test_processes.py).
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -47,7 +51,9 @@ from phantom.graphql.permissions import IsAuthenticated, IsPublic
 from phantom.graphql.schema import schema
 from phantom.identity.principal import Principal
 from phantom.identity.service import identity
+from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes
+from tests.support.models import train_version, upload_payments
 
 # Fields that need a credential and nothing more: they only show the caller themself.
 SELF_SERVICE = {"viewer"}
@@ -105,18 +111,27 @@ def document(
     field: GraphQLField,
     overrides: dict[tuple[str, ...], str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The smallest valid document calling the field, with required arguments filled."""
-    required = {k: a for k, a in field.args.items() if isinstance(a.type, GraphQLNonNull)}
+    """The smallest valid document calling the field, with required arguments filled
+    (and the optional ones ``overrides`` names)."""
+    named = {path[0] for path in overrides or {}}
+    required = {
+        k: a for k, a in field.args.items() if isinstance(a.type, GraphQLNonNull) or k in named
+    }
     params = ", ".join(f"${k}: {a.type}" for k, a in required.items())
     args = ", ".join(f"{k}: ${k}" for k in required)
-    selection = (
-        " { __typename }" if isinstance(get_named_type(field.type), GraphQLObjectType) else ""
-    )
+    returned = get_named_type(field.type)
+    selection = ""
+    if isinstance(returned, GraphQLObjectType):  # a connection also says how many it found
+        selection = (
+            " { __typename totalCount }" if "totalCount" in returned.fields else (" { __typename }")
+        )
     query = (
         f"{operation}{f'({params})' if params else ''} "
         f"{{ {name}{f'({args})' if args else ''}{selection} }}"
     )
-    variables = {k: sample(a.type) for k, a in required.items()}
+    variables = {
+        k: sample(a.type) for k, a in required.items() if isinstance(a.type, GraphQLNonNull)
+    }
     for path, value in (overrides or {}).items():
         variables = with_id(variables, path, value)
     return query, variables
@@ -144,7 +159,7 @@ def id_arguments(field: GraphQLField) -> list[tuple[str, ...]]:
 def with_id(variables: dict[str, Any], path: tuple[str, ...], value: str) -> dict[str, Any]:
     if len(path) == 1:
         return {**variables, path[0]: value}
-    return {**variables, path[0]: {**variables[path[0]], path[1]: value}}
+    return {**variables, path[0]: {**variables.get(path[0], {}), path[1]: value}}
 
 
 def has_data(body: dict[str, Any]) -> bool:
@@ -298,51 +313,201 @@ async def test_each_permission_a_field_needs_is_enforced(
         assert not has_data(body)
 
 
-async def foreign_ids(client: httpx.AsyncClient, tenant: TenantFixture) -> list[str]:
-    query = (
-        "{ members { edges { node { id } } } "
-        "apiTokens(includeRevoked: true) { edges { node { id } } } }"
-    )
-    body = (await client.post("/graphql", json={"query": query}, headers=tenant.bearer)).json()
-    data = body["data"]
-    return [e["node"]["id"] for key in ("members", "apiTokens") for e in data[key]["edges"]]
+# --- another tenant's objects, by id -------------------------------------------------------
+
+# The kind of object each ID argument names: (field, argument path) -> kind. The ID
+# arguments themselves come from the schema at test time; one missing here fails
+# test_every_id_argument_has_a_foreign_id_provider, so a new one cannot be skipped.
+ID_KINDS = {
+    ("member", ("id",)): "member",
+    ("dataSubjectRequest", ("id",)): "data_subject_request",
+    ("dataset", ("id",)): "dataset",
+    ("trainingJob", ("id",)): "training_job",
+    ("trainingJobs", ("datasetId",)): "dataset",
+    ("auditEvents", ("filter", "actorId")): "member",
+    ("auditEvents", ("filter", "subjectId")): "member",
+    ("modelVersion", ("id",)): "model_version",
+    ("revokeApiToken", ("id",)): "api_token",
+    ("setMemberRoles", ("input", "userId")): "member",
+    ("deactivateMember", ("userId",)): "member",
+    ("reactivateMember", ("userId",)): "member",
+    ("approveDataSubjectRequest", ("id",)): "data_subject_request",
+    ("rejectDataSubjectRequest", ("id",)): "data_subject_request",
+    ("executeDataSubjectRequest", ("id",)): "data_subject_request",
+    ("deleteDataset", ("id",)): "dataset",
+    ("startTraining", ("input", "datasetId")): "dataset",
+    ("cancelTraining", ("id",)): "training_job",
+    ("promoteModelVersion", ("id",)): "model_version",
+    ("predict", ("modelVersionId",)): "model_version",
+    ("trainingProgress", ("jobId",)): "training_job",
+}
+# Custom roles are named, not numbered: their name arguments get the same treatment.
+NAME_KINDS = {
+    ("deleteRole", ("name",)): "role",
+    ("updateRole", ("input", "name")): "role",
+}
+# Where a kind's ids are listed, as the other tenant sees them.
+LISTINGS = {
+    "member": "{ members(first: 100) { edges { node { id } } } }",
+    "api_token": "{ apiTokens(first: 100, includeRevoked: true) { edges { node { id } } } }",
+    "dataset": "{ datasets(first: 100) { edges { node { id } } } }",
+    "training_job": "{ trainingJobs(first: 100) { edges { node { id } } } }",
+    "model_version": "{ modelVersions(first: 100) { edges { node { id } } } }",
+    "data_subject_request": "{ dataSubjectRequests(first: 100) { edges { node { id } } } }",
+}
+SNAPSHOT = """{
+  members(first: 100) { edges { node { id email roles status } } }
+  apiTokens(first: 100, includeRevoked: true) { edges { node { id name revokedAt scopes } } }
+  roles { name permissions memberCount }
+  datasets(first: 100) { edges { node { id name status } } }
+  trainingJobs(first: 100) { edges { node { id status message } } }
+  modelVersions(first: 100) { edges { node { id version stage stageChangedAt } } }
+  dataSubjectRequests(first: 100) { edges { node { id status decidedAt executedAt } } }
+}"""
 
 
-async def snapshot(client: httpx.AsyncClient, tenant: TenantFixture) -> dict[str, Any]:
-    query = (
-        "{ members { edges { node { id email roles status } } } "
-        "apiTokens(includeRevoked: true) { edges { node { id name revokedAt scopes } } } "
-        "roles { name permissions } }"
-    )
-    body = (await client.post("/graphql", json={"query": query}, headers=tenant.bearer)).json()
-    data: dict[str, Any] = body["data"]
-    return data
+def is_id(type_: Any) -> bool:
+    return getattr(get_named_type(type_), "name", "") == "ID"
 
 
-def fields_with_ids() -> list[tuple[str, str]]:
+def all_id_arguments(field: GraphQLField) -> list[tuple[str, ...]]:
+    """Every ID argument, required or not, top level or inside an input object."""
+    paths: list[tuple[str, ...]] = []
+    for name, argument in field.args.items():
+        named = get_named_type(argument.type)
+        if is_id(argument.type):
+            paths.append((name,))
+        elif isinstance(named, GraphQLInputObjectType):
+            paths += [(name, key) for key, f in named.fields.items() if is_id(f.type)]
+    return paths
+
+
+def id_fields() -> list[tuple[str, str, tuple[str, ...]]]:
     return [
-        (operation, name)
+        (operation, name, path)
         for operation, name in root_fields()
-        if id_arguments(graphql_field(operation, name)[1])
+        for path in all_id_arguments(graphql_field(operation, name)[1])
     ]
 
 
+@dataclass
+class Victim:
+    tenant: TenantFixture
+    ids: dict[str, list[str]]  # kind -> the tenant's ids of that kind
+    canaries: list[str]  # strings only the victim's data holds
+
+
+async def as_victim(
+    client: httpx.AsyncClient, tenant: TenantFixture, query: str, variables: dict[str, Any]
+) -> dict[str, Any]:
+    body: dict[str, Any] = (
+        await client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=tenant.bearer
+        )
+    ).json()
+    assert "errors" not in body, body
+    return body
+
+
+@pytest.fixture(scope="module")
+async def victim(world: World, app: Any) -> Victim:
+    """The other tenant, with at least one object of every kind an ID argument names,
+    each carrying a canary string."""
+    tenant, canary = world.other, f"canary{secrets.token_hex(4)}"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        for query, variables in [
+            (
+                "mutation($i: CreateRoleInput!) { createRole(input: $i) { name } }",
+                {"i": {"name": f"{canary}_role", "permissions": ["datasets:read"]}},
+            ),
+            (
+                "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { inviteUrl } }",
+                {"i": {"email": f"{canary}@{tenant.slug}.example.com", "roles": ["viewer"]}},
+            ),
+            (
+                "mutation($n: String!) { createApiToken(input: {name: $n}) { token } }",
+                {"n": f"{canary}-token"},
+            ),
+            (
+                "mutation($i: CreateDataSubjectRequestInput!) { "
+                "createDataSubjectRequest(input: $i) { id } }",
+                {"i": {"kind": "ACCESS", "subjectEmail": tenant.admin_email, "reason": canary}},
+            ),
+        ]:
+            await as_victim(client, tenant, query, variables)
+        dataset = await upload_payments(client, tenant, f"{canary} payments")
+        await train_version(client, tenant, dataset, f"{canary} model")  # a SUCCEEDED job
+        queued = await start(
+            client,
+            tenant.bearer,
+            datasetId=dataset,
+            taskType="ANOMALY_DETECTION",
+            timeBudgetSeconds=5,
+            modelName=f"{canary} queued",
+        )
+        assert "errors" not in queued, queued
+        ids = {}
+        for kind, query in LISTINGS.items():
+            (listing,) = (await as_victim(client, tenant, query, {}))["data"].values()
+            ids[kind] = [edge["node"]["id"] for edge in listing["edges"]]
+        ids["role"] = [f"{canary}_role"]
+    return Victim(tenant, ids, [canary, tenant.slug, tenant.admin_email, *ids["model_version"]])
+
+
+def test_every_id_argument_has_a_foreign_id_provider() -> None:
+    found = {(graphql_field(op, name)[0], path) for op, name, path in id_fields()}
+    missing = found - set(ID_KINDS)
+    assert not missing, f"say which kind of object these ID arguments name: {missing}"
+    assert not set(ID_KINDS) - found, "ID_KINDS names arguments the schema no longer has"
+    assert set(ID_KINDS.values()) | set(NAME_KINDS.values()) <= set(LISTINGS) | {"role"}
+
+
+@pytest.mark.slow  # the other tenant's model version is a real fit in a child process
+async def test_the_other_tenant_holds_every_kind(victim: Victim) -> None:
+    for kind in {*ID_KINDS.values(), *NAME_KINDS.values()}:
+        assert victim.ids.get(kind), f"seed the other tenant with a {kind}"
+
+
+def fields_with_ids() -> list[tuple[str, str]]:
+    found = {(op, name) for op, name, _ in id_fields()}
+    named = {graphql_field(op, name)[0]: (op, name) for op, name in root_fields()}
+    found |= {named[field] for field, _ in NAME_KINDS}
+    return sorted(found)
+
+
+def foreign_arguments(graphql_name: str, field: GraphQLField) -> list[tuple[tuple[str, ...], str]]:
+    paths = [(path, ID_KINDS[(graphql_name, path)]) for path in all_id_arguments(field)]
+    return paths + [(path, kind) for (f, path), kind in NAME_KINDS.items() if f == graphql_name]
+
+
+def without(body: dict[str, Any], value: str) -> str:
+    return json.dumps(body, sort_keys=True).replace(value, "<id>")
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("operation", "name"), fields_with_ids())
 async def test_another_tenants_ids_are_not_found(
-    client: httpx.AsyncClient, world: World, operation: str, name: str
+    client: httpx.AsyncClient, world: World, victim: Victim, operation: str, name: str
 ) -> None:
-    # given: the ids of the other tenant's objects, and its data before
-    victim, caller = world.other, world.tenant
-    ids = await foreign_ids(client, victim)
-    before = await snapshot(client, victim)
-    _, field = graphql_field(operation, name)
-    for path in id_arguments(field):
-        for foreign in [*ids, str(uuid.uuid4())]:
-            # when: the caller, holding every permission in its own tenant, names them
+    # given: the other tenant's data before
+    caller = world.tenant
+    before = await as_victim(client, victim.tenant, SNAPSHOT, {})
+    graphql_name, field = graphql_field(operation, name)
+    for path, kind in foreign_arguments(graphql_name, field):
+        required = isinstance(field.args[path[0]].type, GraphQLNonNull)
+        unknown = str(uuid.uuid4()) if kind != "role" else f"r_{secrets.token_hex(6)}"
+        # the answer to an id that exists nowhere
+        expected = await call(client, operation, name, caller.token, {path: unknown})
+        if required:
+            assert error_codes(expected) == ["NOT_FOUND"], (path, expected)
+            assert not has_data(expected)
+        for foreign in victim.ids[kind]:
+            # when: the caller, holding every permission in its own tenant, names one of theirs
             body = await call(client, operation, name, caller.token, {path: foreign})
-            # then: like an unknown id; nothing of the victim leaks or changes
-            assert error_codes(body) == ["NOT_FOUND"], (path, body)
-            assert not has_data(body)
-            assert victim.slug not in str(body)
-            assert victim.admin_email not in str(body)
-    assert await snapshot(client, victim) == before
+            # then: the same answer as for an unknown id, with nothing of the other tenant
+            assert without(body, foreign) == without(expected, unknown), (path, kind, body)
+            for canary in victim.canaries:  # (the id sent may be echoed, nothing else)
+                assert canary not in without(body, foreign), (path, canary, body)
+    # and nothing of theirs changed
+    assert await as_victim(client, victim.tenant, SNAPSHOT, {}) == before

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import httpx
 import pytest
 from redis.asyncio import Redis
+from starlette.applications import Starlette
+
+from phantom.app import spa_routes
+from phantom.config import settings
 
 
 async def test_readyz_reports_an_unreachable_redis(
@@ -50,9 +55,50 @@ def test_json_logs_carry_request_and_tenant_ids() -> None:
 async def test_unknown_spa_routes_fall_back_to_the_app_and_api_paths_do_not(
     client: httpx.AsyncClient,
 ) -> None:
+    index = (settings.FRONTEND_DIST / "index.html").read_text()  # the suite builds the app
     page = await client.get("/models/some-deep/link")
-    assert page.status_code in (200, 503)  # 503 explains how to build the SPA
+    assert page.status_code == 200
     assert "text/html" in page.headers["content-type"]
+    assert page.text == index
     assert (await client.get("/api/v1/nothing")).status_code == 404
-    assert (await client.get("/../../etc/passwd")).status_code in (200, 404, 503)
-    assert "root:" not in (await client.get("/..%2f..%2fetc/passwd")).text
+
+
+UP = "..%2f" * 10  # deeper than any checkout: a path that reached the disk would find it
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../etc/passwd",
+        f"/{UP}etc/passwd",
+        "/" + "%2e%2e/" * 10 + "etc/passwd",
+        f"/models/{UP}etc%2fpasswd",
+    ],
+)
+async def test_traversal_outside_the_build_gets_the_app_not_the_file(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    # no request path reaches the file system: anything not in the build is the app
+    response = await client.get(path)
+    assert response.status_code == 200
+    assert response.text == (settings.FRONTEND_DIST / "index.html").read_text()
+    assert "root:" not in response.text
+
+
+@pytest.mark.parametrize("path", [f"/assets/{UP}etc%2fpasswd", f"/assets/{UP}etc/passwd"])
+async def test_traversal_under_assets_is_not_found(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert "root:" not in response.text
+
+
+async def test_without_a_build_every_app_route_explains_how_to_build_it(tmp_path: Path) -> None:
+    app = Starlette(routes=spa_routes(tmp_path / "no-build"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        for path in ("/", "/models", "/../../etc/passwd"):
+            response = await client.get(path)
+            assert response.status_code == 503
+            assert "make frontend" in response.text
+            assert "root:" not in response.text

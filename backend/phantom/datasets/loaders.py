@@ -1,5 +1,6 @@
 """Per-request DataLoaders (never module-level: a cache shared across requests would
-cross tenants). A page of datasets costs one uploader lookup, not one per row."""
+cross tenants). A page of datasets costs one uploader lookup, not one per row; a page of
+jobs or model versions one dataset lookup."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from phantom.datasets.models import Dataset
 from phantom.datasets.service import datasets
 from phantom.graphql.context import Context
+from phantom.kit.errors import Forbidden
 
 
 def uploader_loader(context: Context) -> DataLoader[uuid.UUID, str | None]:
@@ -22,5 +25,24 @@ def uploader_loader(context: Context) -> DataLoader[uuid.UUID, str | None]:
 
     loader: DataLoader[uuid.UUID, str | None] = context.loaders.setdefault(
         "dataset_uploaders", DataLoader(load_fn=load)
+    )
+    return loader
+
+
+def dataset_loader(context: Context) -> DataLoader[uuid.UUID, Dataset | None]:
+    """None for a dataset deleted since, or when the viewer may not read datasets."""
+
+    async def load(dataset_ids: Sequence[uuid.UUID]) -> list[Dataset | None]:
+        try:
+            async with context.session() as session:
+                found = await datasets.get_many(
+                    session, context.require_principal(), set(dataset_ids)
+                )
+        except Forbidden:
+            return [None] * len(dataset_ids)
+        return [found.get(dataset_id) for dataset_id in dataset_ids]
+
+    loader: DataLoader[uuid.UUID, Dataset | None] = context.loaders.setdefault(
+        "datasets", DataLoader(load_fn=load)
     )
     return loader

@@ -22,6 +22,11 @@ class DatasetRepository:
     async def get(self, dataset_id: uuid.UUID) -> Dataset | None:
         return await self.session.scalar(select(Dataset).where(Dataset.id == dataset_id))
 
+    async def get_many(self, dataset_ids: set[uuid.UUID]) -> list[Dataset]:
+        return list(
+            (await self.session.scalars(select(Dataset).where(Dataset.id.in_(dataset_ids)))).all()
+        )
+
     async def get_for_update(self, dataset_id: uuid.UUID) -> Dataset | None:
         """Row-locked, so two deliveries of one profiling job do not both write."""
         return await self.session.scalar(

@@ -12,7 +12,7 @@ from strawberry import Info
 from strawberry.file_uploads import Upload
 
 from phantom.datasets import models
-from phantom.datasets.loaders import uploader_loader
+from phantom.datasets.loaders import dataset_loader, uploader_loader
 from phantom.datasets.profiling import ColumnType as ColumnTypeValue
 from phantom.datasets.profiling import TaskType as TaskTypeValue
 from phantom.datasets.service import Upload as UploadedFile
@@ -21,7 +21,6 @@ from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.pagination import page_request
 
 DatasetStatus = strawberry.enum(models.DatasetStatus, name="DatasetStatus")
@@ -165,12 +164,8 @@ async def visible_dataset(
     or when the viewer may not read datasets."""
     if dataset_id is None:
         return None
-    try:
-        async with info.context.session() as session:
-            found = await datasets.get(session, info.context.require_principal(), dataset_id)
-    except (NotFound, Forbidden):
-        return None
-    return Dataset.from_model(found)
+    found = await dataset_loader(info.context).load(dataset_id)
+    return Dataset.from_model(found) if found is not None else None
 
 
 @strawberry.type

@@ -19,6 +19,7 @@ from phantom.graphql.relay import Connection
 from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.pagination import page_request
 from phantom.registry import models
+from phantom.registry.loaders import model_name_loader
 from phantom.registry.service import registry
 
 ModelStage = strawberry.enum(models.ModelStage, name="ModelStage")
@@ -60,11 +61,7 @@ class ModelVersion:
 
     @strawberry.field
     async def model_name(self, info: Info[Context, None]) -> str:
-        async with info.context.session() as session:
-            names = await registry.model_names(
-                session, info.context.require_principal(), {uuid.UUID(str(self.model_id))}
-            )
-        return names.get(uuid.UUID(str(self.model_id)), "")
+        return await model_name_loader(info.context).load(uuid.UUID(str(self.model_id)))
 
     @strawberry.field(description="Null if the dataset was deleted since.")
     async def dataset(self, info: Info[Context, None]) -> Dataset | None:

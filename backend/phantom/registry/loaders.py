@@ -1,0 +1,24 @@
+"""Per-request DataLoaders (never module-level: a cache shared across requests would
+cross tenants). A page of model versions costs one model-name lookup, not one per row."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from phantom.graphql.context import Context
+from phantom.registry.service import registry
+
+
+def model_name_loader(context: Context) -> DataLoader[uuid.UUID, str]:
+    async def load(model_ids: Sequence[uuid.UUID]) -> list[str]:
+        async with context.session() as session:
+            names = await registry.model_names(session, context.require_principal(), set(model_ids))
+        return [names.get(model_id, "") for model_id in model_ids]
+
+    loader: DataLoader[uuid.UUID, str] = context.loaders.setdefault(
+        "registry_model_names", DataLoader(load_fn=load)
+    )
+    return loader

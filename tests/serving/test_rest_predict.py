@@ -1,0 +1,64 @@
+"""The REST predict route's body limit: over ``PHANTOM_PREDICT_MAX_BODY_BYTES`` it answers
+413, whether the length is declared or the body is streamed without one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from phantom.config import settings
+from tests.support.fixtures import TenantFixture, create_tenant
+from tests.support.models import payments, train_version, upload_payments
+
+pytestmark = pytest.mark.slow  # each model version is a real fit in a child process
+
+
+@pytest.fixture(scope="module")
+async def trained(app: Any) -> tuple[TenantFixture, str]:
+    tenant = await create_tenant("Alpha Bank")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        version = await train_version(
+            client, tenant, await upload_payments(client, tenant), "Payments"
+        )
+    return tenant, str(version["id"])
+
+
+def padded(size: int) -> bytes:
+    """A valid predict body of exactly ``size`` bytes (JSON allows trailing spaces)."""
+    rows = payments().head(2).to_dict("records")
+    body = json.dumps({"rows": rows}).encode()
+    assert len(body) <= size
+    return body + b" " * (size - len(body))
+
+
+async def chunks(body: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), 64 * 1024):
+        yield body[start : start + 64 * 1024]
+
+
+async def test_a_body_over_the_limit_is_413(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
+    tenant, version_id = trained
+    url = f"/api/v1/models/{version_id}/predict"
+    headers = {**tenant.bearer, "Content-Type": "application/json"}
+    limit = settings.PREDICT_MAX_BODY_BYTES
+    # at the limit: scored
+    ok = await client.post(url, content=padded(limit), headers=headers)
+    assert ok.status_code == 200, ok.text
+    assert len(ok.json()["predictions"]) == 2
+    # one byte over, with its length declared: 413 before reading it
+    over = await client.post(url, content=padded(limit + 1), headers=headers)
+    assert over.status_code == 413, over.text
+    assert over.json()["error"]["code"] == "BAD_USER_INPUT"
+    assert str(limit) in over.json()["error"]["message"]
+    # streamed without a length (chunked): 413 once the limit is passed
+    streamed = await client.post(url, content=chunks(padded(limit + 1)), headers=headers)
+    assert "content-length" not in streamed.request.headers
+    assert streamed.status_code == 413, streamed.text
+    assert streamed.json()["error"]["code"] == "BAD_USER_INPUT"
