@@ -53,7 +53,7 @@ class MemberView:
 class NewInvitation:
     member: MemberView
     secret: str | None  # None in an SSO-only organization: signing in with SSO accepts
-    expires_at: datetime | None
+    expires_at: datetime | None  # always set: when the invitation stops granting its roles
 
     @property
     def url(self) -> str | None:
@@ -126,12 +126,14 @@ class MemberService:
             user_id=user.id,
             status=MembershipStatus.INVITED.value,
         )
-        secret, expires_at = None, None
+        # a pending grant may not outlive the credential that made it, link or not: past
+        # this, neither the link nor a single sign-on grants the invitation's roles
+        expires_at = bound_expiry(principal, utcnow() + timedelta(days=INVITATION_DAYS))
+        membership.invite_expires_at = expires_at
+        secret = None
         if await identity.password_login_allowed(session, principal.tenant_id):
             secret = secrets.token_urlsafe(32)
-            # the link may not outlive the token that made it
-            expires_at = bound_expiry(principal, utcnow() + timedelta(days=INVITATION_DAYS))
-            membership.invite_hash, membership.invite_expires_at = secret_hash(secret), expires_at
+            membership.invite_hash = secret_hash(secret)
         # in an SSO-only organization, signing in with SSO activates the membership
         await repo.add(membership)
         assigned = await authz.assign_roles(session, principal, principal.tenant_id, user.id, roles)
@@ -191,6 +193,10 @@ class MemberService:
             member.membership.status = (
                 MembershipStatus.ACTIVE if signs_in else MembershipStatus.INVITED
             ).value
+            if not signs_in:  # pending again, and bounded like any invitation
+                member.membership.invite_expires_at = bound_expiry(
+                    principal, utcnow() + timedelta(days=INVITATION_DAYS)
+                )
             details = {"status": member.membership.status}
             await self._record(
                 session, principal, "identity.member.reactivated", member.user, details

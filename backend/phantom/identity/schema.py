@@ -185,7 +185,10 @@ class Invitation:
         description="Shown once: <base-url>/accept-invite#token=<secret>. Null when the "
         "organization requires SSO (signing in with SSO accepts)."
     )
-    expires_at: datetime | None
+    expires_at: datetime | None = strawberry.field(
+        description="When the invitation lapses, link or not (at most 7 days, and never "
+        "after the inviting token): after it, neither the link nor SSO grants its roles."
+    )
 
 
 @strawberry.input

@@ -452,7 +452,9 @@ class IdentityService:
         """Just-in-time provisioning on SSO sign-in: create the user and the membership if
         missing, link the IdP subject, and replace the roles with those from the claims.
         A deactivated member stays out; an email already linked to another IdP subject is
-        refused (an IdP that reassigns an address must not inherit someone's access)."""
+        refused (an IdP that reassigns an address must not inherit someone's access). An
+        expired invitation grants nothing: the person is provisioned like a newcomer, with
+        ``roles`` only (the caller decides which of a live invitation's roles it may keep)."""
         repo = IdentityRepository(session)
         email = clean_email(email)
         user = await repo.user_by_email(email)
@@ -471,6 +473,7 @@ class IdentityService:
             raise MemberDeactivated()
         if membership.sso_subject not in (None, sso_subject):
             raise MemberDeactivated()
+        lapsed = invitation_expired(membership, utcnow())
         membership.sso_subject = sso_subject[:255]
         membership.status = MembershipStatus.ACTIVE.value
         membership.invite_hash = membership.invite_expires_at = None
@@ -478,14 +481,19 @@ class IdentityService:
         if Role.OWNER.value in current and Role.OWNER.value not in roles:
             await keep_an_owner(session, tenant_id, user.id)
         assigned = await authz.assign_roles(session, None, tenant_id, user.id, roles)
-        if created or set(current) != set(assigned):
+        if created or lapsed or set(current) != set(assigned):
+            details: dict[str, object] = {"roles_before": current, "roles": assigned, "via": "sso"}
+            if lapsed:
+                details["invitation"] = "expired"  # its roles were not granted
             enter_tenant(session, tenant_id)
             await audit.record(
                 session,
                 actor=audit.Actor.system("sso"),
-                action="identity.member.provisioned" if created else "identity.member.roles_synced",
+                action="identity.member.provisioned"
+                if created or lapsed
+                else "identity.member.roles_synced",
                 resource=("user", user.id),
-                details={"roles_before": current, "roles": assigned, "via": "sso"},
+                details=details,
                 subjects={user.id: {"email": user.email}},
             )
         return user
@@ -523,6 +531,15 @@ class IdentityService:
         tenant, user = row
         roles = await authz.stored_roles(session, tenant_id, user_id)
         return _principal_from(tenant, user, roles, method, credential_id, csrf_token, scopes)
+
+
+def invitation_expired(membership: Membership, now: datetime) -> bool:
+    """A pending invitation whose time is up: it grants nothing any more, by its link or
+    through single sign-on. Every invitation is written with an expiry; one without (an
+    older row) counts as expired, failing closed."""
+    return membership.status == MembershipStatus.INVITED and (
+        membership.invite_expires_at is None or membership.invite_expires_at <= now
+    )
 
 
 async def keep_an_owner(session: AsyncSession, tenant_id: uuid.UUID, leaving: uuid.UUID) -> None:

@@ -112,9 +112,11 @@ class SsoRefused(PhantomError):
 
     code = ErrorCode.UNAUTHENTICATED
 
-    def __init__(self, reason: SsoFailure, detail: str = "", retry_after: int = 0) -> None:
-        status, message = _MESSAGES[reason]
-        super().__init__(message)
+    def __init__(
+        self, reason: SsoFailure, detail: str = "", retry_after: int = 0, message: str = ""
+    ) -> None:
+        status, default = _MESSAGES[reason]
+        super().__init__(message or default)
         self.reason = reason
         self.status = status
         self.detail = detail[:300]  # for the log only, never shown

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, LargeBinary, String, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phantom.db import Base, TenantScoped, utcnow
@@ -30,4 +31,9 @@ class OidcConfig(TenantScoped, Base):
     # whether that credential was an owner's.
     grant_ceiling: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     grants_owner: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Who saved it: at each sign-in the ceiling is bounded by this member's *current*
+    # permissions (none once they are deactivated or gone, NULL included).
+    saved_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,7 +20,7 @@ from phantom.identity.errors import MemberDeactivated
 from phantom.identity.models import MembershipStatus, Tenant
 from phantom.identity.principal import Principal
 from phantom.identity.repository import IdentityRepository
-from phantom.identity.service import NewSession, identity
+from phantom.identity.service import NewSession, identity, invitation_expired
 from phantom.identity.sso.client import clients
 from phantom.identity.sso.discovery import fetch_metadata
 from phantom.identity.sso.errors import InvalidOidcConfig, SsoFailure, SsoRefused
@@ -42,6 +42,20 @@ from phantom.kit.errors import BadUserInput, Forbidden, PhantomError
 
 SECRET_PURPOSE = "sso-client-secret"  # noqa: S105 - a key-derivation label, not a secret
 MAX_CLAIM_VALUES = 1000
+BEYOND_INVITATION = (
+    "Your invitation gives you roles that single sign-on may not grant in this organization. "
+    "Accept the invitation with the link you received, or ask an owner to save the single "
+    "sign-on settings again."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What a configuration may grant at one sign-in; ``why`` says what narrowed it beyond
+    the stored ceiling (for the log)."""
+
+    roles: frozenset[str]
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +141,7 @@ class SsoService:
         repo = SsoRepository(session)
         current = await repo.config()
         data = await self._clean(session, principal.tenant_id, data)
+        _check_lockout(principal, current, data)
         same_client = current is not None and (current.issuer, current.client_id) == (
             data.issuer,
             data.client_id,
@@ -154,6 +169,7 @@ class SsoService:
         config.sso_required = data.sso_required
         config.grant_ceiling = sorted(p.value for p in held)
         config.grants_owner = Role.OWNER.value in principal.roles and frozenset(P) <= held
+        config.saved_by = principal.user_id
         config.updated_at = utcnow()
         if current is None:
             await repo.add(config)
@@ -180,7 +196,14 @@ class SsoService:
 
     @requires(P.SSO_MANAGE)
     async def remove(self, session: AsyncSession, principal: Principal) -> bool:
-        removed = await SsoRepository(session).delete()
+        repo = SsoRepository(session)
+        current = await repo.config()
+        if current is not None and current.sso_required and not _is_owner(principal):
+            # members who sign in only through the IdP (an owner, too) would be locked out
+            raise Forbidden(
+                "Only an owner can remove single sign-on from an organization that requires it."
+            )
+        removed = await repo.delete()
         clients.forget(principal.tenant_id)
         if removed:
             await audit.record(
@@ -282,16 +305,16 @@ class SsoService:
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             raise SsoRefused(SsoFailure.ID_TOKEN_INVALID, "no sub claim")
-        grantable = await self._grantable(session, config)
+        reach = await self._reach(session, config)
         wanted = roles_from_claims(config, claims)
-        beyond = [role for role in wanted if role not in grantable]
+        beyond = [role for role in wanted if role not in reach.roles]
         if beyond:
             raise SsoRefused(
                 SsoFailure.PROVISIONING_FAILED,
-                f"{email}: the configuration may not grant {', '.join(beyond)}",
+                f"{email}: the configuration may not grant {', '.join(beyond)}{reach.why}",
             )
         kept, linking = await self._roles_beyond_reach(
-            session, target.tenant.id, email, grantable, link_user
+            session, target.tenant.id, email, reach, link_user
         )
         try:
             user = await identity.provision_member(
@@ -323,34 +346,61 @@ class SsoService:
         except PhantomError as error:
             raise SsoRefused(SsoFailure.PROVISIONING_FAILED, f"{email}: {error.message}") from None
 
-    async def _grantable(self, session: AsyncSession, config: OidcConfig) -> set[str]:
+    async def _reach(self, session: AsyncSession, config: OidcConfig) -> Reach:
         """The roles this configuration may grant: those within the permissions of whoever
         saved it (a row saved before that was recorded: the built-in admin's), ``owner``
-        only when an owner saved it. Checked at every sign-in, so a custom role that grew
-        since is not handed out."""
+        only when an owner saved it. A configuration is only as strong as its saver still
+        is: the ceiling is also bounded by the saver's *current* permissions, and is empty
+        once the saver is no longer an active member. Checked at every sign-in, so a
+        custom role that grew since is not handed out."""
         if config.grant_ceiling is None:
             ceiling = MATRIX[Role.ADMIN]
         else:
             ceiling = frozenset(P(p) for p in config.grant_ceiling if p in KNOWN_PERMISSIONS)
-        return {
-            info.name
-            for info in await authz.role_infos(session, config.tenant_id)
-            if info.permissions <= ceiling and (info.name != Role.OWNER or config.grants_owner)
-        }
+        grants_owner, why = config.grants_owner, ""
+        infos = await authz.role_infos(session, config.tenant_id)
+        saver = config.saved_by
+        repo = IdentityRepository(session)
+        if saver is None or await repo.active_member(config.tenant_id, saver) is None:
+            ceiling, grants_owner = frozenset(), False
+            why = (
+                " (whoever saved it is unknown or no longer an active member: an owner or "
+                "admin must save the single sign-on configuration again)"
+            )
+        else:
+            roles = set(await authz.stored_roles(session, config.tenant_id, saver))
+            held = frozenset(p for info in infos if info.name in roles for p in info.permissions)
+            if not ceiling <= held or (grants_owner and Role.OWNER.value not in roles):
+                why = " (whoever saved it holds less now: save the configuration again)"
+            ceiling &= held
+            grants_owner = grants_owner and Role.OWNER.value in roles
+        return Reach(
+            frozenset(
+                info.name
+                for info in infos
+                if info.permissions <= ceiling and (info.name != Role.OWNER or grants_owner)
+            ),
+            why,
+        )
 
     async def _roles_beyond_reach(
         self,
         session: AsyncSession,
         tenant_id: uuid.UUID,
         email: str,
-        grantable: set[str],
+        reach: Reach,
         link_user: uuid.UUID | None,
     ) -> tuple[list[str], bool]:
         """The member's current roles the configuration could not grant (the sync neither
         grants nor removes those: an admin's SSO settings cannot demote an owner), and
         whether this sign-in links an existing account. An active member not linked to
         the IdP is linked only with proof of the account (``link_user``), never because
-        the IdP asserts its email."""
+        the IdP asserts its email.
+
+        A pending invitation is not a role held: signing in would *grant* its roles, so an
+        IdP brings only what its configuration could grant. Invited roles beyond that
+        refuse the sign-in (the invitation's link, or a configuration saved by someone
+        holding them, is the way in); an expired invitation grants nothing at all."""
         repo = IdentityRepository(session)
         user = await repo.user_by_email(clean_email(email))
         if link_user is not None and (user is None or user.id != link_user):
@@ -362,7 +412,41 @@ class SsoService:
         if linking and link_user is None:
             raise SsoRefused(SsoFailure.ACCOUNT_NOT_LINKED, email)
         current = await authz.stored_roles(session, tenant_id, user.id)
-        return [role for role in current if role not in grantable], linking
+        beyond = [role for role in current if role not in reach.roles]
+        if membership.status != MembershipStatus.INVITED:
+            return beyond, linking
+        if beyond and not invitation_expired(membership, utcnow()):
+            raise SsoRefused(
+                SsoFailure.PROVISIONING_FAILED,
+                f"{email}: invited as {', '.join(beyond)}, which the configuration may not "
+                f"grant{reach.why}; the invitation must be accepted with its link",
+                message=BEYOND_INVITATION,
+            )
+        return [], False
+
+
+def _is_owner(principal: Principal) -> bool:
+    return Role.OWNER.value in principal.roles
+
+
+def _check_lockout(principal: Principal, current: OidcConfig | None, data: OidcSettings) -> None:
+    """Requiring SSO turns off every password, the owners' too, and hands sign-in to the
+    IdP: only an owner may switch it on, or point a configuration that requires it at
+    another provider or client (an admin could otherwise lock the owners out)."""
+    if _is_owner(principal):
+        return
+    required = current is not None and current.sso_required
+    if data.sso_required and not required:
+        raise Forbidden(
+            "Only an owner can require single sign-on: it turns off password sign-in for "
+            "everyone, the owners included."
+        )
+    if required and current is not None:
+        if (current.issuer, current.client_id) != (data.issuer, data.client_id):
+            raise Forbidden(
+                "Only an owner can change the identity provider or client of an organization "
+                "that requires single sign-on."
+            )
 
 
 sso = SsoService()
