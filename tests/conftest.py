@@ -41,6 +41,15 @@ os.environ.update(
 
 pytest_plugins = ["tests.support.fixtures"]
 
+# Hypothesis draws the same examples on every run and every machine: a failure in CI is
+# one anyone can replay, and a green run is not luck. ``HYPOTHESIS_PROFILE=explore`` draws
+# fresh examples (locally, to look for new failures).
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _database() -> Iterator[str]:

@@ -35,3 +35,10 @@ def test_production_requires_a_master_key(tmp_path: Path) -> None:
 def test_unknown_database_drivers_are_refused() -> None:
     with pytest.raises(ValidationError, match="postgresql\\+asyncpg"):
         Settings(DATABASE_URL="mysql://root@localhost/x")
+
+
+def test_the_training_stall_hook_is_refused_in_production() -> None:
+    with pytest.raises(ValidationError, match="test hook: refused in production"):
+        Settings(ENV="production", TRAINING_TEST_STALL_SECONDS=5)
+    assert Settings(ENV="production").TRAINING_TEST_STALL_SECONDS == 0  # off by default
+    assert Settings(ENV="testing", TRAINING_TEST_STALL_SECONDS=5).TRAINING_TEST_STALL_SECONDS == 5

@@ -166,13 +166,16 @@ async def test_revocation_reaches_every_api_process_and_ends_streams(
             first = await client.post(f"{api_url}/graphql", json=viewer, headers=auth)
             assert first.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
             # ... the second within a second (a Redis broadcast drops its cached entry) ...
+            # (a request counts by when it was sent: on a loaded host the answer itself
+            # can take longer than the second the claim is about)
             deadline = asyncio.get_running_loop().time() + 1
             while True:
+                sent = asyncio.get_running_loop().time()
                 second = await client.post(f"{second_api_url}/graphql", json=viewer, headers=auth)
                 if second.json().get("errors"):
                     break
-                assert asyncio.get_running_loop().time() < deadline, "still accepted"
-                await asyncio.sleep(0.5)
+                assert sent < deadline, "still accepted a second after the revocation"
+                await asyncio.sleep(0.05)
             # ... and the open stream ends with UNAUTHENTICATED
             message = await ws.receive(timeout=15)
             assert message["type"] in ("error", "next"), message
@@ -232,13 +235,15 @@ async def test_a_role_removed_on_one_api_process_holds_on_all_within_a_second(
         )
         assert changed["data"]["setMemberRoles"]["roles"] == ["viewer"]
         # then: the second process refuses within a second
+        # (a request counts by when it was sent, not by when a loaded host answered it)
         started = asyncio.get_running_loop().time()
         while True:
+            sent = asyncio.get_running_loop().time()
             body = await ask(second_api_url, listing, {}, member)
             if body.get("errors"):
                 assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
                 break
-            assert asyncio.get_running_loop().time() - started < 1.0, "still allowed"
+            assert sent - started < 1.0, "still allowed a second after the change"
             await asyncio.sleep(0.05)
 
 

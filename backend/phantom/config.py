@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     TRAINING_CANCEL_GRACE_SECONDS: float = Field(default=5.0, ge=0)  # SIGTERM, then SIGKILL
     TRAINING_MIN_ROWS: int = Field(default=20, ge=2)
     TRAINING_MIN_ROWS_PER_CLASS: int = Field(default=5, ge=2)
+    # Tests only: the training child hangs this long after its fit, deaf to SIGTERM and
+    # with a helper process in its group (a fit stuck in native code, as a JVM would be),
+    # so tests can prove the hard bound and fencing on real processes. 0 (off) by
+    # default; refused in production.
+    TRAINING_TEST_STALL_SECONDS: float = Field(default=0, ge=0)
     H2O_URL: str | None = None  # an H2O cluster to train on; unset: a local H2O per fit
     H2O_MAX_MEM: str = "4G"  # the local H2O's Java heap
     MODEL_CACHE_SIZE: int = Field(default=8, ge=1)  # loaded models per serving process
@@ -116,6 +121,15 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "PHANTOM_DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://"
+            )
+        return value
+
+    @field_validator("TRAINING_TEST_STALL_SECONDS")
+    @classmethod
+    def _no_stalls_in_production(cls, value: float, info: ValidationInfo) -> float:
+        if value and info.data.get("ENV", "production") == "production":
+            raise ValueError(
+                "PHANTOM_TRAINING_TEST_STALL_SECONDS is a test hook: refused in production"
             )
         return value
 

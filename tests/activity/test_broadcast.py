@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from phantom.kit.broadcast import Broadcast
@@ -14,33 +15,65 @@ def wait_for(event: threading.Event, seconds: float = 5.0) -> bool:
     return event.wait(seconds)
 
 
+def wait_until(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def subscribed(listener: Broadcast, other: Broadcast) -> None:
+    """Wait until ``listener`` hears ``other`` through Redis: a subscription is live only
+    once its SUBSCRIBE reached Redis, which the "drop everything" call does not wait for."""
+    heard: list[dict[str, Any]] = []
+    listener.on("test.probe", heard.append)
+    deadline = time.monotonic() + 10
+    while not any("origin" in m for m in heard):  # local calls carry no origin
+        assert time.monotonic() < deadline, "the listener never subscribed"
+        other.publish({"kind": "test.probe"})
+        wait_until(lambda: any("origin" in m for m in heard), 0.2)
+
+
 def test_a_notice_reaches_another_process_once_and_the_sender_once() -> None:
     sender, receiver = Broadcast(), Broadcast()
     seen_by_sender: list[dict[str, Any]] = []
     seen_by_receiver: list[dict[str, Any]] = []
-    arrived, connected = threading.Event(), threading.Event()
+    arrived_at: dict[int, float] = {}
 
     def on_receiver(message: dict[str, Any]) -> None:
-        if message["kind"] == "*":
-            connected.set()
-            return
         seen_by_receiver.append(message)
-        arrived.set()
+        if message["kind"] == "test.notice":
+            arrived_at[message["n"]] = time.monotonic()
+
+    def notices(seen: list[dict[str, Any]]) -> list[int]:
+        return [m["n"] for m in seen if m["kind"] == "test.notice"]
 
     sender.on("test.notice", seen_by_sender.append)
     receiver.on("test.notice", on_receiver)
     sender.start()
     receiver.start()
     try:
-        assert wait_for(connected)  # a new listener first says "drop everything"
-        time.sleep(0.2)  # the sender's listener subscribes too
+        # given: each listener hears the other
+        subscribed(receiver, sender)
+        subscribed(sender, receiver)
+        # when: the sender publishes
         started = time.monotonic()
         sender.publish({"kind": "test.notice", "n": 1})
-        assert wait_for(arrived)
-        assert time.monotonic() - started < 1.0
-        time.sleep(0.3)  # the sender's own copy comes back through Redis: ignored
-        assert [m["n"] for m in seen_by_receiver] == [1]
-        assert [m.get("n") for m in seen_by_sender if m["kind"] == "test.notice"] == [1]
+        # then: the other process's callback has it within a second (timed in the callback,
+        # not when this thread gets the CPU back)
+        assert wait_until(lambda: 1 in arrived_at)
+        assert arrived_at[1] - started < 1.0
+        # and the sender's own copy, which comes back through Redis, is ignored: a reply
+        # sent after the receiver got the notice reaches the sender after that copy (one
+        # channel, in order); a third notice does the same for the receiver's own copy
+        receiver.publish({"kind": "test.notice", "n": 2})
+        assert wait_until(lambda: 2 in notices(seen_by_sender))
+        sender.publish({"kind": "test.notice", "n": 3})
+        assert wait_until(lambda: 3 in arrived_at)
+        assert notices(seen_by_sender) == [1, 2, 3]  # 1 and 3 at once (local), 2 via Redis
+        assert notices(seen_by_receiver) == [1, 2, 3]  # 2 at once (local); never twice
     finally:
         sender.stop()
         receiver.stop()
@@ -84,7 +117,7 @@ def test_a_notice_on_another_redis_database_is_not_heard() -> None:
     listener.start()
     try:
         assert wait_for(connected)
-        time.sleep(0.2)
+        subscribed(listener, Broadcast())
         other = redis.Redis.from_url(theirs)
         other.publish(channel_name(theirs), '{"kind": "test.foreign", "origin": "x"}')
         other.publish(channel_name(ours), '{"kind": "test.foreign", "origin": "y"}')

@@ -480,13 +480,24 @@ def test_anomaly_detection_ranks_planted_outliers_first(tmp_path: Path) -> None:
 
 def test_anomaly_detection_without_labels_has_no_validation_scores(tmp_path: Path) -> None:
     data = planted().drop(columns=["is_outlier"])
+    # a budget the two forests cannot miss (the extended one starts only when as much time
+    # is left as the first took); the fit ends when both are done, not at the budget
     spec = spec_for(
-        tmp_path, TaskType.ANOMALY_DETECTION, None, "roc_auc", budget=10, contamination=0.1
+        tmp_path, TaskType.ANOMALY_DETECTION, None, "roc_auc", budget=60, contamination=0.1
     )
     outcome = engine.H2OEngine().fit(data, spec, Reports())
     assert jvms() == []
-    if len(outcome.leaderboard) > 1:  # nothing to choose by: the average of both
-        assert outcome.leaderboard[0].model_name == "IsolationForest+ExtendedIsolationForest"
+    # nothing to choose by: the leader is the average of both forests, each of which is a
+    # row of its own, and the saved model scores with both
+    names = [r.model_name for r in outcome.leaderboard]
+    assert names[0] == "IsolationForest+ExtendedIsolationForest", names
+    members = names[0].split("+")
+    assert len(members) >= 2
+    assert sorted(names[1:]) == sorted(members)
+    assert outcome.best_model == names[0]
+    meta = json.loads((spec.model_dir / engine.META_FILE).read_text())
+    assert [m["file"] for m in meta["members"]] == [f"{name}.bin" for name in members]
+    assert all((spec.model_dir / f"{name}.bin").exists() for name in members)
     assert all(r.score_validation is None for r in outcome.leaderboard)
     assert outcome.details["contamination"] == 0.1
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import log_loss, roc_auc_score
 
-from phantom.automl.runner import DataError, RunSpec, prepare
+from phantom.automl.runner import DataError, RunSpec, fit_limit_seconds, prepare
 from phantom.automl.runs import hard_bound_seconds, ranked
 from phantom.automl.tasks import Outcome, TaskType, score_all
 from phantom.kit.errors import BadUserInput
@@ -21,6 +21,16 @@ from phantom.serving.service import rows_to_frame
 def test_the_hard_bound_is_a_quarter_over_the_budget_plus_15_seconds() -> None:
     assert hard_bound_seconds(60) == 90
     assert hard_bound_seconds(10) == 27.5
+
+
+def test_a_slow_start_leaves_the_engine_half_its_budget_not_a_second() -> None:
+    assert fit_limit_seconds(60, used=2, reserve=0) == 52
+    # a loaded host spent 8 s of a 10 s budget starting up: 5 s, not the old 1 s floor
+    assert fit_limit_seconds(10, used=8, reserve=0) == 5
+    assert fit_limit_seconds(45, used=3, reserve=20) == 17.5  # H2O: its reserve stays out
+    assert fit_limit_seconds(45, used=20, reserve=20) == 12.5
+    # and the late fit still ends well within the hard bound
+    assert 8 + fit_limit_seconds(10, used=8, reserve=0) * 1.05 < hard_bound_seconds(10) - 10
 
 
 def test_leaderboards_rank_by_the_metrics_direction_with_unscored_models_last() -> None:

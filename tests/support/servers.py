@@ -45,9 +45,11 @@ def running(
     try:
         yield process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
         try:
+            os.killpg(process.pid, signal.SIGTERM)
             process.wait(15)
+        except ProcessLookupError:  # a test killed the whole group already
+            process.wait(5)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)

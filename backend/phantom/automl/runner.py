@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -58,6 +60,7 @@ class RunSpec:
     seed: int = 0
     hard_deadline: float | None = None  # ``time.time()`` when the job layer kills this process
     options: dict[str, Any] = field(default_factory=dict)
+    test_stall_seconds: float = 0.0  # tests only (``PHANTOM_TRAINING_TEST_STALL_SECONDS``)
 
     @property
     def task_type(self) -> TaskType:
@@ -240,6 +243,22 @@ def feature_schema(frame: pd.DataFrame, spec: RunSpec) -> list[dict[str, str]]:
 # --- the run ----------------------------------------------------------------------------
 
 
+MIN_FIT_SHARE = 0.5
+
+
+def fit_limit_seconds(budget: float, used: float, reserve: float) -> float:
+    """The engine's own time limit. It gets 90 % of the budget, less what it needs around
+    the fit: AutoGluon's refit/ensemble step runs past its soft limit by ~5 % (measured),
+    H2O starts nodes, and holdout scoring follows the fit.
+
+    Never less than half of what the engine has without its reserve: the child's start-up
+    (importing AutoGluon alone: ~0.5 s idle, 6 s and more on two loaded cores) can eat
+    most of a small budget, and a limit of a second or two left AutoGluon no time to
+    finish a single model ("No models were trained successfully"). A job that starts late
+    runs this much past its budget, well within the hard bound (1.25 x budget + 15 s)."""
+    return max(budget * 0.9 - used - reserve, (budget - reserve) * MIN_FIT_SHARE, 1.0)
+
+
 def run(spec: RunSpec, protocol: Protocol) -> None:
     started = time.time()
     frame = pd.read_parquet(spec.data_path)
@@ -248,11 +267,9 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     train, holdout = split(frame, spec)
     model_dir, work_dir = Path(spec.model_dir), Path(spec.work_dir)
     engine = get_engine(spec.engine)
-    # the engine gets 90 % of the budget, less what it needs around the fit: AutoGluon's
-    # refit/ensemble step runs past its soft limit by ~5 % (measured), H2O starts nodes,
-    # and holdout scoring follows the fit
-    used = time.time() - started
-    fit_limit = max(spec.budget_seconds * 0.9 - used - engine.reserve_seconds, 1.0)
+    fit_limit = fit_limit_seconds(
+        spec.budget_seconds, time.time() - started, engine.reserve_seconds
+    )
     fit_spec = FitSpec(
         task=task,
         target=spec.target,
@@ -285,6 +302,8 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         message=f"Best model {fitted.best_model}; scoring the holdout",
         leaderboard=[asdict(row) for row in fitted.leaderboard],
     )
+    if spec.test_stall_seconds:
+        stall_for_tests(spec.test_stall_seconds)
     model = engine.load(model_dir, spec.num_cpus)
     truth = holdout[spec.target] if spec.target is not None else None
     features = holdout.drop(columns=[spec.target]) if spec.target is not None else holdout
@@ -323,6 +342,20 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         dropped_columns=dropped,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
     )
+
+
+def stall_for_tests(seconds: float) -> None:
+    """Tests only (the setting is refused in production): a fit that hangs past every
+    deadline, ignores SIGTERM, and has a helper process in its group that ignores it too,
+    as a fit stuck in native code with its JVM would. Only the job layer's SIGKILL to the
+    whole group ends it early."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # inherited by the helper
+    subprocess.Popen(  # noqa: S603 - our own interpreter, a fixed script
+        [sys.executable, "-c", f"import time; time.sleep({float(seconds)!r})"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    time.sleep(seconds)
 
 
 def _watch_parent(parent: int) -> None:

@@ -155,6 +155,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "excluded_columns": claim.excluded_columns,
         "seed": 0,
         "hard_deadline": time.time() + runs.hard_bound_seconds(claim.budget_seconds),
+        "test_stall_seconds": settings.TRAINING_TEST_STALL_SECONDS,  # 0 outside tests
     }
     (work / "spec.json").write_text(json.dumps(spec))
     log_path = work / "fit.log"

@@ -107,7 +107,7 @@ _FITS: dict[int, tuple[FitSpec, Reporter]] = {}  # one fit per child process
 
 class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
     """Reports each finished model; after the deadline starts only the (cheap) weighted
-    ensembles that combine what is already trained."""
+    ensembles that combine what is already trained (or the first model, if none is)."""
 
     def __init__(self, spec: FitSpec, report: Reporter) -> None:
         super().__init__()
@@ -134,7 +134,10 @@ class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
         **kwargs: Any,
     ) -> tuple[bool, bool]:
         late = time.time() >= self.spec.deadline
-        return False, late and stack_name == "core"
+        # the first model always runs: a fit that started late (a loaded host) ends with
+        # one model rather than none; after it, nothing new starts past the deadline
+        first = not trainer.get_model_names()
+        return False, late and stack_name == "core" and not first
 
     def _after_model_fit(
         self, trainer: Any, model_names: list[str] | None = None, **kwargs: Any
