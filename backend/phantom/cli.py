@@ -396,12 +396,12 @@ def audit_verify(
         )
         typer.echo(f"intact: {result.events} events{signed}")
     else:
-        typer.secho(
-            f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}",
-            err=True,
-            fg=typer.colors.RED,
-        )
+        _say_tampered(result.first_bad_seq, result.reason)
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _say_tampered(first_bad_seq: int | None, reason: str | None) -> None:
+    typer.secho(f"TAMPERED: first bad seq {first_bad_seq}: {reason}", err=True, fg=typer.colors.RED)
 
 
 @audit_app.command("export")
@@ -471,11 +471,7 @@ def audit_verify_export(
     elif result.ok:
         typer.echo(f"intact: {result.events} events, every MAC valid")
     else:
-        typer.secho(
-            f"TAMPERED: first bad seq {result.first_bad_seq}: {result.reason}",
-            err=True,
-            fg=typer.colors.RED,
-        )
+        _say_tampered(result.first_bad_seq, result.reason)
     raise typer.Exit(0 if result.ok else 1)
 
 
