@@ -183,11 +183,11 @@ async def test_binary_job_streams_progress_registers_a_model_and_predicts(
         )
         assert response.status_code == 400, (bad, response.text)
         assert message in response.json()["error"]["message"]
-    assert (
-        await http.post(
-            f"/api/v1/models/{version_id}/predict", content=b"{nope", headers=tenant.bearer
-        )
-    ).status_code == 400
+    json_type = {**tenant.bearer, "Content-Type": "application/json"}
+    malformed = f"/api/v1/models/{version_id}/predict"
+    assert (await http.post(malformed, content=b"{nope", headers=json_type)).status_code == 400
+    # a body that does not say it is JSON is never parsed (ops/bodies.py)
+    assert (await http.post(malformed, content=b"{nope", headers=tenant.bearer)).status_code == 415
     assert (
         await http.post(f"/api/v1/models/{version_id}/predict", json={"rows": rows})
     ).status_code == 401
