@@ -165,12 +165,7 @@ class AuditRepository:
     async def latest_event(self, action: str, up_to: int) -> tuple[AuditEvent, bytes | None] | None:
         """The latest event with this action at or before ``up_to``, with its details."""
         statement = (
-            select(AuditEvent, AuditEventDetails.ciphertext)
-            .outerjoin(
-                AuditEventDetails,
-                (AuditEventDetails.tenant_id == AuditEvent.tenant_id)
-                & (AuditEventDetails.seq == AuditEvent.seq),
-            )
+            _events_with_details()
             .where(AuditEvent.action == action, AuditEvent.seq <= up_to)
             .order_by(AuditEvent.seq.desc())
             .limit(1)
@@ -189,12 +184,7 @@ class AuditRepository:
         """Events in stored order, each with its details ciphertext (None when purged).
         Ordered by seq then id, so a duplicated seq shows up to the verifier."""
         statement = (
-            select(AuditEvent, AuditEventDetails.ciphertext)
-            .outerjoin(
-                AuditEventDetails,
-                (AuditEventDetails.tenant_id == AuditEvent.tenant_id)
-                & (AuditEventDetails.seq == AuditEvent.seq),
-            )
+            _events_with_details()
             .where(AuditEvent.seq >= first, AuditEvent.seq <= last)
             .order_by(AuditEvent.seq, AuditEvent.id)
             .execution_options(yield_per=500)
@@ -359,3 +349,12 @@ class CanaryRepository:
             .execution_options(all_tenants=True)  # tenant-scope: start-up key check, ids only
         )
         return list((await self.session.scalars(statement)).all())
+
+
+def _events_with_details() -> Select[AuditEvent, bytes]:
+    """Events with their details ciphertext (None once retention purged them)."""
+    return select(AuditEvent, AuditEventDetails.ciphertext).outerjoin(
+        AuditEventDetails,
+        (AuditEventDetails.tenant_id == AuditEvent.tenant_id)
+        & (AuditEventDetails.seq == AuditEvent.seq),
+    )

@@ -7,6 +7,7 @@ Tenants may define custom roles from these permissions (``authz.service``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from phantom.authz.roles import Role
@@ -163,6 +164,11 @@ def parse_permission(value: str) -> P:
         raise BadUserInput(
             f"Unknown permission '{value[:64]}'. See the `permissions` query for the list."
         ) from None
+
+
+def permission_names(permissions: Iterable[P]) -> str:
+    """``a:read, b:write``: how refusals name the permissions someone lacks."""
+    return ", ".join(sorted(p.value for p in permissions))
 
 
 def matrix_markdown() -> str:

@@ -30,7 +30,7 @@ from phantom import audit
 from phantom.authz.enforcer import holder, writer
 from phantom.authz.errors import RoleInUse, RoleNotFound
 from phantom.authz.models import CustomRole
-from phantom.authz.permissions import DESCRIPTIONS, MATRIX, P, parse_permission
+from phantom.authz.permissions import DESCRIPTIONS, MATRIX, P, parse_permission, permission_names
 from phantom.authz.repository import AuthzRepository
 from phantom.authz.roles import Role
 from phantom.db import on_commit, utcnow
@@ -386,7 +386,7 @@ class AuthzService:
         wanted = frozenset(parse_permission(p) for p in permissions)
         missing = await ungrantable(principal, wanted)
         if missing:
-            names = ", ".join(sorted(p.value for p in missing))
+            names = permission_names(missing)
             raise Forbidden(f"You cannot grant permissions you do not have: {names}.")
         return wanted
 

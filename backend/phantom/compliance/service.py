@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom.audit import Actor, record
 from phantom.audit.reading import DetailsState
 from phantom.audit.service import subject_data
-from phantom.authz.permissions import GOVERNANCE, P
+from phantom.authz.permissions import GOVERNANCE, P, permission_names
 from phantom.authz.service import authz, requires, ungrantable
 from phantom.compliance.errors import CannotEraseYourself, FourEyesViolation, RequestNotInState
 from phantom.compliance.hooks import find_references
@@ -260,7 +260,7 @@ async def _check_may_erase(
     held = await authz.stored_permissions(session, principal.tenant_id, subject_id)
     missing = await ungrantable(principal, held & GOVERNANCE)
     if missing:
-        names = ", ".join(sorted(p.value for p in missing))
+        names = permission_names(missing)
         raise Forbidden(
             "This erasure would remove a member who holds permissions you lack: "
             f"{names}. Someone who holds them (for example an owner) must handle it."
@@ -277,7 +277,7 @@ async def _check_covers(
     subject = await authz.stored_permissions(session, tenant_id, request.subject_id)
     missing = (subject & GOVERNANCE) - await authz.stored_permissions(session, tenant_id, user_id)
     if missing:
-        names = ", ".join(sorted(p.value for p in missing))
+        names = permission_names(missing)
         raise Forbidden(
             f"The person who {who} this erasure lacks permissions the member now holds: "
             f"{names}. File a new request, approved by people who hold them."

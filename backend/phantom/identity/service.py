@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
-from phantom.authz.permissions import P, parse_permission
+from phantom.authz.permissions import P, parse_permission, permission_names
 from phantom.authz.roles import Role, parse_role
 from phantom.authz.service import (
     authz,
@@ -172,7 +172,7 @@ class IdentityService:
                 tenant_id, user.id
             )
             if missing:
-                names = ", ".join(sorted(p.value for p in missing))
+                names = permission_names(missing)
                 raise BadUserInput(f"A token cannot carry permissions its user lacks: {names}.")
         expires_at = _expiry(expires_in_days)
         return await self._issue(session, actor, tenant_id, user.id, name, scopes, expires_at)
@@ -194,7 +194,7 @@ class IdentityService:
         if scopes is not None:
             missing = await ungrantable(principal, {parse_permission(s) for s in scopes})
             if missing:
-                names = ", ".join(sorted(p.value for p in missing))
+                names = permission_names(missing)
                 raise Forbidden(
                     f"A token cannot carry permissions the credential creating it lacks: {names}."
                 )

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
-from phantom.authz.permissions import MATRIX, P
+from phantom.authz.permissions import MATRIX, P, permission_names
 from phantom.authz.roles import Role
 from phantom.authz.service import KNOWN_PERMISSIONS, authz, permissions_of, requires
 from phantom.db import utcnow
@@ -250,7 +250,7 @@ class SsoService:
                 raise Forbidden("Only an owner can make single sign-on grant the role 'owner'.")
             missing = infos[name].permissions - held
             if missing:
-                names = ", ".join(sorted(p.value for p in missing))
+                names = permission_names(missing)
                 raise Forbidden(
                     f"You cannot make single sign-on grant the role '{name}': it carries "
                     f"permissions you do not have ({names})."
