@@ -1,7 +1,8 @@
 """Test environment: a fresh PostgreSQL database per session, migrated with Alembic by the
 owner role and used by an application role of the run's own (not superuser, no
 BYPASSRLS: row-level security applies, as in production), both dropped at the end; and a
-Redis db index of the run's own. Environment variables are set before anything imports
+Redis db index of the run's own, claimed in db 0 so concurrent runs (and pytest-xdist
+workers) never share one. Environment variables are set before anything imports
 ``phantom`` (its settings are read once)."""
 
 from __future__ import annotations
@@ -19,7 +20,31 @@ RUN_ID = secrets.token_hex(4)
 PG_ADMIN_URL = os.environ.get("PHANTOM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_DB = f"phantom_test_{RUN_ID}"
 APP_ROLE = f"phantom_app_{RUN_ID}"
-REDIS_DB = 1 + int(RUN_ID, 16) % 15
+
+
+def _claim_redis_db() -> int:
+    """The first of dbs 1-15 that no other run holds. A claim outlives a killed run by at
+    most ``CLAIM_SECONDS``; a normal run releases it at the end."""
+    import redis
+
+    claims = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    for db in range(1, 16):
+        if claims.set(f"phantom-test:redis-db:{db}", RUN_ID, nx=True, ex=CLAIM_SECONDS):
+            return db
+    raise RuntimeError("all 15 test Redis dbs are claimed (see phantom-test:* in db 0)")
+
+
+def _release_redis_db() -> None:
+    import redis
+
+    claims = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    key = f"phantom-test:redis-db:{REDIS_DB}"
+    if claims.get(key) == RUN_ID.encode():
+        claims.delete(key)
+
+
+CLAIM_SECONDS = 2 * 3600
+REDIS_DB = _claim_redis_db()
 VAR_DIR = Path(tempfile.mkdtemp(prefix=f"phantom-test-{RUN_ID}-"))
 
 _SERVER = PG_ADMIN_URL.split("://", 1)[1].split("@", 1)[1].rsplit("/", 1)[0]
@@ -73,6 +98,8 @@ def _database() -> Iterator[str]:
     yield os.environ["PHANTOM_DATABASE_URL"]
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
     asyncio.run(admin(f'DROP ROLE IF EXISTS "{APP_ROLE}"'))
+    redis.Redis.from_url(os.environ["PHANTOM_REDIS_URL"]).flushdb()
+    _release_redis_db()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
