@@ -10,7 +10,7 @@ no tenant (fail closed). The named escape hatch is
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,8 @@ from sqlalchemy.types import TypeDecorator
 from phantom.config import settings
 from phantom.kit.errors import TenantScopeError
 from phantom.kit.loops import PerLoop
+from phantom.kit.rows import IdMixin
+from phantom.kit.transactions import committed, rolled_back
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -47,10 +49,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -73,11 +71,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime, uuid.UUID: Uuid}
-
-
-class IdMixin:
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TenantScoped(IdMixin):
@@ -130,17 +123,6 @@ async def dispose_engine() -> None:
         await engine.dispose()
 
 
-def on_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
-    """Run ``callback`` after the session's transaction commits; dropped on rollback."""
-    session.info.setdefault("on_commit", []).append(callback)
-
-
-def on_rollback(session: AsyncSession, callback: Callable[[], None]) -> None:
-    """Run ``callback`` if the session's transaction rolls back (undo a side effect outside
-    the database, e.g. an object written to the store); dropped on commit."""
-    session.info.setdefault("on_rollback", []).append(callback)
-
-
 @asynccontextmanager
 async def transaction(tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit on success, roll back on error, then run on-commit hooks
@@ -157,13 +139,9 @@ async def transaction(tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession
             await session.commit()
         except BaseException:
             await session.rollback()
-            session.info.pop("on_commit", None)
-            for undo in session.info.pop("on_rollback", []):
-                undo()
+            rolled_back(session)
             raise
-        session.info.pop("on_rollback", None)
-        for callback in session.info.pop("on_commit", []):
-            callback()
+        committed(session)
 
 
 def enter_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:

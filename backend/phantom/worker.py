@@ -32,7 +32,7 @@ from dramatiq.middleware import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.config import settings
-from phantom.db import on_commit
+from phantom.kit.transactions import on_commit
 
 log = logging.getLogger(__name__)
 TRAINING_QUEUE = "training"  # fits only: one thread per training slot (``phantom worker``)

@@ -274,7 +274,7 @@ async def test_a_signing_key_planted_in_the_database_is_not_trusted() -> None:
 
     from phantom.audit.keys import master_key_id
     from phantom.audit.proof import checkpoint_message, format_time, public_key_id
-    from phantom.db import utcnow
+    from phantom.kit.rows import utcnow
 
     tenant = await create_tenant()
     base = await head_seq(tenant.id)

@@ -83,8 +83,9 @@ async def test_a_token_that_expires_while_cached_is_refused(tenant: TenantFixtur
 
     from sqlalchemy import update
 
-    from phantom.db import transaction, utcnow
+    from phantom.db import transaction
     from phantom.identity.models import ApiToken
+    from phantom.kit.rows import utcnow
 
     authenticator = Authenticator(ttl=60)
     principal = await authenticator.from_bearer(tenant.token)

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.identity.models import ApiToken, Membership, Tenant, User
 from phantom.identity.service import identity
 from phantom.kit.errors import BadUserInput, Conflict, NotFound, Unauthenticated
+from phantom.kit.rows import utcnow
 from tests.support.fixtures import PASSWORD, TenantFixture
 
 

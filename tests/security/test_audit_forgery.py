@@ -25,8 +25,9 @@ from phantom.audit.jobs import maintain
 from phantom.audit.models import AuditEvent
 from phantom.audit.proof import details_digest, event_hash
 from phantom.audit.service import audit_service
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.identity.service import identity
+from phantom.kit.rows import utcnow
 from tests.audit.support import head_seq, record_events, sign_head, superuser_sql, verify
 from tests.support.fixtures import TenantFixture, create_tenant
 

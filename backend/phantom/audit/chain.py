@@ -48,9 +48,11 @@ from phantom.audit.proof import (
 from phantom.audit.proof import details_digest as digest_of
 from phantom.audit.repository import AuditRepository, Head
 from phantom.audit.verify import verify_since_checkpoint
-from phantom.db import on_commit, transaction, utcnow
+from phantom.db import transaction
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.kit.logging import client_ip_var, request_id_var
+from phantom.kit.rows import utcnow
+from phantom.kit.transactions import on_commit
 
 log = logging.getLogger(__name__)
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,5}$")

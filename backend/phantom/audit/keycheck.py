@@ -18,8 +18,9 @@ from phantom.audit.errors import MasterKeyMismatch
 from phantom.audit.models import KeyCanary
 from phantom.audit.repository import CanaryRepository
 from phantom.config import settings
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.kit import crypto
+from phantom.kit.rows import utcnow
 
 NAME = "master-key"
 PURPOSE = "key-check"

@@ -12,7 +12,8 @@ from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 import phantom.identity.models  # noqa: F401 - defines `tenants`, which our foreign keys name
-from phantom.db import Base, IdMixin, TenantScoped
+from phantom.db import Base, TenantScoped
+from phantom.kit.rows import IdMixin
 
 APPEND_ONLY = {"append_only": True}
 READ_ONLY = {"read_only": True}  # the application's role may only SELECT (migrations write)

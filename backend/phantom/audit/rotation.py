@@ -25,7 +25,7 @@ from phantom.audit.chain import Actor, checkpoint, record
 from phantom.audit.models import AuditKey
 from phantom.audit.proof import KEY_ROTATION_ACTION, public_key_id
 from phantom.audit.repository import AuditRepository, RewrapRepository
-from phantom.db import utcnow
+from phantom.kit.rows import utcnow
 
 
 @dataclass(frozen=True, slots=True)

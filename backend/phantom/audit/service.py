@@ -35,9 +35,10 @@ from phantom.audit.verify import (
 )
 from phantom.authz.permissions import P
 from phantom.authz.service import permissions_of, requires
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
+from phantom.kit.rows import utcnow
 
 log = logging.getLogger(__name__)
 MAX_API_EXPORT_EVENTS = 5_000

@@ -35,7 +35,8 @@ from phantom.audit.proof import (
     verify_export,
 )
 from phantom.audit.repository import AuditRepository
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
+from phantom.kit.rows import utcnow
 
 
 def as_checkpoint(row: AuditCheckpoint) -> Checkpoint:

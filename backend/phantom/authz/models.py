@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from phantom.db import Base, TenantScoped, utcnow
+from phantom.db import Base, TenantScoped
+from phantom.kit.rows import utcnow
 
 
 class CasbinRule(Base):

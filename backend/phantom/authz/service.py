@@ -33,10 +33,11 @@ from phantom.authz.models import CustomRole
 from phantom.authz.permissions import DESCRIPTIONS, MATRIX, P, parse_permission, permission_names
 from phantom.authz.repository import AuthzRepository
 from phantom.authz.roles import Role
-from phantom.db import on_commit, utcnow
 from phantom.identity.principal import Principal
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import BadUserInput, Conflict, Forbidden
+from phantom.kit.rows import utcnow
+from phantom.kit.transactions import on_commit
 
 Params = ParamSpec("Params")
 T = TypeVar("T")

@@ -23,8 +23,9 @@ from phantom.automl.repository import SystemTrainingJobRepository, TrainingJobRe
 from phantom.automl.service import PROGRESS_TOPIC, limits_of, progress_payload
 from phantom.config import settings
 from phantom.datasets.repository import DatasetRepository
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.kit.events import publish_on_commit
+from phantom.kit.rows import utcnow
 from phantom.registry.service import NewVersion, registry
 
 log = logging.getLogger(__name__)
@@ -300,7 +301,7 @@ async def _end(
 def _dispatch_next_on_commit(session: AsyncSession, tenant_id: uuid.UUID) -> None:
     """A slot of the tenant freed: its oldest waiting job goes next (fair within the
     tenant; other tenants have their own slots)."""
-    from phantom.db import on_commit
+    from phantom.kit.transactions import on_commit
     from phantom.worker import send_job
 
     on_commit(session, lambda: send_job("automl.dispatch", tenant_id=tenant_id))

@@ -25,12 +25,13 @@ from phantom.config import settings
 from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import MULTICLASS_MAX_CLASSES, task_for_column
 from phantom.datasets.repository import DatasetRepository
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.identity.models import Tenant
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, Conflict, NotFound
 from phantom.kit.events import Event, get_event_bus
 from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store
 from phantom.registry.repository import RegistryRepository
 from phantom.registry.service import model_mismatch

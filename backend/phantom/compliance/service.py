@@ -24,13 +24,14 @@ from phantom.compliance.errors import CannotEraseYourself, FourEyesViolation, Re
 from phantom.compliance.hooks import find_references
 from phantom.compliance.models import DataSubjectRequest, RequestKind, RequestStatus
 from phantom.compliance.repository import ComplianceRepository
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.identity.members import members
 from phantom.identity.principal import Principal
 from phantom.identity.validation import clean_email
 from phantom.kit import crypto
 from phantom.kit.errors import BadUserInput, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.rows import utcnow
 
 EMAIL_PURPOSE = "compliance-dsr-subject"
 REPORT_PURPOSE = "compliance-dsr-report"

@@ -28,11 +28,12 @@ from phantom.datasets.errors import InvalidDataset
 from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import profile_table
 from phantom.datasets.repository import DatasetRepository
-from phantom.db import on_commit, on_rollback, utcnow
 from phantom.identity.principal import Principal
 from phantom.kit.errors import NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
+from phantom.kit.transactions import on_commit, on_rollback
 
 log = logging.getLogger(__name__)
 

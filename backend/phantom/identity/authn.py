@@ -17,12 +17,13 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from phantom.config import settings
-from phantom.db import transaction, utcnow
+from phantom.db import transaction
 from phantom.identity.principal import AuthMethod, Principal
 from phantom.identity.service import identity, secret_hash
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import Forbidden, PhantomError, RateLimited, Unauthenticated
 from phantom.kit.ratelimit import RequestLimiter
+from phantom.kit.rows import utcnow
 
 log = logging.getLogger(__name__)
 TOKEN_TOUCH_INTERVAL = 60.0

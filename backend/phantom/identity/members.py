@@ -21,7 +21,7 @@ from phantom.authz.permissions import P
 from phantom.authz.roles import Role
 from phantom.authz.service import authz, bound_expiry, requires, ungrantable
 from phantom.config import settings
-from phantom.db import enter_tenant, utcnow
+from phantom.db import enter_tenant
 from phantom.identity.errors import AlreadyMember, InvitationInvalid, SsoRequired
 from phantom.identity.models import Membership, MembershipStatus, User
 from phantom.identity.passwords import hash_password, verify_password
@@ -37,6 +37,7 @@ from phantom.identity.service import (
 from phantom.identity.validation import check_password, clean_email, clean_name, email_key
 from phantom.kit.errors import BadUserInput, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.rows import utcnow
 
 INVITATION_DAYS = 7
 MAX_SEARCH = 200

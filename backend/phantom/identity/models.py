@@ -7,7 +7,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from phantom.db import Base, IdMixin, TenantScoped
+from phantom.db import Base, TenantScoped
+from phantom.kit.rows import IdMixin
 
 
 class Tenant(IdMixin, Base):

@@ -24,7 +24,7 @@ from phantom.authz.service import (
     user_permissions,
 )
 from phantom.config import settings
-from phantom.db import enter_tenant, on_commit, utcnow
+from phantom.db import enter_tenant
 from phantom.identity.errors import (
     InvalidCredentials,
     InvalidToken,
@@ -54,6 +54,8 @@ from phantom.identity.validation import (
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.rows import utcnow
+from phantom.kit.transactions import on_commit
 
 TOKEN_PREFIX = "phm_"  # noqa: S105 - marks our tokens for secret scanners
 TOKEN_RE = re.compile(r"^phm_[A-Za-z0-9_-]{43}$")

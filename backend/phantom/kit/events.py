@@ -273,7 +273,7 @@ def publish_on_commit(
 ) -> None:
     """Publish once the session's transaction commits (never for a rolled-back change).
     Delivery is best effort, like every event: state lives in the database."""
-    from phantom.db import on_commit
+    from phantom.kit.transactions import on_commit
 
     def publish() -> None:
         task = asyncio.get_running_loop().create_task(

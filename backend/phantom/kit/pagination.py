@@ -13,8 +13,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phantom.db import IdMixin
 from phantom.kit.errors import BadUserInput
+from phantom.kit.rows import IdMixin
 
 MAX_PAGE_SIZE = 100
 ModelT = TypeVar("ModelT", bound=IdMixin)

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
-from phantom.db import utcnow
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, Conflict, NotFound
 from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.rows import utcnow
 from phantom.registry.models import ModelStage, ModelVersion, RegisteredModel
 from phantom.registry.repository import RegistryRepository
 

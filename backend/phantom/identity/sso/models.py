@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from phantom.db import Base, TenantScoped, utcnow
+from phantom.db import Base, TenantScoped
+from phantom.kit.rows import utcnow
 
 
 class OidcConfig(TenantScoped, Base):

@@ -15,7 +15,6 @@ from phantom import audit
 from phantom.authz.permissions import MATRIX, P, permission_names
 from phantom.authz.roles import Role
 from phantom.authz.service import KNOWN_PERMISSIONS, authz, permissions_of, requires
-from phantom.db import utcnow
 from phantom.identity.errors import MemberDeactivated
 from phantom.identity.models import MembershipStatus, Tenant
 from phantom.identity.principal import Principal
@@ -39,6 +38,7 @@ from phantom.identity.sso.validation import (
 from phantom.identity.validation import SLUG_RE, clean_email, clean_name
 from phantom.kit.crypto import seal, unseal
 from phantom.kit.errors import BadUserInput, Forbidden, PhantomError
+from phantom.kit.rows import utcnow
 
 SECRET_PURPOSE = "sso-client-secret"  # noqa: S105 - a key-derivation label, not a secret
 MAX_CLAIM_VALUES = 1000
