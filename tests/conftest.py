@@ -8,6 +8,7 @@ workers) never share one. Environment variables are set before anything imports
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import secrets
 import tempfile
@@ -45,6 +46,7 @@ def _release_redis_db() -> None:
 
 CLAIM_SECONDS = 2 * 3600
 REDIS_DB = _claim_redis_db()
+atexit.register(_release_redis_db)  # also in pytest-xdist's controller, which runs no test
 VAR_DIR = Path(tempfile.mkdtemp(prefix=f"phantom-test-{RUN_ID}-"))
 
 _SERVER = PG_ADMIN_URL.split("://", 1)[1].split("@", 1)[1].rsplit("/", 1)[0]
@@ -99,7 +101,6 @@ def _database() -> Iterator[str]:
     asyncio.run(admin(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
     asyncio.run(admin(f'DROP ROLE IF EXISTS "{APP_ROLE}"'))
     redis.Redis.from_url(os.environ["PHANTOM_REDIS_URL"]).flushdb()
-    _release_redis_db()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
