@@ -30,6 +30,7 @@ from phantom.datasets.profiling import profile_table
 from phantom.datasets.repository import DatasetRepository
 from phantom.identity.principal import Principal
 from phantom.kit.errors import NotFound
+from phantom.kit.jobs import enqueue_job
 from phantom.kit.pagination import Page, PageRequest, paginate
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
@@ -164,8 +165,6 @@ class DatasetService:
             },
         )
         if not inline:
-            from phantom.worker import enqueue_job  # the worker module imports the jobs
-
             enqueue_job(
                 session, "datasets.profile", tenant_id=principal.tenant_id, dataset_id=dataset.id
             )
