@@ -105,7 +105,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
         job = await repo.claim(job_id, OWNER, utcnow(), _lease_until())
         if job is None:
             return None
-        dataset = await DatasetRepository(session).get(job.dataset_id) if job.dataset_id else None
+        dataset = await DatasetRepository(session).find(job.dataset_id) if job.dataset_id else None
         profile = dataset.profile if dataset is not None else None
         job.event_seq += 1
         job.message = f"Attempt {job.attempt} of {job.max_attempts} started"
