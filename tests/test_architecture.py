@@ -37,7 +37,6 @@ COMPOSITION = frozenset(
         "phantom.graphql.schema",
         "phantom.graphql.view",
         "phantom.models",
-        "phantom.worker",
     }
 )
 BELOW_DOMAINS = ("phantom.config", "phantom.kit")  # all that kit and db may import

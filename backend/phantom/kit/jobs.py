@@ -34,6 +34,7 @@ from dramatiq.middleware import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.config import settings
+from phantom.kit.errors import PhantomError
 from phantom.kit.transactions import on_commit
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,6 @@ TRAINING_QUEUE = "training"  # fits only: one thread per training slot (``phanto
 
 def _retry_infrastructure_only(retries_so_far: int, error: BaseException) -> bool:
     """Bad input never gets better by retrying; lost connections do."""
-    from phantom.kit.errors import PhantomError
-
     return not isinstance(error, PhantomError) and retries_so_far < 3
 
 
