@@ -539,4 +539,6 @@ def audit_rotate_signing_key(
 
 
 def main() -> None:
+    import phantom.models  # noqa: F401 - every table mapped: a domain's rows name others' (tenants)
+
     app()
