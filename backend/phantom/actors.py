@@ -4,12 +4,14 @@ Domains declare actors with ``phantom.kit.jobs.actor`` and send jobs by name; on
 module imports their ``jobs`` modules, so no domain imports the worker and jobs form no
 import loop. ``phantom worker`` runs ``dramatiq phantom.actors``; the app (``phantom api``
 and ``phantom standalone``) and the CLI import it so that every name they send is known.
+It also loads ``phantom.models``: a worker process maps every table, as the API does.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
+import phantom.models  # noqa: F401 - every table mapped: a domain's rows name others' (tenants)
 from phantom.audit import jobs as audit_jobs
 from phantom.automl import jobs as automl_jobs
 from phantom.config import settings
