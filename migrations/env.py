@@ -9,14 +9,14 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from phantom.config import settings
-from phantom.db import Base, build_engine, import_all_models
+from phantom.db import build_engine
+from phantom.models import every_table
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
-import_all_models()
-target_metadata = Base.metadata
+target_metadata = every_table()
 
 
 def _url() -> str:

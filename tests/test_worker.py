@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+import phantom.actors  # noqa: F401 - declares the actors the tests send
 from phantom.db import transaction
 from phantom.kit.errors import BadUserInput
-from phantom.worker import _retry_infrastructure_only, broker, enqueue_job
+from phantom.kit.jobs import _retry_infrastructure_only, broker, enqueue_job
 from tests.support.fixtures import TenantFixture
 
 

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+import phantom.actors  # noqa: F401 - declares every actor: enqueue_job knows their names
 from phantom.config import settings
 from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
@@ -24,6 +25,7 @@ from phantom.identity.authn import authenticator
 from phantom.identity.routes import routes as auth_routes
 from phantom.identity.sso.routes import routes as sso_routes
 from phantom.kit.broadcast import broadcast
+from phantom.kit.jobs import start_in_process_worker
 from phantom.kit.redis import close_redis
 from phantom.ops.bodies import BodyLimit
 from phantom.ops.middleware import RequestContext
@@ -100,8 +102,6 @@ def create_app(
         broadcast.start()  # policy and revocation notices from other processes
         worker = None
         if in_process_worker:
-            from phantom.worker import start_in_process_worker
-
             worker = start_in_process_worker()
         if on_ready is not None:
             on_ready()

@@ -149,7 +149,7 @@ def worker(
             sys.executable,
             "-m",
             "dramatiq",
-            "phantom.worker",
+            "phantom.actors",
             "--processes",
             str(count),
             "--threads",
@@ -338,7 +338,8 @@ def token_create(
 @app.command()
 def housekeeping(tenant: Annotated[str, typer.Option(help="Tenant slug")]) -> None:
     """Queue the tenant's housekeeping job (a worker runs it)."""
-    from phantom.worker import send_job
+    import phantom.actors  # noqa: F401 - declares the actor named below
+    from phantom.kit.jobs import send_job
 
     found = _run(_tenant(tenant))
     send_job("identity.housekeeping", tenant_id=found.id)
@@ -538,4 +539,6 @@ def audit_rotate_signing_key(
 
 
 def main() -> None:
+    import phantom.models  # noqa: F401 - every table mapped: a domain's rows name others' (tenants)
+
     app()

@@ -205,15 +205,3 @@ def _stamp_tenant(session: Session, *_: Any) -> None:
             obj.tenant_id = tenant_id
         elif tenant_id is not None and obj.tenant_id != tenant_id:
             raise TenantScopeError(f"{type(obj).__name__} written into another tenant")
-
-
-def import_all_models() -> None:
-    """Alembic and the app see one metadata with every domain's tables."""
-    import phantom.audit.models
-    import phantom.authz.models
-    import phantom.automl.models
-    import phantom.compliance.models
-    import phantom.datasets.models
-    import phantom.identity.models
-    import phantom.identity.sso.models
-    import phantom.registry.models  # noqa: F401

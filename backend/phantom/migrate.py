@@ -40,9 +40,9 @@ async def grant_application_role(owner_url: str, role: str) -> None:
     read-only on Alembic's version table and on tables only migrations write
     (``audit_mac_epochs``). The role owns nothing, so it cannot disable
     row-level security."""
-    from phantom.db import Base, build_engine, import_all_models
+    from phantom.db import build_engine
+    from phantom.models import every_table
 
-    import_all_models()
     quoted = '"' + role.replace('"', '""') + '"'
     engine = build_engine(owner_url)
     try:
@@ -54,12 +54,12 @@ async def grant_application_role(owner_url: str, role: str) -> None:
                 f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {quoted}",
                 *(
                     f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table.name}" FROM {quoted}'
-                    for table in Base.metadata.sorted_tables
+                    for table in every_table().sorted_tables
                     if table.info.get("append_only")
                 ),
                 *(
                     f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "{table.name}" FROM {quoted}'
-                    for table in Base.metadata.sorted_tables
+                    for table in every_table().sorted_tables
                     if table.info.get("read_only")
                 ),
             ):

@@ -13,8 +13,8 @@ from phantom.audit import chain, service
 from phantom.audit.models import AuditRetentionPolicy
 from phantom.audit.service import audit_service
 from phantom.db import transaction
+from phantom.kit.jobs import send_job
 from phantom.kit.rows import utcnow
-from phantom.worker import send_job
 from tests.audit.support import head_seq, record_events, set_retention, superuser_sql, verify
 from tests.support.fixtures import create_tenant
 from tests.support.servers import running

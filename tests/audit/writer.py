@@ -7,6 +7,7 @@ import asyncio
 import sys
 import uuid
 
+import phantom.models  # noqa: F401 - every table mapped, as in every phantom process
 from phantom import audit
 from phantom.db import dispose_engine, transaction
 

@@ -13,13 +13,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from phantom.db import Base, import_all_models, transaction
+from phantom.db import transaction
 from phantom.identity.models import ApiToken, Membership
 from phantom.identity.service import identity
+from phantom.models import every_table
 from tests.support.fixtures import TenantFixture
 
-import_all_models()
-TENANT_TABLES = sorted(t.name for t in Base.metadata.sorted_tables if "tenant_id" in t.columns)
+TENANT_TABLES = sorted(t.name for t in every_table().sorted_tables if "tenant_id" in t.columns)
 # tables a tenant, a sign-in and an SSO configuration put no row in (their own tests
 # check isolation with rows in both tenants: tests/audit, tests/compliance, tests/datasets,
 # tests/automl)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from phantom.automl.models import TrainingJob
 from phantom.db import transaction
 from phantom.identity.models import Tenant
-from phantom.worker import broker
+from phantom.kit.jobs import broker
 from tests.automl.support import breast_cancer, diabetes, iris, start, transactions, upload_frame
 from tests.support.fixtures import TenantFixture, error_codes
 

@@ -12,7 +12,7 @@ from phantom.audit.errors import AuditChainUnverified
 from phantom.audit.service import audit_service
 from phantom.db import transaction
 from phantom.identity.service import identity
-from phantom.worker import actor, send_job
+from phantom.kit.jobs import actor, send_job
 
 
 @actor("audit.schedule_maintenance", time_limit=60_000)

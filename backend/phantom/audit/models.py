@@ -11,7 +11,6 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-import phantom.identity.models  # noqa: F401 - defines `tenants`, which our foreign keys name
 from phantom.db import Base, TenantScoped
 from phantom.kit.rows import IdMixin
 

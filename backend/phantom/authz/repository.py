@@ -9,22 +9,17 @@ import uuid
 from collections import defaultdict
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.authz.models import CasbinRule, CustomRole
+from phantom.kit.repository import Repository
 
 
-class AuthzRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AuthzRepository(Repository[CustomRole]):
+    """Custom roles are found by name within a tenant (``custom_role``); the base's
+    ``add`` and ``delete`` write them."""
 
-    async def add(self, *objects: object) -> None:
-        self.session.add_all(objects)
-        await self.session.flush()
-
-    async def delete(self, obj: object) -> None:
-        await self.session.delete(obj)
-        await self.session.flush()
+    model = CustomRole
+    noun = "Role"
 
     async def custom_roles(self, tenant_id: uuid.UUID) -> list[CustomRole]:
         rows = await self.session.scalars(

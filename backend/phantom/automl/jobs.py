@@ -9,7 +9,7 @@ import uuid
 
 from phantom.automl import runs
 from phantom.automl.supervisor import supervise
-from phantom.worker import actor
+from phantom.kit.jobs import actor
 
 log = logging.getLogger(__name__)
 

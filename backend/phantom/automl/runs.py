@@ -59,7 +59,7 @@ class Claim:
 def send_training(session: AsyncSession, job: TrainingJob) -> None:
     """The message goes after commit and carries only ids; Dramatiq's time limit is set
     from the job's own hard bound (its default of 10 minutes is wrong both ways)."""
-    from phantom.worker import enqueue_job
+    from phantom.kit.jobs import enqueue_job
 
     limit_ms = int((hard_bound_seconds(job.time_budget_seconds) + 120) * 1000)
     enqueue_job(
@@ -105,7 +105,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
         job = await repo.claim(job_id, OWNER, utcnow(), _lease_until())
         if job is None:
             return None
-        dataset = await DatasetRepository(session).get(job.dataset_id) if job.dataset_id else None
+        dataset = await DatasetRepository(session).find(job.dataset_id) if job.dataset_id else None
         profile = dataset.profile if dataset is not None else None
         job.event_seq += 1
         job.message = f"Attempt {job.attempt} of {job.max_attempts} started"
@@ -301,8 +301,8 @@ async def _end(
 def _dispatch_next_on_commit(session: AsyncSession, tenant_id: uuid.UUID) -> None:
     """A slot of the tenant freed: its oldest waiting job goes next (fair within the
     tenant; other tenants have their own slots)."""
+    from phantom.kit.jobs import send_job
     from phantom.kit.transactions import on_commit
-    from phantom.worker import send_job
 
     on_commit(session, lambda: send_job("automl.dispatch", tenant_id=tenant_id))
 

@@ -132,11 +132,11 @@ class TrainingJob:
 
     @strawberry.field(description="The display name of who started it.")
     async def created_by(self, info: Info[Context, None]) -> str | None:
-        from phantom.datasets.loaders import uploader_loader
+        from phantom.identity.loaders import display_name_loader
 
         if self.created_by_id is None:
             return None
-        return await uploader_loader(info.context).load(self.created_by_id)
+        return await display_name_loader(info.context).load(self.created_by_id)
 
     @classmethod
     def from_model(cls, job: models.TrainingJob) -> TrainingJob:

@@ -7,7 +7,6 @@ from enum import StrEnum
 from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-import phantom.identity.models  # noqa: F401 - defines `tenants`, which our foreign keys name
 from phantom.db import Base, TenantScoped
 
 

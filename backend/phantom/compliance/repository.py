@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.compliance.models import DataSubjectRequest
+from phantom.kit.repository import Repository
 
 
-class ComplianceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, *objects: object) -> None:
-        self.session.add_all(objects)
-        await self.session.flush()
-
-    async def request(
-        self, request_id: uuid.UUID, *, lock: bool = False
-    ) -> DataSubjectRequest | None:
-        statement = select(DataSubjectRequest).where(DataSubjectRequest.id == request_id)
-        if lock:
-            statement = statement.with_for_update()
-        return await self.session.scalar(statement)
+class ComplianceRepository(Repository[DataSubjectRequest]):
+    model = DataSubjectRequest
+    noun = "Data subject request"
 
     def requests(self, status: str | None) -> Select[DataSubjectRequest]:
         statement = select(DataSubjectRequest).where(

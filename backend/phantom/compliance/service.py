@@ -30,7 +30,7 @@ from phantom.identity.principal import Principal
 from phantom.identity.validation import clean_email
 from phantom.kit import crypto
 from phantom.kit.errors import BadUserInput, Forbidden, NotFound
-from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
 
 EMAIL_PURPOSE = "compliance-dsr-subject"
@@ -87,17 +87,14 @@ class ComplianceService:
         page: PageRequest,
         status: RequestStatus | None = None,
     ) -> Page[DataSubjectRequest]:
-        statement = ComplianceRepository(session).requests(status.value if status else None)
-        return await paginate(session, statement, DataSubjectRequest, page)
+        repo = ComplianceRepository(session)
+        return await repo.page(repo.requests(status.value if status else None), page)
 
     @requires(P.PRIVACY_REQUEST)
     async def get_request(
         self, session: AsyncSession, principal: Principal, request_id: uuid.UUID
     ) -> DataSubjectRequest:
-        request = await ComplianceRepository(session).request(request_id)
-        if request is None:
-            raise NotFound("Data subject request")
-        return request
+        return await ComplianceRepository(session).get(request_id)
 
     @requires(P.PRIVACY_APPROVE)
     async def decide(
@@ -109,9 +106,7 @@ class ComplianceService:
         approve: bool,
         note: str | None = None,
     ) -> DataSubjectRequest:
-        request = await ComplianceRepository(session).request(request_id, lock=True)
-        if request is None:
-            raise NotFound("Data subject request")
+        request = await ComplianceRepository(session).get(request_id, for_update=True)
         if request.status != RequestStatus.PENDING:
             raise RequestNotInState(request.status, RequestStatus.PENDING.value)
         if request.requested_by == principal.user_id:
@@ -155,10 +150,7 @@ class ComplianceService:
     async def _execute_in_tenant(
         self, session: AsyncSession, principal: Principal, request_id: uuid.UUID
     ) -> DataSubjectRequest:
-        repo = ComplianceRepository(session)
-        request = await repo.request(request_id, lock=True)
-        if request is None:
-            raise NotFound("Data subject request")
+        request = await ComplianceRepository(session).get(request_id, for_update=True)
         if request.status != RequestStatus.APPROVED:
             raise RequestNotInState(request.status, RequestStatus.APPROVED.value)
         references = [r.to_json() for r in await find_references(session, request.subject_id)]

@@ -7,7 +7,7 @@ import uuid
 from phantom.datasets.service import datasets
 from phantom.db import transaction
 from phantom.kit.events import get_event_bus
-from phantom.worker import actor
+from phantom.kit.jobs import actor
 
 
 @actor("datasets.profile", time_limit=600_000)

@@ -12,7 +12,7 @@ from strawberry import Info
 from strawberry.file_uploads import Upload
 
 from phantom.datasets import models
-from phantom.datasets.loaders import dataset_loader, uploader_loader
+from phantom.datasets.loaders import dataset_loader
 from phantom.datasets.profiling import ColumnType as ColumnTypeValue
 from phantom.datasets.profiling import TaskType as TaskTypeValue
 from phantom.datasets.service import Upload as UploadedFile
@@ -21,6 +21,7 @@ from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
+from phantom.identity.loaders import display_name_loader
 from phantom.kit.pagination import page_request
 
 DatasetStatus = strawberry.enum(models.DatasetStatus, name="DatasetStatus")
@@ -118,7 +119,7 @@ class Dataset:
     async def created_by(self, info: Info[Context, None]) -> str | None:
         if self.created_by_id is None:
             return None
-        return await uploader_loader(info.context).load(self.created_by_id)
+        return await display_name_loader(info.context).load(self.created_by_id)
 
     @strawberry.field(description="Null until READY.")
     def profile(self) -> DatasetProfile | None:

@@ -29,8 +29,8 @@ from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import profile_table
 from phantom.datasets.repository import DatasetRepository
 from phantom.identity.principal import Principal
-from phantom.kit.errors import NotFound
-from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.jobs import enqueue_job
+from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
 from phantom.kit.transactions import on_commit, on_rollback
@@ -164,8 +164,6 @@ class DatasetService:
             },
         )
         if not inline:
-            from phantom.worker import enqueue_job  # the worker module imports the jobs
-
             enqueue_job(
                 session, "datasets.profile", tenant_id=principal.tenant_id, dataset_id=dataset.id
             )
@@ -175,10 +173,7 @@ class DatasetService:
     async def get(
         self, session: AsyncSession, principal: Principal, dataset_id: uuid.UUID
     ) -> Dataset:
-        dataset = await DatasetRepository(session).get(dataset_id)
-        if dataset is None:
-            raise NotFound("Dataset")
-        return dataset
+        return await DatasetRepository(session).get(dataset_id)
 
     @requires(P.DATASETS_READ)
     async def get_many(
@@ -193,14 +188,8 @@ class DatasetService:
     ) -> Page[Dataset]:
         if search is not None and len(search) > MAX_SEARCH:
             raise InvalidDataset(f"Search for at most {MAX_SEARCH} characters.")
-        statement = DatasetRepository(session).listing(search.strip() if search else None)
-        return await paginate(session, statement, Dataset, page)
-
-    @requires(P.DATASETS_READ)
-    async def uploader_names(
-        self, session: AsyncSession, principal: Principal, user_ids: set[uuid.UUID]
-    ) -> dict[uuid.UUID, str]:
-        return await DatasetRepository(session).display_names(user_ids)
+        repo = DatasetRepository(session)
+        return await repo.page(repo.listing(search.strip() if search else None), page)
 
     @requires(P.DATASETS_WRITE)
     async def delete(
@@ -210,8 +199,6 @@ class DatasetService:
         transaction keeps both)."""
         repo = DatasetRepository(session)
         dataset = await repo.get(dataset_id)
-        if dataset is None:
-            raise NotFound("Dataset")
         key = dataset.storage_path
         await audit.record(
             session,
@@ -229,7 +216,7 @@ class DatasetService:
         """Profile a PROFILING dataset; idempotent (another state: nothing to do). Returns
         the new status, or None when there was nothing to do."""
         repo = DatasetRepository(session)
-        dataset = await repo.get_for_update(dataset_id)
+        dataset = await repo.find(dataset_id, for_update=True)
         if dataset is None or dataset.status != DatasetStatus.PROFILING:
             return None
         try:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from phantom.db import transaction
 from phantom.identity.service import identity
 from phantom.kit.events import get_event_bus
-from phantom.worker import actor, send_job
+from phantom.kit.jobs import actor, send_job
 
 SESSION_RETENTION = timedelta(days=7)
 

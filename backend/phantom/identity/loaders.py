@@ -1,5 +1,6 @@
 """Per-request DataLoaders (never module-level: a cache shared across requests would
-cross tenants). Each batch opens its own short session in the caller's tenant."""
+cross tenants). Each batch opens its own short session in the caller's tenant. Other
+domains show who created their rows through ``display_name_loader``, never ``User``."""
 
 from __future__ import annotations
 
@@ -20,5 +21,19 @@ def member_loader(context: Context) -> DataLoader[uuid.UUID, MemberView | None]:
 
     loader: DataLoader[uuid.UUID, MemberView | None] = context.loaders.setdefault(
         "members", DataLoader(load_fn=load)
+    )
+    return loader
+
+
+def display_name_loader(context: Context) -> DataLoader[uuid.UUID, str | None]:
+    """Display names by user id: a page of rows costs one lookup, not one per row."""
+
+    async def load(user_ids: Sequence[uuid.UUID]) -> list[str | None]:
+        async with context.session() as session:
+            names = await members.display_names(session, set(user_ids))
+        return [names.get(user_id) for user_id in user_ids]
+
+    loader: DataLoader[uuid.UUID, str | None] = context.loaders.setdefault(
+        "display_names", DataLoader(load_fn=load)
     )
     return loader

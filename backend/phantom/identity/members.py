@@ -100,6 +100,13 @@ class MemberService:
         roles = await self.roles_for(session, tenant_id, [m.user_id for m in found])
         return {m.user_id: MemberView(m, m.user, roles.get(m.user_id, [])) for m in found}
 
+    async def display_names(
+        self, session: AsyncSession, user_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, str]:
+        """Who created a row the caller could already read (reading the row was the
+        check), by user id; a former member keeps their name, an erased one is absent."""
+        return await IdentityRepository(session).display_names(user_ids)
+
     @requires(P.USERS_MANAGE)
     async def invite(
         self,

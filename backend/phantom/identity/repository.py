@@ -240,3 +240,11 @@ class IdentityRepository:
     async def delete_user(self, user_id: uuid.UUID) -> bool:
         result = await self.session.execute(delete(User).where(User.id == user_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def display_names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(user_ids))
+        )
+        return {row[0]: row[1] for row in rows}

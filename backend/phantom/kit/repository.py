@@ -28,16 +28,17 @@ class Repository(Generic[ModelT]):
     def _by_id(self, row_id: uuid.UUID) -> Select[Any]:
         return select(self.model).where(self.model.id == row_id)
 
-    async def find(self, row_id: uuid.UUID) -> ModelT | None:
-        row: ModelT | None = await self.session.scalar(self._by_id(row_id))
-        return row
-
-    async def get(self, row_id: uuid.UUID, *, for_update: bool = False) -> ModelT:
-        """The row, or ``NotFound``; ``for_update`` locks it until the transaction ends."""
+    async def find(self, row_id: uuid.UUID, *, for_update: bool = False) -> ModelT | None:
+        """The row, or None; ``for_update`` locks it until the transaction ends."""
         statement = self._by_id(row_id)
         if for_update:
             statement = statement.with_for_update()
         row: ModelT | None = await self.session.scalar(statement)
+        return row
+
+    async def get(self, row_id: uuid.UUID, *, for_update: bool = False) -> ModelT:
+        """The row, or ``NotFound``; ``for_update`` locks it until the transaction ends."""
+        row = await self.find(row_id, for_update=for_update)
         if row is None:
             raise NotFound(self.noun)
         return row

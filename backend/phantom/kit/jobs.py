@@ -1,8 +1,10 @@
-"""The Dramatiq broker, the ``actor`` decorator and ``enqueue_job``.
+"""The Dramatiq broker, the ``actor`` decorator, ``send_job`` and ``enqueue_job``.
 
 Dramatiq's defaults are wrong for us, so every middleware is listed here with a reason.
-``phantom worker`` runs ``dramatiq phantom.worker``; ``phantom standalone`` runs the same
-actors on an in-process ``StubBroker``.
+Domains declare their actors with ``actor`` and send by name; ``phantom.actors`` imports
+every domain's ``jobs`` module and adds the schedules, so this module names no domain.
+``phantom worker`` runs ``dramatiq phantom.actors``; ``phantom standalone`` runs the same
+actors on an in-process ``StubBroker`` (``InProcessWorkers``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dramatiq.middleware import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.config import settings
+from phantom.kit.errors import PhantomError
 from phantom.kit.transactions import on_commit
 
 log = logging.getLogger(__name__)
@@ -40,8 +43,6 @@ TRAINING_QUEUE = "training"  # fits only: one thread per training slot (``phanto
 
 def _retry_infrastructure_only(retries_so_far: int, error: BaseException) -> bool:
     """Bad input never gets better by retrying; lost connections do."""
-    from phantom.kit.errors import PhantomError
-
     return not isinstance(error, PhantomError) and retries_so_far < 3
 
 
@@ -54,7 +55,8 @@ class Schedule:
 
 class PeriodicScheduler(Middleware):
     """Enqueues each schedule's jobs every ``interval`` seconds. Every worker process runs
-    one; a Redis ``SET NX`` lease per schedule lets only one of them fire per interval."""
+    one; a Redis ``SET NX`` lease per schedule lets only one of them fire per interval.
+    ``phantom.actors`` adds it to the broker, since its schedules name domains' jobs."""
 
     def __init__(self, schedules: list[Schedule]) -> None:
         self.schedules = schedules
@@ -154,18 +156,6 @@ def _middleware() -> list[Middleware]:
         CurrentMessage(),
         JobContext(),
         SharedAsyncIO(),
-        PeriodicScheduler(
-            [
-                Schedule(
-                    "housekeeping",
-                    settings.HOUSEKEEPING_INTERVAL_SECONDS,
-                    ("identity.schedule_housekeeping", "audit.schedule_maintenance"),
-                ),
-                Schedule(
-                    "training-reconcile", settings.TRAINING_RECONCILE_SECONDS, ("automl.reconcile",)
-                ),
-            ]
-        ),
     ]
 
 
@@ -248,13 +238,3 @@ def start_in_process_worker() -> InProcessWorkers:
     workers = InProcessWorkers()
     workers.start()
     return workers
-
-
-def load_actors() -> None:
-    import phantom.audit.jobs
-    import phantom.automl.jobs
-    import phantom.datasets.jobs
-    import phantom.identity.jobs  # noqa: F401
-
-
-load_actors()

@@ -1,0 +1,33 @@
+"""The composition root of jobs: every domain's actors, and the schedules that name them.
+
+Domains declare actors with ``phantom.kit.jobs.actor`` and send jobs by name; only this
+module imports their ``jobs`` modules, so no domain imports the worker and jobs form no
+import loop. ``phantom worker`` runs ``dramatiq phantom.actors``; the app (``phantom api``
+and ``phantom standalone``) and the CLI import it so that every name they send is known.
+It also loads ``phantom.models``: a worker process maps every table, as the API does.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import phantom.models  # noqa: F401 - every table mapped: a domain's rows name others' (tenants)
+from phantom.audit import jobs as audit_jobs
+from phantom.automl import jobs as automl_jobs
+from phantom.config import settings
+from phantom.datasets import jobs as datasets_jobs
+from phantom.identity import jobs as identity_jobs
+from phantom.kit.jobs import PeriodicScheduler, Schedule, broker
+
+JOB_MODULES: tuple[ModuleType, ...] = (audit_jobs, automl_jobs, datasets_jobs, identity_jobs)
+
+SCHEDULES = [
+    Schedule(
+        "housekeeping",
+        settings.HOUSEKEEPING_INTERVAL_SECONDS,
+        ("identity.schedule_housekeeping", "audit.schedule_maintenance"),
+    ),
+    Schedule("training-reconcile", settings.TRAINING_RECONCILE_SECONDS, ("automl.reconcile",)),
+]
+
+broker.add_middleware(PeriodicScheduler(SCHEDULES))

@@ -1,0 +1,36 @@
+"""Every domain's tables on one metadata, for Alembic (``migrations/env.py``), the grants
+``phantom migrate`` gives the application role, and tests that walk every table. This
+module imports the domains so that ``db.py`` never has to: it sits with the composition
+root, above the domains."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from sqlalchemy import MetaData
+
+from phantom.audit import models as audit_models
+from phantom.authz import models as authz_models
+from phantom.automl import models as automl_models
+from phantom.compliance import models as compliance_models
+from phantom.datasets import models as datasets_models
+from phantom.db import Base
+from phantom.identity import models as identity_models
+from phantom.identity.sso import models as sso_models
+from phantom.registry import models as registry_models
+
+MODEL_MODULES: tuple[ModuleType, ...] = (
+    audit_models,
+    authz_models,
+    automl_models,
+    compliance_models,
+    datasets_models,
+    identity_models,
+    sso_models,
+    registry_models,
+)
+
+
+def every_table() -> MetaData:
+    """The one metadata, with every domain's tables registered on it."""
+    return Base.metadata
