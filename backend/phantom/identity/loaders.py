@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from phantom.graphql.context import Context
 from phantom.identity.members import MemberView, members
+from phantom.identity.service import display_names
 
 
 def member_loader(context: Context) -> DataLoader[uuid.UUID, MemberView | None]:
@@ -20,5 +21,19 @@ def member_loader(context: Context) -> DataLoader[uuid.UUID, MemberView | None]:
 
     loader: DataLoader[uuid.UUID, MemberView | None] = context.loaders.setdefault(
         "members", DataLoader(load_fn=load)
+    )
+    return loader
+
+
+def display_name_loader(context: Context) -> DataLoader[uuid.UUID, str | None]:
+    """Who created a row, by user id: one batch per request, for any domain's rows."""
+
+    async def load(user_ids: Sequence[uuid.UUID]) -> list[str | None]:
+        async with context.session() as session:
+            names = await display_names(session, set(user_ids))
+        return [names.get(user_id) for user_id in user_ids]
+
+    loader: DataLoader[uuid.UUID, str | None] = context.loaders.setdefault(
+        "identity_display_names", DataLoader(load_fn=load)
     )
     return loader

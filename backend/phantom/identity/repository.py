@@ -28,6 +28,20 @@ class IdentityRepository:
         self.session.add_all(objects)
         await self.session.flush()
 
+    async def tenant(self, tenant_id: uuid.UUID, *, for_update: bool = False) -> Tenant | None:
+        statement = select(Tenant).where(Tenant.id == tenant_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.session.scalar(statement)
+
+    async def display_names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(user_ids))
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def tenant_by_slug(self, slug: str) -> Tenant | None:
         return await self.session.scalar(select(Tenant).where(Tenant.slug == slug))
 

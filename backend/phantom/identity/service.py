@@ -606,3 +606,33 @@ def _principal_from(
 
 
 identity = IdentityService()
+
+
+# --- what other domains ask of identity (they never read its tables) -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingQuota:
+    """An organization's own training limits; None where it uses the deployment's."""
+
+    max_budget_seconds: int | None
+    max_concurrent_jobs: int | None
+
+
+async def training_quota(
+    session: AsyncSession, tenant_id: uuid.UUID, *, lock: bool = False
+) -> TrainingQuota:
+    """``lock`` holds the organization's row until the caller's transaction ends, so
+    the training claims of one organization take turns."""
+    tenant = await IdentityRepository(session).tenant(tenant_id, for_update=lock)
+    if tenant is None:
+        return TrainingQuota(max_budget_seconds=None, max_concurrent_jobs=None)
+    return TrainingQuota(
+        max_budget_seconds=tenant.training_max_budget_seconds,
+        max_concurrent_jobs=tenant.training_max_concurrent_jobs,
+    )
+
+
+async def display_names(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """People's display names by user id (ids of no one are absent)."""
+    return await IdentityRepository(session).display_names(user_ids)
