@@ -1,4 +1,5 @@
-"""Training jobs' GraphQL types and thin resolvers (names from API.md)."""
+"""Training jobs' GraphQL types and thin resolvers (names from API.md), and the complete
+``ModelVersion`` type, which refers to ``TrainingJob`` and back (see ``registry/types.py``)."""
 
 from __future__ import annotations
 
