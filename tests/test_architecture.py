@@ -48,25 +48,8 @@ TABLE_MODULES = frozenset({"models", "repository"})  # a domain's tables: its ow
 KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
     {
         # import loops: every import inside each loop
-        ("phantom.automl.engines", "phantom.automl.engines.anomaly"),
-        ("phantom.automl.engines.anomaly", "phantom.automl.runner"),
-        ("phantom.automl.runner", "phantom.automl.engines"),
-        ("phantom.automl.runs", "phantom.automl.service"),
-        ("phantom.automl.service", "phantom.automl.runs"),
-        ("phantom.automl.schema", "phantom.registry.schema"),
-        ("phantom.registry.schema", "phantom.automl.schema"),
         ("phantom.identity.service", "phantom.identity.sso.service"),
         ("phantom.identity.sso.service", "phantom.identity.service"),
-        # another domain's tables
-        ("phantom.automl.repository", "phantom.identity.models"),
-        ("phantom.automl.runs", "phantom.datasets.repository"),
-        ("phantom.automl.service", "phantom.datasets.models"),
-        ("phantom.automl.service", "phantom.datasets.repository"),
-        ("phantom.automl.service", "phantom.identity.models"),
-        ("phantom.automl.service", "phantom.registry.repository"),
-        ("phantom.serving.cache", "phantom.registry.models"),
-        ("phantom.serving.service", "phantom.registry.models"),
-        ("phantom.serving.service", "phantom.registry.repository"),
     }
 )
 

@@ -26,8 +26,8 @@ import psutil
 import pytest
 from sqlalchemy import select
 
+from phantom.automl.lifecycle import hard_bound_seconds
 from phantom.automl.models import TrainingJob
-from phantom.automl.runs import hard_bound_seconds
 from phantom.db import transaction
 from phantom.registry.models import ModelVersion
 from tests.automl.conftest import FAST_RECOVERY, worker

@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 from sklearn.metrics import log_loss, roc_auc_score
 
-from phantom.automl.runner import DataError, RunSpec, fit_limit_seconds, prepare
-from phantom.automl.runs import hard_bound_seconds, ranked
+from phantom.automl.engines.base import DataError
+from phantom.automl.lifecycle import hard_bound_seconds
+from phantom.automl.runner import RunSpec, fit_limit_seconds, prepare
+from phantom.automl.runs import ranked
 from phantom.automl.tasks import Outcome, TaskType, score_all
 from phantom.kit.errors import BadUserInput
-from phantom.registry.models import ModelVersion
+from phantom.registry.service import ServableVersion
 from phantom.serving.service import rows_to_frame
 
 
@@ -101,8 +103,15 @@ def test_preparing_drops_ids_excluded_and_empty_columns_and_rows_without_a_targe
         prepare(frame[["id", "y"]], _spec())
 
 
-def _version(features: list[dict[str, str]]) -> ModelVersion:
-    return ModelVersion(id=uuid.uuid4(), features=features)
+def _version(features: list[dict[str, str]]) -> ServableVersion:
+    return ServableVersion(
+        id=uuid.uuid4(),
+        stage="NONE",
+        engine="autogluon",
+        features=features,
+        artifact_path="",
+        artifact_hash="",
+    )
 
 
 FEATURES = [

@@ -94,11 +94,10 @@ async def register(tenant_id: uuid.UUID, model_dir: Path, name: str = "fraud") -
 
 
 async def artifact_key(tenant_id: uuid.UUID, version_id: uuid.UUID) -> str:
-    from phantom.registry.repository import RegistryRepository
+    from phantom.registry.repository import VersionRepository
 
     async with transaction(tenant_id) as session:
-        version = await RegistryRepository(session).version(version_id)
-        assert version is not None
+        version = await VersionRepository(session).get(version_id)
         return version.artifact_path
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from phantom.config import settings
 from phantom.db import transaction
-from phantom.registry.repository import RegistryRepository
+from phantom.registry.service import registry
 from phantom.serving.cache import ModelCache, Served, models
 from tests.support.fixtures import TenantFixture, create_tenant
 from tests.support.models import train_version, upload_payments
@@ -31,8 +31,7 @@ async def trained(app: Any) -> tuple[TenantFixture, list[str]]:
 
 async def load(cache: ModelCache, tenant: TenantFixture, version_id: str) -> Served:
     async with transaction(tenant.id) as session:
-        version = await RegistryRepository(session).version(uuid.UUID(version_id))
-        assert version is not None
+        version = await registry.servable(session, uuid.UUID(version_id))
         return await cache.get(version)
 
 

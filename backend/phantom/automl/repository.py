@@ -11,24 +11,12 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.automl.models import JobStatus, TrainingJob
-from phantom.identity.models import Tenant
+from phantom.kit.repository import Repository
 
 
-class TrainingJobRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, job: TrainingJob) -> None:
-        self.session.add(job)
-        await self.session.flush()
-
-    async def get(self, job_id: uuid.UUID) -> TrainingJob | None:
-        return await self.session.scalar(select(TrainingJob).where(TrainingJob.id == job_id))
-
-    async def get_for_update(self, job_id: uuid.UUID) -> TrainingJob | None:
-        return await self.session.scalar(
-            select(TrainingJob).where(TrainingJob.id == job_id).with_for_update()
-        )
+class TrainingJobRepository(Repository[TrainingJob]):
+    model = TrainingJob
+    noun = "Training job"
 
     async def owned(self, job_id: uuid.UUID, token: int) -> TrainingJob | None:
         """The job, row-locked, if the caller's claim still holds it."""
@@ -51,15 +39,6 @@ class TrainingJobRepository:
         if dataset_id is not None:
             statement = statement.where(TrainingJob.dataset_id == dataset_id)
         return statement
-
-    async def tenant(self, tenant_id: uuid.UUID) -> Tenant | None:
-        return await self.session.scalar(select(Tenant).where(Tenant.id == tenant_id))
-
-    async def lock_tenant(self, tenant_id: uuid.UUID) -> Tenant | None:
-        """Claims of one tenant's jobs take turns, so its concurrency limit holds."""
-        return await self.session.scalar(
-            select(Tenant).where(Tenant.id == tenant_id).with_for_update()
-        )
 
     async def count_running(self) -> int:
         return int(

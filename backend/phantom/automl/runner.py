@@ -29,7 +29,14 @@ import numpy as np
 import pandas as pd
 
 from phantom.automl.engines import get_engine
-from phantom.automl.engines.base import FitSpec, LeaderboardRow, LoadedModel, Predictions
+from phantom.automl.engines.base import (
+    DataError,
+    FitSpec,
+    LeaderboardRow,
+    LoadedModel,
+    Predictions,
+    anomaly_truth,
+)
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
 
 HOLDOUT_FRACTION = 0.2
@@ -37,10 +44,6 @@ MAX_HOLDOUT_ROWS = 20_000
 IMPORTANCE_ROWS = 2_000
 IMPORTANCE_REPEATS = 3
 MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
-
-
-class DataError(Exception):
-    """The data cannot be trained on as asked: the job fails with this message, unretried."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,18 +141,6 @@ def split(frame: pd.DataFrame, spec: RunSpec) -> tuple[pd.DataFrame, pd.DataFram
             frame, test_size=size, random_state=spec.seed, shuffle=True
         )
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
-
-
-def anomaly_truth(labels: pd.Series) -> tuple[np.ndarray[Any, Any], Any]:
-    """The label's minority value marks anomalies (fraud, failure, outlier...)."""
-    counts = labels.value_counts()
-    if len(counts) != 2:
-        raise DataError(
-            f"The label column for anomaly detection must have exactly two values; it has "
-            f"{len(counts)}."
-        )
-    anomalous = counts.index[-1]
-    return np.asarray(labels == anomalous), anomalous
 
 
 # --- evaluating through the served model ------------------------------------------------

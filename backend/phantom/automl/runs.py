@@ -18,23 +18,21 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
+from phantom.automl.lifecycle import publish_after_commit, send_training, tenant_limits
 from phantom.automl.models import JobStatus, TrainingJob
 from phantom.automl.repository import SystemTrainingJobRepository, TrainingJobRepository
-from phantom.automl.service import PROGRESS_TOPIC, limits_of, progress_payload
+from phantom.automl.tasks import METRICS
 from phantom.config import settings
-from phantom.datasets.repository import DatasetRepository
+from phantom.datasets.service import TrainingData, training_data
 from phantom.db import transaction
-from phantom.kit.events import publish_on_commit
+from phantom.kit.errors import NotFound
+from phantom.kit.jobs import send_job
 from phantom.kit.rows import utcnow
+from phantom.kit.transactions import on_commit
 from phantom.registry.service import NewVersion, registry
 
 log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
-
-
-def hard_bound_seconds(budget: float) -> float:
-    """Every job ends by this, whatever the engine does: 1.25 x budget + 15 s."""
-    return 1.25 * budget + 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,39 +54,16 @@ class Claim:
     column_types: dict[str, str]
 
 
-def send_training(session: AsyncSession, job: TrainingJob) -> None:
-    """The message goes after commit and carries only ids; Dramatiq's time limit is set
-    from the job's own hard bound (its default of 10 minutes is wrong both ways)."""
-    from phantom.kit.jobs import enqueue_job
-
-    limit_ms = int((hard_bound_seconds(job.time_budget_seconds) + 120) * 1000)
-    enqueue_job(
-        session,
-        "automl.train",
-        options={"time_limit": limit_ms, "max_retries": 0},
-        tenant_id=job.tenant_id,
-        job_id=job.id,
-    )
-
-
-def publish_after_commit(
-    session: AsyncSession, job: TrainingJob, model_version_id: uuid.UUID | None = None
-) -> None:
-    publish_on_commit(
-        session, job.tenant_id, PROGRESS_TOPIC, progress_payload(job, model_version_id)
-    )
-
-
 def _lease_until() -> Any:
     return utcnow() + timedelta(seconds=settings.TRAINING_LEASE_SECONDS)
 
 
-async def _free_slots(repo: TrainingJobRepository, tenant_id: uuid.UUID) -> int:
+async def _free_slots(session: AsyncSession, tenant_id: uuid.UUID) -> int:
     """How many more of the tenant's jobs may run now. The tenant's row stays locked until
     the caller commits, so claims and dispatches of one tenant take turns and its limit
     holds across workers."""
-    tenant = await repo.lock_tenant(tenant_id)
-    return limits_of(tenant).max_concurrent_jobs - await repo.count_running()
+    limits = await tenant_limits(session, tenant_id, lock=True)
+    return limits.max_concurrent_jobs - await TrainingJobRepository(session).count_running()
 
 
 async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
@@ -97,7 +72,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
     is sent again when a slot frees)."""
     async with transaction(tenant_id) as session:
         repo = TrainingJobRepository(session)
-        if await _free_slots(repo, tenant_id) <= 0:
+        if await _free_slots(session, tenant_id) <= 0:
             log.info(
                 "training deferred: tenant at its concurrency limit", extra={"job_id": str(job_id)}
             )
@@ -105,8 +80,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
         job = await repo.claim(job_id, OWNER, utcnow(), _lease_until())
         if job is None:
             return None
-        dataset = await DatasetRepository(session).find(job.dataset_id) if job.dataset_id else None
-        profile = dataset.profile if dataset is not None else None
+        data = await _training_data(session, job.dataset_id)
         job.event_seq += 1
         job.message = f"Attempt {job.attempt} of {job.max_attempts} started"
         await session.flush()
@@ -130,9 +104,21 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
             metric=job.metric,
             budget_seconds=job.time_budget_seconds,
             excluded_columns=list(job.excluded_columns),
-            dataset_path=dataset.storage_path if dataset is not None else None,
-            column_types={c["name"]: c["type"] for c in (profile or {}).get("columns", [])},
+            dataset_path=data.storage_path if data is not None else None,
+            column_types={c["name"]: c["type"] for c in data.columns} if data is not None else {},
         )
+
+
+async def _training_data(
+    session: AsyncSession, dataset_id: uuid.UUID | None
+) -> TrainingData | None:
+    """None once the dataset was deleted: the supervisor fails the job, saying so."""
+    if dataset_id is None:
+        return None
+    try:
+        return await training_data(session, dataset_id)
+    except NotFound:
+        return None
 
 
 async def heartbeat(claim: Claim) -> str:
@@ -164,8 +150,6 @@ async def progress(
 
 def ranked(rows: list[dict[str, Any]], metric: str) -> list[dict[str, Any]]:
     """Best first by the metric's own direction (models without a score last), ranked."""
-    from phantom.automl.tasks import METRICS
-
     higher = METRICS[metric].higher_is_better
     scored = [r for r in rows if r.get("score_validation") is not None]
     unscored = [r for r in rows if r.get("score_validation") is None]
@@ -301,9 +285,6 @@ async def _end(
 def _dispatch_next_on_commit(session: AsyncSession, tenant_id: uuid.UUID) -> None:
     """A slot of the tenant freed: its oldest waiting job goes next (fair within the
     tenant; other tenants have their own slots)."""
-    from phantom.kit.jobs import send_job
-    from phantom.kit.transactions import on_commit
-
     on_commit(session, lambda: send_job("automl.dispatch", tenant_id=tenant_id))
 
 
@@ -311,7 +292,7 @@ async def dispatch(tenant_id: uuid.UUID) -> int:
     """Send the tenant's oldest QUEUED jobs, as many as it has free slots."""
     async with transaction(tenant_id) as session:
         repo = TrainingJobRepository(session)
-        free = await _free_slots(repo, tenant_id)
+        free = await _free_slots(session, tenant_id)
         if free <= 0:
             return 0
         jobs = await repo.oldest_queued(free)
@@ -334,8 +315,11 @@ async def reconcile() -> dict[str, int]:
     recovered = 0
     for tenant_id, job_id in expired:
         async with transaction(tenant_id) as session:
-            job = await TrainingJobRepository(session).get_for_update(job_id)
-            if job is None or job.status != JobStatus.RUNNING or job.lease_expires_at is None:
+            try:
+                job = await TrainingJobRepository(session).get(job_id, for_update=True)
+            except NotFound:
+                continue
+            if job.status != JobStatus.RUNNING or job.lease_expires_at is None:
                 continue
             if job.lease_expires_at >= utcnow():
                 continue  # heartbeat landed meanwhile

@@ -1,4 +1,5 @@
-"""Training jobs' GraphQL types and thin resolvers (names from API.md)."""
+"""Training jobs' GraphQL types and thin resolvers (names from API.md), and the complete
+``ModelVersion`` type, which refers to ``TrainingJob`` and back (see ``registry/types.py``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from strawberry.scalars import JSON
 
 from phantom.authz.permissions import P
 from phantom.automl import models
-from phantom.automl.service import StartRequest, engine_available, training
+from phantom.automl.service import training
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS
+from phantom.automl.validation import StartRequest, engine_available
 from phantom.config import settings
 from phantom.datasets.profiling import TaskType as TaskTypeValue
 from phantom.datasets.schema import Dataset, visible_dataset
@@ -22,9 +24,12 @@ from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.kit.errors import Forbidden
+from phantom.identity.loaders import display_name_loader
+from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
+from phantom.registry.service import registry
+from phantom.registry.types import MetricValue, ModelVersionFields, metric_values
 
 JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
 Engine = strawberry.enum(models.Engine, name="Engine")
@@ -64,19 +69,9 @@ class FeatureImportance:
 
 
 @strawberry.type
-class MetricValue:
-    name: str
-    value: float
-
-
-@strawberry.type
 class DroppedColumn:
     column: str
     reason: str
-
-
-def metric_values(values: dict[str, float]) -> list[MetricValue]:
-    return [MetricValue(name=k, value=v) for k, v in values.items()]
 
 
 @strawberry.type
@@ -117,8 +112,6 @@ class TrainingJob:
 
     @strawberry.field(description="Set when SUCCEEDED.")
     async def model_version(self, info: Info[Context, None]) -> ModelVersion | None:
-        from phantom.registry.service import registry
-
         if self.status != models.JobStatus.SUCCEEDED:
             return None
         try:
@@ -132,8 +125,6 @@ class TrainingJob:
 
     @strawberry.field(description="The display name of who started it.")
     async def created_by(self, info: Info[Context, None]) -> str | None:
-        from phantom.identity.loaders import display_name_loader
-
         if self.created_by_id is None:
             return None
         return await display_name_loader(info.context).load(self.created_by_id)
@@ -169,6 +160,34 @@ class TrainingJob:
             dataset_id=job.dataset_id,
             created_by_id=job.created_by,
         )
+
+
+# The registry's fields of a version (registry/types.py) and the fields that reach other
+# domains; here, next to TrainingJob, because the two types refer to each other.
+@strawberry.type
+class ModelVersion(ModelVersionFields):
+    @strawberry.field(description="Null if the dataset was deleted since.")
+    async def dataset(self, info: Info[Context, None]) -> Dataset | None:
+        return await visible_dataset(info, self.dataset_id)
+
+    @strawberry.field
+    async def training_job(self, info: Info[Context, None]) -> TrainingJob | None:
+        if self.training_job_id is None:
+            return None
+        try:
+            async with info.context.session() as session:
+                job = await training.get(
+                    session, info.context.require_principal(), self.training_job_id
+                )
+        except (NotFound, Forbidden):  # deleted, or the viewer may not see it
+            return None
+        return TrainingJob.from_model(job)
+
+    @strawberry.field(description="The display name of who started the training.")
+    async def created_by(self, info: Info[Context, None]) -> str | None:
+        if self.created_by_id is None:
+            return None
+        return await display_name_loader(info.context).load(self.created_by_id)
 
 
 @strawberry.type
@@ -241,9 +260,6 @@ class StartTrainingInput:
         default_factory=list,
         description="Never used as features (ID-like columns are dropped anyway).",
     )
-
-
-from phantom.registry.schema import ModelVersion  # noqa: E402 - the two types refer to each other
 
 
 @strawberry.type

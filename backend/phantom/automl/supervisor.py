@@ -22,6 +22,7 @@ from typing import Any
 
 from phantom.automl import runs
 from phantom.automl.environment import clean_environment
+from phantom.automl.lifecycle import hard_bound_seconds
 from phantom.automl.models import JobStatus
 from phantom.automl.runs import Artifact, Claim
 from phantom.automl.tasks import TaskType
@@ -154,7 +155,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
         "seed": 0,
-        "hard_deadline": time.time() + runs.hard_bound_seconds(claim.budget_seconds),
+        "hard_deadline": time.time() + hard_bound_seconds(claim.budget_seconds),
         "test_stall_seconds": settings.TRAINING_TEST_STALL_SECONDS,  # 0 outside tests
     }
     (work / "spec.json").write_text(json.dumps(spec))
@@ -184,7 +185,7 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
     stdout = child.process.stdout
     if stdout is None:
         raise RuntimeError("the child was started without a stdout pipe")
-    deadline = time.monotonic() + runs.hard_bound_seconds(claim.budget_seconds)
+    deadline = time.monotonic() + hard_bound_seconds(claim.budget_seconds)
     next_beat = time.monotonic() + settings.TRAINING_HEARTBEAT_SECONDS
     reading: asyncio.Task[bytes] = asyncio.ensure_future(stdout.readline())
     try:
@@ -225,7 +226,7 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                     JobStatus.FAILED,
                     "time_bound",
                     f"The fit did not end within its hard bound "
-                    f"({runs.hard_bound_seconds(claim.budget_seconds):.0f} s for a "
+                    f"({hard_bound_seconds(claim.budget_seconds):.0f} s for a "
                     f"{claim.budget_seconds} s budget) and was stopped.",
                 )
                 return

@@ -29,6 +29,7 @@ from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import profile_table
 from phantom.datasets.repository import DatasetRepository
 from phantom.identity.principal import Principal
+from phantom.kit.errors import BadUserInput
 from phantom.kit.jobs import enqueue_job
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
@@ -237,6 +238,39 @@ class DatasetService:
 
 
 datasets = DatasetService()
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingData:
+    """What training needs of a dataset: its identity for lineage, where its Parquet is,
+    and its profiled columns (name, type, counts)."""
+
+    id: uuid.UUID
+    name: str
+    content_hash: str
+    storage_path: str
+    row_count: int | None
+    columns: list[dict[str, Any]]
+
+
+async def training_data(session: AsyncSession, dataset_id: uuid.UUID) -> TrainingData:
+    """A READY dataset of the session's tenant (another tenant's is ``NotFound``); one
+    still profiling, or whose profiling failed, cannot be trained on yet."""
+    dataset = await DatasetRepository(session).get(dataset_id)
+    if dataset.status != DatasetStatus.READY or dataset.profile is None:
+        raise BadUserInput(
+            "The dataset is still being profiled; start training once it is READY."
+            if dataset.status == DatasetStatus.PROFILING
+            else "The dataset failed profiling; upload it again."
+        )
+    return TrainingData(
+        id=dataset.id,
+        name=dataset.name,
+        content_hash=dataset.content_hash,
+        storage_path=dataset.storage_path,
+        row_count=dataset.row_count,
+        columns=list(dataset.profile.get("columns", [])),
+    )
 
 
 async def datasets_uploaded_by(

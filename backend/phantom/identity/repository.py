@@ -28,6 +28,12 @@ class IdentityRepository:
         self.session.add_all(objects)
         await self.session.flush()
 
+    async def tenant(self, tenant_id: uuid.UUID, *, for_update: bool = False) -> Tenant | None:
+        statement = select(Tenant).where(Tenant.id == tenant_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.session.scalar(statement)
+
     async def tenant_by_slug(self, slug: str) -> Tenant | None:
         return await self.session.scalar(select(Tenant).where(Tenant.slug == slug))
 

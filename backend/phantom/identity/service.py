@@ -606,3 +606,28 @@ def _principal_from(
 
 
 identity = IdentityService()
+
+
+# --- what other domains ask of identity (they never read its tables) -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingQuota:
+    """An organization's own training limits; None where it uses the deployment's."""
+
+    max_budget_seconds: int | None
+    max_concurrent_jobs: int | None
+
+
+async def training_quota(
+    session: AsyncSession, tenant_id: uuid.UUID, *, lock: bool = False
+) -> TrainingQuota:
+    """``lock`` holds the organization's row until the caller's transaction ends, so
+    the training claims of one organization take turns."""
+    tenant = await IdentityRepository(session).tenant(tenant_id, for_update=lock)
+    if tenant is None:
+        return TrainingQuota(max_budget_seconds=None, max_concurrent_jobs=None)
+    return TrainingQuota(
+        max_budget_seconds=tenant.training_max_budget_seconds,
+        max_concurrent_jobs=tenant.training_max_concurrent_jobs,
+    )

@@ -1,45 +1,24 @@
-"""All model-registry SQL."""
+"""All model-registry SQL: one repository per table."""
 
 from __future__ import annotations
 
 import uuid
 
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.kit.repository import Repository
 from phantom.registry.models import ModelStage, ModelVersion, RegisteredModel
 
 
-class RegistryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ModelRepository(Repository[RegisteredModel]):
+    model = RegisteredModel
+    noun = "Model"
 
-    async def model_by_name_for_update(self, name: str) -> RegisteredModel | None:
-        return await self.session.scalar(
-            select(RegisteredModel).where(RegisteredModel.name == name).with_for_update()
-        )
-
-    async def model_by_name(self, name: str) -> RegisteredModel | None:
-        return await self.session.scalar(
-            select(RegisteredModel).where(RegisteredModel.name == name)
-        )
-
-    async def add(self, row: RegisteredModel | ModelVersion) -> None:
-        self.session.add(row)
-        await self.session.flush()
-
-    async def version(self, version_id: uuid.UUID) -> ModelVersion | None:
-        return await self.session.scalar(select(ModelVersion).where(ModelVersion.id == version_id))
-
-    async def version_for_update(self, version_id: uuid.UUID) -> ModelVersion | None:
-        return await self.session.scalar(
-            select(ModelVersion).where(ModelVersion.id == version_id).with_for_update()
-        )
-
-    async def version_of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
-        return await self.session.scalar(
-            select(ModelVersion).where(ModelVersion.training_job_id == job_id)
-        )
+    async def by_name(self, name: str, *, for_update: bool = False) -> RegisteredModel | None:
+        statement = select(RegisteredModel).where(RegisteredModel.name == name)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.session.scalar(statement)
 
     async def names(self, model_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
         rows = await self.session.execute(
@@ -49,7 +28,18 @@ class RegistryRepository:
         )
         return {row[0]: row[1] for row in rows}
 
+
+class VersionRepository(Repository[ModelVersion]):
+    model = ModelVersion
+    noun = "Model version"
+
+    async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
+        return await self.session.scalar(
+            select(ModelVersion).where(ModelVersion.training_job_id == job_id)
+        )
+
     async def in_stage(self, model_id: uuid.UUID, stage: ModelStage) -> list[ModelVersion]:
+        """Row-locked: a promotion and the versions it archives change together."""
         return list(
             (
                 await self.session.scalars(

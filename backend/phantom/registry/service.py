@@ -14,11 +14,11 @@ from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.identity.principal import Principal
-from phantom.kit.errors import BadUserInput, Conflict, NotFound
-from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.errors import BadUserInput, Conflict
+from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
 from phantom.registry.models import ModelStage, ModelVersion, RegisteredModel
-from phantom.registry.repository import RegistryRepository
+from phantom.registry.repository import ModelRepository, VersionRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,20 @@ class NewVersion:
     created_by: uuid.UUID | None
 
 
-def model_mismatch(model: RegisteredModel, task_type: str, target: str | None) -> str | None:
+@dataclass(frozen=True, slots=True)
+class ServableVersion:
+    """What serving needs of a version: the artefact to load (and its recorded hash), the
+    input schema rows are checked against, and its stage for the audit."""
+
+    id: uuid.UUID
+    stage: str
+    engine: str
+    features: list[dict[str, Any]]
+    artifact_path: str
+    artifact_hash: str
+
+
+def _mismatch(model: RegisteredModel, task_type: str, target: str | None) -> str | None:
     if model.task_type != task_type or model.target != target:
         return (
             f"The model '{model.name}' predicts {model.target or 'anomalies'} "
@@ -58,10 +71,7 @@ class RegistryService:
     async def get(
         self, session: AsyncSession, principal: Principal, version_id: uuid.UUID
     ) -> ModelVersion:
-        version = await RegistryRepository(session).version(version_id)
-        if version is None:
-            raise NotFound("Model version")
-        return version
+        return await VersionRepository(session).get(version_id)
 
     @requires(P.MODELS_READ)
     async def list(
@@ -71,20 +81,47 @@ class RegistryService:
         page: PageRequest,
         stage: ModelStage | None,
     ) -> Page[ModelVersion]:
-        statement = RegistryRepository(session).listing(stage)
-        return await paginate(session, statement, ModelVersion, page)
+        repo = VersionRepository(session)
+        return await repo.page(repo.listing(stage), page)
 
     @requires(P.MODELS_READ)
     async def of_job(
         self, session: AsyncSession, principal: Principal, job_id: uuid.UUID
     ) -> ModelVersion | None:
-        return await RegistryRepository(session).version_of_job(job_id)
+        return await VersionRepository(session).of_job(job_id)
 
     @requires(P.MODELS_READ)
     async def model_names(
         self, session: AsyncSession, principal: Principal, model_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, str]:
-        return await RegistryRepository(session).names(model_ids)
+        return await ModelRepository(session).names(model_ids)
+
+    # --- for other domains, which check their own permission first --------------------
+
+    async def version_id_of_job(self, session: AsyncSession, job_id: uuid.UUID) -> uuid.UUID | None:
+        """The version a training job registered, if it has (its progress snapshot)."""
+        version = await VersionRepository(session).of_job(job_id)
+        return version.id if version is not None else None
+
+    async def mismatch_with_model(
+        self, session: AsyncSession, model_name: str, task_type: str, target: str | None
+    ) -> str | None:
+        """Why a version of this task and target cannot join the model of that name (a
+        model predicts one thing); None when it can, or when no such model exists yet."""
+        model = await ModelRepository(session).by_name(model_name)
+        return _mismatch(model, task_type, target) if model is not None else None
+
+    async def servable(self, session: AsyncSession, version_id: uuid.UUID) -> ServableVersion:
+        """The version to score rows with, or ``NotFound``."""
+        version = await VersionRepository(session).get(version_id)
+        return ServableVersion(
+            id=version.id,
+            stage=version.stage,
+            engine=version.engine,
+            features=version.features,
+            artifact_path=version.artifact_path,
+            artifact_hash=version.artifact_hash,
+        )
 
     @requires(P.MODELS_PROMOTE)
     async def promote(
@@ -94,10 +131,8 @@ class RegistryService:
         version_id: uuid.UUID,
         stage: ModelStage,
     ) -> ModelVersion:
-        repo = RegistryRepository(session)
-        version = await repo.version_for_update(version_id)
-        if version is None:
-            raise NotFound("Model version")
+        repo = VersionRepository(session)
+        version = await repo.get(version_id, for_update=True)
         if stage == ModelStage.NONE:
             raise BadUserInput("Choose STAGING, PRODUCTION or ARCHIVED.")
         if version.stage == stage.value:
@@ -128,14 +163,18 @@ class RegistryService:
 
     async def register(self, session: AsyncSession, new: NewVersion) -> ModelVersion:
         """Called by the training job in its finishing transaction (system work)."""
-        repo = RegistryRepository(session)
-        model = await repo.model_by_name_for_update(new.model_name)
+        models = ModelRepository(session)
+        model = await models.by_name(new.model_name, for_update=True)
         if model is None:
-            model = RegisteredModel(
-                name=new.model_name, task_type=new.task_type, target=new.target, latest_version=0
+            model = await models.add(
+                RegisteredModel(
+                    name=new.model_name,
+                    task_type=new.task_type,
+                    target=new.target,
+                    latest_version=0,
+                )
             )
-            await repo.add(model)
-        elif (problem := model_mismatch(model, new.task_type, new.target)) is not None:
+        elif (problem := _mismatch(model, new.task_type, new.target)) is not None:
             raise BadUserInput(problem)
         model.latest_version += 1
         version = ModelVersion(
@@ -159,7 +198,7 @@ class RegistryService:
             artifact_bytes=new.artifact_bytes,
             created_by=new.created_by,
         )
-        await repo.add(version)
+        await VersionRepository(session).add(version)
         await audit.record(
             session,
             actor=audit.Actor.system("automl.worker"),

@@ -26,7 +26,7 @@ from phantom.automl.engines.base import LoadedModel
 from phantom.config import settings
 from phantom.kit.errors import PhantomError
 from phantom.kit.storage import get_store
-from phantom.registry.models import ModelVersion
+from phantom.registry.service import ServableVersion
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class ModelCache:
         self.loaded: OrderedDict[uuid.UUID, Served] = OrderedDict()
         self.loading: dict[uuid.UUID, asyncio.Lock] = {}
 
-    async def get(self, version: ModelVersion) -> Served:
+    async def get(self, version: ServableVersion) -> Served:
         served = self.loaded.get(version.id)
         if served is not None:
             self.loaded.move_to_end(version.id)

@@ -20,9 +20,8 @@ from phantom.automl.engines.base import Predictions
 from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.principal import Principal
-from phantom.kit.errors import BadUserInput, NotFound
-from phantom.registry.models import ModelVersion
-from phantom.registry.repository import RegistryRepository
+from phantom.kit.errors import BadUserInput
+from phantom.registry.service import ServableVersion, registry
 from phantom.serving.cache import Served, models
 
 MAX_TEXT = 10_000
@@ -78,7 +77,7 @@ def _cell(value: Any, feature: dict[str, str], row: int) -> Any:
     return text
 
 
-def rows_to_frame(rows: object, version: ModelVersion) -> pd.DataFrame:
+def rows_to_frame(rows: object, version: ServableVersion) -> pd.DataFrame:
     """Missing features are missing values (every engine handles them); an unknown column
     is refused, since a misspelt feature would otherwise be silently ignored."""
     if not isinstance(rows, list) or not rows:
@@ -154,9 +153,7 @@ class PredictionService:
         a cold load takes seconds, and one organization's concurrent predictions must not
         hold the pool's connections away from every other organization."""
         async with transaction(principal.tenant_id) as session:
-            version = await RegistryRepository(session).version(version_id)
-        if version is None:
-            raise NotFound("Model version")
+            version = await registry.servable(session, version_id)
         frame = rows_to_frame(rows, version)
         served = await models.get(version)
         result = to_result(await asyncio.to_thread(_score, served, frame))

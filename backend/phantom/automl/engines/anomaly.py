@@ -20,7 +20,14 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from phantom.automl.engines.base import FitOutcome, FitSpec, LeaderboardRow, Predictions, Reporter
+from phantom.automl.engines.base import (
+    FitOutcome,
+    FitSpec,
+    LeaderboardRow,
+    Predictions,
+    Reporter,
+    anomaly_truth,
+)
 
 DEFAULT_CONTAMINATION = 0.05
 LOF_MAX_ROWS = 5_000
@@ -160,8 +167,6 @@ class AnomalyEngine:
         contamination = float(spec.options.get("contamination", DEFAULT_CONTAMINATION))
         fit_frame, validation = train, None
         if label is not None:
-            from phantom.automl.runner import anomaly_truth
-
             truth, _ = anomaly_truth(train[label])
             contamination = float(truth.mean())
             fit_frame, validation = train_test_split(

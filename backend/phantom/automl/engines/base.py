@@ -21,6 +21,24 @@ import pandas as pd
 from phantom.automl.tasks import TaskType
 
 
+class DataError(Exception):
+    """The data cannot be trained on as asked: the job fails with this message, unretried
+    (raised by the runner and by engines alike)."""
+
+
+def anomaly_truth(labels: pd.Series) -> tuple[np.ndarray[Any, Any], Any]:
+    """The label's minority value marks anomalies (fraud, failure, outlier...): one rule
+    for the anomaly engine's validation and the runner's holdout metrics."""
+    counts = labels.value_counts()
+    if len(counts) != 2:
+        raise DataError(
+            f"The label column for anomaly detection must have exactly two values; it has "
+            f"{len(counts)}."
+        )
+    anomalous = counts.index[-1]
+    return np.asarray(labels == anomalous), anomalous
+
+
 @dataclass(frozen=True, slots=True)
 class FitSpec:
     task: TaskType  # never AUTO

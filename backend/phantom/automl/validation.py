@@ -1,0 +1,232 @@
+"""The checks a training request passes before a job exists: a job that would fail on its
+data or options fails here instead, with a message a person can act on. The checks run in
+a fixed order (the dataset, the target and task, the columns, the rows, the metric, the
+budget, the engine, the model name), so one request always gets the same first refusal."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import shutil
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.automl.lifecycle import Limits, tenant_limits
+from phantom.automl.models import Engine
+from phantom.automl.tasks import DEFAULT_METRIC, METRICS, TaskType
+from phantom.config import settings
+from phantom.datasets.profiling import MULTICLASS_MAX_CLASSES, task_for_column
+from phantom.datasets.service import TrainingData, training_data
+from phantom.kit.errors import BadUserInput
+from phantom.kit.storage import get_store
+from phantom.registry.service import registry
+
+MAX_NAME = 200
+MAX_COLUMN_NAME = 1000
+H2O_MIN_BUDGET_SECONDS = 45  # two Java node start-ups (the H2O engine's reserve_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class StartRequest:
+    dataset_id: uuid.UUID
+    target: str | None
+    task_type: TaskType
+    time_budget_seconds: int
+    metric: str | None
+    engine: Engine
+    model_name: str | None
+    excluded_columns: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ValidStart:
+    """A request that passed every check, resolved: the task is never AUTO, the metric
+    and the model name are chosen, excluded columns are listed once each."""
+
+    data: TrainingData
+    task: TaskType
+    target: str | None
+    metric: str
+    model_name: str
+    excluded_columns: list[str]
+
+
+def engine_available(engine: Engine) -> bool:
+    if engine == Engine.AUTOGLUON:
+        return True
+    return importlib.util.find_spec("h2o") is not None and (
+        settings.H2O_URL is not None or shutil.which("java") is not None
+    )
+
+
+async def validate(
+    session: AsyncSession, tenant_id: uuid.UUID, request: StartRequest
+) -> ValidStart:
+    data = await training_data(session, request.dataset_id)
+    target = request.target
+    task = _task(data, target, request.task_type)
+    _check_excluded(data, target, request.excluded_columns)
+    if target is not None:
+        values = await asyncio.to_thread(_read_column, data.storage_path, target)
+        _check_classes(task, target, values)
+    elif (data.row_count or 0) < settings.TRAINING_MIN_ROWS:
+        raise BadUserInput(
+            f"The dataset has {data.row_count} rows; training needs at least "
+            f"{settings.TRAINING_MIN_ROWS}."
+        )
+    metric = _metric(task, target, request.metric)
+    limits = await tenant_limits(session, tenant_id)
+    _check_budget(request.engine, request.time_budget_seconds, limits)
+    model_name = clean_model_name(request.model_name, data.name, target)
+    problem = await registry.mismatch_with_model(session, model_name, task.value, target)
+    if problem is not None:
+        raise BadUserInput(problem)
+    return ValidStart(
+        data=data,
+        task=task,
+        target=target,
+        metric=metric,
+        model_name=model_name,
+        excluded_columns=list(dict.fromkeys(request.excluded_columns)),
+    )
+
+
+def clean_model_name(name: str | None, dataset_name: str, target: str | None) -> str:
+    if name is None:
+        name = f"{dataset_name} · {target or 'anomalies'}"[:MAX_NAME]
+    name = " ".join(name.split())
+    if not name:
+        raise BadUserInput("Give the model a name, or leave modelName out for the default.")
+    if len(name) > MAX_NAME:
+        raise BadUserInput(f"The model name is {len(name)} characters; at most {MAX_NAME}.")
+    return name
+
+
+def _column(data: TrainingData, name: str) -> dict[str, Any] | None:
+    return next((c for c in data.columns if c["name"] == name), None)
+
+
+def _task(data: TrainingData, target: str | None, requested: TaskType) -> TaskType:
+    """The task to train: the requested one, or inferred from the target's profile."""
+    if target is not None and (not target or len(target) > MAX_COLUMN_NAME):
+        raise BadUserInput("The target must be a column name of the dataset.")
+    target_column = _column(data, target) if target is not None else None
+    if target is not None and target_column is None:
+        raise BadUserInput(f"The dataset has no column '{target[:100]}'.")
+    if target_column is None:
+        if requested != TaskType.ANOMALY_DETECTION:
+            raise BadUserInput(
+                "Choose a target column, or taskType ANOMALY_DETECTION for unsupervised training."
+            )
+        return requested
+    if requested == TaskType.AUTO:
+        return _infer_task(target_column)
+    return requested
+
+
+def _infer_task(column: dict[str, Any]) -> TaskType:
+    task = task_for_column(column)
+    if task is None:
+        raise BadUserInput(
+            f"Cannot infer a task for '{column['name'][:100]}' ({column['type'].lower()}, "
+            f"{column['distinct_count']} distinct values, {column['missing_percent']:.0f}% "
+            "missing); choose the taskType, or another target."
+        )
+    return task
+
+
+def _check_excluded(data: TrainingData, target: str | None, excluded: list[str]) -> None:
+    if len(excluded) > len(data.columns):
+        raise BadUserInput("More excluded columns than the dataset has.")
+    for column in excluded:
+        if _column(data, column) is None:
+            raise BadUserInput(f"Cannot exclude '{column[:100]}': the dataset has no such column.")
+        if column == target:
+            raise BadUserInput("The target cannot be an excluded column.")
+    if len(excluded) >= len(data.columns) - (1 if target else 0):
+        raise BadUserInput("Every feature column is excluded: keep at least one.")
+
+
+def _read_column(key: str, name: str) -> list[Any]:
+    import pyarrow.parquet as pq
+
+    with get_store().open(key) as stream:
+        values: list[Any] = pq.read_table(stream, columns=[name]).column(0).to_pylist()
+    return values
+
+
+def _check_classes(task: TaskType, target: str, values: list[Any]) -> None:
+    counts = Counter(v for v in values if v is not None)
+    rows = sum(counts.values())
+    if rows < settings.TRAINING_MIN_ROWS:
+        raise BadUserInput(
+            f"Only {rows} rows have a value in '{target}'; training needs at least "
+            f"{settings.TRAINING_MIN_ROWS}."
+        )
+    if task in (TaskType.BINARY, TaskType.MULTICLASS, TaskType.ANOMALY_DETECTION):
+        _check_class_counts(task, target, counts)
+    if task == TaskType.REGRESSION:
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in counts):
+            raise BadUserInput(f"REGRESSION needs a numeric target; '{target}' is not numeric.")
+
+
+def _check_class_counts(task: TaskType, target: str, counts: Counter[Any]) -> None:
+    if task == TaskType.BINARY and len(counts) != 2:
+        raise BadUserInput(
+            f"BINARY needs exactly two values in '{target}'; it has {len(counts)}. "
+            "Use MULTICLASS or REGRESSION."
+        )
+    if task == TaskType.ANOMALY_DETECTION and len(counts) != 2:
+        raise BadUserInput(
+            f"A label column for anomaly detection needs exactly two values (normal and "
+            f"anomalous); '{target}' has {len(counts)}."
+        )
+    if task == TaskType.MULTICLASS and not 3 <= len(counts) <= MULTICLASS_MAX_CLASSES:
+        raise BadUserInput(
+            f"MULTICLASS needs 3 to {MULTICLASS_MAX_CLASSES} classes in '{target}'; it has "
+            f"{len(counts)}."
+            + (" Use BINARY." if len(counts) == 2 else " Use REGRESSION for numbers.")
+        )
+    value, count = min(counts.items(), key=lambda item: item[1])
+    needed = settings.TRAINING_MIN_ROWS_PER_CLASS if task != TaskType.ANOMALY_DETECTION else 2
+    if count < needed:
+        raise BadUserInput(
+            f"The class '{value}' of '{target}' has only {count} rows; each class needs at "
+            f"least {needed}. Collect more examples or merge rare classes."
+        )
+
+
+def _metric(task: TaskType, target: str | None, requested: str | None) -> str:
+    metric = requested or DEFAULT_METRIC[task]
+    valid = [m.name for m in METRICS.values() if task in m.tasks]
+    if metric not in valid:
+        raise BadUserInput(
+            f"The metric '{metric[:50]}' does not apply to {task.value}; choose one of "
+            f"{', '.join(valid)}."
+        )
+    if task == TaskType.ANOMALY_DETECTION and target is None and requested is not None:
+        raise BadUserInput("A metric needs a label column: give target, or leave metric out.")
+    return metric
+
+
+def _check_budget(engine: Engine, budget: int, limits: Limits) -> None:
+    if not limits.min_budget_seconds <= budget <= limits.max_budget_seconds:
+        raise BadUserInput(
+            f"The time budget must be between {limits.min_budget_seconds} and "
+            f"{limits.max_budget_seconds} seconds for this organization."
+        )
+    if engine == Engine.H2O and budget < H2O_MIN_BUDGET_SECONDS:
+        raise BadUserInput(
+            f"The H2O engine needs a budget of at least {H2O_MIN_BUDGET_SECONDS} seconds "
+            "(it starts a Java node to fit and another to score); use AUTOGLUON for "
+            "shorter runs."
+        )
+    if not engine_available(engine):
+        raise BadUserInput(
+            "The H2O engine is not available on this deployment (install the h2o extra "
+            "and Java, or set PHANTOM_H2O_URL); use AUTOGLUON."
+        )

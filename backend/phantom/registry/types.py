@@ -1,0 +1,98 @@
+"""The registry's GraphQL types, built from its own rows.
+
+A training job and the model version it produced refer to each other, so the complete
+``ModelVersion`` type lives in ``automl/schema.py`` next to ``TrainingJob``: it extends
+``ModelVersionFields`` with the fields that reach other domains (the dataset, the
+training job, who trained it). The registry's root fields return that complete type, and
+no two schema modules import each other."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Self
+
+import strawberry
+from strawberry import Info
+
+from phantom.automl.tasks import METRICS
+from phantom.datasets.profiling import ColumnType as ColumnTypeValue
+from phantom.datasets.profiling import TaskType as TaskTypeValue
+from phantom.graphql.context import Context
+from phantom.registry import models
+from phantom.registry.loaders import model_name_loader
+
+ModelStage = strawberry.enum(models.ModelStage, name="ModelStage")
+
+
+@strawberry.type
+class ModelFeature:
+    name: str
+    type: ColumnTypeValue
+
+
+@strawberry.type
+class MetricValue:
+    name: str
+    value: float
+
+
+def metric_values(values: dict[str, float]) -> list[MetricValue]:
+    return [MetricValue(name=k, value=v) for k, v in values.items()]
+
+
+@strawberry.type
+class ModelVersionFields:
+    id: strawberry.ID
+    model_id: strawberry.ID
+    version: int
+    stage: models.ModelStage
+    stage_changed_at: datetime | None
+    engine: str = strawberry.field(description='"autogluon", "h2o" or "anomaly".')
+    task_type: TaskTypeValue
+    target: str | None
+    metric: str
+    higher_is_better: bool
+    best_model_name: str
+    features: list[ModelFeature] = strawberry.field(description="The columns predict accepts.")
+    classes: list[str] | None = strawberry.field(description="Classifiers: labels as text.")
+    dataset_name: str
+    dataset_content_hash: str = strawberry.field(description="The exact data it learned from.")
+    artifact_bytes: float
+    created_at: datetime
+    metrics: list[MetricValue] = strawberry.field(description="Holdout metrics.")
+    dataset_id: strawberry.Private[uuid.UUID | None]
+    training_job_id: strawberry.Private[uuid.UUID | None]
+    created_by_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def model_name(self, info: Info[Context, None]) -> str:
+        return await model_name_loader(info.context).load(uuid.UUID(str(self.model_id)))
+
+    @classmethod
+    def from_model(cls, v: models.ModelVersion) -> Self:
+        return cls(
+            id=strawberry.ID(str(v.id)),
+            model_id=strawberry.ID(str(v.model_id)),
+            version=v.version,
+            stage=models.ModelStage(v.stage),
+            stage_changed_at=v.stage_changed_at,
+            engine=v.engine,
+            task_type=TaskTypeValue(v.task_type),
+            target=v.target,
+            metric=v.metric,
+            higher_is_better=METRICS[v.metric].higher_is_better,
+            best_model_name=v.best_model_name,
+            features=[
+                ModelFeature(name=f["name"], type=ColumnTypeValue(f["type"])) for f in v.features
+            ],
+            classes=[str(c) for c in v.classes] if v.classes is not None else None,
+            dataset_name=v.dataset_name,
+            dataset_content_hash=v.dataset_content_hash,
+            artifact_bytes=float(v.artifact_bytes),
+            created_at=v.created_at,
+            metrics=metric_values(v.metrics),
+            dataset_id=v.dataset_id,
+            training_job_id=v.training_job_id,
+            created_by_id=v.created_by,
+        )
