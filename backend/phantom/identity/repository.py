@@ -44,6 +44,14 @@ class UserRepository(Repository[User]):
         result = await self.session.execute(delete(User).where(User.id == user_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def display_names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(user_ids))
+        )
+        return {row[0]: row[1] for row in rows}
+
 
 class MembershipRepository(Repository[Membership]):
     model = Membership
