@@ -32,11 +32,11 @@ os.environ.update(
 
 async def new_tenant() -> uuid.UUID:
     from phantom.db import transaction
-    from phantom.identity.service import identity
+    from phantom.identity.tenants import tenants
 
     slug = f"b-{secrets.token_hex(4)}"
     async with transaction(None) as session:
-        created = await identity.create_tenant(
+        created = await tenants.create(
             session,
             slug=slug,
             name=slug,

@@ -42,17 +42,6 @@ COMPOSITION = frozenset(
 BELOW_DOMAINS = ("phantom.config", "phantom.kit")  # all that kit and db may import
 TABLE_MODULES = frozenset({"models", "repository"})  # a domain's tables: its own business
 
-# Imports (importer, imported) that break a rule today, in automl, registry, serving and
-# identity code that the rest of issue 12 reworks; emptied as that work lands. Nothing
-# may be added here: fix the import instead.
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # import loops: every import inside each loop
-        ("phantom.identity.service", "phantom.identity.sso.service"),
-        ("phantom.identity.sso.service", "phantom.identity.service"),
-    }
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Import:
@@ -215,17 +204,13 @@ def domain_importing_composition(imports: list[Import]) -> list[Import]:
     return [i for i in imports if domain_of(i.importer) and i.imported in COMPOSITION]
 
 
-def unexpected(imports: list[Import]) -> list[Import]:
-    return [i for i in imports if (i.importer, i.imported) not in KNOWN_VIOLATIONS]
-
-
 def report(rule: str, violations: list[Import]) -> str:
     lines = "\n".join(f"  {v}" for v in sorted(violations, key=str))
     return f"{rule}; these imports break it:\n{lines}"
 
 
 def test_no_import_cycle() -> None:
-    violations = loop_imports(unexpected(IMPORTS))
+    violations = loop_imports(IMPORTS)
     cycles = import_cycles(violations)
     assert not cycles, "\n".join(
         report(
@@ -238,7 +223,7 @@ def test_no_import_cycle() -> None:
 
 
 def test_kit_imports_only_config_and_kit() -> None:
-    violations = unexpected(kit_reaching_up(IMPORTS))
+    violations = kit_reaching_up(IMPORTS)
     assert not violations, report(
         "phantom.kit may import only phantom.config and phantom.kit.* (it sits below db "
         "and every domain)",
@@ -247,7 +232,7 @@ def test_kit_imports_only_config_and_kit() -> None:
 
 
 def test_db_imports_no_domain() -> None:
-    violations = unexpected(db_reaching_up(IMPORTS))
+    violations = db_reaching_up(IMPORTS)
     assert not violations, report(
         "phantom.db may import only phantom.config and phantom.kit.* (phantom.models "
         "collects the domains' tables)",
@@ -256,7 +241,7 @@ def test_db_imports_no_domain() -> None:
 
 
 def test_domains_never_read_other_domains_tables() -> None:
-    violations = unexpected(other_domains_tables(IMPORTS))
+    violations = other_domains_tables(IMPORTS)
     assert not violations, report(
         "A domain never imports another domain's models or repository: ask its service or a loader",
         violations,
@@ -264,23 +249,9 @@ def test_domains_never_read_other_domains_tables() -> None:
 
 
 def test_domains_never_import_the_composition_layer() -> None:
-    violations = unexpected(domain_importing_composition(IMPORTS))
+    violations = domain_importing_composition(IMPORTS)
     assert not violations, report(
         f"A domain never imports the composition layer ({', '.join(sorted(COMPOSITION))}): "
         "the composition layer imports the domains",
         violations,
     )
-
-
-def test_known_violations_still_break_a_rule() -> None:
-    """An entry goes as soon as its import is fixed, so the list only shrinks."""
-    rules = (
-        loop_imports,
-        kit_reaching_up,
-        db_reaching_up,
-        other_domains_tables,
-        domain_importing_composition,
-    )
-    breaking = {(i.importer, i.imported) for rule in rules for i in rule(IMPORTS)}
-    stale = sorted(KNOWN_VIOLATIONS - breaking)
-    assert not stale, f"These KNOWN_VIOLATIONS no longer break a rule; delete them: {stale}"

@@ -8,7 +8,7 @@ import os
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from phantom.identity.models import ApiToken, Membership
-from phantom.identity.repository import IdentityRepository
+from phantom.identity.repository import ApiTokenRepository, MembershipRepository
 from phantom.kit.pagination import page_request, paginate
 from tests.support.fixtures import TenantFixture
 
@@ -20,13 +20,10 @@ async def test_counts_and_pages_stay_in_the_tenant_without_rls(
     try:
         maker = async_sessionmaker(engine)
         async with maker(info={"tenant_id": tenant.id}) as session:
-            repo = IdentityRepository(session)
-            members = await paginate(
-                session, repo.members(None, None), Membership, page_request(100, None)
-            )
-            tokens = await paginate(
-                session, repo.all_tokens(True), ApiToken, page_request(100, None)
-            )
+            listed = MembershipRepository(session).listing(None, None)
+            members = await paginate(session, listed, Membership, page_request(100, None))
+            listed_tokens = ApiTokenRepository(session).listing(True)
+            tokens = await paginate(session, listed_tokens, ApiToken, page_request(100, None))
     finally:
         await engine.dispose()
     assert {m.tenant_id for m in members.items} == {tenant.id}

@@ -14,7 +14,8 @@ import pytest
 import websockets
 
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.sso.provisioning import provision_member
+from phantom.identity.tokens import tokens
 from tests.support.fixtures import TenantFixture
 from tests.support.gqlws import connect
 from tests.support.servers import PHANTOM, api_server, running
@@ -212,7 +213,7 @@ async def test_a_role_removed_on_one_api_process_holds_on_all_within_a_second(
         )
         member_id = invited["data"]["inviteMember"]["member"]["id"]
         async with transaction(tenant.id) as session:
-            await identity.provision_member(
+            await provision_member(
                 session,
                 tenant_id=tenant.id,
                 email=email,
@@ -220,9 +221,7 @@ async def test_a_role_removed_on_one_api_process_holds_on_all_within_a_second(
                 roles=["lister"],
                 sso_subject="test|lister",
             )
-            secret, _ = await identity.create_api_token(
-                session, tenant_id=tenant.id, email=email, name="t"
-            )
+            secret, _ = await tokens.create(session, tenant_id=tenant.id, email=email, name="t")
         member = {"Authorization": f"Bearer {secret}"}
         listing = "{ members { totalCount } }"
         assert (await ask(second_api_url, listing, {}, member))["data"]["members"]["totalCount"]

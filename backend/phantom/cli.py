@@ -2,82 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
+from phantom.audit.cli import audit_app
+from phantom.cli_support import JsonFlag, fail, run, tenant_named
 from phantom.config import settings
 
 app = typer.Typer(help="Phantom ML Studio", no_args_is_help=True, add_completion=False)
 tenant_app = typer.Typer(help="Manage tenants (organizations).", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
-audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(token_app, name="token")
 app.add_typer(schema_app, name="schema")
 app.add_typer(audit_app, name="audit")
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 DEMO_SLUG, DEMO_EMAIL = "demo", "admin@demo-bank.example.com"
-
-
-def _fail(message: str, as_json: bool, code: int = 2) -> NoReturn:
-    if as_json:
-        typer.echo(json.dumps({"ok": False, "error": message}))
-    else:
-        typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(code)
-
-
-def _run(coro: Any, as_json: bool = False) -> Any:
-    from phantom.db import dispose_engine
-    from phantom.kit.errors import PhantomError
-
-    async def main() -> Any:
-        try:
-            return await coro
-        finally:
-            await dispose_engine()
-
-    try:
-        return asyncio.run(main())
-    except PhantomError as error:
-        _fail(error.message, as_json)
-
-
-def _cli_actor() -> Any:
-    """Commands are recorded as the operating-system account that ran them."""
-    import getpass
-
-    from phantom.audit import Actor
-
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return Actor.system(f"cli:{user}")
 
 
 def _check_master_key() -> None:
     """Refuse to start with a PHANTOM_MASTER_KEY that cannot open this database's data."""
     from phantom.audit.keycheck import check_master_key
 
-    _run(check_master_key())
-
-
-async def _tenant(slug: str) -> Any:
-    """The tenant named on the command line (NOT_FOUND otherwise, exit 2)."""
-    from phantom.db import transaction
-    from phantom.identity.service import identity
-
-    async with transaction(None) as session:
-        return await identity.tenant_by_slug(session, slug)
+    run(check_master_key())
 
 
 def _setup_logging() -> None:
@@ -136,12 +89,12 @@ def worker(
     import subprocess
 
     if not settings.REDIS_URL:
-        _fail(
+        fail(
             "phantom worker needs PHANTOM_REDIS_URL; `phantom standalone` runs jobs in-process.",
             False,
         )
     if queue not in ("all", "default", "training"):
-        _fail("--queue must be all, default or training.", False)
+        fail("--queue must be all, default or training.", False)
     _check_master_key()
 
     def command(name: str, count: int, per_process: int) -> list[str]:
@@ -206,7 +159,7 @@ def standalone(
         settings.create_master_key_file()  # standalone's own choice: the key lives in ./var
     upgrade()
     _check_master_key()
-    email, password = _run(_seed_demo())
+    email, password = run(_seed_demo())
 
     def banner() -> None:
         typer.secho(f"\n  Phantom ML Studio is running at {url}", fg=typer.colors.GREEN, bold=True)
@@ -227,7 +180,7 @@ async def _seed_demo() -> tuple[str, str]:
     """Create the demo tenant once; its generated password is kept in ./var (0600)."""
     from phantom.db import transaction
     from phantom.identity.errors import TenantSlugTaken
-    from phantom.identity.service import identity
+    from phantom.identity.tenants import tenants
 
     saved = Path(settings.VAR_DIR) / "demo-login.json"
     if saved.exists():
@@ -236,7 +189,7 @@ async def _seed_demo() -> tuple[str, str]:
     password = secrets.token_urlsafe(12)
     try:
         async with transaction(None) as session:
-            await identity.create_tenant(
+            await tenants.create(
                 session,
                 slug=DEMO_SLUG,
                 name="Demo Bank",
@@ -261,11 +214,11 @@ def tenant_create(
 ) -> None:
     """Create a tenant and its first owner. Never prompts."""
     from phantom.db import transaction
-    from phantom.identity.service import identity
+    from phantom.identity.tenants import tenants
 
     async def create() -> Any:
         async with transaction(None) as session:
-            return await identity.create_tenant(
+            return await tenants.create(
                 session,
                 slug=slug,
                 name=name,
@@ -273,7 +226,7 @@ def tenant_create(
                 admin_password=admin_password,
             )
 
-    new = _run(create(), as_json)
+    new = run(create(), as_json)
     result = {
         "ok": True,
         "tenant": {"id": str(new.tenant.id), "slug": new.tenant.slug, "name": new.tenant.name},
@@ -304,12 +257,12 @@ def token_create(
 ) -> None:
     """Create an API token for a user of a tenant. The secret is printed once."""
     from phantom.db import transaction
-    from phantom.identity.service import identity
+    from phantom.identity.tokens import tokens
 
     async def create() -> Any:
-        found = await _tenant(tenant)
+        found = await tenant_named(tenant)
         async with transaction(found.id) as session:
-            return await identity.create_api_token(
+            return await tokens.create(
                 session,
                 tenant_id=found.id,
                 email=email,
@@ -319,7 +272,7 @@ def token_create(
                 expires_in_days=expires_in_days,
             )
 
-    secret, token = _run(create(), as_json)
+    secret, token = run(create(), as_json)
     if as_json:
         typer.echo(
             json.dumps(
@@ -341,7 +294,7 @@ def housekeeping(tenant: Annotated[str, typer.Option(help="Tenant slug")]) -> No
     import phantom.actors  # noqa: F401 - declares the actor named below
     from phantom.kit.jobs import send_job
 
-    found = _run(_tenant(tenant))
+    found = run(tenant_named(tenant))
     send_job("identity.housekeeping", tenant_id=found.id)
     typer.echo(f"queued housekeeping for {tenant}")
 
@@ -358,184 +311,6 @@ def schema_export(
         typer.echo(sdl, nl=False)
     else:
         output.write_text(sdl)
-
-
-@audit_app.command("verify")
-def audit_verify(
-    tenant: Annotated[str, typer.Option(help="Tenant slug")],
-    as_json: JsonFlag = False,
-) -> None:
-    """Verify a tenant's audit chain. Exit 0 when intact, 1 when tampered with."""
-    from phantom.audit import Outcome, record
-    from phantom.audit.proof import Result
-    from phantom.audit.verify import verify_tenant_chain
-    from phantom.db import transaction
-
-    async def verify() -> Result:
-        found = await _tenant(tenant)
-        result = await verify_tenant_chain(found.id)
-        async with transaction(found.id) as session:
-            await record(
-                session,
-                actor=_cli_actor(),
-                action="audit.chain.verified",
-                resource=("audit_chain", found.id),
-                outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
-                details=result.to_json(),
-            )
-        return result
-
-    result = _run(verify(), as_json)
-    if as_json:
-        typer.echo(json.dumps(result.to_json()))
-    elif result.ok:
-        reached = result.checkpoint
-        signed = (
-            f"; signed checkpoint at seq {reached.seq} ({reached.signed_at}, key {reached.key_id})"
-            if reached
-            else "; no signed checkpoint yet"
-        )
-        typer.echo(f"intact: {result.events} events{signed}")
-    else:
-        _say_tampered(result.first_bad_seq, result.reason)
-    raise typer.Exit(0 if result.ok else 1)
-
-
-def _say_tampered(first_bad_seq: int | None, reason: str | None) -> None:
-    typer.secho(f"TAMPERED: first bad seq {first_bad_seq}: {reason}", err=True, fg=typer.colors.RED)
-
-
-@audit_app.command("export")
-def audit_export(
-    tenant: Annotated[str, typer.Option(help="Tenant slug")],
-    output: Annotated[Path, typer.Option(help="The .jsonl file to write")],
-    from_seq: Annotated[int, typer.Option("--from", min=1, help="First seq")] = 1,
-    to_seq: Annotated[
-        int | None, typer.Option("--to", min=1, help="Last seq (default: head)")
-    ] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Export a range as JSON Lines with its checkpoints and public keys (signs the head
-    first). Verify it with backend/phantom/audit/proof.py, which runs on its own."""
-    from phantom.audit.service import audit_service
-    from phantom.audit.verify import ExportRange
-
-    async def export() -> ExportRange:
-        found = await _tenant(tenant)
-        async with audit_service.exporting(
-            found.id, found.slug, _cli_actor(), from_seq, to_seq
-        ) as (span, lines):
-            with output.open("w", encoding="utf-8") as file:
-                async for line in lines:
-                    file.write(line)
-        return span
-
-    span = _run(export(), as_json)
-    summary = {
-        "ok": True,
-        "file": str(output),
-        "from_seq": span.first,
-        "to_seq": span.last,
-        "events": span.events,
-    }
-    typer.echo(json.dumps(summary) if as_json else f"exported {span.events} events to {output}")
-
-
-@audit_app.command("verify-export")
-def audit_verify_export(
-    tenant: Annotated[str, typer.Option(help="Tenant slug")],
-    export: Annotated[Path, typer.Argument(help="The .jsonl file")],
-    as_json: JsonFlag = False,
-) -> None:
-    """Verify an export with the server's keys: signatures by this organization's keys,
-    and every event's MAC and purge. (Without the keys, proof.py checks hashes and
-    signatures only.) Exit 0 when intact, 1 when not, 2 when unreadable."""
-    from phantom.audit.proof import ExportError, Result
-    from phantom.audit.verify import verify_export_with_keys
-
-    async def verify() -> Result:
-        found = await _tenant(tenant)
-        try:
-            lines = export.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise ExportError(str(error)) from None
-        return await verify_export_with_keys(found.id, lines)
-
-    try:
-        result = _run(verify(), as_json)
-    except ExportError as error:
-        body = {"ok": False, "error": str(error)}
-        typer.echo(json.dumps(body) if as_json else f"error: {error}", err=not as_json)
-        raise typer.Exit(2) from None
-    if as_json:
-        typer.echo(json.dumps(result.to_json()))
-    elif result.ok:
-        typer.echo(f"intact: {result.events} events, every MAC valid")
-    else:
-        _say_tampered(result.first_bad_seq, result.reason)
-    raise typer.Exit(0 if result.ok else 1)
-
-
-@audit_app.command("rewrap")
-def audit_rewrap(as_json: JsonFlag = False) -> None:
-    """After a master key rotation (new key in PHANTOM_MASTER_KEY, old one in
-    PHANTOM_MASTER_KEY_PREVIOUS): re-seal every audit key under the new key."""
-    from phantom.audit.rotation import Rewrapped, rewrap_all
-    from phantom.db import transaction
-
-    async def rewrap() -> Rewrapped:
-        async with transaction(None) as session:
-            return await rewrap_all(session)
-
-    done = _run(rewrap(), as_json)
-    result = {"ok": True, "keys": done.keys, "subject_keys": done.subject_keys}
-    typer.echo(
-        json.dumps(result)
-        if as_json
-        else f"re-sealed {done.keys} keys and {done.subject_keys} subject keys"
-    )
-
-
-@audit_app.command("rotate-data-key")
-def audit_rotate_data_key(
-    tenant: Annotated[str, typer.Option(help="Tenant slug")], as_json: JsonFlag = False
-) -> None:
-    """Retire the tenant's audit data key; the next event starts a new one."""
-    from phantom.audit.rotation import rotate_data_key
-    from phantom.db import transaction
-
-    async def rotate() -> int:
-        found = await _tenant(tenant)
-        async with transaction(found.id) as session:
-            return await rotate_data_key(session, _cli_actor())
-
-    first = _run(rotate(), as_json)
-    typer.echo(
-        json.dumps({"ok": True, "new_key_from_seq": first})
-        if as_json
-        else f"data key retired; events from seq {first} use a new key"
-    )
-
-
-@audit_app.command("rotate-signing-key")
-def audit_rotate_signing_key(
-    tenant: Annotated[str, typer.Option(help="Tenant slug")], as_json: JsonFlag = False
-) -> None:
-    """Start a new checkpoint signing key, vouched for by the old one."""
-    from phantom.audit.rotation import rotate_signing_key
-    from phantom.db import transaction
-
-    async def rotate() -> str:
-        found = await _tenant(tenant)
-        async with transaction(found.id) as session:
-            return await rotate_signing_key(session, _cli_actor())
-
-    key_id = _run(rotate(), as_json)
-    typer.echo(
-        json.dumps({"ok": True, "signing_key_id": key_id})
-        if as_json
-        else f"new signing key {key_id}; the old key signed the change"
-    )
 
 
 def main() -> None:

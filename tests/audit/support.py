@@ -57,10 +57,10 @@ async def sign_head(tenant_id: uuid.UUID) -> None:
 async def set_retention(tenant: TenantFixture, days: int | None) -> None:
     """Through the service, as the tenant's owner: the policy is an event in the chain."""
     from phantom.audit.service import audit_service
-    from phantom.identity.service import identity
+    from phantom.identity.tokens import tokens
 
     async with transaction(tenant.id) as session:
-        owner = await identity.principal_for_token(session, tenant.token)
+        owner = await tokens.principal_for(session, tenant.token)
     async with transaction(tenant.id) as session:
         await audit_service.set_retention(session, owner, days)
 
@@ -76,10 +76,10 @@ async def no_limit(account: str) -> None:
 async def add_member(tenant: TenantFixture, roles: list[str]) -> Member:
     """A member with the given roles, through the real invitation flow, and a token."""
     from phantom.identity.members import members
-    from phantom.identity.service import identity
+    from phantom.identity.tokens import tokens
 
     async with transaction(tenant.id) as session:
-        owner = await identity.principal_for_token(session, tenant.token)
+        owner = await tokens.principal_for(session, tenant.token)
     email = f"{roles[0].replace('_', '-')}-{secrets.token_hex(3)}@{tenant.slug}.example.com"
     async with transaction(tenant.id) as session:
         new = await members.invite(session, owner, email=email, display_name=None, roles=roles)
@@ -94,9 +94,7 @@ async def add_member(tenant: TenantFixture, roles: list[str]) -> Member:
             throttle=no_limit,
         )
     async with transaction(tenant.id) as session:
-        secret, _ = await identity.create_api_token(
-            session, tenant_id=tenant.id, email=email, name="tests"
-        )
+        secret, _ = await tokens.create(session, tenant_id=tenant.id, email=email, name="tests")
     return Member(new.member.user.id, email, secret)
 
 

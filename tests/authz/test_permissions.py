@@ -12,7 +12,8 @@ from phantom.authz.permissions import MATRIX, P, matrix_markdown
 from phantom.authz.roles import Role
 from phantom.authz.service import can, permissions_of
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.sso.provisioning import provision_member
+from phantom.identity.tokens import tokens
 from tests.support.fixtures import TenantFixture
 
 DOC = Path(__file__).parents[2] / "docs" / "security.md"
@@ -35,7 +36,7 @@ async def test_enforcer_decisions_follow_the_matrix(tenant: TenantFixture, role:
     # given: a member holding exactly this built-in role
     email = f"{role.value}@{tenant.slug}.example.com"
     async with transaction(tenant.id) as session:
-        await identity.provision_member(
+        await provision_member(
             session,
             tenant_id=tenant.id,
             email=email,
@@ -43,11 +44,9 @@ async def test_enforcer_decisions_follow_the_matrix(tenant: TenantFixture, role:
             roles=[role.value],
             sso_subject=f"test|{role.value}",
         )
-        secret, _ = await identity.create_api_token(
-            session, tenant_id=tenant.id, email=email, name="t"
-        )
+        secret, _ = await tokens.create(session, tenant_id=tenant.id, email=email, name="t")
     async with transaction(None) as session:
-        principal = await identity.principal_for_token(session, secret)
+        principal = await tokens.principal_for(session, secret)
     # then: Casbin allows exactly the matrix's permissions, in this tenant only
     assert set(await permissions_of(principal)) == MATRIX[role]
     for permission in P:

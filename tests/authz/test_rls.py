@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from phantom.db import transaction
 from phantom.identity.models import ApiToken, Membership
-from phantom.identity.service import identity
+from phantom.identity.sessions import user_sessions
 from phantom.models import every_table
 from tests.support.fixtures import TenantFixture
 
@@ -36,7 +36,7 @@ NOT_SEEDED_BY_SIGN_IN = {
 
 async def seed_session(tenant: TenantFixture) -> None:
     async with transaction(None) as session:
-        await identity.login(
+        await user_sessions.login(
             session,
             tenant_slug=tenant.slug,
             email=tenant.admin_email,

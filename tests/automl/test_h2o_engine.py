@@ -29,7 +29,12 @@ pytest.importorskip("sklearn")
 if shutil.which("java") is None:
     pytest.skip("H2O needs Java", allow_module_level=True)
 
-from phantom.automl.engines import h2o as engine
+from phantom.automl.engines.h2o.automl_fit import ranking_for
+from phantom.automl.engines.h2o.connection import connect, disconnect, h2o_version
+from phantom.automl.engines.h2o.encoding import META_FILE, Feature, encode_features
+from phantom.automl.engines.h2o.engine import H2OEngine
+from phantom.automl.engines.h2o.node import Jvm, heap_mb
+from phantom.automl.engines.h2o.scoring import POOL, _Artifact, _ScoringNode
 
 pytestmark = [pytest.mark.h2o, pytest.mark.slow]
 
@@ -95,7 +100,7 @@ def split(frame: pd.DataFrame, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFram
 
 def check_rows(model_dir: Path, train: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
     """The training rows whose fit-time predictions the model keeps, and those predictions."""
-    meta = json.loads((model_dir / engine.META_FILE).read_text())
+    meta = json.loads((model_dir / META_FILE).read_text())
     return train.iloc[meta["check_rows"]], np.asarray(meta["check"], dtype=np.float64)
 
 
@@ -130,12 +135,12 @@ def binary(tmp_path_factory: pytest.TempPathFactory) -> Binary:
     tmp = tmp_path_factory.mktemp("binary")
     spec = spec_for(tmp, TaskType.BINARY, "benign?", "roc_auc", budget=12)
     reports = Reports()
-    outcome = engine.H2OEngine().fit(train, spec, reports)
+    outcome = H2OEngine().fit(train, spec, reports)
     after_fit = jvms()
 
-    model = engine.H2OEngine().load(spec.model_dir, num_cpus=2)
-    again = engine.H2OEngine().load(spec.model_dir, num_cpus=2)  # shares the node and models
-    nodes = engine.POOL.nodes()
+    model = H2OEngine().load(spec.model_dir, num_cpus=2)
+    again = H2OEngine().load(spec.model_dir, num_cpus=2)  # shares the node and models
+    nodes = POOL.nodes()
     again.close()
     try:
         predictions = model.predict(holdout)
@@ -195,7 +200,7 @@ def test_binary_leaderboard_is_in_roc_auc_best_first(binary: Binary) -> None:
     assert scores[0] == max(s for s in scores if s is not None)
     assert all(r.fit_time_seconds is not None for r in board)
     details = binary.outcome.details
-    assert details["h2o_version"] == engine.h2o_version()
+    assert details["h2o_version"] == h2o_version()
     assert details["leader"] == binary.outcome.best_model
     assert details["leaderboard_metric"] == "roc_auc"
     assert (binary.model_dir / "leader.bin").exists()
@@ -218,15 +223,11 @@ def test_models_loaded_twice_share_one_scoring_node(binary: Binary) -> None:
 def test_models_whose_keys_clash_never_share_a_node() -> None:
     """AutoML names models by algorithm and start second: two jobs can produce the same
     keys, and a node holding one must not take the other."""
-    node = object.__new__(engine._ScoringNode)
+    node = object.__new__(_ScoringNode)
     node.held = {"GBM_1_AutoML_1_x": ("digest-a", 1), "SE_AutoML_1_x": ("digest-a", 1)}
-    same = engine._Artifact(
-        Path("a"), "SE_AutoML_1_x", ("SE_AutoML_1_x", "GBM_1_AutoML_1_x"), "digest-a"
-    )
-    other = engine._Artifact(Path("b"), "GLM_1_AutoML_1_x", ("GLM_1_AutoML_1_x",), "digest-b")
-    clash = engine._Artifact(
-        Path("c"), "SE_AutoML_1_x", ("SE_AutoML_1_x", "GBM_1_AutoML_1_x"), "digest-c"
-    )
+    same = _Artifact(Path("a"), "SE_AutoML_1_x", ("SE_AutoML_1_x", "GBM_1_AutoML_1_x"), "digest-a")
+    other = _Artifact(Path("b"), "GLM_1_AutoML_1_x", ("GLM_1_AutoML_1_x",), "digest-b")
+    clash = _Artifact(Path("c"), "SE_AutoML_1_x", ("SE_AutoML_1_x", "GBM_1_AutoML_1_x"), "digest-c")
     assert node.fits([same])
     assert node.fits([other])
     assert not node.fits([other, clash])
@@ -256,28 +257,28 @@ def test_models_whose_keys_clash_never_share_a_node() -> None:
 def test_metrics_map_to_h2o_sort_metrics(
     task: TaskType, metric: str, sort: str, column: str, value: float, reported: float
 ) -> None:
-    ranking = engine.ranking_for(task, metric, target_variance=100.0)
+    ranking = ranking_for(task, metric, target_variance=100.0)
     assert (ranking.sort_metric, ranking.column) == (sort, column)
     converted = ranking.convert(value) if ranking.convert else value
     assert converted == pytest.approx(reported)
 
 
 def test_the_heap_follows_the_setting_and_the_job_memory() -> None:
-    assert engine.heap_mb("4G", None) == 4096
-    assert engine.heap_mb("4g", 2048) == 1536
-    assert engine.heap_mb("512MB", 100_000) == 512
-    assert engine.heap_mb("1T", 200) == 256
+    assert heap_mb("4G", None) == 4096
+    assert heap_mb("4g", 2048) == 1536
+    assert heap_mb("512MB", 100_000) == 512
+    assert heap_mb("1T", 200) == 256
     with pytest.raises(ValueError, match="PHANTOM_H2O_MAX_MEM"):
-        engine.heap_mb("lots", None)
+        heap_mb("lots", None)
 
 
 def test_features_are_encoded_the_same_way_at_fit_and_predict_time() -> None:
     features = [
-        engine.Feature("n", "numeric"),
-        engine.Feature("b", "bool"),
-        engine.Feature("t", "datetime"),
-        engine.Feature("c", "enum"),
-        engine.Feature("gone", "numeric"),
+        Feature("n", "numeric"),
+        Feature("b", "bool"),
+        Feature("t", "datetime"),
+        Feature("c", "enum"),
+        Feature("gone", "numeric"),
     ]
     frame = pd.DataFrame(
         {
@@ -287,7 +288,7 @@ def test_features_are_encoded_the_same_way_at_fit_and_predict_time() -> None:
             "c": [3, "a, b", None],
         }
     )
-    encoded = engine.encode_features(frame, features)
+    encoded = encode_features(frame, features)
     assert list(encoded.columns) == ["f0", "f1", "f2", "f3", "f4"]
     np.testing.assert_array_equal(encoded["f0"], [1.0, np.nan, np.nan])
     np.testing.assert_array_equal(encoded["f1"], [1.0, np.nan, 0.0])
@@ -299,7 +300,7 @@ def test_features_are_encoded_the_same_way_at_fit_and_predict_time() -> None:
 def test_no_jvm_survives_the_fit(binary: Binary) -> None:
     assert binary.jvms_after_fit == []
     assert jvms() == []  # and closing the loaded model stopped the scoring node
-    assert engine.POOL.nodes() == 0
+    assert POOL.nodes() == 0
 
 
 def test_loaded_model_predicts_what_the_leader_predicted_at_fit_time(binary: Binary) -> None:
@@ -368,7 +369,7 @@ def test_multiclass_with_string_classes(tmp_path: Path) -> None:
     train, holdout = split(data)
     spec = spec_for(tmp_path, TaskType.MULTICLASS, "species", "log_loss", budget=10)
     reports = Reports()
-    outcome = engine.H2OEngine().fit(train, spec, reports)
+    outcome = H2OEngine().fit(train, spec, reports)
     assert jvms() == []
     assert reports.calls
     assert outcome.leaderboard
@@ -376,7 +377,7 @@ def test_multiclass_with_string_classes(tmp_path: Path) -> None:
     assert all(
         r.score_validation is not None and r.score_validation >= 0 for r in outcome.leaderboard
     )
-    model = engine.H2OEngine().load(spec.model_dir, num_cpus=2)
+    model = H2OEngine().load(spec.model_dir, num_cpus=2)
     try:
         p = model.predict(holdout)
         rows, expected = check_rows(spec.model_dir, train)
@@ -404,7 +405,7 @@ def test_regression_stops_at_the_deadline_and_reports_r2(tmp_path: Path) -> None
         spec_for(tmp_path, TaskType.REGRESSION, "target", "r2", budget=120),
         deadline=time.time() + 20,
     )
-    outcome = engine.H2OEngine().fit(train, spec, Reports())
+    outcome = H2OEngine().fit(train, spec, Reports())
     assert time.time() < spec.deadline + 15
     assert outcome.details["stopped_at_deadline"] is True
     assert jvms() == []
@@ -412,7 +413,7 @@ def test_regression_stops_at_the_deadline_and_reports_r2(tmp_path: Path) -> None
     best = outcome.leaderboard[0].score_validation
     assert best is not None
     assert 0.2 < best < 1
-    model = engine.H2OEngine().load(spec.model_dir, num_cpus=2)
+    model = H2OEngine().load(spec.model_dir, num_cpus=2)
     try:
         p = model.predict(holdout)
         rows, expected = check_rows(spec.model_dir, train)
@@ -447,7 +448,7 @@ def test_anomaly_detection_ranks_planted_outliers_first(tmp_path: Path) -> None:
     data = planted()
     spec = spec_for(tmp_path, TaskType.ANOMALY_DETECTION, "is_outlier", "roc_auc", budget=15)
     reports = Reports()
-    outcome = engine.H2OEngine().fit(data, spec, reports)
+    outcome = H2OEngine().fit(data, spec, reports)
     assert jvms() == []
     names = {r.model_name for r in outcome.leaderboard}
     assert names == {
@@ -459,9 +460,9 @@ def test_anomaly_detection_ranks_planted_outliers_first(tmp_path: Path) -> None:
         r.score_validation is not None and r.score_validation > 0.9 for r in outcome.leaderboard
     )
     assert len(reports.calls) == 2
-    meta = json.loads((spec.model_dir / engine.META_FILE).read_text())
+    meta = json.loads((spec.model_dir / META_FILE).read_text())
     assert "is_outlier" not in [name for name, _ in meta["features"]]  # a label, never a feature
-    model = engine.H2OEngine().load(spec.model_dir, num_cpus=2)
+    model = H2OEngine().load(spec.model_dir, num_cpus=2)
     try:
         p = model.predict(data.drop(columns=["is_outlier"]))
         rows, expected = check_rows(spec.model_dir, data)
@@ -485,7 +486,7 @@ def test_anomaly_detection_without_labels_has_no_validation_scores(tmp_path: Pat
     spec = spec_for(
         tmp_path, TaskType.ANOMALY_DETECTION, None, "roc_auc", budget=60, contamination=0.1
     )
-    outcome = engine.H2OEngine().fit(data, spec, Reports())
+    outcome = H2OEngine().fit(data, spec, Reports())
     assert jvms() == []
     # nothing to choose by: the leader is the average of both forests, each of which is a
     # row of its own, and the saved model scores with both
@@ -495,7 +496,7 @@ def test_anomaly_detection_without_labels_has_no_validation_scores(tmp_path: Pat
     assert len(members) >= 2
     assert sorted(names[1:]) == sorted(members)
     assert outcome.best_model == names[0]
-    meta = json.loads((spec.model_dir / engine.META_FILE).read_text())
+    meta = json.loads((spec.model_dir / META_FILE).read_text())
     assert [m["file"] for m in meta["members"]] == [f"{name}.bin" for name in members]
     assert all((spec.model_dir / f"{name}.bin").exists() for name in members)
     assert all(r.score_validation is None for r in outcome.leaderboard)
@@ -551,7 +552,7 @@ def test_a_sigkilled_training_process_leaves_no_jvm(tmp_path: Path) -> None:
 @pytest.fixture
 def shared_cluster(tmp_path: Path) -> Iterator[str]:
     """A node standing in for PHANTOM_H2O_URL: started by the test, not by the engine."""
-    jvm = engine.Jvm(nthreads=2, heap=1024, root=tmp_path / "shared")
+    jvm = Jvm(nthreads=2, heap=1024, root=tmp_path / "shared")
     try:
         yield jvm.url
     finally:
@@ -563,7 +564,7 @@ def test_a_shared_cluster_keeps_running_and_keeps_nothing_of_the_job(
 ) -> None:
     from sklearn.datasets import load_diabetes
 
-    probe = engine._open(shared_cluster, global_client=False)
+    probe = connect(shared_cluster, global_client=False)
 
     def keys() -> tuple[set[str], set[str]]:
         frames = probe.request("GET /3/Frames")["frames"]
@@ -574,7 +575,7 @@ def test_a_shared_cluster_keeps_running_and_keeps_nothing_of_the_job(
         before = keys()
         data = load_diabetes(as_frame=True).frame
         spec = spec_for(tmp_path, TaskType.REGRESSION, "target", "rmse", budget=6)
-        outcome = engine.H2OEngine(url=shared_cluster).fit(data, spec, Reports())
+        outcome = H2OEngine(url=shared_cluster).fit(data, spec, Reports())
         assert outcome.details["cluster"] == "remote"
         assert outcome.leaderboard
         assert (spec.model_dir / "leader.bin").exists()
@@ -583,4 +584,4 @@ def test_a_shared_cluster_keeps_running_and_keeps_nothing_of_the_job(
         assert jvms() != []  # the shared node (ours here) is still up; the engine started none
         assert len(jvms()) == 1
     finally:
-        engine._close(probe)
+        disconnect(probe)

@@ -187,10 +187,10 @@ async def test_erasure_in_one_organization_keeps_the_account_another_one_uses(
     requester, approver = await _officers(tenant)
     subject = await add_member(tenant, ["viewer"])
     from phantom.identity.members import members
-    from phantom.identity.service import identity
+    from phantom.identity.tokens import tokens
 
     async with transaction(other.id) as session:
-        owner = await identity.principal_for_token(session, other.token)
+        owner = await tokens.principal_for(session, other.token)
         await members.invite(
             session, owner, email=subject.email, display_name=None, roles=["viewer"]
         )

@@ -50,7 +50,8 @@ from phantom.graphql.context import Context
 from phantom.graphql.permissions import IsAuthenticated, IsPublic
 from phantom.graphql.schema import schema
 from phantom.identity.principal import Principal
-from phantom.identity.service import identity
+from phantom.identity.sso.provisioning import provision_member
+from phantom.identity.tokens import tokens
 from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes
 from tests.support.models import train_version, upload_payments
@@ -171,7 +172,7 @@ def has_data(body: dict[str, Any]) -> bool:
 
 async def principal_of(token: str) -> Principal:
     async with transaction(None) as session:
-        return await identity.principal_for_token(session, token)
+        return await tokens.principal_for(session, token)
 
 
 async def member_with(tenant: TenantFixture, permissions: set[P]) -> str:
@@ -185,7 +186,7 @@ async def member_with(tenant: TenantFixture, permissions: set[P]) -> str:
             session, owner, name=role, description="", permissions=[p.value for p in permissions]
         )
     async with transaction(tenant.id) as session:
-        await identity.provision_member(
+        await provision_member(
             session,
             tenant_id=tenant.id,
             email=email,
@@ -193,9 +194,7 @@ async def member_with(tenant: TenantFixture, permissions: set[P]) -> str:
             roles=[role],
             sso_subject=f"test|{role}",
         )
-        secret, _ = await identity.create_api_token(
-            session, tenant_id=tenant.id, email=email, name="t"
-        )
+        secret, _ = await tokens.create(session, tenant_id=tenant.id, email=email, name="t")
     return secret
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from phantom.identity.authn import Authenticator
-from phantom.identity.service import identity
+from phantom.identity.tokens import tokens
 from phantom.kit.errors import Unauthenticated
 from tests.support.fixtures import TenantFixture
 
@@ -18,13 +18,13 @@ from tests.support.fixtures import TenantFixture
 def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Counts real token lookups (the real function still runs)."""
     calls: list[str] = []
-    real = identity.principal_for_token
+    real = tokens.principal_for
 
     async def counted(session: Any, secret: str) -> Any:
         calls.append(secret)
         return await real(session, secret)
 
-    monkeypatch.setattr(identity, "principal_for_token", counted)
+    monkeypatch.setattr(tokens, "principal_for", counted)
     return calls
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.tokens import tokens
 from tests.support.fixtures import TenantFixture, error_codes, gql
 
 INVITE = """mutation($input: InviteMemberInput!) {
@@ -45,9 +45,7 @@ async def accept(client: httpx.AsyncClient, url: str, password: str) -> httpx.Re
 
 async def member_token(t: TenantFixture, email: str) -> dict[str, str]:
     async with transaction(t.id) as session:
-        secret, _ = await identity.create_api_token(
-            session, tenant_id=t.id, email=email, name="member"
-        )
+        secret, _ = await tokens.create(session, tenant_id=t.id, email=email, name="member")
     return {"Authorization": f"Bearer {secret}"}
 
 

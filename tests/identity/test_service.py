@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from phantom.db import transaction
 from phantom.identity.models import ApiToken, Membership, Tenant, User
-from phantom.identity.service import identity
+from phantom.identity.sessions import user_sessions
+from phantom.identity.tenants import tenants
+from phantom.identity.tokens import tokens
 from phantom.kit.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from phantom.kit.rows import utcnow
 from tests.support.fixtures import PASSWORD, TenantFixture
@@ -47,7 +49,7 @@ async def test_create_tenant_rejects_bad_input_and_writes_nothing(
     # when
     with pytest.raises(BadUserInput, match=message):
         async with transaction(None) as session:
-            await identity.create_tenant(
+            await tenants.create(
                 session, slug=slug, name="Name", admin_email=email, admin_password=password
             )
     # then
@@ -58,7 +60,7 @@ async def test_duplicate_slug_is_a_conflict_and_writes_nothing(tenant: TenantFix
     before = await counts()
     with pytest.raises(Conflict, match=f"'{tenant.slug}' already exists"):
         async with transaction(None) as session:
-            await identity.create_tenant(
+            await tenants.create(
                 session,
                 slug=tenant.slug,
                 name="Again",
@@ -72,7 +74,7 @@ async def test_blank_or_control_character_names_are_refused() -> None:
     for name in ("   ", "bad\x00name"):
         with pytest.raises(BadUserInput):
             async with transaction(None) as session:
-                await identity.create_tenant(
+                await tenants.create(
                     session,
                     slug="fine-slug",
                     name=name,
@@ -83,7 +85,7 @@ async def test_blank_or_control_character_names_are_refused() -> None:
 
 async def test_generated_password_works_for_login() -> None:
     async with transaction(None) as session:
-        new = await identity.create_tenant(
+        new = await tenants.create(
             session,
             slug="gen-pass",
             name="Generated",
@@ -93,7 +95,7 @@ async def test_generated_password_works_for_login() -> None:
     assert new.generated_password
     assert len(new.generated_password) >= 12
     async with transaction(None) as session:
-        login = await identity.login(
+        login = await user_sessions.login(
             session,
             tenant_slug="gen-pass",
             email="gen@pass.example.com",
@@ -111,7 +113,7 @@ async def test_token_is_stored_hashed_and_authenticates(tenant: TenantFixture) -
     assert stored, "the fixture's token is there"
     assert all(tenant.token not in (t.token_hash, t.prefix) for t in stored)
     async with transaction(None) as session:
-        principal = await identity.principal_for_token(session, tenant.token)
+        principal = await tokens.principal_for(session, tenant.token)
     assert principal.tenant_id == tenant.id
     assert principal.email == tenant.admin_email
 
@@ -123,23 +125,23 @@ async def test_token_is_stored_hashed_and_authenticates(tenant: TenantFixture) -
 async def test_unknown_or_malformed_tokens_are_refused(secret: str) -> None:
     with pytest.raises(Unauthenticated, match="invalid, expired or revoked"):
         async with transaction(None) as session:
-            await identity.principal_for_token(session, secret)
+            await tokens.principal_for(session, secret)
 
 
 async def test_expired_and_revoked_tokens_are_refused(tenant: TenantFixture) -> None:
     async with transaction(tenant.id) as session:
-        expired, token = await identity.create_api_token(
+        expired, token = await tokens.create(
             session, tenant_id=tenant.id, email=tenant.admin_email, name="expired"
         )
         token.expires_at = utcnow() - timedelta(seconds=1)
-        revoked, token2 = await identity.create_api_token(
+        revoked, token2 = await tokens.create(
             session, tenant_id=tenant.id, email=tenant.admin_email, name="revoked"
         )
         token2.revoked_at = utcnow()
     for secret in (expired, revoked):
         with pytest.raises(Unauthenticated):
             async with transaction(None) as session:
-                await identity.principal_for_token(session, secret)
+                await tokens.principal_for(session, secret)
 
 
 @pytest.mark.parametrize(
@@ -163,7 +165,7 @@ async def test_token_creation_rejects_bad_input(
     arguments: dict[str, object] = {"email": tenant.admin_email, **kwargs}
     with pytest.raises(error):
         async with transaction(tenant.id) as session:
-            await identity.create_api_token(session, tenant_id=tenant.id, **arguments)  # type: ignore[arg-type]
+            await tokens.create(session, tenant_id=tenant.id, **arguments)  # type: ignore[arg-type]
 
 
 async def test_token_for_a_user_of_another_tenant_is_not_found(
@@ -171,7 +173,7 @@ async def test_token_for_a_user_of_another_tenant_is_not_found(
 ) -> None:
     with pytest.raises(NotFound):
         async with transaction(tenant.id) as session:
-            await identity.create_api_token(
+            await tokens.create(
                 session, tenant_id=tenant.id, email=other_tenant.admin_email, name="x"
             )
 
@@ -192,7 +194,7 @@ async def test_login_refuses_with_one_message(
     email = email.format(email=tenant.admin_email)
     with pytest.raises(Unauthenticated, match="Invalid organization, email or password"):
         async with transaction(None) as session:
-            await identity.login(
+            await user_sessions.login(
                 session,
                 tenant_slug=slug,
                 email=email,
@@ -246,7 +248,7 @@ async def test_housekeeping_purges_only_the_tenants_ended_sessions(
 
     for t in (tenant, other_tenant):
         async with transaction(None) as session:
-            login = await identity.login(
+            login = await user_sessions.login(
                 session,
                 tenant_slug=t.slug,
                 email=t.admin_email,
@@ -259,8 +261,8 @@ async def test_housekeeping_purges_only_the_tenants_ended_sessions(
             assert record is not None
             record.expires_at = utcnow() - timedelta(days=8)
     async with transaction(tenant.id) as session:
-        report = await identity.housekeeping(session, timedelta(days=7))
-    assert report["sessionsPurged"] == 1
+        purged = await user_sessions.purge_ended(session, timedelta(days=7))
+    assert purged == 1
     async with transaction(other_tenant.id) as session:
         left = (await session.scalars(select(UserSession))).all()
     assert len(left) == 1, "the other tenant's session is untouched"

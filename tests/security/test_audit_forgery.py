@@ -26,7 +26,7 @@ from phantom.audit.models import AuditEvent
 from phantom.audit.proof import details_digest, event_hash
 from phantom.audit.service import audit_service
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.tokens import tokens
 from phantom.kit.rows import utcnow
 from tests.audit.support import head_seq, record_events, sign_head, superuser_sql, verify
 from tests.support.fixtures import TenantFixture, create_tenant
@@ -190,7 +190,7 @@ async def test_details_deleted_and_posed_as_a_retention_purge_are_detected() -> 
 
 async def _owner(tenant: TenantFixture) -> Any:
     async with transaction(tenant.id) as session:
-        return await identity.principal_for_token(session, tenant.token)
+        return await tokens.principal_for(session, tenant.token)
 
 
 async def test_a_purge_beyond_the_chain_s_retention_policy_is_refused_or_detected() -> None:

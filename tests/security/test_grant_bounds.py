@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.tokens import tokens
 from tests.audit.support import superuser_sql
 from tests.support.fixtures import TenantFixture, error_codes, gql
 
@@ -37,7 +37,7 @@ async def owner_token(
 ) -> dict[str, str]:
     """A token of the owner, narrowed (the CLI's `token create --role/--scope`)."""
     async with transaction(t.id) as session:
-        secret, _ = await identity.create_api_token(
+        secret, _ = await tokens.create(
             session,
             tenant_id=t.id,
             email=t.admin_email,

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.sso.provisioning import provision_member
+from phantom.identity.tenants import tenants
 from phantom.kit.errors import BadUserInput
 from tests.audit.support import superuser_sql
 from tests.support.fixtures import TenantFixture, error_codes, gql
@@ -56,7 +57,7 @@ async def login(
 async def sso_provision(t: TenantFixture, email: str, roles: list[str]) -> None:
     """The tenant's IdP signs the person in (just-in-time provisioning, no password)."""
     async with transaction(t.id) as session:
-        await identity.provision_member(
+        await provision_member(
             session,
             tenant_id=t.id,
             email=email,
@@ -172,7 +173,7 @@ async def test_a_new_organization_gets_an_existing_account_as_owner_only_with_it
     # when: the operator creates the real organization with that address as its owner
     with pytest.raises(BadUserInput, match="give its current password"):
         async with transaction(None) as session:
-            await identity.create_tenant(
+            await tenants.create(
                 session,
                 slug="newbank",
                 name="New Bank",

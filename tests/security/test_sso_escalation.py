@@ -227,13 +227,12 @@ async def test_an_existing_password_member_is_not_taken_over_by_the_idp(
     assert response.status_code == 403, response.text
     assert "sign in with your password" in response.text.lower()
     from phantom.db import transaction
-    from phantom.identity.repository import IdentityRepository
+    from phantom.identity.repository import MembershipRepository, UserRepository
 
     async with transaction(bank.id) as session:
-        repo = IdentityRepository(session)
-        user = await repo.user_by_email(email)
+        user = await UserRepository(session).by_email(email)
         assert user is not None
-        membership = await repo.membership(bank.id, user.id)
+        membership = await MembershipRepository(session).of(bank.id, user.id)
         assert membership is not None
         assert membership.sso_subject is None
     # and her password still works
@@ -306,12 +305,11 @@ async def test_a_password_member_links_sso_with_proof_of_the_account(
     assert linked.status_code == 302, linked.text
     assert await roles_in_session(browser) == ["data_scientist"]
     from phantom.db import transaction
-    from phantom.identity.repository import IdentityRepository
+    from phantom.identity.repository import MembershipRepository, UserRepository
 
     async with transaction(bank.id) as session:
-        repo = IdentityRepository(session)
-        user = await repo.user_by_email(email)
+        user = await UserRepository(session).by_email(email)
         assert user is not None
-        membership = await repo.membership(bank.id, user.id)
+        membership = await MembershipRepository(session).of(bank.id, user.id)
         assert membership is not None
         assert membership.sso_subject is not None

@@ -19,7 +19,7 @@ import websockets
 from sqlalchemy import text
 
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.tokens import tokens
 from phantom.kit.events import get_event_bus
 from tests.support.fixtures import TenantFixture
 from tests.support.gqlws import GraphQLWebSocket, connect
@@ -149,9 +149,7 @@ async def add_member(
     cookie, csrf = accepted.cookies["phantom_session"], accepted.json()["csrfToken"]
     http.cookies.clear()
     async with transaction(tenant.id) as session:
-        token, _ = await identity.create_api_token(
-            session, tenant_id=tenant.id, email=email, name="member"
-        )
+        token, _ = await tokens.create(session, tenant_id=tenant.id, email=email, name="member")
     return invitation["member"]["id"], token, cookie, csrf
 
 

@@ -67,10 +67,11 @@ async def configure_sso(
 async def member_token(tenant: TenantFixture, email: str, roles: list[str]) -> dict[str, str]:
     """An active member with ``roles`` and a bearer header for them."""
     from phantom.db import transaction
-    from phantom.identity.service import identity
+    from phantom.identity.sso.provisioning import provision_member
+    from phantom.identity.tokens import tokens
 
     async with transaction(tenant.id) as session:
-        await identity.provision_member(
+        await provision_member(
             session,
             tenant_id=tenant.id,
             email=email,
@@ -78,7 +79,5 @@ async def member_token(tenant: TenantFixture, email: str, roles: list[str]) -> d
             roles=roles,
             sso_subject=f"test|{email}",
         )
-        secret, _ = await identity.create_api_token(
-            session, tenant_id=tenant.id, email=email, name="tests"
-        )
+        secret, _ = await tokens.create(session, tenant_id=tenant.id, email=email, name="tests")
     return {"Authorization": f"Bearer {secret}"}

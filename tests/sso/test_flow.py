@@ -65,10 +65,10 @@ async def sign_in(http: httpx.AsyncClient, slug: str, login: str) -> httpx.Respo
 
 async def user_exists(email: str) -> bool:
     from phantom.db import transaction
-    from phantom.identity.repository import IdentityRepository
+    from phantom.identity.repository import UserRepository
 
     async with transaction(None) as session:
-        return await IdentityRepository(session).user_by_email(email) is not None
+        return await UserRepository(session).by_email(email) is not None
 
 
 def sets_session(response: httpx.Response) -> bool:

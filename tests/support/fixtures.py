@@ -31,12 +31,13 @@ class TenantFixture:
 async def create_tenant(name: str | None = None) -> TenantFixture:
     """A tenant with an owner and an API token for the owner."""
     from phantom.db import transaction
-    from phantom.identity.service import identity
+    from phantom.identity.tenants import tenants
+    from phantom.identity.tokens import tokens
 
     slug = f"t-{secrets.token_hex(4)}"
     email = f"owner@{slug}.example.com"
     async with transaction(None) as session:
-        new = await identity.create_tenant(
+        new = await tenants.create(
             session,
             slug=slug,
             name=name or f"Tenant {slug}",
@@ -44,9 +45,7 @@ async def create_tenant(name: str | None = None) -> TenantFixture:
             admin_password=PASSWORD,
         )
     async with transaction(new.tenant.id) as session:
-        secret, _ = await identity.create_api_token(
-            session, tenant_id=new.tenant.id, email=email, name="tests"
-        )
+        secret, _ = await tokens.create(session, tenant_id=new.tenant.id, email=email, name="tests")
     return TenantFixture(new.tenant.id, slug, new.tenant.name, email, PASSWORD, secret)
 
 

@@ -11,7 +11,7 @@ from phantom.audit.chain import checkpoint
 from phantom.audit.errors import AuditChainUnverified
 from phantom.audit.service import audit_service
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.tenants import tenants
 from phantom.kit.jobs import actor, send_job
 
 
@@ -19,7 +19,7 @@ from phantom.kit.jobs import actor, send_job
 async def schedule_maintenance() -> None:
     """One job per tenant, so a slow or failing tenant holds up no other."""
     async with transaction(None) as session:
-        tenant_ids = await identity.tenant_ids(session)
+        tenant_ids = await tenants.ids(session)
     for tenant_id in tenant_ids:
         send_job("audit.maintain", tenant_id=tenant_id)
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.automl.models import TrainingJob
 from phantom.config import settings
-from phantom.identity.service import TrainingQuota, training_quota
+from phantom.identity.tenants import TrainingQuota, training_quota
 from phantom.kit.events import publish_on_commit
 from phantom.kit.jobs import enqueue_job
 from phantom.kit.rows import utcnow

@@ -25,12 +25,13 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from phantom.activity.schema import ActivitySubscription
 from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
+from phantom.authz.schema import AuthzMutation, AuthzQuery
 from phantom.automl.schema import TrainingMutation, TrainingQuery, TrainingSubscription
 from phantom.compliance.schema import ComplianceMutation, ComplianceQuery
 from phantom.config import settings
 from phantom.datasets.schema import DatasetMutation, DatasetQuery
 from phantom.graphql.errors import classify_all
-from phantom.identity.schema import IdentityMutation, IdentityQuery
+from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 from phantom.registry.schema import RegistryMutation, RegistryQuery
@@ -40,6 +41,8 @@ Query = merge_types(
     "Query",
     (
         IdentityQuery,
+        AuthzQuery,  # between identity's roots: the order is schema.graphql's field order
+        ApiTokenQuery,
         SsoQuery,
         AuditQuery,
         ComplianceQuery,
@@ -52,6 +55,7 @@ Mutation = merge_types(
     "Mutation",
     (
         IdentityMutation,
+        AuthzMutation,
         SsoMutation,
         AuditMutation,
         ComplianceMutation,

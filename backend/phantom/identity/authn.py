@@ -18,8 +18,10 @@ from starlette.requests import HTTPConnection
 
 from phantom.config import settings
 from phantom.db import transaction
+from phantom.identity.credentials import secret_hash
 from phantom.identity.principal import AuthMethod, Principal
-from phantom.identity.service import identity, secret_hash
+from phantom.identity.sessions import user_sessions
+from phantom.identity.tokens import tokens
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import Forbidden, PhantomError, RateLimited, Unauthenticated
 from phantom.kit.ratelimit import RequestLimiter
@@ -129,19 +131,19 @@ class Authenticator:
     async def _touch(self, tenant_id: uuid.UUID, token_id: uuid.UUID) -> None:
         try:
             async with transaction(tenant_id) as session:
-                await identity.record_token_use(session, token_id)
+                await tokens.record_use(session, token_id)
         except Exception:
             log.exception("could not record API token use")
 
 
 async def _load_token(secret: str) -> Principal:
     async with transaction(None) as session:
-        return await identity.principal_for_token(session, secret)
+        return await tokens.principal_for(session, secret)
 
 
 async def _load_session(secret: str) -> Principal:
     async with transaction(None) as session:
-        return await identity.principal_for_session(session, secret)
+        return await user_sessions.principal_for(session, secret)
 
 
 authenticator = Authenticator(ttl=settings.AUTH_CACHE_SECONDS)

@@ -6,7 +6,9 @@ import uuid
 from datetime import timedelta
 
 from phantom.db import transaction
-from phantom.identity.service import identity
+from phantom.identity.sessions import user_sessions
+from phantom.identity.tenants import tenants
+from phantom.identity.tokens import tokens
 from phantom.kit.events import get_event_bus
 from phantom.kit.jobs import actor, send_job
 
@@ -17,7 +19,7 @@ SESSION_RETENTION = timedelta(days=7)
 async def schedule_housekeeping() -> None:
     """Fan out one housekeeping job per tenant, so tenants are processed independently."""
     async with transaction(None) as session:
-        tenant_ids = await identity.tenant_ids(session)
+        tenant_ids = await tenants.ids(session)
     for tenant_id in tenant_ids:
         send_job("identity.housekeeping", tenant_id=tenant_id)
 
@@ -27,5 +29,8 @@ async def housekeeping(tenant_id: str) -> None:
     """Purge the tenant's ended sessions and report what it found to the tenant."""
     tenant = uuid.UUID(tenant_id)
     async with transaction(tenant) as session:
-        report = await identity.housekeeping(session, SESSION_RETENTION)
+        report = {
+            "sessionsPurged": await user_sessions.purge_ended(session, SESSION_RETENTION),
+            "expiredTokens": await tokens.count_expired(session),
+        }
     await get_event_bus().publish(tenant, "housekeeping.completed", report)

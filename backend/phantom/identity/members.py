@@ -22,21 +22,22 @@ from phantom.authz.roles import Role
 from phantom.authz.service import authz, bound_expiry, requires, ungrantable
 from phantom.config import settings
 from phantom.db import enter_tenant
+from phantom.identity.credentials import forget_on_commit, secret_hash
 from phantom.identity.errors import AlreadyMember, InvitationInvalid, SsoRequired
 from phantom.identity.models import Membership, MembershipStatus, User
 from phantom.identity.passwords import hash_password, verify_password
 from phantom.identity.principal import Principal
-from phantom.identity.repository import IdentityRepository
-from phantom.identity.service import (
-    NewSession,
-    forget_on_commit,
-    identity,
-    keep_an_owner,
-    secret_hash,
+from phantom.identity.repository import (
+    ApiTokenRepository,
+    MembershipRepository,
+    SessionRepository,
+    UserRepository,
 )
+from phantom.identity.sessions import NewSession, user_sessions
+from phantom.identity.sso.service import sso
 from phantom.identity.validation import check_password, clean_email, clean_name, email_key
-from phantom.kit.errors import BadUserInput, Forbidden, NotFound
-from phantom.kit.pagination import Page, PageRequest, paginate
+from phantom.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
+from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
 
 INVITATION_DAYS = 7
@@ -76,10 +77,11 @@ class MemberService:
     ) -> Page[Membership]:
         if search is not None and len(search) > MAX_SEARCH:
             raise BadUserInput(f"Search text is limited to {MAX_SEARCH} characters.")
-        statement = IdentityRepository(session).members(
+        repo = MembershipRepository(session)
+        statement = repo.listing(
             search.strip() if search else None, status.value if status else None
         )
-        return await paginate(session, statement, Membership, page)
+        return await repo.page(statement, page)
 
     @requires(P.USERS_READ)
     async def get(
@@ -96,7 +98,7 @@ class MemberService:
         self, session: AsyncSession, tenant_id: uuid.UUID, user_ids: list[uuid.UUID]
     ) -> dict[uuid.UUID, MemberView]:
         """Members of the session's tenant by user id (others are simply absent)."""
-        found = await IdentityRepository(session).members_by_user(user_ids)
+        found = await MembershipRepository(session).of_users(user_ids)
         roles = await self.roles_for(session, tenant_id, [m.user_id for m in found])
         return {m.user_id: MemberView(m, m.user, roles.get(m.user_id, [])) for m in found}
 
@@ -105,7 +107,7 @@ class MemberService:
     ) -> dict[uuid.UUID, str]:
         """Who created a row the caller could already read (reading the row was the
         check), by user id; a former member keeps their name, an erased one is absent."""
-        return await IdentityRepository(session).display_names(user_ids)
+        return await UserRepository(session).display_names(user_ids)
 
     @requires(P.USERS_MANAGE)
     async def invite(
@@ -117,15 +119,15 @@ class MemberService:
         display_name: str | None,
         roles: list[str],
     ) -> NewInvitation:
-        repo = IdentityRepository(session)
+        users, memberships = UserRepository(session), MembershipRepository(session)
         email = clean_email(email)
-        user = await repo.user_by_email(email)
-        if user is not None and await repo.membership(principal.tenant_id, user.id):
+        user = await users.by_email(email)
+        if user is not None and await memberships.of(principal.tenant_id, user.id):
             raise AlreadyMember(email)
         if user is None:
             name = clean_name(display_name or email.split("@", 1)[0], "Display name")
             user = User(email=email, display_name=name, password_hash=None)
-            await repo.add(user)
+            await users.add(user)
         # Always an invitation, never a silent addition: the answer must not tell the
         # inviter whether this person has an account in another organization, and the
         # person agrees by accepting (with their existing password, if they have one).
@@ -139,11 +141,11 @@ class MemberService:
         expires_at = bound_expiry(principal, utcnow() + timedelta(days=INVITATION_DAYS))
         membership.invite_expires_at = expires_at
         secret = None
-        if await identity.password_login_allowed(session, principal.tenant_id):
+        if await sso.password_login_allowed(session, principal.tenant_id):
             secret = secrets.token_urlsafe(32)
             membership.invite_hash = secret_hash(secret)
         # in an SSO-only organization, signing in with SSO activates the membership
-        await repo.add(membership)
+        await memberships.add(membership)
         assigned = await authz.assign_roles(session, principal, principal.tenant_id, user.id, roles)
         await self._record(
             session,
@@ -182,9 +184,11 @@ class MemberService:
             await keep_an_owner(session, principal.tenant_id, user_id)
         member.membership.status = MembershipStatus.DEACTIVATED.value
         member.membership.invite_hash = member.membership.invite_expires_at = None
-        sessions, tokens = await IdentityRepository(session).revoke_credentials(user_id, utcnow())
+        now = utcnow()
+        sessions_revoked = await SessionRepository(session).revoke_of_user(user_id, now)
+        tokens_revoked = await ApiTokenRepository(session).revoke_of_user(user_id, now)
         forget_on_commit(session, tenant_id=principal.tenant_id, user_id=user_id)
-        details = {"sessions_revoked": sessions, "tokens_revoked": tokens}
+        details = {"sessions_revoked": sessions_revoked, "tokens_revoked": tokens_revoked}
         await self._record(session, principal, "identity.member.deactivated", member.user, details)
         return member
 
@@ -228,7 +232,7 @@ class MemberService:
         failure limit there, so a link is no password oracle past the lockout. Every
         refusal of an existing account is one ``InvitationInvalid(account)``."""
         membership = await self._pending(session, secret)
-        if not await identity.password_login_allowed(session, membership.tenant_id):
+        if not await sso.password_login_allowed(session, membership.tenant_id):
             # an SSO-only organization: a link made before it required SSO opens nothing
             raise SsoRequired(membership.tenant_id)
         user = membership.user
@@ -237,8 +241,8 @@ class MemberService:
         if user.password_hash is None:
             # Users are global: a password may be set here only on an account no other
             # organization has established (pending invitations elsewhere will ask for it).
-            repo = IdentityRepository(session)
-            if await repo.established_elsewhere(user.id, membership.tenant_id):
+            memberships = MembershipRepository(session)
+            if await memberships.established_elsewhere(user.id, membership.tenant_id):
                 raise InvitationInvalid(account)
             user.password_hash = hash_password(check_password(password))
         elif not verify_password(user.password_hash, password[:1024]):
@@ -248,7 +252,7 @@ class MemberService:
         membership.status = MembershipStatus.ACTIVE.value
         membership.invite_hash = membership.invite_expires_at = None
         enter_tenant(session, membership.tenant_id)
-        return await identity.start_session(
+        return await user_sessions.start(
             session,
             tenant_id=membership.tenant_id,
             user_id=user.id,
@@ -260,7 +264,7 @@ class MemberService:
     async def _pending(self, session: AsyncSession, secret: str) -> Membership:
         if not 20 <= len(secret) <= 100:
             raise InvitationInvalid()
-        membership = await IdentityRepository(session).membership_by_invite(secret_hash(secret))
+        membership = await MembershipRepository(session).by_invite(secret_hash(secret))
         if (
             membership is None
             or membership.status != MembershipStatus.INVITED
@@ -273,7 +277,7 @@ class MemberService:
     # --- for data subject requests (compliance) -------------------------------------------
 
     async def find_by_email(self, session: AsyncSession, email: str) -> MemberView | None:
-        membership = await IdentityRepository(session).member_by_email(email)
+        membership = await MembershipRepository(session).by_email(email)
         if membership is None:
             return None
         roles = await authz.stored_roles(session, membership.tenant_id, membership.user_id)
@@ -282,7 +286,7 @@ class MemberService:
     async def find(
         self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
     ) -> MemberView | None:
-        membership = await IdentityRepository(session).member(user_id)
+        membership = await MembershipRepository(session).of_user(user_id)
         if membership is None:
             return None
         return MemberView(
@@ -297,7 +301,11 @@ class MemberService:
         if Role.OWNER.value in await authz.stored_roles(session, tenant_id, user_id):
             await keep_an_owner(session, tenant_id, user_id)
         roles = await authz.revoke_all_roles(session, tenant_id, user_id)
-        removed = await IdentityRepository(session).erase_member_rows(user_id)
+        removed = {
+            "sessions_deleted": await SessionRepository(session).delete_of_user(user_id),
+            "api_tokens_deleted": await ApiTokenRepository(session).delete_of_user(user_id),
+            "memberships_deleted": await MembershipRepository(session).delete_of_user(user_id),
+        }
         forget_on_commit(session, tenant_id=tenant_id, user_id=user_id)
         return {**removed, "roles_removed": roles}
 
@@ -307,9 +315,8 @@ class MemberService:
         """Delete the global user row when no organization has them any more (system
         transaction: users belong to no single tenant). Returns (deleted, memberships
         left elsewhere)."""
-        repo = IdentityRepository(session)
-        others = await repo.memberships_anywhere(user_id)
-        return (others == 0 and await repo.delete_user(user_id)), others
+        others = await MembershipRepository(session).count_anywhere(user_id)
+        return (others == 0 and await UserRepository(session).delete_by_id(user_id)), others
 
     async def _record(
         self,
@@ -333,7 +340,7 @@ class MemberService:
     async def _member(
         self, session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID
     ) -> MemberView:
-        membership = await IdentityRepository(session).member(user_id)
+        membership = await MembershipRepository(session).of_user(user_id)
         if membership is None:
             raise NotFound("Member")
         roles = await authz.stored_roles(session, tenant_id, user_id)
@@ -350,6 +357,27 @@ class MemberService:
             info = infos.get(name)
             if info is not None and await ungrantable(principal, info.permissions):
                 raise Forbidden(f"You cannot change the access of a member with the role '{name}'.")
+
+
+def invitation_expired(membership: Membership, now: datetime) -> bool:
+    """A pending invitation whose time is up: it grants nothing any more, by its link or
+    through single sign-on. Every invitation is written with an expiry; one without (an
+    older row) counts as expired, failing closed."""
+    return membership.status == MembershipStatus.INVITED and (
+        membership.invite_expires_at is None or membership.invite_expires_at <= now
+    )
+
+
+async def keep_an_owner(session: AsyncSession, tenant_id: uuid.UUID, leaving: uuid.UUID) -> None:
+    """An organization always keeps at least one active owner."""
+    owners = await authz.holders_of(session, tenant_id, Role.OWNER.value)
+    others = [o for o in owners if o != leaving]
+    memberships = MembershipRepository(session)
+    active = await memberships.active_user_ids(tenant_id, others) if others else []
+    if not active:
+        raise Conflict(
+            "An organization must keep at least one active owner: make someone else owner first."
+        )
 
 
 members = MemberService()

@@ -1,5 +1,5 @@
-"""All identity SQL. Lookups by credential hash run before the tenant is known, so
-they carry the named escape hatch."""
+"""All identity SQL, one repository per table. Lookups by credential hash run before the
+tenant is known, so they carry the named escape hatch."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload
 
 from phantom.identity.models import (
@@ -18,32 +17,47 @@ from phantom.identity.models import (
     User,
     UserSession,
 )
+from phantom.kit.repository import Repository
 
 
-class IdentityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class TenantRepository(Repository[Tenant]):
+    model = Tenant
+    noun = "Organization"
 
-    async def add(self, *objects: object) -> None:
-        self.session.add_all(objects)
-        await self.session.flush()
-
-    async def tenant(self, tenant_id: uuid.UUID, *, for_update: bool = False) -> Tenant | None:
-        statement = select(Tenant).where(Tenant.id == tenant_id)
-        if for_update:
-            statement = statement.with_for_update()
-        return await self.session.scalar(statement)
-
-    async def tenant_by_slug(self, slug: str) -> Tenant | None:
+    async def by_slug(self, slug: str) -> Tenant | None:
         return await self.session.scalar(select(Tenant).where(Tenant.slug == slug))
 
-    async def all_tenant_ids(self) -> list[uuid.UUID]:
+    async def all_ids(self) -> list[uuid.UUID]:
         return list((await self.session.scalars(select(Tenant.id).order_by(Tenant.slug))).all())
 
-    async def user_by_email(self, email: str) -> User | None:
+
+class UserRepository(Repository[User]):
+    """Users are global: they belong to no single tenant."""
+
+    model = User
+    noun = "User"
+
+    async def by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email))
 
-    async def membership(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
+    async def delete_by_id(self, user_id: uuid.UUID) -> bool:
+        result = await self.session.execute(delete(User).where(User.id == user_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def display_names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+        if not user_ids:
+            return {}
+        rows = await self.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(user_ids))
+        )
+        return {row[0]: row[1] for row in rows}
+
+
+class MembershipRepository(Repository[Membership]):
+    model = Membership
+    noun = "Member"
+
+    async def of(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
         return await self.session.scalar(
             select(Membership)
             .where(Membership.tenant_id == tenant_id, Membership.user_id == user_id)
@@ -70,58 +84,8 @@ class IdentityRepository:
         ).first()
         return None if row is None else (row[0], row[1])
 
-    async def token_by_hash(self, token_hash: str) -> ApiToken | None:
-        return await self.session.scalar(
-            select(ApiToken)
-            .where(ApiToken.token_hash == token_hash)
-            .execution_options(all_tenants=True)  # tenant-scope: the token determines it
-        )
-
-    async def session_by_hash(self, session_hash: str) -> UserSession | None:
-        return await self.session.scalar(
-            select(UserSession)
-            .where(UserSession.session_hash == session_hash)
-            .execution_options(all_tenants=True)  # tenant-scope: the cookie determines it
-        )
-
-    def tokens_of(self, user_id: uuid.UUID) -> Select[ApiToken]:
-        """The user's tokens in the session's tenant, for pagination."""
-        return (
-            select(ApiToken).where(ApiToken.user_id == user_id).options(joinedload(ApiToken.owner))
-        )
-
-    def all_tokens(self, include_revoked: bool) -> Select[ApiToken]:
-        statement = select(ApiToken).options(joinedload(ApiToken.owner))
-        if not include_revoked:
-            statement = statement.where(ApiToken.revoked_at.is_(None))
-        return statement
-
-    async def api_token(self, token_id: uuid.UUID) -> ApiToken | None:
-        return await self.session.scalar(select(ApiToken).where(ApiToken.id == token_id))
-
-    async def touch_token(self, token_id: uuid.UUID, at: datetime) -> None:
-        await self.session.execute(
-            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at)
-        )
-
-    async def purge_sessions(self, ended_before: datetime) -> int:
-        """Delete the tenant's sessions that expired or were revoked before the cutoff."""
-        result = await self.session.execute(
-            delete(UserSession).where(
-                or_(UserSession.expires_at < ended_before, UserSession.revoked_at < ended_before)
-            )
-        )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def count_expired_tokens(self, now: datetime) -> int:
-        rows = await self.session.scalars(
-            select(ApiToken.id).where(ApiToken.expires_at < now, ApiToken.revoked_at.is_(None))
-        )
-        return len(rows.all())
-
-    # --- members ----------------------------------------------------------------------
-
-    def members(self, search: str | None, status: str | None) -> Select[Membership]:
+    def listing(self, search: str | None, status: str | None) -> Select[Membership]:
+        """The session's tenant's members with their users, for pagination."""
         statement = (
             select(Membership)
             .join(User, User.id == Membership.user_id)
@@ -140,7 +104,7 @@ class IdentityRepository:
             )
         return statement
 
-    async def member(self, user_id: uuid.UUID) -> Membership | None:
+    async def of_user(self, user_id: uuid.UUID) -> Membership | None:
         """The membership in the session's tenant, with its user loaded."""
         return await self.session.scalar(
             select(Membership)
@@ -148,7 +112,7 @@ class IdentityRepository:
             .options(joinedload(Membership.user))
         )
 
-    async def members_by_user(self, user_ids: list[uuid.UUID]) -> list[Membership]:
+    async def of_users(self, user_ids: list[uuid.UUID]) -> list[Membership]:
         rows = await self.session.scalars(
             select(Membership)
             .where(Membership.user_id.in_(user_ids))
@@ -156,12 +120,21 @@ class IdentityRepository:
         )
         return list(rows.all())
 
-    async def membership_by_invite(self, invite_hash: str) -> Membership | None:
+    async def by_invite(self, invite_hash: str) -> Membership | None:
         return await self.session.scalar(
             select(Membership)
             .where(Membership.invite_hash == invite_hash)
             .options(joinedload(Membership.user))
             .execution_options(all_tenants=True)  # tenant-scope: the invitation determines it
+        )
+
+    async def by_email(self, email: str) -> Membership | None:
+        """A membership of the session's tenant, in any status, with its user."""
+        return await self.session.scalar(
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .where(User.email == email)
+            .options(contains_eager(Membership.user))
         )
 
     async def active_user_ids(
@@ -178,45 +151,7 @@ class IdentityRepository:
         )
         return list(rows.all())
 
-    async def revoke_credentials(self, user_id: uuid.UUID, at: datetime) -> tuple[int, int]:
-        """Revoke the user's sessions and tokens in the session's tenant."""
-        sessions = await self.session.execute(
-            update(UserSession)
-            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
-            .values(revoked_at=at)
-        )
-        tokens = await self.session.execute(
-            update(ApiToken)
-            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=at)
-        )
-        return int(sessions.rowcount or 0), int(tokens.rowcount or 0)  # type: ignore[attr-defined]
-
-    async def member_by_email(self, email: str) -> Membership | None:
-        """A membership of the session's tenant, in any status, with its user."""
-        return await self.session.scalar(
-            select(Membership)
-            .join(User, User.id == Membership.user_id)
-            .where(User.email == email)
-            .options(contains_eager(Membership.user))
-        )
-
-    async def erase_member_rows(self, user_id: uuid.UUID) -> dict[str, int]:
-        """The member's sessions, API tokens and membership in the session's tenant."""
-        sessions = await self.session.execute(
-            delete(UserSession).where(UserSession.user_id == user_id)
-        )
-        tokens = await self.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
-        memberships = await self.session.execute(
-            delete(Membership).where(Membership.user_id == user_id)
-        )
-        return {
-            "sessions_deleted": int(sessions.rowcount or 0),  # type: ignore[attr-defined]
-            "api_tokens_deleted": int(tokens.rowcount or 0),  # type: ignore[attr-defined]
-            "memberships_deleted": int(memberships.rowcount or 0),  # type: ignore[attr-defined]
-        }
-
-    async def memberships_anywhere(self, user_id: uuid.UUID) -> int:
+    async def count_anywhere(self, user_id: uuid.UUID) -> int:
         statement = (
             select(func.count())
             .select_from(Membership)
@@ -243,14 +178,91 @@ class IdentityRepository:
         )
         return await self.session.scalar(statement) is not None
 
-    async def delete_user(self, user_id: uuid.UUID) -> bool:
-        result = await self.session.execute(delete(User).where(User.id == user_id))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+    async def delete_of_user(self, user_id: uuid.UUID) -> int:
+        """The user's membership in the session's tenant."""
+        result = await self.session.execute(delete(Membership).where(Membership.user_id == user_id))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    async def display_names(self, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-        if not user_ids:
-            return {}
-        rows = await self.session.execute(
-            select(User.id, User.display_name).where(User.id.in_(user_ids))
+
+class ApiTokenRepository(Repository[ApiToken]):
+    model = ApiToken
+    noun = "API token"
+
+    async def by_hash(self, token_hash: str) -> ApiToken | None:
+        return await self.session.scalar(
+            select(ApiToken)
+            .where(ApiToken.token_hash == token_hash)
+            .execution_options(all_tenants=True)  # tenant-scope: the token determines it
         )
-        return {row[0]: row[1] for row in rows}
+
+    def of_user(self, user_id: uuid.UUID) -> Select[ApiToken]:
+        """The user's tokens in the session's tenant, for pagination."""
+        return (
+            select(ApiToken).where(ApiToken.user_id == user_id).options(joinedload(ApiToken.owner))
+        )
+
+    def listing(self, include_revoked: bool) -> Select[ApiToken]:
+        statement = select(ApiToken).options(joinedload(ApiToken.owner))
+        if not include_revoked:
+            statement = statement.where(ApiToken.revoked_at.is_(None))
+        return statement
+
+    async def touch(self, token_id: uuid.UUID, at: datetime) -> None:
+        await self.session.execute(
+            update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at)
+        )
+
+    async def count_expired(self, now: datetime) -> int:
+        rows = await self.session.scalars(
+            select(ApiToken.id).where(ApiToken.expires_at < now, ApiToken.revoked_at.is_(None))
+        )
+        return len(rows.all())
+
+    async def revoke_of_user(self, user_id: uuid.UUID, at: datetime) -> int:
+        """Revoke the user's tokens in the session's tenant."""
+        result = await self.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def delete_of_user(self, user_id: uuid.UUID) -> int:
+        result = await self.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class SessionRepository(Repository[UserSession]):
+    model = UserSession
+    noun = "Session"
+
+    async def by_hash(self, session_hash: str) -> UserSession | None:
+        return await self.session.scalar(
+            select(UserSession)
+            .where(UserSession.session_hash == session_hash)
+            .execution_options(all_tenants=True)  # tenant-scope: the cookie determines it
+        )
+
+    async def purge(self, ended_before: datetime) -> int:
+        """Delete the tenant's sessions that expired or were revoked before the cutoff."""
+        result = await self.session.execute(
+            delete(UserSession).where(
+                or_(UserSession.expires_at < ended_before, UserSession.revoked_at < ended_before)
+            )
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def revoke_of_user(self, user_id: uuid.UUID, at: datetime) -> int:
+        """Revoke the user's sessions in the session's tenant."""
+        result = await self.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def delete_of_user(self, user_id: uuid.UUID) -> int:
+        result = await self.session.execute(
+            delete(UserSession).where(UserSession.user_id == user_id)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from phantom.identity import refusals
 from phantom.identity.authn import authenticate, authenticator
 from phantom.identity.errors import InvalidCredentials, InvitationInvalid, SsoRequired
 from phantom.identity.members import members
-from phantom.identity.service import NewSession, identity
+from phantom.identity.sessions import NewSession, user_sessions
 from phantom.identity.validation import email_key
 from phantom.kit.errors import BadUserInput, Forbidden, PhantomError, RateLimited
 from phantom.kit.origins import from_our_site
@@ -87,7 +87,7 @@ async def login(request: Request) -> Response:
             )
         try:
             async with transaction(None) as session:
-                new = await identity.login(
+                new = await user_sessions.login(
                     session,
                     tenant_slug=form["tenant"].lower(),
                     email=email,
@@ -220,7 +220,7 @@ async def logout(request: Request) -> Response:
     secret = request.cookies.get(settings.SESSION_COOKIE)
     if principal is not None and secret is not None:
         async with transaction(None) as session:
-            await identity.logout(session, secret)
+            await user_sessions.logout(session, secret)
         authenticator.forget_session(secret)
     response = Response(status_code=204)
     response.delete_cookie(settings.SESSION_COOKIE, path="/")

@@ -1,4 +1,4 @@
-"""Identity's GraphQL types and thin resolvers: the viewer, API tokens, members, roles."""
+"""Identity's GraphQL types and thin resolvers: the viewer, API tokens, members."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 import strawberry
 from strawberry import Info
 
-from phantom.authz.service import RoleInfo, authz, permissions_of
+from phantom.authz.service import permissions_of
 from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
@@ -18,7 +18,7 @@ from phantom.identity.loaders import member_loader
 from phantom.identity.members import MemberView, members
 from phantom.identity.principal import AuthMethod as AuthMethodValue
 from phantom.identity.principal import Principal
-from phantom.identity.service import identity
+from phantom.identity.tokens import tokens
 from phantom.kit.errors import NotFound
 from phantom.kit.pagination import page_request
 
@@ -102,33 +102,6 @@ class ApiToken:
 
 
 @strawberry.type
-class RoleDefinition:
-    name: str
-    description: str
-    built_in: bool = strawberry.field(description="Built-in roles cannot change.")
-    permissions: list[str]
-    member_count: int
-
-    @classmethod
-    def from_info(cls, role: RoleInfo) -> RoleDefinition:
-        return cls(
-            name=role.name,
-            description=role.description,
-            built_in=role.built_in,
-            permissions=sorted(p.value for p in role.permissions),
-            member_count=role.member_count,
-        )
-
-
-@strawberry.type
-class Permission:
-    name: str
-    resource: str
-    action: str
-    description: str
-
-
-@strawberry.type
 class Viewer:
     """The signed-in user, in the tenant their credential belongs to. Built from the
     cached principal: answering it costs no database round trip."""
@@ -168,7 +141,7 @@ class Viewer:
     ) -> Connection[ApiToken]:
         page = page_request(first, after)
         async with info.context.session() as session:
-            result = await identity.list_api_tokens(session, self.principal, page)
+            result = await tokens.list_own(session, self.principal, page)
         return Connection.from_page(result, ApiToken.from_model)
 
 
@@ -216,20 +189,6 @@ class SetMemberRolesInput:
     roles: list[str]
 
 
-@strawberry.input
-class CreateRoleInput:
-    name: str
-    description: str = ""
-    permissions: list[str]
-
-
-@strawberry.input
-class UpdateRoleInput:
-    name: str
-    description: str | None = None
-    permissions: list[str]
-
-
 @strawberry.type
 class IdentityQuery:
     @strawberry.field(extensions=authenticated())
@@ -265,20 +224,11 @@ class IdentityQuery:
             view = await members.get(session, ctx.require_principal(), parse_id(id, "Member"))
         return Member.from_view(view)
 
-    @strawberry.field(extensions=authenticated(), description="Built-in and custom roles.")
-    async def roles(self, info: Info[Context, None]) -> list[RoleDefinition]:
-        ctx = info.context
-        async with ctx.session() as session:
-            roles = await authz.list_roles(session, ctx.require_principal())
-        return [RoleDefinition.from_info(r) for r in roles]
 
-    @strawberry.field(extensions=authenticated(), description="Every permission there is.")
-    async def permissions(self, info: Info[Context, None]) -> list[Permission]:
-        listed = await authz.list_permissions(info.context.require_principal())
-        return [
-            Permission(name=p.value, resource=p.resource, action=p.action, description=d)
-            for p, d in listed
-        ]
+@strawberry.type
+class ApiTokenQuery:
+    """Apart from ``IdentityQuery`` only to keep the schema's field order: the role fields
+    (``authz/schema.py``) come between them."""
 
     @strawberry.field(
         extensions=authenticated(), description="Every API token of the organization."
@@ -293,9 +243,7 @@ class IdentityQuery:
         ctx = info.context
         page = page_request(first, after)
         async with ctx.session() as session:
-            result = await identity.list_all_api_tokens(
-                session, ctx.require_principal(), page, include_revoked
-            )
+            result = await tokens.list_all(session, ctx.require_principal(), page, include_revoked)
         return Connection.from_page(result, ApiToken.from_model)
 
 
@@ -307,7 +255,7 @@ class IdentityMutation:
     ) -> CreatedApiToken:
         ctx = info.context
         async with ctx.session() as session:
-            secret, token = await identity.create_own_api_token(
+            secret, token = await tokens.create_own(
                 session,
                 ctx.require_principal(),
                 name=input.name,
@@ -320,9 +268,7 @@ class IdentityMutation:
     async def revoke_api_token(self, info: Info[Context, None], id: strawberry.ID) -> ApiToken:
         ctx = info.context
         async with ctx.session() as session:
-            token = await identity.revoke_api_token(
-                session, ctx.require_principal(), parse_id(id, "API token")
-            )
+            token = await tokens.revoke(session, ctx.require_principal(), parse_id(id, "API token"))
         return ApiToken.from_model(token)
 
     @strawberry.mutation(extensions=authenticated())
@@ -373,42 +319,3 @@ class IdentityMutation:
                 session, ctx.require_principal(), parse_id(user_id, "Member")
             )
         return Member.from_view(view)
-
-    @strawberry.mutation(extensions=authenticated())
-    async def create_role(
-        self, info: Info[Context, None], input: CreateRoleInput
-    ) -> RoleDefinition:
-        ctx = info.context
-        async with ctx.session() as session:
-            role = await authz.create_role(
-                session,
-                ctx.require_principal(),
-                name=input.name,
-                description=input.description,
-                permissions=input.permissions,
-            )
-        return RoleDefinition.from_info(role)
-
-    @strawberry.mutation(extensions=authenticated())
-    async def update_role(
-        self, info: Info[Context, None], input: UpdateRoleInput
-    ) -> RoleDefinition:
-        ctx = info.context
-        async with ctx.session() as session:
-            role = await authz.update_role(
-                session,
-                ctx.require_principal(),
-                name=input.name,
-                description=input.description,
-                permissions=input.permissions,
-            )
-        return RoleDefinition.from_info(role)
-
-    @strawberry.mutation(
-        extensions=authenticated(), description="CONFLICT while members hold the role."
-    )
-    async def delete_role(self, info: Info[Context, None], name: str) -> bool:
-        ctx = info.context
-        async with ctx.session() as session:
-            await authz.delete_role(session, ctx.require_principal(), name)
-        return True

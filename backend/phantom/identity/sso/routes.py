@@ -32,11 +32,12 @@ from phantom.db import transaction
 from phantom.identity import refusals
 from phantom.identity.authn import authenticator
 from phantom.identity.routes import set_session_cookies
-from phantom.identity.service import identity
+from phantom.identity.sessions import user_sessions
 from phantom.identity.sso.client import STATE_TTL_SECONDS, TenantOidcClient, clients
 from phantom.identity.sso.errors import SsoFailure, SsoRefused
 from phantom.identity.sso.linking import link_proof, remember_link, start_link
-from phantom.identity.sso.service import LoginTarget, client_secret, sso
+from phantom.identity.sso.service import client_secret
+from phantom.identity.sso.sign_in import LoginTarget, sso_sign_in
 from phantom.kit.logging import request_id_var, tenant_id_var
 from phantom.kit.ratelimit import FailureCounter
 
@@ -150,7 +151,7 @@ async def _throttle(request: Request) -> None:
 
 async def _target(slug: str) -> tuple[LoginTarget, TenantOidcClient]:
     async with transaction(None) as session:
-        target = await sso.login_target(session, slug)
+        target = await sso_sign_in.login_target(session, slug)
     tenant_id_var.set(str(target.tenant.id))
     client = clients.get(target.config, lambda: client_secret(target.config))
     return target, client
@@ -250,7 +251,7 @@ async def _end_previous_session(request: Request) -> None:
     previous = request.cookies.get(settings.SESSION_COOKIE)
     if previous:
         async with transaction(None) as session:
-            await identity.logout(session, previous)
+            await user_sessions.logout(session, previous)
         authenticator.forget_session(previous)
 
 
@@ -264,7 +265,7 @@ async def callback(request: Request) -> Response:
         claims = await _verified_claims(request, target, client)
         link_user = await link_proof(request, target.tenant.id)
         async with transaction(target.tenant.id) as session:
-            new = await sso.sign_in(
+            new = await sso_sign_in.complete(
                 session, target, claims, ip=ip, user_agent=user_agent, link_user=link_user
             )
     except SsoRefused as error:
