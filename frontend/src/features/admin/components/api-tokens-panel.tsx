@@ -16,7 +16,7 @@ import type { ApiTokenFieldsFragment } from '@/gql/graphql';
 import { AdminApiTokensQuery, RevokeApiTokenMutation } from '../api/api-tokens';
 import { CreateApiTokenForm, type CreatedToken } from './create-api-token-form';
 import { ScopeList } from './scope-picker';
-import { statusLabel, statusTone, tokenStatus } from './token-status';
+import { statusLabel, statusTone, tokenStatus } from '../lib/token-status';
 import { TokenSecret } from './token-secret';
 
 import './admin.css';

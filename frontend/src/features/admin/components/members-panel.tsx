@@ -10,11 +10,12 @@ import type { AppError } from '@/lib/errors';
 import { usePermissions } from '@/lib/permissions';
 import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
 
-import { AdminMembersQuery } from '../api/members';
+import { AdminMembersQuery, MEMBER_CONTEXT } from '../api/members';
 import { InviteMemberDialog } from './invite-member-dialog';
-import { MEMBER_CONTEXT, MemberActionDialogs } from './member-action-dialogs';
+import { MemberActionDialogs } from './member-action-dialogs';
 import { MemberRow, type MemberAction } from './member-row';
-import { isGrantable, useRoleOptions } from './role-picker';
+import { useRoleOptions } from '../hooks/use-role-options';
+import { isGrantable } from '../lib/role-options';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';

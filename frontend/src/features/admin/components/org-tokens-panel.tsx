@@ -16,7 +16,7 @@ import type { OrgApiTokensQuery as OrgApiTokensData } from '@/gql/graphql';
 import { OrgApiTokensQuery, RevokeApiTokenMutation } from '../api/api-tokens';
 import { RelativeTime } from './relative-time';
 import { ScopeList } from './scope-picker';
-import { statusLabel, statusTone, tokenStatus } from './token-status';
+import { statusLabel, statusTone, tokenStatus } from '../lib/token-status';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';

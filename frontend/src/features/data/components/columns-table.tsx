@@ -1,7 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import type { ColumnProfileFieldsFragment } from '@/gql/graphql';
 
-import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, formatCount, formatDateBound, formatPercent, formatStat } from './dataset-format';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, formatCount, formatDateBound, formatPercent, formatStat } from '../lib/dataset-format';
 
 function MissingCell({ column }: { column: ColumnProfileFieldsFragment }) {
   const percent = Math.min(100, Math.max(0, column.missingPercent));

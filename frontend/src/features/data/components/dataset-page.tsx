@@ -33,7 +33,7 @@ import {
   formatPercent,
   formatSourceFormat,
   TASK_TYPE_LABEL,
-} from './dataset-format';
+} from '../lib/dataset-format';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { PROFILING_POLL_MS } from './datasets-list';
 
@@ -275,21 +275,22 @@ function DeleteDatasetDialog({ dataset, onClose }: { dataset: Dataset; onClose: 
   const navigate = useNavigate();
   const [{ fetching }, remove] = useMutation(DeleteDatasetMutation);
   const [error, setError] = useState<AppError | null>(null);
+  const confirmDelete = async () => {
+    setError(null);
+    const result = await remove({ id: dataset.id }, DATASET_CONTEXT);
+    if (result.error || !result.data?.deleteDataset) {
+      setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The dataset could not be deleted.' });
+      return;
+    }
+    void navigate(paths.app.data.getHref(), { replace: true });
+  };
   return (
     <ConfirmDialog
       title={`Delete ${dataset.name}?`}
       confirmLabel="Delete dataset"
       loading={fetching}
       onCancel={onClose}
-      onConfirm={async () => {
-        setError(null);
-        const result = await remove({ id: dataset.id }, DATASET_CONTEXT);
-        if (result.error || !result.data?.deleteDataset) {
-          setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The dataset could not be deleted.' });
-          return;
-        }
-        void navigate(paths.app.data.getHref(), { replace: true });
-      }}
+      onConfirm={() => void confirmDelete()}
       error={
         error ? (
           <Alert role="alert" tone="danger">

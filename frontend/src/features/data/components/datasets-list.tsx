@@ -16,7 +16,7 @@ import { formatDateTime, formatRelative } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 
 import { DATASET_CONTEXT, DatasetsQuery } from '../api/datasets';
-import { formatBytes, formatCount, formatSourceFormat } from './dataset-format';
+import { formatBytes, formatCount, formatSourceFormat } from '../lib/dataset-format';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { UploadDatasetDialog } from './upload-dataset-dialog';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';

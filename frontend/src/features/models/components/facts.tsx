@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 
 import { formatDateTime, formatRelative } from '@/lib/format';
 
-import { formatScore } from './models-format';
+import { formatScore } from '../lib/models-format';
 
 export function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (

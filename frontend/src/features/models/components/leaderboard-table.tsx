@@ -1,8 +1,8 @@
 import type { LeaderboardEntryFieldsFragment } from '@/gql/graphql';
 import { cn } from '@/lib/cn';
 
-import { rankOrder } from './charts/leaderboard-chart';
-import { bestEntry, formatScore, formatSeconds } from './models-format';
+import { rankOrder } from '../lib/leaderboard';
+import { bestEntry, formatScore, formatSeconds } from '../lib/models-format';
 
 /** Every candidate model with its validation score and timings, best first. */
 export function LeaderboardTable({

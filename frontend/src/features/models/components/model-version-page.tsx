@@ -23,7 +23,7 @@ import { usePermissions } from '@/lib/permissions';
 import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
 import { Fact, MetricsList, Time } from './facts';
 import { ModelsNoAccess } from './models-no-access';
-import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL, TASK_TYPE_LABEL } from './models-format';
+import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL, TASK_TYPE_LABEL } from '../lib/models-format';
 import { PredictPanel } from './predict-panel';
 import { StageBadge } from './status-badges';
 
@@ -32,7 +32,7 @@ import './models.css';
 type Version = NonNullable<ModelVersionResult['modelVersion']>;
 
 /** The stages a version can be promoted to, in the order the buttons show them. */
-export const PROMOTION_TARGETS: readonly ModelStage[] = ['STAGING', 'PRODUCTION', 'ARCHIVED'];
+const PROMOTION_TARGETS: readonly ModelStage[] = ['STAGING', 'PRODUCTION', 'ARCHIVED'];
 
 const PROMOTE_LABEL: Record<ModelStage, string> = {
   NONE: 'Clear the stage',
@@ -72,6 +72,15 @@ function PromoteDialog({ version, stage, onClose }: { version: Version; stage: M
   const [{ fetching }, promote] = useMutation(PromoteModelVersionMutation);
   const [error, setError] = useState<AppError | null>(null);
   const name = `${version.modelName} v${version.version}`;
+  const confirmPromote = async () => {
+    setError(null);
+    const result = await promote({ id: version.id, stage }, MODEL_VERSION_CONTEXT);
+    if (result.error || !result.data?.promoteModelVersion) {
+      setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The stage could not be changed.' });
+      return;
+    }
+    onClose();
+  };
   return (
     <ConfirmDialog
       title={stage === 'ARCHIVED' ? `Archive ${name}?` : `Promote ${name} to ${STAGE_LABEL[stage].toLowerCase()}?`}
@@ -79,15 +88,7 @@ function PromoteDialog({ version, stage, onClose }: { version: Version; stage: M
       tone={stage === 'ARCHIVED' ? 'danger' : 'primary'}
       loading={fetching}
       onCancel={onClose}
-      onConfirm={async () => {
-        setError(null);
-        const result = await promote({ id: version.id, stage }, MODEL_VERSION_CONTEXT);
-        if (result.error || !result.data?.promoteModelVersion) {
-          setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The stage could not be changed.' });
-          return;
-        }
-        onClose();
-      }}
+      onConfirm={() => void confirmPromote()}
       error={
         error ? (
           <Alert role="alert" tone="danger">

@@ -13,13 +13,13 @@ import { formatCount, formatDateTime, formatRelative } from '@/lib/format';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionsQuery } from '../api/model-versions';
-import { formatEngineName, formatScore, MODEL_STAGES, STAGE_LABEL, TASK_TYPE_LABEL } from './models-format';
+import { formatEngineName, formatScore, MODEL_STAGES, STAGE_LABEL, TASK_TYPE_LABEL } from '../lib/models-format';
 import { StageBadge } from './status-badges';
 
 export const VERSIONS_PAGE_SIZE = 25;
 
 /** The value of the version's own metric among its holdout metrics. */
-export function headlineMetric(version: Pick<ModelVersionSummaryFieldsFragment, 'metric' | 'metrics'>): number | undefined {
+function headlineMetric(version: Pick<ModelVersionSummaryFieldsFragment, 'metric' | 'metrics'>): number | undefined {
   return version.metrics.find((metric) => metric.name === version.metric)?.value;
 }
 

@@ -11,7 +11,7 @@ import { usePermissions } from '@/lib/permissions';
 
 import { ModelVersionsList } from './model-versions-list';
 import { ModelsNoAccess } from './models-no-access';
-import { JOB_STATUSES, MODEL_STAGES } from './models-format';
+import { JOB_STATUSES, MODEL_STAGES } from '../lib/models-format';
 import { TrainingJobsList } from './training-jobs-list';
 
 import './models.css';

@@ -14,7 +14,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { TrainingJobQuery as TrainingJobResult } from '@/gql/graphql';
-import { useRealtimeStatus } from '@/lib/api-provider';
+import { useRealtimeStatus } from '@/lib/api-controls';
 import { toAppError, type AppError } from '@/lib/errors';
 import { usePermissions } from '@/lib/permissions';
 
@@ -32,10 +32,10 @@ import {
   formatSeconds,
   isTerminal,
   TASK_TYPE_LABEL,
-} from './models-format';
+} from '../lib/models-format';
 import { ProgressBar } from './progress-bar';
 import { JobStatusBadge, StageBadge } from './status-badges';
-import { useTrainingProgress, type ProgressState } from './use-training-progress';
+import { useTrainingProgress, type ProgressState } from '../hooks/use-training-progress';
 
 import './models.css';
 
@@ -344,6 +344,15 @@ function DroppedColumnsCard({ job }: { job: Job }) {
 function CancelJobDialog({ job, onClose }: { job: Job; onClose: () => void }) {
   const [{ fetching }, cancel] = useMutation(CancelTrainingMutation);
   const [error, setError] = useState<AppError | null>(null);
+  const confirmCancel = async () => {
+    setError(null);
+    const result = await cancel({ id: job.id }, TRAINING_CONTEXT);
+    if (result.error || !result.data?.cancelTraining) {
+      setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The job could not be cancelled.' });
+      return;
+    }
+    onClose();
+  };
   return (
     <ConfirmDialog
       title="Cancel this training job?"
@@ -351,15 +360,7 @@ function CancelJobDialog({ job, onClose }: { job: Job; onClose: () => void }) {
       cancelLabel="Keep training"
       loading={fetching}
       onCancel={onClose}
-      onConfirm={async () => {
-        setError(null);
-        const result = await cancel({ id: job.id }, TRAINING_CONTEXT);
-        if (result.error || !result.data?.cancelTraining) {
-          setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The job could not be cancelled.' });
-          return;
-        }
-        onClose();
-      }}
+      onConfirm={() => void confirmCancel()}
       error={
         error ? (
           <Alert role="alert" tone="danger">

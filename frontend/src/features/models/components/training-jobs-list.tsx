@@ -23,7 +23,7 @@ import {
   JOB_STATUS_LABEL,
   JOB_STATUSES,
   TASK_TYPE_LABEL,
-} from './models-format';
+} from '../lib/models-format';
 import { ProgressBar } from './progress-bar';
 import { JobStatusBadge } from './status-badges';
 
