@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 
 import { LoadErrorAlert } from '@/components/errors/load-error-alert';
@@ -8,14 +8,15 @@ import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import type { AppError } from '@/lib/errors';
 import { usePermissions } from '@/lib/permissions';
+import { useDebounced } from '@/lib/use-debounced';
 import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
 
 import { AdminMembersQuery, MEMBER_CONTEXT } from '../api/members';
+import { useRoleOptions } from '../hooks/use-role-options';
+import { isGrantable } from '../lib/role-options';
 import { InviteMemberDialog } from './invite-member-dialog';
 import { MemberActionDialogs } from './member-action-dialogs';
 import { MemberRow, type MemberAction } from './member-row';
-import { useRoleOptions } from '../hooks/use-role-options';
-import { isGrantable } from '../lib/role-options';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';
@@ -24,15 +25,6 @@ export const MEMBERS_PAGE_SIZE = 25;
 const SEARCH_DELAY_MS = 300;
 
 type Filters = { search: string | null; status: MemberStatus | null };
-
-function useDebounced<T>(value: T, delay: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return debounced;
-}
 
 /** One page of the connection, as its own <tbody>. */
 function MembersPage({

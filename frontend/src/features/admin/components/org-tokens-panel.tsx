@@ -14,9 +14,9 @@ import { formatDate, formatDateTime } from '@/lib/format';
 import type { OrgApiTokensQuery as OrgApiTokensData } from '@/gql/graphql';
 
 import { OrgApiTokensQuery, RevokeApiTokenMutation } from '../api/api-tokens';
+import { statusLabel, statusTone, tokenStatus } from '../lib/token-status';
 import { RelativeTime } from './relative-time';
 import { ScopeList } from './scope-picker';
-import { statusLabel, statusTone, tokenStatus } from '../lib/token-status';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';

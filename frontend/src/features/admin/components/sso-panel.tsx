@@ -17,9 +17,9 @@ import { usePermissions } from '@/lib/permissions';
 import type { OidcConfigFieldsFragment } from '@/gql/graphql';
 
 import { AdminOidcConfigQuery, ConfigureOidcMutation, RemoveOidcConfigMutation } from '../api/sso';
-import { RoleMappingEditor } from './role-mapping-editor';
 import { useRoleOptions } from '../hooks/use-role-options';
 import { keepsSecret, toForm, validate, words, type Errors, type FormState } from '../lib/sso-form-state';
+import { RoleMappingEditor } from './role-mapping-editor';
 
 import './admin.css';
 

@@ -1,7 +1,9 @@
 import { Badge } from '@/components/ui/badge';
 import type { ColumnProfileFieldsFragment } from '@/gql/graphql';
+import { formatCount, formatPercent, formatStat } from '@/lib/format';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE } from '@/lib/ml-labels';
 
-import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, formatCount, formatDateBound, formatPercent, formatStat } from '../lib/dataset-format';
+import { formatDateBound } from '../lib/dataset-format';
 
 function MissingCell({ column }: { column: ColumnProfileFieldsFragment }) {
   const percent = Math.min(100, Math.max(0, column.missingPercent));

@@ -16,24 +16,16 @@ import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { ColumnProfileFieldsFragment, DatasetQuery as DatasetQueryResult } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import { formatBytes, formatCount, formatDateTime, formatPercent, formatRelative } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-labels';
 
 import { DATASET_CONTEXT, DatasetQuery, DeleteDatasetMutation } from '../api/datasets';
+import { formatDateBound, formatSourceFormat } from '../lib/dataset-format';
 import { Histogram } from './charts/histogram';
 import { MissingValuesChart } from './charts/missing-values-chart';
 import { TopValuesChart } from './charts/top-values-chart';
 import { ColumnsTable } from './columns-table';
-import {
-  COLUMN_TYPE_LABEL,
-  COLUMN_TYPE_TONE,
-  formatBytes,
-  formatCount,
-  formatDateBound,
-  formatPercent,
-  formatSourceFormat,
-  TASK_TYPE_LABEL,
-} from '../lib/dataset-format';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { PROFILING_POLL_MS } from './datasets-list';
 

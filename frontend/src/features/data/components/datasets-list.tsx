@@ -12,11 +12,12 @@ import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { DatasetSummaryFieldsFragment } from '@/gql/graphql';
 import type { AppError } from '@/lib/errors';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import { formatBytes, formatCount, formatDateTime, formatRelative } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
+import { useDebounced } from '@/lib/use-debounced';
 
 import { DATASET_CONTEXT, DatasetsQuery } from '../api/datasets';
-import { formatBytes, formatCount, formatSourceFormat } from '../lib/dataset-format';
+import { formatSourceFormat } from '../lib/dataset-format';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { UploadDatasetDialog } from './upload-dataset-dialog';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
@@ -27,15 +28,6 @@ export const DATASETS_PAGE_SIZE = 25;
 /** How often a page holding PROFILING datasets asks again, until they are READY or FAILED. */
 export const PROFILING_POLL_MS = 3000;
 const SEARCH_DELAY_MS = 300;
-
-function useDebounced<T>(value: T, delay: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return debounced;
-}
 
 function DatasetRow({ dataset }: { dataset: DatasetSummaryFieldsFragment }) {
   const shape =

@@ -17,13 +17,13 @@ import { paths } from '@/config/paths';
 import type { ModelStage, ModelVersionQuery as ModelVersionResult } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
-import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE } from '@/lib/ml-labels';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
+import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL } from '../lib/models-format';
 import { Fact, MetricsList, Time } from './facts';
 import { ModelsNoAccess } from './models-no-access';
-import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL, TASK_TYPE_LABEL } from '../lib/models-format';
 import { PredictPanel } from './predict-panel';
 import { StageBadge } from './status-badges';
 

@@ -11,9 +11,10 @@ import type { ModelStage, ModelVersionSummaryFieldsFragment } from '@/gql/graphq
 import type { AppError } from '@/lib/errors';
 import { formatCount, formatDateTime, formatRelative } from '@/lib/format';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
+import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionsQuery } from '../api/model-versions';
-import { formatEngineName, formatScore, MODEL_STAGES, STAGE_LABEL, TASK_TYPE_LABEL } from '../lib/models-format';
+import { formatEngineName, formatScore, MODEL_STAGES, STAGE_LABEL } from '../lib/models-format';
 import { StageBadge } from './status-badges';
 
 export const VERSIONS_PAGE_SIZE = 25;

@@ -12,10 +12,10 @@ import { paths } from '@/config/paths';
 import type { DatasetStatus, Engine, TaskType } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatCount } from '@/lib/format';
-import { COLUMN_TYPE_LABEL } from '@/lib/ml-labels';
+import { COLUMN_TYPE_LABEL, TASK_TYPE_LABEL } from '@/lib/ml-labels';
 
 import { StartTrainingMutation, TRAINING_CONTEXT, TrainingDatasetQuery } from '../api/training';
-import { direction, ENGINE_LABEL, TASK_TYPE_LABEL } from '../lib/models-format';
+import { direction, ENGINE_LABEL } from '../lib/models-format';
 import {
   buildStartTrainingInput,
   defaultBudget,

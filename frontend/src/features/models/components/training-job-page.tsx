@@ -17,13 +17,9 @@ import type { TrainingJobQuery as TrainingJobResult } from '@/gql/graphql';
 import { useRealtimeStatus } from '@/lib/api-controls';
 import { toAppError, type AppError } from '@/lib/errors';
 import { usePermissions } from '@/lib/permissions';
+import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
 
 import { CancelTrainingMutation, TRAINING_CONTEXT, TrainingJobQuery } from '../api/training';
-import { Fact, MetricsList, Time } from './facts';
-import { FeatureImportanceChart } from './charts/feature-importance-chart';
-import { LeaderboardChart } from './charts/leaderboard-chart';
-import { LeaderboardTable } from './leaderboard-table';
-import { ModelsNoAccess } from './models-no-access';
 import {
   direction,
   ENGINE_LABEL,
@@ -31,11 +27,15 @@ import {
   formatProgress,
   formatSeconds,
   isTerminal,
-  TASK_TYPE_LABEL,
 } from '../lib/models-format';
+import { useTrainingProgress, type ProgressState } from '../hooks/use-training-progress';
+import { Fact, MetricsList, Time } from './facts';
+import { FeatureImportanceChart } from './charts/feature-importance-chart';
+import { LeaderboardChart } from './charts/leaderboard-chart';
+import { LeaderboardTable } from './leaderboard-table';
+import { ModelsNoAccess } from './models-no-access';
 import { ProgressBar } from './progress-bar';
 import { JobStatusBadge, StageBadge } from './status-badges';
-import { useTrainingProgress, type ProgressState } from '../hooks/use-training-progress';
 
 import './models.css';
 

@@ -13,6 +13,7 @@ import type { AppError } from '@/lib/errors';
 import { formatCount, formatDateTime, formatRelative } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
+import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
 
 import { TRAINING_CONTEXT, TrainingJobsQuery } from '../api/training';
 import {
@@ -22,7 +23,6 @@ import {
   formatScore,
   JOB_STATUS_LABEL,
   JOB_STATUSES,
-  TASK_TYPE_LABEL,
 } from '../lib/models-format';
 import { ProgressBar } from './progress-bar';
 import { JobStatusBadge } from './status-badges';

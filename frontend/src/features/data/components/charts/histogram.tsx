@@ -1,8 +1,8 @@
 export type HistogramBin = { lower: number; upper: number; count: number };
 
-import { formatCompact, formatCount, formatStat } from '../../lib/dataset-format';
 import { ChartDataTable } from '@/components/charts/chart-data-table';
 import { niceMax } from '@/lib/charts';
+import { formatCompact, formatCount, formatStat } from '@/lib/format';
 
 const WIDTH = 360;
 const HEIGHT = 150;
