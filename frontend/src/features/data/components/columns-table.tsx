@@ -64,15 +64,15 @@ function Summary({ column }: { column: ColumnProfileFieldsFragment }) {
 /** Every column: type, completeness, cardinality and a one-line summary. */
 export function ColumnsTable({ columns }: { columns: readonly ColumnProfileFieldsFragment[] }) {
   return (
-    <div className="data-table-scroll">
-      <table className="columns-table">
+    <div className="table-scroll">
+      <table className="table columns-table">
         <caption className="sr-only">Columns of the dataset with their profile</caption>
         <thead>
           <tr>
             <th scope="col">Column</th>
             <th scope="col">Type</th>
             <th scope="col">Missing</th>
-            <th scope="col" className="datasets-table__number">
+            <th scope="col" className="table__number">
               Distinct
             </th>
             <th scope="col">Summary</th>
@@ -92,7 +92,7 @@ export function ColumnsTable({ columns }: { columns: readonly ColumnProfileField
               <td>
                 <MissingCell column={column} />
               </td>
-              <td className="datasets-table__number">{formatCount(column.distinctCount)}</td>
+              <td className="table__number">{formatCount(column.distinctCount)}</td>
               <td>
                 <Summary column={column} />
               </td>

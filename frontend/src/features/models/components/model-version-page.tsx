@@ -10,8 +10,10 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { EmptyState } from '@/components/ui/empty-state';
+import { Fact, Facts } from '@/components/ui/facts';
 import { GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { ModelStage, ModelVersionQuery as ModelVersionResult } from '@/gql/graphql';
@@ -22,7 +24,7 @@ import { usePermissions } from '@/lib/permissions';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
 import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL } from '../lib/models-format';
-import { Fact, MetricsList, Time } from './facts';
+import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
 import { PredictPanel } from './predict-panel';
 import { StageBadge } from './status-badges';
@@ -134,7 +136,7 @@ function LineageCard({ version }: { version: Version }) {
         description="Where this version came from."
       />
       <CardBody className="models-panel">
-        <dl className="facts">
+        <Facts>
           <Fact label="Dataset">
             {version.dataset ? (
               permissions.has('datasets:read') ? (
@@ -171,12 +173,12 @@ function LineageCard({ version }: { version: Version }) {
           <Fact label="Artifact">{formatBytes(version.artifactBytes)}</Fact>
           <Fact label="Created by">{version.createdBy ?? <span className="muted">Unknown</span>}</Fact>
           <Fact label="Created">
-            <Time value={version.createdAt} />
+            <RelativeTime value={version.createdAt} />
           </Fact>
           <Fact label="Stage changed">
-            <Time value={version.stageChangedAt} />
+            <RelativeTime value={version.stageChangedAt} />
           </Fact>
-        </dl>
+        </Facts>
         <CopyField
           className="hash-field"
           label="Dataset content hash"
@@ -206,8 +208,8 @@ function FeaturesCard({ version }: { version: Version }) {
         {version.features.length === 0 ? (
           <p className="muted">This version lists no input features.</p>
         ) : (
-          <div className="models-table-scroll">
-            <table className="models-table models-table--compact">
+          <div className="table-scroll">
+            <table className="table models-table models-table--compact">
               <caption className="sr-only">Input features of the model version</caption>
               <thead>
                 <tr>
