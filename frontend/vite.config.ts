@@ -48,6 +48,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
     unstubGlobals: true,
-    css: false,
+    // Styles are not applied in tests; only `?raw` reads (the architecture test checks where styles live) get their text.
+    css: { include: [/\.css\?raw$/] },
   },
 });

@@ -4,7 +4,8 @@ import { RouteError } from '@/components/errors/route-error';
 import { DEFAULT_LANDING, paths } from '@/config/paths';
 
 import { AcceptInviteRoute } from './routes/accept-invite';
-import { adminChildRoutes, AdminRoute } from './routes/app/admin';
+import { AdminIndexRoute, AdminRoute, AdminSectionRoute } from './routes/app/admin';
+import { ADMIN_SECTIONS } from './routes/app/admin-sections';
 import { ComplianceRoute } from './routes/app/compliance';
 import { DataRoute, DatasetRoute } from './routes/app/data';
 import { ExecutiveRoute } from './routes/app/executive';
@@ -38,7 +39,14 @@ export const routes: RouteObject[] = [
       { path: paths.app.data.path, element: <DataRoute /> },
       { path: paths.app.dataset.path, element: <DatasetRoute /> },
       { path: paths.app.compliance.path, element: <ComplianceRoute /> },
-      { path: paths.app.admin.path, element: <AdminRoute />, children: adminChildRoutes },
+      {
+        path: paths.app.admin.path,
+        element: <AdminRoute />,
+        children: [
+          { index: true, element: <AdminIndexRoute /> },
+          ...ADMIN_SECTIONS.map((section) => ({ path: section.path, element: <AdminSectionRoute section={section} /> })),
+        ],
+      },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -1,16 +1,8 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Provider as UrqlProvider } from 'urql';
 
 import { createApiClient, type ApiClient, type ApiClientOptions } from './api-client';
-import type { RealtimeStatus } from './realtime-status';
-
-type ApiControls = {
-  /** Drops the cache and the WebSocket; call after sign-in and sign-out. */
-  resetClient: () => void;
-  current: ApiClient;
-};
-
-const ApiControlsContext = createContext<ApiControls | null>(null);
+import { ApiControlsContext } from './api-controls';
 
 type ApiProviderProps = ApiClientOptions & {
   children: ReactNode;
@@ -21,22 +13,22 @@ type ApiProviderProps = ApiClientOptions & {
 export function ApiProvider({ children, createClient = createApiClient, ...options }: ApiProviderProps) {
   // Keep the latest callbacks without recreating the client on every render.
   const optionsRef = useRef(options);
-  optionsRef.current = options;
+  useLayoutEffect(() => {
+    optionsRef.current = options;
+  });
 
-  const build = useCallback(
-    () =>
-      createClient({
-        ...optionsRef.current,
-        onUnauthenticated: () => optionsRef.current.onUnauthenticated?.(),
-      }),
-    [createClient],
-  );
-
-  const [api, setApi] = useState<ApiClient>(build);
+  // Stable, and reads the latest callback only when called (after render).
+  const onUnauthenticated = useCallback(() => optionsRef.current.onUnauthenticated?.(), []);
+  // The compiler cannot see that the client only stores onUnauthenticated and calls it on a 401, never while rendering.
+  // eslint-disable-next-line react-hooks/refs
+  const [api, setApi] = useState<ApiClient>(() => createClient({ ...options, onUnauthenticated }));
 
   useEffect(() => () => api.dispose(), [api]);
 
-  const resetClient = useCallback(() => setApi(build()), [build]);
+  const resetClient = useCallback(
+    () => setApi(createClient({ ...optionsRef.current, onUnauthenticated })),
+    [createClient, onUnauthenticated],
+  );
   const controls = useMemo(() => ({ resetClient, current: api }), [resetClient, api]);
 
   return (
@@ -44,20 +36,4 @@ export function ApiProvider({ children, createClient = createApiClient, ...optio
       <UrqlProvider value={api.client}>{children}</UrqlProvider>
     </ApiControlsContext.Provider>
   );
-}
-
-function useApiControls(): ApiControls {
-  const controls = useContext(ApiControlsContext);
-  if (!controls) throw new Error('useApiControls must be used inside <ApiProvider>');
-  return controls;
-}
-
-export function useResetApiClient(): () => void {
-  return useApiControls().resetClient;
-}
-
-/** Live state of the GraphQL WebSocket used by subscriptions. */
-export function useRealtimeStatus(): RealtimeStatus {
-  const { realtime } = useApiControls().current;
-  return useSyncExternalStore(realtime.subscribe, realtime.get, realtime.get);
 }

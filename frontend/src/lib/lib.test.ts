@@ -37,12 +37,13 @@ describe('graphqlWsUrl', () => {
 
 describe('createGraphqlFetch', () => {
   it('turns a REST-shaped error into a GraphQL error with extensions.code', async () => {
-    const base = vi.fn(
-      async () =>
+    const base = vi.fn(() =>
+      Promise.resolve(
         new Response(JSON.stringify({ error: { code: 'FORBIDDEN', message: 'CSRF token missing.' } }), {
           status: 403,
           headers: { 'Content-Type': 'application/json' },
         }),
+      ),
     );
     const response = await createGraphqlFetch(base)('/graphql', { method: 'POST' });
     expect(response.status).toBe(403);
@@ -54,7 +55,7 @@ describe('createGraphqlFetch', () => {
 
   it('passes GraphQL-shaped and successful responses through', async () => {
     const ok = new Response('{"data":{}}', { status: 200, headers: { 'Content-Type': 'application/json' } });
-    expect(await createGraphqlFetch(async () => ok)('/graphql')).toBe(ok);
+    expect(await createGraphqlFetch(() => Promise.resolve(ok))('/graphql')).toBe(ok);
   });
 });
 

@@ -5,6 +5,16 @@ import { toAppError, type AppError } from '@/lib/errors';
 /** What a rendered page of a Relay connection reports to its list. */
 export type PageReport = { endCursor: string | null | undefined; hasNextPage: boolean; totalCount: number; count: number };
 
+/** One page of a list: where it starts, and how it reports back (pass it to `useReportPage`). */
+export type PageSlot = {
+  key: string;
+  after: string | null;
+  onLoaded: (key: string, report: PageReport) => void;
+  onError: (key: string, error: AppError | null) => void;
+};
+
+export type ConnectionPages = ReturnType<typeof useConnectionPages>;
+
 type Connection = {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor?: string | null | undefined };
@@ -47,9 +57,7 @@ export function useConnectionPages(filterKey: string) {
   const last = reports[pageKeys[pageKeys.length - 1] ?? ''];
   const error = pageKeys.map((key) => errors[key]).find(Boolean) ?? null;
   return {
-    pages: cursors.map((after, index) => ({ after, key: pageKeys[index] ?? '' })),
-    onLoaded,
-    onError,
+    pages: cursors.map((after, index): PageSlot => ({ key: pageKeys[index] ?? '', after, onLoaded, onError })),
     /** The first page's report: undefined until it loads. */
     first,
     error,
@@ -63,13 +71,8 @@ export function useConnectionPages(filterKey: string) {
 }
 
 /** Used by a page component: reports its connection (or its error) to the list. */
-export function useReportPage(
-  pageKey: string,
-  connection: Connection | undefined,
-  error: unknown,
-  onLoaded: (key: string, report: PageReport) => void,
-  onError: (key: string, error: AppError | null) => void,
-): void {
+export function useReportPage(page: PageSlot, connection: Connection | undefined, error: unknown): void {
+  const { key: pageKey, onLoaded, onError } = page;
   useEffect(() => {
     if (!connection) return;
     onLoaded(pageKey, {

@@ -11,6 +11,8 @@ const sources = import.meta.glob<string>(['/src/**/*.{ts,tsx}', '!/src/gql/**'],
   eager: true,
 });
 
+const styles = import.meta.glob<string>('/src/**/*.css', { query: '?raw', import: 'default', eager: true });
+
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importsOf(source: string): string[] {
@@ -29,6 +31,11 @@ function resolve(fromFile: string, specifier: string): string {
 }
 
 const files = Object.entries(sources).filter(([path]) => !/\.test\.tsx?$/.test(path));
+
+/** Where each shared piece lives; a second definition anywhere else is a copy to remove. */
+const FACTS = '/src/components/ui/facts.tsx';
+const PAGED_TABLE = '/src/components/ui/paged-table.tsx';
+const UI_STYLES = '/src/components/ui/ui.css';
 
 describe('architecture', () => {
   it('finds the source files', () => {
@@ -62,5 +69,30 @@ describe('architecture', () => {
   it('names TypeScript files in kebab-case', () => {
     const bad = Object.keys(sources).filter((path) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*\.tsx?$/.test(path.split('/').pop() ?? ''));
     expect(bad).toEqual([]);
+  });
+
+  it('keeps hooks and helpers out of components/ folders', () => {
+    // A components/ folder holds .tsx components only: hooks go to hooks/, helpers to lib/.
+    const bad = Object.keys(sources).filter((path) => /\/components\/(.+\/)?[^/]+\.ts$/.test(path));
+    expect(bad).toEqual([]);
+  });
+
+  it('defines Fact and the paged table once, in components/ui', () => {
+    const problems: string[] = [];
+    for (const [path, source] of files) {
+      if (path !== FACTS && /\b(function|const|let|class)\s+Facts?\b|className="facts?"/.test(source)) {
+        problems.push(`${path}: a Fact or facts list (use ${FACTS})`);
+      }
+      if (path !== PAGED_TABLE && /\b(function|const|let|class)\s+PagedTable\b|>\s*Load more\s*<|\.pages\.map\(/.test(source)) {
+        problems.push(`${path}: a paged table (use ${PAGED_TABLE})`);
+      }
+    }
+    for (const [path, css] of Object.entries(styles)) {
+      const rules = css.replace(/\/\*[\s\S]*?\*\//g, ''); // comments may name them
+      if (path !== UI_STYLES && /(^|[\s,}])\.(facts?|fact__[\w-]+|table|table-scroll|table__[\w-]+|paged-table[\w-]*)\b(?!-)/m.test(rules)) {
+        problems.push(`${path}: styles of Fact or the paged table (they live in ${UI_STYLES})`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

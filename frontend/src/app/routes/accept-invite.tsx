@@ -7,7 +7,7 @@ import { env } from '@/config/env';
 import { DEFAULT_LANDING, paths } from '@/config/paths';
 import { tokenFromHash } from '@/features/auth/api/accept-invitation';
 import { AcceptInviteForm } from '@/features/auth/components/accept-invite-form';
-import { useResetApiClient } from '@/lib/api-provider';
+import { useResetApiClient } from '@/lib/api-controls';
 
 /**
  * /accept-invite#token=...: the secret is in the fragment, which browsers never send

@@ -5,7 +5,7 @@ import { AuthLayout } from '@/components/layout/auth-layout';
 import { env } from '@/config/env';
 import { safeNextPath } from '@/config/paths';
 import { LoginForm } from '@/features/auth/components/login-form';
-import { useResetApiClient } from '@/lib/api-provider';
+import { useResetApiClient } from '@/lib/api-controls';
 
 export function LoginRoute() {
   const navigate = useNavigate();

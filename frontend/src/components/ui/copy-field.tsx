@@ -1,24 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 
+import { copyText } from '@/lib/clipboard';
 import { cn } from '@/lib/cn';
 
 import { Button } from './button';
 import { CheckIcon, CopyIcon } from './icons';
-
-/** Copies to the clipboard; without the Clipboard API, selects the input for Ctrl+C. */
-export async function copyText(text: string, fallbackInput: HTMLInputElement | null): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    fallbackInput?.select();
-    try {
-      return document.execCommand('copy');
-    } catch {
-      return false;
-    }
-  }
-}
 
 /** A read-only value (URL, secret) with a Copy button. */
 export function CopyField({
@@ -63,7 +49,7 @@ export function CopyField({
         <Button
           variant="secondary"
           icon={copied ? <CheckIcon size={16} /> : <CopyIcon size={16} />}
-          onClick={async () => setCopied(await copyText(value, inputRef.current))}
+          onClick={() => void copyText(value, inputRef.current).then(setCopied)}
           aria-label={copied ? `${label} copied` : `Copy ${label.toLowerCase()}`}
         >
           {copied ? 'Copied' : 'Copy'}

@@ -42,10 +42,6 @@ export function Dialog({
 }: DialogProps) {
   const id = useId();
   const panelRef = useRef<HTMLDivElement>(null);
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
-  const busyRef = useRef(busy);
-  busyRef.current = busy;
 
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -62,13 +58,14 @@ export function Dialog({
       document.body.style.overflow = overflow;
       if (previous?.isConnected) previous.focus();
     };
-    // Only on open: focus must not jump while the person types.
+    // Only on open: focus must not jump while the person types, so a later initialFocusRef is ignored.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const handleKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
-      if (!busyRef.current) onCloseRef.current();
+      if (!busy) onClose();
       return;
     }
     if (event.key !== 'Tab' || !panelRef.current) return;

@@ -1,15 +1,16 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Navigate, NavLink, Outlet, type RouteObject } from 'react-router';
+import { Navigate, NavLink, Outlet } from 'react-router';
 
 import { useDocumentTitle } from '@/app/use-document-title';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { ActivityIcon, KeyIcon, LockIcon, ShieldIcon, UsersIcon } from '@/components/ui/icons';
+import { LockIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
-import { paths } from '@/config/paths';
 import { Spinner } from '@/components/ui/spinner';
 import { cn } from '@/lib/cn';
 import { usePermissions, type Permissions } from '@/lib/permissions';
+
+import { ADMIN_SECTIONS, type AdminSection, type AdminSectionPath } from './admin-sections';
 
 // Each section loads on first visit: most people never open most of them.
 const ApiTokensPanel = lazy(() =>
@@ -27,16 +28,6 @@ const MembersPanel = lazy(() =>
 const RolesPanel = lazy(() => import('@/features/admin/components/roles-panel').then((m) => ({ default: m.RolesPanel })));
 const SsoPanel = lazy(() => import('@/features/admin/components/sso-panel').then((m) => ({ default: m.SsoPanel })));
 
-type AdminSection = {
-  path: string;
-  href: string;
-  label: string;
-  icon: ReactNode;
-  /** The read permission(s): without any of them the section is hidden. */
-  anyOf: readonly string[];
-  render: (permissions: Permissions) => ReactNode;
-};
-
 function TokensSection({ permissions }: { permissions: Permissions }) {
   return (
     <div className="stack">
@@ -46,48 +37,13 @@ function TokensSection({ permissions }: { permissions: Permissions }) {
   );
 }
 
-const SECTIONS: AdminSection[] = [
-  {
-    path: 'members',
-    href: paths.app.adminMembers.getHref(),
-    label: 'Members',
-    icon: <UsersIcon size={16} />,
-    anyOf: ['users:read'],
-    render: () => <MembersPanel />,
-  },
-  {
-    path: 'roles',
-    href: paths.app.adminRoles.getHref(),
-    label: 'Roles & permissions',
-    icon: <ShieldIcon size={16} />,
-    anyOf: ['roles:read'],
-    render: () => <RolesPanel />,
-  },
-  {
-    path: 'sso',
-    href: paths.app.adminSso.getHref(),
-    label: 'Single sign-on',
-    icon: <LockIcon size={16} />,
-    anyOf: ['sso:read'],
-    render: () => <SsoPanel />,
-  },
-  {
-    path: 'tokens',
-    href: paths.app.adminTokens.getHref(),
-    label: 'API tokens',
-    icon: <KeyIcon size={16} />,
-    anyOf: ['tokens:create', 'tokens:manage'],
-    render: (permissions) => <TokensSection permissions={permissions} />,
-  },
-  {
-    path: 'events',
-    href: paths.app.adminEvents.getHref(),
-    label: 'Live events',
-    icon: <ActivityIcon size={16} />,
-    anyOf: ['events:read'],
-    render: () => <LiveEventsPanel />,
-  },
-];
+const PANELS: Record<AdminSectionPath, (permissions: Permissions) => ReactNode> = {
+  members: () => <MembersPanel />,
+  roles: () => <RolesPanel />,
+  sso: () => <SsoPanel />,
+  tokens: (permissions) => <TokensSection permissions={permissions} />,
+  events: () => <LiveEventsPanel />,
+};
 
 function NoAccess() {
   return (
@@ -101,7 +57,7 @@ function NoAccess() {
   );
 }
 
-function SectionRoute({ section }: { section: AdminSection }) {
+export function AdminSectionRoute({ section }: { section: AdminSection }) {
   const permissions = usePermissions();
   useDocumentTitle(`${section.label} · Admin`);
   if (!permissions.hasAny(section.anyOf)) return <NoAccess />;
@@ -113,26 +69,21 @@ function SectionRoute({ section }: { section: AdminSection }) {
         </div>
       }
     >
-      {section.render(permissions)}
+      {PANELS[section.path](permissions)}
     </Suspense>
   );
 }
 
-function AdminIndex() {
+export function AdminIndexRoute() {
   const permissions = usePermissions();
-  const first = SECTIONS.find((section) => permissions.hasAny(section.anyOf));
+  const first = ADMIN_SECTIONS.find((section) => permissions.hasAny(section.anyOf));
   useDocumentTitle('Admin');
   return first ? <Navigate to={first.href} replace /> : <NoAccess />;
 }
 
-export const adminChildRoutes: RouteObject[] = [
-  { index: true, element: <AdminIndex /> },
-  ...SECTIONS.map((section) => ({ path: section.path, element: <SectionRoute section={section} /> })),
-];
-
 export function AdminRoute() {
   const permissions = usePermissions();
-  const visible = SECTIONS.filter((section) => permissions.hasAny(section.anyOf));
+  const visible = ADMIN_SECTIONS.filter((section) => permissions.hasAny(section.anyOf));
   return (
     <>
       <PageHeader

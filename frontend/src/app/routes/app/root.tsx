@@ -10,10 +10,10 @@ import { Logo } from '@/components/ui/logo';
 import { paths } from '@/config/paths';
 import { AppViewerQuery } from '@/features/auth/api/get-viewer';
 import { SignOutButton } from '@/features/auth/components/sign-out-button';
-import { useResetApiClient } from '@/lib/api-provider';
+import { useResetApiClient } from '@/lib/api-controls';
 import { readCsrfToken } from '@/lib/csrf';
 import { toAppError } from '@/lib/errors';
-import { PermissionsProvider } from '@/lib/permissions';
+import { PermissionsProvider } from '@/lib/permissions-provider';
 
 /**
  * The signed-in part of the app. Loads the viewer once; UNAUTHENTICATED (or no

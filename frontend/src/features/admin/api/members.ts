@@ -1,5 +1,8 @@
 import { graphql } from '@/gql';
 
+/** Refetch member pages after any mutation returning a Member, even when a page was empty. */
+export const MEMBER_CONTEXT = { additionalTypenames: ['Member'] };
+
 export const MemberFieldsFragment = graphql(`
   fragment MemberFields on Member {
     id

@@ -14,9 +14,9 @@ import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
 import type { ApiTokenFieldsFragment } from '@/gql/graphql';
 
 import { AdminApiTokensQuery, RevokeApiTokenMutation } from '../api/api-tokens';
+import { statusLabel, statusTone, tokenStatus } from '../lib/token-status';
 import { CreateApiTokenForm, type CreatedToken } from './create-api-token-form';
 import { ScopeList } from './scope-picker';
-import { statusLabel, statusTone, tokenStatus } from './token-status';
 import { TokenSecret } from './token-secret';
 
 import './admin.css';

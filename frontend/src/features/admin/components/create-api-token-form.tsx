@@ -74,7 +74,7 @@ export function CreateApiTokenForm({ onCreated }: { onCreated: (created: Created
   };
 
   return (
-    <form className="token-form" onSubmit={handleSubmit} noValidate aria-label="Create API token">
+    <form className="token-form" onSubmit={(event) => void handleSubmit(event)} noValidate aria-label="Create API token">
       <div className="token-form__fields">
         <Field
           label="Token name"

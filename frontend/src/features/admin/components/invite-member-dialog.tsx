@@ -14,7 +14,9 @@ import { usePermissions } from '@/lib/permissions';
 import type { InviteMemberMutation as InviteMemberResult } from '@/gql/graphql';
 
 import { InviteMemberMutation } from '../api/members';
-import { isGrantable, RolePicker, useRoleOptions } from './role-picker';
+import { useRoleOptions } from '../hooks/use-role-options';
+import { isGrantable } from '../lib/role-options';
+import { RolePicker } from './role-picker';
 
 const inviteSchema = z.object({
   email: z
@@ -121,7 +123,7 @@ export function InviteMemberDialog({ onClose, onInvited }: { onClose: () => void
         </>
       }
     >
-      <form id="invite-member-form" className="dialog-form" onSubmit={handleSubmit} noValidate>
+      <form id="invite-member-form" className="dialog-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
         <Field
           label="Email"
           type="email"

@@ -6,7 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ActivityIcon } from '@/components/ui/icons';
-import { useRealtimeStatus } from '@/lib/api-provider';
+import { useRealtimeStatus } from '@/lib/api-controls';
 import { cn } from '@/lib/cn';
 import { toAppError } from '@/lib/errors';
 import { formatDateTime, formatTime } from '@/lib/format';
@@ -29,7 +29,8 @@ function describePayload(payload: unknown): string {
   try {
     return JSON.stringify(payload);
   } catch {
-    return String(payload);
+    // Payloads arrive as JSON, so this is only a guard against a malformed one.
+    return '—';
   }
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useMutation } from 'urql';
 
 import { ErrorMessage } from '@/components/errors/error-message';
@@ -7,20 +7,17 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatRole } from '@/lib/format';
 
-import { DeactivateMemberMutation, ReactivateMemberMutation } from '../api/members';
+import { DeactivateMemberMutation, MEMBER_CONTEXT, ReactivateMemberMutation } from '../api/members';
 import { MemberRolesDialog } from './member-roles-dialog';
 import type { MemberAction } from './member-row';
 
-/** Refetch member pages after any mutation returning a Member, even when a page was empty. */
-export const MEMBER_CONTEXT = { additionalTypenames: ['Member'] };
-
 /** The dialog for the chosen row action: change roles, or confirm deactivation / reactivation. */
 export function MemberActionDialogs({ action, onDone }: { action: MemberAction | null; onDone: () => void }) {
-  const [error, setError] = useState<AppError | null>(null);
+  // An error belongs to the action that failed: choosing another action shows none.
+  const [failure, setFailure] = useState<{ action: MemberAction; error: AppError } | null>(null);
   const [{ fetching: deactivating }, deactivate] = useMutation(DeactivateMemberMutation);
   const [{ fetching: reactivating }, reactivate] = useMutation(ReactivateMemberMutation);
-
-  useEffect(() => setError(null), [action]);
+  const error = failure && failure.action === action ? failure.error : null;
 
   if (!action) return null;
   const { member } = action;
@@ -28,9 +25,9 @@ export function MemberActionDialogs({ action, onDone }: { action: MemberAction |
   if (action.kind === 'roles') return <MemberRolesDialog member={member} onClose={onDone} />;
 
   const run = async () => {
-    setError(null);
+    setFailure(null);
     const result = await (action.kind === 'deactivate' ? deactivate : reactivate)({ userId: member.id }, MEMBER_CONTEXT);
-    if (result.error) setError(toAppError(result.error));
+    if (result.error) setFailure({ action, error: toAppError(result.error) });
     else onDone();
   };
   const errorAlert = error ? (

@@ -10,7 +10,9 @@ import { usePermissions } from '@/lib/permissions';
 import type { MemberFieldsFragment } from '@/gql/graphql';
 
 import { SetMemberRolesMutation } from '../api/members';
-import { isGrantable, RolePicker, useRoleOptions } from './role-picker';
+import { useRoleOptions } from '../hooks/use-role-options';
+import { isGrantable } from '../lib/role-options';
+import { RolePicker } from './role-picker';
 
 /** Changes a member's roles. The server refuses to take 'owner' from the last owner; its message is shown. */
 export function MemberRolesDialog({ member, onClose }: { member: MemberFieldsFragment; onClose: () => void }) {

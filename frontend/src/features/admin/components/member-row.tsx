@@ -1,9 +1,9 @@
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { formatDate, formatRole, initials } from '@/lib/format';
 import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
+import { formatDate, formatRole, initials } from '@/lib/format';
 
-import { RelativeTime } from './relative-time';
+import { RelativeTime } from '@/components/ui/relative-time';
 
 const STATUS_LABEL: Record<MemberStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', DEACTIVATED: 'Deactivated' };
 const STATUS_TONE: Record<MemberStatus, BadgeTone> = { ACTIVE: 'success', INVITED: 'info', DEACTIVATED: 'neutral' };

@@ -1,21 +1,21 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useQuery } from 'urql';
 
-import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { PlusIcon, SearchIcon, UsersIcon } from '@/components/ui/icons';
-import { Spinner } from '@/components/ui/spinner';
-import type { AppError } from '@/lib/errors';
-import { usePermissions } from '@/lib/permissions';
+import { NoRows, PagedTable } from '@/components/ui/paged-table';
 import type { MemberFieldsFragment, MemberStatus } from '@/gql/graphql';
+import { usePermissions } from '@/lib/permissions';
+import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-connection-pages';
+import { useDebounced } from '@/lib/use-debounced';
 
-import { AdminMembersQuery } from '../api/members';
+import { AdminMembersQuery, MEMBER_CONTEXT } from '../api/members';
+import { useRoleOptions } from '../hooks/use-role-options';
+import { isGrantable } from '../lib/role-options';
 import { InviteMemberDialog } from './invite-member-dialog';
-import { MEMBER_CONTEXT, MemberActionDialogs } from './member-action-dialogs';
+import { MemberActionDialogs } from './member-action-dialogs';
 import { MemberRow, type MemberAction } from './member-row';
-import { isGrantable, useRoleOptions } from './role-picker';
-import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';
 
@@ -24,42 +24,27 @@ const SEARCH_DELAY_MS = 300;
 
 type Filters = { search: string | null; status: MemberStatus | null };
 
-function useDebounced<T>(value: T, delay: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return debounced;
-}
-
 /** One page of the connection, as its own <tbody>. */
 function MembersPage({
+  page,
   filters,
-  after,
-  pageKey,
   canManage,
   mayManage,
   onAction,
-  onLoaded,
-  onError,
 }: {
+  page: PageSlot;
   filters: Filters;
-  after: string | null;
-  pageKey: string;
   canManage: boolean;
   mayManage: (member: MemberFieldsFragment) => boolean;
   onAction: (action: MemberAction) => void;
-  onLoaded: (pageKey: string, report: PageReport) => void;
-  onError: (pageKey: string, error: AppError | null) => void;
 }) {
   const [{ data, error }] = useQuery({
     query: AdminMembersQuery,
-    variables: { first: MEMBERS_PAGE_SIZE, after, search: filters.search, status: filters.status },
+    variables: { first: MEMBERS_PAGE_SIZE, after: page.after, search: filters.search, status: filters.status },
     context: MEMBER_CONTEXT,
   });
   const connection = data?.members;
-  useReportPage(pageKey, connection, error, onLoaded, onError);
+  useReportPage(page, connection, error);
 
   if (!connection) return null;
   return (
@@ -93,9 +78,6 @@ export function MembersPanel() {
   const filterKey = `${filters.search ?? ''}|${filters.status ?? ''}`;
 
   const paging = useConnectionPages(filterKey);
-  const { first, shown } = paging;
-  const loadError = paging.error;
-  const loading = !first && !loadError;
   const [action, setAction] = useState<MemberAction | null>(null);
   const [inviting, setInviting] = useState(false);
   const filtered = Boolean(filters.search || filters.status);
@@ -145,72 +127,40 @@ export function MembersPanel() {
           </label>
         </div>
 
-        {loadError ? (
-          <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view members'} title={'Members could not be loaded'} />
-        ) : null}
-
-        <div className="table-scroll" hidden={!first || first.totalCount === 0}>
-          <table className="data-table" aria-busy={loading || undefined}>
-            <caption className="sr-only">Members of your organization</caption>
-            <thead>
-              <tr>
-                <th scope="col">Member</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">Sign-in methods</th>
-                {canManage ? (
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            {paging.pages.map(({ after, key }) => (
-              <MembersPage
-                key={key}
-                filters={filters}
-                after={after}
-                pageKey={key}
-                canManage={canManage}
-                mayManage={mayManage}
-                onAction={setAction}
-                onLoaded={paging.onLoaded}
-                onError={paging.onError}
-              />
-            ))}
-          </table>
-        </div>
-
-        {loading ? (
-          <div className="panel-loading">
-            <Spinner size={18} label="Loading members" />
-          </div>
-        ) : first && first.totalCount === 0 ? (
-          <div className="panel-empty">
-            <p className="panel-empty__title">{filtered ? 'No members match' : 'No members yet'}</p>
-            <p className="muted">
+        <PagedTable
+          paging={paging}
+          className="data-table"
+          caption="Members of your organization"
+          head={
+            <>
+              <th scope="col">Member</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last sign-in</th>
+              <th scope="col">Sign-in methods</th>
+              {canManage ? (
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </>
+          }
+          renderPage={(page) => (
+            <MembersPage page={page} filters={filters} canManage={canManage} mayManage={mayManage} onAction={setAction} />
+          )}
+          noun={{ one: 'member', many: 'members' }}
+          errorTitle="Members could not be loaded"
+          forbiddenTitle="You cannot view members"
+          empty={
+            <NoRows title={filtered ? 'No members match' : 'No members yet'}>
               {filtered
                 ? 'Try another name, email or status.'
                 : canManage
                   ? 'Invite the people who should work in this organization.'
                   : 'Members appear here once they are invited.'}
-            </p>
-          </div>
-        ) : first ? (
-          <div className="panel-footer">
-            <span className="muted" role="status">
-              Showing {shown} of {first.totalCount} member{first.totalCount === 1 ? '' : 's'}
-            </span>
-            {paging.canLoadMore ? (
-              <Button variant="secondary" size="sm" onClick={paging.loadMore}>
-                Load more
-              </Button>
-            ) : paging.loadingMore ? (
-              <Spinner size={16} label="Loading more members" />
-            ) : null}
-          </div>
-        ) : null}
+            </NoRows>
+          }
+        />
       </CardBody>
 
       {inviting ? <InviteMemberDialog onClose={() => setInviting(false)} onInvited={() => undefined} /> : null}

@@ -8,16 +8,16 @@ import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { LockIcon, RefreshIcon } from '@/components/ui/icons';
-import { Spinner } from '@/components/ui/spinner';
+import { NoRows, PagedTable } from '@/components/ui/paged-table';
+import { RelativeTime } from '@/components/ui/relative-time';
+import type { OrgApiTokensQuery as OrgApiTokensData } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatDate, formatDateTime } from '@/lib/format';
-import type { OrgApiTokensQuery as OrgApiTokensData } from '@/gql/graphql';
+import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-connection-pages';
 
 import { OrgApiTokensQuery, RevokeApiTokenMutation } from '../api/api-tokens';
-import { RelativeTime } from './relative-time';
+import { statusLabel, statusTone, tokenStatus } from '../lib/token-status';
 import { ScopeList } from './scope-picker';
-import { statusLabel, statusTone, tokenStatus } from './token-status';
-import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './admin.css';
 
@@ -84,27 +84,21 @@ function OrgTokenRow({ token, onRevoke }: { token: OrgToken; onRevoke: (token: O
 
 /** One page of the connection, as its own <tbody>. */
 function OrgTokensPage({
-  after,
+  page,
   includeRevoked,
-  pageKey,
   onRevoke,
-  onLoaded,
-  onError,
 }: {
-  after: string | null;
+  page: PageSlot;
   includeRevoked: boolean;
-  pageKey: string;
   onRevoke: (token: OrgToken) => void;
-  onLoaded: (pageKey: string, report: PageReport) => void;
-  onError: (pageKey: string, error: AppError | null) => void;
 }) {
   const [{ data, error }] = useQuery({
     query: OrgApiTokensQuery,
-    variables: { first: PAGE_SIZE, after, includeRevoked },
+    variables: { first: PAGE_SIZE, after: page.after, includeRevoked },
     context: TOKEN_CONTEXT,
   });
   const connection = data?.apiTokens;
-  useReportPage(pageKey, connection, error, onLoaded, onError);
+  useReportPage(page, connection, error);
   if (!connection) return null;
   return (
     <tbody>
@@ -120,7 +114,6 @@ export function OrgTokensPanel() {
   const [includeRevoked, setIncludeRevoked] = useState(false);
   const [generation, setGeneration] = useState(0);
   const paging = useConnectionPages(`${includeRevoked ? 'all' : 'live'}#${generation}`);
-  const { first } = paging;
   const [revoking, setRevoking] = useState<OrgToken | null>(null);
   const [revokeError, setRevokeError] = useState<AppError | null>(null);
   const [{ fetching: revokeBusy }, revoke] = useMutation(RevokeApiTokenMutation);
@@ -160,69 +153,43 @@ export function OrgTokensPanel() {
             <span className="checkbox__label">Show revoked tokens</span>
           </label>
         </div>
-        {paging.error ? (
-          <Alert tone={paging.error.code === 'FORBIDDEN' ? 'warning' : 'danger'} role="alert" title="Tokens could not be loaded">
-            <ErrorMessage error={paging.error} />
-          </Alert>
-        ) : null}
-        <div className="table-scroll" hidden={!first || first.totalCount === 0}>
-          <table className="data-table">
-            <caption className="sr-only">API tokens of the organization</caption>
-            <thead>
-              <tr>
-                <th scope="col">Owner</th>
-                <th scope="col">Token</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            {paging.pages.map(({ after, key }) => (
-              <OrgTokensPage
-                key={key}
-                after={after}
-                includeRevoked={includeRevoked}
-                pageKey={key}
-                onRevoke={(token) => {
-                  setRevokeError(null);
-                  setRevoking(token);
-                }}
-                onLoaded={paging.onLoaded}
-                onError={paging.onError}
-              />
-            ))}
-          </table>
-        </div>
-        {!first && !paging.error ? (
-          <div className="panel-loading">
-            <Spinner size={18} label="Loading the organization's tokens" />
-          </div>
-        ) : first && first.totalCount === 0 ? (
-          <div className="panel-empty">
-            <p className="panel-empty__title">No API tokens in this organization</p>
-            <p className="muted">
+        <PagedTable
+          paging={paging}
+          className="data-table"
+          caption="API tokens of the organization"
+          head={
+            <>
+              <th scope="col">Owner</th>
+              <th scope="col">Token</th>
+              <th scope="col">Scopes</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </>
+          }
+          renderPage={(page) => (
+            <OrgTokensPage
+              page={page}
+              includeRevoked={includeRevoked}
+              onRevoke={(token) => {
+                setRevokeError(null);
+                setRevoking(token);
+              }}
+            />
+          )}
+          noun={{ one: 'token', many: 'tokens' }}
+          errorTitle="Tokens could not be loaded"
+          forbiddenTitle="You cannot view the organization's tokens"
+          empty={
+            <NoRows title="No API tokens in this organization">
               {includeRevoked ? 'Tokens that members create appear here.' : 'No active or expired tokens. Show revoked ones to see the rest.'}
-            </p>
-          </div>
-        ) : first ? (
-          <div className="panel-footer">
-            <span className="muted" role="status">
-              Showing {paging.shown} of {first.totalCount} token{first.totalCount === 1 ? '' : 's'}
-            </span>
-            {paging.canLoadMore ? (
-              <Button variant="secondary" size="sm" onClick={paging.loadMore}>
-                Load more
-              </Button>
-            ) : paging.loadingMore ? (
-              <Spinner size={16} label="Loading more tokens" />
-            ) : null}
-          </div>
-        ) : null}
+            </NoRows>
+          }
+        />
       </CardBody>
       {revoking ? (
         <ConfirmDialog

@@ -1,7 +1,7 @@
 import { CheckIcon } from '@/components/ui/icons';
 import { formatRole } from '@/lib/format';
 
-import { actionLabel, groupPermissions, type PermissionInfo } from './permission-groups';
+import { actionLabel, groupPermissions, type PermissionInfo } from '../lib/permission-groups';
 
 type MatrixRole = { name: string; builtIn: boolean; permissions: readonly string[] };
 

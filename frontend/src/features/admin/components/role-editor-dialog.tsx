@@ -13,7 +13,7 @@ import { usePermissions } from '@/lib/permissions';
 import type { AdminRolesQuery as AdminRolesData, RoleFieldsFragment } from '@/gql/graphql';
 
 import { CreateRoleMutation, UpdateRoleMutation } from '../api/roles';
-import { actionLabel, groupPermissions } from './permission-groups';
+import { actionLabel, groupPermissions } from '../lib/permission-groups';
 
 const roleSchema = z.object({
   name: z
@@ -102,7 +102,7 @@ export function RoleEditorDialog({
         </>
       }
     >
-      <form id="role-editor-form" className="dialog-form" onSubmit={handleSubmit} noValidate>
+      <form id="role-editor-form" className="dialog-form" onSubmit={(event) => void handleSubmit(event)} noValidate>
         <div className="dialog-form__row">
           {editing ? null : (
             <Field

@@ -2,15 +2,9 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { PlusIcon, TrashIcon } from '@/components/ui/icons';
 
-import { RolePicker, type RoleOption } from './role-picker';
-
-export type MappingRow = { key: number; claimValue: string; roles: string[] };
-
-let rowKey = 0;
-
-export function newMappingRow(claimValue = '', roles: string[] = []): MappingRow {
-  return { key: ++rowKey, claimValue, roles };
-}
+import type { RoleOption } from '../lib/role-options';
+import { newMappingRow, type MappingRow } from '../lib/sso-form-state';
+import { RolePicker } from './role-picker';
 
 /** SSO role mapping: rows of "claim value → roles", added and removed in place. */
 export function RoleMappingEditor({

@@ -1,37 +1,10 @@
 import { useId } from 'react';
-import { useQuery } from 'urql';
 
 import { Spinner } from '@/components/ui/spinner';
 import { cn } from '@/lib/cn';
 import { formatRole } from '@/lib/format';
 
-import { AdminRoleOptionsQuery } from '../api/members';
-
-/** `permissions` is null when unknown (the viewer may not read role definitions). */
-export type RoleOption = { name: string; description: string; builtIn: boolean; permissions: readonly string[] | null };
-
-/** The built-in roles, for people who may manage members but not read role definitions. */
-const BUILT_IN_ROLES = ['owner', 'admin', 'data_scientist', 'ml_engineer', 'executive', 'compliance_officer', 'viewer'];
-
-/**
- * Whether the viewer may give or take away a role: the server refuses roles that carry a
- * permission the viewer lacks (nobody hands out more than they hold).
- */
-export function isGrantable(role: RoleOption | undefined, held: (permission: string) => boolean): boolean {
-  return !role?.permissions || role.permissions.every(held);
-}
-
-export function useRoleOptions(pause = false): { options: RoleOption[]; fetching: boolean } {
-  const [{ data, error, fetching }] = useQuery({ query: AdminRoleOptionsQuery, pause });
-  if (data) return { options: data.roles, fetching: false };
-  if (error) {
-    return {
-      options: BUILT_IN_ROLES.map((name) => ({ name, description: '', builtIn: true, permissions: null })),
-      fetching: false,
-    };
-  }
-  return { options: [], fetching };
-}
+import type { RoleOption } from '../lib/role-options';
 
 type RolePickerProps = {
   legend: string;

@@ -49,10 +49,10 @@ function RoleRow({
       <td>
         <Badge tone={role.builtIn ? 'neutral' : 'brand'}>{role.builtIn ? 'Built-in' : 'Custom'}</Badge>
       </td>
-      <td className="data-table__number">
+      <td className="table__number">
         {role.permissions.length} <span className="muted">of {total}</span>
       </td>
-      <td className="data-table__number">{role.memberCount}</td>
+      <td className="table__number">{role.memberCount}</td>
       {canManage ? (
         <td className="data-table__actions">
           {role.builtIn ? (
@@ -137,17 +137,17 @@ export function RolesPanel() {
           ) : (
             <>
               <div className="table-scroll">
-                <table className="data-table">
+                <table className="table data-table">
                   <caption className="sr-only">Roles of your organization</caption>
                   <thead>
                     <tr>
                       <th scope="col">Role</th>
                       <th scope="col">Description</th>
                       <th scope="col">Type</th>
-                      <th scope="col" className="data-table__number">
+                      <th scope="col" className="table__number">
                         Permissions
                       </th>
-                      <th scope="col" className="data-table__number">
+                      <th scope="col" className="table__number">
                         Members
                       </th>
                       {canManage ? (

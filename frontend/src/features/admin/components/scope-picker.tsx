@@ -2,7 +2,7 @@ import { useId } from 'react';
 
 import { cn } from '@/lib/cn';
 
-import { actionLabel, groupPermissions, parsePermission } from './permission-groups';
+import { actionLabel, groupPermissions, parsePermission } from '../lib/permission-groups';
 
 export type ScopeMode = 'all' | 'subset';
 

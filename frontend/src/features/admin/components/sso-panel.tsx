@@ -17,9 +17,9 @@ import { usePermissions } from '@/lib/permissions';
 import type { OidcConfigFieldsFragment } from '@/gql/graphql';
 
 import { AdminOidcConfigQuery, ConfigureOidcMutation, RemoveOidcConfigMutation } from '../api/sso';
+import { useRoleOptions } from '../hooks/use-role-options';
+import { keepsSecret, toForm, validate, words, type Errors, type FormState } from '../lib/sso-form-state';
 import { RoleMappingEditor } from './role-mapping-editor';
-import { useRoleOptions } from './role-picker';
-import { keepsSecret, toForm, validate, words, type Errors, type FormState } from './sso-form-state';
 
 import './admin.css';
 
@@ -98,7 +98,7 @@ function SsoForm({
   const redirectUri = config?.redirectUri ?? `${origin}/auth/sso/${slug}/callback`;
 
   return (
-    <form className="sso-form" onSubmit={handleSubmit} noValidate aria-label="Single sign-on configuration">
+    <form className="sso-form" onSubmit={(event) => void handleSubmit(event)} noValidate aria-label="Single sign-on configuration">
       <div className="sso-form__urls">
         <CopyField
           label="Redirect URI"

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 import { Button } from '@/components/ui/button';
-import { copyText } from '@/components/ui/copy-field';
+import { copyText } from '@/lib/clipboard';
 import { AlertTriangleIcon, CheckIcon, CopyIcon } from '@/components/ui/icons';
 
 import type { CreatedToken } from './create-api-token-form';
@@ -48,7 +48,7 @@ export function TokenSecret({ created, onDismiss }: { created: CreatedToken; onD
         <Button
           variant="secondary"
           icon={copied ? <CheckIcon size={16} /> : <CopyIcon size={16} />}
-          onClick={async () => setCopied(await copyText(created.token, inputRef.current))}
+          onClick={() => void copyText(created.token, inputRef.current).then(setCopied)}
         >
           {copied ? 'Copied' : 'Copy'}
         </Button>

@@ -58,7 +58,7 @@ export function AcceptInviteForm({
   };
 
   return (
-    <form ref={formRef} className="accept-invite-form" onSubmit={handleSubmit} noValidate aria-label="Set your password">
+    <form ref={formRef} className="accept-invite-form" onSubmit={(event) => void handleSubmit(event)} noValidate aria-label="Set your password">
       {formError ? (
         <Alert tone="danger" role="alert" title="Your password could not be set">
           <ErrorMessage error={formError} />

@@ -114,7 +114,7 @@ export function LoginForm({
   };
 
   return (
-    <form ref={formRef} className="login-form" onSubmit={handleSubmit} noValidate aria-label="Sign in">
+    <form ref={formRef} className="login-form" onSubmit={(event) => void handleSubmit(event)} noValidate aria-label="Sign in">
       {formError ? (
         <div className="login-form__alert" role="alert">
           <AlertCircleIcon size={18} className="login-form__alert-icon" />

@@ -25,7 +25,7 @@ export function SignOutButton({ onSignedOut }: { onSignedOut: () => void | Promi
   };
 
   return (
-    <Button variant="secondary" size="sm" icon={<LogOutIcon size={15} />} loading={pending} onClick={handleClick}>
+    <Button variant="secondary" size="sm" icon={<LogOutIcon size={15} />} loading={pending} onClick={() => void handleClick()}>
       Sign out
     </Button>
   );

@@ -14,7 +14,7 @@ import { toAppError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
 
 import { AuditEventsQuery } from '../api/audit';
-import { actorLabel, outcomeLabel, outcomeTone, resourceLabel } from './audit-format';
+import { actorLabel, outcomeLabel, outcomeTone, resourceLabel } from '../lib/audit-format';
 
 import './compliance.css';
 
@@ -33,7 +33,7 @@ type FilterForm = {
 const EMPTY: FilterForm = { action: '', outcome: '', actorId: '', resourceType: '', resourceId: '', since: '', until: '' };
 
 /** The form's values as the API's filter: empty fields are left out, local times become UTC. */
-export function toFilter(form: FilterForm): AuditEventFilter {
+function toFilter(form: FilterForm): AuditEventFilter {
   const filter: AuditEventFilter = {};
   if (form.action.trim()) filter.action = form.action.trim();
   if (form.outcome) filter.outcome = form.outcome;

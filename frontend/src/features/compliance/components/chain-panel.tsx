@@ -96,10 +96,10 @@ export function ChainPanel() {
         description="Each event is hash-chained to the one before; the chain head is signed (Ed25519) at least hourly and at every export. Auditors verify an export offline with the standalone verifier."
         actions={
           <span className="compliance-actions">
-            <Button size="sm" loading={verifying} onClick={runVerify}>
+            <Button size="sm" loading={verifying} onClick={() => void runVerify()}>
               Verify chain
             </Button>
-            <Button variant="secondary" size="sm" loading={exporting} onClick={runExport}>
+            <Button variant="secondary" size="sm" loading={exporting} onClick={() => void runExport()}>
               Export
             </Button>
           </span>

@@ -62,7 +62,7 @@ function CreateRequestForm({ onCreated }: { onCreated: () => void }) {
   };
 
   return (
-    <form className="compliance-form" onSubmit={submit} aria-label="New data subject request">
+    <form className="compliance-form" onSubmit={(event) => void submit(event)} aria-label="New data subject request">
       <label className="compliance-select">
         Kind
         <select value={kind} onChange={(e) => setKind(e.target.value as DataSubjectRequestKind)}>
@@ -130,10 +130,10 @@ function RequestRow({
             <span className="muted">Awaiting another officer’s approval</span>
           ) : (
             <>
-              <Button size="sm" loading={approving} onClick={() => run(approve({ id: request.id }, RECORDED))}>
+              <Button size="sm" loading={approving} onClick={() => void run(approve({ id: request.id }, RECORDED))}>
                 Approve
               </Button>
-              <Button variant="ghost" size="sm" loading={rejecting} onClick={() => run(reject({ id: request.id }, RECORDED))}>
+              <Button variant="ghost" size="sm" loading={rejecting} onClick={() => void run(reject({ id: request.id }, RECORDED))}>
                 Reject
               </Button>
             </>
@@ -142,7 +142,7 @@ function RequestRow({
         {request.status === 'APPROVED' ? (
           confirming ? (
             <>
-              <Button variant="danger" size="sm" loading={executing} onClick={() => run(execute({ id: request.id }, RECORDED))}>
+              <Button variant="danger" size="sm" loading={executing} onClick={() => void run(execute({ id: request.id }, RECORDED))}>
                 {request.kind === 'ERASURE' ? 'Confirm erasure' : 'Confirm'}
               </Button>
               <Button variant="ghost" size="sm" onClick={() => setConfirming(false)}>

@@ -23,13 +23,13 @@ const MAX_DAYS = 36_500;
 /** The change is recorded: the log and the chain status reload after it. */
 const RECORDED = { additionalTypenames: ['AuditEvent', 'AuditEventConnection', 'AuditChainStatus', 'AuditRetentionPolicy'] };
 
-export function describePolicy(policy: Policy | null | undefined): string {
+function describePolicy(policy: Policy | null | undefined): string {
   if (!policy || policy.detailsDays == null) return 'Event details are kept for ever';
   return `Event details are kept for ${policy.detailsDays} ${policy.detailsDays === 1 ? 'day' : 'days'}`;
 }
 
 /** Parses the days field: empty keeps details for ever; otherwise a whole number in range. */
-export function parseDays(text: string): { days: number | null } | { problem: string } {
+function parseDays(text: string): { days: number | null } | { problem: string } {
   const trimmed = text.trim();
   if (trimmed === '') return { days: null };
   const days = Number(trimmed);
@@ -93,7 +93,7 @@ export function RetentionPanel() {
           </div>
         )}
         {canManage ? (
-          <form className="compliance-form compliance-form--retention" onSubmit={submit} noValidate aria-label="Set the retention policy">
+          <form className="compliance-form compliance-form--retention" onSubmit={(event) => void submit(event)} noValidate aria-label="Set the retention policy">
             <Field
               label="Keep event details for (days)"
               type="number"

@@ -1,7 +1,9 @@
 import { Badge } from '@/components/ui/badge';
 import type { ColumnProfileFieldsFragment } from '@/gql/graphql';
+import { formatCount, formatPercent, formatStat } from '@/lib/format';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE } from '@/lib/ml-labels';
 
-import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, formatCount, formatDateBound, formatPercent, formatStat } from './dataset-format';
+import { formatDateBound } from '../lib/dataset-format';
 
 function MissingCell({ column }: { column: ColumnProfileFieldsFragment }) {
   const percent = Math.min(100, Math.max(0, column.missingPercent));
@@ -62,15 +64,15 @@ function Summary({ column }: { column: ColumnProfileFieldsFragment }) {
 /** Every column: type, completeness, cardinality and a one-line summary. */
 export function ColumnsTable({ columns }: { columns: readonly ColumnProfileFieldsFragment[] }) {
   return (
-    <div className="data-table-scroll">
-      <table className="columns-table">
+    <div className="table-scroll">
+      <table className="table columns-table">
         <caption className="sr-only">Columns of the dataset with their profile</caption>
         <thead>
           <tr>
             <th scope="col">Column</th>
             <th scope="col">Type</th>
             <th scope="col">Missing</th>
-            <th scope="col" className="datasets-table__number">
+            <th scope="col" className="table__number">
               Distinct
             </th>
             <th scope="col">Summary</th>
@@ -90,7 +92,7 @@ export function ColumnsTable({ columns }: { columns: readonly ColumnProfileField
               <td>
                 <MissingCell column={column} />
               </td>
-              <td className="datasets-table__number">{formatCount(column.distinctCount)}</td>
+              <td className="table__number">{formatCount(column.distinctCount)}</td>
               <td>
                 <Summary column={column} />
               </td>

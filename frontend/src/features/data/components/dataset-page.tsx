@@ -10,30 +10,24 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { EmptyState } from '@/components/ui/empty-state';
+import { Fact, Facts } from '@/components/ui/facts';
 import { DataIcon, EyeIcon, FileTextIcon, FlaskIcon, GridIcon, TrashIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { ColumnProfileFieldsFragment, DatasetQuery as DatasetQueryResult } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import { formatBytes, formatCount, formatPercent, formatRelative } from '@/lib/format';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
 import { DATASET_CONTEXT, DatasetQuery, DeleteDatasetMutation } from '../api/datasets';
+import { formatDateBound, formatSourceFormat } from '../lib/dataset-format';
 import { Histogram } from './charts/histogram';
 import { MissingValuesChart } from './charts/missing-values-chart';
 import { TopValuesChart } from './charts/top-values-chart';
 import { ColumnsTable } from './columns-table';
-import {
-  COLUMN_TYPE_LABEL,
-  COLUMN_TYPE_TONE,
-  formatBytes,
-  formatCount,
-  formatDateBound,
-  formatPercent,
-  formatSourceFormat,
-  TASK_TYPE_LABEL,
-} from './dataset-format';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { PROFILING_POLL_MS } from './datasets-list';
 
@@ -69,21 +63,12 @@ export function DatasetNotFound() {
   );
 }
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="fact">
-      <dt className="fact__label">{label}</dt>
-      <dd className="fact__value">{children}</dd>
-    </div>
-  );
-}
-
-function Facts({ dataset }: { dataset: Dataset }) {
+function DatasetFacts({ dataset }: { dataset: Dataset }) {
   return (
     <Card aria-labelledby="dataset-facts-title">
       <CardHeader id="dataset-facts-title" icon={<FileTextIcon size={18} />} title="About this dataset" />
       <CardBody className="data-panel">
-        <dl className="facts">
+        <Facts>
           <Fact label="Status">
             <DatasetStatusBadge status={dataset.status} error={dataset.error} />
           </Fact>
@@ -94,17 +79,15 @@ function Facts({ dataset }: { dataset: Dataset }) {
           <Fact label="Columns">{formatCount(dataset.columnCount)}</Fact>
           <Fact label="Size">{formatBytes(dataset.sizeBytes)}</Fact>
           <Fact label="Original file">
-            <span className="fact__file" title={dataset.originalFilename}>
+            <span className="fact__truncate" title={dataset.originalFilename}>
               {dataset.originalFilename}
             </span>
           </Fact>
           <Fact label="Uploaded by">{dataset.createdBy ?? <span className="muted">Unknown</span>}</Fact>
           <Fact label="Uploaded">
-            <time dateTime={dataset.createdAt} title={formatDateTime(dataset.createdAt)}>
-              {formatRelative(dataset.createdAt)}
-            </time>
+            <RelativeTime value={dataset.createdAt} />
           </Fact>
-        </dl>
+        </Facts>
         <CopyField
           className="hash-field"
           label="Content hash"
@@ -275,21 +258,22 @@ function DeleteDatasetDialog({ dataset, onClose }: { dataset: Dataset; onClose: 
   const navigate = useNavigate();
   const [{ fetching }, remove] = useMutation(DeleteDatasetMutation);
   const [error, setError] = useState<AppError | null>(null);
+  const confirmDelete = async () => {
+    setError(null);
+    const result = await remove({ id: dataset.id }, DATASET_CONTEXT);
+    if (result.error || !result.data?.deleteDataset) {
+      setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The dataset could not be deleted.' });
+      return;
+    }
+    void navigate(paths.app.data.getHref(), { replace: true });
+  };
   return (
     <ConfirmDialog
       title={`Delete ${dataset.name}?`}
       confirmLabel="Delete dataset"
       loading={fetching}
       onCancel={onClose}
-      onConfirm={async () => {
-        setError(null);
-        const result = await remove({ id: dataset.id }, DATASET_CONTEXT);
-        if (result.error || !result.data?.deleteDataset) {
-          setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The dataset could not be deleted.' });
-          return;
-        }
-        void navigate(paths.app.data.getHref(), { replace: true });
-      }}
+      onConfirm={() => void confirmDelete()}
       error={
         error ? (
           <Alert role="alert" tone="danger">
@@ -392,7 +376,7 @@ export function DatasetPage({ id }: { id: string }) {
           </Alert>
         ) : null}
         <div className={dataset.profile ? 'dataset-overview dataset-overview--split' : 'dataset-overview'}>
-          <Facts dataset={dataset} />
+          <DatasetFacts dataset={dataset} />
           {dataset.profile ? <SuggestedTargets profile={dataset.profile} /> : null}
         </div>
         {dataset.profile ? <ProfileSections profile={dataset.profile} /> : null}

@@ -2,24 +2,24 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
-import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { DataIcon, SearchIcon, UploadIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
-import { Spinner } from '@/components/ui/spinner';
+import { NoRows, PagedTable } from '@/components/ui/paged-table';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { paths } from '@/config/paths';
 import type { DatasetSummaryFieldsFragment } from '@/gql/graphql';
-import type { AppError } from '@/lib/errors';
-import { formatDateTime, formatRelative } from '@/lib/format';
+import { formatBytes, formatCount } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
+import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-connection-pages';
+import { useDebounced } from '@/lib/use-debounced';
 
 import { DATASET_CONTEXT, DatasetsQuery } from '../api/datasets';
-import { formatBytes, formatCount, formatSourceFormat } from './dataset-format';
+import { formatSourceFormat } from '../lib/dataset-format';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { UploadDatasetDialog } from './upload-dataset-dialog';
-import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
 
 import './data.css';
 
@@ -27,15 +27,6 @@ export const DATASETS_PAGE_SIZE = 25;
 /** How often a page holding PROFILING datasets asks again, until they are READY or FAILED. */
 export const PROFILING_POLL_MS = 3000;
 const SEARCH_DELAY_MS = 300;
-
-function useDebounced<T>(value: T, delay: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return debounced;
-}
 
 function DatasetRow({ dataset }: { dataset: DatasetSummaryFieldsFragment }) {
   const shape =
@@ -63,15 +54,13 @@ function DatasetRow({ dataset }: { dataset: DatasetSummaryFieldsFragment }) {
       <td>
         <span className="format-tag">{formatSourceFormat(dataset.sourceFormat)}</span>
       </td>
-      <td className="datasets-table__number">
+      <td className="table__number">
         {shape ?? <span className="muted">{dataset.status === 'PROFILING' ? 'Counting…' : '—'}</span>}
       </td>
-      <td className="datasets-table__number">{formatBytes(dataset.sizeBytes)}</td>
+      <td className="table__number">{formatBytes(dataset.sizeBytes)}</td>
       <td>
         <span className="datasets-table__stacked">
-          <time dateTime={dataset.createdAt} title={formatDateTime(dataset.createdAt)}>
-            {formatRelative(dataset.createdAt)}
-          </time>
+          <RelativeTime value={dataset.createdAt} />
           <span className="muted">{dataset.createdBy ? `by ${dataset.createdBy}` : 'uploader unknown'}</span>
         </span>
       </td>
@@ -80,26 +69,14 @@ function DatasetRow({ dataset }: { dataset: DatasetSummaryFieldsFragment }) {
 }
 
 /** One page of the connection as its own <tbody>; while any of its rows is PROFILING it asks again every few seconds. */
-function DatasetsPage({
-  search,
-  after,
-  pageKey,
-  onLoaded,
-  onError,
-}: {
-  search: string | null;
-  after: string | null;
-  pageKey: string;
-  onLoaded: (pageKey: string, report: PageReport) => void;
-  onError: (pageKey: string, error: AppError | null) => void;
-}) {
+function DatasetsPage({ page, search }: { page: PageSlot; search: string | null }) {
   const [{ data, error }, reexecute] = useQuery({
     query: DatasetsQuery,
-    variables: { first: DATASETS_PAGE_SIZE, after, search },
+    variables: { first: DATASETS_PAGE_SIZE, after: page.after, search },
     context: DATASET_CONTEXT,
   });
   const connection = data?.datasets;
-  useReportPage(pageKey, connection, error, onLoaded, onError);
+  useReportPage(page, connection, error);
 
   const profiling = connection?.edges.some(({ node }) => node.status === 'PROFILING') ?? false;
   useEffect(() => {
@@ -125,9 +102,7 @@ export function DatasetsList() {
   const [searchText, setSearchText] = useState('');
   const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS) || null;
   const paging = useConnectionPages(search ?? '');
-  const { first, shown } = paging;
-  const loadError = paging.error;
-  const loading = !first && !loadError;
+  const { first } = paging;
   const [uploading, setUploading] = useState(false);
   // Nothing uploaded at all (not just nothing matching the search): invite an upload.
   const noDatasets = first?.totalCount === 0 && !search;
@@ -166,75 +141,46 @@ export function DatasetsList() {
             </div>
           </div>
 
-          {loadError ? (
-            <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view datasets'} title={'Datasets could not be loaded'} />
-          ) : null}
-
-          <div className="data-table-scroll" hidden={!first || first.totalCount === 0}>
-            <table className="datasets-table" aria-busy={loading || undefined}>
-              <caption className="sr-only">Datasets of your organization, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Dataset</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Format</th>
-                  <th scope="col" className="datasets-table__number">
-                    Rows × columns
-                  </th>
-                  <th scope="col" className="datasets-table__number">
-                    Size
-                  </th>
-                  <th scope="col">Uploaded</th>
-                </tr>
-              </thead>
-              {paging.pages.map(({ after, key }) => (
-                <DatasetsPage
-                  key={key}
-                  search={search}
-                  after={after}
-                  pageKey={key}
-                  onLoaded={paging.onLoaded}
-                  onError={paging.onError}
-                />
-              ))}
-            </table>
-          </div>
-
-          {loading ? (
-            <div className="data-loading">
-              <Spinner size={18} label="Loading datasets" />
-            </div>
-          ) : noDatasets ? (
-            <EmptyState
-              icon={<DataIcon size={26} />}
-              title="No datasets yet"
-              description={
-                canWrite
-                  ? 'Upload a CSV, TSV or Parquet file. Phantom ML Studio profiles every column and suggests what you could predict.'
-                  : 'Datasets appear here once someone with permission to upload adds one.'
-              }
-            >
-              {uploadButton}
-            </EmptyState>
-          ) : first && first.totalCount === 0 ? (
-            <div className="data-empty">
-              <p className="data-empty__title">No datasets match “{search}”</p>
-              <p className="muted">Try another name.</p>
-            </div>
-          ) : first ? (
-            <div className="data-footer">
-              <span className="muted" role="status">
-                Showing {formatCount(shown)} of {formatCount(first.totalCount)} dataset{first.totalCount === 1 ? '' : 's'}
-              </span>
-              {paging.canLoadMore ? (
-                <Button variant="secondary" size="sm" onClick={paging.loadMore}>
-                  Load more
-                </Button>
-              ) : paging.loadingMore ? (
-                <Spinner size={16} label="Loading more datasets" />
-              ) : null}
-            </div>
-          ) : null}
+          <PagedTable
+            paging={paging}
+            className="datasets-table"
+            caption="Datasets of your organization, newest first"
+            head={
+              <>
+                <th scope="col">Dataset</th>
+                <th scope="col">Status</th>
+                <th scope="col">Format</th>
+                <th scope="col" className="table__number">
+                  Rows × columns
+                </th>
+                <th scope="col" className="table__number">
+                  Size
+                </th>
+                <th scope="col">Uploaded</th>
+              </>
+            }
+            renderPage={(page) => <DatasetsPage page={page} search={search} />}
+            noun={{ one: 'dataset', many: 'datasets' }}
+            errorTitle="Datasets could not be loaded"
+            forbiddenTitle="You cannot view datasets"
+            empty={
+              noDatasets ? (
+                <EmptyState
+                  icon={<DataIcon size={26} />}
+                  title="No datasets yet"
+                  description={
+                    canWrite
+                      ? 'Upload a CSV, TSV or Parquet file. Phantom ML Studio profiles every column and suggests what you could predict.'
+                      : 'Datasets appear here once someone with permission to upload adds one.'
+                  }
+                >
+                  {uploadButton}
+                </EmptyState>
+              ) : (
+                <NoRows title={`No datasets match “${search ?? ''}”`}>Try another name.</NoRows>
+              )
+            }
+          />
         </CardBody>
       </Card>
       {uploading ? <UploadDatasetDialog onClose={() => setUploading(false)} /> : null}

@@ -109,7 +109,7 @@ describe('Data › upload', () => {
     expect(bar).toHaveAttribute('aria-valuenow', '100');
     expect(within(dialog).getByText(/Upload complete/)).toBeInTheDocument();
 
-    await act(async () => xhr.respond(200, { data: { uploadDataset: testDataset({ id: 'ds_new', name: 'Loans 2024' }) } }));
+    act(() => xhr.respond(200, { data: { uploadDataset: testDataset({ id: 'ds_new', name: 'Loans 2024' }) } }));
     expect(await screen.findByRole('heading', { name: 'Loans 2024', level: 1 })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/data/ds_new');
   });
@@ -123,7 +123,7 @@ describe('Data › upload', () => {
 
     await user.upload(within(dialog).getByLabelText('File'), new File(['a,b\n1,2,3,4,5\n'], 'bad.csv'));
     await user.click(within(dialog).getByRole('button', { name: 'Upload' }));
-    await act(async () =>
+    act(() =>
       FakeXhr.last!.respond(200, {
         data: null,
         errors: [{ message: 'row 17 has 5 fields, the header has 4', extensions: { code: 'BAD_USER_INPUT' } }],
@@ -146,7 +146,7 @@ describe('Data › upload', () => {
 
     await user.upload(within(dialog).getByLabelText('File'), new File(['x'], 'big.parquet'));
     await user.click(within(dialog).getByRole('button', { name: 'Upload' }));
-    await act(async () =>
+    act(() =>
       FakeXhr.last!.respond(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Uploads are limited to 2 GB.' } }),
     );
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Uploads are limited to 2 GB.');

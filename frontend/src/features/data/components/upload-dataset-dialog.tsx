@@ -10,9 +10,10 @@ import { FileTextIcon, UploadIcon, XIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 import type { AppError } from '@/lib/errors';
 import { cn } from '@/lib/cn';
+import { formatBytes } from '@/lib/format';
 
 import { uploadDataset, type UploadHandle, type UploadProgress } from '../api/upload-dataset';
-import { ACCEPTED_EXTENSIONS, formatBytes, nameFromFile, precheckFile } from './dataset-format';
+import { ACCEPTED_EXTENSIONS, nameFromFile, precheckFile } from '../lib/dataset-format';
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; progress: UploadProgress } | { kind: 'failed'; error: AppError };
 
@@ -137,7 +138,7 @@ export function UploadDatasetDialog({ onClose }: { onClose: () => void }) {
         )
       }
     >
-      <form id={`${inputId}-form`} className="upload-form" onSubmit={submit} noValidate>
+      <form id={`${inputId}-form`} className="upload-form" onSubmit={(event) => void submit(event)} noValidate>
         <div className={cn('field', fileError && 'field--invalid')}>
           <span className="field__label" id={`${inputId}-label`}>
             File

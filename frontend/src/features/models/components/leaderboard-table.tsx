@@ -1,8 +1,8 @@
 import type { LeaderboardEntryFieldsFragment } from '@/gql/graphql';
 import { cn } from '@/lib/cn';
 
-import { rankOrder } from './charts/leaderboard-chart';
-import { bestEntry, formatScore, formatSeconds } from './models-format';
+import { rankOrder } from '../lib/leaderboard';
+import { bestEntry, formatScore, formatSeconds } from '../lib/models-format';
 
 /** Every candidate model with its validation score and timings, best first. */
 export function LeaderboardTable({
@@ -17,24 +17,24 @@ export function LeaderboardTable({
   const ranked = rankOrder(entries);
   const best = bestEntry(ranked);
   return (
-    <div className="models-table-scroll">
-      <table className="models-table models-table--compact">
+    <div className="table-scroll">
+      <table className="table models-table models-table--compact">
         <caption className="sr-only">
           Leaderboard: candidate models ranked by validation {metric} ({higherIsBetter ? 'higher' : 'lower'} is better)
         </caption>
         <thead>
           <tr>
-            <th scope="col" className="models-table__number">
+            <th scope="col" className="table__number">
               Rank
             </th>
             <th scope="col">Model</th>
-            <th scope="col" className="models-table__number">
+            <th scope="col" className="table__number">
               Validation {metric}
             </th>
-            <th scope="col" className="models-table__number">
+            <th scope="col" className="table__number">
               Fit time
             </th>
-            <th scope="col" className="models-table__number">
+            <th scope="col" className="table__number">
               Predict time
             </th>
           </tr>
@@ -42,14 +42,14 @@ export function LeaderboardTable({
         <tbody>
           {ranked.map((entry) => (
             <tr key={`${entry.rank}-${entry.modelName}`} className={cn(entry === best && 'models-table__row--best')}>
-              <td className="models-table__number">{entry.rank}</td>
+              <td className="table__number">{entry.rank}</td>
               <th scope="row" className="models-table__model">
                 {entry.modelName}
                 {entry === best ? <span className="models-table__best">best</span> : null}
               </th>
-              <td className="models-table__number">{formatScore(entry.scoreValidation)}</td>
-              <td className="models-table__number">{formatSeconds(entry.fitTimeSeconds)}</td>
-              <td className="models-table__number">{formatSeconds(entry.predictTimeSeconds)}</td>
+              <td className="table__number">{formatScore(entry.scoreValidation)}</td>
+              <td className="table__number">{formatSeconds(entry.fitTimeSeconds)}</td>
+              <td className="table__number">{formatSeconds(entry.predictTimeSeconds)}</td>
             </tr>
           ))}
         </tbody>

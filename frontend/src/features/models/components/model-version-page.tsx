@@ -10,20 +10,22 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { EmptyState } from '@/components/ui/empty-state';
+import { Fact, Facts } from '@/components/ui/facts';
 import { GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { ModelStage, ModelVersionQuery as ModelVersionResult } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
-import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE } from '@/lib/ml-labels';
+import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
-import { Fact, MetricsList, Time } from './facts';
+import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL } from '../lib/models-format';
+import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
-import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL, TASK_TYPE_LABEL } from './models-format';
 import { PredictPanel } from './predict-panel';
 import { StageBadge } from './status-badges';
 
@@ -32,7 +34,7 @@ import './models.css';
 type Version = NonNullable<ModelVersionResult['modelVersion']>;
 
 /** The stages a version can be promoted to, in the order the buttons show them. */
-export const PROMOTION_TARGETS: readonly ModelStage[] = ['STAGING', 'PRODUCTION', 'ARCHIVED'];
+const PROMOTION_TARGETS: readonly ModelStage[] = ['STAGING', 'PRODUCTION', 'ARCHIVED'];
 
 const PROMOTE_LABEL: Record<ModelStage, string> = {
   NONE: 'Clear the stage',
@@ -72,6 +74,15 @@ function PromoteDialog({ version, stage, onClose }: { version: Version; stage: M
   const [{ fetching }, promote] = useMutation(PromoteModelVersionMutation);
   const [error, setError] = useState<AppError | null>(null);
   const name = `${version.modelName} v${version.version}`;
+  const confirmPromote = async () => {
+    setError(null);
+    const result = await promote({ id: version.id, stage }, MODEL_VERSION_CONTEXT);
+    if (result.error || !result.data?.promoteModelVersion) {
+      setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The stage could not be changed.' });
+      return;
+    }
+    onClose();
+  };
   return (
     <ConfirmDialog
       title={stage === 'ARCHIVED' ? `Archive ${name}?` : `Promote ${name} to ${STAGE_LABEL[stage].toLowerCase()}?`}
@@ -79,15 +90,7 @@ function PromoteDialog({ version, stage, onClose }: { version: Version; stage: M
       tone={stage === 'ARCHIVED' ? 'danger' : 'primary'}
       loading={fetching}
       onCancel={onClose}
-      onConfirm={async () => {
-        setError(null);
-        const result = await promote({ id: version.id, stage }, MODEL_VERSION_CONTEXT);
-        if (result.error || !result.data?.promoteModelVersion) {
-          setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The stage could not be changed.' });
-          return;
-        }
-        onClose();
-      }}
+      onConfirm={() => void confirmPromote()}
       error={
         error ? (
           <Alert role="alert" tone="danger">
@@ -133,7 +136,7 @@ function LineageCard({ version }: { version: Version }) {
         description="Where this version came from."
       />
       <CardBody className="models-panel">
-        <dl className="facts">
+        <Facts>
           <Fact label="Dataset">
             {version.dataset ? (
               permissions.has('datasets:read') ? (
@@ -170,12 +173,12 @@ function LineageCard({ version }: { version: Version }) {
           <Fact label="Artifact">{formatBytes(version.artifactBytes)}</Fact>
           <Fact label="Created by">{version.createdBy ?? <span className="muted">Unknown</span>}</Fact>
           <Fact label="Created">
-            <Time value={version.createdAt} />
+            <RelativeTime value={version.createdAt} />
           </Fact>
           <Fact label="Stage changed">
-            <Time value={version.stageChangedAt} />
+            <RelativeTime value={version.stageChangedAt} />
           </Fact>
-        </dl>
+        </Facts>
         <CopyField
           className="hash-field"
           label="Dataset content hash"
@@ -205,8 +208,8 @@ function FeaturesCard({ version }: { version: Version }) {
         {version.features.length === 0 ? (
           <p className="muted">This version lists no input features.</p>
         ) : (
-          <div className="models-table-scroll">
-            <table className="models-table models-table--compact">
+          <div className="table-scroll">
+            <table className="table models-table models-table--compact">
               <caption className="sr-only">Input features of the model version</caption>
               <thead>
                 <tr>

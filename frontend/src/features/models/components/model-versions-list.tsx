@@ -1,25 +1,24 @@
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
-import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { GitBranchIcon } from '@/components/ui/icons';
-import { Spinner } from '@/components/ui/spinner';
+import { NoRows, PagedTable } from '@/components/ui/paged-table';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { paths } from '@/config/paths';
 import type { ModelStage, ModelVersionSummaryFieldsFragment } from '@/gql/graphql';
-import type { AppError } from '@/lib/errors';
-import { formatCount, formatDateTime, formatRelative } from '@/lib/format';
-import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
+import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
+import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-connection-pages';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionsQuery } from '../api/model-versions';
-import { formatEngineName, formatScore, MODEL_STAGES, STAGE_LABEL, TASK_TYPE_LABEL } from './models-format';
+import { formatEngineName, formatScore, MODEL_STAGES, STAGE_LABEL } from '../lib/models-format';
 import { StageBadge } from './status-badges';
 
 export const VERSIONS_PAGE_SIZE = 25;
 
 /** The value of the version's own metric among its holdout metrics. */
-export function headlineMetric(version: Pick<ModelVersionSummaryFieldsFragment, 'metric' | 'metrics'>): number | undefined {
+function headlineMetric(version: Pick<ModelVersionSummaryFieldsFragment, 'metric' | 'metrics'>): number | undefined {
   return version.metrics.find((metric) => metric.name === version.metric)?.value;
 }
 
@@ -38,7 +37,7 @@ function VersionRow({ version }: { version: ModelVersionSummaryFieldsFragment })
       </td>
       <td>{TASK_TYPE_LABEL[version.taskType]}</td>
       <td>{formatEngineName(version.engine)}</td>
-      <td className="models-table__number">
+      <td className="table__number">
         <span className="models-table__stacked">
           <span>{formatScore(value)}</span>
           <span className="muted">{version.metric}</span>
@@ -46,9 +45,7 @@ function VersionRow({ version }: { version: ModelVersionSummaryFieldsFragment })
       </td>
       <td>
         <span className="models-table__stacked">
-          <time dateTime={version.createdAt} title={formatDateTime(version.createdAt)}>
-            {formatRelative(version.createdAt)}
-          </time>
+          <RelativeTime value={version.createdAt} />
           <span className="muted">{version.createdBy ? `by ${version.createdBy}` : 'by an unknown member'}</span>
         </span>
       </td>
@@ -56,26 +53,14 @@ function VersionRow({ version }: { version: ModelVersionSummaryFieldsFragment })
   );
 }
 
-function VersionsPage({
-  stage,
-  after,
-  pageKey,
-  onLoaded,
-  onError,
-}: {
-  stage: ModelStage | null;
-  after: string | null;
-  pageKey: string;
-  onLoaded: (pageKey: string, report: PageReport) => void;
-  onError: (pageKey: string, error: AppError | null) => void;
-}) {
+function VersionsPage({ page, stage }: { page: PageSlot; stage: ModelStage | null }) {
   const [{ data, error }] = useQuery({
     query: ModelVersionsQuery,
-    variables: { first: VERSIONS_PAGE_SIZE, after, stage },
+    variables: { first: VERSIONS_PAGE_SIZE, after: page.after, stage },
     context: MODEL_VERSION_CONTEXT,
   });
   const connection = data?.modelVersions;
-  useReportPage(pageKey, connection, error, onLoaded, onError);
+  useReportPage(page, connection, error);
   if (!connection) return null;
   return (
     <tbody>
@@ -95,9 +80,7 @@ export function ModelVersionsList({
   onStageChange: (stage: ModelStage | null) => void;
 }) {
   const paging = useConnectionPages(stage ?? '');
-  const { first, shown } = paging;
-  const loadError = paging.error;
-  const loading = !first && !loadError;
+  const { first } = paging;
   const noVersions = first?.totalCount === 0 && !stage;
 
   return (
@@ -120,71 +103,42 @@ export function ModelVersionsList({
         </label>
       </div>
 
-      {loadError ? (
-        <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view the model registry'} title={'Model versions could not be loaded'} />
-      ) : null}
-
-      <div className="models-table-scroll" hidden={!first || first.totalCount === 0}>
-        <table className="models-table" aria-busy={loading || undefined}>
-          <caption className="sr-only">Model versions of your organization, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model version</th>
-              <th scope="col">Stage</th>
-              <th scope="col">Task</th>
-              <th scope="col">Engine</th>
-              <th scope="col" className="models-table__number">
-                Holdout metric
-              </th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          {paging.pages.map(({ after, key }) => (
-            <VersionsPage
-              key={key}
-              stage={stage}
-              after={after}
-              pageKey={key}
-              onLoaded={paging.onLoaded}
-              onError={paging.onError}
+      <PagedTable
+        paging={paging}
+        className="models-table"
+        caption="Model versions of your organization, newest first"
+        head={
+          <>
+            <th scope="col">Model version</th>
+            <th scope="col">Stage</th>
+            <th scope="col">Task</th>
+            <th scope="col">Engine</th>
+            <th scope="col" className="table__number">
+              Holdout metric
+            </th>
+            <th scope="col">Created</th>
+          </>
+        }
+        renderPage={(page) => <VersionsPage page={page} stage={stage} />}
+        noun={{ one: 'model version', many: 'model versions' }}
+        errorTitle="Model versions could not be loaded"
+        forbiddenTitle="You cannot view the model registry"
+        empty={
+          noVersions ? (
+            <EmptyState
+              icon={<GitBranchIcon size={26} />}
+              title="No model versions yet"
+              description="Every training job that succeeds registers its best model here as a new version. Promote a version to staging or production when it is ready."
             />
-          ))}
-        </table>
-      </div>
-
-      {loading ? (
-        <div className="models-loading">
-          <Spinner size={18} label="Loading model versions" />
-        </div>
-      ) : noVersions ? (
-        <EmptyState
-          icon={<GitBranchIcon size={26} />}
-          title="No model versions yet"
-          description="Every training job that succeeds registers its best model here as a new version. Promote a version to staging or production when it is ready."
-        />
-      ) : first && first.totalCount === 0 ? (
-        <div className="models-empty">
-          <p className="models-empty__title">No model versions with the stage “{stage ? STAGE_LABEL[stage] : ''}”</p>
-          <p className="muted">
-            <Button variant="ghost" size="sm" onClick={() => onStageChange(null)}>
-              Show all stages
-            </Button>
-          </p>
-        </div>
-      ) : first ? (
-        <div className="models-footer">
-          <span className="muted" role="status">
-            Showing {formatCount(shown)} of {formatCount(first.totalCount)} model version{first.totalCount === 1 ? '' : 's'}
-          </span>
-          {paging.canLoadMore ? (
-            <Button variant="secondary" size="sm" onClick={paging.loadMore}>
-              Load more
-            </Button>
-          ) : paging.loadingMore ? (
-            <Spinner size={16} label="Loading more model versions" />
-          ) : null}
-        </div>
-      ) : null}
+          ) : (
+            <NoRows title={`No model versions with the stage “${stage ? STAGE_LABEL[stage] : ''}”`}>
+              <Button variant="ghost" size="sm" onClick={() => onStageChange(null)}>
+                Show all stages
+              </Button>
+            </NoRows>
+          )
+        }
+      />
     </div>
   );
 }

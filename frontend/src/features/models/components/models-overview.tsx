@@ -9,9 +9,9 @@ import type { JobStatus, ModelStage } from '@/gql/graphql';
 import { cn } from '@/lib/cn';
 import { usePermissions } from '@/lib/permissions';
 
+import { JOB_STATUSES, MODEL_STAGES } from '../lib/models-format';
 import { ModelVersionsList } from './model-versions-list';
 import { ModelsNoAccess } from './models-no-access';
-import { JOB_STATUSES, MODEL_STAGES } from './models-format';
 import { TrainingJobsList } from './training-jobs-list';
 
 import './models.css';

@@ -7,7 +7,7 @@ import { gqlData, gqlError, mockFetch, setSessionCookie } from '@/testing/mock-f
 import { testVersionDetail } from '@/testing/models-fixtures';
 import { renderApp } from '@/testing/test-utils';
 
-import { curlExample, interpretPrediction, parseJsonRows, rowFromForm, shellQuote } from './predict-rows';
+import { curlExample, interpretPrediction, parseJsonRows, rowFromForm, shellQuote } from '../lib/predict-rows';
 
 const features = testVersionDetail().features;
 

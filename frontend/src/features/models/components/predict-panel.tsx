@@ -6,7 +6,7 @@ import { ErrorMessage } from '@/components/errors/error-message';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
-import { copyText } from '@/components/ui/copy-field';
+import { copyText } from '@/lib/clipboard';
 import { Field } from '@/components/ui/field';
 import { CheckIcon, CopyIcon, EyeIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
@@ -16,7 +16,7 @@ import { COLUMN_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
 import { PredictMutation } from '../api/model-versions';
-import { formatScore } from './models-format';
+import { formatScore } from '../lib/models-format';
 import {
   curlExample,
   describeValue,
@@ -27,7 +27,7 @@ import {
   type FeatureInput,
   type Row,
   type RowPrediction,
-} from './predict-rows';
+} from '../lib/predict-rows';
 
 type Mode = 'form' | 'json';
 
@@ -109,7 +109,7 @@ function CurlExample({ versionId, rows }: { versionId: string; rows: readonly Ro
           variant="secondary"
           size="sm"
           icon={copied ? <CheckIcon size={14} /> : <CopyIcon size={14} />}
-          onClick={async () => setCopied(await copyText(text, null))}
+          onClick={() => void copyText(text, null).then(setCopied)}
           aria-label={copied ? 'curl command copied' : 'Copy the curl command'}
         >
           {copied ? 'Copied' : 'Copy'}
@@ -227,7 +227,7 @@ export function PredictPanel({ version }: { version: PredictableVersion }) {
           </label>
         </fieldset>
 
-        <form onSubmit={submit} noValidate aria-label="Predict" className="models-panel">
+        <form onSubmit={(event) => void submit(event)} noValidate aria-label="Predict" className="models-panel">
           {mode === 'form' ? (
             features.length === 0 ? (
               <p className="muted">This version lists no input features.</p>

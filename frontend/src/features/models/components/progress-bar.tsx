@@ -1,6 +1,6 @@
 import { cn } from '@/lib/cn';
 
-import { clamp01 } from './models-format';
+import { clamp01 } from '../lib/models-format';
 
 /** A determinate bar for a job's progress (0..1); `label` names it for screen readers. */
 export function ProgressBar({

@@ -2,7 +2,7 @@ import { Badge } from '@/components/ui/badge';
 import { Spinner } from '@/components/ui/spinner';
 import type { JobStatus, ModelStage } from '@/gql/graphql';
 
-import { JOB_STATUS_LABEL, JOB_STATUS_TONE, STAGE_LABEL, STAGE_TONE } from './models-format';
+import { JOB_STATUS_LABEL, JOB_STATUS_TONE, STAGE_LABEL, STAGE_TONE } from '../lib/models-format';
 
 /** QUEUED / RUNNING / SUCCEEDED / FAILED / CANCELLED; a running job spins. */
 export function JobStatusBadge({ status, title }: { status: JobStatus; title?: string | null | undefined }) {

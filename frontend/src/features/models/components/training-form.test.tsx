@@ -8,7 +8,7 @@ import { gqlData, gqlError, mockFetch, setSessionCookie, type RecordedRequest } 
 import { testJob, testJobDetail, testTrainingOptions } from '@/testing/models-fixtures';
 import { renderApp } from '@/testing/test-utils';
 
-import { defaultMetricFor, metricsForTask, validateTrainingForm } from './training-form-state';
+import { defaultMetricFor, metricsForTask, validateTrainingForm } from '../lib/training-form-state';
 
 type Reply = ReturnType<typeof gqlData>;
 
@@ -161,7 +161,7 @@ describe('Models › training form', () => {
 
     expect(within(form).getByLabelText('Dataset')).toHaveAccessibleDescription('Choose a dataset to train on.');
     expect(within(form).getByLabelText('Target column')).toHaveAccessibleDescription(
-      expect.stringContaining('Choose the column to predict.') as unknown as string,
+      expect.stringContaining('Choose the column to predict.'),
     );
     expect(within(form).getByLabelText('Time budget (seconds)')).toHaveAccessibleDescription(
       'Enter a whole number of seconds from 10 to 3,600.',

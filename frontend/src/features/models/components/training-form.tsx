@@ -12,10 +12,10 @@ import { paths } from '@/config/paths';
 import type { DatasetStatus, Engine, TaskType } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatCount } from '@/lib/format';
-import { COLUMN_TYPE_LABEL } from '@/lib/ml-labels';
+import { COLUMN_TYPE_LABEL, TASK_TYPE_LABEL } from '@/lib/ml-labels';
 
 import { StartTrainingMutation, TRAINING_CONTEXT, TrainingDatasetQuery } from '../api/training';
-import { direction, ENGINE_LABEL, TASK_TYPE_LABEL } from './models-format';
+import { direction, ENGINE_LABEL } from '../lib/models-format';
 import {
   buildStartTrainingInput,
   defaultBudget,
@@ -27,7 +27,7 @@ import {
   validateTrainingForm,
   type TrainingFormErrors,
   type TrainingOptions,
-} from './training-form-state';
+} from '../lib/training-form-state';
 
 export type DatasetChoice = {
   id: string;
@@ -157,7 +157,7 @@ export function TrainingForm({
   ) : undefined;
 
   return (
-    <form id={formId} className="training-form" onSubmit={submit} noValidate aria-label="New training job">
+    <form id={formId} className="training-form" onSubmit={(event) => void submit(event)} noValidate aria-label="New training job">
       <section className="training-form__section" aria-labelledby={`${formId}-data`}>
         <h2 className="training-form__heading" id={`${formId}-data`}>
           What to learn

@@ -9,21 +9,19 @@ import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
+import { Fact, Facts } from '@/components/ui/facts';
 import { ActivityIcon, FileTextIcon, FlaskIcon, GridIcon, TrendingUpIcon, XIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { TrainingJobQuery as TrainingJobResult } from '@/gql/graphql';
-import { useRealtimeStatus } from '@/lib/api-provider';
+import { useRealtimeStatus } from '@/lib/api-controls';
 import { toAppError, type AppError } from '@/lib/errors';
+import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
 import { CancelTrainingMutation, TRAINING_CONTEXT, TrainingJobQuery } from '../api/training';
-import { Fact, MetricsList, Time } from './facts';
-import { FeatureImportanceChart } from './charts/feature-importance-chart';
-import { LeaderboardChart } from './charts/leaderboard-chart';
-import { LeaderboardTable } from './leaderboard-table';
-import { ModelsNoAccess } from './models-no-access';
 import {
   direction,
   ENGINE_LABEL,
@@ -31,11 +29,15 @@ import {
   formatProgress,
   formatSeconds,
   isTerminal,
-  TASK_TYPE_LABEL,
-} from './models-format';
+} from '../lib/models-format';
+import { useTrainingProgress, type ProgressState } from '../hooks/use-training-progress';
+import { MetricsList } from './metrics-list';
+import { FeatureImportanceChart } from './charts/feature-importance-chart';
+import { LeaderboardChart } from './charts/leaderboard-chart';
+import { LeaderboardTable } from './leaderboard-table';
+import { ModelsNoAccess } from './models-no-access';
 import { ProgressBar } from './progress-bar';
 import { JobStatusBadge, StageBadge } from './status-badges';
-import { useTrainingProgress, type ProgressState } from './use-training-progress';
 
 import './models.css';
 
@@ -138,20 +140,20 @@ function ProgressPanel({
             </Button>
           </Alert>
         ) : null}
-        <dl className="facts">
+        <Facts>
           <Fact label="Attempt">
             {job.attempt} of {job.maxAttempts}
           </Fact>
           <Fact label="Queued">
-            <Time value={job.createdAt} />
+            <RelativeTime value={job.createdAt} />
           </Fact>
           <Fact label="Started">
-            <Time value={job.startedAt} />
+            <RelativeTime value={job.startedAt} />
           </Fact>
           <Fact label="Finished">
-            <Time value={job.finishedAt} />
+            <RelativeTime value={job.finishedAt} />
           </Fact>
-        </dl>
+        </Facts>
         {job.attempt > 1 ? (
           <p className="muted job-progress-panel__note">
             This is attempt {job.attempt}: an earlier attempt stopped before it finished (for example, its worker was lost)
@@ -214,7 +216,7 @@ function SettingsCard({ job, canSeeDatasets }: { job: Job; canSeeDatasets: boole
     <Card aria-labelledby="job-settings-title">
       <CardHeader id="job-settings-title" icon={<FileTextIcon size={18} />} title="Settings" />
       <CardBody className="models-panel">
-        <dl className="facts">
+        <Facts>
           <Fact label="Dataset">
             {job.dataset && canSeeDatasets ? (
               <Link to={paths.app.dataset.getHref(job.dataset.id)}>{job.datasetName}</Link>
@@ -242,7 +244,7 @@ function SettingsCard({ job, canSeeDatasets }: { job: Job; canSeeDatasets: boole
           <Fact label="Time budget">{formatSeconds(job.timeBudgetSeconds)}</Fact>
           <Fact label="Registry model">{job.modelName}</Fact>
           <Fact label="Started by">{job.createdBy ?? <span className="muted">Unknown</span>}</Fact>
-        </dl>
+        </Facts>
         {job.excludedColumns.length > 0 ? (
           <div className="job-columns">
             <p className="fact__label">Left out by request</p>
@@ -315,8 +317,8 @@ function DroppedColumnsCard({ job }: { job: Job }) {
         description="Columns the job left out of the features, and why."
       />
       <CardBody>
-        <div className="models-table-scroll">
-          <table className="models-table models-table--compact">
+        <div className="table-scroll">
+          <table className="table models-table models-table--compact">
             <caption className="sr-only">Columns not used as features, with the reason</caption>
             <thead>
               <tr>
@@ -344,6 +346,15 @@ function DroppedColumnsCard({ job }: { job: Job }) {
 function CancelJobDialog({ job, onClose }: { job: Job; onClose: () => void }) {
   const [{ fetching }, cancel] = useMutation(CancelTrainingMutation);
   const [error, setError] = useState<AppError | null>(null);
+  const confirmCancel = async () => {
+    setError(null);
+    const result = await cancel({ id: job.id }, TRAINING_CONTEXT);
+    if (result.error || !result.data?.cancelTraining) {
+      setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The job could not be cancelled.' });
+      return;
+    }
+    onClose();
+  };
   return (
     <ConfirmDialog
       title="Cancel this training job?"
@@ -351,15 +362,7 @@ function CancelJobDialog({ job, onClose }: { job: Job; onClose: () => void }) {
       cancelLabel="Keep training"
       loading={fetching}
       onCancel={onClose}
-      onConfirm={async () => {
-        setError(null);
-        const result = await cancel({ id: job.id }, TRAINING_CONTEXT);
-        if (result.error || !result.data?.cancelTraining) {
-          setError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The job could not be cancelled.' });
-          return;
-        }
-        onClose();
-      }}
+      onConfirm={() => void confirmCancel()}
       error={
         error ? (
           <Alert role="alert" tone="danger">

@@ -2,17 +2,16 @@ import { useEffect, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
-import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { FlaskIcon } from '@/components/ui/icons';
-import { Spinner } from '@/components/ui/spinner';
+import { NoRows, PagedTable } from '@/components/ui/paged-table';
+import { RelativeTime } from '@/components/ui/relative-time';
 import { paths } from '@/config/paths';
 import type { JobStatus, TrainingJobSummaryFieldsFragment } from '@/gql/graphql';
-import type { AppError } from '@/lib/errors';
-import { formatCount, formatDateTime, formatRelative } from '@/lib/format';
+import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
-import { useConnectionPages, useReportPage, type PageReport } from '@/lib/use-connection-pages';
+import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-connection-pages';
 
 import { TRAINING_CONTEXT, TrainingJobsQuery } from '../api/training';
 import {
@@ -22,8 +21,7 @@ import {
   formatScore,
   JOB_STATUS_LABEL,
   JOB_STATUSES,
-  TASK_TYPE_LABEL,
-} from './models-format';
+} from '../lib/models-format';
 import { ProgressBar } from './progress-bar';
 import { JobStatusBadge } from './status-badges';
 
@@ -71,7 +69,7 @@ function JobRow({ job, canSeeDatasets }: { job: TrainingJobSummaryFieldsFragment
           <span className="muted">—</span>
         )}
       </td>
-      <td className="models-table__number">
+      <td className="table__number">
         {best && best.scoreValidation !== null && best.scoreValidation !== undefined ? (
           <span className="models-table__stacked">
             <span>{formatScore(best.scoreValidation)}</span>
@@ -83,9 +81,7 @@ function JobRow({ job, canSeeDatasets }: { job: TrainingJobSummaryFieldsFragment
       </td>
       <td>
         <span className="models-table__stacked">
-          <time dateTime={job.createdAt} title={formatDateTime(job.createdAt)}>
-            {formatRelative(job.createdAt)}
-          </time>
+          <RelativeTime value={job.createdAt} />
           <span className="muted">{job.createdBy ? `by ${job.createdBy}` : 'by an unknown member'}</span>
         </span>
       </td>
@@ -93,28 +89,14 @@ function JobRow({ job, canSeeDatasets }: { job: TrainingJobSummaryFieldsFragment
   );
 }
 
-function JobsPage({
-  status,
-  after,
-  pageKey,
-  canSeeDatasets,
-  onLoaded,
-  onError,
-}: {
-  status: JobStatus | null;
-  after: string | null;
-  pageKey: string;
-  canSeeDatasets: boolean;
-  onLoaded: (pageKey: string, report: PageReport) => void;
-  onError: (pageKey: string, error: AppError | null) => void;
-}) {
+function JobsPage({ page, status, canSeeDatasets }: { page: PageSlot; status: JobStatus | null; canSeeDatasets: boolean }) {
   const [{ data, error }, reexecute] = useQuery({
     query: TrainingJobsQuery,
-    variables: { first: JOBS_PAGE_SIZE, after, status },
+    variables: { first: JOBS_PAGE_SIZE, after: page.after, status },
     context: TRAINING_CONTEXT,
   });
   const connection = data?.trainingJobs;
-  useReportPage(pageKey, connection, error, onLoaded, onError);
+  useReportPage(page, connection, error);
 
   const active = connection?.edges.some(({ node }) => node.status === 'RUNNING' || node.status === 'QUEUED') ?? false;
   useEffect(() => {
@@ -145,9 +127,7 @@ export function TrainingJobsList({
 }) {
   const permissions = usePermissions();
   const paging = useConnectionPages(status ?? '');
-  const { first, shown } = paging;
-  const loadError = paging.error;
-  const loading = !first && !loadError;
+  const { first } = paging;
   const noJobs = first?.totalCount === 0 && !status;
 
   return (
@@ -170,76 +150,46 @@ export function TrainingJobsList({
         </label>
       </div>
 
-      {loadError ? (
-        <LoadErrorAlert error={loadError} forbiddenTitle={'You cannot view training jobs'} title={'Training jobs could not be loaded'} />
-      ) : null}
-
-      <div className="models-table-scroll" hidden={!first || first.totalCount === 0}>
-        <table className="models-table" aria-busy={loading || undefined}>
-          <caption className="sr-only">Training jobs of your organization, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Dataset</th>
-              <th scope="col">Task</th>
-              <th scope="col">Engine</th>
-              <th scope="col">Status</th>
-              <th scope="col">Progress</th>
-              <th scope="col" className="models-table__number">
-                Best score
-              </th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          {paging.pages.map(({ after, key }) => (
-            <JobsPage
-              key={key}
-              status={status}
-              after={after}
-              pageKey={key}
-              canSeeDatasets={permissions.has('datasets:read')}
-              onLoaded={paging.onLoaded}
-              onError={paging.onError}
-            />
-          ))}
-        </table>
-      </div>
-
-      {loading ? (
-        <div className="models-loading">
-          <Spinner size={18} label="Loading training jobs" />
-        </div>
-      ) : noJobs ? (
-        <EmptyState
-          icon={<FlaskIcon size={26} />}
-          title="No training jobs yet"
-          description="A training job tries many candidate models on a dataset within a time budget, ranks them on a leaderboard by the metric you choose, and registers the best as a new model version."
-        >
-          {newJobButton}
-        </EmptyState>
-      ) : first && first.totalCount === 0 ? (
-        <div className="models-empty">
-          <p className="models-empty__title">No {status ? JOB_STATUS_LABEL[status].toLowerCase() : ''} training jobs</p>
-          <p className="muted">
-            <Button variant="ghost" size="sm" onClick={() => onStatusChange(null)}>
-              Show all statuses
-            </Button>
-          </p>
-        </div>
-      ) : first ? (
-        <div className="models-footer">
-          <span className="muted" role="status">
-            Showing {formatCount(shown)} of {formatCount(first.totalCount)} training job{first.totalCount === 1 ? '' : 's'}
-          </span>
-          {paging.canLoadMore ? (
-            <Button variant="secondary" size="sm" onClick={paging.loadMore}>
-              Load more
-            </Button>
-          ) : paging.loadingMore ? (
-            <Spinner size={16} label="Loading more training jobs" />
-          ) : null}
-        </div>
-      ) : null}
+      <PagedTable
+        paging={paging}
+        className="models-table"
+        caption="Training jobs of your organization, newest first"
+        head={
+          <>
+            <th scope="col">Model</th>
+            <th scope="col">Dataset</th>
+            <th scope="col">Task</th>
+            <th scope="col">Engine</th>
+            <th scope="col">Status</th>
+            <th scope="col">Progress</th>
+            <th scope="col" className="table__number">
+              Best score
+            </th>
+            <th scope="col">Created</th>
+          </>
+        }
+        renderPage={(page) => <JobsPage page={page} status={status} canSeeDatasets={permissions.has('datasets:read')} />}
+        noun={{ one: 'training job', many: 'training jobs' }}
+        errorTitle="Training jobs could not be loaded"
+        forbiddenTitle="You cannot view training jobs"
+        empty={
+          noJobs ? (
+            <EmptyState
+              icon={<FlaskIcon size={26} />}
+              title="No training jobs yet"
+              description="A training job tries many candidate models on a dataset within a time budget, ranks them on a leaderboard by the metric you choose, and registers the best as a new model version."
+            >
+              {newJobButton}
+            </EmptyState>
+          ) : (
+            <NoRows title={`No ${status ? JOB_STATUS_LABEL[status].toLowerCase() : ''} training jobs`}>
+              <Button variant="ghost" size="sm" onClick={() => onStatusChange(null)}>
+                Show all statuses
+              </Button>
+            </NoRows>
+          )
+        }
+      />
     </div>
   );
 }

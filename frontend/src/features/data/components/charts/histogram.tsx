@@ -1,7 +1,8 @@
 export type HistogramBin = { lower: number; upper: number; count: number };
 
-import { formatCompact, formatCount, formatStat } from '../dataset-format';
-import { ChartDataTable, niceMax } from '@/components/charts/chart-data-table';
+import { ChartDataTable } from '@/components/charts/chart-data-table';
+import { niceMax } from '@/lib/charts';
+import { formatCompact, formatCount, formatStat } from '@/lib/format';
 
 const WIDTH = 360;
 const HEIGHT = 150;

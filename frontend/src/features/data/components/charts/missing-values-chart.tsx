@@ -1,5 +1,6 @@
-import { formatCount, formatPercent } from '../dataset-format';
-import { ChartDataTable, truncate } from '@/components/charts/chart-data-table';
+import { ChartDataTable } from '@/components/charts/chart-data-table';
+import { truncate } from '@/lib/charts';
+import { formatCount, formatPercent } from '@/lib/format';
 
 const WIDTH = 720;
 const ROW = 24;

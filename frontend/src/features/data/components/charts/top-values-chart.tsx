@@ -1,7 +1,8 @@
 export type ValueCount = { value: string; count: number };
 
-import { formatCount, formatPercent } from '../dataset-format';
-import { ChartDataTable, truncate } from '@/components/charts/chart-data-table';
+import { ChartDataTable } from '@/components/charts/chart-data-table';
+import { truncate } from '@/lib/charts';
+import { formatCount, formatPercent } from '@/lib/format';
 
 const WIDTH = 360;
 const ROW = 22;

@@ -1,7 +1,8 @@
-import { ChartDataTable, truncate } from '@/components/charts/chart-data-table';
+import { ChartDataTable } from '@/components/charts/chart-data-table';
+import { truncate } from '@/lib/charts';
 
-import { formatScore } from '../models-format';
-import { barScale } from './bar-scale';
+import { formatScore } from '../../lib/models-format';
+import { barScale } from '../../lib/bar-scale';
 
 const WIDTH = 720;
 const ROW = 24;

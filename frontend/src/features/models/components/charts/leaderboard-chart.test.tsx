@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 
 import { testLeaderboard } from '@/testing/models-fixtures';
 
-import { barScale } from './bar-scale';
+import { leaderboardCaption } from '../../lib/leaderboard';
 import { FeatureImportanceChart } from './feature-importance-chart';
-import { LeaderboardChart, leaderboardCaption, rankOrder } from './leaderboard-chart';
+import { LeaderboardChart } from './leaderboard-chart';
 
 function bars() {
   return screen.getAllByTestId('leaderboard-bar');
@@ -75,12 +75,6 @@ describe('LeaderboardChart', () => {
     render(<LeaderboardChart entries={[]} metric="roc_auc" higherIsBetter />);
     expect(screen.getByText('No models on the leaderboard yet.')).toBeInTheDocument();
   });
-
-  it('orders by rank without changing the input', () => {
-    const input = [{ rank: 2 }, { rank: 1 }];
-    expect(rankOrder(input)).toEqual([{ rank: 1 }, { rank: 2 }]);
-    expect(input).toEqual([{ rank: 2 }, { rank: 1 }]);
-  });
 });
 
 describe('FeatureImportanceChart', () => {
@@ -106,20 +100,5 @@ describe('FeatureImportanceChart', () => {
     expect(screen.getByRole('img', { name: /^Feature importance, largest first: tenure_months 0\.081/ })).toBeInTheDocument();
     expect(screen.getByText(/Whiskers show ± one standard deviation/)).toBeInTheDocument();
     expect(screen.getByRole('table', { name: 'Feature importance' })).toHaveTextContent('tenure_months0.0810.006');
-  });
-});
-
-describe('barScale', () => {
-  it('starts bars at zero and makes room for negative values', () => {
-    const positive = barScale([0.4, 0.9], 100, 300);
-    expect(positive.min).toBe(0);
-    expect(positive.max).toBe(1);
-    expect(positive.zero).toBe(100);
-    expect(positive.x(0.5)).toBe(200);
-
-    const mixed = barScale([-0.2, 0.8], 0, 100);
-    expect(mixed.min).toBe(-0.2);
-    expect(mixed.max).toBe(1);
-    expect(mixed.zero).toBeCloseTo(100 / 6);
   });
 });

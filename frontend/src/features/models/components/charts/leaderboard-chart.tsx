@@ -1,9 +1,11 @@
-import { ChartDataTable, truncate } from '@/components/charts/chart-data-table';
+import { ChartDataTable } from '@/components/charts/chart-data-table';
+import { truncate } from '@/lib/charts';
 import type { LeaderboardEntryFieldsFragment } from '@/gql/graphql';
 import { cn } from '@/lib/cn';
 
-import { bestEntry, formatScore, formatSeconds } from '../models-format';
-import { barScale } from './bar-scale';
+import { bestEntry, formatScore, formatSeconds } from '../../lib/models-format';
+import { barScale } from '../../lib/bar-scale';
+import { leaderboardCaption, rankOrder } from '../../lib/leaderboard';
 
 const WIDTH = 720;
 const ROW = 26;
@@ -11,18 +13,6 @@ const LABEL = 220;
 const VALUE = 110;
 const AXIS = 20;
 export const LEADERBOARD_CHART_LIMIT = 20;
-
-/** The leaderboard in rank order (1 = best first); entries without a rank order keep theirs. */
-export function rankOrder<T extends { rank: number }>(entries: readonly T[]): T[] {
-  return [...entries].sort((a, b) => a.rank - b.rank);
-}
-
-/** Says which way the bars read; the chart's caption and its text alternative use it. */
-export function leaderboardCaption(metric: string, higherIsBetter: boolean): string {
-  return higherIsBetter
-    ? `Validation ${metric} per model. Higher is better: the longest bar is the best model.`
-    : `Validation ${metric} per model. Lower is better: the shortest bar is the best model.`;
-}
 
 /**
  * Validation score per candidate model as horizontal bars, best (rank 1) on top and

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatBytes, formatDateBound, formatPercent, formatStat, nameFromFile, precheckFile } from './dataset-format';
+import { formatBytes, formatPercent, formatStat } from '@/lib/format';
+
+import { formatDateBound, nameFromFile, precheckFile } from './dataset-format';
 
 describe('dataset formatting', () => {
   it('writes sizes in familiar units', () => {

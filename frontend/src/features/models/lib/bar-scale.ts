@@ -1,4 +1,4 @@
-import { niceMax } from '@/components/charts/chart-data-table';
+import { niceMax } from '@/lib/charts';
 
 export type BarScale = {
   /** Domain bounds, tidied (0 is always inside). */

@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, useContext } from 'react';
 
 /**
  * The signed-in credential's effective permissions (`viewer.permissions`,
@@ -11,7 +11,7 @@ export type Permissions = {
   list: readonly string[];
 };
 
-function createPermissions(list: readonly string[]): Permissions {
+export function createPermissions(list: readonly string[]): Permissions {
   const granted = new Set(list);
   return {
     has: (permission) => granted.has(permission),
@@ -21,12 +21,7 @@ function createPermissions(list: readonly string[]): Permissions {
 }
 
 const NONE = createPermissions([]);
-const PermissionsContext = createContext<Permissions>(NONE);
-
-export function PermissionsProvider({ permissions, children }: { permissions: readonly string[]; children: ReactNode }) {
-  const value = useMemo(() => createPermissions(permissions), [permissions]);
-  return <PermissionsContext.Provider value={value}>{children}</PermissionsContext.Provider>;
-}
+export const PermissionsContext = createContext<Permissions>(NONE);
 
 /** Outside a provider nothing is granted: a missing provider hides, never reveals. */
 export function usePermissions(): Permissions {

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useLayoutEffect, useRef } from 'react';
 import { useSubscription } from 'urql';
 
 import type {
@@ -9,7 +9,7 @@ import type {
 import { toAppError, type AppError } from '@/lib/errors';
 
 import { TrainingProgressSubscription } from '../api/training';
-import { isTerminal } from './models-format';
+import { isTerminal } from '../lib/models-format';
 
 export type TrainingEvent = TrainingProgressData['trainingProgress'];
 
@@ -95,10 +95,12 @@ export type TrainingProgress = {
  */
 export function useTrainingProgress(job: JobSnapshot, onEnded: () => void): TrainingProgress {
   const terminal = isTerminal(job.status);
+  // The subscription's reducer starts from the latest snapshot without resubscribing when it changes.
   const jobRef = useRef(job);
-  jobRef.current = job;
-  const onEndedRef = useRef(onEnded);
-  onEndedRef.current = onEnded;
+  useLayoutEffect(() => {
+    jobRef.current = job;
+  });
+  const onJobEnded = useEffectEvent(onEnded);
 
   const [result, resubscribe] = useSubscription(
     { query: TrainingProgressSubscription, variables: { jobId: job.id }, pause: terminal },
@@ -112,7 +114,7 @@ export function useTrainingProgress(job: JobSnapshot, onEnded: () => void): Trai
   const received = result.data && result.data.jobId === job.id && result.data.sequence >= 0 ? result.data : undefined;
   const ended = received?.ended ?? false;
   useEffect(() => {
-    if (ended) onEndedRef.current();
+    if (ended) onJobEnded();
   }, [ended]);
 
   // Once the job itself has ended (the refetch arrived), it is the whole truth.

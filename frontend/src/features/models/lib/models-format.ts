@@ -2,8 +2,6 @@ import type { BadgeTone } from '@/components/ui/badge';
 import type { Engine, JobStatus, ModelStage } from '@/gql/graphql';
 import { formatStat } from '@/lib/format';
 
-export { TASK_TYPE_LABEL } from '@/lib/ml-labels';
-
 export const JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 export const MODEL_STAGES: readonly ModelStage[] = ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED'];
 

@@ -70,7 +70,7 @@ function toNumber(value: unknown): number | null {
 
 function asList(value: unknown): unknown[] | null {
   if (value === null || value === undefined) return null;
-  return Array.isArray(value) ? value : [value];
+  return Array.isArray(value) ? (value as unknown[]) : [value];
 }
 
 function probabilitiesOf(value: unknown, classes: readonly string[] | null | undefined): ClassProbability[] | null {

@@ -1,8 +1,15 @@
 import type { OidcConfigFieldsFragment } from '@/gql/graphql';
 
-import { newMappingRow, type MappingRow } from './role-mapping-editor';
-
 const DEFAULT_SCOPES = 'openid email profile';
+
+/** One row of the SSO role mapping: a claim value and the roles it grants. */
+export type MappingRow = { key: number; claimValue: string; roles: string[] };
+
+let rowKey = 0;
+
+export function newMappingRow(claimValue = '', roles: string[] = []): MappingRow {
+  return { key: ++rowKey, claimValue, roles };
+}
 
 export type FormState = {
   issuer: string;

@@ -2,10 +2,6 @@ import type { BadgeTone } from '@/components/ui/badge';
 import { formatDate, formatDateTime } from '@/lib/format';
 import type { DatasetStatus } from '@/gql/graphql';
 
-// Shared with the Models area; re-exported so the Data area keeps one import.
-export { formatBytes, formatCompact, formatCount, formatPercent, formatStat } from '@/lib/format';
-export { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-labels';
-
 export const STATUS_LABEL: Record<DatasetStatus, string> = {
   PROFILING: 'Profiling',
   READY: 'Ready',
