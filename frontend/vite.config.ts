@@ -47,6 +47,9 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup-tests.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // a deadline, not an expectation: a whole-page test takes ~1 s, but over 5 s on a
+    // loaded 2-core machine (the default then fails a correct page)
+    testTimeout: 20_000,
     unstubGlobals: true,
     // Styles are not applied in tests; only `?raw` reads (the architecture test checks where styles live) get their text.
     css: { include: [/\.css\?raw$/] },

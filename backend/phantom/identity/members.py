@@ -102,11 +102,14 @@ class MemberService:
         roles = await self.roles_for(session, tenant_id, [m.user_id for m in found])
         return {m.user_id: MemberView(m, m.user, roles.get(m.user_id, [])) for m in found}
 
+    @requires(P.DATASETS_READ)
     async def display_names(
-        self, session: AsyncSession, user_ids: set[uuid.UUID]
+        self, session: AsyncSession, principal: Principal, user_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, str]:
-        """Who created a row the caller could already read (reading the row was the
-        check), by user id; a former member keeps their name, an erased one is absent."""
+        """Who created a dataset, job or model version, by user id, for those who may read
+        the organization's datasets (every built-in role that reads ML work does; a custom
+        role or token without it is refused, as before the loader moved here). A former
+        member keeps their name; an erased one is absent."""
         return await UserRepository(session).display_names(user_ids)
 
     @requires(P.USERS_MANAGE)
