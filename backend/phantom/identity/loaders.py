@@ -30,9 +30,7 @@ def display_name_loader(context: Context) -> DataLoader[uuid.UUID, str | None]:
 
     async def load(user_ids: Sequence[uuid.UUID]) -> list[str | None]:
         async with context.session() as session:
-            names = await members.display_names(
-                session, context.require_principal(), set(user_ids)
-            )
+            names = await members.display_names(session, context.require_principal(), set(user_ids))
         return [names.get(user_id) for user_id in user_ids]
 
     loader: DataLoader[uuid.UUID, str | None] = context.loaders.setdefault(
