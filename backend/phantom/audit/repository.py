@@ -96,7 +96,7 @@ class AuditRepository:
     async def head(self, *, lock: bool = False) -> AuditChainHead | None:
         statement = select(AuditChainHead).where(AuditChainHead.tenant_id == self.tenant_id)
         if lock:
-            statement = statement.with_for_update()
+            statement = statement.with_for_update(key_share=True)
         return await self.session.scalar(statement.execution_options(populate_existing=True))
 
     # --- keys --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ class TrainingJobRepository(Repository[TrainingJob]):
                 TrainingJob.fencing_token == token,
                 TrainingJob.status == JobStatus.RUNNING.value,
             )
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
 
     def listing(

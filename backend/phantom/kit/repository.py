@@ -29,10 +29,16 @@ class Repository(Generic[ModelT]):
         return select(self.model).where(self.model.id == row_id)
 
     async def find(self, row_id: uuid.UUID, *, for_update: bool = False) -> ModelT | None:
-        """The row, or None; ``for_update`` locks it until the transaction ends."""
+        """The row, or None; ``for_update`` locks it until the transaction ends.
+
+        The lock is PostgreSQL's ``FOR NO KEY UPDATE`` (the one an ``UPDATE`` of other
+        columns takes): it still serializes writers of the row, but lets other
+        transactions insert rows whose foreign keys name it. ``FOR UPDATE`` blocks those
+        inserts, and a claim holding its organization's row deadlocked a cancel that
+        audits (tests/automl/test_claim_locks.py)."""
         statement = self._by_id(row_id)
         if for_update:
-            statement = statement.with_for_update()
+            statement = statement.with_for_update(key_share=True)
         row: ModelT | None = await self.session.scalar(statement)
         return row
 

@@ -17,7 +17,7 @@ class ModelRepository(Repository[RegisteredModel]):
     async def by_name(self, name: str, *, for_update: bool = False) -> RegisteredModel | None:
         statement = select(RegisteredModel).where(RegisteredModel.name == name)
         if for_update:
-            statement = statement.with_for_update()
+            statement = statement.with_for_update(key_share=True)
         return await self.session.scalar(statement)
 
     async def names(self, model_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -45,7 +45,7 @@ class VersionRepository(Repository[ModelVersion]):
                 await self.session.scalars(
                     select(ModelVersion)
                     .where(ModelVersion.model_id == model_id, ModelVersion.stage == stage.value)
-                    .with_for_update()
+                    .with_for_update(key_share=True)
                 )
             ).all()
         )
