@@ -65,3 +65,14 @@ class Signal:
     feature: str | None = None
     metric: str | None = None
     reference: float | None = None  # the training-time value, where one exists
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedPrediction:
+    """One row of the prediction log, found by its prediction id (to join an outcome)."""
+
+    prediction_id: uuid.UUID
+    at: datetime
+    label: Any
+    probabilities: dict[str, float] | None
+    score: float | None
