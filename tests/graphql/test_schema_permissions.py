@@ -338,6 +338,8 @@ ID_KINDS = {
     ("cancelTraining", ("id",)): "training_job",
     ("promoteModelVersion", ("id",)): "model_version",
     ("predict", ("modelVersionId",)): "model_version",
+    ("modelHealth", ("modelVersionId",)): "model_version",
+    ("refreshModelHealth", ("modelVersionId",)): "model_version",
     ("trainingProgress", ("jobId",)): "training_job",
 }
 # Custom roles are named, not numbered: their name arguments get the same treatment.

@@ -34,6 +34,7 @@ from phantom.graphql.errors import classify_all
 from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
+from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.serving.schema import ServingMutation
 
@@ -49,6 +50,7 @@ Query = merge_types(
         DatasetQuery,
         TrainingQuery,
         RegistryQuery,
+        MonitoringQuery,
     ),
 )
 Mutation = merge_types(
@@ -63,6 +65,7 @@ Mutation = merge_types(
         TrainingMutation,
         RegistryMutation,
         ServingMutation,
+        MonitoringMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
