@@ -17,6 +17,7 @@ from phantom.datasets import models as datasets_models
 from phantom.db import Base
 from phantom.identity import models as identity_models
 from phantom.identity.sso import models as sso_models
+from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
 
 MODEL_MODULES: tuple[ModuleType, ...] = (
@@ -26,6 +27,7 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     compliance_models,
     datasets_models,
     identity_models,
+    monitoring_models,
     sso_models,
     registry_models,
 )
