@@ -43,6 +43,7 @@ from phantom.audit.service import recorded_details
 from phantom.automl.engines.base import Predictions
 from phantom.config import settings
 from phantom.db import transaction
+from phantom.kit.errors import Unavailable
 from phantom.kit.ids import uuid7_time
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
@@ -151,16 +152,18 @@ class PredictionLog:
         self.pending_rows = 0
         self.flushing = asyncio.Lock()
         self.flusher: asyncio.Task[None] | None = None
-        self.closed = False
+        self.max_pending_rows = settings.PREDICTION_LOG_MAX_PENDING_ROWS
 
     async def record(self, call: ScoredCall) -> None:
-        """Keep one call's rows for the next flush; waits while the log is full."""
+        """Keep one call's rows for the next flush. While the log is full the caller waits;
+        if it stays full (the database is down), the call is refused UNAVAILABLE before
+        its answer is sent: a prediction is never answered without being logged."""
         deadline = time.monotonic() + settings.PREDICT_TIMEOUT_SECONDS
-        while self.pending_rows >= settings.PREDICTION_LOG_MAX_PENDING_ROWS:
+        while self.pending_rows >= self.max_pending_rows:
             self._ensure_flusher()
             if time.monotonic() > deadline:
-                log.error("prediction log full for %.0f s; keeping the rows anyway", deadline)
-                break
+                log.error("prediction log full (%d rows pending); refusing", self.pending_rows)
+                raise Unavailable("The prediction log cannot keep up; retry later.")
             await asyncio.sleep(0.01)
         group = self.pending.setdefault((call.tenant_id, call.version.id), _Pending())
         group.calls.append(call)

@@ -29,7 +29,7 @@ NONE = ""  # no Content-Type header: only an empty body
 AUTH_MAX_BODY_BYTES = 4096  # a tenant, an email and a password; or a token and a password
 NO_BODY: Mapping[str, int] = {NONE: 0}
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-PREDICT_PATH = re.compile(r"/api/v1/models/[^/]+/predict")
+PREDICT_PATH = re.compile(r"/api/v1/models/.+/predict")  # a model name may hold "/"
 
 
 def accepted(path: str) -> Mapping[str, int]:
