@@ -72,7 +72,8 @@ async def test_every_scored_row_is_logged_once_with_its_id_and_one_audit_event_p
     assert written >= 60
     # then: the rows are in the log, in few batches, each recorded once by the chain
     new = [b for b in await batches(tenant) if b.id not in before]
-    assert sum(b.rows for b in new) == 60 and sum(b.calls for b in new) == 20
+    assert sum(b.rows for b in new) == 60
+    assert sum(b.calls for b in new) == 20
     assert await events(tenant, predictionlog.LOGGED_ACTION) - events_before == len(new)
     assert await events(tenant, "predictions.scored") == 0, "one chain append per call"
     logged = []
@@ -90,9 +91,12 @@ async def test_every_scored_row_is_logged_once_with_its_id_and_one_audit_event_p
         first["predictionIds"], sent, first["predictions"], first["scores"], strict=True
     ):
         stored = rows[prediction_id]
-        assert stored["input.amount"] == row["amount"] and stored["input.channel"] == row["channel"]
-        assert stored["prediction"] == label and stored["anomaly_score"] == pytest.approx(score)
-        assert stored["channel"] == "rest" and stored["latency_ms"] > 0
+        assert stored["input.amount"] == row["amount"]
+        assert stored["input.channel"] == row["channel"]
+        assert stored["prediction"] == label
+        assert stored["anomaly_score"] == pytest.approx(score)
+        assert stored["channel"] == "rest"
+        assert stored["latency_ms"] > 0
         assert stored["credential_id"] is not None
     # and: found again by id (to join outcomes), within its tenant only
     wanted = [uuid.UUID(i) for i in first["predictionIds"]]

@@ -57,12 +57,14 @@ async def test_the_stable_endpoint_follows_the_production_version(
     body = await gql(client, PROMOTE, {"id": second}, headers=tenant.bearer)
     assert "errors" not in body, body
     answer = await by_name(client, tenant, NAME)
-    assert answer.status_code == 200 and answer.json()["modelVersionId"] == second
+    assert answer.status_code == 200
+    assert answer.json()["modelVersionId"] == second
     # an unknown name, and this name from another organization: 404, nothing revealed
     assert (await by_name(client, tenant, "No such model")).status_code == 404
     other = await create_tenant("Beta Insurance")
     foreign = await by_name(client, other, NAME)
-    assert foreign.status_code == 404 and second not in foreign.text
+    assert foreign.status_code == 404
+    assert second not in foreign.text
 
 
 async def test_a_model_name_shaped_like_an_id_is_refused(
@@ -71,7 +73,7 @@ async def test_a_model_name_shaped_like_an_id_is_refused(
     dataset = await upload_payments(client, tenant)
     body = await gql(
         client,
-        'mutation($d: ID!) { startTraining(input: {datasetId: $d, taskType: ANOMALY_DETECTION, '
+        "mutation($d: ID!) { startTraining(input: {datasetId: $d, taskType: ANOMALY_DETECTION, "
         'timeBudgetSeconds: 5, modelName: "0b6c2d9e-7100-4000-8000-000000000000"}) { id } }',
         {"d": dataset},
         headers=tenant.bearer,
