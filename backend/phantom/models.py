@@ -27,9 +27,9 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     compliance_models,
     datasets_models,
     identity_models,
+    monitoring_models,
     sso_models,
     registry_models,
-    monitoring_models,
 )
 
 

@@ -10,9 +10,13 @@ import httpx
 import numpy as np
 import pandas as pd
 
+from phantom.automl import runs
+from phantom.automl.supervisor import supervise
 from phantom.db import transaction
+from phantom.monitoring.predictionlog import prediction_log
 from phantom.monitoring.types import LoggedBatch, ServedRequest
 from phantom.monitoring.windows import observe
+from tests.automl.support import job, start, upload_frame
 from tests.support.fixtures import TenantFixture
 
 HEALTH = """
@@ -41,10 +45,10 @@ async def score(
     """The real model's answer for ``frame`` (at most PREDICT_MAX_ROWS rows per call)."""
     answer: dict[str, list[Any]] = {"predictions": [], "probabilities": [], "scores": []}
     rows = frame.to_dict("records")
-    for start in range(0, len(rows), 1000):
+    for first in range(0, len(rows), 1000):
         response = await client.post(
             f"/api/v1/models/{version_id}/predict",
-            json={"rows": rows[start : start + 1000]},
+            json={"rows": rows[first : first + 1000]},
             headers=tenant.bearer,
         )
         assert response.status_code == 200, response.text
@@ -112,3 +116,36 @@ def split_batch(batch: LoggedBatch, at: int) -> tuple[LoggedBatch, LoggedBatch]:
 
     half = len(batch.requests) // 2
     return part(slice(0, at), batch.requests[:half]), part(slice(at, None), batch.requests[half:])
+
+
+async def train_classifier(
+    client: httpx.AsyncClient, tenant: TenantFixture, frame: pd.DataFrame, target: str, name: str
+) -> str:
+    """A real AutoGluon classifier on ``frame`` within the smallest budget; its version id."""
+    dataset = await upload_frame(client, tenant.bearer, frame, name)
+    body = await start(
+        client, tenant.bearer, datasetId=dataset, target=target, timeBudgetSeconds=5, modelName=name
+    )
+    assert "errors" not in body, body
+    job_id = body["data"]["startTraining"]["id"]
+    claim = await runs.claim(tenant.id, uuid.UUID(job_id))
+    assert claim is not None
+    await supervise(claim)
+    found = await job(client, tenant.bearer, job_id)
+    assert found["status"] == "SUCCEEDED", (found["errorCode"], found["error"])
+    return str(found["modelVersion"]["id"])
+
+
+async def predict_logged(
+    client: httpx.AsyncClient, tenant: TenantFixture, version_id: str, frame: pd.DataFrame
+) -> dict[str, Any]:
+    """REST predict, then the prediction log flushed: the ids are findable."""
+    response = await client.post(
+        f"/api/v1/models/{version_id}/predict",
+        json={"rows": frame.to_dict("records")},
+        headers=tenant.bearer,
+    )
+    assert response.status_code == 200, response.text
+    await prediction_log.flush()
+    answer: dict[str, Any] = response.json()
+    return answer

@@ -244,10 +244,11 @@ def realized(version: MonitoredVersion, outcomes: Sequence[PredictionOutcome]) -
     if not outcomes:
         return {}
     task = TaskType(version.task_type)
-    classes = [str(c) for c in version.classes] if version.classes is not None else None
+    raw_classes = list(version.classes) if version.classes is not None else None
+    classes = [ref.category_text_one(c) for c in raw_classes] if raw_classes else None
     labels = np.asarray([_predicted(o.predicted, task) for o in outcomes], dtype=object)
     if task == TaskType.REGRESSION:
-        y_true: np.ndarray = np.asarray([float(o.actual) for o in outcomes])
+        y_true: np.ndarray[Any, Any] = np.asarray([float(o.actual) for o in outcomes])
         labels = labels.astype(np.float64)
     elif task == TaskType.ANOMALY_DETECTION:
         y_true = np.asarray([o.actual.strip().lower() in TRUE_TEXT for o in outcomes])
@@ -255,14 +256,23 @@ def realized(version: MonitoredVersion, outcomes: Sequence[PredictionOutcome]) -
     else:
         y_true = np.asarray([o.actual for o in outcomes], dtype=object)
     probabilities = None
-    if classes is not None and all(o.probabilities for o in outcomes):
+    if raw_classes and all(o.probabilities for o in outcomes):
         probabilities = np.asarray(
-            [[float((o.probabilities or {}).get(c, 0.0)) for c in classes] for o in outcomes]
+            [[_probability(o.probabilities or {}, c) for c in raw_classes] for o in outcomes]
         )
     scores = None
     if task == TaskType.ANOMALY_DETECTION and all(o.score is not None for o in outcomes):
         scores = np.asarray([float(o.score or 0.0) for o in outcomes])
     return score_all(task, Outcome(y_true, labels, probabilities, classes, scores))
+
+
+def _probability(values: dict[str, float], label: Any) -> float:
+    """The log keys probabilities by the class as text (``str``); ours may differ for
+    booleans (true/True)."""
+    for key in (str(label), ref.category_text_one(label)):
+        if key in values:
+            return float(values[key])
+    return 0.0
 
 
 TRUE_TEXT = frozenset({"true", "1", "yes", "anomaly", "anomalous"})

@@ -186,9 +186,9 @@ def prediction_reference(
     spec: dict[str, Any] = {"kind": kind}
     if kind == "probability":
         spec["edges"] = PROBABILITY_EDGES
-        spec["classes"] = [str(c) for c in classes or []]
+        spec["classes"] = [category_text_one(c) for c in classes or []]
     elif kind == "class":
-        spec["categories"] = [str(c) for c in classes or []][: MAX_CATEGORIES * 5]
+        spec["categories"] = [category_text_one(c) for c in classes or []][: MAX_CATEGORIES * 5]
     else:
         values = scores if kind == "score" else labels
         spec["edges"] = quantile_edges(np.asarray(values, dtype=np.float64))

@@ -15,6 +15,8 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.monitoring import drift as d
 from phantom.monitoring import health as h
+from phantom.monitoring.outcomes import OutcomeIn, RecordedOutcomes
+from phantom.monitoring.outcomes import outcomes as outcomes_service
 from phantom.monitoring.service import monitoring
 from phantom.registry.types import MetricValue, metric_values
 
@@ -184,6 +186,49 @@ class ModelHealth:
         )
 
 
+@strawberry.input
+class OutcomeInput:
+    prediction_id: strawberry.ID = strawberry.field(
+        description="From the predict answer's predictionIds."
+    )
+    actual: str = strawberry.field(
+        description="The class, the number, or (anomaly detection) true/false."
+    )
+
+
+@strawberry.type
+class OutcomeError:
+    row: int = strawberry.field(description="1-based position in the list sent.")
+    prediction_id: str | None
+    message: str
+
+
+@strawberry.type
+class RecordOutcomesResult:
+    recorded: int = strawberry.field(description="New outcomes.")
+    replaced: int = strawberry.field(description="Outcomes that replaced an earlier one.")
+    unknown: list[str] = strawberry.field(
+        description="Prediction ids the log does not hold for this version (first 100)."
+    )
+    unknown_count: int
+    errors: list[OutcomeError] = strawberry.field(description="Rows refused (first 100).")
+    error_count: int
+
+    @classmethod
+    def from_result(cls, r: RecordedOutcomes) -> Self:
+        return cls(
+            recorded=r.recorded,
+            replaced=r.replaced,
+            unknown=r.unknown,
+            unknown_count=r.unknown_count,
+            errors=[
+                OutcomeError(row=e.row, prediction_id=e.prediction_id, message=e.message)
+                for e in r.errors
+            ],
+            error_count=r.error_count,
+        )
+
+
 @strawberry.type
 class MonitoringQuery:
     @strawberry.field(
@@ -227,6 +272,26 @@ class MonitoringMutation:
         async with info.context.session() as session:
             result = await monitoring.refresh(session, info.context.require_principal(), version_id)
         return ModelHealth.from_result(result)
+
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="predictions:run. What actually happened for logged predictions; a "
+        "later outcome for the same prediction replaces the earlier one. Thousands at once: "
+        "POST /api/v1/models/<modelVersionId>/outcomes (JSON or CSV).",
+    )
+    async def record_outcomes(
+        self,
+        info: Info[Context, None],
+        model_version_id: strawberry.ID,
+        outcomes: list[OutcomeInput],
+    ) -> RecordOutcomesResult:
+        version_id = parse_id(model_version_id, "Model version")
+        rows = [OutcomeIn(prediction_id=o.prediction_id, actual=o.actual) for o in outcomes]
+        async with info.context.session() as session:
+            result = await outcomes_service.record(
+                session, info.context.require_principal(), version_id, rows
+            )
+        return RecordOutcomesResult.from_result(result)
 
     @strawberry.mutation(
         extensions=authenticated(),

@@ -49,17 +49,17 @@ class VersionRepository(Repository[ModelVersion]):
             select(ModelVersion).where(ModelVersion.training_job_id == job_id)
         )
 
-    async def in_stage(self, model_id: uuid.UUID, stage: ModelStage) -> list[ModelVersion]:
-        """Row-locked: a promotion and the versions it archives change together."""
-        return list(
-            (
-                await self.session.scalars(
-                    select(ModelVersion)
-                    .where(ModelVersion.model_id == model_id, ModelVersion.stage == stage.value)
-                    .with_for_update(key_share=True)
-                )
-            ).all()
+    async def in_stage(
+        self, model_id: uuid.UUID, stage: ModelStage, *, lock: bool = True
+    ) -> list[ModelVersion]:
+        """Row-locked by default: a promotion and the versions it archives change
+        together."""
+        statement = select(ModelVersion).where(
+            ModelVersion.model_id == model_id, ModelVersion.stage == stage.value
         )
+        if lock:
+            statement = statement.with_for_update(key_share=True)
+        return list((await self.session.scalars(statement)).all())
 
     def listing(self, stage: ModelStage | None) -> Select[ModelVersion]:
         statement = select(ModelVersion)
