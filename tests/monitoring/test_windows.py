@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from phantom.db import transaction
 from phantom.monitoring import health as h
+from phantom.monitoring.jobs import refresh_all
 from phantom.monitoring.models import MonitoringWindow
 from phantom.monitoring.types import SignalKind
 from phantom.monitoring.windows import hour_of
@@ -163,3 +164,59 @@ async def test_another_tenant_sees_nothing(
     body = await gql(client, HEALTH, {"id": version_id}, other_tenant.bearer)
     assert body["data"] is None or body["data"].get("modelHealth") is None
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+REFRESH = """
+mutation Refresh($id: ID!) { refreshModelHealth(modelVersionId: $id) { status predictions } }
+"""
+THRESHOLDS = """
+mutation Set($warn: Float!, $alert: Float!, $rows: Int!) {
+  setMonitoringThresholds(psiWarn: $warn, psiAlert: $alert, minRows: $rows) {
+    psiWarn psiAlert minRows
+  }
+}
+"""
+
+
+async def test_refresh_now_and_the_periodic_job(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
+    tenant, version_id = trained
+    frame = payments(300, seed=300)
+    scored = await score(client, tenant, version_id, frame)
+    now = datetime.now(UTC)
+    await observe_batch(tenant, logged_batch(tenant, version_id, frame, scored, now))
+    body = await gql(client, REFRESH, {"id": version_id}, tenant.bearer)
+    assert "errors" not in body, body
+    assert body["data"]["refreshModelHealth"]["predictions"] >= 300
+    # the periodic job visits every version with traffic in the last two hours
+    assert await refresh_all(now) >= 1
+    assert await refresh_all(now + timedelta(hours=3)) == 0
+
+
+async def test_thresholds_per_tenant(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    body = await gql(client, THRESHOLDS, {"warn": 0.2, "alert": 0.5, "rows": 50}, tenant.bearer)
+    assert body["data"]["setMonitoringThresholds"] == {
+        "psiWarn": 0.2,
+        "psiAlert": 0.5,
+        "minRows": 50,
+    }
+    query = "{ monitoringThresholds { psiWarn psiAlert minRows } }"
+    mine = await gql(client, query, None, tenant.bearer)
+    theirs = await gql(client, query, None, other_tenant.bearer)
+    assert mine["data"]["monitoringThresholds"]["psiWarn"] == 0.2
+    assert theirs["data"]["monitoringThresholds"] == {
+        "psiWarn": 0.1,
+        "psiAlert": 0.25,
+        "minRows": 200,
+    }
+    for bad in [
+        {"warn": 0.5, "alert": 0.2, "rows": 50},
+        {"warn": -1, "alert": 0.2, "rows": 50},
+        {"warn": 0.1, "alert": 1e308, "rows": 50},
+        {"warn": 0.1, "alert": 0.2, "rows": 0},
+    ]:
+        body = await gql(client, THRESHOLDS, bad, tenant.bearer)
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", bad
