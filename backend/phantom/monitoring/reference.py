@@ -79,13 +79,16 @@ def count_numeric(values: pd.Series, edges: list[float]) -> tuple[list[int], int
 
 
 def count_categorical(values: pd.Series, categories: list[str]) -> tuple[list[int], int]:
-    """Counts per known category then "other" (len(categories) + 1), and missing."""
-    missing = values.isna().to_numpy()
-    text = category_text(values[~missing])
-    codes = pd.Categorical(text, categories=categories).codes  # -1: not a known category
-    codes = np.where(codes < 0, len(categories), codes)
-    counts = np.bincount(codes, minlength=len(categories) + 1)
-    return [int(c) for c in counts], int(missing.sum())
+    """Counts per known category then "other" (len(categories) + 1), and missing. Each
+    distinct value is turned into text once (``factorize``), not each row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    position = {c: i for i, c in enumerate(categories)}
+    mapped = np.array(
+        [position.get(category_text_one(u), len(categories)) for u in uniques], dtype=np.int64
+    )
+    present = codes[codes >= 0]
+    counts = np.bincount(mapped[present], minlength=len(categories) + 1)
+    return [int(c) for c in counts], int((codes < 0).sum())
 
 
 def count_feature(spec: dict[str, Any], values: pd.Series) -> tuple[list[int], int]:
