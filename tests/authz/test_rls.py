@@ -29,6 +29,10 @@ NOT_SEEDED_BY_SIGN_IN = {
     "data_subject_requests",
     "datasets",
     "model_versions",
+    "monitoring_settings",  # tests/monitoring
+    "monitoring_windows",
+    "prediction_batches",  # tests/serving
+    "prediction_outcomes",
     "registered_models",
     "training_jobs",
 }
