@@ -18,7 +18,8 @@ from phantom.monitoring.jobs import refresh_all
 from phantom.monitoring.models import MonitoringWindow
 from phantom.monitoring.types import SignalKind
 from phantom.monitoring.windows import hour_of
-from phantom.registry.service import registry
+from phantom.registry.models import ModelVersion
+from phantom.registry.service import NewVersion, registry
 from tests.automl.support import upload_frame
 from tests.monitoring.support import HEALTH, logged_batch, observe_batch, score, split_batch
 from tests.support.fixtures import TenantFixture, create_tenant, gql
@@ -182,13 +183,14 @@ async def test_refresh_now_and_the_periodic_job(
     client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
 ) -> None:
     tenant, version_id = trained
-    frame = payments(300, seed=300)
+    # fewer rows than minRows: the module's other windows stay the ones drift describes
+    frame = payments(50, seed=300)
     scored = await score(client, tenant, version_id, frame)
     now = datetime.now(UTC)
     await observe_batch(tenant, logged_batch(tenant, version_id, frame, scored, now))
     body = await gql(client, REFRESH, {"id": version_id}, tenant.bearer)
     assert "errors" not in body, body
-    assert body["data"]["refreshModelHealth"]["predictions"] >= 300
+    assert body["data"]["refreshModelHealth"]["predictions"] >= 50
     # the periodic job visits every version with traffic in the last two hours
     assert await refresh_all(now) >= 1
     assert await refresh_all(now + timedelta(hours=3)) == 0
@@ -220,3 +222,52 @@ async def test_thresholds_per_tenant(
     ]:
         body = await gql(client, THRESHOLDS, bad, tenant.bearer)
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", bad
+
+
+async def test_a_version_without_reference_has_no_drift_but_volume(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
+    """Versions registered before references existed: volume, latency and errors only."""
+    tenant, version_id = trained
+    async with transaction(tenant.id) as session:
+        current = await session.get(ModelVersion, uuid.UUID(version_id))
+        assert current is not None
+        legacy = await registry.register(
+            session,
+            NewVersion(
+                model_name="Payments before monitoring",
+                training_job_id=None,
+                dataset_id=None,
+                dataset_name=current.dataset_name,
+                dataset_content_hash=current.dataset_content_hash,
+                engine=current.engine,
+                task_type=current.task_type,
+                target=None,
+                metric=current.metric,
+                metrics={},
+                best_model_name=current.best_model_name,
+                features=current.features,
+                classes=None,
+                artifact_path=current.artifact_path,
+                artifact_hash=current.artifact_hash,
+                artifact_bytes=current.artifact_bytes,
+                created_by=None,
+                reference=None,
+            ),
+        )
+    legacy_id = str(legacy.id)
+    frame = payments(300, seed=400)
+    scored = await score(client, tenant, legacy_id, frame)
+    at = base_hour() + timedelta(hours=2)
+    await observe_batch(tenant, logged_batch(tenant, legacy_id, frame, scored, at))
+    body = await gql(client, HEALTH, {"id": legacy_id}, tenant.bearer)
+    assert "errors" not in body, body
+    health = body["data"]["modelHealth"]
+    assert health["hasReference"] is False
+    assert health["status"] == "NO_REFERENCE"
+    assert health["drift"] == []
+    assert health["predictionDrift"] is None
+    (window,) = health["windows"]
+    assert window["predictions"] == 300
+    assert window["calls"] == 3
+    assert window["latencyP99Ms"] is not None
