@@ -4,7 +4,9 @@ and none on unshifted traffic over many windows, and the signals for alerts."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -271,3 +273,28 @@ async def test_a_version_without_reference_has_no_drift_but_volume(
     assert window["predictions"] == 300
     assert window["calls"] == 3
     assert window["latencyP99Ms"] is not None
+
+
+async def test_a_batch_across_an_hour_and_concurrent_flushes(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
+    tenant, version_id = trained
+    frame = payments(400, seed=500)
+    scored = await score(client, tenant, version_id, frame)
+    boundary = base_hour() - timedelta(hours=2)
+    batch = logged_batch(tenant, version_id, frame, scored, boundary - timedelta(minutes=1))
+    times = [boundary - timedelta(seconds=1)] * 150 + [boundary + timedelta(seconds=1)] * 250
+    await observe_batch(tenant, replace(batch, times=times))
+    # two processes flushing into the same new hour at once: both counted, once each
+    fresh = boundary + timedelta(hours=1)
+    await asyncio.gather(
+        *(
+            observe_batch(tenant, logged_batch(tenant, version_id, frame, scored, fresh))
+            for _ in range(2)
+        )
+    )
+    found = await windows_of(tenant, version_id)
+    assert found[boundary - timedelta(hours=1)].rows == 150
+    assert found[boundary].rows == 250
+    assert found[fresh].rows == 800
+    assert found[fresh].calls == 8
