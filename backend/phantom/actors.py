@@ -18,14 +18,25 @@ from phantom.config import settings
 from phantom.datasets import jobs as datasets_jobs
 from phantom.identity import jobs as identity_jobs
 from phantom.kit.jobs import PeriodicScheduler, Schedule, broker
+from phantom.monitoring import jobs as monitoring_jobs
 
-JOB_MODULES: tuple[ModuleType, ...] = (audit_jobs, automl_jobs, datasets_jobs, identity_jobs)
+JOB_MODULES: tuple[ModuleType, ...] = (
+    audit_jobs,
+    automl_jobs,
+    datasets_jobs,
+    identity_jobs,
+    monitoring_jobs,
+)
 
 SCHEDULES = [
     Schedule(
         "housekeeping",
         settings.HOUSEKEEPING_INTERVAL_SECONDS,
-        ("identity.schedule_housekeeping", "audit.schedule_maintenance"),
+        (
+            "identity.schedule_housekeeping",
+            "audit.schedule_maintenance",
+            "monitoring.schedule_log_retention",
+        ),
     ),
     Schedule("training-reconcile", settings.TRAINING_RECONCILE_SECONDS, ("automl.reconcile",)),
 ]
