@@ -136,6 +136,11 @@ export type RoleMappingInput = {
   roles: Array<string>;
 };
 
+/** How a training job picks the model its version serves. */
+export type ServingChoice =
+  | 'BEST_SCORE'
+  | 'FIT_TO_SERVE';
+
 export type SetMemberRolesInput = {
   roles: Array<string>;
   userId: string | number;
@@ -150,6 +155,8 @@ export type StartTrainingInput = {
   metric?: string | null | undefined;
   /** Registry model to add a version to; default "<dataset> · <target>". */
   modelName?: string | null | undefined;
+  /** FIT_TO_SERVE: the fastest model whose holdout score is not measurably worse than the best's; BEST_SCORE: the leaderboard's best. AutoGluon only: the other engines serve their leader. */
+  servingChoice?: ServingChoice;
   /** Required except for ANOMALY_DETECTION, where it is an optional label column used only for evaluation. */
   target?: string | null | undefined;
   taskType?: TaskType;
