@@ -180,12 +180,13 @@ class Heartbeat:
             self._task.cancel()
 
 
-async def run(claim: Claim) -> None:
-    """The ``batch.score`` actor's body after a successful claim."""
+async def run(claim: Claim, chunk_rows: int | None = None) -> None:
+    """The ``batch.score`` actor's body after a successful claim; ``chunk_rows`` defaults
+    to ``PHANTOM_BATCH_CHUNK_ROWS``."""
     work = Path(tempfile.mkdtemp(prefix=f"phantom-batch-{claim.job_id}-"))
     try:
         with Heartbeat(claim) as beat:
-            await _run(claim, work, beat)
+            await _run(claim, work, beat, chunk_rows or settings.BATCH_CHUNK_ROWS)
     finally:
         await asyncio.to_thread(shutil.rmtree, work, True)
 
@@ -194,7 +195,7 @@ async def _fail(claim: Claim, code: str, message: str) -> None:
     await runs.finish(claim, JobStatus.FAILED, code, message)
 
 
-async def _run(claim: Claim, work: Path, beat: Heartbeat) -> None:
+async def _run(claim: Claim, work: Path, beat: Heartbeat, chunk_rows: int) -> None:
     if claim.version is None:
         await _fail(claim, "model_error", "The model version was deleted before scoring.")
         return
@@ -212,7 +213,7 @@ async def _run(claim: Claim, work: Path, beat: Heartbeat) -> None:
     except ArtifactError as error:
         await _fail(claim, "model_error", str(error))
         return
-    scorer = Scorer(model, source, work / "predictions.parquet", settings.BATCH_CHUNK_ROWS)
+    scorer = Scorer(model, source, work / "predictions.parquet", chunk_rows)
     try:
         output = await _score(claim, scorer, beat)
     finally:
