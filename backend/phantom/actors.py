@@ -14,6 +14,7 @@ from types import ModuleType
 import phantom.models  # noqa: F401 - every table mapped: a domain's rows name others' (tenants)
 from phantom.audit import jobs as audit_jobs
 from phantom.automl import jobs as automl_jobs
+from phantom.batch import jobs as batch_jobs
 from phantom.config import settings
 from phantom.datasets import jobs as datasets_jobs
 from phantom.identity import jobs as identity_jobs
@@ -23,6 +24,7 @@ from phantom.monitoring import jobs as monitoring_jobs
 JOB_MODULES: tuple[ModuleType, ...] = (
     audit_jobs,
     automl_jobs,
+    batch_jobs,
     datasets_jobs,
     identity_jobs,
     monitoring_jobs,
@@ -38,7 +40,11 @@ SCHEDULES = [
             "monitoring.schedule_log_retention",
         ),
     ),
-    Schedule("training-reconcile", settings.TRAINING_RECONCILE_SECONDS, ("automl.reconcile",)),
+    Schedule(
+        "training-reconcile",
+        settings.TRAINING_RECONCILE_SECONDS,
+        ("automl.reconcile", "batch.reconcile"),  # batch jobs share training's leases
+    ),
 ]
 
 broker.add_middleware(PeriodicScheduler(SCHEDULES))

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     TRAINING_TEST_STALL_SECONDS: float = Field(default=0, ge=0)
     H2O_URL: str | None = None  # an H2O cluster to train on; unset: a local H2O per fit
     H2O_MAX_MEM: str = "4G"  # the local H2O's Java heap
+    # batch scoring (batch/): rows read, scored and written per step (memory is bounded by
+    # it), attempts after a lost worker, and the hard bound on one job; leases, heartbeats
+    # and the reconciler use the TRAINING_* lease settings above
+    BATCH_CHUNK_ROWS: int = Field(default=50_000, ge=100, le=1_000_000)
+    BATCH_MAX_ATTEMPTS: int = Field(default=3, ge=1, le=10)
+    BATCH_TIME_LIMIT_SECONDS: int = Field(default=6 * 3600, ge=60)
     MODEL_CACHE_SIZE: int = Field(default=8, ge=1)  # loaded models per serving process
     # per predict call (GraphQL and REST); at most 10,000 so one call's prediction ids
     # come from one random draw (kit/ids.py)

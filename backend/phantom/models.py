@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 from phantom.audit import models as audit_models
 from phantom.authz import models as authz_models
 from phantom.automl import models as automl_models
+from phantom.batch import models as batch_models
 from phantom.compliance import models as compliance_models
 from phantom.datasets import models as datasets_models
 from phantom.db import Base
@@ -24,6 +25,7 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     audit_models,
     authz_models,
     automl_models,
+    batch_models,
     compliance_models,
     datasets_models,
     identity_models,

@@ -339,6 +339,12 @@ ID_KINDS = {
     ("promoteModelVersion", ("id",)): "model_version",
     ("predict", ("modelVersionId",)): "model_version",
     ("trainingProgress", ("jobId",)): "training_job",
+    ("batchPrediction", ("id",)): "batch_prediction",
+    ("batchPredictions", ("modelVersionId",)): "model_version",
+    ("startBatchPrediction", ("input", "modelVersionId")): "model_version",
+    ("startBatchPrediction", ("input", "datasetId")): "dataset",
+    ("cancelBatchPrediction", ("id",)): "batch_prediction",
+    ("batchPredictionProgress", ("jobId",)): "batch_prediction",
 }
 # Custom roles are named, not numbered: their name arguments get the same treatment.
 NAME_KINDS = {
@@ -353,6 +359,7 @@ LISTINGS = {
     "training_job": "{ trainingJobs(first: 100) { edges { node { id } } } }",
     "model_version": "{ modelVersions(first: 100) { edges { node { id } } } }",
     "data_subject_request": "{ dataSubjectRequests(first: 100) { edges { node { id } } } }",
+    "batch_prediction": "{ batchPredictions(first: 100) { edges { node { id } } } }",
 }
 SNAPSHOT = """{
   members(first: 100) { edges { node { id email roles status } } }
@@ -362,6 +369,7 @@ SNAPSHOT = """{
   trainingJobs(first: 100) { edges { node { id status message } } }
   modelVersions(first: 100) { edges { node { id version stage stageChangedAt } } }
   dataSubjectRequests(first: 100) { edges { node { id status decidedAt executedAt } } }
+  batchPredictions(first: 100) { edges { node { id status rowsScored } } }
 }"""
 
 
@@ -436,7 +444,13 @@ async def victim(world: World, app: Any) -> Victim:
         ]:
             await as_victim(client, tenant, query, variables)
         dataset = await upload_payments(client, tenant, f"{canary} payments")
-        await train_version(client, tenant, dataset, f"{canary} model")  # a SUCCEEDED job
+        version = await train_version(client, tenant, dataset, f"{canary} model")  # SUCCEEDED
+        await as_victim(
+            client,
+            tenant,
+            "mutation($i: StartBatchPredictionInput!) { startBatchPrediction(input: $i) { id } }",
+            {"i": {"modelVersionId": version["id"], "datasetId": dataset}},
+        )
         queued = await start(
             client,
             tenant.bearer,

@@ -100,6 +100,7 @@ MATRIX: dict[Role, frozenset[P]] = {
             P.TRAINING_CANCEL,
             P.MODELS_PROMOTE,
             P.PREDICTIONS_RUN,
+            P.PREDICTIONS_EXPORT,  # the output of their own batch scoring
             P.TOKENS_CREATE,
         }
     ),

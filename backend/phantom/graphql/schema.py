@@ -27,6 +27,7 @@ from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
 from phantom.authz.schema import AuthzMutation, AuthzQuery
 from phantom.automl.schema import TrainingMutation, TrainingQuery, TrainingSubscription
+from phantom.batch.schema import BatchMutation, BatchQuery, BatchSubscription
 from phantom.compliance.schema import ComplianceMutation, ComplianceQuery
 from phantom.config import settings
 from phantom.datasets.schema import DatasetMutation, DatasetQuery
@@ -49,6 +50,7 @@ Query = merge_types(
         DatasetQuery,
         TrainingQuery,
         RegistryQuery,
+        BatchQuery,
     ),
 )
 Mutation = merge_types(
@@ -63,10 +65,13 @@ Mutation = merge_types(
         TrainingMutation,
         RegistryMutation,
         ServingMutation,
+        BatchMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
-Subscription = merge_types("Subscription", (ActivitySubscription, TrainingSubscription))
+Subscription = merge_types(
+    "Subscription", (ActivitySubscription, TrainingSubscription, BatchSubscription)
+)
 
 
 def _is_introspection(context: IgnoreContext) -> bool:
