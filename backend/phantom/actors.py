@@ -18,8 +18,15 @@ from phantom.config import settings
 from phantom.datasets import jobs as datasets_jobs
 from phantom.identity import jobs as identity_jobs
 from phantom.kit.jobs import PeriodicScheduler, Schedule, broker
+from phantom.webhooks import jobs as webhooks_jobs
 
-JOB_MODULES: tuple[ModuleType, ...] = (audit_jobs, automl_jobs, datasets_jobs, identity_jobs)
+JOB_MODULES: tuple[ModuleType, ...] = (
+    audit_jobs,
+    automl_jobs,
+    datasets_jobs,
+    identity_jobs,
+    webhooks_jobs,
+)
 
 SCHEDULES = [
     Schedule(
@@ -28,6 +35,7 @@ SCHEDULES = [
         ("identity.schedule_housekeeping", "audit.schedule_maintenance"),
     ),
     Schedule("training-reconcile", settings.TRAINING_RECONCILE_SECONDS, ("automl.reconcile",)),
+    Schedule("webhooks-sweep", 60, ("webhooks.sweep",)),  # deliveries whose message was lost
 ]
 
 broker.add_middleware(PeriodicScheduler(SCHEDULES))

@@ -54,6 +54,7 @@ from phantom.identity.sso.provisioning import provision_member
 from phantom.identity.tokens import tokens
 from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes
+from tests.alerts.support import open_drift_alert
 from tests.support.models import train_version, upload_payments
 
 # Fields that need a credential and nothing more: they only show the caller themself.
@@ -339,6 +340,12 @@ ID_KINDS = {
     ("promoteModelVersion", ("id",)): "model_version",
     ("predict", ("modelVersionId",)): "model_version",
     ("trainingProgress", ("jobId",)): "training_job",
+    ("alertRules", ("modelVersionId",)): "model_version",
+    ("setAlertRules", ("input", "modelVersionId")): "model_version",
+    ("acknowledgeAlert", ("id",)): "alert",
+    ("resolveAlert", ("id",)): "alert",
+    ("webhookDeliveries", ("webhookId",)): "webhook",
+    ("deleteWebhook", ("id",)): "webhook",
 }
 # Custom roles are named, not numbered: their name arguments get the same treatment.
 NAME_KINDS = {
@@ -353,6 +360,8 @@ LISTINGS = {
     "training_job": "{ trainingJobs(first: 100) { edges { node { id } } } }",
     "model_version": "{ modelVersions(first: 100) { edges { node { id } } } }",
     "data_subject_request": "{ dataSubjectRequests(first: 100) { edges { node { id } } } }",
+    "alert": "{ alerts(first: 100) { edges { node { id } } } }",
+    "webhook": "{ webhooks(first: 100) { edges { node { id } } } }",
 }
 SNAPSHOT = """{
   members(first: 100) { edges { node { id email roles status } } }
@@ -362,6 +371,8 @@ SNAPSHOT = """{
   trainingJobs(first: 100) { edges { node { id status message } } }
   modelVersions(first: 100) { edges { node { id version stage stageChangedAt } } }
   dataSubjectRequests(first: 100) { edges { node { id status decidedAt executedAt } } }
+  alerts(first: 100) { edges { node { id status severity value count lastSeenAt } } }
+  webhooks(first: 100) { edges { node { id url events } } }
 }"""
 
 
@@ -435,8 +446,15 @@ async def victim(world: World, app: Any) -> Victim:
             ),
         ]:
             await as_victim(client, tenant, query, variables)
+        await as_victim(
+            client,
+            tenant,
+            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret } }",
+            {"i": {"url": f"https://{canary}.example.com/hook", "events": ["alert.opened"]}},
+        )
         dataset = await upload_payments(client, tenant, f"{canary} payments")
-        await train_version(client, tenant, dataset, f"{canary} model")  # a SUCCEEDED job
+        version = await train_version(client, tenant, dataset, f"{canary} model")  # SUCCEEDED
+        await open_drift_alert(tenant.id, uuid.UUID(str(version["id"])), f"{canary}_feature")
         queued = await start(
             client,
             tenant.bearer,

@@ -23,6 +23,7 @@ from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from phantom.activity.schema import ActivitySubscription
+from phantom.alerts.schema import AlertMutation, AlertQuery, AlertSubscription
 from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
 from phantom.authz.schema import AuthzMutation, AuthzQuery
@@ -36,6 +37,7 @@ from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.serving.schema import ServingMutation
+from phantom.webhooks.schema import WebhookMutation, WebhookQuery
 
 Query = merge_types(
     "Query",
@@ -49,6 +51,8 @@ Query = merge_types(
         DatasetQuery,
         TrainingQuery,
         RegistryQuery,
+        AlertQuery,
+        WebhookQuery,
     ),
 )
 Mutation = merge_types(
@@ -63,10 +67,14 @@ Mutation = merge_types(
         TrainingMutation,
         RegistryMutation,
         ServingMutation,
+        AlertMutation,
+        WebhookMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
-Subscription = merge_types("Subscription", (ActivitySubscription, TrainingSubscription))
+Subscription = merge_types(
+    "Subscription", (ActivitySubscription, TrainingSubscription, AlertSubscription)
+)
 
 
 def _is_introspection(context: IgnoreContext) -> bool:
