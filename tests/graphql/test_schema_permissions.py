@@ -52,9 +52,9 @@ from phantom.graphql.schema import schema
 from phantom.identity.principal import Principal
 from phantom.identity.sso.provisioning import provision_member
 from phantom.identity.tokens import tokens
+from tests.alerts.support import open_drift_alert
 from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes
-from tests.alerts.support import open_drift_alert
 from tests.support.models import train_version, upload_payments
 
 # Fields that need a credential and nothing more: they only show the caller themself.
