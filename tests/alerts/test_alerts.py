@@ -390,3 +390,74 @@ async def test_an_opening_is_published_on_the_tenants_alert_stream(
         assert event.payload["alert"]["feature"] == feature
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(anext(theirs), 0.5)
+
+
+SUBSCRIBE = "subscription { alerts { type alert { id feature status severity value } } }"
+AUDIT = """query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) {
+  edges { node { action resourceId details actor { type userId } } } } }"""
+
+
+async def test_the_alerts_subscription_streams_each_transition(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID]
+) -> None:
+    from starlette.requests import Request
+
+    from phantom.graphql.context import Context
+    from phantom.graphql.schema import schema
+    from tests.graphql.test_schema_permissions import principal_of
+
+    tenant, version = trained
+    feature = f"live_{uuid.uuid4().hex[:6]}"
+    context = Context(connection=Request({"type": "http", "headers": [], "method": "POST"}))
+    context.set_principal(await principal_of(tenant.token), None)
+    context.ws_authorization = f"Bearer {tenant.token}"
+    stream = await schema.subscribe(SUBSCRIBE, context_value=context)
+    assert not hasattr(stream, "errors"), stream
+    try:
+        first = asyncio.ensure_future(anext(stream))  # type: ignore[arg-type]
+        await asyncio.sleep(0.3)  # the subscription is live once its generator runs
+        await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, 0.7, 0, feature=feature)])
+        opened = await asyncio.wait_for(first, 5)
+        assert not opened.errors, opened.errors
+        event = opened.data["alerts"]
+        assert (event["type"], event["alert"]["feature"], event["alert"]["status"]) == (
+            "alert.opened",
+            feature,
+            "OPEN",
+        )
+        body = await gql(client, ACK, {"id": event["alert"]["id"], "c": "mine"}, tenant.bearer)
+        assert "errors" not in body, body
+        acked = await asyncio.wait_for(anext(stream), 5)  # type: ignore[arg-type]
+        assert acked.data["alerts"]["type"] == "alert.acknowledged"
+        assert acked.data["alerts"]["alert"]["status"] == "ACKNOWLEDGED"
+    finally:
+        await stream.aclose()  # type: ignore[union-attr]
+
+
+async def test_openings_and_transitions_are_audited(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID]
+) -> None:
+    tenant, version = trained
+    feature = f"audited_{uuid.uuid4().hex[:6]}"
+    await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, 0.7, 0, feature=feature)])
+    await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, 0.8, 1, feature=feature)])
+    (alert,) = await alerts_of(client, tenant, feature)
+    await gql(client, ACK, {"id": alert["id"], "c": "on it"}, tenant.bearer)
+    await gql(client, RESOLVE, {"id": alert["id"], "c": "fixed upstream"}, tenant.bearer)
+    body = await gql(
+        client, AUDIT, {"f": {"action": "alerts.alert.", "resourceId": alert["id"]}}, tenant.bearer
+    )
+    events = [e["node"] for e in body["data"]["auditEvents"]["edges"]]
+    by_action = {e["action"]: e for e in events}
+    assert sorted(by_action) == [
+        "alerts.alert.acknowledged",
+        "alerts.alert.opened",
+        "alerts.alert.resolved",
+    ], events
+    assert len(events) == 3  # the repeat updated the alert: no second opening
+    opened = by_action["alerts.alert.opened"]
+    assert opened["actor"]["type"] == "SYSTEM"
+    assert opened["details"]["subject"] == feature
+    assert by_action["alerts.alert.acknowledged"]["details"]["comment"] == "on it"
+    assert by_action["alerts.alert.resolved"]["details"]["comment"] == "fixed upstream"
+    assert by_action["alerts.alert.resolved"]["actor"]["userId"]

@@ -378,3 +378,54 @@ def test_the_signature_is_the_documented_hmac() -> None:
     assert not verify("whsec_test", body, "t=abc,v1=" + expected, now=1_700_000_100)
     assert not verify("whsec_test", body, "v1=" + expected, now=1_700_000_100)
     assert not verify("whsec_test", body, "", now=1_700_000_100)
+
+
+async def test_acknowledging_and_resolving_are_sent_to_subscribers(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID]
+) -> None:
+    tenant, version = trained
+    all_events = ["alert.opened", "alert.acknowledged", "alert.resolved"]
+    with receiver() as hook:
+        webhook_id, secret = await create(client, tenant, hook.url, all_events)
+        feature = f"life_{uuid.uuid4().hex[:6]}"
+        await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, 0.6, feature=feature)])
+        (opened,) = await deliveries(client, tenant, webhook_id)
+        await service.deliver(tenant.id, uuid.UUID(opened["id"]))
+        alert_id = json.loads(hook.received[0].body)["data"]["alert"]["id"]
+        for mutation in (
+            'mutation($id: ID!) { acknowledgeAlert(id: $id, comment: "seen") { id } }',
+            "mutation($id: ID!) { resolveAlert(id: $id) { id } }",
+        ):
+            body = await gql(client, mutation, {"id": alert_id}, tenant.bearer)
+            assert "errors" not in body, body
+        for delivery in reversed(await deliveries(client, tenant, webhook_id)):  # oldest first
+            await service.deliver(tenant.id, uuid.UUID(delivery["id"]))
+    sent = [json.loads(r.body) for r in hook.received]
+    assert [p["type"] for p in sent] == all_events
+    assert {p["data"]["alert"]["id"] for p in sent} == {alert_id}
+    assert sent[1]["data"]["alert"]["acknowledgeComment"] == "seen"
+    assert sent[2]["data"]["alert"]["status"] == "RESOLVED"
+    assert all(verify(secret, r.body, r.headers["x-phantom-signature"]) for r in hook.received)
+
+
+async def test_the_sweep_resends_deliveries_whose_message_was_lost(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Due, untouched for a minute, nobody's claim: sent again (the claim still makes
+    a duplicate harmless); a fresh delivery's message is still in flight: left alone."""
+    from datetime import timedelta
+
+    from phantom.kit.rows import utcnow
+
+    webhook_id, _ = await create(client, tenant, "https://hooks.example.com/lost")
+    await emit_one(tenant)
+    (delivery,) = await deliveries(client, tenant, webhook_id)
+    wanted = (tenant.id, uuid.UUID(delivery["id"]))
+    sent: list[tuple[uuid.UUID, uuid.UUID]] = []
+    monkeypatch.setattr(
+        service, "send_job", lambda name, **kw: sent.append((kw["tenant_id"], kw["delivery_id"]))
+    )
+    await service.sweep()
+    assert wanted not in sent
+    await service.sweep(now=utcnow() + timedelta(seconds=service.SWEEP_QUIET_SECONDS + 1))
+    assert wanted in sent
