@@ -4,6 +4,7 @@ an alert opened the way production opens one (``alerts.service.evaluate``)."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,9 +60,13 @@ class Received:
 
 @dataclass
 class Receiver:
-    """A webhook receiver: answers ``failures`` with 500 first, then 200."""
+    """A webhook receiver: answers its first ``failures`` requests with ``failure``
+    (500, or a redirect to ``location``), then 200; ``delay`` seconds before answering."""
 
     failures: int = 0
+    failure: int = 500
+    location: str | None = None
+    delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     port: int = 0
 
@@ -71,8 +76,10 @@ class Receiver:
 
 
 @contextmanager
-def receiver(failures: int = 0) -> Iterator[Receiver]:
-    state = Receiver(failures=failures)
+def receiver(
+    failures: int = 0, failure: int = 500, location: str | None = None, delay: float = 0.0
+) -> Iterator[Receiver]:
+    state = Receiver(failures=failures, failure=failure, location=location, delay=delay)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -81,8 +88,12 @@ def receiver(failures: int = 0) -> Iterator[Receiver]:
             state.received.append(
                 Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             )
-            status = 500 if len(state.received) <= state.failures else 200
+            if state.delay:
+                time.sleep(state.delay)
+            status = state.failure if len(state.received) <= state.failures else 200
             self.send_response(status)
+            if status != 200 and state.location:
+                self.send_header("location", state.location)
             self.send_header("content-length", "2")
             self.end_headers()
             self.wfile.write(b"ok")

@@ -429,3 +429,32 @@ async def test_the_sweep_resends_deliveries_whose_message_was_lost(
     assert wanted not in sent
     await service.sweep(now=utcnow() + timedelta(seconds=service.SWEEP_QUIET_SECONDS + 1))
     assert wanted in sent
+
+
+async def test_redirects_are_not_followed(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    with receiver() as elsewhere, receiver(failures=1, failure=302, location=elsewhere.url) as hook:
+        webhook_id, _ = await create(client, tenant, hook.url)
+        await emit_one(tenant)
+        (delivery,) = await deliveries(client, tenant, webhook_id)
+        status = await service.deliver(tenant.id, uuid.UUID(delivery["id"]))
+        assert status == service.DeliveryStatus.RETRYING
+        assert len(hook.received) == 1
+        assert elsewhere.received == []
+    (retrying,) = await deliveries(client, tenant, webhook_id)
+    assert retrying["lastStatusCode"] == 302
+    assert "redirects are not followed" in retrying["lastError"]
+
+
+async def test_a_slow_receiver_times_out_and_is_retried(
+    client: httpx.AsyncClient, tenant: TenantFixture, patched: Any
+) -> None:
+    patched(WEBHOOK_TIMEOUT_SECONDS=0.3)
+    with receiver(delay=1.5) as hook:
+        webhook_id, _ = await create(client, tenant, hook.url)
+        await emit_one(tenant)
+        (delivery,) = await deliveries(client, tenant, webhook_id)
+        status = await service.deliver(tenant.id, uuid.UUID(delivery["id"]))
+        assert status == service.DeliveryStatus.RETRYING
+    (retrying,) = await deliveries(client, tenant, webhook_id)
+    assert retrying["lastStatusCode"] is None
+    assert "No answer within 0.3 s" in retrying["lastError"], retrying

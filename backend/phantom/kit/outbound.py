@@ -1,5 +1,5 @@
 """Outbound HTTP to URLs a tenant influences (their IdP's discovery, JWKS, token and
-userinfo endpoints): checked at use, not at save, in every environment.
+userinfo endpoints; their webhooks): checked at use, not at save, in every environment.
 
 - https only; plain http only to a loopback host, and only when
   ``PHANTOM_OUTBOUND_ALLOW_LOOPBACK`` is on (tests run a real IdP on 127.0.0.1).
@@ -7,6 +7,9 @@ userinfo endpoints): checked at use, not at save, in every environment.
   with the same setting), and the connection goes to the address that was checked: the
   TLS handshake still names and verifies the host, but there is no second lookup for a
   rebinding DNS server to answer differently.
+- Webhooks pass their own policy (``private``): public https only, or, under
+  ``PHANTOM_WEBHOOK_ALLOW_PRIVATE``, http and private, loopback and link-local addresses
+  too; the loopback setting does not apply to them.
 - No proxy from the environment, no redirects: each request goes where it says or not
   at all. Answers are capped at ``MAX_RESPONSE_BYTES`` while they stream in.
 
