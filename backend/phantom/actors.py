@@ -20,6 +20,7 @@ from phantom.datasets import jobs as datasets_jobs
 from phantom.identity import jobs as identity_jobs
 from phantom.kit.jobs import PeriodicScheduler, Schedule, broker
 from phantom.monitoring import jobs as monitoring_jobs
+from phantom.webhooks import jobs as webhooks_jobs
 
 JOB_MODULES: tuple[ModuleType, ...] = (
     audit_jobs,
@@ -28,6 +29,7 @@ JOB_MODULES: tuple[ModuleType, ...] = (
     datasets_jobs,
     identity_jobs,
     monitoring_jobs,
+    webhooks_jobs,
 )
 
 SCHEDULES = [
@@ -45,6 +47,7 @@ SCHEDULES = [
         settings.TRAINING_RECONCILE_SECONDS,
         ("automl.reconcile", "batch.reconcile"),  # batch jobs share training's leases
     ),
+    Schedule("webhooks-sweep", 60, ("webhooks.sweep",)),  # deliveries whose message was lost
 ]
 
 broker.add_middleware(PeriodicScheduler(SCHEDULES))

@@ -131,6 +131,17 @@ class Settings(BaseSettings):
     # over plain http. Ignored in production. Private and link-local stay refused.
     OUTBOUND_ALLOW_LOOPBACK: bool = False
 
+    # Webhooks (docs/alerts.md). Deliveries go only to public addresses over https unless
+    # WEBHOOK_ALLOW_PRIVATE (an operator's choice: receivers on the private network, and
+    # the tests' receiver on 127.0.0.1); then http and private, loopback and link-local
+    # addresses are allowed too.
+    WEBHOOK_ALLOW_PRIVATE: bool = False
+    WEBHOOK_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=20)  # then the delivery FAILED
+    WEBHOOK_RETRY_BASE_SECONDS: float = Field(default=10.0, gt=0)  # doubled per attempt
+    WEBHOOK_RETRY_MAX_SECONDS: float = Field(default=3600.0, gt=0)  # the backoff's cap
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=60)  # per attempt
+    WEBHOOKS_PER_TENANT: int = Field(default=20, ge=1, le=1000)
+
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 

@@ -9,6 +9,7 @@ from types import ModuleType
 
 from sqlalchemy import MetaData
 
+from phantom.alerts import models as alerts_models
 from phantom.audit import models as audit_models
 from phantom.authz import models as authz_models
 from phantom.automl import models as automl_models
@@ -20,6 +21,7 @@ from phantom.identity import models as identity_models
 from phantom.identity.sso import models as sso_models
 from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
+from phantom.webhooks import models as webhooks_models
 
 MODEL_MODULES: tuple[ModuleType, ...] = (
     audit_models,
@@ -32,6 +34,8 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     monitoring_models,
     sso_models,
     registry_models,
+    alerts_models,
+    webhooks_models,
 )
 
 

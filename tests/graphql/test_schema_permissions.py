@@ -52,6 +52,7 @@ from phantom.graphql.schema import schema
 from phantom.identity.principal import Principal
 from phantom.identity.sso.provisioning import provision_member
 from phantom.identity.tokens import tokens
+from tests.alerts.support import open_drift_alert
 from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes
 from tests.support.models import train_version, upload_payments
@@ -345,6 +346,12 @@ ID_KINDS = {
     ("startBatchPrediction", ("input", "datasetId")): "dataset",
     ("cancelBatchPrediction", ("id",)): "batch_prediction",
     ("batchPredictionProgress", ("jobId",)): "batch_prediction",
+    ("alertRules", ("modelVersionId",)): "model_version",
+    ("setAlertRules", ("input", "modelVersionId")): "model_version",
+    ("acknowledgeAlert", ("id",)): "alert",
+    ("resolveAlert", ("id",)): "alert",
+    ("webhookDeliveries", ("webhookId",)): "webhook",
+    ("deleteWebhook", ("id",)): "webhook",
 }
 # Custom roles are named, not numbered: their name arguments get the same treatment.
 NAME_KINDS = {
@@ -360,6 +367,8 @@ LISTINGS = {
     "model_version": "{ modelVersions(first: 100) { edges { node { id } } } }",
     "data_subject_request": "{ dataSubjectRequests(first: 100) { edges { node { id } } } }",
     "batch_prediction": "{ batchPredictions(first: 100) { edges { node { id } } } }",
+    "alert": "{ alerts(first: 100) { edges { node { id } } } }",
+    "webhook": "{ webhooks(first: 100) { edges { node { id } } } }",
 }
 SNAPSHOT = """{
   members(first: 100) { edges { node { id email roles status } } }
@@ -370,6 +379,8 @@ SNAPSHOT = """{
   modelVersions(first: 100) { edges { node { id version stage stageChangedAt } } }
   dataSubjectRequests(first: 100) { edges { node { id status decidedAt executedAt } } }
   batchPredictions(first: 100) { edges { node { id status rowsScored } } }
+  alerts(first: 100) { edges { node { id status severity value count lastSeenAt } } }
+  webhooks(first: 100) { edges { node { id url events } } }
 }"""
 
 
@@ -443,6 +454,12 @@ async def victim(world: World, app: Any) -> Victim:
             ),
         ]:
             await as_victim(client, tenant, query, variables)
+        await as_victim(
+            client,
+            tenant,
+            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret } }",
+            {"i": {"url": f"https://{canary}.example.com/hook", "events": ["alert.opened"]}},
+        )
         dataset = await upload_payments(client, tenant, f"{canary} payments")
         version = await train_version(client, tenant, dataset, f"{canary} model")  # SUCCEEDED
         await as_victim(
@@ -451,6 +468,7 @@ async def victim(world: World, app: Any) -> Victim:
             "mutation($i: StartBatchPredictionInput!) { startBatchPrediction(input: $i) { id } }",
             {"i": {"modelVersionId": version["id"], "datasetId": dataset}},
         )
+        await open_drift_alert(tenant.id, uuid.UUID(str(version["id"])), f"{canary}_feature")
         queued = await start(
             client,
             tenant.bearer,
