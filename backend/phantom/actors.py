@@ -48,6 +48,9 @@ SCHEDULES = [
         ("automl.reconcile", "batch.reconcile"),  # batch jobs share training's leases
     ),
     Schedule("webhooks-sweep", 60, ("webhooks.sweep",)),  # deliveries whose message was lost
+    Schedule(
+        "monitoring-refresh", settings.MONITORING_REFRESH_SECONDS, ("monitoring.refresh_health",)
+    ),
 ]
 
 broker.add_middleware(PeriodicScheduler(SCHEDULES))

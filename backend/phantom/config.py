@@ -127,6 +127,15 @@ class Settings(BaseSettings):
     PREDICTION_LOG_MAX_PENDING_ROWS: int = Field(default=200_000, ge=1000)
     PREDICTION_LOG_RETENTION_DAYS: int = Field(default=90, ge=1)  # a tenant may set less
 
+    # Monitoring (docs/monitoring.md): drift thresholds a tenant has not set, the window
+    # size below which drift is "insufficient data", the health refresh period, outcomes
+    MONITORING_PSI_WARN: float = Field(default=0.1, gt=0)
+    MONITORING_PSI_ALERT: float = Field(default=0.25, gt=0)
+    MONITORING_MIN_ROWS: int = Field(default=200, ge=1)
+    MONITORING_REFRESH_SECONDS: int = Field(default=300, ge=5)
+    OUTCOMES_MAX_ROWS: int = Field(default=10_000, ge=1)  # per recordOutcomes call / upload
+    OUTCOMES_MAX_BODY_BYTES: int = Field(default=2 * 1024 * 1024, ge=1024)  # REST outcomes
+
     # Tests only: tenant-influenced outbound URLs (an IdP's endpoints) may be loopback,
     # over plain http. Ignored in production. Private and link-local stay refused.
     OUTBOUND_ALLOW_LOOPBACK: bool = False

@@ -36,6 +36,7 @@ from phantom.graphql.errors import classify_all
 from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
+from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.serving.schema import ServingMutation
 from phantom.webhooks.schema import WebhookMutation, WebhookQuery
@@ -55,6 +56,7 @@ Query = merge_types(
         BatchQuery,
         AlertQuery,
         WebhookQuery,
+        MonitoringQuery,
     ),
 )
 Mutation = merge_types(
@@ -72,6 +74,7 @@ Mutation = merge_types(
         BatchMutation,
         AlertMutation,
         WebhookMutation,
+        MonitoringMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log

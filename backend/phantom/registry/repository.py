@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import undefer
 
+from phantom.kit.errors import NotFound
 from phantom.kit.repository import Repository
 from phantom.registry.models import ModelStage, ModelVersion, RegisteredModel
 
@@ -32,6 +34,15 @@ class ModelRepository(Repository[RegisteredModel]):
 class VersionRepository(Repository[ModelVersion]):
     model = ModelVersion
     noun = "Model version"
+
+    async def with_reference(self, version_id: uuid.UUID) -> ModelVersion:
+        """The version with its (deferred, possibly large) monitoring reference loaded."""
+        version: ModelVersion | None = await self.session.scalar(
+            self._by_id(version_id).options(undefer(ModelVersion.reference))
+        )
+        if version is None:
+            raise NotFound(self.noun)
+        return version
 
     async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
         return await self.session.scalar(

@@ -48,6 +48,20 @@ class NewVersion:
     serving_reason: str | None = None
     predict_ms_per_row: float | None = None
     predict_rows_per_second: float | None = None
+    reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoredVersion:
+    """What monitoring needs of a version: its task, classes, holdout metrics, and the
+    training-time reference (None for versions trained before references existed)."""
+
+    id: uuid.UUID
+    task_type: str
+    metric: str
+    metrics: dict[str, float]
+    classes: list[Any] | None
+    reference: dict[str, Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +169,18 @@ class RegistryService:
             )
         return _servable(current[0])
 
+    async def reference_of(self, session: AsyncSession, version_id: uuid.UUID) -> MonitoredVersion:
+        """The version as monitoring sees it, or ``NotFound`` (also in another tenant)."""
+        version = await VersionRepository(session).with_reference(version_id)
+        return MonitoredVersion(
+            id=version.id,
+            task_type=version.task_type,
+            metric=version.metric,
+            metrics=dict(version.metrics),
+            classes=version.classes,
+            reference=version.reference,
+        )
+
     @requires(P.MODELS_PROMOTE)
     async def promote(
         self,
@@ -235,6 +261,7 @@ class RegistryService:
             artifact_hash=new.artifact_hash,
             artifact_bytes=new.artifact_bytes,
             created_by=new.created_by,
+            reference=new.reference,
         )
         await VersionRepository(session).add(version)
         await audit.record(
