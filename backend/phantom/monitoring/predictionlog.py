@@ -49,6 +49,7 @@ from phantom.kit.ids import uuid7_time
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
 from phantom.kit.transactions import on_commit
+from phantom.monitoring import windows
 from phantom.monitoring.models import PredictionBatch
 from phantom.monitoring.types import LoggedBatch, LoggedPrediction, ServedRequest
 from phantom.registry.service import ServableVersion
@@ -253,6 +254,7 @@ class PredictionLog:
                         "storage_key": key,
                     },
                 )
+                await windows.observe(session, batch)  # the aggregates charts and drift read
         except BaseException:
             await asyncio.to_thread(get_store().delete, key)
             raise
