@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import phantom.actors  # noqa: F401 - declares every actor: enqueue_job knows their names
+from phantom.batch.routes import routes as batch_routes
 from phantom.config import settings
 from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
@@ -124,6 +125,7 @@ def create_app(
             *auth_routes,
             *sso_routes,
             *serving_routes,
+            *batch_routes,
             *monitoring_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],

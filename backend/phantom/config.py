@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     TRAINING_TEST_STALL_SECONDS: float = Field(default=0, ge=0)
     H2O_URL: str | None = None  # an H2O cluster to train on; unset: a local H2O per fit
     H2O_MAX_MEM: str = "4G"  # the local H2O's Java heap
+    # batch scoring (batch/): rows read, scored and written per step (memory is bounded by
+    # it), attempts after a lost worker, and the hard bound on one job; leases, heartbeats
+    # and the reconciler use the TRAINING_* lease settings above
+    BATCH_CHUNK_ROWS: int = Field(default=50_000, ge=100, le=1_000_000)
+    BATCH_MAX_ATTEMPTS: int = Field(default=3, ge=1, le=10)
+    BATCH_TIME_LIMIT_SECONDS: int = Field(default=6 * 3600, ge=60)
     MODEL_CACHE_SIZE: int = Field(default=8, ge=1)  # loaded models per serving process
     # per predict call (GraphQL and REST); at most 10,000 so one call's prediction ids
     # come from one random draw (kit/ids.py)
@@ -133,6 +139,17 @@ class Settings(BaseSettings):
     # Tests only: tenant-influenced outbound URLs (an IdP's endpoints) may be loopback,
     # over plain http. Ignored in production. Private and link-local stay refused.
     OUTBOUND_ALLOW_LOOPBACK: bool = False
+
+    # Webhooks (docs/alerts.md). Deliveries go only to public addresses over https unless
+    # WEBHOOK_ALLOW_PRIVATE (an operator's choice: receivers on the private network, and
+    # the tests' receiver on 127.0.0.1); then http and private, loopback and link-local
+    # addresses are allowed too.
+    WEBHOOK_ALLOW_PRIVATE: bool = False
+    WEBHOOK_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=20)  # then the delivery FAILED
+    WEBHOOK_RETRY_BASE_SECONDS: float = Field(default=10.0, gt=0)  # doubled per attempt
+    WEBHOOK_RETRY_MAX_SECONDS: float = Field(default=3600.0, gt=0)  # the backoff's cap
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=60)  # per attempt
+    WEBHOOKS_PER_TENANT: int = Field(default=20, ge=1, le=1000)
 
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal

@@ -1,7 +1,7 @@
 """monitoring: model version references, hour windows, outcomes, drift thresholds
 
 Revision ID: 031a1434e35b
-Revises: 5e2b9c7a41d3
+Revises: b7e4a19c3d52
 Create Date: 2026-12-06 11:00:00.000000
 
 Versions registered before this have no reference (NULL): they are monitored for volume,
@@ -18,7 +18,7 @@ import phantom.db
 from phantom.kit.rls import disable_tenant_rls, enable_tenant_rls
 
 revision: str = "031a1434e35b"
-down_revision: str | None = "5e2b9c7a41d3"
+down_revision: str | None = "b7e4a19c3d52"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

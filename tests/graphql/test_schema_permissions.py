@@ -52,6 +52,7 @@ from phantom.graphql.schema import schema
 from phantom.identity.principal import Principal
 from phantom.identity.sso.provisioning import provision_member
 from phantom.identity.tokens import tokens
+from tests.alerts.support import open_drift_alert
 from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes
 from tests.support.models import payments, train_version, upload_payments
@@ -346,6 +347,18 @@ ID_KINDS = {
     ("recordOutcomes", ("modelVersionId",)): "model_version",
     ("recordOutcomes", ("outcomes", "predictionId")): "prediction",
     ("trainingProgress", ("jobId",)): "training_job",
+    ("batchPrediction", ("id",)): "batch_prediction",
+    ("batchPredictions", ("modelVersionId",)): "model_version",
+    ("startBatchPrediction", ("input", "modelVersionId")): "model_version",
+    ("startBatchPrediction", ("input", "datasetId")): "dataset",
+    ("cancelBatchPrediction", ("id",)): "batch_prediction",
+    ("batchPredictionProgress", ("jobId",)): "batch_prediction",
+    ("alertRules", ("modelVersionId",)): "model_version",
+    ("setAlertRules", ("input", "modelVersionId")): "model_version",
+    ("acknowledgeAlert", ("id",)): "alert",
+    ("resolveAlert", ("id",)): "alert",
+    ("webhookDeliveries", ("webhookId",)): "webhook",
+    ("deleteWebhook", ("id",)): "webhook",
 }
 # Custom roles are named, not numbered: their name arguments get the same treatment.
 NAME_KINDS = {
@@ -360,6 +373,9 @@ LISTINGS = {
     "training_job": "{ trainingJobs(first: 100) { edges { node { id } } } }",
     "model_version": "{ modelVersions(first: 100) { edges { node { id } } } }",
     "data_subject_request": "{ dataSubjectRequests(first: 100) { edges { node { id } } } }",
+    "batch_prediction": "{ batchPredictions(first: 100) { edges { node { id } } } }",
+    "alert": "{ alerts(first: 100) { edges { node { id } } } }",
+    "webhook": "{ webhooks(first: 100) { edges { node { id } } } }",
 }
 SNAPSHOT = """{
   members(first: 100) { edges { node { id email roles status } } }
@@ -369,6 +385,9 @@ SNAPSHOT = """{
   trainingJobs(first: 100) { edges { node { id status message } } }
   modelVersions(first: 100) { edges { node { id version stage stageChangedAt } } }
   dataSubjectRequests(first: 100) { edges { node { id status decidedAt executedAt } } }
+  batchPredictions(first: 100) { edges { node { id status rowsScored } } }
+  alerts(first: 100) { edges { node { id status severity value count lastSeenAt } } }
+  webhooks(first: 100) { edges { node { id url events } } }
 }"""
 
 
@@ -442,8 +461,21 @@ async def victim(world: World, app: Any) -> Victim:
             ),
         ]:
             await as_victim(client, tenant, query, variables)
+        await as_victim(
+            client,
+            tenant,
+            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret } }",
+            {"i": {"url": f"https://{canary}.example.com/hook", "events": ["alert.opened"]}},
+        )
         dataset = await upload_payments(client, tenant, f"{canary} payments")
         version = await train_version(client, tenant, dataset, f"{canary} model")  # SUCCEEDED
+        await as_victim(
+            client,
+            tenant,
+            "mutation($i: StartBatchPredictionInput!) { startBatchPrediction(input: $i) { id } }",
+            {"i": {"modelVersionId": version["id"], "datasetId": dataset}},
+        )
+        await open_drift_alert(tenant.id, uuid.UUID(str(version["id"])), f"{canary}_feature")
         scored = await client.post(  # logged predictions, for the prediction ids
             f"/api/v1/models/{version['id']}/predict",
             json={"rows": payments(3).to_dict("records")},

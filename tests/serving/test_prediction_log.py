@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
+import os
+import subprocess
 import uuid
 from typing import Any
 
@@ -22,6 +25,7 @@ from phantom.monitoring.models import PredictionBatch
 from phantom.monitoring.predictionlog import find_predictions, prediction_log
 from tests.serving.support import payment_rows, trained_model
 from tests.support.fixtures import TenantFixture, create_tenant
+from tests.support.servers import PHANTOM
 
 pytestmark = pytest.mark.slow  # a real fit in a child process
 
@@ -29,6 +33,12 @@ pytestmark = pytest.mark.slow  # a real fit in a child process
 @pytest.fixture(scope="module")
 async def trained(app: Any) -> tuple[TenantFixture, str]:
     return await trained_model(app)
+
+
+def phantom_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PHANTOM, *args], capture_output=True, text=True, timeout=120, env=dict(os.environ)
+    )
 
 
 async def predict(
@@ -117,7 +127,10 @@ async def test_the_log_verifies_and_a_changed_object_or_digest_is_reported(
     async with transaction(tenant.id) as session:
         intact = await predictionlog.verify(session)
     assert intact.ok, intact.problems
-    assert intact.batches >= 1
+    assert "0 batches" not in intact.summary
+    verified = phantom_cli("audit", "verify", "--tenant", tenant.slug, "--json")
+    assert verified.returncode == 0, verified.stderr
+    assert json.loads(verified.stdout)["records"]["prediction log"]["ok"] is True
     # when: someone rewrites one stored object (the rows of a batch)
     batch = (await batches(tenant))[-1]
     with get_store().open(batch.storage_key) as source:
@@ -129,6 +142,11 @@ async def test_the_log_verifies_and_a_changed_object_or_digest_is_reported(
         tampered = await predictionlog.verify(session)
     assert not tampered.ok
     assert any(str(batch.id) in p and "SHA-256" in p for p in tampered.problems)
+    verified = phantom_cli("audit", "verify", "--tenant", tenant.slug, "--json")
+    assert verified.returncode == 1, verified.stdout
+    answer = json.loads(verified.stdout)
+    assert answer["ok"] is False
+    assert answer["records"]["prediction log"]["ok"] is False
     # and when the digest in the table is changed to match, the chain still disagrees
     async with transaction(tenant.id) as session:
         row = await session.get(PredictionBatch, batch.id)

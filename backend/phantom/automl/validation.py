@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.automl.fit_to_serve import ServingChoice
 from phantom.automl.lifecycle import Limits, tenant_limits
 from phantom.automl.models import Engine
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS, TaskType
@@ -40,6 +41,7 @@ class StartRequest:
     engine: Engine
     model_name: str | None
     excluded_columns: list[str] = field(default_factory=list)
+    serving_choice: ServingChoice = ServingChoice.FIT_TO_SERVE
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.alerts import service as alerts
 from phantom.automl.tasks import Outcome, TaskType, score_all
 from phantom.config import settings
 from phantom.monitoring import cbpe
@@ -454,7 +455,8 @@ def signals(health: Health) -> list[Signal]:
 async def evaluate_alerts(
     session: AsyncSession, tenant_id: uuid.UUID, version_id: uuid.UUID, health: Health
 ) -> list[Signal]:
-    """The one place monitoring hands its signals to the alerts domain
-    (``phantom.alerts.service.evaluate``, merged separately); the signals it handed."""
+    """The one place monitoring hands its signals to the alerts domain; the signals it
+    handed."""
     found = signals(health)
+    await alerts.evaluate(session, tenant_id, version_id, found)
     return found

@@ -39,6 +39,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
+from phantom.audit.checks import RecordsChecked
 from phantom.audit.service import recorded_details
 from phantom.automl.engines.base import Predictions
 from phantom.config import settings
@@ -48,6 +49,7 @@ from phantom.kit.ids import uuid7_time
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
 from phantom.kit.transactions import on_commit
+from phantom.monitoring import windows
 from phantom.monitoring.models import PredictionBatch
 from phantom.monitoring.types import LoggedBatch, LoggedPrediction, ServedRequest
 from phantom.registry.service import ServableVersion
@@ -252,6 +254,7 @@ class PredictionLog:
                         "storage_key": key,
                     },
                 )
+                await windows.observe(session, batch)  # the aggregates charts and drift read
         except BaseException:
             await asyncio.to_thread(get_store().delete, key)
             raise
@@ -329,18 +332,7 @@ def _plain(value: object) -> object:
 # --- verification and retention ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LogCheck:
-    batches: int
-    rows: int
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-async def verify(session: AsyncSession) -> LogCheck:
+async def verify(session: AsyncSession) -> RecordsChecked:
     """Every batch the chain recorded is stored with the digest the chain names, and
     every stored batch row agrees (``phantom audit verify``). Batches deleted by the
     retention are recorded by their own event and not expected."""
@@ -374,7 +366,7 @@ async def verify(session: AsyncSession) -> LogCheck:
             problems.append(f"batch {batch_id}: its object does not match the chain's SHA-256")
     for batch_id in rows:
         problems.append(f"batch {batch_id}: in the log but never recorded by the chain")
-    return LogCheck(batches=checked, rows=counted, problems=problems)
+    return RecordsChecked(f"{checked:,} batches, {counted:,} rows", problems)
 
 
 def _stored_digest(key: str) -> str:

@@ -44,6 +44,10 @@ class NewVersion:
     artifact_hash: str
     artifact_bytes: int
     created_by: uuid.UUID | None
+    serving_model: str | None = None  # what the artefact serves, and why
+    serving_reason: str | None = None
+    predict_ms_per_row: float | None = None
+    predict_rows_per_second: float | None = None
     reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
 
 
@@ -247,6 +251,10 @@ class RegistryService:
             metric=new.metric,
             metrics=new.metrics,
             best_model_name=new.best_model_name,
+            serving_model=new.serving_model,
+            serving_reason=new.serving_reason,
+            predict_ms_per_row=new.predict_ms_per_row,
+            predict_rows_per_second=new.predict_rows_per_second,
             features=new.features,
             classes=new.classes,
             artifact_path=new.artifact_path,

@@ -93,7 +93,7 @@ def _download_verified(key: str, expected_hash: str, archive: Path) -> None:
 
 
 def _fetch(
-    version_id: uuid.UUID, key: str, expected_hash: str, engine: str
+    version_id: uuid.UUID, key: str, expected_hash: str, engine: str, num_cpus: int = 1
 ) -> tuple[LoadedModel, Path]:
     """Download, verify, unpack into a fresh directory, load. Nothing is unpickled unless
     the packed bytes match the registry's hash."""
@@ -106,10 +106,25 @@ def _fetch(
         with tarfile.open(archive) as bundle:
             bundle.extractall(directory, filter="data")  # no absolute paths, links out, devices
         archive.unlink()
-        return get_engine(engine).load(directory / "model", num_cpus=1), directory
+        return get_engine(engine).load(directory / "model", num_cpus=num_cpus), directory
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
+
+
+def load_verified(version: ServableVersion, num_cpus: int = 1) -> tuple[LoadedModel, Path]:
+    """A load of one's own, outside the cache (batch scoring holds a model for a whole
+    job): verified and unpacked exactly as serving's; ``unload`` it after."""
+    return _fetch(
+        version.id, version.artifact_path, version.artifact_hash, version.engine, num_cpus
+    )
+
+
+def unload(model: LoadedModel, directory: Path) -> None:
+    try:
+        model.close()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _retire(served: Served) -> None:
