@@ -233,9 +233,9 @@ class RecordOutcomesResult:
 class MonitoringQuery:
     @strawberry.field(
         extensions=authenticated(),
-        description="models:read. Per window (HOUR, the default: the last 24 h by default, at most 31 "
-        "days; DAY: the last 30 days, at most 366): volume, latency, errors, drift, realized "
-        "and estimated performance. Computed from stored aggregates.",
+        description="models:read. Per window (HOUR, the default: the last 24 h unless `since`, "
+        "at most 31 days; DAY: the last 30 days, at most 366): volume, latency, errors, drift, "
+        "realized and estimated performance. Computed from stored aggregates.",
     )
     async def model_health(
         self,
