@@ -29,6 +29,10 @@ from tests.support.models import payments, train_version
 
 pytestmark = pytest.mark.slow  # a real fit in a child process
 
+REFRESH = """
+mutation Refresh($id: ID!) { refreshModelHealth(modelVersionId: $id) { status predictions } }
+"""
+
 
 @pytest.fixture(scope="module")
 async def trained(app: Any) -> tuple[TenantFixture, str]:
@@ -52,6 +56,16 @@ async def windows_of(tenant: TenantFixture, version_id: str) -> dict[datetime, M
             )
         )
         return {w.start: w for w in rows}
+
+
+async def alerts_of(
+    client: httpx.AsyncClient, tenant: TenantFixture, version_id: str
+) -> list[dict[str, Any]]:
+    query = "{ alerts(first: 100) { edges { node { modelVersionId kind feature status } } } }"
+    body = await gql(client, query, None, tenant.bearer)
+    assert "errors" not in body, body
+    nodes = [e["node"] for e in body["data"]["alerts"]["edges"]]
+    return [n for n in nodes if n["modelVersionId"] == version_id]
 
 
 async def test_the_reference_is_stored_at_training(trained: tuple[TenantFixture, str]) -> None:
@@ -154,6 +168,26 @@ async def test_shifted_feature_alerts_and_unshifted_traffic_does_not(
     assert any(s.kind == SignalKind.ERROR_RATE and s.value == pytest.approx(0.25) for s in found)
     assert any(s.kind == SignalKind.LATENCY_P99 for s in found)
 
+    assert all(s.reference == 0.25 for s in found if s.kind == SignalKind.FEATURE_DRIFT)
+
+    # through the alert rules: every unshifted window, oldest first, opens nothing; the
+    # shifted one (refreshModelHealth) opens one drift alert, on the shifted feature
+    version_uuid = uuid.UUID(version_id)
+    for window in computed.windows:
+        if window.start < shifted_at and window.predictions >= computed.thresholds.min_rows:
+            async with transaction(tenant.id) as session:
+                await h.evaluate_alerts(
+                    session, tenant.id, version_uuid, replace(computed, latest=window)
+                )
+    assert await alerts_of(client, tenant, version_id) == []
+    body = await gql(client, REFRESH, {"id": version_id}, tenant.bearer)
+    assert body["data"]["refreshModelHealth"]["status"] == "ALERT"
+    opened = await alerts_of(client, tenant, version_id)
+    kinds = [(a["kind"], a["feature"]) for a in opened]
+    assert [k for k in kinds if k[0] == "FEATURE_DRIFT"] == [("FEATURE_DRIFT", "amount")]
+    assert ("ERROR_RATE", None) in kinds  # 2 of 8 calls failed in that hour
+    # (tripled amounts also move the anomaly scores: PREDICTION_DRIFT may open too)
+
     # a day window is the sum of its hours
     body = await gql(client, HEALTH, {"id": version_id, "window": "DAY"}, tenant.bearer)
     days = body["data"]["modelHealth"]["windows"]
@@ -169,9 +203,6 @@ async def test_another_tenant_sees_nothing(
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
-REFRESH = """
-mutation Refresh($id: ID!) { refreshModelHealth(modelVersionId: $id) { status predictions } }
-"""
 THRESHOLDS = """
 mutation Set($warn: Float!, $alert: Float!, $rows: Int!) {
   setMonitoringThresholds(psiWarn: $warn, psiAlert: $alert, minRows: $rows) {

@@ -412,8 +412,10 @@ def latest_window(windows: list[WindowHealth], thresholds: d.Thresholds) -> Wind
 
 def signals(health: Health) -> list[Signal]:
     """The latest complete-enough window's figures, for the alert rules: feature PSI per
-    feature and prediction PSI (only with enough rows: small windows inflate PSI), error
-    rate, latency p99, and realized and estimated performance of the version's metric."""
+    feature and prediction PSI (only with enough rows: small windows inflate PSI; their
+    ``reference`` is the tenant's PSI alert threshold, which default rules use), error
+    rate, latency p99, and realized and estimated performance of the version's metric
+    (``reference``: the holdout's value)."""
     latest = health.latest
     if latest is None:
         return []
@@ -429,14 +431,17 @@ def signals(health: Health) -> list[Signal]:
         return Signal(kind, value, latest.start, window, feature, metric, reference)
 
     found: list[Signal] = []
+    alert_at = health.thresholds.psi_alert  # drift's reference: the tenant's alert level
     if latest.predictions >= health.thresholds.min_rows:
         found += [
-            signal(SignalKind.FEATURE_DRIFT, f.psi, feature=f.feature)
+            signal(SignalKind.FEATURE_DRIFT, f.psi, feature=f.feature, reference=alert_at)
             for f in latest.drift
             if f.psi is not None
         ]
         if latest.prediction_drift is not None and latest.prediction_drift.psi is not None:
-            found.append(signal(SignalKind.PREDICTION_DRIFT, latest.prediction_drift.psi))
+            found.append(
+                signal(SignalKind.PREDICTION_DRIFT, latest.prediction_drift.psi, reference=alert_at)
+            )
     if latest.error_rate is not None:
         found.append(signal(SignalKind.ERROR_RATE, latest.error_rate))
     if latest.latency_p99_ms is not None:
