@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -133,3 +135,67 @@ def test_latency_histogram_quantiles() -> None:
     assert latency_quantile(counts, 0.5) == pytest.approx(2.0, rel=0.13)
     assert latency_quantile(counts, 0.99) == pytest.approx(300.0, rel=0.13)
     assert latency_quantile([0] * (len(LATENCY_EDGES) + 1), 0.5) is None
+
+
+def test_multiclass_regression_and_anomaly_prediction_bins() -> None:
+    rng = np.random.default_rng(4)
+    probabilities = rng.dirichlet([2, 2, 2], 3_000)
+    classes = ["setosa", "versicolor", "virginica"]
+    labels = np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)]
+    spec = ref.prediction_reference("MULTICLASS", classes, labels, probabilities, None, None)
+    assert spec["kind"] == "class"
+    assert spec["categories"] == classes
+    assert sum(spec["counts"]) == 3_000
+    estimated = cbpe.estimate(spec, spec)
+    assert estimated == {"accuracy": pytest.approx(probabilities.max(axis=1).mean())}
+    values = rng.normal(100, 15, 3_000)
+    regression = ref.prediction_reference("REGRESSION", None, values, None, None, None)
+    assert regression["kind"] == "value"
+    assert len(regression["edges"]) == 9
+    assert cbpe.estimate(regression, regression) == {}
+    shifted = ref.count_predictions(regression, values + 30, None, None)
+    assert d.psi([*regression["counts"], 0], [*shifted["counts"], 0]) > 0.25
+    scores = rng.random(1_000)
+    anomaly = ref.prediction_reference("ANOMALY_DETECTION", None, scores > 0.9, None, scores, None)
+    assert anomaly["kind"] == "score"
+    assert sum(anomaly["counts"]) == 1_000
+
+
+def test_actual_values_are_checked_per_task() -> None:
+    from phantom.monitoring.outcomes import _actual
+    from phantom.registry.service import MonitoredVersion
+
+    def version(task: str, classes: list[object] | None = None) -> MonitoredVersion:
+        return MonitoredVersion(uuid.uuid4(), task, "accuracy", {}, classes, None)
+
+    assert _actual(" 3.5 ", version("REGRESSION")) == "3.5"
+    assert _actual(2, version("REGRESSION")) == "2.0"
+    for bad in ["abc", "nan", "inf", float("nan")]:
+        with pytest.raises(ValueError, match=r"finite|number"):
+            _actual(bad, version("REGRESSION"))
+    assert _actual(True, version("ANOMALY_DETECTION")) == "true"
+    assert _actual("No", version("ANOMALY_DETECTION")) == "false"
+    with pytest.raises(ValueError, match="true"):
+        _actual("maybe", version("ANOMALY_DETECTION"))
+    assert _actual(1.0, version("BINARY", [0, 1])) == "1"
+    assert _actual(True, version("BINARY", [False, True])) == "true"
+    with pytest.raises(ValueError, match="classes"):
+        _actual("2", version("BINARY", [0, 1]))
+    for hostile in [None, "   ", ["a"], {"a": 1}, "x" * 1001]:
+        with pytest.raises(ValueError, match=r"missing|single value|longer"):
+            _actual(hostile, version("BINARY", None))
+
+
+def test_since_is_bounded() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from phantom.monitoring.health import HealthWindow, clamp_since
+
+    now = datetime(2026, 12, 6, 10, 30, tzinfo=UTC)
+    assert clamp_since(HealthWindow.HOUR, None, now) == now - timedelta(hours=24)
+    assert clamp_since(HealthWindow.HOUR, datetime(2000, 1, 1, tzinfo=UTC), now) == datetime(
+        2026, 11, 5, 10, tzinfo=UTC
+    )
+    assert clamp_since(HealthWindow.DAY, datetime(2026, 12, 1, 13, 5), now) == datetime(
+        2026, 12, 1, tzinfo=UTC
+    )
