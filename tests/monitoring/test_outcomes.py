@@ -213,6 +213,10 @@ async def test_malformed_oversized_and_refused_bodies(
     assert response.status_code == 404
     response = await post(url(version_id), json={"outcomes": rows[:1]})
     assert response.status_code == 401
+    # GraphQL: the API's list limit (thousands go through REST)
+    many = [{"predictionId": str(uuid.uuid4()), "actual": "benign"}] * 251
+    body = await gql(client, RECORD, {"id": version_id, "outcomes": many}, tenant.bearer)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_another_tenant_can_record_nothing(
