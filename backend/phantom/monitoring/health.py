@@ -61,15 +61,16 @@ class FeatureDrift:
     importance: float | None
     rows: int
     bins: list[Bin] = field(default_factory=list)
-    noise_floor: float | None = None  # a PSI below this is sampling noise (drift.py)
+    p_value: float | None = None  # chi-squared test of the two distributions (drift.py)
 
     @property
     def evident(self) -> bool:
-        """Enough rows, and a PSI above what noise alone reaches: a figure to judge."""
+        """Enough rows, and a difference noise does not explain: a figure to judge."""
         return (
             self.psi is not None
             and self.status not in (d.DriftStatus.INSUFFICIENT_DATA, d.DriftStatus.NO_REFERENCE)
-            and self.psi >= (self.noise_floor or 0.0)
+            and self.p_value is not None
+            and self.p_value < d.NOISE_SIGNIFICANCE
         )
 
 
@@ -180,7 +181,7 @@ def compare(
     window = _vector(spec, current)
     rows = int(sum(window))
     psi = d.psi(reference, window) if rows else None
-    noise = d.noise_floor(reference, window) if rows else None
+    p = d.p_value(reference, window) if rows else None
     numeric = "categories" not in spec
     distance = None
     if rows:
@@ -197,12 +198,12 @@ def compare(
         psi=psi,
         distance=distance,
         distance_name="ks" if numeric else "jensen_shannon",
-        status=d.status_of(psi, rows, thresholds, noise or 0.0)
+        status=d.status_of(psi, rows, thresholds, 1.0 if p is None else p)
         if rows
         else d.DriftStatus.INSUFFICIENT_DATA,
         importance=importance,
         rows=rows,
-        noise_floor=noise,
+        p_value=p,
         bins=[
             Bin(label=label, reference=float(r), current=float(c))
             for label, r, c in zip(labels, ref_shares, cur_shares, strict=True)

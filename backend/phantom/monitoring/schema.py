@@ -54,9 +54,9 @@ class FeatureDrift:
         description="Permutation importance at training (the summary's weight)."
     )
     rows: int
-    noise_floor: float | None = strawberry.field(
-        description="The PSI sampling noise alone reaches once in a thousand comparisons at "
-        "these sample sizes: a PSI below it is not read as drift."
+    p_value: float | None = strawberry.field(
+        description="Chi-squared test of the two distributions: at or above 0.001 the "
+        "difference is sampling noise and not read as drift, whatever the PSI."
     )
     bins: list[DistributionBin] = strawberry.field(
         description="Both distributions, for the drill-down; the last bin is missing values."
@@ -73,7 +73,7 @@ class FeatureDrift:
             status=f.status,
             importance=f.importance,
             rows=f.rows,
-            noise_floor=f.noise_floor if f.noise_floor is None or f.noise_floor < 1e9 else None,
+            p_value=f.p_value,
             bins=[
                 DistributionBin(label=b.label, reference_share=b.reference, current_share=b.current)
                 for b in f.bins
