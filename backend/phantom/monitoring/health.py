@@ -244,11 +244,16 @@ def window_drift(
     predictions = compare(
         "prediction", reference["predictions"], window.predictions, None, thresholds
     )
-    measured = [(f.psi, f.importance) for f in features if f.psi is not None]
-    status = d.summary_status(
-        [(p, w) for p, w in measured if p is not None], predictions.psi, window.rows, thresholds
-    )
+    # a PSI that noise explains (drift.py: the chi-squared gate) counts as none here too
+    measured = [(_significant(f), f.importance) for f in features if f.psi is not None]
+    prediction_psi = _significant(predictions) if predictions.psi is not None else None
+    status = d.summary_status(measured, prediction_psi, window.rows, thresholds)
     return features, predictions, status
+
+
+def _significant(drift: FeatureDrift) -> float:
+    significant = drift.p_value is not None and drift.p_value < d.NOISE_SIGNIFICANCE
+    return drift.psi if drift.psi is not None and significant else 0.0
 
 
 # --- realized performance ---------------------------------------------------------------
