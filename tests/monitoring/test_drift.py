@@ -225,3 +225,19 @@ def test_a_small_reference_is_noise_not_drift() -> None:
     p = d.p_value(reference, shifted)
     assert p < d.NOISE_SIGNIFICANCE
     assert d.status_of(d.psi(reference, shifted), 600, THRESHOLDS, p) == d.DriftStatus.ALERT
+
+
+def test_the_chi_squared_p_value_is_scipys() -> None:
+    from scipy.stats import chi2_contingency
+
+    rng = np.random.default_rng(8)
+    for _ in range(100):
+        k = int(rng.integers(2, 25))
+        reference, current = rng.integers(0, 1000, k), rng.integers(0, 100, k)
+        reference[:2] += 1
+        current[0] += 1
+        table = np.vstack([reference, current]).astype(float)
+        table = table[:, table.sum(axis=0) > 0]
+        expected = chi2_contingency(table, correction=False).pvalue
+        assert d.p_value(reference, current) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+    assert d.p_value([5, 0], [0, 0]) == 1.0  # untestable: one side empty

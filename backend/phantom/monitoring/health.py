@@ -14,7 +14,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -176,7 +176,11 @@ def compare(
     current: dict[str, Any] | None,
     importance: float | None,
     thresholds: d.Thresholds,
+    detail: bool = True,
 ) -> FeatureDrift:
+    """PSI, the chi-squared p-value and the status; with ``detail`` also the distance and
+    both distributions (the drill-down: only the window ``drift`` describes needs them,
+    and a month of hours times every feature should not pay for them)."""
     reference = _vector(spec, {"counts": spec["counts"], "missing": spec.get("missing", 0)})
     window = _vector(spec, current)
     rows = int(sum(window))
@@ -184,14 +188,19 @@ def compare(
     p = d.p_value(reference, window) if rows else None
     numeric = "categories" not in spec
     distance = None
-    if rows:
+    bins: list[Bin] = []
+    if rows and detail:
         distance = (
             d.ks_binned(reference[:-1], window[:-1])
             if numeric
             else d.js_distance(reference, window)
         )
-    ref_shares, cur_shares = d.shares(reference), d.shares(window)
-    labels = bin_labels(spec)
+    if detail:
+        ref_shares, cur_shares = d.shares(reference), d.shares(window)
+        bins = [
+            Bin(label=label, reference=float(r), current=float(c))
+            for label, r, c in zip(bin_labels(spec), ref_shares, cur_shares, strict=True)
+        ]
     return FeatureDrift(
         feature=name,
         kind=spec.get("kind", ref.NUMERIC),
@@ -204,15 +213,15 @@ def compare(
         importance=importance,
         rows=rows,
         p_value=p,
-        bins=[
-            Bin(label=label, reference=float(r), current=float(c))
-            for label, r, c in zip(labels, ref_shares, cur_shares, strict=True)
-        ],
+        bins=bins,
     )
 
 
 def window_drift(
-    reference: dict[str, Any] | None, window: MonitoringWindow, thresholds: d.Thresholds
+    reference: dict[str, Any] | None,
+    window: MonitoringWindow,
+    thresholds: d.Thresholds,
+    detail: bool = True,
 ) -> tuple[list[FeatureDrift], FeatureDrift | None, d.DriftStatus]:
     if reference is None:
         return [], None, d.DriftStatus.NO_REFERENCE
@@ -239,10 +248,11 @@ def window_drift(
                 window.features.get(spec["name"]),
                 spec.get("importance"),
                 thresholds,
+                detail,
             )
         )
     predictions = compare(
-        "prediction", reference["predictions"], window.predictions, None, thresholds
+        "prediction", reference["predictions"], window.predictions, None, thresholds, detail
     )
     # a PSI that noise explains (drift.py: the chi-squared gate) counts as none here too
     measured = [(_significant(f), f.importance) for f in features if f.psi is not None]
@@ -361,6 +371,7 @@ async def compute(
     reference = version.reference
     predictions_ref = reference["predictions"] if reference is not None else None
     windows = []
+    merged_by: dict[datetime, MonitoringWindow] = {}
     for start in sorted(set(grouped) | set(outcomes_by)):
         members = grouped.get(start, [])
         merged = (
@@ -377,7 +388,10 @@ async def compute(
                 predictions=None,
             )
         )
-        features, prediction_drift, status = window_drift(reference, merged, thresholds)
+        merged_by[start] = merged
+        features, prediction_drift, status = window_drift(
+            reference, merged, thresholds, detail=False
+        )
         windows.append(
             WindowHealth(
                 start=start,
@@ -396,6 +410,11 @@ async def compute(
             )
         )
     latest = latest_window(windows, thresholds)
+    if latest is not None:  # the window `drift` describes, with distances and distributions
+        features, prediction_drift, _ = window_drift(reference, merged_by[latest.start], thresholds)
+        detailed = replace(latest, drift=features, prediction_drift=prediction_drift)
+        windows = [detailed if w is latest else w for w in windows]
+        latest = detailed
     everything = merge_windows(hours, since) if hours else None
     return Health(
         model_version_id=version_id,
