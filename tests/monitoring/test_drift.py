@@ -79,6 +79,8 @@ def test_categories_other_and_missing() -> None:
     assert current[1] == 1
     assert current[-2] == 2  # zzz and 7: other
     assert current[-1] == 1  # missing
+    long_text = _spec(pd.Series(["x" * 5_000] * 10 + ["short"]))
+    assert long_text["categories"] == ["short"]  # free text is "other", not a category
     shifted = _counts(spec, pd.Series(["b"] * 500))
     reference = [*spec["counts"], spec["missing"]]
     assert d.js_distance(reference, reference) == pytest.approx(0.0, abs=1e-9)

@@ -24,6 +24,7 @@ import pandas as pd
 REFERENCE_FORMAT = 1
 QUANTILE_BINS = 10
 MAX_CATEGORIES = 20
+MAX_CATEGORY_CHARS = 200  # longer values (free text) count as "other": the reference stays small
 PROBABILITY_BINS = 20  # fixed width 0.05 on [0, 1]: mergeable, and fine enough for CBPE
 PROBABILITY_EDGES = [round(i / PROBABILITY_BINS, 4) for i in range(1, PROBABILITY_BINS)]
 CALIBRATION_MIN_ROWS = 10  # a holdout bin with fewer rows keeps the model's own probability
@@ -113,7 +114,8 @@ def feature_reference(name: str, values: pd.Series, importance: float | None) ->
             "importance": importance,
         }
     text = category_text(values.dropna())
-    categories = [str(c) for c in text.value_counts().index[:MAX_CATEGORIES]]
+    frequent = [str(c) for c in text.value_counts().index if len(str(c)) <= MAX_CATEGORY_CHARS]
+    categories = frequent[:MAX_CATEGORIES]
     counts, missing = count_categorical(values, categories)
     return {
         "name": name,
