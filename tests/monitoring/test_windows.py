@@ -329,3 +329,20 @@ async def test_a_batch_across_an_hour_and_concurrent_flushes(
     assert found[boundary].rows == 250
     assert found[fresh].rows == 800
     assert found[fresh].calls == 8
+
+
+async def test_a_batch_monitoring_cannot_count_still_counts_its_volume(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
+    """The prediction log's flush never fails on monitoring's account."""
+    tenant, version_id = trained
+    frame = payments(100, seed=600)
+    scored = await score(client, tenant, version_id, frame)
+    at = base_hour() - timedelta(hours=4)
+    broken = frame.astype({"channel": object})
+    broken["channel"] = [{"unhashable": i} for i in range(100)]
+    await observe_batch(tenant, logged_batch(tenant, version_id, broken, scored, at))
+    window = (await windows_of(tenant, version_id))[at]
+    assert window.rows == 100
+    assert window.calls == 1
+    assert window.features == {}
