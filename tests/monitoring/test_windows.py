@@ -68,7 +68,9 @@ async def alerts_of(
     return [n for n in nodes if n["modelVersionId"] == version_id]
 
 
-async def test_the_reference_is_stored_at_training(trained: tuple[TenantFixture, str]) -> None:
+async def test_the_reference_is_stored_at_training(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
     tenant, version_id = trained
     async with transaction(tenant.id) as session:
         monitored = await registry.reference_of(session, uuid.UUID(version_id))
@@ -80,7 +82,18 @@ async def test_the_reference_is_stored_at_training(trained: tuple[TenantFixture,
     assert amount["kind"] == "numeric"
     assert 5 <= len(amount["edges"]) <= 9
     assert sum(amount["counts"]) + amount["missing"] == reference["rows"]
-    assert amount["importance"] is not None
+    # each feature's permutation importance from the same run (None where its deadline
+    # skipped the feature), the summary's weight
+    query = """query($id: ID!) { modelVersion(id: $id) {
+        trainingJob { featureImportance { feature importance } } } }"""
+    body = await gql(client, query, {"id": version_id}, tenant.bearer)
+    measured = {
+        f["feature"]: f["importance"]
+        for f in body["data"]["modelVersion"]["trainingJob"]["featureImportance"]
+    }
+    assert {name: f["importance"] for name, f in features.items()} == {
+        name: measured.get(name) for name in features
+    }
     assert features["channel"]["kind"] == "categorical"
     assert sorted(features["channel"]["categories"]) == ["app", "branch", "web"]
     assert reference["predictions"]["kind"] == "score"
