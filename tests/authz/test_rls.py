@@ -24,6 +24,9 @@ TENANT_TABLES = sorted(t.name for t in every_table().sorted_tables if "tenant_id
 # check isolation with rows in both tenants: tests/audit, tests/compliance, tests/datasets,
 # tests/automl)
 NOT_SEEDED_BY_SIGN_IN = {
+    "alert_rules",  # alerts and webhooks: tests/alerts, tests/webhooks
+    "alert_streaks",
+    "alerts",
     "audit_mac_epochs",  # only organizations that existed before event MACs have a row
     "audit_retention_policies",
     "data_subject_requests",
@@ -31,6 +34,8 @@ NOT_SEEDED_BY_SIGN_IN = {
     "model_versions",
     "registered_models",
     "training_jobs",
+    "webhook_deliveries",
+    "webhooks",
 }
 
 

@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.alerts.models import ACTIVE, Alert, AlertRule, AlertStreak
 from phantom.kit.repository import Repository
+
+
+async def _insert_unless_present(
+    session: AsyncSession,
+    model: Any,
+    values: dict[str, Any],
+    conflict: list[str],
+    where: Any = None,
+) -> uuid.UUID | None:
+    """``INSERT ... ON CONFLICT DO NOTHING``: the new row's id, or None when a concurrent
+    transaction holds the same key (no savepoint needed: SQLite's driver mishandles them)."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(model)
+        .values(id=uuid.uuid4(), **values)
+        .on_conflict_do_nothing(index_elements=conflict, index_where=where)
+        .returning(model.id)
+    )
+    inserted: uuid.UUID | None = await session.scalar(statement)
+    return inserted
 
 
 class RuleRepository(Repository[AlertRule]):
@@ -53,6 +77,17 @@ class AlertRepository(Repository[Alert]):
             .with_for_update(key_share=True)
         )
 
+    async def open_new(self, values: dict[str, Any]) -> Alert | None:
+        """A new OPEN alert, or None when another transaction opened the same one."""
+        new_id = await _insert_unless_present(
+            self.session,
+            Alert,
+            values,
+            ["model_version_id", "kind", "subject"],
+            text("status IN ('OPEN', 'ACKNOWLEDGED')"),
+        )
+        return await self.get(new_id) if new_id is not None else None
+
 
 class StreakRepository(Repository[AlertStreak]):
     model = AlertStreak
@@ -72,3 +107,13 @@ class StreakRepository(Repository[AlertStreak]):
             )
             .with_for_update(key_share=True)
         )
+
+    async def start(self, values: dict[str, Any]) -> AlertStreak | None:
+        """A new streak row, or None when another transaction made the same one."""
+        new_id = await _insert_unless_present(
+            self.session,
+            AlertStreak,
+            values,
+            ["model_version_id", "kind", "subject", "severity", "window"],
+        )
+        return await self.get(new_id) if new_id is not None else None

@@ -5,13 +5,13 @@ tenant's webhooks (``alert.opened``, ``alert.acknowledged``, ``alert.resolved``)
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
@@ -105,7 +105,7 @@ def clean_comment(comment: str | None) -> str | None:
     text = comment.strip()
     if len(text) > MAX_COMMENT:
         raise BadUserInput(f"A comment is at most {MAX_COMMENT} characters.")
-    if any(ord(ch) < 0x20 and ch not in "\n\t" for ch in text):
+    if not all(ch in "\n\t" or ch.isprintable() for ch in text):
         raise BadUserInput("A comment must not contain control characters.")
     return text or None
 
@@ -285,6 +285,8 @@ async def evaluate(
     await registry.servable(session, model_version_id)
     specs, _ = await _rules_of(session, model_version_id)
     for signal in sorted(signals, key=lambda s: s.window_start):
+        if not math.isfinite(signal.value):
+            continue  # no figure (an empty window): nothing to judge
         try:
             kind = AlertKind(signal.kind.value)
         except ValueError:
@@ -320,27 +322,24 @@ async def _streak(
     key = (version_id, kind.value, subject, spec.severity.value, signal.window)
     streak = await repo.of(*key)
     if streak is None:
-        streak = AlertStreak(
-            tenant_id=tenant_id,
-            model_version_id=version_id,
-            kind=kind.value,
-            subject=subject,
-            severity=spec.severity.value,
-            window=signal.window,
-            window_start=signal.window_start,
-            before=0,
-            breached=breached,
+        started = await repo.start(
+            {
+                "tenant_id": tenant_id,
+                "model_version_id": version_id,
+                "kind": kind.value,
+                "subject": subject,
+                "severity": spec.severity.value,
+                "window": signal.window,
+                "window_start": signal.window_start,
+                "before": 0,
+                "breached": breached,
+            }
         )
-        try:
-            async with session.begin_nested():
-                session.add(streak)
-                await session.flush()
-        except IntegrityError:  # a concurrent refresh made it: use theirs
-            streak = await repo.of(*key)
-            if streak is None:
-                raise
-        else:
-            return streak
+        if started is not None:
+            return started
+        streak = await repo.of(*key)  # made by a concurrent refresh: use theirs
+        if streak is None:
+            raise RuntimeError("an alert streak vanished while being judged")
     if signal.window_start < streak.window_start:
         return None
     if signal.window_start > streak.window_start:
@@ -365,30 +364,24 @@ async def _fire(
     now = utcnow()
     active = await repo.active(version_id, kind.value, subject)
     if active is None:
-        alert = Alert(
-            tenant_id=tenant_id,
-            model_version_id=version_id,
-            kind=kind.value,
-            subject=subject,
-            severity=spec.severity.value,
-            status=AlertStatus.OPEN.value,
-            comparison=spec.comparison.value,
-            value=float(signal.value),
-            threshold=threshold,
-            window=signal.window,
-            window_start=signal.window_start,
-            count=1,
-            last_seen_at=now,
+        alert = await repo.open_new(
+            {
+                "tenant_id": tenant_id,
+                "model_version_id": version_id,
+                "kind": kind.value,
+                "subject": subject,
+                "severity": spec.severity.value,
+                "status": AlertStatus.OPEN.value,
+                "comparison": spec.comparison.value,
+                "value": float(signal.value),
+                "threshold": threshold,
+                "window": signal.window,
+                "window_start": signal.window_start,
+                "count": 1,
+                "last_seen_at": now,
+            }
         )
-        try:
-            async with session.begin_nested():
-                session.add(alert)
-                await session.flush()
-        except IntegrityError:  # opened by a concurrent refresh meanwhile
-            active = await repo.active(version_id, kind.value, subject)
-            if active is None:
-                raise
-        else:
+        if alert is not None:
             await audit.record(
                 session,
                 actor=audit.Actor.system(SYSTEM_ACTOR),
@@ -407,10 +400,14 @@ async def _fire(
             )
             await _announce(session, tenant_id, alert, AlertStatus.OPEN)
             return
-    # a repeat: the active alert learns the latest value, not a second alert
-    if signal.window_start > active.window_start or signal.window != active.window:
+        active = await repo.active(version_id, kind.value, subject)  # a concurrent opening
+        if active is None:
+            raise RuntimeError("an active alert vanished while being judged")
+    # a repeat: the active alert learns the latest value, not a second alert; a new
+    # window of the same length counts once (a window refreshed again does not)
+    if signal.window == active.window and signal.window_start > active.window_start:
         active.count += 1
-    active.window_start = max(active.window_start, signal.window_start)
+        active.window_start = signal.window_start
     active.value = float(signal.value)
     active.last_seen_at = now
     if SEVERITY_RANK[spec.severity.value] > SEVERITY_RANK.get(active.severity, 0):

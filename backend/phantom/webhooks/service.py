@@ -4,6 +4,7 @@ record, retry). Sending happens in ``webhooks.deliver`` jobs queued after commit
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -263,9 +264,11 @@ async def post(claimed: Claim) -> Outcome:
         "X-Phantom-Delivery-Attempt": str(claimed.attempt),
     }
     options = client_options(private=settings.WEBHOOK_ALLOW_PRIVATE)
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
     try:
         async with (
-            httpx2.AsyncClient(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, **options) as client,  # type: ignore[arg-type]
+            asyncio.timeout(timeout),  # the whole attempt: a drip-fed answer too
+            httpx2.AsyncClient(timeout=timeout, **options) as client,  # type: ignore[arg-type]
             client.stream("POST", claimed.url, content=claimed.body, headers=headers) as answer,
         ):
             code = answer.status_code
@@ -274,8 +277,8 @@ async def post(claimed: Claim) -> Outcome:
             return Outcome(None, "The URL's host does not resolve.")
         log.warning("webhook delivery refused", extra={"reason": str(error)})
         return Outcome(None, _refusal(error), final=True)
-    except httpx2.TimeoutException:
-        return Outcome(None, f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s.")
+    except (TimeoutError, httpx2.TimeoutException):
+        return Outcome(None, f"No answer within {timeout:g} s.")
     except httpx2.HTTPError as error:
         return Outcome(None, f"Connection failed: {type(error).__name__}.")
     if 200 <= code < 300:
