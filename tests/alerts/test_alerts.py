@@ -498,3 +498,23 @@ async def test_a_value_that_is_not_a_number_is_not_judged(
     for value in (float("nan"), float("inf")):
         await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, value, feature=feature)])
     assert await alerts_of(client, tenant, feature) == []
+
+
+async def test_alerts_of_one_model_version(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID]
+) -> None:
+    tenant, version = trained
+    other = await second_version(client, tenant)
+    feature = f"filter_{uuid.uuid4().hex[:6]}"
+    for each in (version, other):
+        await judge(tenant.id, each, [signal(SignalKind.FEATURE_DRIFT, 0.5, feature=feature)])
+    query = """query($v: ID) { alerts(modelVersionId: $v, first: 100) {
+      edges { node { modelVersionId feature } } } }"""
+    body = await gql(client, query, {"v": str(other)}, tenant.bearer)
+    nodes = [e["node"] for e in body["data"]["alerts"]["edges"]]
+    assert nodes
+    assert {n["modelVersionId"] for n in nodes} == {str(other)}
+    body = await gql(client, query, {"v": str(uuid.uuid4())}, tenant.bearer)
+    assert body["data"]["alerts"]["edges"] == []
+    body = await gql(client, query, {"v": "junk"}, tenant.bearer)
+    assert error_codes(body) == ["NOT_FOUND"]

@@ -340,6 +340,7 @@ ID_KINDS = {
     ("promoteModelVersion", ("id",)): "model_version",
     ("predict", ("modelVersionId",)): "model_version",
     ("trainingProgress", ("jobId",)): "training_job",
+    ("alerts", ("modelVersionId",)): "model_version",
     ("alertRules", ("modelVersionId",)): "model_version",
     ("setAlertRules", ("input", "modelVersionId")): "model_version",
     ("acknowledgeAlert", ("id",)): "alert",

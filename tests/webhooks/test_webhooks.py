@@ -460,3 +460,8 @@ async def test_a_slow_receiver_times_out_and_is_retried(
     (retrying,) = await deliveries(client, tenant, webhook_id)
     assert retrying["lastStatusCode"] is None
     assert "No answer within 0.3 s" in retrying["lastError"], retrying
+
+
+async def test_the_event_catalogue(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    body = await gql(client, "{ webhookEvents }", {}, tenant.bearer)
+    assert body["data"]["webhookEvents"] == ["alert.opened", "alert.acknowledged", "alert.resolved"]

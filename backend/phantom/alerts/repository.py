@@ -58,10 +58,12 @@ class AlertRepository(Repository[Alert]):
     model = Alert
     noun = "Alert"
 
-    def listing(self, status: str | None) -> Select[Alert]:
+    def listing(self, status: str | None, version_id: uuid.UUID | None) -> Select[Alert]:
         statement = select(Alert)
         if status is not None:
             statement = statement.where(Alert.status == status)
+        if version_id is not None:
+            statement = statement.where(Alert.model_version_id == version_id)
         return statement
 
     async def active(self, version_id: uuid.UUID, kind: str, subject: str) -> Alert | None:

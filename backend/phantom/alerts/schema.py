@@ -153,17 +153,26 @@ class SetAlertRulesInput:
 
 @strawberry.type
 class AlertQuery:
-    @strawberry.field(extensions=authenticated(), description="models:read; newest first.")
+    @strawberry.field(
+        extensions=authenticated(),
+        description="models:read; newest first, optionally of one model version.",
+    )
     async def alerts(
         self,
         info: Info[Context, None],
         status: models.AlertStatus | None = None,
         first: int | None = 20,
         after: str | None = None,
+        model_version_id: strawberry.ID | None = None,
     ) -> Connection[Alert]:
         page = page_request(first, after)
+        version_id = (
+            parse_id(model_version_id, "Model version") if model_version_id is not None else None
+        )
         async with info.context.session() as session:
-            result = await alerts.list(session, info.context.require_principal(), status, page)
+            result = await alerts.list(
+                session, info.context.require_principal(), status, page, version_id
+            )
         return Connection.from_page(result, Alert.from_model)
 
     @strawberry.field(extensions=authenticated(), description="models:read.")

@@ -127,9 +127,12 @@ class AlertService:
         principal: Principal,
         status: AlertStatus | None,
         page: PageRequest,
+        version_id: uuid.UUID | None = None,
     ) -> Page[Alert]:
+        """Newest first; of one model version when given (another tenant's or an unknown
+        version: none)."""
         repo = AlertRepository(session)
-        return await repo.page(repo.listing(status.value if status else None), page)
+        return await repo.page(repo.listing(status.value if status else None, version_id), page)
 
     @requires(P.MODELS_READ)
     async def rules(

@@ -93,6 +93,11 @@ class WebhookService:
         return webhook, secret
 
     @requires(P.WEBHOOKS_MANAGE)
+    async def events(self, principal: Principal) -> tuple[str, ...]:
+        """The events a webhook can subscribe to."""
+        return EVENTS
+
+    @requires(P.WEBHOOKS_MANAGE)
     async def list(
         self, session: AsyncSession, principal: Principal, page: PageRequest
     ) -> Page[Webhook]:
