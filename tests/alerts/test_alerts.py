@@ -26,7 +26,7 @@ ALERTS = """query($status: AlertStatus, $first: Int, $after: String) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id modelVersionId kind feature metric severity status value threshold
                    window windowStart count createdAt lastSeenAt acknowledgedAt
-                   acknowledgeComment resolvedAt resolveComment } }
+                   acknowledgeComment acknowledgedBy resolvedAt resolveComment resolvedBy } }
   }
 }"""
 ACK = """mutation($id: ID!, $c: String) { acknowledgeAlert(id: $id, comment: $c) {
@@ -189,8 +189,12 @@ async def test_acknowledge_then_resolve_with_comments(
         assert error_codes(refused) == ["CONFLICT"], refused
     # once resolved, the next breach opens a new alert
     await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, 0.8, 2, feature=feature)])
-    statuses = sorted(a["status"] for a in await alerts_of(client, tenant, feature))
-    assert statuses == ["OPEN", "RESOLVED"]
+    found = await alerts_of(client, tenant, feature)
+    assert sorted(a["status"] for a in found) == ["OPEN", "RESOLVED"]
+    me = (await gql(client, "{ viewer { displayName } }", {}, tenant.bearer))["data"]["viewer"]
+    (done,) = [a for a in found if a["status"] == "RESOLVED"]
+    assert done["acknowledgedBy"] == done["resolvedBy"] == me["displayName"]
+    assert (done["acknowledgeComment"], done["resolveComment"]) == ("looking", "retrained")
     opened = await gql(client, ALERTS, {"status": "OPEN", "first": 100}, tenant.bearer)
     assert all(e["node"]["status"] == "OPEN" for e in opened["data"]["alerts"]["edges"])
 

@@ -406,6 +406,8 @@ async def test_acknowledging_and_resolving_are_sent_to_subscribers(
     assert [p["type"] for p in sent] == all_events
     assert {p["data"]["alert"]["id"] for p in sent} == {alert_id}
     assert sent[1]["data"]["alert"]["acknowledgeComment"] == "seen"
+    assert "acknowledgedById" not in sent[1]["data"]["alert"]  # no person leaves the tenant
+    assert "resolvedById" not in sent[2]["data"]["alert"]
     assert sent[2]["data"]["alert"]["status"] == "RESOLVED"
     assert all(verify(secret, r.body, r.headers["x-phantom-signature"]) for r in hook.received)
 

@@ -54,8 +54,10 @@ Specs = list[RuleSpec]
 SYSTEM_ACTOR = "alerts.evaluate"
 
 
-def alert_payload(alert: Alert) -> dict[str, Any]:
-    """An alert as the stream and the webhooks carry it (camelCase, ISO times)."""
+def alert_payload(alert: Alert, *, people: bool = False) -> dict[str, Any]:
+    """An alert as the stream and the webhooks carry it (camelCase, ISO times).
+    ``people`` adds who acknowledged and resolved it (user ids): for the tenant's own
+    stream, never for webhooks, which leave the organization."""
 
     def iso(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment is not None else None
@@ -84,7 +86,14 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
         "acknowledgeComment": alert.acknowledge_comment,
         "resolvedAt": iso(alert.resolved_at),
         "resolveComment": alert.resolve_comment,
-    }
+    } | (
+        {
+            "acknowledgedById": str(alert.acknowledged_by) if alert.acknowledged_by else None,
+            "resolvedById": str(alert.resolved_by) if alert.resolved_by else None,
+        }
+        if people
+        else {}
+    )
 
 
 def _spec(rule: AlertRule) -> RuleSpec:
@@ -114,9 +123,9 @@ async def _announce(
     session: AsyncSession, tenant_id: uuid.UUID, alert: Alert, status: AlertStatus
 ) -> None:
     """The stream event (after commit) and the webhook deliveries of one transition."""
-    payload = alert_payload(alert)
-    publish_on_commit(session, tenant_id, TOPICS[status], {"alert": payload})
-    await webhooks.emit(session, tenant_id, WEBHOOK_EVENTS[status], {"alert": payload})
+    stream = alert_payload(alert, people=True)
+    publish_on_commit(session, tenant_id, TOPICS[status], {"alert": stream})
+    await webhooks.emit(session, tenant_id, WEBHOOK_EVENTS[status], {"alert": alert_payload(alert)})
 
 
 class AlertService:
