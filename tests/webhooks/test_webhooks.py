@@ -467,3 +467,26 @@ async def test_a_slow_receiver_times_out_and_is_retried(
 async def test_the_event_catalogue(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
     body = await gql(client, "{ webhookEvents }", {}, tenant.bearer)
     assert body["data"]["webhookEvents"] == ["alert.opened", "alert.acknowledged", "alert.resolved"]
+
+
+async def test_finished_deliveries_are_purged_after_their_retention(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from phantom.kit.rows import utcnow
+
+    monkeypatch.setattr(service, "send_job", lambda name, **kw: None)
+    with receiver() as hook:
+        webhook_id, _ = await create(client, tenant, hook.url)
+        await emit_one(tenant)
+        await emit_one(tenant)
+        first, second = await deliveries(client, tenant, webhook_id)
+        await service.deliver(tenant.id, uuid.UUID(first["id"]))  # DELIVERED; second PENDING
+    days = service.settings.WEBHOOK_DELIVERY_RETENTION_DAYS
+    await service.sweep(now=utcnow() + timedelta(days=days) - timedelta(minutes=5))
+    assert len(await deliveries(client, tenant, webhook_id)) == 2  # not yet
+    await service.sweep(now=utcnow() + timedelta(days=days, minutes=5))
+    (left,) = await deliveries(client, tenant, webhook_id)
+    assert left["id"] == second["id"]  # still waiting: never purged
+    assert left["status"] == "PENDING"

@@ -341,12 +341,18 @@ async def deliver(tenant_id: uuid.UUID, delivery_id: uuid.UUID) -> DeliveryStatu
 
 async def sweep(now: datetime | None = None, limit: int = 500) -> int:
     """Re-send due deliveries whose message was lost (Redis restarted, a worker died
-    holding a claim): the ``webhooks.sweep`` schedule. How many were sent."""
+    holding a claim), and delete finished ones past their retention: the
+    ``webhooks.sweep`` schedule. How many were sent."""
     moment = now or utcnow()
+    retention = timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
     async with transaction(None) as session:
-        due = await DeliveryRepository(session).due_everywhere(
+        repo = DeliveryRepository(session)
+        due = await repo.due_everywhere(
             moment, moment - timedelta(seconds=SWEEP_QUIET_SECONDS), limit
         )
+        purged = await repo.purge_finished_everywhere(moment - retention)
+    if purged:
+        log.info("webhook deliveries purged", extra={"deliveries": purged})
     for tenant_id, delivery_id in due:
         send_job(DELIVER_JOB, tenant_id=tenant_id, delivery_id=delivery_id)
     return len(due)
