@@ -95,6 +95,17 @@ class StreakRepository(Repository[AlertStreak]):
     model = AlertStreak
     noun = "Alert streak"
 
+    async def of_version(self, version_id: uuid.UUID) -> list[AlertStreak]:
+        """Every streak of the version, row-locked in one order (two refreshes of the
+        same version take turns instead of deadlocking)."""
+        statement = (
+            select(AlertStreak)
+            .where(AlertStreak.model_version_id == version_id)
+            .order_by(AlertStreak.id)
+            .with_for_update(key_share=True)
+        )
+        return list((await self.session.scalars(statement)).all())
+
     async def of(
         self, version_id: uuid.UUID, kind: str, subject: str, severity: str, window: str
     ) -> AlertStreak | None:

@@ -283,6 +283,13 @@ async def _rules_of(session: AsyncSession, version_id: uuid.UUID) -> tuple[list[
 # --- monitoring's entry point ------------------------------------------------------------
 
 
+Streaks = dict[tuple[str, str, str, str], AlertStreak]
+
+
+def _key(kind: str, subject: str, severity: str, window: str) -> tuple[str, str, str, str]:
+    return (kind, subject, severity, window)
+
+
 async def evaluate(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -296,6 +303,10 @@ async def evaluate(
     does not hold is ``NotFound`` (foreign keys would not stop the rows)."""
     await registry.servable(session, model_version_id)
     specs, _ = await _rules_of(session, model_version_id)
+    streaks: Streaks = {
+        _key(row.kind, row.subject, row.severity, row.window): row
+        for row in await StreakRepository(session).of_version(model_version_id)
+    }
     for signal in sorted(signals, key=lambda s: s.window_start):
         if not math.isfinite(signal.value):
             continue  # no figure (an empty window): nothing to judge
@@ -308,7 +319,7 @@ async def evaluate(
             if not spec.matches(kind, subject):
                 continue
             streak = await _streak(
-                session, tenant_id, model_version_id, kind, subject, spec, signal
+                session, streaks, tenant_id, model_version_id, kind, subject, spec, signal
             )
             if streak is not None and streak.breached and streak.length >= spec.windows:
                 threshold = spec.threshold_for(signal.reference)
@@ -319,6 +330,7 @@ async def evaluate(
 
 async def _streak(
     session: AsyncSession,
+    streaks: Streaks,
     tenant_id: uuid.UUID,
     version_id: uuid.UUID,
     kind: AlertKind,
@@ -331,8 +343,8 @@ async def _streak(
     threshold = spec.threshold_for(signal.reference)
     breached = spec.breached(signal.value, threshold)
     repo = StreakRepository(session)
-    key = (version_id, kind.value, subject, spec.severity.value, signal.window)
-    streak = await repo.of(*key)
+    key = _key(kind.value, subject, spec.severity.value, signal.window)
+    streak = streaks.get(key)
     if streak is None:
         started = await repo.start(
             {
@@ -348,17 +360,18 @@ async def _streak(
             }
         )
         if started is not None:
+            streaks[key] = started
             return started
-        streak = await repo.of(*key)  # made by a concurrent refresh: use theirs
+        streak = await repo.of(version_id, *key)  # made by a concurrent refresh: theirs
         if streak is None:
             raise RuntimeError("an alert streak vanished while being judged")
+        streaks[key] = streak
     if signal.window_start < streak.window_start:
         return None
     if signal.window_start > streak.window_start:
         streak.before = streak.length
         streak.window_start = signal.window_start
-    streak.breached = breached
-    await session.flush()
+    streak.breached = breached  # flushed with the transaction (or before the next query)
     return streak
 
 
