@@ -1,7 +1,7 @@
 """alerts and webhooks: alert rules, alerts, breach streaks, webhooks and deliveries
 
 Revision ID: b7e4a19c3d52
-Revises: 8c41e7a2b5d0
+Revises: 6e65afb94b52
 Create Date: 2026-12-06 07:10:32.525455
 
 At most one active (OPEN or ACKNOWLEDGED) alert per model version, kind and subject: a
@@ -17,7 +17,7 @@ import phantom.db
 from phantom.kit.rls import disable_tenant_rls, enable_tenant_rls
 
 revision: str = "b7e4a19c3d52"
-down_revision: str | None = "8c41e7a2b5d0"
+down_revision: str | None = "6e65afb94b52"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -29,9 +29,14 @@ NOT_SEEDED_BY_SIGN_IN = {
     "alerts",
     "audit_mac_epochs",  # only organizations that existed before event MACs have a row
     "audit_retention_policies",
+    "batch_prediction_jobs",  # models in production: tests/batch, tests/monitoring,
     "data_subject_requests",
     "datasets",
     "model_versions",
+    "monitoring_settings",  # tests/serving
+    "monitoring_windows",
+    "prediction_batches",
+    "prediction_outcomes",
     "registered_models",
     "training_jobs",
     "webhook_deliveries",

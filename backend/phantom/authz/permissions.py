@@ -105,6 +105,7 @@ MATRIX: dict[Role, frozenset[P]] = {
             P.MODELS_PROMOTE,
             P.ALERTS_MANAGE,
             P.PREDICTIONS_RUN,
+            P.PREDICTIONS_EXPORT,  # the output of their own batch scoring
             P.TOKENS_CREATE,
         }
     ),

@@ -9,17 +9,9 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phantom.db import Base, TenantScoped
+from phantom.kit.leases import TERMINAL, JobStatus
 
-
-class JobStatus(StrEnum):
-    QUEUED = "QUEUED"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-
-TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+__all__ = ["TERMINAL", "Engine", "JobStatus", "TrainingJob"]
 
 
 class Engine(StrEnum):
@@ -52,6 +44,10 @@ class TrainingJob(TenantScoped, Base):
     engine: Mapped[str] = mapped_column(String(16))
     time_budget_seconds: Mapped[int]
     excluded_columns: Mapped[list[str]] = mapped_column(JSON)
+    # how the served model is chosen: FIT_TO_SERVE or BEST_SCORE (automl/fit_to_serve.py)
+    serving_choice: Mapped[str] = mapped_column(
+        String(16), default="FIT_TO_SERVE", server_default="FIT_TO_SERVE"
+    )
     status: Mapped[str] = mapped_column(String(16))
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str | None] = mapped_column(Text)
