@@ -79,7 +79,8 @@ def fit(
             raise RuntimeError(f"{choice}: killed at the hard bound") from None
     last = json.loads(out.decode().strip().splitlines()[-1])
     if last["event"] != "result":
-        raise RuntimeError(f"{choice}: {last.get('message')}")
+        tail = (work / "fit.log").read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{choice}: {last.get('message')}\n{tail}")
     return {**last, "wall": time.monotonic() - started}
 
 

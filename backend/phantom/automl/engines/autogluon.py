@@ -225,7 +225,10 @@ class AutoGluonEngine:
             report(f"Timing {len(board)} models on the holdout to choose what serves", board)
             choice, board = choose_served(predictor, board, spec)
             served, reason = choice.model_name, choice.reason
-        # keeps the served model and what it needs only, and sets it as the best
+        # the served model becomes the best before the clone deletes the others: deleting
+        # the best makes AutoGluon pick a new one, which fails on models tied in validation
+        # score whose predict time is unknown (refits)
+        predictor.set_model_best(served, save_trainer=True)
         predictor.clone_for_deployment(str(spec.model_dir / "predictor"), model=served)
         shutil.rmtree(fit_dir, ignore_errors=True)
         return FitOutcome(
