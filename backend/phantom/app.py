@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import phantom.actors  # noqa: F401 - declares every actor: enqueue_job knows their names
+from phantom.batch.routes import routes as batch_routes
 from phantom.config import settings
 from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
@@ -27,6 +28,8 @@ from phantom.identity.sso.routes import routes as sso_routes
 from phantom.kit.broadcast import broadcast
 from phantom.kit.jobs import start_in_process_worker
 from phantom.kit.redis import close_redis
+from phantom.monitoring.predictionlog import prediction_log
+from phantom.monitoring.routes import routes as monitoring_routes
 from phantom.ops.bodies import BodyLimit
 from phantom.ops.middleware import RequestContext
 from phantom.ops.routes import routes as ops_routes
@@ -108,6 +111,7 @@ def create_app(
         try:
             yield
         finally:
+            await prediction_log.close()  # every scored row reaches the log
             if worker is not None:
                 worker.stop()
             broadcast.stop()
@@ -121,6 +125,8 @@ def create_app(
             *auth_routes,
             *sso_routes,
             *serving_routes,
+            *batch_routes,
+            *monitoring_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],

@@ -9,25 +9,33 @@ from types import ModuleType
 
 from sqlalchemy import MetaData
 
+from phantom.alerts import models as alerts_models
 from phantom.audit import models as audit_models
 from phantom.authz import models as authz_models
 from phantom.automl import models as automl_models
+from phantom.batch import models as batch_models
 from phantom.compliance import models as compliance_models
 from phantom.datasets import models as datasets_models
 from phantom.db import Base
 from phantom.identity import models as identity_models
 from phantom.identity.sso import models as sso_models
+from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
+from phantom.webhooks import models as webhooks_models
 
 MODEL_MODULES: tuple[ModuleType, ...] = (
     audit_models,
     authz_models,
     automl_models,
+    batch_models,
     compliance_models,
     datasets_models,
     identity_models,
+    monitoring_models,
     sso_models,
     registry_models,
+    alerts_models,
+    webhooks_models,
 )
 
 

@@ -1,7 +1,7 @@
 """serving: the model fit to serve, recorded on the version; the job's serving choice
 
 Revision ID: 1edd10d699d4
-Revises: 8c41e7a2b5d0
+Revises: 5e2b9c7a41d3
 Create Date: 2026-12-06 11:00:00.000000
 
 A model version records which of its fit's models serves, why (one sentence), and what
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "1edd10d699d4"
-down_revision: str | None = "8c41e7a2b5d0"
+down_revision: str | None = "5e2b9c7a41d3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

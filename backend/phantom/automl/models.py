@@ -9,17 +9,9 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phantom.db import Base, TenantScoped
+from phantom.kit.leases import TERMINAL, JobStatus
 
-
-class JobStatus(StrEnum):
-    QUEUED = "QUEUED"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-
-TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+__all__ = ["TERMINAL", "Engine", "JobStatus", "TrainingJob"]
 
 
 class Engine(StrEnum):

@@ -40,6 +40,7 @@ from phantom.automl.engines.base import (
 )
 from phantom.automl.fit_to_serve import time_calls
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
+from phantom.monitoring.reference import build_reference
 
 HOLDOUT_FRACTION = 0.2
 MAX_HOLDOUT_ROWS = 20_000
@@ -312,6 +313,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     importance = permutation_importance(model, spec, holdout, importance_deadline)
     model.close()
     schema = feature_schema(train, spec)
+    reference = monitoring_reference(train, schema, importance, spec, predicted, truth)
     classes = predicted.classes
     (model_dir / "phantom-model.json").write_text(
         json.dumps(
@@ -337,6 +339,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         features=schema,
         classes=classes,
         dropped_columns=dropped,
+        reference=reference,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
     )
 
@@ -372,6 +375,33 @@ def serving_record(
         "rows_per_second": rows_per_second,
     }
     return serving, leaderboard
+
+
+def monitoring_reference(
+    train: pd.DataFrame,
+    schema: list[dict[str, str]],
+    importance: list[dict[str, Any]],
+    spec: RunSpec,
+    predicted: Predictions,
+    truth: pd.Series | None,
+) -> dict[str, Any] | None:
+    """What production is compared with (``monitoring/reference.py``). A failure here
+    costs the version its drift monitoring, never the trained model: None, logged."""
+    try:
+        return build_reference(
+            train,
+            [f["name"] for f in schema],
+            importance,
+            spec.task,
+            predicted.classes,
+            predicted.labels,
+            predicted.probabilities,
+            predicted.scores,
+            np.asarray(truth) if truth is not None else None,
+        )
+    except Exception:
+        logging.getLogger(__name__).exception("monitoring reference failed")
+        return None
 
 
 def stall_for_tests(seconds: float) -> None:

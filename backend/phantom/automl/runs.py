@@ -194,6 +194,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 artifact_hash=artifact.content_hash,
                 artifact_bytes=artifact.size_bytes,
                 created_by=job.created_by,
+                reference=result.get("reference"),
             ),
         )
         job.status = JobStatus.SUCCEEDED.value

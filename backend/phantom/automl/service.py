@@ -29,7 +29,8 @@ from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.principal import Principal
 from phantom.kit.errors import Conflict
-from phantom.kit.events import Event, get_event_bus
+from phantom.kit.events import get_event_bus
+from phantom.kit.leases import follow
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
 from phantom.registry.service import registry
@@ -167,24 +168,7 @@ async def _following(
             job = await TrainingJobRepository(session).get(job_id)
             version_id = await registry.version_id_of_job(session, job.id)
             snapshot = progress_payload(job, version_id)
-        yield _follow(snapshot, events, str(job_id))
-
-
-async def _follow(
-    snapshot: dict[str, Any], events: AsyncIterator[Event], job_id: str
-) -> AsyncIterator[dict[str, Any]]:
-    yield snapshot
-    if snapshot["status"] in TERMINAL:
-        return
-    seen = snapshot["sequence"]
-    async for event in events:
-        payload = event.payload
-        if payload.get("jobId") != job_id or payload["sequence"] <= seen:
-            continue
-        seen = payload["sequence"]
-        yield payload
-        if payload["status"] in TERMINAL:
-            return
+        yield follow(snapshot, events, str(job_id))
 
 
 training = TrainingService()

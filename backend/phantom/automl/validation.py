@@ -105,7 +105,17 @@ def clean_model_name(name: str | None, dataset_name: str, target: str | None) ->
         raise BadUserInput("Give the model a name, or leave modelName out for the default.")
     if len(name) > MAX_NAME:
         raise BadUserInput(f"The model name is {len(name)} characters; at most {MAX_NAME}.")
+    if _is_uuid(name):  # /api/v1/models/<uuid>/predict names a version, not a model
+        raise BadUserInput("A model name cannot look like an id (a UUID); choose another.")
     return name
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _column(data: TrainingData, name: str) -> dict[str, Any] | None:

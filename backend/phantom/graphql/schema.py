@@ -23,10 +23,12 @@ from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from phantom.activity.schema import ActivitySubscription
+from phantom.alerts.schema import AlertMutation, AlertQuery, AlertSubscription
 from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
 from phantom.authz.schema import AuthzMutation, AuthzQuery
 from phantom.automl.schema import TrainingMutation, TrainingQuery, TrainingSubscription
+from phantom.batch.schema import BatchMutation, BatchQuery, BatchSubscription
 from phantom.compliance.schema import ComplianceMutation, ComplianceQuery
 from phantom.config import settings
 from phantom.datasets.schema import DatasetMutation, DatasetQuery
@@ -34,8 +36,10 @@ from phantom.graphql.errors import classify_all
 from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
+from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.serving.schema import ServingMutation
+from phantom.webhooks.schema import WebhookMutation, WebhookQuery
 
 Query = merge_types(
     "Query",
@@ -49,6 +53,10 @@ Query = merge_types(
         DatasetQuery,
         TrainingQuery,
         RegistryQuery,
+        BatchQuery,
+        AlertQuery,
+        WebhookQuery,
+        MonitoringQuery,
     ),
 )
 Mutation = merge_types(
@@ -63,10 +71,17 @@ Mutation = merge_types(
         TrainingMutation,
         RegistryMutation,
         ServingMutation,
+        BatchMutation,
+        AlertMutation,
+        WebhookMutation,
+        MonitoringMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
-Subscription = merge_types("Subscription", (ActivitySubscription, TrainingSubscription))
+Subscription = merge_types(
+    "Subscription",
+    (ActivitySubscription, TrainingSubscription, BatchSubscription, AlertSubscription),
+)
 
 
 def _is_introspection(context: IgnoreContext) -> bool:

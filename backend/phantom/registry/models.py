@@ -71,3 +71,6 @@ class ModelVersion(TenantScoped, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # what monitoring compares production with (``monitoring/reference.py``); None for
+    # versions trained before it existed: they have no drift, only volume and latency
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

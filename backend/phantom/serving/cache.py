@@ -18,15 +18,19 @@ import tarfile
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from phantom.automl.engines import get_engine
-from phantom.automl.engines.base import LoadedModel
+from phantom.automl.engines.base import LoadedModel, Predictions
 from phantom.config import settings
 from phantom.kit.errors import PhantomError
 from phantom.kit.storage import get_store
 from phantom.registry.service import ServableVersion
+from phantom.serving.batching import MicroBatcher
+from phantom.serving.rows import frame
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,11 @@ class Served:
     model: LoadedModel
     lock: threading.Lock  # one prediction at a time per model (engines are not thread-safe)
     directory: Path  # this load's unpacked copy, deleted with it
+    batcher: MicroBatcher = field(init=False)
+
+    def score(self, frame: pd.DataFrame) -> Predictions:
+        with self.lock:
+            return self.model.predict(frame)
 
 
 def models_root() -> Path:
@@ -84,7 +93,7 @@ def _download_verified(key: str, expected_hash: str, archive: Path) -> None:
 
 
 def _fetch(
-    version_id: uuid.UUID, key: str, expected_hash: str, engine: str
+    version_id: uuid.UUID, key: str, expected_hash: str, engine: str, num_cpus: int = 1
 ) -> tuple[LoadedModel, Path]:
     """Download, verify, unpack into a fresh directory, load. Nothing is unpickled unless
     the packed bytes match the registry's hash."""
@@ -97,10 +106,25 @@ def _fetch(
         with tarfile.open(archive) as bundle:
             bundle.extractall(directory, filter="data")  # no absolute paths, links out, devices
         archive.unlink()
-        return get_engine(engine).load(directory / "model", num_cpus=1), directory
+        return get_engine(engine).load(directory / "model", num_cpus=num_cpus), directory
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
+
+
+def load_verified(version: ServableVersion, num_cpus: int = 1) -> tuple[LoadedModel, Path]:
+    """A load of one's own, outside the cache (batch scoring holds a model for a whole
+    job): verified and unpacked exactly as serving's; ``unload`` it after."""
+    return _fetch(
+        version.id, version.artifact_path, version.artifact_hash, version.engine, num_cpus
+    )
+
+
+def unload(model: LoadedModel, directory: Path) -> None:
+    try:
+        model.close()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _retire(served: Served) -> None:
@@ -135,6 +159,14 @@ class ModelCache:
                     version.engine,
                 )
                 served = Served(model, threading.Lock(), directory)
+                features = version.features
+                served.batcher = MicroBatcher(
+                    build=lambda parts: frame(parts, features),
+                    score=served.score,
+                    max_rows=settings.PREDICT_BATCH_MAX_ROWS,
+                    wait_seconds=settings.PREDICT_BATCH_WAIT_MS / 1000,
+                    timeout_seconds=settings.PREDICT_TIMEOUT_SECONDS,
+                )
                 self.loaded[version.id] = served
                 while len(self.loaded) > self.size:
                     _, evicted = self.loaded.popitem(last=False)

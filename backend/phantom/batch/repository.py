@@ -1,0 +1,55 @@
+"""All batch-prediction SQL; the lease SQL is ``kit/leases.py`` (shared with training)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.batch.models import BatchPredictionJob
+from phantom.kit.leases import Leases, SystemLeases
+from phantom.kit.repository import Repository
+
+
+class BatchJobRepository(Repository[BatchPredictionJob]):
+    model = BatchPredictionJob
+    noun = "Batch prediction"
+
+    @property
+    def leases(self) -> Leases[BatchPredictionJob]:
+        return Leases(self.session, BatchPredictionJob)
+
+    def listing(self, model_version_id: uuid.UUID | None) -> Select[Any]:
+        statement = select(BatchPredictionJob)
+        if model_version_id is not None:
+            statement = statement.where(BatchPredictionJob.model_version_id == model_version_id)
+        return statement
+
+    async def owned(self, job_id: uuid.UUID, token: int) -> BatchPredictionJob | None:
+        return await self.leases.owned(job_id, token)
+
+    async def claim(
+        self, job_id: uuid.UUID, owner: str, now: datetime, lease_until: datetime
+    ) -> BatchPredictionJob | None:
+        return await self.leases.claim(job_id, owner, now, lease_until)
+
+    async def heartbeat(
+        self, job_id: uuid.UUID, token: int, lease_until: datetime
+    ) -> tuple[Any, ...] | None:
+        return await self.leases.heartbeat(job_id, token, lease_until)
+
+
+class SystemBatchJobRepository:
+    """The reconciler's view across tenants (a system session)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.leases = SystemLeases(session, BatchPredictionJob)
+
+    async def expired_leases(self, now: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        return await self.leases.expired_leases(now)
+
+    async def queued_waiting(self, sent_before: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        return await self.leases.queued_waiting(sent_before)

@@ -1,0 +1,264 @@
+"""Batch scoring end to end: a 1,000,000-row dataset scored by a real AutoGluon model
+through the ``batch.score`` actor's body (claim, download the dataset's Parquet, load and
+verify the model, score and write chunk by chunk, upload, record), in a fresh process so
+that its peak RSS is the job's own.
+
+    .venv/bin/python bench/batch_scoring.py [--rows 1000000] [--budget 30]
+        [--chunks 50000,200000] [--train-rows 20000]
+
+Builds the credit-like transactions of ``tests/automl/support.py`` (amount, hour,
+channel, a fraud label; plus a customer id that passes through untouched), trains a
+binary classifier on a sample with the product's own training job (``startTraining``,
+the real child process), then times one batch job per chunk size. Needs the local
+PostgreSQL; creates and drops its own database; no Redis (embedded mode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+NAME = os.environ.setdefault("PHANTOM_BENCH_DB", f"phantom_bench_batch_{secrets.token_hex(4)}")
+os.environ.update(
+    {
+        "PHANTOM_ENV": "development",
+        "PHANTOM_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{NAME}",
+        "PHANTOM_VAR_DIR": os.environ.get("PHANTOM_VAR_DIR")
+        or tempfile.mkdtemp(prefix="phantom-bench-"),
+        "PHANTOM_LOG_LEVEL": "WARNING",
+        "PHANTOM_DATASET_INLINE_PROFILE_BYTES": str(1024**3),  # profile at upload: no worker
+    }
+)
+os.environ.pop("PHANTOM_REDIS_URL", None)
+sys.path.insert(0, str(ROOT))
+
+
+def transactions(rows: int, seed: int = 0) -> Any:
+    from tests.automl.support import transactions as credit_like
+
+    frame = credit_like(rows, seed)
+    frame.insert(0, "customer", [f"C{i:07d}" for i in range(rows)])
+    return frame
+
+
+async def owner(tenant_token: str, tenant_id: uuid.UUID) -> Any:
+    from phantom.db import transaction
+    from phantom.identity.tokens import tokens
+
+    async with transaction(tenant_id) as session:
+        return await tokens.principal_for(session, tenant_token)
+
+
+async def setup(rows: int, train_rows: int, budget: int) -> dict[str, str]:
+    """A tenant, the scoring dataset, a trained model version; their ids."""
+    import phantom.actors  # noqa: F401 - every job name known
+    from phantom.automl import runs
+    from phantom.automl.models import Engine
+    from phantom.automl.service import training
+    from phantom.automl.supervisor import supervise
+    from phantom.automl.validation import StartRequest
+    from phantom.datasets.profiling import TaskType
+    from phantom.datasets.service import Upload, datasets
+    from phantom.db import transaction
+    from phantom.identity.tenants import tenants
+    from phantom.identity.tokens import tokens
+    from phantom.registry.service import registry
+
+    slug = f"b-{secrets.token_hex(4)}"
+    email = f"owner@{slug}.example.com"
+    async with transaction(None) as session:
+        created = await tenants.create(
+            session,
+            slug=slug,
+            name=slug,
+            admin_email=email,
+            admin_password=secrets.token_urlsafe(16),
+        )
+    tenant_id = created.tenant.id
+    async with transaction(tenant_id) as session:
+        secret, _ = await tokens.create(session, tenant_id=tenant_id, email=email, name="bench")
+    principal = await owner(secret, tenant_id)
+
+    async def upload(frame: Any, name: str) -> uuid.UUID:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        buffer.seek(0)
+        async with transaction(tenant_id) as session:
+            found = await datasets.upload(
+                session, principal, name=name, upload=Upload(f"{name}.parquet", buffer)
+            )
+            return found.id
+
+    started = time.perf_counter()
+    full = transactions(rows)
+    scoring = await upload(full, "scoring")
+    sample = await upload(full.sample(train_rows, random_state=0), "training sample")
+    print(f"datasets uploaded and profiled in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    async with transaction(tenant_id) as session:
+        job = await training.start(
+            session,
+            principal,
+            StartRequest(
+                dataset_id=sample,
+                target="fraud",
+                task_type=TaskType.AUTO,
+                time_budget_seconds=budget,
+                metric=None,
+                engine=Engine.AUTOGLUON,
+                model_name="Fraud",
+                excluded_columns=["customer"],
+            ),
+        )
+    claim = await runs.claim(tenant_id, job.id)
+    if claim is None:
+        raise SystemExit("the training job could not be claimed")
+    await supervise(claim)
+    async with transaction(tenant_id) as session:
+        version = await registry.of_job(session, principal, job.id)
+        done = await training.get(session, principal, job.id)
+    if version is None:
+        raise SystemExit(f"training failed: {done.error}")
+    board = ", ".join(row["model_name"] for row in done.leaderboard[:12])
+    print(
+        f"trained in {time.perf_counter() - started:.1f} s: best {version.best_model_name}; "
+        f"models: {board}"
+    )
+    return {
+        "tenant": str(tenant_id),
+        "token": secret,
+        "version": str(version.id),
+        "dataset": str(scoring),
+        "best": version.best_model_name,
+    }
+
+
+class PeakRss(threading.Thread):
+    """The process's resident set, sampled every 10 ms (``ru_maxrss`` would include the
+    parent's peak: Linux keeps it across ``exec``)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.process = psutil.Process()
+        self.first = self.peak = self.process.memory_info().rss
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.01):
+            self.peak = max(self.peak, self.process.memory_info().rss)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+async def score(ids: dict[str, str], chunk_rows: int) -> dict[str, Any]:
+    """In the child: start the job (the API's side), then run the actor's body, timed."""
+    import phantom.actors  # noqa: F401
+    from phantom.batch import runs
+    from phantom.batch.scoring import run
+    from phantom.batch.service import batch_predictions
+    from phantom.db import transaction
+
+    tenant_id = uuid.UUID(ids["tenant"])
+    principal = await owner(ids["token"], tenant_id)
+    async with transaction(tenant_id) as session:
+        job = await batch_predictions.start(
+            session, principal, uuid.UUID(ids["version"]), uuid.UUID(ids["dataset"])
+        )
+    sampler = PeakRss()
+    sampler.start()
+    started = time.perf_counter()
+    claim = await runs.claim(tenant_id, job.id)
+    if claim is None:
+        raise SystemExit("the batch job could not be claimed")
+    await run(claim, chunk_rows)
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    async with transaction(tenant_id) as session:
+        done = await batch_predictions.get(session, principal, job.id)
+    if done.status != "SUCCEEDED":
+        raise SystemExit(f"the batch job ended {done.status}: {done.error}")
+    return {
+        "chunk_rows": chunk_rows,
+        "rows": done.rows_scored,
+        "seconds": seconds,
+        "rows_per_second": done.rows_scored / seconds,
+        "rss_before_mb": sampler.first / 2**20,
+        "peak_rss_mb": sampler.peak / 2**20,
+        "output_mb": (done.output_bytes or 0) / 2**20,
+    }
+
+
+def child(ids: dict[str, str], chunk_rows: int) -> dict[str, Any]:
+    found = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(ids), "--chunk", str(chunk_rows)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    if found.returncode != 0:
+        raise SystemExit(f"the scoring process failed:\n{found.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(found.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--train-rows", type=int, default=20_000)
+    parser.add_argument("--budget", type=int, default=30)
+    parser.add_argument("--chunks", default="50000")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the database; print ids")
+    parser.add_argument("--child")
+    parser.add_argument("--chunk", type=int)
+    options = parser.parse_args()
+    if options.child:
+        print(json.dumps(asyncio.run(score(json.loads(options.child), options.chunk))))
+        return
+    subprocess.run(["psql", PG_ADMIN, "-qc", f'CREATE DATABASE "{NAME}"'], check=True)
+    try:
+        from phantom.migrate import upgrade
+
+        upgrade()
+        ids = asyncio.run(setup(options.rows, options.train_rows, options.budget))
+        if options.keep:
+            print(f"PHANTOM_BENCH_DB={NAME} PHANTOM_VAR_DIR={os.environ['PHANTOM_VAR_DIR']}")
+            print(json.dumps(ids))
+        print(f"load average before scoring: {os.getloadavg()}")
+        for chunk_rows in (int(c) for c in options.chunks.split(",")):
+            for _ in range(options.repeat):
+                r = child(ids, chunk_rows)
+                print(
+                    f"chunk {r['chunk_rows']:>7,}: {r['rows']:,} rows in {r['seconds']:.2f} s = "
+                    f"{r['rows_per_second']:,.0f} rows/s end to end; peak RSS "
+                    f"{r['peak_rss_mb']:.0f} MB (before the job {r['rss_before_mb']:.0f} MB); "
+                    f"output {r['output_mb']:.1f} MB; load {os.getloadavg()[0]:.2f}"
+                )
+    finally:
+        if not options.keep:
+            subprocess.run(
+                ["psql", PG_ADMIN, "-qc", f'DROP DATABASE "{NAME}" WITH (FORCE)'], check=True
+            )
+
+
+if __name__ == "__main__":
+    main()
