@@ -188,7 +188,7 @@ async def score(ids: dict[str, str], chunk_rows: int) -> dict[str, Any]:
     claim = await runs.claim(tenant_id, job.id)
     if claim is None:
         raise SystemExit("the batch job could not be claimed")
-    await run(claim, chunk_rows)
+    timings = await run(claim, chunk_rows)
     seconds = time.perf_counter() - started
     sampler.stop()
     async with transaction(tenant_id) as session:
@@ -203,6 +203,7 @@ async def score(ids: dict[str, str], chunk_rows: int) -> dict[str, Any]:
         "rss_before_mb": sampler.first / 2**20,
         "peak_rss_mb": sampler.peak / 2**20,
         "output_mb": (done.output_bytes or 0) / 2**20,
+        "phases": {k: round(v, 2) for k, v in vars(timings).items()},
     }
 
 
@@ -251,7 +252,8 @@ def main() -> None:
                     f"chunk {r['chunk_rows']:>7,}: {r['rows']:,} rows in {r['seconds']:.2f} s = "
                     f"{r['rows_per_second']:,.0f} rows/s end to end; peak RSS "
                     f"{r['peak_rss_mb']:.0f} MB (before the job {r['rss_before_mb']:.0f} MB); "
-                    f"output {r['output_mb']:.1f} MB; load {os.getloadavg()[0]:.2f}"
+                    f"output {r['output_mb']:.1f} MB; load {os.getloadavg()[0]:.2f}\n"
+                    f"    seconds per phase: {r['phases']}"
                 )
     finally:
         if not options.keep:
