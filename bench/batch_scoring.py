@@ -149,6 +149,15 @@ async def setup(rows: int, train_rows: int, budget: int) -> dict[str, str]:
     }
 
 
+def cpu_seconds() -> float:
+    """User and system CPU time of this process, all threads: what the job costs whatever
+    else the machine runs (2 cores give at most 2 CPU seconds per second)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class PeakRss(threading.Thread):
     """The process's resident set, sampled every 10 ms (``ru_maxrss`` would include the
     parent's peak: Linux keeps it across ``exec``)."""
@@ -291,12 +300,14 @@ async def score(ids: dict[str, str], chunk_rows: int) -> dict[str, Any]:
         )
     sampler = PeakRss()
     sampler.start()
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     claim = await runs.claim(tenant_id, job.id)
     if claim is None:
         raise SystemExit("the batch job could not be claimed")
     timings = await run(claim, chunk_rows)
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_before
     sampler.stop()
     async with transaction(tenant_id) as session:
         done = await batch_predictions.get(session, principal, job.id)
@@ -311,6 +322,7 @@ async def score(ids: dict[str, str], chunk_rows: int) -> dict[str, Any]:
         "peak_rss_mb": sampler.peak / 2**20,
         "output_mb": (done.output_bytes or 0) / 2**20,
         "phases": {k: round(v, 2) for k, v in vars(timings).items()},
+        "cpu_seconds": cpu,
     }
 
 
@@ -370,7 +382,8 @@ def main() -> None:
                 f"{r['seconds']:.2f} s = {r['rows_per_second']:,.0f} rows/s end to end; "
                 f"peak RSS {r['peak_rss_mb']:.0f} MB (before the job {r['rss_before_mb']:.0f} "
                 f"MB); output {r['output_mb']:.1f} MB; load {os.getloadavg()[0]:.2f}\n"
-                f"    seconds per phase: {r['phases']}"
+                f"    seconds per phase: {r['phases']}; CPU {r['cpu_seconds']:.1f} s = "
+                f"{r['rows'] / r['cpu_seconds']:,.0f} rows per CPU second"
             )
     finally:
         if not options.keep:
