@@ -126,6 +126,9 @@ def bench_database() -> Iterator[tuple[dict[str, str], str]]:
     env = {
         "PHANTOM_DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}",
         "PHANTOM_LOG_LEVEL": "WARNING",
+        # development: a master key is generated into this throwaway VAR_DIR
+        "PHANTOM_ENV": "development",
+        "PHANTOM_VAR_DIR": tempfile.mkdtemp(prefix="phantom-bench-"),
         # as in production: rate limits are charged in Redis on every request (one round
         # trip); set high so the load is measured, not refused
         "PHANTOM_REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),

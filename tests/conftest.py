@@ -63,6 +63,7 @@ os.environ.update(
         "PHANTOM_LOG_JSON": "true",
         "PHANTOM_GRAPHIQL": "false",
         "PHANTOM_OUTBOUND_ALLOW_LOOPBACK": "true",  # the test IdP runs on 127.0.0.1
+        "PHANTOM_WEBHOOK_ALLOW_PRIVATE": "true",  # the tests' webhook receiver too
     }
 )
 

@@ -19,6 +19,8 @@ from phantom.config import settings
 from phantom.datasets import jobs as datasets_jobs
 from phantom.identity import jobs as identity_jobs
 from phantom.kit.jobs import PeriodicScheduler, Schedule, broker
+from phantom.monitoring import jobs as monitoring_jobs
+from phantom.webhooks import jobs as webhooks_jobs
 
 JOB_MODULES: tuple[ModuleType, ...] = (
     audit_jobs,
@@ -26,18 +28,28 @@ JOB_MODULES: tuple[ModuleType, ...] = (
     batch_jobs,
     datasets_jobs,
     identity_jobs,
+    monitoring_jobs,
+    webhooks_jobs,
 )
 
 SCHEDULES = [
     Schedule(
         "housekeeping",
         settings.HOUSEKEEPING_INTERVAL_SECONDS,
-        ("identity.schedule_housekeeping", "audit.schedule_maintenance"),
+        (
+            "identity.schedule_housekeeping",
+            "audit.schedule_maintenance",
+            "monitoring.schedule_log_retention",
+        ),
     ),
     Schedule(
         "training-reconcile",
         settings.TRAINING_RECONCILE_SECONDS,
         ("automl.reconcile", "batch.reconcile"),  # batch jobs share training's leases
+    ),
+    Schedule("webhooks-sweep", 60, ("webhooks.sweep",)),  # deliveries whose message was lost
+    Schedule(
+        "monitoring-refresh", settings.MONITORING_REFRESH_SECONDS, ("monitoring.refresh_health",)
     ),
 ]
 

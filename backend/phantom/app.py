@@ -28,6 +28,8 @@ from phantom.identity.sso.routes import routes as sso_routes
 from phantom.kit.broadcast import broadcast
 from phantom.kit.jobs import start_in_process_worker
 from phantom.kit.redis import close_redis
+from phantom.monitoring.predictionlog import prediction_log
+from phantom.monitoring.routes import routes as monitoring_routes
 from phantom.ops.bodies import BodyLimit
 from phantom.ops.middleware import RequestContext
 from phantom.ops.routes import routes as ops_routes
@@ -109,6 +111,7 @@ def create_app(
         try:
             yield
         finally:
+            await prediction_log.close()  # every scored row reaches the log
             if worker is not None:
                 worker.stop()
             broadcast.stop()
@@ -123,6 +126,7 @@ def create_app(
             *sso_routes,
             *serving_routes,
             *batch_routes,
+            *monitoring_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],

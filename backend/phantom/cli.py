@@ -313,7 +313,16 @@ def schema_export(
         output.write_text(sdl)
 
 
+async def _prediction_log_check(session: Any) -> Any:
+    from phantom.monitoring.predictionlog import verify
+
+    return await verify(session)
+
+
 def main() -> None:
     import phantom.models  # noqa: F401 - every table mapped: a domain's rows name others' (tenants)
+    from phantom.audit.checks import register
 
+    # records kept outside the chain under its proof: ``phantom audit verify`` checks them
+    register("prediction log", _prediction_log_check)
     app()

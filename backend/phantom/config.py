@@ -106,12 +106,51 @@ class Settings(BaseSettings):
     BATCH_MAX_ATTEMPTS: int = Field(default=3, ge=1, le=10)
     BATCH_TIME_LIMIT_SECONDS: int = Field(default=6 * 3600, ge=60)
     MODEL_CACHE_SIZE: int = Field(default=8, ge=1)  # loaded models per serving process
-    PREDICT_MAX_ROWS: int = Field(default=1000, ge=1)  # per predict call (GraphQL and REST)
+    # per predict call (GraphQL and REST); at most 10,000 so one call's prediction ids
+    # come from one random draw (kit/ids.py)
+    PREDICT_MAX_ROWS: int = Field(default=1000, ge=1, le=10_000)
     PREDICT_MAX_BODY_BYTES: int = Field(default=5 * 1024 * 1024, ge=1024)  # REST predict
+    # Micro-batching (serving/batching.py): concurrent calls for one model version share
+    # one engine call of at most this many rows; a call waits this long for company when
+    # the engine is idle (0: never waits; calls that arrive while the engine is busy are
+    # batched anyway). Defaults measured in docs/benchmarks.md ("Serving").
+    PREDICT_BATCH_MAX_ROWS: int = Field(default=4096, ge=1, le=100_000)
+    PREDICT_BATCH_WAIT_MS: float = Field(default=0.0, ge=0, le=1000)
+    PREDICT_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)  # queued + scoring, per call
+    # How long a serving process trusts what it read of a version (stage, schema) and which
+    # version a model name serves; a promotion made by this process is seen at once.
+    SERVING_CACHE_SECONDS: float = Field(default=2.0, ge=0, le=60)
+    # The prediction log (monitoring/predictionlog.py): rows are written in batches every
+    # FLUSH seconds; at most MAX_PENDING rows wait in memory per process, then callers
+    # wait (back-pressure, never loss). A crash loses at most one flush interval.
+    PREDICTION_LOG_FLUSH_SECONDS: float = Field(default=1.0, gt=0, le=60)
+    PREDICTION_LOG_MAX_PENDING_ROWS: int = Field(default=200_000, ge=1000)
+    PREDICTION_LOG_RETENTION_DAYS: int = Field(default=90, ge=1)  # a tenant may set less
+
+    # Monitoring (docs/monitoring.md): drift thresholds a tenant has not set, the window
+    # size below which drift is "insufficient data", the health refresh period, outcomes
+    MONITORING_PSI_WARN: float = Field(default=0.1, gt=0)
+    MONITORING_PSI_ALERT: float = Field(default=0.25, gt=0)
+    MONITORING_MIN_ROWS: int = Field(default=200, ge=1)
+    MONITORING_REFRESH_SECONDS: int = Field(default=300, ge=5)
+    OUTCOMES_MAX_ROWS: int = Field(default=10_000, ge=1)  # per recordOutcomes call / upload
+    OUTCOMES_MAX_BODY_BYTES: int = Field(default=2 * 1024 * 1024, ge=1024)  # REST outcomes
 
     # Tests only: tenant-influenced outbound URLs (an IdP's endpoints) may be loopback,
     # over plain http. Ignored in production. Private and link-local stay refused.
     OUTBOUND_ALLOW_LOOPBACK: bool = False
+
+    # Webhooks (docs/alerts.md). Deliveries go only to public addresses over https unless
+    # WEBHOOK_ALLOW_PRIVATE (an operator's choice: receivers on the private network, and
+    # the tests' receiver on 127.0.0.1); then http and private, loopback and link-local
+    # addresses are allowed too.
+    WEBHOOK_ALLOW_PRIVATE: bool = False
+    WEBHOOK_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=20)  # then the delivery FAILED
+    WEBHOOK_RETRY_BASE_SECONDS: float = Field(default=10.0, gt=0)  # doubled per attempt
+    WEBHOOK_RETRY_MAX_SECONDS: float = Field(default=3600.0, gt=0)  # the backoff's cap
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=60)  # per attempt
+    WEBHOOKS_PER_TENANT: int = Field(default=20, ge=1, le=1000)
+    WEBHOOK_DELIVERY_RETENTION_DAYS: int = Field(default=30, ge=1, le=3650)  # finished ones
 
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal

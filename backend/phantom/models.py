@@ -9,6 +9,7 @@ from types import ModuleType
 
 from sqlalchemy import MetaData
 
+from phantom.alerts import models as alerts_models
 from phantom.audit import models as audit_models
 from phantom.authz import models as authz_models
 from phantom.automl import models as automl_models
@@ -18,7 +19,9 @@ from phantom.datasets import models as datasets_models
 from phantom.db import Base
 from phantom.identity import models as identity_models
 from phantom.identity.sso import models as sso_models
+from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
+from phantom.webhooks import models as webhooks_models
 
 MODEL_MODULES: tuple[ModuleType, ...] = (
     audit_models,
@@ -28,8 +31,11 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     compliance_models,
     datasets_models,
     identity_models,
+    monitoring_models,
     sso_models,
     registry_models,
+    alerts_models,
+    webhooks_models,
 )
 
 

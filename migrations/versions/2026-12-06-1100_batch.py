@@ -1,7 +1,7 @@
 """batch prediction jobs
 
 Revision ID: 6e65afb94b52
-Revises: 8c41e7a2b5d0
+Revises: 1edd10d699d4
 Create Date: 2026-12-06 11:00:00.000000
 
 A model version scoring a whole dataset into a stored Parquet file, leased and fenced
@@ -17,7 +17,7 @@ import phantom.db
 from phantom.kit.rls import disable_tenant_rls, enable_tenant_rls
 
 revision: str = "6e65afb94b52"
-down_revision: str | None = "8c41e7a2b5d0"
+down_revision: str | None = "1edd10d699d4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

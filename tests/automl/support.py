@@ -38,7 +38,9 @@ query Job($id: ID!) {
 """
 PREDICT = """
 mutation Predict($id: ID!, $rows: JSON!) {
-  predict(modelVersionId: $id, rows: $rows) { predictions probabilities scores }
+  predict(modelVersionId: $id, rows: $rows) {
+    modelVersionId predictionIds predictions probabilities scores
+  }
 }
 """
 PROGRESS = """

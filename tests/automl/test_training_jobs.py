@@ -157,10 +157,15 @@ async def test_binary_job_streams_progress_registers_a_model_and_predicts(
     )
     # then: the same answers, probabilities per class summing to 1, labels = the argmax
     assert rest.status_code == 200, rest.text
-    assert rest.json() == {
+    answer = rest.json()
+    assert answer.pop("predictionIds") != scored["predictionIds"]  # one id per scored row
+    assert answer == {
+        "modelVersionId": version_id,
         "predictions": scored["predictions"],
         "probabilities": scored["probabilities"],
     }
+    assert scored["modelVersionId"] == version_id
+    assert len(set(scored["predictionIds"])) == len(rows)
     assert scored["scores"] is None
     for label, probabilities in zip(scored["predictions"], scored["probabilities"], strict=True):
         assert set(probabilities) == {"benign", "malignant"}

@@ -121,3 +121,24 @@ async def test_concurrent_first_requests_are_all_served_within_the_burst(
     assert waits == [0.0] * 40
     served = sum([await limiter.retry_after(key) == 0 for _ in range(200)])
     assert 40 + served == 120  # the whole burst, never more (the clock is frozen)
+
+
+async def test_concurrent_requests_share_one_lease_renewal_in_redis() -> None:
+    """The lease is renewed by one Redis call, however many requests arrive meanwhile;
+    they wait for it and take from it (before: each charged itself, one call each)."""
+    limiter = RequestLimiter(f"phantom:test-lease:{uuid.uuid4().hex}")
+    keys = [(f"c:{uuid.uuid4()}", 100_000), (f"t:{uuid.uuid4()}", 100_000)]
+    calls = 0
+    await limiter.retry_after(keys)  # loads the script, takes the first lease
+    real = limiter._script
+
+    async def counted(**kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return await real(**kwargs)
+
+    limiter._script = counted
+    limiter._leases.clear()  # the lease is used up: the next request renews it
+    waits = await asyncio.gather(*(limiter.retry_after(keys) for _ in range(40)))
+    assert waits == [0.0] * 40
+    assert calls == 1, f"{calls} Redis calls for 40 concurrent requests (lease of 50)"

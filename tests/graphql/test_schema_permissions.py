@@ -52,9 +52,10 @@ from phantom.graphql.schema import schema
 from phantom.identity.principal import Principal
 from phantom.identity.sso.provisioning import provision_member
 from phantom.identity.tokens import tokens
+from tests.alerts.support import open_drift_alert
 from tests.automl.support import start
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes
-from tests.support.models import train_version, upload_payments
+from tests.support.models import payments, train_version, upload_payments
 
 # Fields that need a credential and nothing more: they only show the caller themself.
 SELF_SERVICE = {"viewer"}
@@ -160,7 +161,10 @@ def id_arguments(field: GraphQLField) -> list[tuple[str, ...]]:
 def with_id(variables: dict[str, Any], path: tuple[str, ...], value: str) -> dict[str, Any]:
     if len(path) == 1:
         return {**variables, path[0]: value}
-    return {**variables, path[0]: {**variables.get(path[0], {}), path[1]: value}}
+    current = variables.get(path[0], {})
+    if isinstance(current, list):  # a list of input objects: one item, holding the id
+        return {**variables, path[0]: [{**(current[0] if current else {}), path[1]: value}]}
+    return {**variables, path[0]: {**current, path[1]: value}}
 
 
 def has_data(body: dict[str, Any]) -> bool:
@@ -338,13 +342,24 @@ ID_KINDS = {
     ("cancelTraining", ("id",)): "training_job",
     ("promoteModelVersion", ("id",)): "model_version",
     ("predict", ("modelVersionId",)): "model_version",
+    ("modelHealth", ("modelVersionId",)): "model_version",
+    ("refreshModelHealth", ("modelVersionId",)): "model_version",
+    ("recordOutcomes", ("modelVersionId",)): "model_version",
+    ("recordOutcomes", ("outcomes", "predictionId")): "prediction",
     ("trainingProgress", ("jobId",)): "training_job",
+    ("alerts", ("modelVersionId",)): "model_version",
     ("batchPrediction", ("id",)): "batch_prediction",
     ("batchPredictions", ("modelVersionId",)): "model_version",
     ("startBatchPrediction", ("input", "modelVersionId")): "model_version",
     ("startBatchPrediction", ("input", "datasetId")): "dataset",
     ("cancelBatchPrediction", ("id",)): "batch_prediction",
     ("batchPredictionProgress", ("jobId",)): "batch_prediction",
+    ("alertRules", ("modelVersionId",)): "model_version",
+    ("setAlertRules", ("input", "modelVersionId")): "model_version",
+    ("acknowledgeAlert", ("id",)): "alert",
+    ("resolveAlert", ("id",)): "alert",
+    ("webhookDeliveries", ("webhookId",)): "webhook",
+    ("deleteWebhook", ("id",)): "webhook",
 }
 # Custom roles are named, not numbered: their name arguments get the same treatment.
 NAME_KINDS = {
@@ -360,6 +375,8 @@ LISTINGS = {
     "model_version": "{ modelVersions(first: 100) { edges { node { id } } } }",
     "data_subject_request": "{ dataSubjectRequests(first: 100) { edges { node { id } } } }",
     "batch_prediction": "{ batchPredictions(first: 100) { edges { node { id } } } }",
+    "alert": "{ alerts(first: 100) { edges { node { id } } } }",
+    "webhook": "{ webhooks(first: 100) { edges { node { id } } } }",
 }
 SNAPSHOT = """{
   members(first: 100) { edges { node { id email roles status } } }
@@ -370,6 +387,8 @@ SNAPSHOT = """{
   modelVersions(first: 100) { edges { node { id version stage stageChangedAt } } }
   dataSubjectRequests(first: 100) { edges { node { id status decidedAt executedAt } } }
   batchPredictions(first: 100) { edges { node { id status rowsScored } } }
+  alerts(first: 100) { edges { node { id status severity value count lastSeenAt } } }
+  webhooks(first: 100) { edges { node { id url events } } }
 }"""
 
 
@@ -443,6 +462,12 @@ async def victim(world: World, app: Any) -> Victim:
             ),
         ]:
             await as_victim(client, tenant, query, variables)
+        await as_victim(
+            client,
+            tenant,
+            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { secret } }",
+            {"i": {"url": f"https://{canary}.example.com/hook", "events": ["alert.opened"]}},
+        )
         dataset = await upload_payments(client, tenant, f"{canary} payments")
         version = await train_version(client, tenant, dataset, f"{canary} model")  # SUCCEEDED
         await as_victim(
@@ -451,6 +476,13 @@ async def victim(world: World, app: Any) -> Victim:
             "mutation($i: StartBatchPredictionInput!) { startBatchPrediction(input: $i) { id } }",
             {"i": {"modelVersionId": version["id"], "datasetId": dataset}},
         )
+        await open_drift_alert(tenant.id, uuid.UUID(str(version["id"])), f"{canary}_feature")
+        scored = await client.post(  # logged predictions, for the prediction ids
+            f"/api/v1/models/{version['id']}/predict",
+            json={"rows": payments(3).to_dict("records")},
+            headers=tenant.bearer,
+        )
+        assert scored.status_code == 200, scored.text
         queued = await start(
             client,
             tenant.bearer,
@@ -465,6 +497,7 @@ async def victim(world: World, app: Any) -> Victim:
             (listing,) = (await as_victim(client, tenant, query, {}))["data"].values()
             ids[kind] = [edge["node"]["id"] for edge in listing["edges"]]
         ids["role"] = [f"{canary}_role"]
+        ids["prediction"] = scored.json()["predictionIds"]
     return Victim(tenant, ids, [canary, tenant.slug, tenant.admin_email, *ids["model_version"]])
 
 
@@ -473,7 +506,11 @@ def test_every_id_argument_has_a_foreign_id_provider() -> None:
     missing = found - set(ID_KINDS)
     assert not missing, f"say which kind of object these ID arguments name: {missing}"
     assert not set(ID_KINDS) - found, "ID_KINDS names arguments the schema no longer has"
-    assert set(ID_KINDS.values()) | set(NAME_KINDS.values()) <= set(LISTINGS) | {"role"}
+    # roles are named; prediction ids come from the other tenant's predict answers
+    assert set(ID_KINDS.values()) | set(NAME_KINDS.values()) <= set(LISTINGS) | {
+        "role",
+        "prediction",
+    }
 
 
 @pytest.mark.slow  # the other tenant's model version is a real fit in a child process

@@ -20,7 +20,7 @@ from tests.test_standalone import EXTERNAL, _wait_for_login
 
 INTROSPECT = "{ __schema { types { name } } }"
 # what the test run sets for its own convenience, which production would refuse
-TEST_ONLY = ("PHANTOM_ENV", "PHANTOM_OUTBOUND_ALLOW_LOOPBACK")
+TEST_ONLY = ("PHANTOM_ENV", "PHANTOM_OUTBOUND_ALLOW_LOOPBACK", "PHANTOM_WEBHOOK_ALLOW_PRIVATE")
 # each mistake graphql-core answers with a suggestion unless told not to
 MISTAKES = [
     ("{ viewer { emai } }", None),
@@ -42,6 +42,7 @@ def test_the_default_environment_is_production(monkeypatch: pytest.MonkeyPatch) 
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     assert defaults.ENV == "production"
     assert defaults.is_production()
+    assert defaults.WEBHOOK_ALLOW_PRIVATE is False
 
 
 @pytest.mark.parametrize(("query", "variables"), MISTAKES)

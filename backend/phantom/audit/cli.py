@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from phantom.audit import Actor
+from phantom.audit.checks import RecordsChecked, registered
 from phantom.cli_support import JsonFlag, run, tenant_named
 
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
@@ -36,23 +37,30 @@ def audit_verify(
     from phantom.audit.verify import verify_tenant_chain
     from phantom.db import transaction
 
-    async def verify() -> Result:
+    async def verify() -> tuple[Result, dict[str, RecordsChecked]]:
         found = await tenant_named(tenant)
         result = await verify_tenant_chain(found.id)
+        records = {}
+        for name, check in registered().items():
+            async with transaction(found.id) as session:
+                records[name] = await check(session)
+        intact = result.ok and all(r.ok for r in records.values())
         async with transaction(found.id) as session:
             await record(
                 session,
                 actor=_cli_actor(),
                 action="audit.chain.verified",
                 resource=("audit_chain", found.id),
-                outcome=Outcome.SUCCESS if result.ok else Outcome.FAILURE,
-                details=result.to_json(),
+                outcome=Outcome.SUCCESS if intact else Outcome.FAILURE,
+                details={**result.to_json(), "records": _records_json(records)},
             )
-        return result
+        return result, records
 
-    result = run(verify(), as_json)
+    result, records = run(verify(), as_json)
+    records_ok = all(r.ok for r in records.values())
     if as_json:
-        typer.echo(json.dumps(result.to_json()))
+        verdict = {"ok": result.ok and records_ok, "records": _records_json(records)}
+        typer.echo(json.dumps({**result.to_json(), **verdict}))
     elif result.ok:
         reached = result.checkpoint
         signed = (
@@ -63,7 +71,20 @@ def audit_verify(
         typer.echo(f"intact: {result.events} events{signed}")
     else:
         _say_tampered(result.first_bad_seq, result.reason)
-    raise typer.Exit(0 if result.ok else 1)
+    if not as_json:
+        for name, checked in records.items():
+            if checked.ok:
+                typer.echo(f"{name} intact: {checked.summary}")
+            for problem in checked.problems[:20]:
+                typer.secho(f"{name} TAMPERED: {problem}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(0 if result.ok and records_ok else 1)
+
+
+def _records_json(records: dict[str, RecordsChecked]) -> dict[str, Any]:
+    return {
+        name: {"ok": r.ok, "checked": r.summary, "problems": r.problems[:100]}
+        for name, r in records.items()
+    }
 
 
 def _say_tampered(first_bad_seq: int | None, reason: str | None) -> None:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -289,6 +290,35 @@ class SubjectData:
         event becomes unreadable; ciphertexts, hashes and checkpoints are untouched, so
         the chain still verifies."""
         return await AuditRepository(session).destroy_subject_key(subject_id, utcnow())
+
+
+async def recorded_details(
+    session: AsyncSession, action: str, resource_type: str, page_size: int = 1000
+) -> AsyncIterator[tuple[str, dict[str, Any] | None]]:
+    """Every event of ``action`` on ``resource_type`` as (resource id, opened details;
+    None when purged or unreadable), oldest first: for domains whose own records are
+    checked against what the chain says (the prediction log's batch digests)."""
+    repo = AuditRepository(session)
+    statement = repo.search(EventFilter(action=action, resource_type=resource_type))
+    after = 0
+    while True:
+        rows = list(
+            (
+                await session.scalars(
+                    statement.where(AuditEvent.seq > after)
+                    .order_by(AuditEvent.seq)
+                    .limit(page_size)
+                )
+            ).all()
+        )
+        if not rows:
+            return
+        opened = await open_details(repo, rows)
+        for row in rows:
+            details = opened[row.id]
+            available = details.state is DetailsState.AVAILABLE
+            yield str(row.resource_id), dict(details.details or {}) if available else None
+        after = rows[-1].seq
 
 
 def _result_details(result: Result) -> dict[str, object]:

@@ -32,6 +32,8 @@ class P(StrEnum):
     MODELS_READ = "models:read"
     MODELS_PROMOTE = "models:promote"
     MODELS_APPROVE = "models:approve"
+    ALERTS_MANAGE = "alerts:manage"
+    WEBHOOKS_MANAGE = "webhooks:manage"
     PREDICTIONS_RUN = "predictions:run"
     PREDICTIONS_EXPORT = "predictions:export"
     INSIGHTS_READ = "insights:read"
@@ -72,6 +74,8 @@ DESCRIPTIONS: dict[P, str] = {
     P.MODELS_READ: "See models, versions and explanations.",
     P.MODELS_PROMOTE: "Move model versions between stages.",
     P.MODELS_APPROVE: "Approve model versions for production.",
+    P.ALERTS_MANAGE: "Set alert rules; acknowledge and resolve alerts.",
+    P.WEBHOOKS_MANAGE: "Create and delete webhooks and see their deliveries.",
     P.PREDICTIONS_RUN: "Score rows with a model version.",
     P.PREDICTIONS_EXPORT: "Export batch predictions.",
     P.INSIGHTS_READ: "See business value and executive KPIs.",
@@ -99,6 +103,7 @@ MATRIX: dict[Role, frozenset[P]] = {
             P.TRAINING_RUN,
             P.TRAINING_CANCEL,
             P.MODELS_PROMOTE,
+            P.ALERTS_MANAGE,
             P.PREDICTIONS_RUN,
             P.PREDICTIONS_EXPORT,  # the output of their own batch scoring
             P.TOKENS_CREATE,
@@ -109,6 +114,7 @@ MATRIX: dict[Role, frozenset[P]] = {
         | {
             P.TRAINING_CANCEL,
             P.MODELS_PROMOTE,
+            P.ALERTS_MANAGE,
             P.PREDICTIONS_RUN,
             P.PREDICTIONS_EXPORT,
             P.TOKENS_CREATE,

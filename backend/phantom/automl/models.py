@@ -44,6 +44,10 @@ class TrainingJob(TenantScoped, Base):
     engine: Mapped[str] = mapped_column(String(16))
     time_budget_seconds: Mapped[int]
     excluded_columns: Mapped[list[str]] = mapped_column(JSON)
+    # how the served model is chosen: FIT_TO_SERVE or BEST_SCORE (automl/fit_to_serve.py)
+    serving_choice: Mapped[str] = mapped_column(
+        String(16), default="FIT_TO_SERVE", server_default="FIT_TO_SERVE"
+    )
     status: Mapped[str] = mapped_column(String(16))
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str | None] = mapped_column(Text)

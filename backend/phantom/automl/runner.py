@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,13 +31,16 @@ import pandas as pd
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
+    FitOutcome,
     FitSpec,
     LeaderboardRow,
     LoadedModel,
     Predictions,
     anomaly_truth,
 )
+from phantom.automl.fit_to_serve import time_calls
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
+from phantom.monitoring.reference import build_reference
 
 HOLDOUT_FRACTION = 0.2
 MAX_HOLDOUT_ROWS = 20_000
@@ -273,6 +276,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         model_dir=model_dir,
         work_dir=work_dir,
         options=spec.options,
+        holdout=holdout,  # to choose what serves among the fitted models, never to fit
     )
     fit_started = time.time()
 
@@ -290,7 +294,8 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     protocol.send(
         "progress",
         progress=0.9,
-        message=f"Best model {fitted.best_model}; scoring the holdout",
+        message=f"Best model {fitted.best_model}, serving "
+        f"{fitted.served_model or fitted.best_model}; scoring the holdout",
         leaderboard=[asdict(row) for row in fitted.leaderboard],
     )
     if spec.test_stall_seconds:
@@ -301,12 +306,14 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     predicted = model.predict(features)
     measured = outcome(spec, truth, predicted)
     metrics = score_all(task, measured) if measured is not None else {}
+    serving, leaderboard = serving_record(engine.name, fitted, model, features, spec.seed)
     importance_deadline = started + spec.budget_seconds * 1.1 + 5
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
     importance = permutation_importance(model, spec, holdout, importance_deadline)
     model.close()
     schema = feature_schema(train, spec)
+    reference = monitoring_reference(train, schema, importance, spec, predicted, truth)
     classes = predicted.classes
     (model_dir / "phantom-model.json").write_text(
         json.dumps(
@@ -325,14 +332,76 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         "result",
         engine=engine.name,
         best_model=fitted.best_model,
-        leaderboard=[asdict(row) for row in fitted.leaderboard],
+        leaderboard=[asdict(row) for row in leaderboard],
+        serving=serving,
         metrics=metrics,
         feature_importance=importance,
         features=schema,
         classes=classes,
         dropped_columns=dropped,
+        reference=reference,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
     )
+
+
+def serving_record(
+    engine: str, fitted: FitOutcome, model: LoadedModel, features: pd.DataFrame, seed: int
+) -> tuple[dict[str, Any], list[LeaderboardRow]]:
+    """What serves, why, and what it costs, timed through the saved-and-reloaded model
+    (the registry's figures); the leaderboard with the served model marked. Engines that
+    choose nothing serve their best model."""
+    served = fitted.served_model or fitted.best_model
+    ms_per_row, rows_per_second = time_calls(model.predict, features, seed)
+    reason = fitted.serving_reason or (
+        f"{served}: the {engine} engine's best model (this engine serves its leader)"
+    )
+    leaderboard = [
+        replace(
+            row,
+            served=row.model_name == served,
+            predict_ms_per_row=ms_per_row
+            if row.model_name == served and row.predict_ms_per_row is None
+            else row.predict_ms_per_row,
+            rows_per_second=rows_per_second
+            if row.model_name == served and row.rows_per_second is None
+            else row.rows_per_second,
+        )
+        for row in fitted.leaderboard
+    ]
+    serving = {
+        "model": served,
+        "reason": reason,
+        "predict_ms_per_row": ms_per_row,
+        "rows_per_second": rows_per_second,
+    }
+    return serving, leaderboard
+
+
+def monitoring_reference(
+    train: pd.DataFrame,
+    schema: list[dict[str, str]],
+    importance: list[dict[str, Any]],
+    spec: RunSpec,
+    predicted: Predictions,
+    truth: pd.Series | None,
+) -> dict[str, Any] | None:
+    """What production is compared with (``monitoring/reference.py``). A failure here
+    costs the version its drift monitoring, never the trained model: None, logged."""
+    try:
+        return build_reference(
+            train,
+            [f["name"] for f in schema],
+            importance,
+            spec.task,
+            predicted.classes,
+            predicted.labels,
+            predicted.probabilities,
+            predicted.scores,
+            np.asarray(truth) if truth is not None else None,
+        )
+    except Exception:
+        logging.getLogger(__name__).exception("monitoring reference failed")
+        return None
 
 
 def stall_for_tests(seconds: float) -> None:

@@ -50,6 +50,7 @@ class Claim:
     metric: str
     budget_seconds: int
     excluded_columns: list[str]
+    serving_choice: str
     dataset_path: str | None
     column_types: dict[str, str]
 
@@ -104,6 +105,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
             metric=job.metric,
             budget_seconds=job.time_budget_seconds,
             excluded_columns=list(job.excluded_columns),
+            serving_choice=job.serving_choice,
             dataset_path=data.storage_path if data is not None else None,
             column_types={c["name"]: c["type"] for c in data.columns} if data is not None else {},
         )
@@ -185,17 +187,19 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 metric=job.metric,
                 metrics=result["metrics"],
                 best_model_name=result["best_model"][:200],
+                **serving_fields(result.get("serving")),
                 features=result["features"],
                 classes=result["classes"],
                 artifact_path=artifact.path,
                 artifact_hash=artifact.content_hash,
                 artifact_bytes=artifact.size_bytes,
                 created_by=job.created_by,
+                reference=result.get("reference"),
             ),
         )
         job.status = JobStatus.SUCCEEDED.value
         job.progress = 1.0
-        job.message = f"Done: {result['best_model']}"
+        job.message = f"Done: serving {served_name(result)}"
         job.leaderboard = ranked(result["leaderboard"], job.metric)
         job.feature_importance = result["feature_importance"]
         job.metrics = result["metrics"]
@@ -212,6 +216,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
             details={
                 "model_version_id": str(version.id),
                 "best_model": result["best_model"],
+                "serving_model": served_name(result),
                 "metric": job.metric,
                 "metrics": job.metrics,
                 "attempt": job.attempt,
@@ -220,6 +225,23 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
         publish_after_commit(session, job, version.id)
         _dispatch_next_on_commit(session, claim.tenant_id)
         return True
+
+
+def serving_fields(serving: dict[str, Any] | None) -> dict[str, Any]:
+    """The registry's record of what serves (an older runner's result has none)."""
+    if not serving:
+        return {}
+    return {
+        "serving_model": str(serving["model"])[:200],
+        "serving_reason": str(serving["reason"])[:2000],
+        "predict_ms_per_row": serving.get("predict_ms_per_row"),
+        "predict_rows_per_second": serving.get("rows_per_second"),
+    }
+
+
+def served_name(result: dict[str, Any]) -> str:
+    serving = result.get("serving") or {}
+    return str(serving.get("model") or result["best_model"])
 
 
 async def finish(

@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 
 from phantom.authz.permissions import P
 from phantom.automl import models
+from phantom.automl.fit_to_serve import ServingChoice as ServingChoiceValue
 from phantom.automl.service import training
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS
 from phantom.automl.validation import StartRequest, engine_available
@@ -33,6 +34,11 @@ from phantom.registry.types import MetricValue, ModelVersionFields, metric_value
 
 JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
 Engine = strawberry.enum(models.Engine, name="Engine")
+ServingChoice = strawberry.enum(
+    ServingChoiceValue,
+    name="ServingChoice",
+    description="How a training job picks the model its version serves.",
+)
 
 
 @strawberry.type
@@ -46,6 +52,20 @@ class LeaderboardEntry:
     predict_time_seconds: float | None = strawberry.field(
         description="Time to score the engine's validation data."
     )
+    score_holdout: float | None = strawberry.field(
+        default=None,
+        description="On the job's holdout, which no model was fitted on (null: not "
+        "measured, e.g. while training or for engines that choose nothing).",
+    )
+    predict_ms_per_row: float | None = strawberry.field(
+        default=None, description="Median time of a one-row predict call, in milliseconds."
+    )
+    rows_per_second: float | None = strawberry.field(
+        default=None, description="Throughput of one 1,000-row predict call."
+    )
+    served: bool = strawberry.field(
+        default=False, description="The model the job's model version serves."
+    )
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> LeaderboardEntry:
@@ -55,6 +75,10 @@ class LeaderboardEntry:
             score_validation=row.get("score_validation"),
             fit_time_seconds=row.get("fit_time_seconds"),
             predict_time_seconds=row.get("predict_time_seconds"),
+            score_holdout=row.get("score_holdout"),
+            predict_ms_per_row=row.get("predict_ms_per_row"),
+            rows_per_second=row.get("rows_per_second"),
+            served=bool(row.get("served", False)),
         )
 
 
@@ -94,6 +118,7 @@ class TrainingJob:
     time_budget_seconds: int
     model_name: str
     excluded_columns: list[str]
+    serving_choice: ServingChoiceValue
     dropped_columns: list[DroppedColumn]
     attempt: int
     max_attempts: int
@@ -148,6 +173,7 @@ class TrainingJob:
             time_budget_seconds=job.time_budget_seconds,
             model_name=job.model_name,
             excluded_columns=list(job.excluded_columns),
+            serving_choice=ServingChoiceValue(job.serving_choice),
             dropped_columns=[DroppedColumn(**d) for d in job.dropped_columns],
             attempt=job.attempt,
             max_attempts=job.max_attempts,
@@ -260,6 +286,12 @@ class StartTrainingInput:
         default_factory=list,
         description="Never used as features (ID-like columns are dropped anyway).",
     )
+    serving_choice: ServingChoiceValue = strawberry.field(
+        default=ServingChoiceValue.FIT_TO_SERVE,
+        description="FIT_TO_SERVE: the fastest model whose holdout score is not measurably "
+        "worse than the best's; BEST_SCORE: the leaderboard's best. AutoGluon only: the "
+        "other engines serve their leader.",
+    )
 
 
 @strawberry.type
@@ -332,6 +364,7 @@ class TrainingMutation:
             engine=input.engine,
             model_name=input.model_name,
             excluded_columns=input.excluded_columns,
+            serving_choice=input.serving_choice,
         )
         async with info.context.session() as session:
             job = await training.start(session, info.context.require_principal(), request)

@@ -55,6 +55,7 @@ class TrainingService:
             engine=request.engine.value,
             time_budget_seconds=request.time_budget_seconds,
             excluded_columns=valid.excluded_columns,
+            serving_choice=request.serving_choice.value,
             status=JobStatus.QUEUED.value,
             progress=0.0,
             message="Waiting for a worker",
@@ -85,6 +86,7 @@ class TrainingService:
                 "time_budget_seconds": job.time_budget_seconds,
                 "model_name": job.model_name,
                 "excluded_columns": job.excluded_columns,
+                "serving_choice": job.serving_choice,
             },
         )
         send_training(session, job)

@@ -155,6 +155,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
         "seed": 0,
+        "options": {"serving_model": claim.serving_choice},
         "hard_deadline": time.time() + hard_bound_seconds(claim.budget_seconds),
         "test_stall_seconds": settings.TRAINING_TEST_STALL_SECONDS,  # 0 outside tests
     }

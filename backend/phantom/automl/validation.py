@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.automl.fit_to_serve import ServingChoice
 from phantom.automl.lifecycle import Limits, tenant_limits
 from phantom.automl.models import Engine
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS, TaskType
@@ -40,6 +41,7 @@ class StartRequest:
     engine: Engine
     model_name: str | None
     excluded_columns: list[str] = field(default_factory=list)
+    serving_choice: ServingChoice = ServingChoice.FIT_TO_SERVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,17 @@ def clean_model_name(name: str | None, dataset_name: str, target: str | None) ->
         raise BadUserInput("Give the model a name, or leave modelName out for the default.")
     if len(name) > MAX_NAME:
         raise BadUserInput(f"The model name is {len(name)} characters; at most {MAX_NAME}.")
+    if _is_uuid(name):  # /api/v1/models/<uuid>/predict names a version, not a model
+        raise BadUserInput("A model name cannot look like an id (a UUID); choose another.")
     return name
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _column(data: TrainingData, name: str) -> dict[str, Any] | None:

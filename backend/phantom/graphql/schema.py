@@ -23,6 +23,7 @@ from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from phantom.activity.schema import ActivitySubscription
+from phantom.alerts.schema import AlertMutation, AlertQuery, AlertSubscription
 from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
 from phantom.authz.schema import AuthzMutation, AuthzQuery
@@ -35,8 +36,10 @@ from phantom.graphql.errors import classify_all
 from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
+from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.serving.schema import ServingMutation
+from phantom.webhooks.schema import WebhookMutation, WebhookQuery
 
 Query = merge_types(
     "Query",
@@ -51,6 +54,9 @@ Query = merge_types(
         TrainingQuery,
         RegistryQuery,
         BatchQuery,
+        AlertQuery,
+        WebhookQuery,
+        MonitoringQuery,
     ),
 )
 Mutation = merge_types(
@@ -66,11 +72,15 @@ Mutation = merge_types(
         RegistryMutation,
         ServingMutation,
         BatchMutation,
+        AlertMutation,
+        WebhookMutation,
+        MonitoringMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
 Subscription = merge_types(
-    "Subscription", (ActivitySubscription, TrainingSubscription, BatchSubscription)
+    "Subscription",
+    (ActivitySubscription, TrainingSubscription, BatchSubscription, AlertSubscription),
 )
 
 

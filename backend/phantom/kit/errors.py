@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
     INTERNAL = "INTERNAL"
+    UNAVAILABLE = "UNAVAILABLE"  # overloaded or timed out: retry later
 
 
 HTTP_STATUS = {
@@ -24,6 +25,7 @@ HTTP_STATUS = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.UNAVAILABLE: 503,
 }
 
 
@@ -72,6 +74,10 @@ class RateLimited(PhantomError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Unavailable(PhantomError):
+    code = ErrorCode.UNAVAILABLE
 
 
 class TenantScopeError(RuntimeError):

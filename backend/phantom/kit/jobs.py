@@ -187,13 +187,20 @@ def _jsonable(value: Any) -> Any:
     return str(value) if isinstance(value, uuid.UUID) else value
 
 
-def send_job(name: str, *, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+def send_job(
+    name: str,
+    *,
+    options: dict[str, Any] | None = None,
+    delay_ms: int | None = None,
+    **kwargs: Any,
+) -> None:
     """Send now. Inside a transaction use ``enqueue_job`` instead. ``options`` are
-    per-message Dramatiq options (``time_limit``, ``max_retries``)."""
+    per-message Dramatiq options (``time_limit``, ``max_retries``); ``delay_ms`` holds the
+    message back that long (a retry's backoff)."""
     message = broker.get_actor(name).message_with_options(
         kwargs={k: _jsonable(v) for k, v in kwargs.items()}, **(options or {})
     )
-    broker.enqueue(message)
+    broker.enqueue(message, delay=delay_ms)
 
 
 def enqueue_job(

@@ -1,5 +1,5 @@
 """Outbound HTTP to URLs a tenant influences (their IdP's discovery, JWKS, token and
-userinfo endpoints): checked at use, not at save, in every environment.
+userinfo endpoints; their webhooks): checked at use, not at save, in every environment.
 
 - https only; plain http only to a loopback host, and only when
   ``PHANTOM_OUTBOUND_ALLOW_LOOPBACK`` is on (tests run a real IdP on 127.0.0.1).
@@ -7,6 +7,9 @@ userinfo endpoints): checked at use, not at save, in every environment.
   with the same setting), and the connection goes to the address that was checked: the
   TLS handshake still names and verifies the host, but there is no second lookup for a
   rebinding DNS server to answer differently.
+- Webhooks pass their own policy (``private``): public https only, or, under
+  ``PHANTOM_WEBHOOK_ALLOW_PRIVATE``, http and private, loopback and link-local addresses
+  too; the loopback setting does not apply to them.
 - No proxy from the environment, no redirects: each request goes where it says or not
   at all. Answers are capped at ``MAX_RESPONSE_BYTES`` while they stream in.
 
@@ -36,17 +39,23 @@ class OutboundRefused(httpx2.ConnectError):
     """A URL the policy refuses; the message is for the server log."""
 
 
-def _allowed(address: Address, allow_loopback: bool) -> bool:
+def _allowed(address: Address, allow_loopback: bool, allow_private: bool = False) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
+    if allow_private:  # an operator's choice (webhooks): anything but "no address" or a group
+        return not (address.is_unspecified or address.is_multicast)
     if address.is_loopback:
         return allow_loopback
     return address.is_global and not address.is_multicast
 
 
-async def checked_address(host: str, port: int, *, allow_loopback: bool | None = None) -> str:
+async def checked_address(
+    host: str, port: int, *, allow_loopback: bool | None = None, allow_private: bool = False
+) -> str:
     """The one address to connect to for ``host``: every address it resolves to must be
-    allowed (one private answer refuses the name), and the first is used."""
+    allowed (one private answer refuses the name), and the first is used. ``allow_private``
+    (webhooks under ``PHANTOM_WEBHOOK_ALLOW_PRIVATE``) also allows private, loopback and
+    link-local addresses."""
     allow = settings.outbound_loopback_allowed() if allow_loopback is None else allow_loopback
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -56,18 +65,25 @@ async def checked_address(host: str, port: int, *, allow_loopback: bool | None =
     if not addresses:
         raise OutboundRefused(f"{host!r} does not resolve")
     for address in addresses:
-        if not _allowed(address, allow):
+        if not _allowed(address, allow, allow_private):
             raise OutboundRefused(f"{host!r} resolves to the non-public address {address}")
     return str(addresses[0])
 
 
-def check_url(url: httpx2.URL) -> None:
-    """https, or plain http to a loopback host when loopback is allowed."""
-    if url.scheme == "https":
+def check_url(url: httpx2.URL, *, private: bool | None = None) -> None:
+    """https, or plain http to a loopback host when loopback is allowed. ``private`` is a
+    caller's own policy instead of the loopback setting (webhooks): True allows http to
+    any host, False allows https only."""
+    if url.scheme == "https" or (url.scheme == "http" and private):
         return
     host = url.host
     loopback_host = host in LOOPBACK_NAMES or _is_loopback_literal(host)
-    if url.scheme == "http" and loopback_host and settings.outbound_loopback_allowed():
+    if (
+        private is None
+        and url.scheme == "http"
+        and loopback_host
+        and settings.outbound_loopback_allowed()
+    ):
         return
     raise OutboundRefused(f"{url.scheme}://{host} refused: https is required")
 
@@ -82,8 +98,9 @@ def _is_loopback_literal(host: str) -> bool:
 class _PinnedBackend(httpcore2.AsyncNetworkBackend):
     """Resolves and checks the host, then connects to that very address."""
 
-    def __init__(self) -> None:
+    def __init__(self, private: bool | None = None) -> None:
         self._inner = httpcore2.AnyIOBackend()
+        self._private = private
 
     async def connect_tcp(
         self,
@@ -93,7 +110,12 @@ class _PinnedBackend(httpcore2.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore2.SOCKET_OPTION] | None = None,
     ) -> httpcore2.AsyncNetworkStream:
-        address = await checked_address(host, port)
+        address = await checked_address(
+            host,
+            port,
+            allow_loopback=None if self._private is None else self._private,
+            allow_private=bool(self._private),
+        )
         return await self._inner.connect_tcp(
             address,
             port,
@@ -119,15 +141,16 @@ class GuardedTransport(httpx2.AsyncHTTPTransport):
     network backend (httpx2 has no argument for it; the version is locked in uv.lock and
     tests/security/test_sso_ssrf.py fails if this stops pinning)."""
 
-    def __init__(self) -> None:
+    def __init__(self, private: bool | None = None) -> None:
         super().__init__(trust_env=False)
+        self._private = private
         self._pool = httpcore2.AsyncConnectionPool(
             ssl_context=httpx2.create_ssl_context(),  # SSL_CERT_FILE still honoured
-            network_backend=_PinnedBackend(),
+            network_backend=_PinnedBackend(private),
         )
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        check_url(request.url)
+        check_url(request.url, private=self._private)
         response = await super().handle_async_request(request)
         assert isinstance(response.stream, httpx2.AsyncByteStream)  # noqa: S101 - ours
         response.stream = _CappedStream(response.stream)
@@ -152,6 +175,12 @@ class _CappedStream(httpx2.AsyncByteStream):
         await self._inner.aclose()
 
 
-def client_options() -> dict[str, object]:
-    """httpx2 client arguments for requests to tenant-influenced URLs."""
-    return {"transport": GuardedTransport(), "follow_redirects": False, "trust_env": False}
+def client_options(*, private: bool | None = None) -> dict[str, object]:
+    """httpx2 client arguments for requests to tenant-influenced URLs. ``private``: None
+    for the loopback setting's policy (the IdP's endpoints), else the caller's own (True:
+    private networks and http allowed; False: public https only)."""
+    return {
+        "transport": GuardedTransport(private),
+        "follow_redirects": False,
+        "trust_env": False,
+    }

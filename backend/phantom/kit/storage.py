@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from datetime import date
 from functools import lru_cache
 from typing import IO, Any
 
@@ -20,11 +21,17 @@ from phantom.config import settings
 CHUNK = 1024 * 1024
 
 
-def tenant_key(tenant_id: uuid.UUID, kind: str, object_id: uuid.UUID, suffix: str) -> str:
-    """The key of one object of a tenant. ``kind`` and ``suffix`` are code constants."""
+def tenant_key(
+    tenant_id: uuid.UUID, kind: str, object_id: uuid.UUID, suffix: str, day: date | None = None
+) -> str:
+    """The key of one object of a tenant. ``kind`` and ``suffix`` are code constants;
+    ``day`` partitions kinds with many small objects (the prediction log) by date."""
     if not kind.isidentifier() or not (suffix == "" or suffix[1:].isalnum()):
         raise ValueError("storage kinds and suffixes are constants of the code")
-    return f"tenants/{uuid.UUID(str(tenant_id))}/{kind}/{uuid.UUID(str(object_id))}{suffix}"
+    folder = f"tenants/{uuid.UUID(str(tenant_id))}/{kind}"
+    if day is not None:
+        folder += f"/{day.isoformat()}"
+    return f"{folder}/{uuid.UUID(str(object_id))}{suffix}"
 
 
 class ObjectStore:

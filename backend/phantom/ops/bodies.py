@@ -29,7 +29,9 @@ NONE = ""  # no Content-Type header: only an empty body
 AUTH_MAX_BODY_BYTES = 4096  # a tenant, an email and a password; or a token and a password
 NO_BODY: Mapping[str, int] = {NONE: 0}
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-PREDICT_PATH = re.compile(r"/api/v1/models/[^/]+/predict")
+PREDICT_PATH = re.compile(r"/api/v1/models/.+/predict")  # a model name may hold "/"
+OUTCOMES_PATH = re.compile(r"/api/v1/models/[^/]+/outcomes")
+CSV = "text/csv"
 
 
 def accepted(path: str) -> Mapping[str, int]:
@@ -45,6 +47,8 @@ def accepted(path: str) -> Mapping[str, int]:
         return {JSON: AUTH_MAX_BODY_BYTES}
     if path == "/auth/logout":
         return {NONE: 0, JSON: AUTH_MAX_BODY_BYTES}  # the SPA posts no body
+    if OUTCOMES_PATH.fullmatch(path):
+        return {JSON: settings.OUTCOMES_MAX_BODY_BYTES, CSV: settings.OUTCOMES_MAX_BODY_BYTES}
     if PREDICT_PATH.fullmatch(path):
         return {JSON: settings.PREDICT_MAX_BODY_BYTES}
     return NO_BODY

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phantom.db import Base, TenantScoped
@@ -57,7 +57,12 @@ class ModelVersion(TenantScoped, Base):
     target: Mapped[str | None] = mapped_column(String(1000))
     metric: Mapped[str] = mapped_column(String(32))
     metrics: Mapped[dict[str, float]] = mapped_column(JSON)
-    best_model_name: Mapped[str] = mapped_column(String(200))
+    best_model_name: Mapped[str] = mapped_column(String(200))  # the leaderboard's best
+    # what the artefact serves and why (automl/fit_to_serve.py); null on older versions
+    serving_model: Mapped[str | None] = mapped_column(String(200))
+    serving_reason: Mapped[str | None] = mapped_column(Text)
+    predict_ms_per_row: Mapped[float | None] = mapped_column(Float)  # median one-row call
+    predict_rows_per_second: Mapped[float | None] = mapped_column(Float)  # 1,000-row batch
     features: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     classes: Mapped[list[Any] | None] = mapped_column(JSON)
     artifact_path: Mapped[str] = mapped_column(String(255))
@@ -66,3 +71,6 @@ class ModelVersion(TenantScoped, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # what monitoring compares production with (``monitoring/reference.py``); None for
+    # versions trained before it existed: they have no drift, only volume and latency
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import undefer
 
+from phantom.kit.errors import NotFound
 from phantom.kit.repository import Repository
 from phantom.registry.models import ModelStage, ModelVersion, RegisteredModel
 
@@ -33,22 +35,31 @@ class VersionRepository(Repository[ModelVersion]):
     model = ModelVersion
     noun = "Model version"
 
+    async def with_reference(self, version_id: uuid.UUID) -> ModelVersion:
+        """The version with its (deferred, possibly large) monitoring reference loaded."""
+        version: ModelVersion | None = await self.session.scalar(
+            self._by_id(version_id).options(undefer(ModelVersion.reference))
+        )
+        if version is None:
+            raise NotFound(self.noun)
+        return version
+
     async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
         return await self.session.scalar(
             select(ModelVersion).where(ModelVersion.training_job_id == job_id)
         )
 
-    async def in_stage(self, model_id: uuid.UUID, stage: ModelStage) -> list[ModelVersion]:
-        """Row-locked: a promotion and the versions it archives change together."""
-        return list(
-            (
-                await self.session.scalars(
-                    select(ModelVersion)
-                    .where(ModelVersion.model_id == model_id, ModelVersion.stage == stage.value)
-                    .with_for_update(key_share=True)
-                )
-            ).all()
+    async def in_stage(
+        self, model_id: uuid.UUID, stage: ModelStage, *, lock: bool = True
+    ) -> list[ModelVersion]:
+        """Row-locked by default: a promotion and the versions it archives change
+        together."""
+        statement = select(ModelVersion).where(
+            ModelVersion.model_id == model_id, ModelVersion.stage == stage.value
         )
+        if lock:
+            statement = statement.with_for_update(key_share=True)
+        return list((await self.session.scalars(statement)).all())
 
     def listing(self, stage: ModelStage | None) -> Select[ModelVersion]:
         statement = select(ModelVersion)

@@ -14,9 +14,11 @@ from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.identity.principal import Principal
-from phantom.kit.errors import BadUserInput, Conflict
+from phantom.kit.broadcast import broadcast
+from phantom.kit.errors import BadUserInput, Conflict, NotFound
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
+from phantom.kit.transactions import on_commit
 from phantom.registry.models import ModelStage, ModelVersion, RegisteredModel
 from phantom.registry.repository import ModelRepository, VersionRepository
 
@@ -42,6 +44,24 @@ class NewVersion:
     artifact_hash: str
     artifact_bytes: int
     created_by: uuid.UUID | None
+    serving_model: str | None = None  # what the artefact serves, and why
+    serving_reason: str | None = None
+    predict_ms_per_row: float | None = None
+    predict_rows_per_second: float | None = None
+    reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoredVersion:
+    """What monitoring needs of a version: its task, classes, holdout metrics, and the
+    training-time reference (None for versions trained before references existed)."""
+
+    id: uuid.UUID
+    task_type: str
+    metric: str
+    metrics: dict[str, float]
+    classes: list[Any] | None
+    reference: dict[str, Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +72,27 @@ class ServableVersion:
     id: uuid.UUID
     stage: str
     engine: str
+    task_type: str
     features: list[dict[str, Any]]
+    classes: list[Any] | None
     artifact_path: str
     artifact_hash: str
+
+
+STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
+
+
+def _servable(version: ModelVersion) -> ServableVersion:
+    return ServableVersion(
+        id=version.id,
+        stage=version.stage,
+        engine=version.engine,
+        task_type=version.task_type,
+        features=version.features,
+        classes=version.classes,
+        artifact_path=version.artifact_path,
+        artifact_hash=version.artifact_hash,
+    )
 
 
 def _mismatch(model: RegisteredModel, task_type: str, target: str | None) -> str | None:
@@ -113,14 +151,34 @@ class RegistryService:
 
     async def servable(self, session: AsyncSession, version_id: uuid.UUID) -> ServableVersion:
         """The version to score rows with, or ``NotFound``."""
-        version = await VersionRepository(session).get(version_id)
-        return ServableVersion(
+        return _servable(await VersionRepository(session).get(version_id))
+
+    async def serving_version(self, session: AsyncSession, model_name: str) -> ServableVersion:
+        """The model's PRODUCTION version (what its stable endpoint scores with):
+        ``NotFound`` without such a model, ``Conflict`` when none is in production."""
+        model = await ModelRepository(session).by_name(model_name)
+        if model is None:
+            raise NotFound("Model")
+        current = await VersionRepository(session).in_stage(
+            model.id, ModelStage.PRODUCTION, lock=False
+        )
+        if not current:
+            raise Conflict(
+                f"The model '{model.name[:200]}' has no version in PRODUCTION; promote one, "
+                "or call /api/v1/models/<model version id>/predict."
+            )
+        return _servable(current[0])
+
+    async def reference_of(self, session: AsyncSession, version_id: uuid.UUID) -> MonitoredVersion:
+        """The version as monitoring sees it, or ``NotFound`` (also in another tenant)."""
+        version = await VersionRepository(session).with_reference(version_id)
+        return MonitoredVersion(
             id=version.id,
-            stage=version.stage,
-            engine=version.engine,
-            features=version.features,
-            artifact_path=version.artifact_path,
-            artifact_hash=version.artifact_hash,
+            task_type=version.task_type,
+            metric=version.metric,
+            metrics=dict(version.metrics),
+            classes=version.classes,
+            reference=version.reference,
         )
 
     @requires(P.MODELS_PROMOTE)
@@ -147,6 +205,8 @@ class RegistryService:
         version.stage = stage.value
         version.stage_changed_at = utcnow()
         await session.flush()
+        changed = {"kind": STAGE_CHANGED, "tenant_id": str(version.tenant_id)}
+        on_commit(session, lambda: broadcast.publish(changed))
         await audit.record(
             session,
             actor=audit.Actor.from_principal(principal),
@@ -191,12 +251,17 @@ class RegistryService:
             metric=new.metric,
             metrics=new.metrics,
             best_model_name=new.best_model_name,
+            serving_model=new.serving_model,
+            serving_reason=new.serving_reason,
+            predict_ms_per_row=new.predict_ms_per_row,
+            predict_rows_per_second=new.predict_rows_per_second,
             features=new.features,
             classes=new.classes,
             artifact_path=new.artifact_path,
             artifact_hash=new.artifact_hash,
             artifact_bytes=new.artifact_bytes,
             created_by=new.created_by,
+            reference=new.reference,
         )
         await VersionRepository(session).add(version)
         await audit.record(

@@ -53,7 +53,17 @@ class ModelVersionFields:
     target: str | None
     metric: str
     higher_is_better: bool
-    best_model_name: str
+    best_model_name: str = strawberry.field(description="The leaderboard's best.")
+    serving_model: str | None = strawberry.field(
+        description="The model this version serves (null: trained before this was recorded)."
+    )
+    serving_reason: str | None = strawberry.field(description="Why that model serves.")
+    predict_ms_per_row: float | None = strawberry.field(
+        description="Median time of a one-row predict call through the saved model, in ms."
+    )
+    predict_rows_per_second: float | None = strawberry.field(
+        description="Throughput of one 1,000-row predict call through the saved model."
+    )
     features: list[ModelFeature] = strawberry.field(description="The columns predict accepts.")
     classes: list[str] | None = strawberry.field(description="Classifiers: labels as text.")
     dataset_name: str
@@ -83,6 +93,10 @@ class ModelVersionFields:
             metric=v.metric,
             higher_is_better=METRICS[v.metric].higher_is_better,
             best_model_name=v.best_model_name,
+            serving_model=v.serving_model,
+            serving_reason=v.serving_reason,
+            predict_ms_per_row=v.predict_ms_per_row,
+            predict_rows_per_second=v.predict_rows_per_second,
             features=[
                 ModelFeature(name=f["name"], type=ColumnTypeValue(f["type"])) for f in v.features
             ],

@@ -18,15 +18,19 @@ import tarfile
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from phantom.automl.engines import get_engine
-from phantom.automl.engines.base import LoadedModel
+from phantom.automl.engines.base import LoadedModel, Predictions
 from phantom.config import settings
 from phantom.kit.errors import PhantomError
 from phantom.kit.storage import get_store
 from phantom.registry.service import ServableVersion
+from phantom.serving.batching import MicroBatcher
+from phantom.serving.rows import frame
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,11 @@ class Served:
     model: LoadedModel
     lock: threading.Lock  # one prediction at a time per model (engines are not thread-safe)
     directory: Path  # this load's unpacked copy, deleted with it
+    batcher: MicroBatcher = field(init=False)
+
+    def score(self, frame: pd.DataFrame) -> Predictions:
+        with self.lock:
+            return self.model.predict(frame)
 
 
 def models_root() -> Path:
@@ -150,6 +159,14 @@ class ModelCache:
                     version.engine,
                 )
                 served = Served(model, threading.Lock(), directory)
+                features = version.features
+                served.batcher = MicroBatcher(
+                    build=lambda parts: frame(parts, features),
+                    score=served.score,
+                    max_rows=settings.PREDICT_BATCH_MAX_ROWS,
+                    wait_seconds=settings.PREDICT_BATCH_WAIT_MS / 1000,
+                    timeout_seconds=settings.PREDICT_TIMEOUT_SECONDS,
+                )
                 self.loaded[version.id] = served
                 while len(self.loaded) > self.size:
                     _, evicted = self.loaded.popitem(last=False)

@@ -14,6 +14,10 @@ from phantom.serving.service import predictions
 
 @strawberry.type
 class Prediction:
+    model_version_id: strawberry.ID = strawberry.field(description="The version that scored.")
+    prediction_ids: list[strawberry.ID] = strawberry.field(
+        description="One per row, in order: name it when recording the outcome."
+    )
     predictions: JSON = strawberry.field(
         description="Per row: the class, the number, or (anomaly detection) true/false."
     )
@@ -34,9 +38,11 @@ class ServingMutation:
     ) -> Prediction:
         version_id = parse_id(model_version_id, "Model version")
         result = await predictions.predict(
-            info.context.require_principal(), version_id, rows, channel="graphql"
+            info.context.require_principal(), rows, "graphql", version_id=version_id
         )
         return Prediction(
+            model_version_id=strawberry.ID(str(result.model_version_id)),
+            prediction_ids=[strawberry.ID(i) for i in result.prediction_ids],
             predictions=JSON(result.predictions),
             probabilities=JSON(result.probabilities) if result.probabilities is not None else None,
             scores=JSON(result.scores) if result.scores is not None else None,

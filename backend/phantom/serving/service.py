@@ -1,116 +1,43 @@
-"""Real-time prediction: rows validated against the model version's input schema,
-scored by the cached model, answered as JSON, and audited (who scored how many rows with
-which version; never the rows themselves)."""
+"""Real-time prediction: rows checked against the version's input schema, scored by the
+cached model through its micro-batcher, answered as JSON with one prediction id per row,
+and kept in the prediction log (batched, off the request path; the log's batches are
+what the audit chain records, not each call).
+
+A warm call touches no database: the principal, the version and the model are cached
+per process (identity/authn.py, serving/versions.py, serving/cache.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import math
+import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.automl.engines.base import Predictions
-from phantom.config import settings
-from phantom.db import transaction
 from phantom.identity.principal import Principal
-from phantom.kit.errors import BadUserInput
-from phantom.registry.service import ServableVersion, registry
-from phantom.serving.cache import Served, models
-
-MAX_TEXT = 10_000
+from phantom.kit.errors import PhantomError
+from phantom.kit.ids import uuid7_block
+from phantom.kit.rows import utcnow
+from phantom.monitoring.predictionlog import ScoredCall, prediction_log
+from phantom.registry.service import ServableVersion
+from phantom.serving.cache import models
+from phantom.serving.rows import Columns, rows_to_columns
+from phantom.serving.versions import servable_versions
 
 
 @dataclass(frozen=True, slots=True)
 class PredictionResult:
+    model_version_id: uuid.UUID
+    prediction_ids: list[str]
     predictions: list[Any]
     probabilities: list[dict[str, float]] | None
     scores: list[float] | None
-
-
-def _bad(row: int, column: str, what: str) -> BadUserInput:
-    return BadUserInput(f"Row {row}, column '{column[:100]}': {what}")
-
-
-def _cell(value: Any, feature: dict[str, str], row: int) -> Any:
-    name, dtype = feature["name"], feature["dtype"]
-    if value is None:
-        return None
-    if isinstance(value, dict | list):
-        raise _bad(row, name, "expected a single value, got an object or a list.")
-    if dtype.startswith(("int", "uint", "float", "Int", "UInt", "Float")):
-        if isinstance(value, bool):
-            raise _bad(row, name, "expected a number, got true/false.")
-        if isinstance(value, int | float):
-            number = float(value)
-        else:
-            try:
-                number = float(str(value).strip())
-            except ValueError:
-                raise _bad(row, name, f"expected a number, got '{str(value)[:50]}'.") from None
-        if not math.isfinite(number):
-            raise _bad(row, name, "expected a finite number.")
-        return number
-    if dtype in ("bool", "boolean"):
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("true", "1", "yes"):
-            return True
-        if text in ("false", "0", "no"):
-            return False
-        raise _bad(row, name, f"expected true or false, got '{str(value)[:50]}'.")
-    if dtype.startswith("datetime"):
-        try:
-            return pd.Timestamp(str(value))
-        except (ValueError, TypeError):
-            raise _bad(row, name, f"expected an ISO 8601 date, got '{str(value)[:50]}'.") from None
-    text = str(value)
-    if len(text) > MAX_TEXT:
-        raise _bad(row, name, f"text longer than {MAX_TEXT} characters.")
-    return text
-
-
-def rows_to_frame(rows: object, version: ServableVersion) -> pd.DataFrame:
-    """Missing features are missing values (every engine handles them); an unknown column
-    is refused, since a misspelt feature would otherwise be silently ignored."""
-    if not isinstance(rows, list) or not rows:
-        raise BadUserInput('rows must be a non-empty list of objects: [{"column": value}].')
-    if len(rows) > settings.PREDICT_MAX_ROWS:
-        raise BadUserInput(
-            f"At most {settings.PREDICT_MAX_ROWS} rows per call; got {len(rows)}. Use batch "
-            "scoring for more."
-        )
-    features = version.features
-    known = {f["name"] for f in features}
-    columns: dict[str, list[Any]] = {f["name"]: [] for f in features}
-    for index, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise BadUserInput(f"Row {index} must be an object of column: value.")
-        unknown = [k for k in row if k not in known]
-        if unknown:
-            raise BadUserInput(
-                f"Row {index} has unknown column '{str(unknown[0])[:100]}'; the model's "
-                f"features are: {', '.join(sorted(known))[:2000]}."
-            )
-        for feature in features:
-            columns[feature["name"]].append(_cell(row.get(feature["name"]), feature, index))
-    frame = pd.DataFrame(columns)
-    for feature in features:
-        dtype, name = feature["dtype"], feature["name"]
-        if dtype.startswith(("int", "uint", "float", "Int", "UInt", "Float")):
-            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
-        elif dtype.startswith("datetime"):
-            frame[name] = pd.to_datetime(frame[name], utc="UTC" in dtype or "tz" in dtype)
-        elif dtype == "category":
-            frame[name] = frame[name].astype("object")
-    return frame
 
 
 def _native(value: Any) -> Any:
@@ -121,51 +48,89 @@ def _native(value: Any) -> Any:
     return value
 
 
-def to_result(predicted: Predictions) -> PredictionResult:
+def to_result(
+    version_id: uuid.UUID, prediction_ids: list[str], predicted: Predictions
+) -> PredictionResult:
     probabilities = None
     if predicted.probabilities is not None and predicted.classes is not None:
         keys = [str(_native(c)) for c in predicted.classes]
         probabilities = [
-            {key: float(p) for key, p in zip(keys, row, strict=True)}
-            for row in predicted.probabilities
+            dict(zip(keys, row, strict=True)) for row in predicted.probabilities.tolist()
         ]
     scores = None
     if predicted.scores is not None:
         scores = [float(s) for s in predicted.scores]
     return PredictionResult(
+        model_version_id=version_id,
+        prediction_ids=prediction_ids,
         predictions=[_native(v) for v in predicted.labels.tolist()],
         probabilities=probabilities,
         scores=scores,
     )
 
 
-def _score(served: Served, frame: pd.DataFrame) -> Predictions:
-    with served.lock:
-        return served.model.predict(frame)
-
-
 class PredictionService:
     @requires(P.PREDICTIONS_RUN)
     async def predict(
-        self, principal: Principal, version_id: uuid.UUID, rows: object, channel: str
+        self,
+        principal: Principal,
+        rows: object,
+        channel: str,
+        *,
+        version_id: uuid.UUID | None = None,
+        model_name: str | None = None,
     ) -> PredictionResult:
-        """Opens its own short transactions, and none while the model loads or scores:
-        a cold load takes seconds, and one organization's concurrent predictions must not
-        hold the pool's connections away from every other organization."""
-        async with transaction(principal.tenant_id) as session:
-            version = await registry.servable(session, version_id)
-        frame = rows_to_frame(rows, version)
+        """Scores with ``version_id``, or with the PRODUCTION version of ``model_name``
+        (its stable endpoint). Opens no transaction while the model loads or scores: a
+        cold load takes seconds, and one organization's traffic must not hold the pool's
+        connections away from the others."""
+        started = time.perf_counter()
+        at = utcnow()
+        tenant_id = principal.tenant_id
+        version: ServableVersion
+        if version_id is not None:
+            version = await servable_versions.by_id(tenant_id, version_id)
+        else:
+            version = await servable_versions.by_name(tenant_id, str(model_name))
+        columns, count = rows_to_columns(rows, version.features)
         served = await models.get(version)
-        result = to_result(await asyncio.to_thread(_score, served, frame))
-        async with transaction(principal.tenant_id) as session:
-            await audit.record(
-                session,
-                actor=audit.Actor.from_principal(principal),
-                action="predictions.scored",
-                resource=("model_version", version.id),
-                details={"rows": len(frame), "channel": channel, "stage": version.stage},
+        ids = uuid7_block(at, count)
+        try:
+            predicted = await served.batcher.submit(columns, count)
+        except PhantomError:  # the engine failed or timed out: counted in the error rate
+            await prediction_log.record(
+                _logged(principal, channel, version, at, started, [], None, {})
             )
-        return result
+            raise
+        await prediction_log.record(
+            _logged(principal, channel, version, at, started, ids, predicted, columns)
+        )
+        return to_result(version.id, ids, predicted)
+
+
+def _logged(
+    principal: Principal,
+    channel: str,
+    version: ServableVersion,
+    at: datetime,
+    started: float,
+    ids: list[str],
+    predicted: Predictions | None,
+    columns: Columns,
+) -> ScoredCall:
+    """A failed call is logged without rows: it counts in the error rate."""
+    return ScoredCall(
+        tenant_id=principal.tenant_id,
+        version=version,
+        at=at,
+        prediction_ids=ids,
+        columns=columns,
+        rows=len(ids),
+        predicted=predicted,
+        latency_ms=(time.perf_counter() - started) * 1000,
+        credential_id=principal.credential_id,
+        channel=channel,
+    )
 
 
 predictions = PredictionService()

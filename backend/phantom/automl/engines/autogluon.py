@@ -7,7 +7,11 @@ Choices (evidence in docs/research/automl-presets.md and docs/benchmarks.md):
 - the soft ``time_limit`` is backed by a callback that starts no further model after the
   job's deadline, so the fit ends with the best ensemble of what finished; the job layer
   still kills the process at its hard bound;
-- no torch models unless the ``deep`` extra is installed, and no log noise about it.
+- no torch models unless the ``deep`` extra is installed, and no log noise about it;
+- what serves is chosen for serving (``automl/fit_to_serve.py``): every model is scored
+  on the runner's holdout and timed on one-row calls with all models persisted, the
+  fastest not measurably worse than the best is set as the predictor's best, and only it
+  and what it needs are kept (``clone_for_deployment``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import importlib.util
 import logging
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,15 @@ from phantom.automl.engines.base import (
     Predictions,
     Reporter,
 )
-from phantom.automl.tasks import TaskType
+from phantom.automl.fit_to_serve import (
+    Candidate,
+    Choice,
+    ServingChoice,
+    choose,
+    holdout_score,
+    time_calls,
+)
+from phantom.automl.tasks import Outcome, TaskType
 
 PROBLEM_TYPE = {
     TaskType.BINARY: "binary",
@@ -207,12 +220,20 @@ class AutoGluonEngine:
         )
         board = _leaderboard(predictor.leaderboard(silent=True), predictor.eval_metric)
         best = str(predictor.model_best)
-        predictor.clone_for_deployment(str(spec.model_dir / "predictor"))
+        served, reason = best, None
+        if spec.holdout is not None:
+            report(f"Timing {len(board)} models on the holdout to choose what serves", board)
+            choice, board = choose_served(predictor, board, spec)
+            served, reason = choice.model_name, choice.reason
+        # keeps the served model and what it needs only, and sets it as the best
+        predictor.clone_for_deployment(str(spec.model_dir / "predictor"), model=served)
         shutil.rmtree(fit_dir, ignore_errors=True)
         return FitOutcome(
             leaderboard=board,
             best_model=best,
             details={"presets": presets, "autogluon_version": _version()},
+            served_model=served,
+            serving_reason=reason,
         )
 
     def load(self, model_dir: Path, num_cpus: int) -> AutoGluonModel:
@@ -223,6 +244,71 @@ class AutoGluonEngine:
         predictor.persist()  # single-row latency: ~2 ms instead of ~20 ms
         task = {v: k for k, v in PROBLEM_TYPE.items()}[predictor.problem_type]
         return AutoGluonModel(predictor, task)
+
+
+def choose_served(
+    predictor: Any, board: list[LeaderboardRow], spec: FitSpec
+) -> tuple[Choice, list[LeaderboardRow]]:
+    """Score and time every model on the holdout, choose what serves (the job's
+    ``serving_model`` option: FIT_TO_SERVE by default), and return the leaderboard with
+    each model's holdout score, latency and throughput."""
+    if spec.holdout is None or spec.target is None:
+        raise ValueError("choosing what serves needs the holdout and the target")
+    best = str(predictor.model_best)
+    models = [str(m) for m in predictor.model_names(can_infer=True)]
+    # a bagged model with a refit on all the data: the refit (``_FULL``) is what would serve
+    refits = {str(k): str(v) for k, v in predictor.model_refit_map().items()}
+    eligible = [m for m in models if m == best or refits.get(m) not in models]
+    features = spec.holdout.drop(columns=[spec.target])
+    truth = np.asarray(spec.holdout[spec.target])
+    outcomes = _holdout_outcomes(predictor, features, truth, models)
+    predictor.persist(models=models)  # as served: in memory (skipped if it does not fit)
+    try:
+        timings = {m: _timing(predictor, m, features, spec.seed) for m in models}
+    finally:
+        predictor.unpersist()
+    candidates = [Candidate(m, outcomes[m], timings[m][0], timings[m][1]) for m in eligible]
+    mode = ServingChoice(spec.options.get("serving_model") or ServingChoice.FIT_TO_SERVE)
+    choice = choose(candidates, best, spec.metric, mode=mode, seed=spec.seed)
+    rows = [
+        replace(
+            row,
+            score_holdout=holdout_score(spec.metric, outcomes[row.model_name])
+            if row.model_name in outcomes
+            else None,
+            predict_ms_per_row=timings[row.model_name][0] if row.model_name in timings else None,
+            rows_per_second=timings[row.model_name][1] if row.model_name in timings else None,
+            served=row.model_name == choice.model_name,
+        )
+        for row in board
+    ]
+    return choice, rows
+
+
+def _holdout_outcomes(
+    predictor: Any, features: pd.DataFrame, truth: np.ndarray[Any, Any], models: list[str]
+) -> dict[str, Outcome]:
+    """Every model's answers on the holdout in one pass (shared base-model predictions)."""
+    if predictor.problem_type == "regression":
+        values = predictor.predict_multi(features, models=models)
+        return {
+            m: Outcome(truth, np.asarray(v, dtype=np.float64), None, None, None)
+            for m, v in values.items()
+        }
+    probas = predictor.predict_proba_multi(features, models=models, as_multiclass=True)
+    outcomes = {}
+    for m, proba in probas.items():
+        labels = np.asarray(predictor.predict_from_proba(proba))
+        outcomes[m] = Outcome(
+            truth, labels, proba.to_numpy(dtype=np.float64), list(proba.columns), None
+        )
+    return outcomes
+
+
+def _timing(predictor: Any, model: str, features: pd.DataFrame, seed: int) -> tuple[float, float]:
+    """Through the predictor's own predict path, as serving calls it."""
+    call = predictor.predict if predictor.problem_type == "regression" else predictor.predict_proba
+    return time_calls(lambda frame: call(frame, model=model), features, seed)
 
 
 def _version() -> str:

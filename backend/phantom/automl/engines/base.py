@@ -7,6 +7,10 @@ training split within ``FitSpec.time_limit_seconds`` (stopping further models at
 ``FitSpec.model_dir``, and can load that directory again in any process (``load``).
 Holdout metrics and feature importance are computed by the runner through the loaded
 model, the same way for every engine.
+
+``FitSpec.holdout`` is never trained on: an engine may only use it after the fit to
+choose which of its fitted models serves (``automl/fit_to_serve.py``), and says which in
+``FitOutcome.served_model``. Engines that do not choose serve their ``best_model``.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class FitSpec:
     model_dir: Path  # empty directory: what prediction needs; archived after the fit
     work_dir: Path  # scratch space for the fit, deleted afterwards
     options: dict[str, Any] = field(default_factory=dict)  # engine-specific settings
+    # the runner's holdout (features and target): for choosing what serves, never fitting
+    holdout: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,11 @@ class LeaderboardRow:
     score_validation: float | None  # in the metric's own units (RMSE as RMSE, not negated)
     fit_time_seconds: float | None
     predict_time_seconds: float | None
+    # measured after the fit (``automl/fit_to_serve.py``), None where not measured
+    score_holdout: float | None = None  # in the metric's own units
+    predict_ms_per_row: float | None = None  # median of one-row calls
+    rows_per_second: float | None = None  # throughput of one large-batch call
+    served: bool = False  # the model the version serves
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,8 @@ class FitOutcome:
     leaderboard: list[LeaderboardRow]  # best first
     best_model: str
     details: dict[str, Any] = field(default_factory=dict)  # engine facts worth keeping
+    served_model: str | None = None  # None: ``best_model`` serves, nothing was chosen
+    serving_reason: str | None = None  # one sentence: why ``served_model`` serves
 
 
 class Reporter(Protocol):

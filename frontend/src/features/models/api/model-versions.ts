@@ -46,6 +46,10 @@ export const ModelVersionQuery = graphql(`
     modelVersion(id: $id) {
       ...ModelVersionSummaryFields
       bestModelName
+      servingModel
+      servingReason
+      predictMsPerRow
+      predictRowsPerSecond
       features {
         name
         type

@@ -7,6 +7,10 @@ export const LeaderboardEntryFieldsFragment = graphql(`
     scoreValidation
     fitTimeSeconds
     predictTimeSeconds
+    scoreHoldout
+    predictMsPerRow
+    rowsPerSecond
+    served
   }
 `);
 

@@ -2,9 +2,11 @@ import type { LeaderboardEntryFieldsFragment } from '@/gql/graphql';
 import { cn } from '@/lib/cn';
 
 import { rankOrder } from '../lib/leaderboard';
-import { bestEntry, formatScore, formatSeconds } from '../lib/models-format';
+import { bestEntry, formatLatencyMs, formatRowsPerSecond, formatScore, formatSeconds } from '../lib/models-format';
 
-/** Every candidate model with its validation score and timings, best first. */
+/** Every candidate model with its validation score and timings, best first; once the job
+ * has chosen what serves, each model's holdout score, one-row latency and throughput, and
+ * the served model marked. */
 export function LeaderboardTable({
   entries,
   metric,
@@ -16,6 +18,7 @@ export function LeaderboardTable({
 }) {
   const ranked = rankOrder(entries);
   const best = bestEntry(ranked);
+  const measured = ranked.some((entry) => entry.predictMsPerRow != null);
   return (
     <div className="table-scroll">
       <table className="table models-table models-table--compact">
@@ -37,6 +40,19 @@ export function LeaderboardTable({
             <th scope="col" className="table__number">
               Predict time
             </th>
+            {measured ? (
+              <>
+                <th scope="col" className="table__number">
+                  Holdout {metric}
+                </th>
+                <th scope="col" className="table__number">
+                  1-row latency
+                </th>
+                <th scope="col" className="table__number">
+                  Throughput
+                </th>
+              </>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -46,10 +62,22 @@ export function LeaderboardTable({
               <th scope="row" className="models-table__model">
                 {entry.modelName}
                 {entry === best ? <span className="models-table__best">best</span> : null}
+                {entry.served ? (
+                  <span className="models-table__served" title="The model the registered version serves">
+                    serves
+                  </span>
+                ) : null}
               </th>
               <td className="table__number">{formatScore(entry.scoreValidation)}</td>
               <td className="table__number">{formatSeconds(entry.fitTimeSeconds)}</td>
               <td className="table__number">{formatSeconds(entry.predictTimeSeconds)}</td>
+              {measured ? (
+                <>
+                  <td className="table__number">{formatScore(entry.scoreHoldout)}</td>
+                  <td className="table__number">{formatLatencyMs(entry.predictMsPerRow)}</td>
+                  <td className="table__number">{formatRowsPerSecond(entry.rowsPerSecond)}</td>
+                </>
+              ) : null}
             </tr>
           ))}
         </tbody>

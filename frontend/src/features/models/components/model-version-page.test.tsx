@@ -25,6 +25,12 @@ describe('Models › model version page', () => {
     expect(within(lineage).getByRole('link', { name: 'Succeeded job' })).toHaveAttribute('href', '/models/jobs/job_1');
     expect(within(lineage).getByText('WeightedEnsemble_L2')).toBeInTheDocument();
     expect(within(lineage).getByText('5.0 MB')).toBeInTheDocument();
+    // what serves, why, and what a prediction costs
+    expect(within(lineage).getByText('LightGBM_FULL')).toBeInTheDocument();
+    expect(within(lineage).getByText('0.92 ms per row · 310,000 rows/s')).toBeInTheDocument();
+    expect(within(lineage).getByTestId('serving-reason')).toHaveTextContent(
+      'Why it serves: LightGBM_FULL: holdout roc_auc 0.903 vs best 0.905',
+    );
     expect(within(lineage).getByRole('textbox', { name: 'Dataset content hash' })).toHaveValue(
       'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
     );
@@ -53,6 +59,29 @@ describe('Models › model version page', () => {
     expect(within(lineage).getByText('deleted')).toBeInTheDocument();
     expect(within(lineage).getByText(/The dataset has since been deleted/)).toBeInTheDocument();
     expect(within(lineage).getByText('Not available')).toBeInTheDocument();
+  });
+
+  it('says when a version predates the record of what serves', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () =>
+          gqlData({
+            modelVersion: testVersionDetail({
+              servingModel: null,
+              servingReason: null,
+              predictMsPerRow: null,
+              predictRowsPerSecond: null,
+            }),
+          }),
+      },
+    });
+    renderApp('/models/versions/mv_1');
+
+    const lineage = (await screen.findByRole('heading', { name: 'Lineage' })).closest('section')!;
+    expect(within(lineage).getAllByText('Not recorded')).toHaveLength(2);
+    expect(within(lineage).queryByTestId('serving-reason')).not.toBeInTheDocument();
   });
 
   it('promotes to production after explaining that the current one is archived', async () => {

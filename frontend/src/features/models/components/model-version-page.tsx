@@ -23,7 +23,14 @@ import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-l
 import { usePermissions } from '@/lib/permissions';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
-import { direction, formatEngineName, JOB_STATUS_LABEL, STAGE_LABEL } from '../lib/models-format';
+import {
+  direction,
+  formatEngineName,
+  formatLatencyMs,
+  formatRowsPerSecond,
+  JOB_STATUS_LABEL,
+  STAGE_LABEL,
+} from '../lib/models-format';
 import { BatchScoringPanel } from './batch-scoring-panel';
 import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
@@ -168,6 +175,18 @@ function LineageCard({ version }: { version: Version }) {
           <Fact label="Best model">
             <code>{version.bestModelName}</code>
           </Fact>
+          <Fact label="Serves">
+            {version.servingModel ? <code>{version.servingModel}</code> : <span className="muted">Not recorded</span>}
+          </Fact>
+          <Fact label="Predict time">
+            {version.predictMsPerRow != null ? (
+              <>
+                {formatLatencyMs(version.predictMsPerRow)} per row · {formatRowsPerSecond(version.predictRowsPerSecond)}
+              </>
+            ) : (
+              <span className="muted">Not recorded</span>
+            )}
+          </Fact>
           <Fact label={version.taskType === 'ANOMALY_DETECTION' ? 'Label column' : 'Target'}>
             {version.target ? <code>{version.target}</code> : <span className="muted">None</span>}
           </Fact>
@@ -180,6 +199,11 @@ function LineageCard({ version }: { version: Version }) {
             <RelativeTime value={version.stageChangedAt} />
           </Fact>
         </Facts>
+        {version.servingReason ? (
+          <p className="muted" data-testid="serving-reason">
+            Why it serves: {version.servingReason}
+          </p>
+        ) : null}
         <CopyField
           className="hash-field"
           label="Dataset content hash"

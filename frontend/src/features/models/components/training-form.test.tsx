@@ -178,6 +178,8 @@ describe('Models › training form', () => {
     await user.selectOptions(within(form).getByLabelText('Task'), 'BINARY');
     await user.selectOptions(within(form).getByLabelText('Metric'), 'accuracy');
     await user.selectOptions(within(form).getByLabelText('Engine'), 'H2O');
+    await user.selectOptions(within(form).getByLabelText('Model to serve'), 'Best score');
+    expect(within(form).getByText('The leaderboard’s best, however slow it is to predict.')).toBeInTheDocument();
     await user.clear(within(form).getByLabelText('Time budget (seconds)'));
     await user.type(within(form).getByLabelText('Time budget (seconds)'), '120');
     await user.type(within(form).getByLabelText('Model name (optional)'), 'Churn model');
@@ -196,6 +198,7 @@ describe('Models › training form', () => {
         timeBudgetSeconds: 120,
         metric: 'accuracy',
         engine: 'H2O',
+        servingChoice: 'BEST_SCORE',
         modelName: 'Churn model',
         excludedColumns: ['payment_method'],
       },

@@ -9,7 +9,7 @@ import { Field, SelectField } from '@/components/ui/field';
 import { FlaskIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
-import type { DatasetStatus, Engine, TaskType } from '@/gql/graphql';
+import type { DatasetStatus, Engine, ServingChoice, TaskType } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatCount } from '@/lib/format';
 import { COLUMN_TYPE_LABEL, TASK_TYPE_LABEL } from '@/lib/ml-labels';
@@ -85,6 +85,7 @@ export function TrainingForm({
   const [engine, setEngine] = useState<Engine>(defaultEngine(options.engines));
   const [modelName, setModelName] = useState('');
   const [excluded, setExcluded] = useState<string[]>([]);
+  const [servingChoice, setServingChoice] = useState<ServingChoice>('FIT_TO_SERVE');
   const [errors, setErrors] = useState<TrainingFormErrors>({});
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [{ fetching: starting }, start] = useMutation(StartTrainingMutation);
@@ -128,7 +129,7 @@ export function TrainingForm({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (starting) return;
-    const values = { datasetId, target, taskType, budget, metric, engine, modelName, excludedColumns: excluded };
+    const values = { datasetId, target, taskType, budget, metric, engine, servingChoice, modelName, excludedColumns: excluded };
     const problems = validateTrainingForm(values, options.limits);
     if (notReady) {
       problems.datasetId = `${notReady.name} ${DATASET_STATUS_TEXT[notReady.status]}; only a ready dataset can be trained on.`;
@@ -300,6 +301,19 @@ export function TrainingForm({
                 {ENGINE_LABEL[value]}
               </option>
             ))}
+          </SelectField>
+          <SelectField
+            label="Model to serve"
+            value={servingChoice}
+            onChange={(event) => setServingChoice(event.target.value as ServingChoice)}
+            hint={
+              servingChoice === 'FIT_TO_SERVE'
+                ? 'The fastest model whose holdout score is not measurably worse than the best’s.'
+                : 'The leaderboard’s best, however slow it is to predict.'
+            }
+          >
+            <option value="FIT_TO_SERVE">Fastest as good as the best</option>
+            <option value="BEST_SCORE">Best score</option>
           </SelectField>
         </div>
       </section>

@@ -64,6 +64,20 @@ export function formatScore(value: number | null | undefined): string {
   return formatStat(value);
 }
 
+/** One-row latency in milliseconds: 0.52 → "0.52 ms", 41.3 → "41 ms", "—" when missing. */
+export function formatLatencyMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 10) return `${Number(ms.toPrecision(2))} ms`;
+  return `${Math.round(ms).toLocaleString()} ms`;
+}
+
+/** Throughput: 508599.7 → "508,600 rows/s", "—" when missing. */
+export function formatRowsPerSecond(rows: number | null | undefined): string {
+  if (rows === null || rows === undefined || !Number.isFinite(rows)) return '—';
+  const rounded = rows >= 100 ? Math.round(rows / 100) * 100 : Math.round(rows);
+  return `${rounded.toLocaleString()} rows/s`;
+}
+
 /** Progress 0..1 → "42%". */
 export function formatProgress(progress: number): string {
   return `${Math.round(clamp01(progress) * 100)}%`;

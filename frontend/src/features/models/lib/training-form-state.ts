@@ -1,4 +1,4 @@
-import type { Engine, StartTrainingInput, TaskType, TrainingOptionsQuery } from '@/gql/graphql';
+import type { Engine, ServingChoice, StartTrainingInput, TaskType, TrainingOptionsQuery } from '@/gql/graphql';
 import { formatCount } from '@/lib/format';
 
 export type TrainingOptions = TrainingOptionsQuery['trainingOptions'];
@@ -17,6 +17,8 @@ export type TrainingFormValues = {
   /** '' = the task's default metric. */
   metric: string;
   engine: Engine;
+  /** FIT_TO_SERVE (the server's default) or BEST_SCORE. */
+  servingChoice?: ServingChoice;
   modelName: string;
   excludedColumns: readonly string[];
 };
@@ -79,6 +81,7 @@ export function buildStartTrainingInput(values: TrainingFormValues): StartTraini
   };
   if (values.target) input.target = values.target;
   if (values.metric) input.metric = values.metric;
+  if (values.servingChoice === 'BEST_SCORE') input.servingChoice = 'BEST_SCORE';
   const modelName = values.modelName.trim();
   if (modelName) input.modelName = modelName;
   return input;

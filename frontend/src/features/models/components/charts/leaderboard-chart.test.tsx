@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { testLeaderboard } from '@/testing/models-fixtures';
+import { NOT_MEASURED, testLeaderboard } from '@/testing/models-fixtures';
 
 import { leaderboardCaption } from '../../lib/leaderboard';
 import { FeatureImportanceChart } from './feature-importance-chart';
@@ -42,9 +42,9 @@ describe('LeaderboardChart', () => {
 
   it('says when lower is better: the shortest bar is the best model', () => {
     const rmse = [
-      { rank: 2, modelName: 'CatBoost', scoreValidation: 4.8, fitTimeSeconds: null, predictTimeSeconds: null },
-      { rank: 1, modelName: 'WeightedEnsemble_L2', scoreValidation: 3.9, fitTimeSeconds: null, predictTimeSeconds: null },
-      { rank: 3, modelName: 'KNeighbors', scoreValidation: 7.5, fitTimeSeconds: null, predictTimeSeconds: null },
+      { rank: 2, modelName: 'CatBoost', scoreValidation: 4.8, fitTimeSeconds: null, predictTimeSeconds: null, ...NOT_MEASURED },
+      { rank: 1, modelName: 'WeightedEnsemble_L2', scoreValidation: 3.9, fitTimeSeconds: null, predictTimeSeconds: null, ...NOT_MEASURED },
+      { rank: 3, modelName: 'KNeighbors', scoreValidation: 7.5, fitTimeSeconds: null, predictTimeSeconds: null, ...NOT_MEASURED },
     ];
     render(<LeaderboardChart entries={rmse} metric="rmse" higherIsBetter={false} />);
 
@@ -60,7 +60,7 @@ describe('LeaderboardChart', () => {
   it('lists a model without a score but draws no bar for it', () => {
     render(
       <LeaderboardChart
-        entries={[...testLeaderboard, { rank: 4, modelName: 'NeuralNet', scoreValidation: null, fitTimeSeconds: null, predictTimeSeconds: null }]}
+        entries={[...testLeaderboard, { rank: 4, modelName: 'NeuralNet', scoreValidation: null, fitTimeSeconds: null, predictTimeSeconds: null, ...NOT_MEASURED }]}
         metric="roc_auc"
         higherIsBetter
       />,

@@ -1,0 +1,106 @@
+"""Monitoring's operations: read a version's health, refresh it (and hand its signals to
+alerts), and set the tenant's drift thresholds. Outcomes: ``outcomes.py``.
+
+Permissions: reading health is ``models:read`` (whoever sees a model sees how it does);
+refreshing is ``models:promote`` (it fires alerts and webhooks, so it belongs to those
+who operate models, not to every reader); thresholds are ``models:promote`` too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom import audit
+from phantom.authz.permissions import P
+from phantom.authz.service import requires
+from phantom.identity.principal import Principal
+from phantom.kit.errors import BadUserInput
+from phantom.monitoring import drift as d
+from phantom.monitoring import health as h
+from phantom.monitoring.models import MonitoringSettings
+from phantom.monitoring.repository import SettingsRepository
+
+MAX_MIN_ROWS = 1_000_000
+MAX_PSI = 10.0
+
+
+class MonitoringService:
+    @requires(P.MODELS_READ)
+    async def health(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        version_id: uuid.UUID,
+        window: h.HealthWindow,
+        since: datetime | None,
+    ) -> h.Health:
+        return await h.compute(session, version_id, window, since)
+
+    @requires(P.MODELS_PROMOTE)
+    async def refresh(
+        self, session: AsyncSession, principal: Principal, version_id: uuid.UUID
+    ) -> h.Health:
+        """Compute now and let the alert rules judge the latest window."""
+        health = await refresh_version(session, principal.tenant_id, version_id)
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="monitoring.health.refreshed",
+            resource=("model_version", version_id),
+            details={"status": health.status.value, "predictions": health.predictions},
+        )
+        return health
+
+    @requires(P.MODELS_READ)
+    async def thresholds(self, session: AsyncSession, principal: Principal) -> d.Thresholds:
+        return await h.thresholds_of(session)
+
+    @requires(P.MODELS_PROMOTE)
+    async def set_thresholds(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        psi_warn: float,
+        psi_alert: float,
+        min_rows: int,
+    ) -> d.Thresholds:
+        if not (0 < psi_warn < psi_alert <= MAX_PSI):
+            raise BadUserInput(
+                f"Thresholds need 0 < psiWarn < psiAlert <= {MAX_PSI}; got warn {psi_warn}, "
+                f"alert {psi_alert}."
+            )
+        if not (1 <= min_rows <= MAX_MIN_ROWS):
+            raise BadUserInput(f"minRows must be between 1 and {MAX_MIN_ROWS}; got {min_rows}.")
+        repo = SettingsRepository(session)
+        row = await repo.current(for_update=True)
+        if row is None:
+            row = await repo.add(
+                MonitoringSettings(psi_warn=psi_warn, psi_alert=psi_alert, min_rows=min_rows)
+            )
+        else:
+            row.psi_warn, row.psi_alert, row.min_rows = psi_warn, psi_alert, min_rows
+        await session.flush()
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="monitoring.thresholds.set",
+            resource=("tenant", principal.tenant_id),
+            details={"psi_warn": psi_warn, "psi_alert": psi_alert, "min_rows": min_rows},
+        )
+        return d.Thresholds(psi_warn=psi_warn, psi_alert=psi_alert, min_rows=min_rows)
+
+
+async def refresh_version(
+    session: AsyncSession, tenant_id: uuid.UUID, version_id: uuid.UUID
+) -> h.Health:
+    """The hour view of the last day, its latest window judged by the alert rules (the
+    periodic job and ``refreshModelHealth``)."""
+    health = await h.compute(session, version_id, h.HealthWindow.HOUR, None)
+    await h.evaluate_alerts(session, tenant_id, version_id, health)
+    return health
+
+
+monitoring = MonitoringService()
