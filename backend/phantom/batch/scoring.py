@@ -13,6 +13,7 @@ import hashlib
 import logging
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -64,10 +65,16 @@ def prediction_columns(predicted: Predictions) -> dict[str, pa.Array]:
     return columns
 
 
-def score_batch(model: LoadedModel, batch: pa.RecordBatch, features: list[str]) -> pa.Table:
-    """The chunk's own columns, untouched, plus the prediction columns."""
+def score_batch(
+    model: LoadedModel, batch: pa.RecordBatch, features: list[str]
+) -> tuple[pa.Table, float]:
+    """The chunk's own columns, untouched, plus the prediction columns; and the seconds
+    the model took."""
     frame: pd.DataFrame = batch.select(features).to_pandas()
-    added = prediction_columns(model.predict(frame))
+    started = time.perf_counter()
+    predicted = model.predict(frame)
+    seconds = time.perf_counter() - started
+    added = prediction_columns(predicted)
     clashes = [name for name in batch.schema.names if name in added]
     if clashes:
         raise DataProblem(
@@ -77,7 +84,7 @@ def score_batch(model: LoadedModel, batch: pa.RecordBatch, features: list[str]) 
     table = pa.Table.from_batches([batch])
     for name, values in added.items():
         table = table.append_column(name, values)
-    return table
+    return table, seconds
 
 
 @dataclass
@@ -91,6 +98,7 @@ class Scorer:
     features: list[str] = field(default_factory=list)
     rows_total: int = 0
     rows: int = 0
+    predict_seconds: float = 0.0
     _batches: Iterator[pa.RecordBatch] | None = None
     _writer: pq.ParquetWriter | None = None
     _file: pq.ParquetFile | None = None
@@ -113,7 +121,8 @@ class Scorer:
         batch = next(self._batches, None)
         if batch is None:
             return False
-        table = score_batch(self.model, batch, self.features)
+        table, seconds = score_batch(self.model, batch, self.features)
+        self.predict_seconds += seconds
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.target, table.schema, compression="zstd")
         else:
@@ -180,22 +189,44 @@ class Heartbeat:
             self._task.cancel()
 
 
-async def run(claim: Claim, chunk_rows: int | None = None) -> None:
+@dataclass
+class Timings:
+    """Seconds per phase of one run (logged with the job; the benchmark prints them)."""
+
+    download: float = 0.0
+    load: float = 0.0
+    score: float = 0.0  # reading, scoring and writing every chunk, with progress writes
+    predict: float = 0.0  # of which the model's own calls
+    store: float = 0.0
+
+    def phase(self, name: str, started: float) -> None:
+        setattr(self, name, getattr(self, name) + time.perf_counter() - started)
+
+
+async def run(claim: Claim, chunk_rows: int | None = None) -> Timings:
     """The ``batch.score`` actor's body after a successful claim; ``chunk_rows`` defaults
     to ``PHANTOM_BATCH_CHUNK_ROWS``."""
     work = Path(tempfile.mkdtemp(prefix=f"phantom-batch-{claim.job_id}-"))
+    timings = Timings()
     try:
         with Heartbeat(claim) as beat:
-            await _run(claim, work, beat, chunk_rows or settings.BATCH_CHUNK_ROWS)
+            await _run(claim, work, beat, chunk_rows or settings.BATCH_CHUNK_ROWS, timings)
     finally:
         await asyncio.to_thread(shutil.rmtree, work, True)
+    log.info(
+        "batch job ran",
+        extra={"job_id": str(claim.job_id), **{k: round(v, 3) for k, v in vars(timings).items()}},
+    )
+    return timings
 
 
 async def _fail(claim: Claim, code: str, message: str) -> None:
     await runs.finish(claim, JobStatus.FAILED, code, message)
 
 
-async def _run(claim: Claim, work: Path, beat: Heartbeat, chunk_rows: int) -> None:
+async def _run(
+    claim: Claim, work: Path, beat: Heartbeat, chunk_rows: int, timings: Timings
+) -> None:
     if claim.version is None:
         await _fail(claim, "model_error", "The model version was deleted before scoring.")
         return
@@ -203,24 +234,33 @@ async def _run(claim: Claim, work: Path, beat: Heartbeat, chunk_rows: int) -> No
         await _fail(claim, "data_error", "The dataset was deleted before scoring started.")
         return
     source = work / "data.parquet"
+    started = time.perf_counter()
     try:
         await asyncio.to_thread(_download, claim.dataset_path, source)
     except FileNotFoundError:
         await _fail(claim, "data_error", "The dataset's file is missing from the store.")
         return
+    timings.phase("download", started)
+    started = time.perf_counter()
     try:
         model, directory = await asyncio.to_thread(load_verified, claim.version)
     except ArtifactError as error:
         await _fail(claim, "model_error", str(error))
         return
+    timings.phase("load", started)
     scorer = Scorer(model, source, work / "predictions.parquet", chunk_rows)
+    started = time.perf_counter()
     try:
         output = await _score(claim, scorer, beat)
     finally:
         scorer.close()
         await asyncio.to_thread(unload, model, directory)
+    timings.phase("score", started)
+    timings.predict = scorer.predict_seconds
     if output is not None:
+        started = time.perf_counter()
         await _store(claim, output)
+        timings.phase("store", started)
 
 
 async def _score(claim: Claim, scorer: Scorer, beat: Heartbeat) -> Path | None:

@@ -58,6 +58,11 @@ type Documents = {
     "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": typeof types.DatasetDocument,
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": typeof types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": typeof types.DeleteDatasetDocument,
+    "\n  fragment BatchPredictionFields on BatchPredictionJob {\n    id\n    status\n    progress\n    rowsScored\n    rowsTotal\n    message\n    error\n    datasetName\n    createdAt\n    finishedAt\n    createdBy\n    outputBytes\n    csvUrl\n    parquetUrl\n  }\n": typeof types.BatchPredictionFieldsFragmentDoc,
+    "\n  query BatchPredictions($modelVersionId: ID!, $first: Int!) {\n    batchPredictions(modelVersionId: $modelVersionId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...BatchPredictionFields\n        }\n      }\n    }\n  }\n": typeof types.BatchPredictionsDocument,
+    "\n  mutation StartBatchPrediction($input: StartBatchPredictionInput!) {\n    startBatchPrediction(input: $input) {\n      ...BatchPredictionFields\n    }\n  }\n": typeof types.StartBatchPredictionDocument,
+    "\n  mutation CancelBatchPrediction($id: ID!) {\n    cancelBatchPrediction(id: $id) {\n      ...BatchPredictionFields\n    }\n  }\n": typeof types.CancelBatchPredictionDocument,
+    "\n  subscription BatchPredictionProgress($jobId: ID!) {\n    batchPredictionProgress(jobId: $jobId) {\n      jobId\n      sequence\n      status\n      progress\n      rowsScored\n      rowsTotal\n      message\n      error\n      occurredAt\n    }\n  }\n": typeof types.BatchPredictionProgressDocument,
     "\n  fragment ModelVersionSummaryFields on ModelVersion {\n    id\n    modelId\n    modelName\n    version\n    stage\n    stageChangedAt\n    engine\n    taskType\n    target\n    metric\n    higherIsBetter\n    metrics {\n      name\n      value\n    }\n    createdAt\n    createdBy\n  }\n": typeof types.ModelVersionSummaryFieldsFragmentDoc,
     "\n  query ModelVersions($first: Int!, $after: String, $stage: ModelStage) {\n    modelVersions(first: $first, after: $after, stage: $stage) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ModelVersionSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.ModelVersionsDocument,
     "\n  query ModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      ...ModelVersionSummaryFields\n      bestModelName\n      servingModel\n      servingReason\n      predictMsPerRow\n      predictRowsPerSecond\n      features {\n        name\n        type\n      }\n      classes\n      dataset {\n        id\n        name\n      }\n      datasetName\n      datasetContentHash\n      trainingJob {\n        id\n        status\n      }\n      artifactBytes\n    }\n  }\n": typeof types.ModelVersionDocument,
@@ -119,6 +124,11 @@ const documents: Documents = {
     "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": types.DatasetDocument,
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": types.DeleteDatasetDocument,
+    "\n  fragment BatchPredictionFields on BatchPredictionJob {\n    id\n    status\n    progress\n    rowsScored\n    rowsTotal\n    message\n    error\n    datasetName\n    createdAt\n    finishedAt\n    createdBy\n    outputBytes\n    csvUrl\n    parquetUrl\n  }\n": types.BatchPredictionFieldsFragmentDoc,
+    "\n  query BatchPredictions($modelVersionId: ID!, $first: Int!) {\n    batchPredictions(modelVersionId: $modelVersionId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...BatchPredictionFields\n        }\n      }\n    }\n  }\n": types.BatchPredictionsDocument,
+    "\n  mutation StartBatchPrediction($input: StartBatchPredictionInput!) {\n    startBatchPrediction(input: $input) {\n      ...BatchPredictionFields\n    }\n  }\n": types.StartBatchPredictionDocument,
+    "\n  mutation CancelBatchPrediction($id: ID!) {\n    cancelBatchPrediction(id: $id) {\n      ...BatchPredictionFields\n    }\n  }\n": types.CancelBatchPredictionDocument,
+    "\n  subscription BatchPredictionProgress($jobId: ID!) {\n    batchPredictionProgress(jobId: $jobId) {\n      jobId\n      sequence\n      status\n      progress\n      rowsScored\n      rowsTotal\n      message\n      error\n      occurredAt\n    }\n  }\n": types.BatchPredictionProgressDocument,
     "\n  fragment ModelVersionSummaryFields on ModelVersion {\n    id\n    modelId\n    modelName\n    version\n    stage\n    stageChangedAt\n    engine\n    taskType\n    target\n    metric\n    higherIsBetter\n    metrics {\n      name\n      value\n    }\n    createdAt\n    createdBy\n  }\n": types.ModelVersionSummaryFieldsFragmentDoc,
     "\n  query ModelVersions($first: Int!, $after: String, $stage: ModelStage) {\n    modelVersions(first: $first, after: $after, stage: $stage) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...ModelVersionSummaryFields\n        }\n      }\n    }\n  }\n": types.ModelVersionsDocument,
     "\n  query ModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      ...ModelVersionSummaryFields\n      bestModelName\n      servingModel\n      servingReason\n      predictMsPerRow\n      predictRowsPerSecond\n      features {\n        name\n        type\n      }\n      classes\n      dataset {\n        id\n        name\n      }\n      datasetName\n      datasetContentHash\n      trainingJob {\n        id\n        status\n      }\n      artifactBytes\n    }\n  }\n": types.ModelVersionDocument,
@@ -326,6 +336,26 @@ export function graphql(source: "\n  mutation UploadDataset($name: String!, $fil
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BatchPredictionFields on BatchPredictionJob {\n    id\n    status\n    progress\n    rowsScored\n    rowsTotal\n    message\n    error\n    datasetName\n    createdAt\n    finishedAt\n    createdBy\n    outputBytes\n    csvUrl\n    parquetUrl\n  }\n"): (typeof documents)["\n  fragment BatchPredictionFields on BatchPredictionJob {\n    id\n    status\n    progress\n    rowsScored\n    rowsTotal\n    message\n    error\n    datasetName\n    createdAt\n    finishedAt\n    createdBy\n    outputBytes\n    csvUrl\n    parquetUrl\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BatchPredictions($modelVersionId: ID!, $first: Int!) {\n    batchPredictions(modelVersionId: $modelVersionId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...BatchPredictionFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BatchPredictions($modelVersionId: ID!, $first: Int!) {\n    batchPredictions(modelVersionId: $modelVersionId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...BatchPredictionFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartBatchPrediction($input: StartBatchPredictionInput!) {\n    startBatchPrediction(input: $input) {\n      ...BatchPredictionFields\n    }\n  }\n"): (typeof documents)["\n  mutation StartBatchPrediction($input: StartBatchPredictionInput!) {\n    startBatchPrediction(input: $input) {\n      ...BatchPredictionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelBatchPrediction($id: ID!) {\n    cancelBatchPrediction(id: $id) {\n      ...BatchPredictionFields\n    }\n  }\n"): (typeof documents)["\n  mutation CancelBatchPrediction($id: ID!) {\n    cancelBatchPrediction(id: $id) {\n      ...BatchPredictionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BatchPredictionProgress($jobId: ID!) {\n    batchPredictionProgress(jobId: $jobId) {\n      jobId\n      sequence\n      status\n      progress\n      rowsScored\n      rowsTotal\n      message\n      error\n      occurredAt\n    }\n  }\n"): (typeof documents)["\n  subscription BatchPredictionProgress($jobId: ID!) {\n    batchPredictionProgress(jobId: $jobId) {\n      jobId\n      sequence\n      status\n      progress\n      rowsScored\n      rowsTotal\n      message\n      error\n      occurredAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

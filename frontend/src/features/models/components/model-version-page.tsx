@@ -31,6 +31,7 @@ import {
   JOB_STATUS_LABEL,
   STAGE_LABEL,
 } from '../lib/models-format';
+import { BatchScoringPanel } from './batch-scoring-panel';
 import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
 import { PredictPanel } from './predict-panel';
@@ -332,6 +333,7 @@ function VersionView({ version }: { version: Version }) {
         </div>
         <FeaturesCard version={version} />
         {permissions.has('predictions:run') ? <PredictPanel version={version} /> : null}
+        <BatchScoringPanel versionId={version.id} />
       </div>
       {promoting ? <PromoteDialog version={version} stage={promoting} onClose={() => setPromoting(null)} /> : null}
     </>
