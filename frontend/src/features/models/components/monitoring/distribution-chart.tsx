@@ -6,10 +6,16 @@ import { formatShare } from '../../lib/monitoring-format';
 const HEIGHT = 220;
 const LEFT = 44;
 const TOP = 10;
-const BOTTOM = 46;
+const BOTTOM = 52;
 const MIN_WIDTH = 420;
 
 export type Bin = { label: string; referenceShare: number; currentShare: number };
+
+/** "19.84 to 23.61" on two lines ("19.84 –", "23.61"), anything else on one. */
+function binLabelLines(label: string): string[] {
+  const parts = label.split(' to ');
+  return parts.length === 2 ? [`${parts[0]} –`, parts[1] ?? ''] : [label];
+}
 
 /**
  * Reference (training) vs current (production window) share per bin, as paired bars:
@@ -48,7 +54,11 @@ export function DistributionChart({ feature, bins }: { feature: string; bins: re
               <rect className="distribution-chart__reference" x={x} y={y(bin.referenceShare)} width={bar} height={y(0) - y(bin.referenceShare)} rx={2} />
               <rect className="distribution-chart__current" x={x + bar} y={y(bin.currentShare)} width={bar} height={y(0) - y(bin.currentShare)} rx={2} />
               <text className="chart__tick" x={x + bar} y={HEIGHT - BOTTOM + 14} textAnchor="middle" aria-hidden="true">
-                {truncate(bin.label, Math.max(6, Math.floor(group / 6)))}
+                {binLabelLines(bin.label).map((line, lineIndex) => (
+                  <tspan key={lineIndex} x={x + bar} dy={lineIndex === 0 ? 0 : 12}>
+                    {truncate(line, Math.max(6, Math.floor(group / 5.5)))}
+                  </tspan>
+                ))}
               </text>
             </g>
           );

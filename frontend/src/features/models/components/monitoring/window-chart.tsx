@@ -2,9 +2,9 @@ import { ChartDataTable } from '@/components/charts/chart-data-table';
 import { niceMax } from '@/lib/charts';
 import { cn } from '@/lib/cn';
 
-const WIDTH = 720;
-const HEIGHT = 200;
-const LEFT = 56;
+const WIDTH = 520;
+const HEIGHT = 220;
+const LEFT = 58;
 const RIGHT = 12;
 const TOP = 10;
 const BOTTOM = 26;
@@ -55,7 +55,7 @@ export function WindowChart({
   const lines = series.filter((s) => s.kind === 'line');
   const barWidth = Math.max(2, Math.min(28, (step * 0.7) / Math.max(1, bars.length)));
   const ticks = [min, min + span / 2, max];
-  const labelEvery = Math.max(1, Math.ceil(labels.length / 12));
+  const labelEvery = Math.max(1, Math.ceil(labels.length / 8));
   const summary = `${title}: ${series
     .map((s) => {
       const last = [...s.values].reverse().find((v) => v !== null);
