@@ -105,6 +105,9 @@ async def test_a_model_with_traffic_shows_its_monitoring_tab_and_a_cell_drills_d
     # 6 hours x 400 rows as logged batches; this hour, the same rows as REST scored them
     # (their scores are the model's own) and 50 more: 2 x 2,400 + 50
     await expect(summary).to_contain_text("4,850")
+    # the refresh opened an alert on amount: the tab lists it with the version's open alerts
+    open_alerts = page.get_by_role("list", name="Open alerts of this version")
+    await expect(open_alerts).to_contain_text("Feature drift on amount", timeout=15_000)
 
     # volume and latency charts, one bar per window with traffic
     traffic = page.get_by_role("region", name="Traffic")

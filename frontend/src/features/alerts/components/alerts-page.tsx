@@ -52,9 +52,11 @@ function AlertRow({
           {alert.severity === 'CRITICAL' ? 'Critical' : 'Warning'}
         </Badge>
       </td>
-      <th scope="row" className="alerts-table__what">
-        <span>{ALERT_KIND_LABEL[alert.kind]}</span>
-        {alert.feature ? <code>{alert.feature}</code> : alert.metric ? <code>{alert.metric}</code> : null}
+      <th scope="row">
+        <span className="alerts-table__what">
+          <span>{ALERT_KIND_LABEL[alert.kind]}</span>
+          {alert.feature ? <code>{alert.feature}</code> : alert.metric ? <code>{alert.metric}</code> : null}
+        </span>
       </th>
       <td>
         <Link to={paths.app.modelVersion.getHref(alert.modelVersionId, 'monitoring')} title={alert.modelVersionId}>
