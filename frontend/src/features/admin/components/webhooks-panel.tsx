@@ -136,7 +136,7 @@ function WebhookRows({
   return (
     <tbody>
       {connection.edges.map(({ node }) => (
-        <tr key={node.id} data-testid="webhook-row" aria-selected={selected === node.id}>
+        <tr key={node.id} data-testid="webhook-row" className={selected === node.id ? 'webhook-table__row--selected' : undefined}>
           <th scope="row" className="webhook-table__url">
             <code>{node.url}</code>
           </th>
