@@ -46,6 +46,14 @@ function rows() {
   return screen.queryAllByTestId('alert-row');
 }
 
+/** The list shows `count` rows (the table stays hidden until its first page has reported). */
+async function shown(count: number) {
+  await waitFor(() => {
+    expect(rows()).toHaveLength(count);
+    expect(screen.getByRole('table', { name: 'Alerts of your organization, newest first' })).toBeInTheDocument();
+  });
+}
+
 describe('Alerts page', () => {
   it('is in the navigation and lists alerts with severity, model version, value vs threshold and status', async () => {
     serve([
@@ -55,7 +63,7 @@ describe('Alerts page', () => {
     renderApp('/executive');
     const user = userEvent.setup();
     await user.click(await screen.findByRole('link', { name: /^Alerts/ }));
-    await waitFor(() => expect(rows()).toHaveLength(2));
+    await shown(2);
     expect(screen.getByRole('heading', { name: 'Alerts', level: 1 })).toBeInTheDocument();
     const [drift, latency] = rows();
     expect(drift!.querySelector('th')).toHaveTextContent('Feature drifttenure_months');
@@ -73,10 +81,10 @@ describe('Alerts page', () => {
   it('filters by status in the URL', async () => {
     const { requests } = serve([testAlert(), testAlert({ id: 'al_2', status: 'RESOLVED' })]);
     const { router } = renderApp('/alerts');
-    await waitFor(() => expect(rows()).toHaveLength(2));
+    await shown(2);
     const user = userEvent.setup();
     await user.click(within(screen.getByRole('group', { name: 'Status' })).getByRole('button', { name: 'Resolved' }));
-    await waitFor(() => expect(rows()).toHaveLength(1));
+    await shown(1);
     expect(router.state.location.search).toBe('?status=RESOLVED');
     expect(requests.filter((r) => r.operationName === 'Alerts').map((r) => r.variables?.status)).toEqual([null, 'RESOLVED']);
     await user.click(within(screen.getByRole('group', { name: 'Status' })).getByRole('button', { name: 'Acknowledged' }));
@@ -86,7 +94,7 @@ describe('Alerts page', () => {
   it('ignores an unknown status in the URL', async () => {
     const { requests } = serve([testAlert()]);
     renderApp('/alerts?status=BOGUS');
-    await waitFor(() => expect(rows()).toHaveLength(1));
+    await shown(1);
     expect(requests.find((r) => r.operationName === 'Alerts')?.variables?.status).toBeNull();
     expect(parseAlertStatus('OPEN')).toBe('OPEN');
     expect(parseAlertStatus("OPEN' OR 1=1")).toBeNull();
@@ -95,7 +103,7 @@ describe('Alerts page', () => {
   it('acknowledges with a comment, then resolves', async () => {
     const { requests } = serve([testAlert()]);
     renderApp('/alerts');
-    await waitFor(() => expect(rows()).toHaveLength(1));
+    await shown(1);
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Acknowledge' }));
     const dialog = screen.getByRole('dialog', { name: 'Acknowledge this alert?' });
@@ -119,7 +127,7 @@ describe('Alerts page', () => {
   it("keeps the dialog open with the server's refusal", async () => {
     serve([testAlert()], monitoringViewer, 'The alert is already resolved.');
     renderApp('/alerts');
-    await waitFor(() => expect(rows()).toHaveLength(1));
+    await shown(1);
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Resolve' }));
     const dialog = screen.getByRole('dialog', { name: 'Resolve this alert?' });
@@ -131,12 +139,12 @@ describe('Alerts page', () => {
     const server = createFakeGraphqlServer();
     const store = serve([testAlert()]);
     renderApp('/alerts', { webSocketImpl: server.WebSocket });
-    await waitFor(() => expect(rows()).toHaveLength(1));
+    await shown(1);
     await waitFor(() => expect(server.subscription('AlertEvents')).toBeDefined());
     const opened = testAlert({ id: 'al_9', feature: 'payment_method', value: 0.7 });
     store.add(opened);
     act(() => server.next('AlertEvents', { alerts: { type: 'alert.opened', alert: { __typename: 'Alert', ...opened } } }));
-    await waitFor(() => expect(rows()).toHaveLength(2));
+    await shown(2);
     expect(rows()[0]).toHaveTextContent('payment_method');
     expect(screen.getByText(/^Live: Feature drift on payment_method: PSI 0\.7 ≥ 0\.25 \(opened\)$/)).toBeInTheDocument();
   });
@@ -144,7 +152,7 @@ describe('Alerts page', () => {
   it('offers no actions without alerts:manage', async () => {
     serve([testAlert()], viewerWith(ALL_PERMISSIONS));
     renderApp('/alerts');
-    await waitFor(() => expect(rows()).toHaveLength(1));
+    await shown(1);
     expect(within(rows()[0]!).queryAllByRole('button')).toHaveLength(0);
   });
 
