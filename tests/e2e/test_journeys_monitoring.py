@@ -144,7 +144,6 @@ async def test_a_model_with_traffic_shows_its_monitoring_tab_and_a_cell_drills_d
     ).to_be_visible()
     assert await drill.get_by_test_id("distribution-bin").count() >= 4
     await expect(drill).to_contain_text("Alert")
-    await drill.scroll_into_view_if_needed()
     await shot(page, "monitoring-02-drill-down", full_page=True)
 
     # performance over time says in words what it lacks; the daily view has one column
@@ -173,7 +172,7 @@ async def test_an_alert_appears_live_and_is_acknowledged_then_resolved(
     await expect(row).to_contain_text("Feature drift")
     await expect(row).to_contain_text("0.6")
     await expect(row).to_contain_text("Open")
-    await expect(row.get_by_role("link", name=re.compile("^Version"))).to_have_attribute(
+    await expect(row.get_by_role("link", name="Payments v1")).to_have_attribute(
         "href", f"/models/versions/{version_id}?tab=monitoring"
     )
     await shot(page, "monitoring-03-alerts-live")

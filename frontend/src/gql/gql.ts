@@ -45,6 +45,7 @@ type Documents = {
     "\n  mutation AcknowledgeAlert($id: ID!, $comment: String) {\n    acknowledgeAlert(id: $id, comment: $comment) {\n      ...AlertFields\n    }\n  }\n": typeof types.AcknowledgeAlertDocument,
     "\n  mutation ResolveAlert($id: ID!, $comment: String) {\n    resolveAlert(id: $id, comment: $comment) {\n      ...AlertFields\n    }\n  }\n": typeof types.ResolveAlertDocument,
     "\n  subscription AlertEvents {\n    alerts {\n      type\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n": typeof types.AlertEventsDocument,
+    "\n  query AlertModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      modelName\n      version\n    }\n  }\n": typeof types.AlertModelVersionDocument,
     "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.AppViewerDocument,
     "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": typeof types.AuditEventFieldsFragmentDoc,
     "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
@@ -119,6 +120,7 @@ const documents: Documents = {
     "\n  mutation AcknowledgeAlert($id: ID!, $comment: String) {\n    acknowledgeAlert(id: $id, comment: $comment) {\n      ...AlertFields\n    }\n  }\n": types.AcknowledgeAlertDocument,
     "\n  mutation ResolveAlert($id: ID!, $comment: String) {\n    resolveAlert(id: $id, comment: $comment) {\n      ...AlertFields\n    }\n  }\n": types.ResolveAlertDocument,
     "\n  subscription AlertEvents {\n    alerts {\n      type\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n": types.AlertEventsDocument,
+    "\n  query AlertModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      modelName\n      version\n    }\n  }\n": types.AlertModelVersionDocument,
     "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.AppViewerDocument,
     "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": types.AuditEventFieldsFragmentDoc,
     "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": types.AuditEventsDocument,
@@ -300,6 +302,10 @@ export function graphql(source: "\n  mutation ResolveAlert($id: ID!, $comment: S
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AlertEvents {\n    alerts {\n      type\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription AlertEvents {\n    alerts {\n      type\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      modelName\n      version\n    }\n  }\n"): (typeof documents)["\n  query AlertModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      modelName\n      version\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

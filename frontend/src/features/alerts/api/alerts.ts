@@ -69,5 +69,16 @@ export const AlertEventsSubscription = graphql(`
   }
 `);
 
+/** The name an alert's version goes by ("Churn v3"); one small cached query per version. */
+export const AlertModelVersionQuery = graphql(`
+  query AlertModelVersion($id: ID!) {
+    modelVersion(id: $id) {
+      id
+      modelName
+      version
+    }
+  }
+`);
+
 /** A change of status moves an alert between the filtered lists: refetch them all. */
 export const ALERTS_CONTEXT = { additionalTypenames: ['Alert', 'AlertConnection'] };

@@ -37,6 +37,10 @@ function serve(initial: AlertFieldsFragment[], viewer = monitoringViewer, refuse
       },
       AcknowledgeAlert: act('ACKNOWLEDGED'),
       ResolveAlert: act('RESOLVED'),
+      AlertModelVersion: (request) =>
+        request.variables?.id === 'mv_1'
+          ? gqlData({ modelVersion: { id: 'mv_1', modelName: 'Customer churn', version: 3 } })
+          : gqlError('NOT_FOUND', 'Model version not found.'),
     },
   });
   return { ...mock, add: (alert: AlertFieldsFragment) => (alerts = [alert, ...alerts]) };
@@ -69,7 +73,10 @@ describe('Alerts page', () => {
     expect(drift!.querySelector('th')).toHaveTextContent('Feature drifttenure_months');
     expect(drift).toHaveTextContent('Critical');
     expect(drift).toHaveTextContent('0.41 ≥ 0.25');
-    expect(within(drift!).getByRole('link', { name: 'Version mv_1' })).toHaveAttribute('href', '/models/versions/mv_1?tab=monitoring');
+    expect(await within(drift!).findByRole('link', { name: 'Customer churn v3' })).toHaveAttribute(
+      'href',
+      '/models/versions/mv_1?tab=monitoring',
+    );
     expect(within(drift!).getByRole('button', { name: 'Acknowledge' })).toBeInTheDocument();
     expect(latency).toHaveTextContent('Warning');
     expect(latency).toHaveTextContent('812 ms ≥ 500 ms');
@@ -149,11 +156,12 @@ describe('Alerts page', () => {
     expect(screen.getByText(/^Live: Feature drift on payment_method: PSI 0\.7 ≥ 0\.25 \(opened\)$/)).toBeInTheDocument();
   });
 
-  it('offers no actions without alerts:manage', async () => {
-    serve([testAlert()], viewerWith(ALL_PERMISSIONS));
+  it('offers no actions without alerts:manage, and names a version it cannot read by its id', async () => {
+    serve([testAlert({ modelVersionId: 'mv_gone42' })], viewerWith(ALL_PERMISSIONS));
     renderApp('/alerts');
     await shown(1);
     expect(within(rows()[0]!).queryAllByRole('button')).toHaveLength(0);
+    expect(within(rows()[0]!).getByRole('link', { name: 'Version mv_gone4' })).toBeInTheDocument();
   });
 
   it('says so without models:read, and hides the navigation entry', async () => {

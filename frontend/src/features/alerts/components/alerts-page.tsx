@@ -17,7 +17,7 @@ import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-connection-pages';
 
-import { ALERTS_CONTEXT, AlertEventsSubscription, AlertsQuery } from '../api/alerts';
+import { ALERTS_CONTEXT, AlertEventsSubscription, AlertModelVersionQuery, AlertsQuery } from '../api/alerts';
 import {
   ALERT_KIND_LABEL,
   ALERT_STATUS_LABEL,
@@ -34,6 +34,17 @@ import './alerts.css';
 export const ALERTS_PAGE_SIZE = 25;
 
 type Acting = { alert: AlertFieldsFragment; action: AlertAction };
+
+/** The version by name when it can be read, by the start of its id otherwise. */
+function VersionLink({ id }: { id: string }) {
+  const [{ data }] = useQuery({ query: AlertModelVersionQuery, variables: { id } });
+  const version = data?.modelVersion;
+  return (
+    <Link to={paths.app.modelVersion.getHref(id, 'monitoring')} title={id}>
+      {version ? `${version.modelName} v${version.version}` : `Version ${id.slice(0, 8)}`}
+    </Link>
+  );
+}
 
 function AlertRow({
   alert,
@@ -59,9 +70,7 @@ function AlertRow({
         </span>
       </th>
       <td>
-        <Link to={paths.app.modelVersion.getHref(alert.modelVersionId, 'monitoring')} title={alert.modelVersionId}>
-          Version {alert.modelVersionId.slice(0, 8)}
-        </Link>
+        <VersionLink id={alert.modelVersionId} />
       </td>
       <td className="table__number" title={describeAlert(alert)}>
         <strong>{formatAlertValue(alert.kind, alert.value)}</strong>
