@@ -133,3 +133,29 @@ def test_latency_histogram_quantiles() -> None:
     assert latency_quantile(counts, 0.5) == pytest.approx(2.0, rel=0.13)
     assert latency_quantile(counts, 0.99) == pytest.approx(300.0, rel=0.13)
     assert latency_quantile([0] * (len(LATENCY_EDGES) + 1), 0.5) is None
+
+
+def test_a_small_reference_is_noise_not_drift() -> None:
+    """Two samples of one distribution (a 40-row holdout reference, 600-row windows):
+    PSI often passes the alert threshold from noise alone, the test almost never."""
+    rng = np.random.default_rng(7)
+    shares_ = np.full(10, 0.1)
+    over_alert = significant = alerted = 0
+    trials = 400
+    for _ in range(trials):
+        reference = rng.multinomial(40, shares_)
+        current = rng.multinomial(600, shares_)
+        value = d.psi(reference, current)
+        over_alert += value >= 0.25
+        p = d.p_value(reference, current)
+        significant += p < d.NOISE_SIGNIFICANCE
+        alerted += d.status_of(value, 600, THRESHOLDS, p) == d.DriftStatus.ALERT
+    assert over_alert / trials > 0.1  # why the test exists
+    assert significant / trials < 0.01
+    assert alerted / trials < 0.01
+    # a real shift is still seen: half the mass moved to one bin
+    shifted = rng.multinomial(600, np.r_[0.55, np.full(9, 0.05)])
+    reference = rng.multinomial(40, shares_)
+    p = d.p_value(reference, shifted)
+    assert p < d.NOISE_SIGNIFICANCE
+    assert d.status_of(d.psi(reference, shifted), 600, THRESHOLDS, p) == d.DriftStatus.ALERT

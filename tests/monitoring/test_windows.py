@@ -144,8 +144,8 @@ async def test_shifted_feature_alerts_and_unshifted_traffic_does_not(
     found = h.signals(computed)
     drift = {s.feature: s.value for s in found if s.kind == SignalKind.FEATURE_DRIFT}
     assert drift["amount"] > 0.25
-    assert drift["hour"] < 0.1
-    assert drift["channel"] < 0.1
+    # unshifted features: noise (drift.p_value), so the rules get no drift figure for them
+    assert set(drift) == {"amount"}
     assert {s.window_start for s in found} == {shifted_at}
     assert any(s.kind == SignalKind.ERROR_RATE and s.value == pytest.approx(0.25) for s in found)
     assert any(s.kind == SignalKind.LATENCY_P99 for s in found)

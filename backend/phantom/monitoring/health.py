@@ -61,6 +61,17 @@ class FeatureDrift:
     importance: float | None
     rows: int
     bins: list[Bin] = field(default_factory=list)
+    p_value: float | None = None  # chi-squared test of the two distributions (drift.py)
+
+    @property
+    def evident(self) -> bool:
+        """Enough rows, and a difference noise does not explain: a figure to judge."""
+        return (
+            self.psi is not None
+            and self.status not in (d.DriftStatus.INSUFFICIENT_DATA, d.DriftStatus.NO_REFERENCE)
+            and self.p_value is not None
+            and self.p_value < d.NOISE_SIGNIFICANCE
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +181,7 @@ def compare(
     window = _vector(spec, current)
     rows = int(sum(window))
     psi = d.psi(reference, window) if rows else None
+    p = d.p_value(reference, window) if rows else None
     numeric = "categories" not in spec
     distance = None
     if rows:
@@ -186,9 +198,12 @@ def compare(
         psi=psi,
         distance=distance,
         distance_name="ks" if numeric else "jensen_shannon",
-        status=d.status_of(psi, rows, thresholds) if rows else d.DriftStatus.INSUFFICIENT_DATA,
+        status=d.status_of(psi, rows, thresholds, 1.0 if p is None else p)
+        if rows
+        else d.DriftStatus.INSUFFICIENT_DATA,
         importance=importance,
         rows=rows,
+        p_value=p,
         bins=[
             Bin(label=label, reference=float(r), current=float(c))
             for label, r, c in zip(labels, ref_shares, cur_shares, strict=True)
@@ -430,13 +445,15 @@ def signals(health: Health) -> list[Signal]:
 
     found: list[Signal] = []
     if latest.predictions >= health.thresholds.min_rows:
+        # only drift that noise does not explain (FeatureDrift.evident) reaches the rules
         found += [
             signal(SignalKind.FEATURE_DRIFT, f.psi, feature=f.feature)
             for f in latest.drift
-            if f.psi is not None
+            if f.psi is not None and f.evident
         ]
-        if latest.prediction_drift is not None and latest.prediction_drift.psi is not None:
-            found.append(signal(SignalKind.PREDICTION_DRIFT, latest.prediction_drift.psi))
+        predicted = latest.prediction_drift
+        if predicted is not None and predicted.psi is not None and predicted.evident:
+            found.append(signal(SignalKind.PREDICTION_DRIFT, predicted.psi))
     if latest.error_rate is not None:
         found.append(signal(SignalKind.ERROR_RATE, latest.error_rate))
     if latest.latency_p99_ms is not None:

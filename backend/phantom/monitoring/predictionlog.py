@@ -71,7 +71,7 @@ class ScoredCall:
     tenant_id: uuid.UUID
     version: ServableVersion
     at: datetime
-    prediction_ids: list[uuid.UUID]
+    prediction_ids: list[str]
     columns: Columns
     rows: int
     predicted: Predictions | None
@@ -108,7 +108,7 @@ def _table(calls: list[ScoredCall], version: ServableVersion) -> tuple[pa.Table,
         )
 
     columns: dict[str, pa.Array] = {
-        "prediction_id": pa.array([str(i) for i in ids], pa.string()),
+        "prediction_id": pa.array(ids, pa.string()),
         "scored_at": pa.array(times, pa.timestamp("ms", tz="UTC")),
         "credential_id": per_row([str(c.credential_id) for c in scored], pa.string()),
         "channel": per_row([c.channel for c in scored], pa.string()),

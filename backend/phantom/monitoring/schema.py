@@ -54,6 +54,10 @@ class FeatureDrift:
         description="Permutation importance at training (the summary's weight)."
     )
     rows: int
+    p_value: float | None = strawberry.field(
+        description="Chi-squared test of the two distributions: at or above 0.001 the "
+        "difference is sampling noise and not read as drift, whatever the PSI."
+    )
     bins: list[DistributionBin] = strawberry.field(
         description="Both distributions, for the drill-down; the last bin is missing values."
     )
@@ -69,6 +73,7 @@ class FeatureDrift:
             status=f.status,
             importance=f.importance,
             rows=f.rows,
+            p_value=f.p_value,
             bins=[
                 DistributionBin(label=b.label, reference_share=b.reference, current_share=b.current)
                 for b in f.bins
