@@ -7,8 +7,8 @@ its deliveries listed, then deleted.
 The model is a real one (``train_version``: a real fit and registration). Its traffic is
 scored by that model: the current hour through REST predict and the prediction log
 (flushed as the server flushes it), earlier hours as the logged batches serving hands to
-monitoring (``observe``), the last two of them with ``amount`` tripled. Scoring those
-rows over REST logs them too, so the current hour holds them all (a third shifted)."""
+monitoring (``observe``), the last two of them with ``amount`` tripled. This hour's 50
+rows are too few to judge (INSUFFICIENT_DATA): the last full hour is the one judged."""
 
 from __future__ import annotations
 
@@ -102,9 +102,9 @@ async def test_a_model_with_traffic_shows_its_monitoring_tab_and_a_cell_drills_d
     # Refresh now: the alert rules judge the latest window (amount tripled)
     await page.get_by_role("button", name="Refresh now").click()
     summary = page.get_by_test_id("monitoring-summary")
-    # 6 hours x 400 rows as logged batches; this hour, the same rows as REST scored them
-    # (their scores are the model's own) and 50 more: 2 x 2,400 + 50
-    await expect(summary).to_contain_text("4,850")
+    # 6 hours x 400 rows as logged batches and 50 through REST this hour
+    await expect(summary).to_contain_text("2,450")
+    await expect(summary).to_contain_text("Alert")  # the last full hour, amount tripled
     # the refresh opened an alert on amount: the tab lists it with the version's open alerts
     open_alerts = page.get_by_role("list", name="Open alerts of this version")
     await expect(open_alerts).to_contain_text("Feature drift on amount", timeout=15_000)
@@ -128,6 +128,7 @@ async def test_a_model_with_traffic_shows_its_monitoring_tab_and_a_cell_drills_d
     await expect(cells.first).to_have_attribute("data-status", "OK")
     shifted = cells.nth(PAST_HOURS - 1)
     await expect(shifted).to_have_attribute("data-status", "ALERT")
+    await expect(cells.nth(PAST_HOURS)).to_have_attribute("data-status", "INSUFFICIENT_DATA")
     await expect(drift.get_by_role("list", name="Heat map legend")).to_contain_text(
         "Insufficient data"
     )
