@@ -148,12 +148,22 @@ describe('Alerts page', () => {
     renderApp('/alerts', { webSocketImpl: server.WebSocket });
     await shown(1);
     await waitFor(() => expect(server.subscription('AlertEvents')).toBeDefined());
+    expect(await screen.findByText('Live updates on')).toBeInTheDocument();
     const opened = testAlert({ id: 'al_9', feature: 'payment_method', value: 0.7 });
     store.add(opened);
     act(() => server.next('AlertEvents', { alerts: { type: 'alert.opened', alert: { __typename: 'Alert', ...opened } } }));
     await shown(2);
     expect(rows()[0]).toHaveTextContent('payment_method');
     expect(screen.getByText(/^Live: Feature drift on payment_method: PSI 0\.7 ≥ 0\.25 \(opened\)$/)).toBeInTheDocument();
+  });
+
+  it('says when live updates are interrupted', async () => {
+    const server = createFakeGraphqlServer();
+    serve([testAlert()]);
+    renderApp('/alerts', { webSocketImpl: server.WebSocket });
+    await waitFor(() => expect(server.subscription('AlertEvents')).toBeDefined());
+    act(() => server.fail('AlertEvents', [{ message: 'Too many live subscriptions.', extensions: { code: 'RATE_LIMITED' } }]));
+    expect(await screen.findByText(/^Live updates are interrupted/)).toBeInTheDocument();
   });
 
   it('offers no actions without alerts:manage, and names a version it cannot read by its id', async () => {

@@ -12,6 +12,7 @@ import { NoRows, PagedTable } from '@/components/ui/paged-table';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { paths } from '@/config/paths';
 import type { AlertFieldsFragment, AlertStatus } from '@/gql/graphql';
+import { useRealtimeStatus } from '@/lib/api-controls';
 import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
@@ -157,7 +158,8 @@ export function AlertsPage() {
   const canManage = permissions.has('alerts:manage');
   const paging = useConnectionPages(status ?? '');
   const [acting, setActing] = useState<Acting | null>(null);
-  const [{ data: live }] = useSubscription(
+  const realtime = useRealtimeStatus();
+  const [{ data: live, error: liveError }] = useSubscription(
     { query: AlertEventsSubscription, pause: !permissions.has('models:read') },
     (previous: LiveState = { count: 0, last: null }, data): LiveState => ({ count: previous.count + 1, last: data.alerts }),
   );
@@ -174,6 +176,7 @@ export function AlertsPage() {
     );
   }
 
+  const interrupted = realtime.state === 'disconnected' || liveError !== undefined;
   const filters: { value: AlertStatus | null; label: string }[] = [
     ...ALERT_STATUSES.map((value) => ({ value, label: ALERT_STATUS_LABEL[value] })),
     { value: null, label: 'All' },
@@ -205,8 +208,18 @@ export function AlertsPage() {
                 </button>
               ))}
             </div>
-            <span className={cn('alerts-live', live?.last && 'alerts-live--active')} role="status" aria-live="polite">
-              {live?.last ? `Live: ${describeAlert(live.last.alert)} (${live.last.type.replace('alert.', '')})` : 'Live updates on'}
+            <span
+              className={cn('alerts-live', live?.last && 'alerts-live--active', interrupted && 'alerts-live--interrupted')}
+              role="status"
+              aria-live="polite"
+            >
+              {interrupted
+                ? 'Live updates are interrupted: reload the page to see new alerts'
+                : live?.last
+                  ? `Live: ${describeAlert(live.last.alert)} (${live.last.type.replace('alert.', '')})`
+                  : realtime.state === 'connected'
+                    ? 'Live updates on'
+                    : 'Connecting to live updates…'}
             </span>
           </div>
           <PagedTable
