@@ -14,7 +14,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { HealthWindow } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatCount, formatPercent } from '@/lib/format';
+import { formatCount, formatDateTime, formatPercent } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 
 import { MONITORING_CONTEXT, ModelHealthQuery, ModelOpenAlertsQuery, RefreshModelHealthMutation } from '../../api/monitoring';
@@ -374,7 +374,7 @@ export function MonitoringPanel({ versionId }: { versionId: string }) {
               id="health-title"
               icon={<ActivityIcon size={18} />}
               title="Health"
-              description={`${WINDOW_LABEL[health.window]} windows since ${windowTitle(health.since, health.window).replace(/^the (hour from|day of) /, '')}.`}
+              description={`${WINDOW_LABEL[health.window]} windows since ${formatDateTime(health.since)}.`}
             />
             <CardBody>
               <Summary health={health} />
