@@ -130,8 +130,10 @@ export function testAlert(overrides: Partial<AlertFieldsFragment> = {}): AlertFi
     lastSeenAt: '2026-12-06T12:05:00Z',
     acknowledgedAt: null,
     acknowledgeComment: null,
+    acknowledgedBy: null,
     resolvedAt: null,
     resolveComment: null,
+    resolvedBy: null,
     ...overrides,
   };
 }

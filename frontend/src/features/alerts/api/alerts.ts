@@ -19,8 +19,10 @@ export const AlertFieldsFragment = graphql(`
     lastSeenAt
     acknowledgedAt
     acknowledgeComment
+    acknowledgedBy
     resolvedAt
     resolveComment
+    resolvedBy
   }
 `);
 

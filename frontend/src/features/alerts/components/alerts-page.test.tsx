@@ -62,7 +62,7 @@ describe('Alerts page', () => {
   it('is in the navigation and lists alerts with severity, model version, value vs threshold and status', async () => {
     serve([
       testAlert(),
-      testAlert({ id: 'al_2', kind: 'LATENCY_P99', feature: null, value: 812, threshold: 500, severity: 'WARNING', status: 'ACKNOWLEDGED', acknowledgeComment: 'Scaling up' }),
+      testAlert({ id: 'al_2', kind: 'LATENCY_P99', feature: null, value: 812, threshold: 500, severity: 'WARNING', status: 'ACKNOWLEDGED', acknowledgeComment: 'Scaling up', acknowledgedBy: 'Grace Hopper' }),
     ]);
     renderApp('/executive');
     const user = userEvent.setup();
@@ -80,7 +80,7 @@ describe('Alerts page', () => {
     expect(within(drift!).getByRole('button', { name: 'Acknowledge' })).toBeInTheDocument();
     expect(latency).toHaveTextContent('Warning');
     expect(latency).toHaveTextContent('812 ms ≥ 500 ms');
-    expect(latency).toHaveTextContent('Acknowledged“Scaling up”');
+    expect(latency).toHaveTextContent('Acknowledgedby Grace Hopper“Scaling up”');
     expect(within(latency!).queryByRole('button', { name: 'Acknowledge' })).not.toBeInTheDocument();
     expect(within(latency!).getByRole('button', { name: 'Resolve' })).toBeInTheDocument();
   });

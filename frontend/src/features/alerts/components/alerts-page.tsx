@@ -57,6 +57,7 @@ function AlertRow({
   onAct: (acting: Acting) => void;
 }) {
   const comment = alert.resolveComment ?? alert.acknowledgeComment;
+  const by = alert.status === 'RESOLVED' ? alert.resolvedBy : alert.status === 'ACKNOWLEDGED' ? alert.acknowledgedBy : null;
   return (
     <tr data-testid="alert-row" data-alert-id={alert.id}>
       <td>
@@ -91,6 +92,7 @@ function AlertRow({
       <td>
         <span className="alerts-table__stacked">
           <Badge tone={ALERT_STATUS_TONE[alert.status]}>{ALERT_STATUS_LABEL[alert.status]}</Badge>
+          {by ? <span className="muted alerts-table__comment">by {by}</span> : null}
           {comment ? (
             <span className="muted alerts-table__comment" title={comment}>
               “{comment}”

@@ -103,10 +103,10 @@ export const RefreshModelHealthMutation = graphql(`
   }
 `);
 
-/** The tenant's open and acknowledged alerts; the Monitoring tab keeps this version's. */
+/** One version's alerts in a status (the Monitoring tab asks for the open ones). */
 export const ModelOpenAlertsQuery = graphql(`
-  query ModelOpenAlerts($status: AlertStatus!) {
-    alerts(status: $status, first: 100) {
+  query ModelOpenAlerts($status: AlertStatus!, $modelVersionId: ID!) {
+    alerts(status: $status, first: 100, modelVersionId: $modelVersionId) {
       totalCount
       edges {
         node {

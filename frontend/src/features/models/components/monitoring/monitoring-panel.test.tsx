@@ -20,12 +20,13 @@ function serve(health: (window: unknown) => ModelHealthFieldsFragment | Error, v
         const found = health(request.variables?.window);
         return found instanceof Error ? gqlError('FORBIDDEN', found.message) : gqlData({ modelHealth: found });
       },
-      ModelOpenAlerts: () =>
+      ModelOpenAlerts: (request) =>
         gqlData({
-          alerts: alertConnection([
-            testAlert(),
-            testAlert({ id: 'al_2', modelVersionId: 'mv_other', feature: 'elsewhere' }),
-          ]),
+          alerts: alertConnection(
+            [testAlert(), testAlert({ id: 'al_2', modelVersionId: 'mv_other', feature: 'elsewhere' })].filter(
+              (a) => a.modelVersionId === request.variables?.modelVersionId && a.status === request.variables?.status,
+            ),
+          ),
         }),
       RefreshModelHealth: () => gqlData({ refreshModelHealth: testHealth() }),
     },

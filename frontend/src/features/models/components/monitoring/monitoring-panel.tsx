@@ -208,10 +208,14 @@ function PerformanceChart({ health }: { health: Health }) {
 }
 
 function ModelAlerts({ versionId }: { versionId: string }) {
-  const [{ data, error }] = useQuery({ query: ModelOpenAlertsQuery, variables: { status: 'OPEN' }, context: MONITORING_CONTEXT });
+  const [{ data, error }] = useQuery({
+    query: ModelOpenAlertsQuery,
+    variables: { status: 'OPEN', modelVersionId: versionId },
+    context: MONITORING_CONTEXT,
+  });
   if (error) return <ErrorMessage error={toAppError(error)} />;
   if (!data) return <Spinner size={16} label="Loading the alerts" />;
-  const alerts = data.alerts.edges.map((e) => e.node).filter((a) => a.modelVersionId === versionId);
+  const alerts = data.alerts.edges.map((e) => e.node);
   return alerts.length === 0 ? (
     <p className="muted">No open alerts for this version.</p>
   ) : (
