@@ -20,7 +20,16 @@ export const paths = {
         datasetId ? `/models/train?dataset=${encodeURIComponent(datasetId)}` : '/models/train',
     },
     trainingJob: { path: '/models/jobs/:id', getHref: (id: string) => `/models/jobs/${encodeURIComponent(id)}` },
-    modelVersion: { path: '/models/versions/:id', getHref: (id: string) => `/models/versions/${encodeURIComponent(id)}` },
+    modelVersion: {
+      path: '/models/versions/:id',
+      /** The version page; `tab` opens its Monitoring tab. */
+      getHref: (id: string, tab?: 'monitoring') =>
+        `/models/versions/${encodeURIComponent(id)}${tab === 'monitoring' ? '?tab=monitoring' : ''}`,
+    },
+    alerts: {
+      path: '/alerts',
+      getHref: (status?: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | null) => (status ? `/alerts?status=${status}` : '/alerts'),
+    },
     data: { path: '/data', getHref: () => '/data' },
     dataset: { path: '/data/:id', getHref: (id: string) => `/data/${encodeURIComponent(id)}` },
     compliance: { path: '/compliance', getHref: () => '/compliance' },
@@ -30,6 +39,7 @@ export const paths = {
     adminSso: { path: '/admin/sso', getHref: () => '/admin/sso' },
     adminTokens: { path: '/admin/tokens', getHref: () => '/admin/tokens' },
     adminEvents: { path: '/admin/events', getHref: () => '/admin/events' },
+    adminWebhooks: { path: '/admin/webhooks', getHref: () => '/admin/webhooks' },
   },
 } as const;
 

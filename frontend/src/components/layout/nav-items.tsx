@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-import { AdminIcon, ComplianceIcon, DataIcon, ExecutiveIcon, ModelsIcon } from '@/components/ui/icons';
+import { AdminIcon, AlertTriangleIcon, ComplianceIcon, DataIcon, ExecutiveIcon, ModelsIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 
 export type NavItem = {
@@ -21,6 +21,7 @@ export const ADMIN_PERMISSIONS = [
   'tokens:create',
   'tokens:manage',
   'events:read',
+  'webhooks:manage',
 ] as const;
 
 /** The product areas, in sidebar order. */
@@ -47,6 +48,13 @@ export const navSections: NavSection[] = [
         anyOf: ['training:read', 'models:read'],
       },
       {
+        label: 'Alerts',
+        to: paths.app.alerts.getHref(),
+        icon: <AlertTriangleIcon />,
+        description: 'Drift, errors, latency and performance alerts of models in production',
+        anyOf: ['models:read'],
+      },
+      {
         label: 'Data',
         to: paths.app.data.getHref(),
         icon: <DataIcon />,
@@ -68,7 +76,7 @@ export const navSections: NavSection[] = [
         label: 'Admin',
         to: paths.app.admin.getHref(),
         icon: <AdminIcon />,
-        description: 'Members, roles, single sign-on and API tokens',
+        description: 'Members, roles, single sign-on, API tokens and webhooks',
         anyOf: ADMIN_PERMISSIONS,
       },
     ],

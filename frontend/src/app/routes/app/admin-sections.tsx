@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 
-import { ActivityIcon, KeyIcon, LockIcon, ShieldIcon, UsersIcon } from '@/components/ui/icons';
+import { ActivityIcon, KeyIcon, LockIcon, MailIcon, ShieldIcon, UsersIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 
-export type AdminSectionPath = 'members' | 'roles' | 'sso' | 'tokens' | 'events';
+export type AdminSectionPath = 'members' | 'roles' | 'sso' | 'tokens' | 'webhooks' | 'events';
 
 /** A tab of the admin area; the panel it shows is chosen in admin.tsx. */
 export type AdminSection = {
@@ -43,6 +43,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: 'API tokens',
     icon: <KeyIcon size={16} />,
     anyOf: ['tokens:create', 'tokens:manage'],
+  },
+  {
+    path: 'webhooks',
+    href: paths.app.adminWebhooks.getHref(),
+    label: 'Webhooks',
+    icon: <MailIcon size={16} />,
+    anyOf: ['webhooks:manage'],
   },
   {
     path: 'events',

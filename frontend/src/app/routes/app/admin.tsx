@@ -26,6 +26,9 @@ const MembersPanel = lazy(() =>
   import('@/features/admin/components/members-panel').then((m) => ({ default: m.MembersPanel })),
 );
 const RolesPanel = lazy(() => import('@/features/admin/components/roles-panel').then((m) => ({ default: m.RolesPanel })));
+const WebhooksPanel = lazy(() =>
+  import('@/features/admin/components/webhooks-panel').then((m) => ({ default: m.WebhooksPanel })),
+);
 const SsoPanel = lazy(() => import('@/features/admin/components/sso-panel').then((m) => ({ default: m.SsoPanel })));
 
 function TokensSection({ permissions }: { permissions: Permissions }) {
@@ -42,6 +45,7 @@ const PANELS: Record<AdminSectionPath, (permissions: Permissions) => ReactNode> 
   roles: () => <RolesPanel />,
   sso: () => <SsoPanel />,
   tokens: (permissions) => <TokensSection permissions={permissions} />,
+  webhooks: () => <WebhooksPanel />,
   events: () => <LiveEventsPanel />,
 };
 
@@ -89,7 +93,7 @@ export function AdminRoute() {
       <PageHeader
         eyebrow="Governance"
         title="Administration"
-        description="Who can sign in, what they may do, how they sign in, and programmatic access."
+        description="Who can sign in, what they may do, how they sign in, programmatic access and webhooks."
       />
       {visible.length > 0 ? (
         <nav className="tabs" aria-label="Administration sections">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 
 import { ErrorMessage } from '@/components/errors/error-message';
@@ -11,12 +11,13 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Fact, Facts } from '@/components/ui/facts';
-import { GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
+import { ActivityIcon, FileTextIcon, GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
 import type { ModelStage, ModelVersionQuery as ModelVersionResult } from '@/gql/graphql';
+import { cn } from '@/lib/cn';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-labels';
@@ -34,6 +35,7 @@ import {
 import { BatchScoringPanel } from './batch-scoring-panel';
 import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
+import { MonitoringPanel } from './monitoring/monitoring-panel';
 import { PredictPanel } from './predict-panel';
 import { StageBadge } from './status-badges';
 
@@ -278,6 +280,8 @@ function VersionView({ version }: { version: Version }) {
   const permissions = usePermissions();
   const [promoting, setPromoting] = useState<ModelStage | null>(null);
   const canPromote = permissions.has('models:promote');
+  const [params] = useSearchParams();
+  const tab = params.get('tab') === 'monitoring' ? 'monitoring' : 'overview';
   return (
     <>
       <BackLink />
@@ -312,29 +316,51 @@ function VersionView({ version }: { version: Version }) {
           ) : null
         }
       />
-      <div className="stack">
-        <div className="job-overview">
-          <LineageCard version={version} />
-          <Card aria-labelledby="version-metrics-title">
-            <CardHeader
-              id="version-metrics-title"
-              icon={<TrendingUpIcon size={18} />}
-              title="Holdout metrics"
-              description={`Ranked by ${version.metric} (${direction(version.higherIsBetter)}).`}
-            />
-            <CardBody>
-              {version.metrics.length > 0 ? (
-                <MetricsList metrics={version.metrics} highlight={version.metric} />
-              ) : (
-                <p className="muted">No holdout metrics were recorded (e.g. anomaly detection without a label column).</p>
-              )}
-            </CardBody>
-          </Card>
+      <nav className="tabs" aria-label="Model version sections">
+        <Link
+          to={paths.app.modelVersion.getHref(version.id)}
+          className={cn('tabs__link', tab === 'overview' && 'tabs__link--active')}
+          aria-current={tab === 'overview' ? 'page' : undefined}
+        >
+          <FileTextIcon size={16} />
+          Overview
+        </Link>
+        <Link
+          to={paths.app.modelVersion.getHref(version.id, 'monitoring')}
+          className={cn('tabs__link', tab === 'monitoring' && 'tabs__link--active')}
+          aria-current={tab === 'monitoring' ? 'page' : undefined}
+        >
+          <ActivityIcon size={16} />
+          Monitoring
+        </Link>
+      </nav>
+      {tab === 'monitoring' ? (
+        <MonitoringPanel versionId={version.id} />
+      ) : (
+        <div className="stack">
+          <div className="job-overview">
+            <LineageCard version={version} />
+            <Card aria-labelledby="version-metrics-title">
+              <CardHeader
+                id="version-metrics-title"
+                icon={<TrendingUpIcon size={18} />}
+                title="Holdout metrics"
+                description={`Ranked by ${version.metric} (${direction(version.higherIsBetter)}).`}
+              />
+              <CardBody>
+                {version.metrics.length > 0 ? (
+                  <MetricsList metrics={version.metrics} highlight={version.metric} />
+                ) : (
+                  <p className="muted">No holdout metrics were recorded (e.g. anomaly detection without a label column).</p>
+                )}
+              </CardBody>
+            </Card>
+          </div>
+          <FeaturesCard version={version} />
+          {permissions.has('predictions:run') ? <PredictPanel version={version} /> : null}
+          <BatchScoringPanel versionId={version.id} />
         </div>
-        <FeaturesCard version={version} />
-        {permissions.has('predictions:run') ? <PredictPanel version={version} /> : null}
-        <BatchScoringPanel versionId={version.id} />
-      </div>
+      )}
       {promoting ? <PromoteDialog version={version} stage={promoting} onClose={() => setPromoting(null)} /> : null}
     </>
   );
