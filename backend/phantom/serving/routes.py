@@ -36,7 +36,7 @@ async def predict(request: Request) -> Response:
         try:
             # at most PHANTOM_PREDICT_MAX_BODY_BYTES, and only JSON (ops/bodies.py)
             body = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
             raise BadUserInput('The body must be JSON: {"rows": [{"column": value}]}.') from None
         if not isinstance(body, dict) or "rows" not in body:
             raise BadUserInput('The body must be JSON: {"rows": [{"column": value}]}.')
