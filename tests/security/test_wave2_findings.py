@@ -5,18 +5,30 @@ failed while the attack worked."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import ipaddress
+import time
 import uuid
 from pathlib import Path
+from unittest.mock import patch
 
 import httpx
+import numpy as np
 import pandas as pd
 import pytest
 
+from phantom.automl.engines.anomaly import AnomalyEngine
+from phantom.automl.engines.base import FitSpec
+from phantom.automl.tasks import TaskType
+from phantom.db import transaction
 from phantom.kit import outbound
 from phantom.kit.errors import BadUserInput
+from phantom.monitoring.predictionlog import find_predictions, prediction_log
+from phantom.serving.cache import models
+from phantom.serving.rows import rows_to_columns
+from phantom.serving.versions import servable_versions
 from phantom.webhooks.validation import clean_url
 from tests.automl.support import upload_frame
 from tests.batch.support import score, started
@@ -73,6 +85,110 @@ async def test_a_downloaded_csv_never_starts_a_cell_with_a_spreadsheet_formula(
     assert all(original in note for original, note in zip(evil, notes, strict=True))
     # numbers (including negative ones) stay numbers
     assert float(body[0][header.index("amount")]) == 30.0
+
+
+# --- the prediction log: one tenant's rows must not jam every tenant's ---------------------
+
+DATED_FEATURES = [
+    {"name": "amount", "type": "NUMERIC", "dtype": "float64"},
+    {"name": "when", "type": "DATETIME", "dtype": "datetime64[ns]"},
+]
+
+
+def fit_dated_model(root: Path) -> Path:
+    """A real anomaly model over an amount and a (naive) timestamp."""
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame(
+        {
+            "amount": rng.lognormal(3.5, 0.4, 200),
+            "when": pd.date_range("2026-11-01", periods=200, freq="h"),
+        }
+    )
+    model_dir, work_dir = root / "model", root / "work"
+    model_dir.mkdir(parents=True)
+    work_dir.mkdir()
+    spec = FitSpec(
+        task=TaskType.ANOMALY_DETECTION,
+        target=None,
+        metric="roc_auc",
+        time_limit_seconds=5,
+        deadline=time.time() + 5,
+        num_cpus=1,
+        memory_limit_mb=512,
+        seed=0,
+        model_dir=model_dir,
+        work_dir=work_dir,
+    )
+    AnomalyEngine().fit(frame, spec, lambda message, leaderboard: None)
+    return model_dir
+
+
+async def register_dated(tenant_id: uuid.UUID, model_dir: Path) -> uuid.UUID:
+    with patch("tests.security.model_support.FEATURES", DATED_FEATURES):
+        return await register(tenant_id, model_dir, name="dated")
+
+
+async def test_timestamps_with_and_without_an_offset_never_jam_the_prediction_log(
+    client: httpx.AsyncClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
+    model_dir: Path,
+    tmp_path: Path,
+) -> None:
+    # given: evil's model takes a timestamp; bank scores its own model on the same server
+    evil, bank = other_tenant, tenant
+    theirs = await register_dated(evil.id, fit_dated_model(tmp_path))
+    ours = await register(bank.id, model_dir)
+    await prediction_log.flush()
+    # when: evil sends two calls, each valid alone: a timestamp without, then with, an
+    # offset (each is answered: they are scored by separate engine calls)
+    answered: list[str] = []
+    for when in ("2026-12-01T10:00:00", "2026-12-01T10:00:00+05:00"):
+        answer = await client.post(
+            f"/api/v1/models/{theirs}/predict",
+            json={"rows": [{"amount": 31.0, "when": when}]},
+            headers=evil.bearer,
+        )
+        assert answer.status_code == 200, answer.text
+        answered += answer.json()["predictionIds"]
+    answer = await client.post(
+        f"/api/v1/models/{ours}/predict", json={"rows": ROWS}, headers=bank.bearer
+    )
+    assert answer.status_code == 200, answer.text
+    await prediction_log.flush()
+    # then: the flush wrote everything; before the fix evil's two calls could not be put
+    # in one Parquet table, stayed pending for ever and, retried every second, held the
+    # process-wide budget until every tenant's predictions were refused UNAVAILABLE
+    stuck = {key: group.rows for key, group in prediction_log.pending.items()}
+    assert not stuck, f"rows stuck in the log: {stuck}"
+    assert prediction_log.pending_rows == 0
+    async with transaction(evil.id) as session:
+        found = await find_predictions(session, theirs, [uuid.UUID(i) for i in answered])
+    assert sorted(str(i) for i in found) == sorted(answered)
+
+
+async def test_a_call_with_an_offset_does_not_fail_a_micro_batch_it_shares(
+    tenant: TenantFixture, tmp_path: Path
+) -> None:
+    # given: two concurrent calls for one model, coalesced into one engine call
+    version = await servable_versions.by_id(
+        tenant.id, await register_dated(tenant.id, fit_dated_model(tmp_path))
+    )
+    served = await models.get(version)
+    calls = [
+        rows_to_columns([{"amount": 31.0, "when": when}], version.features)
+        for when in ("2026-12-01T10:00:00", "2026-12-01T10:00:00+05:00")
+    ]
+    before = served.batcher.batches
+    # when: one of them names its time with an offset
+    results = await asyncio.gather(
+        *(served.batcher.submit(columns, rows) for columns, rows in calls),
+        return_exceptions=True,
+    )
+    # then: one engine call, and both are answered (a valid call never fails another's)
+    assert served.batcher.batches == before + 1
+    failed = [r for r in results if isinstance(r, BaseException)]
+    assert not failed, f"a valid call failed with its batch: {failed}"
 
 
 # --- hostile bodies: deep nesting -------------------------------------------------------

@@ -59,9 +59,15 @@ def _other(value: Any, dtype: str, name: str, row: int) -> Any:
         raise _bad(row, name, f"expected true or false, got '{str(value)[:50]}'.")
     if dtype.startswith("datetime"):
         try:
-            return pd.Timestamp(str(value))
+            stamp = pd.Timestamp(str(value))
         except (ValueError, TypeError):
             raise _bad(row, name, f"expected an ISO 8601 date, got '{str(value)[:50]}'.") from None
+        # one kind of value per column: a time with an offset becomes the same instant in
+        # UTC, without one (``frame`` reads naive times as UTC for tz-aware features).
+        # Mixed, the calls of one micro-batch or one log flush could not share a frame.
+        if stamp is not pd.NaT and stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        return stamp
     text = str(value)
     if len(text) > MAX_TEXT:
         raise _bad(row, name, f"text longer than {MAX_TEXT} characters.")
