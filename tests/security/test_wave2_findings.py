@@ -22,9 +22,11 @@ import pytest
 from phantom.automl.engines.anomaly import AnomalyEngine
 from phantom.automl.engines.base import FitSpec
 from phantom.automl.tasks import TaskType
+from phantom.config import settings
 from phantom.db import transaction
 from phantom.kit import outbound
 from phantom.kit.errors import BadUserInput
+from phantom.monitoring import predictionlog
 from phantom.monitoring.predictionlog import find_predictions, prediction_log
 from phantom.serving.cache import models
 from phantom.serving.rows import rows_to_columns
@@ -189,6 +191,53 @@ async def test_a_call_with_an_offset_does_not_fail_a_micro_batch_it_shares(
     assert served.batcher.batches == before + 1
     failed = [r for r in results if isinstance(r, BaseException)]
     assert not failed, f"a valid call failed with its batch: {failed}"
+
+
+async def test_one_tenants_flood_does_not_hold_the_prediction_log_for_every_tenant(
+    client: httpx.AsyncClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
+    model_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: both organizations score on one API process whose log holds 4,000 rows, and
+    # the log's writer is slower than evil's traffic (held here)
+    evil, bank = other_tenant, tenant
+    theirs, ours = await register(evil.id, model_dir), await register(bank.id, model_dir)
+    await prediction_log.flush()
+    monkeypatch.setattr(prediction_log, "max_pending_rows", 4000)
+    quick = settings.model_copy(update={"PREDICT_TIMEOUT_SECONDS": 3.0})  # refused sooner
+    monkeypatch.setattr(predictionlog, "settings", quick)
+    flood = {"rows": [{"amount": 30.0 + i % 50, "hour": 14.0} for i in range(1000)]}
+
+    async def evil_call() -> httpx.Response:
+        return await client.post(
+            f"/api/v1/models/{theirs}/predict", json=flood, headers=evil.bearer
+        )
+
+    warm = await client.post(
+        f"/api/v1/models/{ours}/predict", json={"rows": ROWS}, headers=bank.bearer
+    )
+    assert warm.status_code == 200, warm.text  # bank's model is loaded: no cold start below
+    await prediction_log.flush()
+    async with prediction_log.flushing:
+        # when: evil sends 1,000-row calls until its callers wait
+        evil_calls = []
+        for _ in range(5):
+            evil_calls.append(asyncio.create_task(evil_call()))
+            await asyncio.sleep(0.3)
+        # then: bank's call is still answered at once; only evil waits for the writer
+        started = time.monotonic()
+        answer = await client.post(
+            f"/api/v1/models/{ours}/predict", json={"rows": ROWS}, headers=bank.bearer
+        )
+        waited = time.monotonic() - started
+        evil_waiting = sum(1 for call in evil_calls if not call.done())
+    await asyncio.gather(*evil_calls, return_exceptions=True)
+    await prediction_log.flush()
+    assert answer.status_code == 200, f"bank refused after {waited:.1f} s: {answer.text}"
+    assert waited < 1.0, f"bank waited {waited:.1f} s for evil's rows to be written"
+    assert evil_waiting >= 1, "evil's flood was never held back"
 
 
 # --- hostile bodies: deep nesting -------------------------------------------------------

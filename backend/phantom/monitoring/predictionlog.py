@@ -9,7 +9,9 @@ naming that digest, so the log is tamper-evident without one chain append per ca
 merged in the same transaction.
 
 - At most ``PHANTOM_PREDICTION_LOG_MAX_PENDING_ROWS`` rows wait in memory per process;
-  past that, callers wait for the next flush (back-pressure, never loss).
+  past that, callers wait for the next flush (back-pressure, never loss). One tenant
+  holds at most ``TENANT_SHARE`` of them: past its share only its own callers wait, so
+  one organization's flood never stalls the others' predictions.
 - A flush that fails (database or store down) keeps its rows for the next one.
 - Shutdown flushes everything (``close``). A crash (SIGKILL, power loss) loses at most
   the rows of the last flush interval.
@@ -62,6 +64,7 @@ BATCH_RESOURCE = "prediction_batch"
 INPUT_PREFIX = "input."
 PROBABILITY_PREFIX = "probability."
 MAX_LOOKUP_IDS = 10_000
+TENANT_SHARE = 0.5  # of the pending rows one tenant may hold (plus one call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,7 @@ class PredictionLog:
     def __init__(self) -> None:
         self.pending: dict[tuple[uuid.UUID, uuid.UUID], _Pending] = {}
         self.pending_rows = 0
+        self.tenant_rows: dict[uuid.UUID, int] = {}  # pending rows per tenant
         self.flushing = asyncio.Lock()
         self.flusher: asyncio.Task[None] | None = None
         self.max_pending_rows = settings.PREDICTION_LOG_MAX_PENDING_ROWS
@@ -161,7 +165,7 @@ class PredictionLog:
         if it stays full (the database is down), the call is refused UNAVAILABLE before
         its answer is sent: a prediction is never answered without being logged."""
         deadline = time.monotonic() + settings.PREDICT_TIMEOUT_SECONDS
-        while self.pending_rows >= self.max_pending_rows:
+        while self._full(call.tenant_id):
             self._ensure_flusher()
             if time.monotonic() > deadline:
                 log.error("prediction log full (%d rows pending); refusing", self.pending_rows)
@@ -171,7 +175,15 @@ class PredictionLog:
         group.calls.append(call)
         group.rows += call.rows
         self.pending_rows += call.rows
+        self.tenant_rows[call.tenant_id] = self.tenant_rows.get(call.tenant_id, 0) + call.rows
         self._ensure_flusher()
+
+    def _full(self, tenant_id: uuid.UUID) -> bool:
+        """The process's bound, or the tenant's share of it."""
+        return (
+            self.pending_rows >= self.max_pending_rows
+            or self.tenant_rows.get(tenant_id, 0) >= self.max_pending_rows * TENANT_SHARE
+        )
 
     def _ensure_flusher(self) -> None:
         """One flushing task per process, restarted if its event loop went away (tests
@@ -203,6 +215,11 @@ class PredictionLog:
                     kept.rows += group.rows
                     continue
                 self.pending_rows -= group.rows
+                left = self.tenant_rows.get(key[0], 0) - group.rows
+                if left > 0:
+                    self.tenant_rows[key[0]] = left
+                else:
+                    self.tenant_rows.pop(key[0], None)
             return written
 
     async def close(self) -> None:
