@@ -19,23 +19,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from phantom.authz.permissions import P
 from phantom.automl.engines.anomaly import AnomalyEngine
 from phantom.automl.engines.base import FitSpec
 from phantom.automl.tasks import TaskType
 from phantom.config import settings
 from phantom.db import transaction
+from phantom.identity.tokens import tokens
 from phantom.kit import outbound
 from phantom.kit.errors import BadUserInput
 from phantom.monitoring import predictionlog
 from phantom.monitoring.predictionlog import find_predictions, prediction_log
+from phantom.registry.models import ModelStage
+from phantom.registry.service import registry
 from phantom.serving.cache import models
 from phantom.serving.rows import rows_to_columns
 from phantom.serving.versions import servable_versions
 from phantom.webhooks.validation import clean_url
 from tests.automl.support import upload_frame
 from tests.batch.support import score, started
+from tests.graphql.test_schema_permissions import member_with, principal_of
 from tests.security.model_support import ROWS, fit_model, register
-from tests.support.fixtures import TenantFixture
+from tests.support.fixtures import TenantFixture, gql
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -238,6 +243,71 @@ async def test_one_tenants_flood_does_not_hold_the_prediction_log_for_every_tena
     assert answer.status_code == 200, f"bank refused after {waited:.1f} s: {answer.text}"
     assert waited < 1.0, f"bank waited {waited:.1f} s for evil's rows to be written"
     assert evil_waiting >= 1, "evil's flood was never held back"
+
+
+# --- who may call the new REST routes (these held) ---------------------------------------
+
+REVOKE = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }"
+
+
+async def test_the_new_rest_routes_refuse_anonymous_read_only_revoked_and_foreign_callers(
+    client: httpx.AsyncClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
+    model_dir: Path,
+) -> None:
+    bank, evil = tenant, other_tenant
+    version = await register(bank.id, model_dir, name="Shared name")
+    await register(evil.id, model_dir, name="Shared name")  # the same name in evil
+    async with transaction(bank.id) as session:
+        await registry.promote(
+            session, await principal_of(bank.token), version, ModelStage.PRODUCTION
+        )
+    dataset = await upload_frame(
+        client, bank.bearer, pd.DataFrame({"amount": [1.0, 2.0], "hour": [3.0, 4.0]}), "d"
+    )
+    job_id = await started(client, bank.bearer, str(version), dataset)
+    await score(bank, job_id)
+    outcome = {"outcomes": [{"predictionId": str(uuid.uuid4()), "actual": "true"}]}
+    routes = [
+        ("POST", f"/api/v1/models/{version}/predict", {"rows": ROWS}),
+        ("POST", "/api/v1/models/Shared%20name/predict", {"rows": ROWS}),
+        ("POST", f"/api/v1/models/{version}/outcomes", outcome),
+        ("GET", f"/api/v1/batch-predictions/{job_id}/download?format=csv", None),
+    ]
+
+    async def call(method: str, path: str, body: object, headers: dict[str, str]) -> int:
+        answer = await client.request(method, path, json=body, headers=headers)
+        return answer.status_code
+
+    # the owner may do all of it (the routes work)
+    assert [await call(m, p, b, bank.bearer) for m, p, b in routes] == [200] * 4
+    reader = await member_with(bank, {P.MODELS_READ, P.DATASETS_READ})
+    async with transaction(bank.id) as session:
+        secret, token = await tokens.create(
+            session, tenant_id=bank.id, email=bank.admin_email, name="to revoke"
+        )
+    revoked = {"Authorization": f"Bearer {secret}"}
+    assert await call(*routes[0], revoked) == 200  # cached as valid in this process
+    body = await gql(client, REVOKE, {"id": str(token.id)}, bank.bearer)
+    assert "errors" not in body, body
+    callers = {
+        "anonymous": ({}, 401),
+        "a made-up token": ({"Authorization": "Bearer phantom_not_a_token"}, 401),
+        "a revoked token": (revoked, 401),
+        "a read-only member": ({"Authorization": f"Bearer {reader}"}, 403),
+        "another organization's owner": (evil.bearer, 404),
+    }
+    wrong = []
+    for who, (headers, expected) in callers.items():
+        for method, path, payload in routes:
+            status = await call(method, path, payload, headers)
+            wanted = expected
+            if who.startswith("another") and "Shared" in path:
+                wanted = 409  # evil's own "Shared name", which has no PRODUCTION version
+            if status != wanted:
+                wrong.append(f"{who}: {method} {path} -> {status}, expected {wanted}")
+    assert not wrong, wrong
 
 
 # --- hostile bodies: deep nesting -------------------------------------------------------
