@@ -198,6 +198,24 @@ async def test_a_call_with_an_offset_does_not_fail_a_micro_batch_it_shares(
     assert not failed, f"a valid call failed with its batch: {failed}"
 
 
+async def test_a_time_outside_the_models_range_is_a_bad_row_not_a_failed_batch(
+    client: httpx.AsyncClient, tenant: TenantFixture, tmp_path: Path
+) -> None:
+    # given: a model with a timestamp feature
+    version = await register_dated(tenant.id, fit_dated_model(tmp_path))
+    for when in ("0001-01-01", "9999-12-31T23:59:59", "2262-04-12"):
+        # when: a row names a time pandas cannot hold in nanoseconds
+        answer = await client.post(
+            f"/api/v1/models/{version}/predict",
+            json={"rows": [{"amount": 31.0, "when": when}]},
+            headers=tenant.bearer,
+        )
+        # then: the caller is told which cell is wrong; no engine batch (shared with
+        # other callers' rows) ever sees it
+        assert answer.status_code == 400, (when, answer.status_code, answer.text)
+        assert "Row 1, column 'when'" in answer.json()["error"]["message"]
+
+
 async def test_one_tenants_flood_does_not_hold_the_prediction_log_for_every_tenant(
     client: httpx.AsyncClient,
     tenant: TenantFixture,

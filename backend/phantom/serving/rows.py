@@ -18,6 +18,8 @@ from phantom.kit.errors import BadUserInput
 MAX_TEXT = 10_000
 NUMERIC_PREFIXES = ("int", "uint", "float", "Int", "UInt", "Float")
 Columns = dict[str, list[Any]]
+EARLIEST = pd.Timestamp("1678-01-01")  # what a datetime64[ns] column can hold
+LATEST = pd.Timestamp("2262-04-11")
 
 
 def _bad(row: int, column: str, what: str) -> BadUserInput:
@@ -67,6 +69,9 @@ def _other(value: Any, dtype: str, name: str, row: int) -> Any:
         # Mixed, the calls of one micro-batch or one log flush could not share a frame.
         if stamp is not pd.NaT and stamp.tzinfo is not None:
             stamp = stamp.tz_convert("UTC").tz_localize(None)
+        if stamp is not pd.NaT and not EARLIEST <= stamp <= LATEST:
+            # the engines take nanosecond times: refused here, not by the shared batch
+            raise _bad(row, name, f"expected a date between {EARLIEST.year} and {LATEST.year}.")
         return stamp
     text = str(value)
     if len(text) > MAX_TEXT:
