@@ -15,6 +15,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 import httpx
+import httpx2
 import numpy as np
 import pandas as pd
 import pytest
@@ -398,6 +399,30 @@ async def test_the_new_rest_routes_refuse_anonymous_read_only_revoked_and_foreig
     assert not wrong, wrong
 
 
+# --- webhooks: the per-organization cap under concurrency --------------------------------
+
+CREATE_WEBHOOK = """mutation($i: CreateWebhookInput!) { createWebhook(input: $i) {
+  webhook { id } secret } }"""
+WEBHOOKS = "query { webhooks(first: 100) { totalCount } }"
+
+
+async def test_concurrent_creations_never_exceed_the_webhook_cap(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    cap = settings.WEBHOOKS_PER_TENANT
+    variables = {"i": {"url": "https://hooks.example.com/phantom", "events": ["alert.opened"]}}
+    for _ in range(cap - 2):
+        body = await gql(client, CREATE_WEBHOOK, variables, tenant.bearer)
+        assert "errors" not in body, body
+    # when: ten more arrive at once, two places left
+    await asyncio.gather(
+        *(gql(client, CREATE_WEBHOOK, variables, tenant.bearer) for _ in range(10))
+    )
+    # then: the cap holds
+    listed = await gql(client, WEBHOOKS, {}, tenant.bearer)
+    assert listed["data"]["webhooks"]["totalCount"] == cap, listed
+
+
 # --- retention: a deleted dataset lives on in batch outputs (not fixed) -----------------
 
 DELETE_DATASET = "mutation($id: ID!) { deleteDataset(id: $id) }"
@@ -466,6 +491,24 @@ def test_a_webhook_url_cannot_reach_a_private_ipv4_address_through_ipv6(address:
         clean_url(f"https://[{address}]/hook", allow_private=False)
     # at use (a name resolving to it): refused by the guard every outbound request passes
     assert not outbound._allowed(ipaddress.ip_address(address), allow_loopback=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127\u30020\u30020\u30021/hook",  # ideographic full stops: IDNA maps them
+        "https://0x7f000001/hook",
+        "https://2130706433/hook",
+        "https://017700000001/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+    ],
+)
+async def test_loopback_spelt_otherwise_is_refused_at_delivery(url: str) -> None:
+    # held: these pass the save-time check as names, and the delivery-time guard (which
+    # resolves the name the way the connection would) refuses them
+    host = httpx2.URL(url).host
+    with pytest.raises(outbound.OutboundRefused):
+        await outbound.checked_address(host, 443, allow_loopback=False)
 
 
 def test_public_ipv6_and_nat64_of_a_public_address_are_still_allowed() -> None:
