@@ -9,6 +9,7 @@ import asyncio
 import csv
 import io
 import ipaddress
+import json
 import time
 import uuid
 from pathlib import Path
@@ -470,6 +471,30 @@ async def test_a_deeply_nested_json_body_is_a_bad_request_not_a_server_error(
         )
         assert answer.status_code == 400, (path, answer.status_code, answer.text[:200])
         assert answer.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_deeply_nested_graphql_body_is_a_bad_request_for_anyone(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    # predict's rows are a JSON scalar: a 90 KB body nests 45,000 levels, under the body cap
+    query = (
+        'mutation($r: JSON!) { predict(modelVersionId: "0b6c2d9e-7100-4000-8000-000000000000",'
+        " rows: $r) { modelVersionId } }"
+    )
+    nested = (
+        b'{"query": '
+        + json.dumps(query).encode()
+        + b', "variables": {"r": '
+        + b"[" * 45_000
+        + b"]" * 45_000
+        + b"}}"
+    )
+    for headers in ({}, tenant.bearer):  # anonymous too: the body is parsed before anyone
+        answer = await client.post(
+            "/graphql", content=nested, headers={**headers, "Content-Type": "application/json"}
+        )
+        assert answer.status_code == 400, (answer.status_code, answer.text[:200])
+        assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 # --- webhooks: SSRF through IPv6 forms that carry an IPv4 address ------------------------
