@@ -473,6 +473,21 @@ async def test_a_deeply_nested_json_body_is_a_bad_request_not_a_server_error(
         assert answer.json()["error"]["code"] == "BAD_USER_INPUT"
 
 
+async def test_an_integer_too_large_for_a_float_is_a_bad_row(
+    client: httpx.AsyncClient, tenant: TenantFixture, model_dir: Path
+) -> None:
+    version = await register(tenant.id, model_dir)
+    huge = "1" + "0" * 400  # valid JSON, under Python's 4,300-digit limit, over a float's
+    body = b'{"rows": [{"amount": ' + huge.encode() + b', "hour": 3}]}'
+    answer = await client.post(
+        f"/api/v1/models/{version}/predict",
+        content=body,
+        headers={**tenant.bearer, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400, (answer.status_code, answer.text[:200])
+    assert "Row 1, column 'amount'" in answer.json()["error"]["message"]
+
+
 async def test_a_deeply_nested_graphql_body_is_a_bad_request_for_anyone(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:

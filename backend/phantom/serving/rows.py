@@ -32,7 +32,10 @@ def _number(value: Any, name: str, row: int) -> float | None:
     if isinstance(value, bool):
         raise _bad(row, name, "expected a number, got true/false.")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a JSON integer of hundreds of digits
+            raise _bad(row, name, "expected a finite number.") from None
     elif isinstance(value, dict | list):
         raise _bad(row, name, "expected a single value, got an object or a list.")
     else:
