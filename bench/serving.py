@@ -5,15 +5,19 @@ persisted AutoGluon model, and plain Starlette JSON in the same run as the ceili
 
 What it does, on the local PostgreSQL and Redis (a throwaway database):
 1. starts ``phantom api`` and ``phantom worker``; uploads 80 % of scikit-learn's breast
-   cancer data (569 rows, 30 numeric features; no download) and trains a binary model
-   with AutoGluon for ``--budget`` seconds, through the API, as a user would; promotes it
-   to PRODUCTION; stops the worker;
+   cancer data (569 rows, 30 numeric features; no download) and trains two versions of
+   one binary model with AutoGluon for ``--budget`` seconds each, through the API, as a
+   user would: one serving the leaderboard's best (``servingChoice: BEST_SCORE``, what
+   was served before, usually a weighted ensemble) and one the model fit to serve (the
+   default); promotes the second to PRODUCTION; stops the worker;
 2. measures, each case after a 2 s warm-up, server on core 0 and wrk on core 1:
-   plain Starlette JSON (the ceiling: parse the same body, answer JSON), REST predict of
-   one held-out row with 1 and 64 connections (the stable endpoint, by model name), and
-   1,000-row requests (rows/s), with rate limits set high so the load is measured;
-3. with ``--baseline-src DIR`` (a checkout of an older commit), also serves the same
-   model with that code (``PYTHONPATH=DIR/backend``, by version id), for before/after.
+   plain Starlette JSON (the ceiling: parse the same body, answer JSON), then REST predict
+   of one held-out row with 1 and 64 connections, and 1,000-row requests (rows/s), with
+   rate limits set high so the load is measured: the best-score version by id, and the
+   fit-to-serve version by model name (the stable endpoint), once per ``--waits`` value of
+   ``PHANTOM_PREDICT_BATCH_WAIT_MS``;
+3. with ``--baseline-src DIR`` (a checkout of an older commit), first serves the
+   best-score version with that code (``PYTHONPATH=DIR/backend``): today's figures.
 
 Prints one row per case: req/s, rows/s, p50/p99 ms, errors, and the ratio to plain
 Starlette. Not a test: tests check behaviour; this prints figures (docs/benchmarks.md).
@@ -51,7 +55,7 @@ UPLOAD = (
 START = "mutation($input: StartTrainingInput!) { startTraining(input: $input) { id } }"
 JOB = (
     "query($id: ID!) { trainingJob(id: $id) { status error progress message "
-    "modelVersion { id bestModelName } leaderboard { modelName predictTimeSeconds } } }"
+    "modelVersion { id bestModelName servingModel servingReason } leaderboard { modelName } } }"
 )
 PROMOTE = "mutation($id: ID!) { promoteModelVersion(id: $id, stage: PRODUCTION) { id } }"
 
@@ -126,7 +130,7 @@ def gql(url: str, token: str, query: str, variables: dict[str, Any]) -> dict[str
     return body["data"]  # type: ignore[no-any-return]
 
 
-def train(url: str, token: str, csv: bytes, budget: int) -> dict[str, Any]:
+def upload(url: str, token: str, csv: bytes) -> str:
     operations = {"query": UPLOAD, "variables": {"name": "Breast cancer", "file": None}}
     uploaded = httpx.post(
         f"{url}/graphql",
@@ -135,16 +139,21 @@ def train(url: str, token: str, csv: bytes, budget: int) -> dict[str, Any]:
         files={"0": ("cancer.csv", csv, "text/csv")},
         timeout=120,
     ).json()["data"]["uploadDataset"]
+    return str(uploaded["id"])
+
+
+def train(url: str, token: str, dataset_id: str, budget: int, choice: str) -> dict[str, Any]:
     job = gql(
         url,
         token,
         START,
         {
             "input": {
-                "datasetId": uploaded["id"],
+                "datasetId": dataset_id,
                 "target": "target",
                 "timeBudgetSeconds": budget,
                 "modelName": MODEL,
+                "servingChoice": choice,
             }
         },
     )["startTraining"]
@@ -160,7 +169,6 @@ def train(url: str, token: str, csv: bytes, budget: int) -> dict[str, Any]:
             print(file=sys.stderr)
             if found["status"] != "SUCCEEDED":
                 raise RuntimeError(found["error"])
-            gql(url, token, PROMOTE, {"id": found["modelVersion"]["id"]})
             return found
         time.sleep(1)
     raise TimeoutError("training did not finish")
@@ -231,6 +239,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--budget", type=int, default=30)
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--waits", default="0", help="PHANTOM_PREDICT_BATCH_WAIT_MS values")
     parser.add_argument("--baseline-src", type=Path)
     options = parser.parse_args()
     csv, rows = data()
@@ -244,10 +253,13 @@ def main() -> None:
             process([PHANTOM, "worker", "--threads", "1"], env),
         ):
             wait_ready(url)
-            job = train(url, token, csv, options.budget)
-        version = job["modelVersion"]
+            dataset = upload(url, token, csv)
+            best = train(url, token, dataset, options.budget, "BEST_SCORE")["modelVersion"]
+            served = train(url, token, dataset, options.budget, "FIT_TO_SERVE")["modelVersion"]
+            gql(url, token, PROMOTE, {"id": served["id"]})
         print(
-            f"  model: {version['bestModelName']} ({len(job['leaderboard'])} on the leaderboard)",
+            f"  best score: {best['bestModelName']}; fit to serve: {served['servingModel']}"
+            f" ({served['servingReason']})",
             file=sys.stderr,
         )
         port = free_port()
@@ -268,30 +280,51 @@ def main() -> None:
         ):
             plain = f"http://127.0.0.1:{port}"
             wait_listening(plain)
-            results["plain Starlette JSON, 64 connections"] = wrk(
+            ceiling = wrk(
                 plain, "/graphql", json.dumps({"rows": rows[:1]}), None, 64, options.duration
             )
-            results["plain Starlette JSON, 64 connections"]["rows"] = results[
-                "plain Starlette JSON, 64 connections"
-            ]["rps"]
+            results[PLAIN] = {**ceiling, "rows": ceiling["rps"]}
         if options.baseline_src:
             baseline_env = {**env, "PYTHONPATH": str(options.baseline_src.resolve() / "backend")}
-            measure_phantom("before", baseline_env, token, version["id"], rows, options, results)
-        measure_phantom("phantom", env, token, MODEL.replace(" ", "%20"), rows, options, results)
-    report(results, version["bestModelName"], options)
+            measure_phantom(
+                f"before, {best['servingModel'] or best['bestModelName']}",
+                baseline_env,
+                token,
+                best["id"],
+                rows,
+                options,
+                results,
+            )
+        measure_phantom(
+            f"now, {best['servingModel']}", env, token, best["id"], rows, options, results
+        )
+        for wait in options.waits.split(","):
+            measure_phantom(
+                f"now, fit to serve ({served['servingModel']}), wait {wait} ms",
+                {**env, "PHANTOM_PREDICT_BATCH_WAIT_MS": wait},
+                token,
+                MODEL.replace(" ", "%20"),
+                rows,
+                options,
+                results,
+            )
+    report(results, options)
 
 
-def report(results: dict[str, dict[str, float]], model: str, options: argparse.Namespace) -> None:
-    plain = results["plain Starlette JSON, 64 connections"]["rps"]
-    print(f"\nwrk -t1 -dN={options.duration}s; AutoGluon {options.budget} s, served: {model}")
+PLAIN = "plain Starlette JSON, 64 connections"
+
+
+def report(results: dict[str, dict[str, float]], options: argparse.Namespace) -> None:
+    plain = results[PLAIN]["rps"]
+    print(f"\nwrk -t1 -d{options.duration}s; AutoGluon {options.budget} s per version")
     print(
-        f"{'case':<44}{'req/s':>9}{'rows/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        f"{'vs plain':>10}"
+        f"{'case':<72}{'req/s':>8}{'rows/s':>9}{'p50 ms':>8}{'p99 ms':>9}{'errors':>7}"
+        f"{'vs plain':>9}"
     )
     for label, r in results.items():
         print(
-            f"{label:<44}{r['rps']:>9.0f}{r['rows']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
-            f"{r['errors']:>8.0f}{r['rps'] / plain:>10.3f}"
+            f"{label:<72}{r['rps']:>8.0f}{r['rows']:>9.0f}{r['p50']:>8.2f}{r['p99']:>9.2f}"
+            f"{r['errors']:>7.0f}{r['rps'] / plain:>9.3f}"
         )
 
 

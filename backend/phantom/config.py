@@ -152,6 +152,7 @@ class Settings(BaseSettings):
     WEBHOOK_RETRY_MAX_SECONDS: float = Field(default=3600.0, gt=0)  # the backoff's cap
     WEBHOOK_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=60)  # per attempt
     WEBHOOKS_PER_TENANT: int = Field(default=20, ge=1, le=1000)
+    WEBHOOK_DELIVERY_RETENTION_DAYS: int = Field(default=30, ge=1, le=3650)  # finished ones
 
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal

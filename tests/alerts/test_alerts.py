@@ -15,7 +15,7 @@ from phantom.db import transaction
 from phantom.kit.errors import NotFound
 from phantom.kit.events import get_event_bus
 from phantom.monitoring.types import SignalKind
-from tests.alerts.support import judge, signal
+from tests.alerts.support import gql_ascii, judge, signal
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
 from tests.support.models import train_version, upload_payments
 
@@ -26,7 +26,7 @@ ALERTS = """query($status: AlertStatus, $first: Int, $after: String) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id modelVersionId kind feature metric severity status value threshold
                    window windowStart count createdAt lastSeenAt acknowledgedAt
-                   acknowledgeComment resolvedAt resolveComment } }
+                   acknowledgeComment acknowledgedBy resolvedAt resolveComment resolvedBy } }
   }
 }"""
 ACK = """mutation($id: ID!, $c: String) { acknowledgeAlert(id: $id, comment: $c) {
@@ -189,15 +189,24 @@ async def test_acknowledge_then_resolve_with_comments(
         assert error_codes(refused) == ["CONFLICT"], refused
     # once resolved, the next breach opens a new alert
     await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, 0.8, 2, feature=feature)])
-    statuses = sorted(a["status"] for a in await alerts_of(client, tenant, feature))
-    assert statuses == ["OPEN", "RESOLVED"]
+    found = await alerts_of(client, tenant, feature)
+    assert sorted(a["status"] for a in found) == ["OPEN", "RESOLVED"]
+    me = (await gql(client, "{ viewer { displayName } }", {}, tenant.bearer))["data"]["viewer"]
+    (done,) = [a for a in found if a["status"] == "RESOLVED"]
+    assert done["acknowledgedBy"] == done["resolvedBy"] == me["displayName"]
+    assert (done["acknowledgeComment"], done["resolveComment"]) == ("looking", "retrained")
     opened = await gql(client, ALERTS, {"status": "OPEN", "first": 100}, tenant.bearer)
     assert all(e["node"]["status"] == "OPEN" for e in opened["data"]["alerts"]["edges"])
 
 
 @pytest.mark.parametrize(
     ("comment", "code"),
-    [("x" * 1001, "BAD_USER_INPUT"), ("bell\x07", "BAD_USER_INPUT")],
+    [
+        ("x" * 1001, "BAD_USER_INPUT"),
+        ("bell\x07", "BAD_USER_INPUT"),
+        ("nul\x00", "BAD_USER_INPUT"),
+        ("half \ud800 a pair", "BAD_USER_INPUT"),
+    ],
 )
 async def test_hostile_comments_are_refused(
     client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID], comment: str, code: str
@@ -206,7 +215,7 @@ async def test_hostile_comments_are_refused(
     feature = f"hostile_{uuid.uuid4().hex[:6]}"
     await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, 0.9, 0, feature=feature)])
     (alert,) = await alerts_of(client, tenant, feature)
-    body = await gql(client, ACK, {"id": alert["id"], "c": comment}, tenant.bearer)
+    body = await gql_ascii(client, ACK, {"id": alert["id"], "c": comment}, tenant.bearer)
     assert error_codes(body) == [code], body
     (unchanged,) = await alerts_of(client, tenant, feature)
     assert unchanged["status"] == "OPEN"
@@ -289,13 +298,15 @@ async def test_rules_default_then_custom_then_back(
         {"kind": "LATENCY_P99", "threshold": 50, "feature": "amount"},
         {"kind": "FEATURE_DRIFT", "threshold": 0.2, "feature": "x" * 201},
         {"kind": "FEATURE_DRIFT", "threshold": 0.2, "feature": "   "},
+        {"kind": "FEATURE_DRIFT", "threshold": 0.2, "feature": "a\x00b"},
+        {"kind": "FEATURE_DRIFT", "threshold": 0.2, "feature": "\ud800"},
     ],
 )
 async def test_bad_rules_are_refused(
     client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID], rule: dict[str, Any]
 ) -> None:
     tenant, version = trained
-    body = await gql(
+    body = await gql_ascii(
         client, SET_RULES, {"i": {"modelVersionId": str(version), "rules": [rule]}}, tenant.bearer
     )
     assert error_codes(body) == ["BAD_USER_INPUT"], body
@@ -461,3 +472,53 @@ async def test_openings_and_transitions_are_audited(
     assert by_action["alerts.alert.acknowledged"]["details"]["comment"] == "on it"
     assert by_action["alerts.alert.resolved"]["details"]["comment"] == "fixed upstream"
     assert by_action["alerts.alert.resolved"]["actor"]["userId"]
+
+
+async def test_concurrent_refreshes_open_one_alert(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID]
+) -> None:
+    """Two workers refreshing the same version at once: one streak, one alert, one
+    audit event (the second insert finds the first and updates it)."""
+    tenant, version = trained
+    feature = f"race_{uuid.uuid4().hex[:6]}"
+    drift = [signal(SignalKind.FEATURE_DRIFT, 0.5, 0, feature=feature)]
+    await asyncio.gather(*(judge(tenant.id, version, drift) for _ in range(4)))
+    (alert,) = await alerts_of(client, tenant, feature)
+    assert alert["count"] == 1
+    body = await gql(
+        client,
+        AUDIT,
+        {"f": {"action": "alerts.alert.opened", "resourceId": alert["id"]}},
+        tenant.bearer,
+    )
+    assert len(body["data"]["auditEvents"]["edges"]) == 1, body
+
+
+async def test_a_value_that_is_not_a_number_is_not_judged(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID]
+) -> None:
+    tenant, version = trained
+    feature = f"nan_{uuid.uuid4().hex[:6]}"
+    for value in (float("nan"), float("inf")):
+        await judge(tenant.id, version, [signal(SignalKind.FEATURE_DRIFT, value, feature=feature)])
+    assert await alerts_of(client, tenant, feature) == []
+
+
+async def test_alerts_of_one_model_version(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, uuid.UUID]
+) -> None:
+    tenant, version = trained
+    other = await second_version(client, tenant)
+    feature = f"filter_{uuid.uuid4().hex[:6]}"
+    for each in (version, other):
+        await judge(tenant.id, each, [signal(SignalKind.FEATURE_DRIFT, 0.5, feature=feature)])
+    query = """query($v: ID) { alerts(modelVersionId: $v, first: 100) {
+      edges { node { modelVersionId feature } } } }"""
+    body = await gql(client, query, {"v": str(other)}, tenant.bearer)
+    nodes = [e["node"] for e in body["data"]["alerts"]["edges"]]
+    assert nodes
+    assert {n["modelVersionId"] for n in nodes} == {str(other)}
+    body = await gql(client, query, {"v": str(uuid.uuid4())}, tenant.bearer)
+    assert body["data"]["alerts"]["edges"] == []
+    body = await gql(client, query, {"v": "junk"}, tenant.bearer)
+    assert error_codes(body) == ["NOT_FOUND"]

@@ -24,13 +24,23 @@ TENANT_TABLES = sorted(t.name for t in every_table().sorted_tables if "tenant_id
 # check isolation with rows in both tenants: tests/audit, tests/compliance, tests/datasets,
 # tests/automl)
 NOT_SEEDED_BY_SIGN_IN = {
+    "alert_rules",  # alerts and webhooks: tests/alerts, tests/webhooks
+    "alert_streaks",
+    "alerts",
     "audit_mac_epochs",  # only organizations that existed before event MACs have a row
     "audit_retention_policies",
+    "batch_prediction_jobs",  # models in production: tests/batch, tests/monitoring,
     "data_subject_requests",
     "datasets",
     "model_versions",
+    "monitoring_settings",  # tests/serving
+    "monitoring_windows",
+    "prediction_batches",
+    "prediction_outcomes",
     "registered_models",
     "training_jobs",
+    "webhook_deliveries",
+    "webhooks",
 }
 
 

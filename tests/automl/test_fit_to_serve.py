@@ -53,30 +53,37 @@ def biopsies() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_the_engine_serves_a_faster_model_when_the_ensemble_is_not_measurably_better(
     tmp_path: Path,
 ) -> None:
-    # given: a short fit whose best is a weighted ensemble over bagged trees and boosters
+    # given: a short fit of a forest (~50 ms for one row: scikit-learn starts its threads
+    # on every call) and a booster (~1 ms), whose best is the ensemble over both
     train, holdout = biopsies()
     spec = FitSpec(
         task=TaskType.BINARY,
         target="diagnosis",
         metric="roc_auc",
-        time_limit_seconds=12,
-        deadline=time.time() + 12,
+        time_limit_seconds=15,
+        deadline=time.time() + 15,
         num_cpus=2,
         memory_limit_mb=4096,
         seed=0,
         model_dir=tmp_path / "model",
         work_dir=tmp_path / "work",
         holdout=holdout,
+        # a small forest trains in a second even on a loaded host
+        options={"hyperparameters": {"RF": {"n_estimators": 60}, "GBM": {}}},
     )
     spec.model_dir.mkdir()
     spec.work_dir.mkdir()
     # when
     outcome = AutoGluonEngine().fit(train, spec, lambda message, board: None)
-    # then: every model was scored and timed on the holdout, one is served, and it is not
+    # then: every model was scored on the holdout and timed (the best first; a quiet host
+    # times all in a second or two, the measuring time is bounded), one is served, and not
     # the ensemble: the ensemble's holdout score is within noise of a much faster member's
     rows = {r.model_name: r for r in outcome.leaderboard}
-    assert all(r.score_holdout is not None and r.predict_ms_per_row for r in rows.values())
-    assert all(r.rows_per_second and r.rows_per_second > 0 for r in rows.values())
+    assert {"LightGBM", "RandomForest"} <= set(rows), list(rows)
+    assert all(r.score_holdout is not None for r in rows.values())
+    timed = [r for r in rows.values() if r.predict_ms_per_row is not None]
+    assert len(timed) >= 2
+    assert all(r.rows_per_second and r.rows_per_second > 0 for r in timed)
     assert [r.model_name for r in rows.values() if r.served] == [outcome.served_model]
     assert outcome.best_model.startswith("WeightedEnsemble"), outcome.best_model
     served, best = rows[outcome.served_model or ""], rows[outcome.best_model]
@@ -152,7 +159,8 @@ async def test_jobs_record_what_serves_and_why_and_best_score_keeps_the_best(
         # saved-and-reloaded artefact
         metrics = {m["name"]: m["value"] for m in job["metrics"]}
         assert metrics["roc_auc"] == pytest.approx(served[0]["scoreHoldout"])
-        assert all(r["predictMsPerRow"] is not None for r in job["leaderboard"])
+        best_row = next(r for r in job["leaderboard"] if r["modelName"] == version["bestModelName"])
+        assert best_row["predictMsPerRow"] is not None  # timed first, always
     assert best["modelVersion"]["servingModel"] == best["modelVersion"]["bestModelName"]
     assert "as the job asked (servingModel BEST_SCORE)" in best["modelVersion"]["servingReason"]
     fit_served = next(r for r in fit["leaderboard"] if r["served"])

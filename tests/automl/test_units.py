@@ -17,7 +17,8 @@ from phantom.automl.runs import ranked
 from phantom.automl.tasks import Outcome, TaskType, score_all
 from phantom.kit.errors import BadUserInput
 from phantom.registry.service import ServableVersion
-from phantom.serving.service import rows_to_frame
+from phantom.serving.rows import frame as columns_frame
+from phantom.serving.rows import rows_to_columns
 
 
 def test_the_hard_bound_is_a_quarter_over_the_budget_plus_15_seconds() -> None:
@@ -108,10 +109,18 @@ def _version(features: list[dict[str, str]]) -> ServableVersion:
         id=uuid.uuid4(),
         stage="NONE",
         engine="autogluon",
+        task_type="BINARY",
         features=features,
+        classes=None,
         artifact_path="",
         artifact_hash="",
     )
+
+
+def rows_to_frame(rows: object, version: ServableVersion) -> pd.DataFrame:
+    """What serving builds for one call: checked columns, then the typed frame."""
+    columns, _ = rows_to_columns(rows, version.features)
+    return columns_frame([columns], version.features)
 
 
 FEATURES = [

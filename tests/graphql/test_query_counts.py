@@ -79,8 +79,14 @@ LISTS = {
 ROLES = "{ roles { name description builtIn permissions memberCount } }"
 PERMISSIONS = "{ permissions { name description } }"
 # lists whose query-count test lives with their domain (they need trained models)
-ELSEWHERE = {"modelVersions": "tests/registry/test_query_counts.py"}
-NOT_PAGINATED = {"roles", "permissions"}
+ELSEWHERE = {
+    "modelVersions": "tests/registry/test_query_counts.py",
+    "batchPredictions": "tests/batch/test_query_counts.py",
+    "alerts": "tests/alerts/test_query_counts.py",
+    "webhooks": "tests/alerts/test_query_counts.py",
+    "webhookDeliveries": "tests/alerts/test_query_counts.py",
+}
+NOT_PAGINATED = {"roles", "permissions", "webhookEvents"}  # webhookEvents: the catalogue
 
 
 def list_queries() -> set[str]:

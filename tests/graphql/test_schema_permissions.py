@@ -347,6 +347,7 @@ ID_KINDS = {
     ("recordOutcomes", ("modelVersionId",)): "model_version",
     ("recordOutcomes", ("outcomes", "predictionId")): "prediction",
     ("trainingProgress", ("jobId",)): "training_job",
+    ("alerts", ("modelVersionId",)): "model_version",
     ("batchPrediction", ("id",)): "batch_prediction",
     ("batchPredictions", ("modelVersionId",)): "model_version",
     ("startBatchPrediction", ("input", "modelVersionId")): "model_version",

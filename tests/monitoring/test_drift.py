@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,6 +79,8 @@ def test_categories_other_and_missing() -> None:
     assert current[1] == 1
     assert current[-2] == 2  # zzz and 7: other
     assert current[-1] == 1  # missing
+    long_text = _spec(pd.Series(["x" * 5_000] * 10 + ["short"]))
+    assert long_text["categories"] == ["short"]  # free text is "other", not a category
     shifted = _counts(spec, pd.Series(["b"] * 500))
     reference = [*spec["counts"], spec["missing"]]
     assert d.js_distance(reference, reference) == pytest.approx(0.0, abs=1e-9)
@@ -135,6 +139,70 @@ def test_latency_histogram_quantiles() -> None:
     assert latency_quantile([0] * (len(LATENCY_EDGES) + 1), 0.5) is None
 
 
+def test_multiclass_regression_and_anomaly_prediction_bins() -> None:
+    rng = np.random.default_rng(4)
+    probabilities = rng.dirichlet([2, 2, 2], 3_000)
+    classes = ["setosa", "versicolor", "virginica"]
+    labels = np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)]
+    spec = ref.prediction_reference("MULTICLASS", classes, labels, probabilities, None, None)
+    assert spec["kind"] == "class"
+    assert spec["categories"] == classes
+    assert sum(spec["counts"]) == 3_000
+    estimated = cbpe.estimate(spec, spec)
+    assert estimated == {"accuracy": pytest.approx(probabilities.max(axis=1).mean())}
+    values = rng.normal(100, 15, 3_000)
+    regression = ref.prediction_reference("REGRESSION", None, values, None, None, None)
+    assert regression["kind"] == "value"
+    assert len(regression["edges"]) == 9
+    assert cbpe.estimate(regression, regression) == {}
+    shifted = ref.count_predictions(regression, values + 30, None, None)
+    assert d.psi([*regression["counts"], 0], [*shifted["counts"], 0]) > 0.25
+    scores = rng.random(1_000)
+    anomaly = ref.prediction_reference("ANOMALY_DETECTION", None, scores > 0.9, None, scores, None)
+    assert anomaly["kind"] == "score"
+    assert sum(anomaly["counts"]) == 1_000
+
+
+def test_actual_values_are_checked_per_task() -> None:
+    from phantom.monitoring.outcomes import _actual
+    from phantom.registry.service import MonitoredVersion
+
+    def version(task: str, classes: list[object] | None = None) -> MonitoredVersion:
+        return MonitoredVersion(uuid.uuid4(), task, "accuracy", {}, classes, None)
+
+    assert _actual(" 3.5 ", version("REGRESSION")) == "3.5"
+    assert _actual(2, version("REGRESSION")) == "2.0"
+    for bad in ["abc", "nan", "inf", float("nan")]:
+        with pytest.raises(ValueError, match=r"finite|number"):
+            _actual(bad, version("REGRESSION"))
+    assert _actual(True, version("ANOMALY_DETECTION")) == "true"
+    assert _actual("No", version("ANOMALY_DETECTION")) == "false"
+    with pytest.raises(ValueError, match="true"):
+        _actual("maybe", version("ANOMALY_DETECTION"))
+    assert _actual(1.0, version("BINARY", [0, 1])) == "1"
+    assert _actual(True, version("BINARY", [False, True])) == "true"
+    with pytest.raises(ValueError, match="classes"):
+        _actual("2", version("BINARY", [0, 1]))
+    for hostile in [None, "   ", ["a"], {"a": 1}, "x" * 1001]:
+        with pytest.raises(ValueError, match=r"missing|single value|longer"):
+            _actual(hostile, version("BINARY", None))
+
+
+def test_since_is_bounded() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from phantom.monitoring.health import HealthWindow, clamp_since
+
+    now = datetime(2026, 12, 6, 10, 30, tzinfo=UTC)
+    assert clamp_since(HealthWindow.HOUR, None, now) == now - timedelta(hours=24)
+    assert clamp_since(HealthWindow.HOUR, datetime(2000, 1, 1, tzinfo=UTC), now) == datetime(
+        2026, 11, 5, 10, tzinfo=UTC
+    )
+    assert clamp_since(HealthWindow.DAY, datetime(2026, 12, 1, 13, 5), now) == datetime(
+        2026, 12, 1, tzinfo=UTC
+    )
+
+
 def test_a_small_reference_is_noise_not_drift() -> None:
     """Two samples of one distribution (a 40-row holdout reference, 600-row windows):
     PSI often passes the alert threshold from noise alone, the test almost never."""
@@ -159,3 +227,19 @@ def test_a_small_reference_is_noise_not_drift() -> None:
     p = d.p_value(reference, shifted)
     assert p < d.NOISE_SIGNIFICANCE
     assert d.status_of(d.psi(reference, shifted), 600, THRESHOLDS, p) == d.DriftStatus.ALERT
+
+
+def test_the_chi_squared_p_value_is_scipys() -> None:
+    from scipy.stats import chi2_contingency
+
+    rng = np.random.default_rng(8)
+    for _ in range(100):
+        k = int(rng.integers(2, 25))
+        reference, current = rng.integers(0, 1000, k), rng.integers(0, 100, k)
+        reference[:2] += 1
+        current[0] += 1
+        table = np.vstack([reference, current]).astype(float)
+        table = table[:, table.sum(axis=0) > 0]
+        expected = chi2_contingency(table, correction=False).pvalue
+        assert d.p_value(reference, current) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+    assert d.p_value([5, 0], [0, 0]) == 1.0  # untestable: one side empty

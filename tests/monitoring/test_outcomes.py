@@ -101,7 +101,9 @@ async def test_realized_performance_next_to_the_estimate(
     assert realized["roc_auc"] == pytest.approx(roc_auc_score(np.asarray(truth) == positive, p))
     assert health["outcomes"] == len(ids)
     # the estimate, from probability bins only, is close to what happened
-    assert set(estimated) >= {"accuracy", "precision", "recall", "f1", "roc_auc"}
+    assert set(estimated) >= {"accuracy", "recall", "roc_auc"}
+    if (p > 0.5).any():  # (a 5 s fit on a loaded machine may predict one class only)
+        assert set(estimated) >= {"precision", "f1"}
     assert estimated["accuracy"] == pytest.approx(realized["accuracy"], abs=0.1)
     assert estimated["roc_auc"] == pytest.approx(realized["roc_auc"], abs=0.1)
     windows = {w["start"]: w for w in health["windows"]}
@@ -109,6 +111,11 @@ async def test_realized_performance_next_to_the_estimate(
     now_window = next(w for w in health["windows"] if w["outcomes"])
     assert now_window["outcomes"] == len(ids)
     assert {m["name"] for m in now_window["performance"]} >= {"accuracy", "roc_auc"}
+    # days are sums of hours, outcomes and realized metrics included
+    body = await gql(client, HEALTH, {"id": version_id, "window": "DAY"}, tenant.bearer)
+    days = body["data"]["modelHealth"]["windows"]
+    assert sum(w["outcomes"] for w in days) == health["outcomes"]
+    assert sum(w["predictions"] for w in days) == health["predictions"]
 
 
 async def test_bad_rows_are_reported_and_the_rest_recorded(
@@ -213,6 +220,10 @@ async def test_malformed_oversized_and_refused_bodies(
     assert response.status_code == 404
     response = await post(url(version_id), json={"outcomes": rows[:1]})
     assert response.status_code == 401
+    # GraphQL: the API's list limit (thousands go through REST)
+    many = [{"predictionId": str(uuid.uuid4()), "actual": "benign"}] * 251
+    body = await gql(client, RECORD, {"id": version_id, "outcomes": many}, tenant.bearer)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_another_tenant_can_record_nothing(

@@ -21,7 +21,7 @@ from phantom.db import transaction
 from phantom.monitoring.types import SignalKind
 from phantom.webhooks import service
 from phantom.webhooks.signing import signature_header, verify
-from tests.alerts.support import judge, receiver, signal
+from tests.alerts.support import gql_ascii, judge, receiver, signal
 from tests.graphql.test_schema_permissions import member_with
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
 from tests.support.models import train_version, upload_payments
@@ -236,6 +236,8 @@ async def test_private_urls_are_refused_at_creation_when_not_allowed(
         ("", ["alert.opened"]),
         ("https://hooks.example.com/a b", ["alert.opened"]),
         ("https://hooks.example.com/\r\nX-Evil: 1", ["alert.opened"]),
+        ("https://hooks.example.com/\x00", ["alert.opened"]),
+        ("https://hooks.example.com/\ud800", ["alert.opened"]),
         ("https://hooks.example.com:99999/x", ["alert.opened"]),
         ("https://hooks.example.com/" + "a" * 2100, ["alert.opened"]),
         ("https://hooks.example.com/x", []),
@@ -247,7 +249,7 @@ async def test_private_urls_are_refused_at_creation_when_not_allowed(
 async def test_malformed_webhooks_are_refused(
     client: httpx.AsyncClient, tenant: TenantFixture, url: str, events: list[str]
 ) -> None:
-    body = await gql(client, CREATE, {"i": {"url": url, "events": events}}, tenant.bearer)
+    body = await gql_ascii(client, CREATE, {"i": {"url": url, "events": events}}, tenant.bearer)
     assert error_codes(body) == ["BAD_USER_INPUT"], body
     assert (await gql(client, LIST, {}, tenant.bearer))["data"]["webhooks"]["totalCount"] == 0
 
@@ -404,6 +406,8 @@ async def test_acknowledging_and_resolving_are_sent_to_subscribers(
     assert [p["type"] for p in sent] == all_events
     assert {p["data"]["alert"]["id"] for p in sent} == {alert_id}
     assert sent[1]["data"]["alert"]["acknowledgeComment"] == "seen"
+    assert "acknowledgedById" not in sent[1]["data"]["alert"]  # no person leaves the tenant
+    assert "resolvedById" not in sent[2]["data"]["alert"]
     assert sent[2]["data"]["alert"]["status"] == "RESOLVED"
     assert all(verify(secret, r.body, r.headers["x-phantom-signature"]) for r in hook.received)
 
@@ -458,3 +462,31 @@ async def test_a_slow_receiver_times_out_and_is_retried(
     (retrying,) = await deliveries(client, tenant, webhook_id)
     assert retrying["lastStatusCode"] is None
     assert "No answer within 0.3 s" in retrying["lastError"], retrying
+
+
+async def test_the_event_catalogue(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    body = await gql(client, "{ webhookEvents }", {}, tenant.bearer)
+    assert body["data"]["webhookEvents"] == ["alert.opened", "alert.acknowledged", "alert.resolved"]
+
+
+async def test_finished_deliveries_are_purged_after_their_retention(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from phantom.kit.rows import utcnow
+
+    monkeypatch.setattr(service, "send_job", lambda name, **kw: None)
+    with receiver() as hook:
+        webhook_id, _ = await create(client, tenant, hook.url)
+        await emit_one(tenant)
+        await emit_one(tenant)
+        first, second = await deliveries(client, tenant, webhook_id)
+        await service.deliver(tenant.id, uuid.UUID(first["id"]))  # DELIVERED; second PENDING
+    days = service.settings.WEBHOOK_DELIVERY_RETENTION_DAYS
+    await service.sweep(now=utcnow() + timedelta(days=days) - timedelta(minutes=5))
+    assert len(await deliveries(client, tenant, webhook_id)) == 2  # not yet
+    await service.sweep(now=utcnow() + timedelta(days=days, minutes=5))
+    (left,) = await deliveries(client, tenant, webhook_id)
+    assert left["id"] == second["id"]  # still waiting: never purged
+    assert left["status"] == "PENDING"

@@ -76,8 +76,8 @@ def clean_rules(rules: list[RuleSpec]) -> list[RuleSpec]:
         if rule.kind == AlertKind.ERROR_RATE and not 0 <= rule.threshold <= 1:
             raise BadUserInput("An error-rate threshold is a fraction between 0 and 1.")
         feature = rule.feature.strip() if rule.feature is not None else None
-        if feature is not None and not 1 <= len(feature) <= 200:
-            raise BadUserInput("A rule's feature must be 1 to 200 characters.")
+        if feature is not None and not (1 <= len(feature) <= 200 and feature.isprintable()):
+            raise BadUserInput("A rule's feature must be 1 to 200 printable characters.")
         if feature is not None and rule.kind in (
             AlertKind.PREDICTION_DRIFT,
             AlertKind.ERROR_RATE,

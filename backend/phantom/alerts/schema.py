@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,8 @@ from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
+from phantom.identity.loaders import display_name_loader
+from phantom.kit.errors import Forbidden
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 
@@ -29,6 +32,20 @@ AlertComparison = strawberry.enum(models.AlertComparison, name="AlertComparison"
 
 def _time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+async def _display_name(info: Info[Context, None], user_id: uuid.UUID | None) -> str | None:
+    """Who, for those who may see members' names (None otherwise, or when erased)."""
+    if user_id is None:
+        return None
+    try:
+        return await display_name_loader(info.context).load(user_id)
+    except Forbidden:
+        return None
 
 
 @strawberry.type
@@ -52,6 +69,16 @@ class Alert:
     acknowledge_comment: str | None
     resolved_at: datetime | None
     resolve_comment: str | None
+    acknowledged_by_id: strawberry.Private[uuid.UUID | None] = None
+    resolved_by_id: strawberry.Private[uuid.UUID | None] = None
+
+    @strawberry.field(description="The display name of who acknowledged it.")
+    async def acknowledged_by(self, info: Info[Context, None]) -> str | None:
+        return await _display_name(info, self.acknowledged_by_id)
+
+    @strawberry.field(description="The display name of who resolved it.")
+    async def resolved_by(self, info: Info[Context, None]) -> str | None:
+        return await _display_name(info, self.resolved_by_id)
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> Alert:
@@ -75,11 +102,13 @@ class Alert:
             acknowledge_comment=p["acknowledgeComment"],
             resolved_at=_time(p["resolvedAt"]),
             resolve_comment=p["resolveComment"],
+            acknowledged_by_id=_uuid(p.get("acknowledgedById")),
+            resolved_by_id=_uuid(p.get("resolvedById")),
         )
 
     @classmethod
     def from_model(cls, alert: models.Alert) -> Alert:
-        return cls.from_payload(alert_payload(alert))
+        return cls.from_payload(alert_payload(alert, people=True))
 
 
 @strawberry.type
@@ -153,17 +182,26 @@ class SetAlertRulesInput:
 
 @strawberry.type
 class AlertQuery:
-    @strawberry.field(extensions=authenticated(), description="models:read; newest first.")
+    @strawberry.field(
+        extensions=authenticated(),
+        description="models:read; newest first, optionally of one model version.",
+    )
     async def alerts(
         self,
         info: Info[Context, None],
         status: models.AlertStatus | None = None,
         first: int | None = 20,
         after: str | None = None,
+        model_version_id: strawberry.ID | None = None,
     ) -> Connection[Alert]:
         page = page_request(first, after)
+        version_id = (
+            parse_id(model_version_id, "Model version") if model_version_id is not None else None
+        )
         async with info.context.session() as session:
-            result = await alerts.list(session, info.context.require_principal(), status, page)
+            result = await alerts.list(
+                session, info.context.require_principal(), status, page, version_id
+            )
         return Connection.from_page(result, Alert.from_model)
 
     @strawberry.field(extensions=authenticated(), description="models:read.")

@@ -5,13 +5,13 @@ tenant's webhooks (``alert.opened``, ``alert.acknowledged``, ``alert.resolved``)
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
@@ -54,8 +54,10 @@ Specs = list[RuleSpec]
 SYSTEM_ACTOR = "alerts.evaluate"
 
 
-def alert_payload(alert: Alert) -> dict[str, Any]:
-    """An alert as the stream and the webhooks carry it (camelCase, ISO times)."""
+def alert_payload(alert: Alert, *, people: bool = False) -> dict[str, Any]:
+    """An alert as the stream and the webhooks carry it (camelCase, ISO times).
+    ``people`` adds who acknowledged and resolved it (user ids): for the tenant's own
+    stream, never for webhooks, which leave the organization."""
 
     def iso(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment is not None else None
@@ -84,7 +86,14 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
         "acknowledgeComment": alert.acknowledge_comment,
         "resolvedAt": iso(alert.resolved_at),
         "resolveComment": alert.resolve_comment,
-    }
+    } | (
+        {
+            "acknowledgedById": str(alert.acknowledged_by) if alert.acknowledged_by else None,
+            "resolvedById": str(alert.resolved_by) if alert.resolved_by else None,
+        }
+        if people
+        else {}
+    )
 
 
 def _spec(rule: AlertRule) -> RuleSpec:
@@ -105,7 +114,7 @@ def clean_comment(comment: str | None) -> str | None:
     text = comment.strip()
     if len(text) > MAX_COMMENT:
         raise BadUserInput(f"A comment is at most {MAX_COMMENT} characters.")
-    if any(ord(ch) < 0x20 and ch not in "\n\t" for ch in text):
+    if not all(ch in "\n\t" or ch.isprintable() for ch in text):
         raise BadUserInput("A comment must not contain control characters.")
     return text or None
 
@@ -114,9 +123,9 @@ async def _announce(
     session: AsyncSession, tenant_id: uuid.UUID, alert: Alert, status: AlertStatus
 ) -> None:
     """The stream event (after commit) and the webhook deliveries of one transition."""
-    payload = alert_payload(alert)
-    publish_on_commit(session, tenant_id, TOPICS[status], {"alert": payload})
-    await webhooks.emit(session, tenant_id, WEBHOOK_EVENTS[status], {"alert": payload})
+    stream = alert_payload(alert, people=True)
+    publish_on_commit(session, tenant_id, TOPICS[status], {"alert": stream})
+    await webhooks.emit(session, tenant_id, WEBHOOK_EVENTS[status], {"alert": alert_payload(alert)})
 
 
 class AlertService:
@@ -127,9 +136,12 @@ class AlertService:
         principal: Principal,
         status: AlertStatus | None,
         page: PageRequest,
+        version_id: uuid.UUID | None = None,
     ) -> Page[Alert]:
+        """Newest first; of one model version when given (another tenant's or an unknown
+        version: none)."""
         repo = AlertRepository(session)
-        return await repo.page(repo.listing(status.value if status else None), page)
+        return await repo.page(repo.listing(status.value if status else None, version_id), page)
 
     @requires(P.MODELS_READ)
     async def rules(
@@ -271,6 +283,13 @@ async def _rules_of(session: AsyncSession, version_id: uuid.UUID) -> tuple[list[
 # --- monitoring's entry point ------------------------------------------------------------
 
 
+Streaks = dict[tuple[str, str, str, str], AlertStreak]
+
+
+def _key(kind: str, subject: str, severity: str, window: str) -> tuple[str, str, str, str]:
+    return (kind, subject, severity, window)
+
+
 async def evaluate(
     session: AsyncSession,
     tenant_id: uuid.UUID,
@@ -284,7 +303,13 @@ async def evaluate(
     does not hold is ``NotFound`` (foreign keys would not stop the rows)."""
     await registry.servable(session, model_version_id)
     specs, _ = await _rules_of(session, model_version_id)
+    streaks: Streaks = {
+        _key(row.kind, row.subject, row.severity, row.window): row
+        for row in await StreakRepository(session).of_version(model_version_id)
+    }
     for signal in sorted(signals, key=lambda s: s.window_start):
+        if not math.isfinite(signal.value):
+            continue  # no figure (an empty window): nothing to judge
         try:
             kind = AlertKind(signal.kind.value)
         except ValueError:
@@ -294,7 +319,7 @@ async def evaluate(
             if not spec.matches(kind, subject):
                 continue
             streak = await _streak(
-                session, tenant_id, model_version_id, kind, subject, spec, signal
+                session, streaks, tenant_id, model_version_id, kind, subject, spec, signal
             )
             if streak is not None and streak.breached and streak.length >= spec.windows:
                 threshold = spec.threshold_for(signal.reference)
@@ -305,6 +330,7 @@ async def evaluate(
 
 async def _streak(
     session: AsyncSession,
+    streaks: Streaks,
     tenant_id: uuid.UUID,
     version_id: uuid.UUID,
     kind: AlertKind,
@@ -317,37 +343,35 @@ async def _streak(
     threshold = spec.threshold_for(signal.reference)
     breached = spec.breached(signal.value, threshold)
     repo = StreakRepository(session)
-    key = (version_id, kind.value, subject, spec.severity.value, signal.window)
-    streak = await repo.of(*key)
+    key = _key(kind.value, subject, spec.severity.value, signal.window)
+    streak = streaks.get(key)
     if streak is None:
-        streak = AlertStreak(
-            tenant_id=tenant_id,
-            model_version_id=version_id,
-            kind=kind.value,
-            subject=subject,
-            severity=spec.severity.value,
-            window=signal.window,
-            window_start=signal.window_start,
-            before=0,
-            breached=breached,
+        started = await repo.start(
+            {
+                "tenant_id": tenant_id,
+                "model_version_id": version_id,
+                "kind": kind.value,
+                "subject": subject,
+                "severity": spec.severity.value,
+                "window": signal.window,
+                "window_start": signal.window_start,
+                "before": 0,
+                "breached": breached,
+            }
         )
-        try:
-            async with session.begin_nested():
-                session.add(streak)
-                await session.flush()
-        except IntegrityError:  # a concurrent refresh made it: use theirs
-            streak = await repo.of(*key)
-            if streak is None:
-                raise
-        else:
-            return streak
+        if started is not None:
+            streaks[key] = started
+            return started
+        streak = await repo.of(version_id, *key)  # made by a concurrent refresh: theirs
+        if streak is None:
+            raise RuntimeError("an alert streak vanished while being judged")
+        streaks[key] = streak
     if signal.window_start < streak.window_start:
         return None
     if signal.window_start > streak.window_start:
         streak.before = streak.length
         streak.window_start = signal.window_start
-    streak.breached = breached
-    await session.flush()
+    streak.breached = breached  # flushed with the transaction (or before the next query)
     return streak
 
 
@@ -365,30 +389,24 @@ async def _fire(
     now = utcnow()
     active = await repo.active(version_id, kind.value, subject)
     if active is None:
-        alert = Alert(
-            tenant_id=tenant_id,
-            model_version_id=version_id,
-            kind=kind.value,
-            subject=subject,
-            severity=spec.severity.value,
-            status=AlertStatus.OPEN.value,
-            comparison=spec.comparison.value,
-            value=float(signal.value),
-            threshold=threshold,
-            window=signal.window,
-            window_start=signal.window_start,
-            count=1,
-            last_seen_at=now,
+        alert = await repo.open_new(
+            {
+                "tenant_id": tenant_id,
+                "model_version_id": version_id,
+                "kind": kind.value,
+                "subject": subject,
+                "severity": spec.severity.value,
+                "status": AlertStatus.OPEN.value,
+                "comparison": spec.comparison.value,
+                "value": float(signal.value),
+                "threshold": threshold,
+                "window": signal.window,
+                "window_start": signal.window_start,
+                "count": 1,
+                "last_seen_at": now,
+            }
         )
-        try:
-            async with session.begin_nested():
-                session.add(alert)
-                await session.flush()
-        except IntegrityError:  # opened by a concurrent refresh meanwhile
-            active = await repo.active(version_id, kind.value, subject)
-            if active is None:
-                raise
-        else:
+        if alert is not None:
             await audit.record(
                 session,
                 actor=audit.Actor.system(SYSTEM_ACTOR),
@@ -407,10 +425,14 @@ async def _fire(
             )
             await _announce(session, tenant_id, alert, AlertStatus.OPEN)
             return
-    # a repeat: the active alert learns the latest value, not a second alert
-    if signal.window_start > active.window_start or signal.window != active.window:
+        active = await repo.active(version_id, kind.value, subject)  # a concurrent opening
+        if active is None:
+            raise RuntimeError("an active alert vanished while being judged")
+    # a repeat: the active alert learns the latest value, not a second alert; a new
+    # window of the same length counts once (a window refreshed again does not)
+    if signal.window == active.window and signal.window_start > active.window_start:
         active.count += 1
-    active.window_start = max(active.window_start, signal.window_start)
+        active.window_start = signal.window_start
     active.value = float(signal.value)
     active.last_seen_at = now
     if SEVERITY_RANK[spec.severity.value] > SEVERITY_RANK.get(active.severity, 0):

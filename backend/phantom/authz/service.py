@@ -83,11 +83,9 @@ async def can(principal: Principal, permission: P) -> bool:
         recorded.append(permission)
     if principal.scopes is not None and permission.value not in principal.scopes:
         return False
-    enforcer = await holder.get()
-    allowed: bool = enforcer.enforce(
+    return await holder.allowed(
         str(principal.user_id), str(principal.tenant_id), permission.resource, permission.action
     )
-    return allowed
 
 
 async def check(principal: Principal, permission: P) -> None:

@@ -181,7 +181,7 @@ def choose(
     )
     if not faster:
         reason = (
-            f"{best}: the leaderboard's best is also the fastest to serve "
+            f"{best}: the leaderboard's best; no model is clearly faster to serve "
             f"({_ms(top.ms_per_row)} per row; holdout {metric} {_fmt(scores[best])})"
         )
         return Choice(best, reason, scores, None)

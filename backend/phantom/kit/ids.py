@@ -10,20 +10,22 @@ import uuid
 from datetime import UTC, datetime
 
 _VERSION_AND_VARIANT = (0x7 << 76) | (0b10 << 62)
+MAX_BLOCK = 1 << 14
 
 
-def uuid7_block(at: datetime, count: int) -> list[uuid.UUID]:
-    """``count`` distinct ids stamped with ``at``: one random draw, then consecutive
-    values (a 1,000-row request costs one draw, not 1,000)."""
+def uuid7_block(at: datetime, count: int) -> list[str]:
+    """``count`` distinct ids stamped with ``at``, as strings: one random draw with its
+    low 14 bits cleared, then consecutive values. They differ only in the last four hex
+    digits, so each costs a string concatenation (a 1,000-row call: ~0.3 ms, not 5)."""
+    if not 0 <= count <= MAX_BLOCK:
+        raise ValueError(f"at most {MAX_BLOCK} ids per block")
     milliseconds = int(at.timestamp() * 1000)
-    base = secrets.randbits(74) & ~0x3FFF  # room for 16,384 consecutive ids
-    ids = []
-    for index in range(count):
-        random = base + index
-        value = (milliseconds << 80) | _VERSION_AND_VARIANT
-        value |= ((random >> 62) & 0xFFF) << 64 | (random & ((1 << 62) - 1))
-        ids.append(uuid.UUID(int=value))
-    return ids
+    random = secrets.randbits(74) & ~(MAX_BLOCK - 1)
+    value = (milliseconds << 80) | _VERSION_AND_VARIANT
+    value |= ((random >> 62) & 0xFFF) << 64 | (random & ((1 << 62) - 1))
+    first = str(uuid.UUID(int=value))
+    prefix, low = first[:-4], int(first[-4:], 16)  # low + count stays below 0x10000
+    return [f"{prefix}{low + index:04x}" for index in range(count)]
 
 
 def uuid7_time(value: uuid.UUID) -> datetime | None:

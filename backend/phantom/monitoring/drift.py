@@ -24,7 +24,7 @@ reads 0.24 on average from noise alone (found by the end-to-end test: unshifted 
 raised a prediction-drift alert in its ninth hour). With bins empty in a small reference
 the epsilon floor makes it worse (a bin of 10 % against 0.01 % adds 0.69). So a PSI is
 only read as drift when the two count vectors also differ significantly: a chi-squared
-test of homogeneity on the 2 x k table of counts (scipy's ``chi2_contingency``, bins
+test of homogeneity on the 2 x k table of counts (Pearson's, as scipy's ``chi2_contingency``; bins
 empty on both sides left out) with p below ``NOISE_SIGNIFICANCE`` (0.001). PSI says how
 much; the test says whether it is more than sampling noise. With a 10,000-row reference
 and 600-row windows any PSI over the warn threshold is significant, so the test only
@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 from scipy.spatial.distance import jensenshannon
-from scipy.stats import chi2_contingency
+from scipy.special import chdtrc
 
 EPSILON = 1e-4
 NOISE_SIGNIFICANCE = 0.001
@@ -97,12 +97,18 @@ def ks_binned(reference: Sequence[float], current: Sequence[float]) -> float:
 
 def p_value(reference: Sequence[float], current: Sequence[float]) -> float:
     """The chi-squared test of homogeneity of two count vectors over the same bins: the
-    probability that samples of one distribution differ this much (1.0 when untestable)."""
+    probability that samples of one distribution differ this much (1.0 when untestable).
+    Pearson's statistic computed here and its tail from ``scipy.special.chdtrc``: the same
+    figure as ``chi2_contingency(table, correction=False)`` at ~1/50 of its cost, which
+    matters for a month of hours times every feature."""
     table = np.vstack([np.asarray(reference, np.float64), np.asarray(current, np.float64)])
     table = table[:, table.sum(axis=0) > 0]
-    if table.shape[1] < 2 or (table.sum(axis=1) <= 0).any():
+    rows = table.sum(axis=1)
+    if table.shape[1] < 2 or (rows <= 0).any():
         return 1.0
-    return float(chi2_contingency(table, correction=False).pvalue)
+    expected = np.outer(rows, table.sum(axis=0)) / rows.sum()
+    statistic = float(np.sum((table - expected) ** 2 / expected))
+    return float(chdtrc(table.shape[1] - 1, statistic))
 
 
 def status_of(

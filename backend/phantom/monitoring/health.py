@@ -14,7 +14,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -176,7 +176,11 @@ def compare(
     current: dict[str, Any] | None,
     importance: float | None,
     thresholds: d.Thresholds,
+    detail: bool = True,
 ) -> FeatureDrift:
+    """PSI, the chi-squared p-value and the status; with ``detail`` also the distance and
+    both distributions (the drill-down: only the window ``drift`` describes needs them,
+    and a month of hours times every feature should not pay for them)."""
     reference = _vector(spec, {"counts": spec["counts"], "missing": spec.get("missing", 0)})
     window = _vector(spec, current)
     rows = int(sum(window))
@@ -184,14 +188,19 @@ def compare(
     p = d.p_value(reference, window) if rows else None
     numeric = "categories" not in spec
     distance = None
-    if rows:
+    bins: list[Bin] = []
+    if rows and detail:
         distance = (
             d.ks_binned(reference[:-1], window[:-1])
             if numeric
             else d.js_distance(reference, window)
         )
-    ref_shares, cur_shares = d.shares(reference), d.shares(window)
-    labels = bin_labels(spec)
+    if detail:
+        ref_shares, cur_shares = d.shares(reference), d.shares(window)
+        bins = [
+            Bin(label=label, reference=float(r), current=float(c))
+            for label, r, c in zip(bin_labels(spec), ref_shares, cur_shares, strict=True)
+        ]
     return FeatureDrift(
         feature=name,
         kind=spec.get("kind", ref.NUMERIC),
@@ -204,15 +213,15 @@ def compare(
         importance=importance,
         rows=rows,
         p_value=p,
-        bins=[
-            Bin(label=label, reference=float(r), current=float(c))
-            for label, r, c in zip(labels, ref_shares, cur_shares, strict=True)
-        ],
+        bins=bins,
     )
 
 
 def window_drift(
-    reference: dict[str, Any] | None, window: MonitoringWindow, thresholds: d.Thresholds
+    reference: dict[str, Any] | None,
+    window: MonitoringWindow,
+    thresholds: d.Thresholds,
+    detail: bool = True,
 ) -> tuple[list[FeatureDrift], FeatureDrift | None, d.DriftStatus]:
     if reference is None:
         return [], None, d.DriftStatus.NO_REFERENCE
@@ -239,16 +248,22 @@ def window_drift(
                 window.features.get(spec["name"]),
                 spec.get("importance"),
                 thresholds,
+                detail,
             )
         )
     predictions = compare(
-        "prediction", reference["predictions"], window.predictions, None, thresholds
+        "prediction", reference["predictions"], window.predictions, None, thresholds, detail
     )
-    measured = [(f.psi, f.importance) for f in features if f.psi is not None]
-    status = d.summary_status(
-        [(p, w) for p, w in measured if p is not None], predictions.psi, window.rows, thresholds
-    )
+    # a PSI that noise explains (drift.py: the chi-squared gate) counts as none here too
+    measured = [(_significant(f), f.importance) for f in features if f.psi is not None]
+    prediction_psi = _significant(predictions) if predictions.psi is not None else None
+    status = d.summary_status(measured, prediction_psi, window.rows, thresholds)
     return features, predictions, status
+
+
+def _significant(drift: FeatureDrift) -> float:
+    significant = drift.p_value is not None and drift.p_value < d.NOISE_SIGNIFICANCE
+    return drift.psi if drift.psi is not None and significant else 0.0
 
 
 # --- realized performance ---------------------------------------------------------------
@@ -356,6 +371,7 @@ async def compute(
     reference = version.reference
     predictions_ref = reference["predictions"] if reference is not None else None
     windows = []
+    merged_by: dict[datetime, MonitoringWindow] = {}
     for start in sorted(set(grouped) | set(outcomes_by)):
         members = grouped.get(start, [])
         merged = (
@@ -372,7 +388,10 @@ async def compute(
                 predictions=None,
             )
         )
-        features, prediction_drift, status = window_drift(reference, merged, thresholds)
+        merged_by[start] = merged
+        features, prediction_drift, status = window_drift(
+            reference, merged, thresholds, detail=False
+        )
         windows.append(
             WindowHealth(
                 start=start,
@@ -391,6 +410,11 @@ async def compute(
             )
         )
     latest = latest_window(windows, thresholds)
+    if latest is not None:  # the window `drift` describes, with distances and distributions
+        features, prediction_drift, _ = window_drift(reference, merged_by[latest.start], thresholds)
+        detailed = replace(latest, drift=features, prediction_drift=prediction_drift)
+        windows = [detailed if w is latest else w for w in windows]
+        latest = detailed
     everything = merge_windows(hours, since) if hours else None
     return Health(
         model_version_id=version_id,
@@ -427,8 +451,10 @@ def latest_window(windows: list[WindowHealth], thresholds: d.Thresholds) -> Wind
 
 def signals(health: Health) -> list[Signal]:
     """The latest complete-enough window's figures, for the alert rules: feature PSI per
-    feature and prediction PSI (only with enough rows: small windows inflate PSI), error
-    rate, latency p99, and realized and estimated performance of the version's metric."""
+    feature and prediction PSI (only with enough rows: small windows inflate PSI; their
+    ``reference`` is the tenant's PSI alert threshold, which default rules use), error
+    rate, latency p99, and realized and estimated performance of the version's metric
+    (``reference``: the holdout's value)."""
     latest = health.latest
     if latest is None:
         return []
@@ -444,16 +470,17 @@ def signals(health: Health) -> list[Signal]:
         return Signal(kind, value, latest.start, window, feature, metric, reference)
 
     found: list[Signal] = []
+    alert_at = health.thresholds.psi_alert  # drift's reference: the tenant's alert level
     if latest.predictions >= health.thresholds.min_rows:
         # only drift that noise does not explain (FeatureDrift.evident) reaches the rules
         found += [
-            signal(SignalKind.FEATURE_DRIFT, f.psi, feature=f.feature)
+            signal(SignalKind.FEATURE_DRIFT, f.psi, feature=f.feature, reference=alert_at)
             for f in latest.drift
             if f.psi is not None and f.evident
         ]
         predicted = latest.prediction_drift
         if predicted is not None and predicted.psi is not None and predicted.evident:
-            found.append(signal(SignalKind.PREDICTION_DRIFT, predicted.psi))
+            found.append(signal(SignalKind.PREDICTION_DRIFT, predicted.psi, reference=alert_at))
     if latest.error_rate is not None:
         found.append(signal(SignalKind.ERROR_RATE, latest.error_rate))
     if latest.latency_p99_ms is not None:

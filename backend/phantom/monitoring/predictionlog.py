@@ -76,7 +76,7 @@ class ScoredCall:
     tenant_id: uuid.UUID
     version: ServableVersion
     at: datetime
-    prediction_ids: list[uuid.UUID]
+    prediction_ids: list[str]
     columns: Columns
     rows: int
     predicted: Predictions | None
@@ -96,6 +96,9 @@ def weight(call: ScoredCall) -> int:
     """About what a call's rows hold in memory: text by its length, other cells 8 bytes."""
     size = 0
     for values in call.columns.values():
+        if isinstance(values, np.ndarray):  # numbers
+            size += values.nbytes
+            continue
         for value in values:
             size += len(value) if isinstance(value, str) else 8
     return size + 64 * call.rows
@@ -123,7 +126,7 @@ def _table(calls: list[ScoredCall], version: ServableVersion) -> tuple[pa.Table,
         )
 
     columns: dict[str, pa.Array] = {
-        "prediction_id": pa.array([str(i) for i in ids], pa.string()),
+        "prediction_id": pa.array(ids, pa.string()),
         "scored_at": pa.array(times, pa.timestamp("ms", tz="UTC")),
         "credential_id": per_row([str(c.credential_id) for c in scored], pa.string()),
         "channel": per_row([c.channel for c in scored], pa.string()),

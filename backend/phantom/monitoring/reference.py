@@ -24,6 +24,7 @@ import pandas as pd
 REFERENCE_FORMAT = 1
 QUANTILE_BINS = 10
 MAX_CATEGORIES = 20
+MAX_CATEGORY_CHARS = 200  # longer values (free text) count as "other": the reference stays small
 PROBABILITY_BINS = 20  # fixed width 0.05 on [0, 1]: mergeable, and fine enough for CBPE
 PROBABILITY_EDGES = [round(i / PROBABILITY_BINS, 4) for i in range(1, PROBABILITY_BINS)]
 CALIBRATION_MIN_ROWS = 10  # a holdout bin with fewer rows keeps the model's own probability
@@ -79,13 +80,16 @@ def count_numeric(values: pd.Series, edges: list[float]) -> tuple[list[int], int
 
 
 def count_categorical(values: pd.Series, categories: list[str]) -> tuple[list[int], int]:
-    """Counts per known category then "other" (len(categories) + 1), and missing."""
-    missing = values.isna().to_numpy()
-    text = category_text(values[~missing])
-    codes = pd.Categorical(text, categories=categories).codes  # -1: not a known category
-    codes = np.where(codes < 0, len(categories), codes)
-    counts = np.bincount(codes, minlength=len(categories) + 1)
-    return [int(c) for c in counts], int(missing.sum())
+    """Counts per known category then "other" (len(categories) + 1), and missing. Each
+    distinct value is turned into text once (``factorize``), not each row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    position = {c: i for i, c in enumerate(categories)}
+    mapped = np.array(
+        [position.get(category_text_one(u), len(categories)) for u in uniques], dtype=np.int64
+    )
+    present = codes[codes >= 0]
+    counts = np.bincount(mapped[present], minlength=len(categories) + 1)
+    return [int(c) for c in counts], int((codes < 0).sum())
 
 
 def count_feature(spec: dict[str, Any], values: pd.Series) -> tuple[list[int], int]:
@@ -110,7 +114,8 @@ def feature_reference(name: str, values: pd.Series, importance: float | None) ->
             "importance": importance,
         }
     text = category_text(values.dropna())
-    categories = [str(c) for c in text.value_counts().index[:MAX_CATEGORIES]]
+    frequent = [str(c) for c in text.value_counts().index if len(str(c)) <= MAX_CATEGORY_CHARS]
+    categories = frequent[:MAX_CATEGORIES]
     counts, missing = count_categorical(values, categories)
     return {
         "name": name,

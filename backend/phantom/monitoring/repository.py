@@ -27,7 +27,13 @@ class WindowRepository(Repository[MonitoringWindow]):
         )
 
     async def insert_or_lock(self, window: MonitoringWindow) -> MonitoringWindow:
-        """Insert the hour's row; when another flush inserted it first, lock theirs."""
+        """Insert the hour's row; when another flush inserted it first, lock theirs.
+        SQLite (standalone: one process, one writer at a time) needs no savepoint, and
+        pysqlite's SAVEPOINT outside an explicit transaction would commit on release."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.add(window)
+            await self.session.flush()
+            return window
         try:
             async with self.session.begin_nested():
                 self.session.add(window)

@@ -238,21 +238,25 @@ class RecordOutcomesResult:
 class MonitoringQuery:
     @strawberry.field(
         extensions=authenticated(),
-        description="models:read. Per window (HOUR: the last 24 h by default, at most 31 "
-        "days; DAY: the last 30 days, at most 366): volume, latency, errors, drift, realized "
-        "and estimated performance. Computed from stored aggregates.",
+        description="models:read. Per window (HOUR, the default: the last 24 h unless `since`, "
+        "at most 31 days; DAY: the last 30 days, at most 366): volume, latency, errors, drift, "
+        "realized and estimated performance. Computed from stored aggregates.",
     )
     async def model_health(
         self,
         info: Info[Context, None],
         model_version_id: strawberry.ID,
-        window: h.HealthWindow = h.HealthWindow.HOUR,
+        window: h.HealthWindow | None = None,
         since: datetime | None = None,
     ) -> ModelHealth:
         version_id = parse_id(model_version_id, "Model version")
         async with info.context.session() as session:
             result = await monitoring.health(
-                session, info.context.require_principal(), version_id, window, since
+                session,
+                info.context.require_principal(),
+                version_id,
+                window or h.HealthWindow.HOUR,
+                since,
             )
         return ModelHealth.from_result(result)
 

@@ -35,7 +35,7 @@ class LoggedBatch:
     tenant_id: uuid.UUID
     model_version_id: uuid.UUID
     batch_id: uuid.UUID
-    prediction_ids: list[uuid.UUID]
+    prediction_ids: list[str]  # UUIDv7, as answered to the caller
     times: list[datetime]  # per row: when it was scored (UTC)
     features: pd.DataFrame  # per row: the model's feature columns, as scored
     labels: list[Any]  # per row: the class, the number, or (anomaly) True/False

@@ -17,7 +17,7 @@ from phantom.kit.errors import BadUserInput
 
 MAX_TEXT = 10_000
 NUMERIC_PREFIXES = ("int", "uint", "float", "Int", "UInt", "Float")
-Columns = dict[str, list[Any]]
+Columns = dict[str, list[Any] | np.ndarray]  # numbers: float64 arrays (None is NaN)
 EARLIEST = pd.Timestamp("1678-01-01")  # what a datetime64[ns] column can hold
 LATEST = pd.Timestamp("2262-04-11")
 
@@ -34,7 +34,7 @@ def _number(value: Any, name: str, row: int) -> float | None:
     if isinstance(value, int | float):
         try:
             number = float(value)
-        except OverflowError:  # a JSON integer of hundreds of digits
+        except OverflowError:  # an integer beyond float's range
             raise _bad(row, name, "expected a finite number.") from None
     elif isinstance(value, dict | list):
         raise _bad(row, name, "expected a single value, got an object or a list.")
@@ -46,6 +46,24 @@ def _number(value: Any, name: str, row: int) -> float | None:
     if not math.isfinite(number):
         raise _bad(row, name, "expected a finite number.")
     return number
+
+
+def _numbers(values: list[Any], name: str) -> np.ndarray:
+    """A numeric column. The common case (ints, finite floats, nulls) is checked by type
+    and converted by numpy in one go; anything else goes cell by cell, for the message."""
+    for value in values:
+        kind = type(value)
+        if kind is float:
+            if value - value != 0:  # NaN or infinity
+                break
+        elif kind is not int and value is not None:
+            break
+    else:
+        try:
+            return np.array(values, dtype=np.float64)
+        except OverflowError:
+            pass
+    return np.array([_number(v, name, i) for i, v in enumerate(values, start=1)], np.float64)
 
 
 def _other(value: Any, dtype: str, name: str, row: int) -> Any:
@@ -109,7 +127,7 @@ def rows_to_columns(rows: object, features: list[dict[str, str]]) -> tuple[Colum
         name, dtype = feature["name"], feature["dtype"]
         values = [row.get(name) for row in rows]
         if dtype.startswith(NUMERIC_PREFIXES):
-            columns[name] = [_number(v, name, i) for i, v in enumerate(values, start=1)]
+            columns[name] = _numbers(values, name)
         else:
             columns[name] = [_other(v, dtype, name, i) for i, v in enumerate(values, start=1)]
     return columns, len(rows)
@@ -120,10 +138,11 @@ def frame(parts: list[Columns], features: list[dict[str, str]]) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for feature in features:
         name, dtype = feature["name"], feature["dtype"]
-        values = parts[0][name] if len(parts) == 1 else [v for p in parts for v in p[name]]
         if dtype.startswith(NUMERIC_PREFIXES):
-            data[name] = np.array(values, dtype=np.float64)  # None becomes NaN
-        elif dtype.startswith("datetime"):
+            data[name] = np.concatenate([np.asarray(p[name], np.float64) for p in parts])
+            continue
+        values = parts[0][name] if len(parts) == 1 else [v for p in parts for v in p[name]]
+        if dtype.startswith("datetime"):
             data[name] = pd.to_datetime(
                 pd.Series(values, dtype="object"), utc="UTC" in dtype or "tz" in dtype
             )

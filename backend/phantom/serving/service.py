@@ -49,7 +49,7 @@ def _native(value: Any) -> Any:
 
 
 def to_result(
-    version_id: uuid.UUID, prediction_ids: list[uuid.UUID], predicted: Predictions
+    version_id: uuid.UUID, prediction_ids: list[str], predicted: Predictions
 ) -> PredictionResult:
     probabilities = None
     if predicted.probabilities is not None and predicted.classes is not None:
@@ -62,7 +62,7 @@ def to_result(
         scores = [float(s) for s in predicted.scores]
     return PredictionResult(
         model_version_id=version_id,
-        prediction_ids=[str(i) for i in prediction_ids],
+        prediction_ids=prediction_ids,
         predictions=[_native(v) for v in predicted.labels.tolist()],
         probabilities=probabilities,
         scores=scores,
@@ -114,7 +114,7 @@ def _logged(
     version: ServableVersion,
     at: datetime,
     started: float,
-    ids: list[uuid.UUID],
+    ids: list[str],
     predicted: Predictions | None,
     columns: Columns,
 ) -> ScoredCall:

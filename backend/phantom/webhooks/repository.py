@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, delete, func, select, text
 
 from phantom.kit.repository import Repository
 from phantom.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
@@ -67,3 +67,18 @@ class DeliveryRepository(Repository[WebhookDelivery]):
         )
         rows = await self.session.execute(statement)
         return [(row[0], row[1]) for row in rows]
+
+    async def purge_finished_everywhere(self, before: datetime) -> int:
+        """Delete every tenant's delivered and failed deliveries last touched before
+        ``before`` (retention; a system session, like the sweep)."""
+        result = await self.session.execute(
+            delete(WebhookDelivery)
+            .where(
+                WebhookDelivery.status.in_(
+                    [DeliveryStatus.DELIVERED.value, DeliveryStatus.FAILED.value]
+                ),
+                WebhookDelivery.updated_at < before,
+            )
+            .execution_options(all_tenants=True)  # tenant-scope: retention serves every tenant
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

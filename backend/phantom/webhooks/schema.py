@@ -90,6 +90,12 @@ class WebhookDelivery:
 
 @strawberry.type
 class WebhookQuery:
+    @strawberry.field(
+        extensions=authenticated(), description="webhooks:manage. What createWebhook takes."
+    )
+    async def webhook_events(self, info: Info[Context, None]) -> list[str]:
+        return list(await webhooks.events(info.context.require_principal()))
+
     @strawberry.field(extensions=authenticated(), description="webhooks:manage; newest first.")
     async def webhooks(
         self, info: Info[Context, None], first: int | None = 20, after: str | None = None

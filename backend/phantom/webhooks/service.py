@@ -4,6 +4,7 @@ record, retry). Sending happens in ``webhooks.deliver`` jobs queued after commit
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -90,6 +91,11 @@ class WebhookService:
             details={"url": clean, "events": wanted},  # never the secret
         )
         return webhook, secret
+
+    @requires(P.WEBHOOKS_MANAGE)
+    async def events(self, principal: Principal) -> tuple[str, ...]:
+        """The events a webhook can subscribe to."""
+        return EVENTS
 
     @requires(P.WEBHOOKS_MANAGE)
     async def list(
@@ -263,9 +269,11 @@ async def post(claimed: Claim) -> Outcome:
         "X-Phantom-Delivery-Attempt": str(claimed.attempt),
     }
     options = client_options(private=settings.WEBHOOK_ALLOW_PRIVATE)
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
     try:
         async with (
-            httpx2.AsyncClient(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, **options) as client,  # type: ignore[arg-type]
+            asyncio.timeout(timeout),  # the whole attempt: a drip-fed answer too
+            httpx2.AsyncClient(timeout=timeout, **options) as client,  # type: ignore[arg-type]
             client.stream("POST", claimed.url, content=claimed.body, headers=headers) as answer,
         ):
             code = answer.status_code
@@ -274,8 +282,8 @@ async def post(claimed: Claim) -> Outcome:
             return Outcome(None, "The URL's host does not resolve.")
         log.warning("webhook delivery refused", extra={"reason": str(error)})
         return Outcome(None, _refusal(error), final=True)
-    except httpx2.TimeoutException:
-        return Outcome(None, f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s.")
+    except (TimeoutError, httpx2.TimeoutException):
+        return Outcome(None, f"No answer within {timeout:g} s.")
     except httpx2.HTTPError as error:
         return Outcome(None, f"Connection failed: {type(error).__name__}.")
     if 200 <= code < 300:
@@ -333,12 +341,18 @@ async def deliver(tenant_id: uuid.UUID, delivery_id: uuid.UUID) -> DeliveryStatu
 
 async def sweep(now: datetime | None = None, limit: int = 500) -> int:
     """Re-send due deliveries whose message was lost (Redis restarted, a worker died
-    holding a claim): the ``webhooks.sweep`` schedule. How many were sent."""
+    holding a claim), and delete finished ones past their retention: the
+    ``webhooks.sweep`` schedule. How many were sent."""
     moment = now or utcnow()
+    retention = timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
     async with transaction(None) as session:
-        due = await DeliveryRepository(session).due_everywhere(
+        repo = DeliveryRepository(session)
+        due = await repo.due_everywhere(
             moment, moment - timedelta(seconds=SWEEP_QUIET_SECONDS), limit
         )
+        purged = await repo.purge_finished_everywhere(moment - retention)
+    if purged:
+        log.info("webhook deliveries purged", extra={"deliveries": purged})
     for tenant_id, delivery_id in due:
         send_job(DELIVER_JOB, tenant_id=tenant_id, delivery_id=delivery_id)
     return len(due)

@@ -21,7 +21,7 @@ def clean_url(url: str, *, allow_private: bool) -> str:
     without credentials or a fragment; an IP literal must be public unless allowed."""
     if len(url) > MAX_URL_LENGTH:
         raise BadUserInput(f"The URL is longer than {MAX_URL_LENGTH} characters.")
-    if not url or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+    if not url or not url.isprintable() or any(ch.isspace() for ch in url):
         raise BadUserInput("The URL must not be empty or contain spaces or control characters.")
     try:
         parts = urlsplit(url)

@@ -51,6 +51,7 @@ export function testJobDetail(overrides: Partial<Job> = {}): Job {
     error: null,
     errorCode: null,
     excludedColumns: ['payment_method'],
+    servingChoice: 'FIT_TO_SERVE',
     droppedColumns: [{ column: 'customer_id', reason: 'An identifier: every value is distinct.' }],
     attempt: 1,
     maxAttempts: 3,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import math
 import shutil
 import time
 from dataclasses import replace
@@ -64,6 +65,7 @@ EVAL_METRIC = {
     "mae": "mean_absolute_error",
     "r2": "r2",
 }
+MEASURE_SECONDS = 3.0  # to time the models at least (up to 10 % of the fit's limit past it)
 TORCH_MODELS = ["NN_TORCH", "FASTAI", "TABPFNV2", "TABM", "MITRA", "REALMLP", "TABICL"]
 
 
@@ -207,9 +209,16 @@ class AutoGluonEngine:
             verbosity=1,
         )
         presets = spec.options.get("presets") or presets_for(spec.time_limit_seconds)
+        # a fixed model zoo (tests, benchmarks): AutoGluon's ``hyperparameters``
+        zoo = (
+            {"hyperparameters": spec.options["hyperparameters"]}
+            if "hyperparameters" in spec.options
+            else {}
+        )
         predictor.fit(
             train,
             presets=presets,
+            **zoo,
             time_limit=spec.time_limit_seconds,
             num_cpus=spec.num_cpus,
             num_gpus=0,
@@ -225,7 +234,10 @@ class AutoGluonEngine:
             report(f"Timing {len(board)} models on the holdout to choose what serves", board)
             choice, board = choose_served(predictor, board, spec)
             served, reason = choice.model_name, choice.reason
-        # keeps the served model and what it needs only, and sets it as the best
+        # the served model becomes the best before the clone deletes the others: deleting
+        # the best makes AutoGluon pick a new one, which fails on models tied in validation
+        # score whose predict time is unknown (refits)
+        predictor.set_model_best(served, save_trainer=True)
         predictor.clone_for_deployment(str(spec.model_dir / "predictor"), model=served)
         shutil.rmtree(fit_dir, ignore_errors=True)
         return FitOutcome(
@@ -256,18 +268,23 @@ def choose_served(
         raise ValueError("choosing what serves needs the holdout and the target")
     best = str(predictor.model_best)
     models = [str(m) for m in predictor.model_names(can_infer=True)]
-    # a bagged model with a refit on all the data: the refit (``_FULL``) is what would serve
+    # a bagged model with a refit on all the data: the refit (``_FULL``) is what would
+    # serve, so the bag is neither scored nor timed (its k fold models make it the slowest)
     refits = {str(k): str(v) for k, v in predictor.model_refit_map().items()}
     eligible = [m for m in models if m == best or refits.get(m) not in models]
     features = spec.holdout.drop(columns=[spec.target])
     truth = np.asarray(spec.holdout[spec.target])
-    outcomes = _holdout_outcomes(predictor, features, truth, models)
-    predictor.persist(models=models)  # as served: in memory (skipped if it does not fit)
+    outcomes = _holdout_outcomes(predictor, features, truth, eligible)
+    predictor.persist(models=eligible)  # as served: in memory (skipped if it does not fit)
     try:
-        timings = {m: _timing(predictor, m, features, spec.seed) for m in models}
+        timings = _timings(
+            predictor, _cheapest_first(predictor, board, best, eligible), features, spec
+        )
     finally:
         predictor.unpersist()
-    candidates = [Candidate(m, outcomes[m], timings[m][0], timings[m][1]) for m in eligible]
+    candidates = [
+        Candidate(m, outcomes[m], timings[m][0], timings[m][1]) for m in eligible if m in timings
+    ]
     mode = ServingChoice(spec.options.get("serving_model") or ServingChoice.FIT_TO_SERVE)
     choice = choose(candidates, best, spec.metric, mode=mode, seed=spec.seed)
     rows = [
@@ -303,6 +320,42 @@ def _holdout_outcomes(
             truth, labels, proba.to_numpy(dtype=np.float64), list(proba.columns), None
         )
     return outcomes
+
+
+def _cheapest_first(
+    predictor: Any, board: list[LeaderboardRow], best: str, models: list[str]
+) -> list[str]:
+    """The best, then the others by AutoGluon's own estimate of their predict time (a
+    refit by its bag's): if timing runs out of time, what is left is the slow end."""
+    estimate = {r.model_name: r.predict_time_seconds for r in board}
+    parent = {str(k): str(v) for k, v in predictor.model_refit_map(inverse=True).items()}
+
+    def cost(model: str) -> float:
+        seconds = estimate.get(model)
+        if seconds is None:
+            seconds = estimate.get(parent.get(model, ""))
+        return math.inf if seconds is None else seconds
+
+    return [best, *sorted((m for m in models if m != best), key=cost)]
+
+
+def _timings(
+    predictor: Any, models: list[str], features: pd.DataFrame, spec: FitSpec
+) -> dict[str, tuple[float, float]]:
+    """Each model's timings in the given order; models left when the measuring time is up
+    stay untimed and are not candidates. The time: ``MEASURE_SECONDS``, or up to 10 % of
+    the fit's limit past its deadline when that is later (the job's hard bound leaves
+    0.35 x budget + 15 s after the fit's deadline for this and the holdout scoring)."""
+    stop = max(
+        time.time() + MEASURE_SECONDS,
+        spec.deadline + min(spec.time_limit_seconds * 0.1, 60),
+    )
+    timings: dict[str, tuple[float, float]] = {}
+    for model in models:
+        if timings and time.time() > stop:
+            break
+        timings[model] = _timing(predictor, model, features, spec.seed)
+    return timings
 
 
 def _timing(predictor: Any, model: str, features: pd.DataFrame, seed: int) -> tuple[float, float]:

@@ -66,6 +66,7 @@ export const TrainingJobQuery = graphql(`
       error
       errorCode
       excludedColumns
+      servingChoice
       droppedColumns {
         column
         reason

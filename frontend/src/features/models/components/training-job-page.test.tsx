@@ -82,6 +82,7 @@ describe('Models › training job page', () => {
     expect(screen.getByRole('link', { name: 'Open model version v3' })).toHaveAttribute('href', '/models/versions/mv_1');
     expect(screen.getByRole('img', { name: /^Leaderboard by validation roc_auc/ })).toBeInTheDocument();
     expect(screen.getByRole('img', { name: /^Feature importance, largest first: tenure_months/ })).toBeInTheDocument();
+    expect(screen.getByText('Fastest as good as the best')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Cancel job' })).not.toBeInTheDocument();
     expect(server.subscription('TrainingProgress')).toBeUndefined();
   });

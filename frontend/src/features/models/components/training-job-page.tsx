@@ -241,6 +241,9 @@ function SettingsCard({ job, canSeeDatasets }: { job: Job; canSeeDatasets: boole
             <code>{job.metric}</code> <span className="muted">({direction(job.higherIsBetter)})</span>
           </Fact>
           <Fact label="Engine">{ENGINE_LABEL[job.engine]}</Fact>
+          <Fact label="Model to serve">
+            {job.servingChoice === 'BEST_SCORE' ? 'Best score' : 'Fastest as good as the best'}
+          </Fact>
           <Fact label="Time budget">{formatSeconds(job.timeBudgetSeconds)}</Fact>
           <Fact label="Registry model">{job.modelName}</Fact>
           <Fact label="Started by">{job.createdBy ?? <span className="muted">Unknown</span>}</Fact>
