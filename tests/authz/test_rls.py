@@ -36,6 +36,7 @@ NOT_SEEDED_BY_SIGN_IN = {
     "monitoring_settings",  # tests/serving
     "monitoring_windows",
     "prediction_batches",
+    "prediction_log_retention",
     "prediction_outcomes",
     "registered_models",
     "training_jobs",

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -18,13 +19,15 @@ import pytest
 from sqlalchemy import func, select
 
 from phantom.audit.models import AuditEvent
+from phantom.authz.permissions import P
 from phantom.db import transaction
 from phantom.kit.storage import get_store
 from phantom.monitoring import predictionlog
 from phantom.monitoring.models import PredictionBatch
 from phantom.monitoring.predictionlog import find_predictions, prediction_log
+from tests.graphql.test_schema_permissions import member_with
 from tests.serving.support import payment_rows, trained_model
-from tests.support.fixtures import TenantFixture, create_tenant
+from tests.support.fixtures import TenantFixture, create_tenant, gql
 from tests.support.servers import PHANTOM
 
 pytestmark = pytest.mark.slow  # a real fit in a child process
@@ -181,3 +184,48 @@ async def test_a_full_log_makes_callers_wait_and_loses_nothing(
             [uuid.UUID(i) for i in first["predictionIds"][-5:] + second["predictionIds"]],
         )
     assert len(found) == 7
+
+
+RETENTION = "{ predictionLogRetention { days defaultDays } }"
+SET_RETENTION = """mutation($d: Int) { setPredictionLogRetention(days: $d) {
+  days defaultDays } }"""
+
+
+async def test_retention_is_the_tenants_own_and_deletes_only_its_old_batches(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
+    tenant, version_id = trained
+    await predict(client, tenant, version_id, payment_rows(3))
+    await prediction_log.flush()
+    default = await gql(client, RETENTION, {}, tenant.bearer)
+    assert default["data"]["predictionLogRetention"] == {"days": 90, "defaultDays": 90}
+    # refused: out of range, and for a member without retention:manage
+    for days in (0, -5, 3651):
+        refused = await gql(client, SET_RETENTION, {"d": days}, tenant.bearer)
+        assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused
+    everything_else = set(P) - {P.RETENTION_MANAGE}
+    member = {"Authorization": f"Bearer {await member_with(tenant, everything_else)}"}
+    refused = await gql(client, SET_RETENTION, {"d": 7}, member)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # when: the tenant keeps 7 days, and its batches are eight days old
+    body = await gql(client, SET_RETENTION, {"d": 7}, tenant.bearer)
+    assert body["data"]["setPredictionLogRetention"] == {"days": 7, "defaultDays": 90}
+    kept = await batches(tenant)
+    eight_days_on = max(b.last_at for b in kept) + timedelta(days=8)
+    other = await create_tenant("Beta Insurance")
+    async with transaction(other.id) as session:  # another tenant's run deletes nothing
+        assert await predictionlog.expire(session, now=eight_days_on) == 0
+    assert len(await batches(tenant)) == len(kept)
+    async with transaction(tenant.id) as session:
+        deleted = await predictionlog.expire(session, now=eight_days_on)
+    # then: every batch and its object are gone, the chain names them, verify is clean
+    assert deleted == len(kept)
+    assert await batches(tenant) == []
+    assert not any(get_store().exists(b.storage_key) for b in kept)
+    assert await events(tenant, predictionlog.EXPIRED_ACTION) >= 1
+    async with transaction(tenant.id) as session:
+        checked = await predictionlog.verify(session)
+    assert checked.ok, checked.problems
+    # back to the default
+    body = await gql(client, SET_RETENTION, {"d": None}, tenant.bearer)
+    assert body["data"]["setPredictionLogRetention"]["days"] == 90

@@ -89,3 +89,13 @@ class MonitoringSettings(TenantScoped, Base):
     psi_warn: Mapped[float]
     psi_alert: Mapped[float]
     min_rows: Mapped[int]
+
+
+class PredictionLogRetention(TenantScoped, Base):
+    """How long a tenant keeps its raw prediction log (days); no row: the deployment's
+    ``PHANTOM_PREDICTION_LOG_RETENTION_DAYS``. Aggregates are kept either way."""
+
+    __tablename__ = "prediction_log_retention"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    days: Mapped[int]

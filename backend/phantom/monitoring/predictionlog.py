@@ -55,6 +55,7 @@ from phantom.kit.storage import get_store, tenant_key
 from phantom.kit.transactions import on_commit
 from phantom.monitoring import windows
 from phantom.monitoring.models import PredictionBatch
+from phantom.monitoring.repository import RetentionRepository
 from phantom.monitoring.types import LoggedBatch, LoggedPrediction, ServedRequest
 from phantom.registry.service import ServableVersion
 from phantom.serving.rows import Columns, frame
@@ -428,10 +429,18 @@ def _stored_digest(key: str) -> str:
 EXPIRED_ACTION = "predictions.expired"
 
 
+async def retention_days(session: AsyncSession) -> int:
+    """The session's tenant's retention of raw rows: its own, or the deployment's."""
+    own = await RetentionRepository(session).current()
+    return own.days if own is not None else settings.PREDICTION_LOG_RETENTION_DAYS
+
+
 async def expire(session: AsyncSession, now: datetime | None = None) -> int:
-    """Delete the tenant's batches older than the retention (objects, then rows), with
-    one audit event per model version naming them. Returns the batches deleted."""
-    cutoff = (now or utcnow()) - timedelta(days=settings.PREDICTION_LOG_RETENTION_DAYS)
+    """Delete the tenant's batches older than its retention (rows, then objects once
+    committed), with one audit event per model version naming them. Returns the batches
+    deleted."""
+    days = await retention_days(session)
+    cutoff = (now or utcnow()) - timedelta(days=days)
     old = list(
         (
             await session.scalars(
@@ -451,7 +460,7 @@ async def expire(session: AsyncSession, now: datetime | None = None) -> int:
             details={
                 "batch_ids": [str(b.id) for b in batches],
                 "rows": sum(b.rows for b in batches),
-                "retention_days": settings.PREDICTION_LOG_RETENTION_DAYS,
+                "retention_days": days,
             },
         )
     if old:

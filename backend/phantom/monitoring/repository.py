@@ -10,7 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from phantom.kit.repository import Repository
-from phantom.monitoring.models import MonitoringSettings, MonitoringWindow, PredictionOutcome
+from phantom.monitoring.models import (
+    MonitoringSettings,
+    MonitoringWindow,
+    PredictionLogRetention,
+    PredictionOutcome,
+)
 
 MAX_OUTCOMES_SCORED = 100_000  # per window: realized metrics from at most this many
 
@@ -112,4 +117,15 @@ class SettingsRepository(Repository[MonitoringSettings]):
         statement = select(MonitoringSettings)
         if for_update:
             statement = statement.with_for_update()
+        return await self.session.scalar(statement)
+
+
+class RetentionRepository(Repository[PredictionLogRetention]):
+    model = PredictionLogRetention
+    noun = "Prediction log retention"
+
+    async def current(self, *, for_update: bool = False) -> PredictionLogRetention | None:
+        statement = select(PredictionLogRetention)
+        if for_update:
+            statement = statement.with_for_update(key_share=True)
         return await self.session.scalar(statement)

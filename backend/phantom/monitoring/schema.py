@@ -10,6 +10,7 @@ from typing import Self
 import strawberry
 from strawberry import Info
 
+from phantom.config import settings
 from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
@@ -17,7 +18,7 @@ from phantom.monitoring import drift as d
 from phantom.monitoring import health as h
 from phantom.monitoring.outcomes import OutcomeIn, RecordedOutcomes
 from phantom.monitoring.outcomes import outcomes as outcomes_service
-from phantom.monitoring.service import monitoring
+from phantom.monitoring.service import monitoring, prediction_log_retention
 from phantom.registry.types import MetricValue, metric_values
 
 HealthWindow = strawberry.enum(h.HealthWindow, name="HealthWindow")
@@ -235,6 +236,18 @@ class RecordOutcomesResult:
 
 
 @strawberry.type
+class PredictionLogRetention:
+    days: int = strawberry.field(description="Raw scored rows older than this are deleted.")
+    default_days: int = strawberry.field(
+        description="The deployment's default (PHANTOM_PREDICTION_LOG_RETENTION_DAYS)."
+    )
+
+
+def _retention(days: int) -> PredictionLogRetention:
+    return PredictionLogRetention(days=days, default_days=settings.PREDICTION_LOG_RETENTION_DAYS)
+
+
+@strawberry.type
 class MonitoringQuery:
     @strawberry.field(
         extensions=authenticated(),
@@ -265,6 +278,16 @@ class MonitoringQuery:
         async with info.context.session() as session:
             result = await monitoring.thresholds(session, info.context.require_principal())
         return DriftThresholds.from_result(result)
+
+    @strawberry.field(
+        extensions=authenticated(),
+        description="retention:manage. How long raw scored rows (the prediction log) are "
+        "kept; aggregates, drift and outcomes are kept either way.",
+    )
+    async def prediction_log_retention(self, info: Info[Context, None]) -> PredictionLogRetention:
+        async with info.context.session() as session:
+            days = await prediction_log_retention.days(session, info.context.require_principal())
+        return _retention(days)
 
 
 @strawberry.type
@@ -315,3 +338,18 @@ class MonitoringMutation:
                 session, info.context.require_principal(), psi_warn, psi_alert, min_rows
             )
         return DriftThresholds.from_result(result)
+
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="retention:manage. Keep raw scored rows this many days (1 to 3650); "
+        "null returns to the deployment's default. Older batches go at the next "
+        "housekeeping run.",
+    )
+    async def set_prediction_log_retention(
+        self, info: Info[Context, None], days: int | None
+    ) -> PredictionLogRetention:
+        async with info.context.session() as session:
+            result = await prediction_log_retention.set_days(
+                session, info.context.require_principal(), days
+            )
+        return _retention(result)

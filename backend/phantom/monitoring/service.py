@@ -20,11 +20,13 @@ from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
 from phantom.monitoring import drift as d
 from phantom.monitoring import health as h
-from phantom.monitoring.models import MonitoringSettings
-from phantom.monitoring.repository import SettingsRepository
+from phantom.monitoring.models import MonitoringSettings, PredictionLogRetention
+from phantom.monitoring.predictionlog import retention_days
+from phantom.monitoring.repository import RetentionRepository, SettingsRepository
 
 MAX_MIN_ROWS = 1_000_000
 MAX_PSI = 10.0
+MAX_RETENTION_DAYS = 3650  # ten years: what a bank's record-keeping may ask for
 
 
 class MonitoringService:
@@ -91,6 +93,44 @@ class MonitoringService:
             details={"psi_warn": psi_warn, "psi_alert": psi_alert, "min_rows": min_rows},
         )
         return d.Thresholds(psi_warn=psi_warn, psi_alert=psi_alert, min_rows=min_rows)
+
+
+class PredictionLogRetentionService:
+    """How long the tenant keeps raw scored rows (inputs may be personal data): a
+    compliance decision, under ``retention:manage`` like the audit log's."""
+
+    @requires(P.RETENTION_MANAGE)
+    async def days(self, session: AsyncSession, principal: Principal) -> int:
+        return await retention_days(session)
+
+    @requires(P.RETENTION_MANAGE)
+    async def set_days(self, session: AsyncSession, principal: Principal, days: int | None) -> int:
+        """``None`` returns to the deployment's default."""
+        if days is not None and not 1 <= days <= MAX_RETENTION_DAYS:
+            raise BadUserInput(
+                f"Keep the prediction log 1 to {MAX_RETENTION_DAYS} days; got {days}."
+            )
+        repo = RetentionRepository(session)
+        row = await repo.current(for_update=True)
+        previous = row.days if row is not None else None
+        if days is None and row is not None:
+            await repo.delete(row)
+        elif days is not None and row is None:
+            await repo.add(PredictionLogRetention(days=days))
+        elif days is not None and row is not None:
+            row.days = days
+        await session.flush()
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="monitoring.prediction_log_retention.set",
+            resource=("tenant", principal.tenant_id),
+            details={"days": days, "previous_days": previous},
+        )
+        return await retention_days(session)
+
+
+prediction_log_retention = PredictionLogRetentionService()
 
 
 async def refresh_version(
