@@ -41,7 +41,7 @@ from phantom.webhooks.validation import clean_url
 from tests.automl.support import upload_frame
 from tests.batch.support import score, started
 from tests.graphql.test_schema_permissions import member_with, principal_of
-from tests.security.model_support import ROWS, fit_model, register
+from tests.security.model_support import PREDICT, ROWS, fit_model, register
 from tests.support.fixtures import TenantFixture, gql
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -333,6 +333,35 @@ async def test_the_prediction_log_bounds_the_memory_it_holds_not_only_its_rows(
     assert statuses[-1] == 503, statuses
     assert held <= limit + 500 * 9_000 * 2, (held, limit)
     assert prediction_log.pending_bytes == 0
+
+
+async def test_text_that_is_not_unicode_cannot_keep_predictions_out_of_the_log(
+    client: httpx.AsyncClient, tenant: TenantFixture, tmp_path: Path
+) -> None:
+    # given: a model with a text feature; GraphQL variables are parsed by Python's json,
+    # which accepts a lone surrogate ("\ud800") that UTF-8 (and so Parquet) cannot hold
+    with patch("tests.security.model_support.FEATURES", TEXT_FEATURES):
+        version = await register(tenant.id, fit_text_model(tmp_path), name="notes")
+    await prediction_log.flush()
+    body = (
+        b'{"query": '
+        + json.dumps(PREDICT).encode()
+        + b', "variables": {"id": "'
+        + str(version).encode()
+        + b'", "rows": [{"amount": 30.0, "note": "a\\ud800b"}]}}'
+    )
+    # when: a call sends such text
+    answer = await client.post(
+        "/graphql", content=body, headers={**tenant.bearer, "Content-Type": "application/json"}
+    )
+    await prediction_log.flush()
+    stuck = {key: group.rows for key, group in prediction_log.pending.items()}
+    # then: the row is refused; before, it was answered, never written, and every later
+    # row of that model on that process stayed pending with it (unlogged, unaudited)
+    errors = answer.json().get("errors") or []
+    assert errors, f"answered without being loggable: {answer.text[:300]}"
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", errors
+    assert not stuck, f"rows stuck in the log: {stuck}"
 
 
 # --- who may call the new REST routes (these held) ---------------------------------------

@@ -97,6 +97,11 @@ def _other(value: Any, dtype: str, name: str, row: int) -> Any:
     text = str(value)
     if len(text) > MAX_TEXT:
         raise _bad(row, name, f"text longer than {MAX_TEXT} characters.")
+    if not text.isascii():
+        try:  # a lone surrogate ("\ud800", which Python's json accepts) is not Unicode
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad(row, name, "expected valid Unicode text (no lone surrogates).") from None
     return text
 
 
