@@ -364,6 +364,22 @@ async def test_text_that_is_not_unicode_cannot_keep_predictions_out_of_the_log(
     assert not stuck, f"rows stuck in the log: {stuck}"
 
 
+async def test_an_outcome_id_that_is_not_unicode_is_reported_not_a_server_error(
+    client: httpx.AsyncClient, tenant: TenantFixture, model_dir: Path
+) -> None:
+    version = await register(tenant.id, model_dir)
+    body = b'{"outcomes": [{"predictionId": "x\\ud800", "actual": "true"}]}'
+    answer = await client.post(
+        f"/api/v1/models/{version}/outcomes",
+        content=body,
+        headers={**tenant.bearer, "Content-Type": "application/json"},
+    )
+    # the bad row is reported by number (its id echoed as far as it can be encoded)
+    assert answer.status_code == 200, answer.text[:300]
+    assert answer.json()["errorCount"] == 1
+    assert answer.json()["errors"][0]["row"] == 1
+
+
 # --- who may call the new REST routes (these held) ---------------------------------------
 
 REVOKE = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }"
