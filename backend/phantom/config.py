@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     # wait (back-pressure, never loss). A crash loses at most one flush interval.
     PREDICTION_LOG_FLUSH_SECONDS: float = Field(default=1.0, gt=0, le=60)
     PREDICTION_LOG_MAX_PENDING_ROWS: int = Field(default=200_000, ge=1000)
+    # and at most this much memory of them (text by its length), whichever comes first
+    PREDICTION_LOG_MAX_PENDING_MB: int = Field(default=256, ge=16)
     PREDICTION_LOG_RETENTION_DAYS: int = Field(default=90, ge=1)  # a tenant may set less
 
     # Monitoring (docs/monitoring.md): drift thresholds a tenant has not set, the window

@@ -12,6 +12,8 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from starlette.concurrency import iterate_in_threadpool
@@ -28,6 +30,30 @@ from phantom.kit.responses import error_response
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 CHUNK = 1024 * 1024
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP
+# "CSV injection"); such text is exported with a leading apostrophe, which they display
+# as text. Numbers are never touched (a negative number stays a number).
+FORMULA_PATTERN = r"^[=+\-@\t\r]"
+
+
+def _defused_text(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    risky = pc.fill_null(pc.match_substring_regex(values, FORMULA_PATTERN), False)
+    return pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+
+
+def defused(table: pa.Table | pa.RecordBatch) -> pa.Table:
+    """The rows with every text cell and column name safe to open in a spreadsheet."""
+    names = [
+        name if not re.match(FORMULA_PATTERN, name) else "'" + name for name in table.schema.names
+    ]
+    columns = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = _defused_text(column)
+        columns.append(column)
+    return pa.table(columns, names=names)
 
 
 def file_name(output: Output, format: str) -> str:
@@ -42,17 +68,17 @@ def parquet_bytes(output: Output) -> Iterator[bytes]:
 
 
 def csv_bytes(output: Output) -> Iterator[bytes]:
-    """One CSV piece per chunk of rows, the header once."""
+    """One CSV piece per chunk of rows, the header once; text defused (``defused``)."""
     with output.open() as stream, pq.ParquetFile(stream) as parquet:
         header = True
         for batch in parquet.iter_batches(batch_size=settings.BATCH_CHUNK_ROWS):
             buffer = io.BytesIO()
-            pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=header))
+            pacsv.write_csv(defused(batch), buffer, pacsv.WriteOptions(include_header=header))
             header = False
             yield buffer.getvalue()
         if header:  # no rows: the header alone
             buffer = io.BytesIO()
-            pacsv.write_csv(parquet.schema_arrow.empty_table(), buffer)
+            pacsv.write_csv(defused(parquet.schema_arrow.empty_table()), buffer)
             yield buffer.getvalue()
 
 

@@ -146,6 +146,18 @@ class PhantomGraphQL(GraphQL[Context, None]):
                 {"errors": [{"message": error.reason, "extensions": {"code": code}}]},
                 status_code=error.status_code,
             )
+        except RecursionError:  # JSON nested past the parser's depth (a 90 KB body does it)
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "The request body is nested too deeply.",
+                            "extensions": {"code": "BAD_USER_INPUT"},
+                        }
+                    ]
+                },
+                status_code=400,
+            )
         except RateLimited as error:
             extensions = {"code": error.code.value, "retryAfter": error.retry_after}
             response = JSONResponse(

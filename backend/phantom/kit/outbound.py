@@ -39,9 +39,27 @@ class OutboundRefused(httpx2.ConnectError):
     """A URL the policy refuses; the message is for the server log."""
 
 
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052: the gateway connects to the IPv4
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated ::a.b.c.d
+
+
+def embedded_ipv4(address: Address) -> Address:
+    """The IPv4 address an IPv6 one reaches (IPv4-mapped, NAT64, 6to4, IPv4-compatible),
+    else the address itself: Python calls ``64:ff9b::a00:1`` global, yet on a network
+    with a NAT64 gateway (IPv6-only clusters) it is 10.0.0.1."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return address
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64 or (address in IPV4_COMPATIBLE and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address
+
+
 def _allowed(address: Address, allow_loopback: bool, allow_private: bool = False) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = embedded_ipv4(address)
     if allow_private:  # an operator's choice (webhooks): anything but "no address" or a group
         return not (address.is_unspecified or address.is_multicast)
     if address.is_loopback:

@@ -109,6 +109,14 @@ def _actual(value: Any, version: MonitoredVersion) -> str:
     return text
 
 
+def _shown(value: Any) -> str | None:
+    """The sent id as an answer can echo it: bounded, and valid UTF-8 (Python's json
+    accepts a lone surrogate, which no answer can encode)."""
+    if value is None:
+        return None
+    return str(value)[:100].encode("utf-8", "replace").decode("utf-8")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         value = value.item()
@@ -136,7 +144,7 @@ class OutcomeService:
         result = RecordedOutcomes()
         latest: dict[uuid.UUID, str] = {}  # the last row of each id wins
         for row, outcome in enumerate(outcomes, start=1):
-            raw_id = str(outcome.prediction_id)[:100] if outcome.prediction_id is not None else None
+            raw_id = _shown(outcome.prediction_id)
             try:
                 prediction_id = uuid.UUID(str(outcome.prediction_id))
             except ValueError:

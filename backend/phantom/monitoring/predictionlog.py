@@ -8,8 +8,12 @@ naming that digest, so the log is tamper-evident without one chain append per ca
 (``phantom audit verify`` re-hashes the objects). Monitoring's window aggregates are
 merged in the same transaction.
 
-- At most ``PHANTOM_PREDICTION_LOG_MAX_PENDING_ROWS`` rows wait in memory per process;
-  past that, callers wait for the next flush (back-pressure, never loss).
+- At most ``PHANTOM_PREDICTION_LOG_MAX_PENDING_ROWS`` rows, and at most
+  ``PHANTOM_PREDICTION_LOG_MAX_PENDING_MB`` of them (text by its length: a row may carry
+  10,000 characters per feature), wait in memory per process; past either, callers
+  wait for the next flush (back-pressure, never loss). One tenant
+  holds at most ``TENANT_SHARE`` of each: past its share only its own callers wait, so
+  one organization's flood never stalls the others' predictions.
 - A flush that fails (database or store down) keeps its rows for the next one.
 - Shutdown flushes everything (``close``). A crash (SIGKILL, power loss) loses at most
   the rows of the last flush interval.
@@ -63,6 +67,7 @@ BATCH_RESOURCE = "prediction_batch"
 INPUT_PREFIX = "input."
 PROBABILITY_PREFIX = "probability."
 MAX_LOOKUP_IDS = 10_000
+TENANT_SHARE = 0.5  # of the pending rows one tenant may hold (plus one call)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,19 @@ class ScoredCall:
 class _Pending:
     calls: list[ScoredCall] = field(default_factory=list)
     rows: int = 0
+    bytes: int = 0
+
+
+def weight(call: ScoredCall) -> int:
+    """About what a call's rows hold in memory: text by its length, other cells 8 bytes."""
+    size = 0
+    for values in call.columns.values():
+        if isinstance(values, np.ndarray):  # numbers
+            size += values.nbytes
+            continue
+        for value in values:
+            size += len(value) if isinstance(value, str) else 8
+    return size + 64 * call.rows
 
 
 def _table(calls: list[ScoredCall], version: ServableVersion) -> tuple[pa.Table, LoggedBatch]:
@@ -153,16 +171,20 @@ class PredictionLog:
     def __init__(self) -> None:
         self.pending: dict[tuple[uuid.UUID, uuid.UUID], _Pending] = {}
         self.pending_rows = 0
+        self.pending_bytes = 0
+        self.tenant_rows: dict[uuid.UUID, int] = {}  # pending rows per tenant
+        self.tenant_bytes: dict[uuid.UUID, int] = {}
         self.flushing = asyncio.Lock()
         self.flusher: asyncio.Task[None] | None = None
         self.max_pending_rows = settings.PREDICTION_LOG_MAX_PENDING_ROWS
+        self.max_pending_bytes = settings.PREDICTION_LOG_MAX_PENDING_MB * 1024 * 1024
 
     async def record(self, call: ScoredCall) -> None:
         """Keep one call's rows for the next flush. While the log is full the caller waits;
         if it stays full (the database is down), the call is refused UNAVAILABLE before
         its answer is sent: a prediction is never answered without being logged."""
         deadline = time.monotonic() + settings.PREDICT_TIMEOUT_SECONDS
-        while self.pending_rows >= self.max_pending_rows:
+        while self._full(call.tenant_id):
             self._ensure_flusher()
             if time.monotonic() > deadline:
                 log.error("prediction log full (%d rows pending); refusing", self.pending_rows)
@@ -170,9 +192,23 @@ class PredictionLog:
             await asyncio.sleep(0.01)
         group = self.pending.setdefault((call.tenant_id, call.version.id), _Pending())
         group.calls.append(call)
+        size = weight(call)
         group.rows += call.rows
+        group.bytes += size
         self.pending_rows += call.rows
+        self.pending_bytes += size
+        self.tenant_rows[call.tenant_id] = self.tenant_rows.get(call.tenant_id, 0) + call.rows
+        self.tenant_bytes[call.tenant_id] = self.tenant_bytes.get(call.tenant_id, 0) + size
         self._ensure_flusher()
+
+    def _full(self, tenant_id: uuid.UUID) -> bool:
+        """The process's bounds, or the tenant's share of them."""
+        return (
+            self.pending_rows >= self.max_pending_rows
+            or self.pending_bytes >= self.max_pending_bytes
+            or self.tenant_rows.get(tenant_id, 0) >= self.max_pending_rows * TENANT_SHARE
+            or self.tenant_bytes.get(tenant_id, 0) >= self.max_pending_bytes * TENANT_SHARE
+        )
 
     def _ensure_flusher(self) -> None:
         """One flushing task per process, restarted if its event loop went away (tests
@@ -202,8 +238,12 @@ class PredictionLog:
                     kept = self.pending.setdefault(key, _Pending())
                     kept.calls[:0] = group.calls
                     kept.rows += group.rows
+                    kept.bytes += group.bytes
                     continue
                 self.pending_rows -= group.rows
+                self.pending_bytes -= group.bytes
+                _release(self.tenant_rows, key[0], group.rows)
+                _release(self.tenant_bytes, key[0], group.bytes)
             return written
 
     async def close(self) -> None:
@@ -259,6 +299,14 @@ class PredictionLog:
         except BaseException:
             await asyncio.to_thread(get_store().delete, key)
             raise
+
+
+def _release(usage: dict[uuid.UUID, int], tenant_id: uuid.UUID, amount: int) -> None:
+    left = usage.get(tenant_id, 0) - amount
+    if left > 0:
+        usage[tenant_id] = left
+    else:
+        usage.pop(tenant_id, None)
 
 
 prediction_log = PredictionLog()

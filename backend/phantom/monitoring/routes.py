@@ -31,7 +31,7 @@ CSV_HEADER = ("predictionId", "actual")
 def from_json(raw: bytes) -> list[OutcomeIn]:
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: too deep
         raise BadUserInput(JSON_SHAPE) from None
     if not isinstance(body, dict) or not isinstance(body.get("outcomes"), list):
         raise BadUserInput(JSON_SHAPE)

@@ -18,6 +18,8 @@ from phantom.kit.errors import BadUserInput
 MAX_TEXT = 10_000
 NUMERIC_PREFIXES = ("int", "uint", "float", "Int", "UInt", "Float")
 Columns = dict[str, list[Any] | np.ndarray]  # numbers: float64 arrays (None is NaN)
+EARLIEST = pd.Timestamp("1678-01-01")  # what a datetime64[ns] column can hold
+LATEST = pd.Timestamp("2262-04-11")
 
 
 def _bad(row: int, column: str, what: str) -> BadUserInput:
@@ -80,12 +82,26 @@ def _other(value: Any, dtype: str, name: str, row: int) -> Any:
         raise _bad(row, name, f"expected true or false, got '{str(value)[:50]}'.")
     if dtype.startswith("datetime"):
         try:
-            return pd.Timestamp(str(value))
+            stamp = pd.Timestamp(str(value))
         except (ValueError, TypeError):
             raise _bad(row, name, f"expected an ISO 8601 date, got '{str(value)[:50]}'.") from None
+        # one kind of value per column: a time with an offset becomes the same instant in
+        # UTC, without one (``frame`` reads naive times as UTC for tz-aware features).
+        # Mixed, the calls of one micro-batch or one log flush could not share a frame.
+        if stamp is not pd.NaT and stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        if stamp is not pd.NaT and not EARLIEST <= stamp <= LATEST:
+            # the engines take nanosecond times: refused here, not by the shared batch
+            raise _bad(row, name, f"expected a date between {EARLIEST.year} and {LATEST.year}.")
+        return stamp
     text = str(value)
     if len(text) > MAX_TEXT:
         raise _bad(row, name, f"text longer than {MAX_TEXT} characters.")
+    if not text.isascii():
+        try:  # a lone surrogate ("\ud800", which Python's json accepts) is not Unicode
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad(row, name, "expected valid Unicode text (no lone surrogates).") from None
     return text
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, select, text
 
 from phantom.kit.repository import Repository
 from phantom.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
@@ -20,6 +20,16 @@ class WebhookRepository(Repository[Webhook]):
 
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count(Webhook.id))) or 0)
+
+    async def count_locked(self, tenant_id: uuid.UUID) -> int:
+        """The count, with the tenant's webhook creations serialized until this transaction
+        ends (a transaction-scoped advisory lock): concurrent creations cannot all see
+        room under the cap."""
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"webhooks.create:{tenant_id}"},
+        )
+        return await self.count()
 
     async def subscribed(self, event: str) -> list[Webhook]:
         """The tenant's webhooks that want ``event`` (a tenant has a few dozen at most)."""

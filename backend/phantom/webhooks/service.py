@@ -65,7 +65,7 @@ class WebhookService:
         clean = clean_url(url.strip(), allow_private=settings.WEBHOOK_ALLOW_PRIVATE)
         wanted = clean_events(events)
         repo = WebhookRepository(session)
-        if await repo.count() >= settings.WEBHOOKS_PER_TENANT:
+        if await repo.count_locked(principal.tenant_id) >= settings.WEBHOOKS_PER_TENANT:
             raise Conflict(
                 f"An organization has at most {settings.WEBHOOKS_PER_TENANT} webhooks; "
                 "delete one first."

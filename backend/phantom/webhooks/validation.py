@@ -8,6 +8,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from phantom.kit.errors import BadUserInput
+from phantom.kit.outbound import embedded_ipv4
 
 MAX_URL_LENGTH = 2048
 # The events a webhook can subscribe to (docs/alerts.md#webhook-payload).
@@ -56,8 +57,7 @@ def _public_host(host: str) -> bool:
         address = ipaddress.ip_address(host)
     except ValueError:
         return True  # a name: resolved and checked at each delivery
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = embedded_ipv4(address)  # mapped, NAT64, 6to4: judged by their IPv4
     return address.is_global and not address.is_multicast
 
 
