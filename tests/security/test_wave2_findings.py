@@ -474,11 +474,6 @@ async def test_concurrent_creations_never_exceed_the_webhook_cap(
 DELETE_DATASET = "mutation($id: ID!) { deleteDataset(id: $id) }"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Not fixed (a design decision, see the report): a batch output keeps every "
-    "column of the scored dataset and outlives the dataset's deletion.",
-)
 async def test_deleting_a_dataset_leaves_no_downloadable_copy_of_its_rows(
     client: httpx.AsyncClient, tenant: TenantFixture, model_dir: Path
 ) -> None:
@@ -498,6 +493,8 @@ async def test_deleting_a_dataset_leaves_no_downloadable_copy_of_its_rows(
         f"/api/v1/batch-predictions/{job_id}/download?format=csv", headers=tenant.bearer
     )
     assert "ann@x.example" not in answer.text, "the deleted dataset's rows are still served"
+    assert answer.status_code == 409
+    assert "deleted with its dataset" in answer.json()["error"]["message"]
 
 
 # --- hostile bodies: deep nesting -------------------------------------------------------

@@ -28,6 +28,15 @@ class BatchJobRepository(Repository[BatchPredictionJob]):
             statement = statement.where(BatchPredictionJob.model_version_id == model_version_id)
         return statement
 
+    async def of_dataset(self, dataset_id: uuid.UUID) -> list[BatchPredictionJob]:
+        """Row-locked: a worker finishing one of them waits for the dataset's deletion."""
+        statement = (
+            select(BatchPredictionJob)
+            .where(BatchPredictionJob.dataset_id == dataset_id)
+            .with_for_update(key_share=True)
+        )
+        return list((await self.session.scalars(statement)).all())
+
     async def owned(self, job_id: uuid.UUID, token: int) -> BatchPredictionJob | None:
         return await self.leases.owned(job_id, token)
 

@@ -130,6 +130,10 @@ async def succeed(claim: Claim, output: Output) -> bool:
         job = await BatchJobRepository(session).owned(claim.job_id, claim.token)
         if job is None:
             return False
+        if job.cancel_requested_at is not None:  # cancelled, or its dataset was deleted,
+            # after the last chunk: nothing is stored (the caller deletes its upload)
+            await _end(session, job, JobStatus.CANCELLED, "cancelled", "", retry=False)
+            return False
         job.status = JobStatus.SUCCEEDED.value
         job.progress = 1.0
         job.rows_scored = output.rows

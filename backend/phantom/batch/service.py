@@ -5,7 +5,7 @@ download. The worker's side lives in ``batch/runs.py`` and ``batch/scoring.py``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import IO, Any
@@ -24,7 +24,7 @@ from phantom.batch.lifecycle import (
 from phantom.batch.models import TERMINAL, BatchPredictionJob, JobStatus
 from phantom.batch.repository import BatchJobRepository
 from phantom.config import settings
-from phantom.datasets.service import training_data
+from phantom.datasets.service import on_dataset_deleted, training_data
 from phantom.db import transaction
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, Conflict
@@ -33,6 +33,7 @@ from phantom.kit.leases import follow
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store
+from phantom.kit.transactions import on_commit
 from phantom.registry.service import registry
 
 PREDICTION_COLUMNS = ("prediction", "anomaly_score")  # and probability_<class>
@@ -183,6 +184,8 @@ class BatchPredictionService:
     ) -> Output:
         """The stored Parquet of a SUCCEEDED job (``Conflict`` before), audited."""
         job = await BatchJobRepository(session).get(job_id)
+        if job.status == JobStatus.SUCCEEDED and job.output_path is None:
+            raise Conflict("This batch prediction's output was deleted with its dataset.")
         if job.status != JobStatus.SUCCEEDED or job.output_path is None:
             raise Conflict(
                 f"The batch prediction is {job.status}; its output can be downloaded once "
@@ -217,3 +220,33 @@ async def _following(
 
 
 batch_predictions = BatchPredictionService()
+
+
+def _deleter(key: str) -> Callable[[], None]:
+    return lambda: get_store().delete(key)
+
+
+async def forget_dataset(session: AsyncSession, dataset_id: uuid.UUID) -> None:
+    """A deleted dataset takes its copies along (an output keeps every input column,
+    personal data included): stored outputs are deleted once the deletion commits, and
+    jobs still queued or running are cancelled (a running one stops before its next
+    chunk and stores nothing)."""
+    for job in await BatchJobRepository(session).of_dataset(dataset_id):
+        if job.output_path is not None:
+            key = job.output_path
+            job.output_path = job.output_bytes = job.output_hash = None
+            job.message = "Its output was deleted with its dataset."
+            on_commit(session, _deleter(key))
+        elif job.status not in TERMINAL and job.cancel_requested_at is None:
+            job.cancel_requested_at = utcnow()
+            job.message = "Cancelling: its dataset was deleted."
+            if job.status == JobStatus.QUEUED:
+                job.status = JobStatus.CANCELLED.value
+                job.finished_at = utcnow()
+                job.error = "Its dataset was deleted before it started."
+                job.error_code = "cancelled"
+                job.event_seq += 1
+    await session.flush()
+
+
+on_dataset_deleted(forget_dataset)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import tempfile
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +38,17 @@ from phantom.kit.storage import get_store, tenant_key
 from phantom.kit.transactions import on_commit, on_rollback
 
 log = logging.getLogger(__name__)
+
+DatasetDeleted = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
+_on_deleted: list[DatasetDeleted] = []
+
+
+def on_dataset_deleted(callback: DatasetDeleted) -> None:
+    """Domains that keep copies of a dataset's rows (batch outputs) register here; the
+    callback runs in the deleting transaction, so the copies go with the dataset or not
+    at all. Datasets imports none of them."""
+    _on_deleted.append(callback)
+
 
 MAX_NAME = 200
 MAX_FILENAME = 255
@@ -208,6 +220,8 @@ class DatasetService:
             resource=("dataset", dataset.id),
             details={"name": dataset.name, "content_hash": dataset.content_hash},
         )
+        for callback in _on_deleted:
+            await callback(session, dataset.id)
         await repo.delete(dataset)
         on_commit(session, lambda: get_store().delete(key))
 
