@@ -48,7 +48,11 @@ async def test_cli_verify_exit_codes_and_json(tenant: TenantFixture) -> None:
     await record_events(tenant.id, 4)
     intact = phantom("audit", "verify", "--tenant", tenant.slug, "--json")
     assert intact.returncode == 0, intact.stderr
-    assert json.loads(intact.stdout) == {"ok": True, "events": base + 4}
+    assert json.loads(intact.stdout) == {
+        "ok": True,
+        "events": base + 4,
+        "records": {"prediction log": {"ok": True, "checked": "0 batches, 0 rows", "problems": []}},
+    }
     human = phantom("audit", "verify", "--tenant", tenant.slug)
     assert human.returncode == 0
     assert f"intact: {base + 5} events" in human.stdout, "the first run was recorded"
@@ -62,6 +66,7 @@ async def test_cli_verify_exit_codes_and_json(tenant: TenantFixture) -> None:
         "ok": False,
         "first_bad_seq": third,
         "reason": f"event {third} is missing (deleted)",
+        "records": {"prediction log": {"ok": True, "checked": "0 batches, 0 rows", "problems": []}},
     }
     unknown = phantom("audit", "verify", "--tenant", "no-such-tenant", "--json")
     assert unknown.returncode == 2

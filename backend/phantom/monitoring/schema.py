@@ -346,7 +346,7 @@ class MonitoringMutation:
         "housekeeping run.",
     )
     async def set_prediction_log_retention(
-        self, info: Info[Context, None], days: int | None
+        self, info: Info[Context, None], days: int | None = None
     ) -> PredictionLogRetention:
         async with info.context.session() as session:
             result = await prediction_log_retention.set_days(
