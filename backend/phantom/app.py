@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -103,6 +104,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         broadcast.start()  # policy and revocation notices from other processes
+        # what start-up allocated (modules, schema, caches) lives as long as the process:
+        # keep it out of the collector's full passes, which otherwise walk it all and
+        # pause every request in flight (serving's p99; docs/benchmarks.md)
+        gc.freeze()
         worker = None
         if in_process_worker:
             worker = start_in_process_worker()
