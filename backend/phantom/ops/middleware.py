@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 import time
@@ -57,6 +58,17 @@ def raw_header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+_ID_PREFIX = secrets.token_hex(8)  # per process
+_ID_COUNTER = itertools.count()
+
+
+def new_request_id() -> str:
+    """32 hex digits, unique per process and across processes (a random prefix, then a
+    counter): request ids need uniqueness, not secrecy, and a system call per request
+    (``secrets.token_hex``) was 3 % of a warm predict call."""
+    return f"{_ID_PREFIX}{next(_ID_COUNTER) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
 class RequestContext:
     """Assigns a request id (honouring a sane ``X-Request-ID``), returns it with the
     security headers, and records the request's count and latency. One middleware for
@@ -70,7 +82,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         given = raw_header(scope, b"x-request-id") or ""
-        request_id = given if REQUEST_ID_RE.fullmatch(given) else secrets.token_hex(16)
+        request_id = given if REQUEST_ID_RE.fullmatch(given) else new_request_id()
         extra_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
         request_id_var.set(request_id)
         tenant_id_var.set(None)
