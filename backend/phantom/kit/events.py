@@ -174,7 +174,12 @@ class _RedisHub:
                     log.warning("could not unsubscribe from events: %r", error)
 
     async def _listen(self) -> None:
+        task = asyncio.current_task()
         while True:
+            if task is not None and task.cancelling():
+                # a cancellation a read turned into an error (or swallowed) still ends
+                # this loop: a loop closing at shutdown must not wait for it forever
+                raise asyncio.CancelledError
             try:
                 message = await self.pubsub.get_message(timeout=1.0)
             except (ConnectionError, OSError, RedisError) as error:

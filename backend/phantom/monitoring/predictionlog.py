@@ -219,7 +219,10 @@ class PredictionLog:
             self.flusher = loop.create_task(self._flush_periodically())
 
     async def _flush_periodically(self) -> None:
+        task = asyncio.current_task()
         while self.pending:
+            if task is not None and task.cancelling():  # never outlive a closing loop
+                raise asyncio.CancelledError
             await asyncio.sleep(settings.PREDICTION_LOG_FLUSH_SECONDS)
             await self.flush()
 
