@@ -139,16 +139,7 @@ class BatchPredictionService:
             raise Conflict(f"The batch prediction has already ended ({job.status}).")
         if job.cancel_requested_at is not None:
             return job
-        job.cancel_requested_at = utcnow()
-        if job.status == JobStatus.QUEUED:
-            job.status = JobStatus.CANCELLED.value
-            job.finished_at = utcnow()
-            job.error = f"Cancelled by {principal.display_name} before it started."
-            job.error_code = "cancelled"
-            job.message = "Cancelled"
-            job.event_seq += 1
-        else:
-            job.message = "Cancelling"
+        _request_cancel(job, f"Cancelled by {principal.display_name} before it started.")
         await session.flush()
         await audit.record(
             session,
@@ -222,6 +213,21 @@ async def _following(
 batch_predictions = BatchPredictionService()
 
 
+def _request_cancel(job: BatchPredictionJob, reason_if_queued: str) -> None:
+    """A QUEUED job ends CANCELLED at once; a RUNNING one is flagged, and its worker
+    stops before its next chunk (or before storing its result)."""
+    job.cancel_requested_at = utcnow()
+    if job.status == JobStatus.QUEUED:
+        job.status = JobStatus.CANCELLED.value
+        job.finished_at = utcnow()
+        job.error = reason_if_queued
+        job.error_code = "cancelled"
+        job.message = "Cancelled"
+        job.event_seq += 1
+    else:
+        job.message = "Cancelling"
+
+
 def _deleter(key: str) -> Callable[[], None]:
     return lambda: get_store().delete(key)
 
@@ -238,14 +244,9 @@ async def forget_dataset(session: AsyncSession, dataset_id: uuid.UUID) -> None:
             job.message = "Its output was deleted with its dataset."
             on_commit(session, _deleter(key))
         elif job.status not in TERMINAL and job.cancel_requested_at is None:
-            job.cancel_requested_at = utcnow()
-            job.message = "Cancelling: its dataset was deleted."
-            if job.status == JobStatus.QUEUED:
-                job.status = JobStatus.CANCELLED.value
-                job.finished_at = utcnow()
-                job.error = "Its dataset was deleted before it started."
-                job.error_code = "cancelled"
-                job.event_seq += 1
+            _request_cancel(job, "Its dataset was deleted before it started.")
+            if job.status == JobStatus.CANCELLED:
+                publish_after_commit(session, job)
     await session.flush()
 
 
