@@ -104,6 +104,31 @@ def _database() -> Iterator[str]:
     redis.Redis.from_url(os.environ["PHANTOM_REDIS_URL"]).flushdb()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _no_open_jobs_from_earlier_modules(_database: str) -> None:
+    """Each module starts with no open job. Modules of one pytest process share its
+    database, and many start jobs no worker ever runs (the API is what they test); a later
+    module's worker would reconcile and run them all before its own (13 such jobs kept a
+    fit from starting for 5 minutes in a full run). Ending them here, as the owner, keeps
+    each module's workers to that module's jobs."""
+    import asyncpg
+
+    async def end_open_jobs() -> None:
+        connection = await asyncpg.connect(OWNER_URL.replace("+asyncpg", ""))
+        try:
+            for table in ("training_jobs", "batch_prediction_jobs"):
+                await connection.execute(
+                    f"UPDATE {table} SET status = 'CANCELLED', finished_at = now(), "
+                    "lease_owner = NULL, lease_expires_at = NULL, "
+                    "error = 'left open by an earlier test module' "
+                    "WHERE status IN ('QUEUED', 'RUNNING')"
+                )
+        finally:
+            await connection.close()
+
+    asyncio.run(end_open_jobs())
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Under CI=true a skipped test fails the run: green CI means the whole suite ran."""
     if os.environ.get("CI") != "true":
