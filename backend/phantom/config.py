@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     TRAINING_CANCEL_GRACE_SECONDS: float = Field(default=5.0, ge=0)  # SIGTERM, then SIGKILL
     TRAINING_MIN_ROWS: int = Field(default=20, ge=2)
     TRAINING_MIN_ROWS_PER_CLASS: int = Field(default=5, ge=2)
+    # a group with fewer holdout rows is marked too small and left out of the disparities
+    FAIRNESS_MIN_GROUP_ROWS: int = Field(default=30, ge=1)
     # Tests only: the training child hangs this long after its fit, deaf to SIGTERM and
     # with a helper process in its group (a fit stuck in native code, as a JVM would be),
     # so tests can prove the hard bound and fencing on real processes. 0 (off) by

@@ -28,6 +28,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from phantom.automl import fairness
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
@@ -66,6 +67,8 @@ class RunSpec:
     seed: int = 0
     hard_deadline: float | None = None  # ``time.time()`` when the job layer kills this process
     options: dict[str, Any] = field(default_factory=dict)
+    protected_attributes: list[str] = field(default_factory=list)  # evaluated for fairness
+    fairness_min_group_rows: int = 30  # fewer holdout rows: a group too small to judge
     test_stall_seconds: float = 0.0  # tests only (``PHANTOM_TRAINING_TEST_STALL_SECONDS``)
 
     @property
@@ -96,7 +99,9 @@ def _native(value: Any) -> Any:
 
 
 def prepare(frame: pd.DataFrame, spec: RunSpec) -> tuple[pd.DataFrame, list[dict[str, str]]]:
-    """Drop what must not be a feature, saying why; drop rows without a target."""
+    """Drop what must not be a feature, saying why; drop rows without a target. Protected
+    attributes dropped from the features stay in the frame, last, so the split keeps them
+    with their rows (``set_aside`` then takes them out before the fit)."""
     dropped: list[dict[str, str]] = []
     keep = []
     for column in frame.columns:
@@ -114,8 +119,8 @@ def prepare(frame: pd.DataFrame, spec: RunSpec) -> tuple[pd.DataFrame, list[dict
             dropped.append({"column": column, "reason": reason})
         else:
             keep.append(column)
-    frame = frame[keep]
     features = [c for c in keep if c != spec.target]
+    frame = frame[keep + [c for c in spec.protected_attributes if c not in keep]]
     if not features:
         raise DataError("No feature column is left after dropping excluded and ID-like columns.")
     if spec.target is not None:
@@ -126,6 +131,19 @@ def prepare(frame: pd.DataFrame, spec: RunSpec) -> tuple[pd.DataFrame, list[dict
                 {"column": spec.target, "reason": f"{before - len(frame)} rows without a value"}
             )
     return frame.reset_index(drop=True), dropped
+
+
+def set_aside(
+    train: pd.DataFrame, holdout: pd.DataFrame, dropped: list[dict[str, str]], spec: RunSpec
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Train and holdout without the protected attributes that are no features, and the
+    holdout's protected attributes (features or not) for the fairness report."""
+    aside = [d["column"] for d in dropped if d["column"] in spec.protected_attributes]
+    for entry in dropped:
+        if entry["column"] in aside:
+            entry["reason"] += " (a protected attribute: evaluated for fairness only)"
+    attributes = holdout[spec.protected_attributes].copy()
+    return train.drop(columns=aside), holdout.drop(columns=aside), attributes
 
 
 def split(frame: pd.DataFrame, spec: RunSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -258,7 +276,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     frame = pd.read_parquet(spec.data_path)
     frame, dropped = prepare(frame, spec)
     task = spec.task_type
-    train, holdout = split(frame, spec)
+    train, holdout, attributes = set_aside(*split(frame, spec), dropped, spec)
     model_dir, work_dir = Path(spec.model_dir), Path(spec.work_dir)
     engine = get_engine(spec.engine)
     fit_limit = fit_limit_seconds(
@@ -310,6 +328,15 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     importance_deadline = started + spec.budget_seconds * 1.1 + 5
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
+    fair = fairness.evaluate(
+        attributes,
+        {c for c in attributes if c not in features},
+        task,
+        truth,
+        predicted,
+        spec.fairness_min_group_rows,
+        importance_deadline,
+    )
     importance = permutation_importance(model, spec, holdout, importance_deadline)
     model.close()
     schema = feature_schema(train, spec)
@@ -340,6 +367,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         classes=classes,
         dropped_columns=dropped,
         reference=reference,
+        fairness=fair,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
     )
 

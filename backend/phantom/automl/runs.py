@@ -53,6 +53,7 @@ class Claim:
     serving_choice: str
     dataset_path: str | None
     column_types: dict[str, str]
+    protected_attributes: list[str]
 
 
 def _lease_until() -> Any:
@@ -108,6 +109,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
             serving_choice=job.serving_choice,
             dataset_path=data.storage_path if data is not None else None,
             column_types={c["name"]: c["type"] for c in data.columns} if data is not None else {},
+            protected_attributes=list(job.protected_attributes or []),
         )
 
 
@@ -195,6 +197,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 artifact_bytes=artifact.size_bytes,
                 created_by=job.created_by,
                 reference=result.get("reference"),
+                fairness=result.get("fairness") or [],
             ),
         )
         job.status = JobStatus.SUCCEEDED.value

@@ -154,6 +154,8 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "work_dir": str(work / "scratch"),
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
+        "protected_attributes": claim.protected_attributes,
+        "fairness_min_group_rows": settings.FAIRNESS_MIN_GROUP_ROWS,
         "seed": 0,
         "options": {"serving_model": claim.serving_choice},
         "hard_deadline": time.time() + hard_bound_seconds(claim.budget_seconds),

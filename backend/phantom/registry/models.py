@@ -74,3 +74,6 @@ class ModelVersion(TenantScoped, Base):
     # what monitoring compares production with (``monitoring/reference.py``); None for
     # versions trained before it existed: they have no drift, only volume and latency
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # per protected attribute, group sizes, rates and disparities on the holdout
+    # (``automl/fairness.py``); None: trained before fairness existed, [] none was named
+    fairness: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, deferred=True)

@@ -49,6 +49,7 @@ class NewVersion:
     predict_ms_per_row: float | None = None
     predict_rows_per_second: float | None = None
     reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
+    fairness: list[dict[str, Any]] | None = None  # ``automl/fairness.py``'s reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +263,7 @@ class RegistryService:
             artifact_bytes=new.artifact_bytes,
             created_by=new.created_by,
             reference=new.reference,
+            fairness=new.fairness,
         )
         await VersionRepository(session).add(version)
         await audit.record(
