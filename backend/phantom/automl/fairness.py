@@ -280,9 +280,7 @@ def _summary(
     parts = []
     judged = [g for g in groups if not g["too_small"]]
     if len(judged) < 2:
-        parts.append(
-            f"Not judged: fewer than two groups have at least {min_rows} holdout rows."
-        )
+        parts.append(f"Not judged: fewer than two groups have at least {min_rows} holdout rows.")
     elif task == TaskType.REGRESSION:
         parts.append("Regression: disparities are reported, not judged (no accepted threshold).")
     else:
@@ -301,7 +299,9 @@ def _four_fifths(
     task: TaskType, judged: list[dict[str, Any]], disparities: list[dict[str, Any]]
 ) -> str:
     ratios = [
-        d for d in disparities if d["measure"] == "demographic_parity_ratio" and d["value"] is not None
+        d
+        for d in disparities
+        if d["measure"] == "demographic_parity_ratio" and d["value"] is not None
     ]
     if not ratios:
         return "No selection-rate ratio could be computed."

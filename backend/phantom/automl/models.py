@@ -45,9 +45,7 @@ class TrainingJob(TenantScoped, Base):
     time_budget_seconds: Mapped[int]
     excluded_columns: Mapped[list[str]] = mapped_column(JSON)
     # columns the fairness report evaluates (also excluded ones: evaluated, not learned from)
-    protected_attributes: Mapped[list[str]] = mapped_column(
-        JSON, default=list, server_default="[]"
-    )
+    protected_attributes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # how the served model is chosen: FIT_TO_SERVE or BEST_SCORE (automl/fit_to_serve.py)
     serving_choice: Mapped[str] = mapped_column(
         String(16), default="FIT_TO_SERVE", server_default="FIT_TO_SERVE"

@@ -118,6 +118,9 @@ class TrainingJob:
     time_budget_seconds: int
     model_name: str
     excluded_columns: list[str]
+    protected_attributes: list[str] = strawberry.field(
+        description="Columns its version's fairness report evaluates."
+    )
     serving_choice: ServingChoiceValue
     dropped_columns: list[DroppedColumn]
     attempt: int
@@ -173,6 +176,7 @@ class TrainingJob:
             time_budget_seconds=job.time_budget_seconds,
             model_name=job.model_name,
             excluded_columns=list(job.excluded_columns),
+            protected_attributes=list(job.protected_attributes or []),
             serving_choice=ServingChoiceValue(job.serving_choice),
             dropped_columns=[DroppedColumn(**d) for d in job.dropped_columns],
             attempt=job.attempt,
@@ -286,6 +290,12 @@ class StartTrainingInput:
         default_factory=list,
         description="Never used as features (ID-like columns are dropped anyway).",
     )
+    protected_attributes: list[str] | None = strawberry.field(
+        default=None,
+        description="At most 10 columns (each with at most 50 distinct values) whose groups "
+        "the version's fairness report compares on the holdout. A protected attribute stays a "
+        "feature unless it is also in excludedColumns: then it is evaluated, not learned from.",
+    )
     serving_choice: ServingChoiceValue = strawberry.field(
         default=ServingChoiceValue.FIT_TO_SERVE,
         description="FIT_TO_SERVE: the fastest model whose holdout score is not measurably "
@@ -365,6 +375,7 @@ class TrainingMutation:
             model_name=input.model_name,
             excluded_columns=input.excluded_columns,
             serving_choice=input.serving_choice,
+            protected_attributes=input.protected_attributes or [],
         )
         async with info.context.session() as session:
             job = await training.start(session, info.context.require_principal(), request)

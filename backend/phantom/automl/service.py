@@ -55,6 +55,7 @@ class TrainingService:
             engine=request.engine.value,
             time_budget_seconds=request.time_budget_seconds,
             excluded_columns=valid.excluded_columns,
+            protected_attributes=valid.protected_attributes,
             serving_choice=request.serving_choice.value,
             status=JobStatus.QUEUED.value,
             progress=0.0,
@@ -86,6 +87,7 @@ class TrainingService:
                 "time_budget_seconds": job.time_budget_seconds,
                 "model_name": job.model_name,
                 "excluded_columns": job.excluded_columns,
+                "protected_attributes": job.protected_attributes,
                 "serving_choice": job.serving_choice,
             },
         )

@@ -1,7 +1,8 @@
 """The checks a training request passes before a job exists: a job that would fail on its
 data or options fails here instead, with a message a person can act on. The checks run in
 a fixed order (the dataset, the target and task, the columns, the rows, the metric, the
-budget, the engine, the model name), so one request always gets the same first refusal."""
+budget, the engine, the model name), so one request always gets the same first refusal.
+Protected attributes are checked with the columns."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from phantom.registry.service import registry
 
 MAX_NAME = 200
 MAX_COLUMN_NAME = 1000
+MAX_PROTECTED = 10
+MAX_GROUPS = 50  # distinct values of a protected attribute: more are not groups to compare
 H2O_MIN_BUDGET_SECONDS = 45  # two Java node start-ups (the H2O engine's reserve_seconds)
 
 
@@ -42,6 +45,7 @@ class StartRequest:
     model_name: str | None
     excluded_columns: list[str] = field(default_factory=list)
     serving_choice: ServingChoice = ServingChoice.FIT_TO_SERVE
+    protected_attributes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class ValidStart:
     metric: str
     model_name: str
     excluded_columns: list[str]
+    protected_attributes: list[str] = field(default_factory=list)
 
 
 def engine_available(engine: Engine) -> bool:
@@ -72,6 +77,7 @@ async def validate(
     target = request.target
     task = _task(data, target, request.task_type)
     _check_excluded(data, target, request.excluded_columns)
+    _check_protected(data, target, request.protected_attributes)
     if target is not None:
         values = await asyncio.to_thread(_read_column, data.storage_path, target)
         _check_classes(task, target, values)
@@ -94,6 +100,7 @@ async def validate(
         metric=metric,
         model_name=model_name,
         excluded_columns=list(dict.fromkeys(request.excluded_columns)),
+        protected_attributes=list(dict.fromkeys(request.protected_attributes)),
     )
 
 
@@ -161,6 +168,40 @@ def _check_excluded(data: TrainingData, target: str | None, excluded: list[str])
             raise BadUserInput("The target cannot be an excluded column.")
     if len(excluded) >= len(data.columns) - (1 if target else 0):
         raise BadUserInput("Every feature column is excluded: keep at least one.")
+
+
+def _check_protected(data: TrainingData, target: str | None, protected: list[str]) -> None:
+    """Columns of the dataset, not the target, each with few enough distinct values to be
+    groups (the profile's exact count); a protected attribute that is also excluded is
+    evaluated but never learned from."""
+    if len(protected) > MAX_PROTECTED:
+        raise BadUserInput(
+            f"At most {MAX_PROTECTED} protected attributes per job; {len(protected)} were named."
+        )
+    for name in protected:
+        column = _column(data, name) if 0 < len(name) <= MAX_COLUMN_NAME else None
+        if column is None:
+            raise BadUserInput(
+                f"Cannot evaluate fairness for '{name[:100]}': the dataset has no such column."
+            )
+        if name == target:
+            raise BadUserInput(
+                f"The target '{name[:100]}' cannot be a protected attribute; name the column "
+                "that identifies the groups (e.g. gender, age band)."
+            )
+        distinct = int(column["distinct_count"])
+        if distinct > MAX_GROUPS:
+            how = (
+                "bin it first (e.g. age bands in a new column) and name that column"
+                if column["type"] == "NUMERIC"
+                else "merge rare values into a new column first and name that column"
+            )
+            raise BadUserInput(
+                f"The protected attribute '{name[:100]}' has {distinct} distinct values; at most "
+                f"{MAX_GROUPS} groups can be compared: {how}."
+            )
+        if distinct == 0:
+            raise BadUserInput(f"The protected attribute '{name[:100]}' has no values.")
 
 
 def _read_column(key: str, name: str) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -20,5 +21,19 @@ def model_name_loader(context: Context) -> DataLoader[uuid.UUID, str]:
 
     loader: DataLoader[uuid.UUID, str] = context.loaders.setdefault(
         "registry_model_names", DataLoader(load_fn=load)
+    )
+    return loader
+
+
+def fairness_loader(context: Context) -> DataLoader[uuid.UUID, list[dict[str, Any]]]:
+    """A page of versions reads its (deferred) fairness reports in one query."""
+
+    async def load(version_ids: Sequence[uuid.UUID]) -> list[list[dict[str, Any]]]:
+        async with context.session() as session:
+            found = await registry.fairness(session, context.require_principal(), set(version_ids))
+        return [found.get(version_id, []) for version_id in version_ids]
+
+    loader: DataLoader[uuid.UUID, list[dict[str, Any]]] = context.loaders.setdefault(
+        "registry_fairness", DataLoader(load_fn=load)
     )
     return loader

@@ -52,6 +52,9 @@ class NewVersion:
     fairness: list[dict[str, Any]] | None = None  # ``automl/fairness.py``'s reports
 
 
+FairnessReports = list[dict[str, Any]]  # a version's (``automl/fairness.py``)
+
+
 @dataclass(frozen=True, slots=True)
 class MonitoredVersion:
     """What monitoring needs of a version: its task, classes, holdout metrics, and the
@@ -128,6 +131,13 @@ class RegistryService:
         self, session: AsyncSession, principal: Principal, job_id: uuid.UUID
     ) -> ModelVersion | None:
         return await VersionRepository(session).of_job(job_id)
+
+    @requires(P.MODELS_READ)
+    async def fairness(
+        self, session: AsyncSession, principal: Principal, version_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, FairnessReports]:
+        """Fairness reports by version (``automl/fairness.py``); another tenant's: absent."""
+        return await VersionRepository(session).fairness(version_ids)
 
     @requires(P.MODELS_READ)
     async def model_names(

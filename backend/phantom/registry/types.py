@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 
 import strawberry
 from strawberry import Info
@@ -20,7 +20,7 @@ from phantom.datasets.profiling import ColumnType as ColumnTypeValue
 from phantom.datasets.profiling import TaskType as TaskTypeValue
 from phantom.graphql.context import Context
 from phantom.registry import models
-from phantom.registry.loaders import model_name_loader
+from phantom.registry.loaders import fairness_loader, model_name_loader
 
 ModelStage = strawberry.enum(models.ModelStage, name="ModelStage")
 
@@ -39,6 +39,69 @@ class MetricValue:
 
 def metric_values(values: dict[str, float]) -> list[MetricValue]:
     return [MetricValue(name=k, value=v) for k, v in values.items()]
+
+
+@strawberry.type(description="What the model did for one group of a protected attribute.")
+class FairnessGroup:
+    group: str = strawberry.field(description='The value as text; "(missing)" for no value.')
+    size: int = strawberry.field(description="Holdout rows in the group.")
+    too_small: bool = strawberry.field(
+        description="Fewer holdout rows than PHANTOM_FAIRNESS_MIN_GROUP_ROWS (30): shown, but "
+        "left out of the disparities."
+    )
+    selection_rate: float | None = strawberry.field(
+        description="Share predicted positive (binary: the positive class; anomaly detection: "
+        "anomalous). Null for multiclass and regression."
+    )
+    true_positive_rate: float | None = strawberry.field(
+        description="Null without a label or without an actual positive in the group."
+    )
+    false_positive_rate: float | None
+    accuracy: float | None = strawberry.field(description="Classifiers.")
+    error: float | None = strawberry.field(description="Regression: mean absolute error.")
+    mean_prediction: float | None = strawberry.field(description="Regression.")
+
+
+@strawberry.type(description="A disparity between the groups large enough to judge.")
+class FairnessDisparity:
+    measure: str = strawberry.field(
+        description="demographic_parity_difference, demographic_parity_ratio, "
+        "equalized_odds_difference; regression: mean_prediction_difference, error_difference."
+    )
+    value: float | None = strawberry.field(description="Null: fewer than two groups to judge.")
+    threshold: float | None = strawberry.field(
+        description="0.8 for demographic_parity_ratio (the four-fifths rule); null: reported, "
+        "not judged."
+    )
+    flagged: bool = strawberry.field(description="The value is below the threshold.")
+    positive_class: str | None = strawberry.field(
+        description="What counts as selected (multiclass: this class, one-vs-rest)."
+    )
+
+
+@strawberry.type(description="Fairness of a version's predictions on its holdout, per attribute.")
+class FairnessReport:
+    attribute: str
+    excluded_from_features: bool = strawberry.field(
+        description="Evaluated only: the model never saw this column."
+    )
+    flagged: bool = strawberry.field(description="Any disparity is flagged.")
+    summary: str = strawberry.field(description="The finding in one or two sentences.")
+    groups: list[FairnessGroup]
+    disparities: list[FairnessDisparity]
+
+    @classmethod
+    def from_json(cls, r: dict[str, Any]) -> FairnessReport:
+        return cls(
+            attribute=r["attribute"],
+            excluded_from_features=r["excluded_from_features"],
+            flagged=r["flagged"],
+            summary=r["summary"],
+            groups=[FairnessGroup(**g) for g in r["groups"]],
+            disparities=[
+                FairnessDisparity(**{"positive_class": None, **d}) for d in r["disparities"]
+            ],
+        )
 
 
 @strawberry.type
@@ -78,6 +141,14 @@ class ModelVersionFields:
     @strawberry.field
     async def model_name(self, info: Info[Context, None]) -> str:
         return await model_name_loader(info.context).load(uuid.UUID(str(self.model_id)))
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # strawberry's, with arguments
+        description="Per protected attribute named at training, on the holdout; empty when "
+        "none was named."
+    )
+    async def fairness(self, info: Info[Context, None]) -> list[FairnessReport]:
+        reports = await fairness_loader(info.context).load(uuid.UUID(str(self.id)))
+        return [FairnessReport.from_json(r) for r in reports]
 
     @classmethod
     def from_model(cls, v: models.ModelVersion) -> Self:
