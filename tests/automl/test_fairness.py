@@ -72,7 +72,7 @@ async def train(
         tenant.bearer,
         datasetId=dataset_id,
         target="approved",
-        timeBudgetSeconds=10,
+        timeBudgetSeconds=20,  # hard bound 40 s: room for two loaded cores
         protectedAttributes=["group", "site", "group"],
         excludedColumns=["site"],
     )
@@ -148,7 +148,7 @@ async def test_unbiased_data_of_the_same_size_is_not_flagged(
     # then: both groups are selected alike. The margin: each group has ~500 holdout rows,
     # so a selection rate's sampling error is ~0.02 and the difference's ~0.027; a ratio
     # below 0.8 needs a difference above ~0.15, over five standard errors. Data, split and
-    # fit are seeded (observed here: a ratio of about 0.97).
+    # fit are seeded (observed here: 0.955, a difference of 0.036; 0.9 would need ~0.08).
     group = report_of(version, "group")
     ratio = ratio_of(group)
     assert not group["flagged"], group["summary"]

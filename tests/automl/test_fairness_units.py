@@ -151,3 +151,40 @@ def test_an_attribute_reached_after_the_deadline_is_reported_as_not_evaluated() 
         "groups": [],
         "disparities": [],
     }
+
+
+def test_an_excluded_protected_attribute_is_kept_aside_row_for_row_through_the_split() -> None:
+    from phantom.automl.runner import RunSpec, prepare, set_aside, split
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, 200)
+    frame = pd.DataFrame(
+        {
+            "x": x,
+            "g": np.where(x > 0, "hi", "lo"),  # a function of x, to check the alignment
+            "y": np.where(x + rng.normal(0, 1, 200) > 0, "yes", "no"),
+        }
+    )
+    frame.loc[3, "y"] = None  # a row without a target is dropped with its attribute
+    spec = RunSpec(
+        data_path="",
+        engine="autogluon",
+        task="BINARY",
+        target="y",
+        metric="roc_auc",
+        budget_seconds=10,
+        num_cpus=1,
+        memory_limit_mb=512,
+        model_dir="",
+        work_dir="",
+        column_types={"x": "NUMERIC", "g": "CATEGORICAL", "y": "CATEGORICAL"},
+        excluded_columns=["g"],
+        protected_attributes=["g"],
+    )
+    prepared, dropped = prepare(frame, spec)
+    train, holdout, attributes = set_aside(*split(prepared, spec), dropped, spec)
+    assert list(train.columns) == list(holdout.columns) == ["x", "y"]
+    assert len(attributes) == len(holdout) == 40
+    assert (attributes["g"] == np.where(holdout["x"] > 0, "hi", "lo")).all()
+    reasons = {d["column"]: d["reason"] for d in dropped}
+    assert reasons["g"].endswith("(a protected attribute: evaluated for fairness only)")
