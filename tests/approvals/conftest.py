@@ -25,7 +25,7 @@ class World:
     other: TenantFixture
     versions: list[str]  # three versions of "Fraud" in the tenant
     theirs: str  # the other tenant's version
-    approver: dict[str, str]  # models:read + models:approve
+    approver: dict[str, str]  # models:approve (and reads, to see names)
     promoter: dict[str, str]  # models:read + models:promote (no approve)
     viewer: dict[str, str]  # the built-in viewer's permissions
     admin: dict[str, str]  # the built-in admin's permissions
@@ -44,7 +44,9 @@ async def world(app: Any) -> World:
         other=other,
         versions=versions,
         theirs=str(theirs["id"]),
-        approver=bearer(await member_with(tenant, {P.MODELS_READ, P.MODELS_APPROVE})),
+        approver=bearer(
+            await member_with(tenant, {P.DATASETS_READ, P.MODELS_READ, P.MODELS_APPROVE})
+        ),
         promoter=bearer(await member_with(tenant, {P.MODELS_READ, P.MODELS_PROMOTE})),
         viewer=bearer(await member_with(tenant, set(MATRIX[Role.VIEWER]))),
         admin=bearer(await member_with(tenant, set(MATRIX[Role.ADMIN]))),

@@ -22,10 +22,14 @@ async def schedule_expiry() -> None:
         send_job("approvals.expire_requests", tenant_id=tenant_id)
 
 
+async def expire_in(tenant_id: uuid.UUID) -> int:
+    """Idempotent: a request already decided or expired is left alone."""
+    async with transaction(tenant_id) as session:
+        return await approvals.expire_due(session)
+
+
 @actor("approvals.expire_requests", time_limit=120_000)
 async def expire_requests(tenant_id: str) -> None:
-    """Idempotent: a request already decided or expired is left alone."""
-    async with transaction(uuid.UUID(tenant_id)) as session:
-        expired = await approvals.expire_due(session)
+    expired = await expire_in(uuid.UUID(tenant_id))
     if expired:
         log.info("promotion requests expired", extra={"tenant_id": tenant_id, "count": expired})
