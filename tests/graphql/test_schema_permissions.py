@@ -480,7 +480,13 @@ async def victim(world: World, app: Any) -> Victim:
             client,
             tenant,
             "mutation($i: RequestPromotionInput!) { requestPromotion(input: $i) { id } }",
-            {"i": {"modelVersionId": version["id"], "stage": "PRODUCTION", "justification": canary}},
+            {
+                "i": {
+                    "modelVersionId": version["id"],
+                    "stage": "PRODUCTION",
+                    "justification": canary,
+                }
+            },
         )
         await as_victim(
             client,

@@ -24,7 +24,7 @@ from phantom.identity.loaders import display_name_loader
 from phantom.kit.errors import Forbidden
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
-from phantom.registry.models import ModelStage
+from phantom.registry.types import ModelStage
 
 PromotionStatus = strawberry.enum(models.PromotionStatus, name="PromotionStatus")
 
@@ -227,7 +227,7 @@ class ApprovalMutation:
                 session,
                 info.context.require_principal(),
                 version_id,
-                ModelStage(input.stage),
+                input.stage.value,
                 input.justification,
             )
         return PromotionRequest.from_model(request)

@@ -28,13 +28,13 @@ from phantom.kit.errors import BadUserInput, Conflict
 from phantom.kit.events import Event, get_event_bus, publish_on_commit
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
-from phantom.registry.models import ModelStage
 from phantom.registry.service import registry, set_promotion_gate
 
 MAX_JUSTIFICATION = 2000
 MAX_COMMENT = 1000
 MAX_TTL_HOURS = 24 * 90
-REQUESTABLE = (ModelStage.STAGING, ModelStage.PRODUCTION)
+PRODUCTION, STAGING = "PRODUCTION", "STAGING"  # the registry's stages that can be asked for
+REQUESTABLE = (STAGING, PRODUCTION)
 TOPICS = {
     PromotionStatus.PENDING: "approvals.promotion.requested",
     PromotionStatus.APPROVED: "approvals.promotion.approved",
@@ -60,10 +60,10 @@ class Policy:
     is_default: bool  # the tenant has not set one
     updated_at: datetime | None = None
 
-    def requires_approval(self, stage: ModelStage) -> bool:
-        if stage == ModelStage.PRODUCTION:
+    def requires_approval(self, stage: str) -> bool:
+        if stage == PRODUCTION:
             return self.production_requires_approval
-        if stage == ModelStage.STAGING:
+        if stage == STAGING:
             return self.staging_requires_approval
         return False  # archiving takes a model out of service: never held back
 
@@ -126,11 +126,11 @@ def request_payload(request: PromotionRequest, model_name: str, version: int) ->
     }
 
 
-async def _gate(session: AsyncSession, stage: ModelStage) -> None:
+async def _gate(session: AsyncSession, stage: str) -> None:
     """The registry's check before a direct promotion."""
     policy = _policy(await PolicyRepository(session).current())
     if policy.requires_approval(stage):
-        raise ApprovalRequired(stage.value)
+        raise ApprovalRequired(stage)
 
 
 set_promotion_gate(_gate)
@@ -202,7 +202,7 @@ class ApprovalService:
         session: AsyncSession,
         principal: Principal,
         version_id: uuid.UUID,
-        stage: ModelStage,
+        stage: str,
         justification: str,
     ) -> PromotionRequest:
         version = await registry.servable(session, version_id)  # NotFound: another tenant's
@@ -211,24 +211,24 @@ class ApprovalService:
         text = clean_text(
             justification, what="justification", limit=MAX_JUSTIFICATION, required=True
         )
-        if version.stage == stage.value:
-            raise Conflict(f"This version is already in {stage.value}.")
+        if version.stage == stage:
+            raise Conflict(f"This version is already in {stage}.")
         repo = RequestRepository(session)
         now = utcnow()
-        open_request = await repo.pending(version_id, stage.value, for_update=True)
+        open_request = await repo.pending(version_id, stage, for_update=True)
         if open_request is not None and is_expired(open_request, now):
             await self._expire(session, open_request)  # its slot frees for this one
             open_request = None
         if open_request is not None:
             raise Conflict(
-                f"A promotion of this version to {stage.value} is already pending (request "
+                f"A promotion of this version to {stage} is already pending (request "
                 f"{open_request.id}); withdraw it or wait for its decision."
             )
         policy = _policy(await PolicyRepository(session).current())
         request = await repo.add(
             PromotionRequest(
                 model_version_id=version_id,
-                stage=stage.value,
+                stage=stage,
                 justification=text,
                 status=PromotionStatus.PENDING.value,
                 requested_by=principal.user_id,
@@ -263,7 +263,7 @@ class ApprovalService:
         await session.flush()
         if approve:
             await registry.promote_approved(
-                session, principal, request.model_version_id, ModelStage(request.stage), request.id
+                session, principal, request.model_version_id, request.stage, request.id
             )
         await self._changed(session, audit.Actor.from_principal(principal), request, text)
         return request

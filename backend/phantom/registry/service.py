@@ -88,7 +88,7 @@ STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cac
 
 # Raises (Conflict) when moving to the stage needs an approval; set by the approvals domain,
 # which imports the registry (the registry cannot import it back).
-PromotionGate = Callable[[AsyncSession, ModelStage], Awaitable[None]]
+PromotionGate = Callable[[AsyncSession, str], Awaitable[None]]  # the stage's name
 _gate: list[PromotionGate] = []
 
 
@@ -215,7 +215,7 @@ class RegistryService:
         version = await VersionRepository(session).get(version_id, for_update=True)
         _check_target(version, stage)
         for gate in _gate:
-            await gate(session, stage)
+            await gate(session, stage.value)
         return await self._move(session, principal, version, stage, None)
 
     async def promote_approved(
@@ -223,14 +223,15 @@ class RegistryService:
         session: AsyncSession,
         principal: Principal,
         version_id: uuid.UUID,
-        stage: ModelStage,
+        stage: str,
         request_id: uuid.UUID,
     ) -> ModelVersion:
         """The approvals domain's path, after it checked ``models:approve`` and the four-eyes
         rule: the same move, audited with the approver as actor and the request's id."""
         version = await VersionRepository(session).get(version_id, for_update=True)
-        _check_target(version, stage)
-        return await self._move(session, principal, version, stage, request_id)
+        target = ModelStage(stage)
+        _check_target(version, target)
+        return await self._move(session, principal, version, target, request_id)
 
     async def labels(
         self, session: AsyncSession, version_ids: set[uuid.UUID]
