@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import Info
@@ -24,7 +24,11 @@ from phantom.identity.loaders import display_name_loader
 from phantom.kit.errors import Forbidden
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
-from phantom.registry.types import ModelStage
+
+if TYPE_CHECKING:  # the same class: the registry's GraphQL module registers it as an enum
+    from phantom.registry.models import ModelStage
+else:
+    from phantom.registry.types import ModelStage
 
 PromotionStatus = strawberry.enum(models.PromotionStatus, name="PromotionStatus")
 
