@@ -12,6 +12,7 @@ from __future__ import annotations
 from types import ModuleType
 
 import phantom.models  # noqa: F401 - every table mapped: a domain's rows name others' (tenants)
+from phantom.approvals import jobs as approvals_jobs
 from phantom.audit import jobs as audit_jobs
 from phantom.automl import jobs as automl_jobs
 from phantom.batch import jobs as batch_jobs
@@ -23,6 +24,7 @@ from phantom.monitoring import jobs as monitoring_jobs
 from phantom.webhooks import jobs as webhooks_jobs
 
 JOB_MODULES: tuple[ModuleType, ...] = (
+    approvals_jobs,
     audit_jobs,
     automl_jobs,
     batch_jobs,
@@ -40,6 +42,7 @@ SCHEDULES = [
             "identity.schedule_housekeeping",
             "audit.schedule_maintenance",
             "monitoring.schedule_log_retention",
+            "approvals.schedule_expiry",
         ),
     ),
     Schedule(

@@ -140,6 +140,10 @@ class Settings(BaseSettings):
     OUTCOMES_MAX_ROWS: int = Field(default=10_000, ge=1)  # per recordOutcomes call / upload
     OUTCOMES_MAX_BODY_BYTES: int = Field(default=2 * 1024 * 1024, ge=1024)  # REST outcomes
 
+    # Four-eyes promotion (docs/governance.md): how long a promotion request waits for a
+    # decision when the tenant's policy does not say
+    PROMOTION_REQUEST_TTL_HOURS: int = Field(default=168, ge=1, le=24 * 90)
+
     # Tests only: tenant-influenced outbound URLs (an IdP's endpoints) may be loopback,
     # over plain http. Ignored in production. Private and link-local stay refused.
     OUTBOUND_ALLOW_LOOPBACK: bool = False

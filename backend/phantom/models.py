@@ -10,6 +10,7 @@ from types import ModuleType
 from sqlalchemy import MetaData
 
 from phantom.alerts import models as alerts_models
+from phantom.approvals import models as approvals_models
 from phantom.audit import models as audit_models
 from phantom.authz import models as authz_models
 from phantom.automl import models as automl_models
@@ -36,6 +37,7 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     registry_models,
     alerts_models,
     webhooks_models,
+    approvals_models,
 )
 
 

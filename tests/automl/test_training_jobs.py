@@ -252,10 +252,21 @@ async def test_binary_job_streams_progress_registers_a_model_and_predicts(
         await spy.receive(timeout=1)  # the neighbour's stream stayed silent throughout
     await spy_context.__aexit__(None, None, None)
 
-    # promotion: PRODUCTION is exclusive per model
+    # promotion: PRODUCTION needs a second person's approval by default (tests/approvals);
+    # with the owner's policy off, it is direct, and exclusive per model
     promote = (
         "mutation($id: ID!, $s: ModelStage!) { promoteModelVersion(id: $id, stage: $s) { stage } }"
     )
+    held = await post(http, tenant.bearer, promote, {"id": version_id, "s": "PRODUCTION"})
+    assert error_codes(held) == ["CONFLICT"], held
+    off = await post(
+        http,
+        tenant.bearer,
+        "mutation { setPromotionPolicy(input: {productionRequiresApproval: false, "
+        "stagingRequiresApproval: false}) { isDefault } }",
+        {},
+    )
+    assert off["data"] == {"setPromotionPolicy": {"isDefault": False}}, off
     staged = await post(http, tenant.bearer, promote, {"id": version_id, "s": "PRODUCTION"})
     assert staged["data"] == {"promoteModelVersion": {"stage": "PRODUCTION"}}
     again = await post(http, tenant.bearer, promote, {"id": version_id, "s": "PRODUCTION"})

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, expect
 
 from tests.automl.conftest import worker
 from tests.automl.support import breast_cancer, upload_frame
+from tests.support.approvals import approval_off
 from tests.support.browser import VIEWPORT, shot, sign_in, watch_console
 from tests.support.fixtures import TenantFixture
 
@@ -31,6 +32,8 @@ async def test_a_data_scientist_trains_watches_promotes_and_predicts(
 ) -> None:
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
         dataset_id = await upload_frame(http, tenant.bearer, breast_cancer(), "Biopsies")
+        # this journey promotes directly; four-eyes promotion is tests/approvals' subject
+        await approval_off(http, tenant)
     page = await browser.new_page(viewport=VIEWPORT)
     errors = watch_console(page)
     await sign_in(page, base_url, tenant, tenant.password)

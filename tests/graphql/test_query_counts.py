@@ -85,6 +85,7 @@ ELSEWHERE = {
     "alerts": "tests/alerts/test_query_counts.py",
     "webhooks": "tests/alerts/test_query_counts.py",
     "webhookDeliveries": "tests/alerts/test_query_counts.py",
+    "promotionRequests": "tests/approvals/test_query_counts.py",
 }
 NOT_PAGINATED = {"roles", "permissions", "webhookEvents"}  # webhookEvents: the catalogue
 

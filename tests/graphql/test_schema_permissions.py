@@ -341,6 +341,9 @@ ID_KINDS = {
     ("startTraining", ("input", "datasetId")): "dataset",
     ("cancelTraining", ("id",)): "training_job",
     ("promoteModelVersion", ("id",)): "model_version",
+    ("requestPromotion", ("input", "modelVersionId")): "model_version",
+    ("decidePromotion", ("id",)): "promotion_request",
+    ("withdrawPromotionRequest", ("id",)): "promotion_request",
     ("predict", ("modelVersionId",)): "model_version",
     ("modelHealth", ("modelVersionId",)): "model_version",
     ("refreshModelHealth", ("modelVersionId",)): "model_version",
@@ -377,6 +380,7 @@ LISTINGS = {
     "batch_prediction": "{ batchPredictions(first: 100) { edges { node { id } } } }",
     "alert": "{ alerts(first: 100) { edges { node { id } } } }",
     "webhook": "{ webhooks(first: 100) { edges { node { id } } } }",
+    "promotion_request": "{ promotionRequests(first: 100) { edges { node { id } } } }",
 }
 SNAPSHOT = """{
   members(first: 100) { edges { node { id email roles status } } }
@@ -389,6 +393,8 @@ SNAPSHOT = """{
   batchPredictions(first: 100) { edges { node { id status rowsScored } } }
   alerts(first: 100) { edges { node { id status severity value count lastSeenAt } } }
   webhooks(first: 100) { edges { node { id url events } } }
+  promotionRequests(first: 100) { edges { node { id status decidedAt comment } } }
+  promotionPolicy { productionRequiresApproval stagingRequiresApproval requestTtlHours }
 }"""
 
 
@@ -470,6 +476,18 @@ async def victim(world: World, app: Any) -> Victim:
         )
         dataset = await upload_payments(client, tenant, f"{canary} payments")
         version = await train_version(client, tenant, dataset, f"{canary} model")  # SUCCEEDED
+        await as_victim(
+            client,
+            tenant,
+            "mutation($i: RequestPromotionInput!) { requestPromotion(input: $i) { id } }",
+            {
+                "i": {
+                    "modelVersionId": version["id"],
+                    "stage": "PRODUCTION",
+                    "justification": canary,
+                }
+            },
+        )
         await as_victim(
             client,
             tenant,

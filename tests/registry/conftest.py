@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.registry.support import Registry
+from tests.support.approvals import approval_off
 from tests.support.fixtures import create_tenant
 from tests.support.models import train_version, upload_payments
 
@@ -21,4 +22,7 @@ async def registry(app: Any) -> Registry:
         fraud = [await train_version(client, tenant, ours, "Fraud") for _ in range(2)]
         churn = await train_version(client, tenant, ours, "Churn")
         theirs = await train_version(client, other, await upload_payments(client, other), "Fraud")
+        # stages are this package's subject, approvals tests/approvals': promote directly
+        for owner in (tenant, other):
+            await approval_off(client, owner)
     return Registry(tenant, other, fraud, churn, theirs, ours)

@@ -42,6 +42,7 @@ from tests.automl.support import upload_frame
 from tests.batch.support import score, started
 from tests.graphql.test_schema_permissions import member_with, principal_of
 from tests.security.model_support import PREDICT, ROWS, fit_model, register
+from tests.support.approvals import approval_off_directly
 from tests.support.fixtures import TenantFixture, gql
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -394,6 +395,7 @@ async def test_the_new_rest_routes_refuse_anonymous_read_only_revoked_and_foreig
     bank, evil = tenant, other_tenant
     version = await register(bank.id, model_dir, name="Shared name")
     await register(evil.id, model_dir, name="Shared name")  # the same name in evil
+    await approval_off_directly(bank)  # routes are the subject here, not four-eyes promotion
     async with transaction(bank.id) as session:
         await registry.promote(
             session, await principal_of(bank.token), version, ModelStage.PRODUCTION

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from tests.serving.support import payment_rows
-from tests.support.fixtures import TenantFixture, create_tenant, gql
+from tests.support.approvals import approver_of, promote_with_approval
+from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
 from tests.support.models import train_version, upload_payments
 
 pytestmark = pytest.mark.slow  # real fits in a child process
@@ -46,16 +47,18 @@ async def test_the_stable_endpoint_follows_the_production_version(
     answer = await by_name(client, tenant, NAME)
     assert answer.status_code == 409, answer.text
     assert "no version in PRODUCTION" in answer.json()["error"]["message"]
-    # promoted: scored by that version
-    body = await gql(client, PROMOTE, {"id": first}, headers=tenant.bearer)
-    assert "errors" not in body, body
+    # promoted (four-eyes, the default: the owner asks, a second member approves): scored
+    # by that version
+    refused = await gql(client, PROMOTE, {"id": first}, headers=tenant.bearer)
+    assert error_codes(refused) == ["CONFLICT"], refused
+    approver = await approver_of(tenant)
+    await promote_with_approval(client, tenant, first, approver=approver)
     answer = await by_name(client, tenant, NAME)
     assert answer.status_code == 200, answer.text
     assert answer.json()["modelVersionId"] == first
     assert len(answer.json()["predictionIds"]) == 2
-    # another version promoted: the same URL follows at once (no cache delay)
-    body = await gql(client, PROMOTE, {"id": second}, headers=tenant.bearer)
-    assert "errors" not in body, body
+    # another version approved: the same URL follows at once (no cache delay)
+    await promote_with_approval(client, tenant, second, approver=approver)
     answer = await by_name(client, tenant, NAME)
     assert answer.status_code == 200
     assert answer.json()["modelVersionId"] == second

@@ -32,6 +32,7 @@ class P(StrEnum):
     MODELS_READ = "models:read"
     MODELS_PROMOTE = "models:promote"
     MODELS_APPROVE = "models:approve"
+    PROMOTION_POLICY_MANAGE = "promotion_policy:manage"
     ALERTS_MANAGE = "alerts:manage"
     WEBHOOKS_MANAGE = "webhooks:manage"
     PREDICTIONS_RUN = "predictions:run"
@@ -74,6 +75,9 @@ DESCRIPTIONS: dict[P, str] = {
     P.MODELS_READ: "See models, versions and explanations.",
     P.MODELS_PROMOTE: "Move model versions between stages.",
     P.MODELS_APPROVE: "Approve model versions for production.",
+    P.PROMOTION_POLICY_MANAGE: (
+        "Set which stages need a second person's approval, and how long requests last."
+    ),
     P.ALERTS_MANAGE: "Set alert rules; acknowledge and resolve alerts.",
     P.WEBHOOKS_MANAGE: "Create and delete webhooks and see their deliveries.",
     P.PREDICTIONS_RUN: "Score rows with a model version.",
@@ -93,8 +97,16 @@ _READ_ALL_ML = {P.DATASETS_READ, P.TRAINING_READ, P.MODELS_READ, P.INSIGHTS_READ
 
 MATRIX: dict[Role, frozenset[P]] = {
     Role.OWNER: frozenset(P),
+    # an admin also promotes models: one who could switch off four-eyes promotion could
+    # promote alone, so the promotion policy is the owner's and the compliance officer's
     Role.ADMIN: frozenset(P)
-    - {P.AUDIT_READ_DETAILS, P.PRIVACY_APPROVE, P.PRIVACY_EXECUTE, P.RETENTION_MANAGE},
+    - {
+        P.AUDIT_READ_DETAILS,
+        P.PRIVACY_APPROVE,
+        P.PRIVACY_EXECUTE,
+        P.RETENTION_MANAGE,
+        P.PROMOTION_POLICY_MANAGE,
+    },
     Role.DATA_SCIENTIST: frozenset(
         _READ_ALL_ML
         | {
@@ -128,6 +140,7 @@ MATRIX: dict[Role, frozenset[P]] = {
             P.ROLES_READ,
             P.SSO_READ,
             P.MODELS_APPROVE,
+            P.PROMOTION_POLICY_MANAGE,
             P.AUDIT_READ,
             P.AUDIT_READ_DETAILS,
             P.AUDIT_VERIFY,
@@ -153,6 +166,7 @@ GOVERNANCE: frozenset[P] = frozenset(
         P.SSO_MANAGE,
         P.TOKENS_MANAGE,
         P.MODELS_APPROVE,
+        P.PROMOTION_POLICY_MANAGE,
         P.AUDIT_READ_DETAILS,
         P.AUDIT_EXPORT,
         P.PRIVACY_APPROVE,

@@ -12,6 +12,8 @@ import strawberry
 from strawberry import Info
 from strawberry.scalars import JSON
 
+from phantom.approvals.loaders import history_loader
+from phantom.approvals.schema import PromotionRequest
 from phantom.authz.permissions import P
 from phantom.automl import models
 from phantom.automl.fit_to_serve import ServingChoice as ServingChoiceValue
@@ -218,6 +220,11 @@ class ModelVersion(ModelVersionFields):
         if self.created_by_id is None:
             return None
         return await display_name_loader(info.context).load(self.created_by_id)
+
+    @strawberry.field(description="Its promotion requests and their decisions, newest first.")
+    async def approvals(self, info: Info[Context, None]) -> list[PromotionRequest]:
+        requests = await history_loader(info.context).load(uuid.UUID(str(self.id)))
+        return [PromotionRequest.from_model(r) for r in requests]
 
 
 @strawberry.type

@@ -24,6 +24,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from phantom.activity.schema import ActivitySubscription
 from phantom.alerts.schema import AlertMutation, AlertQuery, AlertSubscription
+from phantom.approvals.schema import ApprovalMutation, ApprovalQuery, ApprovalSubscription
 from phantom.audit.safety_net import audit_every_mutation
 from phantom.audit.schema import AuditMutation, AuditQuery
 from phantom.authz.schema import AuthzMutation, AuthzQuery
@@ -53,6 +54,7 @@ Query = merge_types(
         DatasetQuery,
         TrainingQuery,
         RegistryQuery,
+        ApprovalQuery,
         BatchQuery,
         AlertQuery,
         WebhookQuery,
@@ -70,6 +72,7 @@ Mutation = merge_types(
         DatasetMutation,
         TrainingMutation,
         RegistryMutation,
+        ApprovalMutation,
         ServingMutation,
         BatchMutation,
         AlertMutation,
@@ -80,7 +83,13 @@ Mutation = merge_types(
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log
 Subscription = merge_types(
     "Subscription",
-    (ActivitySubscription, TrainingSubscription, BatchSubscription, AlertSubscription),
+    (
+        ActivitySubscription,
+        TrainingSubscription,
+        BatchSubscription,
+        AlertSubscription,
+        ApprovalSubscription,
+    ),
 )
 
 

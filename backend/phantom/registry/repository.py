@@ -69,6 +69,15 @@ class VersionRepository(Repository[ModelVersion]):
             statement = statement.with_for_update(key_share=True)
         return list((await self.session.scalars(statement)).all())
 
+    async def labels(self, version_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[str, int]]:
+        """Model name and version number by version id, in one query."""
+        rows = await self.session.execute(
+            select(ModelVersion.id, RegisteredModel.name, ModelVersion.version)
+            .join(RegisteredModel, RegisteredModel.id == ModelVersion.model_id)
+            .where(ModelVersion.id.in_(version_ids))
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     def listing(self, stage: ModelStage | None) -> Select[ModelVersion]:
         statement = select(ModelVersion)
         if stage is not None:

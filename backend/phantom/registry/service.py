@@ -1,10 +1,15 @@
 """The model registry: versions registered by training jobs, read, and moved between
 stages. Promoting a version to PRODUCTION archives the model's previous production
-version in the same transaction, so a model never has two."""
+version in the same transaction, so a model never has two.
+
+A direct promotion first asks the promotion gate, which the approvals domain sets at
+import (``set_promotion_gate``): a stage that needs a second person's approval is
+refused there, and reached through ``promote_approved`` once someone has approved."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +90,15 @@ class ServableVersion:
 
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
 
+# Raises (Conflict) when moving to the stage needs an approval; set by the approvals domain,
+# which imports the registry (the registry cannot import it back).
+PromotionGate = Callable[[AsyncSession, str], Awaitable[None]]  # the stage's name
+_gate: list[PromotionGate] = []
+
+
+def set_promotion_gate(gate: PromotionGate) -> None:
+    _gate[:] = [gate]
+
 
 def _servable(version: ModelVersion) -> ServableVersion:
     return ServableVersion(
@@ -97,6 +111,13 @@ def _servable(version: ModelVersion) -> ServableVersion:
         artifact_path=version.artifact_path,
         artifact_hash=version.artifact_hash,
     )
+
+
+def _check_target(version: ModelVersion, stage: ModelStage) -> None:
+    if stage == ModelStage.NONE:
+        raise BadUserInput("Choose STAGING, PRODUCTION or ARCHIVED.")
+    if version.stage == stage.value:
+        raise Conflict(f"Version {version.version} is already in {stage.value}.")
 
 
 def _mismatch(model: RegisteredModel, task_type: str, target: str | None) -> str | None:
@@ -200,12 +221,45 @@ class RegistryService:
         version_id: uuid.UUID,
         stage: ModelStage,
     ) -> ModelVersion:
+        """A direct promotion: refused (CONFLICT) where the tenant's policy needs an
+        approval for the stage."""
+        version = await VersionRepository(session).get(version_id, for_update=True)
+        _check_target(version, stage)
+        for gate in _gate:
+            await gate(session, stage.value)
+        return await self._move(session, principal, version, stage, None)
+
+    async def promote_approved(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        version_id: uuid.UUID,
+        stage: str,
+        request_id: uuid.UUID,
+    ) -> ModelVersion:
+        """The approvals domain's path, after it checked ``models:approve`` and the four-eyes
+        rule: the same move, audited with the approver as actor and the request's id."""
+        version = await VersionRepository(session).get(version_id, for_update=True)
+        target = ModelStage(stage)
+        _check_target(version, target)
+        return await self._move(session, principal, version, target, request_id)
+
+    async def labels(
+        self, session: AsyncSession, version_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[str, int]]:
+        """(model name, version number) by version id, for other domains' listings; the
+        caller checked its own read permission."""
+        return await VersionRepository(session).labels(version_ids)
+
+    async def _move(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        version: ModelVersion,
+        stage: ModelStage,
+        request_id: uuid.UUID | None,
+    ) -> ModelVersion:
         repo = VersionRepository(session)
-        version = await repo.get(version_id, for_update=True)
-        if stage == ModelStage.NONE:
-            raise BadUserInput("Choose STAGING, PRODUCTION or ARCHIVED.")
-        if version.stage == stage.value:
-            raise Conflict(f"Version {version.version} is already in {stage.value}.")
         archived = []
         if stage == ModelStage.PRODUCTION:
             for current in await repo.in_stage(version.model_id, ModelStage.PRODUCTION):
@@ -218,17 +272,20 @@ class RegistryService:
         await session.flush()
         changed = {"kind": STAGE_CHANGED, "tenant_id": str(version.tenant_id)}
         on_commit(session, lambda: broadcast.publish(changed))
+        details: dict[str, Any] = {
+            "version": version.version,
+            "from": previous,
+            "to": stage.value,
+            "archived_versions": archived,
+        }
+        if request_id is not None:
+            details["promotion_request_id"] = str(request_id)
         await audit.record(
             session,
             actor=audit.Actor.from_principal(principal),
             action="registry.model_version.promoted",
             resource=("model_version", version.id),
-            details={
-                "version": version.version,
-                "from": previous,
-                "to": stage.value,
-                "archived_versions": archived,
-            },
+            details=details,
         )
         return version
 
