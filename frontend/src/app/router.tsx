@@ -7,6 +7,7 @@ import { AcceptInviteRoute } from './routes/accept-invite';
 import { AdminIndexRoute, AdminRoute, AdminSectionRoute } from './routes/app/admin';
 import { ADMIN_SECTIONS } from './routes/app/admin-sections';
 import { AlertsRoute } from './routes/app/alerts';
+import { ApprovalsRoute } from './routes/app/approvals';
 import { ComplianceRoute } from './routes/app/compliance';
 import { DataRoute, DatasetRoute } from './routes/app/data';
 import { ExecutiveRoute } from './routes/app/executive';
@@ -38,6 +39,7 @@ export const routes: RouteObject[] = [
       { path: paths.app.trainingJob.path, element: <TrainingJobRoute /> },
       { path: paths.app.modelVersion.path, element: <ModelVersionRoute /> },
       { path: paths.app.alerts.path, element: <AlertsRoute /> },
+      { path: paths.app.approvals.path, element: <ApprovalsRoute /> },
       { path: paths.app.data.path, element: <DataRoute /> },
       { path: paths.app.dataset.path, element: <DatasetRoute /> },
       { path: paths.app.compliance.path, element: <ComplianceRoute /> },

@@ -22,13 +22,19 @@ export const paths = {
     trainingJob: { path: '/models/jobs/:id', getHref: (id: string) => `/models/jobs/${encodeURIComponent(id)}` },
     modelVersion: {
       path: '/models/versions/:id',
-      /** The version page; `tab` opens its Monitoring tab. */
-      getHref: (id: string, tab?: 'monitoring') =>
-        `/models/versions/${encodeURIComponent(id)}${tab === 'monitoring' ? '?tab=monitoring' : ''}`,
+      /** The version page; `tab` opens another tab than the overview. */
+      getHref: (id: string, tab?: 'monitoring' | 'insights' | 'fairness' | 'documentation') =>
+        `/models/versions/${encodeURIComponent(id)}${tab ? `?tab=${tab}` : ''}`,
     },
     alerts: {
       path: '/alerts',
       getHref: (status?: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED' | null) => (status ? `/alerts?status=${status}` : '/alerts'),
+    },
+    approvals: {
+      path: '/approvals',
+      /** Pending requests by default; `status` another status, or ALL. */
+      getHref: (status?: 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'WITHDRAWN' | 'ALL' | null) =>
+        status ? `/approvals?status=${status}` : '/approvals',
     },
     data: { path: '/data', getHref: () => '/data' },
     dataset: { path: '/data/:id', getHref: (id: string) => `/data/${encodeURIComponent(id)}` },
@@ -40,6 +46,7 @@ export const paths = {
     adminTokens: { path: '/admin/tokens', getHref: () => '/admin/tokens' },
     adminEvents: { path: '/admin/events', getHref: () => '/admin/events' },
     adminWebhooks: { path: '/admin/webhooks', getHref: () => '/admin/webhooks' },
+    adminApprovals: { path: '/admin/approvals', getHref: () => '/admin/approvals' },
   },
 } as const;
 

@@ -26,6 +26,9 @@ type Documents = {
     "\n  mutation SetMemberRoles($input: SetMemberRolesInput!) {\n    setMemberRoles(input: $input) {\n      ...MemberFields\n    }\n  }\n": typeof types.SetMemberRolesDocument,
     "\n  mutation DeactivateMember($userId: ID!) {\n    deactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": typeof types.DeactivateMemberDocument,
     "\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": typeof types.ReactivateMemberDocument,
+    "\n  fragment PromotionPolicyFields on PromotionPolicy {\n    productionRequiresApproval\n    stagingRequiresApproval\n    requestTtlHours\n    isDefault\n    updatedAt\n  }\n": typeof types.PromotionPolicyFieldsFragmentDoc,
+    "\n  query AdminPromotionPolicy {\n    promotionPolicy {\n      ...PromotionPolicyFields\n    }\n  }\n": typeof types.AdminPromotionPolicyDocument,
+    "\n  mutation SetPromotionPolicy($input: SetPromotionPolicyInput!) {\n    setPromotionPolicy(input: $input) {\n      ...PromotionPolicyFields\n    }\n  }\n": typeof types.SetPromotionPolicyDocument,
     "\n  fragment RoleFields on RoleDefinition {\n    name\n    description\n    builtIn\n    permissions\n    memberCount\n  }\n": typeof types.RoleFieldsFragmentDoc,
     "\n  query AdminRoles {\n    roles {\n      ...RoleFields\n    }\n    permissions {\n      name\n      resource\n      action\n      description\n    }\n  }\n": typeof types.AdminRolesDocument,
     "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RoleFields\n    }\n  }\n": typeof types.CreateRoleDocument,
@@ -68,6 +71,15 @@ type Documents = {
     "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": typeof types.DatasetDocument,
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": typeof types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": typeof types.DeleteDatasetDocument,
+    "\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    canDecide\n  }\n": typeof types.PromotionRequestFieldsFragmentDoc,
+    "\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n": typeof types.PromotionPolicyDocument,
+    "\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": typeof types.ModelVersionApprovalsDocument,
+    "\n  query PromotionRequests($status: PromotionStatus, $first: Int!, $after: String) {\n    promotionRequests(status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...PromotionRequestFields\n        }\n      }\n    }\n  }\n": typeof types.PromotionRequestsDocument,
+    "\n  query PendingPromotionCount {\n    pendingPromotionCount\n  }\n": typeof types.PendingPromotionCountDocument,
+    "\n  subscription PromotionRequestEvents {\n    promotionRequests {\n      type\n      pendingCount\n      request {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": typeof types.PromotionRequestEventsDocument,
+    "\n  mutation RequestPromotion($input: RequestPromotionInput!) {\n    requestPromotion(input: $input) {\n      ...PromotionRequestFields\n    }\n  }\n": typeof types.RequestPromotionDocument,
+    "\n  mutation DecidePromotion($id: ID!, $approve: Boolean!, $comment: String) {\n    decidePromotion(id: $id, approve: $approve, comment: $comment) {\n      ...PromotionRequestFields\n    }\n  }\n": typeof types.DecidePromotionDocument,
+    "\n  mutation WithdrawPromotionRequest($id: ID!) {\n    withdrawPromotionRequest(id: $id) {\n      ...PromotionRequestFields\n    }\n  }\n": typeof types.WithdrawPromotionRequestDocument,
     "\n  fragment BatchPredictionFields on BatchPredictionJob {\n    id\n    status\n    progress\n    rowsScored\n    rowsTotal\n    message\n    error\n    datasetName\n    createdAt\n    finishedAt\n    createdBy\n    outputBytes\n    csvUrl\n    parquetUrl\n  }\n": typeof types.BatchPredictionFieldsFragmentDoc,
     "\n  query BatchPredictions($modelVersionId: ID!, $first: Int!) {\n    batchPredictions(modelVersionId: $modelVersionId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...BatchPredictionFields\n        }\n      }\n    }\n  }\n": typeof types.BatchPredictionsDocument,
     "\n  mutation StartBatchPrediction($input: StartBatchPredictionInput!) {\n    startBatchPrediction(input: $input) {\n      ...BatchPredictionFields\n    }\n  }\n": typeof types.StartBatchPredictionDocument,
@@ -106,6 +118,9 @@ const documents: Documents = {
     "\n  mutation SetMemberRoles($input: SetMemberRolesInput!) {\n    setMemberRoles(input: $input) {\n      ...MemberFields\n    }\n  }\n": types.SetMemberRolesDocument,
     "\n  mutation DeactivateMember($userId: ID!) {\n    deactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": types.DeactivateMemberDocument,
     "\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n": types.ReactivateMemberDocument,
+    "\n  fragment PromotionPolicyFields on PromotionPolicy {\n    productionRequiresApproval\n    stagingRequiresApproval\n    requestTtlHours\n    isDefault\n    updatedAt\n  }\n": types.PromotionPolicyFieldsFragmentDoc,
+    "\n  query AdminPromotionPolicy {\n    promotionPolicy {\n      ...PromotionPolicyFields\n    }\n  }\n": types.AdminPromotionPolicyDocument,
+    "\n  mutation SetPromotionPolicy($input: SetPromotionPolicyInput!) {\n    setPromotionPolicy(input: $input) {\n      ...PromotionPolicyFields\n    }\n  }\n": types.SetPromotionPolicyDocument,
     "\n  fragment RoleFields on RoleDefinition {\n    name\n    description\n    builtIn\n    permissions\n    memberCount\n  }\n": types.RoleFieldsFragmentDoc,
     "\n  query AdminRoles {\n    roles {\n      ...RoleFields\n    }\n    permissions {\n      name\n      resource\n      action\n      description\n    }\n  }\n": types.AdminRolesDocument,
     "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      ...RoleFields\n    }\n  }\n": types.CreateRoleDocument,
@@ -148,6 +163,15 @@ const documents: Documents = {
     "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": types.DatasetDocument,
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": types.DeleteDatasetDocument,
+    "\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    canDecide\n  }\n": types.PromotionRequestFieldsFragmentDoc,
+    "\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n": types.PromotionPolicyDocument,
+    "\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": types.ModelVersionApprovalsDocument,
+    "\n  query PromotionRequests($status: PromotionStatus, $first: Int!, $after: String) {\n    promotionRequests(status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...PromotionRequestFields\n        }\n      }\n    }\n  }\n": types.PromotionRequestsDocument,
+    "\n  query PendingPromotionCount {\n    pendingPromotionCount\n  }\n": types.PendingPromotionCountDocument,
+    "\n  subscription PromotionRequestEvents {\n    promotionRequests {\n      type\n      pendingCount\n      request {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": types.PromotionRequestEventsDocument,
+    "\n  mutation RequestPromotion($input: RequestPromotionInput!) {\n    requestPromotion(input: $input) {\n      ...PromotionRequestFields\n    }\n  }\n": types.RequestPromotionDocument,
+    "\n  mutation DecidePromotion($id: ID!, $approve: Boolean!, $comment: String) {\n    decidePromotion(id: $id, approve: $approve, comment: $comment) {\n      ...PromotionRequestFields\n    }\n  }\n": types.DecidePromotionDocument,
+    "\n  mutation WithdrawPromotionRequest($id: ID!) {\n    withdrawPromotionRequest(id: $id) {\n      ...PromotionRequestFields\n    }\n  }\n": types.WithdrawPromotionRequestDocument,
     "\n  fragment BatchPredictionFields on BatchPredictionJob {\n    id\n    status\n    progress\n    rowsScored\n    rowsTotal\n    message\n    error\n    datasetName\n    createdAt\n    finishedAt\n    createdBy\n    outputBytes\n    csvUrl\n    parquetUrl\n  }\n": types.BatchPredictionFieldsFragmentDoc,
     "\n  query BatchPredictions($modelVersionId: ID!, $first: Int!) {\n    batchPredictions(modelVersionId: $modelVersionId, first: $first) {\n      totalCount\n      edges {\n        node {\n          ...BatchPredictionFields\n        }\n      }\n    }\n  }\n": types.BatchPredictionsDocument,
     "\n  mutation StartBatchPrediction($input: StartBatchPredictionInput!) {\n    startBatchPrediction(input: $input) {\n      ...BatchPredictionFields\n    }\n  }\n": types.StartBatchPredictionDocument,
@@ -236,6 +260,18 @@ export function graphql(source: "\n  mutation DeactivateMember($userId: ID!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n"): (typeof documents)["\n  mutation ReactivateMember($userId: ID!) {\n    reactivateMember(userId: $userId) {\n      ...MemberFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PromotionPolicyFields on PromotionPolicy {\n    productionRequiresApproval\n    stagingRequiresApproval\n    requestTtlHours\n    isDefault\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment PromotionPolicyFields on PromotionPolicy {\n    productionRequiresApproval\n    stagingRequiresApproval\n    requestTtlHours\n    isDefault\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminPromotionPolicy {\n    promotionPolicy {\n      ...PromotionPolicyFields\n    }\n  }\n"): (typeof documents)["\n  query AdminPromotionPolicy {\n    promotionPolicy {\n      ...PromotionPolicyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetPromotionPolicy($input: SetPromotionPolicyInput!) {\n    setPromotionPolicy(input: $input) {\n      ...PromotionPolicyFields\n    }\n  }\n"): (typeof documents)["\n  mutation SetPromotionPolicy($input: SetPromotionPolicyInput!) {\n    setPromotionPolicy(input: $input) {\n      ...PromotionPolicyFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -404,6 +440,42 @@ export function graphql(source: "\n  mutation UploadDataset($name: String!, $fil
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    canDecide\n  }\n"): (typeof documents)["\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    canDecide\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PromotionRequests($status: PromotionStatus, $first: Int!, $after: String) {\n    promotionRequests(status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...PromotionRequestFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PromotionRequests($status: PromotionStatus, $first: Int!, $after: String) {\n    promotionRequests(status: $status, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...PromotionRequestFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PendingPromotionCount {\n    pendingPromotionCount\n  }\n"): (typeof documents)["\n  query PendingPromotionCount {\n    pendingPromotionCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription PromotionRequestEvents {\n    promotionRequests {\n      type\n      pendingCount\n      request {\n        ...PromotionRequestFields\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription PromotionRequestEvents {\n    promotionRequests {\n      type\n      pendingCount\n      request {\n        ...PromotionRequestFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPromotion($input: RequestPromotionInput!) {\n    requestPromotion(input: $input) {\n      ...PromotionRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation RequestPromotion($input: RequestPromotionInput!) {\n    requestPromotion(input: $input) {\n      ...PromotionRequestFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DecidePromotion($id: ID!, $approve: Boolean!, $comment: String) {\n    decidePromotion(id: $id, approve: $approve, comment: $comment) {\n      ...PromotionRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation DecidePromotion($id: ID!, $approve: Boolean!, $comment: String) {\n    decidePromotion(id: $id, approve: $approve, comment: $comment) {\n      ...PromotionRequestFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WithdrawPromotionRequest($id: ID!) {\n    withdrawPromotionRequest(id: $id) {\n      ...PromotionRequestFields\n    }\n  }\n"): (typeof documents)["\n  mutation WithdrawPromotionRequest($id: ID!) {\n    withdrawPromotionRequest(id: $id) {\n      ...PromotionRequestFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

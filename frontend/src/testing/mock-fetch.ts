@@ -29,8 +29,28 @@ export function gqlError(code: string, message: string, extra: Record<string, un
   return { status: 200, body: { data: null, errors: [{ message, extensions: { code, ...extra } }] } };
 }
 
+/**
+ * Asked on every signed-in page (the nav's pending-approvals badge) or every model version
+ * page (its promotion policy and approval history): answered unless a test gives its own handler.
+ */
+const DEFAULT_GRAPHQL: Record<string, Handler> = {
+  PendingPromotionCount: () => gqlData({ pendingPromotionCount: 0 }),
+  PromotionPolicy: () =>
+    gqlData({
+      promotionPolicy: {
+        productionRequiresApproval: true,
+        stagingRequiresApproval: false,
+        requestTtlHours: 168,
+        isDefault: true,
+        updatedAt: null,
+      },
+    }),
+  ModelVersionApprovals: ({ variables }) => gqlData({ modelVersion: { id: variables?.id, approvals: [] } }),
+};
+
 export function mockFetch(handlers: { rest?: Record<string, Handler>; graphql?: Record<string, Handler> }) {
   const requests: RecordedRequest[] = [];
+  const graphqlHandlers = { ...DEFAULT_GRAPHQL, ...handlers.graphql };
 
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -49,7 +69,7 @@ export function mockFetch(handlers: { rest?: Record<string, Handler>; graphql?: 
       const payload = body as { operationName?: string; variables?: Record<string, unknown> } | undefined;
       record.operationName = payload?.operationName;
       record.variables = payload?.variables;
-      handler = record.operationName ? handlers.graphql?.[record.operationName] : undefined;
+      handler = record.operationName ? graphqlHandlers[record.operationName] : undefined;
     } else {
       handler = handlers.rest?.[path];
     }

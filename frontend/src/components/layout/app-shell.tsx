@@ -20,10 +20,12 @@ type AppShellProps = {
   user: ShellUser;
   /** Rendered at the right end of the top bar (e.g. the sign-out button). */
   userActions?: ReactNode;
+  /** A count beside a nav entry, by its `to` (e.g. pending approvals); hidden when 0 or absent. */
+  navCounts?: Readonly<Record<string, number | null>>;
   children: ReactNode;
 };
 
-function Sidebar() {
+function Sidebar({ counts = {} }: { counts?: Readonly<Record<string, number | null>> }) {
   const permissions = usePermissions();
   const sections = navSections
     .map((section) => ({
@@ -50,6 +52,7 @@ function Sidebar() {
                   >
                     <span className="sidebar__link-icon">{item.icon}</span>
                     <span className="sidebar__link-label">{item.label}</span>
+                    <NavCount count={counts[item.to] ?? null} />
                   </NavLink>
                 </li>
               ))}
@@ -66,7 +69,19 @@ function Sidebar() {
   );
 }
 
-function TopBar({ tenant, user, userActions }: Omit<AppShellProps, 'children'>) {
+function NavCount({ count }: { count: number | null }) {
+  if (!count) return null;
+  return (
+    <>
+      <span className="sidebar__count" aria-hidden="true" data-testid="nav-count">
+        {count > 99 ? '99+' : count}
+      </span>
+      <span className="sr-only">, {count} pending</span>
+    </>
+  );
+}
+
+function TopBar({ tenant, user, userActions }: Omit<AppShellProps, 'children' | 'navCounts'>) {
   const name = user.displayName || user.email;
   return (
     <header className="topbar">
@@ -112,13 +127,13 @@ function TopBar({ tenant, user, userActions }: Omit<AppShellProps, 'children'>) 
 }
 
 /** The signed-in frame: sidebar navigation, top bar and the page content. */
-export function AppShell({ tenant, user, userActions, children }: AppShellProps) {
+export function AppShell({ tenant, user, userActions, navCounts, children }: AppShellProps) {
   return (
     <div className="app-shell">
       <a className="skip-link" href="#main-content">
         Skip to main content
       </a>
-      <Sidebar />
+      <Sidebar counts={navCounts} />
       <div className="app-shell__main">
         <TopBar tenant={tenant} user={user} userActions={userActions} />
         <main className="app-shell__content" id="main-content" tabIndex={-1}>

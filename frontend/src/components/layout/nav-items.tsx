@@ -1,6 +1,14 @@
 import type { ReactNode } from 'react';
 
-import { AdminIcon, AlertTriangleIcon, ComplianceIcon, DataIcon, ExecutiveIcon, ModelsIcon } from '@/components/ui/icons';
+import {
+  AdminIcon,
+  AlertTriangleIcon,
+  ComplianceIcon,
+  DataIcon,
+  ExecutiveIcon,
+  ModelsIcon,
+  StampIcon,
+} from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 
 export type NavItem = {
@@ -22,6 +30,7 @@ export const ADMIN_PERMISSIONS = [
   'tokens:manage',
   'events:read',
   'webhooks:manage',
+  'promotion_policy:manage',
 ] as const;
 
 /** The product areas, in sidebar order. */
@@ -66,6 +75,13 @@ export const navSections: NavSection[] = [
   {
     heading: 'Governance',
     items: [
+      {
+        label: 'Approvals',
+        to: paths.app.approvals.getHref(),
+        icon: <StampIcon />,
+        description: 'Model versions waiting for a second person before they change stage',
+        anyOf: ['models:read'],
+      },
       {
         label: 'Compliance',
         to: paths.app.compliance.getHref(),

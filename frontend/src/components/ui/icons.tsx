@@ -245,3 +245,31 @@ export const MinusIcon = (p: IconProps) => (
     <path d="M5 12h14" />
   </Svg>
 );
+
+export const StampIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M9 11V7a3 3 0 1 1 6 0v4l2 3H7z" />
+    <path d="M5 17h14v3H5z" />
+  </Svg>
+);
+
+export const ScaleIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 3v18M7 21h10M5 7h14" />
+    <path d="M5 7l-3 6a3 3 0 0 0 6 0zM19 7l-3 6a3 3 0 0 0 6 0z" />
+  </Svg>
+);
+
+export const LightbulbIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M9 18h6M10 21h4" />
+    <path d="M12 3a6 6 0 0 0-3.5 10.9c.6.5 1 1.2 1 2.1h5c0-.9.4-1.6 1-2.1A6 6 0 0 0 12 3z" />
+  </Svg>
+);
+
+export const DownloadIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M12 3v12M7 10l5 5 5-5" />
+    <path d="M4 19h16" />
+  </Svg>
+);

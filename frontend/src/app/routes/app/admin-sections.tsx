@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 
-import { ActivityIcon, KeyIcon, LockIcon, MailIcon, ShieldIcon, UsersIcon } from '@/components/ui/icons';
+import { ActivityIcon, KeyIcon, LockIcon, MailIcon, ShieldIcon, StampIcon, UsersIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 
-export type AdminSectionPath = 'members' | 'roles' | 'sso' | 'tokens' | 'webhooks' | 'events';
+export type AdminSectionPath = 'members' | 'roles' | 'sso' | 'tokens' | 'webhooks' | 'approvals' | 'events';
 
 /** A tab of the admin area; the panel it shows is chosen in admin.tsx. */
 export type AdminSection = {
@@ -50,6 +50,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: 'Webhooks',
     icon: <MailIcon size={16} />,
     anyOf: ['webhooks:manage'],
+  },
+  {
+    path: 'approvals',
+    href: paths.app.adminApprovals.getHref(),
+    label: 'Promotion policy',
+    icon: <StampIcon size={16} />,
+    anyOf: ['promotion_policy:manage'],
   },
   {
     path: 'events',

@@ -29,6 +29,9 @@ const RolesPanel = lazy(() => import('@/features/admin/components/roles-panel').
 const WebhooksPanel = lazy(() =>
   import('@/features/admin/components/webhooks-panel').then((m) => ({ default: m.WebhooksPanel })),
 );
+const PromotionPolicyPanel = lazy(() =>
+  import('@/features/admin/components/promotion-policy-panel').then((m) => ({ default: m.PromotionPolicyPanel })),
+);
 const SsoPanel = lazy(() => import('@/features/admin/components/sso-panel').then((m) => ({ default: m.SsoPanel })));
 
 function TokensSection({ permissions }: { permissions: Permissions }) {
@@ -46,6 +49,7 @@ const PANELS: Record<AdminSectionPath, (permissions: Permissions) => ReactNode> 
   sso: () => <SsoPanel />,
   tokens: (permissions) => <TokensSection permissions={permissions} />,
   webhooks: () => <WebhooksPanel />,
+  approvals: () => <PromotionPolicyPanel />,
   events: () => <LiveEventsPanel />,
 };
 
@@ -93,7 +97,7 @@ export function AdminRoute() {
       <PageHeader
         eyebrow="Governance"
         title="Administration"
-        description="Who can sign in, what they may do, how they sign in, programmatic access and webhooks."
+        description="Who can sign in, what they may do, how they sign in, programmatic access, webhooks and who approves promotions."
       />
       {visible.length > 0 ? (
         <nav className="tabs" aria-label="Administration sections">

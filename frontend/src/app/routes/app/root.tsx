@@ -10,9 +10,11 @@ import { Logo } from '@/components/ui/logo';
 import { paths } from '@/config/paths';
 import { AppViewerQuery } from '@/features/auth/api/get-viewer';
 import { SignOutButton } from '@/features/auth/components/sign-out-button';
+import { usePendingApprovals } from '@/features/models/hooks/use-pending-approvals';
 import { useResetApiClient } from '@/lib/api-controls';
 import { readCsrfToken } from '@/lib/csrf';
 import { toAppError } from '@/lib/errors';
+import { createPermissions } from '@/lib/permissions';
 import { PermissionsProvider } from '@/lib/permissions-provider';
 
 /**
@@ -29,6 +31,9 @@ export function AppRoot() {
   const [{ data, error, fetching }, reexecute] = useQuery({ query: AppViewerQuery, pause: !hasSession });
 
   const loginHref = paths.login.getHref(location.pathname + location.search);
+
+  const canReadModels = !!data && createPermissions(data.viewer.permissions).has('models:read');
+  const pendingApprovals = usePendingApprovals(canReadModels);
 
   if (!hasSession) return <Navigate to={loginHref} replace />;
 
@@ -65,6 +70,7 @@ export function AppRoot() {
       <AppShell
         tenant={viewer.tenant}
         user={viewer}
+        navCounts={{ [paths.app.approvals.getHref()]: pendingApprovals }}
         userActions={
           <SignOutButton
             onSignedOut={async () => {

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
+import { defaultPolicy, noApprovalPolicy, testPromotionRequest, versionApprovals } from '@/testing/approvals-fixtures';
 import { testViewer, viewerWith } from '@/testing/mock-data';
 import { gqlData, gqlError, mockFetch, setSessionCookie } from '@/testing/mock-fetch';
 import { testVersion, testVersionDetail } from '@/testing/models-fixtures';
@@ -84,13 +85,15 @@ describe('Models › model version page', () => {
     expect(within(lineage).queryByTestId('serving-reason')).not.toBeInTheDocument();
   });
 
-  it('promotes to production after explaining that the current one is archived', async () => {
+  it('promotes to production directly where the policy needs no approval, explaining that the current one is archived', async () => {
     setSessionCookie();
     let stage: 'STAGING' | 'PRODUCTION' = 'STAGING';
     const { requests } = mockFetch({
       graphql: {
         AppViewer: () => gqlData({ viewer: testViewer }),
         ModelVersion: () => gqlData({ modelVersion: testVersionDetail({ stage }) }),
+        PromotionPolicy: () => gqlData({ promotionPolicy: noApprovalPolicy }),
+        ModelVersionApprovals: () => versionApprovals([]),
         PromoteModelVersion: () => {
           stage = 'PRODUCTION';
           return gqlData({ promoteModelVersion: testVersion({ stage }) });
@@ -101,7 +104,9 @@ describe('Models › model version page', () => {
     const user = userEvent.setup();
 
     const actions = await screen.findByRole('group', { name: 'Change the stage' });
-    expect(within(actions).getAllByRole('button').map((b) => b.textContent)).toEqual(['Promote to production', 'Archive']);
+    await waitFor(() =>
+      expect(within(actions).getAllByRole('button').map((b) => b.textContent)).toEqual(['Promote to production', 'Archive']),
+    );
     await user.click(within(actions).getByRole('button', { name: 'Promote to production' }));
 
     const dialog = screen.getByRole('alertdialog', { name: 'Promote Customer churn · churn v3 to production?' });
@@ -123,6 +128,8 @@ describe('Models › model version page', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: testViewer }),
         ModelVersion: () => gqlData({ modelVersion: testVersionDetail() }),
+        PromotionPolicy: () => gqlData({ promotionPolicy: defaultPolicy }),
+        ModelVersionApprovals: () => versionApprovals([]),
         PromoteModelVersion: () => gqlError('CONFLICT', 'Another promotion of this model is in progress.'),
       },
     });
@@ -135,12 +142,102 @@ describe('Models › model version page', () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Another promotion of this model is in progress.');
   });
 
+  it('requests promotion to production where the policy needs approval, and shows the request as pending', async () => {
+    setSessionCookie();
+    let approvals = [] as ReturnType<typeof testPromotionRequest>[];
+    const { requests } = mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () => gqlData({ modelVersion: testVersionDetail() }),
+        PromotionPolicy: () => gqlData({ promotionPolicy: defaultPolicy }),
+        ModelVersionApprovals: () => versionApprovals(approvals),
+        RequestPromotion: ({ variables }) => {
+          const input = (variables as { input: { justification: string } }).input;
+          const request = testPromotionRequest({ justification: input.justification, requestedBy: 'Ada Lovelace', canDecide: false });
+          approvals = [request];
+          return gqlData({ requestPromotion: request });
+        },
+      },
+    });
+    renderApp('/models/versions/mv_1');
+    const user = userEvent.setup();
+
+    const actions = await screen.findByRole('group', { name: 'Change the stage' });
+    await waitFor(() =>
+      expect(within(actions).getAllByRole('button').map((b) => b.textContent)).toEqual([
+        'Request promotion to production',
+        'Archive',
+      ]),
+    );
+    expect(await screen.findByText('No one has asked to promote this version yet.')).toBeInTheDocument();
+    await user.click(within(actions).getByRole('button', { name: 'Request promotion to production' }));
+
+    const dialog = screen.getByRole('dialog', { name: 'Request promotion of Customer churn · churn v3 to production' });
+    expect(dialog).toHaveTextContent('expires after 7 days');
+    // a justification is required, and said so before anything is sent
+    await user.click(within(dialog).getByRole('button', { name: 'Request promotion' }));
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('Say why this version should go to production');
+    expect(requests.some((r) => r.operationName === 'RequestPromotion')).toBe(false);
+
+    await user.type(within(dialog).getByLabelText('Justification'), 'Beats v2 by 3 points of AUC');
+    await user.click(within(dialog).getByRole('button', { name: 'Request promotion' }));
+    expect(await screen.findByRole('dialog', { name: 'Promotion requested' })).toHaveTextContent(
+      'goes to production once someone else who may approve promotions approves it',
+    );
+    expect(requests.find((r) => r.operationName === 'RequestPromotion')?.variables).toEqual({
+      input: { modelVersionId: 'mv_1', stage: 'PRODUCTION', justification: 'Beats v2 by 3 points of AUC' },
+    });
+    await user.click(screen.getByRole('button', { name: 'Done' }));
+
+    // the button became the pending request, and the history lists it with why the requester cannot decide
+    expect(await within(actions).findByTestId('approval-pending')).toHaveTextContent('Production approval pending');
+    const history = screen.getByRole('list', { name: 'Approval history' });
+    expect(history).toHaveTextContent('Beats v2 by 3 points of AUC');
+    expect(history).toHaveTextContent('Pending');
+    expect(within(history).getByTestId('cannot-decide')).toHaveTextContent('You asked for this promotion');
+    expect(within(history).queryByRole('button', { name: /Approve/ })).not.toBeInTheDocument();
+  });
+
+  it('shows decided requests in the history with who decided and why', async () => {
+    setSessionCookie();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        ModelVersion: () => gqlData({ modelVersion: testVersionDetail() }),
+        PromotionPolicy: () => gqlData({ promotionPolicy: defaultPolicy }),
+        ModelVersionApprovals: () =>
+          versionApprovals([
+            testPromotionRequest({
+              id: 'pr_2',
+              status: 'REJECTED',
+              canDecide: false,
+              decidedBy: 'Marie Curie',
+              decidedAt: '2025-03-04T09:00:00Z',
+              comment: 'Run the fairness check on age first',
+            }),
+            testPromotionRequest({ id: 'pr_1', status: 'EXPIRED', canDecide: false }),
+          ]),
+      },
+    });
+    renderApp('/models/versions/mv_1');
+
+    const history = await screen.findByRole('list', { name: 'Approval history' });
+    const items = within(history).getAllByTestId('approval-history-item');
+    expect(items).toHaveLength(2);
+    expect(items[0]).toHaveTextContent('Rejected by Marie Curie');
+    expect(items[0]).toHaveTextContent('Run the fairness check on age first');
+    expect(items[1]).toHaveTextContent('Expired');
+    // nothing pending: asking again is offered
+    expect(within(screen.getByRole('group', { name: 'Change the stage' })).getByRole('button', { name: 'Request promotion to production' })).toBeInTheDocument();
+  });
+
   it('offers no promotion without models:promote, and links only what the viewer may open', async () => {
     setSessionCookie();
     mockFetch({
       graphql: {
         AppViewer: () => gqlData({ viewer: viewerWith(['models:read']) }),
         ModelVersion: () => gqlData({ modelVersion: testVersionDetail() }),
+        ModelVersionApprovals: () => versionApprovals([]),
       },
     });
     renderApp('/models/versions/mv_1');

@@ -23,7 +23,9 @@ import { formatBytes } from '@/lib/format';
 import { COLUMN_TYPE_LABEL, COLUMN_TYPE_TONE, TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
+import { APPROVALS_CONTEXT, ModelVersionApprovalsQuery, PromotionPolicyQuery } from '../api/approvals';
 import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
+import { isExpired, needsApproval } from '../lib/approvals-format';
 import {
   direction,
   formatEngineName,
@@ -32,6 +34,8 @@ import {
   JOB_STATUS_LABEL,
   STAGE_LABEL,
 } from '../lib/models-format';
+import { ApprovalHistoryCard } from './approvals/approval-history';
+import { RequestPromotionDialog } from './approvals/request-promotion-dialog';
 import { BatchScoringPanel } from './batch-scoring-panel';
 import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
@@ -51,6 +55,11 @@ const PROMOTE_LABEL: Record<ModelStage, string> = {
   STAGING: 'Promote to staging',
   PRODUCTION: 'Promote to production',
   ARCHIVED: 'Archive',
+};
+
+const REQUEST_LABEL: Partial<Record<ModelStage, string>> = {
+  STAGING: 'Request promotion to staging',
+  PRODUCTION: 'Request promotion to production',
 };
 
 function BackLink() {
@@ -276,9 +285,68 @@ function FeaturesCard({ version }: { version: Version }) {
   );
 }
 
+/**
+ * The stage buttons: a direct promotion, or a request where the organization's policy wants a
+ * second person's approval (then a pending request shows instead of a second one).
+ */
+function StageActions({ version, onPromote, onRequest }: {
+  version: Version;
+  onPromote: (stage: ModelStage) => void;
+  onRequest: (stage: ModelStage) => void;
+}) {
+  const [{ data: policyData }] = useQuery({ query: PromotionPolicyQuery });
+  const [{ data: approvalsData }] = useQuery({
+    query: ModelVersionApprovalsQuery,
+    variables: { id: version.id },
+    context: APPROVALS_CONTEXT,
+  });
+  const policy = policyData?.promotionPolicy;
+  const pending = (approvalsData?.modelVersion?.approvals ?? []).filter(
+    (request) => request.status === 'PENDING' && !isExpired(request),
+  );
+  return (
+    <div className="promote-actions" role="group" aria-label="Change the stage">
+      {PROMOTION_TARGETS.filter((stage) => stage !== version.stage).map((stage) => {
+        // until the policy is known, offer only what never waits for it (archiving)
+        if (!policy && stage !== 'ARCHIVED') return null;
+        if (!needsApproval(policy, stage)) {
+          return (
+            <Button
+              key={stage}
+              variant={stage === 'PRODUCTION' ? 'primary' : stage === 'ARCHIVED' ? 'danger-ghost' : 'secondary'}
+              onClick={() => onPromote(stage)}
+            >
+              {PROMOTE_LABEL[stage]}
+            </Button>
+          );
+        }
+        if (pending.some((request) => request.stage === stage)) {
+          return (
+            <Link
+              key={stage}
+              to={paths.app.approvals.getHref()}
+              className="btn btn--secondary btn--md"
+              data-testid="approval-pending"
+            >
+              {STAGE_LABEL[stage]} approval pending
+            </Link>
+          );
+        }
+        return (
+          <Button key={stage} variant={stage === 'PRODUCTION' ? 'primary' : 'secondary'} onClick={() => onRequest(stage)}>
+            {REQUEST_LABEL[stage]}
+          </Button>
+        );
+      })}
+    </div>
+  );
+}
+
 function VersionView({ version }: { version: Version }) {
   const permissions = usePermissions();
   const [promoting, setPromoting] = useState<ModelStage | null>(null);
+  const [requesting, setRequesting] = useState<ModelStage | null>(null);
+  const [{ data: policyData }] = useQuery({ query: PromotionPolicyQuery, pause: !permissions.has('models:promote') });
   const canPromote = permissions.has('models:promote');
   const [params] = useSearchParams();
   const tab = params.get('tab') === 'monitoring' ? 'monitoring' : 'overview';
@@ -300,21 +368,7 @@ function VersionView({ version }: { version: Version }) {
             </span>
           </span>
         }
-        actions={
-          canPromote ? (
-            <div className="promote-actions" role="group" aria-label="Change the stage">
-              {PROMOTION_TARGETS.filter((stage) => stage !== version.stage).map((stage) => (
-                <Button
-                  key={stage}
-                  variant={stage === 'PRODUCTION' ? 'primary' : stage === 'ARCHIVED' ? 'danger-ghost' : 'secondary'}
-                  onClick={() => setPromoting(stage)}
-                >
-                  {PROMOTE_LABEL[stage]}
-                </Button>
-              ))}
-            </div>
-          ) : null
-        }
+        actions={canPromote ? <StageActions version={version} onPromote={setPromoting} onRequest={setRequesting} /> : null}
       />
       <nav className="tabs" aria-label="Model version sections">
         <Link
@@ -357,11 +411,20 @@ function VersionView({ version }: { version: Version }) {
             </Card>
           </div>
           <FeaturesCard version={version} />
+          <ApprovalHistoryCard versionId={version.id} />
           {permissions.has('predictions:run') ? <PredictPanel version={version} /> : null}
           <BatchScoringPanel versionId={version.id} />
         </div>
       )}
       {promoting ? <PromoteDialog version={version} stage={promoting} onClose={() => setPromoting(null)} /> : null}
+      {requesting ? (
+        <RequestPromotionDialog
+          version={version}
+          stage={requesting}
+          ttlHours={policyData?.promotionPolicy.requestTtlHours ?? null}
+          onClose={() => setRequesting(null)}
+        />
+      ) : null}
     </>
   );
 }
