@@ -74,3 +74,8 @@ class ModelVersion(TenantScoped, Base):
     # what monitoring compares production with (``monitoring/reference.py``); None for
     # versions trained before it existed: they have no drift, only volume and latency
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # the model documentation people write (reports/: ``setModelDocumentation``); free
+    # text, bounded by the service, escaped wherever it is shown
+    intended_use: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(Text)  # a person or a team
+    limitations: Mapped[str | None] = mapped_column(Text)
