@@ -1,0 +1,116 @@
+"""Everything a model report says, gathered in ONE place (``gather``).
+
+Each section's data comes in the shape its owner stores (``/work/shared/design`` shapes
+for issue 14, restated in docs/governance.md); a section whose data is absent is None
+and the report says "not available for this version". Four sources are added by other
+changes of issue 14 and are not in this branch yet: they are marked ``LEAD: wire at
+merge`` below, each with the call that replaces its ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.automl.service import training
+from phantom.automl.tasks import METRICS
+from phantom.datasets.service import profile_summary
+from phantom.monitoring.service import drift_summary
+from phantom.registry.models import ModelVersion
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """What ``render`` turns into HTML: plain data only (JSON-like), never rows."""
+
+    report_id: str
+    generated_at: datetime
+    generated_by: str
+    organization: str
+    model: dict[str, Any]
+    documentation: dict[str, str | None]
+    lineage: dict[str, Any]
+    metrics: dict[str, float]
+    feature_importance: list[dict[str, Any]] = field(default_factory=list)
+    reproducibility: dict[str, Any] | None = None  # shapes: `reproducibility`
+    insights: dict[str, Any] | None = None  # shapes: `insights`
+    explanation_summary: dict[str, Any] | None = None  # shapes: `explanation_summary`
+    fairness: list[dict[str, Any]] | None = None  # shapes: `fairness`
+    drift: dict[str, Any] | None = None  # monitoring.service.drift_summary
+    approvals: list[dict[str, Any]] | None = None  # rows of `promotion_requests`, see below
+
+
+async def gather(
+    session: AsyncSession,
+    version: ModelVersion,
+    model_name: str,
+    *,
+    report_id: str,
+    generated_at: datetime,
+    generated_by: str,
+    organization: str,
+) -> ReportData:
+    """The report's data for one version, read in the generator's transaction (tenant
+    scoped). The caller has checked the permission to generate."""
+    job = (
+        await training.training_record(session, version.training_job_id)
+        if version.training_job_id
+        else None
+    )
+    profile = await profile_summary(session, version.dataset_id) if version.dataset_id else None
+    metric = METRICS.get(version.metric)
+    return ReportData(
+        report_id=report_id,
+        generated_at=generated_at,
+        generated_by=generated_by,
+        organization=organization,
+        model={
+            "name": model_name,
+            "version": version.version,
+            "id": str(version.id),
+            "stage": version.stage,
+            "engine": version.engine,
+            "task_type": version.task_type,
+            "target": version.target,
+            "metric": version.metric,
+            "higher_is_better": metric.higher_is_better if metric else None,
+            "best_model": version.best_model_name,
+            "serving_model": version.serving_model,
+            "serving_reason": version.serving_reason,
+            "classes": [str(c) for c in version.classes] if version.classes else None,
+            "features": [dict(f) for f in version.features],
+            "created_at": version.created_at.isoformat(),
+            "artifact_hash": version.artifact_hash,
+        },
+        documentation={
+            "intended_use": version.intended_use,
+            "owner": version.owner,
+            "limitations": version.limitations,
+        },
+        lineage={
+            "dataset_name": version.dataset_name,
+            "content_hash": version.dataset_content_hash,
+            "profile": profile,
+            "dropped_columns": job["dropped_columns"] if job else None,
+            "excluded_columns": job["excluded_columns"] if job else None,
+        },
+        metrics=dict(version.metrics),
+        feature_importance=job["feature_importance"] if job else [],
+        # LEAD: wire at merge -> `version.reproducibility` (undefer the deferred column)
+        reproducibility=None,
+        # LEAD: wire at merge -> `version.insights` (metric_intervals, confusion)
+        insights=None,
+        # LEAD: wire at merge -> `version.explanation_summary`
+        explanation_summary=None,
+        # LEAD: wire at merge -> `version.fairness`
+        fairness=None,
+        drift=await drift_summary(session, version.id),
+        # LEAD: wire at merge -> the approvals service's requests of this version, oldest
+        # first, as dicts: {"stage", "justification", "status", "requested_by" (display
+        # name), "requested_at" (ISO), "decided_by" (display name or None), "decided_at",
+        # "comment", "report_id", "report_sha256"} (render.approvals_section)
+        approvals=None,
+    )
