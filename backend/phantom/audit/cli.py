@@ -180,8 +180,11 @@ def audit_verify_report(
     try:
         sha256 = file_sha256(str(file))
     except OSError as error:
-        body = {"ok": False, "error": f"cannot read {file}: {error.strerror or error}"}
-        typer.echo(json.dumps(body) if as_json else f"error: {body['error']}", err=not as_json)
+        unreadable = f"cannot read {file}: {error.strerror or error}"
+        typer.echo(
+            json.dumps({"ok": False, "error": unreadable}) if as_json else f"error: {unreadable}",
+            err=not as_json,
+        )
         raise typer.Exit(2) from None
 
     async def verify() -> tuple[Result, IssuedReport | None]:

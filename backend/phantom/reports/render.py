@@ -43,7 +43,11 @@ _env.filters["num"] = _num
 
 
 def _macro(name: str, *args: Any) -> Markup:
-    return Markup(getattr(_env.get_template("sections.html.j2").module, name)(*args))
+    # an autoescaping template's macro returns Markup already (its values are escaped)
+    html = getattr(_env.get_template("sections.html.j2").module, name)(*args)
+    if not isinstance(html, Markup):
+        raise TypeError("report templates must autoescape")
+    return html
 
 
 def documentation_section(documentation: dict[str, str | None]) -> Markup:
@@ -81,7 +85,7 @@ def metrics_section(
                 "primary": name == selection_metric,
                 "value": _num(value),
                 "interval": (
-                    f"{_num(interval['low'])} – {_num(interval['high'])} "
+                    f"{_num(interval['low'])} to {_num(interval['high'])} "
                     f"({interval['resamples']} resamples)"
                     if interval
                     else None
