@@ -88,14 +88,17 @@ async def test_a_generated_report_holds_the_model_and_its_metrics(
     assert "Fraud detector — version 1" in text
     assert metrics, "the version has holdout metrics"
     for metric in metrics:
-        assert metric["name"] in text and _num(metric["value"]) in text, metric
-    assert "Fraud analytics team" in text and "Not for wire transfers." in text
+        assert metric["name"] in text, metric
+        assert _num(metric["value"]) in text, metric
+    assert "Fraud analytics team" in text
+    assert "Not for wire transfers." in text
     assert "patient_id" in text, "the dropped identifier column, and why"
     assert "Permutation importance (holdout)" in text
     assert '<script>alert("owned")</script>' in text, "shown as the text it is"
     # the HTML escapes the hostile text
     page = html.text
-    assert "<script" not in page and "<img" not in page
+    assert "<script" not in page
+    assert "<img" not in page
     assert "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in page
     # sections whose data other changes add say so
     assert "The reproducibility record: not available for this version." in page
@@ -111,7 +114,8 @@ async def test_a_generated_report_holds_the_model_and_its_metrics(
     assert details is not None
     assert details["html_sha256"] == report["htmlSha256"]
     assert details["pdf_sha256"] == report["pdfSha256"]
-    assert details["model"] == "Fraud detector" and details["version"] == 1
+    assert details["model"] == "Fraud detector"
+    assert details["version"] == 1
 
 
 async def test_reports_are_listed_newest_first(client: httpx.AsyncClient, world: World) -> None:
@@ -167,7 +171,8 @@ async def test_another_tenants_versions_and_reports_are_not_found(
         body = await gql(client, query, variables, ours)
         assert error_codes(body) == ["NOT_FOUND"], body
     body = await gql(client, VERSION, {"id": world.theirs}, ours)
-    assert error_codes(body) == ["NOT_FOUND"] and body["data"]["modelVersion"] is None, body
+    assert error_codes(body) == ["NOT_FOUND"], body
+    assert body["data"]["modelVersion"] is None
     for path in (
         url(world.theirs),
         url(world.theirs, "html"),
@@ -225,19 +230,23 @@ async def test_verify_report_passes_the_issued_file_and_refuses_an_edited_one(
     ok = phantom("audit", "verify-report", str(original), "--tenant", world.tenant.slug)
     assert ok.returncode == 0, (ok.stdout, ok.stderr)
     assert "ISSUED: the PDF of the report on model 'Fraud detector' version 1" in ok.stdout
-    assert world.tenant.admin_email in ok.stdout and report["id"] in ok.stdout
+    assert world.tenant.admin_email in ok.stdout
+    assert report["id"] in ok.stdout
     as_json = phantom(
         "audit", "verify-report", str(original), "--tenant", world.tenant.slug, "--json"
     )
     verdict = json.loads(as_json.stdout)
-    assert verdict["ok"] is True and verdict["report"]["id"] == report["id"]
+    assert verdict["ok"] is True
+    assert verdict["report"]["id"] == report["id"]
     # one byte changed: refused
     bad = phantom("audit", "verify-report", str(edited), "--tenant", world.tenant.slug)
     assert bad.returncode == 1
-    assert "NOT ISSUED" in bad.stderr and "The file was changed" in bad.stderr
+    assert "NOT ISSUED" in bad.stderr
+    assert "The file was changed" in bad.stderr
     # another tenant's chain never recorded it
     other = phantom("audit", "verify-report", str(original), "--tenant", world.other.slug)
-    assert other.returncode == 1 and "NOT ISSUED" in other.stderr
+    assert other.returncode == 1
+    assert "NOT ISSUED" in other.stderr
     # unreadable file
     missing = phantom("audit", "verify-report", str(tmp_path / "nope.pdf"), "--tenant", "x")
     assert missing.returncode == 2
