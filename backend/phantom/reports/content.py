@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +19,9 @@ from phantom.automl.service import training
 from phantom.automl.tasks import METRICS
 from phantom.datasets.service import profile_summary
 from phantom.monitoring.service import drift_summary
-from phantom.registry.models import ModelVersion
+
+if TYPE_CHECKING:  # the registry's row type, read through its service
+    from phantom.registry.models import ModelVersion
 
 
 @dataclass(frozen=True, slots=True)

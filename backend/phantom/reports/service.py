@@ -17,6 +17,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,12 +30,14 @@ from phantom.kit.errors import BadUserInput, ErrorCode, NotFound, PhantomError
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
 from phantom.kit.transactions import on_rollback
-from phantom.registry.models import ModelVersion
 from phantom.registry.service import registry
 from phantom.reports.content import gather
 from phantom.reports.models import ModelReport
 from phantom.reports.render import render_html, render_pdf
 from phantom.reports.repository import ReportRepository
+
+if TYPE_CHECKING:  # the registry's row type, read through its service
+    from phantom.registry.models import ModelVersion
 
 # Bounds of the documentation fields, in characters: a page of prose each, a line for
 # the owner. Longer text is refused (BAD_USER_INPUT), never truncated silently.
