@@ -104,11 +104,12 @@ class ReportService:
         version_id: uuid.UUID,
         changes: Documentation,
     ) -> ModelVersion:
+        # the version first: another tenant's id is NOT_FOUND whatever the input
+        version, _ = await registry.documented(session, version_id, for_update=True)
         given = {k: v for k, v in vars_of(changes).items() if v is not None}
         if not given:
             raise BadUserInput("Give at least one of intendedUse, owner and limitations.")
         cleaned = {k: clean(k, v) for k, v in given.items()}
-        version, _ = await registry.documented(session, version_id, for_update=True)
         changed = sorted(k for k, v in cleaned.items() if getattr(version, k) != v)
         for name, value in cleaned.items():
             setattr(version, name, value)
