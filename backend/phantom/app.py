@@ -34,6 +34,7 @@ from phantom.monitoring.routes import routes as monitoring_routes
 from phantom.ops.bodies import BodyLimit
 from phantom.ops.middleware import RequestContext
 from phantom.ops.routes import routes as ops_routes
+from phantom.reports.routes import routes as report_routes
 from phantom.serving.routes import routes as serving_routes
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def create_app(
             *serving_routes,
             *batch_routes,
             *monitoring_routes,
+            *report_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],

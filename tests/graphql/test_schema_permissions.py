@@ -359,6 +359,8 @@ ID_KINDS = {
     ("batchPredictionProgress", ("jobId",)): "batch_prediction",
     ("alertRules", ("modelVersionId",)): "model_version",
     ("setAlertRules", ("input", "modelVersionId")): "model_version",
+    ("generateModelReport", ("modelVersionId",)): "model_version",
+    ("setModelDocumentation", ("input", "modelVersionId")): "model_version",
     ("acknowledgeAlert", ("id",)): "alert",
     ("resolveAlert", ("id",)): "alert",
     ("webhookDeliveries", ("webhookId",)): "webhook",

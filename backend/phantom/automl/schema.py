@@ -33,6 +33,8 @@ from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 from phantom.registry.service import registry
 from phantom.registry.types import MetricValue, ModelVersionFields, metric_values
+from phantom.reports.loaders import reports_loader
+from phantom.reports.types import ModelReport
 
 JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
 Engine = strawberry.enum(models.Engine, name="Engine")
@@ -225,6 +227,16 @@ class ModelVersion(ModelVersionFields):
     async def approvals(self, info: Info[Context, None]) -> list[PromotionRequest]:
         requests = await history_loader(info.context).load(uuid.UUID(str(self.id)))
         return [PromotionRequest.from_model(r) for r in requests]
+
+    @strawberry.field(description="Generated model reports, newest first (first: 1..100).")
+    async def reports(self, info: Info[Context, None], first: int = 10) -> list[ModelReport]:
+        found = await reports_loader(info.context, first).load(uuid.UUID(str(self.id)))
+        return [ModelReport.from_model(r) for r in found]
+
+    @strawberry.field(description="The newest generated model report, if any.")
+    async def latest_report(self, info: Info[Context, None]) -> ModelReport | None:
+        found = await reports_loader(info.context, 1).load(uuid.UUID(str(self.id)))
+        return ModelReport.from_model(found[0]) if found else None
 
 
 @strawberry.type

@@ -146,6 +146,24 @@ class TrainingService:
         repo = TrainingJobRepository(session)
         return await repo.page(repo.listing(status, dataset_id), page)
 
+    async def training_record(
+        self, session: AsyncSession, job_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        """What a model's documentation reports of its training job (reports/): the
+        columns dropped and why, those the user excluded, permutation importance. None
+        once the job is gone. Callers check their own permission."""
+        job = await TrainingJobRepository(session).find(job_id)
+        if job is None:
+            return None
+        return {
+            "excluded_columns": list(job.excluded_columns),
+            "dropped_columns": [dict(d) for d in job.dropped_columns],
+            "feature_importance": [dict(f) for f in job.feature_importance],
+            "time_budget_seconds": job.time_budget_seconds,
+            "started_at": job.started_at.isoformat() if job.started_at else None,
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        }
+
     @requires(P.TRAINING_READ)
     async def limits(self, session: AsyncSession, principal: Principal) -> Limits:
         return await tenant_limits(session, principal.tenant_id)

@@ -77,3 +77,8 @@ class ModelVersion(TenantScoped, Base):
     # per protected attribute, group sizes, rates and disparities on the holdout
     # (``automl/fairness.py``); None: trained before fairness existed, [] none was named
     fairness: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, deferred=True)
+    # the model documentation people write (reports/: ``setModelDocumentation``); free
+    # text, bounded by the service, escaped wherever it is shown
+    intended_use: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(Text)  # a person or a team
+    limitations: Mapped[str | None] = mapped_column(Text)

@@ -52,6 +52,14 @@ class VersionRepository(Repository[ModelVersion]):
         )
         return {row[0]: row[1] or [] for row in rows}
 
+    async def governance_record(self, version_id: uuid.UUID) -> dict[str, Any]:
+        row = (
+            await self.session.execute(
+                select(ModelVersion.fairness).where(ModelVersion.id == version_id)
+            )
+        ).one()
+        return {"fairness": row.fairness}
+
     async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
         return await self.session.scalar(
             select(ModelVersion).where(ModelVersion.training_job_id == job_id)

@@ -213,6 +213,22 @@ class RegistryService:
             reference=version.reference,
         )
 
+    async def governance_record(
+        self, session: AsyncSession, version_id: uuid.UUID
+    ) -> dict[str, Any]:
+        """The version's deferred governance data (fairness, ...) for reports/, which
+        checked its own permission and has loaded the version in this tenant."""
+        return await VersionRepository(session).governance_record(version_id)
+
+    async def documented(
+        self, session: AsyncSession, version_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[ModelVersion, str]:
+        """The version and its model's name, or ``NotFound`` (also in another tenant): for
+        reports/, which checks its own permission and edits only the documentation."""
+        version = await VersionRepository(session).get(version_id, for_update=for_update)
+        names = await ModelRepository(session).names({version.model_id})
+        return version, names.get(version.model_id, "")
+
     @requires(P.MODELS_PROMOTE)
     async def promote(
         self,

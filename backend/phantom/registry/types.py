@@ -134,6 +134,9 @@ class ModelVersionFields:
     artifact_bytes: float
     created_at: datetime
     metrics: list[MetricValue] = strawberry.field(description="Holdout metrics.")
+    intended_use: str | None = strawberry.field(description="Documentation: what it is for.")
+    owner: str | None = strawberry.field(description="Documentation: a person or team.")
+    limitations: str | None = strawberry.field(description="Documentation: known limits.")
     dataset_id: strawberry.Private[uuid.UUID | None]
     training_job_id: strawberry.Private[uuid.UUID | None]
     created_by_id: strawberry.Private[uuid.UUID | None]
@@ -177,6 +180,9 @@ class ModelVersionFields:
             artifact_bytes=float(v.artifact_bytes),
             created_at=v.created_at,
             metrics=metric_values(v.metrics),
+            intended_use=v.intended_use,
+            owner=v.owner,
+            limitations=v.limitations,
             dataset_id=v.dataset_id,
             training_job_id=v.training_job_id,
             created_by_id=v.created_by,
