@@ -195,6 +195,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 artifact_bytes=artifact.size_bytes,
                 created_by=job.created_by,
                 reference=result.get("reference"),
+                explanation_summary=result.get("explanation_summary"),
             ),
         )
         job.status = JobStatus.SUCCEEDED.value

@@ -74,3 +74,6 @@ class ModelVersion(TenantScoped, Base):
     # what monitoring compares production with (``monitoring/reference.py``); None for
     # versions trained before it existed: they have no drift, only volume and latency
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # global SHAP on the holdout (``explain/summary.py``; shape in docs/governance.md);
+    # None for versions trained before it existed or when it did not fit in the job's time
+    explanation_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

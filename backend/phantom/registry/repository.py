@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import undefer
@@ -43,6 +44,12 @@ class VersionRepository(Repository[ModelVersion]):
         if version is None:
             raise NotFound(self.noun)
         return version
+
+    async def explanation_summary(self, version_id: uuid.UUID) -> dict[str, Any] | None:
+        summary: dict[str, Any] | None = await self.session.scalar(
+            select(ModelVersion.explanation_summary).where(ModelVersion.id == version_id)
+        )
+        return summary
 
     async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
         return await self.session.scalar(

@@ -49,6 +49,7 @@ class NewVersion:
     predict_ms_per_row: float | None = None
     predict_rows_per_second: float | None = None
     reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
+    explanation_summary: dict[str, Any] | None = None  # global SHAP (``explain/summary.py``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class ServableVersion:
     classes: list[Any] | None
     artifact_path: str
     artifact_hash: str
+    target: str | None = None  # what the model predicts (answers name it)
 
 
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
@@ -92,6 +94,7 @@ def _servable(version: ModelVersion) -> ServableVersion:
         classes=version.classes,
         artifact_path=version.artifact_path,
         artifact_hash=version.artifact_hash,
+        target=version.target,
     )
 
 
@@ -133,6 +136,13 @@ class RegistryService:
         self, session: AsyncSession, principal: Principal, model_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, str]:
         return await ModelRepository(session).names(model_ids)
+
+    @requires(P.MODELS_READ)
+    async def explanation_summary(
+        self, session: AsyncSession, principal: Principal, version_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        """The version's global SHAP summary (deferred: read only when asked for)."""
+        return await VersionRepository(session).explanation_summary(version_id)
 
     # --- for other domains, which check their own permission first --------------------
 
@@ -262,6 +272,7 @@ class RegistryService:
             artifact_bytes=new.artifact_bytes,
             created_by=new.created_by,
             reference=new.reference,
+            explanation_summary=new.explanation_summary,
         )
         await VersionRepository(session).add(version)
         await audit.record(
