@@ -40,6 +40,14 @@ from phantom.automl.engines.base import (
 )
 from phantom.automl.fit_to_serve import time_calls
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
+from phantom.explain.inputs import input_profile
+from phantom.explain.shapley import Subject
+from phantom.explain.summary import (
+    BACKGROUND_FILE,
+    background_sample,
+    monotonic_deadline,
+    summarise,
+)
 from phantom.monitoring.reference import build_reference
 
 HOLDOUT_FRACTION = 0.2
@@ -311,8 +319,12 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
     importance = permutation_importance(model, spec, holdout, importance_deadline)
-    model.close()
     schema = feature_schema(train, spec)
+    train_features = train[[f["name"] for f in schema]]
+    summary = explanation_summary(
+        model, spec, schema, train_features, features, predicted, importance_deadline
+    )
+    model.close()
     reference = monitoring_reference(train, schema, importance, spec, predicted, truth)
     classes = predicted.classes
     (model_dir / "phantom-model.json").write_text(
@@ -324,6 +336,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
                 "features": schema,
                 "classes": classes,
                 "metric": spec.metric,
+                "inputs": input_profile(train_features, schema),
             },
             default=_native,
         )
@@ -340,6 +353,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         classes=classes,
         dropped_columns=dropped,
         reference=reference,
+        explanation_summary=summary,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
     )
 
@@ -401,6 +415,41 @@ def monitoring_reference(
         )
     except Exception:
         logging.getLogger(__name__).exception("monitoring reference failed")
+        return None
+
+
+def explanation_summary(
+    model: LoadedModel,
+    spec: RunSpec,
+    schema: list[dict[str, str]],
+    train_features: pd.DataFrame,
+    holdout_features: pd.DataFrame,
+    predicted: Predictions,
+    deadline: float,
+) -> dict[str, Any] | None:
+    """Stores the background sample serving's sampled explainer needs, then the global
+    SHAP summary on the holdout within the job's deadline. A failure costs the summary
+    (or the background: such a version explains only with tree SHAP), never the model."""
+    log = logging.getLogger(__name__)
+    try:
+        background = background_sample(train_features, spec.seed)
+        background.to_parquet(Path(spec.model_dir) / BACKGROUND_FILE, index=False)
+    except Exception:
+        log.exception("storing the explanation background failed")
+        return None
+    subject = Subject(spec.task, spec.target, predicted.classes)
+    try:
+        return summarise(
+            model,
+            subject,
+            schema,
+            holdout_features,
+            background,
+            monotonic_deadline(deadline),
+            spec.seed,
+        )
+    except Exception:
+        log.exception("the explanation summary failed")
         return None
 
 

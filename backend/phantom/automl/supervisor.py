@@ -155,7 +155,15 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
         "seed": 0,
-        "options": {"serving_model": claim.serving_choice},
+        "options": {
+            "serving_model": claim.serving_choice,
+            # tests only (refused in production): a known model zoo
+            **(
+                {"hyperparameters": settings.TRAINING_TEST_HYPERPARAMETERS}
+                if settings.TRAINING_TEST_HYPERPARAMETERS is not None
+                else {}
+            ),
+        },
         "hard_deadline": time.time() + hard_bound_seconds(claim.budget_seconds),
         "test_stall_seconds": settings.TRAINING_TEST_STALL_SECONDS,  # 0 outside tests
     }

@@ -328,6 +328,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def typed(table: pd.DataFrame, features: list[dict[str, str]]) -> pd.DataFrame:
+    """A stored table (the background, the holdout) typed as serving types a call's rows,
+    so the model and the explainer see one representation."""
+    columns: dict[str, Any] = {}
+    for feature in features:
+        name = feature["name"]
+        if feature["dtype"].startswith(NUMERIC_PREFIXES):
+            columns[name] = pd.to_numeric(table[name], errors="coerce").to_numpy(
+                np.float64, na_value=np.nan
+            )
+        else:
+            columns[name] = [_plain(v) for v in table[name].tolist()]
+    return frame([columns], features)
+
+
 def _output(subject: Subject, model: LoadedModel, table: pd.DataFrame) -> Array:
     predicted = model.predict(table)
     if subject.task == "ANOMALY_DETECTION":
