@@ -30,7 +30,12 @@ from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 from phantom.registry.service import registry
-from phantom.registry.types import MetricValue, ModelVersionFields, metric_values
+from phantom.registry.types import (
+    ExplanationSummary,
+    MetricValue,
+    ModelVersionFields,
+    metric_values,
+)
 
 JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
 Engine = strawberry.enum(models.Engine, name="Engine")
@@ -214,6 +219,17 @@ class ModelVersion(ModelVersionFields):
         if self.created_by_id is None:
             return None
         return await display_name_loader(info.context).load(self.created_by_id)
+
+    @strawberry.field(
+        description="Global SHAP on the holdout, beside the training job's permutation "
+        "importance (null: trained before it existed, or out of the job's time)."
+    )
+    async def explanation_summary(self, info: Info[Context, None]) -> ExplanationSummary | None:
+        async with info.context.session() as session:
+            summary = await registry.explanation_summary(
+                session, info.context.require_principal(), uuid.UUID(str(self.id))
+            )
+        return ExplanationSummary.from_json(summary) if summary else None
 
 
 @strawberry.type

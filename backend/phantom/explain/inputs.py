@@ -86,11 +86,19 @@ def input_warnings(
                 margin = RANGE_MARGIN * (high - low)
                 outside = np.nonzero((numbers < low - margin) | (numbers > high + margin))[0]
                 for i in outside.tolist():
-                    found.append((i, order, _warning(
-                        i, name, "OUT_OF_RANGE",
-                        f"{name} = {numbers[i]:g} is far outside the training range "
-                        f"[{low:g}, {high:g}]: the prediction is an extrapolation.",
-                    )))
+                    found.append(
+                        (
+                            i,
+                            order,
+                            _warning(
+                                i,
+                                name,
+                                "OUT_OF_RANGE",
+                                f"{name} = {numbers[i]:g} is far outside the training range "
+                                f"[{low:g}, {high:g}]: the prediction is an extrapolation.",
+                            ),
+                        )
+                    )
         else:
             missing = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
             categories = spec.get("categories") if spec else None
@@ -98,17 +106,33 @@ def input_warnings(
                 seen = set(categories)
                 for i, value in enumerate(values):
                     if value is not None and category_text_one(value) not in seen:
-                        found.append((i, order, _warning(
-                            i, name, "UNSEEN_CATEGORY",
-                            f"{name} = '{_shown(value)}' never occurred in training: the "
-                            "model treats it as an unknown value.",
-                        )))
+                        found.append(
+                            (
+                                i,
+                                order,
+                                _warning(
+                                    i,
+                                    name,
+                                    "UNSEEN_CATEGORY",
+                                    f"{name} = '{_shown(value)}' never occurred in training: the "
+                                    "model treats it as an unknown value.",
+                                ),
+                            )
+                        )
         if spec is None or not spec.get("missing"):
             for i in np.nonzero(missing)[0].tolist():
-                found.append((i, order, _warning(
-                    i, name, "MISSING",
-                    f"No value for {name} (absent or null), which training always had: "
-                    "scored as missing.",
-                )))
+                found.append(
+                    (
+                        i,
+                        order,
+                        _warning(
+                            i,
+                            name,
+                            "MISSING",
+                            f"No value for {name} (absent or null), which training always had: "
+                            "scored as missing.",
+                        ),
+                    )
+                )
     found.sort(key=lambda item: (item[0], item[1]))
     return [item[2] for item in found]

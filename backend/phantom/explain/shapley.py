@@ -129,7 +129,7 @@ def _served_tree(model: LoadedModel) -> tuple[Any, Any, str, str] | None:
     if predictor is None:
         return None
     name = str(predictor.model_best)
-    inner = predictor._trainer.load_model(name)  # noqa: SLF001 - no public accessor
+    inner = predictor._trainer.load_model(name)
     children = getattr(inner, "models", None)
     if children is not None and hasattr(inner, "load_child"):
         if len(children) != 1:  # a bag of k fold models averages probabilities
@@ -158,12 +158,12 @@ def _columns_of(inner: Any, prepared: Any) -> list[str]:
         return columns
     if isinstance(prepared, pd.DataFrame):
         return [str(c) for c in prepared.columns]
-    return [str(c) for c in inner._features_internal]  # noqa: SLF001
+    return [str(c) for c in inner._features_internal]
 
 
 def _origins(predictor: Any) -> dict[str, str]:
     """Generated feature -> the request column it was made from (AutoGluon's links)."""
-    links = predictor._learner.feature_generator.get_feature_links()  # noqa: SLF001
+    links = predictor._learner.feature_generator.get_feature_links()
     return {out: source for source, outs in links.items() for out in outs}
 
 
@@ -389,8 +389,9 @@ def _sampled(
     names = [f["name"] for f in features]
     n = len(rows)
     if values.ndim == 2:  # one output: regression, anomaly score
-        return Explained("permutation", [words(subject, "")] * n, bases, bases + values.sum(1),
-                         values, names)
+        return Explained(
+            "permutation", [words(subject, "")] * n, bases, bases + values.sum(1), values, names
+        )
     classes = subject.classes or list(range(values.shape[2]))
     if subject.task == "BINARY" and values.shape[2] == 2:
         pick = np.ones(n, dtype=np.int64)
@@ -405,4 +406,3 @@ def _sampled(
 
 def deadline_in(seconds: float) -> float:
     return time.monotonic() + seconds if math.isfinite(seconds) else math.inf
-

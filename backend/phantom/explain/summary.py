@@ -75,7 +75,9 @@ def summarise(
     reference = typed(background, features)
     parts: list[Explained] = []
     try:
-        first = explain(model, subject, features, rows.iloc[:CHUNK], reference, deadline, None, seed)
+        first = explain(
+            model, subject, features, rows.iloc[:CHUNK], reference, deadline, None, seed
+        )
         parts.append(first)
         if first.method == "tree":
             if len(rows) > CHUNK:
@@ -97,13 +99,13 @@ def summarise(
 
 def _shape(done: Explained, rows: pd.DataFrame) -> dict[str, Any]:
     texts = sorted(set(done.explained))
-    explained = texts[0] if len(texts) == 1 else "each row's predicted class: " + "; ".join(
-        texts[:5]
+    explained = (
+        texts[0] if len(texts) == 1 else "each row's predicted class: " + "; ".join(texts[:5])
     )
     picks = np.arange(len(rows))
     if len(picks) > MAX_POINTS:
         picks = np.random.default_rng(0).choice(len(rows), MAX_POINTS, replace=False)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for j, name in enumerate(done.features):
         column = rows[name].tolist()
         entries.append(
@@ -113,7 +115,7 @@ def _shape(done: Explained, rows: pd.DataFrame) -> dict[str, Any]:
                 "points": [[_json(column[i]), float(done.values[i, j])] for i in picks.tolist()],
             }
         )
-    entries.sort(key=lambda e: -e["mean_abs_shap"])
+    entries.sort(key=lambda e: -float(e["mean_abs_shap"]))
     return {
         "method": done.method,
         "explained": explained,
