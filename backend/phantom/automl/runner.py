@@ -41,7 +41,7 @@ from phantom.automl.engines.base import (
 from phantom.automl.fit_to_serve import time_calls
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
 from phantom.explain.inputs import input_profile
-from phantom.explain.shapley import Subject
+from phantom.explain.shapley import Subject, preload
 from phantom.explain.summary import (
     BACKGROUND_FILE,
     background_sample,
@@ -263,6 +263,7 @@ def fit_limit_seconds(budget: float, used: float, reserve: float) -> float:
 
 def run(spec: RunSpec, protocol: Protocol) -> None:
     started = time.time()
+    shap_loaded = preload()  # while the fit runs, for the explanation summary after it
     frame = pd.read_parquet(spec.data_path)
     frame, dropped = prepare(frame, spec)
     task = spec.task_type
@@ -321,8 +322,12 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     importance = permutation_importance(model, spec, holdout, importance_deadline)
     schema = feature_schema(train, spec)
     train_features = train[[f["name"] for f in schema]]
+    # the summary's share of what is left: a quarter of the budget at most, never the
+    # seconds reserved to save and report before the job layer's kill
+    shap_loaded.join(max(importance_deadline - 3 - time.time(), 0))
+    summary_deadline = min(importance_deadline - 3, time.time() + 0.25 * spec.budget_seconds + 2)
     summary = explanation_summary(
-        model, spec, schema, train_features, features, predicted, importance_deadline
+        model, spec, schema, train_features, features, predicted, summary_deadline
     )
     model.close()
     reference = monitoring_reference(train, schema, importance, spec, predicted, truth)

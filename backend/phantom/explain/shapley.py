@@ -11,10 +11,10 @@ Two ways, chosen per model:
   one-hot columns ``region_0``... -> ``region``) by summing, which keeps additivity. The
   sum is checked against the model's own answer; a mismatch, an unknown model or a
   column that cannot be traced back falls back to the second way.
-- otherwise a sampled model-agnostic explainer (``shap.PermutationExplainer``) against the
+- otherwise a sampled model-agnostic explainer (``shap.KernelExplainer``) against the
   background sample stored at training (``phantom-background.parquet``). It is additive
-  by construction: base value = mean output over the background, and each permutation's
-  steps telescope from it to the row's output.
+  by construction: base value = mean output over the background, and the values are
+  constrained to sum from it to the row's output.
 """
 
 from __future__ import annotations
@@ -43,9 +43,26 @@ TREE_MODELS = {
     "RFModel": "probability",
     "XTModel": "probability",
 }
-PERMUTATIONS = 6  # forward and backward passes per row: 2 x 6 x (features + 1) calls
+SAMPLES = 126  # Kernel SHAP coalitions per row, each scored on every background row
 TOLERANCE = 1e-3  # |base + sum - output| allowed, relative to max(1, |output|)
 Array = np.ndarray[Any, Any]
+
+
+def preload() -> threading.Thread:
+    """Import shap in the background: the import takes 3 s on a quiet host and 10 s on a
+    loaded one (numba, its models' wrappers), which the first explanation of a process
+    would otherwise pay inside its time bound. Started beside a fit (native code, the GIL
+    mostly free) and at an API process's start."""
+    thread = threading.Thread(target=_import_shap, name="shap-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _import_shap() -> None:
+    try:
+        import shap  # noqa: F401
+    except Exception:
+        log.exception("importing shap failed; explanations will fail")
 
 
 class OutOfTime(Exception):
@@ -63,7 +80,7 @@ class Subject:
 
 @dataclass(frozen=True, slots=True)
 class Explained:
-    method: str  # "tree" | "permutation"
+    method: str  # "tree" | "kernel"
     explained: list[str]  # per row, in words
     base: Array  # (rows,)
     output: Array  # (rows,)
@@ -99,7 +116,7 @@ def explain(
     background: pd.DataFrame | None,
     deadline: float,
     lock: threading.Lock | None = None,
-    seed: int = 0,
+    samples: int = SAMPLES,
 ) -> Explained:
     """SHAP values for ``rows`` (typed as ``serving.rows.frame`` types them). ``lock`` is
     taken around each call into the model only, so other callers of the same model are
@@ -117,7 +134,7 @@ def explain(
         return tree
     if background is None or background.empty:
         raise LookupError("no background sample")
-    return _sampled(model, subject, features, rows, background, deadline, lock, seed)
+    return _sampled(model, subject, features, rows, background, deadline, lock, samples)
 
 
 # --- exact tree SHAP ---------------------------------------------------------------------
@@ -361,7 +378,7 @@ def _sampled(
     background: pd.DataFrame,
     deadline: float,
     lock: threading.Lock | None,
-    seed: int,
+    samples: int,
 ) -> Explained:
     import shap
 
@@ -375,22 +392,28 @@ def _sampled(
             return _output(subject, model, table)
 
     x, reference = codec.encode(rows), codec.encode(background)
-    masker = shap.maskers.Independent(reference, max_samples=len(reference))
-    explainer = shap.PermutationExplainer(f, masker, seed=seed)
-    evals = PERMUTATIONS * (2 * len(features) + 1)
+    # Kernel SHAP (not shap's Permutation explainer: its numba kernels took 20-40 s to
+    # compile on a loaded host, in every process's first explanation). It is additive by
+    # construction (the weighted regression is constrained to sum to f(x) - E f), and
+    # exact when the coalitions are all enumerated (2^M - 2 of them: up to 7 features
+    # within the default sample count).
+    explainer = shap.KernelExplainer(f, reference, link="identity")
+    count = len(features)
+    nsamples = max(2 * count + 2, min(2 ** min(count, 30) - 2, samples))
+    base_all = np.asarray(explainer.expected_value, dtype=np.float64)
     values_all, bases_all = [], []
     for i in range(len(x)):  # row by row: the deadline is checked between rows too
         if time.monotonic() >= deadline:
             raise OutOfTime
-        result = explainer(x[i : i + 1], max_evals=evals, silent=True)
-        values_all.append(np.asarray(result.values, dtype=np.float64)[0])
-        bases_all.append(np.asarray(result.base_values, dtype=np.float64)[0])
+        result = explainer.shap_values(x[i : i + 1], nsamples=nsamples, l1_reg=False, silent=True)
+        values_all.append(np.asarray(result, dtype=np.float64)[0])
+        bases_all.append(base_all)
     values, bases = np.stack(values_all), np.stack(bases_all)
     names = [f["name"] for f in features]
     n = len(rows)
     if values.ndim == 2:  # one output: regression, anomaly score
         return Explained(
-            "permutation", [words(subject, "")] * n, bases, bases + values.sum(1), values, names
+            "kernel", [words(subject, "")] * n, bases, bases + values.sum(1), values, names
         )
     classes = subject.classes or list(range(values.shape[2]))
     if subject.task == "BINARY" and values.shape[2] == 2:
@@ -401,7 +424,7 @@ def _sampled(
     index = np.arange(n)
     picked, base = values[index, :, pick], bases[index, pick]
     text = [words(subject, "probability", classes[k] if k < len(classes) else k) for k in pick]
-    return Explained("permutation", text, base, base + picked.sum(axis=1), picked, names)
+    return Explained("kernel", text, base, base + picked.sum(axis=1), picked, names)
 
 
 def deadline_in(seconds: float) -> float:

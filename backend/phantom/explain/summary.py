@@ -23,8 +23,13 @@ from phantom.explain.shapley import Explained, OutOfTime, Subject, explain, type
 BACKGROUND_ROWS = 100
 BACKGROUND_FILE = "phantom-background.parquet"
 TREE_ROWS = 500  # exact tree SHAP is cheap
-SAMPLED_ROWS = 50  # the permutation explainer calls the model ~12 x features per row
-CHUNK = 5
+SAMPLED_ROWS = 50
+# the sampled summary estimates means: fewer coalitions over a smaller part of the
+# background than per prediction (a row costs SAMPLED_COALITIONS x SAMPLED_BACKGROUND
+# rows scored)
+SAMPLED_COALITIONS = 30
+SAMPLED_BACKGROUND = 20
+CHUNK = 1
 MAX_POINTS = 200
 
 
@@ -75,19 +80,23 @@ def summarise(
     reference = typed(background, features)
     parts: list[Explained] = []
     try:
-        first = explain(
-            model, subject, features, rows.iloc[:CHUNK], reference, deadline, None, seed
-        )
+        head = rows.iloc[:CHUNK]
+        first = explain(model, subject, features, head, reference, deadline)
         parts.append(first)
         if first.method == "tree":
             if len(rows) > CHUNK:
                 rest = rows.iloc[CHUNK:].reset_index(drop=True)
                 parts.append(explain(model, subject, features, rest, reference, deadline))
         else:
+            small = reference.sample(
+                n=min(len(reference), SAMPLED_BACKGROUND), random_state=seed
+            ).reset_index(drop=True)
             for start in range(CHUNK, min(len(rows), SAMPLED_ROWS), CHUNK):
                 chunk = rows.iloc[start : start + CHUNK].reset_index(drop=True)
                 parts.append(
-                    explain(model, subject, features, chunk, reference, deadline, None, seed)
+                    explain(
+                        model, subject, features, chunk, small, deadline, samples=SAMPLED_COALITIONS
+                    )
                 )
     except OutOfTime:
         pass

@@ -53,7 +53,7 @@ class SummaryFeature:
 
 @strawberry.type(description="Global SHAP on the holdout, computed at training.")
 class ExplanationSummary:
-    method: str = strawberry.field(description='"tree" (exact) or "permutation" (sampled).')
+    method: str = strawberry.field(description='"tree" (exact) or "kernel" (sampled, Kernel SHAP).')
     explained: str = strawberry.field(description="What the SHAP values are in, in words.")
     rows: int = strawberry.field(description="Holdout rows explained.")
     features: list[SummaryFeature] = strawberry.field(description="Largest mean |SHAP| first.")

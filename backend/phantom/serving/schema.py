@@ -46,7 +46,7 @@ class Explanation:
     explained: str = strawberry.field(
         description='What output is, in words, e.g. "log-odds of fraud = true".'
     )
-    method: str = strawberry.field(description='"tree" (exact) or "permutation" (sampled).')
+    method: str = strawberry.field(description='"tree" (exact) or "kernel" (sampled, Kernel SHAP).')
     contributions: list[Contribution] = strawberry.field(
         description="Every feature, largest |contribution| first."
     )
