@@ -23,6 +23,7 @@ import logging
 import math
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,9 +61,20 @@ def preload() -> threading.Thread:
 
 def _import_shap() -> None:
     try:
-        import shap  # noqa: F401
+        _shap()
     except Exception:
         log.exception("importing shap failed; explanations will fail")
+
+
+def _shap() -> Any:
+    """shap, imported without the deprecation warnings its plotting imports raise
+    (matplotlib's): nothing here plots."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        import shap
+
+    return shap
 
 
 class OutOfTime(Exception):
@@ -191,8 +203,7 @@ def _tree(
     if found is None:
         return None
     predictor, inner, name, scale = found
-    import shap
-
+    shap = _shap()
     internal = predictor.transform_features(rows, model=name)
     prepared = inner.preprocess(internal)
     result = shap.TreeExplainer(inner.model)(prepared)
@@ -380,8 +391,7 @@ def _sampled(
     lock: threading.Lock | None,
     samples: int,
 ) -> Explained:
-    import shap
-
+    shap = _shap()
     codec = _Codec(features, [rows, background])
 
     def f(matrix: Array) -> Array:
