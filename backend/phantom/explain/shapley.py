@@ -158,7 +158,14 @@ def _served_tree(model: LoadedModel) -> tuple[Any, Any, str, str] | None:
     if predictor is None:
         return None
     name = str(predictor.model_best)
-    inner = predictor._trainer.load_model(name)
+    trainer = predictor._trainer  # no public accessor
+    inner = trainer.load_model(name)
+    bases = list(getattr(inner, "base_model_names", None) or [])
+    if "WeightedEnsemble" in type(inner).__name__ and len(bases) == 1:
+        # an "ensemble" of one model (a zoo of one, or one model won every weight)
+        # answers what that model answers; the check against the served answer holds it
+        name = str(bases[0])
+        inner = trainer.load_model(name)
     children = getattr(inner, "models", None)
     if children is not None and hasattr(inner, "load_child"):
         if len(children) != 1:  # a bag of k fold models averages probabilities
@@ -243,12 +250,12 @@ def _tree_outputs(
     """Pick the explained output and check it against the model's own answer."""
     n = len(rows)
     if subject.task == "REGRESSION":
-        predicted = np.asarray(predictor.predict(rows, model=name, as_pandas=False), np.float64)
+        predicted = np.asarray(predictor.predict(rows, as_pandas=False), np.float64)
         if values.ndim != 2:
             return None
         base = np.broadcast_to(base, (n,)).astype(np.float64)
         return _checked("tree", [words(subject, "")] * n, base, values, predicted, names)
-    proba = predictor.predict_proba(rows, model=name, as_multiclass=True)
+    proba = predictor.predict_proba(rows, as_multiclass=True)  # what serving answers
     p = proba.to_numpy(dtype=np.float64)
     classes = list(proba.columns)
     if values.ndim == 2:  # one output: the positive class (binary)
