@@ -324,8 +324,15 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     train_features = train[[f["name"] for f in schema]]
     # the summary's share of what is left: a quarter of the budget at most, never the
     # seconds reserved to save and report before the job layer's kill
-    shap_loaded.join(max(importance_deadline - 3 - time.time(), 0))
-    summary_deadline = min(importance_deadline - 3, time.time() + 0.25 * spec.budget_seconds + 2)
+    # at least 2 s for one row, but never into the 8 s kept to save and report before the
+    # job layer's kill
+    latest = spec.hard_deadline - 8 if spec.hard_deadline is not None else importance_deadline
+    shap_loaded.join(max(latest - 2 - time.time(), 0))
+    summary_deadline = min(
+        max(importance_deadline - 3, time.time() + 2),
+        time.time() + 0.25 * spec.budget_seconds + 2,
+        latest,
+    )
     summary = explanation_summary(
         model, spec, schema, train_features, features, predicted, summary_deadline
     )

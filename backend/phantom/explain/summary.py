@@ -77,20 +77,21 @@ def summarise(
     (``time.monotonic()``)."""
     sample = holdout.sample(n=min(len(holdout), TREE_ROWS), random_state=seed)
     rows = typed(sample.reset_index(drop=True), features)
-    reference = typed(background, features)
+    # the tree way ignores the background; the sampled way gets a small part of it
+    small = typed(background, features).sample(
+        n=min(len(background), SAMPLED_BACKGROUND), random_state=seed
+    )
+    small = small.reset_index(drop=True)
     parts: list[Explained] = []
     try:
         head = rows.iloc[:CHUNK]
-        first = explain(model, subject, features, head, reference, deadline)
+        first = explain(model, subject, features, head, small, deadline, samples=SAMPLED_COALITIONS)
         parts.append(first)
         if first.method == "tree":
             if len(rows) > CHUNK:
                 rest = rows.iloc[CHUNK:].reset_index(drop=True)
-                parts.append(explain(model, subject, features, rest, reference, deadline))
+                parts.append(explain(model, subject, features, rest, small, deadline))
         else:
-            small = reference.sample(
-                n=min(len(reference), SAMPLED_BACKGROUND), random_state=seed
-            ).reset_index(drop=True)
             for start in range(CHUNK, min(len(rows), SAMPLED_ROWS), CHUNK):
                 chunk = rows.iloc[start : start + CHUNK].reset_index(drop=True)
                 parts.append(
