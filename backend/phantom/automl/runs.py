@@ -198,6 +198,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 created_by=job.created_by,
                 reference=result.get("reference"),
                 fairness=result.get("fairness") or [],
+                explanation_summary=result.get("explanation_summary"),
             ),
         )
         job.status = JobStatus.SUCCEEDED.value

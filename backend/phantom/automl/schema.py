@@ -32,7 +32,12 @@ from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 from phantom.registry.service import registry
-from phantom.registry.types import MetricValue, ModelVersionFields, metric_values
+from phantom.registry.types import (
+    ExplanationSummary,
+    MetricValue,
+    ModelVersionFields,
+    metric_values,
+)
 from phantom.reports.loaders import reports_loader
 from phantom.reports.types import ModelReport
 
@@ -237,6 +242,17 @@ class ModelVersion(ModelVersionFields):
     async def latest_report(self, info: Info[Context, None]) -> ModelReport | None:
         found = await reports_loader(info.context, 1).load(uuid.UUID(str(self.id)))
         return ModelReport.from_model(found[0]) if found else None
+
+    @strawberry.field(
+        description="Global SHAP on the holdout, beside the training job's permutation "
+        "importance (null: trained before it existed, or out of the job's time)."
+    )
+    async def explanation_summary(self, info: Info[Context, None]) -> ExplanationSummary | None:
+        async with info.context.session() as session:
+            summary = await registry.explanation_summary(
+                session, info.context.require_principal(), uuid.UUID(str(self.id))
+            )
+        return ExplanationSummary.from_json(summary) if summary else None
 
 
 @strawberry.type

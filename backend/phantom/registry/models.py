@@ -82,3 +82,6 @@ class ModelVersion(TenantScoped, Base):
     intended_use: Mapped[str | None] = mapped_column(Text)
     owner: Mapped[str | None] = mapped_column(Text)  # a person or a team
     limitations: Mapped[str | None] = mapped_column(Text)
+    # global SHAP on the holdout (``explain/summary.py``; shape in docs/governance.md);
+    # None for versions trained before it existed or when it did not fit in the job's time
+    explanation_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

@@ -55,10 +55,18 @@ class VersionRepository(Repository[ModelVersion]):
     async def governance_record(self, version_id: uuid.UUID) -> dict[str, Any]:
         row = (
             await self.session.execute(
-                select(ModelVersion.fairness).where(ModelVersion.id == version_id)
+                select(ModelVersion.fairness, ModelVersion.explanation_summary).where(
+                    ModelVersion.id == version_id
+                )
             )
         ).one()
-        return {"fairness": row.fairness}
+        return {"fairness": row.fairness, "explanation_summary": row.explanation_summary}
+
+    async def explanation_summary(self, version_id: uuid.UUID) -> dict[str, Any] | None:
+        summary: dict[str, Any] | None = await self.session.scalar(
+            select(ModelVersion.explanation_summary).where(ModelVersion.id == version_id)
+        )
+        return summary
 
     async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
         return await self.session.scalar(

@@ -55,6 +55,7 @@ class NewVersion:
     predict_rows_per_second: float | None = None
     reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
     fairness: list[dict[str, Any]] | None = None  # ``automl/fairness.py``'s reports
+    explanation_summary: dict[str, Any] | None = None  # global SHAP (``explain/summary.py``)
 
 
 FairnessReports = list[dict[str, Any]]  # a version's (``automl/fairness.py``)
@@ -86,6 +87,7 @@ class ServableVersion:
     classes: list[Any] | None
     artifact_path: str
     artifact_hash: str
+    target: str | None = None  # what the model predicts (answers name it)
 
 
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
@@ -110,6 +112,7 @@ def _servable(version: ModelVersion) -> ServableVersion:
         classes=version.classes,
         artifact_path=version.artifact_path,
         artifact_hash=version.artifact_hash,
+        target=version.target,
     )
 
 
@@ -165,6 +168,13 @@ class RegistryService:
         self, session: AsyncSession, principal: Principal, model_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, str]:
         return await ModelRepository(session).names(model_ids)
+
+    @requires(P.MODELS_READ)
+    async def explanation_summary(
+        self, session: AsyncSession, principal: Principal, version_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        """The version's global SHAP summary (deferred: read only when asked for)."""
+        return await VersionRepository(session).explanation_summary(version_id)
 
     # --- for other domains, which check their own permission first --------------------
 
@@ -347,6 +357,7 @@ class RegistryService:
             created_by=new.created_by,
             reference=new.reference,
             fairness=new.fairness,
+            explanation_summary=new.explanation_summary,
         )
         await VersionRepository(session).add(version)
         await audit.record(

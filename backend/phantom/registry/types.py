@@ -14,6 +14,7 @@ from typing import Any, Self
 
 import strawberry
 from strawberry import Info
+from strawberry.scalars import JSON
 
 from phantom.automl.tasks import METRICS
 from phantom.datasets.profiling import ColumnType as ColumnTypeValue
@@ -100,6 +101,39 @@ class FairnessReport:
             groups=[FairnessGroup(**g) for g in r["groups"]],
             disparities=[
                 FairnessDisparity(**{"positive_class": None, **d}) for d in r["disparities"]
+            ],
+        )
+
+
+@strawberry.type
+class SummaryFeature:
+    feature: str
+    mean_abs_shap: float = strawberry.field(description="Mean |SHAP value| over the rows.")
+    points: JSON = strawberry.field(
+        description="[[value, shap], ...]: up to 200 rows, for a dot chart."
+    )
+
+
+@strawberry.type(description="Global SHAP on the holdout, computed at training.")
+class ExplanationSummary:
+    method: str = strawberry.field(description='"tree" (exact) or "kernel" (sampled, Kernel SHAP).')
+    explained: str = strawberry.field(description="What the SHAP values are in, in words.")
+    rows: int = strawberry.field(description="Holdout rows explained.")
+    features: list[SummaryFeature] = strawberry.field(description="Largest mean |SHAP| first.")
+
+    @classmethod
+    def from_json(cls, summary: dict[str, Any]) -> ExplanationSummary:
+        return cls(
+            method=summary["method"],
+            explained=summary["explained"],
+            rows=summary["rows"],
+            features=[
+                SummaryFeature(
+                    feature=f["feature"],
+                    mean_abs_shap=f["mean_abs_shap"],
+                    points=JSON(f["points"]),
+                )
+                for f in summary["features"]
             ],
         )
 

@@ -112,8 +112,7 @@ async def gather(
         reproducibility=None,
         # LEAD: wire at merge -> `version.insights` (metric_intervals, confusion)
         insights=None,
-        # LEAD: wire at merge -> `version.explanation_summary`
-        explanation_summary=None,
+        explanation_summary=governance["explanation_summary"],
         fairness=governance["fairness"],
         drift=await drift_summary(session, version.id),
         approvals=await approval_history(session, principal, version.id),
