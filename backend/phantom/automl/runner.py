@@ -28,6 +28,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from phantom.automl import insights
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
@@ -47,6 +48,7 @@ MAX_HOLDOUT_ROWS = 20_000
 IMPORTANCE_ROWS = 2_000
 IMPORTANCE_REPEATS = 3
 MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
+INSIGHTS_MIN_SECONDS = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +313,21 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
     importance = permutation_importance(model, spec, holdout, importance_deadline)
+    extra = insights.compute(
+        model,
+        task,
+        spec.target,
+        train,
+        holdout,
+        predicted,
+        measured,
+        metrics,
+        importance,
+        fitted,
+        engine.name,
+        spec.seed,
+        insights_deadline(importance_deadline, spec),
+    )
     model.close()
     schema = feature_schema(train, spec)
     reference = monitoring_reference(train, schema, importance, spec, predicted, truth)
@@ -341,7 +358,17 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         dropped_columns=dropped,
         reference=reference,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
+        **extra,
     )
+
+
+def insights_deadline(importance_deadline: float, spec: RunSpec) -> float:
+    """Insights get what is left of the importance's time, and at least
+    ``INSIGHTS_MIN_SECONDS`` (a small budget's fit leaves none), within the hard bound."""
+    deadline = max(importance_deadline, time.time() + INSIGHTS_MIN_SECONDS)
+    if spec.hard_deadline is not None:
+        deadline = min(deadline, spec.hard_deadline - 10)
+    return deadline
 
 
 def serving_record(

@@ -154,7 +154,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "work_dir": str(work / "scratch"),
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
-        "seed": 0,
+        "seed": claim.seed,
         "options": {"serving_model": claim.serving_choice},
         "hard_deadline": time.time() + hard_bound_seconds(claim.budget_seconds),
         "test_stall_seconds": settings.TRAINING_TEST_STALL_SECONDS,  # 0 outside tests

@@ -74,3 +74,7 @@ class ModelVersion(TenantScoped, Base):
     # what monitoring compares production with (``monitoring/reference.py``); None for
     # versions trained before it existed: they have no drift, only volume and latency
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # intervals, confusion matrix, partial dependence; the reproducibility record
+    # (``automl/insights.py``); None for versions trained before they existed
+    insights: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    reproducibility: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

@@ -49,6 +49,8 @@ class NewVersion:
     predict_ms_per_row: float | None = None
     predict_rows_per_second: float | None = None
     reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
+    insights: dict[str, Any] | None = None  # ``automl/insights.py``
+    reproducibility: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +264,8 @@ class RegistryService:
             artifact_bytes=new.artifact_bytes,
             created_by=new.created_by,
             reference=new.reference,
+            insights=new.insights,
+            reproducibility=new.reproducibility,
         )
         await VersionRepository(session).add(version)
         await audit.record(
