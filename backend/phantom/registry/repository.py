@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import undefer
@@ -43,6 +44,17 @@ class VersionRepository(Repository[ModelVersion]):
         if version is None:
             raise NotFound(self.noun)
         return version
+
+    async def insights(
+        self, version_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """The versions' (deferred) insights and reproducibility records, by id."""
+        rows = await self.session.execute(
+            select(ModelVersion.id, ModelVersion.insights, ModelVersion.reproducibility).where(
+                ModelVersion.id.in_(version_ids)
+            )
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
 
     async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
         return await self.session.scalar(

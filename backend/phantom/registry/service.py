@@ -131,6 +131,13 @@ class RegistryService:
         return await VersionRepository(session).of_job(job_id)
 
     @requires(P.MODELS_READ)
+    async def insights(
+        self, session: AsyncSession, principal: Principal, version_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """Versions' insights and reproducibility records (``automl/insights.py``)."""
+        return await VersionRepository(session).insights(version_ids)
+
+    @requires(P.MODELS_READ)
     async def model_names(
         self, session: AsyncSession, principal: Principal, model_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, str]:
