@@ -89,10 +89,28 @@ async def read(client: httpx.AsyncClient, tenant: TenantFixture, job_id: str) ->
 @dataclass
 class Trained:
     tenant: TenantFixture
-    dataset_id: str
-    first: dict[str, Any]
-    second: dict[str, Any]  # retrained from the first
+    first: dict[str, Any]  # FIT_TO_SERVE: a fast model serves, leaving time for insights
+    best: dict[str, Any]  # BEST_SCORE: the leaderboard's best serves, whatever the timings
+    again: dict[str, Any]  # retrained from ``best``
     seconds: list[float]  # each fit, wall clock
+
+
+async def start_and_train(
+    client: httpx.AsyncClient, tenant: TenantFixture, dataset_id: str, serving: str
+) -> tuple[str, float]:
+    body = await start(
+        client,
+        tenant.bearer,
+        datasetId=dataset_id,
+        target="churned",
+        timeBudgetSeconds=BUDGET,
+        servingChoice=serving,
+    )
+    assert "errors" not in body, body
+    job_id: str = body["data"]["startTraining"]["id"]
+    began = time.monotonic()
+    await train(tenant, job_id)
+    return job_id, time.monotonic() - began
 
 
 @pytest.fixture(scope="module")
@@ -101,29 +119,19 @@ async def trained(app: Any) -> Trained:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         dataset_id = await upload_frame(client, tenant.bearer, planted(), "Churn")
-        body = await start(
-            client,
-            tenant.bearer,
-            datasetId=dataset_id,
-            target="churned",
-            timeBudgetSeconds=BUDGET,
-            # the leaderboard's best serves: FIT_TO_SERVE chooses by latency measured on
-            # this loaded host, which differs from run to run (docs/governance.md)
-            servingChoice="BEST_SCORE",
-        )
+        first_id, first_seconds = await start_and_train(client, tenant, dataset_id, "FIT_TO_SERVE")
+        # FIT_TO_SERVE chooses by latency measured on this loaded host, which differs from
+        # run to run: the retrain is compared on BEST_SCORE (docs/governance.md)
+        best_id, best_seconds = await start_and_train(client, tenant, dataset_id, "BEST_SCORE")
+        body = await gql(client, RETRAIN, {"id": best_id}, tenant.bearer)
         assert "errors" not in body, body
-        first_id = body["data"]["startTraining"]["id"]
+        again_id = body["data"]["retrainFromJob"]["id"]
         began = time.monotonic()
-        await train(tenant, first_id)
-        seconds = [time.monotonic() - began]
-        body = await gql(client, RETRAIN, {"id": first_id}, tenant.bearer)
-        assert "errors" not in body, body
-        second_id = body["data"]["retrainFromJob"]["id"]
-        began = time.monotonic()
-        await train(tenant, second_id)
-        seconds.append(time.monotonic() - began)
-        first, second = await read(client, tenant, first_id), await read(client, tenant, second_id)
-    return Trained(tenant, dataset_id, first, second, seconds)
+        await train(tenant, again_id)
+        seconds = [first_seconds, best_seconds, time.monotonic() - began]
+        first = await read(client, tenant, first_id)
+        best, again = await read(client, tenant, best_id), await read(client, tenant, again_id)
+    return Trained(tenant, first, best, again, seconds)
 
 
 # --- bootstrap intervals, on their own ---------------------------------------------------
@@ -260,8 +268,7 @@ def test_reproducibility_names_the_installed_versions_and_the_settings(
         "roc_auc",
         "churned",
     )
-    assert record["servingChoice"] == "BEST_SCORE"
-    assert record["servedModel"] == record["bestModel"]
+    assert record["servingChoice"] == "FIT_TO_SERVE"
     assert record["hyperparameters"]["model"] == record["bestModel"]
     assert isinstance(record["hyperparameters"]["hyperparameters"], dict)
     assert record["datasetContentHash"].startswith("sha256:")
@@ -275,7 +282,7 @@ def test_reproducibility_names_the_installed_versions_and_the_settings(
 async def test_a_retrain_repeats_the_seed_the_split_and_the_record(
     trained: Trained, client: httpx.AsyncClient
 ) -> None:
-    first, second = trained.first, trained.second
+    first, second = trained.best, trained.again
     one, two = first["reproducibility"], second["reproducibility"]
     # the same seed, data and held-out rows
     assert second["seed"] == first["seed"]
