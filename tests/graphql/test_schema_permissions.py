@@ -340,6 +340,7 @@ ID_KINDS = {
     ("deleteDataset", ("id",)): "dataset",
     ("startTraining", ("input", "datasetId")): "dataset",
     ("cancelTraining", ("id",)): "training_job",
+    ("retrainFromJob", ("jobId",)): "training_job",
     ("promoteModelVersion", ("id",)): "model_version",
     ("requestPromotion", ("input", "modelVersionId")): "model_version",
     ("decidePromotion", ("id",)): "promotion_request",

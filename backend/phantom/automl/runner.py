@@ -28,7 +28,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from phantom.automl import fairness
+from phantom.automl import fairness, insights
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
@@ -56,6 +56,7 @@ MAX_HOLDOUT_ROWS = 20_000
 IMPORTANCE_ROWS = 2_000
 IMPORTANCE_REPEATS = 3
 MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
+INSIGHTS_MIN_SECONDS = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,10 +348,24 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         importance_deadline,
     )
     importance = permutation_importance(model, spec, holdout, importance_deadline)
+    extra = insights.compute(
+        model,
+        task,
+        spec.target,
+        train,
+        holdout,
+        predicted,
+        measured,
+        metrics,
+        importance,
+        fitted,
+        engine.name,
+        spec.seed,
+        insights_deadline(importance_deadline, spec),
+    )
     schema = feature_schema(train, spec)
     train_features = train[[f["name"] for f in schema]]
-    # the summary's share of what is left: a quarter of the budget at most, never the
-    # seconds reserved to save and report before the job layer's kill
+    # the SHAP summary's share of what is left: a quarter of the budget at most, and
     # at least 2 s for one row, but never into the 8 s kept to save and report before the
     # job layer's kill
     latest = spec.hard_deadline - 8 if spec.hard_deadline is not None else importance_deadline
@@ -395,7 +410,17 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         fairness=fair,
         explanation_summary=summary,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
+        **extra,
     )
+
+
+def insights_deadline(importance_deadline: float, spec: RunSpec) -> float:
+    """Insights get what is left of the importance's time, and at least
+    ``INSIGHTS_MIN_SECONDS`` (a small budget's fit leaves none), within the hard bound."""
+    deadline = max(importance_deadline, time.time() + INSIGHTS_MIN_SECONDS)
+    if spec.hard_deadline is not None:
+        deadline = min(deadline, spec.hard_deadline - 10)
+    return deadline
 
 
 def serving_record(

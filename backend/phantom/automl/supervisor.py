@@ -156,7 +156,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "excluded_columns": claim.excluded_columns,
         "protected_attributes": claim.protected_attributes,
         "fairness_min_group_rows": settings.FAIRNESS_MIN_GROUP_ROWS,
-        "seed": 0,
+        "seed": claim.seed,
         "options": {
             "serving_model": claim.serving_choice,
             # tests only (refused in production): a known model zoo

@@ -85,3 +85,7 @@ class ModelVersion(TenantScoped, Base):
     # global SHAP on the holdout (``explain/summary.py``; shape in docs/governance.md);
     # None for versions trained before it existed or when it did not fit in the job's time
     explanation_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # intervals, confusion matrix, partial dependence; the reproducibility record
+    # (``automl/insights.py``); None for versions trained before they existed
+    insights: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    reproducibility: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

@@ -56,6 +56,8 @@ class NewVersion:
     reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
     fairness: list[dict[str, Any]] | None = None  # ``automl/fairness.py``'s reports
     explanation_summary: dict[str, Any] | None = None  # global SHAP (``explain/summary.py``)
+    insights: dict[str, Any] | None = None  # ``automl/insights.py``
+    reproducibility: dict[str, Any] | None = None
 
 
 FairnessReports = list[dict[str, Any]]  # a version's (``automl/fairness.py``)
@@ -162,6 +164,13 @@ class RegistryService:
     ) -> dict[uuid.UUID, FairnessReports]:
         """Fairness reports by version (``automl/fairness.py``); another tenant's: absent."""
         return await VersionRepository(session).fairness(version_ids)
+
+    @requires(P.MODELS_READ)
+    async def insights(
+        self, session: AsyncSession, principal: Principal, version_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """Versions' insights and reproducibility records (``automl/insights.py``)."""
+        return await VersionRepository(session).insights(version_ids)
 
     @requires(P.MODELS_READ)
     async def model_names(
@@ -358,6 +367,8 @@ class RegistryService:
             reference=new.reference,
             fairness=new.fairness,
             explanation_summary=new.explanation_summary,
+            insights=new.insights,
+            reproducibility=new.reproducibility,
         )
         await VersionRepository(session).add(version)
         await audit.record(

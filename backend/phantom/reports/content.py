@@ -1,10 +1,7 @@
 """Everything a model report says, gathered in ONE place (``gather``).
 
-Each section's data comes in the shape its owner stores (``/work/shared/design`` shapes
-for issue 14, restated in docs/governance.md); a section whose data is absent is None
-and the report says "not available for this version". Four sources are added by other
-changes of issue 14 and are not in this branch yet: they are marked ``LEAD: wire at
-merge`` below, each with the call that replaces its ``None``.
+Each section's data comes in the shape its owner stores (docs/governance.md); a section
+whose data is absent is None and the report says "not available for this version".
 """
 
 from __future__ import annotations
@@ -108,10 +105,8 @@ async def gather(
         },
         metrics=dict(version.metrics),
         feature_importance=job["feature_importance"] if job else [],
-        # LEAD: wire at merge -> `version.reproducibility` (undefer the deferred column)
-        reproducibility=None,
-        # LEAD: wire at merge -> `version.insights` (metric_intervals, confusion)
-        insights=None,
+        reproducibility=governance["reproducibility"],
+        insights=governance["insights"],
         explanation_summary=governance["explanation_summary"],
         fairness=governance["fairness"],
         drift=await drift_summary(session, version.id),
