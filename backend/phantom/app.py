@@ -21,6 +21,7 @@ import phantom.actors  # noqa: F401 - declares every actor: enqueue_job knows th
 from phantom.batch.routes import routes as batch_routes
 from phantom.config import settings
 from phantom.db import dispose_engine
+from phantom.explain.shapley import preload as preload_explainers
 from phantom.graphql.schema import schema
 from phantom.graphql.view import PhantomGraphQL
 from phantom.identity.authn import authenticator
@@ -34,6 +35,7 @@ from phantom.monitoring.routes import routes as monitoring_routes
 from phantom.ops.bodies import BodyLimit
 from phantom.ops.middleware import RequestContext
 from phantom.ops.routes import routes as ops_routes
+from phantom.reports.routes import routes as report_routes
 from phantom.serving.routes import routes as serving_routes
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         broadcast.start()  # policy and revocation notices from other processes
+        preload_explainers()  # shap, in the background: the first explanation needs it
         # what start-up allocated (modules, schema, caches) lives as long as the process:
         # keep it out of the collector's full passes, which otherwise walk it all and
         # pause every request in flight (serving's p99; docs/benchmarks.md)
@@ -132,6 +135,7 @@ def create_app(
             *serving_routes,
             *batch_routes,
             *monitoring_routes,
+            *report_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],

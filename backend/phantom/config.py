@@ -8,7 +8,7 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # so tests can prove the hard bound and fencing on real processes. 0 (off) by
     # default; refused in production.
     TRAINING_TEST_STALL_SECONDS: float = Field(default=0, ge=0)
+    # Tests only: AutoGluon's model zoo for every fit (e.g. {"GBM": {}}), so a test knows
+    # which kind of model serves (tree SHAP or not). Unset by default; refused in production.
+    TRAINING_TEST_HYPERPARAMETERS: dict[str, Any] | None = None
     H2O_URL: str | None = None  # an H2O cluster to train on; unset: a local H2O per fit
     H2O_MAX_MEM: str = "4G"  # the local H2O's Java heap
     # batch scoring (batch/): rows read, scored and written per step (memory is bounded by
@@ -119,6 +122,10 @@ class Settings(BaseSettings):
     PREDICT_BATCH_MAX_ROWS: int = Field(default=4096, ge=1, le=100_000)
     PREDICT_BATCH_WAIT_MS: float = Field(default=0.0, ge=0, le=1000)
     PREDICT_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)  # queued + scoring, per call
+    # Explanations (explain/): per call, the time the SHAP values may take after scoring
+    # (over it: UNAVAILABLE, nothing hangs) and the rows one explained call may have
+    EXPLAIN_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=300)
+    EXPLAIN_MAX_ROWS: int = Field(default=20, ge=1, le=1000)
     # How long a serving process trusts what it read of a version (stage, schema) and which
     # version a model name serves; a promotion made by this process is seen at once.
     SERVING_CACHE_SECONDS: float = Field(default=2.0, ge=0, le=60)
@@ -174,6 +181,17 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "PHANTOM_DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://"
+            )
+        return value
+
+    @field_validator("TRAINING_TEST_HYPERPARAMETERS")
+    @classmethod
+    def _no_test_zoo_in_production(
+        cls, value: dict[str, Any] | None, info: ValidationInfo
+    ) -> dict[str, Any] | None:
+        if value is not None and info.data.get("ENV", "production") == "production":
+            raise ValueError(
+                "PHANTOM_TRAINING_TEST_HYPERPARAMETERS is a test hook: refused in production"
             )
         return value
 

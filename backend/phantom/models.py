@@ -22,6 +22,7 @@ from phantom.identity import models as identity_models
 from phantom.identity.sso import models as sso_models
 from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
+from phantom.reports import models as reports_models
 from phantom.webhooks import models as webhooks_models
 
 MODEL_MODULES: tuple[ModuleType, ...] = (
@@ -35,6 +36,7 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     monitoring_models,
     sso_models,
     registry_models,
+    reports_models,
     alerts_models,
     webhooks_models,
     approvals_models,

@@ -24,6 +24,7 @@ from phantom.identity.loaders import display_name_loader
 from phantom.kit.errors import Forbidden
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
+from phantom.reports.service import reports
 
 if TYPE_CHECKING:  # the same class: the registry's GraphQL module registers it as an enum
     from phantom.registry.models import ModelStage
@@ -59,7 +60,11 @@ class PromotionRequest:
     decided_at: datetime | None = strawberry.field(description="Or withdrawn at.")
     comment: str | None = strawberry.field(description="The decider's comment.")
     report_sha256: str | None = strawberry.field(
-        description="The model documentation the approver saw (its SHA-256)."
+        description="The model report the approver is shown: its PDF's SHA-256 (the newest "
+        "report when the request was made; null if none had been generated)."
+    )
+    report_id: strawberry.ID | None = strawberry.field(
+        description="That report: GET /api/v1/model-versions/<id>/report.pdf?id=<reportId>."
     )
     requested_by_id: strawberry.Private[uuid.UUID]
     decided_by_id: strawberry.Private[uuid.UUID | None]
@@ -112,6 +117,7 @@ class PromotionRequest:
             decided_at=_time(p["decidedAt"]),
             comment=p["comment"],
             report_sha256=p["reportSha256"],
+            report_id=strawberry.ID(p["reportId"]) if p["reportId"] else None,
             requested_by_id=uuid.UUID(p["requestedById"]),
             decided_by_id=uuid.UUID(p["decidedById"]) if p["decidedById"] else None,
             label=(p["modelName"], int(p["version"])) if p.get("modelName") else None,
@@ -227,12 +233,14 @@ class ApprovalMutation:
     ) -> PromotionRequest:
         version_id = parse_id(input.model_version_id, "Model version")
         async with info.context.session() as session:
+            principal = info.context.require_principal()
             request = await approvals.request(
                 session,
-                info.context.require_principal(),
+                principal,
                 version_id,
                 input.stage.value,
                 input.justification,
+                await reports.issued(session, principal, version_id),
             )
         return PromotionRequest.from_model(request)
 

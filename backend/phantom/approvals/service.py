@@ -204,7 +204,10 @@ class ApprovalService:
         version_id: uuid.UUID,
         stage: str,
         justification: str,
+        report: tuple[uuid.UUID, str] | None = None,
     ) -> PromotionRequest:
+        """``report``: the newest model report of the version (id, PDF SHA-256), which
+        the approver is shown and the request keeps."""
         version = await registry.servable(session, version_id)  # NotFound: another tenant's
         if stage not in REQUESTABLE:
             raise BadUserInput("Request STAGING or PRODUCTION (archiving needs no approval).")
@@ -234,6 +237,8 @@ class ApprovalService:
                 requested_by=principal.user_id,
                 requested_at=now,
                 expires_at=now + timedelta(hours=policy.request_ttl_hours),
+                report_id=report[0] if report else None,
+                report_sha256=report[1] if report else None,
             )
         )
         await self._changed(session, audit.Actor.from_principal(principal), request, None)
@@ -382,6 +387,7 @@ class ApprovalService:
         if status == PromotionStatus.PENDING:
             details["justification"] = request.justification
             details["expires_at"] = request.expires_at.isoformat()
+            details["report_sha256"] = request.report_sha256
         if comment is not None:
             details["comment"] = comment
         await audit.record(

@@ -162,6 +162,86 @@ def audit_verify_export(
     raise typer.Exit(0 if result.ok else 1)
 
 
+@audit_app.command("verify-report")
+def audit_verify_report(
+    file: Annotated[Path, typer.Argument(help="The report file (.pdf or .html)")],
+    tenant: Annotated[str, typer.Option(help="Tenant slug")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Is this model report the one the tenant issued? Exit 0 when its SHA-256 is one the
+    tenant's audit chain recorded at generation and the chain verifies; 1 otherwise (an
+    edited file, another tenant's, or a tampered chain); 2 when the file is unreadable."""
+    from phantom.audit import Outcome, record
+    from phantom.audit.issued import IssuedReport, issued_report
+    from phantom.audit.proof import Result, file_sha256
+    from phantom.audit.verify import verify_tenant_chain
+    from phantom.db import transaction
+
+    try:
+        sha256 = file_sha256(str(file))
+    except OSError as error:
+        unreadable = f"cannot read {file}: {error.strerror or error}"
+        typer.echo(
+            json.dumps({"ok": False, "error": unreadable}) if as_json else f"error: {unreadable}",
+            err=not as_json,
+        )
+        raise typer.Exit(2) from None
+
+    async def verify() -> tuple[Result, IssuedReport | None]:
+        found = await tenant_named(tenant)
+        result = await verify_tenant_chain(found.id)
+        async with transaction(found.id) as session:
+            issued = await issued_report(session, sha256) if result.ok else None
+            await record(
+                session,
+                actor=_cli_actor(),
+                action="audit.report.verified",
+                resource=("model_report", issued.report_id if issued else None),
+                outcome=Outcome.SUCCESS if issued else Outcome.FAILURE,
+                details={"sha256": sha256, "chain_ok": result.ok, "issued": bool(issued)},
+            )
+        return result, issued
+
+    result, issued = run(verify(), as_json)
+    body: dict[str, Any] = {"ok": issued is not None, "sha256": sha256, "chain": result.to_json()}
+    if not result.ok:
+        text = (
+            f"NOT VERIFIED: the audit chain does not verify (first bad seq "
+            f"{result.first_bad_seq}: {result.reason}), so no report can be proven."
+        )
+    elif issued is None:
+        text = (
+            f"NOT ISSUED: no report generated in organization '{tenant}' has SHA-256 "
+            f"{sha256}. The file was changed, or was not issued by this organization."
+        )
+    else:
+        details = issued.details
+        who = issued.generated_by or (f"user {issued.actor_id}" if issued.actor_id else "unknown")
+        body["report"] = {
+            "id": issued.report_id,
+            "kind": issued.kind,
+            "seq": issued.seq,
+            "generated_at": issued.occurred_at.isoformat(),
+            "generated_by": who,
+            "model": details.get("model"),
+            "version": details.get("version"),
+            "model_version_id": details.get("model_version_id"),
+        }
+        text = (
+            f"ISSUED: the {issued.kind.upper()} of the report on model "
+            f"'{details.get('model', '?')}' version {details.get('version', '?')}, generated "
+            f"{issued.occurred_at.isoformat()} by {who} (report {issued.report_id}, audit "
+            f"event seq {issued.seq}); the audit chain verifies ({result.events} events)."
+        )
+    if as_json:
+        typer.echo(json.dumps(body))
+    elif issued is not None:
+        typer.echo(text)
+    else:
+        typer.secho(text, err=True, fg=typer.colors.RED)
+    raise typer.Exit(0 if issued is not None else 1)
+
+
 @audit_app.command("rewrap")
 def audit_rewrap(as_json: JsonFlag = False) -> None:
     """After a master key rotation (new key in PHANTOM_MASTER_KEY, old one in

@@ -5,14 +5,17 @@ The server verifies a tenant's chain with this module, and an auditor verifies a
 with this same file, run on its own: it depends only on the Python standard library and
 ``cryptography`` (``pip install cryptography``), never on the Phantom server.
 
-    python3 proof.py export.jsonl [--expect-key KEY_ID] [--json]
+    python3 proof.py export.jsonl [--expect-key KEY_ID] [--report FILE] [--json]
 
 Exit 0 and ``{"ok": true, "events": N, ...}`` when the export is intact; exit 1 and
 ``{"ok": false, "first_bad_seq": K, "reason": "..."}`` otherwise; exit 2 on an unreadable
 file. ``--expect-key`` pins the signing key id the auditor obtained out of band (from the
 organization, not from the file), so a file re-signed with another key is refused; a
 later key is accepted only if a checkpoint signed by a trusted key covers the event
-that introduced it (``audit.keys.signing_rotated``).
+that introduced it (``audit.keys.signing_rotated``). ``--report`` also says whether a
+model report file (HTML or PDF) is one the export records as issued: its SHA-256 is named
+in the header of a ``registry.model_report.generated`` event that a signed checkpoint
+covers (exit 0), or it is not (exit 1).
 
 The proof (docs/compliance.md):
 - event hash = SHA-256("phantom-audit-event/v1\\0" | previous hash | canonical header |
@@ -50,6 +53,10 @@ PURGE_ACTION = "audit.retention.purged"
 POLICY_ACTION = "audit.retention.updated"
 # names a new signing key (resource_id); trusted once a trusted key signs past it
 KEY_ROTATION_ACTION = "audit.keys.signing_rotated"
+# a generated model report: the resource id names the report and both files' SHA-256s,
+# in the hashed header, so an export proves them while event details stay encrypted
+REPORT_ACTION = "registry.model_report.generated"
+REPORT_RESOURCE = "model_report"
 HEADER_FIELDS = (
     "tenant_id",
     "seq",
@@ -393,6 +400,61 @@ def _int(value: str | int | None) -> int | None:
         return None
 
 
+# --- issued model reports -------------------------------------------------------------
+
+
+def report_resource_id(report_id: str, html_sha256: str, pdf_sha256: str) -> str:
+    """The header's resource id of a generated report (175 characters, under 200)."""
+    return f"{report_id};html={html_sha256};pdf={pdf_sha256}"
+
+
+def report_hashes(resource_id: object) -> tuple[str, str, str] | None:
+    """(report id, HTML SHA-256, PDF SHA-256) of a report event's resource id."""
+    parts = str(resource_id).split(";")
+    if len(parts) != 3 or not parts[1].startswith("html=") or not parts[2].startswith("pdf="):
+        return None
+    return parts[0], parts[1][5:], parts[2][4:]
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """Where a chain recorded a report file: the event and which of its two files."""
+
+    seq: int
+    report_id: str
+    kind: str  # "html" or "pdf"
+    occurred_at: str
+    actor_id: str | None
+
+
+def issued_report(headers: Iterable[Header], sha256: str) -> Issued | None:
+    """The first report event whose header names this SHA-256 (hex), if any."""
+    for header in headers:
+        if header.get("action") != REPORT_ACTION:
+            continue
+        hashes = report_hashes(header.get("resource_id"))
+        if hashes is None or sha256 not in hashes[1:]:
+            continue
+        kind = "html" if hashes[1] == sha256 else "pdf"
+        actor = header.get("actor_id")
+        return Issued(
+            int(header["seq"] or 0),
+            hashes[0],
+            kind,
+            str(header.get("occurred_at")),
+            None if actor is None else str(actor),
+        )
+    return None
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 # --- exports (JSON Lines) -------------------------------------------------------------
 
 
@@ -457,6 +519,36 @@ def verify_export(
     return result
 
 
+def export_headers(lines: Iterable[str]) -> list[Header]:
+    """The event headers of an export (read after ``verify_export`` accepted it)."""
+    records = [json.loads(line) for line in lines if line.strip()]
+    return [_event(r).header for r in records[1:] if r.get("type") == "event"]
+
+
+def _check_report(lines: list[str], report: str, as_json: bool) -> int:
+    """After the export verified: is the report file one it records as issued?"""
+    try:
+        sha256 = file_sha256(report)
+    except OSError as error:
+        _say(json.dumps({"ok": False, "error": str(error)}) if as_json else f"error: {error}")
+        return 2
+    issued = issued_report(export_headers(lines), sha256)
+    if issued is None:
+        body: dict[str, Any] = {"ok": False, "report": {"issued": False, "sha256": sha256}}
+        text = f"NOT ISSUED: no report event in this export names SHA-256 {sha256}"
+    else:
+        found = {"issued": True, "sha256": sha256, "seq": issued.seq, "kind": issued.kind}
+        found |= {"report_id": issued.report_id, "occurred_at": issued.occurred_at}
+        body = {"ok": True, "report": found | {"actor_id": issued.actor_id}}
+        text = (
+            f"ISSUED: the {issued.kind.upper()} of report {issued.report_id}, generated at "
+            f"{issued.occurred_at} by user {issued.actor_id} (event seq {issued.seq}, covered "
+            "by a signed checkpoint)"
+        )
+    _say(json.dumps(body) if as_json else text)
+    return 0 if issued is not None else 1
+
+
 def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
@@ -466,13 +558,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("export", help="the .jsonl file")
     parser.add_argument("--expect-key", help="the signing key id obtained out of band")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("--report", help="a model report (HTML or PDF): was it issued?")
     args = parser.parse_args(argv)
     try:
-        with open(args.export, encoding="utf-8") as lines:
-            result = verify_export(lines, args.expect_key)
-    except (OSError, ExportError) as error:
+        with open(args.export, encoding="utf-8") as file:
+            lines = file.readlines()
+        result = verify_export(lines, args.expect_key)
+    except (OSError, UnicodeDecodeError, ExportError) as error:
         _say(json.dumps({"ok": False, "error": str(error)}) if args.json else f"error: {error}")
         return 2
+    if result.ok and args.report:
+        return _check_report(lines, args.report, args.json)
     if args.json:
         body = result.to_json()
         if result.checkpoint is not None:

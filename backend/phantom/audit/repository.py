@@ -23,7 +23,7 @@ from phantom.audit.models import (
     AuditSubjectKey,
     KeyCanary,
 )
-from phantom.audit.proof import POLICY_ACTION, PURGE_ACTION, ZERO_HASH
+from phantom.audit.proof import POLICY_ACTION, PURGE_ACTION, REPORT_ACTION, ZERO_HASH
 from phantom.kit.errors import TenantScopeError
 
 
@@ -172,6 +172,20 @@ class AuditRepository:
         )
         row = (await self.session.execute(statement)).first()
         return None if row is None else (row[0], row[1])
+
+    async def report_events(self, sha256: str) -> Sequence[AuditEvent]:
+        """Generated-report events whose header names this SHA-256 (``proof.report_hashes``
+        checks which part), oldest first."""
+        statement = (
+            select(AuditEvent)
+            .where(
+                AuditEvent.tenant_id == self.tenant_id,
+                AuditEvent.action == REPORT_ACTION,
+                AuditEvent.resource_id.contains(sha256, autoescape=True),
+            )
+            .order_by(AuditEvent.seq)
+        )
+        return (await self.session.scalars(statement)).all()
 
     async def latest_checkpoint(self) -> AuditCheckpoint | None:
         return await self.session.scalar(

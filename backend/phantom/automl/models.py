@@ -72,3 +72,7 @@ class TrainingJob(TenantScoped, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # the fit's random seed (the split, the engine, the bootstrap); a retrain keeps it
+    seed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # set when SUCCEEDED: what it takes to train this again (``automl/insights.py``)
+    reproducibility: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -28,7 +28,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from phantom.automl import fairness
+from phantom.automl import fairness, insights
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
@@ -41,6 +41,14 @@ from phantom.automl.engines.base import (
 )
 from phantom.automl.fit_to_serve import time_calls
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
+from phantom.explain.inputs import input_profile
+from phantom.explain.shapley import Subject, preload
+from phantom.explain.summary import (
+    BACKGROUND_FILE,
+    background_sample,
+    monotonic_deadline,
+    summarise,
+)
 from phantom.monitoring.reference import build_reference
 
 HOLDOUT_FRACTION = 0.2
@@ -48,6 +56,7 @@ MAX_HOLDOUT_ROWS = 20_000
 IMPORTANCE_ROWS = 2_000
 IMPORTANCE_REPEATS = 3
 MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
+INSIGHTS_MIN_SECONDS = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +282,7 @@ def fit_limit_seconds(budget: float, used: float, reserve: float) -> float:
 
 def run(spec: RunSpec, protocol: Protocol) -> None:
     started = time.time()
+    shap_loaded = preload()  # while the fit runs, for the explanation summary after it
     frame = pd.read_parquet(spec.data_path)
     frame, dropped = prepare(frame, spec)
     task = spec.task_type
@@ -338,8 +348,37 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         importance_deadline,
     )
     importance = permutation_importance(model, spec, holdout, importance_deadline)
-    model.close()
+    extra = insights.compute(
+        model,
+        task,
+        spec.target,
+        train,
+        holdout,
+        predicted,
+        measured,
+        metrics,
+        importance,
+        fitted,
+        engine.name,
+        spec.seed,
+        insights_deadline(importance_deadline, spec),
+    )
     schema = feature_schema(train, spec)
+    train_features = train[[f["name"] for f in schema]]
+    # the SHAP summary's share of what is left: a quarter of the budget at most, and
+    # at least 2 s for one row, but never into the 8 s kept to save and report before the
+    # job layer's kill
+    latest = spec.hard_deadline - 8 if spec.hard_deadline is not None else importance_deadline
+    shap_loaded.join(max(latest - 2 - time.time(), 0))
+    summary_deadline = min(
+        max(importance_deadline - 3, time.time() + 2),
+        time.time() + 0.25 * spec.budget_seconds + 2,
+        latest,
+    )
+    summary = explanation_summary(
+        model, spec, schema, train_features, features, predicted, summary_deadline
+    )
+    model.close()
     reference = monitoring_reference(train, schema, importance, spec, predicted, truth)
     classes = predicted.classes
     (model_dir / "phantom-model.json").write_text(
@@ -351,6 +390,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
                 "features": schema,
                 "classes": classes,
                 "metric": spec.metric,
+                "inputs": input_profile(train_features, schema),
             },
             default=_native,
         )
@@ -368,8 +408,19 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         dropped_columns=dropped,
         reference=reference,
         fairness=fair,
+        explanation_summary=summary,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
+        **extra,
     )
+
+
+def insights_deadline(importance_deadline: float, spec: RunSpec) -> float:
+    """Insights get what is left of the importance's time, and at least
+    ``INSIGHTS_MIN_SECONDS`` (a small budget's fit leaves none), within the hard bound."""
+    deadline = max(importance_deadline, time.time() + INSIGHTS_MIN_SECONDS)
+    if spec.hard_deadline is not None:
+        deadline = min(deadline, spec.hard_deadline - 10)
+    return deadline
 
 
 def serving_record(
@@ -429,6 +480,41 @@ def monitoring_reference(
         )
     except Exception:
         logging.getLogger(__name__).exception("monitoring reference failed")
+        return None
+
+
+def explanation_summary(
+    model: LoadedModel,
+    spec: RunSpec,
+    schema: list[dict[str, str]],
+    train_features: pd.DataFrame,
+    holdout_features: pd.DataFrame,
+    predicted: Predictions,
+    deadline: float,
+) -> dict[str, Any] | None:
+    """Stores the background sample serving's sampled explainer needs, then the global
+    SHAP summary on the holdout within the job's deadline. A failure costs the summary
+    (or the background: such a version explains only with tree SHAP), never the model."""
+    log = logging.getLogger(__name__)
+    try:
+        background = background_sample(train_features, spec.seed)
+        background.to_parquet(Path(spec.model_dir) / BACKGROUND_FILE, index=False)
+    except Exception:
+        log.exception("storing the explanation background failed")
+        return None
+    subject = Subject(spec.task, spec.target, predicted.classes)
+    try:
+        return summarise(
+            model,
+            subject,
+            schema,
+            holdout_features,
+            background,
+            monotonic_deadline(deadline),
+            spec.seed,
+        )
+    except Exception:
+        log.exception("the explanation summary failed")
         return None
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
+from phantom.automl import insights
 from phantom.automl.lifecycle import publish_after_commit, send_training, tenant_limits
 from phantom.automl.models import JobStatus, TrainingJob
 from phantom.automl.repository import SystemTrainingJobRepository, TrainingJobRepository
@@ -51,6 +52,7 @@ class Claim:
     budget_seconds: int
     excluded_columns: list[str]
     serving_choice: str
+    seed: int
     dataset_path: str | None
     column_types: dict[str, str]
     protected_attributes: list[str]
@@ -107,6 +109,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
             budget_seconds=job.time_budget_seconds,
             excluded_columns=list(job.excluded_columns),
             serving_choice=job.serving_choice,
+            seed=job.seed,
             dataset_path=data.storage_path if data is not None else None,
             column_types={c["name"]: c["type"] for c in data.columns} if data is not None else {},
             protected_attributes=list(job.protected_attributes or []),
@@ -175,6 +178,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
         job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
         if job is None:
             return False
+        job.reproducibility = insights.record(job, result)
         version = await registry.register(
             session,
             NewVersion(
@@ -198,6 +202,9 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 created_by=job.created_by,
                 reference=result.get("reference"),
                 fairness=result.get("fairness") or [],
+                explanation_summary=result.get("explanation_summary"),
+                insights=result.get("insights"),
+                reproducibility=job.reproducibility,
             ),
         )
         job.status = JobStatus.SUCCEEDED.value

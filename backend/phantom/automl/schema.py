@@ -17,6 +17,15 @@ from phantom.approvals.schema import PromotionRequest
 from phantom.authz.permissions import P
 from phantom.automl import models
 from phantom.automl.fit_to_serve import ServingChoice as ServingChoiceValue
+from phantom.automl.insights_schema import (
+    ConfusionMatrix,
+    MetricInterval,
+    PartialDependence,
+    Reproducibility,
+    confusion_matrix,
+    metric_intervals,
+    partial_dependence,
+)
 from phantom.automl.service import training
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS
 from phantom.automl.validation import StartRequest, engine_available
@@ -31,8 +40,16 @@ from phantom.identity.loaders import display_name_loader
 from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
+from phantom.registry.loaders import Insights, version_insights_loader
 from phantom.registry.service import registry
-from phantom.registry.types import MetricValue, ModelVersionFields, metric_values
+from phantom.registry.types import (
+    ExplanationSummary,
+    MetricValue,
+    ModelVersionFields,
+    metric_values,
+)
+from phantom.reports.loaders import reports_loader
+from phantom.reports.types import ModelReport
 
 JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
 Engine = strawberry.enum(models.Engine, name="Engine")
@@ -133,6 +150,10 @@ class TrainingJob:
     leaderboard: list[LeaderboardEntry]
     feature_importance: list[FeatureImportance]
     metrics: list[MetricValue] = strawberry.field(description="Holdout metrics.")
+    seed: int = strawberry.field(description="The fit's random seed; retrainFromJob keeps it.")
+    reproducibility: Reproducibility | None = strawberry.field(
+        description="Set when SUCCEEDED (null for jobs that ended before it was recorded)."
+    )
     dataset_id: strawberry.Private[uuid.UUID | None]
     created_by_id: strawberry.Private[uuid.UUID | None]
 
@@ -189,6 +210,8 @@ class TrainingJob:
             leaderboard=[LeaderboardEntry.from_json(r) for r in job.leaderboard],
             feature_importance=[FeatureImportance(**f) for f in job.feature_importance],
             metrics=metric_values(job.metrics),
+            seed=job.seed,
+            reproducibility=Reproducibility.from_json(job.reproducibility),
             dataset_id=job.dataset_id,
             created_by_id=job.created_by,
         )
@@ -225,6 +248,51 @@ class ModelVersion(ModelVersionFields):
     async def approvals(self, info: Info[Context, None]) -> list[PromotionRequest]:
         requests = await history_loader(info.context).load(uuid.UUID(str(self.id)))
         return [PromotionRequest.from_model(r) for r in requests]
+
+    @strawberry.field(description="Generated model reports, newest first (first: 1..100).")
+    async def reports(self, info: Info[Context, None], first: int = 10) -> list[ModelReport]:
+        found = await reports_loader(info.context, first).load(uuid.UUID(str(self.id)))
+        return [ModelReport.from_model(r) for r in found]
+
+    @strawberry.field(description="The newest generated model report, if any.")
+    async def latest_report(self, info: Info[Context, None]) -> ModelReport | None:
+        found = await reports_loader(info.context, 1).load(uuid.UUID(str(self.id)))
+        return ModelReport.from_model(found[0]) if found else None
+
+    @strawberry.field(
+        description="Global SHAP on the holdout, beside the training job's permutation "
+        "importance (null: trained before it existed, or out of the job's time)."
+    )
+    async def explanation_summary(self, info: Info[Context, None]) -> ExplanationSummary | None:
+        async with info.context.session() as session:
+            summary = await registry.explanation_summary(
+                session, info.context.require_principal(), uuid.UUID(str(self.id))
+            )
+        return ExplanationSummary.from_json(summary) if summary else None
+
+    async def _insights(self, info: Info[Context, None]) -> Insights:
+        return await version_insights_loader(info.context).load(uuid.UUID(str(self.id)))
+
+    @strawberry.field(
+        description="Holdout metrics with percentile bootstrap 95 % intervals (empty: "
+        "trained before they were computed, or no time was left)."
+    )
+    async def metric_intervals(self, info: Info[Context, None]) -> list[MetricInterval]:
+        return metric_intervals((await self._insights(info))[0])
+
+    @strawberry.field(description="Classifiers and labelled anomaly detection; else null.")
+    async def confusion_matrix(self, info: Info[Context, None]) -> ConfusionMatrix | None:
+        return confusion_matrix((await self._insights(info))[0])
+
+    @strawberry.field(
+        description="For the most important features (up to 5, by permutation importance)."
+    )
+    async def partial_dependence(self, info: Info[Context, None]) -> list[PartialDependence]:
+        return partial_dependence((await self._insights(info))[0])
+
+    @strawberry.field(description="Null for versions trained before it was recorded.")
+    async def reproducibility(self, info: Info[Context, None]) -> Reproducibility | None:
+        return Reproducibility.from_json((await self._insights(info))[1])
 
 
 @strawberry.type
@@ -386,6 +454,19 @@ class TrainingMutation:
         )
         async with info.context.session() as session:
             job = await training.start(session, info.context.require_principal(), request)
+        return TrainingJob.from_model(job)
+
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description="training:run. A new job with the job's dataset (the same bytes), "
+        "settings and seed; NOT_FOUND if the dataset was deleted, CONFLICT if it changed.",
+    )
+    async def retrain_from_job(
+        self, info: Info[Context, None], job_id: strawberry.ID
+    ) -> TrainingJob:
+        source = parse_id(job_id, "Training job")
+        async with info.context.session() as session:
+            job = await training.retrain(session, info.context.require_principal(), source)
         return TrainingJob.from_model(job)
 
     @strawberry.mutation(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
+from phantom.automl.fit_to_serve import ServingChoice
 from phantom.automl.lifecycle import (
     PROGRESS_TOPIC,
     Limits,
@@ -22,13 +23,15 @@ from phantom.automl.lifecycle import (
     send_training,
     tenant_limits,
 )
-from phantom.automl.models import TERMINAL, JobStatus, TrainingJob
+from phantom.automl.models import TERMINAL, Engine, JobStatus, TrainingJob
 from phantom.automl.repository import TrainingJobRepository
+from phantom.automl.tasks import TaskType
 from phantom.automl.validation import StartRequest, validate
 from phantom.config import settings
+from phantom.datasets.service import training_data
 from phantom.db import transaction
 from phantom.identity.principal import Principal
-from phantom.kit.errors import Conflict
+from phantom.kit.errors import Conflict, ErrorCode, NotFound, PhantomError
 from phantom.kit.events import get_event_bus
 from phantom.kit.leases import follow
 from phantom.kit.pagination import Page, PageRequest
@@ -40,6 +43,54 @@ class TrainingService:
     @requires(P.TRAINING_RUN)
     async def start(
         self, session: AsyncSession, principal: Principal, request: StartRequest
+    ) -> TrainingJob:
+        return await self._queue(session, principal, request)
+
+    @requires(P.TRAINING_RUN)
+    async def retrain(
+        self, session: AsyncSession, principal: Principal, job_id: uuid.UUID
+    ) -> TrainingJob:
+        """A new job with the same dataset (the very same bytes: its content hash), the
+        same settings and the same seed; checked again as a new start is (limits and
+        models may have changed since)."""
+        source = await TrainingJobRepository(session).get(job_id)
+        try:
+            data = await training_data(session, source.dataset_id) if source.dataset_id else None
+        except NotFound:
+            data = None
+        if data is None:
+            raise PhantomError(
+                f"The dataset '{source.dataset_name}' this job trained on was deleted; upload "
+                "it again and start training on it.",
+                code=ErrorCode.NOT_FOUND,
+            )
+        if data.content_hash != source.dataset_content_hash:
+            raise Conflict(
+                f"The dataset '{data.name}' is not the data this job trained on (its content "
+                "hash differs); start a new training job instead."
+            )
+        request = StartRequest(
+            dataset_id=data.id,
+            target=source.target,
+            task_type=TaskType(source.task_type),
+            time_budget_seconds=source.time_budget_seconds,
+            metric=source.metric,
+            engine=Engine(source.engine),
+            model_name=source.model_name,
+            excluded_columns=list(source.excluded_columns),
+            serving_choice=ServingChoice(source.serving_choice),
+            protected_attributes=list(source.protected_attributes or []),
+        )
+        return await self._queue(session, principal, request, seed=source.seed, source=source)
+
+    async def _queue(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        request: StartRequest,
+        *,
+        seed: int = 0,
+        source: TrainingJob | None = None,
     ) -> TrainingJob:
         valid = await validate(session, principal.tenant_id, request)
         data, task, target = valid.data, valid.task, valid.target
@@ -70,14 +121,17 @@ class TrainingService:
             dropped_columns=[],
             enqueued_at=utcnow(),
             created_by=principal.user_id,
+            seed=seed,
         )
         await TrainingJobRepository(session).add(job)
         await audit.record(
             session,
             actor=audit.Actor.from_principal(principal),
-            action="automl.training.started",
+            action="automl.training.started" if source is None else "automl.training.retrained",
             resource=("training_job", job.id),
             details={
+                **({"retrain_of": str(source.id)} if source is not None else {}),
+                "seed": seed,
                 "dataset_id": str(data.id),
                 "dataset_content_hash": data.content_hash,
                 "target": target,
@@ -145,6 +199,24 @@ class TrainingService:
     ) -> Page[TrainingJob]:
         repo = TrainingJobRepository(session)
         return await repo.page(repo.listing(status, dataset_id), page)
+
+    async def training_record(
+        self, session: AsyncSession, job_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        """What a model's documentation reports of its training job (reports/): the
+        columns dropped and why, those the user excluded, permutation importance. None
+        once the job is gone. Callers check their own permission."""
+        job = await TrainingJobRepository(session).find(job_id)
+        if job is None:
+            return None
+        return {
+            "excluded_columns": list(job.excluded_columns),
+            "dropped_columns": [dict(d) for d in job.dropped_columns],
+            "feature_importance": [dict(f) for f in job.feature_importance],
+            "time_budget_seconds": job.time_budget_seconds,
+            "started_at": job.started_at.isoformat() if job.started_at else None,
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        }
 
     @requires(P.TRAINING_READ)
     async def limits(self, session: AsyncSession, principal: Principal) -> Limits:

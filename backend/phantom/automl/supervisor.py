@@ -156,8 +156,16 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "excluded_columns": claim.excluded_columns,
         "protected_attributes": claim.protected_attributes,
         "fairness_min_group_rows": settings.FAIRNESS_MIN_GROUP_ROWS,
-        "seed": 0,
-        "options": {"serving_model": claim.serving_choice},
+        "seed": claim.seed,
+        "options": {
+            "serving_model": claim.serving_choice,
+            # tests only (refused in production): a known model zoo
+            **(
+                {"hyperparameters": settings.TRAINING_TEST_HYPERPARAMETERS}
+                if settings.TRAINING_TEST_HYPERPARAMETERS is not None
+                else {}
+            ),
+        },
         "hard_deadline": time.time() + hard_bound_seconds(claim.budget_seconds),
         "test_stall_seconds": settings.TRAINING_TEST_STALL_SECONDS,  # 0 outside tests
     }

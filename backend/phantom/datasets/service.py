@@ -287,6 +287,24 @@ async def training_data(session: AsyncSession, dataset_id: uuid.UUID) -> Trainin
     )
 
 
+async def profile_summary(session: AsyncSession, dataset_id: uuid.UUID) -> dict[str, Any] | None:
+    """A dataset's profile in brief, for a model's documentation (reports/): rows, and per
+    column its type and missing share. None once deleted or while unprofiled."""
+    dataset = await DatasetRepository(session).find(dataset_id)
+    if dataset is None or dataset.profile is None:
+        return None
+    columns = [
+        {
+            "name": c.get("name"),
+            "type": c.get("type"),
+            "missing_percent": c.get("missing_percent"),
+            "distinct_count": c.get("distinct_count"),
+        }
+        for c in dataset.profile.get("columns", [])
+    ]
+    return {"rows": dataset.row_count, "columns": columns}
+
+
 async def datasets_uploaded_by(
     session: AsyncSession, subject_id: uuid.UUID
 ) -> list[SubjectReference]:

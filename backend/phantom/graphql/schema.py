@@ -39,6 +39,7 @@ from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
 from phantom.registry.schema import RegistryMutation, RegistryQuery
+from phantom.reports.schema import ReportMutation
 from phantom.serving.schema import ServingMutation
 from phantom.webhooks.schema import WebhookMutation, WebhookQuery
 
@@ -73,6 +74,7 @@ Mutation = merge_types(
         TrainingMutation,
         RegistryMutation,
         ApprovalMutation,
+        ReportMutation,
         ServingMutation,
         BatchMutation,
         AlertMutation,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -131,6 +132,24 @@ class PredictionLogRetentionService:
 
 
 prediction_log_retention = PredictionLogRetentionService()
+
+
+async def drift_summary(session: AsyncSession, version_id: uuid.UUID) -> dict[str, Any] | None:
+    """``modelHealth``'s latest window (daily) as plain data, for documents (reports/);
+    None when the version has served nothing yet. Callers check their own permission."""
+    health = await h.compute(session, version_id, h.HealthWindow.DAY, None)
+    latest = health.latest
+    if latest is None:
+        return None
+    return {
+        "status": health.status.value,
+        "window_start": latest.start.isoformat(),
+        "window_end": latest.end.isoformat(),
+        "predictions": latest.predictions,
+        "features": [
+            {"feature": f.feature, "psi": f.psi, "status": f.status.value} for f in latest.drift
+        ],
+    }
 
 
 async def refresh_version(

@@ -37,3 +37,21 @@ def fairness_loader(context: Context) -> DataLoader[uuid.UUID, list[dict[str, An
         "registry_fairness", DataLoader(load_fn=load)
     )
     return loader
+
+
+Insights = tuple[dict[str, Any] | None, dict[str, Any] | None]
+
+
+def version_insights_loader(context: Context) -> DataLoader[uuid.UUID, Insights]:
+    """A version's insights and reproducibility record: deferred columns, loaded once per
+    request for every version and field that asks."""
+
+    async def load(version_ids: Sequence[uuid.UUID]) -> list[Insights]:
+        async with context.session() as session:
+            found = await registry.insights(session, context.require_principal(), set(version_ids))
+        return [found.get(version_id, (None, None)) for version_id in version_ids]
+
+    loader: DataLoader[uuid.UUID, Insights] = context.loaders.setdefault(
+        "registry_version_insights", DataLoader(load_fn=load)
+    )
+    return loader

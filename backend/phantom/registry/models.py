@@ -77,3 +77,15 @@ class ModelVersion(TenantScoped, Base):
     # per protected attribute, group sizes, rates and disparities on the holdout
     # (``automl/fairness.py``); None: trained before fairness existed, [] none was named
     fairness: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, deferred=True)
+    # the model documentation people write (reports/: ``setModelDocumentation``); free
+    # text, bounded by the service, escaped wherever it is shown
+    intended_use: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(Text)  # a person or a team
+    limitations: Mapped[str | None] = mapped_column(Text)
+    # global SHAP on the holdout (``explain/summary.py``; shape in docs/governance.md);
+    # None for versions trained before it existed or when it did not fit in the job's time
+    explanation_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # intervals, confusion matrix, partial dependence; the reproducibility record
+    # (``automl/insights.py``); None for versions trained before they existed
+    insights: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    reproducibility: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

@@ -52,6 +52,36 @@ class VersionRepository(Repository[ModelVersion]):
         )
         return {row[0]: row[1] or [] for row in rows}
 
+    async def governance_record(self, version_id: uuid.UUID) -> dict[str, Any]:
+        row = (
+            await self.session.execute(
+                select(
+                    ModelVersion.fairness,
+                    ModelVersion.explanation_summary,
+                    ModelVersion.insights,
+                    ModelVersion.reproducibility,
+                ).where(ModelVersion.id == version_id)
+            )
+        ).one()
+        return dict(row._mapping)
+
+    async def explanation_summary(self, version_id: uuid.UUID) -> dict[str, Any] | None:
+        summary: dict[str, Any] | None = await self.session.scalar(
+            select(ModelVersion.explanation_summary).where(ModelVersion.id == version_id)
+        )
+        return summary
+
+    async def insights(
+        self, version_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """The versions' (deferred) insights and reproducibility records, by id."""
+        rows = await self.session.execute(
+            select(ModelVersion.id, ModelVersion.insights, ModelVersion.reproducibility).where(
+                ModelVersion.id.in_(version_ids)
+            )
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     async def of_job(self, job_id: uuid.UUID) -> ModelVersion | None:
         return await self.session.scalar(
             select(ModelVersion).where(ModelVersion.training_job_id == job_id)

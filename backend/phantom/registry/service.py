@@ -55,6 +55,9 @@ class NewVersion:
     predict_rows_per_second: float | None = None
     reference: dict[str, Any] | None = None  # monitoring's (``monitoring/reference.py``)
     fairness: list[dict[str, Any]] | None = None  # ``automl/fairness.py``'s reports
+    explanation_summary: dict[str, Any] | None = None  # global SHAP (``explain/summary.py``)
+    insights: dict[str, Any] | None = None  # ``automl/insights.py``
+    reproducibility: dict[str, Any] | None = None
 
 
 FairnessReports = list[dict[str, Any]]  # a version's (``automl/fairness.py``)
@@ -86,6 +89,7 @@ class ServableVersion:
     classes: list[Any] | None
     artifact_path: str
     artifact_hash: str
+    target: str | None = None  # what the model predicts (answers name it)
 
 
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
@@ -110,6 +114,7 @@ def _servable(version: ModelVersion) -> ServableVersion:
         classes=version.classes,
         artifact_path=version.artifact_path,
         artifact_hash=version.artifact_hash,
+        target=version.target,
     )
 
 
@@ -161,10 +166,24 @@ class RegistryService:
         return await VersionRepository(session).fairness(version_ids)
 
     @requires(P.MODELS_READ)
+    async def insights(
+        self, session: AsyncSession, principal: Principal, version_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """Versions' insights and reproducibility records (``automl/insights.py``)."""
+        return await VersionRepository(session).insights(version_ids)
+
+    @requires(P.MODELS_READ)
     async def model_names(
         self, session: AsyncSession, principal: Principal, model_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, str]:
         return await ModelRepository(session).names(model_ids)
+
+    @requires(P.MODELS_READ)
+    async def explanation_summary(
+        self, session: AsyncSession, principal: Principal, version_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        """The version's global SHAP summary (deferred: read only when asked for)."""
+        return await VersionRepository(session).explanation_summary(version_id)
 
     # --- for other domains, which check their own permission first --------------------
 
@@ -212,6 +231,22 @@ class RegistryService:
             classes=version.classes,
             reference=version.reference,
         )
+
+    async def governance_record(
+        self, session: AsyncSession, version_id: uuid.UUID
+    ) -> dict[str, Any]:
+        """The version's deferred governance data (fairness, ...) for reports/, which
+        checked its own permission and has loaded the version in this tenant."""
+        return await VersionRepository(session).governance_record(version_id)
+
+    async def documented(
+        self, session: AsyncSession, version_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[ModelVersion, str]:
+        """The version and its model's name, or ``NotFound`` (also in another tenant): for
+        reports/, which checks its own permission and edits only the documentation."""
+        version = await VersionRepository(session).get(version_id, for_update=for_update)
+        names = await ModelRepository(session).names({version.model_id})
+        return version, names.get(version.model_id, "")
 
     @requires(P.MODELS_PROMOTE)
     async def promote(
@@ -331,6 +366,9 @@ class RegistryService:
             created_by=new.created_by,
             reference=new.reference,
             fairness=new.fairness,
+            explanation_summary=new.explanation_summary,
+            insights=new.insights,
+            reproducibility=new.reproducibility,
         )
         await VersionRepository(session).add(version)
         await audit.record(

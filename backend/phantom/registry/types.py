@@ -14,6 +14,7 @@ from typing import Any, Self
 
 import strawberry
 from strawberry import Info
+from strawberry.scalars import JSON
 
 from phantom.automl.tasks import METRICS
 from phantom.datasets.profiling import ColumnType as ColumnTypeValue
@@ -105,6 +106,39 @@ class FairnessReport:
 
 
 @strawberry.type
+class SummaryFeature:
+    feature: str
+    mean_abs_shap: float = strawberry.field(description="Mean |SHAP value| over the rows.")
+    points: JSON = strawberry.field(
+        description="[[value, shap], ...]: up to 200 rows, for a dot chart."
+    )
+
+
+@strawberry.type(description="Global SHAP on the holdout, computed at training.")
+class ExplanationSummary:
+    method: str = strawberry.field(description='"tree" (exact) or "kernel" (sampled, Kernel SHAP).')
+    explained: str = strawberry.field(description="What the SHAP values are in, in words.")
+    rows: int = strawberry.field(description="Holdout rows explained.")
+    features: list[SummaryFeature] = strawberry.field(description="Largest mean |SHAP| first.")
+
+    @classmethod
+    def from_json(cls, summary: dict[str, Any]) -> ExplanationSummary:
+        return cls(
+            method=summary["method"],
+            explained=summary["explained"],
+            rows=summary["rows"],
+            features=[
+                SummaryFeature(
+                    feature=f["feature"],
+                    mean_abs_shap=f["mean_abs_shap"],
+                    points=JSON(f["points"]),
+                )
+                for f in summary["features"]
+            ],
+        )
+
+
+@strawberry.type
 class ModelVersionFields:
     id: strawberry.ID
     model_id: strawberry.ID
@@ -134,6 +168,9 @@ class ModelVersionFields:
     artifact_bytes: float
     created_at: datetime
     metrics: list[MetricValue] = strawberry.field(description="Holdout metrics.")
+    intended_use: str | None = strawberry.field(description="Documentation: what it is for.")
+    owner: str | None = strawberry.field(description="Documentation: a person or team.")
+    limitations: str | None = strawberry.field(description="Documentation: known limits.")
     dataset_id: strawberry.Private[uuid.UUID | None]
     training_job_id: strawberry.Private[uuid.UUID | None]
     created_by_id: strawberry.Private[uuid.UUID | None]
@@ -177,6 +214,9 @@ class ModelVersionFields:
             artifact_bytes=float(v.artifact_bytes),
             created_at=v.created_at,
             metrics=metric_values(v.metrics),
+            intended_use=v.intended_use,
+            owner=v.owner,
+            limitations=v.limitations,
             dataset_id=v.dataset_id,
             training_job_id=v.training_job_id,
             created_by_id=v.created_by,

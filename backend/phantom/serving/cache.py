@@ -26,6 +26,7 @@ import pandas as pd
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import LoadedModel, Predictions
 from phantom.config import settings
+from phantom.explain.service import ModelExtras
 from phantom.kit.errors import PhantomError
 from phantom.kit.storage import get_store
 from phantom.registry.service import ServableVersion
@@ -44,6 +45,7 @@ class Served:
     model: LoadedModel
     lock: threading.Lock  # one prediction at a time per model (engines are not thread-safe)
     directory: Path  # this load's unpacked copy, deleted with it
+    extras: ModelExtras  # the inputs' profile (warnings) and the background (explanations)
     batcher: MicroBatcher = field(init=False)
 
     def score(self, frame: pd.DataFrame) -> Predictions:
@@ -158,7 +160,8 @@ class ModelCache:
                     version.artifact_hash,
                     version.engine,
                 )
-                served = Served(model, threading.Lock(), directory)
+                extras = await asyncio.to_thread(ModelExtras.load, directory / "model")
+                served = Served(model, threading.Lock(), directory, extras)
                 features = version.features
                 served.batcher = MicroBatcher(
                     build=lambda parts: frame(parts, features),

@@ -21,6 +21,14 @@ from phantom.kit.responses import error_response
 from phantom.serving.service import predictions
 
 
+def explain_flag(value: str | None) -> bool:
+    if value is None or value.lower() in ("false", "0", ""):
+        return False
+    if value.lower() in ("true", "1"):
+        return True
+    raise BadUserInput("explain must be true or false (?explain=true).")
+
+
 async def predict(request: Request) -> Response:
     try:
         principal, error = await authenticate(request, request.headers.get("authorization"), True)
@@ -42,7 +50,12 @@ async def predict(request: Request) -> Response:
         if not isinstance(body, dict) or "rows" not in body:
             raise BadUserInput('The body must be JSON: {"rows": [{"column": value}]}.')
         result = await predictions.predict(
-            principal, body["rows"], "rest", version_id=version_id, model_name=model_name
+            principal,
+            body["rows"],
+            "rest",
+            version_id=version_id,
+            model_name=model_name,
+            explain=explain_flag(request.query_params.get("explain")),
         )
     except PhantomError as failure:
         return error_response(failure)
@@ -55,6 +68,11 @@ async def predict(request: Request) -> Response:
         answer["probabilities"] = result.probabilities
     if result.scores is not None:
         answer["scores"] = result.scores
+    answer["target"] = result.target
+    answer["positiveClass"] = result.positive_class
+    answer["warnings"] = result.warnings
+    if result.explanations is not None:
+        answer["explanations"] = result.explanations
     return Response(orjson.dumps(answer), media_type="application/json")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,8 @@ import numpy as np
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.automl.engines.base import Predictions
+from phantom.explain.inputs import input_warnings
+from phantom.explain.service import check_rows, explanations
 from phantom.identity.principal import Principal
 from phantom.kit.errors import PhantomError
 from phantom.kit.ids import uuid7_block
@@ -38,6 +40,10 @@ class PredictionResult:
     predictions: list[Any]
     probabilities: list[dict[str, float]] | None
     scores: list[float] | None
+    target: str | None = None  # what the model predicts
+    positive_class: str | None = None  # binary: the class probabilities and log-odds are of
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # explain/inputs.py
+    explanations: list[dict[str, Any]] | None = None  # with explain only
 
 
 def _native(value: Any) -> Any:
@@ -79,6 +85,7 @@ class PredictionService:
         *,
         version_id: uuid.UUID | None = None,
         model_name: str | None = None,
+        explain: bool = False,
     ) -> PredictionResult:
         """Scores with ``version_id``, or with the PRODUCTION version of ``model_name``
         (its stable endpoint). Opens no transaction while the model loads or scores: a
@@ -93,7 +100,10 @@ class PredictionService:
         else:
             version = await servable_versions.by_name(tenant_id, str(model_name))
         columns, count = rows_to_columns(rows, version.features)
+        if explain:
+            check_rows(count)
         served = await models.get(version)
+        warnings = input_warnings(columns, version.features, served.extras.inputs)
         ids = uuid7_block(at, count)
         try:
             predicted = await served.batcher.submit(columns, count)
@@ -105,7 +115,25 @@ class PredictionService:
         await prediction_log.record(
             _logged(principal, channel, version, at, started, ids, predicted, columns)
         )
-        return to_result(version.id, ids, predicted)
+        explained = None
+        if explain:
+            explained = await explanations(
+                served.model, served.lock, served.extras, version, columns
+            )
+        return replace(
+            to_result(version.id, ids, predicted),
+            target=version.target,
+            positive_class=positive_class(version),
+            warnings=warnings,
+            explanations=explained,
+        )
+
+
+def positive_class(version: ServableVersion) -> str | None:
+    """Binary classifiers: the class whose probability (and log-odds) is explained."""
+    if version.task_type == "BINARY" and version.classes and len(version.classes) == 2:
+        return str(_native(version.classes[1]))
+    return None
 
 
 def _logged(

@@ -27,6 +27,7 @@ from phantom.automl.engines.base import (
     Predictions,
     Reporter,
     anomaly_truth,
+    plain,
 )
 
 DEFAULT_CONTAMINATION = 0.05
@@ -217,7 +218,12 @@ class AnomalyEngine:
         return FitOutcome(
             leaderboard=board,
             best_model="Ensemble",
-            details={"contamination": contamination, "members": [m.name for m in members]},
+            details={
+                "contamination": contamination,
+                "members": [m.name for m in members],
+                "decision_threshold": model.threshold,  # on the score: above it, anomalous
+                "hyperparameters": plain({m.name: m.estimator.get_params() for m in members}),
+            },
         )
 
     def load(self, model_dir: Path, num_cpus: int) -> AnomalyModel:

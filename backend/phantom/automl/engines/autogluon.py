@@ -35,6 +35,7 @@ from phantom.automl.engines.base import (
     LeaderboardRow,
     Predictions,
     Reporter,
+    plain,
 )
 from phantom.automl.fit_to_serve import (
     Candidate,
@@ -237,13 +238,14 @@ class AutoGluonEngine:
         # the served model becomes the best before the clone deletes the others: deleting
         # the best makes AutoGluon pick a new one, which fails on models tied in validation
         # score whose predict time is unknown (refits)
+        facts = fit_facts(predictor, best)  # before the clone deletes the best if not served
         predictor.set_model_best(served, save_trainer=True)
         predictor.clone_for_deployment(str(spec.model_dir / "predictor"), model=served)
         shutil.rmtree(fit_dir, ignore_errors=True)
         return FitOutcome(
             leaderboard=board,
             best_model=best,
-            details={"presets": presets, "autogluon_version": _version()},
+            details={"presets": presets, "autogluon_version": _version(), **facts},
             served_model=served,
             serving_reason=reason,
         )
@@ -362,6 +364,28 @@ def _timing(predictor: Any, model: str, features: pd.DataFrame, seed: int) -> tu
     """Through the predictor's own predict path, as serving calls it."""
     call = predictor.predict if predictor.problem_type == "regression" else predictor.predict_proba
     return time_calls(lambda frame: call(frame, model=model), features, seed)
+
+
+def fit_facts(predictor: Any, best: str) -> dict[str, Any]:
+    """For the reproducibility record (``automl/insights.py``): the best model's
+    hyperparameters (an ensemble's with its base models'), and the threshold predict
+    applies to the positive class's probability (0.5 unless AutoGluon calibrated it for a
+    threshold-dependent metric: ``calibrate_decision_threshold="auto"``)."""
+
+    def model(name: str) -> dict[str, Any]:
+        info = predictor.model_info(name)
+        return {
+            "type": info.get("model_type"),
+            "hyperparameters": info.get("hyperparameters"),
+            "fitted": info.get("hyperparameters_fit"),
+        }
+
+    record = {"model": best, **model(best)}
+    bases = (predictor.model_info(best).get("stacker_info") or {}).get("base_model_names")
+    if bases:
+        record["base_models"] = {str(name): model(str(name)) for name in bases}
+    threshold = predictor.decision_threshold if predictor.problem_type == "binary" else None
+    return {"hyperparameters": plain(record), "decision_threshold": threshold}
 
 
 def _version() -> str:

@@ -43,6 +43,24 @@ def anomaly_truth(labels: pd.Series) -> tuple[np.ndarray[Any, Any], Any]:
     return np.asarray(labels == anomalous), anomalous
 
 
+def plain(value: Any, depth: int = 0) -> Any:
+    """Engine facts (hyperparameters) as JSON: numbers, text, lists and objects; anything
+    else (a class, a function) as its text."""
+    if depth > 8:
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(v, depth + 1) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return str(value)
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class FitSpec:
     task: TaskType  # never AUTO

@@ -172,6 +172,8 @@ def fit_anomaly(
         "threshold": threshold,
         "contamination": contamination,
         "validation_rows": len(valid_rows),
+        "decision_threshold": threshold,  # on the combined score: above it, anomalous
+        "hyperparameters": {m.name: {"seed": spec.seed} for m in chosen},
     }
     return FitOutcome(leaderboard=rows, best_model=rows[0].model_name, details=details), meta
 

@@ -27,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from phantom.automl.engines.base import FitOutcome, FitSpec, LeaderboardRow, Reporter
+from phantom.automl.engines.base import plain as plain_json
 from phantom.automl.engines.h2o.connection import (
     download_model,
     h2o_module,
     model_keys,
+    model_parameters,
     predict_frame,
     warnings_logged,
 )
@@ -253,6 +255,7 @@ def fit_automl(
         check_key = cluster.upload(encode_features(check, features), types[:-1], spec.work_dir)
         checked = predict_frame(cluster.connection, leader, check_key)
         keys = model_keys(cluster.connection, leader)
+        parameters = model_parameters(cluster.connection, leader)
         download_model(cluster.connection, leader, spec.model_dir / "leader.bin")
     meta |= {
         "members": [{"file": "leader.bin", "model_id": leader, "keys": keys}],
@@ -267,6 +270,9 @@ def fit_automl(
         "stopped_at_deadline": cancelled,
         "max_runtime_secs": aml.max_runtime_secs,
         "automl_seconds": round(automl_seconds, 2),
+        "hyperparameters": plain_json({"model": leader, "parameters": parameters}),
+        # scoring.py's labels: the positive class when its probability is at least 0.5
+        "decision_threshold": 0.5 if spec.task == TaskType.BINARY else None,
     }
     if board.reported != spec.metric:
         details["note"] = (

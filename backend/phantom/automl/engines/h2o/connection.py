@@ -154,6 +154,23 @@ def model_keys(connection: Any, model_id: str) -> list[str]:
     return keys
 
 
+def model_parameters(connection: Any, model_id: str) -> dict[str, Any]:
+    """The model's parameters that differ from H2O's defaults (the reproducibility
+    record): the values it actually trained with, references as their names."""
+    models = connection.request(f"GET /3/Models/{quote(model_id, safe='')}")["models"]
+    chosen: dict[str, Any] = {}
+    for parameter in models[0]["parameters"] if models else []:
+        value = parameter.get("actual_value")
+        if value == parameter.get("default_value"):
+            continue
+        if isinstance(value, dict):
+            value = value.get("name", value)
+        elif isinstance(value, list):
+            value = [v.get("name", v) if isinstance(v, dict) else v for v in value]
+        chosen[str(parameter["name"])] = value
+    return chosen
+
+
 def download_model(connection: Any, model_id: str, path: Path) -> None:
     connection.request(
         f"GET /3/Models.fetch.bin/{quote(model_id, safe='')}",
