@@ -29,6 +29,7 @@ export function testPromotionRequest(overrides: Partial<PromotionRequestFieldsFr
     decidedBy: null,
     comment: null,
     reportSha256: null,
+    reportId: null,
     canDecide: true,
     ...overrides,
   };

@@ -17,6 +17,7 @@ export const PromotionRequestFieldsFragment = graphql(`
     decidedBy
     comment
     reportSha256
+    reportId
     canDecide
   }
 `);

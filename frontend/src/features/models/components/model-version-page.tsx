@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 
@@ -11,7 +11,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Fact, Facts } from '@/components/ui/facts';
-import { ActivityIcon, FileTextIcon, GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
+import { ActivityIcon, BookIcon, FileTextIcon, ScaleIcon, GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Spinner } from '@/components/ui/spinner';
@@ -37,6 +37,8 @@ import {
 import { ApprovalHistoryCard } from './approvals/approval-history';
 import { RequestPromotionDialog } from './approvals/request-promotion-dialog';
 import { BatchScoringPanel } from './batch-scoring-panel';
+import { DocumentationPanel } from './governance/documentation-panel';
+import { FairnessPanel } from './governance/fairness-panel';
 import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
 import { MonitoringPanel } from './monitoring/monitoring-panel';
@@ -56,6 +58,15 @@ const PROMOTE_LABEL: Record<ModelStage, string> = {
   PRODUCTION: 'Promote to production',
   ARCHIVED: 'Archive',
 };
+
+type VersionTab = 'overview' | 'insights' | 'fairness' | 'documentation' | 'monitoring';
+
+const VERSION_TABS: readonly { tab: VersionTab; label: string; icon: ReactNode }[] = [
+  { tab: 'overview', label: 'Overview', icon: <FileTextIcon size={16} /> },
+  { tab: 'fairness', label: 'Fairness', icon: <ScaleIcon size={16} /> },
+  { tab: 'documentation', label: 'Documentation', icon: <BookIcon size={16} /> },
+  { tab: 'monitoring', label: 'Monitoring', icon: <ActivityIcon size={16} /> },
+];
 
 const REQUEST_LABEL: Partial<Record<ModelStage, string>> = {
   STAGING: 'Request promotion to staging',
@@ -349,7 +360,7 @@ function VersionView({ version }: { version: Version }) {
   const [{ data: policyData }] = useQuery({ query: PromotionPolicyQuery, pause: !permissions.has('models:promote') });
   const canPromote = permissions.has('models:promote');
   const [params] = useSearchParams();
-  const tab = params.get('tab') === 'monitoring' ? 'monitoring' : 'overview';
+  const tab = VERSION_TABS.find((entry) => entry.tab === params.get('tab'))?.tab ?? 'overview';
   return (
     <>
       <BackLink />
@@ -371,25 +382,24 @@ function VersionView({ version }: { version: Version }) {
         actions={canPromote ? <StageActions version={version} onPromote={setPromoting} onRequest={setRequesting} /> : null}
       />
       <nav className="tabs" aria-label="Model version sections">
-        <Link
-          to={paths.app.modelVersion.getHref(version.id)}
-          className={cn('tabs__link', tab === 'overview' && 'tabs__link--active')}
-          aria-current={tab === 'overview' ? 'page' : undefined}
-        >
-          <FileTextIcon size={16} />
-          Overview
-        </Link>
-        <Link
-          to={paths.app.modelVersion.getHref(version.id, 'monitoring')}
-          className={cn('tabs__link', tab === 'monitoring' && 'tabs__link--active')}
-          aria-current={tab === 'monitoring' ? 'page' : undefined}
-        >
-          <ActivityIcon size={16} />
-          Monitoring
-        </Link>
+        {VERSION_TABS.map((entry) => (
+          <Link
+            key={entry.tab}
+            to={paths.app.modelVersion.getHref(version.id, entry.tab === 'overview' ? undefined : entry.tab)}
+            className={cn('tabs__link', tab === entry.tab && 'tabs__link--active')}
+            aria-current={tab === entry.tab ? 'page' : undefined}
+          >
+            {entry.icon}
+            {entry.label}
+          </Link>
+        ))}
       </nav>
       {tab === 'monitoring' ? (
         <MonitoringPanel versionId={version.id} />
+      ) : tab === 'fairness' ? (
+        <FairnessPanel versionId={version.id} />
+      ) : tab === 'documentation' ? (
+        <DocumentationPanel versionId={version.id} />
       ) : (
         <div className="stack">
           <div className="job-overview">

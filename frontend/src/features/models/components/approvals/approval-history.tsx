@@ -12,6 +12,7 @@ import { toAppError } from '@/lib/errors';
 import { APPROVALS_CONTEXT, ModelVersionApprovalsQuery } from '../../api/approvals';
 import { STAGE_LABEL } from '../../lib/models-format';
 import { DecidePromotionDialog } from './decide-promotion-dialog';
+import { ReportSeen } from './report-seen';
 import { DecisionCell, PromotionStatusBadge, type Deciding } from './promotion-status';
 
 import './approvals.css';
@@ -40,11 +41,7 @@ function HistoryItem({
           {request.comment ? `: “${request.comment}”` : ''}
         </p>
       ) : null}
-      {request.reportSha256 ? (
-        <p className="approval-history__decision">
-          Documentation seen: <code title={request.reportSha256}>sha256:{request.reportSha256.slice(0, 16)}…</code>
-        </p>
-      ) : null}
+      <ReportSeen request={request} />
       <div>
         <DecisionCell request={request} onDecide={onDecide} />
       </div>

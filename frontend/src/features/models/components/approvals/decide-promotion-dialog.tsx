@@ -11,6 +11,7 @@ import { toAppError, type AppError } from '@/lib/errors';
 import { APPROVALS_CONTEXT, DecidePromotionMutation } from '../../api/approvals';
 import { MAX_DECISION_COMMENT } from '../../lib/approvals-format';
 import { STAGE_LABEL } from '../../lib/models-format';
+import { ReportSeen } from './report-seen';
 
 export type Decision = 'approve' | 'reject';
 
@@ -72,6 +73,7 @@ export function DecidePromotionDialog({
           </p>
           <blockquote>{request.justification}</blockquote>
         </div>
+        <ReportSeen request={request} />
         <p className="muted">
           {approve
             ? `Approving moves ${name} to ${stageName} now${
