@@ -48,6 +48,7 @@ function Sidebar({ counts = {} }: { counts?: Readonly<Record<string, number | nu
                   <NavLink
                     to={item.to}
                     title={item.description}
+                    aria-label={counts[item.to] ? `${item.label}, ${counts[item.to]} pending` : undefined}
                     className={({ isActive }) => cn('sidebar__link', isActive && 'sidebar__link--active')}
                   >
                     <span className="sidebar__link-icon">{item.icon}</span>
@@ -71,13 +72,11 @@ function Sidebar({ counts = {} }: { counts?: Readonly<Record<string, number | nu
 
 function NavCount({ count }: { count: number | null }) {
   if (!count) return null;
+  // aria-hidden: the link's aria-label says it in words
   return (
-    <>
-      <span className="sidebar__count" aria-hidden="true" data-testid="nav-count">
-        {count > 99 ? '99+' : count}
-      </span>
-      <span className="sr-only">, {count} pending</span>
-    </>
+    <span className="sidebar__count" aria-hidden="true" data-testid="nav-count">
+      {count > 99 ? '99+' : count}
+    </span>
   );
 }
 

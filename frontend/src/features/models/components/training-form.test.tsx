@@ -205,6 +205,29 @@ describe('Models › training form', () => {
     });
   });
 
+  it('names protected attributes, one evaluated only (left out of the features), and refuses columns with too many values', async () => {
+    setSessionCookie();
+    const { requests } = mockApi();
+    const { form, router } = await openForm();
+    const user = userEvent.setup();
+
+    const fairness = within(form).getByRole('group', { name: 'Protected attributes (optional)' });
+    // tenure_months has 73 values: more than the 50 a group comparison allows
+    expect(within(fairness).getByRole('checkbox', { name: 'Protect tenure_months' })).toBeDisabled();
+    expect(fairness).toHaveTextContent('73 values: too many to compare groups');
+    // the target is not offered
+    expect(within(fairness).queryByRole('checkbox', { name: 'Protect churn' })).not.toBeInTheDocument();
+    expect(within(fairness).queryByRole('checkbox', { name: /^Exclude/ })).not.toBeInTheDocument();
+    await user.click(within(fairness).getByRole('checkbox', { name: 'Protect payment_method' }));
+    await user.click(within(fairness).getByRole('checkbox', { name: 'Exclude payment_method from the features' }));
+
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/models/jobs/job_new'));
+    const input = requests.find((r) => r.operationName === 'StartTraining')?.variables?.input as Record<string, unknown>;
+    expect(input.protectedAttributes).toEqual(['payment_method']);
+    expect(input.excludedColumns).toEqual(['payment_method']);
+  });
+
   it("shows the server's BAD_USER_INPUT message next to the form", async () => {
     setSessionCookie();
     mockApi(() => gqlError('BAD_USER_INPUT', 'The target column churn has only one value in the data: there is nothing to learn.'));

@@ -9,7 +9,7 @@ import { Field, SelectField } from '@/components/ui/field';
 import { FlaskIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
-import type { DatasetStatus, Engine, ServingChoice, TaskType } from '@/gql/graphql';
+import type { ColumnType, DatasetStatus, Engine, ServingChoice, TaskType } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { formatCount } from '@/lib/format';
 import { COLUMN_TYPE_LABEL, TASK_TYPE_LABEL } from '@/lib/ml-labels';
@@ -21,6 +21,8 @@ import {
   defaultBudget,
   defaultEngine,
   defaultMetricFor,
+  MAX_PROTECTED_ATTRIBUTES,
+  MAX_PROTECTED_DISTINCT,
   metricsForTask,
   targetRequired,
   TASK_TYPES,
@@ -64,6 +66,86 @@ const DATASET_STATUS_TEXT: Record<DatasetStatus, string> = {
  * task, time budget, metric, engine, registry model name and columns to leave out. The
  * server checks everything again; its BAD_USER_INPUT message is shown as it words it.
  */
+type ProfileColumn = { name: string; type: ColumnType; distinctCount: number };
+
+/**
+ * Columns whose groups the version's fairness report compares on the holdout. Each stays a
+ * feature unless "Evaluate only" is chosen, which also leaves it out of the features.
+ */
+function ProtectedAttributesSection({
+  columns,
+  chosen,
+  onChange,
+}: {
+  columns: readonly ProfileColumn[];
+  chosen: Readonly<Record<string, boolean>>;
+  onChange: (next: Record<string, boolean>) => void;
+}) {
+  const id = useId();
+  const count = Object.keys(chosen).length;
+  const toggle = (column: string, on: boolean) => {
+    const next = { ...chosen };
+    if (on) next[column] = false;
+    else delete next[column];
+    onChange(next);
+  };
+  return (
+    <section className="training-form__section" aria-labelledby={`${id}-fairness`}>
+      <h2 className="training-form__heading" id={`${id}-fairness`}>
+        Fairness
+      </h2>
+      <fieldset className="training-form__columns">
+        <legend className="field__label">Protected attributes (optional)</legend>
+        <p className="field__hint">
+          The fairness report compares how the model treats each group of these columns (selection rate, true and false
+          positive rates; the four-fifths rule). Up to {MAX_PROTECTED_ATTRIBUTES} columns with at most {MAX_PROTECTED_DISTINCT}{' '}
+          distinct values each. Leaving a column out of the features does not remove its information: other columns can
+          stand in for it.
+        </p>
+        <div className="training-form__checkboxes">
+          {columns.map((column) => {
+            const tooMany = column.distinctCount > MAX_PROTECTED_DISTINCT;
+            const on = column.name in chosen;
+            return (
+              <div className="protected-attribute" key={column.name}>
+                <label className="checkbox" title={tooMany ? 'Bin it into a new column with fewer values first.' : undefined}>
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={tooMany || (!on && count >= MAX_PROTECTED_ATTRIBUTES)}
+                    onChange={(event) => toggle(column.name, event.target.checked)}
+                    aria-label={`Protect ${column.name}`}
+                  />
+                  <span className="checkbox__text">
+                    <span className="checkbox__label">{column.name}</span>
+                    <span className="checkbox__description">
+                      {tooMany ? `${formatCount(column.distinctCount)} values: too many to compare groups` : `${formatCount(column.distinctCount)} values`}
+                    </span>
+                  </span>
+                </label>
+                {on ? (
+                  <label className="checkbox protected-attribute__exclude">
+                    <input
+                      type="checkbox"
+                      checked={chosen[column.name] === true}
+                      onChange={(event) => onChange({ ...chosen, [column.name]: event.target.checked })}
+                      aria-label={`Exclude ${column.name} from the features`}
+                    />
+                    <span className="checkbox__text">
+                      <span className="checkbox__label">Evaluate only</span>
+                      <span className="checkbox__description">Exclude from the features</span>
+                    </span>
+                  </label>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+      </fieldset>
+    </section>
+  );
+}
+
 export function TrainingForm({
   options,
   datasets,
@@ -85,6 +167,7 @@ export function TrainingForm({
   const [engine, setEngine] = useState<Engine>(defaultEngine(options.engines));
   const [modelName, setModelName] = useState('');
   const [excluded, setExcluded] = useState<string[]>([]);
+  const [protectedAttributes, setProtectedAttributes] = useState<Record<string, boolean>>({});
   const [servingChoice, setServingChoice] = useState<ServingChoice>('FIT_TO_SERVE');
   const [errors, setErrors] = useState<TrainingFormErrors>({});
   const [serverError, setServerError] = useState<AppError | null>(null);
@@ -122,6 +205,7 @@ export function TrainingForm({
     setDatasetId(id);
     setTargetChoice(null);
     setExcluded([]);
+    setProtectedAttributes({});
     setErrors((previous) => ({ ...previous, datasetId: undefined, target: undefined }));
     setServerError(null);
   };
@@ -129,7 +213,18 @@ export function TrainingForm({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (starting) return;
-    const values = { datasetId, target, taskType, budget, metric, engine, servingChoice, modelName, excludedColumns: excluded };
+    const values = {
+      datasetId,
+      target,
+      taskType,
+      budget,
+      metric,
+      engine,
+      servingChoice,
+      modelName,
+      excludedColumns: excluded,
+      protectedAttributes,
+    };
     const problems = validateTrainingForm(values, options.limits);
     if (notReady) {
       problems.datasetId = `${notReady.name} ${DATASET_STATUS_TEXT[notReady.status]}; only a ready dataset can be trained on.`;
@@ -367,6 +462,14 @@ export function TrainingForm({
           </fieldset>
         ) : null}
       </section>
+
+      {columns.length > 0 ? (
+        <ProtectedAttributesSection
+          columns={columns.filter((column) => column.name !== target && column.type !== 'ID')}
+          chosen={protectedAttributes}
+          onChange={setProtectedAttributes}
+        />
+      ) : null}
 
       {serverError ? (
         <Alert

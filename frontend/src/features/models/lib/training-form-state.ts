@@ -21,7 +21,13 @@ export type TrainingFormValues = {
   servingChoice?: ServingChoice;
   modelName: string;
   excludedColumns: readonly string[];
+  /** Columns the fairness report compares groups of; `true`: evaluated only, never a feature. */
+  protectedAttributes?: Readonly<Record<string, boolean>>;
 };
+
+/** The server's limits on protected attributes (StartTrainingInput.protectedAttributes). */
+export const MAX_PROTECTED_ATTRIBUTES = 10;
+export const MAX_PROTECTED_DISTINCT = 50;
 
 export type TrainingFormErrors = Partial<Record<'datasetId' | 'target' | 'budget', string>>;
 
@@ -79,6 +85,13 @@ export function buildStartTrainingInput(values: TrainingFormValues): StartTraini
     engine: values.engine,
     excludedColumns: values.excludedColumns.filter((column) => column !== values.target),
   };
+  const protectedAttributes = Object.entries(values.protectedAttributes ?? {}).filter(([column]) => column !== values.target);
+  if (protectedAttributes.length > 0) {
+    input.protectedAttributes = protectedAttributes.map(([column]) => column);
+    // "evaluate only" is a protected attribute that is also left out of the features
+    const evaluateOnly = protectedAttributes.filter(([, only]) => only).map(([column]) => column);
+    input.excludedColumns = [...new Set([...(input.excludedColumns ?? []), ...evaluateOnly])];
+  }
   if (values.target) input.target = values.target;
   if (values.metric) input.metric = values.metric;
   if (values.servingChoice === 'BEST_SCORE') input.servingChoice = 'BEST_SCORE';
