@@ -79,11 +79,30 @@ export const PromoteModelVersionMutation = graphql(`
 `);
 
 export const PredictMutation = graphql(`
-  mutation Predict($modelVersionId: ID!, $rows: JSON!) {
-    predict(modelVersionId: $modelVersionId, rows: $rows) {
+  mutation Predict($modelVersionId: ID!, $rows: JSON!, $explain: Boolean!) {
+    predict(modelVersionId: $modelVersionId, rows: $rows, explain: $explain) {
       predictions
       probabilities
       scores
+      target
+      positiveClass
+      warnings {
+        row
+        feature
+        kind
+        message
+      }
+      explanations {
+        baseValue
+        output
+        explained
+        method
+        contributions {
+          feature
+          value
+          contribution
+        }
+      }
     }
   }
 `);

@@ -26,9 +26,61 @@ async function openPanel(predict: () => ReturnType<typeof gqlData>, version = te
 }
 
 describe('Models › Try it', () => {
+  it('explains a prediction with a waterfall, says what the positive class means, and shows input warnings', async () => {
+    const explanation = {
+      baseValue: -0.2,
+      output: 1.1,
+      explained: 'log-odds of churn = Yes',
+      method: 'tree',
+      contributions: [
+        { feature: 'tenure_months', value: -5, contribution: 1.6 },
+        { feature: 'payment_method', value: 'Mars', contribution: -0.3 },
+      ],
+    };
+    const { requests, panel } = await openPanel(() =>
+      gqlData({
+        predict: {
+          predictions: ['Yes'],
+          probabilities: [{ No: 0.25, Yes: 0.75 }],
+          scores: null,
+          target: 'churn',
+          positiveClass: 'Yes',
+          warnings: [
+            { row: 0, feature: 'tenure_months', kind: 'OUT_OF_RANGE', message: 'tenure_months -5 is outside the training range (0 to 72).' },
+            { row: 0, feature: 'payment_method', kind: 'UNSEEN_CATEGORY', message: "payment_method 'Mars' never appeared in training." },
+          ],
+          explanations: [explanation],
+        },
+      }),
+    );
+    const user = userEvent.setup();
+
+    await user.type(within(panel).getByLabelText('tenure_months'), '-5');
+    await user.type(within(panel).getByLabelText('payment_method'), 'Mars');
+    await user.click(within(panel).getByRole('switch', { name: /Explain/ }));
+    await user.click(within(panel).getByRole('button', { name: 'Predict' }));
+
+    await waitFor(() => expect(requests.find((r) => r.operationName === 'Predict')?.variables?.explain).toBe(true));
+    expect(await within(panel).findByTestId('positive-class')).toHaveTextContent(
+      'its probability is the probability that churn = Yes',
+    );
+    const warnings = within(panel).getByRole('list', { name: 'Warnings of row 1' });
+    expect(within(warnings).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'tenure_months -5 is outside the training range (0 to 72).',
+      "payment_method 'Mars' never appeared in training.",
+    ]);
+    const chart = within(panel).getByRole('img', { name: /^Why row 1: log-odds of churn = Yes goes from -0.2/ });
+    expect(chart.getAttribute('aria-label')).toContain('the largest push is tenure_months (+1.6)');
+    const steps = within(panel).getAllByTestId('waterfall-step');
+    expect(steps.map((step) => step.getAttribute('data-direction'))).toEqual(['up', 'down']);
+    expect(within(panel).getByTestId('prediction-explanation')).toHaveTextContent('exact tree SHAP');
+    expect(within(panel).getByTestId('curl-example')).toHaveTextContent('/predict?explain=true');
+  });
+
+
   it('builds a row from the form and shows the class probabilities', async () => {
     const { requests, panel } = await openPanel(() =>
-      gqlData({ predict: { predictions: ['Yes'], probabilities: [{ No: 0.27, Yes: 0.73 }], scores: null } }),
+      gqlData({ predict: { predictions: ['Yes'], probabilities: [{ No: 0.27, Yes: 0.73 }], scores: null, target: null, positiveClass: null, warnings: [], explanations: null } }),
     );
     const user = userEvent.setup();
 
@@ -44,6 +96,7 @@ describe('Models › Try it', () => {
       expect(requests.find((r) => r.operationName === 'Predict')?.variables).toEqual({
         modelVersionId: 'mv_1',
         rows: [{ tenure_months: 12, payment_method: 'Electronic check' }],
+        explain: false,
       }),
     );
     expect(await within(panel).findByTestId('prediction-value')).toHaveTextContent('Yes');
@@ -62,7 +115,7 @@ describe('Models › Try it', () => {
   });
 
   it('sends an empty input as a missing value and refuses text in a number field', async () => {
-    const { requests, panel } = await openPanel(() => gqlData({ predict: { predictions: ['No'], probabilities: null, scores: null } }));
+    const { requests, panel } = await openPanel(() => gqlData({ predict: { predictions: ['No'], probabilities: null, scores: null, target: null, positiveClass: null, warnings: [], explanations: null } }));
     const user = userEvent.setup();
 
     await user.click(within(panel).getByRole('button', { name: 'Predict' }));
@@ -80,7 +133,7 @@ describe('Models › Try it', () => {
   it('takes JSON rows and shows one result per row, with anomaly scores', async () => {
     const anomaly = testVersionDetail({ taskType: 'ANOMALY_DETECTION', classes: null, metric: 'average_precision', engine: 'anomaly' });
     const { requests, panel } = await openPanel(
-      () => gqlData({ predict: { predictions: [false, true], probabilities: null, scores: [0.12, 0.97] } }),
+      () => gqlData({ predict: { predictions: [false, true], probabilities: null, scores: [0.12, 0.97], target: null, positiveClass: null, warnings: [], explanations: null } }),
       anomaly,
     );
     const user = userEvent.setup();

@@ -10,13 +10,14 @@ import { copyText } from '@/lib/clipboard';
 import { Field } from '@/components/ui/field';
 import { CheckIcon, CopyIcon, EyeIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
-import type { TaskType } from '@/gql/graphql';
+import type { PredictMutation as PredictResult, TaskType } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 import { COLUMN_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
 import { PredictMutation } from '../api/model-versions';
 import { formatScore } from '../lib/models-format';
+import { WaterfallChart } from './charts/waterfall-chart';
 import {
   curlExample,
   describeValue,
@@ -31,6 +32,16 @@ import {
 
 type Mode = 'form' | 'json';
 
+type Answer = PredictResult['predict'];
+type Explanation = NonNullable<Answer['explanations']>[number];
+type InputWarning = Answer['warnings'][number];
+
+const METHOD_TEXT: Record<string, string> = {
+  tree: 'exact tree SHAP',
+  kernel: 'sampled Kernel SHAP (an estimate)',
+  permutation: 'sampled permutation SHAP (an estimate)',
+};
+
 export type PredictableVersion = {
   id: string;
   taskType: TaskType;
@@ -43,7 +54,45 @@ function formatProbability(probability: number): string {
   return `${percent.toLocaleString(undefined, { maximumFractionDigits: percent >= 10 || percent === 0 ? 1 : 2 })}%`;
 }
 
-function Prediction({ result, index, taskType }: { result: RowPrediction; index: number; taskType: TaskType }) {
+function RowWarnings({ warnings, index }: { warnings: readonly InputWarning[]; index: number }) {
+  if (warnings.length === 0) return null;
+  return (
+    <Alert tone="warning" title={`Row ${index + 1} is unlike the training data`} className="prediction__warnings">
+      <ul className="prediction-warnings" aria-label={`Warnings of row ${index + 1}`} data-testid="prediction-warnings">
+        {warnings.map((warning) => (
+          <li key={`${warning.feature}-${warning.kind}`}>{warning.message}</li>
+        ))}
+      </ul>
+      <p className="muted">The model scored it anyway: treat this prediction with care.</p>
+    </Alert>
+  );
+}
+
+function RowExplanation({ explanation, index }: { explanation: Explanation; index: number }) {
+  return (
+    <div className="prediction__explanation" data-testid="prediction-explanation">
+      <p className="prediction__explained">
+        What pushed it: each bar is one feature’s contribution to <strong>{explanation.explained}</strong>, from the value for a
+        typical input to this row’s, largest first ({METHOD_TEXT[explanation.method] ?? explanation.method}).
+      </p>
+      <WaterfallChart explanation={explanation} explained={explanation.explained} rowLabel={`row ${index + 1}`} />
+    </div>
+  );
+}
+
+function Prediction({
+  result,
+  index,
+  taskType,
+  warnings = [],
+  explanation,
+}: {
+  result: RowPrediction;
+  index: number;
+  taskType: TaskType;
+  warnings?: readonly InputWarning[];
+  explanation?: Explanation | undefined;
+}) {
   const anomaly = taskType === 'ANOMALY_DETECTION';
   const value =
     anomaly && typeof result.prediction === 'boolean'
@@ -86,14 +135,34 @@ function Prediction({ result, index, taskType }: { result: RowPrediction; index:
           ))}
         </ul>
       ) : null}
+      <RowWarnings warnings={warnings} index={index} />
+      {explanation ? <RowExplanation explanation={explanation} index={index} /> : null}
     </li>
   );
 }
 
-function CurlExample({ versionId, rows }: { versionId: string; rows: readonly Row[] }) {
+/** "Probabilities are of approved = yes": what the positive class means, in words. */
+function PositiveClassNote({ answer }: { answer: Answer }) {
+  if (!answer.target) return null;
+  if (answer.positiveClass) {
+    return (
+      <p className="muted" data-testid="positive-class">
+        The model predicts <code>{answer.target}</code>. The positive class is <strong>{answer.positiveClass}</strong>: its
+        probability is the probability that {answer.target} = {answer.positiveClass}.
+      </p>
+    );
+  }
+  return (
+    <p className="muted" data-testid="positive-class">
+      The model predicts <code>{answer.target}</code>.
+    </p>
+  );
+}
+
+function CurlExample({ versionId, rows, explain }: { versionId: string; rows: readonly Row[]; explain: boolean }) {
   const permissions = usePermissions();
   const [copied, setCopied] = useState(false);
-  const text = curlExample(window.location.origin, versionId, rows);
+  const text = curlExample(window.location.origin, versionId, rows, explain);
   useEffect(() => {
     if (!copied) return;
     const timer = window.setTimeout(() => setCopied(false), 2500);
@@ -149,6 +218,8 @@ export function PredictPanel({ version }: { version: PredictableVersion }) {
   const [json, setJson] = useState(() => JSON.stringify([templateRow(features)], null, 2));
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [results, setResults] = useState<RowPrediction[] | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [explain, setExplain] = useState(false);
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [{ fetching }, predict] = useMutation(PredictMutation);
 
@@ -197,13 +268,15 @@ export function PredictPanel({ version }: { version: PredictableVersion }) {
       setJsonError(null);
       rows = parsed.rows;
     }
-    const result = await predict({ modelVersionId: version.id, rows });
+    const result = await predict({ modelVersionId: version.id, rows, explain });
     if (result.error || !result.data) {
       setResults(null);
+      setAnswer(null);
       setServerError(result.error ? toAppError(result.error) : { code: 'INTERNAL', message: 'The prediction failed.' });
       return;
     }
     setResults(interpretPrediction(result.data.predict, version.classes));
+    setAnswer(result.data.predict);
   };
 
   return (
@@ -291,6 +364,14 @@ export function PredictPanel({ version }: { version: PredictableVersion }) {
             </Alert>
           ) : null}
 
+          <label className="switch predict-panel__explain">
+            <input type="checkbox" role="switch" checked={explain} onChange={(event) => setExplain(event.target.checked)} />
+            <span className="checkbox__text">
+              <span className="checkbox__label">Explain</span>
+              <span className="checkbox__description">Show what pushed each prediction up or down (SHAP). Takes longer.</span>
+            </span>
+          </label>
+
           <div className="predict-panel__actions">
             <Button type="submit" loading={fetching}>
               Predict
@@ -303,19 +384,27 @@ export function PredictPanel({ version }: { version: PredictableVersion }) {
             <h3 className="predict-panel__subheading" id={`${id}-results`}>
               {results.length === 1 ? 'Prediction' : `Predictions for ${results.length} rows`}
             </h3>
+            {answer ? <PositiveClassNote answer={answer} /> : null}
             {results.length === 0 ? (
               <p className="muted">The model returned no predictions.</p>
             ) : (
               <ol className="prediction-list" aria-live="polite">
                 {results.map((result, index) => (
-                  <Prediction key={index} result={result} index={index} taskType={version.taskType} />
+                  <Prediction
+                    key={index}
+                    result={result}
+                    index={index}
+                    taskType={version.taskType}
+                    warnings={answer?.warnings.filter((warning) => warning.row === index)}
+                    explanation={answer?.explanations?.[index]}
+                  />
                 ))}
               </ol>
             )}
           </section>
         ) : null}
 
-        <CurlExample versionId={version.id} rows={exampleRows} />
+        <CurlExample versionId={version.id} rows={exampleRows} explain={explain} />
       </CardBody>
     </Card>
   );

@@ -129,8 +129,8 @@ export function shellQuote(text: string): string {
 }
 
 /** The REST call that does the same as the Try it panel, for a terminal. */
-export function curlExample(origin: string, modelVersionId: string, rows: readonly Row[]): string {
-  const url = `${origin}/api/v1/models/${encodeURIComponent(modelVersionId)}/predict`;
+export function curlExample(origin: string, modelVersionId: string, rows: readonly Row[], explain = false): string {
+  const url = `${origin}/api/v1/models/${encodeURIComponent(modelVersionId)}/predict${explain ? '?explain=true' : ''}`;
   return [
     `curl -X POST ${shellQuote(url)} \\`,
     `  -H 'Authorization: Bearer <token>' \\`,
