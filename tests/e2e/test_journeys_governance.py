@@ -170,3 +170,71 @@ async def test_request_as_one_member_approve_as_another_then_download_the_report
     assert hashlib.sha256(content).hexdigest() == shown_sha
     assert download.suggested_filename.startswith("model-report-Loans-v1-")
     assert errors == [], errors
+
+
+async def test_try_it_explains_a_prediction_and_flags_unseen_inputs(
+    base_url: str, browser: Browser, governed: tuple[TenantFixture, str, Member, Member]
+) -> None:
+    tenant, version_id, scientist, _ = governed
+    page = await browser.new_page(viewport=VIEWPORT)
+    errors = watch_console(page)
+    await sign_in_as(page, base_url, tenant, scientist.email)
+    await page.goto(f"{base_url}/models/versions/{version_id}")
+    panel = page.get_by_role("region", name="Try it")
+    await panel.get_by_label("group", exact=True).fill("Mars")
+    await panel.get_by_label("score", exact=True).fill("50")
+    await panel.get_by_label("income", exact=True).fill("48")
+    await panel.get_by_role("switch", name=re.compile("^Explain")).check()
+    await panel.get_by_role("button", name="Predict").click()
+
+    # what the probability means, the warnings, and the waterfall
+    await expect(panel.get_by_test_id("positive-class")).to_contain_text(
+        "the probability that approved = yes", timeout=60_000
+    )
+    warnings = panel.get_by_role("list", name="Warnings of row 1")
+    await expect(warnings).to_contain_text("score")
+    await expect(warnings).to_contain_text("Mars")
+    chart = panel.get_by_role("img", name=re.compile(r"^Why row 1: "))
+    await expect(chart).to_be_visible()
+    assert await panel.get_by_test_id("waterfall-step").count() == 3  # group, score, income
+    await expect(panel.get_by_test_id("prediction-explanation")).to_contain_text("SHAP")
+    await panel.scroll_into_view_if_needed()
+    await shot(page, "governance-05-try-it-explained")
+    assert errors == [], errors
+
+
+async def test_the_insights_and_fairness_tabs(
+    base_url: str, browser: Browser, governed: tuple[TenantFixture, str, Member, Member]
+) -> None:
+    tenant, version_id, scientist, _ = governed
+    page = await browser.new_page(viewport=VIEWPORT)
+    errors = watch_console(page)
+    await sign_in_as(page, base_url, tenant, scientist.email)
+    await page.goto(f"{base_url}/models/versions/{version_id}?tab=insights")
+    await expect(page.get_by_role("img", name=re.compile("^SHAP summary, largest first"))).to_be_visible()
+    await expect(
+        page.get_by_role("img", name=re.compile("^Feature importance, largest first"))
+    ).to_be_visible()
+    await expect(page.get_by_test_id("metric-intervals")).to_contain_text("roc_auc")
+    await expect(page.get_by_test_id("confusion-matrix")).to_contain_text("yes")
+    assert await page.get_by_test_id("partial-dependence").count() >= 1
+    await shot(page, "governance-06-insights")
+
+    await (
+        page.get_by_role("navigation", name="Model version sections")
+        .get_by_role("link", name="Fairness")
+        .click()
+    )
+    # the planted bias: group is flagged; site (evaluated only) has a group too small to judge
+    group = page.get_by_test_id("fairness-attribute").filter(
+        has=page.get_by_role("heading", name="group", exact=True)
+    )
+    await expect(group).to_contain_text("Flagged")
+    await expect(group.get_by_test_id("four-fifths-line")).to_have_count(1)
+    site = page.get_by_test_id("fairness-attribute").filter(
+        has=page.get_by_role("heading", name="site", exact=True)
+    )
+    await expect(site).to_contain_text("Evaluated only: not a feature")
+    await expect(site.locator("[data-too-small=true]")).to_have_count(1)  # islands
+    await shot(page, "governance-07-fairness")
+    assert errors == [], errors

@@ -88,6 +88,7 @@ export const ModelVersionInsightsQuery = graphql(`
     modelVersion(id: $id) {
       id
       taskType
+      metric
       explanationSummary {
         method
         explained

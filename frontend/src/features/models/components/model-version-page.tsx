@@ -11,7 +11,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CopyField } from '@/components/ui/copy-field';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Fact, Facts } from '@/components/ui/facts';
-import { ActivityIcon, BookIcon, FileTextIcon, ScaleIcon, GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
+import { ActivityIcon, BookIcon, FileTextIcon, LightbulbIcon, ScaleIcon, GitBranchIcon, GridIcon, ModelsIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { Spinner } from '@/components/ui/spinner';
@@ -39,6 +39,7 @@ import { RequestPromotionDialog } from './approvals/request-promotion-dialog';
 import { BatchScoringPanel } from './batch-scoring-panel';
 import { DocumentationPanel } from './governance/documentation-panel';
 import { FairnessPanel } from './governance/fairness-panel';
+import { InsightsPanel } from './governance/insights-panel';
 import { MetricsList } from './metrics-list';
 import { ModelsNoAccess } from './models-no-access';
 import { MonitoringPanel } from './monitoring/monitoring-panel';
@@ -63,6 +64,7 @@ type VersionTab = 'overview' | 'insights' | 'fairness' | 'documentation' | 'moni
 
 const VERSION_TABS: readonly { tab: VersionTab; label: string; icon: ReactNode }[] = [
   { tab: 'overview', label: 'Overview', icon: <FileTextIcon size={16} /> },
+  { tab: 'insights', label: 'Insights', icon: <LightbulbIcon size={16} /> },
   { tab: 'fairness', label: 'Fairness', icon: <ScaleIcon size={16} /> },
   { tab: 'documentation', label: 'Documentation', icon: <BookIcon size={16} /> },
   { tab: 'monitoring', label: 'Monitoring', icon: <ActivityIcon size={16} /> },
@@ -396,6 +398,8 @@ function VersionView({ version }: { version: Version }) {
       </nav>
       {tab === 'monitoring' ? (
         <MonitoringPanel versionId={version.id} />
+      ) : tab === 'insights' ? (
+        <InsightsPanel versionId={version.id} />
       ) : tab === 'fairness' ? (
         <FairnessPanel versionId={version.id} />
       ) : tab === 'documentation' ? (

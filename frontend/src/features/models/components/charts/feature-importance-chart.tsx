@@ -17,7 +17,19 @@ export type Importance = { feature: string; importance: number; stddev?: number 
  * Permutation importance per feature, largest first, as horizontal bars from 0 with
  * ± one standard deviation whiskers when the server sends them.
  */
-export function FeatureImportanceChart({ importances, metric }: { importances: readonly Importance[]; metric: string }) {
+export function FeatureImportanceChart({
+  importances,
+  metric,
+  title = 'Feature importance',
+  caption,
+}: {
+  importances: readonly Importance[];
+  metric: string;
+  /** What the bars are, for the chart's accessible name and its data table. */
+  title?: string;
+  /** Replaces the permutation-importance explanation under the chart. */
+  caption?: string;
+}) {
   if (importances.length === 0) return <p className="chart-empty muted">No feature importance was computed for this job.</p>;
   const sorted = [...importances].sort((a, b) => b.importance - a.importance);
   const shown = sorted.slice(0, IMPORTANCE_CHART_LIMIT);
@@ -31,7 +43,7 @@ export function FeatureImportanceChart({ importances, metric }: { importances: r
     WIDTH - VALUE,
   );
   const height = shown.length * ROW + AXIS;
-  const label = `Feature importance, largest first: ${shown
+  const label = `${title}, largest first: ${shown
     .slice(0, 3)
     .map((entry) => `${entry.feature} ${formatScore(entry.importance)}`)
     .join(', ')}${sorted.length > 3 ? ` and ${sorted.length - 3} more` : ''}`;
@@ -83,12 +95,12 @@ export function FeatureImportanceChart({ importances, metric }: { importances: r
         })}
       </svg>
       <figcaption className="chart__caption muted">
-        How much the holdout {metric} worsens when a feature’s values are shuffled: longer bars matter more.
+        {caption ?? `How much the holdout ${metric} worsens when a feature’s values are shuffled: longer bars matter more.`}
         {hasWhiskers ? ' Whiskers show ± one standard deviation over the shuffles.' : ''}
         {sorted.length > shown.length ? ` Showing the ${shown.length} most important of ${sorted.length} features.` : ''}
       </figcaption>
       <ChartDataTable
-        caption="Feature importance"
+        caption={title}
         headers={['Feature', 'Importance', 'Standard deviation']}
         rows={sorted.map((entry) => [entry.feature, formatScore(entry.importance), formatScore(entry.stddev)])}
       />
