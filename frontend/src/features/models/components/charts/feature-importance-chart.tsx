@@ -4,10 +4,10 @@ import { truncate } from '@/lib/charts';
 import { formatScore } from '../../lib/models-format';
 import { barScale } from '../../lib/bar-scale';
 
-const WIDTH = 720;
+const WIDE = { width: 720, label: 200, value: 120 };
+/** For half-width cards (two charts side by side): the same text size on less room. */
+const COMPACT = { width: 440, label: 130, value: 104 };
 const ROW = 24;
-const LABEL = 200;
-const VALUE = 120;
 const AXIS = 20;
 export const IMPORTANCE_CHART_LIMIT = 15;
 
@@ -22,6 +22,7 @@ export function FeatureImportanceChart({
   metric,
   title = 'Feature importance',
   caption,
+  compact = false,
 }: {
   importances: readonly Importance[];
   metric: string;
@@ -29,7 +30,9 @@ export function FeatureImportanceChart({
   title?: string;
   /** Replaces the permutation-importance explanation under the chart. */
   caption?: string;
+  compact?: boolean;
 }) {
+  const { width: WIDTH, label: LABEL, value: VALUE } = compact ? COMPACT : WIDE;
   if (importances.length === 0) return <p className="chart-empty muted">No feature importance was computed for this job.</p>;
   const sorted = [...importances].sort((a, b) => b.importance - a.importance);
   const shown = sorted.slice(0, IMPORTANCE_CHART_LIMIT);
@@ -69,7 +72,7 @@ export function FeatureImportanceChart({
             <g key={entry.feature} data-testid="importance-bar">
               <title>{`${entry.feature}: ${formatScore(entry.importance)}${sd !== null ? ` ± ${formatScore(sd)}` : ''}`}</title>
               <text className="chart__label" x={LABEL - 10} y={middle} dy="0.32em" textAnchor="end" aria-hidden="true">
-                {truncate(entry.feature, 26)}
+                {truncate(entry.feature, compact ? 16 : 26)}
               </text>
               <rect
                 className={entry.importance < 0 ? 'chart__bar chart__bar--negative' : 'chart__bar'}

@@ -87,7 +87,7 @@ export function FairnessChart({ report }: { report: FairnessReport }) {
         {line !== null ? (
           <g data-testid="four-fifths-line">
             <line className="fairness-chart__line" x1={LEFT} x2={WIDTH - RIGHT} y1={y(line)} y2={y(line)} />
-            <text className="chart__value" x={WIDTH - RIGHT} y={y(line) - 5} textAnchor="end">
+            <text className="chart__value fairness-chart__label" x={LEFT + 4} y={y(line) - 5} textAnchor="start">
               {`four fifths of the highest selection rate: ${formatRate(line)}`}
             </text>
           </g>

@@ -42,6 +42,7 @@ function ExplanationCards({ version }: { version: Insights }) {
         <CardBody>
           {summary && summary.features.length > 0 ? (
             <FeatureImportanceChart
+              compact
               title="SHAP summary"
               metric={version.metric}
               importances={summary.features.map((f) => ({ feature: f.feature, importance: f.meanAbsShap }))}
@@ -60,7 +61,7 @@ function ExplanationCards({ version }: { version: Insights }) {
           description={`How much the holdout ${version.metric} worsens when a feature is shuffled.`}
         />
         <CardBody>
-          <FeatureImportanceChart importances={importance} metric={version.metric} />
+          <FeatureImportanceChart compact importances={importance} metric={version.metric} />
         </CardBody>
       </Card>
     </div>
@@ -81,6 +82,7 @@ function IntervalsCard({ version }: { version: Insights }) {
         {intervals.length === 0 ? (
           <p className="muted">No intervals were computed (a version trained before they existed, or no time was left).</p>
         ) : (
+          <div className="table-scroll">
           <table className="table models-table models-table--compact" data-testid="metric-intervals">
             <caption className="sr-only">Holdout metrics with bootstrap 95 % intervals</caption>
             <thead>
@@ -126,6 +128,7 @@ function IntervalsCard({ version }: { version: Insights }) {
               })}
             </tbody>
           </table>
+          </div>
         )}
       </CardBody>
     </Card>
