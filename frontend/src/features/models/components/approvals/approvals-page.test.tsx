@@ -48,8 +48,12 @@ function serve(initial: PromotionRequestFieldsFragment[], viewer = approver, ref
   return { ...mock, add: (request: PromotionRequestFieldsFragment) => (requests = [request, ...requests]) };
 }
 
+/** The list shows `count` rows (the table stays hidden until its first page has reported). */
 async function rows(count: number) {
-  await waitFor(() => expect(screen.queryAllByTestId('approval-row')).toHaveLength(count));
+  await waitFor(() => {
+    expect(screen.queryAllByTestId('approval-row')).toHaveLength(count);
+    expect(screen.getByRole('table', { name: 'Promotion requests of your organization, newest first' })).toBeInTheDocument();
+  });
   return screen.getAllByTestId('approval-row');
 }
 

@@ -78,7 +78,7 @@ function IntervalsCard({ version }: { version: Insights }) {
         title="Metrics with 95 % intervals"
         description="Bootstrap resamples of the holdout: how much each metric could move on other data like it."
       />
-      <CardBody>
+      <CardBody className="stack">
         {intervals.length === 0 ? (
           <p className="muted">No intervals were computed (a version trained before they existed, or no time was left).</p>
         ) : (
@@ -95,9 +95,6 @@ function IntervalsCard({ version }: { version: Insights }) {
                   95 % interval
                 </th>
                 <th scope="col" aria-hidden="true" />
-                <th scope="col" className="table__number">
-                  Resamples
-                </th>
               </tr>
             </thead>
             <tbody>
@@ -122,7 +119,6 @@ function IntervalsCard({ version }: { version: Insights }) {
                         <span className="interval__value" style={{ left: at(interval.value) }} />
                       </span>
                     </td>
-                    <td className="table__number">{interval.resamples.toLocaleString()}</td>
                   </tr>
                 );
               })}
@@ -130,6 +126,12 @@ function IntervalsCard({ version }: { version: Insights }) {
           </table>
           </div>
         )}
+        {intervals.length > 0 ? (
+          <p className="field__hint">
+            Percentile intervals from {Math.min(...intervals.map((i) => i.resamples)).toLocaleString()} bootstrap resamples
+            {intervals.some((i) => i.resamples < 1000) ? ' (fewer than the usual 1,000: the job ran short of time)' : ''}.
+          </p>
+        ) : null}
       </CardBody>
     </Card>
   );
