@@ -267,9 +267,22 @@ async def test_verify_report_passes_the_issued_file_and_refuses_an_edited_one(
 
 
 def offline(tool: Path, export: Path, report: Path) -> tuple[int, Any]:
-    """proof.py in isolated mode (-I): no PYTHONPATH, no Phantom, only its own folder."""
+    """proof.py in isolated mode (-I): no PYTHONPATH, no Phantom, only its own folder; the
+    signing key pinned as an auditor does (here read from the export the server wrote)."""
+    header = json.loads(export.read_text().splitlines()[0])
+    key_id = header["signing_keys"][0]["key_id"]
     result = subprocess.run(
-        [sys.executable, "-I", str(tool), str(export), "--report", str(report), "--json"],
+        [
+            sys.executable,
+            "-I",
+            str(tool),
+            str(export),
+            "--expect-key",
+            key_id,
+            "--report",
+            str(report),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

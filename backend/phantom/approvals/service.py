@@ -268,7 +268,12 @@ class ApprovalService:
         await session.flush()
         if approve:
             await registry.promote_approved(
-                session, principal, request.model_version_id, request.stage, request.id
+                session,
+                principal,
+                request.model_version_id,
+                request.stage,
+                request.id,
+                request.requested_at,
             )
         await self._changed(session, audit.Actor.from_principal(principal), request, text)
         return request

@@ -5,7 +5,7 @@ The server verifies a tenant's chain with this module, and an auditor verifies a
 with this same file, run on its own: it depends only on the Python standard library and
 ``cryptography`` (``pip install cryptography``), never on the Phantom server.
 
-    python3 proof.py export.jsonl [--expect-key KEY_ID] [--report FILE] [--json]
+    python3 proof.py export.jsonl [--expect-key KEY_ID [--report FILE]] [--json]
 
 Exit 0 and ``{"ok": true, "events": N, ...}`` when the export is intact; exit 1 and
 ``{"ok": false, "first_bad_seq": K, "reason": "..."}`` otherwise; exit 2 on an unreadable
@@ -15,7 +15,9 @@ later key is accepted only if a checkpoint signed by a trusted key covers the ev
 that introduced it (``audit.keys.signing_rotated``). ``--report`` also says whether a
 model report file (HTML or PDF) is one the export records as issued: its SHA-256 is named
 in the header of a ``registry.model_report.generated`` event that a signed checkpoint
-covers (exit 0), or it is not (exit 1).
+covers (exit 0), or it is not (exit 1). It needs ``--expect-key`` (exit 2 without):
+an export lists its own keys, so without a pinned one anyone could write an export,
+signed by a key of their own, naming any file.
 
 The proof (docs/compliance.md):
 - event hash = SHA-256("phantom-audit-event/v1\\0" | previous hash | canonical header |
@@ -558,8 +560,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("export", help="the .jsonl file")
     parser.add_argument("--expect-key", help="the signing key id obtained out of band")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument("--report", help="a model report (HTML or PDF): was it issued?")
+    parser.add_argument(
+        "--report", help="a model report (HTML or PDF): was it issued? (needs --expect-key)"
+    )
     args = parser.parse_args(argv)
+    if args.report and not args.expect_key:
+        # an export lists its own signing keys: without one pinned out of band, anyone can
+        # write an export (and sign it) that names any file's SHA-256
+        error = "--report needs --expect-key: without a pinned signing key nothing is proven"
+        _say(json.dumps({"ok": False, "error": error}) if args.json else f"error: {error}")
+        return 2
     try:
         with open(args.export, encoding="utf-8") as file:
             lines = file.readlines()

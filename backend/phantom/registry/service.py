@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -271,12 +272,20 @@ class RegistryService:
         version_id: uuid.UUID,
         stage: str,
         request_id: uuid.UUID,
+        requested_at: datetime,
     ) -> ModelVersion:
         """The approvals domain's path, after it checked ``models:approve`` and the four-eyes
-        rule: the same move, audited with the approver as actor and the request's id."""
+        rule: the same move, audited with the approver as actor and the request's id.
+        Refused when the version changed stage after the request was made (archived, or
+        moved by another decision): the approval was asked for a state that is gone."""
         version = await VersionRepository(session).get(version_id, for_update=True)
         target = ModelStage(stage)
         _check_target(version, target)
+        if version.stage_changed_at is not None and version.stage_changed_at > requested_at:
+            raise Conflict(
+                f"Version {version.version} moved to {version.stage} since the request was "
+                "made; reject this request, and request again if it should still be promoted."
+            )
         return await self._move(session, principal, version, target, request_id)
 
     async def labels(

@@ -80,6 +80,13 @@ def clean(field: str, value: str) -> str | None:
         )
     if CONTROL.search(value):
         raise BadUserInput(f"Remove the control characters from the {label}.")
+    try:  # a lone surrogate ("\ud800", which JSON parsers accept) is not Unicode text
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadUserInput(
+            f"The {label} is not valid Unicode text (it holds a lone surrogate); send it "
+            "as UTF-8 text."
+        ) from None
     text = value.strip()
     if field == "owner" and "\n" in text:
         raise BadUserInput("The owner is one line: a person or a team.")

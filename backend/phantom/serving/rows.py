@@ -16,6 +16,9 @@ from phantom.config import settings
 from phantom.kit.errors import BadUserInput
 
 MAX_TEXT = 10_000
+# the engines compute in 32-bit floats (scikit-learn's trees, LightGBM, XGBoost): a larger
+# number becomes infinity there and fails the whole micro-batch it shares with others
+MAX_MAGNITUDE = float(np.finfo(np.float32).max)
 NUMERIC_PREFIXES = ("int", "uint", "float", "Int", "UInt", "Float")
 Columns = dict[str, list[Any] | np.ndarray]  # numbers: float64 arrays (None is NaN)
 EARLIEST = pd.Timestamp("1678-01-01")  # what a datetime64[ns] column can hold
@@ -45,6 +48,10 @@ def _number(value: Any, name: str, row: int) -> float | None:
             raise _bad(row, name, f"expected a number, got '{str(value)[:50]}'.") from None
     if not math.isfinite(number):
         raise _bad(row, name, "expected a finite number.")
+    if abs(number) > MAX_MAGNITUDE:
+        raise _bad(
+            row, name, f"expected a number between -{MAX_MAGNITUDE:.4g} and {MAX_MAGNITUDE:.4g}."
+        )
     return number
 
 
@@ -60,9 +67,12 @@ def _numbers(values: list[Any], name: str) -> np.ndarray:
             break
     else:
         try:
-            return np.array(values, dtype=np.float64)
+            numbers = np.array(values, dtype=np.float64)
         except OverflowError:
             pass
+        else:
+            if not (np.abs(numbers) > MAX_MAGNITUDE).any():
+                return numbers
     return np.array([_number(v, name, i) for i, v in enumerate(values, start=1)], np.float64)
 
 
