@@ -77,6 +77,12 @@ async def governed(app: Any, lightgbm_only: None) -> tuple[TenantFixture, str, M
     return tenant, version_id, scientist, officer
 
 
+async def top_shot(page: Page, name: str) -> None:
+    """A full-page shot from the top (a scrolled page repeats its sticky header)."""
+    await page.evaluate("window.scrollTo(0, 0)")
+    await shot(page, name)
+
+
 async def sign_in_as(page: Page, base_url: str, tenant: TenantFixture, email: str) -> None:
     await page.goto(f"{base_url}/login")
     await page.get_by_label("Organization").fill(tenant.slug)
@@ -110,7 +116,7 @@ async def test_request_as_one_member_approve_as_another_then_download_the_report
     await expect(reports.get_by_test_id("report-item")).to_have_count(1, timeout=60_000)
     shown_sha = (await reports.get_by_test_id("pdf-sha256").first.inner_text()).strip()
     assert re.fullmatch(r"[0-9a-f]{64}", shown_sha), shown_sha
-    await shot(page, "governance-01-documentation")
+    await top_shot(page, "governance-01-documentation")
 
     # production needs approval: the button asks for it
     await sections.get_by_role("link", name="Overview").click()
@@ -132,7 +138,7 @@ async def test_request_as_one_member_approve_as_another_then_download_the_report
         "Deciding needs the models:approve permission"
     )
     await expect(history.get_by_role("link", name="PDF")).to_be_visible()  # the report cited
-    await shot(page, "governance-02-requested")
+    await top_shot(page, "governance-02-requested")
     await page.get_by_role("button", name="Sign out").click()
 
     # a second person: the nav counts the pending request; they approve it
@@ -154,10 +160,8 @@ async def test_request_as_one_member_approve_as_another_then_download_the_report
     # the version is in production, its history says who approved
     await page.goto(f"{base_url}/models/versions/{version_id}")
     await expect(page.locator(".job-summary .badge")).to_have_text("Production")
-    await expect(page.get_by_role("list", name="Approval history")).to_contain_text(
-        "Approved by"
-    )
-    await shot(page, "governance-04-production")
+    await expect(page.get_by_role("list", name="Approval history")).to_contain_text("Approved by")
+    await top_shot(page, "governance-04-production")
 
     # the report downloads, and it is the file the page names
     await sections.get_by_role("link", name="Documentation").click()
@@ -198,8 +202,7 @@ async def test_try_it_explains_a_prediction_and_flags_unseen_inputs(
     await expect(chart).to_be_visible()
     assert await panel.get_by_test_id("waterfall-step").count() == 3  # group, score, income
     await expect(panel.get_by_test_id("prediction-explanation")).to_contain_text("SHAP")
-    await panel.scroll_into_view_if_needed()
-    await shot(page, "governance-05-try-it-explained")
+    await top_shot(page, "governance-05-try-it-explained")
     assert errors == [], errors
 
 
@@ -211,7 +214,9 @@ async def test_the_insights_and_fairness_tabs(
     errors = watch_console(page)
     await sign_in_as(page, base_url, tenant, scientist.email)
     await page.goto(f"{base_url}/models/versions/{version_id}?tab=insights")
-    await expect(page.get_by_role("img", name=re.compile("^SHAP summary, largest first"))).to_be_visible()
+    await expect(
+        page.get_by_role("img", name=re.compile("^SHAP summary, largest first"))
+    ).to_be_visible()
     await expect(
         page.get_by_role("img", name=re.compile("^Feature importance, largest first"))
     ).to_be_visible()
@@ -236,5 +241,5 @@ async def test_the_insights_and_fairness_tabs(
     )
     await expect(site).to_contain_text("Evaluated only: not a feature")
     await expect(site.locator("[data-too-small=true]")).to_have_count(1)  # islands
-    await shot(page, "governance-07-fairness")
+    await top_shot(page, "governance-07-fairness")
     assert errors == [], errors
