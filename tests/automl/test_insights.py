@@ -214,6 +214,9 @@ def test_the_same_seed_draws_the_same_intervals_and_the_deadline_stops_early() -
     assert once == again
     # a deadline already passed: no resample, so no interval rather than a made-up one
     assert bootstrap_intervals(TaskType.BINARY, measured, metrics, 5, time.time() - 1) == []
+    # a deadline that leaves time for a few resamples only: still no interval (a handful of
+    # draws brackets noise, and once missed the estimate it stood beside)
+    assert bootstrap_intervals(TaskType.BINARY, measured, metrics, 5, time.time() + 0.3) == []
 
 
 # --- a trained classifier ---------------------------------------------------------------

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 Array = np.ndarray[Any, Any]
 
 RESAMPLES = 1_000
+# fewer resamples than this give percentile "intervals" that are noise (two draws can
+# bracket anything, or miss the estimate): no interval is better than a wrong one
+MIN_RESAMPLES = 100
 INTERVAL_SHARE = 0.4  # of the time left: the rest is for partial dependence
 PDP_FEATURES = 5
 PDP_GRID = 20
@@ -127,7 +130,7 @@ def bootstrap_intervals(
     intervals = []
     for name, value in metrics.items():
         values = np.asarray(draws[name])
-        if len(values) < 2:
+        if len(values) < min(MIN_RESAMPLES, resamples):
             log.info("insights: %s has %d bootstrap resamples; no interval", name, len(values))
             continue
         low, high = np.percentile(values, [2.5, 97.5])
