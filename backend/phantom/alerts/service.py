@@ -444,6 +444,7 @@ async def _fire(
 
 # --- for the overviews (phantom.overview), which check their own permission first ---
 
+SEVERITIES = tuple(level.value for level in AlertSeverity)  # the overview lists each
 DRIFT_KINDS = frozenset({AlertKind.FEATURE_DRIFT.value, AlertKind.PREDICTION_DRIFT.value})
 
 

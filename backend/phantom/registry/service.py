@@ -110,6 +110,7 @@ class ProductionVersion:
     fairness_flagged: bool
 
 
+ProductionVersions = list[ProductionVersion]  # (``list`` is a method name in the service)
 MAX_BUSINESS_LINE = 200
 PROMOTED_TOPIC = "registry.model_version.promoted"  # tenant event: overviews refetch
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
@@ -268,7 +269,7 @@ class RegistryService:
         names = await ModelRepository(session).names({version.model_id})
         return version, names.get(version.model_id, "")
 
-    async def in_production(self, session: AsyncSession) -> list[ProductionVersion]:
+    async def in_production(self, session: AsyncSession) -> ProductionVersions:
         """The tenant's production versions, for the overviews (which check their own
         permission first)."""
         return [
