@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import AsyncGenerator
-from datetime import date, datetime
+from datetime import datetime
 
 import strawberry
 from strawberry import Info
@@ -69,7 +69,7 @@ class ProductionModelSummary:
 
 @strawberry.type(description="Rows scored on one UTC day.")
 class DailyPredictionVolume:
-    day: date
+    day: str = strawberry.field(description="The UTC day, YYYY-MM-DD.")
     realtime: int = strawberry.field(description="Real-time rows (the prediction log).")
     batch: int = strawberry.field(description="Rows scored by batch jobs finished that day.")
     total: int
@@ -91,7 +91,10 @@ class PredictionVolume:
         return cls(
             days=[
                 DailyPredictionVolume(
-                    day=d.day, realtime=d.realtime, batch=d.batch, total=d.realtime + d.batch
+                    day=d.day.isoformat(),
+                    realtime=d.realtime,
+                    batch=d.batch,
+                    total=d.realtime + d.batch,
                 )
                 for d in v.days
             ],
