@@ -135,7 +135,7 @@ async def _side(
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 async def world(app: Any) -> World:
     ours, theirs = await create_tenant("Alpha Bank"), await create_tenant("Beta Insurance")
     transport = httpx.ASGITransport(app=app)
