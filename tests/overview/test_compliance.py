@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from phantom.audit.chain import checkpoint
+from phantom.audit.repository import AuditRepository
 from phantom.authz.permissions import P
 from phantom.authz.roles import Role
 from phantom.db import transaction
@@ -101,7 +102,10 @@ async def test_the_figures_come_from_the_tenants_own_records(
     # and the other tenant sees none of it
     other = await overview(client, theirs.bearer)
     assert other["auditChain"]["lastVerifiedAt"] is None
-    assert other["auditChain"]["lastCheckpointSeq"] is None
+    async with transaction(theirs.id) as session:
+        their_checkpoint = await AuditRepository(session).latest_checkpoint()
+    assert their_checkpoint is not None  # signed when the tenant was created
+    assert other["auditChain"]["lastCheckpointSeq"] == their_checkpoint.seq < signed.seq
     assert other["dataSubjectRequests"] == []
     assert other["modelsAwaitingApproval"] == []
     assert other["modelsWithDriftAlerts"] == []

@@ -294,7 +294,7 @@ def _report_outdated(version: ProductionVersion, newest: datetime | None) -> boo
 
 
 async def _labelled(session: AsyncSession, version_ids: set[uuid.UUID]) -> list[ModelLabel]:
-    labels = await registry.labels(session, version_ids) if version_ids else {}
+    labels = await registry.labels(session, version_ids)
     return sorted(
         (ModelLabel(i, name, number) for i, (name, number) in labels.items()),
         key=lambda m: (m.model_name, m.version),
