@@ -1,7 +1,8 @@
 """Two tenants with real data made through the API, once per module: each trains tiny
 anomaly detectors (seconds), promotes one through four-eyes approval, records real-time
 predictions and scores a batch; ours also has a pending approval and a drift alert, so
-every figure of the overviews has something to count and something not to count."""
+every figure of the overviews has something to count and something not to count; theirs
+has a model report."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ DOCUMENT = """mutation($i: SetModelDocumentationInput!) { setModelDocumentation(
 BUSINESS_LINE = """mutation($v: ID!, $b: String) { setModelBusinessLine(modelVersionId: $v,
   businessLine: $b) { modelVersionId modelName businessLine } }"""
 APPROVALS = """query($id: ID!) { modelVersion(id: $id) { approvals { status decidedAt } } }"""
+REPORT = """mutation($v: ID!) { generateModelReport(modelVersionId: $v) { generatedAt } }"""
 JOB_TIMES = """query($id: ID!) { trainingJob(id: $id) { status startedAt finishedAt } }"""
 
 
@@ -43,6 +45,7 @@ class Side:
     realtime_rows: int
     batch_rows: int
     approved_at: datetime
+    reported_at: datetime | None  # its newest model report
     compute_seconds: float  # sum of finished - started over its training jobs
     jobs: int
 
@@ -88,6 +91,7 @@ async def _side(
     realtime_rows: int,
     batch_rows: int,
     with_pending: bool,
+    with_report: bool,
 ) -> Side:
     dataset = await upload_payments(client, tenant)
     first = await train_version(client, tenant, dataset, "Card fraud")
@@ -102,6 +106,11 @@ async def _side(
     await promote_with_approval(client, tenant, version)
     approvals = await gql(client, APPROVALS, {"id": version}, tenant.bearer)
     decided = approvals["data"]["modelVersion"]["approvals"][0]["decidedAt"]
+    reported_at = None
+    if with_report:
+        body = await gql(client, REPORT, {"v": version}, tenant.bearer)
+        assert "errors" not in body, body
+        reported_at = datetime.fromisoformat(body["data"]["generateModelReport"]["generatedAt"])
     pending = None
     if with_pending:
         second = await train_version(client, tenant, dataset, "Card fraud")
@@ -130,6 +139,7 @@ async def _side(
         realtime_rows=realtime_rows,
         batch_rows=batch_rows,
         approved_at=datetime.fromisoformat(decided),
+        reported_at=reported_at,
         compute_seconds=await _compute_seconds(client, tenant, jobs),
         jobs=len(jobs),
     )
@@ -140,11 +150,15 @@ async def world(app: Any) -> World:
     ours, theirs = await create_tenant("Alpha Bank"), await create_tenant("Beta Insurance")
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        mine = await _side(client, ours, realtime_rows=25, batch_rows=40, with_pending=True)
+        mine = await _side(
+            client, ours, realtime_rows=25, batch_rows=40, with_pending=True, with_report=False
+        )
         body = await gql(
             client, BUSINESS_LINE, {"v": mine.production, "b": "Retail cards"}, ours.bearer
         )
         assert "errors" not in body, body
-        other = await _side(client, theirs, realtime_rows=7, batch_rows=11, with_pending=False)
+        other = await _side(
+            client, theirs, realtime_rows=7, batch_rows=11, with_pending=False, with_report=True
+        )
     await open_drift_alert(ours.id, uuid.UUID(mine.production), "amount")
     return World(mine, other)
