@@ -173,6 +173,19 @@ async def test_a_hostile_or_oversized_business_line_is_bad_input(
     assert "200 printable characters" in body["errors"][0]["message"]
 
 
+async def test_an_omitted_business_line_clears_it(client: httpx.AsyncClient, world: World) -> None:
+    # seen failing first: an omitted nullable argument was a TypeError (INTERNAL)
+    side = world.theirs  # its line is None in the other tests too
+    body = await gql(
+        client,
+        "mutation($v: ID!) { setModelBusinessLine(modelVersionId: $v) { businessLine } }",
+        {"v": side.production},
+        side.tenant.bearer,
+    )
+    assert "errors" not in body, body
+    assert body["data"]["setModelBusinessLine"]["businessLine"] is None
+
+
 async def test_another_tenants_version_is_not_found_and_unchanged(
     client: httpx.AsyncClient, world: World
 ) -> None:

@@ -55,14 +55,14 @@ class RegistryMutation:
         extensions=authenticated(),
         description=(
             "models:promote. Set the business line of the version's model (free text, at most "
-            "200 characters; null or empty clears it). Audited."
+            "200 characters; null, omitted or blank clears it). Audited."
         ),
     )
     async def set_model_business_line(
         self,
         info: Info[Context, None],
         model_version_id: strawberry.ID,
-        business_line: str | None,
+        business_line: str | None = None,
     ) -> ModelBusinessLine:
         async with info.context.session() as session:
             model, version_id = await registry.set_business_line(
