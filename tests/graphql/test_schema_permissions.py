@@ -342,6 +342,7 @@ ID_KINDS = {
     ("cancelTraining", ("id",)): "training_job",
     ("retrainFromJob", ("jobId",)): "training_job",
     ("promoteModelVersion", ("id",)): "model_version",
+    ("setModelBusinessLine", ("modelVersionId",)): "model_version",
     ("requestPromotion", ("input", "modelVersionId")): "model_version",
     ("decidePromotion", ("id",)): "promotion_request",
     ("withdrawPromotionRequest", ("id",)): "promotion_request",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, delete, select, text
+from sqlalchemy import Select, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,3 +130,22 @@ class StreakRepository(Repository[AlertStreak]):
             ["model_version_id", "kind", "subject", "severity", "window"],
         )
         return await self.get(new_id) if new_id is not None else None
+
+
+async def active_by_severity(session: AsyncSession) -> dict[str, int]:
+    """Open or acknowledged (not yet resolved) alerts, counted by severity."""
+    rows = await session.execute(
+        select(Alert.severity, func.count())
+        .where(Alert.status.in_(ACTIVE))
+        .group_by(Alert.severity)
+    )
+    return {row[0]: int(row[1]) for row in rows}
+
+
+async def active_versions_of_kinds(session: AsyncSession, kinds: set[str]) -> set[uuid.UUID]:
+    rows = await session.scalars(
+        select(Alert.model_version_id)
+        .where(Alert.status.in_(ACTIVE), Alert.kind.in_(kinds))
+        .distinct()
+    )
+    return set(rows.all())

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
+from phantom.alerts import repository as alert_rows
 from phantom.alerts.models import (
     ACTIVE,
     Alert,
@@ -439,3 +440,19 @@ async def _fire(
         active.severity = spec.severity.value
         active.threshold = threshold
     await session.flush()
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+SEVERITIES = tuple(level.value for level in AlertSeverity)  # the overview lists each
+DRIFT_KINDS = frozenset({AlertKind.FEATURE_DRIFT.value, AlertKind.PREDICTION_DRIFT.value})
+
+
+async def active_by_severity(session: AsyncSession) -> dict[str, int]:
+    """Alerts not yet resolved (open or acknowledged), by severity."""
+    return await alert_rows.active_by_severity(session)
+
+
+async def versions_drifting(session: AsyncSession) -> set[uuid.UUID]:
+    """Versions with an unresolved feature or prediction drift alert."""
+    return await alert_rows.active_versions_of_kinds(session, set(DRIFT_KINDS))

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.approvals.models import PromotionPolicy, PromotionRequest, PromotionStatus
 from phantom.kit.repository import Repository
@@ -84,3 +85,37 @@ class RequestRepository(Repository[PromotionRequest]):
             .with_for_update(key_share=True, skip_locked=True)
         )
         return list((await self.session.scalars(statement)).all())
+
+
+async def pending_summary(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many requests wait for a decision, and when the oldest was made."""
+    row = (
+        await session.execute(
+            select(func.count(), func.min(PromotionRequest.requested_at)).where(
+                PromotionRequest.status == PENDING
+            )
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+async def pending_version_ids(session: AsyncSession) -> set[uuid.UUID]:
+    rows = await session.scalars(
+        select(PromotionRequest.model_version_id).where(PromotionRequest.status == PENDING)
+    )
+    return set(rows.all())
+
+
+async def last_approved(
+    session: AsyncSession, version_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """The newest approval's decision time per version, among these."""
+    rows = await session.execute(
+        select(PromotionRequest.model_version_id, func.max(PromotionRequest.decided_at))
+        .where(
+            PromotionRequest.model_version_id.in_(version_ids),
+            PromotionRequest.status == PromotionStatus.APPROVED.value,
+        )
+        .group_by(PromotionRequest.model_version_id)
+    )
+    return {row[0]: row[1] for row in rows if row[1] is not None}

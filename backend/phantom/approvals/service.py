@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
+from phantom.approvals import repository as request_rows
 from phantom.approvals.errors import ApprovalRequired, Expired, NotPending, NotRequester, OwnRequest
 from phantom.approvals.models import PromotionPolicy, PromotionRequest, PromotionStatus
 from phantom.approvals.repository import PolicyRepository, RequestRepository
@@ -412,3 +413,23 @@ class ApprovalService:
 
 
 approvals = ApprovalService()
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def pending_summary(session: AsyncSession) -> tuple[int, datetime | None]:
+    """Requests waiting for a decision, and when the oldest was made."""
+    return await request_rows.pending_summary(session)
+
+
+async def pending_version_ids(session: AsyncSession) -> set[uuid.UUID]:
+    """Versions with a request waiting for a decision."""
+    return await request_rows.pending_version_ids(session)
+
+
+async def last_approved(
+    session: AsyncSession, version_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When each of these versions was last approved (absent: never)."""
+    return await request_rows.last_approved(session, version_ids)

@@ -271,6 +271,20 @@ class AuditRepository:
     async def retention_policy(self) -> AuditRetentionPolicy | None:
         return await self.session.scalar(select(AuditRetentionPolicy))
 
+    async def newest_of(self, actions: Sequence[str]) -> dict[str, AuditEvent]:
+        """The newest event of each of these actions (absent: never recorded)."""
+        newest = (
+            select(func.max(AuditEvent.seq))
+            .where(AuditEvent.tenant_id == self.tenant_id, AuditEvent.action.in_(actions))
+            .group_by(AuditEvent.action)
+        )
+        rows = await self.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.tenant_id == self.tenant_id, AuditEvent.seq.in_(newest)
+            )
+        )
+        return {event.action: event for event in rows.all()}
+
     async def last_seq_before(self, cutoff: datetime) -> int:
         value = await self.session.scalar(
             select(func.max(AuditEvent.seq)).where(AuditEvent.occurred_at < cutoff)

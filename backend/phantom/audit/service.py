@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +66,33 @@ class Export:
     span: ExportRange
     checkpoint: Checkpoint | None
     filename: str
+
+
+VERIFIED_ACTION = "audit.chain.verified"
+
+
+@dataclass(frozen=True, slots=True)
+class Happened:
+    """When an audited action last happened, and whether it succeeded."""
+
+    at: datetime
+    ok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceStatus:
+    """What the compliance overview shows of the audit log: the last verification, the
+    last signed checkpoint, the detail retention policy and its last purge, and the last
+    change of the actions asked for (e.g. single sign-on's)."""
+
+    last_verification: Happened | None
+    checkpoint_seq: int | None
+    checkpoint_signed_at: datetime | None
+    retention_details_days: int | None
+    retention_set: bool
+    retention_updated_at: datetime | None
+    last_purge_at: datetime | None
+    last_of: dict[str, Happened]
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,3 +374,27 @@ def decode_seq_cursor(cursor: str) -> int:
 
 audit_service = AuditService()
 subject_data = SubjectData()
+
+
+async def compliance_status(session: AsyncSession, also: Sequence[str] = ()) -> ComplianceStatus:
+    """For the compliance overview, which checked its own permission; ``also``: other
+    actions whose last occurrence it shows (``last_of``)."""
+    repo = AuditRepository(session)
+    newest = await repo.newest_of([VERIFIED_ACTION, PURGE_ACTION, *also])
+    checkpoint = await repo.latest_checkpoint()
+    policy = await repo.retention_policy()
+
+    def happened(event: AuditEvent) -> Happened:
+        return Happened(event.occurred_at, event.outcome == Outcome.SUCCESS.value)
+
+    verified, purged = newest.get(VERIFIED_ACTION), newest.get(PURGE_ACTION)
+    return ComplianceStatus(
+        last_verification=happened(verified) if verified else None,
+        checkpoint_seq=checkpoint.seq if checkpoint else None,
+        checkpoint_signed_at=checkpoint.signed_at if checkpoint else None,
+        retention_details_days=policy.details_days if policy else None,
+        retention_set=policy is not None,
+        retention_updated_at=policy.updated_at if policy else None,
+        last_purge_at=purged.occurred_at if purged else None,
+        last_of={a: happened(newest[a]) for a in also if a in newest},
+    )

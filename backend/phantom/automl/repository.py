@@ -8,10 +8,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phantom.automl.models import JobStatus, TrainingJob
+from phantom.automl.models import TERMINAL, JobStatus, TrainingJob
 from phantom.kit.leases import Leases, SystemLeases
 from phantom.kit.repository import Repository
 
@@ -66,3 +66,27 @@ class SystemTrainingJobRepository:
     async def tenants_waiting(self, sent_before: datetime) -> list[uuid.UUID]:
         """Tenants with a QUEUED job whose message may be lost (sent long ago or never)."""
         return await SystemLeases(self.session, TrainingJob).tenants_waiting(sent_before)
+
+
+async def activity_since(session: AsyncSession, since: datetime) -> tuple[int, int, int, float]:
+    """Jobs created since ``since``: how many, how many succeeded, how many finished
+    (succeeded, failed or cancelled), and their compute seconds (finished - started)."""
+    finished = TrainingJob.status.in_([s.value for s in TERMINAL])
+    seconds = func.coalesce(
+        func.sum(
+            func.extract("epoch", TrainingJob.finished_at)
+            - func.extract("epoch", TrainingJob.started_at)
+        ),
+        0,
+    )
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count().filter(TrainingJob.status == JobStatus.SUCCEEDED.value),
+                func.count().filter(finished),
+                seconds,
+            ).where(TrainingJob.created_at >= since)
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2]), float(row[3] or 0.0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
+from phantom.automl import repository as job_rows
 from phantom.automl.fit_to_serve import ServingChoice
 from phantom.automl.lifecycle import (
     PROGRESS_TOPIC,
@@ -246,3 +248,11 @@ async def _following(
 
 
 training = TrainingService()
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def activity_since(session: AsyncSession, since: datetime) -> tuple[int, int, int, float]:
+    """Training jobs created since ``since``: count, succeeded, finished, compute seconds."""
+    return await job_rows.activity_since(session, since)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phantom.batch.models import BatchPredictionJob
+from phantom.batch.models import BatchPredictionJob, JobStatus
 from phantom.kit.leases import Leases, SystemLeases
 from phantom.kit.repository import Repository
 
@@ -62,3 +62,24 @@ class SystemBatchJobRepository:
 
     async def queued_waiting(self, sent_before: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
         return await self.leases.queued_waiting(sent_before)
+
+
+async def rows_scored_per_day(
+    session: AsyncSession, since: datetime, until: datetime
+) -> dict[date, int]:
+    """Rows scored by batch jobs that succeeded in [since, until), by UTC day of finish."""
+    day = func.date(BatchPredictionJob.finished_at)
+    rows = await session.execute(
+        select(day, func.sum(BatchPredictionJob.rows_scored))
+        .where(
+            BatchPredictionJob.status == JobStatus.SUCCEEDED.value,
+            BatchPredictionJob.finished_at >= since,
+            BatchPredictionJob.finished_at < until,
+        )
+        .group_by(day)
+    )
+    return {_as_date(row[0]): int(row[1] or 0) for row in rows}
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

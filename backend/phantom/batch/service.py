@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
+from phantom.batch import repository as batch_rows
 from phantom.batch.lifecycle import (
     PROGRESS_TOPIC,
     progress_payload,
@@ -251,3 +253,13 @@ async def forget_dataset(session: AsyncSession, dataset_id: uuid.UUID) -> None:
 
 
 on_dataset_deleted(forget_dataset)
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def rows_scored_per_day(
+    session: AsyncSession, since: datetime, until: datetime
+) -> dict[date, int]:
+    """Rows scored by succeeded batch jobs that finished in [since, until), by UTC day."""
+    return await batch_rows.rows_scored_per_day(session, since, until)

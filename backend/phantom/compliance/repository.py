@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from phantom.compliance.models import DataSubjectRequest
+from phantom.compliance.models import DataSubjectRequest, RequestStatus
 from phantom.kit.repository import Repository
 
 
@@ -19,3 +20,18 @@ class ComplianceRepository(Repository[DataSubjectRequest]):
         if status is not None:
             statement = statement.where(DataSubjectRequest.status == status)
         return statement
+
+
+async def open_requests(session: AsyncSession) -> list[DataSubjectRequest]:
+    """Requests not yet closed (pending or approved, not executed or rejected), oldest
+    first: the ones the one-month limit still runs for."""
+    rows = await session.scalars(
+        select(DataSubjectRequest)
+        .where(
+            DataSubjectRequest.status.in_(
+                [RequestStatus.PENDING.value, RequestStatus.APPROVED.value]
+            )
+        )
+        .order_by(DataSubjectRequest.created_at)
+    )
+    return list(rows.all())

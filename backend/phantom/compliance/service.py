@@ -20,6 +20,7 @@ from phantom.audit.reading import DetailsState
 from phantom.audit.service import subject_data
 from phantom.authz.permissions import GOVERNANCE, P, permission_names
 from phantom.authz.service import authz, requires, ungrantable
+from phantom.compliance import repository as request_rows
 from phantom.compliance.errors import CannotEraseYourself, FourEyesViolation, RequestNotInState
 from phantom.compliance.hooks import find_references
 from phantom.compliance.models import DataSubjectRequest, RequestKind, RequestStatus
@@ -299,3 +300,11 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
 
 
 compliance = ComplianceService()
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def open_requests(session: AsyncSession) -> list[DataSubjectRequest]:
+    """Data subject requests not yet closed, oldest first."""
+    return await request_rows.open_requests(session)

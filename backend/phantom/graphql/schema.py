@@ -38,6 +38,7 @@ from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQue
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
 from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
+from phantom.overview.schema import OverviewQuery, OverviewSubscription
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.reports.schema import ReportMutation
 from phantom.serving.schema import ServingMutation
@@ -60,6 +61,7 @@ Query = merge_types(
         AlertQuery,
         WebhookQuery,
         MonitoringQuery,
+        OverviewQuery,
     ),
 )
 Mutation = merge_types(
@@ -91,6 +93,7 @@ Subscription = merge_types(
         BatchSubscription,
         AlertSubscription,
         ApprovalSubscription,
+        OverviewSubscription,
     ),
 )
 

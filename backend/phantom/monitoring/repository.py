@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from phantom.kit.repository import Repository
 from phantom.monitoring.models import (
     MonitoringSettings,
     MonitoringWindow,
+    PredictionBatch,
     PredictionLogRetention,
     PredictionOutcome,
 )
@@ -129,3 +130,18 @@ class RetentionRepository(Repository[PredictionLogRetention]):
         if for_update:
             statement = statement.with_for_update(key_share=True)
         return await self.session.scalar(statement)
+
+
+async def logged_rows_per_day(session: Any, since: datetime, until: datetime) -> dict[date, int]:
+    """Real-time rows from the prediction log's batches whose first call is in
+    [since, until), by UTC day (a batch spans seconds, so its first call dates it)."""
+    day = func.date(PredictionBatch.first_at)
+    rows = await session.execute(
+        select(day, func.sum(PredictionBatch.rows))
+        .where(PredictionBatch.first_at >= since, PredictionBatch.first_at < until)
+        .group_by(day)
+    )
+    return {
+        (row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))): int(row[1] or 0)
+        for row in rows
+    }

@@ -9,7 +9,7 @@ who operate models, not to every reader); thresholds are ``models:promote`` too.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,7 @@ from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
 from phantom.monitoring import drift as d
 from phantom.monitoring import health as h
+from phantom.monitoring import repository as monitoring_rows
 from phantom.monitoring.models import MonitoringSettings, PredictionLogRetention
 from phantom.monitoring.predictionlog import retention_days
 from phantom.monitoring.repository import RetentionRepository, SettingsRepository
@@ -163,3 +164,13 @@ async def refresh_version(
 
 
 monitoring = MonitoringService()
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def logged_rows_per_day(
+    session: AsyncSession, since: datetime, until: datetime
+) -> dict[date, int]:
+    """Real-time predictions (the prediction log's ``prediction_batches``) by UTC day."""
+    return await monitoring_rows.logged_rows_per_day(session, since, until)

@@ -28,6 +28,8 @@ class RegisteredModel(TenantScoped, Base):
     task_type: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(1000))
     latest_version: Mapped[int] = mapped_column(default=0)
+    # free text for the executive overview ("Retail credit"); set by who may promote
+    business_line: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class ModelVersion(TenantScoped, Base):

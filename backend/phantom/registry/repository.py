@@ -108,6 +108,17 @@ class VersionRepository(Repository[ModelVersion]):
         )
         return {row[0]: (row[1], row[2]) for row in rows}
 
+    async def in_production(self) -> list[tuple[ModelVersion, RegisteredModel]]:
+        """Every production version with its model, in one query (the overviews)."""
+        rows = await self.session.execute(
+            select(ModelVersion, RegisteredModel)
+            .join(RegisteredModel, RegisteredModel.id == ModelVersion.model_id)
+            .where(ModelVersion.stage == ModelStage.PRODUCTION.value)
+            .options(undefer(ModelVersion.fairness))
+            .order_by(RegisteredModel.name)
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def listing(self, stage: ModelStage | None) -> Select[ModelVersion]:
         statement = select(ModelVersion)
         if stage is not None:

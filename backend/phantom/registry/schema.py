@@ -42,8 +42,41 @@ class RegistryQuery:
         return Connection.from_page(result, ModelVersion.from_model)
 
 
+@strawberry.type(description="A registered model's business line (the executive overview's).")
+class ModelBusinessLine:
+    model_version_id: strawberry.ID
+    model_name: str
+    business_line: str | None
+
+
 @strawberry.type
 class RegistryMutation:
+    @strawberry.mutation(
+        extensions=authenticated(),
+        description=(
+            "models:promote. Set the business line of the version's model (free text, at most "
+            "200 characters; null, omitted or blank clears it). Audited."
+        ),
+    )
+    async def set_model_business_line(
+        self,
+        info: Info[Context, None],
+        model_version_id: strawberry.ID,
+        business_line: str | None = None,
+    ) -> ModelBusinessLine:
+        async with info.context.session() as session:
+            model, version_id = await registry.set_business_line(
+                session,
+                info.context.require_principal(),
+                parse_id(model_version_id, "Model version"),
+                business_line,
+            )
+            return ModelBusinessLine(
+                model_version_id=strawberry.ID(str(version_id)),
+                model_name=model.name,
+                business_line=model.business_line,
+            )
+
     @strawberry.mutation(
         extensions=authenticated(),
         description="models:promote. PRODUCTION archives the model's current production version.",

@@ -22,6 +22,7 @@ from phantom.authz.service import requires
 from phantom.identity.principal import Principal
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import BadUserInput, Conflict, NotFound
+from phantom.kit.events import publish_on_commit
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
 from phantom.kit.transactions import on_commit
@@ -93,6 +94,25 @@ class ServableVersion:
     target: str | None = None  # what the model predicts (answers name it)
 
 
+@dataclass(frozen=True, slots=True)
+class ProductionVersion:
+    """A model's production version as the overviews show it: who owns it (the
+    documentation's ``owner``), its business line, when it last changed stage, and
+    whether a protected attribute's fairness report is flagged."""
+
+    id: uuid.UUID
+    model_id: uuid.UUID
+    model_name: str
+    version: int
+    owner: str | None
+    business_line: str | None
+    stage_changed_at: datetime | None
+    fairness_flagged: bool
+
+
+ProductionVersions = list[ProductionVersion]  # (``list`` is a method name in the service)
+MAX_BUSINESS_LINE = 200
+PROMOTED_TOPIC = "registry.model_version.promoted"  # tenant event: overviews refetch
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
 
 # Raises (Conflict) when moving to the stage needs an approval; set by the approvals domain,
@@ -249,6 +269,51 @@ class RegistryService:
         names = await ModelRepository(session).names({version.model_id})
         return version, names.get(version.model_id, "")
 
+    async def in_production(self, session: AsyncSession) -> ProductionVersions:
+        """The tenant's production versions, for the overviews (which check their own
+        permission first)."""
+        return [
+            ProductionVersion(
+                id=version.id,
+                model_id=model.id,
+                model_name=model.name,
+                version=version.version,
+                owner=version.owner,
+                business_line=model.business_line,
+                stage_changed_at=version.stage_changed_at,
+                fairness_flagged=any(r.get("flagged") for r in version.fairness or []),
+            )
+            for version, model in await VersionRepository(session).in_production()
+        ]
+
+    @requires(P.MODELS_PROMOTE)
+    async def set_business_line(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        version_id: uuid.UUID,
+        business_line: str | None,
+    ) -> tuple[RegisteredModel, uuid.UUID]:
+        """Set the business line of the version's model (free text; empty clears it)."""
+        cleaned = (business_line or "").strip() or None
+        if cleaned is not None and (len(cleaned) > MAX_BUSINESS_LINE or not cleaned.isprintable()):
+            raise BadUserInput(
+                f"Give the business line as at most {MAX_BUSINESS_LINE} printable characters, "
+                "or null to clear it."
+            )
+        version = await VersionRepository(session).get(version_id)
+        model = await ModelRepository(session).get(version.model_id, for_update=True)
+        before, model.business_line = model.business_line, cleaned
+        await session.flush()
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="registry.model.business_line_set",
+            resource=("registered_model", model.id),
+            details={"business_line": cleaned, "previous_business_line": before},
+        )
+        return model, version.id
+
     @requires(P.MODELS_PROMOTE)
     async def promote(
         self,
@@ -316,6 +381,12 @@ class RegistryService:
         await session.flush()
         changed = {"kind": STAGE_CHANGED, "tenant_id": str(version.tenant_id)}
         on_commit(session, lambda: broadcast.publish(changed))
+        publish_on_commit(
+            session,
+            version.tenant_id,
+            PROMOTED_TOPIC,
+            {"modelVersionId": str(version.id), "from": previous, "to": stage.value},
+        )
         details: dict[str, Any] = {
             "version": version.version,
             "from": previous,

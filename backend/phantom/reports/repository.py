@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.kit.repository import Repository
 from phantom.reports.models import ModelReport
@@ -58,3 +60,15 @@ class ReportRepository(Repository[ModelReport]):
         # explicit: the ORM-level tenant criteria do not reach into a subquery's columns
         tenant_id: uuid.UUID = self.session.info["tenant_id"]
         return tenant_id
+
+
+async def newest_generated(
+    session: AsyncSession, version_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When each of these versions' newest report was generated (absent: none)."""
+    rows = await session.execute(
+        select(ModelReport.model_version_id, func.max(ModelReport.generated_at))
+        .where(ModelReport.model_version_id.in_(version_ids))
+        .group_by(ModelReport.model_version_id)
+    )
+    return {row[0]: row[1] for row in rows}

@@ -17,6 +17,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,7 @@ from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
 from phantom.kit.transactions import on_rollback
 from phantom.registry.service import registry
+from phantom.reports import repository as report_rows
 from phantom.reports.content import gather
 from phantom.reports.models import ModelReport
 from phantom.reports.render import render_html, render_pdf
@@ -252,3 +254,13 @@ def vars_of(changes: Documentation) -> dict[str, str | None]:
 
 
 reports = ReportService()
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def newest_reports(
+    session: AsyncSession, version_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When each of these versions' newest report was generated (absent: none)."""
+    return await report_rows.newest_generated(session, version_ids)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -218,3 +219,15 @@ def _check_lockout(principal: Principal, current: OidcConfig | None, data: OidcS
 
 
 sso = SsoService()
+
+
+# --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def sso_status(session: AsyncSession) -> tuple[bool, bool, datetime | None]:
+    """Whether single sign-on is configured, whether it is required, and when the
+    configuration was last saved."""
+    config = await SsoRepository(session).config()
+    if config is None:
+        return False, False, None
+    return True, config.sso_required, config.updated_at
