@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from phantom.automl import fairness, insights
+from phantom.automl import holdout as holdout_predictions
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
@@ -410,6 +411,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         fairness=fair,
         explanation_summary=summary,
         details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
+        holdout_predictions=holdout_predictions.record(task, truth, predicted, spec.seed),
         **extra,
     )
 

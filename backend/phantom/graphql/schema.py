@@ -41,6 +41,7 @@ from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.reports.schema import ReportMutation
 from phantom.serving.schema import ServingMutation
+from phantom.value.schema import ValueMutation, ValueQuery
 from phantom.webhooks.schema import WebhookMutation, WebhookQuery
 
 Query = merge_types(
@@ -60,6 +61,7 @@ Query = merge_types(
         AlertQuery,
         WebhookQuery,
         MonitoringQuery,
+        ValueQuery,
     ),
 )
 Mutation = merge_types(
@@ -80,6 +82,7 @@ Mutation = merge_types(
         AlertMutation,
         WebhookMutation,
         MonitoringMutation,
+        ValueMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log

@@ -106,7 +106,7 @@ class PredictionService:
         warnings = input_warnings(columns, version.features, served.extras.inputs)
         ids = uuid7_block(at, count)
         try:
-            predicted = await served.batcher.submit(columns, count)
+            predicted = thresholded(await served.batcher.submit(columns, count), version)
         except PhantomError:  # the engine failed or timed out: counted in the error rate
             await prediction_log.record(
                 _logged(principal, channel, version, at, started, [], None, {})
@@ -127,6 +127,24 @@ class PredictionService:
             warnings=warnings,
             explanations=explained,
         )
+
+
+def thresholded(predicted: Predictions, version: ServableVersion) -> Predictions:
+    """A binary classifier with a serving threshold (``setServingThreshold``): the label is
+    the positive class where its probability is above the threshold, as the engines apply
+    their own (AutoGluon: strictly above). Without one, the engine's labels stand."""
+    classes = predicted.classes
+    if (
+        version.threshold is None
+        or version.task_type != "BINARY"
+        or predicted.probabilities is None
+        or classes is None
+        or len(classes) != 2
+    ):
+        return predicted
+    positive = predicted.probabilities[:, 1] > version.threshold
+    labels = np.where(positive, classes[1], classes[0]).astype(predicted.labels.dtype)
+    return replace(predicted, labels=labels)
 
 
 def positive_class(version: ServableVersion) -> str | None:
