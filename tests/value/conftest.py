@@ -24,6 +24,7 @@ class World:
     classifier: str  # version id
     classifier_model: str  # registered model id
     regression: str
+    biopsies: str  # the classifier's dataset
 
 
 async def train(
@@ -69,4 +70,5 @@ async def world(app: Any) -> World:
         str(classifier["id"]),
         str(found["data"]["modelVersion"]["modelId"]),
         str(regression["id"]),
+        biopsies,
     )

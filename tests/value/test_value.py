@@ -18,6 +18,7 @@ from phantom.db import transaction
 from phantom.registry.models import ModelVersion
 from tests.audit.support import add_member
 from tests.automl.support import breast_cancer
+from tests.batch.support import parquet_frame, score, started
 from tests.support.fixtures import error_codes, gql
 from tests.value.conftest import World
 
@@ -225,6 +226,32 @@ async def test_the_serving_threshold_changes_predicts_labels(
             if resource == world.classifier
         ]
     assert [e["to"] for e in events if e is not None][:2] == [1.0, 0.2]
+
+
+async def test_batch_predictions_apply_the_serving_threshold_too(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # given a serving threshold of 0.05 (few probabilities are at or below it)
+    body = await gql(
+        client, THRESHOLD, {"id": world.classifier, "threshold": 0.05}, world.tenant.bearer
+    )
+    assert "errors" not in body, body
+    try:
+        # when the classifier scores its dataset in batch
+        job_id = await started(client, world.tenant.bearer, world.classifier, world.biopsies)
+        await score(world.tenant, job_id)
+    finally:
+        await gql(client, THRESHOLD, {"id": world.classifier, "threshold": 0.5}, world.tenant.bearer)
+    response = await client.get(
+        f"/api/v1/batch-predictions/{job_id}/download?format=parquet", headers=world.tenant.bearer
+    )
+    assert response.status_code == 200, response.text
+    output = parquet_frame(response.content)
+    # then each label follows the positive class's probability at 0.05
+    expected = np.where(output["probability_malignant"] > 0.05, "malignant", "benign")
+    assert output["prediction"].tolist() == expected.tolist()
+    engine = np.where(output["probability_malignant"] > 0.5, "malignant", "benign")
+    assert (expected != engine).any()
 
 
 async def test_regression_is_valued_by_asymmetric_error_costs(

@@ -19,7 +19,7 @@ import numpy as np
 
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
-from phantom.automl.engines.base import Predictions
+from phantom.automl.engines.base import Predictions, thresholded
 from phantom.explain.inputs import input_warnings
 from phantom.explain.service import check_rows, explanations
 from phantom.identity.principal import Principal
@@ -106,7 +106,8 @@ class PredictionService:
         warnings = input_warnings(columns, version.features, served.extras.inputs)
         ids = uuid7_block(at, count)
         try:
-            predicted = thresholded(await served.batcher.submit(columns, count), version)
+            scored = await served.batcher.submit(columns, count)
+            predicted = thresholded(scored, serving_threshold(version))
         except PhantomError:  # the engine failed or timed out: counted in the error rate
             await prediction_log.record(
                 _logged(principal, channel, version, at, started, [], None, {})
@@ -129,22 +130,9 @@ class PredictionService:
         )
 
 
-def thresholded(predicted: Predictions, version: ServableVersion) -> Predictions:
-    """A binary classifier with a serving threshold (``setServingThreshold``): the label is
-    the positive class where its probability is above the threshold, as the engines apply
-    their own (AutoGluon: strictly above). Without one, the engine's labels stand."""
-    classes = predicted.classes
-    if (
-        version.threshold is None
-        or version.task_type != "BINARY"
-        or predicted.probabilities is None
-        or classes is None
-        or len(classes) != 2
-    ):
-        return predicted
-    positive = predicted.probabilities[:, 1] > version.threshold
-    labels = np.where(positive, classes[1], classes[0]).astype(predicted.labels.dtype)
-    return replace(predicted, labels=labels)
+def serving_threshold(version: ServableVersion) -> float | None:
+    """The threshold set for a binary classifier; None: the engine's labels stand."""
+    return version.threshold if version.task_type == "BINARY" else None
 
 
 def positive_class(version: ServableVersion) -> str | None:
