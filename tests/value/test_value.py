@@ -241,7 +241,9 @@ async def test_batch_predictions_apply_the_serving_threshold_too(
         job_id = await started(client, world.tenant.bearer, world.classifier, world.biopsies)
         await score(world.tenant, job_id)
     finally:
-        await gql(client, THRESHOLD, {"id": world.classifier, "threshold": 0.5}, world.tenant.bearer)
+        await gql(
+            client, THRESHOLD, {"id": world.classifier, "threshold": 0.5}, world.tenant.bearer
+        )
     response = await client.get(
         f"/api/v1/batch-predictions/{job_id}/download?format=parquet", headers=world.tenant.bearer
     )
