@@ -90,8 +90,6 @@ def _amount(name: str, value: float, *, cost: bool) -> float:
 
 
 def _check_common(data: ValueSettings) -> str:
-    if (data.model_id is None) == (data.model_version_id is None):
-        raise BadUserInput("Give either modelVersionId or modelId.")
     currency = data.currency.strip().upper()
     if currency not in ISO_4217:
         raise BadUserInput(
@@ -143,11 +141,13 @@ class ValueService:
     async def set(
         self, session: AsyncSession, principal: Principal, data: ValueSettings
     ) -> ValueModel:
-        currency = _check_common(data)
+        if (data.model_id is None) == (data.model_version_id is None):
+            raise BadUserInput("Give either modelVersionId or modelId.")
         # the model first: another tenant's id is NOT_FOUND whatever the figures
         model_id, name, task_type = await registry.model_facts(
             session, model_id=data.model_id, version_id=data.model_version_id
         )
+        currency = _check_common(data)
         figures = _figures(task_type, data)
         repo = ValueModelRepository(session)
         row = await repo.of_model(model_id, for_update=True)
@@ -207,8 +207,8 @@ class ValueService:
         self, session: AsyncSession, principal: Principal, version_id: uuid.UUID, threshold: float
     ) -> uuid.UUID:
         """The version's id; predict's labels follow the new threshold from the next call."""
-        chosen = _check_threshold(threshold)
         evidence = await registry.holdout_evidence(session, version_id)
+        chosen = _check_threshold(threshold)
         if evidence.task_type != "BINARY":
             raise BadUserInput(
                 "A serving threshold applies to binary classifiers only; this version is "
