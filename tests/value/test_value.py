@@ -19,6 +19,7 @@ from phantom.registry.models import ModelVersion
 from tests.audit.support import add_member
 from tests.automl.support import breast_cancer
 from tests.batch.support import parquet_frame, score, started
+from tests.monitoring.support import predict_logged
 from tests.support.fixtures import error_codes, gql
 from tests.value.conftest import World
 
@@ -254,6 +255,59 @@ async def test_batch_predictions_apply_the_serving_threshold_too(
     assert output["prediction"].tolist() == expected.tolist()
     engine = np.where(output["probability_malignant"] > 0.5, "malignant", "benign")
     assert (expected != engine).any()
+
+
+RECORD = """
+mutation($id: ID!, $outcomes: [OutcomeInput!]!) {
+  recordOutcomes(modelVersionId: $id, outcomes: $outcomes) { recorded errorCount }
+}"""
+REALIZED = """
+query($id: ID!) {
+  modelValue(modelVersionId: $id) {
+    valuePerPrediction
+    realized {
+      windowStart predictions valuePerPrediction
+      confusion { truePositives falsePositives falseNegatives trueNegatives }
+    }
+  }
+}"""
+
+
+async def test_realized_value_is_counted_from_outcomes_next_to_the_expected(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # given the value model, 60 predictions and what actually happened to them
+    await gql(client, SET, {"input": classifier_input(world)}, world.tenant.bearer)
+    frame = breast_cancer().sample(60, random_state=3)
+    answer = await predict_logged(
+        client, world.tenant, world.classifier, frame.drop(columns=["diagnosis", "patient_id"])
+    )
+    actual = frame["diagnosis"].tolist()
+    outcomes = [
+        {"predictionId": pid, "actual": truth}
+        for pid, truth in zip(answer["predictionIds"], actual, strict=True)
+    ]
+    body = await gql(
+        client, RECORD, {"id": world.classifier, "outcomes": outcomes}, world.tenant.bearer
+    )
+    assert body["data"]["recordOutcomes"] == {"recorded": 60, "errorCount": 0}, body
+    # when valued
+    body = await gql(client, REALIZED, {"id": world.classifier}, world.tenant.bearer)
+    assert "errors" not in body, body
+    value = body["data"]["modelValue"]
+    # then today's window counts predict's own labels against the outcomes, by hand
+    pairs = list(zip(actual, answer["predictions"], strict=True))
+    expected = {
+        "truePositives": pairs.count(("malignant", "malignant")),
+        "falsePositives": pairs.count(("benign", "malignant")),
+        "falseNegatives": pairs.count(("malignant", "benign")),
+        "trueNegatives": pairs.count(("benign", "benign")),
+    }
+    [today] = [w for w in value["realized"] if w["predictions"] >= 60]
+    assert today["confusion"] == expected
+    assert today["predictions"] == 60
+    assert today["valuePerPrediction"] == pytest.approx(by_hand(expected))
+    assert today["windowStart"].endswith("T00:00:00+00:00")
 
 
 async def test_regression_is_valued_by_asymmetric_error_costs(

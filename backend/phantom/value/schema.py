@@ -115,6 +115,14 @@ class ValueInterval:
     resamples: int
 
 
+@strawberry.type(description="Value from production outcomes, per UTC day predicted.")
+class RealizedValue:
+    window_start: datetime
+    predictions: int = strawberry.field(description="Predictions with an outcome.")
+    value_per_prediction: float
+    confusion: ValueConfusion | None
+
+
 @strawberry.type(
     description=(
         "A version's value from its stored holdout predictions, in the value model's "
@@ -147,6 +155,9 @@ class ModelValue:
     monthly_value_at_best: float
     monthly_baseline_value: float
     monthly_gain_over_baseline: float
+    realized: list[RealizedValue] = strawberry.field(
+        description="From recordOutcomes, the last 30 days, oldest first; next to the expected."
+    )
 
     @classmethod
     def of(cls, v: value_service.ModelValue) -> ModelValue:
@@ -177,6 +188,15 @@ class ModelValue:
             monthly_gain_over_baseline=v.monthly(
                 v.value_per_prediction - v.baseline_value_per_prediction
             ),
+            realized=[
+                RealizedValue(
+                    window_start=w.window_start,
+                    predictions=w.predictions,
+                    value_per_prediction=w.value_per_prediction,
+                    confusion=ValueConfusion.of(w.confusion),
+                )
+                for w in v.realized
+            ],
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,9 @@ from phantom.authz.service import requires
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
 from phantom.kit.rows import utcnow
+from phantom.monitoring.service import realized_outcomes
 from phantom.registry.service import HoldoutEvidence, registry
-from phantom.value import compute
+from phantom.value import compute, realized
 from phantom.value.currencies import ISO_4217
 from phantom.value.models import ValueModel
 from phantom.value.repository import ValueModelRepository
@@ -76,6 +78,7 @@ class ModelValue:
     curve: list[tuple[float, float]]
     baseline_strategy: str
     baseline_value_per_prediction: float
+    realized: list[realized.RealizedWindow]
 
     def monthly(self, per_prediction: float) -> float:
         return per_prediction * self.value_model.monthly_volume
@@ -195,12 +198,14 @@ class ValueService:
                 "This version was trained before holdout predictions were stored: retrain "
                 "it (a new version) to value it."
             )
+        if evidence.task_type == "REGRESSION" and threshold is not None:
+            raise BadUserInput("threshold applies to binary classifiers only; leave it out.")
+        since = utcnow() - timedelta(days=realized.REALIZED_DAYS)
+        outcomes = await realized_outcomes(session, version_id, since)
         if evidence.task_type == "REGRESSION":
-            if threshold is not None:
-                raise BadUserInput("threshold applies to binary classifiers only; leave it out.")
-            return _regression(evidence, settings, holdout)
+            return _regression(evidence, settings, holdout, outcomes)
         chosen = _check_threshold(threshold) if threshold is not None else _serving(evidence)
-        return _classifier(evidence, settings, holdout, chosen)
+        return _classifier(evidence, settings, holdout, chosen, outcomes)
 
     @requires(P.MODELS_PROMOTE)
     async def set_serving_threshold(
@@ -235,7 +240,11 @@ def _audited(row: ValueModel) -> dict[str, Any]:
 
 
 def _classifier(
-    evidence: HoldoutEvidence, settings: ValueModel, holdout: dict[str, Any], threshold: float
+    evidence: HoldoutEvidence,
+    settings: ValueModel,
+    holdout: dict[str, Any],
+    threshold: float,
+    outcomes: list[tuple[datetime, str, Any]],
 ) -> ModelValue:
     truth = np.asarray(holdout["truth"], dtype=bool)
     probability = np.asarray(holdout["probability"], dtype=float)
@@ -265,11 +274,15 @@ def _classifier(
         curve=points,
         baseline_strategy=strategy,
         baseline_value_per_prediction=baseline,
+        realized=realized.classifier(outcomes, str(holdout["positive_class"]), payoffs),
     )
 
 
 def _regression(
-    evidence: HoldoutEvidence, settings: ValueModel, holdout: dict[str, Any]
+    evidence: HoldoutEvidence,
+    settings: ValueModel,
+    holdout: dict[str, Any],
+    outcomes: list[tuple[datetime, str, Any]],
 ) -> ModelValue:
     truth = np.asarray(holdout["truth"], dtype=float)
     predicted = np.asarray(holdout["predicted"], dtype=float)
@@ -293,6 +306,7 @@ def _regression(
         curve=[],
         baseline_strategy=strategy,
         baseline_value_per_prediction=baseline,
+        realized=realized.regression(outcomes, under, over),
     )
 
 
