@@ -55,7 +55,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_value_models")),
-        sa.UniqueConstraint("tenant_id", "model_id", name=op.f("uq_value_models_tenant_id_model_id")),
+        sa.UniqueConstraint(
+            "tenant_id", "model_id", name=op.f("uq_value_models_tenant_id_model_id")
+        ),
     )
     op.create_index(op.f("ix_value_models_model_id"), "value_models", ["model_id"], unique=False)
     op.create_index(op.f("ix_value_models_tenant_id"), "value_models", ["tenant_id"], unique=False)
