@@ -35,6 +35,8 @@ def upgrade() -> None:
         sa.Column("false_negative_cost", sa.Float(), nullable=True),
         sa.Column("under_prediction_cost", sa.Float(), nullable=True),
         sa.Column("over_prediction_cost", sa.Float(), nullable=True),
+        sa.Column("value_matrix", sa.JSON(), nullable=True),
+        sa.Column("matrix_classes", sa.JSON(), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("monthly_volume", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", phantom.db.UTCDateTime(timezone=True), nullable=False),

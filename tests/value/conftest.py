@@ -1,6 +1,7 @@
-"""Two real trained versions for the package (a fit takes seconds): a binary classifier
-(breast cancer biopsies, "malignant" the positive class) and a regression model
-(diabetes progression), both of the first tenant; the second tenant has none."""
+"""Three real trained versions for the package (a fit takes seconds): a binary classifier
+(breast cancer biopsies, "malignant" the positive class), a regression model (diabetes
+progression) and a multiclass one (iris species), all of the first tenant; the second
+tenant has none."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from phantom.automl import runs
 from phantom.automl.supervisor import supervise
-from tests.automl.support import breast_cancer, diabetes, job, start, upload_frame
+from tests.automl.support import breast_cancer, diabetes, iris, job, start, upload_frame
 from tests.support.fixtures import TenantFixture, create_tenant, gql
 
 
@@ -25,6 +26,7 @@ class World:
     classifier_model: str  # registered model id
     regression: str
     biopsies: str  # the classifier's dataset
+    multiclass: str  # iris species
 
 
 async def train(
@@ -58,6 +60,8 @@ async def world(app: Any) -> World:
         classifier = await train(client, tenant, biopsies, "diagnosis", "Biopsy triage")
         progression = await upload_frame(client, tenant.bearer, diabetes(), "Diabetes")
         regression = await train(client, tenant, progression, "progression", "Progression")
+        flowers = await upload_frame(client, tenant.bearer, iris(), "Iris")
+        multiclass = await train(client, tenant, flowers, "species", "Species")
         found = await gql(
             client,
             "query($id: ID!) { modelVersion(id: $id) { modelId } }",
@@ -71,4 +75,5 @@ async def world(app: Any) -> World:
         str(found["data"]["modelVersion"]["modelId"]),
         str(regression["id"]),
         biopsies,
+        str(multiclass["id"]),
     )

@@ -80,3 +80,19 @@ def test_the_regression_baseline_is_the_best_constant() -> None:
     grid = np.linspace(0, 100, 1001)
     costs = [compute.regression_costs(truth, np.full(5, c), 1.0, 1.0).mean() for c in grid]
     assert -min(costs) == pytest.approx(value)
+
+
+def test_a_value_matrix_is_weighted_by_the_counted_cells() -> None:
+    # classes a, b, c; six rows: (actual, predicted)
+    truth = np.array([0, 0, 1, 1, 2, -1])
+    predicted = np.array([0, 1, 1, 2, 2, 0])  # the last row's actual is unknown: left out
+    counts = compute.matrix_counts(truth, predicted, 3)
+    assert counts.tolist() == [[1, 1, 0], [0, 1, 1], [0, 0, 1]]
+    values = np.array([[10.0, -5.0, -5.0], [-20.0, 8.0, -1.0], [0.0, 0.0, 3.0]])
+    # (10 - 5 + 8 - 1 + 3) / 5
+    assert compute.matrix_value(counts, values) == pytest.approx(3.0)
+    # actual rows per class: a 2, b 2, c 1. Everyone predicted a: (2 x 10 - 2 x 20 + 0) / 5
+    # = -4; b: (-2 x 5 + 2 x 8 + 0) / 5 = 1.2; c: (-2 x 5 - 2 x 1 + 3) / 5 = -1.8
+    assert compute.matrix_baseline(counts, values) == ("CONSTANT", pytest.approx(1.2))
+    interval = compute.matrix_interval(counts, values)
+    assert interval.low <= 3.0 <= interval.high

@@ -353,6 +353,54 @@ async def test_regression_is_valued_by_asymmetric_error_costs(
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
+async def test_multiclass_is_valued_by_a_value_matrix(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # given a matrix over the version's classes (rows actual, columns predicted)
+    classes = (
+        await gql(
+            client,
+            MATRIX.replace("confusionMatrix { labels matrix threshold }", "classes"),
+            {"id": world.multiclass},
+            world.tenant.bearer,
+        )
+    )["data"]["modelVersion"]["classes"]
+    assert len(classes) == 3
+    matrix = [[10.0, -5.0, -5.0], [-20.0, 8.0, -1.0], [0.0, -2.0, 3.0]]
+    base = {"modelVersionId": world.multiclass, "currency": "CHF", "monthlyVolume": 100}
+    body = await gql(client, SET, {"input": {**base, "valueMatrix": matrix}}, world.tenant.bearer)
+    assert "errors" not in body, body
+    # when valued
+    body = await gql(client, VALUE, {"id": world.multiclass}, world.tenant.bearer)
+    assert "errors" not in body, body
+    value = body["data"]["modelValue"]
+    # then it is the mean matrix entry over the stored (actual, predicted) pairs
+    stored = await stored_holdout(world, world.multiclass)
+    assert stored["classes"] == classes
+    cells = [matrix[t][p] for t, p in zip(stored["truth"], stored["predicted"], strict=True)]
+    assert value["valuePerPrediction"] == pytest.approx(sum(cells) / len(cells))
+    assert value["holdoutRows"] == len(cells)
+    assert value["baselineStrategy"] == "CONSTANT"
+    everyone = [
+        sum(matrix[t][c] for t in stored["truth"]) / len(cells) for c in range(len(classes))
+    ]
+    assert value["baselineValuePerPrediction"] == pytest.approx(max(everyone))
+    assert value["curve"] == []
+    # and a matrix of the wrong shape, or one named through the model, is refused
+    for bad, says in (
+        ({**base, "valueMatrix": [[1.0, 2.0], [3.0, 4.0]]}, "must be 3 x 3"),
+        ({**base, "valueMatrix": [[1e300] * 3] * 3}, "between -1e9 and 1e9"),
+        ({**base, "valueMatrix": matrix, "falsePositiveCost": 1.0}, "do not apply"),
+        (
+            {**base, "modelVersionId": world.classifier, "valueMatrix": matrix, **PAYOFFS},
+            "applies to multiclass",
+        ),
+    ):
+        body = await gql(client, SET, {"input": bad}, world.tenant.bearer)
+        assert error_codes(body) == ["BAD_USER_INPUT"], body
+        assert says in body["errors"][0]["message"]
+
+
 @pytest.mark.parametrize(
     ("changes", "says"),
     [

@@ -3,8 +3,9 @@ threshold or on costs (the value domain: ``value/``) is recomputed from the same
 metrics were measured on, never estimated from summary figures.
 
 Compact and bounded: binary classifiers keep (truth as 0/1, the positive class's
-probability rounded to 6 digits), regression keeps (truth, prediction); at most
-``MAX_ROWS`` rows (a seeded sample beyond that). Other tasks keep nothing."""
+probability rounded to 6 digits), multiclass (truth, predicted label) as indexes into its
+classes, regression (truth, prediction); at most ``MAX_ROWS`` rows (a seeded sample
+beyond that). Anomaly detection keeps nothing."""
 
 from __future__ import annotations
 
@@ -35,6 +36,15 @@ def record(task: TaskType, truth: Any, predicted: Predictions, seed: int) -> dic
             "positive_class": str(positive),
             "truth": [int(v) for v in (actual[rows] == positive)],
             "probability": [round(float(p), DIGITS) for p in predicted.probabilities[rows, 1]],
+        }
+    if task == TaskType.MULTICLASS and predicted.classes:
+        names = [str(c) for c in predicted.classes]
+        index = {name: i for i, name in enumerate(names)}
+        return {
+            "task": task.value,
+            "classes": names,  # truth and predicted are indexes into these (-1: unknown)
+            "truth": [index.get(str(v), -1) for v in actual[rows]],
+            "predicted": [index.get(str(v), -1) for v in np.asarray(predicted.labels)[rows]],
         }
     if task == TaskType.REGRESSION:
         return {

@@ -147,3 +147,36 @@ def _percentiles(values: Array) -> Interval:
     tail = (1 - LEVEL) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return Interval(float(low), float(high), LEVEL, len(values))
+
+
+def matrix_counts(truth: Array, predicted: Array, classes: int) -> Array:
+    """Counts of (actual, predicted) class indexes; rows with an unknown class (-1) left out."""
+    known = (truth >= 0) & (predicted >= 0)
+    counts = np.zeros((classes, classes), dtype=int)
+    np.add.at(counts, (truth[known], predicted[known]), 1)
+    return counts
+
+
+def matrix_value(counts: Array, values: Array) -> float:
+    total = counts.sum()
+    return float((counts * values).sum() / total) if total else 0.0
+
+
+def matrix_baseline(counts: Array, values: Array) -> tuple[str, float]:
+    """One class predicted for everyone, the best one."""
+    total = counts.sum()
+    if not total:
+        return "CONSTANT", 0.0
+    actual = counts.sum(axis=1)  # rows per actual class
+    per_class = actual @ values / total  # the value of predicting column c for everyone
+    return "CONSTANT", float(per_class.max())
+
+
+def matrix_interval(counts: Array, values: Array, seed: int = 0) -> Interval:
+    """As ``classifier_interval``: a multinomial draw of the cells is the row bootstrap."""
+    n = int(counts.sum())
+    if n == 0:
+        return Interval(0.0, 0.0, LEVEL, 0)
+    flat = counts.ravel() / n
+    draws = np.random.default_rng(seed).multinomial(n, flat, size=RESAMPLES)
+    return _percentiles(draws @ values.ravel() / n)

@@ -64,3 +64,22 @@ def regression(
         cost = compute.regression_costs(truth, guess, under, over)
         windows.append(RealizedWindow(day, len(rows), -float(np.mean(cost)), None))
     return windows
+
+
+def multiclass(
+    outcomes: list[tuple[datetime, str, Any]], classes: list[str], values: np.ndarray[Any, Any]
+) -> list[RealizedWindow]:
+    index = {name: i for i, name in enumerate(classes)}
+    counts: dict[datetime, np.ndarray[Any, Any]] = {}
+    for at, actual, predicted in outcomes:
+        row, column = index.get(actual), index.get(str(predicted))
+        if row is None or column is None:
+            continue
+        day = _day(at)
+        if day not in counts:
+            counts[day] = np.zeros((len(classes), len(classes)), dtype=int)
+        counts[day][row, column] += 1
+    return [
+        RealizedWindow(day, int(c.sum()), compute.matrix_value(c, values), None)
+        for day, c in sorted(counts.items())
+    ]

@@ -25,15 +25,15 @@ from phantom.value.service import ValueSettings, values
 class BaselineStrategy(StrEnum):
     ALL_POSITIVE = "ALL_POSITIVE"  # everyone treated as positive (e.g. every case reviewed)
     ALL_NEGATIVE = "ALL_NEGATIVE"  # no one treated as positive
-    CONSTANT = "CONSTANT"  # regression: the best single prediction for everyone
+    CONSTANT = "CONSTANT"  # regression, multiclass: the best single prediction for everyone
 
 
 @strawberry.input(
     description=(
         "Amounts per prediction in `currency` (at most 1e9 in absolute value); costs are "
-        "positive amounts. Binary classifiers: the four outcome figures. Regression: "
-        "underPredictionCost and overPredictionCost, per unit of error (equal when under- "
-        "and over-prediction cost the same). Multiclass is not supported yet."
+        "positive amounts. Binary classifiers: the four outcome figures. Multiclass: "
+        "valueMatrix. Regression: underPredictionCost and overPredictionCost, per unit of "
+        "error (equal when under- and over-prediction cost the same)."
     )
 )
 class SetValueModelInput:
@@ -47,6 +47,14 @@ class SetValueModelInput:
     false_negative_cost: float | None = None
     under_prediction_cost: float | None = None
     over_prediction_cost: float | None = None
+    value_matrix: list[list[float]] | None = strawberry.field(
+        default=None,
+        description=(
+            "Multiclass (with modelVersionId): the value of each outcome, a row per actual "
+            "class and a column per predicted class in ModelVersion.classes order; costs "
+            "negative. At most 50 classes."
+        ),
+    )
 
 
 @strawberry.type(description="A registered model's value model (one per model).")
@@ -62,6 +70,10 @@ class ValueModel:
     false_negative_cost: float | None
     under_prediction_cost: float | None
     over_prediction_cost: float | None
+    value_matrix: list[list[float]] | None
+    matrix_classes: list[str] | None = strawberry.field(
+        description="The classes ordering valueMatrix's rows (actual) and columns (predicted)."
+    )
     updated_at: datetime
 
     @classmethod
@@ -78,6 +90,8 @@ class ValueModel:
             false_negative_cost=row.false_negative_cost,
             under_prediction_cost=row.under_prediction_cost,
             over_prediction_cost=row.over_prediction_cost,
+            value_matrix=row.value_matrix,
+            matrix_classes=row.matrix_classes,
             updated_at=row.updated_at,
         )
 
@@ -245,6 +259,7 @@ class ValueMutation:
             false_negative_cost=input.false_negative_cost,
             under_prediction_cost=input.under_prediction_cost,
             over_prediction_cost=input.over_prediction_cost,
+            value_matrix=input.value_matrix,
         )
         async with info.context.session() as session:
             row = await values.set(session, info.context.require_principal(), settings)

@@ -32,6 +32,7 @@ from phantom.value.repository import ValueModelRepository
 
 MAX_AMOUNT = 1e9  # per prediction, in the currency: far above any real payoff
 MAX_MONTHLY_VOLUME = 1_000_000_000
+MAX_MATRIX_CLASSES = 50  # a value matrix of at most 50 x 50
 CLASSIFIER_FIELDS = ("true_positive_value", "true_negative_value")
 CLASSIFIER_COSTS = ("false_positive_cost", "false_negative_cost")
 REGRESSION_COSTS = ("under_prediction_cost", "over_prediction_cost")
@@ -57,6 +58,7 @@ class ValueSettings:
     false_negative_cost: float | None = None
     under_prediction_cost: float | None = None
     over_prediction_cost: float | None = None
+    value_matrix: list[list[float]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +118,7 @@ def _figures(task_type: str, data: ValueSettings) -> dict[str, float | None]:
     """The figures the task uses, checked; the other task's must be absent."""
     if task_type not in TASK_FIGURES:
         raise BadUserInput(
-            f"Value models are supported for binary classifiers and regression; this model "
-            f"is {task_type} (a multiclass cost matrix is not supported yet)."
+            f"Value models are supported for classifiers and regression; this model is {task_type}."
         )
     wanted, costs, what = TASK_FIGURES[task_type]
     given: dict[str, float | None] = {name: getattr(data, name) for name in CAMEL}
@@ -131,6 +132,41 @@ def _figures(task_type: str, data: ValueSettings) -> dict[str, float | None]:
     for name in (*wanted, *costs):
         figures[name] = _amount(name, float(given[name] or 0.0), cost=name in costs)
     return figures
+
+
+async def _matrix(
+    session: AsyncSession, data: ValueSettings
+) -> tuple[list[list[float]], list[str]]:
+    """A multiclass value matrix, checked against the classes of the version named."""
+    given = [CAMEL[n] for n in CAMEL if getattr(data, n) is not None]
+    if given:
+        raise BadUserInput(
+            f"{', '.join(given)} do not apply to a multiclass model; give valueMatrix."
+        )
+    if data.value_matrix is None or data.model_version_id is None:
+        raise BadUserInput(
+            "A multiclass model needs valueMatrix and modelVersionId (its classes order "
+            "the matrix: ModelVersion.classes)."
+        )
+    evidence = await registry.holdout_evidence(session, data.model_version_id)
+    classes = [str(c) for c in evidence.classes or []]
+    k = len(classes)
+    if k > MAX_MATRIX_CLASSES:
+        raise BadUserInput(
+            f"Value matrices are supported up to {MAX_MATRIX_CLASSES} classes; this model has {k}."
+        )
+    rows = data.value_matrix
+    if len(rows) != k or any(len(row) != k for row in rows):
+        raise BadUserInput(
+            f"valueMatrix must be {k} x {k}: a row per actual class and a column per "
+            f"predicted class, in the order {', '.join(classes)[:300]}."
+        )
+    checked = []
+    for row in rows:
+        if not all(math.isfinite(x) and abs(x) <= MAX_AMOUNT for x in row):
+            raise BadUserInput("valueMatrix holds numbers between -1e9 and 1e9.")
+        checked.append([float(x) for x in row])
+    return checked, classes
 
 
 def _check_threshold(threshold: float) -> float:
@@ -151,7 +187,14 @@ class ValueService:
             session, model_id=data.model_id, version_id=data.model_version_id
         )
         currency = _check_common(data)
-        figures = _figures(task_type, data)
+        matrix, classes = None, None
+        if task_type == "MULTICLASS":
+            matrix, classes = await _matrix(session, data)
+            figures: dict[str, float | None] = dict.fromkeys(CAMEL)
+        else:
+            if data.value_matrix is not None:
+                raise BadUserInput("valueMatrix applies to multiclass models; leave it out.")
+            figures = _figures(task_type, data)
         repo = ValueModelRepository(session)
         row = await repo.of_model(model_id, for_update=True)
         previous = _audited(row) if row is not None else None
@@ -160,6 +203,7 @@ class ValueService:
             session.add(row)
         for key, figure in figures.items():
             setattr(row, key, figure)
+        row.value_matrix, row.matrix_classes = matrix, classes
         row.kind, row.currency, row.monthly_volume = task_type, currency, data.monthly_volume
         row.updated_at, row.updated_by = utcnow(), principal.user_id
         await session.flush()
@@ -204,6 +248,10 @@ class ValueService:
         outcomes = await realized_outcomes(session, version_id, since)
         if evidence.task_type == "REGRESSION":
             return _regression(evidence, settings, holdout, outcomes)
+        if evidence.task_type == "MULTICLASS":
+            if threshold is not None:
+                raise BadUserInput("threshold applies to binary classifiers only; leave it out.")
+            return _multiclass(evidence, settings, holdout, outcomes)
         chosen = _check_threshold(threshold) if threshold is not None else _serving(evidence)
         return _classifier(evidence, settings, holdout, chosen, outcomes)
 
@@ -307,6 +355,44 @@ def _regression(
         baseline_strategy=strategy,
         baseline_value_per_prediction=baseline,
         realized=realized.regression(outcomes, under, over),
+    )
+
+
+def _multiclass(
+    evidence: HoldoutEvidence,
+    settings: ValueModel,
+    holdout: dict[str, Any],
+    outcomes: list[tuple[datetime, str, Any]],
+) -> ModelValue:
+    classes = list(settings.matrix_classes or [])
+    if classes != holdout.get("classes") or settings.value_matrix is None:
+        raise BadUserInput(
+            "This version's classes differ from the value matrix's: set the value model "
+            "again through this version (setValueModel with its modelVersionId)."
+        )
+    values = np.asarray(settings.value_matrix, dtype=float)
+    counts = compute.matrix_counts(
+        np.asarray(holdout["truth"]), np.asarray(holdout["predicted"]), len(classes)
+    )
+    value = compute.matrix_value(counts, values)
+    strategy, baseline = compute.matrix_baseline(counts, values)
+    return ModelValue(
+        model_version_id=evidence.id,
+        task_type=evidence.task_type,
+        value_model=settings,
+        holdout_rows=int(counts.sum()),
+        threshold=None,
+        serving_threshold=None,
+        value_per_prediction=value,
+        interval=compute.matrix_interval(counts, values),
+        confusion=None,
+        best_threshold=None,
+        best_value_per_prediction=value,
+        best_confusion=None,
+        curve=[],
+        baseline_strategy=strategy,
+        baseline_value_per_prediction=baseline,
+        realized=realized.multiclass(outcomes, classes, values),
     )
 
 
