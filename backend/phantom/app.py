@@ -21,7 +21,6 @@ import phantom.actors  # noqa: F401 - declares every actor: enqueue_job knows th
 from phantom.batch.routes import routes as batch_routes
 from phantom.config import settings
 from phantom.db import dispose_engine
-from phantom.explain.shapley import preload as preload_explainers
 from phantom.graphql.schema import schema
 from phantom.graphql.view import PhantomGraphQL
 from phantom.identity.authn import authenticator
@@ -106,7 +105,6 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         broadcast.start()  # policy and revocation notices from other processes
-        preload_explainers()  # shap, in the background: the first explanation needs it
         # what start-up allocated (modules, schema, caches) lives as long as the process:
         # keep it out of the collector's full passes, which otherwise walk it all and
         # pause every request in flight (serving's p99; docs/benchmarks.md)

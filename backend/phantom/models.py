@@ -23,6 +23,7 @@ from phantom.identity.sso import models as sso_models
 from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
 from phantom.reports import models as reports_models
+from phantom.value import models as value_models
 from phantom.webhooks import models as webhooks_models
 
 MODEL_MODULES: tuple[ModuleType, ...] = (
@@ -40,6 +41,7 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     alerts_models,
     webhooks_models,
     approvals_models,
+    value_models,
 )
 
 

@@ -34,12 +34,16 @@ NOT_SEEDED_BY_SIGN_IN = {
     "datasets",
     "model_versions",
     "monitoring_settings",  # tests/serving
+    "model_reports",  # governance: tests/reports, tests/approvals, tests/value
     "monitoring_windows",
     "prediction_batches",
     "prediction_log_retention",
     "prediction_outcomes",
+    "promotion_policies",
+    "promotion_requests",
     "registered_models",
     "training_jobs",
+    "value_models",
     "webhook_deliveries",
     "webhooks",
 }

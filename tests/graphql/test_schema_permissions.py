@@ -367,6 +367,10 @@ ID_KINDS = {
     ("resolveAlert", ("id",)): "alert",
     ("webhookDeliveries", ("webhookId",)): "webhook",
     ("deleteWebhook", ("id",)): "webhook",
+    ("modelValue", ("modelVersionId",)): "model_version",
+    ("setServingThreshold", ("modelVersionId",)): "model_version",
+    ("setValueModel", ("input", "modelVersionId")): "model_version",
+    ("setValueModel", ("input", "modelId")): "registered_model",
 }
 # Custom roles are named, not numbered: their name arguments get the same treatment.
 NAME_KINDS = {
@@ -520,6 +524,9 @@ async def victim(world: World, app: Any) -> Victim:
             ids[kind] = [edge["node"]["id"] for edge in listing["edges"]]
         ids["role"] = [f"{canary}_role"]
         ids["prediction"] = scored.json()["predictionIds"]
+        models = "{ modelVersions(first: 100) { edges { node { modelId } } } }"
+        listed = (await as_victim(client, tenant, models, {}))["data"]["modelVersions"]
+        ids["registered_model"] = sorted({edge["node"]["modelId"] for edge in listed["edges"]})
     return Victim(tenant, ids, [canary, tenant.slug, tenant.admin_email, *ids["model_version"]])
 
 
@@ -532,6 +539,7 @@ def test_every_id_argument_has_a_foreign_id_provider() -> None:
     assert set(ID_KINDS.values()) | set(NAME_KINDS.values()) <= set(LISTINGS) | {
         "role",
         "prediction",
+        "registered_model",  # from the model versions' modelId
     }
 
 

@@ -204,6 +204,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 fairness=result.get("fairness") or [],
                 explanation_summary=result.get("explanation_summary"),
                 insights=result.get("insights"),
+                holdout_predictions=result.get("holdout_predictions"),
                 reproducibility=job.reproducibility,
             ),
         )

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from phantom.automl.engines.base import LoadedModel, Predictions
+from phantom.automl.engines.base import LoadedModel, Predictions, thresholded
 from phantom.batch import runs
 from phantom.batch.models import JobStatus
 from phantom.batch.runs import Claim, Output, State
@@ -66,13 +66,16 @@ def prediction_columns(predicted: Predictions) -> dict[str, pa.Array]:
 
 
 def score_batch(
-    model: LoadedModel, batch: pa.RecordBatch, features: list[str]
+    model: LoadedModel,
+    batch: pa.RecordBatch,
+    features: list[str],
+    threshold: float | None = None,
 ) -> tuple[pa.Table, float]:
     """The chunk's own columns, untouched, plus the prediction columns; and the seconds
-    the model took."""
+    the model took. ``threshold``: a binary classifier's serving threshold, as predict."""
     frame: pd.DataFrame = batch.select(features).to_pandas()
     started = time.perf_counter()
-    predicted = model.predict(frame)
+    predicted = thresholded(model.predict(frame), threshold)
     seconds = time.perf_counter() - started
     added = prediction_columns(predicted)
     clashes = [name for name in batch.schema.names if name in added]
@@ -95,6 +98,7 @@ class Scorer:
     source: Path
     target: Path
     chunk_rows: int
+    threshold: float | None = None  # a binary classifier's serving threshold
     features: list[str] = field(default_factory=list)
     rows_total: int = 0
     rows: int = 0
@@ -121,7 +125,7 @@ class Scorer:
         batch = next(self._batches, None)
         if batch is None:
             return False
-        table, seconds = score_batch(self.model, batch, self.features)
+        table, seconds = score_batch(self.model, batch, self.features, self.threshold)
         self.predict_seconds += seconds
         if self._writer is None:
             self._writer = pq.ParquetWriter(self.target, table.schema, compression="zstd")
@@ -248,7 +252,8 @@ async def _run(
         await _fail(claim, "model_error", str(error))
         return
     timings.phase("load", started)
-    scorer = Scorer(model, source, work / "predictions.parquet", chunk_rows)
+    threshold = claim.version.threshold if claim.version.task_type == "BINARY" else None
+    scorer = Scorer(model, source, work / "predictions.parquet", chunk_rows, threshold)
     started = time.perf_counter()
     try:
         output = await _score(claim, scorer, beat)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 import threading
 import time
 import warnings
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from phantom.automl.engines.base import LoadedModel
+from phantom.kit.imports import IMPORTS
 from phantom.serving.rows import NUMERIC_PREFIXES, frame
 
 log = logging.getLogger(__name__)
@@ -49,27 +51,13 @@ TOLERANCE = 1e-3  # |base + sum - output| allowed, relative to max(1, |output|)
 Array = np.ndarray[Any, Any]
 
 
-def preload() -> threading.Thread:
-    """Import shap in the background: the import takes 3 s on a quiet host and 10 s on a
-    loaded one (numba, its models' wrappers), which the first explanation of a process
-    would otherwise pay inside its time bound. Started beside a fit (native code, the GIL
-    mostly free) and at an API process's start."""
-    thread = threading.Thread(target=_import_shap, name="shap-preload", daemon=True)
-    thread.start()
-    return thread
-
-
-def _import_shap() -> None:
-    try:
-        _shap()
-    except Exception:
-        log.exception("importing shap failed; explanations will fail")
-
-
-def _shap() -> Any:
+def load_shap() -> Any:
     """shap, imported without the deprecation warnings its plotting imports raise
-    (matplotlib's): nothing here plots."""
-    with warnings.catch_warnings():
+    (matplotlib's): nothing here plots. The first call imports it (3 s on a quiet host,
+    10 s on a loaded one), never beside another thread's model load (kit/imports.py)."""
+    if (loaded := sys.modules.get("shap")) is not None:
+        return loaded
+    with IMPORTS, warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", PendingDeprecationWarning)
         import shap
@@ -210,7 +198,7 @@ def _tree(
     if found is None:
         return None
     predictor, inner, name, scale = found
-    shap = _shap()
+    shap = load_shap()
     internal = predictor.transform_features(rows, model=name)
     prepared = inner.preprocess(internal)
     result = shap.TreeExplainer(inner.model)(prepared)
@@ -398,7 +386,7 @@ def _sampled(
     lock: threading.Lock | None,
     samples: int,
 ) -> Explained:
-    shap = _shap()
+    shap = load_shap()
     codec = _Codec(features, [rows, background])
 
     def f(matrix: Array) -> Array:

@@ -42,6 +42,7 @@ from phantom.overview.schema import OverviewQuery, OverviewSubscription
 from phantom.registry.schema import RegistryMutation, RegistryQuery
 from phantom.reports.schema import ReportMutation
 from phantom.serving.schema import ServingMutation
+from phantom.value.schema import ValueMutation, ValueQuery
 from phantom.webhooks.schema import WebhookMutation, WebhookQuery
 
 Query = merge_types(
@@ -62,6 +63,7 @@ Query = merge_types(
         WebhookQuery,
         MonitoringQuery,
         OverviewQuery,
+        ValueQuery,
     ),
 )
 Mutation = merge_types(
@@ -82,6 +84,7 @@ Mutation = merge_types(
         AlertMutation,
         WebhookMutation,
         MonitoringMutation,
+        ValueMutation,
     ),
 )
 audit_every_mutation(Mutation)  # failed, refused and unrecorded mutations reach the log

@@ -24,7 +24,11 @@ from phantom.monitoring import health as h
 from phantom.monitoring import repository as monitoring_rows
 from phantom.monitoring.models import MonitoringSettings, PredictionLogRetention
 from phantom.monitoring.predictionlog import retention_days
-from phantom.monitoring.repository import RetentionRepository, SettingsRepository
+from phantom.monitoring.repository import (
+    OutcomeRepository,
+    RetentionRepository,
+    SettingsRepository,
+)
 
 MAX_MIN_ROWS = 1_000_000
 MAX_PSI = 10.0
@@ -133,6 +137,16 @@ class PredictionLogRetentionService:
 
 
 prediction_log_retention = PredictionLogRetentionService()
+
+
+async def realized_outcomes(
+    session: AsyncSession, version_id: uuid.UUID, since: datetime
+) -> list[tuple[datetime, str, Any]]:
+    """(window start, actual as stored text, what was predicted) of the version's outcomes
+    predicted since then, oldest first, bounded like realized performance; for the value
+    domain, which checks its own permission."""
+    rows = await OutcomeRepository(session).in_windows(version_id, since)
+    return [(row.window_start, row.actual, row.predicted) for row in rows]
 
 
 async def drift_summary(session: AsyncSession, version_id: uuid.UUID) -> dict[str, Any] | None:

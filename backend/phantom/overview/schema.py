@@ -138,8 +138,8 @@ class ExecutiveOverview:
     open_alerts: list[AlertSeverityCount]
     pending_approvals: PendingApprovals
     training: TrainingActivity
-    # VALUE FIGURES (issue 15): expected and realized value this month by model, from
-    # the value/ domain, are added here at merge.
+    # not yet: expected and realized value this month by model (the value/ domain's
+    # figures; issue 15's next step)
 
     @classmethod
     def of(cls, o: s.ExecutiveOverview) -> ExecutiveOverview:

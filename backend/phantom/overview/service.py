@@ -123,8 +123,8 @@ class ExecutiveOverview:
     alerts_by_severity: dict[str, int]  # unresolved alerts
     approvals: PendingApprovals
     training: TrainingActivity
-    # VALUE FIGURES: expected and realized value this month, by model, come from the
-    # value/ domain (issue 15, built in parallel) and are wired here at merge.
+    # not yet: expected and realized value this month, by model, from the value/ domain
+    # (issue 15's next step)
 
 
 def check_period(period: int) -> int:

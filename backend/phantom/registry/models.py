@@ -91,3 +91,9 @@ class ModelVersion(TenantScoped, Base):
     # (``automl/insights.py``); None for versions trained before they existed
     insights: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     reproducibility: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # the holdout's (truth, positive-class probability) or (truth, prediction) pairs
+    # (``automl/holdout.py``): what the value domain recomputes; None before they existed
+    holdout_predictions: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    # binary classifiers: the positive class's probability above which predict answers the
+    # positive class (``setServingThreshold``); None: the engine's own decision threshold
+    serving_threshold: Mapped[float | None] = mapped_column(Float)

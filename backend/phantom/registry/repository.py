@@ -45,6 +45,17 @@ class VersionRepository(Repository[ModelVersion]):
             raise NotFound(self.noun)
         return version
 
+    async def with_holdout(self, version_id: uuid.UUID) -> ModelVersion:
+        """The version with its (deferred) insights and holdout predictions loaded."""
+        version: ModelVersion | None = await self.session.scalar(
+            self._by_id(version_id).options(
+                undefer(ModelVersion.insights), undefer(ModelVersion.holdout_predictions)
+            )
+        )
+        if version is None:
+            raise NotFound(self.noun)
+        return version
+
     async def fairness(self, version_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
         """The (deferred) fairness reports of the session tenant's versions among these."""
         rows = await self.session.execute(

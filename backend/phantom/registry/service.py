@@ -60,6 +60,7 @@ class NewVersion:
     explanation_summary: dict[str, Any] | None = None  # global SHAP (``explain/summary.py``)
     insights: dict[str, Any] | None = None  # ``automl/insights.py``
     reproducibility: dict[str, Any] | None = None
+    holdout_predictions: dict[str, Any] | None = None  # ``automl/holdout.py``
 
 
 FairnessReports = list[dict[str, Any]]  # a version's (``automl/fairness.py``)
@@ -92,6 +93,21 @@ class ServableVersion:
     artifact_path: str
     artifact_hash: str
     target: str | None = None  # what the model predicts (answers name it)
+    threshold: float | None = None  # binary: set by ``setServingThreshold``; None: engine's
+
+
+@dataclass(frozen=True, slots=True)
+class HoldoutEvidence:
+    """What the value domain computes from: the version's task, its model, the threshold
+    predict applies (the engine's, unless one was set) and the stored holdout pairs."""
+
+    id: uuid.UUID
+    model_id: uuid.UUID
+    task_type: str
+    classes: list[Any] | None
+    engine_threshold: float | None
+    serving_threshold: float | None
+    holdout: dict[str, Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +152,7 @@ def _servable(version: ModelVersion) -> ServableVersion:
         artifact_path=version.artifact_path,
         artifact_hash=version.artifact_hash,
         target=version.target,
+        threshold=version.serving_threshold,
     )
 
 
@@ -314,6 +331,55 @@ class RegistryService:
         )
         return model, version.id
 
+    async def holdout_evidence(
+        self, session: AsyncSession, version_id: uuid.UUID
+    ) -> HoldoutEvidence:
+        """For the value domain, which checked its own permission: ``NotFound`` also in
+        another tenant."""
+        version = await VersionRepository(session).with_holdout(version_id)
+        confusion = (version.insights or {}).get("confusion") or {}
+        return HoldoutEvidence(
+            id=version.id,
+            model_id=version.model_id,
+            task_type=version.task_type,
+            classes=version.classes,
+            engine_threshold=confusion.get("threshold"),
+            serving_threshold=version.serving_threshold,
+            holdout=version.holdout_predictions,
+        )
+
+    async def model_facts(
+        self, session: AsyncSession, *, model_id: uuid.UUID | None, version_id: uuid.UUID | None
+    ) -> tuple[uuid.UUID, str, str]:
+        """(model id, name, task type) of a model, or of a version's model; ``NotFound``
+        also in another tenant. For domains that checked their own permission."""
+        if version_id is not None:
+            model_id = (await VersionRepository(session).get(version_id)).model_id
+        model = await ModelRepository(session).get(model_id) if model_id else None
+        if model is None:
+            raise NotFound("Model")
+        return model.id, model.name, model.task_type
+
+    async def set_serving_threshold(
+        self, session: AsyncSession, principal: Principal, version_id: uuid.UUID, threshold: float
+    ) -> ModelVersion:
+        """For the value domain, which checked its permission and the threshold: stored,
+        audited, and every serving process drops its cached copy of the version."""
+        version = await VersionRepository(session).get(version_id, for_update=True)
+        previous = version.serving_threshold
+        version.serving_threshold = threshold
+        await session.flush()
+        changed = {"kind": STAGE_CHANGED, "tenant_id": str(version.tenant_id)}
+        on_commit(session, lambda: broadcast.publish(changed))
+        await audit.record(
+            session,
+            actor=audit.Actor.from_principal(principal),
+            action="registry.serving_threshold.set",
+            resource=("model_version", version.id),
+            details={"version": version.version, "from": previous, "to": threshold},
+        )
+        return version
+
     @requires(P.MODELS_PROMOTE)
     async def promote(
         self,
@@ -449,6 +515,7 @@ class RegistryService:
             explanation_summary=new.explanation_summary,
             insights=new.insights,
             reproducibility=new.reproducibility,
+            holdout_predictions=new.holdout_predictions,
         )
         await VersionRepository(session).add(version)
         await audit.record(

@@ -161,6 +161,9 @@ class ModelVersionFields:
     predict_rows_per_second: float | None = strawberry.field(
         description="Throughput of one 1,000-row predict call through the saved model."
     )
+    serving_threshold: float | None = strawberry.field(
+        description="Binary: the threshold set with setServingThreshold (null: the engine's)."
+    )
     features: list[ModelFeature] = strawberry.field(description="The columns predict accepts.")
     classes: list[str] | None = strawberry.field(description="Classifiers: labels as text.")
     dataset_name: str
@@ -205,6 +208,7 @@ class ModelVersionFields:
             serving_reason=v.serving_reason,
             predict_ms_per_row=v.predict_ms_per_row,
             predict_rows_per_second=v.predict_rows_per_second,
+            serving_threshold=v.serving_threshold,
             features=[
                 ModelFeature(name=f["name"], type=ColumnTypeValue(f["type"])) for f in v.features
             ],

@@ -28,6 +28,7 @@ from phantom.automl.engines.base import LoadedModel, Predictions
 from phantom.config import settings
 from phantom.explain.service import ModelExtras
 from phantom.kit.errors import PhantomError
+from phantom.kit.imports import IMPORTS
 from phantom.kit.storage import get_store
 from phantom.registry.service import ServableVersion
 from phantom.serving.batching import MicroBatcher
@@ -108,7 +109,8 @@ def _fetch(
         with tarfile.open(archive) as bundle:
             bundle.extractall(directory, filter="data")  # no absolute paths, links out, devices
         archive.unlink()
-        return get_engine(engine).load(directory / "model", num_cpus=num_cpus), directory
+        with IMPORTS:  # unpickling imports modules: never beside another import
+            return get_engine(engine).load(directory / "model", num_cpus=num_cpus), directory
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise

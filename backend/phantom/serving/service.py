@@ -19,7 +19,7 @@ import numpy as np
 
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
-from phantom.automl.engines.base import Predictions
+from phantom.automl.engines.base import Predictions, thresholded
 from phantom.explain.inputs import input_warnings
 from phantom.explain.service import check_rows, explanations
 from phantom.identity.principal import Principal
@@ -106,7 +106,8 @@ class PredictionService:
         warnings = input_warnings(columns, version.features, served.extras.inputs)
         ids = uuid7_block(at, count)
         try:
-            predicted = await served.batcher.submit(columns, count)
+            scored = await served.batcher.submit(columns, count)
+            predicted = thresholded(scored, serving_threshold(version))
         except PhantomError:  # the engine failed or timed out: counted in the error rate
             await prediction_log.record(
                 _logged(principal, channel, version, at, started, [], None, {})
@@ -127,6 +128,11 @@ class PredictionService:
             warnings=warnings,
             explanations=explained,
         )
+
+
+def serving_threshold(version: ServableVersion) -> float | None:
+    """The threshold set for a binary classifier; None: the engine's labels stand."""
+    return version.threshold if version.task_type == "BINARY" else None
 
 
 def positive_class(version: ServableVersion) -> str | None:

@@ -15,7 +15,7 @@ choose which of its fitted models serves (``automl/fit_to_serve.py``), and says 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -117,6 +117,18 @@ class Predictions:
     probabilities: np.ndarray[Any, Any] | None = None
     classes: list[Any] | None = None
     scores: np.ndarray[Any, Any] | None = None
+
+
+def thresholded(predicted: Predictions, threshold: float | None) -> Predictions:
+    """A binary classifier's labels at a serving threshold (``setServingThreshold``): the
+    positive class (``classes[1]``) where its probability is strictly above it, as
+    AutoGluon applies its own. ``None``, or no two-class probabilities: unchanged."""
+    classes = predicted.classes
+    if threshold is None or predicted.probabilities is None or not classes or len(classes) != 2:
+        return predicted
+    positive = predicted.probabilities[:, 1] > threshold
+    labels = np.where(positive, classes[1], classes[0]).astype(predicted.labels.dtype)
+    return replace(predicted, labels=labels)
 
 
 class LoadedModel(Protocol):
