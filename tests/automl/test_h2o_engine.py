@@ -368,7 +368,8 @@ def test_multiclass_with_string_classes(tmp_path: Path) -> None:
     data = iris.frame
     data["species"] = [str(iris.target_names[t]) for t in data.pop("target")]
     train, holdout = split(data)
-    spec = spec_for(tmp_path, TaskType.MULTICLASS, "species", "log_loss", budget=10)
+    # 20 s: with 10 s on busy cores H2O's best got 32 of the 38 holdout rows right
+    spec = spec_for(tmp_path, TaskType.MULTICLASS, "species", "log_loss", budget=20)
     reports = Reports()
     outcome = H2OEngine().fit(train, spec, reports)
     assert jvms() == []

@@ -163,6 +163,9 @@ async def test_binary_job_streams_progress_registers_a_model_and_predicts(
         "modelVersionId": version_id,
         "predictions": scored["predictions"],
         "probabilities": scored["probabilities"],
+        "target": "diagnosis",
+        "positiveClass": "malignant",  # the second class: the probability explained
+        "warnings": [],  # held-out rows of the training data: nothing unlike it
     }
     assert scored["modelVersionId"] == version_id
     assert len(set(scored["predictionIds"])) == len(rows)

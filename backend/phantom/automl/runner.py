@@ -348,7 +348,9 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         truth,
         predicted,
         spec.fairness_min_group_rows,
-        importance_deadline,
+        # milliseconds per attribute: named attributes get their report even when the fit
+        # used up the importance's time (within the hard bound, like the insights)
+        insights_deadline(importance_deadline, spec),
     )
     importance = permutation_importance(model, spec, holdout, importance_deadline)
     extra = insights.compute(
