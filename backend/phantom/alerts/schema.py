@@ -19,8 +19,7 @@ from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.identity.loaders import display_name_loader
-from phantom.kit.errors import Forbidden
+from phantom.identity.loaders import visible_display_name
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 
@@ -36,16 +35,6 @@ def _time(value: Any) -> datetime | None:
 
 def _uuid(value: Any) -> uuid.UUID | None:
     return uuid.UUID(value) if value else None
-
-
-async def _display_name(info: Info[Context, None], user_id: uuid.UUID | None) -> str | None:
-    """Who, for those who may see members' names (None otherwise, or when erased)."""
-    if user_id is None:
-        return None
-    try:
-        return await display_name_loader(info.context).load(user_id)
-    except Forbidden:
-        return None
 
 
 @strawberry.type
@@ -74,11 +63,11 @@ class Alert:
 
     @strawberry.field(description="The display name of who acknowledged it.")
     async def acknowledged_by(self, info: Info[Context, None]) -> str | None:
-        return await _display_name(info, self.acknowledged_by_id)
+        return await visible_display_name(info.context, self.acknowledged_by_id)
 
     @strawberry.field(description="The display name of who resolved it.")
     async def resolved_by(self, info: Info[Context, None]) -> str | None:
-        return await _display_name(info, self.resolved_by_id)
+        return await visible_display_name(info.context, self.resolved_by_id)
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> Alert:

@@ -20,8 +20,7 @@ from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
-from phantom.identity.loaders import display_name_loader
-from phantom.kit.errors import Forbidden
+from phantom.identity.loaders import visible_display_name
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 from phantom.reports.service import reports
@@ -36,16 +35,6 @@ PromotionStatus = strawberry.enum(models.PromotionStatus, name="PromotionStatus"
 
 def _time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-async def _display_name(info: Info[Context, None], user_id: uuid.UUID | None) -> str | None:
-    """Who, for those who may see members' names (None otherwise, or when erased)."""
-    if user_id is None:
-        return None
-    try:
-        return await display_name_loader(info.context).load(user_id)
-    except Forbidden:
-        return None
 
 
 @strawberry.type
@@ -80,11 +69,11 @@ class PromotionRequest:
 
     @strawberry.field(description="The display name of who asked.")
     async def requested_by(self, info: Info[Context, None]) -> str | None:
-        return await _display_name(info, self.requested_by_id)
+        return await visible_display_name(info.context, self.requested_by_id)
 
     @strawberry.field(description="The display name of who approved or rejected it.")
     async def decided_by(self, info: Info[Context, None]) -> str | None:
-        return await _display_name(info, self.decided_by_id)
+        return await visible_display_name(info.context, self.decided_by_id)
 
     @strawberry.field(
         description="The viewer may decide it: it is pending, not expired, not theirs, and "

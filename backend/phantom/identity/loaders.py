@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from phantom.graphql.context import Context
 from phantom.identity.members import MemberView, members
+from phantom.kit.errors import Forbidden
 
 
 def member_loader(context: Context) -> DataLoader[uuid.UUID, MemberView | None]:
@@ -37,3 +38,13 @@ def display_name_loader(context: Context) -> DataLoader[uuid.UUID, str | None]:
         "display_names", DataLoader(load_fn=load)
     )
     return loader
+
+
+async def visible_display_name(context: Context, user_id: uuid.UUID | None) -> str | None:
+    """Who, for those who may see members' names (None otherwise, or when erased)."""
+    if user_id is None:
+        return None
+    try:
+        return await display_name_loader(context).load(user_id)
+    except Forbidden:
+        return None
