@@ -12,9 +12,7 @@ describe('app frame', () => {
     const { requests } = mockFetch({ graphql: { AppViewer: () => gqlData({ viewer: testViewer }) } });
     const { router } = renderApp('/');
 
-    expect(
-      await screen.findByRole('heading', { name: 'Key figures appear here once models are in production' }),
-    ).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Executive overview', level: 1 })).toBeInTheDocument();
     expect(screen.getByTestId('tenant-name')).toHaveTextContent('Northwind Bank');
     expect(router.state.location.pathname).toBe('/executive');
 
