@@ -8,7 +8,8 @@ import { AdminIndexRoute, AdminRoute, AdminSectionRoute } from './routes/app/adm
 import { ADMIN_SECTIONS } from './routes/app/admin-sections';
 import { AlertsRoute } from './routes/app/alerts';
 import { ApprovalsRoute } from './routes/app/approvals';
-import { ComplianceRoute } from './routes/app/compliance';
+import { ComplianceRoute, ComplianceSectionRoute } from './routes/app/compliance';
+import { COMPLIANCE_SECTIONS } from './routes/app/compliance-sections';
 import { DataRoute, DatasetRoute } from './routes/app/data';
 import { ExecutiveRoute } from './routes/app/executive';
 import { ModelsRoute, ModelVersionRoute, NewTrainingJobRoute, TrainingJobRoute } from './routes/app/models';
@@ -42,7 +43,15 @@ export const routes: RouteObject[] = [
       { path: paths.app.approvals.path, element: <ApprovalsRoute /> },
       { path: paths.app.data.path, element: <DataRoute /> },
       { path: paths.app.dataset.path, element: <DatasetRoute /> },
-      { path: paths.app.compliance.path, element: <ComplianceRoute /> },
+      {
+        path: paths.app.compliance.path,
+        element: <ComplianceRoute />,
+        children: COMPLIANCE_SECTIONS.map((section) =>
+          section.path === ''
+            ? { index: true, element: <ComplianceSectionRoute section={section} /> }
+            : { path: section.path, element: <ComplianceSectionRoute section={section} /> },
+        ),
+      },
       {
         path: paths.app.admin.path,
         element: <AdminRoute />,

@@ -23,7 +23,7 @@ export const paths = {
     modelVersion: {
       path: '/models/versions/:id',
       /** The version page; `tab` opens another tab than the overview. */
-      getHref: (id: string, tab?: 'monitoring' | 'insights' | 'fairness' | 'documentation') =>
+      getHref: (id: string, tab?: 'monitoring' | 'insights' | 'fairness' | 'documentation' | 'value') =>
         `/models/versions/${encodeURIComponent(id)}${tab ? `?tab=${tab}` : ''}`,
     },
     alerts: {
@@ -38,7 +38,12 @@ export const paths = {
     },
     data: { path: '/data', getHref: () => '/data' },
     dataset: { path: '/data/:id', getHref: (id: string) => `/data/${encodeURIComponent(id)}` },
-    compliance: { path: '/compliance', getHref: () => '/compliance' },
+    compliance: {
+      path: '/compliance',
+      /** The overview (default) or one of the compliance tools. */
+      getHref: (section?: 'audit-log' | 'retention' | 'requests' | 'chain') =>
+        section ? `/compliance/${section}` : '/compliance',
+    },
     admin: { path: '/admin', getHref: () => '/admin' },
     adminMembers: { path: '/admin/members', getHref: () => '/admin/members' },
     adminRoles: { path: '/admin/roles', getHref: () => '/admin/roles' },

@@ -101,7 +101,7 @@ describe('Compliance › audit log', () => {
           gqlData(r.variables?.after ? page([auditEvent({ id: 'evt_1', seq: 1 })]) : page([auditEvent()], true)),
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/audit-log');
     const user = userEvent.setup();
 
     const table = await screen.findByRole('table', { name: 'Audit events, newest first' });
@@ -142,7 +142,7 @@ describe('Compliance › audit log', () => {
         AuditEvents: () => gqlData(page([auditEvent({ detailsState: 'HIDDEN', details: null, personalData: [] })])),
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/audit-log');
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Show details of event 3' }));
     expect(screen.getByText(/needs the audit:read_details permission/)).toBeInTheDocument();
@@ -168,7 +168,7 @@ describe('Compliance › integrity', () => {
           }),
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/chain');
     const user = userEvent.setup();
 
     await user.click(await screen.findByRole('button', { name: 'Verify chain' }));
@@ -215,7 +215,7 @@ describe('Compliance › integrity', () => {
           }),
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/chain');
     const user = userEvent.setup();
 
     await user.click(await screen.findByRole('button', { name: 'Export' }));
@@ -253,7 +253,7 @@ describe('Compliance › data subject requests', () => {
         },
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/requests');
     const user = userEvent.setup();
 
     const table = await screen.findByRole('table', { name: 'Data subject requests, newest first' });
@@ -303,7 +303,7 @@ describe('Compliance › data subject requests', () => {
         },
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/requests');
     const user = userEvent.setup();
 
     await user.click(await screen.findByRole('button', { name: 'Execute' }));
@@ -337,7 +337,7 @@ describe('Compliance › retention', () => {
         },
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/retention');
     const user = userEvent.setup();
 
     expect(await screen.findByTestId('retention-policy')).toHaveTextContent('Event details are kept for ever');
@@ -369,7 +369,7 @@ describe('Compliance › retention', () => {
           gqlData({ auditRetentionPolicy: { detailsDays: 30, updatedAt: '2026-11-22T08:00:00Z', purgedThroughSeq: 12 } }),
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/retention');
 
     expect(await screen.findByTestId('retention-policy')).toHaveTextContent('Event details are kept for 30 days');
     expect(screen.getByText('seq 12')).toBeInTheDocument();
@@ -388,7 +388,7 @@ describe('Compliance › retention', () => {
         SetAuditRetentionPolicy: () => gqlError('FORBIDDEN', 'You do not have the permission in this organization.'),
       },
     });
-    renderApp('/compliance');
+    renderApp('/compliance/retention');
     const user = userEvent.setup();
 
     await user.type(await screen.findByLabelText('Keep event details for (days)'), '90');
