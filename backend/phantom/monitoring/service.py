@@ -149,6 +149,16 @@ async def realized_outcomes(
     return [(row.window_start, row.actual, row.predicted) for row in rows]
 
 
+async def realized_outcomes_of(
+    session: AsyncSession, version_ids: set[uuid.UUID], since: datetime
+) -> dict[uuid.UUID, list[tuple[datetime, str, Any]]]:
+    """``realized_outcomes`` of several versions in one query (the executive overview)."""
+    found: dict[uuid.UUID, list[tuple[datetime, str, Any]]] = {v: [] for v in version_ids}
+    for row in await OutcomeRepository(session).of_versions_since(version_ids, since):
+        found[row.model_version_id].append((row.window_start, row.actual, row.predicted))
+    return found
+
+
 async def drift_summary(session: AsyncSession, version_id: uuid.UUID) -> dict[str, Any] | None:
     """``modelHealth``'s latest window (daily) as plain data, for documents (reports/);
     None when the version has served nothing yet. Callers check their own permission."""
@@ -181,6 +191,13 @@ monitoring = MonitoringService()
 
 
 # --- for the overviews (phantom.overview), which check their own permission first ---
+
+
+async def logged_rows_per_version(
+    session: AsyncSession, version_ids: set[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, int]:
+    """Real-time predictions of these versions in [since, until)."""
+    return await monitoring_rows.logged_rows_per_version(session, version_ids, since, until)
 
 
 async def logged_rows_per_day(

@@ -56,6 +56,17 @@ class VersionRepository(Repository[ModelVersion]):
             raise NotFound(self.noun)
         return version
 
+    async def with_holdouts(self, version_ids: set[uuid.UUID]) -> list[ModelVersion]:
+        """``with_holdout`` of several of the session tenant's versions, one query."""
+        if not version_ids:
+            return []
+        statement = (
+            select(ModelVersion)
+            .where(ModelVersion.id.in_(version_ids))
+            .options(undefer(ModelVersion.insights), undefer(ModelVersion.holdout_predictions))
+        )
+        return list((await self.session.scalars(statement)).all())
+
     async def fairness(self, version_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
         """The (deferred) fairness reports of the session tenant's versions among these."""
         rows = await self.session.execute(

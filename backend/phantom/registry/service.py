@@ -127,6 +127,7 @@ class ProductionVersion:
 
 
 ProductionVersions = list[ProductionVersion]  # (``list`` is a method name in the service)
+HoldoutEvidences = list[HoldoutEvidence]
 MAX_BUSINESS_LINE = 200
 PROMOTED_TOPIC = "registry.model_version.promoted"  # tenant event: overviews refetch
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
@@ -336,17 +337,14 @@ class RegistryService:
     ) -> HoldoutEvidence:
         """For the value domain, which checked its own permission: ``NotFound`` also in
         another tenant."""
-        version = await VersionRepository(session).with_holdout(version_id)
-        confusion = (version.insights or {}).get("confusion") or {}
-        return HoldoutEvidence(
-            id=version.id,
-            model_id=version.model_id,
-            task_type=version.task_type,
-            classes=version.classes,
-            engine_threshold=confusion.get("threshold"),
-            serving_threshold=version.serving_threshold,
-            holdout=version.holdout_predictions,
-        )
+        return _evidence(await VersionRepository(session).with_holdout(version_id))
+
+    async def holdout_evidences(
+        self, session: AsyncSession, version_ids: set[uuid.UUID]
+    ) -> HoldoutEvidences:
+        """``holdout_evidence`` of several versions in one query (the executive overview);
+        other tenants' ids are left out."""
+        return [_evidence(v) for v in await VersionRepository(session).with_holdouts(version_ids)]
 
     async def model_facts(
         self, session: AsyncSession, *, model_id: uuid.UUID | None, version_id: uuid.UUID | None
@@ -533,6 +531,19 @@ class RegistryService:
             },
         )
         return version
+
+
+def _evidence(version: ModelVersion) -> HoldoutEvidence:
+    confusion = (version.insights or {}).get("confusion") or {}
+    return HoldoutEvidence(
+        id=version.id,
+        model_id=version.model_id,
+        task_type=version.task_type,
+        classes=version.classes,
+        engine_threshold=confusion.get("threshold"),
+        serving_threshold=version.serving_threshold,
+        holdout=version.holdout_predictions,
+    )
 
 
 registry = RegistryService()
