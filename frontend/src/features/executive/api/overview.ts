@@ -44,6 +44,30 @@ export const ExecutiveOverviewQuery = graphql(`
         successRate
         computeSeconds
       }
+      monthStart
+      valueThisMonth {
+        model {
+          modelVersionId
+          modelName
+          version
+        }
+        currency
+        predictions
+        valuePerPrediction
+        expectedValue
+        plannedMonthlyValue
+        realizedPredictions
+        realizedValue
+        expectedValueOfRealized
+        unavailable
+      }
+      valueTotals {
+        currency
+        expectedValue
+        plannedMonthlyValue
+        realizedValue
+        expectedValueOfRealized
+      }
     }
   }
 `);

@@ -59,6 +59,24 @@ function overview(overrides: Partial<Overview> = {}): Overview {
     ],
     pendingApprovals: { count: 3, oldestRequestedAt: '2026-12-01T08:00:00Z', oldestAgeHours: 124.5 },
     training: { jobs: 12, succeeded: 9, finished: 10, successRate: 0.9, computeSeconds: 5400 },
+    monthStart: '2026-12-01T00:00:00Z',
+    valueThisMonth: [
+      {
+        model: { modelVersionId: 'mv_1', modelName: 'Customer churn', version: 3 },
+        currency: 'EUR',
+        predictions: 10000,
+        valuePerPrediction: 3.1,
+        expectedValue: 31000,
+        plannedMonthlyValue: 46500,
+        realizedPredictions: 2000,
+        realizedValue: 5400.5,
+        expectedValueOfRealized: 6200,
+        unavailable: null,
+      },
+    ],
+    valueTotals: [
+      { currency: 'EUR', expectedValue: 31000, plannedMonthlyValue: 46500, realizedValue: 5400.5, expectedValueOfRealized: 6200 },
+    ],
     ...overrides,
   };
 }
@@ -96,6 +114,15 @@ describe('Executive overview', () => {
     expect(screen.getByTestId('exec-training-jobs')).toHaveTextContent('12');
     expect(screen.getByTestId('exec-training-success')).toHaveTextContent(/90\s?%/);
     expect(screen.getByTestId('exec-training-compute')).toHaveTextContent(formatDuration(5400));
+
+    expect(screen.getByRole('heading', { name: 'Value this month (December 2026)' })).toBeInTheDocument();
+    expect(screen.getByTestId('exec-value-expected-EUR')).toHaveTextContent(formatMoney(31000, 'EUR')!);
+    expect(screen.getByTestId('exec-value-realized-EUR')).toHaveTextContent(formatMoney(5400.5, 'EUR')!);
+    const valueRow = screen.getByTestId('exec-value-row-mv_1');
+    expect(within(valueRow).getByRole('link', { name: 'Customer churn v3' })).toHaveAttribute('href', '/models/versions/mv_1?tab=value');
+    for (const text of [count.format(10000), formatMoney(3.1, 'EUR'), formatMoney(31000, 'EUR'), formatMoney(6200, 'EUR')]) {
+      expect(valueRow).toHaveTextContent(text);
+    }
 
     const table = screen.getByTestId('exec-production-table');
     expect(within(table).getByRole('link', { name: 'Customer churn v3' })).toHaveAttribute('href', '/models/versions/mv_1');
@@ -164,6 +191,8 @@ describe('Executive overview', () => {
         ],
         pendingApprovals: { count: 0, oldestRequestedAt: null, oldestAgeHours: null },
         training: { jobs: 0, succeeded: 0, finished: 0, successRate: null, computeSeconds: 0 },
+        valueThisMonth: [],
+        valueTotals: [],
       }),
     );
     renderApp('/executive');
@@ -175,6 +204,16 @@ describe('Executive overview', () => {
     expect(screen.getByText('Nothing waits for a decision.')).toBeInTheDocument();
     expect(screen.queryByTestId('exec-approvals-oldest')).not.toBeInTheDocument();
     expect(screen.queryByRole('table', { name: 'Predictions per day' })).not.toBeInTheDocument();
+  });
+
+  it('says to set a value model when production models have none', async () => {
+    serve(overview({ valueThisMonth: [], valueTotals: [] }));
+    renderApp('/executive');
+    expect(await screen.findByTestId('exec-value-empty')).toHaveTextContent('set a value model on the model page');
+    expect(screen.getByRole('link', { name: 'Customer churn v3, Value tab' })).toHaveAttribute(
+      'href',
+      '/models/versions/mv_1?tab=value',
+    );
   });
 
   it('prints', async () => {

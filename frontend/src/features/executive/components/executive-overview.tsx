@@ -18,7 +18,7 @@ import { usePermissions } from '@/lib/permissions';
 
 import { ExecutiveOverviewQuery } from '../api/overview';
 import { useOverviewUpdates } from '../hooks/use-overview-updates';
-import { formatAgeHours, formatDuration, formatShare, formatTrend, parsePeriod, PERIODS, type Period } from '../lib/overview-format';
+import { formatAgeHours, formatDuration, formatMoney, formatShare, formatTrend, parsePeriod, PERIODS, type Period } from '../lib/overview-format';
 import { PredictionVolumeChart } from './charts/prediction-volume-chart';
 
 import './executive.css';
@@ -174,6 +174,105 @@ function VolumeTile({ volume, period }: { volume: Overview['predictionVolume']; 
   );
 }
 
+function ValueTile({ overview }: { overview: Overview }) {
+  const month = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(overview.monthStart),
+  );
+  const first = overview.modelsInProduction[0];
+  return (
+    <Tile
+      id="exec-value"
+      title={`Value this month (${month})`}
+      icon={<TrendingUpIcon size={18} />}
+      link={{ to: paths.app.models.getHref('registry'), label: 'Model registry' }}
+      className="exec-tile--wide"
+    >
+      {overview.valueThisMonth.length === 0 ? (
+        overview.modelsInProduction.length === 0 ? (
+          <p className="muted exec-note">Value appears once a model with a value model is in production.</p>
+        ) : (
+          <p className="exec-note" data-testid="exec-value-empty">
+            No production model has a value model yet: set a value model on the model page (
+            {first ? (
+              <Link to={paths.app.modelVersion.getHref(first.modelVersionId, 'value')}>
+                {first.modelName} v{first.version}, Value tab
+              </Link>
+            ) : null}
+            ) so its expected and realized value show here.
+          </p>
+        )
+      ) : (
+        <>
+          <div className="exec-figures">
+            {overview.valueTotals.map((total) => (
+              <Figure
+                key={total.currency}
+                label={`expected from this month's predictions (${total.currency}); planned ${formatMoney(total.plannedMonthlyValue, total.currency)}`}
+                value={formatMoney(total.expectedValue, total.currency)}
+                testId={`exec-value-expected-${total.currency}`}
+              />
+            ))}
+            {overview.valueTotals.map((total) => (
+              <Figure
+                key={`realized-${total.currency}`}
+                label={`realized, from outcomes (expected ${formatMoney(total.expectedValueOfRealized, total.currency)} for those)`}
+                value={formatMoney(total.realizedValue, total.currency)}
+                testId={`exec-value-realized-${total.currency}`}
+                tone={total.realizedValue < total.expectedValueOfRealized ? 'warning' : undefined}
+              />
+            ))}
+          </div>
+          <div className="exec-table-scroll">
+            <table className="exec-table" data-testid="exec-value-table">
+              <caption className="sr-only">Expected and realized value this month, by model</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Model</th>
+                  <th scope="col" className="exec-table__number">
+                    Predictions
+                  </th>
+                  <th scope="col" className="exec-table__number">
+                    Per prediction
+                  </th>
+                  <th scope="col" className="exec-table__number">
+                    Expected
+                  </th>
+                  <th scope="col" className="exec-table__number">
+                    Realized (with outcome)
+                  </th>
+                  <th scope="col" className="exec-table__number">
+                    Expected for those
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.valueThisMonth.map((row) => (
+                  <tr key={row.model.modelVersionId} data-testid={`exec-value-row-${row.model.modelVersionId}`}>
+                    <th scope="row">
+                      <Link to={paths.app.modelVersion.getHref(row.model.modelVersionId, 'value')}>
+                        {row.model.modelName} v{row.model.version}
+                      </Link>
+                      {row.unavailable ? <span className="exec-table__why muted">{row.unavailable}</span> : null}
+                    </th>
+                    <td className="exec-table__number">{formatCount(row.predictions)}</td>
+                    <td className="exec-table__number">{formatMoney(row.valuePerPrediction, row.currency)}</td>
+                    <td className="exec-table__number">{formatMoney(row.expectedValue, row.currency)}</td>
+                    <td className="exec-table__number">
+                      {formatMoney(row.realizedValue, row.currency)}{' '}
+                      <span className="muted">({formatCount(row.realizedPredictions)})</span>
+                    </td>
+                    <td className="exec-table__number">{formatMoney(row.expectedValueOfRealized, row.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </Tile>
+  );
+}
+
 function AlertsTile({ alerts }: { alerts: Overview['openAlerts'] }) {
   const count = (severity: string) => alerts.find((a) => a.severity === severity)?.count ?? 0;
   const critical = count('CRITICAL');
@@ -300,6 +399,7 @@ function OverviewBody({ period }: { period: Period }) {
         {fetching ? <Spinner size={12} label="Updating" /> : null}
       </p>
       <div className="exec-grid">
+        <ValueTile overview={overview} />
         <ProductionTile models={overview.modelsInProduction} />
         <AlertsTile alerts={overview.openAlerts} />
         <ApprovalsTile approvals={overview.pendingApprovals} />
