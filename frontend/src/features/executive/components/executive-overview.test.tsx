@@ -116,8 +116,8 @@ describe('Executive overview', () => {
     expect(screen.getByTestId('exec-training-compute')).toHaveTextContent(formatDuration(5400));
 
     expect(screen.getByRole('heading', { name: 'Value this month (December 2026)' })).toBeInTheDocument();
-    expect(screen.getByTestId('exec-value-expected-EUR')).toHaveTextContent(formatMoney(31000, 'EUR')!);
-    expect(screen.getByTestId('exec-value-realized-EUR')).toHaveTextContent(formatMoney(5400.5, 'EUR')!);
+    expect(screen.getByTestId('exec-value-expected-EUR')).toHaveTextContent(formatMoney(31000, 'EUR'));
+    expect(screen.getByTestId('exec-value-realized-EUR')).toHaveTextContent(formatMoney(5400.5, 'EUR'));
     const valueRow = screen.getByTestId('exec-value-row-mv_1');
     expect(within(valueRow).getByRole('link', { name: 'Customer churn v3' })).toHaveAttribute('href', '/models/versions/mv_1?tab=value');
     for (const text of [count.format(10000), formatMoney(3.1, 'EUR'), formatMoney(31000, 'EUR'), formatMoney(6200, 'EUR')]) {
