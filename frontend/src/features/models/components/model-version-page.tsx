@@ -45,6 +45,7 @@ import { ModelsNoAccess } from './models-no-access';
 import { MonitoringPanel } from './monitoring/monitoring-panel';
 import { PredictPanel } from './predict-panel';
 import { StageBadge } from './status-badges';
+import { ValuePanel } from './value/value-panel';
 
 import './models.css';
 
@@ -60,10 +61,11 @@ const PROMOTE_LABEL: Record<ModelStage, string> = {
   ARCHIVED: 'Archive',
 };
 
-type VersionTab = 'overview' | 'insights' | 'fairness' | 'documentation' | 'monitoring';
+type VersionTab = 'overview' | 'value' | 'insights' | 'fairness' | 'documentation' | 'monitoring';
 
 const VERSION_TABS: readonly { tab: VersionTab; label: string; icon: ReactNode }[] = [
   { tab: 'overview', label: 'Overview', icon: <FileTextIcon size={16} /> },
+  { tab: 'value', label: 'Value', icon: <TrendingUpIcon size={16} /> },
   { tab: 'insights', label: 'Insights', icon: <LightbulbIcon size={16} /> },
   { tab: 'fairness', label: 'Fairness', icon: <ScaleIcon size={16} /> },
   { tab: 'documentation', label: 'Documentation', icon: <BookIcon size={16} /> },
@@ -398,6 +400,8 @@ function VersionView({ version }: { version: Version }) {
       </nav>
       {tab === 'monitoring' ? (
         <MonitoringPanel versionId={version.id} />
+      ) : tab === 'value' ? (
+        <ValuePanel versionId={version.id} taskType={version.taskType} />
       ) : tab === 'insights' ? (
         <InsightsPanel versionId={version.id} />
       ) : tab === 'fairness' ? (
