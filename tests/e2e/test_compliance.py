@@ -27,6 +27,15 @@ async def sign_in(page: Page, url: str, slug: str, email: str) -> None:
     await expect(page.get_by_test_id("tenant-name")).to_be_visible()
 
 
+async def compliance_tab(page: Page, name: str) -> None:
+    """The compliance area opens on its overview; each tool is a tab."""
+    await (
+        page.get_by_role("navigation", name="Compliance sections")
+        .get_by_role("link", name=name, exact=True)
+        .click()
+    )
+
+
 async def test_the_compliance_officers_journey(base_url: str, browser: Browser) -> None:
     # given: an organization with two officers, a member, and some history
     tenant = await create_tenant("Northwind Bank")
@@ -49,6 +58,7 @@ async def test_the_compliance_officers_journey(base_url: str, browser: Browser) 
     errors = watch_console(page)
     await sign_in(page, base_url, tenant.slug, first.email)
     await page.get_by_role("link", name="Compliance").first.click()
+    await compliance_tab(page, "Audit log")
     # the log, filtered by an action prefix
     log = page.get_by_role("table", name="Audit events, newest first")
     await expect(log.get_by_text("serving.predictions.exported")).to_be_visible()
@@ -58,10 +68,12 @@ async def test_the_compliance_officers_journey(base_url: str, browser: Browser) 
     await log.get_by_role("button", name="Show details of event").first.click()
     await expect(log.get_by_text(subject.email)).to_be_visible()
     # verify: intact, with the checkpoint reached
+    await compliance_tab(page, "Audit chain")
     await page.get_by_role("button", name="Verify chain").click()
     await expect(page.get_by_role("status").first).to_contain_text("Chain intact")
     await shot(page, "compliance")
     # a data subject request: filed by one officer, approved by the other, executed
+    await compliance_tab(page, "Data subject requests")
     await page.get_by_label("Person\u2019s email").fill(subject.email)
     await page.get_by_label("Reason").fill("Ticket 4711")
     await page.get_by_role("button", name="File request").click()
@@ -70,6 +82,7 @@ async def test_the_compliance_officers_journey(base_url: str, browser: Browser) 
     await page.get_by_role("button", name="Sign out").click()
     await sign_in(page, base_url, tenant.slug, second.email)
     await page.get_by_role("link", name="Compliance").first.click()
+    await compliance_tab(page, "Data subject requests")
     await requests.get_by_role("button", name="Approve").click()
     await requests.get_by_role("button", name="Execute").click()
     await requests.get_by_role("button", name="Confirm erasure").click()
@@ -81,6 +94,7 @@ async def test_the_compliance_officers_journey(base_url: str, browser: Browser) 
     await superuser_sql(
         "UPDATE audit_events SET outcome = 'denied' WHERE tenant_id = $1 AND seq = 2", tenant.id
     )
+    await compliance_tab(page, "Audit chain")
     await page.get_by_role("button", name="Verify chain").click()
     await expect(page.get_by_role("alert").first).to_contain_text("Chain broken at seq 2")
     await shot(page, "compliance-tampered")

@@ -60,6 +60,15 @@ async def officer_on_compliance(
     return page, errors
 
 
+async def compliance_tab(page: Page, name: str) -> None:
+    """The compliance area opens on its overview; each tool is a tab."""
+    await (
+        page.get_by_role("navigation", name="Compliance sections")
+        .get_by_role("link", name=name, exact=True)
+        .click()
+    )
+
+
 async def test_an_officer_downloads_an_audit_export_that_verifies(
     base_url: str, browser: Browser, tmp_path: Path
 ) -> None:
@@ -68,6 +77,7 @@ async def test_an_officer_downloads_an_audit_export_that_verifies(
     page, errors = await officer_on_compliance(browser, base_url, tenant, officer)
     before = (await api(base_url, officer.bearer, "{ auditChain { events } }"))["auditChain"]
 
+    await compliance_tab(page, "Audit chain")
     async with page.expect_download(timeout=60_000) as waiting:
         await page.get_by_role("button", name="Export", exact=True).click()
     download = await waiting.value
@@ -135,6 +145,7 @@ async def test_an_officer_sets_the_retention_policy(base_url: str, browser: Brow
     tenant = await create_tenant("Northwind Retention Bank")
     officer = await add_member(tenant, ["compliance_officer"])
     page, errors = await officer_on_compliance(browser, base_url, tenant, officer)
+    await compliance_tab(page, "Retention")
     policy = page.get_by_test_id("retention-policy")
     await expect(policy).to_have_text("Event details are kept for ever")
 
@@ -147,6 +158,7 @@ async def test_an_officer_sets_the_retention_policy(base_url: str, browser: Brow
     # after a reload the page reads the policy from the server, and the log shows the change
     await page.reload()
     await expect(policy).to_have_text("Event details are kept for 400 days", timeout=30_000)
+    await compliance_tab(page, "Audit log")
     log = page.get_by_role("table", name="Audit events, newest first")
     await expect(log.get_by_text("audit.retention.updated", exact=True)).to_be_visible()
     await shot(page, "journey-compliance-retention")
@@ -194,6 +206,7 @@ async def test_a_second_officer_rejects_a_data_subject_request(
 
     # the first officer files an erasure request
     page, errors = await officer_on_compliance(browser, base_url, tenant, first)
+    await compliance_tab(page, "Data subject requests")
     await page.get_by_label("Person\u2019s email").fill(subject.email)
     await page.get_by_label("Reason").fill("Ticket 5150: not the data controller")
     await page.get_by_role("button", name="File request").click()
@@ -207,6 +220,7 @@ async def test_a_second_officer_rejects_a_data_subject_request(
     # the second officer rejects it
     await sign_in_as(page, base_url, tenant.slug, second.email)
     await page.get_by_role("link", name="Compliance").first.click()
+    await compliance_tab(page, "Data subject requests")
     await row.get_by_role("button", name="Reject").click()
     await expect(status).to_have_text("Rejected")
     await expect(row.get_by_role("button")).to_have_count(0)
