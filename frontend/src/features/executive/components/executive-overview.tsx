@@ -330,6 +330,7 @@ function TrainingTile({ training, period }: { training: Overview['training']; pe
       title="Training activity"
       icon={<FlaskIcon size={18} />}
       link={{ to: paths.app.models.getHref(), label: 'Training jobs' }}
+      className="exec-tile--pair"
     >
       <div className="exec-figures">
         <Figure label={`jobs, last ${period} days`} value={formatCount(training.jobs)} testId="exec-training-jobs" />
@@ -424,12 +425,17 @@ export function ExecutiveOverview() {
         description="What the organization's models are worth, whether they are healthy, and what waits for a decision."
         actions={
           allowed ? (
-          <div className="exec-actions">
-            <PeriodPicker period={period} />
-            <Button variant="secondary" icon={<FileTextIcon size={16} />} onClick={() => window.print()} className="exec-noprint">
-              Print / save as PDF
-            </Button>
-          </div>
+            <div className="exec-actions">
+              <PeriodPicker period={period} />
+              <Button
+                variant="secondary"
+                icon={<FileTextIcon size={16} />}
+                onClick={() => window.print()}
+                className="exec-noprint"
+              >
+                Print / save as PDF
+              </Button>
+            </div>
           ) : null
         }
       />
