@@ -154,15 +154,18 @@ function RealizedCard({ value }: { value: ModelValue }) {
             realized value appears here next to the expected {money(value.valuePerPrediction)} per prediction.
           </p>
         ) : (
-          <WindowChart
-            title="Realized value per prediction by day"
-            labels={days.map((d) => formatDate(d.windowStart))}
-            series={[{ name: 'Realized per prediction', kind: 'bar', tone: 'brand', values: days.map((d) => d.valuePerPrediction) }]}
-            reference={{ label: 'Expected', value: value.valuePerPrediction }}
-            fromZero={false}
-            format={money}
-            caption={`Realized on ${formatCount(days.reduce((sum, d) => sum + d.predictions, 0))} predictions with an outcome.`}
-          />
+          <div className="value-realized">
+            <WindowChart
+              title="Realized value per prediction by day"
+              labels={days.map((d) => formatDate(d.windowStart))}
+              series={[{ name: 'Realized per prediction', kind: 'bar', tone: 'brand', values: days.map((d) => d.valuePerPrediction) }]}
+              reference={{ label: 'Expected', value: value.valuePerPrediction }}
+              // from zero unless a figure is negative: a cut axis would exaggerate the gap
+              fromZero={value.valuePerPrediction >= 0 && days.every((d) => d.valuePerPrediction >= 0)}
+              format={money}
+              caption={`Realized on ${formatCount(days.reduce((sum, d) => sum + d.predictions, 0))} predictions with an outcome.`}
+            />
+          </div>
         )}
       </CardBody>
     </Card>
