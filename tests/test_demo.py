@@ -7,13 +7,18 @@ then a second run adds nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 
 from phantom.automl import runs
@@ -24,6 +29,7 @@ from phantom.demo import applicants
 from phantom.demo.progress import STEPS, load, state_path
 from phantom.demo.seed import Logins, Seeder, create_organization
 from phantom.identity.tokens import tokens
+from phantom.serving.service import predictions
 from tests.support.fixtures import TenantFixture, create_tenant, gql
 
 BUDGET = 10  # seconds per fit: medium quality, as the demo's 25
@@ -55,10 +61,15 @@ async def _bearer(logins: Logins, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def _seeder(logins: Logins, lines: list[str]) -> Seeder:
+def _seeder(logins: Logins, lines: list[str], echo: Callable[[str], None] | None = None) -> Seeder:
     var = Path(settings.VAR_DIR)
     return Seeder(
-        logins, state_path(), var, budget_seconds=BUDGET, run_job=_run_here, echo=lines.append
+        logins,
+        state_path(),
+        var,
+        budget_seconds=BUDGET,
+        run_job=_run_here,
+        echo=echo or lines.append,
     )
 
 
@@ -67,7 +78,21 @@ async def demo(app: Any) -> Demo:
     logins = await create_organization(Path(settings.VAR_DIR))
     assert logins is not None
     lines: list[str] = []
-    state = await _seeder(logins, lines).run()
+
+    def stop_at_history(line: str) -> None:  # a first start stopped (Ctrl+C) at step 5
+        lines.append(line)
+        if ": step 5 of" in line:
+            raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        await _seeder(logins, lines, stop_at_history).run()
+    interrupted = load(state_path())
+    assert interrupted is not None
+    assert not interrupted.done
+    assert interrupted.label.startswith("interrupted at: scoring 30 days"), interrupted
+    assert "first" in interrupted.results
+    assert "history_days" not in interrupted.results
+    state = await _seeder(logins, lines).run()  # the next start resumes
     assert state.error is None, state
     assert state.done, state
     saved = await create_organization(Path(settings.VAR_DIR))  # the login file, re-read
@@ -222,9 +247,26 @@ async def test_progress_is_shown_to_the_demo_organization_only(
         "error": None,
     }
     assert (await _data(client, SETUP, demo.other.bearer))["demoSetup"] is None
-    steps = [line for line in demo.lines if ": step " in line]
-    assert len(steps) == len(STEPS), demo.lines
-    assert steps[2].endswith(f"step 3 of {len(STEPS)}: training a credit default model")
+    steps = [line.split(": step ")[1].split(":")[0] for line in demo.lines if ": step " in line]
+    # the interrupted start got to step 5; the next one went through all seven
+    total = len(STEPS)
+    assert steps == [f"{n} of {total}" for n in (1, 2, 3, 4, 5, *range(1, total + 1))]
+    assert any(line.endswith("step 3 of 7: training a credit default model") for line in demo.lines)
+    assert demo.lines[-1].startswith("  demo data: ready in ")
+
+
+async def test_predict_logs_no_future(demo: Demo) -> None:
+    """The demo's clock parameter writes history, never the future."""
+    secret = demo.admin["Authorization"].removeprefix("Bearer ")
+    async with transaction(None) as session:
+        owner = await tokens.principal_for(session, secret)
+    frame, _ = applicants.applicants(2, np.random.default_rng(0))
+    rows = frame.drop(columns=[applicants.ID_COLUMN]).to_dict("records")
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    with pytest.raises(ValueError, match="future"):
+        await predictions.predict(
+            owner, rows, "rest", version_id=uuid.UUID(demo.state["first"]), at=later
+        )
 
 
 async def test_a_second_run_adds_nothing(demo: Demo, client: httpx.AsyncClient) -> None:
@@ -243,3 +285,16 @@ async def test_a_second_run_adds_nothing(demo: Demo, client: httpx.AsyncClient) 
     after = (await _data(client, OVERVIEW, demo.executive))["executiveOverview"]
     assert after["predictionVolume"]["total"] == volume["predictionVolume"]["total"]
     assert load(state_path()) is not None
+
+
+async def test_a_login_file_of_the_first_releases_is_kept(demo: Demo, tmp_path: Path) -> None:
+    """Before the demo had data, the file held the owner's email and password only."""
+    old = {"email": demo.logins.admin.email, "password": demo.logins.admin.password}
+    (tmp_path / "demo-login.json").write_text(json.dumps(old))
+    found = await create_organization(tmp_path)
+    assert found is not None
+    assert found.tenant_id == demo.logins.tenant_id
+    assert (found.admin.email, found.admin.password) == (old["email"], old["password"])
+    assert json.loads((tmp_path / "demo-login.json").read_text())["tenant_id"] == str(
+        demo.logins.tenant_id
+    )

@@ -140,6 +140,15 @@ def _read_logins(path: Path) -> Logins | None:
         return None
 
 
+def _older_login(path: Path) -> tuple[str, str] | None:
+    """(email, password) of a login file without the tenant's id (the first releases)."""
+    try:
+        data = json.loads(path.read_text())
+        return str(data["email"]), str(data["password"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _save_logins(path: Path, logins: Logins) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(logins.to_json(), indent=1))
@@ -154,6 +163,14 @@ async def create_organization(var_dir: Path) -> Logins | None:
     if found is not None:
         return found
     from phantom.identity.errors import TenantSlugTaken
+
+    older = _older_login(path)
+    if older is not None:  # saved before the demo had data: the owner's login only
+        async with transaction(None) as session:
+            tenant = await tenants.by_slug(session, SLUG)
+        logins = Logins(tenant.id, Login("Admin", older[0], older[1], "owner"), ())
+        _save_logins(path, logins)
+        return logins
 
     password = secrets.token_urlsafe(12)
     try:
@@ -197,7 +214,8 @@ class Seeder:
         run_job: RunJob | None = None,
         echo: Callable[[str], None] = print,
     ) -> None:
-        self.logins = logins
+        # the file is the truth: an earlier run may have added the team since ``logins``
+        self.logins = _read_logins(login_path(var_dir)) or logins
         self.tenant_id = logins.tenant_id
         self.state_file = state_file
         self.var_dir = var_dir
