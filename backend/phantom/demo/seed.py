@@ -9,7 +9,7 @@
    compliance officer approves (four eyes, the default policy);
 5. the loan origination system (the owner's API token) scores applications over the last
    30 days, debt-to-income creeping up over the last ten; outcomes arrive for most
-   applications older than a week;
+   applications older than two days;
 6. the data scientist refreshes the model's health: drift and alerts come from the real
    monitoring computation on that history;
 7. a challenger is trained and its PRODUCTION promotion requested (left pending), and
@@ -78,7 +78,8 @@ HISTORY_DAYS = 30
 CALL_HOURS = (8, 11, 14, 17)  # UTC hours the origination system scores a batch each day
 ROWS_PER_CALL = (55, 70)
 DRIFT_DAYS = 10  # debt-to-income creeps up over the last ten days
-OUTCOME_LAG_DAYS = 7  # the early-delinquency flag of a loan is known after a week
+OUTCOME_LAG_DAYS = 2  # outcomes (an early-default flag) arrive two days on: realized
+# value shows in the current month from its third day
 OUTCOME_SHARE = 0.7
 LATEST_ROWS = 260  # the last hour: enough rows (>= min rows) for the hourly drift check
 VALUE = {  # EUR per decision; "yes" (default) is the positive class
