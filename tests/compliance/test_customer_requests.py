@@ -32,8 +32,8 @@ from tests.support.models import payments, train_version
 
 pytestmark = pytest.mark.slow  # a real fit in a child process
 
-FIELDS = """id kind status subjectKind subjectEmail identifierColumn identifierValue report
-  reportJsonUrl reportCsvUrl
+FIELDS = """id kind status subjectId subjectKind subjectEmail identifierColumn identifierValue
+  report reportJsonUrl reportCsvUrl
   matches { searchedAt predictionRows predictionBatches
             datasets { datasetId name versionNumber rows }
             modelVersions { modelVersionId model version rows } }
@@ -213,7 +213,8 @@ async def test_access_finds_the_customer_in_two_datasets_and_the_prediction_log(
     for node in nodes:
         assert "C-10023" not in json.dumps(node["details"]), node["action"]
     created_event = next(n for n in nodes if n["action"] == "compliance.request.created")
-    assert created_event["personalData"][0]["data"]["value"] == "C-10023"
+    customer = [p for p in created_event["personalData"] if p["subjectId"] == created["subjectId"]]
+    assert [p["data"] for p in customer] == [{"column": "customer_id", "value": "C-10023"}]
     assert (await verify(tenant.id)).ok
 
 
@@ -391,6 +392,17 @@ async def test_erasure_is_four_eyes_and_removes_the_rows_everywhere(
         for b, k in before.items()
         if k not in {a.storage_key for a in after}
     )
+    # the value filed with the request is unreadable in the chain now (its key destroyed)
+    # (other requests naming the same customer keep their own subject keys)
+    events = await gql(client, EVENTS, {}, tenant.bearer)
+    named = [
+        p
+        for e in events["data"]["auditEvents"]["edges"]
+        for p in e["node"]["personalData"]
+        if p["subjectId"] == created["subjectId"]
+    ]
+    assert named
+    assert all(p == {**p, "data": None, "erased": True} for p in named), named
     # the log still verifies against the chain, and so does the chain
     async with transaction(tenant.id) as session:
         checked = await verify_log(session)
