@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import phantom.actors  # noqa: F401 - declares every actor: enqueue_job knows their names
 from phantom.batch.routes import routes as batch_routes
+from phantom.compliance.routes import routes as compliance_routes
 from phantom.config import settings
 from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
@@ -147,6 +148,7 @@ def create_app(
             *batch_routes,
             *monitoring_routes,
             *report_routes,
+            *compliance_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],
