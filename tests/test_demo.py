@@ -139,7 +139,8 @@ PENDING = """{ promotionRequests(status: PENDING) { edges { node { modelVersionI
   requestedBy } } } }"""
 APPROVED = """{ promotionRequests(status: APPROVED) { edges { node { modelVersionId
   requestedBy decidedBy } } } }"""
-SUBJECTS = "{ dataSubjectRequests { edges { node { id kind status } } } }"
+SUBJECTS = """{ dataSubjectRequests { edges { node { id kind status subjectKind
+  identifierColumn matches { datasets { rows } predictionRows } } } } }"""
 OVERVIEW = """{ executiveOverview(period: 30) { modelsInProduction { modelVersionId modelName
   owner businessLine } predictionVolume { total realtimeTotal days { day realtime } }
   openAlerts { severity count } pendingApprovals { count } training { jobs succeeded } } }"""
@@ -220,6 +221,10 @@ async def test_four_eyes_approval_and_a_pending_request(
     assert [(s["id"], s["kind"], s["status"]) for s in subjects] == [
         (demo.state["subject_request"], "ACCESS", "PENDING")
     ]
+    # a customer of the bank, found in the uploaded data set
+    [subject] = subjects
+    assert (subject["subjectKind"], subject["identifierColumn"]) == ("IDENTIFIER", "customer_id")
+    assert [d["rows"] for d in subject["matches"]["datasets"]] == [1]
 
 
 async def test_the_executive_overview_is_full(demo: Demo, client: httpx.AsyncClient) -> None:

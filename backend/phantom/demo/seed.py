@@ -13,7 +13,8 @@
 6. the data scientist refreshes the model's health: drift and alerts come from the real
    monitoring computation on that history;
 7. a challenger is trained and its PRODUCTION promotion requested (left pending), and
-   the compliance officer opens a data subject access request.
+   the compliance officer opens a data subject access request for one of the
+   bank's customers (by ``customer_id``).
 
 History in the past needs one thing no user can do: predictions logged with earlier
 times (``predictions.predict(at=...)``). Everything else (validation, permissions,
@@ -77,6 +78,7 @@ TEAM = (  # (key, display name, email, role)
 HISTORY_DAYS = 30
 CALL_HOURS = (8, 11, 14, 17)  # UTC hours the origination system scores a batch each day
 ROWS_PER_CALL = (55, 70)
+DSR_CUSTOMER = "C0100001"  # an applicant of the bundled data set (its access request)
 DRIFT_DAYS = 10  # debt-to-income creeps up over the last ten days
 OUTCOME_LAG_DAYS = 2  # outcomes (an early-default flag) arrive two days on: realized
 # value shows in the current month from its third day
@@ -543,14 +545,14 @@ class Seeder:
                 )
             self._made(pending_request=str(request.id))
         if not self._has("subject_request"):
-            executive = next(m for m in self.logins.team if m.role == "executive")
             async with transaction(self.tenant_id) as session:
                 asked = await compliance.create_request(
                     session,
                     officer,
                     kind=RequestKind.ACCESS,
-                    subject_email=executive.email,
-                    reason="Asked by email for a copy of the personal data the platform "
-                    "holds about her (GDPR art. 15).",
+                    identifier_column="customer_id",
+                    identifier_value=DSR_CUSTOMER,
+                    reason="The customer asked by letter for a copy of the personal data "
+                    "the bank's models hold about them (GDPR art. 15).",
                 )
             self._made(subject_request=str(asked.id))
