@@ -17,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
+from phantom.compliance.hooks import IdentifierSource, register_identifier_source
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
 from phantom.monitoring import drift as d
+from phantom.monitoring import erasure
 from phantom.monitoring import health as h
 from phantom.monitoring import repository as monitoring_rows
 from phantom.monitoring.models import MonitoringSettings, PredictionLogRetention
@@ -205,3 +207,8 @@ async def logged_rows_per_day(
 ) -> dict[date, int]:
     """Real-time predictions (the prediction log's ``prediction_batches``) by UTC day."""
     return await monitoring_rows.logged_rows_per_day(session, since, until)
+
+
+register_identifier_source(
+    "prediction_log", IdentifierSource(find=erasure.find, erase=erasure.erase)
+)

@@ -130,6 +130,16 @@ class VersionRepository(Repository[ModelVersion]):
         )
         return {row[0]: (row[1], row[2]) for row in rows}
 
+    async def trained_on(self, dataset_ids: set[uuid.UUID]) -> list[tuple[ModelVersion, str]]:
+        """Versions trained on these datasets, with their model's name."""
+        rows = await self.session.execute(
+            select(ModelVersion, RegisteredModel.name)
+            .join(RegisteredModel, RegisteredModel.id == ModelVersion.model_id)
+            .where(ModelVersion.dataset_id.in_(dataset_ids))
+            .order_by(RegisteredModel.name, ModelVersion.version)
+        )
+        return [(row[0], row[1]) for row in rows]
+
     async def in_production(self) -> list[tuple[ModelVersion, RegisteredModel]]:
         """Every production version with its model, in one query (the overviews)."""
         rows = await self.session.execute(

@@ -8,6 +8,7 @@ refused there, and reached through ``promote_approved`` once someone has approve
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -416,6 +417,26 @@ class RegistryService:
                 "made; reject this request, and request again if it should still be promoted."
             )
         return await self._move(session, principal, version, target, request_id)
+
+    async def trained_on(
+        self, session: AsyncSession, dataset_ids: set[uuid.UUID]
+    ) -> builtins.list[dict[str, Any]]:
+        """The versions trained on these datasets (model, version, stage, dataset), for a
+        data subject erasure's list of models to retrain; the caller checked its own
+        permission."""
+        if not dataset_ids:
+            return []
+        return [
+            {
+                "model": name,
+                "version": v.version,
+                "model_version_id": str(v.id),
+                "stage": v.stage,
+                "dataset_id": str(v.dataset_id),
+                "dataset_name": v.dataset_name,
+            }
+            for v, name in await VersionRepository(session).trained_on(dataset_ids)
+        ]
 
     async def labels(
         self, session: AsyncSession, version_ids: set[uuid.UUID]
