@@ -186,29 +186,34 @@ async def open_as(
     return page, errors
 
 
-async def both_widths(page: Page, name: str) -> None:
-    """Screenshots at 1280 and 1024 px wide (from the top), then back to 1280."""
+async def both_widths(page: Page, name: str, check_tables: bool = True) -> None:
+    """Screenshots at 1280 and 1024 px wide (from the top), each width checked for cut
+    tables, then back to 1280."""
     for size, suffix in [(WIDE, "1280"), (TABLET, "1024")]:
         await page.set_viewport_size(size)
         await page.evaluate("window.scrollTo(0, 0)")
         await page.wait_for_timeout(200)
         await shot(page, f"overviews-{name}-{suffix}")
+        if check_tables:
+            await no_cut_tables(page)
     await page.set_viewport_size(WIDE)
 
 
 async def no_cut_tables(page: Page) -> None:
-    """No table is wider than what shows it: its last column is on screen or scrolls."""
+    """Every table shows its last column: none is wider than its scroll box or the window
+    (a horizontal scroll would hide the last columns until scrolled)."""
     cut = await page.evaluate(
         """() => [...document.querySelectorAll('main table')].filter((t) => {
           if (t.classList.contains('sr-only') || !t.offsetParent) return false;
-          const box = t.getBoundingClientRect();
-          let parent = t.parentElement;
-          while (parent && getComputedStyle(parent).overflowX === 'visible') {
-            parent = parent.parentElement;
-          }
-          const scrolls = parent && ['auto', 'scroll'].includes(getComputedStyle(parent).overflowX);
-          return !scrolls && box.right > document.documentElement.clientWidth + 1;
-        }).map((t) => t.getAttribute('aria-label') || t.caption?.textContent || t.className)"""
+          const right = t.getBoundingClientRect().right;
+          let box = t.parentElement;
+          while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+          const limit = Math.min(
+            document.documentElement.clientWidth,
+            box ? box.getBoundingClientRect().right : Infinity,
+          );
+          return right > limit + 1;
+        }).map((t) => t.caption?.textContent || t.getAttribute('aria-label') || t.className)"""
     )
     assert cut == [], f"tables cut at {page.viewport_size}: {cut}"
 
@@ -266,11 +271,7 @@ async def test_an_executive_sees_the_overview_the_api_returns_and_prints_it(
     assert await page.get_by_test_id("volume-bar-realtime").count() >= 1
 
     await assert_no_serious_axe_violations(page, "the executive overview")
-    await no_cut_tables(page)
     await both_widths(page, "executive")
-    await page.set_viewport_size(TABLET)
-    await no_cut_tables(page)
-    await page.set_viewport_size(WIDE)
 
     # the period is in the URL, and a link keeps it
     await page.get_by_role("link", name="Last 7 days").click()
@@ -303,7 +304,6 @@ async def test_an_executive_sees_the_overview_the_api_returns_and_prints_it(
     await expect(page.get_by_test_id("serving-no-permission")).to_be_visible()
     await expect(page.get_by_role("button", name=re.compile("for serving$"))).to_have_count(0)
     await assert_no_serious_axe_violations(page, "the model version's Value tab")
-    await no_cut_tables(page)
     await both_widths(page, "value")
 
     await (
@@ -314,7 +314,7 @@ async def test_an_executive_sees_the_overview_the_api_returns_and_prints_it(
     await expect(page).to_have_url(re.compile(r"\?tab=monitoring$"))
     await expect(page.get_by_test_id("monitoring-summary")).to_be_visible(timeout=30_000)
     await assert_no_serious_axe_violations(page, "the model version's Monitoring tab")
-    await both_widths(page, "monitoring")
+    await both_widths(page, "monitoring", check_tables=False)  # not this issue's page
     await page.close()
     assert errors == [], errors
 
@@ -362,10 +362,9 @@ async def test_a_compliance_officer_sees_the_overview_the_api_returns(
     )
 
     await assert_no_serious_axe_violations(page, "the compliance overview")
-    await no_cut_tables(page)
     await both_widths(page, "compliance")
 
-    # each tool on its tab: the audit log at tablet width keeps its last columns
+    # each tool on its tab (the audit log's own layout at 1024 px is another change's)
     await (
         page.get_by_role("navigation", name="Compliance sections")
         .get_by_role("link", name="Audit log")
@@ -375,7 +374,7 @@ async def test_a_compliance_officer_sees_the_overview_the_api_returns(
     await expect(page.get_by_role("table", name="Audit events, newest first")).to_be_visible(
         timeout=30_000
     )
-    await both_widths(page, "compliance-audit-log")
+    await both_widths(page, "compliance-audit-log", check_tables=False)
 
     # the drift link leads to the version's monitoring
     await (
