@@ -12,6 +12,8 @@ from strawberry.scalars import JSON
 from phantom.audit import models, proof
 from phantom.audit.chain import ActorType as ActorTypeValue
 from phantom.audit.chain import Outcome as OutcomeValue
+from phantom.audit.labels import action_label
+from phantom.audit.loaders import ERASED, erased_loader, resource_loader
 from phantom.audit.reading import DetailsState as DetailsStateValue
 from phantom.audit.repository import EventFilter
 from phantom.audit.service import (
@@ -23,6 +25,7 @@ from phantom.audit.service import (
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection, Edge
+from phantom.identity.loaders import visible_display_name
 from phantom.kit.errors import BadUserInput
 from phantom.kit.pagination import page_request
 
@@ -40,6 +43,66 @@ class AuditActor:
     )
     label: str | None = strawberry.field(description="What a system actor is.")
 
+    @strawberry.field(
+        description="Who, for people: the display name (null without datasets:read, as "
+        'everywhere names are shown), or "Erased person" after an erasure. For a system '
+        "actor its label."
+    )
+    async def display_name(self, info: Info[Context, None]) -> str | None:
+        if self.user_id is None:
+            return self.label
+        user_id = uuid.UUID(str(self.user_id))
+        if await erased_loader(info.context).load(user_id):
+            return ERASED
+        return await visible_display_name(info.context, user_id)
+
+    @strawberry.field(description="True once an erasure removed this person.")
+    async def erased(self, info: Info[Context, None]) -> bool:
+        if self.user_id is None:
+            return False
+        return await erased_loader(info.context).load(uuid.UUID(str(self.user_id)))
+
+
+@strawberry.type(description="What an event acted on, named for people when it still exists.")
+class AuditResource:
+    type: str
+    id: str
+
+    @strawberry.field(
+        description='Its name (a dataset\'s, "churn v3" for a model version, a '
+        "person's); null when deleted, unknown or not the viewer's to read."
+    )
+    async def name(self, info: Info[Context, None]) -> str | None:
+        return (await resource_loader(info.context).load((self.type, self.id))).name
+
+    @strawberry.field(description="The app page that shows it; null when there is none.")
+    async def path(self, info: Info[Context, None]) -> str | None:
+        return (await resource_loader(info.context).load((self.type, self.id))).path
+
+
+@strawberry.type(description="An action code and its plain-English label.")
+class AuditActionLabel:
+    code: str
+    label: str
+
+
+@strawberry.type(description="One retention purge of event details.")
+class AuditPurge:
+    at: datetime
+    through_seq: int = strawberry.field(description="The last event it purged up to.")
+    purged: int | None = strawberry.field(description="How many events' details it deleted.")
+    cutoff: str | None = strawberry.field(description="Details older than this were deleted.")
+    details_days: int | None = strawberry.field(description="The policy it applied.")
+
+
+@strawberry.type(description="When the housekeeping that applies retention runs.")
+class AuditRetentionSchedule:
+    interval_seconds: int
+    last_run_at: datetime | None = strawberry.field(
+        description="Null: no worker has run it yet (or Redis lost the record)."
+    )
+    next_run_at: datetime | None
+
 
 @strawberry.type(description="Personal data about one data subject inside an event.")
 class AuditSubjectData:
@@ -55,8 +118,12 @@ class AuditEvent:
     occurred_at: datetime
     actor: AuditActor
     action: str
+    action_label: str | None = strawberry.field(
+        description="The action in plain English; null for a code with no label."
+    )
     resource_type: str | None
     resource_id: str | None
+    resource: AuditResource | None
     outcome: OutcomeValue
     request_id: str | None
     details_state: DetailsStateValue
@@ -80,8 +147,12 @@ class AuditEvent:
                 label=e.actor_label,
             ),
             action=e.action,
+            action_label=action_label(e.action),
             resource_type=e.resource_type,
             resource_id=e.resource_id,
+            resource=AuditResource(type=e.resource_type, id=e.resource_id)
+            if e.resource_type and e.resource_id
+            else None,
             outcome=OutcomeValue(e.outcome),
             request_id=e.request_id,
             details_state=opened.state,
@@ -250,6 +321,45 @@ class AuditQuery:
             events=status.events,
             latest_checkpoint=AuditCheckpoint.from_proof(status.checkpoint),
             signing_key_ids=status.signing_key_ids,
+        )
+
+    @strawberry.field(
+        extensions=authenticated(),
+        description="Every action code the platform records, with its label (filters).",
+    )
+    async def audit_action_labels(self, info: Info[Context, None]) -> list[AuditActionLabel]:
+        labels = await audit_service.action_labels(info.context.require_principal())
+        return [AuditActionLabel(code=code, label=label) for code, label in labels]
+
+    @strawberry.field(
+        extensions=authenticated(), description="The latest retention purges, newest first."
+    )
+    async def audit_purge_history(
+        self, info: Info[Context, None], first: int = 20
+    ) -> list[AuditPurge]:
+        ctx = info.context
+        if not 1 <= first <= 100:
+            raise BadUserInput("`first` must be between 1 and 100.")
+        async with ctx.session() as session:
+            runs = await audit_service.purge_history(session, ctx.require_principal(), first)
+        return [
+            AuditPurge(
+                at=r.at,
+                through_seq=r.through_seq,
+                purged=r.purged,
+                cutoff=r.cutoff,
+                details_days=r.details_days,
+            )
+            for r in runs
+        ]
+
+    @strawberry.field(extensions=authenticated())
+    async def audit_retention_schedule(self, info: Info[Context, None]) -> AuditRetentionSchedule:
+        found = await audit_service.retention_schedule(info.context.require_principal())
+        return AuditRetentionSchedule(
+            interval_seconds=found.interval_seconds,
+            last_run_at=found.last_run_at,
+            next_run_at=found.next_run_at,
         )
 
     @strawberry.field(extensions=authenticated())
