@@ -50,12 +50,14 @@ type Documents = {
     "\n  subscription AlertEvents {\n    alerts {\n      type\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n": typeof types.AlertEventsDocument,
     "\n  query AlertModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      modelName\n      version\n    }\n  }\n": typeof types.AlertModelVersionDocument,
     "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.AppViewerDocument,
-    "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": typeof types.AuditEventFieldsFragmentDoc,
+    "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    actionLabel\n    outcome\n    resourceType\n    resourceId\n    resource {\n      type\n      id\n      name\n      path\n    }\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n      displayName\n      erased\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": typeof types.AuditEventFieldsFragmentDoc,
     "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n": typeof types.CheckpointFieldsFragmentDoc,
     "\n  query AuditChain {\n    auditChain {\n      events\n      signingKeyIds\n      latestCheckpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": typeof types.AuditChainDocument,
     "\n  mutation VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      events\n      firstBadSeq\n      reason\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": typeof types.VerifyAuditChainDocument,
     "\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": typeof types.ExportAuditLogDocument,
+    "\n  query AuditActionLabels {\n    auditActionLabels {\n      code\n      label\n    }\n  }\n": typeof types.AuditActionLabelsDocument,
+    "\n  query AuditPeople($search: String) {\n    members(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          displayName\n          email\n        }\n      }\n    }\n  }\n": typeof types.AuditPeopleDocument,
     "\n  fragment DataSubjectRequestFields on DataSubjectRequest {\n    id\n    kind\n    status\n    subjectId\n    subjectEmail\n    reason\n    requestedBy\n    decidedBy\n    decidedAt\n    decisionNote\n    executedBy\n    executedAt\n    createdAt\n    report\n  }\n": typeof types.DataSubjectRequestFieldsFragmentDoc,
     "\n  query DataSubjectRequests($first: Int!, $after: String) {\n    viewer {\n      id\n    }\n    dataSubjectRequests(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DataSubjectRequestFields\n        }\n      }\n    }\n  }\n": typeof types.DataSubjectRequestsDocument,
     "\n  mutation CreateDataSubjectRequest($input: CreateDataSubjectRequestInput!) {\n    createDataSubjectRequest(input: $input) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.CreateDataSubjectRequestDocument,
@@ -64,6 +66,9 @@ type Documents = {
     "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": typeof types.ExecuteDataSubjectRequestDocument,
     "\n  fragment RetentionPolicyFields on AuditRetentionPolicy {\n    detailsDays\n    updatedAt\n    purgedThroughSeq\n  }\n": typeof types.RetentionPolicyFieldsFragmentDoc,
     "\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n": typeof types.AuditRetentionPolicyDocument,
+    "\n  query AuditPurgeHistory {\n    auditPurgeHistory(first: 20) {\n      at\n      throughSeq\n      purged\n      cutoff\n      detailsDays\n    }\n    auditRetentionSchedule {\n      intervalSeconds\n      lastRunAt\n      nextRunAt\n    }\n  }\n": typeof types.AuditPurgeHistoryDocument,
+    "\n  query PredictionLogRetention {\n    predictionLogRetention {\n      days\n      defaultDays\n    }\n  }\n": typeof types.PredictionLogRetentionDocument,
+    "\n  mutation SetPredictionLogRetention($days: Int) {\n    setPredictionLogRetention(days: $days) {\n      days\n      defaultDays\n    }\n  }\n": typeof types.SetPredictionLogRetentionDocument,
     "\n  mutation SetAuditRetentionPolicy($detailsDays: Int) {\n    setAuditRetentionPolicy(detailsDays: $detailsDays) {\n      ...RetentionPolicyFields\n    }\n  }\n": typeof types.SetAuditRetentionPolicyDocument,
     "\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n": typeof types.DatasetSummaryFieldsFragmentDoc,
     "\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n": typeof types.DatasetsDocument,
@@ -148,12 +153,14 @@ const documents: Documents = {
     "\n  subscription AlertEvents {\n    alerts {\n      type\n      alert {\n        ...AlertFields\n      }\n    }\n  }\n": types.AlertEventsDocument,
     "\n  query AlertModelVersion($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      modelName\n      version\n    }\n  }\n": types.AlertModelVersionDocument,
     "\n  query AppViewer {\n    viewer {\n      id\n      email\n      displayName\n      roles\n      authMethod\n      permissions\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.AppViewerDocument,
-    "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": types.AuditEventFieldsFragmentDoc,
+    "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    actionLabel\n    outcome\n    resourceType\n    resourceId\n    resource {\n      type\n      id\n      name\n      path\n    }\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n      displayName\n      erased\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n": types.AuditEventFieldsFragmentDoc,
     "\n  query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...AuditEventFields\n        }\n      }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  fragment CheckpointFields on AuditCheckpoint {\n    seq\n    headHash\n    signedAt\n    keyId\n  }\n": types.CheckpointFieldsFragmentDoc,
     "\n  query AuditChain {\n    auditChain {\n      events\n      signingKeyIds\n      latestCheckpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": types.AuditChainDocument,
     "\n  mutation VerifyAuditChain {\n    verifyAuditChain {\n      ok\n      events\n      firstBadSeq\n      reason\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": types.VerifyAuditChainDocument,
     "\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n": types.ExportAuditLogDocument,
+    "\n  query AuditActionLabels {\n    auditActionLabels {\n      code\n      label\n    }\n  }\n": types.AuditActionLabelsDocument,
+    "\n  query AuditPeople($search: String) {\n    members(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          displayName\n          email\n        }\n      }\n    }\n  }\n": types.AuditPeopleDocument,
     "\n  fragment DataSubjectRequestFields on DataSubjectRequest {\n    id\n    kind\n    status\n    subjectId\n    subjectEmail\n    reason\n    requestedBy\n    decidedBy\n    decidedAt\n    decisionNote\n    executedBy\n    executedAt\n    createdAt\n    report\n  }\n": types.DataSubjectRequestFieldsFragmentDoc,
     "\n  query DataSubjectRequests($first: Int!, $after: String) {\n    viewer {\n      id\n    }\n    dataSubjectRequests(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...DataSubjectRequestFields\n        }\n      }\n    }\n  }\n": types.DataSubjectRequestsDocument,
     "\n  mutation CreateDataSubjectRequest($input: CreateDataSubjectRequestInput!) {\n    createDataSubjectRequest(input: $input) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.CreateDataSubjectRequestDocument,
@@ -162,6 +169,9 @@ const documents: Documents = {
     "\n  mutation ExecuteDataSubjectRequest($id: ID!) {\n    executeDataSubjectRequest(id: $id) {\n      ...DataSubjectRequestFields\n    }\n  }\n": types.ExecuteDataSubjectRequestDocument,
     "\n  fragment RetentionPolicyFields on AuditRetentionPolicy {\n    detailsDays\n    updatedAt\n    purgedThroughSeq\n  }\n": types.RetentionPolicyFieldsFragmentDoc,
     "\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n": types.AuditRetentionPolicyDocument,
+    "\n  query AuditPurgeHistory {\n    auditPurgeHistory(first: 20) {\n      at\n      throughSeq\n      purged\n      cutoff\n      detailsDays\n    }\n    auditRetentionSchedule {\n      intervalSeconds\n      lastRunAt\n      nextRunAt\n    }\n  }\n": types.AuditPurgeHistoryDocument,
+    "\n  query PredictionLogRetention {\n    predictionLogRetention {\n      days\n      defaultDays\n    }\n  }\n": types.PredictionLogRetentionDocument,
+    "\n  mutation SetPredictionLogRetention($days: Int) {\n    setPredictionLogRetention(days: $days) {\n      days\n      defaultDays\n    }\n  }\n": types.SetPredictionLogRetentionDocument,
     "\n  mutation SetAuditRetentionPolicy($detailsDays: Int) {\n    setAuditRetentionPolicy(detailsDays: $detailsDays) {\n      ...RetentionPolicyFields\n    }\n  }\n": types.SetAuditRetentionPolicyDocument,
     "\n  fragment DatasetSummaryFields on Dataset {\n    id\n    name\n    status\n    error\n    sourceFormat\n    originalFilename\n    sizeBytes\n    rowCount\n    columnCount\n    createdAt\n    createdBy\n  }\n": types.DatasetSummaryFieldsFragmentDoc,
     "\n  query Datasets($first: Int!, $after: String, $search: String) {\n    datasets(first: $first, after: $after, search: $search) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DatasetSummaryFields\n        }\n      }\n    }\n  }\n": types.DatasetsDocument,
@@ -371,7 +381,7 @@ export function graphql(source: "\n  query AppViewer {\n    viewer {\n      id\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n"): (typeof documents)["\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    outcome\n    resourceType\n    resourceId\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    actionLabel\n    outcome\n    resourceType\n    resourceId\n    resource {\n      type\n      id\n      name\n      path\n    }\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n      displayName\n      erased\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n"): (typeof documents)["\n  fragment AuditEventFields on AuditEvent {\n    id\n    seq\n    occurredAt\n    action\n    actionLabel\n    outcome\n    resourceType\n    resourceId\n    resource {\n      type\n      id\n      name\n      path\n    }\n    requestId\n    detailsState\n    details\n    actor {\n      type\n      userId\n      label\n      displayName\n      erased\n    }\n    personalData {\n      subjectId\n      data\n      erased\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -392,6 +402,14 @@ export function graphql(source: "\n  mutation VerifyAuditChain {\n    verifyAudi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ExportAuditLog($input: ExportAuditLogInput) {\n    exportAuditLog(input: $input) {\n      filename\n      content\n      fromSeq\n      toSeq\n      events\n      checkpoint {\n        ...CheckpointFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditActionLabels {\n    auditActionLabels {\n      code\n      label\n    }\n  }\n"): (typeof documents)["\n  query AuditActionLabels {\n    auditActionLabels {\n      code\n      label\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditPeople($search: String) {\n    members(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          displayName\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditPeople($search: String) {\n    members(first: 8, search: $search) {\n      edges {\n        node {\n          id\n          displayName\n          email\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -424,6 +442,18 @@ export function graphql(source: "\n  fragment RetentionPolicyFields on AuditRete
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n"): (typeof documents)["\n  query AuditRetentionPolicy {\n    auditRetentionPolicy {\n      ...RetentionPolicyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditPurgeHistory {\n    auditPurgeHistory(first: 20) {\n      at\n      throughSeq\n      purged\n      cutoff\n      detailsDays\n    }\n    auditRetentionSchedule {\n      intervalSeconds\n      lastRunAt\n      nextRunAt\n    }\n  }\n"): (typeof documents)["\n  query AuditPurgeHistory {\n    auditPurgeHistory(first: 20) {\n      at\n      throughSeq\n      purged\n      cutoff\n      detailsDays\n    }\n    auditRetentionSchedule {\n      intervalSeconds\n      lastRunAt\n      nextRunAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PredictionLogRetention {\n    predictionLogRetention {\n      days\n      defaultDays\n    }\n  }\n"): (typeof documents)["\n  query PredictionLogRetention {\n    predictionLogRetention {\n      days\n      defaultDays\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetPredictionLogRetention($days: Int) {\n    setPredictionLogRetention(days: $days) {\n      days\n      defaultDays\n    }\n  }\n"): (typeof documents)["\n  mutation SetPredictionLogRetention($days: Int) {\n    setPredictionLogRetention(days: $days) {\n      days\n      defaultDays\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
