@@ -93,7 +93,7 @@ function EventDetails({ event }: { event: AuditEventFieldsFragment }) {
           <dl className="audit-details">
             {event.personalData.map((p) => (
               <Fragment key={p.subjectId}>
-                <dt>Person {p.subjectId.slice(0, 8)}</dt>
+                <dt>{p.subjectId === event.actor.userId && event.actor.displayName ? event.actor.displayName : `Person ${p.subjectId.slice(0, 8)}`}</dt>
                 <dd>
                   {p.erased ? (
                     <span className="muted">Erased on request</span>
