@@ -28,6 +28,7 @@ from tests.audit.support import (
 from tests.automl.support import upload_frame
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
 from tests.support.models import payments
+from tests.support.queries import count_queries, selects
 
 EVENTS = """
 query($filter: AuditEventFilter) {
@@ -260,3 +261,33 @@ async def test_the_schedule_shows_the_last_and_next_housekeeping_run(
     assert upcoming - last == timedelta(seconds=interval)
     viewer = await add_member(tenant, ["viewer"])
     assert error_codes(await gql(client, SCHEDULE, headers=viewer.bearer)) == ["FORBIDDEN"]
+
+
+async def test_names_cost_one_lookup_per_kind_of_resource_not_per_row(
+    client: httpx.AsyncClient,
+) -> None:
+    # given: a log with several kinds of resources (datasets, members, tokens, ...)
+    tenant = await create_tenant()
+    scientist = await add_member(tenant, ["data_scientist"])
+    for name in ("A", "B", "C"):
+        await _upload(client, scientist, name)
+    query = """query($first: Int!) { auditEvents(first: $first) { edges { node {
+      actionLabel actor { displayName erased } resource { name path } } } } }"""
+
+    async def cost(first: int) -> tuple[int, set[str]]:
+        variables = {"query": query, "variables": {"first": first}}
+        await client.post("/graphql", json=variables, headers=tenant.bearer)  # warm
+        with count_queries() as statements:
+            response = await client.post("/graphql", json=variables, headers=tenant.bearer)
+        kinds = {
+            e["node"]["resource"]["path"].split("/")[1]
+            for e in response.json()["data"]["auditEvents"]["edges"]
+            if e["node"]["resource"] and e["node"]["resource"]["path"]
+        }
+        return len(selects(statements)), kinds
+
+    one, _ = await cost(1)
+    many, kinds = await cost(50)
+    # then: a page of every event costs at most one more lookup per kind named on it
+    assert kinds, "the page names resources"
+    assert many <= one + len(kinds), (one, many, kinds)

@@ -13,7 +13,7 @@ from phantom.audit import models, proof
 from phantom.audit.chain import ActorType as ActorTypeValue
 from phantom.audit.chain import Outcome as OutcomeValue
 from phantom.audit.labels import action_label
-from phantom.audit.loaders import ERASED, erased_loader, resource_loader
+from phantom.audit.loaders import ERASED, resource_loader
 from phantom.audit.reading import DetailsState as DetailsStateValue
 from phantom.audit.repository import EventFilter
 from phantom.audit.service import (
@@ -42,6 +42,9 @@ class AuditActor:
         description="The session or API token used."
     )
     label: str | None = strawberry.field(description="What a system actor is.")
+    erased: bool = strawberry.field(
+        default=False, description="True once an erasure removed this person."
+    )
 
     @strawberry.field(
         description="Who, for people: the display name (null without datasets:read, as "
@@ -51,32 +54,30 @@ class AuditActor:
     async def display_name(self, info: Info[Context, None]) -> str | None:
         if self.user_id is None:
             return self.label
-        user_id = uuid.UUID(str(self.user_id))
-        if await erased_loader(info.context).load(user_id):
+        if self.erased:
             return ERASED
-        return await visible_display_name(info.context, user_id)
-
-    @strawberry.field(description="True once an erasure removed this person.")
-    async def erased(self, info: Info[Context, None]) -> bool:
-        if self.user_id is None:
-            return False
-        return await erased_loader(info.context).load(uuid.UUID(str(self.user_id)))
+        return await visible_display_name(info.context, uuid.UUID(str(self.user_id)))
 
 
 @strawberry.type(description="What an event acted on, named for people when it still exists.")
 class AuditResource:
     type: str
     id: str
+    erased: strawberry.Private[bool] = False  # a person an erasure removed
 
     @strawberry.field(
         description='Its name (a dataset\'s, "churn v3" for a model version, a '
         "person's); null when deleted, unknown or not the viewer's to read."
     )
     async def name(self, info: Info[Context, None]) -> str | None:
+        if self.erased:
+            return ERASED
         return (await resource_loader(info.context).load((self.type, self.id))).name
 
     @strawberry.field(description="The app page that shows it; null when there is none.")
     async def path(self, info: Info[Context, None]) -> str | None:
+        if self.erased:
+            return None
         return (await resource_loader(info.context).load((self.type, self.id))).path
 
 
@@ -134,7 +135,7 @@ class AuditEvent:
     hash: str = strawberry.field(description="The event's chain hash (hex).")
 
     @classmethod
-    def from_view(cls, view: EventView) -> AuditEvent:
+    def from_view(cls, view: EventView, erased: frozenset[uuid.UUID] = frozenset()) -> AuditEvent:
         e, opened = view.event, view.details
         return cls(
             id=strawberry.ID(str(e.id)),
@@ -145,12 +146,17 @@ class AuditEvent:
                 user_id=_id(e.actor_id),
                 credential_id=_id(e.credential_id),
                 label=e.actor_label,
+                erased=e.actor_id in erased,
             ),
             action=e.action,
             action_label=action_label(e.action),
             resource_type=e.resource_type,
             resource_id=e.resource_id,
-            resource=AuditResource(type=e.resource_type, id=e.resource_id)
+            resource=AuditResource(
+                type=e.resource_type,
+                id=e.resource_id,
+                erased=e.resource_type == "user" and e.resource_id in {str(p) for p in erased},
+            )
             if e.resource_type and e.resource_id
             else None,
             outcome=OutcomeValue(e.outcome),
@@ -307,7 +313,7 @@ class AuditQuery:
                 session, ctx.require_principal(), where, first=size, before_seq=before
             )
         edges = [
-            Edge(cursor=encode_seq_cursor(v.event.seq), node=AuditEvent.from_view(v))
+            Edge(cursor=encode_seq_cursor(v.event.seq), node=AuditEvent.from_view(v, page.erased))
             for v in page.items
         ]
         return Connection.of(edges, page.has_next_page, page.has_previous_page, page.total_count)

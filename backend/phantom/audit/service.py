@@ -62,6 +62,8 @@ class EventPage:
     has_next_page: bool
     has_previous_page: bool
     total_count: int
+    # the people among the page's actors and resources an erasure removed
+    erased: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,11 +152,14 @@ class AuditService:
             opened = await open_details(repo, items)
         else:
             opened = {e.id: OpenedDetails(DetailsState.HIDDEN) for e in items}
+        people = {e.actor_id for e in items if e.actor_id is not None}
+        people |= {p for e in items if e.resource_type == "user" if (p := _uuid_or_none(e))}
         return EventPage(
             items=[EventView(e, opened[e.id]) for e in items],
             has_next_page=len(rows) > first,
             has_previous_page=before_seq is not None,
             total_count=total,
+            erased=frozenset(await repo.erased(sorted(people, key=str))),
         )
 
     @requires(P.AUDIT_READ)
@@ -290,13 +295,6 @@ class AuditService:
         """Every labelled action code, by label (the SPA's action filter)."""
         return sorted(all_labels().items(), key=lambda item: item[1])
 
-    @requires(P.AUDIT_READ)
-    async def erased(
-        self, session: AsyncSession, principal: Principal, user_ids: Sequence[uuid.UUID]
-    ) -> set[uuid.UUID]:
-        """Which of these people an erasure removed: the log shows them as erased."""
-        return await AuditRepository(session).erased(user_ids)
-
     @requires(P.RETENTION_MANAGE)
     async def set_retention(
         self, session: AsyncSession, principal: Principal, details_days: int | None
@@ -429,6 +427,13 @@ def _result_details(result: Result) -> dict[str, object]:
         "reason": result.reason,
         "checkpoint_seq": result.checkpoint.seq if result.checkpoint else None,
     }
+
+
+def _uuid_or_none(event: AuditEvent) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(event.resource_id or "")
+    except ValueError:
+        return None
 
 
 def _int_or_none(value: object) -> int | None:
