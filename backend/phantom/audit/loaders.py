@@ -85,14 +85,15 @@ def resource_loader(context: Context) -> DataLoader[ResourceKey, ResolvedResourc
             except Forbidden:  # members' names need datasets:read, as everywhere
                 found = [None] * len(people)
             names[PEOPLE] = {p: n for p, n in zip(people, found, strict=True) if n}
-        principal = context.require_principal()
-        async with context.session() as session:
-            for kind, ids in wanted.items():
-                namer, _ = NAMERS[kind]
-                try:
-                    names[kind] = await namer(session, principal, ids)
-                except Forbidden:
-                    names[kind] = {}  # the viewer may not see these: kind and id only
+        if wanted:
+            principal = context.require_principal()
+            async with context.session() as session:
+                for kind, ids in wanted.items():
+                    namer, _ = NAMERS[kind]
+                    try:
+                        names[kind] = await namer(session, principal, ids)
+                    except Forbidden:
+                        names[kind] = {}  # the viewer may not see these: kind and id only
         return [_resolved(kind, raw, names) for kind, raw in keys]
 
     loader: DataLoader[ResourceKey, ResolvedResource] = context.loaders.setdefault(
