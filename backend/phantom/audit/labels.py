@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, str] = {
     # datasets and training
     "datasets.dataset.uploaded": "Uploaded a dataset",
     "datasets.dataset.deleted": "Deleted a dataset",
+    "datasets.dataset.rows_erased": "Erased a data subject's rows from a dataset",
     "automl.training.started": "Started a training job",
     "automl.training.retrained": "Retrained from an earlier job",
     "automl.training.cancel_requested": "Asked to cancel a training job",
@@ -67,6 +68,7 @@ ACTION_LABELS: dict[str, str] = {
     "batch.prediction.downloaded": "Downloaded batch predictions",
     "predictions.logged": "Logged a batch of predictions",
     "predictions.expired": "Deleted old prediction logs",
+    "predictions.rows_erased": "Erased a data subject's rows from the prediction log",
     "monitoring.health.refreshed": "Refreshed model health",
     "monitoring.thresholds.set": "Set monitoring thresholds",
     "monitoring.prediction_log_retention.set": "Changed how long prediction logs are kept",
@@ -83,6 +85,7 @@ ACTION_LABELS: dict[str, str] = {
     "compliance.request.approved": "Approved a data subject request",
     "compliance.request.rejected": "Rejected a data subject request",
     "compliance.request.executed": "Carried out a data subject request",
+    "compliance.report.downloaded": "Downloaded a data subject's report",
     # the audit log itself
     "audit.chain.verified": "Verified the audit log's integrity",
     "audit.report.verified": "Verified a model report against the audit log",
