@@ -71,6 +71,7 @@ type Documents = {
     "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": typeof types.DatasetDocument,
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": typeof types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": typeof types.DeleteDatasetDocument,
+    "\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n": typeof types.DatasetPreviewDocument,
     "\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    reportId\n    canDecide\n  }\n": typeof types.PromotionRequestFieldsFragmentDoc,
     "\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n": typeof types.PromotionPolicyDocument,
     "\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": typeof types.ModelVersionApprovalsDocument,
@@ -169,6 +170,7 @@ const documents: Documents = {
     "\n  query Dataset($id: ID!) {\n    dataset(id: $id) {\n      ...DatasetSummaryFields\n      contentHash\n      profile {\n        rows\n        profiledAt\n        suggestedTargets {\n          column\n          taskType\n          reason\n        }\n        columns {\n          ...ColumnProfileFields\n        }\n      }\n    }\n  }\n": types.DatasetDocument,
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": types.DeleteDatasetDocument,
+    "\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n": types.DatasetPreviewDocument,
     "\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    reportId\n    canDecide\n  }\n": types.PromotionRequestFieldsFragmentDoc,
     "\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n": types.PromotionPolicyDocument,
     "\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": types.ModelVersionApprovalsDocument,
@@ -452,6 +454,10 @@ export function graphql(source: "\n  mutation UploadDataset($name: String!, $fil
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n"): (typeof documents)["\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
