@@ -4,6 +4,7 @@ import { LoadErrorAlert } from '@/components/errors/load-error-alert';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { GridIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
+import { toAppError } from '@/lib/errors';
 import { formatCount } from '@/lib/format';
 
 import { DatasetPreviewQuery } from '../api/datasets';
@@ -29,7 +30,7 @@ export function DatasetPreview({ id }: { id: string }) {
       />
       <CardBody className="data-panel">
         {error ? (
-          <LoadErrorAlert error={error} title="The rows could not be loaded" forbiddenTitle="You cannot view this dataset's rows" />
+          <LoadErrorAlert error={toAppError(error)} title="The rows could not be loaded" forbiddenTitle="You cannot view this dataset's rows" />
         ) : !preview ? (
           <Spinner size={18} label="Loading the first rows" />
         ) : preview.rows.length === 0 ? (

@@ -60,8 +60,8 @@ describe('Models › training job page', () => {
       }),
     );
     await waitFor(() => expect(progressBar()).toHaveAttribute('aria-valuenow', '60'));
-    // The live leaderboard shows as models finish.
-    expect(screen.getByRole('table', { name: /^Leaderboard: candidate models/ })).toHaveTextContent('LightGBM_BAG_L1');
+    // The live leaderboard shows as models finish, in people's words.
+    expect(screen.getByRole('table', { name: /^Leaderboard: candidate models/ })).toHaveTextContent('LightGBM');
 
     // A late (and a repeated) event changes nothing.
     act(() => server.next('TrainingProgress', { trainingProgress: trainingEvent({ sequence: 3, progress: 0.2, message: 'late' }) }));

@@ -283,7 +283,12 @@ function LeaderboardCard({ job, state }: { job: Job; state: ProgressState }) {
           </p>
         ) : (
           <>
-            <LeaderboardChart entries={entries} metric={job.metric} higherIsBetter={job.higherIsBetter} />
+            {/* The chart compares candidates; models only tried while combining are in the table. */}
+            <LeaderboardChart
+              entries={entries.filter((entry) => entry.finalFit !== false)}
+              metric={job.metric}
+              higherIsBetter={job.higherIsBetter}
+            />
             <LeaderboardTable entries={entries} metric={job.metric} higherIsBetter={job.higherIsBetter} />
           </>
         )}
