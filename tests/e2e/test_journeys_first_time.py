@@ -4,12 +4,14 @@ screen keeps every table column reachable."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.automl.support import iris, start, upload_frame
-from tests.support.browser import VIEWPORT, shot, sign_in, watch_console
+from tests.support.browser import ARGS, CHROMIUM, SHOTS, VIEWPORT, shot, sign_in, watch_console
 from tests.support.fixtures import TenantFixture, gql
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -102,7 +104,9 @@ LAST_COLUMN_REACHABLE = """(table) => {
   if (!inViewport(box.getBoundingClientRect())) return 'its container is off-screen';
   box.scrollLeft = box.scrollWidth;
   const reachable = last.getBoundingClientRect().right <= box.getBoundingClientRect().right + 0.5;
-  const scrollbar = box.offsetHeight - box.clientHeight;
+  const style = getComputedStyle(box);
+  const borders = parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
+  const scrollbar = box.offsetHeight - box.clientHeight - borders;
   box.scrollLeft = 0;
   if (!reachable) return 'not reachable by scrolling';
   return scrollbar > 0 ? 'by scrolling' : 'by scrolling, without a visible scrollbar';
@@ -111,9 +115,22 @@ LAST_COLUMN_REACHABLE = """(table) => {
 TABLET = {"width": 1024, "height": 768}
 
 
+@pytest.fixture
+async def browser_with_scrollbars() -> AsyncIterator[Browser]:
+    """Playwright hides scrollbars in headless mode; a person sees them, and this test
+    checks that the wide tables' scrollbar is there."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS, ignore_default_args=["--hide-scrollbars"]
+        )
+        yield browser
+        await browser.close()
+
+
 async def test_at_1024_px_the_sidebar_folds_and_every_column_is_reachable(
-    base_url: str, browser: Browser, tenant: TenantFixture
+    base_url: str, browser_with_scrollbars: Browser, tenant: TenantFixture
 ) -> None:
+    browser = browser_with_scrollbars
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
         dataset_id = await upload_frame(http, tenant.bearer, iris(), "Iris flowers, long name")
         # no worker: the job stays queued, which is all the jobs table needs
@@ -150,12 +167,22 @@ async def test_at_1024_px_the_sidebar_folds_and_every_column_is_reachable(
     line = await time.evaluate("(t) => parseFloat(getComputedStyle(t).lineHeight) || 20")
     assert height <= line * 1.5, (height, line)
     await shot(page, "first-time-1024-jobs", full_page=False)
+    await jobs.locator("xpath=..").screenshot(path=str(SHOTS / "first-time-1024-jobs-table.png"))
 
     await page.goto(f"{base_url}/compliance")
     audit = page.get_by_role("table", name="Audit events, newest first")
     await expect(audit.get_by_role("row").nth(1)).to_be_visible()
     assert await audit.evaluate(LAST_COLUMN_REACHABLE) in ("visible", "by scrolling")
     await shot(page, "first-time-1024-audit", full_page=False)
+
+    # the dataset page: the first rows as in the file, and a clear word on missing values
+    await page.goto(f"{base_url}/data/{dataset_id}")
+    rows = page.get_by_role("table", name="First rows of the dataset")
+    await expect(rows.get_by_role("row")).to_have_count(21)
+    await expect(rows.get_by_role("columnheader", name="species")).to_be_visible()
+    assert await rows.evaluate(LAST_COLUMN_REACHABLE) in ("visible", "by scrolling")
+    await expect(page.get_by_text("No missing values: every column is complete.")).to_be_visible()
+    await shot(page, "first-time-1024-dataset")
     assert errors == []
 
 
