@@ -151,7 +151,15 @@ async def test_at_1024_px_the_sidebar_folds_and_every_column_is_reachable(
     await menu.click()
     await expect(menu).to_have_attribute("aria-expanded", "true")
     await expect(main_nav).to_be_visible()
+    await expect(page.locator("#app-sidebar")).to_have_css("transform", "none")  # slid in
     await shot(page, "first-time-1024-menu-open", full_page=False)
+    # the open menu has the focus; Escape folds it and gives the focus back
+    await expect(main_nav.get_by_role("link", name="Executive")).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(menu).to_have_attribute("aria-expanded", "false")
+    await expect(menu).to_be_focused()
+    await expect(main_nav).to_be_hidden()
+    await menu.click()
     await main_nav.get_by_role("link", name="Models").click()
     await expect(page).to_have_url(f"{base_url}/models")
     # following a link folds it again

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { NavLink } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
@@ -95,14 +95,16 @@ function NavCount({ count }: { count: number | null }) {
 type TopBarProps = Omit<AppShellProps, 'children' | 'navCounts'> & {
   menuOpen: boolean;
   onToggleMenu: () => void;
+  menuButton: RefObject<HTMLButtonElement | null>;
 };
 
-function TopBar({ tenant, user, userActions, menuOpen, onToggleMenu }: TopBarProps) {
+function TopBar({ tenant, user, userActions, menuOpen, onToggleMenu, menuButton }: TopBarProps) {
   const name = user.displayName || user.email;
   return (
     <header className="topbar">
       {/* Shown below 1100 px only, where the sidebar folds away. */}
       <button
+        ref={menuButton}
         type="button"
         className="topbar__menu"
         aria-expanded={menuOpen}
@@ -156,12 +158,17 @@ function TopBar({ tenant, user, userActions, menuOpen, onToggleMenu }: TopBarPro
 /** The signed-in frame: sidebar navigation, top bar and the page content. */
 export function AppShell({ tenant, user, userActions, navCounts, children }: AppShellProps) {
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
 
-  // Escape folds the open menu, as it closes a dialog.
+  // Opened, the menu takes the focus (its first link); Escape folds it, as it closes a
+  // dialog, and gives the focus back to the menu button.
   useEffect(() => {
     if (!menuOpen) return;
+    document.getElementById(SIDEBAR_ID)?.querySelector<HTMLElement>('nav a')?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setMenuOpen(false);
+      if (event.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -181,6 +188,7 @@ export function AppShell({ tenant, user, userActions, navCounts, children }: App
           userActions={userActions}
           menuOpen={menuOpen}
           onToggleMenu={() => setMenuOpen((open) => !open)}
+          menuButton={menuButton}
         />
         <main className="app-shell__content" id="main-content" tabIndex={-1}>
           {children}
