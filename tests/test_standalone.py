@@ -27,7 +27,8 @@ EXTERNAL = (
 async def test_standalone_runs_everything_in_one_process(tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "standalone.log"
-    env = {"PHANTOM_HOUSEKEEPING_INTERVAL_SECONDS": "5"}
+    # the demo's data (tests/test_demo.py) would train beside this test's own fit
+    env = {"PHANTOM_HOUSEKEEPING_INTERVAL_SECONDS": "5", "PHANTOM_DEMO": "false"}
     with running(
         ["standalone", "--port", str(port)], env, cwd=tmp_path, log=log, unset=EXTERNAL
     ) as process:

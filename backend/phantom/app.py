@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -19,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import phantom.actors  # noqa: F401 - declares every actor: enqueue_job knows their names
 from phantom.batch.routes import routes as batch_routes
+from phantom.compliance.routes import routes as compliance_routes
 from phantom.config import settings
 from phantom.db import dispose_engine
 from phantom.graphql.schema import schema
@@ -96,10 +100,15 @@ class PhantomApp:
 
 
 def create_app(
-    *, in_process_worker: bool = False, on_ready: Callable[[], None] | None = None
+    *,
+    in_process_worker: bool = False,
+    on_ready: Callable[[], None] | None = None,
+    background: Callable[[], Coroutine[Any, Any, None]] | None = None,
 ) -> PhantomApp:
     """``in_process_worker`` runs the Dramatiq actors inside this process (standalone);
-    ``on_ready`` runs once the app has started (standalone prints its banner)."""
+    ``on_ready`` runs once the app has started (standalone prints its banner);
+    ``background`` runs as a task beside the server, cancelled at shutdown (standalone's
+    demo data)."""
     graphql_app = PhantomGraphQL(schema)
 
     @asynccontextmanager
@@ -114,9 +123,14 @@ def create_app(
             worker = start_in_process_worker()
         if on_ready is not None:
             on_ready()
+        task = asyncio.create_task(background()) if background is not None else None
         try:
             yield
         finally:
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
             await prediction_log.close()  # every scored row reaches the log
             if worker is not None:
                 worker.stop()
@@ -134,6 +148,7 @@ def create_app(
             *batch_routes,
             *monitoring_routes,
             *report_routes,
+            *compliance_routes,
             *spa_routes(settings.FRONTEND_DIST),
         ],
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],

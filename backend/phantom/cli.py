@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import secrets
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -159,15 +159,29 @@ def standalone(
         settings.create_master_key_file()  # standalone's own choice: the key lives in ./var
     upgrade()
     _check_master_key()
-    email, password = run(_seed_demo())
+    logins = run(_seed_demo())
+    email, password = DEMO_EMAIL, "(unknown: delete ./var to start over)"
+    if logins is not None:
+        email, password = logins.admin.email, logins.admin.password
 
     def banner() -> None:
         typer.secho(f"\n  Phantom ML Studio is running at {url}", fg=typer.colors.GREEN, bold=True)
         typer.echo(f"  Sign in with organization '{DEMO_SLUG}', email {email}, password {password}")
+        if logins is not None and settings.DEMO:
+            typer.echo(
+                f"  The demo team's logins (data scientist, compliance officer, executive): "
+                f"{Path(settings.VAR_DIR) / 'demo-login.json'}"
+            )
         typer.echo("  Press Ctrl+C to stop.\n")
 
+    background = None
+    if logins is not None and settings.DEMO:
+
+        async def background() -> None:
+            await _fill_demo(logins)
+
     uvicorn.run(
-        create_app(in_process_worker=True, on_ready=banner),
+        create_app(in_process_worker=True, on_ready=banner, background=background),
         host=host,
         port=port,
         log_config=None,
@@ -176,32 +190,35 @@ def standalone(
     )
 
 
-async def _seed_demo() -> tuple[str, str]:
-    """Create the demo tenant once; its generated password is kept in ./var (0600)."""
-    from phantom.db import transaction
-    from phantom.identity.errors import TenantSlugTaken
-    from phantom.identity.tenants import tenants
+async def _seed_demo() -> Any:
+    """Create the demo tenant once (its owner's generated password is kept in
+    ./var/demo-login.json, 0600); None when it exists but that file was deleted."""
+    from phantom.demo.seed import create_organization
 
-    saved = Path(settings.VAR_DIR) / "demo-login.json"
-    if saved.exists():
-        login = json.loads(saved.read_text())
-        return str(login["email"]), str(login["password"])
-    password = secrets.token_urlsafe(12)
-    try:
-        async with transaction(None) as session:
-            await tenants.create(
-                session,
-                slug=DEMO_SLUG,
-                name="Demo Bank",
-                admin_email=DEMO_EMAIL,
-                admin_password=password,
-            )
-    except TenantSlugTaken:  # seeded before, but its login file was deleted
-        return DEMO_EMAIL, "(unknown: delete ./var to start over)"
-    saved.parent.mkdir(parents=True, exist_ok=True)
-    saved.write_text(json.dumps({"email": DEMO_EMAIL, "password": password}))
-    saved.chmod(0o600)
-    return DEMO_EMAIL, password
+    return await create_organization(Path(settings.VAR_DIR))
+
+
+async def _fill_demo(logins: Any) -> None:
+    """The demo's data, in the background: a progress line per step (docs/operations.md,
+    "The demo"); a failure is printed and the server stays up (the next start resumes)."""
+    from phantom.demo.progress import state_path
+    from phantom.demo.seed import Seeder
+
+    def echo(line: str) -> None:
+        typer.secho(line, fg=typer.colors.CYAN)
+
+    seeder = Seeder(
+        logins,
+        state_path(),
+        Path(settings.VAR_DIR),
+        budget_seconds=settings.DEMO_TRAINING_SECONDS,
+        echo=echo,
+    )
+    if seeder.state.done:
+        return
+    echo("  demo data: preparing in the background (the app is usable meanwhile)")
+    with contextlib.suppress(Exception):  # printed by the seeder; the app stays up
+        await seeder.run()
 
 
 @tenant_app.command("create")

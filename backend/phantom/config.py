@@ -167,6 +167,13 @@ class Settings(BaseSettings):
     WEBHOOKS_PER_TENANT: int = Field(default=20, ge=1, le=1000)
     WEBHOOK_DELIVERY_RETENTION_DAYS: int = Field(default=30, ge=1, le=3650)  # finished ones
 
+    # `phantom standalone`'s demo organization (docs/operations.md, "The demo"): at first
+    # start, fill it with a trained model in production, a month of predictions and
+    # outcomes, a pending approval... in the background; false keeps it empty. The
+    # training budget of each of its two models.
+    DEMO: bool = True
+    DEMO_TRAINING_SECONDS: int = Field(default=25, ge=5, le=600)
+
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool | None = None  # None: JSON unless stderr is a terminal
 

@@ -269,3 +269,25 @@ async def test_another_tenant_cannot_see_or_act_on_a_request(client: httpx.Async
         outsider.bearer,
     )
     assert error_codes(body) == ["NOT_FOUND"]
+
+
+async def test_a_member_access_report_downloads_as_json_and_csv(client: httpx.AsyncClient) -> None:
+    tenant = await create_tenant()
+    requester, approver = await _officers(tenant)
+    subject = await add_member(tenant, ["viewer"])
+    request = await _request(client, requester, "ACCESS", subject.email)
+    json_url = f"/api/v1/data-subject-requests/{request['id']}/report.json"
+    early = await client.get(json_url, headers=approver.bearer)
+    assert early.status_code == 404
+    assert "executed" in early.json()["error"]["message"]
+    await gql(client, APPROVE, {"id": request["id"]}, approver.bearer)
+    await gql(client, EXECUTE, {"id": request["id"]}, approver.bearer)
+    as_json = await client.get(json_url, headers=requester.bearer)
+    assert as_json.status_code == 200
+    assert as_json.json()["report"]["account"]["email"] == subject.email
+    assert as_json.json()["request"]["subject_kind"] == "member"
+    as_csv = await client.get(json_url.replace(".json", ".csv"), headers=requester.bearer)
+    assert as_csv.status_code == 200
+    assert 'filename="data-subject-request-' in as_csv.headers["content-disposition"]
+    assert f"account,,,,,,email,{subject.email}" in as_csv.content.decode("utf-8-sig")
+    assert (await client.get(json_url.replace(".json", ".xml"))).status_code == 404

@@ -31,7 +31,8 @@ OVERVIEW = """query($p: Int!) { executiveOverview(period: $p) {
     previousTotal trend }
   openAlerts { severity count }
   pendingApprovals { count oldestRequestedAt oldestAgeHours }
-  training { jobs succeeded finished successRate computeSeconds } } }"""
+  training { jobs succeeded finished successRate computeSeconds }
+  valueThisMonth { model { modelVersionId } } valueTotals { currency } } }"""
 
 
 async def overview(
@@ -94,6 +95,8 @@ def check_side(
     assert training["successRate"] == 1.0
     assert training["computeSeconds"] == pytest.approx(side.compute_seconds, abs=0.01)
     assert training["computeSeconds"] > 0
+    # value: anomaly detectors have no value model (tests/value checks the figures)
+    assert (found["valueThisMonth"], found["valueTotals"]) == ([], [])
 
 
 async def test_every_figure_is_the_tenants_own(client: httpx.AsyncClient, world: World) -> None:

@@ -20,6 +20,7 @@ from tests.audit.support import add_member
 from tests.automl.support import breast_cancer
 from tests.batch.support import parquet_frame, score, started
 from tests.monitoring.support import predict_logged
+from tests.support.approvals import promote_with_approval
 from tests.support.fixtures import error_codes, gql
 from tests.value.conftest import World
 
@@ -506,3 +507,77 @@ async def test_the_value_model_can_be_set_by_model_id(
     assert events
     assert events[-1] is not None
     assert events[-1]["to"]["currency"] == "GBP"
+
+
+OVERVIEW_VALUE = """{ executiveOverview(period: 7) { monthStart
+  valueThisMonth { model { modelVersionId modelName } currency predictions
+    valuePerPrediction expectedValue plannedMonthlyValue realizedPredictions realizedValue
+    expectedValueOfRealized unavailable }
+  valueTotals { currency expectedValue plannedMonthlyValue realizedValue
+    expectedValueOfRealized } } }"""
+
+
+async def value_this_month(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    body = await gql(client, OVERVIEW_VALUE, headers=headers)
+    assert "errors" not in body, body
+    found = body["data"]["executiveOverview"]
+    assert found["monthStart"].endswith("-01T00:00:00+00:00"), found["monthStart"]
+    return found["valueThisMonth"], found["valueTotals"]
+
+
+async def test_the_executive_overview_values_production_models_this_month(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # given the classifier in production with a value model
+    await gql(client, SET, {"input": classifier_input(world)}, world.tenant.bearer)
+    await promote_with_approval(client, world.tenant, world.classifier)
+    [before], _ = await value_this_month(client, world.tenant.bearer)
+    # when it makes 30 predictions, 20 of which get an outcome
+    frame = breast_cancer().sample(30, random_state=11)
+    answer = await predict_logged(
+        client, world.tenant, world.classifier, frame.drop(columns=["diagnosis", "patient_id"])
+    )
+    actual = frame["diagnosis"].tolist()[:20]
+    outcomes = [
+        {"predictionId": pid, "actual": truth}
+        for pid, truth in zip(answer["predictionIds"][:20], actual, strict=True)
+    ]
+    body = await gql(
+        client, RECORD, {"id": world.classifier, "outcomes": outcomes}, world.tenant.bearer
+    )
+    assert body["data"]["recordOutcomes"]["recorded"] == 20, body
+    [row], totals = await value_this_month(client, world.tenant.bearer)
+    # then the predictions and outcomes are counted, the realized value by hand
+    assert row["model"]["modelVersionId"] == world.classifier
+    assert row["currency"] == "EUR"
+    assert row["unavailable"] is None
+    assert row["predictions"] - before["predictions"] == 30
+    assert row["realizedPredictions"] - before["realizedPredictions"] == 20
+    pairs = list(zip(actual, answer["predictions"][:20], strict=True))
+    confusion = {
+        "truePositives": pairs.count(("malignant", "malignant")),
+        "falsePositives": pairs.count(("benign", "malignant")),
+        "falseNegatives": pairs.count(("malignant", "benign")),
+        "trueNegatives": pairs.count(("benign", "benign")),
+    }
+    assert row["realizedValue"] - before["realizedValue"] == pytest.approx(by_hand(confusion) * 20)
+    # and the expected value is modelValue's, at the serving threshold, times the counts
+    body = await gql(client, VALUE, {"id": world.classifier}, world.tenant.bearer)
+    per = body["data"]["modelValue"]["valuePerPrediction"]
+    assert row["valuePerPrediction"] == pytest.approx(per)
+    assert row["expectedValue"] == pytest.approx(per * row["predictions"])
+    assert row["plannedMonthlyValue"] == pytest.approx(per * 12_000)
+    assert row["expectedValueOfRealized"] == pytest.approx(per * row["realizedPredictions"])
+    assert totals == [
+        {
+            "currency": "EUR",
+            "expectedValue": pytest.approx(row["expectedValue"]),
+            "plannedMonthlyValue": pytest.approx(row["plannedMonthlyValue"]),
+            "realizedValue": pytest.approx(row["realizedValue"]),
+            "expectedValueOfRealized": pytest.approx(row["expectedValueOfRealized"]),
+        }
+    ]
+    # and another tenant sees none of it
+    assert await value_this_month(client, world.other.bearer) == ([], [])

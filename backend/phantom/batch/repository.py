@@ -81,5 +81,24 @@ async def rows_scored_per_day(
     return {_as_date(row[0]): int(row[1] or 0) for row in rows}
 
 
+async def rows_scored_per_version(
+    session: AsyncSession, version_ids: set[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, int]:
+    """Rows scored by these versions' batch jobs that succeeded in [since, until)."""
+    if not version_ids:
+        return {}
+    rows = await session.execute(
+        select(BatchPredictionJob.model_version_id, func.sum(BatchPredictionJob.rows_scored))
+        .where(
+            BatchPredictionJob.model_version_id.in_(version_ids),
+            BatchPredictionJob.status == JobStatus.SUCCEEDED.value,
+            BatchPredictionJob.finished_at >= since,
+            BatchPredictionJob.finished_at < until,
+        )
+        .group_by(BatchPredictionJob.model_version_id)
+    )
+    return {row[0]: int(row[1] or 0) for row in rows if row[0] is not None}
+
+
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))

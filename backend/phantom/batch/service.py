@@ -258,6 +258,13 @@ on_dataset_deleted(forget_dataset)
 # --- for the overviews (phantom.overview), which check their own permission first ---
 
 
+async def rows_scored_per_version(
+    session: AsyncSession, version_ids: set[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, int]:
+    """Rows these versions' succeeded batch jobs scored in [since, until)."""
+    return await batch_rows.rows_scored_per_version(session, version_ids, since, until)
+
+
 async def rows_scored_per_day(
     session: AsyncSession, since: datetime, until: datetime
 ) -> dict[date, int]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,3 +51,86 @@ async def find_references(session: AsyncSession, subject_id: uuid.UUID) -> list[
     for name in sorted(_finders):
         found.extend(await _finders[name](session, subject_id))
     return found
+
+
+# --- customers named by an identifier (a column and a value) -----------------------------
+#
+# Data subjects are above all the tenant's customers, whose rows sit in datasets and in the
+# prediction log. A domain that stores such rows registers a source that finds them (for
+# an access report) and removes them (for an erasure), in the tenant's transaction:
+#
+#     register_identifier_source("datasets", IdentifierSource(find=..., erase=...))
+
+MAX_ROWS_PER_MATCH = 1_000  # rows with their values one report holds per dataset or batch
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A column name (matched case-insensitively) and a value (compared as trimmed text)."""
+
+    column: str
+    value: str
+
+    def matches_column(self, name: str) -> bool:
+        return name.strip().casefold() == self.column.strip().casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierMatch:
+    """Where rows holding the identifier were found: ``kind`` is e.g. "dataset" or
+    "prediction_batch"; ``facts`` names it (dataset name and version, or model and
+    version); ``rows`` are the rows with their values, at most ``MAX_ROWS_PER_MATCH`` of
+    ``row_count``."""
+
+    domain: str
+    kind: str
+    id: str
+    facts: dict[str, Any]
+    row_count: int
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierErased:
+    """What an erasure did in one place (no personal data: counts and ids)."""
+
+    domain: str
+    kind: str
+    id: str
+    facts: dict[str, Any]
+    rows_removed: int
+
+
+IdentifierFinder = Callable[[AsyncSession, Identifier], Awaitable[list[IdentifierMatch]]]
+IdentifierEraser = Callable[
+    [AsyncSession, Identifier, uuid.UUID], Awaitable[list[IdentifierErased]]
+]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierSource:
+    find: IdentifierFinder
+    erase: IdentifierEraser  # (session, identifier, request id): removes the rows
+
+
+_sources: dict[str, IdentifierSource] = {}
+
+
+def register_identifier_source(name: str, source: IdentifierSource) -> None:
+    _sources[name] = source
+
+
+async def find_identifier(session: AsyncSession, identifier: Identifier) -> list[IdentifierMatch]:
+    found: list[IdentifierMatch] = []
+    for name in sorted(_sources):
+        found.extend(await _sources[name].find(session, identifier))
+    return found
+
+
+async def erase_identifier(
+    session: AsyncSession, identifier: Identifier, request_id: uuid.UUID
+) -> list[IdentifierErased]:
+    done: list[IdentifierErased] = []
+    for name in sorted(_sources):
+        done.extend(await _sources[name].erase(session, identifier, request_id))
+    return done

@@ -1,5 +1,12 @@
 """Data subject requests: create, approve or reject (someone else: four eyes), execute.
 
+A request names its subject either as a platform member (their email) or as a customer
+identifier (a column and a value, e.g. ``customer_id = C-10023``): the rows holding it in
+the tenant's datasets and prediction log are found by the sources those domains register
+(``hooks``), listed in the access report, and removed by an erasure (new dataset
+versions, rewritten log batches; the models trained on the old versions are listed for
+retraining).
+
 An erasure crypto-shreds the person's audit key (their personal data in the log becomes
 unreadable while the chain still verifies), deletes their sessions, API tokens, roles and
 membership in this organization, deletes their user record when no other organization
@@ -9,8 +16,14 @@ reports what we hold: the account, roles, and the audit events naming them, decr
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import hashlib
+import io
 import json
+import unicodedata
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,8 +35,15 @@ from phantom.authz.permissions import GOVERNANCE, P, permission_names
 from phantom.authz.service import authz, requires, ungrantable
 from phantom.compliance import repository as request_rows
 from phantom.compliance.errors import CannotEraseYourself, FourEyesViolation, RequestNotInState
-from phantom.compliance.hooks import find_references
-from phantom.compliance.models import DataSubjectRequest, RequestKind, RequestStatus
+from phantom.compliance.hooks import (
+    Identifier,
+    IdentifierErased,
+    IdentifierMatch,
+    erase_identifier,
+    find_identifier,
+    find_references,
+)
+from phantom.compliance.models import DataSubjectRequest, RequestKind, RequestStatus, SubjectKind
 from phantom.compliance.repository import ComplianceRepository
 from phantom.db import transaction
 from phantom.identity.members import members
@@ -33,9 +53,47 @@ from phantom.kit import crypto
 from phantom.kit.errors import BadUserInput, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
+from phantom.registry.service import registry
 
 EMAIL_PURPOSE = "compliance-dsr-subject"
+IDENTIFIER_PURPOSE = "compliance-dsr-identifier"
 REPORT_PURPOSE = "compliance-dsr-report"
+MAX_COLUMN = 200
+MAX_VALUE = 1_000
+REPORT_FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    """A request's report rendered for download."""
+
+    request_id: uuid.UUID
+    kind: str  # json | csv
+    content: bytes
+    sha256: str
+
+    @property
+    def file_name(self) -> str:
+        return f"data-subject-request-{str(self.request_id)[:8]}-report.{self.kind}"
+
+
+def clean_identifier(column: str | None, value: str | None) -> Identifier:
+    """A column name and a value, trimmed and bounded, with no control characters (they
+    would hide in a report or a CSV cell)."""
+    column = (column or "").strip()
+    value = (value or "").strip()
+    if not column:
+        raise BadUserInput("Give the column that holds the identifier (e.g. customer_id).")
+    if len(column) > MAX_COLUMN:
+        raise BadUserInput(f"The column name is {len(column)} characters; at most {MAX_COLUMN}.")
+    if not value:
+        raise BadUserInput("Give the identifier's value (e.g. C-10023); it cannot be empty.")
+    if len(value) > MAX_VALUE:
+        raise BadUserInput(f"The value is {len(value):,} characters; at most {MAX_VALUE:,}.")
+    for text, what in ((column, "column name"), (value, "value")):
+        if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+            raise BadUserInput(f"The {what} contains control characters; type it again.")
+    return Identifier(column=column, value=value)
 
 
 class ComplianceService:
@@ -46,16 +104,42 @@ class ComplianceService:
         principal: Principal,
         *,
         kind: RequestKind,
-        subject_email: str,
         reason: str,
+        subject_email: str | None = None,
+        identifier_column: str | None = None,
+        identifier_value: str | None = None,
     ) -> DataSubjectRequest:
+        """The subject is a member (``subject_email``) or a customer identifier (column
+        and value), never both. A customer's rows are searched for at once, so the
+        request shows what it would touch before anyone approves it."""
         reason = reason.strip()
         if not 1 <= len(reason) <= 500:
             raise BadUserInput("Give the request's reason (1 to 500 characters).")
-        email = clean_email(subject_email)
+        by_identifier = identifier_column is not None or identifier_value is not None
+        if by_identifier and subject_email is not None:
+            raise BadUserInput(
+                "Name the subject either by a member's email or by a customer identifier "
+                "(column and value), not both."
+            )
+        if not by_identifier and subject_email is None:
+            raise BadUserInput(
+                "Name the subject: a member's email, or a customer identifier (column and value)."
+            )
+        if by_identifier:
+            return await self._create_for_identifier(
+                session,
+                principal,
+                kind,
+                reason,
+                clean_identifier(identifier_column, identifier_value),
+            )
+        email = clean_email(subject_email or "")
         found = await members.find_by_email(session, email)
         if found is None:
-            raise NotFound("Member with that email")
+            raise NotFound(
+                "Member with that email (for a customer who is not a platform user, name "
+                "them by a customer identifier: a column and a value)"
+            )
         if kind == RequestKind.ERASURE:
             await _check_may_erase(session, principal, found.user.id)
         request = DataSubjectRequest(
@@ -63,6 +147,7 @@ class ComplianceService:
             kind=kind.value,
             status=RequestStatus.PENDING.value,
             subject_id=found.user.id,
+            subject_kind=SubjectKind.MEMBER.value,
             reason=reason,
             requested_by=principal.user_id,
             updated_at=utcnow(),
@@ -77,6 +162,49 @@ class ComplianceService:
             resource=("data_subject_request", request.id),
             details={"kind": kind.value, "reason": reason},
             subjects={request.subject_id: {"email": email}},
+        )
+        return request
+
+    async def _create_for_identifier(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        kind: RequestKind,
+        reason: str,
+        identifier: Identifier,
+    ) -> DataSubjectRequest:
+        # a random subject id keys the customer's personal data in the audit log: an
+        # erasure destroys that key, so the value becomes unreadable in the chain too
+        request = DataSubjectRequest(
+            id=uuid.uuid4(),
+            kind=kind.value,
+            status=RequestStatus.PENDING.value,
+            subject_id=uuid.uuid4(),
+            subject_kind=SubjectKind.IDENTIFIER.value,
+            identifier_column=identifier.column,
+            reason=reason,
+            requested_by=principal.user_id,
+            updated_at=utcnow(),
+        )
+        request.tenant_id = principal.tenant_id
+        request.identifier_sealed = _seal(identifier.value.encode(), IDENTIFIER_PURPOSE, request)
+        found = await find_identifier(session, identifier)
+        request.matches = await _matches_summary(session, found)
+        await ComplianceRepository(session).add(request)
+        await record(
+            session,
+            actor=Actor.from_principal(principal),
+            action="compliance.request.created",
+            resource=("data_subject_request", request.id),
+            details={
+                "kind": kind.value,
+                "reason": reason,
+                "subject_kind": SubjectKind.IDENTIFIER.value,
+                "identifier_column": identifier.column,
+                "matching_datasets": len(request.matches["datasets"]),
+                "matching_prediction_rows": request.matches["prediction_rows"],
+            },
+            subjects={request.subject_id: {"column": identifier.column, "value": identifier.value}},
         )
         return request
 
@@ -114,7 +242,7 @@ class ComplianceService:
             raise FourEyesViolation()
         if note is not None and len(note) > 500:
             raise BadUserInput("Notes are limited to 500 characters.")
-        if approve and request.kind == RequestKind.ERASURE:
+        if approve and request.kind == RequestKind.ERASURE and _is_member(request):
             await _check_may_erase(session, principal, request.subject_id)
         status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
         request.status, request.decision_note = status.value, note
@@ -135,7 +263,7 @@ class ComplianceService:
         transaction: other organizations' memberships are invisible to a tenant's."""
         async with transaction(principal.tenant_id) as session:
             request = await self._execute_in_tenant(session, principal, request_id)
-        if request.kind != RequestKind.ERASURE:
+        if request.kind != RequestKind.ERASURE or not _is_member(request):
             return request
         async with transaction(None) as session:
             deleted, others = await members.delete_user_if_orphaned(session, request.subject_id)
@@ -154,6 +282,27 @@ class ComplianceService:
         request = await ComplianceRepository(session).get(request_id, for_update=True)
         if request.status != RequestStatus.APPROVED:
             raise RequestNotInState(request.status, RequestStatus.APPROVED.value)
+        if not _is_member(request):
+            report = await self._execute_identifier(session, request)
+        else:
+            report = await self._execute_member(session, principal, request)
+        request.status = RequestStatus.EXECUTED.value
+        request.executed_by, request.executed_at = principal.user_id, utcnow()
+        request.updated_at = utcnow()
+        request.report_sealed = _seal(json.dumps(report).encode(), REPORT_PURPOSE, request)
+        await record(
+            session,
+            actor=Actor.from_principal(principal),
+            action="compliance.request.executed",
+            resource=("data_subject_request", request.id),
+            details=_summary(report),
+            subjects=[request.subject_id],
+        )
+        return request
+
+    async def _execute_member(
+        self, session: AsyncSession, principal: Principal, request: DataSubjectRequest
+    ) -> dict[str, Any]:
         references = [r.to_json() for r in await find_references(session, request.subject_id)]
         if request.kind == RequestKind.ACCESS:
             report = await self._access_report(session, request, references)
@@ -170,19 +319,41 @@ class ComplianceService:
                 await _check_covers(session, request, user_id, who)
             report = await self._erase(session, request, references)
             request.subject_email_sealed = None
-        request.status = RequestStatus.EXECUTED.value
-        request.executed_by, request.executed_at = principal.user_id, utcnow()
-        request.updated_at = utcnow()
-        request.report_sealed = _seal(json.dumps(report).encode(), REPORT_PURPOSE, request)
-        await record(
-            session,
-            actor=Actor.from_principal(principal),
-            action="compliance.request.executed",
-            resource=("data_subject_request", request.id),
-            details=_summary(report),
-            subjects=[request.subject_id],
-        )
-        return request
+        return report
+
+    async def _execute_identifier(
+        self, session: AsyncSession, request: DataSubjectRequest
+    ) -> dict[str, Any]:
+        """Access: every row found, with its values. Erasure: the rows removed (counts and
+        where, never the values: the report must not keep what was erased), the models
+        to retrain, and the customer's audit key destroyed."""
+        identifier = self.identifier(request)
+        if identifier is None:  # cleared only by an executed erasure
+            raise RequestNotInState(request.status, RequestStatus.APPROVED.value)
+        found = await find_identifier(session, identifier)
+        request.matches = await _matches_summary(session, found)
+        if request.kind == RequestKind.ACCESS:
+            return {
+                "kind": request.kind,
+                "subject_kind": SubjectKind.IDENTIFIER.value,
+                "identifier": {"column": identifier.column, "value": identifier.value},
+                "datasets": [_match_json(m) for m in found if m.kind == "dataset"],
+                "prediction_log": [_match_json(m) for m in found if m.kind != "dataset"],
+                "models_trained_on_these_datasets": request.matches["models_to_retrain"],
+            }
+        erased = await erase_identifier(session, identifier, request.id)
+        shredded = await subject_data.shred(session, request.subject_id)
+        request.identifier_sealed = None
+        return {
+            "kind": request.kind,
+            "subject_kind": SubjectKind.IDENTIFIER.value,
+            "identifier": {"column": identifier.column},
+            "datasets": [_erased_json(e) for e in erased if e.kind == "dataset"],
+            "prediction_log": [_erased_json(e) for e in erased if e.kind != "dataset"],
+            "rows_removed": sum(e.rows_removed for e in erased),
+            "models_to_retrain": request.matches["models_to_retrain"],
+            "audit_subject_key_destroyed": shredded,
+        }
 
     async def _access_report(
         self, session: AsyncSession, request: DataSubjectRequest, references: list[Any]
@@ -232,6 +403,49 @@ class ComplianceService:
             "references": references,
             "user_record": "pending",
         }
+
+    @requires(P.PRIVACY_REQUEST)
+    async def report_file(
+        self, session: AsyncSession, principal: Principal, request_id: uuid.UUID, kind: str
+    ) -> ReportFile:
+        """The executed request's report as a file (JSON or CSV), the download audited
+        with its SHA-256. Another tenant's request is ``NotFound`` like an unknown one."""
+        if kind not in REPORT_FORMATS:
+            raise NotFound("Report format")
+        request = await ComplianceRepository(session).get(request_id)
+        report = self.report(request)
+        if report is None:
+            raise NotFound(
+                "Report of this data subject request (it is written when the request is executed)"
+            )
+        document = {
+            "request": {
+                "id": str(request.id),
+                "kind": request.kind,
+                "status": request.status,
+                "subject_kind": request.subject_kind,
+                "created_at": request.created_at.isoformat(),
+                "executed_at": _iso(request.executed_at),
+            },
+            "report": report,
+        }
+        content = await asyncio.to_thread(_render, document, kind)
+        digest = f"sha256:{hashlib.sha256(content).hexdigest()}"
+        await record(
+            session,
+            actor=Actor.from_principal(principal),
+            action="compliance.report.downloaded",
+            resource=("data_subject_request", request.id),
+            details={"format": kind, "sha256": digest, "bytes": len(content)},
+        )
+        return ReportFile(request.id, kind, content, digest)
+
+    def identifier(self, request: DataSubjectRequest) -> Identifier | None:
+        """The customer identifier; None for a member, or once an erasure cleared it."""
+        if request.identifier_sealed is None or request.identifier_column is None:
+            return None
+        value = _unseal(request.identifier_sealed, IDENTIFIER_PURPOSE, request).decode()
+        return Identifier(column=request.identifier_column, value=value)
 
     def subject_email(self, request: DataSubjectRequest) -> str | None:
         if request.subject_email_sealed is None:
@@ -295,8 +509,230 @@ def _iso(value: Any) -> str | None:
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:
-    """What the execution event records: counts and references, no personal data."""
-    return {k: v for k, v in report.items() if k not in ("account", "audit_events")}
+    """What the execution event records: counts and references, no personal data (a
+    customer's rows and identifier value stay in the sealed report)."""
+    if report.get("subject_kind") != SubjectKind.IDENTIFIER.value:
+        return {k: v for k, v in report.items() if k not in ("account", "audit_events")}
+    return {
+        "kind": report["kind"],
+        "subject_kind": report["subject_kind"],
+        "identifier_column": report["identifier"]["column"],
+        "datasets": [
+            {k: d.get(k) for k in ("id", "name", "row_count", "rows_removed", "new_dataset_id")}
+            for d in report["datasets"]
+        ],
+        "prediction_batches": [
+            {k: b.get(k) for k in ("id", "model", "version", "row_count", "rows_removed")}
+            for b in report["prediction_log"]
+        ],
+        "rows_removed": report.get("rows_removed"),
+        "models_to_retrain": report.get("models_to_retrain"),
+    }
+
+
+def _is_member(request: DataSubjectRequest) -> bool:
+    return request.subject_kind != SubjectKind.IDENTIFIER.value
+
+
+def _match_json(match: IdentifierMatch) -> dict[str, Any]:
+    return {"id": match.id, **match.facts, "row_count": match.row_count, "rows": match.rows}
+
+
+def _erased_json(erased: IdentifierErased) -> dict[str, Any]:
+    return {"id": erased.id, **erased.facts, "rows_removed": erased.rows_removed}
+
+
+async def _matches_summary(session: AsyncSession, found: list[IdentifierMatch]) -> dict[str, Any]:
+    """What a search found, without any value (kept in clear on the request): datasets
+    and row counts, prediction rows per model version, the model versions trained on the
+    matching datasets (to retrain after an erasure)."""
+    datasets = [
+        {
+            "id": m.id,
+            "name": m.facts.get("name"),
+            "version_number": m.facts.get("version_number"),
+            "rows": m.row_count,
+        }
+        for m in found
+        if m.kind == "dataset"
+    ]
+    versions: dict[str, dict[str, Any]] = {}
+    batches = 0
+    for m in found:
+        if m.kind == "dataset":
+            continue
+        batches += 1
+        key = str(m.facts.get("model_version_id"))
+        entry = versions.setdefault(
+            key,
+            {
+                "model": m.facts.get("model"),
+                "version": m.facts.get("version"),
+                "model_version_id": key,
+                "rows": 0,
+            },
+        )
+        entry["rows"] += m.row_count
+    retrain = await registry.trained_on(
+        session, {uuid.UUID(m.id) for m in found if m.kind == "dataset"}
+    )
+    return {
+        "searched_at": utcnow().isoformat(),
+        "datasets": datasets,
+        "prediction_batches": batches,
+        "prediction_rows": sum(v["rows"] for v in versions.values()),
+        "model_versions": list(versions.values()),
+        "models_to_retrain": retrain,
+    }
+
+
+# --- report files ------------------------------------------------------------------------
+
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = ["section", "source", "source_id", "version", "row", "time", "field", "value"]
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading =, +, -, @, tab or CR (a formula
+    to Excel and LibreOffice) gets a leading apostrophe (OWASP's CSV injection advice)."""
+    text = (
+        ""
+        if value is None
+        else value
+        if isinstance(value, str)
+        else json.dumps(value, ensure_ascii=False)
+    )
+    return "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
+
+
+def _render(document: dict[str, Any], kind: str) -> bytes:
+    if kind == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False).encode()
+    sink = io.StringIO()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in _csv_rows(document["report"]):
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + sink.getvalue()).encode()  # the BOM: Excel reads UTF-8
+
+
+def _csv_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One line per value: a matching row's cells, a logged prediction's inputs and
+    output, what an erasure removed, the models to retrain; a member's report as
+    field/value lines."""
+    rows: list[list[Any]] = []
+    if report.get("subject_kind") != SubjectKind.IDENTIFIER.value:
+        for key, value in report.items():
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    rows.append([key, "", "", "", index, "", "", item])
+            elif isinstance(value, dict):
+                for field, inner in value.items():
+                    rows.append([key, "", "", "", "", "", field, inner])
+            else:
+                rows.append(["summary", "", "", "", "", "", key, value])
+        return rows
+    identifier = report.get("identifier", {})
+    rows.append(["identifier", "", "", "", "", "", "column", identifier.get("column")])
+    if "value" in identifier:
+        rows.append(["identifier", "", "", "", "", "", "value", identifier["value"]])
+    for dataset in report.get("datasets", []):
+        name, did, version = dataset.get("name"), dataset.get("id"), dataset.get("version_number")
+        if "rows_removed" in dataset:
+            rows.append(
+                ["dataset", name, did, version, "", "", "rows_removed", dataset["rows_removed"]]
+            )
+            rows.append(
+                [
+                    "dataset",
+                    name,
+                    did,
+                    version,
+                    "",
+                    "",
+                    "new_dataset_id",
+                    dataset.get("new_dataset_id"),
+                ]
+            )
+            continue
+        for row in dataset.get("rows", []):
+            for field, value in row.items():
+                if field != "_row":
+                    rows.append(["dataset", name, did, version, row.get("_row"), "", field, value])
+    for batch in report.get("prediction_log", []):
+        source, bid, version = batch.get("model"), batch.get("id"), batch.get("version")
+        if "rows_removed" in batch:
+            rows.append(
+                [
+                    "prediction_log",
+                    source,
+                    bid,
+                    version,
+                    "",
+                    "",
+                    "rows_removed",
+                    batch["rows_removed"],
+                ]
+            )
+            continue
+        for row in batch.get("rows", []):
+            at, position = row.get("scored_at"), row.get("_row")
+            rows.append(
+                [
+                    "prediction_log",
+                    source,
+                    bid,
+                    version,
+                    position,
+                    at,
+                    "prediction_id",
+                    row.get("prediction_id"),
+                ]
+            )
+            for field, value in (row.get("inputs") or {}).items():
+                rows.append(
+                    ["prediction_log", source, bid, version, position, at, f"input.{field}", value]
+                )
+            rows.append(
+                [
+                    "prediction_log",
+                    source,
+                    bid,
+                    version,
+                    position,
+                    at,
+                    "prediction",
+                    row.get("prediction"),
+                ]
+            )
+            for label, p in (row.get("probabilities") or {}).items():
+                rows.append(
+                    [
+                        "prediction_log",
+                        source,
+                        bid,
+                        version,
+                        position,
+                        at,
+                        f"probability.{label}",
+                        p,
+                    ]
+                )
+    retrain = report.get("models_to_retrain", report.get("models_trained_on_these_datasets", []))
+    for model in retrain:
+        rows.append(
+            [
+                "model_to_retrain",
+                model.get("model"),
+                model.get("model_version_id"),
+                model.get("version"),
+                "",
+                "",
+                "trained_on_dataset",
+                model.get("dataset_id"),
+            ]
+        )
+    return rows
 
 
 compliance = ComplianceService()

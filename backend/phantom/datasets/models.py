@@ -15,6 +15,9 @@ class DatasetStatus(StrEnum):
     PROFILING = "PROFILING"  # a worker job is profiling a large file
     READY = "READY"
     FAILED = "FAILED"
+    # rows were erased (a data subject request): a newer version replaces it, its file is
+    # deleted, the row stays for the lineage of the models trained on it
+    SUPERSEDED = "SUPERSEDED"
 
 
 class Dataset(TenantScoped, Base):
@@ -38,3 +41,8 @@ class Dataset(TenantScoped, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # lineage: an erasure writes a new version without the subject's rows
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="SET NULL"), index=True
+    )
+    version_number: Mapped[int] = mapped_column(default=1, server_default="1")

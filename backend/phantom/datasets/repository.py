@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import Select, select
 
-from phantom.datasets.models import Dataset
+from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.kit.repository import Repository
 
 
@@ -29,3 +29,15 @@ class DatasetRepository(Repository[Dataset]):
                 )
             ).all()
         )
+
+    async def with_files(self, *, for_update: bool = False) -> list[Dataset]:
+        """The tenant's datasets that have a file (not superseded by an erasure), oldest
+        first."""
+        statement = (
+            select(Dataset)
+            .where(Dataset.status != DatasetStatus.SUPERSEDED.value)
+            .order_by(Dataset.created_at, Dataset.id)
+        )
+        if for_update:
+            statement = statement.with_for_update()
+        return list((await self.session.scalars(statement)).all())

@@ -101,9 +101,16 @@ class Dataset:
     id: strawberry.ID
     name: str
     status: models.DatasetStatus = strawberry.field(
-        description="PROFILING while a worker job profiles a large file."
+        description="PROFILING while a worker job profiles a large file; SUPERSEDED once a "
+        "data subject erasure wrote a newer version without some rows (its file is deleted)."
     )
-    error: str | None = strawberry.field(description="Why profiling FAILED.")
+    error: str | None = strawberry.field(
+        description="Why profiling FAILED, or which version replaces a SUPERSEDED one."
+    )
+    parent_id: strawberry.ID | None = strawberry.field(
+        description="The version this one was derived from (an erasure), if any."
+    )
+    version_number: int = strawberry.field(description="1 for an upload, +1 per erasure.")
     source_format: str = strawberry.field(description='"csv" or "parquet" (stored as Parquet).')
     original_filename: str
     size_bytes: float = strawberry.field(description="The upload's size.")
@@ -145,6 +152,8 @@ class Dataset:
             name=d.name,
             status=models.DatasetStatus(d.status),
             error=d.error,
+            parent_id=strawberry.ID(str(d.parent_id)) if d.parent_id else None,
+            version_number=d.version_number or 1,
             source_format=d.source_format,
             original_filename=d.original_filename,
             size_bytes=float(d.size_bytes),

@@ -22,9 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
-from phantom.compliance.hooks import SubjectReference, register_subject_finder
+from phantom.compliance.hooks import (
+    IdentifierSource,
+    SubjectReference,
+    register_identifier_source,
+    register_subject_finder,
+)
 from phantom.config import settings
-from phantom.datasets import ingest
+from phantom.datasets import erasure, ingest
 from phantom.datasets.errors import InvalidDataset
 from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import profile_table
@@ -365,3 +370,4 @@ async def datasets_uploaded_by(
 
 
 register_subject_finder("datasets", datasets_uploaded_by)
+register_identifier_source("datasets", IdentifierSource(find=erasure.find, erase=erasure.erase))

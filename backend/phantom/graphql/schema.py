@@ -33,6 +33,7 @@ from phantom.batch.schema import BatchMutation, BatchQuery, BatchSubscription
 from phantom.compliance.schema import ComplianceMutation, ComplianceQuery
 from phantom.config import settings
 from phantom.datasets.schema import DatasetMutation, DatasetQuery
+from phantom.demo.schema import DemoQuery
 from phantom.graphql.errors import classify_all
 from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
@@ -64,6 +65,7 @@ Query = merge_types(
         MonitoringQuery,
         OverviewQuery,
         ValueQuery,
+        DemoQuery,
     ),
 )
 Mutation = merge_types(

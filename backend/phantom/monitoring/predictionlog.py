@@ -63,6 +63,7 @@ from phantom.serving.rows import Columns, frame
 log = logging.getLogger(__name__)
 
 LOGGED_ACTION = "predictions.logged"
+ROWS_ERASED_ACTION = "predictions.rows_erased"  # a batch rewritten without a subject's rows
 BATCH_RESOURCE = "prediction_batch"
 INPUT_PREFIX = "input."
 PROBABILITY_PREFIX = "probability."
@@ -391,6 +392,9 @@ async def verify(session: AsyncSession) -> RecordsChecked:
     expired: set[str] = set()
     async for _, details in recorded_details(session, EXPIRED_ACTION, "model_version"):
         expired.update((details or {}).get("batch_ids", []))
+    rewritten: dict[str, str | None] = {}  # batch id -> the digest of its latest rewrite
+    async for batch_id, details in recorded_details(session, ROWS_ERASED_ACTION, BATCH_RESOURCE):
+        rewritten[batch_id] = (details or {}).get("sha256")
     rows = {str(b.id): b for b in (await session.scalars(select(PredictionBatch))).all()}
     problems: list[str] = []
     checked = counted = 0
@@ -406,7 +410,8 @@ async def verify(session: AsyncSession) -> RecordsChecked:
             problems.append(f"batch {batch_id}: recorded by the chain but missing from the log")
             continue
         counted += stored.rows
-        if stored.sha256 != details.get("sha256"):
+        expected = rewritten[batch_id] if batch_id in rewritten else details.get("sha256")
+        if stored.sha256 != expected:
             problems.append(f"batch {batch_id}: its recorded digest was changed")
             continue
         try:
@@ -414,7 +419,7 @@ async def verify(session: AsyncSession) -> RecordsChecked:
         except FileNotFoundError:
             problems.append(f"batch {batch_id}: its object is missing from the store")
             continue
-        if actual != details.get("sha256"):
+        if actual != expected:
             problems.append(f"batch {batch_id}: its object does not match the chain's SHA-256")
     for batch_id in rows:
         problems.append(f"batch {batch_id}: in the log but never recorded by the chain")

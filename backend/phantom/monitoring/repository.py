@@ -109,6 +109,24 @@ class OutcomeRepository(Repository[PredictionOutcome]):
         statement = statement.order_by(PredictionOutcome.window_start).limit(MAX_OUTCOMES_SCORED)
         return list((await self.session.scalars(statement)).all())
 
+    async def of_versions_since(
+        self, version_ids: set[uuid.UUID], since: datetime
+    ) -> list[PredictionOutcome]:
+        """The outcomes of several versions in one query, bounded like ``in_windows`` per
+        version on average."""
+        if not version_ids:
+            return []
+        statement = (
+            select(PredictionOutcome)
+            .where(
+                PredictionOutcome.model_version_id.in_(version_ids),
+                PredictionOutcome.window_start >= since,
+            )
+            .order_by(PredictionOutcome.window_start)
+            .limit(MAX_OUTCOMES_SCORED * len(version_ids))
+        )
+        return list((await self.session.scalars(statement)).all())
+
 
 class SettingsRepository(Repository[MonitoringSettings]):
     model = MonitoringSettings
@@ -130,6 +148,24 @@ class RetentionRepository(Repository[PredictionLogRetention]):
         if for_update:
             statement = statement.with_for_update(key_share=True)
         return await self.session.scalar(statement)
+
+
+async def logged_rows_per_version(
+    session: Any, version_ids: set[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, int]:
+    """Real-time rows of these versions whose batch's first call is in [since, until)."""
+    if not version_ids:
+        return {}
+    rows = await session.execute(
+        select(PredictionBatch.model_version_id, func.sum(PredictionBatch.rows))
+        .where(
+            PredictionBatch.model_version_id.in_(version_ids),
+            PredictionBatch.first_at >= since,
+            PredictionBatch.first_at < until,
+        )
+        .group_by(PredictionBatch.model_version_id)
+    )
+    return {row[0]: int(row[1] or 0) for row in rows}
 
 
 async def logged_rows_per_day(session: Any, since: datetime, until: datetime) -> dict[date, int]:

@@ -17,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom import audit
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
+from phantom.compliance.hooks import IdentifierSource, register_identifier_source
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
 from phantom.monitoring import drift as d
+from phantom.monitoring import erasure
 from phantom.monitoring import health as h
 from phantom.monitoring import repository as monitoring_rows
 from phantom.monitoring.models import MonitoringSettings, PredictionLogRetention
@@ -149,6 +151,16 @@ async def realized_outcomes(
     return [(row.window_start, row.actual, row.predicted) for row in rows]
 
 
+async def realized_outcomes_of(
+    session: AsyncSession, version_ids: set[uuid.UUID], since: datetime
+) -> dict[uuid.UUID, list[tuple[datetime, str, Any]]]:
+    """``realized_outcomes`` of several versions in one query (the executive overview)."""
+    found: dict[uuid.UUID, list[tuple[datetime, str, Any]]] = {v: [] for v in version_ids}
+    for row in await OutcomeRepository(session).of_versions_since(version_ids, since):
+        found[row.model_version_id].append((row.window_start, row.actual, row.predicted))
+    return found
+
+
 async def drift_summary(session: AsyncSession, version_id: uuid.UUID) -> dict[str, Any] | None:
     """``modelHealth``'s latest window (daily) as plain data, for documents (reports/);
     None when the version has served nothing yet. Callers check their own permission."""
@@ -183,8 +195,20 @@ monitoring = MonitoringService()
 # --- for the overviews (phantom.overview), which check their own permission first ---
 
 
+async def logged_rows_per_version(
+    session: AsyncSession, version_ids: set[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, int]:
+    """Real-time predictions of these versions in [since, until)."""
+    return await monitoring_rows.logged_rows_per_version(session, version_ids, since, until)
+
+
 async def logged_rows_per_day(
     session: AsyncSession, since: datetime, until: datetime
 ) -> dict[date, int]:
     """Real-time predictions (the prediction log's ``prediction_batches``) by UTC day."""
     return await monitoring_rows.logged_rows_per_day(session, since, until)
+
+
+register_identifier_source(
+    "prediction_log", IdentifierSource(find=erasure.find, erase=erasure.erase)
+)

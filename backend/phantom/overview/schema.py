@@ -128,6 +128,79 @@ class TrainingActivity:
     compute_seconds: float = strawberry.field(description="Sum of finished minus started.")
 
 
+@strawberry.type(description="A production model's value this month, from its value model.")
+class ModelMonthValue:
+    model: ModelReference
+    currency: str
+    predictions: int = strawberry.field(description="This month's, real-time and batch.")
+    value_per_prediction: float | None = strawberry.field(
+        description="Expected: the holdout's, at the serving threshold. null: see unavailable."
+    )
+    expected_value: float | None = strawberry.field(description="valuePerPrediction * predictions.")
+    planned_monthly_value: float | None = strawberry.field(
+        description="valuePerPrediction * the value model's monthly volume."
+    )
+    realized_predictions: int = strawberry.field(
+        description="This month's predictions with a recorded outcome."
+    )
+    realized_value: float = strawberry.field(
+        description="What those predictions were worth, from their outcomes."
+    )
+    expected_value_of_realized: float | None = strawberry.field(
+        description="valuePerPrediction * realizedPredictions: what realizedValue compares to."
+    )
+    unavailable: str | None = strawberry.field(description="Why there is no expected value.")
+
+    @classmethod
+    def of(cls, m: s.ModelMonthValue) -> ModelMonthValue:
+        v = m.value
+        per = v.value_per_prediction
+        return cls(
+            model=ModelReference.of(m.version),
+            currency=v.currency,
+            predictions=m.predictions,
+            value_per_prediction=per,
+            expected_value=m.expected,
+            planned_monthly_value=m.planned,
+            realized_predictions=v.realized_predictions,
+            realized_value=v.realized,
+            expected_value_of_realized=None if per is None else per * v.realized_predictions,
+            unavailable=v.unavailable,
+        )
+
+
+@strawberry.type(description="This month's value of the production models in one currency.")
+class CurrencyValueTotal:
+    currency: str
+    expected_value: float
+    planned_monthly_value: float
+    realized_value: float
+    expected_value_of_realized: float
+
+
+def _totals(values: list[ModelMonthValue]) -> list[CurrencyValueTotal]:
+    """Sums per currency of the models that have an expected value (never mixed)."""
+    totals: dict[str, CurrencyValueTotal] = {}
+    for v in values:
+        if v.value_per_prediction is None:
+            continue
+        t = totals.setdefault(
+            v.currency,
+            CurrencyValueTotal(
+                currency=v.currency,
+                expected_value=0.0,
+                planned_monthly_value=0.0,
+                realized_value=0.0,
+                expected_value_of_realized=0.0,
+            ),
+        )
+        t.expected_value += v.expected_value or 0.0
+        t.planned_monthly_value += v.planned_monthly_value or 0.0
+        t.realized_value += v.realized_value
+        t.expected_value_of_realized += v.expected_value_of_realized or 0.0
+    return [totals[c] for c in sorted(totals)]
+
+
 @strawberry.type(description="What an executive sees on opening the app.")
 class ExecutiveOverview:
     period_days: int
@@ -138,11 +211,17 @@ class ExecutiveOverview:
     open_alerts: list[AlertSeverityCount]
     pending_approvals: PendingApprovals
     training: TrainingActivity
-    # not yet: expected and realized value this month by model (the value/ domain's
-    # figures; issue 15's next step)
+    month_start: datetime = strawberry.field(description="This calendar month's start, UTC.")
+    value_this_month: list[ModelMonthValue] = strawberry.field(
+        description="Production models that have a value model, since monthStart."
+    )
+    value_totals: list[CurrencyValueTotal] = strawberry.field(
+        description="valueThisMonth summed per currency."
+    )
 
     @classmethod
     def of(cls, o: s.ExecutiveOverview) -> ExecutiveOverview:
+        values = [ModelMonthValue.of(m) for m in o.values]
         return cls(
             period_days=o.period_days,
             since=o.since,
@@ -165,6 +244,9 @@ class ExecutiveOverview:
                 success_rate=o.training.success_rate,
                 compute_seconds=round(o.training.compute_seconds, 3),
             ),
+            month_start=o.month_start,
+            value_this_month=values,
+            value_totals=_totals(values),
         )
 
 

@@ -36,6 +36,7 @@ from phantom.kit.rows import utcnow
 from phantom.monitoring import service as monitoring
 from phantom.registry.service import PROMOTED_TOPIC, ProductionVersion, registry
 from phantom.reports import service as reports
+from phantom.value.service import MonthValue, month_values
 
 PERIODS = (7, 30, 90)  # days: the SPA's period picker
 SSO_ACTIONS = ("identity.sso.configured", "identity.sso.removed")
@@ -114,6 +115,27 @@ class TrainingActivity:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelMonthValue:
+    """A production model's expected and realized value this month."""
+
+    version: ProductionVersion
+    value: MonthValue
+    predictions: int  # this month, real-time and batch
+
+    @property
+    def expected(self) -> float | None:
+        """The holdout's value per prediction times this month's predictions."""
+        per = self.value.value_per_prediction
+        return None if per is None else per * self.predictions
+
+    @property
+    def planned(self) -> float | None:
+        """The holdout's value per prediction times the value model's monthly volume."""
+        per = self.value.value_per_prediction
+        return None if per is None else per * self.value.monthly_volume
+
+
+@dataclass(frozen=True, slots=True)
 class ExecutiveOverview:
     period_days: int
     since: datetime  # midnight UTC, ``period_days`` days ago including today
@@ -123,8 +145,8 @@ class ExecutiveOverview:
     alerts_by_severity: dict[str, int]  # unresolved alerts
     approvals: PendingApprovals
     training: TrainingActivity
-    # not yet: expected and realized value this month, by model, from the value/ domain
-    # (issue 15's next step)
+    month_start: datetime  # the current calendar month's first midnight, UTC
+    values: list[ModelMonthValue]  # production models that have a value model
 
 
 def check_period(period: int) -> int:
@@ -142,17 +164,21 @@ class OverviewService:
         now = utcnow()
         since = datetime.combine(now.date() - timedelta(days=period - 1), time(), UTC)
         before = since - timedelta(days=period)
+        month_start = datetime.combine(now.date().replace(day=1), time(), UTC)
         count, oldest = await approvals.pending_summary(session)
         jobs, succeeded, finished, seconds = await training.activity_since(session, since)
+        production = await registry.in_production(session)
         return ExecutiveOverview(
             period_days=period,
             since=since,
             until=now,
-            models=await _production_models(session),
+            models=await _production_models(session, production),
             volume=await _volume(session, before, since, now),
             alerts_by_severity=await alerts.active_by_severity(session),
             approvals=PendingApprovals(count, oldest),
             training=TrainingActivity(jobs, succeeded, finished, seconds),
+            month_start=month_start,
+            values=await _month_values(session, production, month_start, now),
         )
 
     @requires(P.INSIGHTS_READ)
@@ -197,8 +223,9 @@ class OverviewService:
         )
 
 
-async def _production_models(session: AsyncSession) -> list[ProductionModel]:
-    production = await registry.in_production(session)
+async def _production_models(
+    session: AsyncSession, production: list[ProductionVersion]
+) -> list[ProductionModel]:
     ids = {v.id for v in production}
     approved = await approvals.last_approved(session, ids)
     reported = await reports.newest_reports(session, ids)
@@ -207,6 +234,20 @@ async def _production_models(session: AsyncSession) -> list[ProductionModel]:
             v, max([t for t in (approved.get(v.id), reported.get(v.id)) if t], default=None)
         )
         for v in production
+    ]
+
+
+async def _month_values(
+    session: AsyncSession, production: list[ProductionVersion], since: datetime, now: datetime
+) -> list[ModelMonthValue]:
+    found = await month_values(session, {v.id: v.model_id for v in production}, since)
+    valued = set(found)
+    realtime = await monitoring.logged_rows_per_version(session, valued, since, now)
+    scored = await batch.rows_scored_per_version(session, valued, since, now)
+    return [
+        ModelMonthValue(v, found[v.id], realtime.get(v.id, 0) + scored.get(v.id, 0))
+        for v in production
+        if v.id in found
     ]
 
 

@@ -56,6 +56,17 @@ class VersionRepository(Repository[ModelVersion]):
             raise NotFound(self.noun)
         return version
 
+    async def with_holdouts(self, version_ids: set[uuid.UUID]) -> list[ModelVersion]:
+        """``with_holdout`` of several of the session tenant's versions, one query."""
+        if not version_ids:
+            return []
+        statement = (
+            select(ModelVersion)
+            .where(ModelVersion.id.in_(version_ids))
+            .options(undefer(ModelVersion.insights), undefer(ModelVersion.holdout_predictions))
+        )
+        return list((await self.session.scalars(statement)).all())
+
     async def fairness(self, version_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
         """The (deferred) fairness reports of the session tenant's versions among these."""
         rows = await self.session.execute(
@@ -118,6 +129,16 @@ class VersionRepository(Repository[ModelVersion]):
             .where(ModelVersion.id.in_(version_ids))
         )
         return {row[0]: (row[1], row[2]) for row in rows}
+
+    async def trained_on(self, dataset_ids: set[uuid.UUID]) -> list[tuple[ModelVersion, str]]:
+        """Versions trained on these datasets, with their model's name."""
+        rows = await self.session.execute(
+            select(ModelVersion, RegisteredModel.name)
+            .join(RegisteredModel, RegisteredModel.id == ModelVersion.model_id)
+            .where(ModelVersion.dataset_id.in_(dataset_ids))
+            .order_by(RegisteredModel.name, ModelVersion.version)
+        )
+        return [(row[0], row[1]) for row in rows]
 
     async def in_production(self) -> list[tuple[ModelVersion, RegisteredModel]]:
         """Every production version with its model, in one query (the overviews)."""

@@ -8,6 +8,7 @@ refused there, and reached through ``promote_approved`` once someone has approve
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ class ProductionVersion:
 
 
 ProductionVersions = list[ProductionVersion]  # (``list`` is a method name in the service)
+HoldoutEvidences = list[HoldoutEvidence]
 MAX_BUSINESS_LINE = 200
 PROMOTED_TOPIC = "registry.model_version.promoted"  # tenant event: overviews refetch
 STAGE_CHANGED = "registry.stage_changed"  # broadcast: serving drops what it cached
@@ -336,17 +338,14 @@ class RegistryService:
     ) -> HoldoutEvidence:
         """For the value domain, which checked its own permission: ``NotFound`` also in
         another tenant."""
-        version = await VersionRepository(session).with_holdout(version_id)
-        confusion = (version.insights or {}).get("confusion") or {}
-        return HoldoutEvidence(
-            id=version.id,
-            model_id=version.model_id,
-            task_type=version.task_type,
-            classes=version.classes,
-            engine_threshold=confusion.get("threshold"),
-            serving_threshold=version.serving_threshold,
-            holdout=version.holdout_predictions,
-        )
+        return _evidence(await VersionRepository(session).with_holdout(version_id))
+
+    async def holdout_evidences(
+        self, session: AsyncSession, version_ids: set[uuid.UUID]
+    ) -> HoldoutEvidences:
+        """``holdout_evidence`` of several versions in one query (the executive overview);
+        other tenants' ids are left out."""
+        return [_evidence(v) for v in await VersionRepository(session).with_holdouts(version_ids)]
 
     async def model_facts(
         self, session: AsyncSession, *, model_id: uuid.UUID | None, version_id: uuid.UUID | None
@@ -418,6 +417,26 @@ class RegistryService:
                 "made; reject this request, and request again if it should still be promoted."
             )
         return await self._move(session, principal, version, target, request_id)
+
+    async def trained_on(
+        self, session: AsyncSession, dataset_ids: set[uuid.UUID]
+    ) -> builtins.list[dict[str, Any]]:
+        """The versions trained on these datasets (model, version, stage, dataset), for a
+        data subject erasure's list of models to retrain; the caller checked its own
+        permission."""
+        if not dataset_ids:
+            return []
+        return [
+            {
+                "model": name,
+                "version": v.version,
+                "model_version_id": str(v.id),
+                "stage": v.stage,
+                "dataset_id": str(v.dataset_id),
+                "dataset_name": v.dataset_name,
+            }
+            for v, name in await VersionRepository(session).trained_on(dataset_ids)
+        ]
 
     async def labels(
         self, session: AsyncSession, version_ids: set[uuid.UUID]
@@ -533,6 +552,19 @@ class RegistryService:
             },
         )
         return version
+
+
+def _evidence(version: ModelVersion) -> HoldoutEvidence:
+    confusion = (version.insights or {}).get("confusion") or {}
+    return HoldoutEvidence(
+        id=version.id,
+        model_id=version.model_id,
+        task_type=version.task_type,
+        classes=version.classes,
+        engine_threshold=confusion.get("threshold"),
+        serving_threshold=version.serving_threshold,
+        holdout=version.holdout_predictions,
+    )
 
 
 registry = RegistryService()

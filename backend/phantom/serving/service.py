@@ -86,13 +86,21 @@ class PredictionService:
         version_id: uuid.UUID | None = None,
         model_name: str | None = None,
         explain: bool = False,
+        at: datetime | None = None,
     ) -> PredictionResult:
         """Scores with ``version_id``, or with the PRODUCTION version of ``model_name``
         (its stable endpoint). Opens no transaction while the model loads or scores: a
         cold load takes seconds, and one organization's traffic must not hold the pool's
-        connections away from the others."""
+        connections away from the others.
+
+        ``at``: when the call is logged as made (default now). Only the demo seeder
+        (phantom/demo) passes it, to write a month of history; no route or resolver
+        does, and it must not be in the future."""
         started = time.perf_counter()
-        at = utcnow()
+        now = utcnow()
+        if at is not None and at > now:
+            raise ValueError("a prediction cannot be logged in the future")
+        at = at or now
         tenant_id = principal.tenant_id
         version: ServableVersion
         if version_id is not None:

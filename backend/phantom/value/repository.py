@@ -19,3 +19,12 @@ class ValueModelRepository(Repository[ValueModel]):
         if for_update:
             statement = statement.with_for_update()
         return await self.session.scalar(statement)
+
+    async def of_models(self, model_ids: set[uuid.UUID]) -> dict[uuid.UUID, ValueModel]:
+        """The value models of several of the session tenant's models, one query."""
+        if not model_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(ValueModel).where(ValueModel.model_id.in_(model_ids))
+        )
+        return {row.model_id: row for row in rows}

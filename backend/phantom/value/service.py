@@ -23,7 +23,7 @@ from phantom.authz.service import requires
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
 from phantom.kit.rows import utcnow
-from phantom.monitoring.service import realized_outcomes
+from phantom.monitoring.service import realized_outcomes, realized_outcomes_of
 from phantom.registry.service import HoldoutEvidence, registry
 from phantom.value import compute, realized
 from phantom.value.currencies import ISO_4217
@@ -236,24 +236,11 @@ class ValueService:
             raise BadUserInput(
                 "This model has no value model yet: set one with setValueModel first."
             )
-        holdout = evidence.holdout
-        if not holdout or not holdout.get("truth"):
-            raise BadUserInput(
-                "This version was trained before holdout predictions were stored: retrain "
-                "it (a new version) to value it."
-            )
-        if evidence.task_type == "REGRESSION" and threshold is not None:
+        if evidence.task_type != "BINARY" and threshold is not None:
             raise BadUserInput("threshold applies to binary classifiers only; leave it out.")
         since = utcnow() - timedelta(days=realized.REALIZED_DAYS)
         outcomes = await realized_outcomes(session, version_id, since)
-        if evidence.task_type == "REGRESSION":
-            return _regression(evidence, settings, holdout, outcomes)
-        if evidence.task_type == "MULTICLASS":
-            if threshold is not None:
-                raise BadUserInput("threshold applies to binary classifiers only; leave it out.")
-            return _multiclass(evidence, settings, holdout, outcomes)
-        chosen = _check_threshold(threshold) if threshold is not None else _serving(evidence)
-        return _classifier(evidence, settings, holdout, chosen, outcomes)
+        return _value(evidence, settings, threshold, outcomes)
 
     @requires(P.MODELS_PROMOTE)
     async def set_serving_threshold(
@@ -269,6 +256,71 @@ class ValueService:
             )
         version = await registry.set_serving_threshold(session, principal, version_id, chosen)
         return version.id
+
+
+@dataclass(frozen=True, slots=True)
+class MonthValue:
+    """A version's value since the start of the month, for the executive overview."""
+
+    model_version_id: uuid.UUID
+    currency: str
+    monthly_volume: int  # the value model's planned predictions a month
+    value_per_prediction: float | None  # holdout, at the serving threshold; None: unavailable
+    realized: float  # summed over the month's predictions with an outcome
+    realized_predictions: int
+    unavailable: str | None = None  # why there is no holdout figure
+
+
+async def month_values(
+    session: AsyncSession, models_of: dict[uuid.UUID, uuid.UUID], since: datetime
+) -> dict[uuid.UUID, MonthValue]:
+    """The value since ``since`` of the versions (``{version id: model id}``) whose model
+    has a value model: three queries whatever their number. For the executive overview,
+    which checked ``insights:read``."""
+    settings = await ValueModelRepository(session).of_models(set(models_of.values()))
+    valued = {v for v, m in models_of.items() if m in settings}
+    evidences = await registry.holdout_evidences(session, valued)
+    outcomes = await realized_outcomes_of(session, valued, since)
+    found = {}
+    for evidence in evidences:
+        model = settings[evidence.model_id]
+        try:
+            value = _value(evidence, model, None, outcomes[evidence.id])
+        except BadUserInput as error:  # no stored holdout, or the classes changed
+            found[evidence.id] = MonthValue(
+                evidence.id, model.currency, model.monthly_volume, None, 0.0, 0, str(error)
+            )
+            continue
+        found[evidence.id] = MonthValue(
+            evidence.id,
+            model.currency,
+            model.monthly_volume,
+            value.value_per_prediction,
+            sum(w.value_per_prediction * w.predictions for w in value.realized),
+            sum(w.predictions for w in value.realized),
+        )
+    return found
+
+
+def _value(
+    evidence: HoldoutEvidence,
+    settings: ValueModel,
+    threshold: float | None,
+    outcomes: list[tuple[datetime, str, Any]],
+) -> ModelValue:
+    """The version's value at the threshold (binary: the serving one when None)."""
+    holdout = evidence.holdout
+    if not holdout or not holdout.get("truth"):
+        raise BadUserInput(
+            "This version was trained before holdout predictions were stored: retrain "
+            "it (a new version) to value it."
+        )
+    if evidence.task_type == "REGRESSION":
+        return _regression(evidence, settings, holdout, outcomes)
+    if evidence.task_type == "MULTICLASS":
+        return _multiclass(evidence, settings, holdout, outcomes)
+    chosen = _check_threshold(threshold) if threshold is not None else _serving(evidence)
+    return _classifier(evidence, settings, holdout, chosen, outcomes)
 
 
 def _serving(evidence: HoldoutEvidence) -> float:

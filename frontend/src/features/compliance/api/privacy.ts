@@ -6,7 +6,10 @@ export const DataSubjectRequestFieldsFragment = graphql(`
     kind
     status
     subjectId
+    subjectKind
     subjectEmail
+    identifierColumn
+    identifierValue
     reason
     requestedBy
     decidedBy
@@ -16,6 +19,32 @@ export const DataSubjectRequestFieldsFragment = graphql(`
     executedAt
     createdAt
     report
+    reportJsonUrl
+    reportCsvUrl
+    matches {
+      searchedAt
+      predictionRows
+      predictionBatches
+      datasets {
+        datasetId
+        name
+        versionNumber
+        rows
+      }
+      modelVersions {
+        modelVersionId
+        model
+        version
+        rows
+      }
+    }
+    modelsToRetrain {
+      modelVersionId
+      model
+      version
+      stage
+      datasetName
+    }
   }
 `);
 

@@ -61,6 +61,13 @@ function request(overrides: Partial<DataSubjectRequestFieldsFragment> = {}): Dat
     executedAt: null,
     createdAt: '2026-11-21T09:00:00Z',
     report: null,
+    subjectKind: 'MEMBER',
+    identifierColumn: null,
+    identifierValue: null,
+    matches: null,
+    modelsToRetrain: [],
+    reportJsonUrl: null,
+    reportCsvUrl: null,
     ...overrides,
   };
 }

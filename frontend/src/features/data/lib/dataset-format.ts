@@ -6,12 +6,14 @@ export const STATUS_LABEL: Record<DatasetStatus, string> = {
   PROFILING: 'Profiling',
   READY: 'Ready',
   FAILED: 'Failed',
+  SUPERSEDED: 'Superseded',
 };
 
 export const STATUS_TONE: Record<DatasetStatus, BadgeTone> = {
   PROFILING: 'info',
   READY: 'success',
   FAILED: 'danger',
+  SUPERSEDED: 'neutral',
 };
 
 /** "csv" → "CSV". */

@@ -59,6 +59,7 @@ const DATASET_STATUS_TEXT: Record<DatasetStatus, string> = {
   PROFILING: 'is still being profiled',
   READY: 'is ready',
   FAILED: 'could not be profiled',
+  SUPERSEDED: 'was replaced by a newer version (rows erased on a data subject’s request)',
 };
 
 /**
