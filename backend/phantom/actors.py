@@ -19,7 +19,7 @@ from phantom.batch import jobs as batch_jobs
 from phantom.config import settings
 from phantom.datasets import jobs as datasets_jobs
 from phantom.identity import jobs as identity_jobs
-from phantom.kit.jobs import PeriodicScheduler, Schedule, broker
+from phantom.kit.jobs import HOUSEKEEPING_SCHEDULE, PeriodicScheduler, Schedule, broker
 from phantom.monitoring import jobs as monitoring_jobs
 from phantom.webhooks import jobs as webhooks_jobs
 
@@ -36,7 +36,7 @@ JOB_MODULES: tuple[ModuleType, ...] = (
 
 SCHEDULES = [
     Schedule(
-        "housekeeping",
+        HOUSEKEEPING_SCHEDULE,
         settings.HOUSEKEEPING_INTERVAL_SECONDS,
         (
             "identity.schedule_housekeeping",

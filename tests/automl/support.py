@@ -25,7 +25,9 @@ query Job($id: ID!) {
   trainingJob(id: $id) {
     id status progress message error errorCode taskType metric higherIsBetter engine attempt
     maxAttempts datasetName target droppedColumns { column reason }
-    leaderboard { rank modelName scoreValidation fitTimeSeconds predictTimeSeconds }
+    leaderboard {
+      rank modelName scoreValidation fitTimeSeconds predictTimeSeconds finalFit refitModelName
+    }
     featureImportance { feature importance stddev }
     metrics { name value }
     modelVersion {

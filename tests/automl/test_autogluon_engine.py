@@ -9,6 +9,7 @@ import pytest
 
 from phantom.automl.engines.autogluon import AutoGluonEngine
 from phantom.automl.engines.base import FitSpec, LeaderboardRow
+from phantom.automl.leaderboard import plain_model_name
 from phantom.automl.tasks import TaskType
 from tests.automl.support import breast_cancer
 
@@ -40,7 +41,7 @@ def test_a_fit_that_starts_after_its_deadline_still_ends_with_one_model(tmp_path
     # then: one model of the model zoo (and at most the ensemble over it), saved and loadable
     base = [r.model_name for r in outcome.leaderboard if "Ensemble" not in r.model_name]
     assert len(base) == 1, [r.model_name for r in outcome.leaderboard]
-    assert reports[0][0].startswith(f"Trained {base[0]}")
+    assert reports[0][0].startswith(f"Trained {plain_model_name(base[0])}")
     model = AutoGluonEngine().load(spec.model_dir, num_cpus=1)
     try:
         predicted = model.predict(train.drop(columns=["diagnosis"]).head(5))

@@ -4,6 +4,7 @@ processes, AutoGluon, and seconds of budget on data bundled with scikit-learn.""
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -113,6 +114,15 @@ async def test_binary_job_streams_progress_registers_a_model_and_predicts(
     assert any(e["status"] == "RUNNING" and e["leaderboard"] for e in events[:-1]), events
     progress = [e["progress"] for e in events if e["status"] == "RUNNING"]
     assert progress == sorted(progress)
+    # a row once shown stays (snapshots are merged), refits are no rows of their own, and
+    # progress is told in plain words, not the engine's
+    seen: set[str] = set()
+    for event in events:
+        shown = {r["modelName"] for r in event["leaderboard"]}
+        assert seen <= shown, (seen - shown, event)
+        assert not any(name.endswith("_FULL") for name in shown), shown
+        seen = shown
+        assert not re.search(r"Attempt \d|stacking|Fitting autogluon", event["message"] or "")
     final = events[-1]
     assert final["status"] == "SUCCEEDED", final
     version_id = final["modelVersionId"]
@@ -121,7 +131,9 @@ async def test_binary_job_streams_progress_registers_a_model_and_predicts(
     found = await job(http, tenant.bearer, job_id)
     board = found["leaderboard"]
     assert [r["rank"] for r in board] == list(range(1, len(board) + 1))
-    scores = [r["scoreValidation"] for r in board if r["scoreValidation"] is not None]
+    candidates = [r for r in board if r["finalFit"]]
+    assert board[: len(candidates)] == candidates  # trial-only rows, if any, come last
+    scores = [r["scoreValidation"] for r in candidates if r["scoreValidation"] is not None]
     assert scores == sorted(scores, reverse=True)
     assert found["higherIsBetter"]
     metrics = {m["name"]: m["value"] for m in found["metrics"]}

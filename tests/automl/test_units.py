@@ -11,9 +11,9 @@ import pytest
 from sklearn.metrics import log_loss, roc_auc_score
 
 from phantom.automl.engines.base import DataError
+from phantom.automl.leaderboard import ranked
 from phantom.automl.lifecycle import hard_bound_seconds
 from phantom.automl.runner import RunSpec, fit_limit_seconds, prepare
-from phantom.automl.runs import ranked
 from phantom.automl.tasks import Outcome, TaskType, score_all
 from phantom.kit.errors import BadUserInput
 from phantom.registry.service import ServableVersion

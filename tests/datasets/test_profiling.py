@@ -88,3 +88,54 @@ def test_deterministic_and_fast_on_100k_rows() -> None:
     elapsed = time.perf_counter() - started
     assert first == profile_table(table)
     assert elapsed < 5, elapsed
+
+
+def suggested(columns: dict[str, list[object]]) -> list[str]:
+    return [t["column"] for t in profile_table(pa.table(columns))["suggested_targets"]]
+
+
+def test_a_loan_book_suggests_its_outcome_never_its_term() -> None:
+    # the reported case: term_months (a few whole values, the last column) came first
+    n = 200
+    columns: dict[str, list[object]] = {
+        "loan_id": [f"L{i:05d}" for i in range(n)],
+        "amount": [1000.0 + 37.5 * i for i in range(n)],
+        "age": [20 + i % 50 for i in range(n)],
+        "income": [30000.0 + 411.0 * i for i in range(n)],
+        "defaulted": ["yes" if i % 9 == 0 else "no" for i in range(n)],
+        "term_months": [[12, 24, 36, 60][i % 4] for i in range(n)],
+    }
+    found = suggested(columns)
+    assert found[0] == "defaulted"
+    assert not {"term_months", "age", "loan_id"} & set(found)
+
+
+def test_binary_columns_come_before_numbers_and_durations_are_skipped() -> None:
+    n = 150
+    columns: dict[str, list[object]] = {
+        "tenure": [i % 72 for i in range(n)],
+        "monthly_charges": [20.0 + 0.7 * i for i in range(n)],
+        "contract": [["month-to-month", "one year", "two year"][i % 3] for i in range(n)],
+        "paperless": [bool(i % 2) for i in range(n)],
+        "days_since_signup": [i * 3 for i in range(n)],
+        "customerNumber": [i % 140 for i in range(n)],
+    }
+    found = suggested(columns)
+    # no column is named like an outcome: the two-valued one leads
+    assert found[0] == "paperless"
+    assert not {"tenure", "days_since_signup", "customerNumber"} & set(found)
+    assert "monthly_charges" in found
+
+
+def test_outcome_names_win_whatever_their_position() -> None:
+    n = 120
+    columns: dict[str, list[object]] = {
+        "churn": [i % 5 == 0 for i in range(n)],
+        "region": [["north", "south", "east"][i % 3] for i in range(n)],
+        "mileage": [float(i) * 2.5 for i in range(n)],
+        "y": [float(i % 17) * 1.1 for i in range(n)],
+    }
+    found = suggested(columns)
+    assert found[:2] == ["churn", "y"]
+    # "mileage" holds "age" only inside a word: still a candidate
+    assert "mileage" in found

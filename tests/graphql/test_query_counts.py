@@ -62,9 +62,13 @@ LISTS = {
     "apiTokens": """query($first: Int!) { apiTokens(first: $first, includeRevoked: true) {
       totalCount edges { node { id name prefix scopes createdAt expiresAt lastUsedAt revokedAt
       owner { email roles } } } } }""",
-    "auditEvents": """query($first: Int!) { auditEvents(first: $first) { totalCount edges {
-      node { id seq occurredAt action outcome resourceType resourceId requestId detailsState
-      details actor { type userId label } personalData { subjectId data erased } } } } }""",
+    # one kind of resource on the page: names cost one lookup per kind (tests/audit)
+    "auditEvents": """query($first: Int!) { auditEvents(first: $first,
+      filter: {action: "automl.training.started"}) { totalCount edges {
+      node { id seq occurredAt action actionLabel outcome resourceType resourceId
+      resource { type id name path } requestId detailsState details
+      actor { type userId label displayName erased } personalData { subjectId data erased } } }
+      } }""",
     "dataSubjectRequests": """query($first: Int!) { dataSubjectRequests(first: $first) {
       totalCount edges { node { id kind status subjectId subjectEmail reason requestedBy
       decidedBy decidedAt decisionNote executedBy executedAt createdAt report } } } }""",
@@ -76,6 +80,9 @@ LISTS = {
       requestedTaskType taskType metric higherIsBetter engine timeBudgetSeconds createdAt
       createdBy leaderboard { rank modelName scoreValidation } } } } }""",
 }
+# the audit log names people and resources: who was erased, the people's names, and one
+# lookup per kind of resource on the page, over its five (count, page, details, keys)
+BUDGETS = {"auditEvents": 8}
 ROLES = "{ roles { name description builtIn permissions memberCount } }"
 PERMISSIONS = "{ permissions { name description } }"
 # lists whose query-count test lives with their domain (they need trained models)
@@ -87,7 +94,9 @@ ELSEWHERE = {
     "webhookDeliveries": "tests/alerts/test_query_counts.py",
     "promotionRequests": "tests/approvals/test_query_counts.py",
 }
-NOT_PAGINATED = {"roles", "permissions", "webhookEvents"}  # webhookEvents: the catalogue
+# webhookEvents, auditActionLabels: catalogues; auditPurgeHistory: one page (first <= 100)
+# in one query and one details read whatever its size
+NOT_PAGINATED = {"roles", "permissions", "webhookEvents", "auditActionLabels", "auditPurgeHistory"}
 
 
 def list_queries() -> set[str]:
@@ -144,7 +153,7 @@ async def test_a_page_of_each_list_costs_the_same_as_one_row(
     # when / then: a page of three costs what a page of one costs
     costs = await page_costs(client, tenant.bearer, LISTS[name], (1, 3))
     assert costs[1] == costs[3], costs
-    assert costs[3] <= 5, costs
+    assert costs[3] <= BUDGETS.get(name, 5), costs
 
 
 async def test_roles_and_permissions_cost_the_same_however_many_roles(

@@ -137,7 +137,24 @@ class AuditRepository:
             .where(AuditSubjectKey.subject_id == subject_id, AuditSubjectKey.wrapped.is_not(None))
             .values(wrapped=None, master_key_id=None, destroyed_at=at)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        destroyed = bool(result.rowcount)  # type: ignore[attr-defined]
+        if not destroyed and subject_id not in await self.subject_keys([subject_id]):
+            # a tombstone: the log then shows the person as erased, and their data in
+            # later events is dropped as for anyone whose key was destroyed
+            await self.add(AuditSubjectKey(subject_id=subject_id, wrapped=None, destroyed_at=at))
+        return destroyed
+
+    async def erased(self, subject_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these people were erased (their subject key destroyed)."""
+        if not subject_ids:
+            return set()
+        rows = await self.session.scalars(
+            select(AuditSubjectKey.subject_id).where(
+                AuditSubjectKey.subject_id.in_(subject_ids),
+                AuditSubjectKey.destroyed_at.is_not(None),
+            )
+        )
+        return set(rows.all())
 
     # --- events and checkpoints ----------------------------------------------------------
 
@@ -284,6 +301,16 @@ class AuditRepository:
             )
         )
         return {event.action: event for event in rows.all()}
+
+    async def purges(self, limit: int) -> list[AuditEvent]:
+        """The retention purges, newest first (their details are never purged)."""
+        rows = await self.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.tenant_id == self.tenant_id, AuditEvent.action == PURGE_ACTION)
+            .order_by(AuditEvent.seq.desc())
+            .limit(limit)
+        )
+        return list(rows.all())
 
     async def last_seq_before(self, cutoff: datetime) -> int:
         value = await self.session.scalar(

@@ -12,6 +12,8 @@ from strawberry.scalars import JSON
 from phantom.audit import models, proof
 from phantom.audit.chain import ActorType as ActorTypeValue
 from phantom.audit.chain import Outcome as OutcomeValue
+from phantom.audit.labels import action_label
+from phantom.audit.loaders import ERASED, resource_loader
 from phantom.audit.reading import DetailsState as DetailsStateValue
 from phantom.audit.repository import EventFilter
 from phantom.audit.service import (
@@ -23,6 +25,7 @@ from phantom.audit.service import (
 from phantom.graphql.context import Context
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection, Edge
+from phantom.identity.loaders import visible_display_name
 from phantom.kit.errors import BadUserInput
 from phantom.kit.pagination import page_request
 
@@ -39,6 +42,67 @@ class AuditActor:
         description="The session or API token used."
     )
     label: str | None = strawberry.field(description="What a system actor is.")
+    erased: bool = strawberry.field(
+        default=False, description="True once an erasure removed this person."
+    )
+
+    @strawberry.field(
+        description="Who, for people: the display name (null without datasets:read, as "
+        'everywhere names are shown), or "Erased person" after an erasure. For a system '
+        "actor its label."
+    )
+    async def display_name(self, info: Info[Context, None]) -> str | None:
+        if self.user_id is None:
+            return self.label
+        if self.erased:
+            return ERASED
+        return await visible_display_name(info.context, uuid.UUID(str(self.user_id)))
+
+
+@strawberry.type(description="What an event acted on, named for people when it still exists.")
+class AuditResource:
+    type: str
+    id: str
+    erased: strawberry.Private[bool] = False  # a person an erasure removed
+
+    @strawberry.field(
+        description='Its name (a dataset\'s, "churn v3" for a model version, a '
+        "person's); null when deleted, unknown or not the viewer's to read."
+    )
+    async def name(self, info: Info[Context, None]) -> str | None:
+        if self.erased:
+            return ERASED
+        return (await resource_loader(info.context).load((self.type, self.id))).name
+
+    @strawberry.field(description="The app page that shows it; null when there is none.")
+    async def path(self, info: Info[Context, None]) -> str | None:
+        if self.erased:
+            return None
+        return (await resource_loader(info.context).load((self.type, self.id))).path
+
+
+@strawberry.type(description="An action code and its plain-English label.")
+class AuditActionLabel:
+    code: str
+    label: str
+
+
+@strawberry.type(description="One retention purge of event details.")
+class AuditPurge:
+    at: datetime
+    through_seq: int = strawberry.field(description="The last event it purged up to.")
+    purged: int | None = strawberry.field(description="How many events' details it deleted.")
+    cutoff: str | None = strawberry.field(description="Details older than this were deleted.")
+    details_days: int | None = strawberry.field(description="The policy it applied.")
+
+
+@strawberry.type(description="When the housekeeping that applies retention runs.")
+class AuditRetentionSchedule:
+    interval_seconds: int
+    last_run_at: datetime | None = strawberry.field(
+        description="Null: no worker has run it yet (or Redis lost the record)."
+    )
+    next_run_at: datetime | None
 
 
 @strawberry.type(description="Personal data about one data subject inside an event.")
@@ -55,8 +119,12 @@ class AuditEvent:
     occurred_at: datetime
     actor: AuditActor
     action: str
+    action_label: str | None = strawberry.field(
+        description="The action in plain English; null for a code with no label."
+    )
     resource_type: str | None
     resource_id: str | None
+    resource: AuditResource | None
     outcome: OutcomeValue
     request_id: str | None
     details_state: DetailsStateValue
@@ -67,7 +135,7 @@ class AuditEvent:
     hash: str = strawberry.field(description="The event's chain hash (hex).")
 
     @classmethod
-    def from_view(cls, view: EventView) -> AuditEvent:
+    def from_view(cls, view: EventView, erased: frozenset[uuid.UUID] = frozenset()) -> AuditEvent:
         e, opened = view.event, view.details
         return cls(
             id=strawberry.ID(str(e.id)),
@@ -78,10 +146,19 @@ class AuditEvent:
                 user_id=_id(e.actor_id),
                 credential_id=_id(e.credential_id),
                 label=e.actor_label,
+                erased=e.actor_id in erased,
             ),
             action=e.action,
+            action_label=action_label(e.action),
             resource_type=e.resource_type,
             resource_id=e.resource_id,
+            resource=AuditResource(
+                type=e.resource_type,
+                id=e.resource_id,
+                erased=e.resource_type == "user" and e.resource_id in {str(p) for p in erased},
+            )
+            if e.resource_type and e.resource_id
+            else None,
             outcome=OutcomeValue(e.outcome),
             request_id=e.request_id,
             details_state=opened.state,
@@ -236,7 +313,7 @@ class AuditQuery:
                 session, ctx.require_principal(), where, first=size, before_seq=before
             )
         edges = [
-            Edge(cursor=encode_seq_cursor(v.event.seq), node=AuditEvent.from_view(v))
+            Edge(cursor=encode_seq_cursor(v.event.seq), node=AuditEvent.from_view(v, page.erased))
             for v in page.items
         ]
         return Connection.of(edges, page.has_next_page, page.has_previous_page, page.total_count)
@@ -250,6 +327,45 @@ class AuditQuery:
             events=status.events,
             latest_checkpoint=AuditCheckpoint.from_proof(status.checkpoint),
             signing_key_ids=status.signing_key_ids,
+        )
+
+    @strawberry.field(
+        extensions=authenticated(),
+        description="Every action code the platform records, with its label (filters).",
+    )
+    async def audit_action_labels(self, info: Info[Context, None]) -> list[AuditActionLabel]:
+        labels = await audit_service.action_labels(info.context.require_principal())
+        return [AuditActionLabel(code=code, label=label) for code, label in labels]
+
+    @strawberry.field(
+        extensions=authenticated(), description="The latest retention purges, newest first."
+    )
+    async def audit_purge_history(
+        self, info: Info[Context, None], first: int = 20
+    ) -> list[AuditPurge]:
+        ctx = info.context
+        if not 1 <= first <= 100:
+            raise BadUserInput("`first` must be between 1 and 100.")
+        async with ctx.session() as session:
+            runs = await audit_service.purge_history(session, ctx.require_principal(), first)
+        return [
+            AuditPurge(
+                at=r.at,
+                through_seq=r.through_seq,
+                purged=r.purged,
+                cutoff=r.cutoff,
+                details_days=r.details_days,
+            )
+            for r in runs
+        ]
+
+    @strawberry.field(extensions=authenticated())
+    async def audit_retention_schedule(self, info: Info[Context, None]) -> AuditRetentionSchedule:
+        found = await audit_service.retention_schedule(info.context.require_principal())
+        return AuditRetentionSchedule(
+            interval_seconds=found.interval_seconds,
+            last_run_at=found.last_run_at,
+            next_run_at=found.next_run_at,
         )
 
     @strawberry.field(extensions=authenticated())

@@ -8,6 +8,7 @@ it reads the whole log.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import uuid
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from phantom.audit import chain
 from phantom.audit.chain import Actor, Outcome, record
 from phantom.audit.errors import AuditChainUnverified, ExportRangeInvalid, ExportTooLarge
+from phantom.audit.labels import all_labels
 from phantom.audit.models import AuditEvent, AuditRetentionPolicy
 from phantom.audit.proof import PURGE_ACTION, Checkpoint, Result, format_time, public_key_id
 from phantom.audit.reading import DetailsState, OpenedDetails, open_details
@@ -36,9 +38,11 @@ from phantom.audit.verify import (
 )
 from phantom.authz.permissions import P
 from phantom.authz.service import permissions_of, requires
+from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput
+from phantom.kit.jobs import HOUSEKEEPING_SCHEDULE, last_fired
 from phantom.kit.rows import utcnow
 
 log = logging.getLogger(__name__)
@@ -58,6 +62,8 @@ class EventPage:
     has_next_page: bool
     has_previous_page: bool
     total_count: int
+    # the people among the page's actors and resources an erasure removed
+    erased: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,27 @@ class ChainStatus:
     signing_key_ids: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class PurgeRun:
+    """One retention purge: when, up to which event, how many details it deleted, and
+    the cut-off and policy it applied (read from its event, whose details are kept)."""
+
+    at: datetime
+    through_seq: int
+    purged: int | None
+    cutoff: str | None
+    details_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionSchedule:
+    """The housekeeping schedule that applies retention (``audit/jobs.py``)."""
+
+    interval_seconds: int
+    last_run_at: datetime | None
+    next_run_at: datetime | None
+
+
 class AuditService:
     @requires(P.AUDIT_READ)
     async def search(
@@ -125,11 +152,14 @@ class AuditService:
             opened = await open_details(repo, items)
         else:
             opened = {e.id: OpenedDetails(DetailsState.HIDDEN) for e in items}
+        people = {e.actor_id for e in items if e.actor_id is not None}
+        people |= {p for e in items if e.resource_type == "user" if (p := _uuid_or_none(e))}
         return EventPage(
             items=[EventView(e, opened[e.id]) for e in items],
             has_next_page=len(rows) > first,
             has_previous_page=before_seq is not None,
             total_count=total,
+            erased=frozenset(await repo.erased(sorted(people, key=str))),
         )
 
     @requires(P.AUDIT_READ)
@@ -223,6 +253,47 @@ class AuditService:
         self, session: AsyncSession, principal: Principal
     ) -> AuditRetentionPolicy | None:
         return await AuditRepository(session).retention_policy()
+
+    @requires(P.AUDIT_READ)
+    async def purge_history(
+        self, session: AsyncSession, principal: Principal, limit: int
+    ) -> list[PurgeRun]:
+        """The latest purges, newest first. Their counts and cut-offs are opened for
+        anyone who may search the log: the retention job writes them and they name no
+        one, unlike the details ``audit:read_details`` guards."""
+        repo = AuditRepository(session)
+        events = await repo.purges(limit)
+        opened = await open_details(repo, events)
+        runs = []
+        for event in events:
+            found = opened[event.id].details or {}
+            runs.append(
+                PurgeRun(
+                    at=event.occurred_at,
+                    through_seq=int(event.resource_id or 0),
+                    purged=_int_or_none(found.get("purged")),
+                    cutoff=str(found["cutoff"]) if found.get("cutoff") else None,
+                    details_days=_int_or_none(found.get("details_days")),
+                )
+            )
+        return runs
+
+    @requires(P.AUDIT_READ)
+    async def retention_schedule(self, principal: Principal) -> RetentionSchedule:
+        """When housekeeping (which purges) last ran and runs next: from the scheduler's
+        own record, so "never" means no worker has fired it since Redis was last empty."""
+        interval = settings.HOUSEKEEPING_INTERVAL_SECONDS
+        last = await asyncio.to_thread(last_fired, HOUSEKEEPING_SCHEDULE)
+        return RetentionSchedule(
+            interval_seconds=interval,
+            last_run_at=last,
+            next_run_at=last + timedelta(seconds=interval) if last else None,
+        )
+
+    @requires(P.AUDIT_READ)
+    async def action_labels(self, principal: Principal) -> list[tuple[str, str]]:
+        """Every labelled action code, by label (the SPA's action filter)."""
+        return sorted(all_labels().items(), key=lambda item: item[1])
 
     @requires(P.RETENTION_MANAGE)
     async def set_retention(
@@ -356,6 +427,17 @@ def _result_details(result: Result) -> dict[str, object]:
         "reason": result.reason,
         "checkpoint_seq": result.checkpoint.seq if result.checkpoint else None,
     }
+
+
+def _uuid_or_none(event: AuditEvent) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(event.resource_id or "")
+    except ValueError:
+        return None
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def encode_seq_cursor(seq: int) -> str:

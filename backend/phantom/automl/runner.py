@@ -320,7 +320,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
             leaderboard=[asdict(row) for row in leaderboard],
         )
 
-    protocol.send("progress", progress=0.0, message=f"Fitting {engine.name}", leaderboard=[])
+    protocol.send("progress", progress=0.0, message="Training candidate models", leaderboard=[])
     fitted = engine.fit(train, fit_spec, report)
     protocol.send(
         "progress",

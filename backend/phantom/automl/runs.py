@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
 from phantom.automl import insights
+from phantom.automl import leaderboard as leaderboard_module
 from phantom.automl.lifecycle import publish_after_commit, send_training, tenant_limits
 from phantom.automl.models import JobStatus, TrainingJob
 from phantom.automl.repository import SystemTrainingJobRepository, TrainingJobRepository
-from phantom.automl.tasks import METRICS
 from phantom.config import settings
 from phantom.datasets.service import TrainingData, training_data
 from phantom.db import transaction
@@ -86,7 +86,12 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
             return None
         data = await _training_data(session, job.dataset_id)
         job.event_seq += 1
-        job.message = f"Attempt {job.attempt} of {job.max_attempts} started"
+        # the attempt count is the API's (attempt, maxAttempts), not the person's words
+        job.message = (
+            "Training started"
+            if job.attempt == 1
+            else "Training again: the previous try stopped with a problem"
+        )
         await session.flush()
         await audit.record(
             session,
@@ -140,7 +145,7 @@ async def heartbeat(claim: Claim) -> str:
 
 
 async def progress(
-    claim: Claim, fraction: float, message: str, leaderboard: list[dict[str, Any]]
+    claim: Claim, fraction: float, message: str, board: list[dict[str, Any]]
 ) -> bool:
     async with transaction(claim.tenant_id) as session:
         job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
@@ -148,20 +153,11 @@ async def progress(
             return False
         job.progress = max(job.progress, min(max(fraction, 0.0), 0.99))
         job.message = message[:1000]
-        job.leaderboard = ranked(leaderboard, job.metric)
+        job.leaderboard = leaderboard_module.during_fit(job.leaderboard, board, job.metric)
         job.lease_expires_at = _lease_until()
         job.event_seq += 1
         publish_after_commit(session, job)
         return True
-
-
-def ranked(rows: list[dict[str, Any]], metric: str) -> list[dict[str, Any]]:
-    """Best first by the metric's own direction (models without a score last), ranked."""
-    higher = METRICS[metric].higher_is_better
-    scored = [r for r in rows if r.get("score_validation") is not None]
-    unscored = [r for r in rows if r.get("score_validation") is None]
-    scored.sort(key=lambda r: -r["score_validation"] if higher else r["score_validation"])
-    return [{**row, "rank": rank} for rank, row in enumerate(scored + unscored, start=1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +206,10 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
         )
         job.status = JobStatus.SUCCEEDED.value
         job.progress = 1.0
-        job.message = f"Done: serving {served_name(result)}"
-        job.leaderboard = ranked(result["leaderboard"], job.metric)
+        job.message = f"Done: serving {leaderboard_module.plain_model_name(served_name(result))}"
+        job.leaderboard = leaderboard_module.final(
+            job.leaderboard, result["leaderboard"], job.metric
+        )
         job.feature_importance = result["feature_importance"]
         job.metrics = result["metrics"]
         job.dropped_columns = result["dropped_columns"]
@@ -286,7 +284,7 @@ async def _end(
     job.event_seq += 1
     if again:
         job.status = JobStatus.QUEUED.value
-        job.message = f"Attempt {job.attempt} failed ({code}); retrying"
+        job.message = "A problem stopped the training; trying again"
         job.error = None
         job.enqueued_at = utcnow()
         send_training(session, job)

@@ -83,7 +83,20 @@ class LeaderboardEntry:
         default=None, description="Throughput of one 1,000-row predict call."
     )
     served: bool = strawberry.field(
-        default=False, description="The model the job's model version serves."
+        default=False,
+        description="The model the job's model version serves (itself or its refit).",
+    )
+    refit_model_name: str | None = strawberry.field(
+        default=None,
+        description="The engine's copy of this model refit on all the data (AutoGluon's "
+        "`<name>_FULL`): not another candidate, but how this one is served when it serves. "
+        "It has no validation score of its own; holdout figures are the refit's.",
+    )
+    final_fit: bool = strawberry.field(
+        default=True,
+        description="False: trained only while the engine tried model combinations on part "
+        "of the data (AutoGluon's stacking check), kept so no row shown during the run "
+        "vanishes; not a candidate for serving. Ranked below the candidates.",
     )
 
     @classmethod
@@ -98,6 +111,8 @@ class LeaderboardEntry:
             predict_ms_per_row=row.get("predict_ms_per_row"),
             rows_per_second=row.get("rows_per_second"),
             served=bool(row.get("served", False)),
+            refit_model_name=row.get("refit_model_name"),
+            final_fit=bool(row.get("final_fit", True)),
         )
 
 

@@ -191,6 +191,13 @@ class TrainingService:
         return await TrainingJobRepository(session).get(job_id)
 
     @requires(P.TRAINING_READ)
+    async def model_names(
+        self, session: AsyncSession, principal: Principal, job_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, str]:
+        """The model name each job trains, by job id (the audit log names jobs by it)."""
+        return {j.id: j.model_name for j in await TrainingJobRepository(session).get_many(job_ids)}
+
+    @requires(P.TRAINING_READ)
     async def list(
         self,
         session: AsyncSession,

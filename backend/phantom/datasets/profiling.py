@@ -37,8 +37,20 @@ CATEGORICAL_MAX_RATIO = 0.05
 MULTICLASS_MAX_CLASSES = 20
 ID_NAME = re.compile(r"(^|[_\s.-])(id|uuid|guid|key|code|ref|number|no)$|[a-z]Id$|^id", re.I)
 TARGET_NAME = re.compile(
-    r"target|label|churn|default|fraud|class|outcome|survived|response|^y$|^is_", re.I
+    r"target|label|churn|default|fraud|class|outcome|survived|response|approv|convert|"
+    r"^y$|^is_|^has_|^did_|^will_",
+    re.I,
 )
+# Words naming an input, never an outcome: durations and ages (`term_months`, a loan's term,
+# was suggested as a target), identifiers and counters. Matched as whole words of the name.
+FEATURE_WORDS = frozenset(
+    {
+        "id", "uuid", "guid", "key", "code", "ref", "number", "no", "num", "index", "idx",
+        "term", "tenure", "age", "duration", "months", "month", "days", "day", "years",
+        "year", "weeks", "week", "hours", "hour", "minutes", "seconds", "date", "time",
+        "timestamp",
+    }
+)  # fmt: skip
 BOOLEAN_PAIRS = (
     {"true", "false"},
     {"yes", "no"},
@@ -248,12 +260,15 @@ def _text(value: object) -> str:
 
 
 def suggest_targets(columns: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Columns worth predicting, best first: named like a target, or the last column,
-    then any numeric column for regression. IDs, free text, dates and mostly empty columns
-    are never suggested."""
+    """Columns worth predicting, best first: named like an outcome, then two-valued
+    columns, then the last column, then other classes and numbers. IDs, free text, dates,
+    mostly empty columns and columns named like an input (a duration, an age, a term, an
+    identifier) are never suggested."""
     ranked: list[tuple[int, int, dict[str, str]]] = []
     last = len(columns) - 1
     for position, column in enumerate(columns):
+        if _named_like_a_feature(column["name"]):
+            continue
         suggestion = _suggestion(column, position == last)
         if suggestion is not None:
             score, target = suggestion
@@ -278,7 +293,10 @@ def _suggestion(column: dict[str, Any], is_last: bool) -> tuple[int, dict[str, s
         task, what = TaskType.REGRESSION, "numeric: regression"
     named = bool(TARGET_NAME.search(name))
     score = (
-        (100 if named else 0) + (20 if is_last else 0) + (5 if task != TaskType.REGRESSION else 0)
+        (100 if named else 0)
+        + (30 if task == TaskType.BINARY else 0)
+        + (20 if is_last else 0)
+        + (5 if task != TaskType.REGRESSION else 0)
     )
     reasons = []
     if named:
@@ -287,6 +305,16 @@ def _suggestion(column: dict[str, Any], is_last: bool) -> tuple[int, dict[str, s
         reasons.append("the last column")
     reasons.append(what)
     return score, {"column": name, "task_type": task.value, "reason": "; ".join(reasons)}
+
+
+def _named_like_a_feature(name: str) -> bool:
+    """`term_months`, `customerAge`, `days-since-login`: a word of the name (split at
+    separators and camelCase) is a duration, an age or an identifier."""
+    if TARGET_NAME.search(name):
+        return False
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    words = {w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w}
+    return bool(words & FEATURE_WORDS) or bool(ID_NAME.search(name))
 
 
 def task_for_column(column: dict[str, Any]) -> TaskType | None:

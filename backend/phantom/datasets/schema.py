@@ -167,6 +167,16 @@ class Dataset:
         )
 
 
+@strawberry.type(description="The first rows of a dataset, as text.")
+class DatasetPreview:
+    columns: list[str] = strawberry.field(description="Column names, in file order.")
+    rows: list[list[str | None]] = strawberry.field(
+        description="One list of cells per row, in column order; null for a missing value; "
+        "a cell longer than 200 characters is cut and ends with an ellipsis."
+    )
+    row_count: int | None = strawberry.field(description="All rows of the dataset.")
+
+
 async def visible_dataset(
     info: Info[Context, None], dataset_id: uuid.UUID | None
 ) -> Dataset | None:
@@ -189,6 +199,21 @@ class DatasetQuery:
         async with info.context.session() as session:
             found = await datasets.get(session, info.context.require_principal(), dataset_id)
         return Dataset.from_model(found)
+
+    @strawberry.field(
+        extensions=authenticated(),
+        description="datasets:read. The first rows (`first`: 1..100, else BAD_USER_INPUT). "
+        "NOT_FOUND for an unknown id or another organization's.",
+    )
+    async def dataset_preview(
+        self, info: Info[Context, None], id: strawberry.ID, first: int = 20
+    ) -> DatasetPreview:
+        dataset_id = parse_id(id, "Dataset")
+        async with info.context.session() as session:
+            found = await datasets.preview(
+                session, info.context.require_principal(), dataset_id, first
+            )
+        return DatasetPreview(columns=found.columns, rows=found.rows, row_count=found.row_count)
 
     @strawberry.field(extensions=authenticated(), description="datasets:read; newest first.")
     async def datasets(

@@ -56,6 +56,8 @@ def on_dataset_deleted(callback: DatasetDeleted) -> None:
 
 
 MAX_NAME = 200
+PREVIEW_MAX_ROWS = 100
+PREVIEW_MAX_CHARS = 200
 MAX_FILENAME = 255
 MAX_SEARCH = 200
 
@@ -129,6 +131,41 @@ def _read_and_profile(key: str) -> dict[str, Any]:
     return profile_table(table)
 
 
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """The first rows of a dataset as text: what a person reads before choosing a target."""
+
+    columns: list[str]
+    rows: list[list[str | None]]
+    row_count: int | None
+
+
+def _cell(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):  # NaN is missing
+        return None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    return text if len(text) <= PREVIEW_MAX_CHARS else text[: PREVIEW_MAX_CHARS - 1] + "…"
+
+
+def _read_preview(key: str, first: int) -> tuple[list[str], list[list[str | None]]]:
+    """Thread work: only the first record batch is decoded, however large the file."""
+    import pyarrow.parquet as pq
+
+    with get_store().open(key) as stream:
+        parquet = pq.ParquetFile(stream)
+        names = [str(n) for n in parquet.schema_arrow.names]
+        batch = next(parquet.iter_batches(batch_size=first), None)
+        if batch is None:
+            return names, []
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+    return names, [[_cell(column[r]) for column in columns] for r in range(batch.num_rows)]
+
+
 class DatasetService:
     @requires(P.DATASETS_WRITE)
     async def upload(
@@ -192,6 +229,17 @@ class DatasetService:
         self, session: AsyncSession, principal: Principal, dataset_id: uuid.UUID
     ) -> Dataset:
         return await DatasetRepository(session).get(dataset_id)
+
+    @requires(P.DATASETS_READ)
+    async def preview(
+        self, session: AsyncSession, principal: Principal, dataset_id: uuid.UUID, first: int
+    ) -> Preview:
+        """The first ``first`` rows (1..100), cells as text cut at 200 characters."""
+        if not 1 <= first <= PREVIEW_MAX_ROWS:
+            raise BadUserInput(f"first must be between 1 and {PREVIEW_MAX_ROWS}.")
+        dataset = await DatasetRepository(session).get(dataset_id)
+        names, rows = await asyncio.to_thread(_read_preview, dataset.storage_path, first)
+        return Preview(columns=names, rows=rows, row_count=dataset.row_count)
 
     @requires(P.DATASETS_READ)
     async def get_many(

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import dramatiq
@@ -78,11 +80,19 @@ class PeriodicScheduler(Middleware):
     def _run(self, schedule: Schedule) -> None:
         while not self._stop.wait(schedule.interval):
             try:
-                if self._acquire(schedule):
-                    for job in schedule.jobs:
-                        send_job(job)
+                self.tick(schedule)
             except Exception:
                 log.exception("scheduler tick failed", extra={"schedule": schedule.name})
+
+    def tick(self, schedule: Schedule) -> bool:
+        """Fire the schedule's jobs if this process holds its lease, and remember when
+        (``last_fired``: screens show the next run)."""
+        if not self._acquire(schedule):
+            return False
+        for job in schedule.jobs:
+            send_job(job)
+        _remember_fired(schedule.name, time.time())
+        return True
 
     def _acquire(self, schedule: Schedule) -> bool:
         if not isinstance(broker, RedisBroker):
@@ -94,6 +104,30 @@ class PeriodicScheduler(Middleware):
             px=max(int(schedule.interval * 1000) - 500, 500),
         )
         return bool(lease)
+
+
+HOUSEKEEPING_SCHEDULE = "housekeeping"  # its jobs include retention (``phantom.actors``)
+_fired_here: dict[str, float] = {}  # the in-process broker's (standalone) last ticks
+
+
+def _fired_key(name: str) -> str:
+    return f"phantom:scheduler:{name}:fired"
+
+
+def _remember_fired(name: str, at: float) -> None:
+    _fired_here[name] = at
+    if isinstance(broker, RedisBroker):
+        broker.client.set(_fired_key(name), repr(at))
+
+
+def last_fired(name: str) -> datetime | None:
+    """When any worker last fired the named schedule (None: never, or its record
+    expired with Redis's data): with the schedule's interval, when it fires next."""
+    at: float | None = _fired_here.get(name)
+    if isinstance(broker, RedisBroker):
+        stored = broker.client.get(_fired_key(name))
+        at = float(stored) if stored is not None else at
+    return None if at is None else datetime.fromtimestamp(at, UTC)
 
 
 class JobContext(Middleware):

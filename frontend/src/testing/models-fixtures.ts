@@ -14,7 +14,14 @@ type Job = NonNullable<TrainingJobQuery['trainingJob']>;
 type Version = NonNullable<ModelVersionQuery['modelVersion']>;
 
 /** A leaderboard row before the job has scored and timed its models for serving. */
-export const NOT_MEASURED = { scoreHoldout: null, predictMsPerRow: null, rowsPerSecond: null, served: false } as const;
+export const NOT_MEASURED = {
+  scoreHoldout: null,
+  predictMsPerRow: null,
+  rowsPerSecond: null,
+  served: false,
+  refitModelName: null,
+  finalFit: true,
+} as const;
 
 export const testLeaderboard: LeaderboardEntryFieldsFragment[] = [
   { rank: 1, modelName: 'WeightedEnsemble_L2', scoreValidation: 0.912, fitTimeSeconds: 1.2, predictTimeSeconds: 0.05, ...NOT_MEASURED },
@@ -89,6 +96,9 @@ export function testVersion(overrides: Partial<ModelVersionSummaryFieldsFragment
     ],
     createdAt: '2025-03-02T09:01:10Z',
     createdBy: 'Ada Lovelace',
+    bestModelName: 'WeightedEnsemble_L2',
+    servingModel: 'WeightedEnsemble_L2_FULL',
+    servingReason: null,
     ...overrides,
   };
 }

@@ -45,6 +45,7 @@ from phantom.automl.fit_to_serve import (
     holdout_score,
     time_calls,
 )
+from phantom.automl.leaderboard import plain_model_name
 from phantom.automl.tasks import Outcome, TaskType
 
 PROBLEM_TYPE = {
@@ -164,9 +165,10 @@ class DeadlineAndProgress(AbstractCallback):  # type: ignore[misc]
         board = _leaderboard(trainer.leaderboard(), trainer.eval_metric)
         score = next((r.score_validation for r in board if r.model_name == names[-1]), None)
         scored = f" ({self.spec.metric} {score:.4g})" if score is not None else ""
-        message = f"Trained {names[-1]}{scored}"
+        message = f"Trained {plain_model_name(names[-1])}{scored}"
         if "ds_sub_fit" in str(getattr(trainer, "path", "")):
-            message = f"Checking whether stacking helps: {message[0].lower()}{message[1:]}"
+            # DyStack's trial fit on part of the data, in words a person knows
+            message = f"Trying model combinations: {message[0].lower()}{message[1:]}"
         self.report(message, board)
         return False
 
@@ -232,7 +234,8 @@ class AutoGluonEngine:
         best = str(predictor.model_best)
         served, reason = best, None
         if spec.holdout is not None:
-            report(f"Timing {len(board)} models on the holdout to choose what serves", board)
+            testing = f"Testing {len(board)} models on held-back data to choose the one to serve"
+            report(testing, board)
             choice, board = choose_served(predictor, board, spec)
             served, reason = choice.model_name, choice.reason
         # the served model becomes the best before the clone deletes the others: deleting

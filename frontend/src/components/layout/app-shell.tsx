@@ -1,8 +1,8 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { NavLink } from 'react-router';
 
 import { Badge } from '@/components/ui/badge';
-import { BuildingIcon } from '@/components/ui/icons';
+import { BuildingIcon, MenuIcon } from '@/components/ui/icons';
 import { Logo } from '@/components/ui/logo';
 import { appVersion, env } from '@/config/env';
 import { cn } from '@/lib/cn';
@@ -25,7 +25,18 @@ type AppShellProps = {
   children: ReactNode;
 };
 
-function Sidebar({ counts = {} }: { counts?: Readonly<Record<string, number | null>> }) {
+const SIDEBAR_ID = 'app-sidebar';
+
+function Sidebar({
+  counts = {},
+  open = false,
+  onNavigate,
+}: {
+  counts?: Readonly<Record<string, number | null>>;
+  /** Below 1100 px the sidebar is folded away and shown only while open. */
+  open?: boolean;
+  onNavigate?: () => void;
+}) {
   const permissions = usePermissions();
   const sections = navSections
     .map((section) => ({
@@ -34,7 +45,7 @@ function Sidebar({ counts = {} }: { counts?: Readonly<Record<string, number | nu
     }))
     .filter((section) => section.items.length > 0);
   return (
-    <aside className="sidebar">
+    <aside className={cn('sidebar', open && 'sidebar--open')} id={SIDEBAR_ID}>
       <div className="sidebar__brand">
         <Logo tone="light" />
       </div>
@@ -48,6 +59,7 @@ function Sidebar({ counts = {} }: { counts?: Readonly<Record<string, number | nu
                   <NavLink
                     to={item.to}
                     title={item.description}
+                    onClick={onNavigate}
                     aria-label={counts[item.to] ? `${item.label}, ${counts[item.to]} pending` : undefined}
                     className={({ isActive }) => cn('sidebar__link', isActive && 'sidebar__link--active')}
                   >
@@ -80,10 +92,28 @@ function NavCount({ count }: { count: number | null }) {
   );
 }
 
-function TopBar({ tenant, user, userActions }: Omit<AppShellProps, 'children' | 'navCounts'>) {
+type TopBarProps = Omit<AppShellProps, 'children' | 'navCounts'> & {
+  menuOpen: boolean;
+  onToggleMenu: () => void;
+  menuButton: RefObject<HTMLButtonElement | null>;
+};
+
+function TopBar({ tenant, user, userActions, menuOpen, onToggleMenu, menuButton }: TopBarProps) {
   const name = user.displayName || user.email;
   return (
     <header className="topbar">
+      {/* Shown below 1100 px only, where the sidebar folds away. */}
+      <button
+        ref={menuButton}
+        type="button"
+        className="topbar__menu"
+        aria-expanded={menuOpen}
+        aria-controls={SIDEBAR_ID}
+        aria-label="Menu"
+        onClick={onToggleMenu}
+      >
+        <MenuIcon size={20} />
+      </button>
       <div className="topbar__tenant">
         <span className="topbar__tenant-icon">
           <BuildingIcon size={16} />
@@ -127,14 +157,39 @@ function TopBar({ tenant, user, userActions }: Omit<AppShellProps, 'children' | 
 
 /** The signed-in frame: sidebar navigation, top bar and the page content. */
 export function AppShell({ tenant, user, userActions, navCounts, children }: AppShellProps) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+
+  // Opened, the menu takes the focus (its first link); Escape folds it, as it closes a
+  // dialog, and gives the focus back to the menu button.
+  useEffect(() => {
+    if (!menuOpen) return;
+    document.getElementById(SIDEBAR_ID)?.querySelector<HTMLElement>('nav a')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+
   return (
     <div className="app-shell">
       <a className="skip-link" href="#main-content">
         Skip to main content
       </a>
-      <Sidebar counts={navCounts} />
+      <Sidebar counts={navCounts} open={menuOpen} onNavigate={() => setMenuOpen(false)} />
+      {menuOpen ? <div className="app-shell__backdrop" aria-hidden="true" onClick={() => setMenuOpen(false)} /> : null}
       <div className="app-shell__main">
-        <TopBar tenant={tenant} user={user} userActions={userActions} />
+        <TopBar
+          tenant={tenant}
+          user={user}
+          userActions={userActions}
+          menuOpen={menuOpen}
+          onToggleMenu={() => setMenuOpen((open) => !open)}
+          menuButton={menuButton}
+        />
         <main className="app-shell__content" id="main-content" tabIndex={-1}>
           {children}
         </main>

@@ -29,6 +29,8 @@ describe('LoginForm', () => {
     expect(screen.getByLabelText('Password')).toHaveValue('');
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    // typing starts at once: the first (empty) field has the focus
+    expect(screen.getByLabelText('Organization')).toHaveFocus();
   });
 
   it('validates required fields without calling the server', async () => {

@@ -54,6 +54,12 @@ export function LoginForm({
     formRef.current?.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.focus();
   };
 
+  // Typing starts at once: the first empty field (the browser may have filled some) has the focus.
+  useEffect(() => {
+    const inputs = FIELD_ORDER.map((name) => formRef.current?.querySelector<HTMLInputElement>(`input[name="${name}"]`));
+    (inputs.find((input) => input && !input.value) ?? inputs[0])?.focus();
+  }, []);
+
   const update = (name: FieldName) => (event: ChangeEvent<HTMLInputElement>) => {
     const value = event.target.value;
     setValues((prev) => ({ ...prev, [name]: value }));

@@ -6,9 +6,16 @@ export const AuditEventFieldsFragment = graphql(`
     seq
     occurredAt
     action
+    actionLabel
     outcome
     resourceType
     resourceId
+    resource {
+      type
+      id
+      name
+      path
+    }
     requestId
     detailsState
     details
@@ -16,6 +23,8 @@ export const AuditEventFieldsFragment = graphql(`
       type
       userId
       label
+      displayName
+      erased
     }
     personalData {
       subjectId
@@ -88,6 +97,31 @@ export const ExportAuditLogMutation = graphql(`
       events
       checkpoint {
         ...CheckpointFields
+      }
+    }
+  }
+`);
+
+/** Every labelled action code, for the action filter's suggestions. */
+export const AuditActionLabelsQuery = graphql(`
+  query AuditActionLabels {
+    auditActionLabels {
+      code
+      label
+    }
+  }
+`);
+
+/** Members matching a name or email, for the person filter. */
+export const AuditPeopleQuery = graphql(`
+  query AuditPeople($search: String) {
+    members(first: 8, search: $search) {
+      edges {
+        node {
+          id
+          displayName
+          email
+        }
       }
     }
   }

@@ -16,6 +16,41 @@ export const AuditRetentionPolicyQuery = graphql(`
   }
 `);
 
+export const AuditPurgeHistoryQuery = graphql(`
+  query AuditPurgeHistory {
+    auditPurgeHistory(first: 20) {
+      at
+      throughSeq
+      purged
+      cutoff
+      detailsDays
+    }
+    auditRetentionSchedule {
+      intervalSeconds
+      lastRunAt
+      nextRunAt
+    }
+  }
+`);
+
+export const PredictionLogRetentionQuery = graphql(`
+  query PredictionLogRetention {
+    predictionLogRetention {
+      days
+      defaultDays
+    }
+  }
+`);
+
+export const SetPredictionLogRetentionMutation = graphql(`
+  mutation SetPredictionLogRetention($days: Int) {
+    setPredictionLogRetention(days: $days) {
+      days
+      defaultDays
+    }
+  }
+`);
+
 export const SetAuditRetentionPolicyMutation = graphql(`
   mutation SetAuditRetentionPolicy($detailsDays: Int) {
     setAuditRetentionPolicy(detailsDays: $detailsDays) {

@@ -8,9 +8,9 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { LockIcon } from '@/components/ui/icons';
 import type { CheckpointFieldsFragment, VerifyAuditChainMutation as Verification } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatDateTime } from '@/lib/format';
 
 import { AuditChainQuery, ExportAuditLogMutation, VerifyAuditChainMutation } from '../api/audit';
+import { formatZoned } from '../lib/audit-format';
 
 import './compliance.css';
 
@@ -18,7 +18,7 @@ function Checkpoint({ checkpoint }: { checkpoint: CheckpointFieldsFragment | nul
   if (!checkpoint) return <dd className="muted">None yet</dd>;
   return (
     <dd>
-      seq {checkpoint.seq}, signed {formatDateTime(checkpoint.signedAt)} with key <code>{checkpoint.keyId}</code>
+      seq {checkpoint.seq}, signed {formatZoned(checkpoint.signedAt)} with key <code>{checkpoint.keyId}</code>
     </dd>
   );
 }

@@ -10,10 +10,17 @@ import { FileTextIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
 import type { RetentionPolicyFieldsFragment as Policy } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatDateTime } from '@/lib/format';
+import { formatRelative } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 
-import { AuditRetentionPolicyQuery, SetAuditRetentionPolicyMutation } from '../api/retention';
+import {
+  AuditPurgeHistoryQuery,
+  AuditRetentionPolicyQuery,
+  PredictionLogRetentionQuery,
+  SetAuditRetentionPolicyMutation,
+  SetPredictionLogRetentionMutation,
+} from '../api/retention';
+import { formatZoned } from '../lib/audit-format';
 
 import './compliance.css';
 
@@ -22,6 +29,157 @@ const MAX_DAYS = 36_500;
 
 /** The change is recorded: the log and the chain status reload after it. */
 const RECORDED = { additionalTypenames: ['AuditEvent', 'AuditEventConnection', 'AuditChainStatus', 'AuditRetentionPolicy'] };
+const MAX_LOG_DAYS = 3650;
+
+/** "every 15 minutes", "every 2 hours". */
+function describeInterval(seconds: number): string {
+  const [size, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return size === 1 ? `every ${unit}` : `every ${size} ${unit}s`;
+}
+
+/** When purges ran and what they removed; when the job runs next. */
+function PurgeHistory() {
+  const [{ data, error }] = useQuery({ query: AuditPurgeHistoryQuery, requestPolicy: 'cache-and-network' });
+  const [openedAt] = useState(() => Date.now());
+  if (error && !data) {
+    return (
+      <Alert tone="danger" role="alert" title="The purge history could not be loaded">
+        <ErrorMessage error={toAppError(error)} />
+      </Alert>
+    );
+  }
+  if (!data) return <Spinner size={18} label="Loading the purge history" />;
+  const schedule = data.auditRetentionSchedule;
+  const purges = data.auditPurgeHistory;
+  const overdue = schedule.nextRunAt && new Date(schedule.nextRunAt).getTime() < openedAt - 60_000;
+  return (
+    <section className="retention-section" aria-labelledby="purge-history-title">
+      <h3 id="purge-history-title" className="retention-heading">
+        Purges
+      </h3>
+      <div className="compliance-result">
+        <dl aria-label="Purge schedule">
+          <dt>Runs</dt>
+          <dd>Automatically, {describeInterval(schedule.intervalSeconds)}</dd>
+          <dt>Last run</dt>
+          <dd data-testid="retention-last-run">
+            {schedule.lastRunAt ? formatZoned(schedule.lastRunAt) : 'No run recorded yet (is a worker running?)'}
+          </dd>
+          <dt>Next run</dt>
+          <dd data-testid="retention-next-run">
+            {schedule.nextRunAt
+              ? overdue
+                ? `Was due ${formatZoned(schedule.nextRunAt)}: check that a worker is running`
+                : `${formatZoned(schedule.nextRunAt)} (${formatRelative(schedule.nextRunAt)})`
+              : 'Within one interval of a worker starting'}
+          </dd>
+        </dl>
+      </div>
+      {purges.length === 0 ? (
+        <p className="muted">Nothing has been purged yet. Purges happen once details are older than the policy allows.</p>
+      ) : (
+        <div className="compliance-scroll">
+          <table className="compliance-table">
+            <caption className="sr-only">Purges, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Details removed</th>
+                <th scope="col">Older than</th>
+                <th scope="col">Policy applied</th>
+              </tr>
+            </thead>
+            <tbody>
+              {purges.map((purge) => (
+                <tr key={purge.throughSeq}>
+                  <td>
+                    <time className="audit-time" dateTime={purge.at}>
+                      {formatZoned(purge.at)}
+                    </time>
+                  </td>
+                  <td>
+                    {purge.purged == null ? '—' : `${purge.purged.toLocaleString()} event${purge.purged === 1 ? '' : 's'}`}
+                    <span className="muted"> (up to event {purge.throughSeq})</span>
+                  </td>
+                  <td>
+                    <span className="audit-time">{formatZoned(purge.cutoff)}</span>
+                  </td>
+                  <td>{purge.detailsDays == null ? '—' : `${purge.detailsDays} days`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** How long raw scored rows are kept (retention:manage reads and sets it). */
+function PredictionLogRetention() {
+  const [{ data, error }] = useQuery({ query: PredictionLogRetentionQuery });
+  const [{ fetching: saving }, save] = useMutation(SetPredictionLogRetentionMutation);
+  const [days, setDays] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [failure, setFailure] = useState<AppError | null>(null);
+  const current = data?.predictionLogRetention;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    const trimmed = days.trim();
+    const value = trimmed === '' ? null : Number(trimmed);
+    if (value !== null && (!Number.isInteger(value) || value < 1 || value > MAX_LOG_DAYS)) {
+      return setProblem(`Give a whole number of days from 1 to ${MAX_LOG_DAYS}, or leave it empty for the default.`);
+    }
+    setProblem(null);
+    const result = await save({ days: value });
+    if (result.error) return setFailure(toAppError(result.error));
+    setDays('');
+  };
+
+  return (
+    <section className="retention-section" aria-labelledby="prediction-log-title">
+      <h3 id="prediction-log-title" className="retention-heading">
+        Prediction logs
+      </h3>
+      {error && !data ? (
+        <Alert tone="danger" role="alert" title="The prediction log policy could not be loaded">
+          <ErrorMessage error={toAppError(error)} />
+        </Alert>
+      ) : !current ? (
+        <Spinner size={18} label="Loading the prediction log policy" />
+      ) : (
+        <p data-testid="prediction-log-retention">
+          Scored rows are kept for {current.days} {current.days === 1 ? 'day' : 'days'}
+          {current.days === current.defaultDays ? ' (the default)' : ` (default: ${current.defaultDays})`}; totals, drift and outcomes are kept
+          either way.
+        </p>
+      )}
+      <form className="compliance-form compliance-form--retention" onSubmit={(event) => void submit(event)} noValidate aria-label="Set the prediction log retention">
+        <Field
+          label="Keep scored rows for (days)"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={MAX_LOG_DAYS}
+          value={days}
+          placeholder="Empty: the default"
+          error={problem ?? undefined}
+          onChange={(e) => setDays(e.target.value)}
+        />
+        <Button type="submit" loading={saving}>
+          Save
+        </Button>
+      </form>
+      {failure ? (
+        <Alert tone="danger" role="alert" title="The prediction log policy was not saved">
+          <ErrorMessage error={failure} />
+        </Alert>
+      ) : null}
+    </section>
+  );
+}
 
 function describePolicy(policy: Policy | null | undefined): string {
   if (!policy || policy.detailsDays == null) return 'Event details are kept for ever';
@@ -86,9 +244,9 @@ export function RetentionPanel() {
             <dt>Policy</dt>
             <dd data-testid="retention-policy">{describePolicy(policy)}</dd>
             <dt>Last changed</dt>
-            <dd>{policy ? formatDateTime(policy.updatedAt) : 'Never'}</dd>
+            <dd>{policy ? formatZoned(policy.updatedAt) : 'Never'}</dd>
             <dt>Details purged through</dt>
-            <dd>{policy && policy.purgedThroughSeq > 0 ? `seq ${policy.purgedThroughSeq}` : 'None yet'}</dd>
+            <dd>{policy && policy.purgedThroughSeq > 0 ? `event ${policy.purgedThroughSeq}` : 'None yet'}</dd>
             </dl>
           </div>
         )}
@@ -120,6 +278,8 @@ export function RetentionPanel() {
             <ErrorMessage error={failure} />
           </Alert>
         ) : null}
+        {loadError ? null : <PurgeHistory />}
+        {canManage ? <PredictionLogRetention /> : null}
       </CardBody>
     </Card>
   );

@@ -98,3 +98,14 @@ export const DeleteDatasetMutation = graphql(`
 
 /** Lets urql's document cache refetch dataset queries after a mutation that returns no Dataset. */
 export const DATASET_CONTEXT = { additionalTypenames: ['Dataset', 'DatasetConnection'] };
+
+/** The first rows of a dataset, as text (at most 100; cells cut at 200 characters). */
+export const DatasetPreviewQuery = graphql(`
+  query DatasetPreview($id: ID!, $first: Int) {
+    datasetPreview(id: $id, first: $first) {
+      columns
+      rows
+      rowCount
+    }
+  }
+`);

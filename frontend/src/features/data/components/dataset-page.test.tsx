@@ -14,11 +14,30 @@ describe('Data › dataset page', () => {
       graphql: {
         AppViewer: () => gqlData({ viewer: testViewer }),
         Dataset: () => gqlData({ dataset: testDatasetDetail() }),
+        DatasetPreview: () =>
+          gqlData({
+            datasetPreview: {
+              columns: ['tenure_months', 'payment_method', 'churn'],
+              rows: [
+                ['12', 'Electronic check', 'No'],
+                ['3', null, 'Yes'],
+              ],
+              rowCount: 7043,
+            },
+          }),
       },
     });
     renderApp('/data/ds_1');
 
     expect(await screen.findByRole('heading', { name: 'Customer churn', level: 1 })).toBeInTheDocument();
+    // the first rows, as in the file; a missing cell reads as a dash
+    const preview = await screen.findByRole('table', { name: 'First rows of the dataset' });
+    expect(requests.find((r) => r.operationName === 'DatasetPreview')?.variables).toEqual({ id: 'ds_1', first: 20 });
+    const previewRows = within(preview).getAllByRole('row');
+    expect(previewRows[0]).toHaveTextContent('#tenure_monthspayment_methodchurn');
+    expect(previewRows[1]).toHaveTextContent('112Electronic checkNo');
+    expect(previewRows[2]).toHaveTextContent('23—Yes');
+    expect(screen.getByText('The first 2 of 7,043 rows, as in the file.')).toBeInTheDocument();
     expect(requests.find((r) => r.operationName === 'Dataset')?.variables).toEqual({ id: 'ds_1' });
     expect(screen.getByRole('textbox', { name: 'Content hash' })).toHaveValue(
       'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',

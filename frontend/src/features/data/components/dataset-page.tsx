@@ -28,6 +28,7 @@ import { Histogram } from './charts/histogram';
 import { MissingValuesChart } from './charts/missing-values-chart';
 import { TopValuesChart } from './charts/top-values-chart';
 import { ColumnsTable } from './columns-table';
+import { DatasetPreview } from './dataset-preview';
 import { DatasetStatusBadge } from './dataset-status-badge';
 import { PROFILING_POLL_MS } from './datasets-list';
 
@@ -379,6 +380,7 @@ export function DatasetPage({ id }: { id: string }) {
           <DatasetFacts dataset={dataset} />
           {dataset.profile ? <SuggestedTargets profile={dataset.profile} /> : null}
         </div>
+        {dataset.status !== 'FAILED' ? <DatasetPreview id={dataset.id} /> : null}
         {dataset.profile ? <ProfileSections profile={dataset.profile} /> : null}
       </div>
       {deleting ? <DeleteDatasetDialog dataset={dataset} onClose={() => setDeleting(false)} /> : null}

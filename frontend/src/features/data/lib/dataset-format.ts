@@ -46,3 +46,10 @@ export function formatDateBound(value: string | null | undefined): string {
     ? formatDate(value)
     : formatDateTime(value);
 }
+
+/** The missing-values axis' end: the smallest of these at or above the largest share, so the worst bar fills the width. */
+const MISSING_SCALE_STEPS = [1, 2, 5, 10, 20, 25, 50, 100];
+
+export function missingScale(largestPercent: number): number {
+  return MISSING_SCALE_STEPS.find((step) => step >= largestPercent) ?? 100;
+}

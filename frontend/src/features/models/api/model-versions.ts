@@ -20,6 +20,9 @@ export const ModelVersionSummaryFieldsFragment = graphql(`
     }
     createdAt
     createdBy
+    bestModelName
+    servingModel
+    servingReason
   }
 `);
 
@@ -45,9 +48,6 @@ export const ModelVersionQuery = graphql(`
   query ModelVersion($id: ID!) {
     modelVersion(id: $id) {
       ...ModelVersionSummaryFields
-      bestModelName
-      servingModel
-      servingReason
       predictMsPerRow
       predictRowsPerSecond
       features {

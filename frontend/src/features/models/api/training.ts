@@ -11,6 +11,8 @@ export const LeaderboardEntryFieldsFragment = graphql(`
     predictMsPerRow
     rowsPerSecond
     served
+    refitModelName
+    finalFit
   }
 `);
 

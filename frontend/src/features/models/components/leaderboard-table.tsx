@@ -2,11 +2,14 @@ import type { LeaderboardEntryFieldsFragment } from '@/gql/graphql';
 import { cn } from '@/lib/cn';
 
 import { rankOrder } from '../lib/leaderboard';
+import { plainModelName, SCORE_HINTS } from '../lib/model-names';
 import { bestEntry, formatLatencyMs, formatRowsPerSecond, formatScore, formatSeconds } from '../lib/models-format';
 
 /** Every candidate model with its validation score and timings, best first; once the job
  * has chosen what serves, each model's holdout score, one-row latency and throughput, and
- * the served model marked. */
+ * the served model marked. Models read in people's words, the engine's name on hover; a refit
+ * on all the data is part of its model's row, and models tried only while the engine combined
+ * models stay listed below the candidates. */
 export function LeaderboardTable({
   entries,
   metric,
@@ -31,8 +34,8 @@ export function LeaderboardTable({
               Rank
             </th>
             <th scope="col">Model</th>
-            <th scope="col" className="table__number">
-              Validation {metric}
+            <th scope="col" className="table__number" title={SCORE_HINTS.validation}>
+              <span className="term-hint">Validation {metric}</span>
             </th>
             <th scope="col" className="table__number">
               Fit time
@@ -42,8 +45,8 @@ export function LeaderboardTable({
             </th>
             {measured ? (
               <>
-                <th scope="col" className="table__number">
-                  Holdout {metric}
+                <th scope="col" className="table__number" title={SCORE_HINTS.holdout}>
+                  <span className="term-hint">Holdout {metric}</span>
                 </th>
                 <th scope="col" className="table__number">
                   1-row latency
@@ -57,15 +60,31 @@ export function LeaderboardTable({
         </thead>
         <tbody>
           {ranked.map((entry) => (
-            <tr key={`${entry.rank}-${entry.modelName}`} className={cn(entry === best && 'models-table__row--best')}>
+            <tr
+              key={`${entry.rank}-${entry.modelName}`}
+              className={cn(entry === best && 'models-table__row--best', entry.finalFit === false && 'models-table__row--trial')}
+            >
               <td className="table__number">{entry.rank}</td>
               <th scope="row" className="models-table__model">
-                {entry.modelName}
+                <span title={entry.refitModelName ? `${entry.modelName}; refit: ${entry.refitModelName}` : entry.modelName}>
+                  {plainModelName(entry.modelName)}
+                </span>
                 {entry === best ? <span className="models-table__best">best</span> : null}
                 {entry.served ? (
                   <span className="models-table__served" title="The model the registered version serves">
                     serves
                   </span>
+                ) : null}
+                {entry.refitModelName ? (
+                  <span
+                    className="models-table__sub"
+                    title={`${entry.refitModelName}: the same model trained again on all the data, which is how it is served. It has no validation score of its own.`}
+                  >
+                    {entry.served ? 'served as its refit on all data' : 'refit on all data'}
+                  </span>
+                ) : null}
+                {entry.finalFit === false ? (
+                  <span className="models-table__sub">tried while combining models; not a candidate</span>
                 ) : null}
               </th>
               <td className="table__number">{formatScore(entry.scoreValidation)}</td>

@@ -24,13 +24,14 @@ describe('Models › model version page', () => {
     const lineage = screen.getByRole('heading', { name: 'Lineage' }).closest('section')!;
     expect(within(lineage).getByRole('link', { name: 'Customer churn' })).toHaveAttribute('href', '/data/ds_1');
     expect(within(lineage).getByRole('link', { name: 'Succeeded job' })).toHaveAttribute('href', '/models/jobs/job_1');
-    expect(within(lineage).getByText('WeightedEnsemble_L2')).toBeInTheDocument();
+    // model names in people's words, the engine's on hover
+    expect(within(lineage).getByText('Weighted ensemble')).toHaveAttribute('title', 'WeightedEnsemble_L2');
     expect(within(lineage).getByText('5.0 MB')).toBeInTheDocument();
     // what serves, why, and what a prediction costs
-    expect(within(lineage).getByText('LightGBM_FULL')).toBeInTheDocument();
+    expect(within(lineage).getByText('LightGBM, refit on all data')).toHaveAttribute('title', 'LightGBM_FULL');
     expect(within(lineage).getByText('0.92 ms per row · 310,000 rows/s')).toBeInTheDocument();
     expect(within(lineage).getByTestId('serving-reason')).toHaveTextContent(
-      'Why it serves: LightGBM_FULL: holdout roc_auc 0.903 vs best 0.905',
+      "Serves LightGBM, refit on all data rather than the leaderboard's best (Weighted ensemble): it scored as well on held-back data and answers faster. Why it serves: LightGBM_FULL: holdout roc_auc 0.903 vs best 0.905",
     );
     expect(within(lineage).getByRole('textbox', { name: 'Dataset content hash' })).toHaveValue(
       'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',

@@ -26,6 +26,7 @@ import { usePermissions } from '@/lib/permissions';
 import { APPROVALS_CONTEXT, ModelVersionApprovalsQuery, PromotionPolicyQuery } from '../api/approvals';
 import { MODEL_VERSION_CONTEXT, ModelVersionQuery, PromoteModelVersionMutation } from '../api/model-versions';
 import { isExpired, needsApproval } from '../lib/approvals-format';
+import { plainModelName, servedVersusBest } from '../lib/model-names';
 import {
   direction,
   formatEngineName,
@@ -199,10 +200,15 @@ function LineageCard({ version }: { version: Version }) {
           </Fact>
           <Fact label="Engine">{formatEngineName(version.engine)}</Fact>
           <Fact label="Best model">
-            <code>{version.bestModelName}</code>
+            {/* people's words; the engine's name on hover (model-names.ts) */}
+            <span title={version.bestModelName}>{plainModelName(version.bestModelName)}</span>
           </Fact>
           <Fact label="Serves">
-            {version.servingModel ? <code>{version.servingModel}</code> : <span className="muted">Not recorded</span>}
+            {version.servingModel ? (
+              <span title={version.servingModel}>{plainModelName(version.servingModel)}</span>
+            ) : (
+              <span className="muted">Not recorded</span>
+            )}
           </Fact>
           <Fact label="Predict time">
             {version.predictMsPerRow != null ? (
@@ -227,7 +233,8 @@ function LineageCard({ version }: { version: Version }) {
         </Facts>
         {version.servingReason ? (
           <p className="muted" data-testid="serving-reason">
-            Why it serves: {version.servingReason}
+            {servedVersusBest(version.bestModelName, version.servingModel) ?? 'The best model serves.'} Why it serves:{' '}
+            {version.servingReason}
           </p>
         ) : null}
         <CopyField

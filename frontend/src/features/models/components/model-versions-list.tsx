@@ -12,6 +12,7 @@ import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-connection-pages';
 
 import { MODEL_VERSION_CONTEXT, ModelVersionsQuery } from '../api/model-versions';
+import { plainModelName, SCORE_HINTS, servedVersusBest } from '../lib/model-names';
 import { formatEngineName, formatScore, MODEL_STAGES, STAGE_LABEL } from '../lib/models-format';
 import { StageBadge } from './status-badges';
 
@@ -20,6 +21,20 @@ export const VERSIONS_PAGE_SIZE = 25;
 /** The value of the version's own metric among its holdout metrics. */
 function headlineMetric(version: Pick<ModelVersionSummaryFieldsFragment, 'metric' | 'metrics'>): number | undefined {
   return version.metrics.find((metric) => metric.name === version.metric)?.value;
+}
+
+/** The model the version serves in people's words, the engine's name (and why, if not the best) on hover. */
+function ServedModel({ version }: { version: ModelVersionSummaryFieldsFragment }) {
+  const served = version.servingModel ?? version.bestModelName;
+  if (!served) return null;
+  const differs = servedVersusBest(version.bestModelName, served);
+  const hover = [served, differs, version.servingReason].filter(Boolean).join('\n');
+  return (
+    <span className="models-table__sub" title={hover}>
+      serves {plainModelName(served)}
+      {differs ? <span className="sr-only">. {differs}</span> : null}
+    </span>
+  );
 }
 
 function VersionRow({ version }: { version: ModelVersionSummaryFieldsFragment }) {
@@ -31,6 +46,7 @@ function VersionRow({ version }: { version: ModelVersionSummaryFieldsFragment })
           {version.modelName} <span className="models-table__version">v{version.version}</span>
         </Link>
         {version.target ? <span className="models-table__sub">predicts {version.target}</span> : null}
+        <ServedModel version={version} />
       </th>
       <td>
         <StageBadge stage={version.stage} />
@@ -38,9 +54,9 @@ function VersionRow({ version }: { version: ModelVersionSummaryFieldsFragment })
       <td>{TASK_TYPE_LABEL[version.taskType]}</td>
       <td>{formatEngineName(version.engine)}</td>
       <td className="table__number">
-        <span className="models-table__stacked">
+        <span className="models-table__stacked" title={SCORE_HINTS.holdout}>
           <span>{formatScore(value)}</span>
-          <span className="muted">{version.metric}</span>
+          <span className="muted">holdout {version.metric}</span>
         </span>
       </td>
       <td>
@@ -103,6 +119,11 @@ export function ModelVersionsList({
         </label>
       </div>
 
+      <p className="models-hint muted" hidden={noVersions}>
+        Scores here are <strong>holdout</strong> scores, measured at the end of training on data no model saw. The
+        training jobs list shows <strong>validation</strong> scores, which rank models during training, so the two
+        differ.
+      </p>
       <PagedTable
         paging={paging}
         className="models-table"
@@ -113,8 +134,8 @@ export function ModelVersionsList({
             <th scope="col">Stage</th>
             <th scope="col">Task</th>
             <th scope="col">Engine</th>
-            <th scope="col" className="table__number">
-              Holdout metric
+            <th scope="col" className="table__number" title={SCORE_HINTS.holdout}>
+              <span className="term-hint">Holdout score</span>
             </th>
             <th scope="col">Created</th>
           </>

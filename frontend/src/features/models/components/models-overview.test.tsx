@@ -40,7 +40,7 @@ describe('Models › landing', () => {
     expect(done).toHaveTextContent('Succeeded');
     expect(done).toHaveTextContent('Binary classificationdetected');
     expect(done).toHaveTextContent('AutoGluon');
-    expect(done).toHaveTextContent('0.912roc_auc');
+    expect(done).toHaveTextContent('0.912validation roc_auc');
     expect(done).toHaveTextContent('by Ada Lovelace');
     expect(within(done!).getByRole('link', { name: 'Customer churn' })).toHaveAttribute('href', '/data/ds_1');
     expect(screen.getByText('Showing 2 of 30 training jobs')).toBeInTheDocument();
@@ -76,7 +76,14 @@ describe('Models › landing', () => {
         AppViewer: () => gqlData({ viewer: testViewer }),
         ModelVersions: () =>
           versionsPage([
-            testVersion({ id: 'mv_2', version: 4, stage: 'PRODUCTION', metrics: [{ name: 'roc_auc', value: 0.931 }] }),
+            testVersion({
+              id: 'mv_2',
+              version: 4,
+              stage: 'PRODUCTION',
+              metrics: [{ name: 'roc_auc', value: 0.931 }],
+              servingModel: 'LightGBM_BAG_L1_FULL',
+              servingReason: 'LightGBM_BAG_L1_FULL: holdout roc_auc 0.931 vs best 0.933 (difference within noise)',
+            }),
             testVersion(),
           ]),
       },
@@ -90,7 +97,13 @@ describe('Models › landing', () => {
     const [production] = within(table).getAllByRole('row').slice(1);
     expect(within(production!).getByRole('link', { name: 'Customer churn · churn v4' })).toHaveAttribute('href', '/models/versions/mv_2');
     expect(production).toHaveTextContent('Production');
-    expect(production).toHaveTextContent('0.931roc_auc');
+    expect(production).toHaveTextContent('0.931holdout roc_auc');
+    // the served model in people's words; the engine's name, and why it is not the best, on hover
+    const served = within(production!).getByText(/^serves LightGBM, refit on all data/);
+    expect(served.getAttribute('title')).toMatch(/^LightGBM_BAG_L1_FULL\nServes LightGBM, refit on all data rather than the leaderboard's best \(Weighted ensemble\)/);
+    const other = within(table).getAllByRole('row')[2]!;
+    expect(within(other).getByText('serves Weighted ensemble, refit on all data')).toHaveAttribute('title', 'WeightedEnsemble_L2_FULL');
+    expect(screen.getByText(/Scores here are/)).toHaveTextContent('Scores here are holdout scores');
     expect(screen.getByLabelText('Stage')).toHaveValue('PRODUCTION');
     expect(requests.find((r) => r.operationName === 'ModelVersions')?.variables).toEqual({ first: 25, after: null, stage: 'PRODUCTION' });
   });

@@ -141,9 +141,12 @@ function ProgressPanel({
           </Alert>
         ) : null}
         <Facts>
-          <Fact label="Attempt">
-            {job.attempt} of {job.maxAttempts}
-          </Fact>
+          {/* Retries are the platform's business: shown only once there was one. */}
+          {job.attempt > 1 ? (
+            <Fact label="Try">
+              {job.attempt} of {job.maxAttempts}
+            </Fact>
+          ) : null}
           <Fact label="Queued">
             <RelativeTime value={job.createdAt} />
           </Fact>
@@ -156,8 +159,8 @@ function ProgressPanel({
         </Facts>
         {job.attempt > 1 ? (
           <p className="muted job-progress-panel__note">
-            This is attempt {job.attempt}: an earlier attempt stopped before it finished (for example, its worker was lost)
-            and the job was started again.
+            This is try {job.attempt}: an earlier try stopped before it finished (for example, its worker was lost) and
+            the job was started again.
           </p>
         ) : null}
       </CardBody>
@@ -283,7 +286,12 @@ function LeaderboardCard({ job, state }: { job: Job; state: ProgressState }) {
           </p>
         ) : (
           <>
-            <LeaderboardChart entries={entries} metric={job.metric} higherIsBetter={job.higherIsBetter} />
+            {/* The chart compares candidates; models only tried while combining are in the table. */}
+            <LeaderboardChart
+              entries={entries.filter((entry) => entry.finalFit !== false)}
+              metric={job.metric}
+              higherIsBetter={job.higherIsBetter}
+            />
             <LeaderboardTable entries={entries} metric={job.metric} higherIsBetter={job.higherIsBetter} />
           </>
         )}

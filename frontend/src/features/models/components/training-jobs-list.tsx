@@ -22,6 +22,7 @@ import {
   JOB_STATUS_LABEL,
   JOB_STATUSES,
 } from '../lib/models-format';
+import { SCORE_HINTS } from '../lib/model-names';
 import { ProgressBar } from './progress-bar';
 import { JobStatusBadge } from './status-badges';
 
@@ -71,9 +72,9 @@ function JobRow({ job, canSeeDatasets }: { job: TrainingJobSummaryFieldsFragment
       </td>
       <td className="table__number">
         {best && best.scoreValidation !== null && best.scoreValidation !== undefined ? (
-          <span className="models-table__stacked">
+          <span className="models-table__stacked" title={SCORE_HINTS.validation}>
             <span>{formatScore(best.scoreValidation)}</span>
-            <span className="muted">{job.metric}</span>
+            <span className="muted">validation {job.metric}</span>
           </span>
         ) : (
           <span className="muted">—</span>
@@ -150,6 +151,10 @@ export function TrainingJobsList({
         </label>
       </div>
 
+      <p className="models-hint muted" hidden={noJobs}>
+        Scores here are <strong>validation</strong> scores, which rank a job&apos;s models. The registry shows each
+        version&apos;s <strong>holdout</strong> score, measured at the end on data no model saw, so the two differ.
+      </p>
       <PagedTable
         paging={paging}
         className="models-table"
@@ -162,8 +167,8 @@ export function TrainingJobsList({
             <th scope="col">Engine</th>
             <th scope="col">Status</th>
             <th scope="col">Progress</th>
-            <th scope="col" className="table__number">
-              Best score
+            <th scope="col" className="table__number" title={SCORE_HINTS.validation}>
+              <span className="term-hint">Best validation score</span>
             </th>
             <th scope="col">Created</th>
           </>
