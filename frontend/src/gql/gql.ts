@@ -77,6 +77,7 @@ type Documents = {
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": typeof types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": typeof types.DeleteDatasetDocument,
     "\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n": typeof types.DatasetPreviewDocument,
+    "\n  query DemoSetup {\n    demoSetup {\n      step\n      total\n      label\n      done\n      error\n    }\n  }\n": typeof types.DemoSetupDocument,
     "\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    reportId\n    canDecide\n  }\n": typeof types.PromotionRequestFieldsFragmentDoc,
     "\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n": typeof types.PromotionPolicyDocument,
     "\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": typeof types.ModelVersionApprovalsDocument,
@@ -181,6 +182,7 @@ const documents: Documents = {
     "\n  mutation UploadDataset($name: String!, $file: Upload!) {\n    uploadDataset(name: $name, file: $file) {\n      ...DatasetSummaryFields\n    }\n  }\n": types.UploadDatasetDocument,
     "\n  mutation DeleteDataset($id: ID!) {\n    deleteDataset(id: $id)\n  }\n": types.DeleteDatasetDocument,
     "\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n": types.DatasetPreviewDocument,
+    "\n  query DemoSetup {\n    demoSetup {\n      step\n      total\n      label\n      done\n      error\n    }\n  }\n": types.DemoSetupDocument,
     "\n  fragment PromotionRequestFields on PromotionRequest {\n    id\n    modelVersionId\n    modelName\n    version\n    stage\n    justification\n    status\n    requestedAt\n    requestedBy\n    expiresAt\n    decidedAt\n    decidedBy\n    comment\n    reportSha256\n    reportId\n    canDecide\n  }\n": types.PromotionRequestFieldsFragmentDoc,
     "\n  query PromotionPolicy {\n    promotionPolicy {\n      productionRequiresApproval\n      stagingRequiresApproval\n      requestTtlHours\n      isDefault\n      updatedAt\n    }\n  }\n": types.PromotionPolicyDocument,
     "\n  query ModelVersionApprovals($id: ID!) {\n    modelVersion(id: $id) {\n      id\n      approvals {\n        ...PromotionRequestFields\n      }\n    }\n  }\n": types.ModelVersionApprovalsDocument,
@@ -488,6 +490,10 @@ export function graphql(source: "\n  mutation DeleteDataset($id: ID!) {\n    del
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n"): (typeof documents)["\n  query DatasetPreview($id: ID!, $first: Int) {\n    datasetPreview(id: $id, first: $first) {\n      columns\n      rows\n      rowCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DemoSetup {\n    demoSetup {\n      step\n      total\n      label\n      done\n      error\n    }\n  }\n"): (typeof documents)["\n  query DemoSetup {\n    demoSetup {\n      step\n      total\n      label\n      done\n      error\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
