@@ -325,6 +325,7 @@ ID_KINDS = {
     ("member", ("id",)): "member",
     ("dataSubjectRequest", ("id",)): "data_subject_request",
     ("dataset", ("id",)): "dataset",
+    ("datasetPreview", ("id",)): "dataset",
     ("trainingJob", ("id",)): "training_job",
     ("trainingJobs", ("datasetId",)): "dataset",
     ("auditEvents", ("filter", "actorId")): "member",

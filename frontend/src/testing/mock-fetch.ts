@@ -45,6 +45,7 @@ const DEFAULT_GRAPHQL: Record<string, Handler> = {
         updatedAt: null,
       },
     }),
+  DemoSetup: () => gqlData({ demoSetup: null }),
   ModelVersionApprovals: ({ variables }) => gqlData({ modelVersion: { id: variables?.id, approvals: [] } }),
 };
 

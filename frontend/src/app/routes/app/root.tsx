@@ -10,6 +10,7 @@ import { Logo } from '@/components/ui/logo';
 import { paths } from '@/config/paths';
 import { AppViewerQuery } from '@/features/auth/api/get-viewer';
 import { SignOutButton } from '@/features/auth/components/sign-out-button';
+import { DemoSetupBanner } from '@/features/demo/components/demo-setup-banner';
 import { usePendingApprovals } from '@/features/models/hooks/use-pending-approvals';
 import { useResetApiClient } from '@/lib/api-controls';
 import { readCsrfToken } from '@/lib/csrf';
@@ -81,6 +82,7 @@ export function AppRoot() {
           />
         }
       >
+        <DemoSetupBanner />
         <Outlet />
       </AppShell>
     </PermissionsProvider>
