@@ -369,6 +369,7 @@ ID_KINDS = {
     ("webhookDeliveries", ("webhookId",)): "webhook",
     ("deleteWebhook", ("id",)): "webhook",
     ("modelValue", ("modelVersionId",)): "model_version",
+    ("valueModel", ("modelVersionId",)): "model_version",
     ("setServingThreshold", ("modelVersionId",)): "model_version",
     ("setValueModel", ("input", "modelVersionId")): "model_version",
     ("setValueModel", ("input", "modelId")): "registered_model",

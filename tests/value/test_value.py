@@ -47,6 +47,9 @@ query($id: ID!, $threshold: Float) {
     valueModel { currency monthlyVolume }
   }
 }"""
+VALUE_MODEL = """
+query($id: ID!) { valueModel(modelVersionId: $id) { modelId currency monthlyVolume
+  falseNegativeCost } }"""
 THRESHOLD = """
 mutation($id: ID!, $threshold: Float!) {
   setServingThreshold(modelVersionId: $id, threshold: $threshold) { id servingThreshold }
@@ -108,6 +111,20 @@ async def test_without_a_value_model_modelvalue_says_what_to_do(
     body = await gql(client, VALUE, {"id": world.regression}, world.tenant.bearer)
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert "setValueModel" in body["errors"][0]["message"]
+    # and valueModel says there is none, without an error (the web app offers the form)
+    body = await gql(client, VALUE_MODEL, {"id": world.regression}, world.tenant.bearer)
+    assert body == {"data": {"valueModel": None}}
+
+
+async def test_value_model_answers_the_models_figures_once_set(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    await gql(client, SET, {"input": classifier_input(world)}, world.tenant.bearer)
+    body = await gql(client, VALUE_MODEL, {"id": world.classifier}, world.tenant.bearer)
+    found = body["data"]["valueModel"]
+    assert found["modelId"] == world.classifier_model
+    assert (found["currency"], found["monthlyVolume"]) == ("EUR", 12_000)
+    assert found["falseNegativeCost"] == PAYOFFS["falseNegativeCost"]
 
 
 async def test_model_value_is_recounted_from_the_stored_holdout(
@@ -477,6 +494,8 @@ async def test_another_tenants_ids_are_not_found(client: httpx.AsyncClient, worl
     body = await gql(client, SET, {"input": by_model}, theirs)
     assert error_codes(body) == ["NOT_FOUND"]
     body = await gql(client, THRESHOLD, {"id": world.classifier, "threshold": 0.4}, theirs)
+    assert error_codes(body) == ["NOT_FOUND"]
+    body = await gql(client, VALUE_MODEL, {"id": world.classifier}, theirs)
     assert error_codes(body) == ["NOT_FOUND"]
     # and the same answers as for an id that exists nowhere
     unknown = str(uuid.uuid4())

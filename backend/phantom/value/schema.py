@@ -222,6 +222,24 @@ def _optional_id(value: strawberry.ID | None, what: str) -> uuid.UUID | None:
 class ValueQuery:
     @strawberry.field(
         extensions=authenticated(),
+        description=(
+            "insights:read. The value model of the version's model; null until one is set "
+            "(then modelValue answers BAD_USER_INPUT saying so)."
+        ),
+    )
+    async def value_model(
+        self, info: Info[Context, None], model_version_id: strawberry.ID
+    ) -> ValueModel | None:
+        async with info.context.session() as session:
+            found = await values.value_model(
+                session,
+                info.context.require_principal(),
+                parse_id(model_version_id, "Model version"),
+            )
+            return ValueModel.from_model(found) if found is not None else None
+
+    @strawberry.field(
+        extensions=authenticated(),
         description="insights:read. The version's value at a threshold (default: predict's).",
     )
     async def model_value(

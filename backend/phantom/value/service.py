@@ -218,8 +218,11 @@ class ValueService:
 
     @requires(P.INSIGHTS_READ)
     async def value_model(
-        self, session: AsyncSession, principal: Principal, model_id: uuid.UUID
+        self, session: AsyncSession, principal: Principal, version_id: uuid.UUID
     ) -> ValueModel | None:
+        """The value model of the version's model; None: none set yet (``NotFound`` for
+        another tenant's version)."""
+        model_id, _, _ = await registry.model_facts(session, model_id=None, version_id=version_id)
         return await ValueModelRepository(session).of_model(model_id)
 
     @requires(P.INSIGHTS_READ)

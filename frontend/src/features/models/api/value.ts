@@ -19,6 +19,14 @@ export const ValueModelFieldsFragment = graphql(`
   }
 `);
 
+export const ValueModelQuery = graphql(`
+  query ValueModel($modelVersionId: ID!) {
+    valueModel(modelVersionId: $modelVersionId) {
+      ...ValueModelFields
+    }
+  }
+`);
+
 export const ModelValueQuery = graphql(`
   query ModelValue($modelVersionId: ID!, $threshold: Float) {
     modelValue(modelVersionId: $modelVersionId, threshold: $threshold) {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { ModelValueQuery } from '@/gql/graphql';
 import { testViewer, viewerWith } from '@/testing/mock-data';
-import { gqlData, gqlError, mockFetch, setSessionCookie, type RecordedRequest } from '@/testing/mock-fetch';
+import { gqlData, mockFetch, setSessionCookie, type RecordedRequest } from '@/testing/mock-fetch';
 import { testVersionDetail } from '@/testing/models-fixtures';
 import { renderApp } from '@/testing/test-utils';
 
@@ -63,13 +63,17 @@ function valueAt(threshold: number | null, overrides: Partial<Value> = {}): Valu
   };
 }
 
+const noValueModel = () => gqlData({ valueModel: null });
+
 function serve({
   viewer = promoter,
+  model = () => gqlData({ valueModel }),
   value = (request: RecordedRequest) => gqlData({ modelValue: valueAt((request.variables?.threshold as number | null) ?? null) }),
   version = testVersionDetail({ id: 'mv_1', taskType: 'BINARY' }),
   extra = {},
 }: {
   viewer?: typeof promoter;
+  model?: (request: RecordedRequest) => ReturnType<typeof gqlData>;
   value?: (request: RecordedRequest) => ReturnType<typeof gqlData>;
   version?: ReturnType<typeof testVersionDetail>;
   extra?: Parameters<typeof mockFetch>[0]['graphql'];
@@ -79,6 +83,7 @@ function serve({
     graphql: {
       AppViewer: () => gqlData({ viewer }),
       ModelVersion: () => gqlData({ modelVersion: version }),
+      ValueModel: model,
       ModelValue: value,
       ...extra,
     },
@@ -157,10 +162,7 @@ describe('Model version › Value tab', () => {
   it('without a value model: explains, checks the form, sets one and shows the value', async () => {
     let set = false;
     const { requests } = serve({
-      value: (request) =>
-        set
-          ? gqlData({ modelValue: valueAt((request.variables?.threshold as number | null) ?? null) })
-          : gqlError('BAD_USER_INPUT', 'This model has no value model yet: set one with setValueModel first.'),
+      model: () => gqlData({ valueModel: set ? valueModel : null }),
       extra: {
         SetValueModel: () => {
           set = true;
@@ -206,7 +208,7 @@ describe('Model version › Value tab', () => {
   });
 
   it('asks someone else to set the value model when the viewer cannot', async () => {
-    serve({ viewer: reader, value: () => gqlError('BAD_USER_INPUT', 'This model has no value model yet: set one with setValueModel first.') });
+    serve({ viewer: reader, model: noValueModel });
     renderApp('/models/versions/mv_1?tab=value');
     expect(await screen.findByTestId('value-model-no-permission')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Set the value model' })).not.toBeInTheDocument();
@@ -246,7 +248,7 @@ describe('Model version › Value tab', () => {
   it('explains that a multiclass value matrix is set through the API', async () => {
     serve({
       version: testVersionDetail({ id: 'mv_1', taskType: 'MULTICLASS' }),
-      value: () => gqlError('BAD_USER_INPUT', 'This model has no value model yet: set one with setValueModel first.'),
+      model: noValueModel,
     });
     renderApp('/models/versions/mv_1?tab=value');
     expect(await screen.findByTestId('value-matrix-api')).toHaveTextContent('setValueModel');

@@ -16,7 +16,7 @@ import { formatCount, formatDate } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 import { useDebounced } from '@/lib/use-debounced';
 
-import { ModelValueQuery, SetServingThresholdMutation, VALUE_CONTEXT } from '../../api/value';
+import { ModelValueQuery, ValueModelQuery, SetServingThresholdMutation, VALUE_CONTEXT } from '../../api/value';
 import {
   baselineSummary,
   formatMoney,
@@ -351,12 +351,22 @@ export function ValuePanel({ versionId, taskType }: { versionId: string; taskTyp
   const [chosen, setChosen] = useState<number | null>(null);
   const threshold = useDebounced(chosen, 250);
   const binary = taskType === 'BINARY';
-  const [{ data, error, fetching }, reexecute] = useQuery({
+  const valued = taskType !== 'ANOMALY_DETECTION';
+  // first whether a value model exists: without one, modelValue has nothing to compute
+  const [model, reexecuteModel] = useQuery({
+    query: ValueModelQuery,
+    variables: { modelVersionId: versionId },
+    context: VALUE_CONTEXT,
+    pause: !valued,
+  });
+  const hasValueModel = !!model.data?.valueModel;
+  const [{ data, error: valueError, fetching }, reexecute] = useQuery({
     query: ModelValueQuery,
     variables: { modelVersionId: versionId, threshold: binary ? threshold : null },
     context: VALUE_CONTEXT,
-    pause: taskType === 'ANOMALY_DETECTION',
+    pause: !valued || !hasValueModel,
   });
+  const error = model.error ?? valueError;
 
   if (taskType === 'ANOMALY_DETECTION') {
     return (
@@ -369,23 +379,25 @@ export function ValuePanel({ versionId, taskType }: { versionId: string; taskTyp
       </Card>
     );
   }
-  const refresh = () => reexecute({ requestPolicy: 'network-only' });
-  const value = data?.modelValue;
+  const refresh = () => {
+    reexecuteModel({ requestPolicy: 'network-only' });
+    reexecute({ requestPolicy: 'network-only' });
+  };
+  const value = hasValueModel ? data?.modelValue : undefined;
   if (!value) {
+    if (model.data && !hasValueModel) {
+      return (
+        <div className="stack">
+          <Alert tone="info" title="No value model yet" role="status">
+            Put a figure on each outcome (what a right or a wrong prediction is worth) and the expected monthly
+            volume: the panel then shows what this model is worth, at which threshold, and what it realized.
+          </Alert>
+          <ValueModelCard versionId={versionId} task={taskType} current={null} onSaved={refresh} />
+        </div>
+      );
+    }
     if (error) {
       const appError = toAppError(error);
-      const noValueModel = appError.code === 'BAD_USER_INPUT' && /no value model/i.test(appError.message);
-      if (noValueModel) {
-        return (
-          <div className="stack">
-            <Alert tone="info" title="No value model yet" role="status">
-              Put a figure on each outcome (what a right or a wrong prediction is worth) and the expected monthly
-              volume: the panel then shows what this model is worth, at which threshold, and what it realized.
-            </Alert>
-            <ValueModelCard versionId={versionId} task={taskType} current={null} onSaved={refresh} />
-          </div>
-        );
-      }
       return (
         <Alert role="alert" tone={appError.code === 'FORBIDDEN' ? 'warning' : 'danger'} title="The value could not be computed">
           <ErrorMessage error={appError} />
