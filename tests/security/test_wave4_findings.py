@@ -94,12 +94,6 @@ async def _officers(tenant: TenantFixture) -> tuple[Member, Member]:
 # --- DSR erasure: the superseded version still names the customer ------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W4-1 (high): an identifier erasure supersedes the old dataset version and "
-    "deletes its file, but keeps its stored profile; the profile's top values still list the "
-    "erased customer's identifier and email to anyone with datasets:read.",
-)
 async def test_an_erased_customer_is_not_left_in_the_old_versions_profile(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
