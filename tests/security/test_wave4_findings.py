@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 import uuid
 from typing import Any
 
@@ -346,3 +347,31 @@ async def test_a_column_that_no_dataset_has_matches_nothing(
         )
         assert "errors" not in body, (column, body)
         assert body["data"]["createDataSubjectRequest"]["matches"]["datasets"] == [], column
+
+
+# --- DSR search: the same text in another Unicode normal form ----------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Finding W4-2 (medium): the identifier is compared code point by code point, so a "
+    "name or email stored decomposed (NFD, as macOS and some exports write it) is not found "
+    "when typed composed (NFC, as keyboards do): the access report misses the rows and the "
+    "erasure leaves them, reporting 0 rows removed.",
+)
+async def test_a_customer_stored_in_another_unicode_normal_form_is_still_found_and_erased(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    composed = unicodedata.normalize("NFC", "José Núñez")
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    content = f"name,segment\n{decomposed},retail\nAnn Lee,private\n".encode()
+    await _dataset(client, tenant, content, "Names as exported")
+    requester, approver = await _officers(tenant)
+    body = await gql(client, CREATE, _input("ACCESS", "name", composed), requester.bearer)
+    assert "errors" not in body, body
+    assert [d["rows"] for d in body["data"]["createDataSubjectRequest"]["matches"]["datasets"]] == [
+        1
+    ]
+    done = await _executed(client, requester, approver, "ERASURE", "Name", composed)
+    assert done["report"]["rows_removed"] == 1, done["report"]
