@@ -352,13 +352,6 @@ async def test_a_column_that_no_dataset_has_matches_nothing(
 # --- DSR search: the same text in another Unicode normal form ----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W4-2 (medium): the identifier is compared code point by code point, so a "
-    "name or email stored decomposed (NFD, as macOS and some exports write it) is not found "
-    "when typed composed (NFC, as keyboards do): the access report misses the rows and the "
-    "erasure leaves them, reporting 0 rows removed.",
-)
 async def test_a_customer_stored_in_another_unicode_normal_form_is_still_found_and_erased(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
