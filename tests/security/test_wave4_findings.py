@@ -368,3 +368,27 @@ async def test_a_customer_stored_in_another_unicode_normal_form_is_still_found_a
     ]
     done = await _executed(client, requester, approver, "ERASURE", "Name", composed)
     assert done["report"]["rows_removed"] == 1, done["report"]
+
+
+# --- dataset preview --------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Finding W4-3 (low): datasetPreview of a version an erasure superseded opens its "
+    "deleted file: INTERNAL 'Unexpected error.' (the SPA's dataset page of an old version "
+    "breaks) instead of a clear error naming the new version.",
+)
+async def test_the_preview_of_a_superseded_version_is_a_clear_error_not_a_crash(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    dataset = await _dataset(client, tenant, CUSTOMERS, "Customers")
+    requester, approver = await _officers(tenant)
+    done = await _executed(client, requester, approver, "ERASURE", "customer_id", "C-10002")
+    [erased] = done["report"]["datasets"]
+    old = await gql(client, PREVIEW, {"id": dataset, "first": 5}, tenant.bearer)
+    assert error_codes(old) in (["NOT_FOUND"], ["CONFLICT"], ["BAD_USER_INPUT"]), old
+    assert "C-10002" not in json.dumps(old)
+    new = await gql(client, PREVIEW, {"id": erased["new_dataset_id"], "first": 5}, tenant.bearer)
+    assert "errors" not in new, new
+    assert [r[0] for r in new["data"]["datasetPreview"]["rows"]] == ["C-10001", "C-10003"]
