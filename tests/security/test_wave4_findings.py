@@ -373,12 +373,6 @@ async def test_a_customer_stored_in_another_unicode_normal_form_is_still_found_a
 # --- dataset preview --------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W4-3 (low): datasetPreview of a version an erasure superseded opens its "
-    "deleted file: INTERNAL 'Unexpected error.' (the SPA's dataset page of an old version "
-    "breaks) instead of a clear error naming the new version.",
-)
 async def test_the_preview_of_a_superseded_version_is_a_clear_error_not_a_crash(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
@@ -387,7 +381,8 @@ async def test_the_preview_of_a_superseded_version_is_a_clear_error_not_a_crash(
     done = await _executed(client, requester, approver, "ERASURE", "customer_id", "C-10002")
     [erased] = done["report"]["datasets"]
     old = await gql(client, PREVIEW, {"id": dataset, "first": 5}, tenant.bearer)
-    assert error_codes(old) in (["NOT_FOUND"], ["CONFLICT"], ["BAD_USER_INPUT"]), old
+    assert error_codes(old) == ["CONFLICT"], old
+    assert erased["new_dataset_id"] in old["errors"][0]["message"], "it names the new version"
     assert "C-10002" not in json.dumps(old)
     new = await gql(client, PREVIEW, {"id": erased["new_dataset_id"], "first": 5}, tenant.bearer)
     assert "errors" not in new, new
