@@ -452,3 +452,56 @@ async def test_one_person_cannot_change_what_an_approved_production_model_decide
     moved = await gql(client, THRESHOLD, {"id": version, "threshold": 1.0}, scientist)
     # then: refused like a promotion to production would be
     assert error_codes(moved) in (["CONFLICT"], ["FORBIDDEN"]), moved
+
+
+# --- readable names: a person this organization erased ----------------------------------
+
+MEMBER_REQUEST = """mutation($input: CreateDataSubjectRequestInput!) {
+  createDataSubjectRequest(input: $input) { id } }"""
+CREATED_BY = "query($id: ID!) { trainingJob(id: $id) { createdBy } }"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Finding W4-5 (medium): a member erased here who is still in another organization "
+    "keeps their user row, and the display-name loader reads that global row: this "
+    "organization's pages (training jobs, model versions, approvals) still show the erased "
+    "person's name.",
+)
+async def test_a_person_erased_here_is_not_named_here_though_another_organization_keeps_them(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    # given: a data scientist who started a training job here and is also invited elsewhere
+    person = await add_member(tenant, ["data_scientist"])
+    dataset = await upload_frame(client, tenant.bearer, breast_cancer(), "Biopsies")
+    started = await start(
+        client, person.bearer, datasetId=dataset, target="diagnosis", timeBudgetSeconds=10
+    )
+    assert "errors" not in started, started
+    job_id = started["data"]["startTraining"]["id"]
+    named = await gql(client, CREATED_BY, {"id": job_id}, tenant.bearer)
+    name = named["data"]["trainingJob"]["createdBy"]
+    assert name, named
+    invited = await gql(
+        client,
+        "mutation($i: InviteMemberInput!) { inviteMember(input: $i) { member { id } } }",
+        {"i": {"email": person.email, "roles": ["viewer"]}},
+        other_tenant.bearer,
+    )
+    assert "errors" not in invited, invited
+    # when: this organization erases them (four eyes)
+    requester, approver = await _officers(tenant)
+    created = await gql(
+        client,
+        MEMBER_REQUEST,
+        {"input": {"kind": "ERASURE", "subjectEmail": person.email, "reason": "Art. 17"}},
+        requester.bearer,
+    )
+    request_id = created["data"]["createDataSubjectRequest"]["id"]
+    assert "errors" not in await gql(client, APPROVE, {"id": request_id}, approver.bearer)
+    executed = await gql(client, EXECUTE, {"id": request_id}, requester.bearer)
+    assert executed["data"]["executeDataSubjectRequest"]["status"] == "EXECUTED", executed
+    # then: this organization's pages no longer name them
+    after = await gql(client, CREATED_BY, {"id": job_id}, tenant.bearer)
+    assert "errors" not in after, after
+    assert after["data"]["trainingJob"]["createdBy"] in (None, "Erased person"), after
