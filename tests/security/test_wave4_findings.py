@@ -461,13 +461,6 @@ MEMBER_REQUEST = """mutation($input: CreateDataSubjectRequestInput!) {
 CREATED_BY = "query($id: ID!) { trainingJob(id: $id) { createdBy } }"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W4-5 (medium): a member erased here who is still in another organization "
-    "keeps their user row, and the display-name loader reads that global row: this "
-    "organization's pages (training jobs, model versions, approvals) still show the erased "
-    "person's name.",
-)
 async def test_a_person_erased_here_is_not_named_here_though_another_organization_keeps_them(
     client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
 ) -> None:
