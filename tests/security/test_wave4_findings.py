@@ -498,3 +498,48 @@ async def test_a_person_erased_here_is_not_named_here_though_another_organizatio
     after = await gql(client, CREATED_BY, {"id": job_id}, tenant.bearer)
     assert "errors" not in after, after
     assert after["data"]["trainingJob"]["createdBy"] in (None, "Erased person"), after
+
+
+# --- the readable audit log: names only for who may read them; other tenants' ids ------
+
+READABLE = """query($f: AuditEventFilter) { auditEvents(first: 100, filter: $f) {
+  totalCount edges { node { action actor { userId displayName }
+  resource { type id name path } } } } }"""
+
+
+async def test_audit_names_follow_the_viewers_permissions_and_other_tenants_ids_find_nothing(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    # given: a dataset here (an event naming the owner and the dataset) and one there
+    ours = await _dataset(client, tenant, CUSTOMERS, "Secret merger targets")
+    theirs = await _dataset(client, other_tenant, CUSTOMERS, "Their customers")
+    owner = await gql(client, "{ viewer { id } }", {}, tenant.bearer)
+    their_owner = await gql(client, "{ viewer { id } }", {}, other_tenant.bearer)
+    their_id = their_owner["data"]["viewer"]["id"]
+    # an auditor holding audit:read alone sees what happened, not names
+    auditor = bearer(await member_with(tenant, {P.AUDIT_READ}))
+    seen = await gql(client, READABLE, {"f": None}, auditor)
+    assert "errors" not in seen, seen
+    nodes = [e["node"] for e in seen["data"]["auditEvents"]["edges"]]
+    assert any(n["resource"] and n["resource"]["id"] == ours for n in nodes), nodes
+    text = json.dumps(nodes)
+    assert "Secret merger targets" not in text
+    people = [n["actor"]["displayName"] for n in nodes if n["actor"]["userId"]]
+    assert people, nodes
+    assert set(people) == {None}, people
+    # the owner sees the names
+    named = await gql(client, READABLE, {"f": {"resourceId": ours}}, tenant.bearer)
+    assert "Secret merger targets" in json.dumps(named)
+    assert owner["data"]["viewer"]["id"]
+    # filters naming the other organization's owner or dataset find nothing here
+    for f in (
+        {"actorId": their_id},
+        {"subjectId": their_id},
+        {"resourceId": their_id},
+        {"resourceId": theirs},
+        {"resourceType": "dataset", "resourceId": theirs},
+    ):
+        found = await gql(client, READABLE, {"f": f}, tenant.bearer)
+        assert "errors" not in found, (f, found)
+        assert found["data"]["auditEvents"]["totalCount"] == 0, (f, found)
+        assert "Their customers" not in json.dumps(found)
