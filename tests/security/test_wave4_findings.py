@@ -543,3 +543,27 @@ async def test_audit_names_follow_the_viewers_permissions_and_other_tenants_ids_
         assert "errors" not in found, (f, found)
         assert found["data"]["auditEvents"]["totalCount"] == 0, (f, found)
         assert "Their customers" not in json.dumps(found)
+
+
+async def test_the_preview_checks_permission_before_lookup_tenant_and_bounds(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    long_cell = "x" * 100_000
+    content = f"customer_id,note\nC-1,{long_cell}\n".encode()
+    dataset = await _dataset(client, tenant, content, "Notes")
+    for permission in (P.INSIGHTS_READ, P.AUDIT_READ, P.PRIVACY_REQUEST):
+        token = bearer(await member_with(tenant, {permission}))
+        for target in (dataset, str(uuid.uuid4())):
+            body = await gql(client, PREVIEW, {"id": target, "first": 5}, token)
+            assert error_codes(body) == ["FORBIDDEN"], (permission, body)
+    theirs = await gql(client, PREVIEW, {"id": dataset, "first": 5}, other_tenant.bearer)
+    assert error_codes(theirs) == ["NOT_FOUND"], theirs
+    assert "C-1" not in json.dumps(theirs)
+    for first in (0, -1, 101, 2**31 - 1):
+        body = await gql(client, PREVIEW, {"id": dataset, "first": first}, tenant.bearer)
+        assert error_codes(body) == ["BAD_USER_INPUT"], (first, body)
+    shown = await gql(client, PREVIEW, {"id": dataset, "first": 100}, tenant.bearer)
+    [[customer, note]] = shown["data"]["datasetPreview"]["rows"]
+    assert customer == "C-1"
+    assert len(note) == 200
+    assert note.endswith("…")
