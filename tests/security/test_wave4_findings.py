@@ -591,3 +591,45 @@ async def test_privacy_request_alone_does_not_reveal_dataset_names_or_value_coun
     matches = body["data"]["createDataSubjectRequest"]["matches"]
     assert "Secret merger targets" not in json.dumps(matches), matches
     assert [d["rows"] for d in matches["datasets"]] == [], matches
+
+
+# --- DSR erasure: what earlier requests about the same customer kept ---------------------
+
+REQUEST_READ = """query($id: ID!) { dataSubjectRequest(id: $id) {
+  identifierValue report reportJsonUrl } }"""
+PERSONAL = """{ auditEvents(first: 100) { edges { node { action
+  personalData { subjectId data erased } } } } }"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Finding W4-7 (high): an erasure of a customer leaves every earlier request about "
+    "them intact: an executed ACCESS request still shows the identifier value, its sealed "
+    "report (every row with the customer's email) stays downloadable by privacy:request, "
+    "and its audit event's personal data (under that request's own subject key, which the "
+    "erasure does not destroy) still reads the value.",
+)
+async def test_an_erasure_also_erases_earlier_requests_about_the_same_customer(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    await _dataset(client, tenant, CUSTOMERS, "Customers")
+    requester, approver = await _officers(tenant)
+    # given: the customer first asked what we hold (access report with their rows)
+    access = await _executed(client, requester, approver, "ACCESS", "customer_id", "C-10002")
+    assert "zed@example.com" in json.dumps(access["report"])
+    # when: they then ask to be erased (named with another case and spaces)
+    erased = await _executed(client, requester, approver, "ERASURE", "CUSTOMER_ID", " C-10002 ")
+    assert erased["report"]["rows_removed"] == 1
+    # then: nothing readable about them remains in the earlier request either
+    read = await gql(client, REQUEST_READ, {"id": access["id"]}, tenant.bearer)
+    assert "errors" not in read, read
+    text = json.dumps(read["data"]["dataSubjectRequest"])
+    assert "C-10002" not in text, text
+    assert "zed@example.com" not in text, text
+    for kind in ("json", "csv"):
+        url = f"/api/v1/data-subject-requests/{access['id']}/report.{kind}"
+        response = await client.get(url, headers=tenant.bearer)
+        assert "zed@example.com" not in response.text, (kind, response.text[:300])
+        assert "C-10002" not in response.text, kind
+    events = await gql(client, PERSONAL, {}, tenant.bearer)
+    assert "C-10002" not in json.dumps(events), "no request event still reads the value"
