@@ -631,3 +631,60 @@ async def test_an_erasure_also_erases_earlier_requests_about_the_same_customer(
     kept = await gql(client, REQUEST_READ, {"id": neighbour["id"]}, tenant.bearer)
     assert kept["data"]["dataSubjectRequest"]["identifierValue"] == "C-10001"
     assert "ann@example.com" in json.dumps(kept["data"]["dataSubjectRequest"]["report"])
+
+
+MEMBER_FIELDS = "id status subjectEmail report"
+
+
+async def _member_request(
+    client: httpx.AsyncClient, requester: Member, approver: Member, kind: str, email: str
+) -> dict[str, Any]:
+    created = await gql(
+        client,
+        MEMBER_REQUEST,
+        {"input": {"kind": kind, "subjectEmail": email, "reason": "Ticket 4711"}},
+        requester.bearer,
+    )
+    assert "errors" not in created, created
+    request_id = created["data"]["createDataSubjectRequest"]["id"]
+    approved = await gql(client, APPROVE, {"id": request_id}, approver.bearer)
+    assert "errors" not in approved, approved
+    done = await gql(
+        client,
+        f"mutation($id: ID!) {{ executeDataSubjectRequest(id: $id) {{ {MEMBER_FIELDS} }} }}",
+        {"id": request_id},
+        requester.bearer,
+    )
+    assert "errors" not in done, done
+    executed: dict[str, Any] = done["data"]["executeDataSubjectRequest"]
+    return executed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Finding W4-8 (high): the same for a member: after their erasure, an earlier "
+    "executed ACCESS request about them still shows their email and its sealed report "
+    "(email, display name, the personal data of their audit events, decrypted when it was "
+    "made) stays downloadable by privacy:request.",
+)
+async def test_a_member_erasure_also_erases_earlier_access_reports_about_them(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    person = await add_member(tenant, ["viewer"])
+    requester, approver = await _officers(tenant)
+    access = await _member_request(client, requester, approver, "ACCESS", person.email)
+    assert person.email in json.dumps(access["report"]), access
+    erased = await _member_request(client, requester, approver, "ERASURE", person.email)
+    assert erased["status"] == "EXECUTED", erased
+    read = await gql(
+        client,
+        f"query($id: ID!) {{ dataSubjectRequest(id: $id) {{ {MEMBER_FIELDS} }} }}",
+        {"id": access["id"]},
+        tenant.bearer,
+    )
+    assert "errors" not in read, read
+    assert person.email not in json.dumps(read), read
+    for kind in ("json", "csv"):
+        url = f"/api/v1/data-subject-requests/{access['id']}/report.{kind}"
+        response = await client.get(url, headers=tenant.bearer)
+        assert person.email not in response.text, (kind, response.text[:300])
