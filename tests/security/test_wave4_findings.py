@@ -660,13 +660,6 @@ async def _member_request(
     return executed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W4-8 (high): the same for a member: after their erasure, an earlier "
-    "executed ACCESS request about them still shows their email and its sealed report "
-    "(email, display name, the personal data of their audit events, decrypted when it was "
-    "made) stays downloadable by privacy:request.",
-)
 async def test_a_member_erasure_also_erases_earlier_access_reports_about_them(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
@@ -676,6 +669,7 @@ async def test_a_member_erasure_also_erases_earlier_access_reports_about_them(
     assert person.email in json.dumps(access["report"]), access
     erased = await _member_request(client, requester, approver, "ERASURE", person.email)
     assert erased["status"] == "EXECUTED", erased
+    assert erased["report"]["earlier_requests_erased"] == [access["id"]], erased
     read = await gql(
         client,
         f"query($id: ID!) {{ dataSubjectRequest(id: $id) {{ {MEMBER_FIELDS} }} }}",

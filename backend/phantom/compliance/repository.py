@@ -23,6 +23,23 @@ class ComplianceRepository(Repository[DataSubjectRequest]):
             statement = statement.where(DataSubjectRequest.status == status)
         return statement
 
+    async def other_requests_about(
+        self, subject_id: uuid.UUID, but: uuid.UUID
+    ) -> list[DataSubjectRequest]:
+        """The tenant's other requests about this member, locked (their erasure clears
+        what those kept)."""
+        rows = await self.session.scalars(
+            select(DataSubjectRequest)
+            .where(
+                DataSubjectRequest.subject_kind == SubjectKind.MEMBER.value,
+                DataSubjectRequest.subject_id == subject_id,
+                DataSubjectRequest.id != but,
+            )
+            .order_by(DataSubjectRequest.created_at)
+            .with_for_update()
+        )
+        return list(rows.all())
+
     async def other_identifier_requests(self, but: uuid.UUID) -> list[DataSubjectRequest]:
         """The tenant's other requests that still hold a customer identifier, locked (an
         erasure clears those naming the same customer)."""

@@ -320,7 +320,27 @@ class ComplianceService:
                 await _check_covers(session, request, user_id, who)
             report = await self._erase(session, request, references)
             request.subject_email_sealed = None
+            report["earlier_requests_erased"] = await self._forget_member_requests(session, request)
         return report
+
+    async def _forget_member_requests(
+        self, session: AsyncSession, request: DataSubjectRequest
+    ) -> list[str]:
+        """Other requests about the erased member keep nothing readable: their email is
+        cleared and an access report (account, roles, the personal data of their audit
+        events) is replaced by a note naming this erasure. Their ids, for the report."""
+        forgotten: list[str] = []
+        repo = ComplianceRepository(session)
+        for other in await repo.other_requests_about(request.subject_id, request.id):
+            if other.subject_email_sealed is None and other.report_sealed is None:
+                continue
+            other.subject_email_sealed = None
+            if other.report_sealed is not None:
+                note = {"kind": other.kind, "erased_by_request": str(request.id)}
+                other.report_sealed = _seal(json.dumps(note).encode(), REPORT_PURPOSE, other)
+            other.updated_at = utcnow()
+            forgotten.append(str(other.id))
+        return forgotten
 
     async def _execute_identifier(
         self, session: AsyncSession, request: DataSubjectRequest
