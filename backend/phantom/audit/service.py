@@ -383,6 +383,12 @@ class SubjectData:
         opened = await open_details(repo, rows)
         return total, [EventView(e, opened[e.id]) for e in rows]
 
+    async def erased(self, session: AsyncSession, subject_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these people this organization erased (their key destroyed here): a
+        person another organization keeps still has a user row, so names read from it
+        must leave them out."""
+        return await AuditRepository(session).erased(sorted(subject_ids, key=str))
+
     async def shred(self, session: AsyncSession, subject_id: uuid.UUID) -> bool:
         """Crypto-shredding: destroy the subject's key. Their personal data in every
         event becomes unreadable; ciphertexts, hashes and checkpoints are untouched, so

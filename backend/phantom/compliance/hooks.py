@@ -15,6 +15,7 @@ Access and erasure reports list every reference found. Finders read; they do not
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -66,13 +67,20 @@ MAX_ROWS_PER_MATCH = 1_000  # rows with their values one report holds per datase
 
 @dataclass(frozen=True, slots=True)
 class Identifier:
-    """A column name (matched case-insensitively) and a value (compared as trimmed text)."""
+    """A column name (matched case-insensitively) and a value (compared as trimmed text,
+    both in Unicode NFC)."""
 
     column: str
     value: str
 
     def matches_column(self, name: str) -> bool:
-        return name.strip().casefold() == self.column.strip().casefold()
+        return _folded(name) == _folded(self.column)
+
+
+def _folded(name: str) -> str:
+    """A column name as names are compared: trimmed, case-folded, in NFC (the same name
+    written decomposed by another tool is the same column)."""
+    return unicodedata.normalize("NFC", name.strip().casefold())
 
 
 @dataclass(frozen=True, slots=True)

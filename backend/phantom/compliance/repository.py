@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from phantom.compliance.models import DataSubjectRequest, RequestStatus
+from phantom.compliance.models import DataSubjectRequest, RequestStatus, SubjectKind
 from phantom.kit.repository import Repository
 
 
@@ -20,6 +22,38 @@ class ComplianceRepository(Repository[DataSubjectRequest]):
         if status is not None:
             statement = statement.where(DataSubjectRequest.status == status)
         return statement
+
+    async def other_requests_about(
+        self, subject_id: uuid.UUID, but: uuid.UUID
+    ) -> list[DataSubjectRequest]:
+        """The tenant's other requests about this member, locked (their erasure clears
+        what those kept)."""
+        rows = await self.session.scalars(
+            select(DataSubjectRequest)
+            .where(
+                DataSubjectRequest.subject_kind == SubjectKind.MEMBER.value,
+                DataSubjectRequest.subject_id == subject_id,
+                DataSubjectRequest.id != but,
+            )
+            .order_by(DataSubjectRequest.created_at)
+            .with_for_update()
+        )
+        return list(rows.all())
+
+    async def other_identifier_requests(self, but: uuid.UUID) -> list[DataSubjectRequest]:
+        """The tenant's other requests that still hold a customer identifier, locked (an
+        erasure clears those naming the same customer)."""
+        rows = await self.session.scalars(
+            select(DataSubjectRequest)
+            .where(
+                DataSubjectRequest.subject_kind == SubjectKind.IDENTIFIER.value,
+                DataSubjectRequest.identifier_sealed.is_not(None),
+                DataSubjectRequest.id != but,
+            )
+            .order_by(DataSubjectRequest.created_at)
+            .with_for_update()
+        )
+        return list(rows.all())
 
 
 async def open_requests(session: AsyncSession) -> list[DataSubjectRequest]:

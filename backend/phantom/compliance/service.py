@@ -52,6 +52,7 @@ from phantom.identity.validation import clean_email
 from phantom.kit import crypto
 from phantom.kit.errors import BadUserInput, Forbidden, NotFound
 from phantom.kit.pagination import Page, PageRequest
+from phantom.kit.rowfilter import comparable
 from phantom.kit.rows import utcnow
 from phantom.registry.service import registry
 
@@ -319,7 +320,27 @@ class ComplianceService:
                 await _check_covers(session, request, user_id, who)
             report = await self._erase(session, request, references)
             request.subject_email_sealed = None
+            report["earlier_requests_erased"] = await self._forget_member_requests(session, request)
         return report
+
+    async def _forget_member_requests(
+        self, session: AsyncSession, request: DataSubjectRequest
+    ) -> list[str]:
+        """Other requests about the erased member keep nothing readable: their email is
+        cleared and an access report (account, roles, the personal data of their audit
+        events) is replaced by a note naming this erasure. Their ids, for the report."""
+        forgotten: list[str] = []
+        repo = ComplianceRepository(session)
+        for other in await repo.other_requests_about(request.subject_id, request.id):
+            if other.subject_email_sealed is None and other.report_sealed is None:
+                continue
+            other.subject_email_sealed = None
+            if other.report_sealed is not None:
+                note = {"kind": other.kind, "erased_by_request": str(request.id)}
+                other.report_sealed = _seal(json.dumps(note).encode(), REPORT_PURPOSE, other)
+            other.updated_at = utcnow()
+            forgotten.append(str(other.id))
+        return forgotten
 
     async def _execute_identifier(
         self, session: AsyncSession, request: DataSubjectRequest
@@ -344,6 +365,7 @@ class ComplianceService:
         erased = await erase_identifier(session, identifier, request.id)
         shredded = await subject_data.shred(session, request.subject_id)
         request.identifier_sealed = None
+        earlier = await self._forget_earlier_requests(session, request, identifier)
         return {
             "kind": request.kind,
             "subject_kind": SubjectKind.IDENTIFIER.value,
@@ -353,7 +375,38 @@ class ComplianceService:
             "rows_removed": sum(e.rows_removed for e in erased),
             "models_to_retrain": request.matches["models_to_retrain"],
             "audit_subject_key_destroyed": shredded,
+            "earlier_requests_erased": earlier,
         }
+
+    async def _forget_earlier_requests(
+        self, session: AsyncSession, request: DataSubjectRequest, identifier: Identifier
+    ) -> list[str]:
+        """Other requests naming the same customer (same column and value, as the search
+        compares them) keep nothing readable: their identifier is cleared, an access
+        report (every row, with its values) is replaced by a note naming this erasure,
+        and their audit subject key is destroyed (each request keys the value it logged
+        under a subject id of its own). Their ids, for the report."""
+        wanted = comparable(identifier.value)
+        forgotten: list[str] = []
+        for other in await ComplianceRepository(session).other_identifier_requests(request.id):
+            named = self.identifier(other)
+            if named is None or not identifier.matches_column(named.column):
+                continue
+            if comparable(named.value) != wanted:
+                continue
+            other.identifier_sealed = None
+            if other.report_sealed is not None:
+                note = {
+                    "kind": other.kind,
+                    "subject_kind": SubjectKind.IDENTIFIER.value,
+                    "identifier": {"column": other.identifier_column},
+                    "erased_by_request": str(request.id),
+                }
+                other.report_sealed = _seal(json.dumps(note).encode(), REPORT_PURPOSE, other)
+            other.updated_at = utcnow()
+            await subject_data.shred(session, other.subject_id)
+            forgotten.append(str(other.id))
+        return forgotten
 
     async def _access_report(
         self, session: AsyncSession, request: DataSubjectRequest, references: list[Any]
@@ -527,6 +580,7 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
         ],
         "rows_removed": report.get("rows_removed"),
         "models_to_retrain": report.get("models_to_retrain"),
+        "earlier_requests_erased": report.get("earlier_requests_erased"),
     }
 
 

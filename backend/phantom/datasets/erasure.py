@@ -3,8 +3,9 @@ erasure (data subject requests, ``compliance.hooks``).
 
 An erasure never edits a dataset in place: each affected dataset gets a NEW version (a
 new row, ``parent_id`` the old one, ``version_number`` one more) whose file lacks the
-rows. The old version becomes ``SUPERSEDED`` and its file is deleted once the
-transaction commits, so the rows are really gone; its row stays, so the model versions
+rows. The old version becomes ``SUPERSEDED``, loses its stored profile (top values and
+extremes of the erased rows) and its file is deleted once the transaction commits, so
+the rows are really gone; its row stays, so the model versions
 trained on it still name their training data (the compliance report lists them for
 retraining). Files are read one record batch at a time (``kit.rowfilter``), in a thread.
 """
@@ -162,6 +163,9 @@ async def erase(
         await repo.add(successor)
         old_key = dataset.storage_path
         dataset.status = DatasetStatus.SUPERSEDED.value
+        # the stored profile lists top values and extremes of the erased rows too: with
+        # the file gone, it would be the last copy of the customer's identifier and data
+        dataset.profile = None
         dataset.error = (
             f"Rows were erased by a data subject request; version {successor.version_number} "
             f"({successor.id}) replaces this one."

@@ -35,7 +35,7 @@ from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import profile_table
 from phantom.datasets.repository import DatasetRepository
 from phantom.identity.principal import Principal
-from phantom.kit.errors import BadUserInput
+from phantom.kit.errors import BadUserInput, Conflict
 from phantom.kit.jobs import enqueue_job
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
@@ -238,6 +238,9 @@ class DatasetService:
         if not 1 <= first <= PREVIEW_MAX_ROWS:
             raise BadUserInput(f"first must be between 1 and {PREVIEW_MAX_ROWS}.")
         dataset = await DatasetRepository(session).get(dataset_id)
+        if dataset.status == DatasetStatus.SUPERSEDED:
+            # its file was deleted with the erased rows; the error names the new version
+            raise Conflict(f"This version has no rows to show: {dataset.error}")
         names, rows = await asyncio.to_thread(_read_preview, dataset.storage_path, first)
         return Preview(columns=names, rows=rows, row_count=dataset.row_count)
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
+from phantom.audit.service import subject_data
 from phantom.authz.permissions import P
 from phantom.authz.roles import Role
 from phantom.authz.service import authz, bound_expiry, requires, ungrantable
@@ -109,8 +110,11 @@ class MemberService:
         """Who created a dataset, job or model version, by user id, for those who may read
         the organization's datasets (every built-in role that reads ML work does; a custom
         role or token without it is refused, as before the loader moved here). A former
-        member keeps their name; an erased one is absent."""
-        return await UserRepository(session).display_names(user_ids)
+        member keeps their name; one this organization erased is absent, even while
+        another organization keeps their user row."""
+        names = await UserRepository(session).display_names(user_ids)
+        erased = await subject_data.erased(session, set(names))
+        return {user_id: name for user_id, name in names.items() if user_id not in erased}
 
     @requires(P.USERS_MANAGE)
     async def invite(

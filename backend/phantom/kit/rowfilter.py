@@ -3,12 +3,14 @@ requests: a customer's identifier in a dataset or a prediction-log batch).
 
 Bounded memory: the file is read one record batch at a time (``BATCH_ROWS`` rows), so
 a large dataset costs one batch of memory, not the table. A cell matches when its text
-(the cell cast to a string, trimmed) equals the trimmed value; nulls never match.
+(the cell cast to a string, trimmed, in Unicode NFC) equals the trimmed value in NFC
+(a name exported decomposed, NFD, is the same text typed composed); nulls never match.
 Callers choose which columns to compare (by name)."""
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -48,14 +50,30 @@ def _mask(batch: pa.RecordBatch, columns: Sequence[str], value: str) -> pa.Array
             text = pc.cast(array, pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             text = pa.array([None if v is None else str(v) for v in array.to_pylist()], pa.string())
-        equal = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), value), False)
-        mask = pc.or_(mask, equal)
+        trimmed = pc.utf8_trim_whitespace(text)
+        equal = pc.fill_null(pc.equal(trimmed, value), False)
+        mask = pc.or_(pc.or_(mask, equal), _normalized_equal(trimmed, value))
     return mask
+
+
+def _normalized_equal(trimmed: pa.Array, value: str) -> pa.Array:
+    """Cells equal to ``value`` (NFC) only once in NFC themselves: a name exported
+    decomposed, or a compatibility singleton such as the Kelvin sign. Only non-ASCII cells
+    can differ from their NFC (ASCII is its own normal form), so only they are
+    normalized, in Python (Arrow's ``utf8_normalize`` is not built into every wheel)."""
+    outside = pc.fill_null(pc.invert(pc.string_is_ascii(trimmed)), False)
+    flags = [False] * len(trimmed)
+    positions = pc.indices_nonzero(outside).to_pylist()
+    if positions:
+        cells = pc.take(trimmed, pa.array(positions, pa.int64())).to_pylist()
+        for position, cell in zip(positions, cells, strict=True):
+            flags[position] = unicodedata.normalize("NFC", cell) == value
+    return pa.array(flags, pa.bool_())
 
 
 def find_rows(source: IO[bytes], columns: Sequence[str], value: str, limit: int) -> Found:
     """The rows (all their columns, JSON-safe) whose ``columns`` hold ``value``."""
-    value = value.strip()
+    value = comparable(value)
     parquet = pq.ParquetFile(source)
     count, offset = 0, 0
     rows: list[dict[str, Any]] = []
@@ -81,7 +99,7 @@ def rewrite_without(
     (same columns; an empty file keeps them). Dictionary columns are written decoded (the
     writer encodes them afresh): a filtered dictionary array still carries the removed
     values in its dictionary, and so would the file."""
-    value = value.strip()
+    value = comparable(value)
     parquet = pq.ParquetFile(source)
     schema = pa.schema(
         [
@@ -102,6 +120,11 @@ def rewrite_without(
             if keep.num_rows:
                 writer.write_batch(keep)
     return Rewritten(removed, kept)
+
+
+def comparable(value: str) -> str:
+    """The searched value as cells are compared: trimmed, in NFC."""
+    return unicodedata.normalize("NFC", value.strip())
 
 
 def _decoded(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
