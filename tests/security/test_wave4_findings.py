@@ -569,28 +569,23 @@ async def test_the_preview_checks_permission_before_lookup_tenant_and_bounds(
     assert note.endswith("…")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W4-6 (low, not fixed: the rule for privacy-only roles is the lead's call): "
-    "privacy:request alone (a custom role, no datasets:read or models:read) runs an "
-    "identifier search over every dataset and the prediction log; its matches name the "
-    "datasets and count rows for any column and value (an oracle over the data, e.g. "
-    "'segment = private'), where the audit log and every other page hide names without "
-    "datasets:read.",
-)
 async def test_privacy_request_alone_does_not_reveal_dataset_names_or_value_counts(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
+    """Finding W4-6: privacy:request alone ran an identifier search over every dataset and
+    the prediction log, and its matches named the datasets and counted rows for any column
+    and value (an oracle over the data). Now naming a customer also needs datasets:read and
+    models:read; a member's email still needs only privacy:request."""
     await _dataset(client, tenant, CUSTOMERS, "Secret merger targets")
     privacy_only = bearer(await member_with(tenant, {P.PRIVACY_REQUEST}))
     body = await gql(client, CREATE, _input("ACCESS", "segment", "private"), privacy_only)
-    # either refused, or nothing about the data before an approval
-    if error_codes(body):
-        assert error_codes(body) == ["FORBIDDEN"], body
-        return
-    matches = body["data"]["createDataSubjectRequest"]["matches"]
-    assert "Secret merger targets" not in json.dumps(matches), matches
-    assert [d["rows"] for d in matches["datasets"]] == [], matches
+    assert error_codes(body) == ["FORBIDDEN"], body
+    assert "datasets:read and models:read" in body["errors"][0]["message"]
+    assert "Secret merger targets" not in json.dumps(body)
+    with_data = bearer(await member_with(tenant, {P.PRIVACY_REQUEST, P.DATASETS_READ}))
+    body = await gql(client, CREATE, _input("ACCESS", "segment", "private"), with_data)
+    assert error_codes(body) == ["FORBIDDEN"], body
+    assert body["errors"][0]["message"].endswith("needs models:read.")
 
 
 # --- DSR erasure: what earlier requests about the same customer kept ---------------------

@@ -32,7 +32,7 @@ from phantom.audit import Actor, record
 from phantom.audit.reading import DetailsState
 from phantom.audit.service import subject_data
 from phantom.authz.permissions import GOVERNANCE, P, permission_names
-from phantom.authz.service import authz, requires, ungrantable
+from phantom.authz.service import authz, can, requires, ungrantable
 from phantom.compliance import repository as request_rows
 from phantom.compliance.errors import CannotEraseYourself, FourEyesViolation, RequestNotInState
 from phantom.compliance.hooks import (
@@ -127,6 +127,7 @@ class ComplianceService:
                 "Name the subject: a member's email, or a customer identifier (column and value)."
             )
         if by_identifier:
+            await _check_may_search(principal)
             return await self._create_for_identifier(
                 session,
                 principal,
@@ -510,6 +511,18 @@ class ComplianceService:
             return None
         value: dict[str, Any] = json.loads(_unseal(request.report_sealed, REPORT_PURPOSE, request))
         return value
+
+
+async def _check_may_search(principal: Principal) -> None:
+    """Naming a customer searches every dataset and the prediction log, and the request
+    shows which datasets and models hold the value: whoever asks must be allowed to see
+    those (finding W4-6: privacy:request alone was an oracle over the data)."""
+    missing = [p.value for p in (P.DATASETS_READ, P.MODELS_READ) if not await can(principal, p)]
+    if missing:
+        raise Forbidden(
+            "Naming a customer searches every dataset and the prediction log, so it also "
+            f"needs {' and '.join(missing)}."
+        )
 
 
 async def _check_may_erase(
