@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -296,6 +297,7 @@ async def test_a_login_file_of_the_first_releases_is_kept(demo: Demo, tmp_path: 
     """Before the demo had data, the file held the owner's email and password only."""
     old = {"email": demo.logins.admin.email, "password": demo.logins.admin.password}
     (tmp_path / "demo-login.json").write_text(json.dumps(old))
+    (tmp_path / "demo-login.json").chmod(0o644)  # as the umask left the first releases'
     found = await create_organization(tmp_path)
     assert found is not None
     assert found.tenant_id == demo.logins.tenant_id
@@ -303,3 +305,5 @@ async def test_a_login_file_of_the_first_releases_is_kept(demo: Demo, tmp_path: 
     assert json.loads((tmp_path / "demo-login.json").read_text())["tenant_id"] == str(
         demo.logins.tenant_id
     )
+    # the passwords are the owner's only, also in a file that was readable before
+    assert stat.S_IMODE((tmp_path / "demo-login.json").stat().st_mode) == 0o600

@@ -29,6 +29,7 @@ import asyncio
 import io
 import json
 import logging
+import os
 import secrets
 import time
 import uuid
@@ -153,9 +154,12 @@ def _older_login(path: Path) -> tuple[str, str] | None:
 
 
 def _save_logins(path: Path, logins: Logins) -> None:
+    """Owner-only from its first byte (created 0600, never readable under the umask)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(logins.to_json(), indent=1))
-    path.chmod(0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w") as file:
+        file.write(json.dumps(logins.to_json(), indent=1))
 
 
 async def create_organization(var_dir: Path) -> Logins | None:
