@@ -111,3 +111,20 @@ export function formatPercent(value: number): string {
   if (value > 99.9 && value < 100) return '>99.9%';
   return `${value.toLocaleString(undefined, { maximumFractionDigits: value < 10 ? 1 : 0 })}%`;
 }
+
+/** Money in `currency` (a value model's), the viewer's locale: cents below 1,000, none above. */
+export function formatMoney(value: number | null | undefined, currency: string, locale?: string): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const digits = Math.abs(value) >= 1000 ? 0 : 2;
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
+  } catch {
+    // an unknown code (never from the API, which checks ISO 4217): the number and the code
+    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${currency}`;
+  }
+}

@@ -56,13 +56,3 @@ export const ComplianceOverviewQuery = graphql(`
     }
   }
 `);
-
-/** The same nudge the executive overview listens to (a request, promotion or alert changed). */
-export const ComplianceOverviewUpdatesSubscription = graphql(`
-  subscription ComplianceOverviewUpdates {
-    overviewUpdates {
-      topic
-      occurredAt
-    }
-  }
-`);

@@ -163,10 +163,10 @@ describe('Compliance › overview', () => {
     );
     const { router } = renderApp('/compliance', { webSocketImpl: server.WebSocket });
     await waitFor(() => expect(within(screen.getByTestId('co-approvals-list')).getAllByRole('link')).toHaveLength(1));
-    await waitFor(() => expect(server.subscription('ComplianceOverviewUpdates')).toBeDefined());
+    await waitFor(() => expect(server.subscription('OverviewUpdates')).toBeDefined());
     pending = 2;
     act(() =>
-      server.next('ComplianceOverviewUpdates', {
+      server.next('OverviewUpdates', {
         overviewUpdates: { topic: 'approvals.promotion.requested', occurredAt: '2026-12-06T12:01:00Z' },
       }),
     );

@@ -14,9 +14,9 @@ import { cn } from '@/lib/cn';
 import { toAppError } from '@/lib/errors';
 import { formatDate, formatDateTime } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
+import { useOverviewUpdates } from '@/lib/use-overview-updates';
 
 import { ComplianceOverviewQuery } from '../api/overview';
-import { useComplianceOverviewUpdates } from '../hooks/use-compliance-overview-updates';
 import { formatAge, formatDaysLeft, URGENT_DAYS } from '../lib/compliance-overview-format';
 
 import './compliance-overview.css';
@@ -298,7 +298,7 @@ function SsoTile({ sso }: { sso: Overview['sso'] }) {
 export function ComplianceOverview() {
   const [{ data, error }, reexecute] = useQuery({ query: ComplianceOverviewQuery });
   const permissions = usePermissions();
-  useComplianceOverviewUpdates(permissions.has('insights:read'), () => reexecute({ requestPolicy: 'network-only' }));
+  useOverviewUpdates(permissions.has('insights:read'), () => reexecute({ requestPolicy: 'network-only' }));
   const overview = data?.complianceOverview;
   if (!overview) {
     if (error) {

@@ -71,13 +71,3 @@ export const ExecutiveOverviewQuery = graphql(`
     }
   }
 `);
-
-/** A nudge that a figure may have changed: the page refetches the overview. */
-export const OverviewUpdatesSubscription = graphql(`
-  subscription OverviewUpdates {
-    overviewUpdates {
-      topic
-      occurredAt
-    }
-  }
-`);

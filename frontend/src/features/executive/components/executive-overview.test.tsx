@@ -8,7 +8,9 @@ import { testViewer, viewerWith } from '@/testing/mock-data';
 import { gqlData, mockFetch, setSessionCookie } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/test-utils';
 
-import { formatAgeHours, formatDuration, formatMoney, formatTrend, parsePeriod } from '../lib/overview-format';
+import { formatMoney } from '@/lib/format';
+
+import { formatAgeHours, formatDuration, formatTrend, parsePeriod } from '../lib/overview-format';
 
 type Overview = ExecutiveOverviewQuery['executiveOverview'];
 

@@ -13,12 +13,12 @@ import { paths } from '@/config/paths';
 import type { ExecutiveOverviewQuery as ExecutiveOverviewResult } from '@/gql/graphql';
 import { cn } from '@/lib/cn';
 import { toAppError } from '@/lib/errors';
-import { formatCount, formatDate, formatDateTime } from '@/lib/format';
+import { formatCount, formatDate, formatDateTime, formatMoney } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
+import { useOverviewUpdates } from '@/lib/use-overview-updates';
 
 import { ExecutiveOverviewQuery } from '../api/overview';
-import { useOverviewUpdates } from '../hooks/use-overview-updates';
-import { formatAgeHours, formatDuration, formatMoney, formatShare, formatTrend, parsePeriod, PERIODS, type Period } from '../lib/overview-format';
+import { formatAgeHours, formatDuration, formatShare, formatTrend, parsePeriod, PERIODS, type Period } from '../lib/overview-format';
 import { PredictionVolumeChart } from './charts/prediction-volume-chart';
 
 import './executive.css';

@@ -23,22 +23,6 @@ export function formatShare(value: number | null | undefined, locale?: string): 
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
 }
 
-/** Money in the value model's currency: large amounts without cents, small ones with. */
-export function formatMoney(value: number | null | undefined, currency: string, locale?: string): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  const digits = Math.abs(value) >= 1000 ? 0 : 2;
-  try {
-    return new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(value);
-  } catch {
-    // an unknown code (never from the API, which checks ISO 4217): the number and the code
-    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${currency}`;
-  }
-}
 
 /** Seconds of compute as a person reads them: "45 s", "12 min", "3.5 h". */
 export function formatDuration(seconds: number | null | undefined, locale?: string): string {

@@ -1,24 +1,10 @@
-// Pure helpers of the value panel: money in the value model's currency, the one-sentence
-// summary a non-specialist reads, and the value model form's checks.
+// Pure helpers of the value panel: the one-sentence summary a non-specialist reads, and
+// the value model form's checks (money: formatMoney in lib/format).
 import type { ModelValueQuery, SetValueModelInput, ValueModelFieldsFragment } from '@/gql/graphql';
+import { formatMoney } from '@/lib/format';
 
 export type ModelValue = ModelValueQuery['modelValue'];
 
-/** Money in `currency`, the viewer's locale: cents below 1,000, none above. */
-export function formatMoney(value: number | null | undefined, currency: string, locale?: string): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  const digits = Math.abs(value) >= 1000 ? 0 : 2;
-  try {
-    return new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(value);
-  } catch {
-    return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${currency}`;
-  }
-}
 
 /** A threshold as people read it: 0.42 (two decimals, the curve's step). */
 export function formatThreshold(value: number | null | undefined, locale?: string): string {

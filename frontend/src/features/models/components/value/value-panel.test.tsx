@@ -3,12 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { ModelValueQuery } from '@/gql/graphql';
+import { formatMoney } from '@/lib/format';
 import { testViewer, viewerWith } from '@/testing/mock-data';
 import { gqlData, mockFetch, setSessionCookie, type RecordedRequest } from '@/testing/mock-fetch';
 import { testVersionDetail } from '@/testing/models-fixtures';
 import { renderApp } from '@/testing/test-utils';
 
-import { formatMoney, parseValueForm, valueSummary, formStateOf } from '../../lib/value-format';
+import { parseValueForm, valueSummary, formStateOf } from '../../lib/value-format';
 
 type Value = ModelValueQuery['modelValue'];
 

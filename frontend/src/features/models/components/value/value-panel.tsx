@@ -12,14 +12,13 @@ import { ActivityIcon, LockIcon, ScaleIcon, TrendingUpIcon } from '@/components/
 import { Spinner } from '@/components/ui/spinner';
 import type { TaskType, ValueModelFieldsFragment } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
-import { formatCount, formatDate } from '@/lib/format';
+import { formatCount, formatDate, formatMoney } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 import { useDebounced } from '@/lib/use-debounced';
 
 import { ModelValueQuery, ValueModelQuery, SetServingThresholdMutation, VALUE_CONTEXT } from '../../api/value';
 import {
   baselineSummary,
-  formatMoney,
   formatThreshold,
   valueSummary,
   type ModelValue,

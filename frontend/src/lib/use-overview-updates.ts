@@ -1,11 +1,21 @@
 import { useEffect, useRef } from 'react';
 import { useSubscription } from 'urql';
 
-import { OverviewUpdatesSubscription } from '../api/overview';
+import { graphql } from '@/gql';
+
+export const OverviewUpdatesSubscription = graphql(`
+  subscription OverviewUpdates {
+    overviewUpdates {
+      topic
+      occurredAt
+    }
+  }
+`);
 
 /**
- * Calls `onUpdate` each time `overviewUpdates` says a figure may have changed (the event
- * carries no data: the caller refetches). Returns how many nudges arrived.
+ * Calls `onUpdate` each time `overviewUpdates` says a figure of the executive or the
+ * compliance overview may have changed (the event carries no data: the caller refetches).
+ * Returns how many nudges arrived.
  */
 export function useOverviewUpdates(enabled: boolean, onUpdate: () => void): number {
   const [{ data }] = useSubscription(
