@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
-import { testViewer } from '@/testing/mock-data';
+import { testViewer, viewerWith } from '@/testing/mock-data';
 import { gqlData, gqlError, json, mockFetch, setSessionCookie } from '@/testing/mock-fetch';
 import { renderApp } from '@/testing/test-utils';
 
@@ -38,6 +38,18 @@ describe('app frame', () => {
     const viewerRequest = requests.find((r) => r.operationName === 'AppViewer');
     expect(viewerRequest?.method).toBe('POST');
     expect(viewerRequest?.headers.get('X-CSRF-Token')).toBe('csrf-abc');
+  });
+
+  it('offers Compliance only to those who can open one of its tabs', async () => {
+    setSessionCookie();
+    // the executive role: insights and every ML read, no audit or privacy permission
+    const executive = viewerWith(['insights:read', 'models:read', 'training:read', 'datasets:read']);
+    mockFetch({ graphql: { AppViewer: () => gqlData({ viewer: executive }) } });
+    renderApp('/models');
+    expect(await screen.findByRole('link', { name: 'Data' })).toBeInTheDocument();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Executive' })).toBeInTheDocument();
+    expect(within(nav).queryByRole('link', { name: 'Compliance' })).not.toBeInTheDocument();
   });
 
   it('navigates between areas with the sidebar', async () => {

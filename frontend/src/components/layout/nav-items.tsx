@@ -87,6 +87,8 @@ export const navSections: NavSection[] = [
         to: paths.app.compliance.getHref(),
         icon: <ComplianceIcon />,
         description: 'Audit trail and model risk documentation',
+        // every tab needs one of these: an executive's link led to a permission error
+        anyOf: ['audit:read', 'privacy:request', 'privacy:approve', 'retention:manage'],
       },
       {
         label: 'Admin',
