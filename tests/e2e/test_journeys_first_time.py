@@ -4,11 +4,13 @@ screen keeps every table column reachable."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from tests.automl.support import iris, start, upload_frame
 from tests.support.browser import ARGS, CHROMIUM, SHOTS, VIEWPORT, shot, sign_in, watch_console
@@ -194,26 +196,39 @@ async def test_at_1024_px_the_sidebar_folds_and_every_column_is_reachable(
     assert errors == []
 
 
+RING = """(el) => { const s = getComputedStyle(el);
+  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+    || (s.boxShadow !== 'none' && s.boxShadow.includes(' 0px 0px 3px')) }"""
+
+
+async def has_focus_ring(element: Locator, seconds: float = 2.0) -> bool:
+    """A 2 px outline or the 3 px focus shadow, polled: fields ease their ring in over
+    120 ms, so a look right after focusing can catch it half drawn."""
+    deadline = time.monotonic() + seconds
+    while not await element.evaluate(RING):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
 async def test_keyboard_focus_is_visible_on_buttons_links_fields_and_tabs(
     base_url: str, browser: Browser, tenant: TenantFixture
 ) -> None:
     page = await browser.new_page(viewport=VIEWPORT)
     await page.goto(f"{base_url}/login")
     await expect(page.get_by_label("Organization")).to_be_focused()
-    ring = """(el) => { const s = getComputedStyle(el);
-      return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
-        || (s.boxShadow !== 'none' && s.boxShadow.includes(' 0px 0px 3px')) }"""
-    assert await page.get_by_label("Organization").evaluate(ring)
+    assert await has_focus_ring(page.get_by_label("Organization"))
     # Tab from the last field reaches the primary button, with a ring
     await page.get_by_label("Password").focus()
     await page.keyboard.press("Tab")
     button = page.get_by_role("button", name="Sign in", exact=True)
     await expect(button).to_be_focused()
-    assert await button.evaluate(ring), "the Sign in button shows no focus ring"
+    assert await has_focus_ring(button), "the Sign in button shows no focus ring"
     await page.keyboard.press("Tab")
     secondary = page.get_by_role("button", name="Sign in with SSO")
     await expect(secondary).to_be_focused()
-    assert await secondary.evaluate(ring), "the secondary button shows no focus ring"
+    assert await has_focus_ring(secondary), "the secondary button shows no focus ring"
     await sign_in(page, base_url, tenant, tenant.password)
     await expect(page.get_by_test_id("tenant-name")).to_have_text(tenant.name)
     # a sidebar link and an admin tab, each reached by the keyboard
@@ -222,7 +237,7 @@ async def test_keyboard_focus_is_visible_on_buttons_links_fields_and_tabs(
     await page.keyboard.press("Shift+Tab")
     await page.keyboard.press("Tab")
     await expect(link).to_be_focused()
-    assert await link.evaluate(ring), "a sidebar link shows no focus ring"
+    assert await has_focus_ring(link), "a sidebar link shows no focus ring"
     await page.goto(f"{base_url}/admin/members")
     tabs = page.get_by_role("navigation", name="Administration sections")
     tab = tabs.get_by_role("link", name="Roles & permissions")
@@ -230,6 +245,6 @@ async def test_keyboard_focus_is_visible_on_buttons_links_fields_and_tabs(
     await page.keyboard.press("Shift+Tab")
     await page.keyboard.press("Tab")
     await expect(tab).to_be_focused()
-    assert await tab.evaluate(ring), "a tab shows no focus ring"
+    assert await has_focus_ring(tab), "a tab shows no focus ring"
     await shot(page, "first-time-focus-tab", full_page=False)
     await page.close()
