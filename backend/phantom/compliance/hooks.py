@@ -15,6 +15,7 @@ Access and erasure reports list every reference found. Finders read; they do not
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from phantom.kit import rowfilter
+from phantom.kit.storage import get_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,25 @@ async def find_references(session: AsyncSession, subject_id: uuid.UUID) -> list[
 #     register_identifier_source("datasets", IdentifierSource(find=..., erase=...))
 
 MAX_ROWS_PER_MATCH = 1_000  # rows with their values one report holds per dataset or batch
+
+log = logging.getLogger(__name__)
+
+
+def scan_stored(
+    key: str, identifier: Identifier, columns: Callable[[], list[str]], what: str
+) -> rowfilter.Found | None:
+    """The rows of the stored Parquet file ``key`` whose ``columns()`` hold the
+    identifier (blocking: callers run it in a thread); None when the file has no such
+    column or is gone (``what`` names it in the warning)."""
+    try:
+        names = columns()
+        if not names:
+            return None
+        with get_store().open(key) as source:
+            return rowfilter.find_rows(source, names, identifier.value, MAX_ROWS_PER_MATCH)
+    except FileNotFoundError:
+        log.warning("%s missing while searching for a data subject: %s", what, key)
+        return None
 
 
 @dataclass(frozen=True, slots=True)

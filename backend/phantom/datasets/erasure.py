@@ -26,10 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
 from phantom.compliance.hooks import (
-    MAX_ROWS_PER_MATCH,
     Identifier,
     IdentifierErased,
     IdentifierMatch,
+    scan_stored,
 )
 from phantom.config import settings
 from phantom.datasets.models import Dataset, DatasetStatus
@@ -52,16 +52,7 @@ def _columns(key: str, identifier: Identifier) -> list[str]:
 
 
 def _scan(key: str, identifier: Identifier) -> rowfilter.Found | None:
-    """None when the file has no column of that name (or is gone)."""
-    try:
-        columns = _columns(key, identifier)
-        if not columns:
-            return None
-        with get_store().open(key) as source:
-            return rowfilter.find_rows(source, columns, identifier.value, MAX_ROWS_PER_MATCH)
-    except FileNotFoundError:
-        log.warning("dataset file missing while searching for a data subject: %s", key)
-        return None
+    return scan_stored(key, identifier, lambda: _columns(key, identifier), "dataset file")
 
 
 async def find(session: AsyncSession, identifier: Identifier) -> list[IdentifierMatch]:

@@ -24,10 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
 from phantom.compliance.hooks import (
-    MAX_ROWS_PER_MATCH,
     Identifier,
     IdentifierErased,
     IdentifierMatch,
+    scan_stored,
 )
 from phantom.kit import rowfilter
 from phantom.kit.storage import get_store, tenant_key
@@ -54,15 +54,7 @@ def _columns(key: str, identifier: Identifier) -> list[str]:
 
 
 def _scan(key: str, identifier: Identifier) -> rowfilter.Found | None:
-    try:
-        columns = _columns(key, identifier)
-        if not columns:
-            return None
-        with get_store().open(key) as source:
-            return rowfilter.find_rows(source, columns, identifier.value, MAX_ROWS_PER_MATCH)
-    except FileNotFoundError:
-        log.warning("prediction log object missing while searching for a subject: %s", key)
-        return None
+    return scan_stored(key, identifier, lambda: _columns(key, identifier), "prediction log object")
 
 
 def _logged_row(row: dict[str, Any]) -> dict[str, Any]:
