@@ -35,11 +35,11 @@ from phantom.kit.jobs import start_in_process_worker
 from phantom.kit.redis import close_redis
 from phantom.monitoring.predictionlog import prediction_log
 from phantom.monitoring.routes import routes as monitoring_routes
-from phantom.ops.bodies import BodyLimit
+from phantom.ops.bodies import PREDICT_PATH, BodyLimit
 from phantom.ops.middleware import RequestContext
 from phantom.ops.routes import routes as ops_routes
 from phantom.reports.routes import routes as report_routes
-from phantom.serving.routes import routes as serving_routes
+from phantom.serving.routes import predict_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +84,26 @@ def spa_routes(dist: Path) -> list[BaseRoute]:
 
 class PhantomApp:
     """The ASGI entry point. ``/graphql`` (HTTP and WebSocket) goes straight to the
-    GraphQL view; everything else through Starlette's router. The API is the hot path,
-    and the router and Starlette's exception middleware would cost on every call
-    (docs/benchmarks.md). The GraphQL view answers its own errors."""
+    GraphQL view and REST predict to its endpoint; everything else through Starlette's
+    router. Those two are the hot paths, and the router and Starlette's exception
+    middleware would cost on every call (docs/benchmarks.md). Both answer their own
+    errors."""
 
-    def __init__(self, graphql: ASGIApp, rest: Starlette) -> None:
+    def __init__(self, graphql: ASGIApp, predict: ASGIApp, rest: Starlette) -> None:
         self.graphql = graphql
+        self.predict = predict
         self.rest = rest
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan" and scope["path"] == "/graphql":
-            await self.graphql(scope, receive, send)
-        else:
-            await self.rest(scope, receive, send)
+        if scope["type"] != "lifespan":
+            path = scope["path"]
+            if path == "/graphql":
+                await self.graphql(scope, receive, send)
+                return
+            if scope["type"] == "http" and PREDICT_PATH.fullmatch(path):
+                await self.predict(scope, receive, send)
+                return
+        await self.rest(scope, receive, send)
 
 
 def create_app(
@@ -144,7 +151,6 @@ def create_app(
             *ops_routes,
             *auth_routes,
             *sso_routes,
-            *serving_routes,
             *batch_routes,
             *monitoring_routes,
             *report_routes,
@@ -154,5 +160,7 @@ def create_app(
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],
         lifespan=lifespan,
     )
-    graphql = RequestContext(BodyLimit(graphql_app))  # every body, both ways in
-    return PhantomApp(graphql, rest)
+    # every body, every way in
+    graphql = RequestContext(BodyLimit(graphql_app))
+    predict = RequestContext(BodyLimit(predict_endpoint))
+    return PhantomApp(graphql, predict, rest)

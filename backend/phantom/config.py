@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     PREDICT_BATCH_MAX_ROWS: int = Field(default=4096, ge=1, le=100_000)
     PREDICT_BATCH_WAIT_MS: float = Field(default=0.0, ge=0, le=1000)
     PREDICT_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)  # queued + scoring, per call
+    # a model whose batches take less than this on average is called on the event loop,
+    # not a thread (serving/batching.py; 0: always a thread)
+    PREDICT_INLINE_MS: float = Field(default=5.0, ge=0, le=50)
     # Explanations (explain/): per call, the time the SHAP values may take after scoring
     # (over it: UNAVAILABLE, nothing hangs) and the rows one explained call may have
     EXPLAIN_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=300)

@@ -39,13 +39,16 @@ def batcher(
     score: Any = None,
     timeout: float = 30.0,
     wait: float = 0.0,
+    inline: float = 0.0,
 ) -> MicroBatcher:
     return MicroBatcher(
         build=lambda parts: frame(parts, features),
-        score=score or served.score,
+        score=score or served.model.predict,
+        lock=served.lock,
         max_rows=500,
         wait_seconds=wait,
         timeout_seconds=timeout,
+        inline_seconds=inline,
     )
 
 
@@ -80,7 +83,7 @@ async def test_a_failing_batch_fails_only_its_own_calls(
         # the real model, which cannot score a batch holding this (poisoned) amount
         if (data["amount"] == -123456.0).any():
             raise RuntimeError("the engine crashed on this batch")
-        return served.score(data)
+        return served.model.predict(data)
 
     shared = batcher(served, features, score=score)
     poisoned = payment_rows(1)
@@ -104,7 +107,7 @@ async def test_a_call_not_answered_in_time_is_unavailable_and_others_still_answe
 
     def slow(data: pd.DataFrame) -> Predictions:
         time.sleep(0.6)  # a model stuck on one batch
-        return served.score(data)
+        return served.model.predict(data)
 
     shared = batcher(served, features, score=slow, timeout=0.3)
     started = time.monotonic()
@@ -124,7 +127,7 @@ async def test_the_row_bound_splits_batches(
 
     def counting(data: pd.DataFrame) -> Predictions:
         seen.append(len(data))
-        return served.score(data)
+        return served.model.predict(data)
 
     shared = batcher(served, features, score=counting, wait=0.05)
     calls = [rows_to_columns(payment_rows(100, seed=i), features) for i in range(12)]
@@ -133,3 +136,57 @@ async def test_the_row_bound_splits_batches(
     assert max(seen) <= 500, seen
     assert sum(seen) == 1200, seen
     assert len(seen) >= 3, seen
+
+
+async def test_a_fast_model_is_scored_on_the_event_loop_with_the_same_answers(
+    loaded: tuple[TenantFixture, Served, list[dict[str, str]]],
+) -> None:
+    _, served, features = loaded
+    calls = [rows_to_columns(payment_rows(1 + i % 4, seed=i), features) for i in range(30)]
+    alone = [served.score(frame([columns], features)) for columns, _ in calls]
+    shared = batcher(served, features, inline=60.0)  # any measured time counts as fast
+    first = await shared.submit(*calls[0])  # measured in a thread: nothing known yet
+    assert shared.inline_batches == 0
+    rest = await asyncio.gather(*(shared.submit(c, n) for c, n in calls[1:]))
+    assert shared.inline_batches >= 1
+    for single, batched in zip(alone, [first, *rest], strict=True):
+        np.testing.assert_array_equal(single.labels, batched.labels)
+        np.testing.assert_allclose(single.scores, batched.scores, rtol=1e-9)  # type: ignore[arg-type]
+
+
+async def test_the_loop_never_waits_for_a_model_busy_elsewhere(
+    loaded: tuple[TenantFixture, Served, list[dict[str, str]]],
+) -> None:
+    """An explanation holds the model's lock in a thread: a batch that would run inline
+    goes to a thread instead, and the event loop keeps serving meanwhile."""
+    _, served, features = loaded
+    shared = batcher(served, features, inline=60.0)
+    await shared.submit(*rows_to_columns(payment_rows(1), features))  # now "fast"
+    held, release = asyncio.Event(), asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def explain_elsewhere() -> None:
+        with served.lock:
+            loop.call_soon_threadsafe(held.set)
+            time.sleep(0.6)
+
+    holder = asyncio.create_task(asyncio.to_thread(explain_elsewhere))
+    await held.wait()
+    gaps: list[float] = []
+
+    async def ticking() -> None:
+        last = time.monotonic()
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticker = asyncio.create_task(ticking())
+    before = shared.inline_batches
+    answer = await shared.submit(*rows_to_columns(payment_rows(2), features))
+    release.set()
+    await asyncio.gather(ticker, holder)
+    assert len(answer.labels) == 2
+    assert shared.inline_batches == before  # it went to a thread
+    assert max(gaps) < 0.3, max(gaps)  # the loop ran while the lock was held (0.6 s)

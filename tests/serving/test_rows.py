@@ -57,3 +57,31 @@ def test_hostile_numbers_are_refused_naming_row_and_column(value: object, messag
         rows_to_columns(rows, FEATURES)
     assert refused.value.message.startswith("Row 3, column 'amount'")
     assert message in refused.value.message
+
+
+def test_a_row_that_is_not_an_object_is_refused_whatever_the_features() -> None:
+    """The complete-rows fast path must not take a list or text of the right length."""
+    for features in (FEATURES, [{"name": "channel", "dtype": "object"}]):
+        width = len(features)
+        for row in (list(range(width)), "x" * width, None, 7):
+            with pytest.raises(BadUserInput) as refused:
+                rows_to_columns([{}, row], features)
+            assert refused.value.message == "Row 2 must be an object of column: value."
+
+
+def test_complete_and_partial_rows_give_the_same_numbers() -> None:
+    complete = [{"amount": 2.5, "count": 1, "channel": "web", "active": True}] * 3
+    partial = [{"amount": 2.5, "count": 1, "channel": "web", "active": True}] * 2 + [
+        {"amount": 2.5, "count": 1, "channel": "web"}
+    ]
+    fast, _ = rows_to_columns(complete, FEATURES)
+    slow, _ = rows_to_columns(partial, FEATURES)
+    np.testing.assert_array_equal(fast.numbers, slow.numbers)
+    assert fast["channel"] == slow["channel"]
+    assert slow["active"] == [True, True, None]
+
+
+def test_an_unknown_column_is_refused_even_when_every_feature_is_there() -> None:
+    row = {"amount": 1.0, "count": 2, "channel": "web", "active": True, "amuont": 3}
+    with pytest.raises(BadUserInput, match="Row 1 has unknown column 'amuont'"):
+        rows_to_columns([row], FEATURES)

@@ -35,7 +35,7 @@ import pandas as pd
 
 from phantom.automl.engines.base import LoadedModel
 from phantom.kit.imports import IMPORTS
-from phantom.serving.rows import NUMERIC_PREFIXES, frame
+from phantom.serving.rows import NUMERIC_PREFIXES, columns_of, frame
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +336,7 @@ class _Codec:
             else:
                 values = self.values[name]
                 columns[name] = [values[int(c)] for c in matrix[:, j]]
-        return frame([columns], self.features)
+        return frame([columns_of(columns, self.features, len(matrix))], self.features)
 
 
 def _plain(value: Any) -> Any:
@@ -363,7 +363,7 @@ def typed(table: pd.DataFrame, features: list[dict[str, str]]) -> pd.DataFrame:
             )
         else:
             columns[name] = [_plain(v) for v in table[name].tolist()]
-    return frame([columns], features)
+    return frame([columns_of(columns, features, len(table))], features)
 
 
 def _output(subject: Subject, model: LoadedModel, table: pd.DataFrame) -> Array:

@@ -30,6 +30,7 @@ from phantom.kit.rows import utcnow
 log = logging.getLogger(__name__)
 TOKEN_TOUCH_INTERVAL = 60.0
 CACHE_SIZE = 10_000
+REFRESH_AHEAD = 0.25  # of the TTL: in its last quarter, an entry is re-read in background
 
 
 class Authenticator:
@@ -54,16 +55,36 @@ class Authenticator:
         self, key: str, secret: str, load: Callable[[str], Awaitable[Principal]]
     ) -> Principal:
         """Cache hit, or one database lookup shared by every concurrent request with the
-        same credential (when an entry expires under load, they all miss at once)."""
+        same credential (when an entry expires under load, they all miss at once). In an
+        entry's last quarter of life, a hit also starts that lookup in background, so
+        steady traffic never waits for the database; a credential found revoked then
+        leaves the cache at once."""
         principal = self._cached(key)
         if principal is not None:
+            if self._cache[key][1] - self.ttl * REFRESH_AHEAD <= time.monotonic():
+                if key not in self._inflight:
+                    self._lookup(key, secret, load).add_done_callback(_ignore_failure)
             return principal
-        started = time.monotonic()  # a revocation during the lookup must win
+        return await asyncio.shield(self._lookup(key, secret, load))
+
+    def _lookup(
+        self, key: str, secret: str, load: Callable[[str], Awaitable[Principal]]
+    ) -> asyncio.Future[Principal]:
         pending = self._inflight.get(key)
-        if pending is None:
-            pending = self._inflight[key] = asyncio.ensure_future(load(secret))
+        if pending is None or pending.get_loop() is not asyncio.get_running_loop():
+            pending = self._inflight[key] = asyncio.ensure_future(self._load(key, secret, load))
             pending.add_done_callback(lambda _: self._inflight.pop(key, None))
-        principal = await asyncio.shield(pending)
+        return pending
+
+    async def _load(
+        self, key: str, secret: str, load: Callable[[str], Awaitable[Principal]]
+    ) -> Principal:
+        started = time.monotonic()  # a revocation during the lookup must win
+        try:
+            principal = await load(secret)
+        except Unauthenticated:
+            self._cache.pop(key, None)  # revoked or expired since it was cached
+            raise
         self._store(key, principal, started)
         return principal
 
@@ -134,6 +155,13 @@ class Authenticator:
                 await tokens.record_use(session, token_id)
         except Exception:
             log.exception("could not record API token use")
+
+
+def _ignore_failure(done: asyncio.Future[Principal]) -> None:
+    """A background re-read that failed: the entry was dropped (revoked) or expires as
+    usual (database down), and the next request learns why itself."""
+    if not done.cancelled():
+        done.exception()
 
 
 async def _load_token(secret: str) -> Principal:

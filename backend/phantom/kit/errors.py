@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     INTERNAL = "INTERNAL"
     UNAVAILABLE = "UNAVAILABLE"  # overloaded or timed out: retry later
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"  # REST: the route takes other methods
 
 
 HTTP_STATUS = {
@@ -26,6 +27,7 @@ HTTP_STATUS = {
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL: 500,
     ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
 }
 
 

@@ -5,12 +5,40 @@ files of that millisecond."""
 
 from __future__ import annotations
 
-import secrets
+import os
+import threading
 import uuid
 from datetime import UTC, datetime
 
 _VERSION_AND_VARIANT = (0x7 << 76) | (0b10 << 62)
 MAX_BLOCK = 1 << 14
+RANDOM_POOL_BYTES = 4096
+
+
+class _RandomPool:
+    """``os.urandom`` drawn 4 KiB at a time and handed out in slices: one system call per
+    ~400 blocks instead of one per block (the call was ~3 % of a warm predict call under
+    load). A forked child starts with an empty pool: it must never hand out its parent's
+    bytes (two processes would make the same ids)."""
+
+    def __init__(self) -> None:
+        self.clear()
+        os.register_at_fork(after_in_child=self.clear)
+
+    def clear(self) -> None:
+        self.lock = threading.Lock()
+        self.pool = b""
+        self.used = 0
+
+    def take(self, size: int) -> bytes:
+        with self.lock:
+            if self.used + size > len(self.pool):
+                self.pool, self.used = os.urandom(RANDOM_POOL_BYTES), 0
+            self.used += size
+            return self.pool[self.used - size : self.used]
+
+
+_random = _RandomPool()
 
 
 def uuid7_block(at: datetime, count: int) -> list[str]:
@@ -20,7 +48,7 @@ def uuid7_block(at: datetime, count: int) -> list[str]:
     if not 0 <= count <= MAX_BLOCK:
         raise ValueError(f"at most {MAX_BLOCK} ids per block")
     milliseconds = int(at.timestamp() * 1000)
-    random = secrets.randbits(74) & ~(MAX_BLOCK - 1)
+    random = int.from_bytes(_random.take(10)) >> 6 & ~(MAX_BLOCK - 1)  # 74 random bits
     value = (milliseconds << 80) | _VERSION_AND_VARIANT
     value |= ((random >> 62) & 0xFFF) << 64 | (random & ((1 << 62) - 1))
     first = str(uuid.UUID(int=value))

@@ -118,13 +118,9 @@ class RequestLimiter:
     async def retry_after(self, limits: list[tuple[str, int]]) -> float:
         """Charge one request to every ``(key, per_minute)``; 0 when allowed, else the
         seconds to wait."""
-        params = [
-            (60_000 / per_minute, 60_000 / per_minute * max(per_minute // 10, 1))
-            for _, per_minute in limits
-        ]
         redis = get_redis()
         if redis is None:
-            return self._local(time.time() * 1000, [key for key, _ in limits], params)
+            return self._local(time.time() * 1000, [key for key, _ in limits], _params(limits))
         lease = "|".join(key for key, _ in limits)
         for attempt in range(2):
             remaining, until = self._leases.get(lease, (0, 0.0))
@@ -149,7 +145,7 @@ class RequestLimiter:
         args = [
             time.time() * 1000,
             cost if reserving else 1,
-            *(value for pair in params for value in pair),
+            *(value for pair in _params(limits) for value in pair),
         ]
         if reserving:
             self._reserving[lease] = asyncio.get_running_loop().create_future()
@@ -177,3 +173,12 @@ class RequestLimiter:
         if len(self._memory) > 100_000:
             self._memory = {k: t for k, t in self._memory.items() if t > now}
         return 0.0
+
+
+def _params(limits: list[tuple[str, int]]) -> list[tuple[float, float]]:
+    """GCRA's emission interval and burst window (ms) per limit: a tenth of a minute's
+    allowance may come at once."""
+    return [
+        (60_000 / per_minute, 60_000 / per_minute * max(per_minute // 10, 1))
+        for _, per_minute in limits
+    ]

@@ -79,7 +79,7 @@ class ScoredCall:
     version: ServableVersion
     at: datetime
     prediction_ids: list[str]
-    columns: Columns
+    columns: Columns | None  # None when it failed
     rows: int
     predicted: Predictions | None
     latency_ms: float
@@ -96,11 +96,10 @@ class _Pending:
 
 def weight(call: ScoredCall) -> int:
     """About what a call's rows hold in memory: text by its length, other cells 8 bytes."""
-    size = 0
-    for values in call.columns.values():
-        if isinstance(values, np.ndarray):  # numbers
-            size += values.nbytes
-            continue
+    if call.columns is None:
+        return 64
+    size = call.columns.numbers.nbytes
+    for values in call.columns.others.values():
         for value in values:
             size += len(value) if isinstance(value, str) else 8
     return size + 64 * call.rows
@@ -108,8 +107,12 @@ def weight(call: ScoredCall) -> int:
 
 def _table(calls: list[ScoredCall], version: ServableVersion) -> tuple[pa.Table, LoggedBatch]:
     """The batch's Parquet table, and the same rows as monitoring reads them."""
-    scored = [c for c in calls if c.predicted is not None]
-    inputs = frame([c.columns for c in scored], version.features) if scored else pd.DataFrame()
+    scored = [c for c in calls if c.predicted is not None and c.columns is not None]
+    inputs = (
+        frame([c.columns for c in scored if c.columns is not None], version.features)
+        if scored
+        else pd.DataFrame()
+    )
     ids = [i for c in scored for i in c.prediction_ids]
     times = [c.at for c in scored for _ in range(c.rows)]
     outputs = [c.predicted for c in scored if c.predicted is not None]

@@ -167,10 +167,12 @@ class ModelCache:
                 features = version.features
                 served.batcher = MicroBatcher(
                     build=lambda parts: frame(parts, features),
-                    score=served.score,
+                    score=model.predict,
+                    lock=served.lock,
                     max_rows=settings.PREDICT_BATCH_MAX_ROWS,
                     wait_seconds=settings.PREDICT_BATCH_WAIT_MS / 1000,
                     timeout_seconds=settings.PREDICT_TIMEOUT_SECONDS,
+                    inline_seconds=settings.PREDICT_INLINE_MS / 1000,
                 )
                 self.loaded[version.id] = served
                 while len(self.loaded) > self.size:

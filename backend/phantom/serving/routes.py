@@ -4,21 +4,31 @@ prediction log as GraphQL's ``predict`` (it calls the same service).
 
 A path that is a UUID names a model version; anything else is a model name, scored with
 its current PRODUCTION version (409 when it has none), so integrators keep one URL across
-promotions. Model names shaped like a UUID are refused when a model is created."""
+promotions. Model names shaped like a UUID are refused when a model is created.
+
+It is the product's hottest path, so ``app.PhantomApp`` sends it straight here (behind
+the request-context and body-limit middleware), not through Starlette's router and
+exception middleware: ``predict_endpoint`` is a bare ASGI app that answers every
+failure itself, as JSON (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from phantom.identity.authn import authenticate, throttle
-from phantom.kit.errors import BadUserInput, PhantomError, Unauthenticated
+from phantom.kit.errors import BadUserInput, ErrorCode, PhantomError, Unauthenticated
 from phantom.kit.responses import error_response
 from phantom.serving.service import predictions
+
+log = logging.getLogger(__name__)
+
+PREFIX, SUFFIX = "/api/v1/models/", "/predict"
 
 
 def explain_flag(value: str | None) -> bool:
@@ -35,7 +45,7 @@ async def predict(request: Request) -> Response:
         if principal is None:
             raise error or Unauthenticated("Sign in, or send 'Authorization: Bearer <API token>'.")
         await throttle(principal)
-        target = request.path_params["target"]
+        target = request.url.path[len(PREFIX) : -len(SUFFIX)]
         version_id, model_name = None, None
         try:
             version_id = uuid.UUID(target)
@@ -76,4 +86,18 @@ async def predict(request: Request) -> Response:
     return Response(orjson.dumps(answer), media_type="application/json")
 
 
-routes = [Route("/api/v1/models/{target:path}/predict", predict, methods=["POST"])]
+async def predict_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+    """The ASGI app for ``PREDICT_PATH``: POST only; anything unexpected is logged and
+    answered 500 in the same JSON shape as every other error."""
+    if scope["method"] != "POST":
+        response: Response = error_response(
+            PhantomError("Use POST to predict.", code=ErrorCode.METHOD_NOT_ALLOWED)
+        )
+        response.headers["allow"] = "POST"
+    else:
+        try:
+            response = await predict(Request(scope, receive))
+        except Exception:
+            log.exception("predict failed")
+            response = error_response(PhantomError("The prediction failed; see the server log."))
+    await response(scope, receive, send)

@@ -1,12 +1,19 @@
 """Rows as callers send them, checked against a version's input schema.
 
-A call's rows are checked and converted cell by cell into plain per-feature columns here,
-on the event loop, without pandas: building a DataFrame costs about a millisecond, so it
-is built once per engine call for the whole micro-batch (``frame``), not once per call."""
+A call's rows are checked here, on the event loop, without pandas: the numeric features
+become one float64 matrix (rows x features) in one numpy conversion once their cells are
+checked by type, every other feature a list. Building a DataFrame costs a fraction of a
+millisecond, so it is built once per engine call for the whole micro-batch (``frame``),
+not once per call; per-feature numpy work on a one-row call costs more than the model
+(docs/benchmarks.md), hence the matrix."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -20,9 +27,81 @@ MAX_TEXT = 10_000
 # number becomes infinity there and fails the whole micro-batch it shares with others
 MAX_MAGNITUDE = float(np.finfo(np.float32).max)
 NUMERIC_PREFIXES = ("int", "uint", "float", "Int", "UInt", "Float")
-Columns = dict[str, list[Any] | np.ndarray]  # numbers: float64 arrays (None is NaN)
+MAX_LAYOUTS = 1024
+_PLAIN_NUMBERS = {int, float, type(None)}
 EARLIEST = pd.Timestamp("1678-01-01")  # what a datetime64[ns] column can hold
 LATEST = pd.Timestamp("2262-04-11")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a version's features sit in a call's ``Columns``."""
+
+    numeric: tuple[str, ...]  # the numeric features, in the version's order
+    position: dict[str, int]  # numeric feature -> its column in ``Columns.numbers``
+    others: tuple[tuple[str, str], ...]  # (name, dtype) of every other feature
+    order: tuple[int, ...]  # numeric column j is feature ``order[j]`` of the version
+    names: frozenset[str]
+    numeric_cells: Callable[[dict[str, Any]], tuple[Any, ...]]  # a full row's numbers
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Columns:
+    """One call's rows, checked: ``numbers[row, j]`` is numeric feature
+    ``layout.numeric[j]`` (NaN: missing); ``others[name]`` one value per row."""
+
+    layout: Layout
+    numbers: np.ndarray
+    others: dict[str, list[Any]]
+    count: int
+
+    def __getitem__(self, name: str) -> np.ndarray | list[Any]:
+        j = self.layout.position.get(name)
+        return self.numbers[:, j] if j is not None else self.others[name]
+
+
+_layouts: dict[int, tuple[list[dict[str, str]], Layout]] = {}
+
+
+def layout(features: list[dict[str, str]]) -> Layout:
+    """A features list's layout, built once per list: versions are cached per process, so
+    their lists live long, and the cache keeps each list it names, so an id is never
+    reused while cached."""
+    found = _layouts.get(id(features))
+    if found is not None and found[0] is features:
+        return found[1]
+    numeric = [(i, f["name"]) for i, f in enumerate(features) if _is_numeric(f["dtype"])]
+    names = {name for _, name in numeric}
+    built = Layout(
+        numeric=tuple(name for _, name in numeric),
+        position={name: j for j, (_, name) in enumerate(numeric)},
+        others=tuple((f["name"], f["dtype"]) for f in features if f["name"] not in names),
+        order=tuple(i for i, _ in numeric),
+        names=frozenset(f["name"] for f in features),
+        numeric_cells=_getter(tuple(name for _, name in numeric)),
+    )
+    if len(_layouts) >= MAX_LAYOUTS:
+        _layouts.pop(next(iter(_layouts)), None)
+    _layouts[id(features)] = (features, built)
+    return built
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """``itemgetter`` that always answers a tuple (it answers the bare value for one name),
+    and raises TypeError for anything but an object (a row that is a list or text)."""
+    if len(names) > 1:
+        return itemgetter(*names)
+
+    def cells(row: dict[str, Any]) -> tuple[Any, ...]:
+        if type(row) is not dict:
+            raise TypeError("not an object")
+        return tuple(row[name] for name in names)
+
+    return cells
+
+
+def _is_numeric(dtype: str) -> bool:
+    return dtype.startswith(NUMERIC_PREFIXES)
 
 
 def _bad(row: int, column: str, what: str) -> BadUserInput:
@@ -55,25 +134,30 @@ def _number(value: Any, name: str, row: int) -> float | None:
     return number
 
 
-def _numbers(values: list[Any], name: str) -> np.ndarray:
-    """A numeric column. The common case (ints, finite floats, nulls) is checked by type
-    and converted by numpy in one go; anything else goes cell by cell, for the message."""
-    for value in values:
-        kind = type(value)
-        if kind is float:
-            if value - value != 0:  # NaN or infinity
-                break
-        elif kind is not int and value is not None:
-            break
-    else:
+def _numbers(cells: list[tuple[Any, ...]], names: tuple[str, ...]) -> np.ndarray:
+    """The numeric features as one matrix (a tuple of ``cells`` per row). The common case
+    (ints, finite floats, nulls) is checked by type and converted by numpy in one go;
+    anything else goes cell by cell, feature by feature, for the message."""
+    if set(map(type, chain.from_iterable(cells))) <= _PLAIN_NUMBERS:
         try:
-            numbers = np.array(values, dtype=np.float64)
-        except OverflowError:
+            numbers = np.array(cells, dtype=np.float64)  # None is NaN
+        except OverflowError:  # an integer beyond float's range
             pass
         else:
-            if not (np.abs(numbers) > MAX_MAGNITUDE).any():
+            if not (np.abs(numbers) > MAX_MAGNITUDE).any() and _nan_only_for_null(numbers, cells):
                 return numbers
-    return np.array([_number(v, name, i) for i, v in enumerate(values, start=1)], np.float64)
+    checked = np.empty((len(cells), len(names)), np.float64)
+    for j, name in enumerate(names):
+        for i, row in enumerate(cells):
+            number = _number(row[j], name, i + 1)
+            checked[i, j] = math.nan if number is None else number
+    return checked
+
+
+def _nan_only_for_null(numbers: np.ndarray, cells: list[tuple[Any, ...]]) -> bool:
+    """Null cells became NaN, as they should; a NaN sent as a number must not pass."""
+    rows, columns = np.nonzero(np.isnan(numbers))
+    return all(cells[i][j] is None for i, j in zip(rows.tolist(), columns.tolist(), strict=True))
 
 
 def _other(value: Any, dtype: str, name: str, row: int) -> Any:
@@ -116,9 +200,9 @@ def _other(value: Any, dtype: str, name: str, row: int) -> Any:
 
 
 def rows_to_columns(rows: object, features: list[dict[str, str]]) -> tuple[Columns, int]:
-    """The rows as one list per feature, and their number. Missing features are missing
-    values (every engine handles them); an unknown column is refused, since a misspelt
-    feature would otherwise be silently ignored."""
+    """The rows checked, and their number. Missing features are missing values (every
+    engine handles them); an unknown column is refused, since a misspelt feature would
+    otherwise be silently ignored."""
     if not isinstance(rows, list) or not rows:
         raise BadUserInput('rows must be a non-empty list of objects: [{"column": value}].')
     if len(rows) > settings.PREDICT_MAX_ROWS:
@@ -126,8 +210,25 @@ def rows_to_columns(rows: object, features: list[dict[str, str]]) -> tuple[Colum
             f"At most {settings.PREDICT_MAX_ROWS} rows per call; got {len(rows)}. Use batch "
             "scoring for more."
         )
-    names = [f["name"] for f in features]
-    known = set(names)
+    shape = layout(features)
+    numeric = shape.numeric
+    try:  # the common case: every row an object of every feature, nothing else
+        cells = [shape.numeric_cells(row) for row in rows]
+        complete = sum(map(len, rows)) == len(rows) * len(shape.names)
+    except (KeyError, TypeError, IndexError):
+        complete = False
+    if not complete:
+        _check_shape(rows, shape.names)
+        cells = [tuple(row.get(name) for name in numeric) for row in rows]
+    numbers = _numbers(cells, numeric)
+    others = {
+        name: [_other(row.get(name), dtype, name, i) for i, row in enumerate(rows, start=1)]
+        for name, dtype in shape.others
+    }
+    return Columns(shape, numbers, others, len(rows)), len(rows)
+
+
+def _check_shape(rows: list[Any], known: frozenset[str]) -> None:
     for index, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise BadUserInput(f"Row {index} must be an object of column: value.")
@@ -137,26 +238,36 @@ def rows_to_columns(rows: object, features: list[dict[str, str]]) -> tuple[Colum
                 f"Row {index} has unknown column '{str(unknown)[:100]}'; the model's "
                 f"features are: {', '.join(sorted(known))[:2000]}."
             )
-    columns: Columns = {}
-    for feature in features:
-        name, dtype = feature["name"], feature["dtype"]
-        values = [row.get(name) for row in rows]
-        if dtype.startswith(NUMERIC_PREFIXES):
-            columns[name] = _numbers(values, name)
-        else:
-            columns[name] = [_other(v, dtype, name, i) for i, v in enumerate(values, start=1)]
-    return columns, len(rows)
+
+
+def columns_of(values: dict[str, Any], features: list[dict[str, str]], count: int) -> Columns:
+    """``Columns`` from one already-typed sequence per feature (numbers as floats, NaN
+    missing; others as ``rows_to_columns`` makes them): for tables the product itself
+    typed (explanations' backgrounds and perturbations), not callers' rows."""
+    shape = layout(features)
+    numbers = np.empty((count, len(shape.numeric)), np.float64)
+    for j, name in enumerate(shape.numeric):
+        numbers[:, j] = values[name]
+    others = {name: list(values[name]) for name, _ in shape.others}
+    return Columns(shape, numbers, others, count)
 
 
 def frame(parts: list[Columns], features: list[dict[str, str]]) -> pd.DataFrame:
     """One DataFrame of every call's columns, typed as the model was trained."""
+    shape = layout(features)
+    numbers = parts[0].numbers if len(parts) == 1 else np.concatenate([p.numbers for p in parts])
+    if not shape.others:  # all numeric: one block, in the version's order
+        return pd.DataFrame(numbers, columns=list(shape.numeric), copy=True)
     data: dict[str, Any] = {}
     for feature in features:
         name, dtype = feature["name"], feature["dtype"]
-        if dtype.startswith(NUMERIC_PREFIXES):
-            data[name] = np.concatenate([np.asarray(p[name], np.float64) for p in parts])
+        j = shape.position.get(name)
+        if j is not None:
+            data[name] = numbers[:, j]
             continue
-        values = parts[0][name] if len(parts) == 1 else [v for p in parts for v in p[name]]
+        values = (
+            parts[0].others[name] if len(parts) == 1 else [v for p in parts for v in p.others[name]]
+        )
         if dtype.startswith("datetime"):
             data[name] = pd.to_datetime(
                 pd.Series(values, dtype="object"), utc="UTC" in dtype or "tz" in dtype

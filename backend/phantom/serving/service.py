@@ -118,7 +118,7 @@ class PredictionService:
             predicted = thresholded(scored, serving_threshold(version))
         except PhantomError:  # the engine failed or timed out: counted in the error rate
             await prediction_log.record(
-                _logged(principal, channel, version, at, started, [], None, {})
+                _logged(principal, channel, version, at, started, [], None, None)
             )
             raise
         await prediction_log.record(
@@ -158,7 +158,7 @@ def _logged(
     started: float,
     ids: list[str],
     predicted: Predictions | None,
-    columns: Columns,
+    columns: Columns | None,
 ) -> ScoredCall:
     """A failed call is logged without rows: it counts in the error rate."""
     return ScoredCall(
