@@ -161,6 +161,6 @@ def create_app(
         lifespan=lifespan,
     )
     # every body, every way in
-    graphql = RequestContext(BodyLimit(graphql_app))
-    predict = RequestContext(BodyLimit(predict_endpoint))
+    graphql = RequestContext(BodyLimit(graphql_app), route="/graphql")
+    predict = RequestContext(BodyLimit(predict_endpoint), route="/api")
     return PhantomApp(graphql, predict, rest)

@@ -51,8 +51,9 @@ def uuid7_block(at: datetime, count: int) -> list[str]:
     random = int.from_bytes(_random.take(10)) >> 6 & ~(MAX_BLOCK - 1)  # 74 random bits
     value = (milliseconds << 80) | _VERSION_AND_VARIANT
     value |= ((random >> 62) & 0xFFF) << 64 | (random & ((1 << 62) - 1))
-    first = str(uuid.UUID(int=value))
-    prefix, low = first[:-4], int(first[-4:], 16)  # low + count stays below 0x10000
+    digits = f"{value:032x}"
+    prefix = f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:28]}"
+    low = value & 0xFFFF  # low + count stays below 0x10000
     return [f"{prefix}{low + index:04x}" for index in range(count)]
 
 

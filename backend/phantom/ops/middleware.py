@@ -74,8 +74,11 @@ class RequestContext:
     security headers, and records the request's count and latency. One middleware for
     all of it: each layer costs on every request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, route: str | None = None) -> None:
+        """``route``: the metrics label of every request this app sees (the hot paths
+        have one), else chosen per request from its path."""
         self.app = app
+        self.route = route
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -89,7 +92,7 @@ class RequestContext:
         client = scope.get("client")
         client_ip_var.set(client[0] if client else None)
         method = scope.get("method", "WS")
-        route = route_label(scope["path"])
+        route = self.route or route_label(scope["path"])
         status = 500
         started = time.perf_counter()
 

@@ -35,6 +35,7 @@ from phantom.kit.errors import PhantomError, Unavailable
 from phantom.serving.rows import Columns
 
 log = logging.getLogger(__name__)
+WATCH_SECONDS = 0.25  # how often the open calls are checked against their deadline
 
 
 class ScoringFailed(PhantomError):
@@ -46,6 +47,7 @@ class _Call:
     columns: Columns
     rows: int
     future: asyncio.Future[Predictions] = field(repr=False)
+    deadline: float  # event loop time
 
 
 def _slice(predicted: Predictions, start: int, stop: int) -> Predictions:
@@ -81,23 +83,46 @@ class MicroBatcher:
         self.engine_seconds: float | None = None  # moving average; None: not measured yet
         self.queue: deque[_Call] = deque()
         self.draining: asyncio.Task[None] | None = None
+        # every call not yet answered, oldest first (one timeout for all: deadline order)
+        self.open: deque[_Call] = deque()
+        self.watching: asyncio.Task[None] | None = None
         self.batches = 0  # engine calls made (tests and metrics)
         self.inline_batches = 0
 
     async def submit(self, columns: Columns, rows: int) -> Predictions:
-        call = _Call(columns, rows, asyncio.get_running_loop().create_future())
+        loop = asyncio.get_running_loop()
+        call = _Call(columns, rows, loop.create_future(), loop.time() + self.timeout_seconds)
         self.queue.append(call)
+        self.open.append(call)
         if self.draining is None:
             self.draining = asyncio.create_task(self._drain())
+        if self.watching is None:
+            self.watching = asyncio.create_task(self._watch())
+        return await call.future
+
+    async def _watch(self) -> None:
+        """Answers UNAVAILABLE every call still queued or scoring at its deadline (one
+        task per model, waking a few times a second while calls are open: a timer per
+        call cost more than its scoring). A call failed here is skipped if still queued,
+        and its result ignored if it was scoring."""
+        loop = asyncio.get_running_loop()
+        interval = min(self.timeout_seconds / 4, WATCH_SECONDS)
         try:
-            # on timeout the future is cancelled: skipped if still queued, ignored if
-            # scoring (``asyncio.timeout`` costs less per call than wait_for and shield)
-            async with asyncio.timeout(self.timeout_seconds):
-                return await call.future
-        except TimeoutError:
-            raise Unavailable(
-                f"The model did not answer within {self.timeout_seconds:g} s; retry later."
-            ) from None
+            while self.open:
+                now = loop.time()
+                while self.open and (self.open[0].future.done() or self.open[0].deadline <= now):
+                    call = self.open.popleft()
+                    if not call.future.done():
+                        call.future.set_exception(
+                            Unavailable(
+                                f"The model did not answer within {self.timeout_seconds:g} s; "
+                                "retry later."
+                            )
+                        )
+                if self.open:
+                    await asyncio.sleep(interval)
+        finally:
+            self.watching = None
 
     def _take(self) -> list[_Call]:
         """The oldest calls, up to the row bound (always at least one call)."""

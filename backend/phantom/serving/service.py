@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -55,8 +55,14 @@ def _native(value: Any) -> Any:
 
 
 def to_result(
-    version_id: uuid.UUID, prediction_ids: list[str], predicted: Predictions
+    version_id: uuid.UUID,
+    prediction_ids: list[str],
+    predicted: Predictions,
+    version: ServableVersion | None = None,
+    warnings: list[dict[str, Any]] | None = None,
+    explained: list[dict[str, Any]] | None = None,
 ) -> PredictionResult:
+    """The answer; ``version`` names the target and positive class."""
     probabilities = None
     if predicted.probabilities is not None and predicted.classes is not None:
         keys = [str(_native(c)) for c in predicted.classes]
@@ -72,6 +78,10 @@ def to_result(
         predictions=[_native(v) for v in predicted.labels.tolist()],
         probabilities=probabilities,
         scores=scores,
+        target=version.target if version is not None else None,
+        positive_class=positive_class(version) if version is not None else None,
+        warnings=warnings or [],
+        explanations=explained,
     )
 
 
@@ -129,13 +139,7 @@ class PredictionService:
             explained = await explanations(
                 served.model, served.lock, served.extras, version, columns
             )
-        return replace(
-            to_result(version.id, ids, predicted),
-            target=version.target,
-            positive_class=positive_class(version),
-            warnings=warnings,
-            explanations=explained,
-        )
+        return to_result(version.id, ids, predicted, version, warnings, explained)
 
 
 def serving_threshold(version: ServableVersion) -> float | None:
