@@ -165,21 +165,28 @@ class MicroBatcher:
             start += call.rows
 
     async def _score(self, frame: pd.DataFrame) -> Predictions:
-        started = time.perf_counter()
         fast = self.engine_seconds is not None and self.engine_seconds < self.inline_seconds
         if fast and self.lock.acquire(blocking=False):
             try:
-                predicted = self.score(frame)
+                predicted, took = self._timed(frame)
             finally:
                 self.lock.release()
             self.inline_batches += 1
         else:
-            predicted = await asyncio.to_thread(self._locked, frame)
-        took = time.perf_counter() - started
+            predicted, took = await asyncio.to_thread(self._locked, frame)
         last = self.engine_seconds
         self.engine_seconds = took if last is None else 0.8 * last + 0.2 * took
         return predicted
 
-    def _locked(self, frame: pd.DataFrame) -> Predictions:
+    def _locked(self, frame: pd.DataFrame) -> tuple[Predictions, float]:
         with self.lock:
-            return self.score(frame)
+            return self._timed(frame)
+
+    def _timed(self, frame: pd.DataFrame) -> tuple[Predictions, float]:
+        """The answer, and the time the call itself took (not the hand-off). Wall time,
+        not this thread's CPU time: a model that waits for threads of its own (scikit-
+        learn's forests start theirs on every call) must never block the loop. On a busy
+        host, a fast model may then count as slow and go to a thread: slower, not worse."""
+        started = time.perf_counter()
+        predicted = self.score(frame)
+        return predicted, time.perf_counter() - started
