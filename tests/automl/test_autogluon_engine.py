@@ -48,3 +48,41 @@ def test_a_fit_that_starts_after_its_deadline_still_ends_with_one_model(tmp_path
     finally:
         model.close()
     assert predicted.classes == ["benign", "malignant"]
+
+
+@pytest.mark.parametrize(
+    ("task", "threshold"), [("binary", None), ("binary", 0.3), ("multiclass", None)]
+)
+def test_served_answers_equal_autogluons_own(
+    tmp_path: Path, task: str, threshold: float | None
+) -> None:
+    """Serving reads probabilities as numpy and picks labels itself (the pandas answer
+    cost more than the model): labels and probabilities must be AutoGluon's own, at its
+    decision threshold, calibrated or not."""
+    from autogluon.tabular import TabularPredictor
+    from sklearn.datasets import load_iris
+
+    from phantom.automl.engines.autogluon import AutoGluonModel
+
+    if task == "binary":
+        data = breast_cancer().drop(columns=["patient_id"])
+        target = "diagnosis"
+    else:
+        data = load_iris(as_frame=True).frame
+        data["target"] = data["target"].map({0: "setosa", 1: "versicolor", 2: "virginica"})
+        target = "target"
+    predictor = TabularPredictor(label=target, path=str(tmp_path), verbosity=0).fit(
+        data, hyperparameters={"GBM": {"num_boost_round": 30}}, num_cpus=1
+    )
+    if threshold is not None:
+        predictor.set_decision_threshold(threshold)
+    rows = data.drop(columns=[target])
+    served = AutoGluonModel(predictor, TaskType.BINARY if task == "binary" else TaskType.MULTICLASS)
+    answer = served.predict(rows)
+    own = predictor.predict_proba(rows, as_multiclass=True)
+    assert answer.classes == list(own.columns)
+    assert answer.probabilities is not None
+    assert (answer.probabilities == own.to_numpy()).all()
+    assert answer.labels.tolist() == predictor.predict(rows).tolist()
+    if threshold is not None:  # the calibrated threshold changed some labels
+        assert answer.labels.tolist() != predictor.predict(rows, decision_threshold=0.5).tolist()

@@ -177,19 +177,31 @@ class AutoGluonModel:
     def __init__(self, predictor: Any, task: TaskType) -> None:
         self.predictor = predictor
         self.task = task
+        if task != TaskType.REGRESSION:
+            # typed as AutoGluon's own answer was (a Series of the labels, then numpy)
+            self.classes = pd.Series(predictor.class_labels).to_numpy()
+            threshold = predictor.decision_threshold
+            self.decision_threshold = 0.5 if threshold is None else float(threshold)
 
     def predict(self, frame: pd.DataFrame) -> Predictions:
+        """Probabilities as numpy and labels chosen here exactly as AutoGluon's
+        ``predict_from_proba`` chooses them (binary: the positive class when its
+        probability is above the decision threshold; otherwise the first most probable
+        class): its pandas answer cost more than the model on a micro-batch
+        (docs/benchmarks.md)."""
         if self.task == TaskType.REGRESSION:
             values = self.predictor.predict(frame, as_pandas=False)
             return Predictions(labels=np.asarray(values, dtype=np.float64))
-        proba = self.predictor.predict_proba(frame, as_multiclass=True)
-        labels = self.predictor.predict_from_proba(proba)
-        classes = list(proba.columns)
-        return Predictions(
-            labels=np.asarray(labels),
-            probabilities=proba.to_numpy(dtype=np.float64),
-            classes=classes,
+        proba = np.asarray(
+            self.predictor.predict_proba(frame, as_multiclass=True, as_pandas=False),
+            dtype=np.float64,
         )
+        classes = self.classes
+        if self.task == TaskType.BINARY:
+            chosen = (proba[:, 1] > self.decision_threshold).astype(np.intp)
+        else:
+            chosen = proba.argmax(axis=1)
+        return Predictions(labels=classes[chosen], probabilities=proba, classes=list(classes))
 
     def close(self) -> None:
         self.predictor.unpersist()
