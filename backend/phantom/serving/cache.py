@@ -10,6 +10,7 @@ load."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import os
@@ -140,6 +141,19 @@ def _retire(served: Served) -> None:
             shutil.rmtree(served.directory, ignore_errors=True)
 
 
+def settle_heap(evicted: bool) -> None:
+    """Keeps a loaded model out of the collector's full passes, as start-up's modules are
+    (``app.py``): a model is a graph of hundreds of thousands of objects, and left
+    collectable, every full pass walked it (55-160 ms each, every few seconds under load:
+    serving's p99, docs/benchmarks.md). Frozen objects are still freed by reference
+    counting, but cycles among them would stay: so when a model was evicted, everything
+    is thawed and collected once (a pause, at a rare event) before freezing again."""
+    if evicted:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
 class ModelCache:
     def __init__(self, size: int) -> None:
         self.size = size
@@ -175,12 +189,15 @@ class ModelCache:
                     inline_seconds=settings.PREDICT_INLINE_MS / 1000,
                 )
                 self.loaded[version.id] = served
+                evicted_any = False
                 while len(self.loaded) > self.size:
                     _, evicted = self.loaded.popitem(last=False)
+                    evicted_any = True
                     try:
                         await asyncio.to_thread(_retire, evicted)
                     except Exception:  # the new model is loaded: answer, but say so
                         log.exception("could not retire an evicted model")
+                settle_heap(evicted_any)
         self.loading.pop(version.id, None)
         return served
 
