@@ -260,7 +260,7 @@ class KmsKeyProvider:
                     continue
                 answer = self._kms(
                     "Encrypt",
-                    KeyId=self.kms_key_id,
+                    KeyId=self._enabled_arn(self.kms_key_id),
                     Plaintext=raw,
                     EncryptionContext=ENCRYPTION_CONTEXT,
                 )
@@ -290,10 +290,24 @@ class KmsKeyProvider:
         self._insert_generated(1)
         self._read_ring()
 
+    def _enabled_arn(self, kms_key: str) -> str:
+        """The key's ARN, if it is enabled. Asked before every unwrap and wrap: a key that
+        was disabled or scheduled for deletion is refused with its state named, whether or
+        not the KMS in front of us would still answer."""
+        metadata = self._kms("DescribeKey", KeyId=kms_key)["KeyMetadata"]
+        state = metadata.get("KeyState", "Enabled")
+        if state != "Enabled":
+            raise KeyUnavailable(
+                f"The KMS key {metadata['Arn']} is {state}: the master keys it wraps cannot be "
+                "unwrapped. Re-enable it (or cancel its deletion); nothing is served without it."
+            )
+        arn: str = metadata["Arn"]
+        return arn
+
     def _insert_generated(self, generation: int) -> bool:
         answer = self._kms(
             "GenerateDataKey",
-            KeyId=self.kms_key_id,
+            KeyId=self._enabled_arn(self.kms_key_id),
             NumberOfBytes=DATA_KEY_BYTES,
             EncryptionContext=ENCRYPTION_CONTEXT,
         )
@@ -304,7 +318,7 @@ class KmsKeyProvider:
         return self._db(partial(_insert, row=row))
 
     def _rewrap_ring(self) -> None:
-        target = self._kms("DescribeKey", KeyId=self.kms_key_id)["KeyMetadata"]["Arn"]
+        target = self._enabled_arn(self.kms_key_id)
         for entry in list(self._ring.values()):
             if entry.kms_key_arn == target:
                 continue
@@ -335,6 +349,7 @@ class KmsKeyProvider:
         if cached is not None and cached[1] > now:
             return cached[0]
         self._plain.pop(entry.key_id, None)  # expired: never used past its lifetime
+        self._enabled_arn(entry.kms_key_arn)
         self.decrypt_calls += 1
         answer = self._kms(
             "Decrypt",
