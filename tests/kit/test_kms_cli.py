@@ -50,9 +50,9 @@ def test_moving_from_the_environment_to_kms_then_rotating(
 ) -> None:
     db = tmp_path / "phantom.db"
     base = {"PHANTOM_DATABASE_URL": f"sqlite+aiosqlite:///{db}", "PHANTOM_VAR_DIR": str(tmp_path)}
-    old = base64.b64encode(os.urandom(32)).decode()
-    env_provider = {**base, "PHANTOM_MASTER_KEY": old}
+    env_provider = base  # a development-style key file in PHANTOM_VAR_DIR
     assert run(["migrate"], env_provider).returncode == 0
+    old = (tmp_path / "master.key").read_text().strip()
     create = ["tenant", "create", "mig", "--name", "Mig", "--admin-email", "a@mig.example.com"]
     created = run([*create, "--json"], env_provider)
     assert created.returncode == 0, created.stderr
@@ -76,11 +76,16 @@ def test_moving_from_the_environment_to_kms_then_rotating(
     assert both.returncode == 2
     assert "PHANTOM_MASTER_KEY / PHANTOM_MASTER_KEY_PREVIOUS are set" in both.stderr
 
-    # the migration: wrap the old key into the ring once, then drop it from the environment
-    imported = run(["keys", "import-env", "--json"], {**kms_only, "PHANTOM_MASTER_KEY": old})
+    # the migration: wrap the old key (from the key file, or PHANTOM_MASTER_KEY) into the
+    # ring once, then remove it
+    imported = run(["keys", "import-env", "--json"], kms_only)
     assert json.loads(imported.stdout) == {"ok": True, "imported": [old_id]}
+    (tmp_path / "master.key").unlink()
     again = run(["keys", "import-env", "--json"], {**kms_only, "PHANTOM_MASTER_KEY": old})
     assert json.loads(again.stdout)["imported"] == []
+    nothing = run(["keys", "import-env"], kms_only)
+    assert nothing.returncode == 2
+    assert "No key to import" in nothing.stderr
     started = run(["migrate"], kms_only)
     assert started.returncode == 0, started.stderr
     assert json.loads(run(["audit", "verify", "--tenant", "mig", "--json"], kms_only).stdout)["ok"]
@@ -106,7 +111,7 @@ def test_moving_from_the_environment_to_kms_then_rotating(
         env={**environment, **kms_only},
     )
     assert opened.stdout.strip() == "['available']", opened.stderr
-    # the master key is nowhere on disk in plain
+    # no process made a key file again
     assert not (tmp_path / "master.key").exists()
 
     # a disabled KMS key: nothing starts

@@ -4,6 +4,7 @@ envelope encryption, the bounded cache, rotation, clear failures, nothing plain 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -182,6 +183,18 @@ def test_a_wrong_key_id_an_unreachable_kms_and_a_denied_key_say_so(
     assert ring_rows(ring_db) == []  # nothing was made, nothing fell back
 
 
+def test_missing_aws_credentials_say_so(
+    kms_url: str, kms_key: dict[str, str], ring_db: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with pytest.raises(KeyUnavailable, match="No AWS credentials for KMS"):
+        provider(kms_url, kms_key["arn"], ring_db, tmp_path).check()
+
+
 def test_configuration_mistakes_are_refused(
     kms_url: str, kms_key: dict[str, str], ring_db: str, tmp_path: Path
 ) -> None:
@@ -227,3 +240,33 @@ def test_no_plaintext_key_is_written_to_disk_or_database(
         for key in plain:
             assert key not in content, path
     assert not (tmp_path / "var" / "master.key").exists()
+
+
+def test_the_ring_on_postgresql_as_the_application_role(
+    kms_url: str, kms_key: dict[str, str], tmp_path: Path
+) -> None:
+    """The session's PostgreSQL database, reached as the application role that ``phantom
+    migrate`` granted: the ring is read and written there as on SQLite."""
+    import asyncio
+
+    import asyncpg
+
+    app_url = os.environ["PHANTOM_DATABASE_URL"]
+    try:
+        first = provider(kms_url, kms_key["arn"], app_url, tmp_path)
+        keys.install(first)
+        sealed = crypto.seal(b"v", purpose="p", aad=AAD)
+        rotated = first.rotate()
+        keys.install(provider(kms_url, kms_key["arn"], app_url, tmp_path))
+        assert crypto.unseal(sealed, purpose="p", aad=AAD) == b"v"
+        assert crypto.current_key_id() == rotated
+    finally:
+
+        async def clear() -> None:
+            connection = await asyncpg.connect(app_url.replace("+asyncpg", ""))
+            try:
+                await connection.execute("DELETE FROM master_data_keys")
+            finally:
+                await connection.close()
+
+        asyncio.run(clear())
