@@ -203,7 +203,7 @@ def test_configuration_mistakes_are_refused(
     with pytest.raises(KeyUnavailable, match="PHANTOM_MASTER_KEY / PHANTOM_MASTER_KEY_PREVIOUS"):
         provider(kms_url, kms_key["arn"], ring_db, tmp_path, MASTER_KEY="A" * 43 + "=").check()
     unmigrated = f"sqlite+aiosqlite:///{tmp_path}/empty.db"
-    with pytest.raises(KeyUnavailable, match="Run `phantom migrate` first"):
+    with pytest.raises(KeyUnavailable, match="has `phantom migrate` run"):
         provider(kms_url, kms_key["arn"], unmigrated, tmp_path).check()
 
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from phantom.kit import keys
-from phantom.kit.keys import KeyUnavailable, key_id
+from phantom.kit.keys import KEY_ID_BYTES, KeyUnavailable, key_id
 
 __all__ = [
     "DecryptionError",
@@ -39,7 +39,6 @@ __all__ = [
 
 VERSION = b"v1"
 NONCE_BYTES = 12
-KEY_ID_BYTES = 8
 
 
 class DecryptionError(Exception):

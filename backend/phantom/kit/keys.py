@@ -176,7 +176,7 @@ class KmsKeyProvider:
         self.kms_key_id: str = settings.KMS_KEY_ID
         self.database_url = database_url or settings.DATABASE_URL
         self.cache_seconds = settings.KMS_CACHE_SECONDS
-        self.decrypt_calls = 0  # KMS Decrypt requests made by this process (tests, metrics)
+        self.decrypt_calls = 0  # KMS Decrypt requests this provider made (tests count them)
         self._lock = threading.RLock()
         self._ring: dict[str, RingEntry] = {}
         self._ring_read_at = -float("inf")
@@ -245,7 +245,8 @@ class KmsKeyProvider:
                 raise KeyUnavailable("Another rotation ran at the same time: run it again.")
             self._read_ring()
             entry = self._sealing_entry()
-            assert entry is not None  # noqa: S101 - just inserted
+            if entry is None or entry.generation != generation:
+                raise KeyUnavailable("Another rotation ran at the same time: run it again.")
             return entry.key_id
 
     def import_keys(self, keys: list[bytes]) -> list[str]:
@@ -473,8 +474,8 @@ class KmsKeyProvider:
                 raise
             except Exception as error:
                 raise KeyUnavailable(
-                    f"The KMS key ring (table master_data_keys) cannot be read: {error}. Run "
-                    "`phantom migrate` first."
+                    f"The KMS key ring (table master_data_keys) cannot be read or written: "
+                    f"{error}. Is the database up, and has `phantom migrate` run?"
                 ) from None
 
 
