@@ -441,7 +441,7 @@ class KmsKeyProvider:
                 connect_timeout=5, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"}
             )
             try:
-                self._client = boto3.client(
+                self._client = boto3.session.Session().client(  # credentials read now
                     "kms",
                     region_name=self._region(),
                     endpoint_url=self.settings.KMS_ENDPOINT_URL,
