@@ -59,6 +59,13 @@ def test_moving_from_the_environment_to_kms_then_rotating(
     tenant_id = json.loads(created.stdout)["tenant"]["id"]
     old_id = key_id(base64.b64decode(old)).hex()
     assert wrapped_under(db) == {old_id}
+    status = json.loads(run(["keys", "status", "--json"], env_provider).stdout)
+    assert status == {
+        "ok": True,
+        "provider": "env",
+        "current": old_id,
+        "keys": {old_id: "PHANTOM_MASTER_KEY"},
+    }
     # the env provider has nothing to rotate by command: it says what to do instead
     refused = run(["keys", "rotate"], env_provider)
     assert refused.returncode == 2

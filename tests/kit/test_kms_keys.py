@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from phantom.config import Settings
 from phantom.kit import crypto, keys
 from phantom.kit.keys import KeyUnavailable, KmsKeyProvider
 from tests.kit.conftest import free_port, kms_settings
@@ -205,6 +207,15 @@ def test_configuration_mistakes_are_refused(
     unmigrated = f"sqlite+aiosqlite:///{tmp_path}/empty.db"
     with pytest.raises(KeyUnavailable, match="has `phantom migrate` run"):
         provider(kms_url, kms_key["arn"], unmigrated, tmp_path).check()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("KEY_PROVIDER", "vault"), ("KMS_CACHE_SECONDS", 0), ("KMS_CACHE_SECONDS", 90_000)],
+)
+def test_bad_key_settings_are_refused(setting: str, value: Any) -> None:
+    with pytest.raises(ValidationError, match=setting):
+        Settings(**{setting: value})
 
 
 def test_a_tampered_ring_entry_is_refused(
