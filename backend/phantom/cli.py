@@ -18,10 +18,14 @@ app = typer.Typer(help="Phantom ML Studio", no_args_is_help=True, add_completion
 tenant_app = typer.Typer(help="Manage tenants (organizations).", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="The master key: its provider, rotation, the AWS KMS key ring.", no_args_is_help=True
+)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(token_app, name="token")
 app.add_typer(schema_app, name="schema")
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 DEMO_SLUG, DEMO_EMAIL = "demo", "admin@demo-bank.example.com"
 
@@ -155,7 +159,7 @@ def standalone(
     _setup_logging()
     url = f"http://{host}:{port}"
     settings.serve_at(url)
-    if not settings.MASTER_KEY:
+    if not settings.MASTER_KEY and settings.KEY_PROVIDER == "env":
         settings.create_master_key_file()  # standalone's own choice: the key lives in ./var
     upgrade()
     _check_master_key()
@@ -314,6 +318,139 @@ def housekeeping(tenant: Annotated[str, typer.Option(help="Tenant slug")]) -> No
     found = run(tenant_named(tenant))
     send_job("identity.housekeeping", tenant_id=found.id)
     typer.echo(f"queued housekeeping for {tenant}")
+
+
+def _kms_provider(command: str, as_json: bool) -> Any:
+    from phantom.kit import keys
+
+    provider = keys.provider()
+    if not isinstance(provider, keys.KmsKeyProvider):
+        fail(
+            f"`phantom keys {command}` is for PHANTOM_KEY_PROVIDER=aws-kms. With the env "
+            "provider, rotate by setting a new PHANTOM_MASTER_KEY with the old one in "
+            "PHANTOM_MASTER_KEY_PREVIOUS, restarting the processes, then `phantom keys rewrap`.",
+            as_json,
+        )
+    return provider
+
+
+async def _rewrap() -> dict[str, int]:
+    """The one re-seal after any rotation: every wrapped audit key (data, MAC, signing,
+    subject keys) goes under the master key that seals now."""
+    from phantom.audit.rotation import rewrap_all
+    from phantom.db import transaction
+
+    async with transaction(None) as session:
+        done = await rewrap_all(session)
+    return {"keys": done.keys, "subject_keys": done.subject_keys}
+
+
+@keys_app.command("status")
+def keys_status(as_json: JsonFlag = False) -> None:
+    """Which provider, which master key id seals, which ids still open (ids, never keys)."""
+    from phantom.kit import crypto, keys
+
+    async def status() -> dict[str, Any]:
+        provider = keys.provider()
+        body: dict[str, Any] = {
+            "ok": True,
+            "provider": provider.name,
+            "current": crypto.current_key_id(),
+            "keys": crypto.known_key_ids(),
+        }
+        if isinstance(provider, keys.KmsKeyProvider):
+            body["kms_key_id"] = provider.kms_key_id
+            body["ring"] = [
+                {
+                    "key_id": e.key_id,
+                    "generation": e.generation,
+                    "origin": e.origin,
+                    "kms_key_arn": e.kms_key_arn,
+                    "created_at": e.created_at.isoformat(),
+                }
+                for e in provider.ring()
+            ]
+        return body
+
+    body = run(status(), as_json)
+    if as_json:
+        typer.echo(json.dumps(body))
+        return
+    typer.echo(f"provider {body['provider']}; sealing with master key id {body['current']}")
+    for kid, where in body["keys"].items():
+        typer.echo(f"  {kid}  {where}")
+
+
+@keys_app.command("rewrap")
+def keys_rewrap(as_json: JsonFlag = False) -> None:
+    """After a rotation (either provider): re-seal every audit key under the current
+    master key. The same as `phantom audit rewrap`."""
+    done = run(_rewrap(), as_json)
+    typer.echo(
+        json.dumps({"ok": True, **done})
+        if as_json
+        else f"re-sealed {done['keys']} keys and {done['subject_keys']} subject keys"
+    )
+
+
+@keys_app.command("rotate")
+def keys_rotate(as_json: JsonFlag = False) -> None:
+    """aws-kms: a new data key from KMS seals from now on (older ones keep opening; ring
+    entries wrapped by another KMS key are re-wrapped under PHANTOM_KMS_KEY_ID), then every
+    audit key is re-sealed under it, as `phantom keys rewrap` does."""
+    provider = _kms_provider("rotate", as_json)
+
+    async def rotate() -> dict[str, Any]:
+        new = provider.rotate()
+        return {"ok": True, "current": new, **await _rewrap()}
+
+    body = run(rotate(), as_json)
+    typer.echo(
+        json.dumps(body)
+        if as_json
+        else (
+            f"master key id {body['current']} seals from now on (every process within "
+            f"PHANTOM_KMS_CACHE_SECONDS); re-sealed {body['keys']} keys and "
+            f"{body['subject_keys']} subject keys"
+        )
+    )
+
+
+@keys_app.command("import-env")
+def keys_import_env(as_json: JsonFlag = False) -> None:
+    """From PHANTOM_MASTER_KEY to AWS KMS: wrap PHANTOM_MASTER_KEY (or standalone's key
+    file) and PHANTOM_MASTER_KEY_PREVIOUS into the KMS key ring, where they keep opening
+    what they sealed and never seal again. Run once with PHANTOM_KEY_PROVIDER=aws-kms and
+    the old keys still set; then remove them."""
+    provider = _kms_provider("import-env", as_json)
+    found: list[bytes] = []
+    try:
+        if settings.MASTER_KEY or settings.master_key_file.exists():
+            found.append(settings.master_key)
+        found.extend(settings.previous_master_keys)
+    except ValueError as error:
+        fail(str(error), as_json)
+    if not found:
+        fail(
+            "No key to import: set PHANTOM_MASTER_KEY (and PHANTOM_MASTER_KEY_PREVIOUS) to "
+            "the keys this database was sealed with.",
+            as_json,
+        )
+
+    async def wrap() -> list[str]:
+        added: list[str] = provider.import_keys(found)
+        return added
+
+    added = run(wrap(), as_json)
+    typer.echo(
+        json.dumps({"ok": True, "imported": added})
+        if as_json
+        else (
+            f"imported {len(added)} key(s) into the KMS key ring ({', '.join(added) or 'none new'})"
+            "; now remove PHANTOM_MASTER_KEY, PHANTOM_MASTER_KEY_PREVIOUS and any "
+            f"{settings.master_key_file}"
+        )
+    )
 
 
 @schema_app.command("export")

@@ -41,6 +41,17 @@ class Settings(BaseSettings):
     MASTER_KEY_PREVIOUS: list[str] = Field(
         default_factory=list
     )  # still readable, never used to seal
+    # Where the master key comes from (docs/security.md, "Key management"): "env" is
+    # PHANTOM_MASTER_KEY above (or standalone's key file); "aws-kms" keeps data keys in the
+    # database wrapped by the KMS key KMS_KEY_ID (its ARN, alias ARN or alias/name) and
+    # unwraps them with KMS Decrypt, keeping each in memory for KMS_CACHE_SECONDS at most.
+    # KMS_REGION: None takes the region from the key's ARN, else AWS_REGION. KMS_ENDPOINT_URL:
+    # a VPC endpoint, or a local KMS-compatible server (the tests' moto).
+    KEY_PROVIDER: Literal["env", "aws-kms"] = "env"
+    KMS_KEY_ID: str | None = None
+    KMS_REGION: str | None = None
+    KMS_ENDPOINT_URL: str | None = None
+    KMS_CACHE_SECONDS: float = Field(default=300.0, gt=0, le=24 * 3600)
     VAR_DIR: Path = Path("var")
 
     BASE_URL: str = "http://127.0.0.1:8000"

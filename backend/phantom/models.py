@@ -20,6 +20,7 @@ from phantom.datasets import models as datasets_models
 from phantom.db import Base
 from phantom.identity import models as identity_models
 from phantom.identity.sso import models as sso_models
+from phantom.kit.keys import ring_table
 from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
 from phantom.reports import models as reports_models
@@ -43,6 +44,9 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     approvals_models,
     value_models,
 )
+
+# The KMS key ring (kit/keys.py) is defined in kit, below db; it joins the one metadata here.
+MASTER_DATA_KEYS = ring_table(Base.metadata)
 
 
 def every_table() -> MetaData:

@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from phantom.audit.errors import AuditKeyUnavailable
-from phantom.config import settings
 from phantom.kit import crypto
 
 NONCE_BYTES = 12
@@ -32,7 +31,7 @@ PURPOSES = {"data": DATA_KEY_PURPOSE, "signing": SIGNING_KEY_PURPOSE, "mac": MAC
 
 
 def master_key_id() -> str:
-    return crypto.key_id(settings.master_key).hex()
+    return crypto.current_key_id()
 
 
 def _aad(*parts: uuid.UUID) -> bytes:

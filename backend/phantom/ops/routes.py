@@ -11,7 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from phantom.config import settings
 from phantom.db import get_engine
+from phantom.kit import crypto
 from phantom.kit.redis import get_redis
 
 log = logging.getLogger(__name__)
@@ -41,10 +43,21 @@ async def _database_ok() -> str:
     return "ok"
 
 
+async def _kms() -> str:
+    """The master key that seals can be had now: past its cache lifetime that is a KMS
+    Decrypt, so an unreachable, denied or disabled KMS key makes the process unready."""
+    await asyncio.to_thread(crypto.current_key_id)
+    return "ok"
+
+
 async def readyz(request: Request) -> Response:
-    """Ready to take traffic: the database and (when configured) Redis answer."""
+    """Ready to take traffic: the database, (when configured) Redis, and (with
+    ``PHANTOM_KEY_PROVIDER=aws-kms``) the master key through KMS answer."""
     checks = {}
-    for name, check in (("database", _database_ok), ("redis", _redis)):
+    probes = [("database", _database_ok), ("redis", _redis)]
+    if settings.KEY_PROVIDER == "aws-kms":
+        probes.append(("kms", _kms))
+    for name, check in probes:
         try:
             checks[name] = await asyncio.wait_for(check(), CHECK_TIMEOUT)
         except Exception as error:

@@ -17,8 +17,6 @@ from typing import Any
 import httpx2
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from joserfc import errors as jose_errors
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -38,6 +36,7 @@ from phantom.identity.sso.errors import SsoFailure, SsoRefused
 from phantom.identity.sso.linking import link_proof, remember_link, start_link
 from phantom.identity.sso.service import client_secret
 from phantom.identity.sso.sign_in import LoginTarget, sso_sign_in
+from phantom.kit import crypto
 from phantom.kit.logging import request_id_var, tenant_id_var
 from phantom.kit.ratelimit import FailureCounter
 
@@ -53,11 +52,7 @@ PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none
 
 def state_cookie_secret() -> str:
     """The state cookie's signing key, derived from the master key (never the raw key)."""
-    return (
-        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"phantom:sso-state-cookie")
-        .derive(settings.master_key)
-        .hex()
-    )
+    return crypto.derived_key("sso-state-cookie").hex()
 
 
 class StateCookie:
