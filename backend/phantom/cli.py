@@ -316,6 +316,49 @@ def housekeeping(tenant: Annotated[str, typer.Option(help="Tenant slug")]) -> No
     typer.echo(f"queued housekeeping for {tenant}")
 
 
+@app.command()
+def queues(
+    emf_namespace: Annotated[
+        str | None,
+        typer.Option(help="Print CloudWatch embedded metric format lines in this namespace"),
+    ] = None,
+    every: Annotated[
+        float | None, typer.Option(min=1, help="Repeat every this many seconds, until stopped")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Jobs waiting and in flight on each worker queue (default, training): the signal
+    workers scale on. Needs PHANTOM_REDIS_URL."""
+    import time
+
+    from phantom.kit.queuedepth import emf_line, queue_depths
+
+    if not settings.REDIS_URL:
+        fail("phantom queues needs PHANTOM_REDIS_URL (standalone has no queues)", as_json)
+    while True:
+        depths = queue_depths()
+        for depth in depths:
+            if emf_namespace:
+                typer.echo(emf_line(depth, emf_namespace))
+            elif as_json:
+                typer.echo(
+                    json.dumps(
+                        {
+                            "queue": depth.queue,
+                            "waiting": depth.waiting,
+                            "in_flight": depth.in_flight,
+                            "depth": depth.depth,
+                        }
+                    )
+                )
+            else:
+                typer.echo(f"{depth.queue}: {depth.waiting} waiting, {depth.in_flight} in flight")
+        if every is None:
+            return
+        sys.stdout.flush()
+        time.sleep(every)
+
+
 @schema_app.command("export")
 def schema_export(
     output: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
