@@ -32,6 +32,7 @@ resource "aws_ecs_task_definition" "api" {
     ])
     secrets          = local.secrets
     logConfiguration = local.log_configuration["api"]
+    linuxParameters  = { initProcessEnabled = true } # reaps fits' orphans; forwards signals
     stopTimeout      = 60
     healthCheck = {
       command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.app_port}/healthz', timeout=4)"]
@@ -68,6 +69,7 @@ resource "aws_ecs_task_definition" "worker" {
     environment      = local.environment
     secrets          = local.secrets
     logConfiguration = local.log_configuration["worker"]
+    linuxParameters  = { initProcessEnabled = true } # reaps fits' orphans; forwards signals
     stopTimeout      = 120
   }])
 }
@@ -96,6 +98,7 @@ resource "aws_ecs_task_definition" "training" {
     environment      = concat(local.environment, local.training_environment)
     secrets          = local.secrets
     logConfiguration = local.log_configuration["training"]
+    linuxParameters  = { initProcessEnabled = true } # reaps fits' orphans; forwards signals
     stopTimeout      = 120
   }])
 }
@@ -122,6 +125,7 @@ resource "aws_ecs_task_definition" "queue_metrics" {
     environment      = [{ name = "PHANTOM_LOG_JSON", value = "true" }]
     secrets          = [{ name = "PHANTOM_REDIS_URL", valueFrom = var.redis_url_secret_arn }]
     logConfiguration = local.log_configuration["queue-metrics"]
+    linuxParameters  = { initProcessEnabled = true } # reaps fits' orphans; forwards signals
   }])
 }
 
@@ -151,6 +155,7 @@ resource "aws_ecs_task_definition" "migrate" {
       { name = "PHANTOM_MIGRATION_DATABASE_URL", valueFrom = var.migration_database_url_secret_arn },
     ])
     logConfiguration = local.log_configuration["migrate"]
+    linuxParameters  = { initProcessEnabled = true } # reaps fits' orphans; forwards signals
   }])
 }
 
