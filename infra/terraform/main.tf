@@ -68,9 +68,14 @@ module "storage" {
   force_destroy           = var.force_destroy
 }
 
-# 32 random bytes, base64: PHANTOM_MASTER_KEY when key_provider = "secret"
+# 32 random bytes, base64: PHANTOM_MASTER_KEY when key_provider = "secret". Every
+# tenant's data keys are sealed under it: losing it loses the data, so Terraform refuses
+# to destroy or replace it (docs/deploy.md, "Tearing down").
 resource "random_bytes" "master_key" {
   length = 32
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 locals {
