@@ -54,6 +54,15 @@ def api(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="uvicorn processes")] = 1,
+    keep_alive_seconds: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=4000,
+            help="Idle keep-alive connections stay open this long; behind a load balancer, "
+            "longer than its idle timeout (else it reuses connections we closed: 502s)",
+        ),
+    ] = 5,
 ) -> None:
     """Serve the API and the web app (uvicorn)."""
     import uvicorn
@@ -69,6 +78,7 @@ def api(
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        timeout_keep_alive=keep_alive_seconds,
         ws_max_size=1 << 20,
     )
 

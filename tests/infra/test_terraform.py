@@ -200,7 +200,7 @@ def container(name: str) -> str:
 
 
 def test_each_process_runs_the_products_command() -> None:
-    assert 'command = ["api", "--host", "0.0.0.0"' in container("api")
+    assert '"api", "--host", "0.0.0.0"' in container("api")
     assert '"worker", "--queue", "default"' in container("worker")
     assert 'command = ["worker", "--queue", "training"]' in container("training")
     assert 'command = ["migrate"]' in container("migrate")
@@ -255,3 +255,14 @@ def test_every_phantom_setting_named_is_one_the_product_reads() -> None:
         named |= set(re.findall(r"\bPHANTOM_[A-Z0-9_]+\b", path.read_text()))
     assert named, "the Terraform sets PHANTOM_* settings"
     assert named - known == set()
+
+
+def test_api_keeps_connections_open_longer_than_the_load_balancer() -> None:
+    """An ALB reuses idle connections up to its idle timeout: a backend that closes them
+    sooner makes it answer 502 now and then."""
+    idle = module("modules/alb").variables["idle_timeout_seconds"]["default"]
+    match = re.search(r'"--keep-alive-seconds", tostring\(([^)]+)\)', container("api"))
+    assert match
+    assert match.group(1) == "var.api_keep_alive_seconds"
+    keep_alive = module("modules/compute").variables["api_keep_alive_seconds"]["default"]
+    assert keep_alive > idle

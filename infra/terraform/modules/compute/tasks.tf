@@ -20,10 +20,14 @@ resource "aws_ecs_task_definition" "api" {
     cpu_architecture        = "X86_64"
   }
   container_definitions = jsonencode([{
-    name         = "api"
-    image        = var.image
-    essential    = true
-    command      = ["api", "--host", "0.0.0.0", "--port", tostring(var.app_port), "--workers", tostring(var.api.uvicorn_workers)]
+    name      = "api"
+    image     = var.image
+    essential = true
+    command = [
+      "api", "--host", "0.0.0.0", "--port", tostring(var.app_port),
+      "--workers", tostring(var.api.uvicorn_workers),
+      "--keep-alive-seconds", tostring(var.api_keep_alive_seconds),
+    ]
     portMappings = [{ containerPort = var.app_port, protocol = "tcp" }]
     environment = concat(local.environment, [
       # only the ALB can reach the task (security group), and its addresses change

@@ -126,6 +126,12 @@ variable "api" {
   })
 }
 
+variable "api_keep_alive_seconds" {
+  description = "uvicorn's keep-alive: longer than the load balancer's idle timeout (300 s), or it reuses connections the API already closed and answers 502."
+  type        = number
+  default     = 310
+}
+
 variable "worker" {
   description = "`phantom worker --queue default`: background jobs (profiling, monitoring, webhooks, housekeeping)."
   type = object({
