@@ -139,7 +139,7 @@ locals {
       PHANTOM_DATABASE_URL = module.secrets.arns["database-url"]
       PHANTOM_REDIS_URL    = module.secrets.arns["redis-url"]
     },
-    var.key_provider == "secret" ? { PHANTOM_MASTER_KEY = module.secrets.arns["master-key"] } : {},
+    var.key_provider == "secret" ? { PHANTOM_MASTER_KEY = lookup(module.secrets.arns, "master-key", "") } : {},
   )
 }
 

@@ -34,7 +34,7 @@ resource "aws_cloudwatch_metric_alarm" "api_5xx" {
 
   metric_query {
     id          = "rate"
-    expression  = "100 * errors / MAX([requests, 1])"
+    expression  = "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)"
     label       = "5xx percent"
     return_data = true
   }

@@ -2,12 +2,8 @@
 # secrets, its own log group, stopTimeout 120 s (Fargate's most) so workers can finish
 # or hand back their jobs on SIGTERM.
 
-locals {
-  readonly_root_skip = "AutoGluon, numba and the H2O client write caches and scratch files under the home and temp directories; the image runs as a non-root user that owns only /app/var and its home"
-}
-
 resource "aws_ecs_task_definition" "api" {
-  # checkov:skip=CKV_AWS_336: AutoGluon, numba and the model cache write under the non-root user's home, /tmp and /app/var at run time (see local.readonly_root_skip)
+  # checkov:skip=CKV_AWS_336: AutoGluon, numba and the model cache write under the non-root user's home, /tmp and /app/var at run time
   family                   = "${var.name}-api"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -49,7 +45,7 @@ resource "aws_ecs_task_definition" "api" {
 }
 
 resource "aws_ecs_task_definition" "worker" {
-  # checkov:skip=CKV_AWS_336: workers write job scratch files under /tmp and caches under the non-root user's home (see local.readonly_root_skip)
+  # checkov:skip=CKV_AWS_336: workers write job scratch files under /tmp and caches under the non-root user's home
   family                   = "${var.name}-worker"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -79,7 +75,7 @@ resource "aws_ecs_task_definition" "worker" {
 }
 
 resource "aws_ecs_task_definition" "training" {
-  # checkov:skip=CKV_AWS_336: fits run in child processes that write models and scratch data to the temp directory (tens of GiB: ephemeral storage), see local.readonly_root_skip
+  # checkov:skip=CKV_AWS_336: fits run in child processes that write models and scratch data to the temp directory (tens of GiB: ephemeral storage)
   family                   = "${var.name}-training"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -110,7 +106,7 @@ resource "aws_ecs_task_definition" "training" {
 # Publishes each queue's waiting and in-flight jobs every minute as CloudWatch metrics
 # (embedded metric format lines on stdout): the signal both worker services scale on.
 resource "aws_ecs_task_definition" "queue_metrics" {
-  # checkov:skip=CKV_AWS_336: the Phantom image's Python writes bytecode and caches at import; this task only reads Redis
+  # checkov:skip=CKV_AWS_336: the same image and policy as the services (a writable root for library caches under the home); this task only reads Redis
   family                   = "${var.name}-queue-metrics"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -137,7 +133,7 @@ resource "aws_ecs_task_definition" "queue_metrics" {
 # its privileges. Also the task to run other admin commands with a command override
 # (`phantom tenant create ...`, `phantom audit verify`): docs/deploy.md.
 resource "aws_ecs_task_definition" "migrate" {
-  # checkov:skip=CKV_AWS_336: Alembic and Python write bytecode caches at import
+  # checkov:skip=CKV_AWS_336: the same image and policy as the services (a writable root for library caches under the home); a read-only root with scratch mounts is left for later
   family                   = "${var.name}-migrate"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -166,7 +162,7 @@ resource "aws_ecs_task_definition" "migrate" {
 # One-off, once per environment (idempotent): creates the owner and application roles
 # with RDS's master user (modules/postgres/bootstrap.sql).
 resource "aws_ecs_task_definition" "db_bootstrap" {
-  # checkov:skip=CKV_AWS_336: psql writes its history file under the home directory
+  # checkov:skip=CKV_AWS_336: the public postgres image expects a writable root for its home and runtime files; the task runs for seconds
   family                   = "${var.name}-db-bootstrap"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"

@@ -217,7 +217,16 @@ data "aws_iam_policy_document" "logs" {
     }
   }
   statement {
-    sid       = "LoadBalancerAccessLogs"
+    sid       = "LoadBalancerAccessLogsDelivery" # regions opened since August 2022
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.logs.arn}/alb/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]
+    }
+  }
+  statement {
+    sid       = "LoadBalancerAccessLogs" # older regions: the region's ELB account
     actions   = ["s3:PutObject"]
     resources = ["${aws_s3_bucket.logs.arn}/alb/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
     principals {
