@@ -6,7 +6,7 @@
 # State: keep it in S3 with encryption and locking (it holds the generated passwords).
 
 terraform {
-  required_version = ">= 1.6"
+  required_version = ">= 1.10" # use_lockfile: S3-native state locking
   required_providers {
     aws = {
       source  = "hashicorp/aws"
