@@ -58,6 +58,15 @@ def api(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="uvicorn processes")] = 1,
+    keep_alive_seconds: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=4000,
+            help="Idle keep-alive connections stay open this long; behind a load balancer, "
+            "longer than its idle timeout (else it reuses connections we closed: 502s)",
+        ),
+    ] = 5,
 ) -> None:
     """Serve the API and the web app (uvicorn)."""
     import uvicorn
@@ -73,6 +82,7 @@ def api(
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        timeout_keep_alive=keep_alive_seconds,
         ws_max_size=1 << 20,
     )
 
@@ -451,6 +461,49 @@ def keys_import_env(as_json: JsonFlag = False) -> None:
             f"{settings.master_key_file}"
         )
     )
+
+
+@app.command()
+def queues(
+    emf_namespace: Annotated[
+        str | None,
+        typer.Option(help="Print CloudWatch embedded metric format lines in this namespace"),
+    ] = None,
+    every: Annotated[
+        float | None, typer.Option(min=1, help="Repeat every this many seconds, until stopped")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Jobs waiting and in flight on each worker queue (default, training): the signal
+    workers scale on. Needs PHANTOM_REDIS_URL."""
+    import time
+
+    from phantom.kit.queuedepth import emf_line, queue_depths
+
+    if not settings.REDIS_URL:
+        fail("phantom queues needs PHANTOM_REDIS_URL (standalone has no queues)", as_json)
+    while True:
+        depths = queue_depths()
+        for depth in depths:
+            if emf_namespace:
+                typer.echo(emf_line(depth, emf_namespace))
+            elif as_json:
+                typer.echo(
+                    json.dumps(
+                        {
+                            "queue": depth.queue,
+                            "waiting": depth.waiting,
+                            "in_flight": depth.in_flight,
+                            "depth": depth.depth,
+                        }
+                    )
+                )
+            else:
+                typer.echo(f"{depth.queue}: {depth.waiting} waiting, {depth.in_flight} in flight")
+        if every is None:
+            return
+        sys.stdout.flush()
+        time.sleep(every)
 
 
 @schema_app.command("export")
