@@ -17,7 +17,8 @@ What it does, on the local PostgreSQL and Redis (a throwaway database):
    fit-to-serve version by model name (the stable endpoint), once per ``--waits`` value of
    ``PHANTOM_PREDICT_BATCH_WAIT_MS``;
 3. with ``--baseline-src DIR`` (a checkout of an older commit), first serves the
-   best-score version with that code (``PYTHONPATH=DIR/backend``): today's figures.
+   best-score version (or, with ``--baseline-version served``, the fit-to-serve one) with
+   that code (``PYTHONPATH=DIR/backend``): the figures to compare with.
 
 Prints one row per case: req/s, rows/s, p50/p99 ms, errors, and the ratio to plain
 Starlette. Not a test: tests check behaviour; this prints figures (docs/benchmarks.md).
@@ -245,6 +246,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--waits", default="0", help="PHANTOM_PREDICT_BATCH_WAIT_MS values")
     parser.add_argument("--baseline-src", type=Path)
+    parser.add_argument(
+        "--baseline-version",
+        choices=["best", "served"],
+        default="best",
+        help="which version the baseline code serves: the best-score one, or the fit to serve",
+    )
     options = parser.parse_args()
     csv, rows = data()
     results: dict[str, dict[str, float]] = {}
@@ -291,11 +298,12 @@ def main() -> None:
             results[PLAIN] = {**ceiling, "rows": ceiling["rps"]}
         if options.baseline_src:
             baseline_env = {**env, "PYTHONPATH": str(options.baseline_src.resolve() / "backend")}
+            before = best if options.baseline_version == "best" else served
             measure_phantom(
-                f"before, {best['servingModel'] or best['bestModelName']}",
+                f"before, {before['servingModel'] or before['bestModelName']}",
                 baseline_env,
                 token,
-                best["id"],
+                before["id"],
                 rows,
                 options,
                 results,
