@@ -156,7 +156,10 @@ def _numbers(cells: list[tuple[Any, ...]], names: tuple[str, ...]) -> np.ndarray
 
 def _nan_only_for_null(numbers: np.ndarray, cells: list[tuple[Any, ...]]) -> bool:
     """Null cells became NaN, as they should; a NaN sent as a number must not pass."""
-    rows, columns = np.nonzero(np.isnan(numbers))
+    missing = np.isnan(numbers)
+    if not missing.any():
+        return True
+    rows, columns = np.nonzero(missing)
     return all(cells[i][j] is None for i, j in zip(rows.tolist(), columns.tolist(), strict=True))
 
 
