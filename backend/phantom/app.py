@@ -162,5 +162,5 @@ def create_app(
     )
     # every body, every way in
     graphql = RequestContext(BodyLimit(graphql_app), route="/graphql")
-    predict = RequestContext(BodyLimit(predict_endpoint), route="/api")
+    predict = RequestContext(predict_endpoint, route="/api")  # its body limit is inside
     return PhantomApp(graphql, predict, rest)

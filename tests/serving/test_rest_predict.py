@@ -62,3 +62,22 @@ async def test_a_body_over_the_limit_is_413(
     assert "content-length" not in streamed.request.headers
     assert streamed.status_code == 413, streamed.text
     assert streamed.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
+async def test_any_method_but_post_is_405_in_the_error_shape(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str], method: str
+) -> None:
+    """Predict is served by a bare ASGI endpoint, not the router: it must still refuse a
+    wrong method clearly (the router's SPA fallback once answered GET with a 404)."""
+    tenant, version_id = trained
+    for target in (version_id, "Payments", "a/model/with/slashes"):
+        answer = await client.request(
+            method, f"/api/v1/models/{target}/predict", headers=tenant.bearer
+        )
+        assert answer.status_code == 405, (target, answer.text)
+        assert answer.headers["allow"] == "POST"
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.headers["x-request-id"]
+        if method != "HEAD":
+            assert answer.json()["error"]["code"] == "METHOD_NOT_ALLOWED"

@@ -173,7 +173,7 @@ class PhantomGraphQL(GraphQL[Context, None]):
         context = Context(connection=request)
         if isinstance(request, Request):
             context.set_principal(
-                *await authenticate(request, request.headers.get("authorization"), True)
+                *await authenticate(request, _header(request.scope, b"authorization"), True)
             )
             if context.principal is not None:
                 await throttle(context.principal)  # RateLimited: a 429 for the whole request

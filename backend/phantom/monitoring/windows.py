@@ -11,6 +11,7 @@ at both ends); a quantile is read as the geometric centre of its bin (within ±1
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Sequence
@@ -137,20 +138,9 @@ async def observe(session: AsyncSession, batch: LoggedBatch) -> None:
     errors are still counted, and the prediction log, whose transaction this is, never
     stops on monitoring's account."""
     monitored = await registry.reference_of(session, batch.model_version_id)
-    starts, row_hours = hours_of_rows(batch.times)
-    requests = _requests_by_hour(batch.requests)
-    counted: dict[datetime, tuple[int, dict[str, Any], dict[str, Any] | None]] = {}
-    for start in starts:
-        mask = row_hours == start if row_hours is not None else np.ones(len(batch.times), bool)
-        try:
-            features, predictions = aggregate_rows(monitored.reference, batch, mask)
-        except Exception:
-            log.exception(
-                "monitoring could not count a batch's distributions",
-                extra={"model_version_id": str(batch.model_version_id)},
-            )
-            features, predictions = {}, None
-        counted[start] = (int(mask.sum()), features, predictions)
+    # in a thread: counting a second's rows of a busy model (tens of thousands) held the
+    # event loop for tens of milliseconds, every second (serving's p99, docs/benchmarks.md)
+    starts, requests, counted = await asyncio.to_thread(_count, monitored.reference, batch)
     repo = WindowRepository(session)
     for start in sorted(set(starts) | set(requests)):
         rows, features, predictions = counted.get(start, (0, {}, None))
@@ -177,6 +167,30 @@ async def observe(session: AsyncSession, batch: LoggedBatch) -> None:
         window.predictions = merge_counts(window.predictions, predictions)
         window.updated_at = utcnow()
     await session.flush()
+
+
+Counted = dict[datetime, tuple[int, dict[str, Any], dict[str, Any] | None]]
+
+
+def _count(
+    reference: dict[str, Any] | None, batch: LoggedBatch
+) -> tuple[set[datetime], dict[datetime, list[ServedRequest]], Counted]:
+    """The batch's hours, its calls per hour, and its rows' counts per hour."""
+    starts, row_hours = hours_of_rows(batch.times)
+    requests = _requests_by_hour(batch.requests)
+    counted: Counted = {}
+    for start in starts:
+        mask = row_hours == start if row_hours is not None else np.ones(len(batch.times), bool)
+        try:
+            features, predictions = aggregate_rows(reference, batch, mask)
+        except Exception:
+            log.exception(
+                "monitoring could not count a batch's distributions",
+                extra={"model_version_id": str(batch.model_version_id)},
+            )
+            features, predictions = {}, None
+        counted[start] = (int(mask.sum()), features, predictions)
+    return starts, requests, counted
 
 
 def merge_windows(windows: Sequence[MonitoringWindow], start: datetime) -> MonitoringWindow:

@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 from phantom.identity.authn import authenticate, throttle
 from phantom.kit.errors import BadUserInput, ErrorCode, PhantomError, Unauthenticated
 from phantom.kit.responses import error_response
+from phantom.ops.bodies import BodyLimit
 from phantom.ops.middleware import raw_header
 from phantom.serving.service import predictions
 
@@ -114,16 +115,22 @@ async def predict(scope: Scope, receive: Receive) -> bytes | Response | None:
 
 
 async def predict_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-    """The ASGI app for ``PREDICT_PATH``: POST only; anything unexpected is logged and
-    answered 500 in the same JSON shape as every other error. A success is sent as two
-    bare ASGI messages (a ``Response`` object per call showed in the profile)."""
+    """The ASGI app for ``PREDICT_PATH``: POST only (the method is checked before the
+    body's media type and size), then ``_post`` behind the body limit."""
     if scope["method"] != "POST":
-        response: Response = error_response(
+        response = error_response(
             PhantomError("Use POST to predict.", code=ErrorCode.METHOD_NOT_ALLOWED)
         )
         response.headers["allow"] = "POST"
         await response(scope, receive, send)
         return
+    await _limited_post(scope, receive, send)
+
+
+async def _post(scope: Scope, receive: Receive, send: Send) -> None:
+    """Anything unexpected is logged and answered 500 in the same JSON shape as every
+    other error. A success is sent as two bare ASGI messages (a ``Response`` object per
+    call showed in the profile)."""
     try:
         answer = await predict(scope, receive)
     except Exception:
@@ -142,3 +149,6 @@ async def predict_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": answer})
+
+
+_limited_post = BodyLimit(_post)
