@@ -50,9 +50,7 @@ def _proportional(table: pd.DataFrame) -> Predictions:
     return Predictions(labels=np.zeros(len(table)))
 
 
-async def test_a_batch_much_larger_than_those_measured_is_never_scored_on_the_event_loop() -> (
-    None
-):
+async def test_a_batch_far_larger_than_those_measured_never_runs_on_the_event_loop() -> None:
     """W5-2 (medium, availability across tenants): inline scoring was decided on the
     moving average of past *batches*, whatever their size. A caller warms a model up with
     one-row calls (0.1 ms each: "fast"), then sends four 1,000-row calls at once: they
