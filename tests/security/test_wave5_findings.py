@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
+import orjson
 import pandas as pd
 import pytest
 
@@ -19,6 +22,8 @@ from phantom.automl.engines.base import Predictions
 from phantom.kit.errors import BadUserInput
 from phantom.serving.batching import MicroBatcher
 from phantom.serving.rows import frame, rows_to_columns
+from tests.security.model_support import ROWS, fit_model, register
+from tests.support.fixtures import TenantFixture
 
 MIXED = [{"name": "amount", "dtype": "float64"}, {"name": "channel", "dtype": "object"}]
 
@@ -92,3 +97,130 @@ async def test_a_batch_far_larger_than_those_measured_never_runs_on_the_event_lo
     assert [len(a.labels) for a in answers] == [1000] * 4
     assert batcher.inline_batches == before, "the 4,000-row batch ran on the event loop"
     assert max(gaps) < 0.2, f"the event loop stalled {max(gaps):.3f} s"
+
+
+# --- the bare ASGI predict endpoint, attacked through the real app ------------------------
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fit_model(tmp_path_factory.mktemp("anomaly"))
+
+
+def _predict_url(target: str) -> str:
+    return f"/api/v1/models/{target}/predict"
+
+
+JSON_HEADERS = {"content-type": "application/json"}
+HOSTILE_BODIES = {
+    "rows not objects": b'{"rows": [1, "two", null, [3]]}',
+    "rows an object of 100,000 keys": orjson.dumps({"rows": {f"k{i}": 0 for i in range(100_000)}}),
+    "a row of 100,000 keys": orjson.dumps({"rows": [{f"k{i}": 0 for i in range(100_000)}]}),
+    "a huge integer": b'{"rows": [{"amount": 1' + b"0" * 400 + b', "hour": 1}]}',
+    "a bool": b'{"rows": [{"amount": true, "hour": 1}]}',
+    "a NaN literal": b'{"rows": [{"amount": NaN, "hour": 1}]}',
+    "an Infinity literal": b'{"rows": [{"amount": Infinity, "hour": 1}]}',
+    "1e999": b'{"rows": [{"amount": 1e999, "hour": 1}]}',
+    "a nested value": b'{"rows": [{"amount": {"$gt": 1}, "hour": [1]}]}',
+    "deep nesting": b'{"rows": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "not UTF-8": b'{"rows": [{"amount": "\xff\xfe", "hour": 1}]}',
+    "a lone surrogate": b'{"rows": [{"amount": "\\ud800", "hour": 1}]}',
+    "rows missing": b'{"row": []}',
+    "rows empty": b'{"rows": []}',
+    "a top-level list": b"[]",
+    "empty": b"",
+    "two documents": b'{"rows": []}{"rows": []}',
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_BODIES))
+async def test_hostile_bodies_get_a_clear_400_never_a_500(
+    client: httpx.AsyncClient, tenant: TenantFixture, model_dir: Path, name: str
+) -> None:
+    """Attack (pinned, no finding): a hostile integrator's malformed bodies on the bare
+    predict endpoint are each refused 400 BAD_USER_INPUT in the REST error shape, without
+    internals (no traceback, exception class or file path)."""
+    version = str(await register(tenant.id, model_dir))
+    response = await client.post(
+        _predict_url(version),
+        content=HOSTILE_BODIES[name],
+        headers={**tenant.bearer, **JSON_HEADERS},
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["code"] == "BAD_USER_INPUT"
+    assert len(error["message"]) < 2500
+    for internal in ("Traceback", "Error(", ".py", "orjson", "numpy"):
+        assert internal not in response.text
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"])
+async def test_other_methods_on_the_predict_path_are_405_and_never_score(
+    client: httpx.AsyncClient, tenant: TenantFixture, model_dir: Path, method: str
+) -> None:
+    """Attack (pinned): HEAD/OPTIONS/GET and the rest on the predict path answer 405 with
+    ``Allow: POST`` and the security headers, as the router did before the bare endpoint."""
+    version = str(await register(tenant.id, model_dir))
+    body = orjson.dumps({"rows": ROWS}) if method in ("PUT", "DELETE", "PATCH") else None
+    response = await client.request(
+        method, _predict_url(version), content=body, headers={**tenant.bearer, **JSON_HEADERS}
+    )
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == "POST"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if method != "HEAD":
+        assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_a_cookie_session_from_another_site_cannot_predict(
+    client: httpx.AsyncClient, tenant: TenantFixture, model_dir: Path
+) -> None:
+    """Attack (pinned): CSRF. A signed-in browser's cookie alone (no X-CSRF-Token echo, or
+    a wrong one) is refused 403 on the bare endpoint; a simple-request media type never
+    gets that far (415)."""
+    version = str(await register(tenant.id, model_dir))
+    signed_in = await client.post(
+        "/auth/login",
+        content=orjson.dumps(
+            {"tenant": tenant.slug, "email": tenant.admin_email, "password": tenant.password}
+        ),
+        headers=JSON_HEADERS,
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    body = orjson.dumps({"rows": ROWS})
+    evil = {"origin": "https://evil.example.org", "sec-fetch-site": "cross-site"}
+    for headers, status in [
+        ({**evil, **JSON_HEADERS}, 403),
+        ({**evil, **JSON_HEADERS, "x-csrf-token": "guess"}, 403),
+        ({**evil, "content-type": "text/plain"}, 415),
+        ({**evil, "content-type": "application/x-www-form-urlencoded"}, 415),
+    ]:
+        response = await client.post(_predict_url(version), content=body, headers=headers)
+        assert response.status_code == status, (headers, response.text)
+    ok = await client.post(
+        _predict_url(version),
+        content=body,
+        headers={**JSON_HEADERS, "x-csrf-token": signed_in.json()["csrfToken"]},
+    )
+    assert ok.status_code == 200, ok.text
+
+
+async def test_another_tenants_version_and_odd_names_are_not_found(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture, model_dir: Path
+) -> None:
+    """Attack (pinned): another organization's admin names this tenant's version by id,
+    or its model by name, through the stable endpoint; odd model names ('/', '%2F', '..',
+    very long, a UUID with a suffix) are a clear 4xx, never a 500 nor another tenant's
+    model."""
+    version = str(await register(tenant.id, model_dir, name="fraud/eu"))
+    body = orjson.dumps({"rows": ROWS})
+    headers = {**other_tenant.bearer, **JSON_HEADERS}
+    for target in [version, "fraud/eu", "fraud%2Feu", "../fraud/eu", "fraud/eu/..", "x" * 5000]:
+        response = await client.post(_predict_url(target), content=body, headers=headers)
+        assert 400 <= response.status_code < 500, (target[:50], response.text)
+        assert response.status_code != 405
+        assert version not in response.text
+    own = await client.post(
+        _predict_url(version), content=body, headers={**tenant.bearer, **JSON_HEADERS}
+    )
+    assert own.status_code == 200, own.text
