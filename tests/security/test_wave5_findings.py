@@ -17,11 +17,13 @@ import numpy as np
 import orjson
 import pandas as pd
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.automl.engines.base import Predictions
 from phantom.kit.errors import BadUserInput
 from phantom.serving.batching import MicroBatcher
 from phantom.serving.rows import frame, rows_to_columns
+from phantom.serving.versions import ServableVersions
 from tests.security.model_support import ROWS, fit_model, register
 from tests.support.fixtures import TenantFixture
 
@@ -224,3 +226,34 @@ async def test_another_tenants_version_and_odd_names_are_not_found(
         _predict_url(version), content=body, headers={**tenant.bearer, **JSON_HEADERS}
     )
     assert own.status_code == 200, own.text
+
+
+async def test_a_call_after_a_promotion_notice_never_gets_the_lookup_from_before_it(
+    tenant: TenantFixture,
+) -> None:
+    """W5-3 (low, integrity of the stable endpoint): version lookups became single-flight.
+    A lookup that started before a promotion/demotion notice (``forget``) was not kept in
+    the cache, but every call arriving *after* the notice joined it while it was still in
+    flight, so it was scored with the version that had just been demoted (before this
+    pass, each call after the notice read the database itself)."""
+    versions = ServableVersions()
+    key = (tenant.id, "name:fraud")
+    gate = asyncio.Event()
+
+    async def before_the_promotion(session: AsyncSession) -> Any:
+        await gate.wait()
+        return "demoted version"
+
+    async def after_the_promotion(session: AsyncSession) -> Any:
+        return "promoted version"
+
+    first = asyncio.create_task(versions._get(key, before_the_promotion))
+    await asyncio.sleep(0.05)  # its lookup is in flight
+    versions.forget({"tenant_id": str(tenant.id), "kind": "stage"})  # the promotion notice
+    second = asyncio.create_task(versions._get(key, after_the_promotion))
+    await asyncio.sleep(0.05)
+    gate.set()
+    assert await first == "demoted version"  # it asked before the notice: either is fine
+    assert await second == "promoted version"
+    third = await versions._get(key, before_the_promotion)  # now cached: no lookup
+    assert third == "promoted version"
