@@ -20,7 +20,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.automl.engines.base import Predictions
-from phantom.kit.errors import BadUserInput
+from phantom.identity.authn import Authenticator, _load_token
+from phantom.identity.credentials import secret_hash
+from phantom.identity.principal import Principal
+from phantom.kit.errors import BadUserInput, Unauthenticated
 from phantom.serving.batching import MicroBatcher
 from phantom.serving.rows import frame, rows_to_columns
 from phantom.serving.versions import ServableVersions
@@ -257,3 +260,40 @@ async def test_a_call_after_a_promotion_notice_never_gets_the_lookup_from_before
     assert await second == "promoted version"
     third = await versions._get(key, before_the_promotion)  # now cached: no lookup
     assert third == "promoted version"
+
+
+async def test_a_request_after_the_revocation_notice_never_joins_a_refresh_from_before(
+    tenant: TenantFixture,
+) -> None:
+    """W5-4 (low, revocation "at once", docs/api.md): a token's cache entry is now re-read
+    in the background in the last quarter of its life, so for a busy token a lookup is
+    nearly always in flight then. A request arriving just after the revocation notice
+    found the entry dropped (right) but joined that in-flight lookup, which had read the
+    token as valid before the revocation: the revoked token was let in once more (for
+    as long as the lookup took). The single-flight was there before, but rarely in
+    flight; refresh-ahead made it routine."""
+    principal = await _load_token(tenant.token)
+    authenticator = Authenticator(ttl=5.0)
+    key = "t:" + secret_hash(tenant.token)
+    gate = asyncio.Event()
+
+    async def read_before_the_revocation(secret: str) -> Principal:
+        await gate.wait()
+        return principal
+
+    async def read_after_the_revocation(secret: str) -> Principal:
+        raise Unauthenticated("This API token was revoked.")
+
+    first = asyncio.create_task(
+        authenticator._resolve(key, tenant.token, read_before_the_revocation)
+    )
+    await asyncio.sleep(0.05)  # its lookup is in flight
+    authenticator.on_forget({"credential_id": str(principal.credential_id)})  # the notice
+    second = asyncio.create_task(
+        authenticator._resolve(key, tenant.token, read_after_the_revocation)
+    )
+    await asyncio.sleep(0.05)
+    gate.set()
+    assert await first is principal  # it asked before the notice
+    with pytest.raises(Unauthenticated):
+        await second
