@@ -7,8 +7,10 @@ fixed finding or an attack found to fail."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from phantom.identity.authn import Authenticator, _load_token
 from phantom.identity.credentials import secret_hash
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, Unauthenticated
+from phantom.kit.ids import uuid7_block
 from phantom.serving.batching import MicroBatcher
 from phantom.serving.rows import frame, rows_to_columns
 from phantom.serving.versions import ServableVersions
@@ -256,10 +259,10 @@ async def test_a_call_after_a_promotion_notice_never_gets_the_lookup_from_before
     second = asyncio.create_task(versions._get(key, after_the_promotion))
     await asyncio.sleep(0.05)
     gate.set()
-    assert await first == "demoted version"  # it asked before the notice: either is fine
-    assert await second == "promoted version"
+    assert str(await first) == "demoted version"  # it asked before the notice: either is fine
+    assert str(await second) == "promoted version"
     third = await versions._get(key, before_the_promotion)  # now cached: no lookup
-    assert third == "promoted version"
+    assert str(third) == "promoted version"
 
 
 async def test_a_request_after_the_revocation_notice_never_joins_a_refresh_from_before(
@@ -297,3 +300,26 @@ async def test_a_request_after_the_revocation_notice_never_joins_a_refresh_from_
     assert await first is principal  # it asked before the notice
     with pytest.raises(Unauthenticated):
         await second
+
+
+def test_a_forked_process_never_repeats_its_parents_prediction_ids() -> None:
+    """Attack (pinned): prediction ids now come from a 4 KiB ``os.urandom`` pool. A worker
+    forked with a half-used pool must not hand out the bytes its parent hands out next
+    (two processes, the same ids in the same millisecond: one row's outcome joined to
+    another's prediction)."""
+    at = datetime.now(UTC)
+    uuid7_block(at, 1)  # the parent's pool is filled, and partly used
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its next ids, then out without any clean-up
+        try:
+            os.write(writer, orjson.dumps(uuid7_block(at, 50) + uuid7_block(at, 50)))
+        finally:
+            os._exit(0)
+    os.close(writer)
+    mine = uuid7_block(at, 50) + uuid7_block(at, 50)
+    with os.fdopen(reader, "rb") as stream:
+        theirs = orjson.loads(stream.read())
+    os.waitpid(child, 0)
+    assert len(theirs) == 100
+    assert not set(mine) & set(theirs)
