@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.automl.engines.base import Predictions
+from phantom.config import settings
 from phantom.identity.authn import Authenticator, _load_token
 from phantom.identity.credentials import secret_hash
 from phantom.identity.principal import Principal
@@ -323,3 +324,34 @@ def test_a_forked_process_never_repeats_its_parents_prediction_ids() -> None:
     os.waitpid(child, 0)
     assert len(theirs) == 100
     assert not set(mine) & set(theirs)
+
+
+async def test_ambiguous_or_oversized_bodies_are_refused_before_the_endpoint_reads_them(
+    client: httpx.AsyncClient, tenant: TenantFixture, model_dir: Path
+) -> None:
+    """Attack (pinned): the bare endpoint sits behind BodyLimit like the router did. Two
+    Content-Type headers (the endpoint could read either) are 415; a declared length over
+    the cap is 413 before a byte is read; a chunked body over the cap is 413 too."""
+    version = str(await register(tenant.id, model_dir))
+    url = _predict_url(version)
+    body = orjson.dumps({"rows": ROWS})
+    two = [
+        *tenant.bearer.items(),
+        ("content-type", "application/json"),
+        ("content-type", "text/plain"),
+    ]
+    response = await client.post(url, content=body, headers=two)
+    assert response.status_code == 415, response.text
+    huge = b" " * (settings.PREDICT_MAX_BODY_BYTES + 1)
+    headers = {**tenant.bearer, **JSON_HEADERS}
+    response = await client.post(url, content=body + huge, headers=headers)
+    assert response.status_code == 413, response.text
+
+    async def chunked() -> Any:
+        yield body
+        for _ in range(settings.PREDICT_MAX_BODY_BYTES // 65536 + 2):
+            yield b" " * 65536
+
+    response = await client.post(url, content=chunked(), headers=headers)
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
