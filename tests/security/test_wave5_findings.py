@@ -7,7 +7,9 @@ fixed finding or an attack found to fail."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import socket
 import threading
 import time
 from datetime import UTC, datetime
@@ -26,11 +28,21 @@ from phantom.config import settings
 from phantom.identity.authn import Authenticator, _load_token
 from phantom.identity.credentials import secret_hash
 from phantom.identity.principal import Principal
+from phantom.kit import crypto, keys
 from phantom.kit.errors import BadUserInput, Unauthenticated
 from phantom.kit.ids import uuid7_block
+from phantom.kit.keys import KmsKeyProvider
 from phantom.serving.batching import MicroBatcher
 from phantom.serving.rows import frame, rows_to_columns
 from phantom.serving.versions import ServableVersions
+from tests.kit.conftest import (  # noqa: F401  (fixtures: moto's KMS, AWS test credentials)
+    aws_credentials,
+    kms,
+    kms_key,
+    kms_settings,
+    kms_url,
+    ring_db,
+)
 from tests.security.model_support import ROWS, fit_model, register
 from tests.support.fixtures import TenantFixture
 
@@ -355,3 +367,98 @@ async def test_ambiguous_or_oversized_bodies_are_refused_before_the_endpoint_rea
     response = await client.post(url, content=chunked(), headers=headers)
     assert response.status_code == 413, response.text
     assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+class _SlowProxy:
+    """A real TCP relay to the KMS endpoint that holds every request for ``delay``
+    seconds: KMS answering slowly (a throttled or degraded region)."""
+
+    def __init__(self, target: str, delay: float) -> None:
+        host, port = target.removeprefix("http://").split(":")
+        self.target = (host, int(port))
+        self.delay = delay
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, slow: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if slow:
+                    time.sleep(self.delay)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+
+    def close(self) -> None:
+        self.server.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="W5-5 open: KmsKeyProvider calls KMS synchronously from crypto.seal/unseal, "
+    "which coroutines (audit.record, SSO sign-in) call on the event loop; the fix is to "
+    "unwrap ahead of expiry in a thread, or make crypto's callers await it (not small)",
+)
+async def test_a_slow_kms_never_stalls_the_event_loop(
+    kms_url: str,  # noqa: F811
+    kms_key: dict[str, str],  # noqa: F811
+    ring_db: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """W5-5 (medium, availability of every tenant on a process): with
+    PHANTOM_KEY_PROVIDER=aws-kms, an unwrapped master key lives PHANTOM_KMS_CACHE_SECONDS;
+    past that, the next ``crypto.seal``/``unseal`` re-unwraps it with KMS DescribeKey and
+    Decrypt, synchronously (boto3, 5 s connect / 10 s read timeouts, 3 attempts), holding
+    the provider's lock. Its callers are coroutines on the event loop (an audited request
+    with personal data unseals a subject key every time; SSO sign-in unseals the client
+    secret), so every few minutes one request stalls every other one, predict included,
+    for a KMS round trip, and for up to ~45 s when KMS is degraded: every process at
+    about the same time, and /readyz with them. Here KMS answers in 1 s."""
+    proxy = _SlowProxy(kms_url, delay=1.0)
+    provider = KmsKeyProvider(
+        kms_settings(proxy.url, kms_key["arn"], ring_db, tmp_path, KMS_CACHE_SECONDS=0.5)
+    )
+    keys.install(provider)
+    try:
+        sealed = crypto.seal(b"subject key", purpose="p", aad=b"t")  # the ring is made
+        await asyncio.sleep(0.6)  # the unwrapped key's lifetime is over
+        gaps: list[float] = []
+        done = asyncio.Event()
+
+        async def ticking() -> None:
+            last = time.monotonic()
+            while not done.is_set():
+                await asyncio.sleep(0.01)
+                now = time.monotonic()
+                gaps.append(now - last)
+                last = now
+
+        ticker = asyncio.create_task(ticking())
+        await asyncio.sleep(0.05)
+
+        async def audited_request() -> bytes:  # what audit.record's _seal_personal does
+            return crypto.unseal(sealed, purpose="p", aad=b"t")
+
+        assert await audited_request() == b"subject key"
+        done.set()
+        await ticker
+        assert provider.decrypt_calls >= 2
+        assert max(gaps) < 0.5, f"the event loop stalled {max(gaps):.2f} s on KMS"
+    finally:
+        keys.install(None)
+        proxy.close()
