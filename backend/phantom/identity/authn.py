@@ -73,8 +73,14 @@ class Authenticator:
         pending = self._inflight.get(key)
         if pending is None or pending.get_loop() is not asyncio.get_running_loop():
             pending = self._inflight[key] = asyncio.ensure_future(self._load(key, secret, load))
-            pending.add_done_callback(lambda _: self._inflight.pop(key, None))
+            pending.add_done_callback(lambda done: self._settled(key, done))
         return pending
+
+    def _settled(self, key: str, done: asyncio.Future[Principal]) -> None:
+        """A lookup ended: no longer in flight, unless ``on_forget`` already let a newer
+        one take its place."""
+        if self._inflight.get(key) is done:
+            self._inflight.pop(key, None)
 
     async def _load(
         self, key: str, secret: str, load: Callable[[str], Awaitable[Principal]]
@@ -96,6 +102,9 @@ class Authenticator:
         credential or a member whose access changed. ``kind == "*"``: after a lost
         connection, drop everything."""
         now = time.monotonic()
+        # a request from now on must not join a lookup from before (it may have read the
+        # credential before the revocation); which keys it concerns is not known here
+        self._inflight = {}
         if message.get("kind") == "*":
             self._forgotten = {}
             self._cache = OrderedDict()

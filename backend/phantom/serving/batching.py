@@ -11,12 +11,13 @@ UNAVAILABLE (and skipped if it had not started). One engine call runs at a time 
 model (under the model's lock), which is also what the engines need (they are not
 thread-safe).
 
-A model that answers a batch in under ``PHANTOM_PREDICT_INLINE_MS`` (measured, on
-average) is called on the event loop itself: handing a ~1 ms call to a thread costs more
-than the call (the hand-off, and the two threads taking turns at the interpreter lock),
-and under load a fast model scored inline served ~25 % more calls with a lower p99
-(docs/benchmarks.md). Slower models, and any batch whose model is busy elsewhere (an
-explanation holds its lock), go to a thread, so the loop never waits long."""
+A batch expected to take under ``PHANTOM_PREDICT_INLINE_MS`` (its rows at the model's
+measured time per row, on average) is scored on the event loop itself: handing a ~1 ms
+call to a thread costs more than the call (the hand-off, and the two threads taking
+turns at the interpreter lock), and under load a fast model scored inline served ~25 %
+more calls with a lower p99 (docs/benchmarks.md). Larger batches, slower models, and any
+batch whose model is busy elsewhere (an explanation holds its lock), go to a thread, so
+the loop never waits long."""
 
 from __future__ import annotations
 
@@ -81,6 +82,10 @@ class MicroBatcher:
         self.timeout_seconds = timeout_seconds
         self.inline_seconds = inline_seconds
         self.engine_seconds: float | None = None  # moving average; None: not measured yet
+        # moving average of a batch's time per row: a batch runs inline only if its rows
+        # at this rate fit in ``inline_seconds`` (the fixed cost counted per row: a large
+        # batch is overestimated, never under; one-row calls must not make 4,000 "fast")
+        self.row_seconds: float | None = None
         self.queue: deque[_Call] = deque()
         self.draining: asyncio.Task[None] | None = None
         # every call not yet answered, oldest first (one timeout for all: deadline order)
@@ -165,7 +170,8 @@ class MicroBatcher:
             start += call.rows
 
     async def _score(self, frame: pd.DataFrame) -> Predictions:
-        fast = self.engine_seconds is not None and self.engine_seconds < self.inline_seconds
+        rows = len(frame)
+        fast = self.row_seconds is not None and self.row_seconds * rows < self.inline_seconds
         if fast and self.lock.acquire(blocking=False):
             try:
                 predicted, took = self._timed(frame)
@@ -176,6 +182,8 @@ class MicroBatcher:
             predicted, took = await asyncio.to_thread(self._locked, frame)
         last = self.engine_seconds
         self.engine_seconds = took if last is None else 0.8 * last + 0.2 * took
+        per_row, previous = took / max(rows, 1), self.row_seconds
+        self.row_seconds = per_row if previous is None else 0.8 * previous + 0.2 * per_row
         return predicted
 
     def _locked(self, frame: pd.DataFrame) -> tuple[Predictions, float]:

@@ -43,6 +43,7 @@ class Layout:
     order: tuple[int, ...]  # numeric column j is feature ``order[j]`` of the version
     names: frozenset[str]
     numeric_cells: Callable[[dict[str, Any]], tuple[Any, ...]]  # a full row's numbers
+    other_cells: Callable[[dict[str, Any]], tuple[Any, ...]]  # KeyError if one is absent
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -79,6 +80,7 @@ def layout(features: list[dict[str, str]]) -> Layout:
         order=tuple(i for i, _ in numeric),
         names=frozenset(f["name"] for f in features),
         numeric_cells=_getter(tuple(name for _, name in numeric)),
+        other_cells=_getter(tuple(f["name"] for f in features if f["name"] not in names)),
     )
     if len(_layouts) >= MAX_LAYOUTS:
         _layouts.pop(next(iter(_layouts)), None)
@@ -217,6 +219,9 @@ def rows_to_columns(rows: object, features: list[dict[str, str]]) -> tuple[Colum
     numeric = shape.numeric
     try:  # the common case: every row an object of every feature, nothing else
         cells = [shape.numeric_cells(row) for row in rows]
+        if shape.others:  # every feature in every row: then the count means no other key
+            for row in rows:
+                shape.other_cells(row)
         complete = sum(map(len, rows)) == len(rows) * len(shape.names)
     except (KeyError, TypeError, IndexError):
         complete = False

@@ -55,14 +55,17 @@ class ServableVersions:
         )
 
     def forget(self, message: dict[str, Any]) -> None:
-        """A broadcast (any thread): drop the tenant's entries, or all of them."""
+        """A broadcast (any thread): drop the tenant's entries and lookups in flight, or
+        all of them."""
         self._generation += 1
         tenant = message.get("tenant_id")
         if message.get("kind") == "*" or tenant is None:
             self._entries = {}
+            self._inflight = {}  # a call from now on must not join a lookup from before
             return
         tenant_id = uuid.UUID(str(tenant))
         self._entries = {k: v for k, v in list(self._entries.items()) if k[0] != tenant_id}
+        self._inflight = {k: v for k, v in list(self._inflight.items()) if k[0] != tenant_id}
 
     async def _get(self, key: Key, load: Load) -> ServableVersion:
         entry = self._entries.get(key)
@@ -78,8 +81,14 @@ class ServableVersions:
         pending = self._inflight.get(key)
         if pending is None or pending.get_loop() is not asyncio.get_running_loop():
             pending = self._inflight[key] = asyncio.ensure_future(self._read(key, load))
-            pending.add_done_callback(lambda _: self._inflight.pop(key, None))
+            pending.add_done_callback(lambda done: self._settled(key, done))
         return pending
+
+    def _settled(self, key: Key, done: asyncio.Future[ServableVersion]) -> None:
+        """A lookup ended: no longer in flight, unless ``forget`` already put a newer one
+        in its place."""
+        if self._inflight.get(key) is done:
+            self._inflight.pop(key, None)
 
     async def _read(self, key: Key, load: Load) -> ServableVersion:
         generation = self._generation
