@@ -23,6 +23,10 @@ def limits(monkeypatch: pytest.MonkeyPatch, per_credential: int, per_tenant: int
         update={"RATE_LIMIT_PER_CREDENTIAL": per_credential, "RATE_LIMIT_PER_TENANT": per_tenant}
     )
     monkeypatch.setattr(authn, "settings", patched)
+    # leases reserved under the old limits (by earlier requests, up to a second ago) would
+    # serve the next requests without charging Redis under the new ones: the counts below
+    # assume every request is charged under the limits just set
+    monkeypatch.setattr(authn._requests, "_leases", {})
 
 
 async def test_a_credential_over_its_limit_gets_rate_limited_with_a_retry_hint(

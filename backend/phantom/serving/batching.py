@@ -81,7 +81,6 @@ class MicroBatcher:
         self.wait_seconds = wait_seconds
         self.timeout_seconds = timeout_seconds
         self.inline_seconds = inline_seconds
-        self.engine_seconds: float | None = None  # moving average; None: not measured yet
         # moving average of a batch's time per row: a batch runs inline only if its rows
         # at this rate fit in ``inline_seconds`` (the fixed cost counted per row: a large
         # batch is overestimated, never under; one-row calls must not make 4,000 "fast")
@@ -180,8 +179,6 @@ class MicroBatcher:
             self.inline_batches += 1
         else:
             predicted, took = await asyncio.to_thread(self._locked, frame)
-        last = self.engine_seconds
-        self.engine_seconds = took if last is None else 0.8 * last + 0.2 * took
         per_row, previous = took / max(rows, 1), self.row_seconds
         self.row_seconds = per_row if previous is None else 0.8 * previous + 0.2 * per_row
         return predicted
