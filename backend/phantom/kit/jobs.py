@@ -289,8 +289,11 @@ class InProcessWorkers:
             worker.start()
 
     def stop(self) -> None:
+        """Both stop together (fits and batch jobs are handed back), within the grace."""
+        timeout = settings.SHUTDOWN_GRACE_SECONDS * 1000
+        stopping.set()
         for worker in self.workers:
-            worker.stop()
+            worker.stop(timeout=timeout)
 
 
 def start_in_process_worker() -> InProcessWorkers:
