@@ -160,8 +160,6 @@ def supervise_workers(commands: list[tuple[list[str], dict[str, str]]], bound: f
     import subprocess
     import time
 
-    import psutil
-
     children = [
         subprocess.Popen(args, env={**os.environ, **extra})  # noqa: S603 - our own command
         for args, extra in commands
@@ -195,7 +193,7 @@ def supervise_workers(commands: list[tuple[list[str], dict[str, str]]], bound: f
             stop()
         if stop_began and time.monotonic() - stop_began[0] > bound:
             for child in children:
-                _kill_tree(child.pid, psutil)
+                _kill_tree(child.pid)
         time.sleep(0.1)
     if first_code is None:
         first_code = next(c.returncode for c in children if c.returncode is not None)
@@ -204,7 +202,10 @@ def supervise_workers(commands: list[tuple[list[str], dict[str, str]]], bound: f
     return first_code or 1
 
 
-def _kill_tree(pid: int, psutil: Any) -> None:
+def _kill_tree(pid: int) -> None:
+    """SIGKILL to a process and every descendant (a fit's own session included)."""
+    import psutil
+
     try:
         root = psutil.Process(pid)
         processes = [*root.children(recursive=True), root]
