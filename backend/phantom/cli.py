@@ -68,7 +68,9 @@ def api(
         ),
     ] = 5,
 ) -> None:
-    """Serve the API and the web app (uvicorn)."""
+    """Serve the API and the web app (uvicorn). On SIGTERM it stops accepting, lets the
+    requests in flight finish for at most PHANTOM_SHUTDOWN_GRACE_SECONDS, closes WebSockets
+    (1012, service restart), then flushes what it buffers (docs/operations.md)."""
     import uvicorn
 
     _setup_logging()
@@ -83,6 +85,7 @@ def api(
         access_log=False,
         proxy_headers=True,
         timeout_keep_alive=keep_alive_seconds,
+        timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
         ws_max_size=1 << 20,
     )
 
@@ -97,10 +100,10 @@ def worker(
 ) -> None:
     """Run Dramatiq workers (needs PHANTOM_REDIS_URL). Training runs in its own worker
     processes, one fit each (PHANTOM_TRAINING_SLOTS of them), so fits never outnumber
-    the slots the host is sized for; ``--queue`` splits them onto separate hosts."""
+    the slots the host is sized for; ``--queue`` splits them onto separate hosts. On
+    SIGTERM each process finishes or hands back its jobs within
+    PHANTOM_SHUTDOWN_GRACE_SECONDS (docs/operations.md, "Stopping and restarting")."""
     import os
-    import signal
-    import subprocess
 
     if not settings.REDIS_URL:
         fail(
@@ -124,6 +127,9 @@ def worker(
             "--queues",
             name,
             "--skip-logging",
+            # Dramatiq's own graceful stop: its threads get this long (default 10 min)
+            "--worker-shutdown-timeout",
+            str(settings.SHUTDOWN_GRACE_SECONDS * 1000),
         ]
 
     commands: list[tuple[list[str], dict[str, str]]] = []
@@ -136,23 +142,78 @@ def worker(
     if len(commands) == 1:
         args, extra = commands[0]
         os.execve(sys.executable, args, {**os.environ, **extra})  # noqa: S606 - becomes the supervisor
+    raise typer.Exit(
+        supervise_workers(commands, settings.SHUTDOWN_GRACE_SECONDS + WORKER_KILL_MARGIN_SECONDS)
+    )
+
+
+WORKER_KILL_MARGIN_SECONDS = 10  # past the grace: Dramatiq's consumers stop, the broker closes
+
+
+def supervise_workers(commands: list[tuple[list[str], dict[str, str]]], bound: float) -> int:
+    """Run both Dramatiq supervisors; either ending ends both (the orchestrator restarts
+    us). A signal is forwarded once; whatever still runs ``bound`` seconds later is
+    killed with its whole process tree, so a stop never waits forever. The exit code:
+    0 after a clean stop on a signal, else the first child's (1 if it was 0)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
     children = [
         subprocess.Popen(args, env={**os.environ, **extra})  # noqa: S603 - our own command
         for args, extra in commands
     ]
+    stop_began: list[float] = []  # when the stop began: the bound counts from there
+    signalled: list[int] = []
 
-    def forward(signum: int, _: object) -> None:
+    def forward(signum: int) -> None:
         for child in children:
             if child.poll() is None:
                 child.send_signal(signum)
 
+    def stop() -> None:
+        if not stop_began:
+            stop_began.append(time.monotonic())
+            forward(signal.SIGTERM)
+
+    def on_signal(signum: int, _: object) -> None:
+        if signum == signal.SIGHUP:  # Dramatiq restarts its processes: not a stop
+            forward(signum)
+            return
+        signalled.append(signum)
+        stop()
+
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, forward)
-    _, status = os.wait()  # either supervisor ending ends both: the supervisor restarts us
-    forward(signal.SIGTERM, None)
-    for child in children:
-        child.wait()
-    raise typer.Exit(os.waitstatus_to_exitcode(status) or 1)
+        signal.signal(signum, on_signal)
+    first_code: int | None = None  # the child that ended on its own, before any stop
+    while any(child.poll() is None for child in children):
+        if not stop_began and any(child.returncode is not None for child in children):
+            first_code = next(c.returncode for c in children if c.returncode is not None)
+            stop()
+        if stop_began and time.monotonic() - stop_began[0] > bound:
+            for child in children:
+                _kill_tree(child.pid)
+        time.sleep(0.1)
+    if first_code is None:
+        first_code = next(c.returncode for c in children if c.returncode is not None)
+        if signalled:  # a requested stop: clean unless a child says otherwise
+            return max((abs(c.returncode) for c in children), default=0)
+    return first_code or 1
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL to a process and every descendant (a fit's own session included)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [*root.children(recursive=True), root]
+    except psutil.NoSuchProcess:
+        return
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
 
 
 @app.command()
@@ -200,6 +261,7 @@ def standalone(
         port=port,
         log_config=None,
         access_log=False,
+        timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
         ws_max_size=1 << 20,
     )
 

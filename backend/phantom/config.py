@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     WORKER_PROCESSES: int = Field(default=1, ge=1, le=64)
     WORKER_THREADS: int = Field(default=4, ge=1, le=64)
     HOUSEKEEPING_INTERVAL_SECONDS: int = Field(default=900, ge=5)
+    # On SIGTERM (docs/operations.md, "Stopping and restarting"): an API process finishes
+    # its requests in flight for at most this long, a worker its jobs or hands them back;
+    # the orchestrator's stop timeout must be longer (ECS stopTimeout 60)
+    SHUTDOWN_GRACE_SECONDS: int = Field(default=30, ge=1, le=600)
 
     # Datasets: the upload cap is enforced while the request body streams in
     DATASET_MAX_BYTES: int = Field(default=200 * 1024 * 1024, ge=1)

@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, str] = {
     "automl.training.failed": "Training job failed",
     "automl.training.cancelled": "Training job cancelled",
     "automl.training.retried": "Training job will be retried",
+    "automl.training.handed_back": "A stopping worker handed a training job back",
     "automl.training.queued": "Training job queued",
     "automl.training.running": "Training job running",
     # the model registry and approvals
@@ -63,6 +64,7 @@ ACTION_LABELS: dict[str, str] = {
     "batch.prediction.failed": "Batch prediction failed",
     "batch.prediction.cancelled": "Batch prediction cancelled",
     "batch.prediction.retried": "Batch prediction will be retried",
+    "batch.prediction.handed_back": "A stopping worker handed a batch prediction back",
     "batch.prediction.queued": "Batch prediction queued",
     "batch.prediction.running": "Batch prediction running",
     "batch.prediction.downloaded": "Downloaded batch predictions",

@@ -14,7 +14,8 @@ from phantom.kit.jobs import actor
 log = logging.getLogger(__name__)
 
 
-@actor("automl.train", queue_name="training", max_retries=0)
+# not interrupted at a worker's stop: the supervisor stops the fit and hands the job back
+@actor("automl.train", queue_name="training", max_retries=0, notify_shutdown=False)
 async def train(tenant_id: str, job_id: str) -> None:
     """Idempotent: a duplicate or late message finds the job claimed or ended and stops."""
     claim = await runs.claim(uuid.UUID(tenant_id), uuid.UUID(job_id))

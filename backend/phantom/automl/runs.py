@@ -266,6 +266,38 @@ async def finish(
         return True
 
 
+async def hand_back(claim: Claim) -> bool:
+    """A stopping worker gives the job back: QUEUED again at once, sent for another
+    worker, its attempt unspent (a deploy is not the job's failure); a cancel asked
+    meanwhile ends it CANCELLED instead. False if the claim was lost already."""
+    async with transaction(claim.tenant_id) as session:
+        job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
+        if job is None:
+            return False
+        if job.cancel_requested_at is not None:
+            await _end(session, job, JobStatus.CANCELLED, "cancelled", "", retry=False)
+            return True
+        job.status = JobStatus.QUEUED.value
+        job.attempt -= 1
+        job.lease_owner = None
+        job.lease_expires_at = None
+        job.progress = 0.0
+        job.message = "The worker stopped (a restart); another worker will train it"
+        job.enqueued_at = utcnow()
+        job.event_seq += 1
+        send_training(session, job)
+        await session.flush()
+        await audit.record(
+            session,
+            actor=audit.Actor.system("automl.worker"),
+            action="automl.training.handed_back",
+            resource=("training_job", job.id),
+            details={"attempt": job.attempt + 1, "worker": OWNER},
+        )
+        publish_after_commit(session, job)
+        return True
+
+
 async def _end(
     session: AsyncSession,
     job: TrainingJob,

@@ -27,10 +27,12 @@ from phantom.automl.models import JobStatus
 from phantom.automl.runs import Artifact, Claim
 from phantom.automl.tasks import TaskType
 from phantom.config import settings
+from phantom.kit.jobs import stopping
 from phantom.kit.storage import get_store, tenant_key
 
 log = logging.getLogger(__name__)
 LOG_TAIL_BYTES = 4000
+STOP_POLL_SECONDS = 0.2  # how soon a worker's stop is noticed
 
 
 def engine_module(claim: Claim) -> str:
@@ -202,7 +204,7 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
     try:
         while True:
             now = time.monotonic()
-            wait = max(min(next_beat, deadline) - now, 0.05)
+            wait = max(min(next_beat, deadline, now + STOP_POLL_SECONDS) - now, 0.05)
             done, _ = await asyncio.wait({reading}, timeout=wait)
             if done:
                 line = reading.result()
@@ -228,6 +230,9 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                     _log_failure(claim, f"failed ({message['code']})", log_path)
                     await runs.finish(claim, JobStatus.FAILED, message["code"], message["message"])
                     return
+            if stopping.is_set():  # the worker is stopping: another one trains it
+                await _hand_back(claim, child)
+                return
             now = time.monotonic()
             if now >= deadline:
                 _log_failure(claim, "hit its hard bound", log_path)
@@ -254,6 +259,18 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                     return
     finally:
         reading.cancel()
+
+
+async def _hand_back(claim: Claim, child: Child) -> None:
+    """The fit stops (SIGTERM, SIGKILL after the grace: no orphan), nothing of it is
+    stored, and the job goes back to the queue for another worker, its attempt unspent."""
+    started = time.monotonic()
+    await child.stop(min(settings.TRAINING_CANCEL_GRACE_SECONDS, settings.SHUTDOWN_GRACE_SECONDS))
+    handed = await runs.hand_back(claim)
+    log.info(
+        "worker stopping: training handed back" if handed else "worker stopping: lease lost",
+        extra={"job_id": str(claim.job_id), "seconds": round(time.monotonic() - started, 3)},
+    )
 
 
 def _log_failure(claim: Claim, what: str, log_path: Path) -> None:

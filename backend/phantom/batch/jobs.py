@@ -14,7 +14,8 @@ from phantom.kit.jobs import actor
 log = logging.getLogger(__name__)
 
 
-@actor(SCORE_JOB, queue_name=QUEUE, max_retries=0)
+# not interrupted at a worker's stop: scoring hands the job back between chunks
+@actor(SCORE_JOB, queue_name=QUEUE, max_retries=0, notify_shutdown=False)
 async def score(tenant_id: str, job_id: str) -> None:
     """Idempotent: a duplicate or late message finds the job claimed or ended and stops."""
     claim = await runs.claim(uuid.UUID(tenant_id), uuid.UUID(job_id))

@@ -31,6 +31,7 @@ from phantom.batch.models import JobStatus
 from phantom.batch.runs import Claim, Output, State
 from phantom.batch.service import missing_features, missing_message
 from phantom.config import settings
+from phantom.kit.jobs import stopping
 from phantom.kit.storage import get_store, tenant_key
 from phantom.serving.cache import ArtifactError, load_verified, unload
 
@@ -278,6 +279,13 @@ async def _score(claim: Claim, scorer: Scorer, beat: Heartbeat) -> Path | None:
         while True:
             if beat.state != "ok":
                 await _stop(claim, beat.state)
+                return None
+            if stopping.is_set():  # the worker is stopping: another one scores it
+                handed = await runs.hand_back(claim)
+                log.info(
+                    "worker stopping: batch job handed back" if handed else "lease lost",
+                    extra={"job_id": str(claim.job_id), "rows_scored": scorer.rows},
+                )
                 return None
             if not await asyncio.to_thread(scorer.step):
                 break

@@ -151,6 +151,22 @@ class JobContext(Middleware):
         tenant_id_var.set(message.kwargs.get("tenant_id"))
 
 
+stopping = threading.Event()
+"""Set once this process's worker begins its graceful stop (SIGTERM). Jobs that run long
+(a fit, a batch scoring) watch it and hand their job back rather than be cut off; their
+actors opt out of Dramatiq's interrupt (``notify_shutdown=False``) to do so cleanly."""
+
+
+class GracefulStop(Middleware):
+    """Sets ``stopping`` when a worker begins to stop, clears it when one boots."""
+
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        stopping.clear()
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        stopping.set()
+
+
 class SharedAsyncIO(AsyncIO):
     """Dramatiq's AsyncIO keeps one event loop thread per process but boots one per
     worker: standalone's two workers on one broker leaked the first loop and crashed
@@ -178,6 +194,8 @@ def _middleware() -> list[Middleware]:
     return [
         AgeLimit(max_age=24 * 3600 * 1000),  # older messages are stale; state lives in the DB
         TimeLimit(time_limit=120_000),  # per-actor override; the default 10 min hides hangs
+        GracefulStop(),  # before the interrupt below: long jobs see the stop first
+        # short jobs are interrupted at a stop and retried (they are idempotent)
         ShutdownNotifications(notify_shutdown=True),
         Callbacks(),
         Pipelines(),
@@ -271,8 +289,11 @@ class InProcessWorkers:
             worker.start()
 
     def stop(self) -> None:
+        """Both stop together (fits and batch jobs are handed back), within the grace."""
+        timeout = settings.SHUTDOWN_GRACE_SECONDS * 1000
+        stopping.set()
         for worker in self.workers:
-            worker.stop()
+            worker.stop(timeout=timeout)
 
 
 def start_in_process_worker() -> InProcessWorkers:

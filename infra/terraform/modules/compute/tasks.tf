@@ -1,6 +1,7 @@
 # Task definitions. Every Phantom container: the same image, the shared settings and
-# secrets, its own log group, stopTimeout 120 s (Fargate's most) so workers can finish
-# or hand back their jobs on SIGTERM.
+# secrets, its own log group, stopTimeout 60 s: PHANTOM_SHUTDOWN_GRACE_SECONDS (30) + 30,
+# time for the API to drain and flush and for workers to hand back their jobs on SIGTERM
+# (docs/operations.md, "Stopping and restarting").
 
 resource "aws_ecs_task_definition" "api" {
   # checkov:skip=CKV_AWS_336: AutoGluon, numba and the model cache write under the non-root user's home, /tmp and /app/var at run time
@@ -70,7 +71,7 @@ resource "aws_ecs_task_definition" "worker" {
     secrets          = local.secrets
     logConfiguration = local.log_configuration["worker"]
     linuxParameters  = { initProcessEnabled = true } # reaps fits' orphans; forwards signals
-    stopTimeout      = 120
+    stopTimeout      = 60
   }])
 }
 
@@ -99,7 +100,7 @@ resource "aws_ecs_task_definition" "training" {
     secrets          = local.secrets
     logConfiguration = local.log_configuration["training"]
     linuxParameters  = { initProcessEnabled = true } # reaps fits' orphans; forwards signals
-    stopTimeout      = 120
+    stopTimeout      = 60
   }])
 }
 
