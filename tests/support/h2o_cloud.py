@@ -87,10 +87,15 @@ class Cloud:
 
     def keys(self) -> tuple[set[str], set[str]]:
         """Every frame and model key in the cloud's distributed key-value store."""
-        get = lambda path: httpx.get(f"{self.url}{path}", timeout=30, trust_env=False).json()  # noqa: E731
-        frames = {f["frame_id"]["name"] for f in get("/3/Frames")["frames"]}
-        models = {m["model_id"]["name"] for m in get("/3/Models")["models"]}
+        frames = {f["frame_id"]["name"] for f in self._get("/3/Frames")["frames"]}
+        models = {m["model_id"]["name"] for m in self._get("/3/Models")["models"]}
         return frames, models
+
+    def _get(self, path: str) -> dict[str, Any]:
+        response = httpx.get(f"{self.url}{path}", timeout=30, trust_env=False)
+        response.raise_for_status()
+        body: dict[str, Any] = response.json()
+        return body
 
     def logs(self) -> str:
         return "\n".join(
