@@ -21,6 +21,7 @@ from tests.automl.test_failures import fit_children, row, until, work_dirs
 from tests.automl.test_recovery import stored_models
 from tests.support.fixtures import TenantFixture
 from tests.support.h2o_cloud import Cloud, h2o_cloud
+from tests.support.servers import free_port
 
 pytest.importorskip("h2o")
 if shutil.which("java") is None:
@@ -35,6 +36,16 @@ def cloud(tmp_path: Path) -> Iterator[Cloud]:
         assert formed.status()["cloud_size"] == 2
         assert formed.status(1)["cloud_size"] == 2  # both nodes see the same cloud
         yield formed
+
+
+def test_a_cloud_that_does_not_answer_is_reported() -> None:
+    from phantom.automl.engines.h2o.node import _cloud_state
+
+    down = f"http://127.0.0.1:{free_port()}"
+    problem, size = _cloud_state(down)
+    assert problem is not None
+    assert problem.startswith(f"the H2O cluster at {down} does not answer"), problem
+    assert size == 0
 
 
 def node_keys(cloud: Cloud) -> dict[str, int]:

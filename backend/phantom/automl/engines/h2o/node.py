@@ -259,12 +259,15 @@ class FitCluster:
             url = self.jvm.url
         self.url = url
         try:
-            if self.remote:
-                self.check()  # a cloud that already lost a member: fail before uploading
-            self.connection = connect(url, global_client=True)
+            self.connection = connect(url, global_client=True)  # a cloud that is down: here
         except BaseException:
             if self.jvm is not None:
                 self.jvm.stop()
+            raise
+        try:
+            self.check()  # a cloud that already lost a member: fail before uploading
+        except BaseException:
+            disconnect(self.connection)
             raise
         self.version = str(self.connection.cluster.version)
 
