@@ -8,7 +8,9 @@
   finished stay on the leaderboard and the leader is kept (cancel to return: ~1.8 s).
 - Progress: the fit's own thread polls ``GET /99/Leaderboards/{automl}`` every 2 s (and
   calls ``report``) while a worker thread blocks in ``aml.train``; the h2o client makes one
-  plain HTTP request per call, so the two threads share no connection state.
+  plain HTTP request per call, so the two threads share no connection state. On a shared
+  cluster each poll also checks the cloud (``FitCluster.check``): a lost node ends the fit
+  within about ``SILENT_NODE_SECONDS`` + 2 s instead of at the job's hard bound.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from phantom.automl.engines.base import FitOutcome, FitSpec, LeaderboardRow, Rep
 from phantom.automl.engines.base import plain as plain_json
 from phantom.automl.engines.h2o.connection import (
     download_model,
+    get_json,
     h2o_module,
     model_keys,
     model_parameters,
@@ -51,6 +54,7 @@ from phantom.automl.tasks import TaskType
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
+POLL_TIMEOUT_SECONDS = 10.0
 TARGET = "y"  # the target column's name inside H2O
 
 
@@ -115,9 +119,11 @@ class _Board:
     rows: list[LeaderboardRow] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
 
-    def update(self, table: Any, report: Reporter) -> None:
-        header = list(table.col_header)
-        records = [dict(zip(header, values, strict=False)) for values in table.cell_values]
+    def update(self, table: dict[str, Any], report: Reporter) -> None:
+        """``table``: H2O's TwoDimTable JSON (``data`` holds the columns)."""
+        header = [str(c["name"]) for c in table["columns"]]
+        rows = zip(*table["data"], strict=True)
+        records = [dict(zip(header, values, strict=True)) for values in rows]
         self.rows = [self._row(r) for r in records]
         for row in self.rows:
             if row.model_name in self.seen:
@@ -219,22 +225,24 @@ def fit_automl(
             while worker.is_alive():
                 wait = spec.deadline - time.time()
                 worker.join(POLL_SECONDS if cancelled else min(max(wait, 0.05), POLL_SECONDS))
+                cluster.check()  # a shared cloud that lost a node never finishes the job
                 job = getattr(aml, "_job", None)
                 if job is None:
                     continue
-                _poll(cluster.connection, job.dest_key, board, report)
+                _poll(cluster.url, job.dest_key, board, report)
                 if worker.is_alive() and time.time() >= spec.deadline and not cancelled:
                     log.info("h2o: deadline reached, stopping AutoML %s", project)
                     stopping.set()
-                    cluster.connection.request(f"POST /3/Jobs/{job.job_key}/cancel")
+                    _cancel(cluster.url, job.job_key)
                     cancelled = True
         finally:
             job = getattr(aml, "_job", None)
-            if worker.is_alive() and job is not None and not cancelled:
+            if worker.is_alive() and job is not None and not cancelled and not cluster.lost:
                 stopping.set()
                 with contextlib.suppress(Exception):
-                    cluster.connection.request(f"POST /3/Jobs/{job.job_key}/cancel")
-            worker.join(30)
+                    _cancel(cluster.url, job.job_key)
+            # on a broken cloud the worker waits forever: it is a daemon, left behind
+            worker.join(1 if cluster.lost else 30)
             automl_seconds = time.monotonic() - automl_started
             if job is not None:  # removing the AutoML removes its models (on a shared cluster)
                 cluster.created.append(job.dest_key)
@@ -245,7 +253,7 @@ def fit_automl(
         job = getattr(aml, "_job", None)
         if job is None:
             raise RuntimeError("H2O AutoML did not start")
-        _poll(cluster.connection, job.dest_key, board, report)  # models of the last 2 s
+        _poll(cluster.url, job.dest_key, board, report)  # models of the last 2 s
         cluster.created.extend(r.model_name for r in board.rows)
         if not board.rows:
             raise RuntimeError("H2O AutoML finished no model before the deadline")
@@ -281,10 +289,23 @@ def fit_automl(
     return FitOutcome(leaderboard=board.rows, best_model=leader, details=details), meta
 
 
-def _poll(connection: Any, automl_key: str, board: _Board, report: Reporter) -> None:
+def _cancel(url: str, job_key: str) -> None:
+    """Bounded like ``_poll``: a broken cloud may never answer, and ``check`` must follow."""
     try:
-        response = connection.request(
-            f"GET /99/Leaderboards/{quote(automl_key, safe='')}", data={"extensions": "ALL"}
+        get_json(url, f"/3/Jobs/{job_key}/cancel", {}, POLL_TIMEOUT_SECONDS, "POST")
+    except Exception as error:
+        log.warning("h2o: could not cancel AutoML job %s: %s", job_key, error)
+
+
+def _poll(url: str, automl_key: str, board: _Board, report: Reporter) -> None:
+    """One look at the leaderboard, given at most ``POLL_TIMEOUT_SECONDS``: on a cloud that
+    lost a node the call can wait forever, and the loop must get on to ``cluster.check``."""
+    try:
+        response = get_json(
+            url,
+            f"/99/Leaderboards/{quote(automl_key, safe='')}",
+            {"extensions": "ALL"},
+            POLL_TIMEOUT_SECONDS,
         )
     except Exception as error:
         log.debug("h2o: leaderboard not available: %s", error)

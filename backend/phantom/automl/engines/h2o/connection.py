@@ -73,6 +73,20 @@ def connect(url: str, global_client: bool) -> Any:
     return connection
 
 
+def get_json(
+    url: str, path: str, params: dict[str, str], timeout: float, method: str = "GET"
+) -> Any:
+    """A REST call with a timeout, outside the h2o client (whose requests have none): for
+    the calls that must not hang when a cluster breaks."""
+    import requests
+
+    with requests.Session() as session:
+        session.trust_env = False  # never through a proxy
+        response = session.request(method, f"{url}{path}", params=params, timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+
+
 def disconnect(connection: Any) -> None:
     with contextlib.suppress(Exception), _quiet():
         connection.close()

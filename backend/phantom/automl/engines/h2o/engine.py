@@ -50,6 +50,7 @@ class H2OEngine:
             **outcome.details,
             "h2o_version": cluster.version,
             "cluster": "remote" if cluster.remote else "local",
+            "cluster_nodes": cluster.nodes,
         }
         return FitOutcome(outcome.leaderboard, outcome.best_model, details)
 

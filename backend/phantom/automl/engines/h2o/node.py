@@ -9,6 +9,12 @@
   thread that lives exactly as long as the JVM (the kernel ties the signal to the
   launching thread, not the process). It stays in our process group, so the job layer's
   ``killpg`` reaches it too; a SIGKILLed training child leaves no JVM behind (tested).
+- A shared cluster may have several nodes (tested with a cloud of two JVMs). An H2O cloud
+  cannot lose a member: work that touches the dead node's keys waits forever, and H2O
+  itself calls the node unhealthy only after 60 s of silence. So the fit checks the cloud
+  as it goes (``check``): a node silent for ``SILENT_NODE_SECONDS`` (heartbeats come every
+  second), or a cloud that does not answer, ends the fit with ``H2OClusterLost``, and
+  nothing more is sent to that cloud (its keys cannot be removed; it needs a restart).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from phantom.automl.engines.h2o.connection import (
     connect,
     delete_key,
     disconnect,
+    get_json,
     h2o_module,
     upload,
 )
@@ -42,6 +49,13 @@ from phantom.automl.environment import clean_environment
 log = logging.getLogger(__name__)
 
 JVM_START_SECONDS = 90.0
+SILENT_NODE_SECONDS = 20.0  # a live node's last heartbeat is 0-2 s old, 5 s on a loaded host
+CLOUD_TIMEOUT_SECONDS = 10.0
+
+
+class H2OClusterLost(RuntimeError):
+    """The shared cluster lost a node or stopped answering: the fit cannot finish there."""
+
 
 # The trampoline that starts java: the JVM gets SIGKILL when the thread that launched it
 # (ours) goes away, however our process ends.
@@ -236,19 +250,39 @@ class FitCluster:
         self.jvm: Jvm | None = None
         self.created: list[str] = []
         self.remote = url is not None
+        self.lost: str | None = None  # why the shared cluster can no longer be used
+        self.nodes = 1  # the cloud's size
         if url is None:
             self.jvm = Jvm(
                 spec.num_cpus, heap_mb(max_mem, spec.memory_limit_mb), spec.work_dir / "h2o"
             )
             url = self.jvm.url
+        self.url = url
         try:
-            self.connection = connect(url, global_client=True)
+            self.connection = connect(url, global_client=True)  # a cloud that is down: here
         except BaseException:
             if self.jvm is not None:
                 self.jvm.stop()
             raise
-        self.url = url
+        try:
+            self.check()  # a cloud that already lost a member: fail before uploading
+        except BaseException:
+            disconnect(self.connection)
+            raise
         self.version = str(self.connection.cluster.version)
+
+    def check(self) -> None:
+        """Raises ``H2OClusterLost`` when the shared cluster stopped answering or one of its
+        nodes fell silent; a node of our own is watched by its process instead."""
+        if not self.remote:
+            return
+        if self.lost is None:
+            self.lost, size = _cloud_state(self.url)
+            if self.lost is None:
+                self.nodes = size
+                return
+            log.error("h2o: %s", self.lost)
+        raise H2OClusterLost(self.lost)
 
     def upload(self, frame: pd.DataFrame, types: Sequence[str], scratch: Path) -> str:
         key = upload(self.connection, frame, types, scratch)
@@ -257,12 +291,14 @@ class FitCluster:
 
     def close(self) -> None:
         try:
-            if self.remote:
+            if self.remote and self.lost is None:
                 for key in reversed(self.created):
                     delete_key(self.connection, key)
                 self._remove_derived_frames()
+            elif self.remote:
+                log.warning("h2o: the cluster is broken, its keys stay: %s", self.created)
         finally:
-            disconnect(self.connection)
+            disconnect(self.connection)  # bounded: the client gives its goodbye 1 s
             if self.jvm is not None:
                 self.jvm.stop()
 
@@ -277,3 +313,30 @@ class FitCluster:
             name = entry["frame_id"]["name"]
             if any(k in name for k in ours):
                 delete_key(self.connection, name)
+
+
+def _cloud_state(url: str) -> tuple[str | None, int]:
+    """What is wrong with the cloud at ``url`` (None: nothing), and its size. Heartbeat
+    ages are measured against the answering node's own (fresh) heartbeat: no comparison
+    across hosts' clocks."""
+    import requests
+
+    try:
+        cloud = get_json(url, "/3/Cloud", {}, CLOUD_TIMEOUT_SECONDS)
+    except (requests.RequestException, ValueError) as error:
+        return f"the H2O cluster at {url} does not answer: {error}", 0
+    nodes = cloud.get("nodes") or []
+    newest = max((n.get("last_ping") or 0 for n in nodes), default=0)
+    silent = [
+        f"{n.get('ip_port')} (silent for {(newest - (n.get('last_ping') or 0)) / 1000:.0f} s)"
+        for n in nodes
+        if newest - (n.get("last_ping") or 0) > SILENT_NODE_SECONDS * 1000
+        or n.get("healthy") is False
+    ]
+    if silent:
+        return (
+            f"the H2O cluster at {url} lost {len(silent)} of its {len(nodes)} nodes: "
+            f"{', '.join(silent)}; an H2O cloud cannot continue without a member and needs "
+            "a restart"
+        ), len(nodes)
+    return None, len(nodes)
