@@ -28,6 +28,7 @@ from phantom.datasets.service import TrainingData, training_data
 from phantom.db import transaction
 from phantom.kit.errors import NotFound
 from phantom.kit.jobs import send_job
+from phantom.kit.leases import requeue_unspent
 from phantom.kit.rows import utcnow
 from phantom.kit.transactions import on_commit
 from phantom.registry.service import NewVersion, registry
@@ -277,14 +278,9 @@ async def hand_back(claim: Claim) -> bool:
         if job.cancel_requested_at is not None:
             await _end(session, job, JobStatus.CANCELLED, "cancelled", "", retry=False)
             return True
-        job.status = JobStatus.QUEUED.value
-        job.attempt -= 1
-        job.lease_owner = None
-        job.lease_expires_at = None
-        job.progress = 0.0
-        job.message = "The worker stopped (a restart); another worker will train it"
-        job.enqueued_at = utcnow()
-        job.event_seq += 1
+        requeue_unspent(
+            job, "The worker stopped (a restart); another worker will train it", utcnow()
+        )
         send_training(session, job)
         await session.flush()
         await audit.record(

@@ -23,6 +23,7 @@ from phantom.config import settings
 from phantom.datasets.service import training_data
 from phantom.db import transaction
 from phantom.kit.errors import NotFound, PhantomError
+from phantom.kit.leases import requeue_unspent
 from phantom.kit.rows import utcnow
 from phantom.registry.service import ServableVersion, registry
 
@@ -188,14 +189,10 @@ async def hand_back(claim: Claim) -> bool:
         if job.cancel_requested_at is not None:
             await _end(session, job, JobStatus.CANCELLED, "cancelled", "", retry=False)
             return True
-        job.status = JobStatus.QUEUED.value
-        job.attempt -= 1
-        job.lease_owner = None
-        job.lease_expires_at = None
+        requeue_unspent(
+            job, "The worker stopped (a restart); another worker will score it", utcnow()
+        )
         job.rows_scored = 0
-        job.progress = 0.0
-        job.message = "The worker stopped (a restart); another worker will score it"
-        job.event_seq += 1
         send_scoring(session, job)
         await session.flush()
         await audit.record(

@@ -38,6 +38,21 @@ class JobStatus(StrEnum):
 
 TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
+
+def requeue_unspent(job: Any, message: str, now: datetime) -> None:
+    """A job a stopping worker hands back (the caller holds its claim): QUEUED again with
+    its lease cleared, progress reset and its attempt unspent (a deploy is not the job's
+    failure), one more event for its followers. The caller sends its message again."""
+    job.status = JobStatus.QUEUED.value
+    job.attempt -= 1
+    job.lease_owner = None
+    job.lease_expires_at = None
+    job.progress = 0.0
+    job.message = message
+    job.enqueued_at = now
+    job.event_seq += 1
+
+
 JobT = TypeVar("JobT")
 
 
