@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import phantom.actors  # noqa: F401 - declares the actors send_job names
 from phantom.audit import chain, service
 from phantom.audit.models import AuditRetentionPolicy
 from phantom.audit.service import audit_service

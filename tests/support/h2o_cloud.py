@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -23,6 +22,8 @@ from typing import Any
 
 import httpx
 
+from phantom.automl.engines.h2o.node import free_port_pair
+
 FORM_SECONDS = 120.0  # two JVMs starting on a loaded 2-core machine
 
 
@@ -30,23 +31,6 @@ def h2o_jar() -> Path:
     import h2o
 
     return Path(h2o.__file__).parent / "backend" / "bin" / "h2o.jar"
-
-
-def free_port_pair(taken: set[int]) -> int:
-    """A port p with p and p + 1 free (H2O's REST and internal ports), clear of ``taken``."""
-    for _ in range(100):
-        with socket.socket() as first:
-            first.bind(("127.0.0.1", 0))
-            port = int(first.getsockname()[1])
-        if port >= 65535 or {port, port + 1} & taken:
-            continue
-        with socket.socket() as second:
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port pair for H2O")
 
 
 @dataclass

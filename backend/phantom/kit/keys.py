@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
@@ -107,12 +107,14 @@ class EnvKeyProvider:
     def current(self) -> bytes:
         return self.settings.master_key
 
+    @cached_property
     def _keys(self) -> dict[bytes, bytes]:
+        """Fingerprinted once: the settings' keys do not change in a process's life."""
         keys = [self.settings.master_key, *self.settings.previous_master_keys]
         return {key_id(k): k for k in keys}
 
     def find(self, kid: bytes) -> bytes | None:
-        return self._keys().get(kid)
+        return self._keys.get(kid)
 
     def key_ids(self) -> dict[str, str]:
         ids = {key_id(self.settings.master_key).hex(): "PHANTOM_MASTER_KEY"}

@@ -81,20 +81,21 @@ def heap_mb(max_mem: str, memory_limit_mb: int | None) -> int:
     return max(cap, 256)
 
 
-def _free_port() -> int:
-    """A port p with p and p + 1 free (H2O listens on both); H2O refuses to start if it
-    is taken in the meantime, and the caller tries again."""
-    for _ in range(50):
+def free_port_pair(taken: frozenset[int] | set[int] = frozenset()) -> int:
+    """A port p with p and p + 1 free (H2O listens on both), clear of ``taken`` (ports
+    chosen for nodes not started yet); H2O refuses to start if one is taken in the
+    meantime, and the caller tries again."""
+    for _ in range(100):
         with socket.socket() as first:
             first.bind(("127.0.0.1", 0))
             port = int(first.getsockname()[1])
-            if port >= 65535:
+        if port >= 65535 or {port, port + 1} & taken:
+            continue
+        with socket.socket() as second:
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
                 continue
-            with socket.socket() as second:
-                try:
-                    second.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
         return port
     raise RuntimeError("no free port pair for H2O")
 
@@ -117,7 +118,7 @@ class Jvm:
         started = time.monotonic()
         try:
             for attempt in range(3):
-                port = _free_port()
+                port = free_port_pair()
                 self._launch(self._command(port, nthreads, heap))
                 if self._wait_ready(port):
                     break
