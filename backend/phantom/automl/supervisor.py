@@ -14,7 +14,6 @@ import shutil
 import signal
 import sys
 import tarfile
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -28,6 +27,7 @@ from phantom.automl.runs import Artifact, Claim
 from phantom.automl.tasks import TaskType
 from phantom.config import settings
 from phantom.kit.jobs import stopping
+from phantom.kit.scratch import scratch_dir, sweep_abandoned
 from phantom.kit.storage import get_store, tenant_key
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,8 @@ def child_environment(cpus: int) -> dict[str, str]:
 
 
 async def supervise(claim: Claim) -> None:
-    work = Path(tempfile.mkdtemp(prefix=f"phantom-train-{claim.job_id}-"))
+    await asyncio.to_thread(sweep_abandoned, "train")  # a killed worker's fits
+    work = scratch_dir("train", claim.job_id)
     try:
         await _supervise(claim, work)
     finally:

@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import logging
 import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from phantom.batch.runs import Claim, Output, State
 from phantom.batch.service import missing_features, missing_message
 from phantom.config import settings
 from phantom.kit.jobs import stopping
+from phantom.kit.scratch import scratch_dir, sweep_abandoned
 from phantom.kit.storage import get_store, tenant_key
 from phantom.serving.cache import ArtifactError, load_verified, unload
 
@@ -211,7 +211,8 @@ class Timings:
 async def run(claim: Claim, chunk_rows: int | None = None) -> Timings:
     """The ``batch.score`` actor's body after a successful claim; ``chunk_rows`` defaults
     to ``PHANTOM_BATCH_CHUNK_ROWS``."""
-    work = Path(tempfile.mkdtemp(prefix=f"phantom-batch-{claim.job_id}-"))
+    await asyncio.to_thread(sweep_abandoned, "batch")  # a killed worker's jobs
+    work = scratch_dir("batch", claim.job_id)
     timings = Timings()
     try:
         with Heartbeat(claim) as beat:
