@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
+from sqlalchemy import select
 
+from phantom.audit.models import AuditEvent
 from phantom.db import transaction
 from phantom.identity.models import Tenant
 from tests.automl.conftest import worker
@@ -421,6 +423,16 @@ async def test_cancel_stops_a_running_fit_and_a_queued_job(
     assert runners.stdout == b"", "the fit's process was stopped"
     twice = await post(http, tenant.bearer, cancel, {"id": running_job})
     assert error_codes(twice) == ["CONFLICT"]
+    # each job's end is in the audit log once, whoever ended it (the API or the worker)
+    async with transaction(tenant.id) as session:
+        ends = (
+            await session.scalars(
+                select(AuditEvent.resource_id).where(
+                    AuditEvent.action == "automl.training.cancelled"
+                )
+            )
+        ).all()
+    assert sorted(ends) == sorted([queued_job, running_job])
 
 
 async def test_the_h2o_engine_trains_registers_and_predicts_through_the_api(

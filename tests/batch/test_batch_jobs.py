@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from phantom.audit.models import AuditEvent
 from phantom.batch import runs
 from phantom.batch.lifecycle import PROGRESS_TOPIC
 from phantom.batch.models import BatchPredictionJob
@@ -165,6 +166,20 @@ async def test_a_queued_job_is_cancelled_at_once_and_never_claimed(
     body = await gql(client, CANCEL, {"id": job_id}, world.tenant.bearer)
     assert body["data"]["cancelBatchPrediction"]["status"] == "CANCELLED", body
     assert await runs.claim(world.tenant.id, uuid.UUID(job_id)) is None
+    # its end is in the audit log once, as a worker's end would be
+    async with transaction(world.tenant.id) as session:
+        actions = (
+            await session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.resource_id == job_id)
+                .order_by(AuditEvent.seq)
+            )
+        ).all()
+    assert actions == [
+        "batch.prediction.started",
+        "batch.prediction.cancel_requested",
+        "batch.prediction.cancelled",
+    ]
 
 
 async def expire_lease(world: World, job_id: str) -> None:

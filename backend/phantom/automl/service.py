@@ -181,6 +181,14 @@ class TrainingService:
             details={"status_when_cancelled": job.status},
         )
         if job.status == JobStatus.CANCELLED:
+            # the job's end, as a worker records it: every job has exactly one in the log
+            await audit.record(
+                session,
+                actor=audit.Actor.from_principal(principal),
+                action="automl.training.cancelled",
+                resource=("training_job", job.id),
+                details={"code": "cancelled", "attempt": job.attempt},
+            )
             publish_after_commit(session, job)
         return job
 

@@ -151,6 +151,14 @@ class BatchPredictionService:
             details={"status_when_cancelled": job.status},
         )
         if job.status == JobStatus.CANCELLED:
+            # the job's end, as a worker records it: every job has exactly one in the log
+            await audit.record(
+                session,
+                actor=audit.Actor.from_principal(principal),
+                action="batch.prediction.cancelled",
+                resource=("batch_prediction", job.id),
+                details={"code": "cancelled", "attempt": job.attempt},
+            )
             publish_after_commit(session, job)
         return job
 
