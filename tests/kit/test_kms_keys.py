@@ -82,7 +82,7 @@ def test_an_expired_cache_entry_is_unwrapped_again_with_kms(
     assert short.decrypt_calls == 1  # cached within its lifetime
     time.sleep(0.6)
     assert crypto.unseal(sealed, purpose="p", aad=AAD) == b"v"
-    assert short.decrypt_calls == 2  # past it: KMS Decrypt again
+    assert short.decrypt_calls >= 2  # past half of it: KMS Decrypt again (the keeper)
 
 
 def test_rotation_keeps_old_values_open_and_seals_with_the_new_key(

@@ -7,9 +7,13 @@
   ``PHANTOM_KMS_KEY_ID`` (table ``master_data_keys``, "the key ring"), so every API and
   worker process unwraps the same keys. The newest generation seals; every older one
   (and any key imported from ``PHANTOM_MASTER_KEY``) still opens. An unwrapped key is
-  kept in memory for ``PHANTOM_KMS_CACHE_SECONDS`` at most, then unwrapped again with
-  KMS ``Decrypt``; the ring itself is re-read as often, and whenever a value names a key
-  id this process has not seen (another process rotated).
+  kept in memory for ``PHANTOM_KMS_CACHE_SECONDS`` at most after KMS last unwrapped it.
+  A thread of the process's own unwraps the keys it holds again, and re-reads the ring,
+  every half lifetime, so a caller (often a coroutine on the event loop: ``seal`` and
+  ``unseal`` are synchronous) never waits for KMS; a caller unwraps synchronously only a
+  key it never had, or one KMS could not renew before it expired (finding W5-5). A value
+  naming a key id this process has not seen (another process rotated) re-reads the ring
+  at once.
 
 Either way ``kit.crypto`` derives its per-purpose keys from "the master key" the
 provider hands it, and names it in every ciphertext by its fingerprint (``key_id``), so
@@ -22,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
+import os
 import re
 import threading
 import time
@@ -57,9 +63,11 @@ DATA_KEY_BYTES = 32
 # Bound to every wrapped data key: KMS refuses to unwrap it for any other context, and
 # CloudTrail shows what each Decrypt was for.
 ENCRYPTION_CONTEXT = {"phantom": "master-data-key"}
+REFRESH_EVERY = 0.5  # of the cache lifetime: the keeper thread's period
 GENERATED, IMPORTED = "generated", "imported"
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class KeyUnavailable(PhantomError):
@@ -184,12 +192,14 @@ class KmsKeyProvider:
         self._ring_read_at = -float("inf")
         self._plain: dict[str, tuple[bytes, float]] = {}  # key id -> (key, expires at)
         self._client: Any = None
+        self._keeper_pid = 0  # the process whose keeper thread runs (none after a fork)
+        self._closed = threading.Event()
 
     # -- KeyProvider
 
     def current(self) -> bytes:
         with self._lock:
-            if self._stale():
+            if self._never_read():
                 self._read_ring()
             if self._sealing_entry() is None:
                 self._create_first()
@@ -201,14 +211,14 @@ class KmsKeyProvider:
     def find(self, kid: bytes) -> bytes | None:
         with self._lock:
             entry = self._ring.get(kid.hex())
-            if entry is None or self._stale():
+            if entry is None:
                 self._read_ring()  # a key another process made since we last looked
                 entry = self._ring.get(kid.hex())
             return None if entry is None else self._unwrap(entry)
 
     def key_ids(self) -> dict[str, str]:
         with self._lock:
-            if self._stale():
+            if self._never_read():
                 self._read_ring()
             return {kid: f"the KMS key ring ({e.origin})" for kid, e in self._ring.items()}
 
@@ -275,8 +285,33 @@ class KmsKeyProvider:
 
     # -- internals
 
-    def _stale(self) -> bool:
-        return time.monotonic() - self._ring_read_at >= self.cache_seconds
+    def _never_read(self) -> bool:
+        return self._ring_read_at == -float("inf")
+
+    def close(self) -> None:
+        """Stop the keeper thread (``install`` calls it on the provider it replaces)."""
+        self._closed.set()
+
+    def _keep_fresh(self) -> None:
+        """Started with the first unwrap in each process: every half lifetime, the ring
+        is re-read and every key held is unwrapped again, off the callers' path. A key
+        KMS cannot renew (unreachable, disabled) is left to expire on time; its next
+        caller then unwraps synchronously and gets KMS's error."""
+        if self._keeper_pid == os.getpid() or self._closed.is_set():
+            return
+        self._keeper_pid = os.getpid()
+        threading.Thread(target=self._keeper, name="phantom-kms-keeper", daemon=True).start()
+
+    def _keeper(self) -> None:
+        while not self._closed.wait(self.cache_seconds * REFRESH_EVERY):
+            try:
+                self._read_ring()
+                for kid in list(self._plain):
+                    entry = self._ring.get(kid)
+                    if entry is not None:
+                        self._plain[kid] = self._unwrap_now(entry)
+            except KeyUnavailable as error:
+                log.warning("the KMS keeper could not renew the master keys: %s", error)
 
     def _sealing_entry(self) -> RingEntry | None:
         generated = [e for e in self._ring.values() if e.generation is not None]
@@ -348,10 +383,16 @@ class KmsKeyProvider:
 
     def _unwrap(self, entry: RingEntry) -> bytes:
         cached = self._plain.get(entry.key_id)
-        now = time.monotonic()
-        if cached is not None and cached[1] > now:
+        if cached is not None and cached[1] > time.monotonic():
             return cached[0]
         self._plain.pop(entry.key_id, None)  # expired: never used past its lifetime
+        self._plain[entry.key_id] = fresh = self._unwrap_now(entry)
+        self._keep_fresh()
+        return fresh[0]
+
+    def _unwrap_now(self, entry: RingEntry) -> tuple[bytes, float]:
+        """The key and when it expires: a lifetime from KMS's answer (DescribeKey said
+        enabled, then Decrypt unwrapped it)."""
         self._enabled_arn(entry.kms_key_arn)
         self.decrypt_calls += 1
         answer = self._kms(
@@ -366,8 +407,7 @@ class KmsKeyProvider:
                 f"The key ring's entry {entry.key_id} unwraps to a different key: the row "
                 "was altered. Restore master_data_keys from a backup."
             )
-        self._plain[entry.key_id] = (plain, now + self.cache_seconds)
-        return plain
+        return plain, time.monotonic() + self.cache_seconds
 
     def _kms(self, operation: str, **arguments: Any) -> Any:
         client = self._kms_client()
@@ -537,4 +577,6 @@ def install(new: KeyProvider | None) -> KeyProvider | None:
     global _provider
     with _provider_lock:
         old, _provider = _provider, new
-        return old
+    if isinstance(old, KmsKeyProvider) and old is not new:
+        old.close()
+    return old
