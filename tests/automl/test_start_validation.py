@@ -119,6 +119,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         {"target": "species", "engine": "H2O", "timeBudgetSeconds": 30},
         "at least 45 seconds",
     ),
+    (
+        "fraud",
+        {"taskType": "ANOMALY_DETECTION", "engine": "SKLEARN", "timeBudgetSeconds": 30},
+        "The SKLEARN engine trains classifiers and regressors",
+    ),
     ("iris", {"target": "species", "modelName": "   ", "timeBudgetSeconds": 30}, "Give the model"),
     ("iris", {"target": "species", "modelName": "m" * 201, "timeBudgetSeconds": 30}, "at most 200"),
 ]
@@ -235,7 +240,7 @@ async def test_training_options_list_metrics_limits_and_engines(
     body = (await client.post("/graphql", json={"query": query}, headers=tenant.bearer)).json()
     options = body["data"]["trainingOptions"]
     assert options["defaultMetrics"]["MULTICLASS"] == "log_loss"
-    assert options["engines"] == ["AUTOGLUON", "H2O"]
+    assert options["engines"] == ["AUTOGLUON", "H2O", "SKLEARN"]
     rmse = next(m for m in options["metrics"] if m["name"] == "rmse")
     assert rmse == {"name": "rmse", "taskTypes": ["REGRESSION"], "higherIsBetter": False}
     assert options["limits"]["minBudgetSeconds"] == 5

@@ -128,6 +128,9 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
     ("GLM", "Linear model"),
     ("DeepLearning", "Neural network"),
     ("IsolationForest", "Isolation forest"),
+    ("HistGradientBoostingSmall", "Histogram gradient boosting (small trees)"),
+    ("HistGradientBoostingLarge", "Histogram gradient boosting (large trees)"),
+    ("HistGradientBoosting", "Histogram gradient boosting"),
 )
 
 

@@ -17,6 +17,7 @@ __all__ = ["TERMINAL", "Engine", "JobStatus", "TrainingJob"]
 class Engine(StrEnum):
     AUTOGLUON = "AUTOGLUON"
     H2O = "H2O"
+    SKLEARN = "SKLEARN"  # HistGradientBoosting: fast, scikit-learn only (engines/sklearn.py)
 
 
 class TrainingJob(TenantScoped, Base):

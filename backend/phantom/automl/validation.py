@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from phantom.automl.engines.sklearn import TASKS as SKLEARN_TASKS
 from phantom.automl.fit_to_serve import ServingChoice
 from phantom.automl.lifecycle import Limits, tenant_limits
 from phantom.automl.models import Engine
@@ -63,7 +64,7 @@ class ValidStart:
 
 
 def engine_available(engine: Engine) -> bool:
-    if engine == Engine.AUTOGLUON:
+    if engine in (Engine.AUTOGLUON, Engine.SKLEARN):
         return True
     return importlib.util.find_spec("h2o") is not None and (
         settings.H2O_URL is not None or shutil.which("java") is not None
@@ -89,6 +90,7 @@ async def validate(
     metric = _metric(task, target, request.metric)
     limits = await tenant_limits(session, tenant_id)
     _check_budget(request.engine, request.time_budget_seconds, limits)
+    _check_engine_task(request.engine, task)
     model_name = clean_model_name(request.model_name, data.name, target)
     problem = await registry.mismatch_with_model(session, model_name, task.value, target)
     if problem is not None:
@@ -278,8 +280,16 @@ def _check_budget(engine: Engine, budget: int, limits: Limits) -> None:
             "(it starts a Java node to fit and another to score); use AUTOGLUON for "
             "shorter runs."
         )
-    if not engine_available(engine):
+    if not engine_available(engine):  # only H2O can be missing
         raise BadUserInput(
             "The H2O engine is not available on this deployment (install the h2o extra "
             "and Java, or set PHANTOM_H2O_URL); use AUTOGLUON."
+        )
+
+
+def _check_engine_task(engine: Engine, task: TaskType) -> None:
+    if engine == Engine.SKLEARN and task not in SKLEARN_TASKS:
+        raise BadUserInput(
+            f"The SKLEARN engine trains classifiers and regressors (BINARY, MULTICLASS, "
+            f"REGRESSION), not {task.value}; use AUTOGLUON or H2O for anomaly detection."
         )

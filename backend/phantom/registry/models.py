@@ -54,7 +54,7 @@ class ModelVersion(TenantScoped, Base):
     )
     dataset_name: Mapped[str] = mapped_column(String(200))
     dataset_content_hash: Mapped[str] = mapped_column(String(71))
-    engine: Mapped[str] = mapped_column(String(16))  # autogluon, h2o, anomaly
+    engine: Mapped[str] = mapped_column(String(16))  # autogluon, h2o, anomaly, sklearn
     task_type: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(1000))
     metric: Mapped[str] = mapped_column(String(32))

@@ -145,7 +145,7 @@ class ModelVersionFields:
     version: int
     stage: models.ModelStage
     stage_changed_at: datetime | None
-    engine: str = strawberry.field(description='"autogluon", "h2o" or "anomaly".')
+    engine: str = strawberry.field(description='"autogluon", "h2o", "anomaly" or "sklearn".')
     task_type: TaskTypeValue
     target: str | None
     metric: str

@@ -157,7 +157,8 @@ export type DriftStatus =
 
 export type Engine =
   | 'AUTOGLUON'
-  | 'H2O';
+  | 'H2O'
+  | 'SKLEARN';
 
 export type ExportAuditLogInput = {
   fromSeq?: number;

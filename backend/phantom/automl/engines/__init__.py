@@ -1,5 +1,5 @@
 """The engines by name. Imports are lazy: AutoGluon and H2O are heavy, and H2O is an
-optional extra."""
+optional extra; "sklearn" (HistGradientBoosting) needs only scikit-learn."""
 
 from __future__ import annotations
 
@@ -20,4 +20,8 @@ def get_engine(name: str) -> Engine:
         from phantom.automl.engines.anomaly import AnomalyEngine
 
         return AnomalyEngine()
+    if name == "sklearn":
+        from phantom.automl.engines.sklearn import SklearnEngine
+
+        return SklearnEngine()
     raise ValueError(f"unknown engine {name!r}")

@@ -29,6 +29,7 @@ from phantom.automl.engines.base import (
     anomaly_truth,
     plain,
 )
+from phantom.automl.engines.columns import as_text, encoder, epoch_seconds
 
 DEFAULT_CONTAMINATION = 0.05
 LOF_MAX_ROWS = 5_000
@@ -39,61 +40,12 @@ Array = np.ndarray[Any, Any]
 def _preprocessor(frame: pd.DataFrame) -> Any:
     """Numbers as they are (median for missing), dates as epoch seconds, everything else
     as ordinal codes with unseen values mapped to one code."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
-
-    numeric = [
-        c
-        for c in frame.columns
-        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-    ]
-    dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
-    other = [c for c in frame.columns if c not in numeric and c not in dates]
-    parts = []
-    if numeric:
-        parts.append(("numeric", SimpleImputer(strategy="median"), numeric))
-    if dates:
-        parts.append(
-            (
-                "dates",
-                make_pipeline(
-                    FunctionTransformer(_epoch_seconds), SimpleImputer(strategy="median")
-                ),
-                dates,
-            )
-        )
-    if other:
-        parts.append(
-            (
-                "other",
-                make_pipeline(
-                    FunctionTransformer(_as_text),
-                    OrdinalEncoder(
-                        handle_unknown="use_encoded_value",
-                        unknown_value=-1,
-                        encoded_missing_value=-2,
-                    ),
-                ),
-                other,
-            )
-        )
-    return ColumnTransformer(parts, remainder="drop")
+    return encoder(frame, impute=True).transformer
 
 
-def _epoch_seconds(frame: pd.DataFrame) -> Array:
-    return np.column_stack(
-        [
-            pd.to_datetime(frame[c], errors="coerce", utc=True).astype("int64") / 1e9
-            for c in frame.columns
-        ]
-    ).astype(float)
-
-
-def _as_text(frame: pd.DataFrame) -> Array:
-    text: Array = frame.astype("string").fillna("\x00missing").to_numpy(dtype=object)
-    return text
+# models saved before ``columns.py`` name these functions here (pickled transformers)
+_epoch_seconds = epoch_seconds
+_as_text = as_text
 
 
 @dataclass

@@ -142,7 +142,7 @@ class LoadedModel(Protocol):
 
 
 class Engine(Protocol):
-    name: str  # stored on the model version: "autogluon", "h2o", "anomaly"
+    name: str  # stored on the model version: "autogluon", "h2o", "anomaly", "sklearn"
     # seconds the job needs around the fit itself (starting a Java node to fit, another to
     # score the holdout): kept out of the engine's time limit so the budget holds
     reserve_seconds: float

@@ -38,11 +38,17 @@ export const STAGE_TONE: Record<ModelStage, BadgeTone> = {
 export const ENGINE_LABEL: Record<Engine, string> = {
   AUTOGLUON: 'AutoGluon',
   H2O: 'H2O AutoML',
+  SKLEARN: 'scikit-learn (fast)',
 };
 
-/** A model version's engine is a plain string ("autogluon", "h2o", "anomaly"). */
+/** A model version's engine is a plain string ("autogluon", "h2o", "anomaly", "sklearn"). */
 export function formatEngineName(engine: string): string {
-  const known: Record<string, string> = { autogluon: 'AutoGluon', h2o: 'H2O AutoML', anomaly: 'Anomaly ensemble' };
+  const known: Record<string, string> = {
+    autogluon: 'AutoGluon',
+    h2o: 'H2O AutoML',
+    anomaly: 'Anomaly ensemble',
+    sklearn: 'scikit-learn HistGradientBoosting',
+  };
   return known[engine.toLowerCase()] ?? engine;
 }
 

@@ -1,0 +1,225 @@
+"""A fast, dependency-light engine: scikit-learn's HistGradientBoosting (``engine: SKLEARN``).
+
+Seconds instead of minutes on small data, and nothing beyond scikit-learn: for tests,
+drills, and a strong baseline to compare the AutoML engines with.
+
+- Columns are read as the anomaly engine reads them (``columns.py``): numbers with NaN
+  kept (the trees route missing values), dates as epoch seconds, everything else as
+  categories the trees split on natively; values unseen at fit time count as missing.
+- A validation split (stratified for classifiers) is carved from the training rows; each
+  configuration stops early on it, and is scored on it in the job's metric.
+- A few configurations are fitted while time allows (the first always finishes), boosted
+  in chunks so a fit stops at the deadline; the best on validation serves as it was
+  fitted (no refit, so its validation score is the served model's).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from phantom.automl.engines.base import (
+    DataError,
+    FitOutcome,
+    FitSpec,
+    LeaderboardRow,
+    Predictions,
+    Reporter,
+    plain,
+)
+from phantom.automl.engines.columns import encoder
+from phantom.automl.fit_to_serve import holdout_score
+from phantom.automl.tasks import METRICS, Outcome, TaskType
+
+ARTIFACT = "sklearn.joblib"
+VALIDATION_FRACTION = 0.2
+MAX_VALIDATION_ROWS = 20_000
+MAX_CATEGORIES = 255  # HistGradientBoosting's bins per categorical feature; rarer share one
+MAX_ITER = 1_000
+CHUNK = 50  # boosting iterations between deadline checks
+PATIENCE = 15  # iterations without a better validation loss before stopping early
+TASKS = (TaskType.BINARY, TaskType.MULTICLASS, TaskType.REGRESSION)
+# name -> hyperparameters over scikit-learn's defaults; the first is always fitted
+CONFIGURATIONS: dict[str, dict[str, Any]] = {
+    "HistGradientBoosting": {},
+    "HistGradientBoostingSmall": {
+        "learning_rate": 0.05,
+        "max_leaf_nodes": 15,
+        "l2_regularization": 1.0,
+    },
+    "HistGradientBoostingLarge": {"max_leaf_nodes": 63, "min_samples_leaf": 10},
+}
+Array = np.ndarray[Any, Any]
+
+
+@dataclass
+class SklearnModel:
+    task: TaskType
+    features: list[str]
+    preprocessor: Any  # fitted ColumnTransformer
+    estimator: Any  # fitted HistGradientBoostingClassifier or Regressor
+    threads: int = 1  # OpenMP threads per call: the loader's num_cpus
+
+    def predict(self, frame: pd.DataFrame) -> Predictions:
+        with openmp().limit(limits=self.threads, user_api="openmp"):
+            return self._predict(frame)
+
+    def _predict(self, frame: pd.DataFrame) -> Predictions:
+        classes = self.estimator.classes_ if self.task != TaskType.REGRESSION else None
+        if frame.empty:  # scikit-learn refuses zero rows; the answer is known
+            if classes is None:
+                return Predictions(labels=np.empty(0, dtype=np.float64))
+            proba = np.empty((0, len(classes)), dtype=np.float64)
+            return Predictions(labels=classes[:0], probabilities=proba, classes=list(classes))
+        x = self.preprocessor.transform(frame[self.features])
+        if classes is None:
+            return Predictions(labels=np.asarray(self.estimator.predict(x), dtype=np.float64))
+        proba = np.asarray(self.estimator.predict_proba(x), dtype=np.float64)
+        # as AutoGluon's: the positive class (classes[1]) above 0.5, else the most probable
+        if len(classes) == 2:
+            chosen = (proba[:, 1] > 0.5).astype(np.intp)
+        else:
+            chosen = proba.argmax(axis=1)
+        return Predictions(labels=classes[chosen], probabilities=proba, classes=list(classes))
+
+    def close(self) -> None:
+        pass
+
+
+@functools.cache
+def openmp() -> Any:
+    """The process's OpenMP thread pools, to bound them per call: unbounded, a one-row call
+    took 100 ms instead of 5 on a busy 2-core host (threads spinning for cores others
+    hold), and a fit 25 times longer."""
+    import sklearn.ensemble  # noqa: F401 - loads the OpenMP runtime the controller must see
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _estimator(task: TaskType, seed: int, hyperparameters: dict[str, Any], mask: list[bool]) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    regression = task == TaskType.REGRESSION
+    kind = HistGradientBoostingRegressor if regression else HistGradientBoostingClassifier
+    return kind(
+        max_iter=CHUNK,
+        early_stopping=True,
+        n_iter_no_change=PATIENCE,
+        scoring="loss",
+        categorical_features=mask if any(mask) else None,
+        random_state=seed,
+        warm_start=True,
+        **hyperparameters,
+    )
+
+
+def _boost(estimator: Any, x: Array, y: Array, x_val: Array, y_val: Array, deadline: float) -> None:
+    """Boost ``CHUNK`` iterations at a time until early stopping, ``MAX_ITER`` or the
+    deadline (the first chunk always runs)."""
+    while True:
+        estimator.fit(x, y, X_val=x_val, y_val=y_val)
+        stopped = estimator.n_iter_ < estimator.max_iter
+        if stopped or estimator.max_iter >= MAX_ITER or time.time() >= deadline:
+            return
+        estimator.set_params(max_iter=min(estimator.max_iter + CHUNK, MAX_ITER))
+
+
+def _split(train: pd.DataFrame, spec: FitSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from sklearn.model_selection import train_test_split
+
+    size = min(VALIDATION_FRACTION, MAX_VALIDATION_ROWS / max(len(train), 1))
+    stratify = train[spec.target] if spec.task != TaskType.REGRESSION else None
+    try:
+        fit, validation = train_test_split(
+            train, test_size=size, random_state=spec.seed, stratify=stratify
+        )
+    except ValueError:  # a class too rare to stratify: a plain seeded split
+        fit, validation = train_test_split(train, test_size=size, random_state=spec.seed)
+    return fit, validation
+
+
+def _ranked(board: list[LeaderboardRow], metric: str) -> list[LeaderboardRow]:
+    """Best validation score first; models without one (undefined on this split) last."""
+    sign = -1.0 if METRICS[metric].higher_is_better else 1.0
+    return sorted(
+        board,
+        key=lambda r: (r.score_validation is None, sign * (r.score_validation or 0.0)),
+    )
+
+
+class SklearnEngine:
+    name = "sklearn"
+    reserve_seconds = 2.0  # loading and scoring the holdout after the fit: quick
+
+    def fit(self, train: pd.DataFrame, spec: FitSpec, report: Reporter) -> FitOutcome:
+        if spec.task not in TASKS or spec.target is None:
+            raise DataError(
+                f"The SKLEARN engine trains BINARY, MULTICLASS and REGRESSION models, not "
+                f"{spec.task.value}; for anomaly detection choose AUTOGLUON or H2O."
+            )
+        target = spec.target
+        features = [c for c in train.columns if c != target]
+        fit, validation = _split(train, spec)
+        encoded = encoder(fit[features], impute=False, max_categories=MAX_CATEGORIES)
+        preprocessor = encoded.transformer
+        x = preprocessor.fit_transform(fit[features])
+        x_val = preprocessor.transform(validation[features])
+        y, y_val = fit[target].to_numpy(), validation[target].to_numpy()
+        if spec.task == TaskType.REGRESSION:
+            y, y_val = y.astype(np.float64), y_val.astype(np.float64)
+        board: list[LeaderboardRow] = []
+        fitted: dict[str, Any] = {}
+        with openmp().limit(limits=max(spec.num_cpus, 1), user_api="openmp"):
+            for name, hyperparameters in CONFIGURATIONS.items():
+                if fitted and time.time() >= spec.deadline:
+                    break
+                started = time.time()
+                estimator = _estimator(spec.task, spec.seed, hyperparameters, encoded.categorical)
+                _boost(estimator, x, y, x_val, y_val, spec.deadline)
+                fit_time = time.time() - started
+                model = SklearnModel(spec.task, features, preprocessor, estimator)
+                started = time.time()
+                predicted = model.predict(validation[features])
+                predict_time = time.time() - started
+                outcome = Outcome(
+                    y_val, predicted.labels, predicted.probabilities, predicted.classes, None
+                )
+                score = holdout_score(spec.metric, outcome)
+                fitted[name] = estimator
+                board = _ranked(
+                    [*board, LeaderboardRow(name, score, fit_time, predict_time)], spec.metric
+                )
+                scored = f" ({spec.metric} {score:.4g})" if score is not None else ""
+                report(f"Trained {name}{scored}", board)
+        best = board[0].model_name
+        chosen = SklearnModel(spec.task, features, preprocessor, fitted[best])
+        joblib.dump(chosen, spec.model_dir / ARTIFACT)
+        return FitOutcome(
+            leaderboard=board,
+            best_model=best,
+            details={
+                "sklearn_version": _version(),
+                "iterations": int(fitted[best].n_iter_),
+                "validation_rows": len(validation),
+                "hyperparameters": plain({"model": best, **fitted[best].get_params()}),
+            },
+        )
+
+    def load(self, model_dir: Path, num_cpus: int) -> SklearnModel:
+        model: SklearnModel = joblib.load(model_dir / ARTIFACT)
+        model.threads = max(num_cpus, 1)
+        return model
+
+
+def _version() -> str:
+    import sklearn
+
+    return str(sklearn.__version__)
