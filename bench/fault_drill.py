@@ -298,15 +298,15 @@ class Phantom:
 
     def _spawn(self, args: list[str], name: str, env: dict[str, str] | None = None) -> Any:
         self.started += 1
-        log = open(self.root / "logs" / f"{name}-{self.started}.log", "wb")
-        return subprocess.Popen(
-            [PHANTOM, *args],
-            env={**self.env, **(env or {})},
-            cwd=self.root,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.root / "logs" / f"{name}-{self.started}.log", "wb") as log:
+            return subprocess.Popen(
+                [PHANTOM, *args],
+                env={**self.env, **(env or {})},
+                cwd=self.root,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_every_job_ends_once_through_every_kind_of_fault() -> None:
     config = DrillConfig(
-        jobs=24,
+        jobs=18,
         tenants=2,
         slots=1,
         concurrent_per_tenant=2,

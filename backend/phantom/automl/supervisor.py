@@ -19,6 +19,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from phantom.automl import runs
 from phantom.automl.environment import clean_environment
 from phantom.automl.lifecycle import hard_bound_seconds
@@ -98,6 +100,10 @@ class Child:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             await self.process.wait()
+
+
+# what a database restart or failover raises from a write: connection refused or dropped
+DATABASE_ERRORS = (SQLAlchemyError, OSError)
 
 
 def child_environment(cpus: int) -> dict[str, str]:
@@ -201,6 +207,8 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
         raise RuntimeError("the child was started without a stdout pipe")
     deadline = time.monotonic() + hard_bound_seconds(claim.budget_seconds)
     next_beat = time.monotonic() + settings.TRAINING_HEARTBEAT_SECONDS
+    # until when the lease is surely ours: the last write that renewed it, plus its length
+    held_until = time.monotonic() + settings.TRAINING_LEASE_SECONDS
     reading: asyncio.Task[bytes] = asyncio.ensure_future(stdout.readline())
     try:
         while True:
@@ -216,9 +224,16 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                 reading = asyncio.ensure_future(stdout.readline())
                 message = json.loads(line)
                 if message["event"] == "progress":
-                    owned = await runs.progress(
-                        claim, message["progress"], message["message"], message["leaderboard"]
-                    )
+                    sent = time.monotonic()
+                    try:
+                        owned = await runs.progress(
+                            claim, message["progress"], message["message"], message["leaderboard"]
+                        )
+                    except DATABASE_ERRORS as error:  # the heartbeat decides, by the lease
+                        _database_unreachable(claim, "progress", error)
+                        owned = True
+                    else:
+                        held_until = sent + settings.TRAINING_LEASE_SECONDS
                     if not owned:
                         await child.stop(0)
                         return
@@ -249,7 +264,13 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                 return
             if now >= next_beat:
                 next_beat = now + settings.TRAINING_HEARTBEAT_SECONDS
-                state = await runs.heartbeat(claim)
+                try:
+                    state = await runs.heartbeat(claim)
+                except DATABASE_ERRORS as error:
+                    _database_unreachable(claim, "heartbeat", error)
+                    state = "lost" if time.monotonic() >= held_until else "unknown"
+                else:
+                    held_until = now + settings.TRAINING_LEASE_SECONDS
                 if state == "lost":
                     log.warning("lease lost; stopping the fit", extra={"job_id": str(claim.job_id)})
                     await child.stop(0)
@@ -271,6 +292,17 @@ async def _hand_back(claim: Claim, child: Child) -> None:
     log.info(
         "worker stopping: training handed back" if handed else "worker stopping: lease lost",
         extra={"job_id": str(claim.job_id), "seconds": round(time.monotonic() - started, 3)},
+    )
+
+
+def _database_unreachable(claim: Claim, what: str, error: Exception) -> None:
+    """A database restart or failover: the fit goes on while its lease surely holds (the
+    next heartbeat may land); once it may have lapsed, the fit stops, since the reconciler
+    may already have given the job to another worker."""
+    log.warning(
+        "training %s not written: the database is unreachable",
+        what,
+        extra={"job_id": str(claim.job_id), "error": str(error)[:500]},
     )
 
 
