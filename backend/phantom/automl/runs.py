@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
@@ -31,6 +32,7 @@ from phantom.kit.jobs import send_job
 from phantom.kit.leases import requeue_unspent
 from phantom.kit.rows import utcnow
 from phantom.kit.transactions import on_commit
+from phantom.registry.models import ModelVersion
 from phantom.registry.service import NewVersion, registry
 
 log = logging.getLogger(__name__)
@@ -170,11 +172,19 @@ class Artifact:
 
 async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> bool:
     """Record the result and register the model version, once; False if the claim was
-    lost (the caller then deletes its artifact: no orphan)."""
+    lost (the caller then deletes its artifact: no orphan). Safe to call again after an
+    error: a version of this artifact registered by an earlier call (whose commit landed
+    but whose answer was lost with the connection) is True."""
     async with transaction(claim.tenant_id) as session:
         job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
         if job is None:
-            return False
+            registered = await session.scalar(
+                select(ModelVersion.id).where(
+                    ModelVersion.training_job_id == claim.job_id,
+                    ModelVersion.artifact_path == artifact.path,
+                )
+            )
+            return registered is not None
         job.reproducibility = insights.record(job, result)
         version = await registry.register(
             session,

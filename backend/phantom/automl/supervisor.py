@@ -104,6 +104,7 @@ class Child:
 
 # what a database restart or failover raises from a write: connection refused or dropped
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
+RESULT_RETRY_SECONDS = 1.0
 
 
 def child_environment(cpus: int) -> dict[str, str]:
@@ -239,7 +240,7 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                         return
                 elif message["event"] == "result":
                     await child.process.wait()
-                    await _store_result(claim, message, work)
+                    await _store_result(claim, message, work, held_until)
                     return
                 elif message["event"] == "error":
                     await child.process.wait()
@@ -329,16 +330,31 @@ async def _crashed(claim: Claim, child: Child, log_path: Path) -> None:
     )
 
 
-async def _store_result(claim: Claim, result: dict[str, Any], work: Path) -> None:
+async def _store_result(
+    claim: Claim, result: dict[str, Any], work: Path, held_until: float
+) -> None:
     """Archive, upload under a key unique to this attempt, then commit conditioned on the
-    token; a lost claim deletes its upload, so no orphan artefact survives."""
+    token, tried again while the database is briefly away and the lease surely holds
+    (``held_until``); a lost claim deletes its upload, so no orphan artefact survives. A
+    database still away after that leaves the upload (logged): whether the last commit
+    landed is unknown, and a version must never lose its model."""
     archive = work / "model.tar.gz"
     content_hash, size = await asyncio.to_thread(_archive, work / "model", archive)
     key = tenant_key(claim.tenant_id, "models", uuid.uuid4(), ".tgz")
     await asyncio.to_thread(_upload, key, archive)
-    stored = False
-    try:
-        stored = await runs.succeed(claim, result, Artifact(key, content_hash, size))
-    finally:
-        if not stored:
-            await asyncio.to_thread(get_store().delete, key)
+    artifact = Artifact(key, content_hash, size)
+    while True:
+        try:
+            stored = await runs.succeed(claim, result, artifact)
+            break
+        except DATABASE_ERRORS as error:
+            _database_unreachable(claim, "result", error)
+            if time.monotonic() + RESULT_RETRY_SECONDS >= held_until:
+                log.error(
+                    "training result not recorded: its model stays in the store",
+                    extra={"job_id": str(claim.job_id), "key": key},
+                )
+                raise
+            await asyncio.sleep(RESULT_RETRY_SECONDS)
+    if not stored:
+        await asyncio.to_thread(get_store().delete, key)

@@ -4,9 +4,12 @@ runs them; anything with a session can register one without importing ``db``."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+log = logging.getLogger(__name__)
 
 
 def on_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
@@ -21,9 +24,16 @@ def on_rollback(session: AsyncSession, callback: Callable[[], None]) -> None:
 
 
 def committed(session: AsyncSession) -> None:
+    """Each after-commit side effect, each on its own: one that fails (Redis restarting,
+    say) is logged, never raised, since the transaction stands and its caller must not
+    take it for a failure (a worker would then delete the model it just registered).
+    What one carries is sent again by the reconcilers (a job QUEUED too long is resent)."""
     session.info.pop("on_rollback", None)
     for callback in session.info.pop("on_commit", []):
-        callback()
+        try:
+            callback()
+        except Exception:
+            log.exception("an after-commit side effect failed; the transaction stands")
 
 
 def rolled_back(session: AsyncSession) -> None:
