@@ -285,6 +285,13 @@ def publish_on_commit(
             get_event_bus().publish(tenant_id, topic, payload)
         )
         _in_flight.add(task)
-        task.add_done_callback(_in_flight.discard)
+        task.add_done_callback(_published)
 
     on_commit(session, publish)
+
+
+def _published(task: asyncio.Task[None]) -> None:
+    """Best effort: an event lost to a Redis restart is a warning, not an error."""
+    _in_flight.discard(task)
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.warning("event not published: %s", error)
