@@ -54,3 +54,20 @@ def test_a_new_directory_names_its_job_and_process() -> None:
         assert path.exists()
     finally:
         path.rmdir()
+
+
+def test_a_planted_symlink_or_file_is_never_followed_nor_removed(tmp_path: Path) -> None:
+    """``/tmp`` is shared: a name that looks abandoned but is a symlink (to a directory
+    someone wants deleted) or a plain file is left alone, and the sweep does not fail."""
+    job = uuid.uuid4()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "data").write_text("keep me")
+    link = tmp_path / f"phantom-train-{job}-{dead_pid()}-aaa111"
+    link.symlink_to(precious, target_is_directory=True)
+    plain = tmp_path / f"phantom-train-{job}-{dead_pid()}-bbb222"
+    plain.write_text("not a directory")
+    assert sweep_abandoned("train", tmp_path) == []
+    assert (precious / "data").read_text() == "keep me"
+    assert link.is_symlink()
+    assert plain.exists()

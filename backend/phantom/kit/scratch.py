@@ -10,12 +10,15 @@ those whose process is gone. The fault drill (``bench/fault_drill.py``) found th
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import os
 import shutil
+import stat
 import tempfile
 import uuid
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def scratch_dir(kind: str, job_id: uuid.UUID) -> Path:
@@ -45,13 +48,23 @@ def _alive(pid: int) -> bool:
 
 def sweep_abandoned(kind: str, root: Path | None = None) -> list[Path]:
     """Remove the ``kind`` directories whose process is gone; what was removed. A pid
-    reused by another process keeps its directory until that process ends too."""
+    reused by another process keeps its directory until that process ends too. Only real
+    directories of this user are touched (``/tmp`` is shared: a planted symlink or
+    another user's directory is left alone), and nothing here ever fails a job."""
     removed = []
     for path in Path(root or tempfile.gettempdir()).glob(f"phantom-{kind}-*"):
         owner = _owner(path, kind)
         if owner is None or owner == os.getpid() or _alive(owner):
             continue
-        with contextlib.suppress(FileNotFoundError):  # another sweeper was quicker
+        try:
+            found = path.lstat()
+            if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+                continue
             shutil.rmtree(path)
-            removed.append(path)
+        except FileNotFoundError:  # another sweeper was quicker
+            continue
+        except OSError as error:
+            log.warning("scratch directory not removed: %s (%s)", path, error)
+            continue
+        removed.append(path)
     return removed
