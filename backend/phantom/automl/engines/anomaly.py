@@ -1,12 +1,22 @@
-"""Anomaly detection with an IsolationForest-family ensemble (scikit-learn).
+"""Anomaly detection with an ensemble of two isolation forests and a local outlier factor
+(scikit-learn).
 
-Members differ in what they isolate on: a standard isolation forest, one with feature
-bagging (half the features per tree, for anomalies visible in few columns), one with
-larger subsamples (denser data), and a local outlier factor on a subsample (density, not
-isolation). Each member's scores are turned into training-set percentiles so they are
-comparable, and the ensemble averages them: higher is more anomalous. Rows above the
-training scores' (1 - contamination) quantile are flagged; contamination is the label's
-anomaly rate when a label column is given, else 5 %.
+Members differ in what they catch: a standard isolation forest (256-row subsamples: global
+anomalies, and clusters of anomalies that larger samples would mask), one with 1,024-row
+subsamples (denser data), and a local outlier factor (density: anomalies that are only
+unusual next to their neighbours) on standardised columns, fitted on the distinct rows of a
+subsample (duplicated rows, common in telemetry, make LOF's densities infinite).
+
+Each member's raw score is standardised with the mean and standard deviation of its scores
+on the training rows, and the ensemble averages them: higher is more anomalous. A member
+that is sure (far in its tail) thus outweighs one that is not. The first version averaged
+training-set percentiles instead, which gives every member the same spread whatever its
+evidence: a member that cannot see the anomalies (LOF on clustered anomalies) then pulls
+them back into the crowd (bench/anomaly_quality.py, docs/benchmarks.md). Both transforms
+are fixed at fit time, so a row's score never depends on the other rows of a call.
+
+Rows above the training scores' (1 - contamination) quantile are flagged; contamination is
+the label's anomaly rate when a label column is given, else 5 %.
 """
 
 from __future__ import annotations
@@ -50,26 +60,42 @@ _as_text = as_text
 
 @dataclass
 class _Member:
+    """A member of a model saved before standardised scores (2026-12): its score is the
+    training-set percentile. Kept so that those models load and score as they did."""
+
     name: str
     estimator: Any
     reference: Array  # sorted training scores: turns raw scores into percentiles
 
-    def percentile(self, x: Array) -> Array:
+    def score(self, x: Array) -> Array:
         raw = -np.asarray(self.estimator.score_samples(x))  # sklearn: higher = more normal
         ranks: Array = np.searchsorted(self.reference, raw, side="right")
         return ranks / len(self.reference)
 
 
 @dataclass
+class _StandardisedMember:
+    name: str
+    estimator: Any
+    mean: float  # of the member's raw scores on the training rows
+    scale: float  # their standard deviation (1 when constant)
+
+    def score(self, x: Array) -> Array:
+        raw = -np.asarray(self.estimator.score_samples(x))  # sklearn: higher = more normal
+        standardised: Array = (raw - self.mean) / self.scale
+        return standardised
+
+
+@dataclass
 class AnomalyModel:
     preprocessor: Any
-    members: list[_Member]
+    members: list[_StandardisedMember] | list[_Member]
     threshold: float
     features: list[str]
 
     def score(self, frame: pd.DataFrame) -> Array:
         x = self.preprocessor.transform(frame[self.features])
-        scores: Array = np.mean([m.percentile(x) for m in self.members], axis=0)
+        scores: Array = np.mean([m.score(x) for m in self.members], axis=0)
         return scores
 
     def predict(self, frame: pd.DataFrame) -> Predictions:
@@ -80,30 +106,31 @@ class AnomalyModel:
         pass
 
 
-def _candidates(n_rows: int, n_features: int, seed: int) -> list[tuple[str, Any, int | None]]:
+def _candidates(n_rows: int, seed: int) -> list[tuple[str, Any]]:
     from sklearn.ensemble import IsolationForest
     from sklearn.neighbors import LocalOutlierFactor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
 
     return [
-        ("IsolationForest", IsolationForest(n_estimators=200, random_state=seed), None),
-        (
-            "IsolationForest_FeatureBagging",
-            IsolationForest(
-                n_estimators=300, max_features=0.5 if n_features > 1 else 1.0, random_state=seed + 1
-            ),
-            None,
-        ),
+        ("IsolationForest", IsolationForest(n_estimators=200, random_state=seed)),
         (
             "IsolationForest_LargeSamples",
-            IsolationForest(n_estimators=200, max_samples=min(1024, n_rows), random_state=seed + 2),
-            None,
+            IsolationForest(n_estimators=200, max_samples=min(1024, n_rows), random_state=seed + 1),
         ),
         (
             "LocalOutlierFactor",
-            LocalOutlierFactor(n_neighbors=min(35, max(n_rows - 1, 1)), novelty=True),
-            LOF_MAX_ROWS,
+            make_pipeline(StandardScaler(), LocalOutlierFactor(n_neighbors=35, novelty=True)),
         ),
     ]
+
+
+def _lof_rows(x: Array, rng: np.random.Generator) -> Array | None:
+    """At most LOF_MAX_ROWS distinct rows (a duplicate is its own neighbour at distance 0,
+    which makes densities infinite); None when too few are distinct for a density."""
+    rows = x if len(x) <= LOF_MAX_ROWS else x[rng.choice(len(x), LOF_MAX_ROWS, replace=False)]
+    distinct: Array = np.unique(rows, axis=0)
+    return distinct if len(distinct) > 2 else None
 
 
 class AnomalyEngine:
@@ -129,27 +156,31 @@ class AnomalyEngine:
         x = preprocessor.fit_transform(fit_frame[features])
         x_all = preprocessor.transform(train[features])
         rng = np.random.default_rng(spec.seed)
-        members: list[_Member] = []
+        members: list[_StandardisedMember] = []
         board: list[LeaderboardRow] = []
-        for name, estimator, max_rows in _candidates(len(x), x.shape[1], spec.seed):
+        for name, estimator in _candidates(len(x), spec.seed):
             if members and time.time() >= spec.deadline:
                 break
+            rows: Array | None = x
+            if name == "LocalOutlierFactor":
+                rows = _lof_rows(x, rng)
+                if rows is None:
+                    continue
+                estimator[-1].set_params(n_neighbors=min(35, len(rows) - 1))
             started = time.time()
-            rows = (
-                x
-                if max_rows is None or len(x) <= max_rows
-                else x[rng.choice(len(x), max_rows, replace=False)]
-            )
             estimator.fit(rows)
             fit_time = time.time() - started
-            member = _Member(name, estimator, np.sort(-estimator.score_samples(x_all)))
+            reference = -np.asarray(estimator.score_samples(x_all))
+            member = _StandardisedMember(
+                name, estimator, float(reference.mean()), float(reference.std()) or 1.0
+            )
             members.append(member)
             score = None
             started = time.time()
             if validation is not None and label is not None:
                 v_truth, _ = anomaly_truth(validation[label])
                 v_x = preprocessor.transform(validation[features])
-                score = float(roc_auc_score(v_truth, member.percentile(v_x)))
+                score = float(roc_auc_score(v_truth, member.score(v_x)))
             board.append(LeaderboardRow(name, score, fit_time, time.time() - started))
             report(f"Trained {name}" + (f" (roc_auc {score:.4g})" if score else ""), _ranked(board))
         model = AnomalyModel(preprocessor, members, 1.0, features)
@@ -173,6 +204,7 @@ class AnomalyEngine:
             details={
                 "contamination": contamination,
                 "members": [m.name for m in members],
+                "combination": "mean of the members' scores standardised on the training rows",
                 "decision_threshold": model.threshold,  # on the score: above it, anomalous
                 "hyperparameters": plain({m.name: m.estimator.get_params() for m in members}),
             },
