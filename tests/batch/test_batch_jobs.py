@@ -229,3 +229,34 @@ async def test_a_fenced_loser_writes_nothing(client: httpx.AsyncClient, world: W
     found = await job(client, world.tenant.bearer, job_id)
     assert (found["status"], found["rowsScored"]) == ("SUCCEEDED", 2000)
     assert len(stored_outputs(world.tenant)) == len(before) + 1
+
+
+async def test_a_queued_job_cancelled_by_its_datasets_deletion_has_its_end_in_the_audit_log(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """Attack 16: "every job ends exactly once in the audit log" (cb47cbc) holds for a
+    cancel by a person, not for the other way a QUEUED job is cancelled: its dataset
+    deleted (``forget_dataset``)."""
+    job_id = await started(client, world.tenant.bearer, world.version, world.dataset)
+    body = await gql(
+        client,
+        "mutation($id: ID!) { deleteDataset(id: $id) }",
+        {"id": world.dataset},
+        world.tenant.bearer,
+    )
+    assert body["data"]["deleteDataset"] is True, body
+    async with transaction(world.tenant.id) as session:
+        status = (
+            await session.scalars(
+                select(BatchPredictionJob.status).where(BatchPredictionJob.id == uuid.UUID(job_id))
+            )
+        ).one()
+        actions = (
+            await session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.resource_id == job_id)
+                .order_by(AuditEvent.seq)
+            )
+        ).all()
+    assert status == "CANCELLED"
+    assert actions.count("batch.prediction.cancelled") == 1, actions

@@ -29,7 +29,7 @@ from phantom.automl.runs import Artifact, Claim
 from phantom.automl.tasks import TaskType
 from phantom.config import settings
 from phantom.kit.jobs import stopping
-from phantom.kit.scratch import scratch_dir, sweep_abandoned
+from phantom.kit.scratch import scratch
 from phantom.kit.storage import get_store, tenant_key
 
 log = logging.getLogger(__name__)
@@ -123,12 +123,8 @@ def child_environment(cpus: int) -> dict[str, str]:
 
 
 async def supervise(claim: Claim) -> None:
-    await asyncio.to_thread(sweep_abandoned, "train")  # a killed worker's fits
-    work = scratch_dir("train", claim.job_id)
-    try:
+    async with scratch("train", claim.job_id) as work:
         await _supervise(claim, work)
-    finally:
-        await asyncio.to_thread(shutil.rmtree, work, True)
 
 
 async def _supervise(claim: Claim, work: Path) -> None:

@@ -31,7 +31,7 @@ from phantom.batch.runs import Claim, Output, State
 from phantom.batch.service import missing_features, missing_message
 from phantom.config import settings
 from phantom.kit.jobs import stopping
-from phantom.kit.scratch import scratch_dir, sweep_abandoned
+from phantom.kit.scratch import scratch
 from phantom.kit.storage import get_store, tenant_key
 from phantom.serving.cache import ArtifactError, load_verified, unload
 
@@ -211,14 +211,10 @@ class Timings:
 async def run(claim: Claim, chunk_rows: int | None = None) -> Timings:
     """The ``batch.score`` actor's body after a successful claim; ``chunk_rows`` defaults
     to ``PHANTOM_BATCH_CHUNK_ROWS``."""
-    await asyncio.to_thread(sweep_abandoned, "batch")  # a killed worker's jobs
-    work = scratch_dir("batch", claim.job_id)
     timings = Timings()
-    try:
+    async with scratch("batch", claim.job_id) as work:
         with Heartbeat(claim) as beat:
             await _run(claim, work, beat, chunk_rows or settings.BATCH_CHUNK_ROWS, timings)
-    finally:
-        await asyncio.to_thread(shutil.rmtree, work, True)
     log.info(
         "batch job ran",
         extra={"job_id": str(claim.job_id), **{k: round(v, 3) for k, v in vars(timings).items()}},

@@ -255,7 +255,24 @@ async def forget_dataset(session: AsyncSession, dataset_id: uuid.UUID) -> None:
             on_commit(session, _deleter(key))
         elif job.status not in TERMINAL and job.cancel_requested_at is None:
             _request_cancel(job, "Its dataset was deleted before it started.")
-            if job.status == JobStatus.CANCELLED:
+            await session.flush()
+            actor = audit.Actor.system("datasets.deletion")
+            resource = ("batch_prediction", job.id)
+            await audit.record(
+                session,
+                actor=actor,
+                action="batch.prediction.cancel_requested",
+                resource=resource,
+                details={"status_when_cancelled": job.status, "reason": "dataset deleted"},
+            )
+            if job.status == JobStatus.CANCELLED:  # a queued one ends here; a running one
+                await audit.record(  # ends at its worker, which records it
+                    session,
+                    actor=actor,
+                    action="batch.prediction.cancelled",
+                    resource=resource,
+                    details={"code": "cancelled", "attempt": job.attempt},
+                )
                 publish_after_commit(session, job)
     await session.flush()
 
