@@ -1,7 +1,6 @@
-"""After-commit side effects never undo the caller's view of a committed transaction:
-one that raises (Redis restarting) is logged and the others still run (found by the fault
-drill: a worker took a failed after-commit send for a failed commit and deleted the model
-it had just registered)."""
+"""After-commit side effects: one that raises (Redis restarting) is logged, the others
+still run, and then the failure reaches the caller (who must not take it for a rollback:
+the fault drill found a worker that deleted the model it had just registered)."""
 
 from __future__ import annotations
 
@@ -25,8 +24,11 @@ def test_a_failing_side_effect_is_logged_and_the_rest_still_run(
     on_commit(session, redis_down)
     on_commit(session, lambda: ran.append("published"))
     on_rollback(session, lambda: ran.append("undone"))
-    with caplog.at_level(logging.ERROR, logger="phantom.kit.transactions"):
-        committed(session)  # does not raise
+    with (
+        caplog.at_level(logging.ERROR, logger="phantom.kit.transactions"),
+        pytest.raises(ConnectionError, match="Error 111"),
+    ):
+        committed(session)
     assert ran == ["published"]
     assert "the transaction stands" in caplog.text
     assert "Error 111" in caplog.text

@@ -315,10 +315,13 @@ async def _store(claim: Claim, path: Path) -> None:
     rows = await asyncio.to_thread(lambda: pq.ParquetFile(path).metadata.num_rows)
     key = tenant_key(claim.tenant_id, "predictions", uuid.uuid4(), ".parquet")
     await asyncio.to_thread(_upload, key, path)
-    stored = False
     try:
         stored = await runs.succeed(claim, Output(key, content_hash, size, rows))
-    finally:
-        if not stored:
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(get_store().delete, key)
+    except BaseException:
+        # the commit may have landed (an after-commit step raised, or its answer was lost):
+        # the output stays, since a SUCCEEDED job must never lose it (logged)
+        log.warning("batch output kept: its result may not be recorded", extra={"key": key})
+        raise
+    if not stored:
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(get_store().delete, key)

@@ -24,16 +24,21 @@ def on_rollback(session: AsyncSession, callback: Callable[[], None]) -> None:
 
 
 def committed(session: AsyncSession) -> None:
-    """Each after-commit side effect, each on its own: one that fails (Redis restarting,
-    say) is logged, never raised, since the transaction stands and its caller must not
-    take it for a failure (a worker would then delete the model it just registered).
-    What one carries is sent again by the reconcilers (a job QUEUED too long is resent)."""
+    """Every after-commit side effect runs, even after one fails (Redis restarting, a
+    store away); then the first failure is raised, so a caller can tell the user, though
+    the transaction stands. A caller that undoes its own work on an error must therefore
+    not take an error for a rollback: a worker deleted the model it had just registered
+    that way (the fault drill; ``supervisor._store_result`` now knows the difference)."""
     session.info.pop("on_rollback", None)
+    failure: Exception | None = None
     for callback in session.info.pop("on_commit", []):
         try:
             callback()
-        except Exception:
+        except Exception as error:
             log.exception("an after-commit side effect failed; the transaction stands")
+            failure = failure or error
+    if failure is not None:
+        raise failure
 
 
 def rolled_back(session: AsyncSession) -> None:
