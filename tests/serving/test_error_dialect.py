@@ -10,9 +10,17 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from phantom.config import settings
 from phantom.identity import authn
+from phantom.kit.responses import http_exception, server_error
+from phantom.ops.middleware import RequestContext
 from tests.support.fixtures import TenantFixture, gql
 
 ROWS = [{"amount": 12.5}]
@@ -187,7 +195,7 @@ async def test_a_rest_route_asked_with_another_method_is_a_json_405_with_allow(
     ]:
         answer = await client.request(method, path, headers=tenant.bearer)
         refused(answer, 405, "METHOD_NOT_ALLOWED")
-        assert answer.headers["allow"] == allow
+        assert set(answer.headers["allow"].split(", ")) == set(allow.split(", "))
 
 
 async def test_outside_api_the_web_app_still_answers(client: httpx.AsyncClient) -> None:
@@ -196,3 +204,21 @@ async def test_outside_api_the_web_app_still_answers(client: httpx.AsyncClient) 
     assert page.status_code in (200, 503)  # 503: the web app is not built here
     assert page.headers["content-type"].startswith("text/html")
     assert (await client.get("/auth/nothing-here")).status_code == 404
+
+
+async def test_an_unexpected_error_under_api_is_json_with_the_request_id() -> None:
+    """The app's own exception handlers and middleware, around a route that fails."""
+
+    async def boom(request: Request) -> Response:
+        raise RuntimeError("a bug")
+
+    app = Starlette(
+        routes=[Route("/api/v1/boom", boom), Route("/boom", boom)],
+        middleware=[Middleware(RequestContext)],
+        exception_handlers={HTTPException: http_exception, Exception: server_error},
+    )
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        answer = await client.get("/api/v1/boom", headers={"X-Request-ID": "boom-request-1"})
+        assert refused(answer, 500, "INTERNAL")["requestId"] == "boom-request-1"
+        assert (await client.get("/boom")).text == "Internal Server Error"  # outside /api/

@@ -62,6 +62,7 @@ async def test_a_body_over_the_limit_is_413(
     assert "content-length" not in streamed.request.headers
     assert streamed.status_code == 413, streamed.text
     assert streamed.json()["error"]["code"] == "BAD_USER_INPUT"
+    assert streamed.json()["error"]["requestId"] == streamed.headers["x-request-id"]
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
@@ -81,3 +82,4 @@ async def test_any_method_but_post_is_405_in_the_error_shape(
         assert answer.headers["x-request-id"]
         if method != "HEAD":
             assert answer.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+            assert answer.json()["error"]["requestId"] == answer.headers["x-request-id"]

@@ -61,9 +61,9 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     fallback = ErrorCode.BAD_USER_INPUT if status < 500 else ErrorCode.INTERNAL
     code = STATUS_CODES.get(status, fallback)
     message = exc.detail
-    if status == 404:
+    if status == 404 and message == "Not Found":  # the router's, not a route's own
         message = f"No REST endpoint at {request.url.path} (docs/api.md lists them)."
-    elif status == 405:
+    elif status == 405 and message == "Method Not Allowed":
         allowed = (exc.headers or {}).get("Allow", "")
         message = f"This endpoint takes {allowed or 'other methods'}, not {request.method}."
     return JSONResponse(error_body(code, message), status_code=status, headers=exc.headers)
