@@ -21,16 +21,13 @@ from phantom.config import settings
 from phantom.identity import authn
 from phantom.kit.responses import http_exception, server_error
 from phantom.ops.middleware import RequestContext
+from tests.serving.support import GRAPHQL_PREDICT, predict_events, same_audit
 from tests.support.fixtures import TenantFixture, gql
 
 ROWS = [{"amount": 12.5}]
-GRAPHQL_PREDICT = """mutation($id: ID!, $rows: JSON!) {
-  predict(modelVersionId: $id, rows: $rows) { predictions } }"""
 CREATE_TOKEN = (
     """mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }"""
 )
-EVENTS = """query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) {
-  edges { node { action outcome requestId details } } } }"""
 
 
 def refused(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -54,18 +51,6 @@ async def scoped_token(client: httpx.AsyncClient, tenant: TenantFixture) -> dict
         tenant.bearer,
     )
     return {"Authorization": f"Bearer {body['data']['createApiToken']['token']}"}
-
-
-async def predict_events(client: httpx.AsyncClient, tenant: TenantFixture) -> list[dict[str, Any]]:
-    body = await gql(client, EVENTS, {"f": {"action": "graphql.predict"}}, tenant.bearer)
-    assert "errors" not in body, body
-    return [e["node"] for e in body["data"]["auditEvents"]["edges"]]
-
-
-def same_audit(event: dict[str, Any]) -> tuple[str, str, str, list[str]]:
-    """What must be equal on both channels (REST adds ``channel: rest``)."""
-    details = event["details"]
-    return event["action"], event["outcome"], details["error_code"], details["arguments"]
 
 
 @pytest.mark.parametrize(
