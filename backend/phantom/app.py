@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -33,6 +33,7 @@ from phantom.identity.sso.routes import routes as sso_routes
 from phantom.kit.broadcast import broadcast
 from phantom.kit.jobs import start_in_process_worker
 from phantom.kit.redis import close_redis
+from phantom.kit.responses import http_exception, server_error, under_api
 from phantom.monitoring.predictionlog import prediction_log
 from phantom.monitoring.routes import routes as monitoring_routes
 from phantom.ops.bodies import PREDICT_PATH, BodyLimit
@@ -65,7 +66,7 @@ def spa_routes(dist: Path) -> list[BaseRoute]:
 
     async def spa(request: Request) -> Response:
         path = request.path_params["path"]
-        if path.startswith(("graphql", "auth/", "api/")):
+        if path.startswith(("graphql", "auth/")):
             raise HTTPException(404)
         if path in files and path != "index.html":
             return FileResponse(files[path])
@@ -78,8 +79,19 @@ def spa_routes(dist: Path) -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     if (dist / "assets").is_dir():
         routes.append(Mount("/assets", StaticFiles(directory=dist / "assets"), name="assets"))
-    routes.append(Route("/{path:path}", spa, methods=["GET", "HEAD"]))
+    routes.append(SpaRoute("/{path:path}", spa, methods=["GET", "HEAD"]))
     return routes
+
+
+class SpaRoute(Route):
+    """The SPA's catch-all, which never matches under ``/api/``: there the router's own
+    404, or its 405 for a route's other method, answers (as JSON: kit/responses.py),
+    never the web app's HTML nor a 405 for the catch-all's GET."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and under_api(scope["path"]):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 class PhantomApp:
@@ -158,6 +170,7 @@ def create_app(
             *spa_routes(settings.FRONTEND_DIST),
         ],
         middleware=[Middleware(RequestContext), Middleware(BodyLimit)],
+        exception_handlers={HTTPException: http_exception, Exception: server_error},
         lifespan=lifespan,
     )
     # every body, every way in

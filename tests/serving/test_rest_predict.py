@@ -1,5 +1,6 @@
 """The REST predict route's body limit: over ``PHANTOM_PREDICT_MAX_BODY_BYTES`` it answers
-413, whether the length is declared or the body is streamed without one."""
+413, whether the length is declared or the body is streamed without one; its refusals of
+a real model's calls are audited as GraphQL's."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import httpx
 import pytest
 
 from phantom.config import settings
+from tests.serving.support import GRAPHQL_PREDICT, predict_events, same_audit
 from tests.support.fixtures import TenantFixture, create_tenant
 from tests.support.models import payments, train_version, upload_payments
 
 pytestmark = pytest.mark.slow  # each model version is a real fit in a child process
+ROWS = payments().head(2).to_dict("records")
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +65,7 @@ async def test_a_body_over_the_limit_is_413(
     assert "content-length" not in streamed.request.headers
     assert streamed.status_code == 413, streamed.text
     assert streamed.json()["error"]["code"] == "BAD_USER_INPUT"
+    assert streamed.json()["error"]["requestId"] == streamed.headers["x-request-id"]
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
@@ -81,3 +85,36 @@ async def test_any_method_but_post_is_405_in_the_error_shape(
         assert answer.headers["x-request-id"]
         if method != "HEAD":
             assert answer.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+            assert answer.json()["error"]["requestId"] == answer.headers["x-request-id"]
+
+
+async def test_refusals_of_a_real_model_are_audited_alike_in_the_callers_tenant_only(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, str]
+) -> None:
+    """Invalid rows (BAD_USER_INPUT) and another tenant's version (NOT_FOUND, never
+    FORBIDDEN) leave the same event on REST as on GraphQL, in the caller's own log."""
+    tenant, version_id = trained
+    other = await create_tenant("Beta Insurance")
+    bad_rows = [{"no such column": 1}]
+    for who, rows, code in [(tenant, bad_rows, "BAD_USER_INPUT"), (other, ROWS, "NOT_FOUND")]:
+        rest = await client.post(
+            f"/api/v1/models/{version_id}/predict",
+            json={"rows": rows},
+            headers={**who.bearer, "X-Request-ID": f"rest-{code}"},
+        )
+        assert rest.status_code == (400 if code == "BAD_USER_INPUT" else 404), rest.text
+        assert rest.json()["error"]["code"] == code
+        assert rest.json()["error"]["requestId"] == f"rest-{code}"
+        graph = await client.post(
+            "/graphql",
+            json={"query": GRAPHQL_PREDICT, "variables": {"id": version_id, "rows": rows}},
+            headers={**who.bearer, "X-Request-ID": f"graphql-{code}"},
+        )
+        assert graph.json()["errors"][0]["extensions"]["code"] == code, graph.text
+        events = {e["requestId"]: e for e in await predict_events(client, who)}
+        on_rest, on_graphql = events[f"rest-{code}"], events[f"graphql-{code}"]
+        assert same_audit(on_rest) == same_audit(on_graphql)
+        assert on_rest["outcome"] == "FAILURE"
+        assert on_rest["details"]["error_code"] == code
+    # the owner's log holds no event of the other tenant's refused calls
+    assert "rest-NOT_FOUND" not in {e["requestId"] for e in await predict_events(client, tenant)}

@@ -15,6 +15,7 @@ Arguments are never recorded (they may hold secrets); only their names.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from strawberry.extensions.field_extension import (
@@ -25,6 +26,7 @@ from strawberry.extensions.field_extension import (
 from strawberry.types import Info
 
 from phantom.audit.chain import Actor, Outcome, record_separately, recorded_actions
+from phantom.identity.principal import Principal
 from phantom.kit.errors import ErrorCode, PhantomError
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,17 @@ class AuditedMutation(FieldExtension):
 
 async def _record_refusal(info: Info, arguments: dict[str, Any], error: Exception) -> None:
     code = error.code if isinstance(error, PhantomError) else ErrorCode.INTERNAL
+    outcome = refusal_outcome(code)
+    if outcome is not None:
+        await _record(info, arguments, outcome, {"error_code": code.value})
+
+
+def refusal_outcome(code: ErrorCode) -> Outcome | None:
+    """How a refused or failed operation is recorded; None: not at all (no credential,
+    no tenant to record it in)."""
     if code == ErrorCode.UNAUTHENTICATED:
-        return  # no credential, no tenant: nothing to record it in
-    outcome = Outcome.DENIED if code == ErrorCode.FORBIDDEN else Outcome.FAILURE
-    await _record(info, arguments, outcome, {"error_code": code.value})
+        return None
+    return Outcome.DENIED if code == ErrorCode.FORBIDDEN else Outcome.FAILURE
 
 
 async def _record(
@@ -67,17 +76,30 @@ async def _record(
     principal = getattr(info.context, "principal", None)
     if principal is None:
         return
+    await record_operation(principal, info.python_name, outcome, details, arguments)
+
+
+async def record_operation(
+    principal: Principal,
+    field: str,
+    outcome: Outcome,
+    details: dict[str, Any],
+    arguments: Iterable[str],
+) -> None:
+    """The safety net's event, ``graphql.<field>``, in a transaction of its own. REST
+    routes that are a mutation by another way in (REST predict is ``predict``) record
+    their refusals through here too: one action, one outcome, whichever the channel."""
     try:
         await record_separately(
             principal.tenant_id,
             actor=Actor.from_principal(principal),
-            action=f"graphql.{info.python_name}",
+            action=f"graphql.{field}",
             outcome=outcome,
             details={**details, "arguments": sorted(arguments)},
         )
     except Exception:
-        # the caller gets the mutation's own answer; a lost safety-net event is logged
-        log.exception("could not record mutation %s in the audit log", info.field_name)
+        # the caller gets the operation's own answer; a lost safety-net event is logged
+        log.exception("could not record %s in the audit log", field)
 
 
 def audit_every_mutation(mutation_type: type) -> None:

@@ -22,6 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from phantom.config import settings
 from phantom.datasets.errors import UploadTooLarge, human_size
+from phantom.kit.errors import ErrorCode
+from phantom.kit.responses import error_body
 
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
@@ -155,11 +157,11 @@ def _too_large(media: str, cap: int) -> str:
 
 async def _refuse(scope: Scope, send: Send, status: int, message: str) -> None:
     """In the endpoint's own error shape: GraphQL's on /graphql, REST's elsewhere."""
-    code = "BAD_USER_INPUT"
+    code = ErrorCode.BAD_USER_INPUT  # the status says which limit (413, 415)
     if scope["path"] == "/graphql":
-        body: object = {"errors": [{"message": message, "extensions": {"code": code}}]}
+        body: object = {"errors": [{"message": message, "extensions": {"code": code.value}}]}
     else:
-        body = {"error": {"code": code, "message": message}}
+        body = error_body(code, message)
     headers = {"connection": "close"}  # the rest of the body is never read
 
     async def no_receive() -> Message:

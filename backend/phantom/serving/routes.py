@@ -22,7 +22,9 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from phantom.audit.safety_net import record_operation, refusal_outcome
 from phantom.identity.authn import authenticate, throttle
+from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, ErrorCode, PhantomError, Unauthenticated
 from phantom.kit.responses import error_response
 from phantom.ops.bodies import BodyLimit
@@ -63,6 +65,7 @@ def _query(scope: Scope, name: str) -> str | None:
 
 async def predict(scope: Scope, receive: Receive) -> bytes | Response | None:
     """The answer's JSON, an error response, or None when there is no one to answer."""
+    principal: Principal | None = None
     try:
         principal, error = await authenticate(
             HTTPConnection(scope), raw_header(scope, b"authorization"), True
@@ -96,7 +99,14 @@ async def predict(scope: Scope, receive: Receive) -> bytes | Response | None:
             explain=explain_flag(_query(scope, "explain")),
         )
     except PhantomError as failure:
+        if principal is not None and failure.code != ErrorCode.RATE_LIMITED:
+            await _record_refusal(principal, scope, failure.code)
         return error_response(failure)
+    except Exception:
+        log.exception("predict failed")
+        if principal is not None:
+            await _record_refusal(principal, scope, ErrorCode.INTERNAL)
+        return error_response(PhantomError("The prediction failed; see the server log."))
     answer: dict[str, object] = {
         "modelVersionId": str(result.model_version_id),
         "predictionIds": result.prediction_ids,
@@ -112,6 +122,23 @@ async def predict(scope: Scope, receive: Receive) -> bytes | Response | None:
     if result.explanations is not None:
         answer["explanations"] = result.explanations
     return orjson.dumps(answer)
+
+
+async def _record_refusal(principal: Principal, scope: Scope, code: ErrorCode) -> None:
+    """As GraphQL's safety net records a refused ``predict`` (audit/safety_net.py): the
+    same action, outcome and error code, in the caller's tenant, with the channel. A
+    rate limit is not recorded on either channel (it refuses before the operation runs).
+    Only refusals pay for this: the success path records nothing here."""
+    outcome = refusal_outcome(code)
+    if outcome is None:
+        return
+    try:
+        uuid.UUID(scope["path"][len(PREFIX) : -len(SUFFIX)])
+        named = "model_version_id"
+    except ValueError:
+        named = "model_name"
+    details = {"error_code": code.value, "channel": "rest"}
+    await record_operation(principal, "predict", outcome, details, ("explain", "rows", named))
 
 
 async def predict_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
