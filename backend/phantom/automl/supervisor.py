@@ -16,8 +16,9 @@ import sys
 import tarfile
 import time
 import uuid
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,6 +34,7 @@ from phantom.kit.scratch import scratch
 from phantom.kit.storage import get_store, tenant_key
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LOG_TAIL_BYTES = 4000
 STOP_POLL_SECONDS = 0.2  # how soon a worker's stop is noticed
 
@@ -223,8 +225,14 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                 if message["event"] == "progress":
                     sent = time.monotonic()
                     try:
-                        owned = await runs.progress(
-                            claim, message["progress"], message["message"], message["leaderboard"]
+                        owned = await within_lease(
+                            runs.progress(
+                                claim,
+                                message["progress"],
+                                message["message"],
+                                message["leaderboard"],
+                            ),
+                            held_until,
                         )
                     except DATABASE_ERRORS as error:  # the heartbeat decides, by the lease
                         _database_unreachable(claim, "progress", error)
@@ -262,7 +270,7 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
             if now >= next_beat:
                 next_beat = now + settings.TRAINING_HEARTBEAT_SECONDS
                 try:
-                    state = await runs.heartbeat(claim)
+                    state = await within_lease(runs.heartbeat(claim), held_until)
                 except DATABASE_ERRORS as error:
                     _database_unreachable(claim, "heartbeat", error)
                     state = "lost" if time.monotonic() >= held_until else "unknown"
@@ -290,6 +298,25 @@ async def _hand_back(claim: Claim, child: Child) -> None:
         "worker stopping: training handed back" if handed else "worker stopping: lease lost",
         extra={"job_id": str(claim.job_id), "seconds": round(time.monotonic() - started, 3)},
     )
+
+
+async def within_lease(write: Awaitable[T], held_until: float) -> T:
+    """The write's answer, or TimeoutError once the lease may have lapsed: a database that
+    stops answering without refusing (a failover's old address, a partition) would hold
+    the write for minutes while the reconciler gives the job to another worker, and two
+    fits of one job would run. The write is left to end on its own (fenced by the token:
+    it changes nothing once the job is another claim's)."""
+    task = asyncio.ensure_future(write)
+    done, _ = await asyncio.wait({task}, timeout=max(held_until - time.monotonic(), 0.0))
+    if not done:
+        task.add_done_callback(_late_write)
+        raise TimeoutError("the database did not answer while the lease surely held")
+    return task.result()
+
+
+def _late_write(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("a late training write failed: %s", task.exception())
 
 
 def _database_unreachable(claim: Claim, what: str, error: Exception) -> None:
@@ -341,7 +368,7 @@ async def _store_result(
     artifact = Artifact(key, content_hash, size)
     while True:
         try:
-            stored = await runs.succeed(claim, result, artifact)
+            stored = await within_lease(runs.succeed(claim, result, artifact), held_until)
             break
         except DATABASE_ERRORS as error:
             _database_unreachable(claim, "result", error)
