@@ -159,6 +159,17 @@ async def test_a_running_job_cancelled_stops_before_its_next_chunk_and_stores_no
     assert error_codes(again) == ["CONFLICT"]
 
 
+async def audit_actions(world: World, job_id: str) -> list[str]:
+    """The job's audit events, oldest first."""
+    async with transaction(world.tenant.id) as session:
+        found = await session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.resource_id == job_id)
+            .order_by(AuditEvent.seq)
+        )
+        return list(found.all())
+
+
 async def test_a_queued_job_is_cancelled_at_once_and_never_claimed(
     client: httpx.AsyncClient, world: World
 ) -> None:
@@ -167,14 +178,7 @@ async def test_a_queued_job_is_cancelled_at_once_and_never_claimed(
     assert body["data"]["cancelBatchPrediction"]["status"] == "CANCELLED", body
     assert await runs.claim(world.tenant.id, uuid.UUID(job_id)) is None
     # its end is in the audit log once, as a worker's end would be
-    async with transaction(world.tenant.id) as session:
-        actions = (
-            await session.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.resource_id == job_id)
-                .order_by(AuditEvent.seq)
-            )
-        ).all()
+    actions = await audit_actions(world, job_id)
     assert actions == [
         "batch.prediction.started",
         "batch.prediction.cancel_requested",
@@ -251,12 +255,6 @@ async def test_a_queued_job_cancelled_by_its_datasets_deletion_has_its_end_in_th
                 select(BatchPredictionJob.status).where(BatchPredictionJob.id == uuid.UUID(job_id))
             )
         ).one()
-        actions = (
-            await session.scalars(
-                select(AuditEvent.action)
-                .where(AuditEvent.resource_id == job_id)
-                .order_by(AuditEvent.seq)
-            )
-        ).all()
+    actions = await audit_actions(world, job_id)
     assert status == "CANCELLED"
     assert actions.count("batch.prediction.cancelled") == 1, actions

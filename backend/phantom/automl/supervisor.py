@@ -107,6 +107,7 @@ class Child:
 # what a database restart or failover raises from a write: connection refused or dropped
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
 RESULT_RETRY_SECONDS = 1.0
+LATE_WRITE_SECONDS = 5.0  # a write past the lease: time to learn the claim is lost
 
 
 def child_environment(cpus: int) -> dict[str, str]:
@@ -304,10 +305,12 @@ async def within_lease(write: Awaitable[T], held_until: float) -> T:
     """The write's answer, or TimeoutError once the lease may have lapsed: a database that
     stops answering without refusing (a failover's old address, a partition) would hold
     the write for minutes while the reconciler gives the job to another worker, and two
-    fits of one job would run. The write is left to end on its own (fenced by the token:
-    it changes nothing once the job is another claim's)."""
+    fits of one job would run. A write sent after that still gets ``LATE_WRITE_SECONDS``:
+    fenced by the token, its answer says whether the job is still ours (a lost claim
+    then deletes its upload). A write given up on is left to end on its own."""
     task = asyncio.ensure_future(write)
-    done, _ = await asyncio.wait({task}, timeout=max(held_until - time.monotonic(), 0.0))
+    wait = max(held_until - time.monotonic(), LATE_WRITE_SECONDS)
+    done, _ = await asyncio.wait({task}, timeout=wait)
     if not done:
         task.add_done_callback(_late_write)
         raise TimeoutError("the database did not answer while the lease surely held")
