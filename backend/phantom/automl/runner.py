@@ -28,11 +28,12 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from phantom.automl import fairness, insights
+from phantom.automl import baseline, fairness, insights
 from phantom.automl import holdout as holdout_predictions
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
+    Engine,
     FitOutcome,
     FitSpec,
     LeaderboardRow,
@@ -292,6 +293,8 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     train, holdout, attributes = set_aside(*split(frame, spec), dropped, spec)
     model_dir, work_dir = Path(spec.model_dir), Path(spec.work_dir)
     engine = get_engine(spec.engine)
+    # first, so its seconds come out of the main engine's limit (``used`` below)
+    base = fit_baseline(train, spec, protocol) if baseline.applies(spec.engine, task) else None
     fit_limit = fit_limit_seconds(
         spec.budget_seconds, time.time() - started, engine.reserve_seconds
     )
@@ -335,9 +338,15 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     truth = holdout[spec.target] if spec.target is not None else None
     features = holdout.drop(columns=[spec.target]) if spec.target is not None else holdout
     predicted = model.predict(features)
+    served = Served(engine, fitted, model, predicted)
+    if base is not None:
+        served = settle(served, base, spec, truth, features)
+    engine, fitted, model, predicted = served.engine, served.fitted, served.model, served.predicted
     measured = outcome(spec, truth, predicted)
     metrics = score_all(task, measured) if measured is not None else {}
     serving, leaderboard = serving_record(engine.name, fitted, model, features, spec.seed)
+    serving["reason"] += served.note
+    leaderboard += served.others
     importance_deadline = started + spec.budget_seconds * 1.1 + 5
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
@@ -413,10 +422,136 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         reference=reference,
         fairness=fair,
         explanation_summary=summary,
-        details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
+        details={
+            **fitted.details,
+            "train_rows": len(train),
+            "holdout_rows": len(holdout),
+            "baseline": served.record,
+        },
         holdout_predictions=holdout_predictions.record(task, truth, predicted, spec.seed),
         **extra,
     )
+
+
+def fit_baseline(
+    train: pd.DataFrame, spec: RunSpec, protocol: Protocol
+) -> baseline.Baseline | baseline.Failed:
+    """The SKLEARN engine's fit on the job's training rows, in its own slice of the budget
+    and its own directories; its models appear on the leaderboard as they finish."""
+    seconds = baseline.slice_seconds(spec.budget_seconds)
+    root = Path(spec.work_dir) / "baseline"
+    fit_spec = FitSpec(
+        task=spec.task_type,
+        target=spec.target,
+        metric=spec.metric,
+        time_limit_seconds=seconds,
+        deadline=time.time() + seconds,
+        num_cpus=spec.num_cpus,
+        memory_limit_mb=spec.memory_limit_mb,
+        seed=spec.seed,
+        model_dir=root / "model",
+        work_dir=root / "scratch",
+    )
+
+    def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
+        rows = [asdict(row) for row in leaderboard]
+        protocol.send("progress", progress=0.0, message=message, leaderboard=rows)
+
+    return baseline.fit(train, fit_spec, report)
+
+
+@dataclass(slots=True)
+class Served:
+    """The engine whose model the version serves, its fit, the loaded model and its
+    holdout answers; the other engine's leaderboard rows, kept for the record; a note
+    for the serving reason, and the baseline's record for the result's details."""
+
+    engine: Engine
+    fitted: FitOutcome
+    model: LoadedModel
+    predicted: Predictions
+    others: list[LeaderboardRow] = field(default_factory=list)
+    note: str = ""
+    record: dict[str, Any] | None = None
+
+
+def settle(
+    main: Served,
+    base: baseline.Baseline | baseline.Failed,
+    spec: RunSpec,
+    truth: pd.Series | None,
+    features: pd.DataFrame,
+) -> Served:
+    """The main engine's model or the baseline's, by ``baseline.py``'s rule on the
+    holdout. When the baseline serves, its model becomes the version's artefact (engine
+    "sklearn"); the main engine's rows stay on the leaderboard, unserved. Anything failing
+    on the baseline's side leaves the main model serving, with a note."""
+    if isinstance(base, baseline.Failed):
+        return replace(main, note=baseline.failed_note(base), record={"error": base.error})
+    main_name = main.fitted.served_model or main.fitted.best_model
+    try:
+        engine = get_engine(baseline.ENGINE)
+        model = engine.load(base.model_dir, spec.num_cpus)
+        predicted = model.predict(features)
+        main_outcome, base_outcome = (
+            outcome(spec, truth, main.predicted),
+            outcome(spec, truth, predicted),
+        )
+        if main_outcome is None or base_outcome is None:
+            raise ValueError("no labels on the holdout to compare on")
+        verdict = baseline.judge(spec.metric, main_outcome, base_outcome, spec.seed)
+    except Exception as error:
+        logging.getLogger(__name__).exception("judging the baseline failed; the main model serves")
+        failed = baseline.Failed(type(error).__name__)
+        return replace(main, note=baseline.failed_note(failed), record={"error": failed.error})
+    record = {
+        "model": base.fitted.best_model,
+        "score_holdout": verdict.baseline_score,
+        "main_score_holdout": verdict.main_score,
+        "p_value": verdict.p_value,
+        "served": verdict.baseline_serves,
+    }
+    main_rows = _with_holdout(main.fitted.leaderboard, main_name, verdict.main_score)
+    base_rows = _with_holdout(
+        base.fitted.leaderboard, base.fitted.best_model, verdict.baseline_score
+    )
+    if not verdict.baseline_serves:
+        model.close()
+        fitted = replace(main.fitted, leaderboard=main_rows)
+        others = [replace(row, served=False) for row in base_rows]
+        note = baseline.kept_note(verdict, spec.metric)
+        return replace(main, fitted=fitted, others=others, note=note, record=record)
+    main.model.close()
+    model.close()
+    model_dir = Path(spec.model_dir)
+    baseline.adopt(base, model_dir)
+    reason = baseline.serving_reason(verdict, main.engine.name, main_name, spec.metric)
+    fitted = replace(
+        base.fitted,
+        leaderboard=base_rows,
+        served_model=base.fitted.best_model,
+        serving_reason=reason,
+    )
+    return Served(
+        engine=engine,
+        fitted=fitted,
+        model=engine.load(model_dir, spec.num_cpus),  # what is measured is what serves
+        predicted=predicted,
+        others=[replace(row, served=False) for row in main_rows],
+        record=record,
+    )
+
+
+def _with_holdout(
+    rows: list[LeaderboardRow], name: str, score: float | None
+) -> list[LeaderboardRow]:
+    """The compared model's holdout score on its row, where the engine measured none."""
+    return [
+        replace(row, score_holdout=score)
+        if row.model_name == name and row.score_holdout is None
+        else row
+        for row in rows
+    ]
 
 
 def insights_deadline(importance_deadline: float, spec: RunSpec) -> float:
