@@ -31,7 +31,7 @@ STUMPS = {"RF": {"n_estimators": 10, "max_depth": 1}}
 
 
 def xor(rows: int = ROWS, seed: int = 5) -> pd.DataFrame:
-    """The label is the sign of ``a * b`` (noisy): trees find it, a linear model or a stump cannot."""
+    """The label is the sign of ``a * b`` (noisy): trees find it, a line or a stump cannot."""
     rng = np.random.default_rng(seed)
     a, b = rng.uniform(-1, 1, rows), rng.uniform(-1, 1, rows)
     positive = (a * b > 0) ^ (rng.random(rows) < 0.05)
@@ -248,7 +248,7 @@ async def test_a_job_serves_the_baseline_and_shows_both_engines_on_the_leaderboa
     monkeypatch.setattr(supervisor_module, "settings", patched)
     dataset_id = await upload_frame(client, tenant.bearer, xor(), "XOR")
     body = await start(
-        client, tenant.bearer, datasetId=dataset_id, target="label", timeBudgetSeconds=20
+        client, tenant.bearer, datasetId=dataset_id, target="label", timeBudgetSeconds=30
     )
     assert "errors" not in body, body
     job_id = body["data"]["startTraining"]["id"]
