@@ -18,7 +18,9 @@ import pytest
 from phantom.automl import baseline, runs
 from phantom.automl import supervisor as supervisor_module
 from phantom.automl.engines import get_engine
+from phantom.automl.engines.base import FitOutcome, LeaderboardRow
 from phantom.automl.engines.sklearn import ARTIFACT, SklearnEngine
+from phantom.automl.leaderboard import plain_model_name
 from phantom.automl.runner import Protocol, RunSpec, run
 from phantom.automl.supervisor import supervise
 from phantom.automl.tasks import Outcome, TaskType
@@ -184,8 +186,10 @@ def test_the_baseline_serves_when_the_main_engine_is_measurably_worse(tmp_path: 
     reason = result["serving"]["reason"]
     assert reason.startswith(
         "The HistGradientBoosting baseline scored better on the holdout than AutoGluon's "
-        "served model RandomForest"
+        "served model "
     ), reason
+    # (the stumps, or AutoGluon's ensemble over them: fit-to-serve times them)
+    assert reason.split("served model ")[1].split(" ")[0] in main, reason
     assert result["details"]["baseline"]["served"] is True
     # the artefact directory holds the baseline's model alone, and loads as the registry will
     model_dir = tmp_path / "model"
@@ -277,3 +281,27 @@ async def test_a_job_serves_the_baseline_and_shows_both_engines_on_the_leaderboa
     answer = await post(client, tenant.bearer, PREDICT, {"id": version["id"], "rows": rows})
     assert "errors" not in answer, answer
     assert answer["data"]["predict"]["predictions"] == ["yes", "no"]
+
+
+def test_the_baseline_adopted_replaces_the_artefact_and_keeps_the_main_model_aside(
+    tmp_path: Path,
+) -> None:
+    model_dir, base_dir, aside = tmp_path / "model", tmp_path / "base", tmp_path / "aside"
+    (model_dir / "models").mkdir(parents=True)
+    (model_dir / "predictor.pkl").write_text("main")
+    base_dir.mkdir()
+    (base_dir / ARTIFACT).write_text("baseline")
+    fitted = baseline.renamed(
+        FitOutcome(
+            leaderboard=[LeaderboardRow("HistGradientBoosting", 0.9, 1.0, 0.1)],
+            best_model="HistGradientBoosting",
+        )
+    )
+    baseline.adopt(baseline.Baseline(fitted, base_dir), model_dir, aside)
+    assert sorted(p.name for p in model_dir.iterdir()) == [ARTIFACT]
+    assert sorted(p.name for p in aside.iterdir()) == ["models", "predictor.pkl"]
+    assert fitted.best_model == "Baseline: HistGradientBoosting"
+    assert [r.model_name for r in fitted.leaderboard] == ["Baseline: HistGradientBoosting"]
+    assert plain_model_name("Baseline: HistGradientBoostingSmall") == (
+        "Baseline: Histogram gradient boosting (small trees)"
+    )

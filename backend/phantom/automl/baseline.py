@@ -124,16 +124,23 @@ def judge(metric: str, main: Outcome, baseline: Outcome, seed: int) -> Verdict:
     return Verdict(p < ALPHA, main_score, baseline_score, p)
 
 
-def adopt(baseline: Baseline, model_dir: Path) -> None:
+def adopt(baseline: Baseline, model_dir: Path, aside: Path) -> None:
     """The version's artefact becomes the baseline's model: ``model_dir`` (what the job
-    layer archives) emptied of the main engine's model and filled with the baseline's."""
-    for entry in model_dir.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-    for entry in baseline.model_dir.iterdir():
-        shutil.move(str(entry), model_dir / entry.name)
+    layer archives) emptied of the main engine's model, which is moved to ``aside``, and
+    filled with the baseline's. If the move fails half-way, the main model is put back
+    before the error is raised: the main model then still serves."""
+    aside.mkdir(parents=True, exist_ok=True)
+    for entry in list(model_dir.iterdir()):
+        shutil.move(str(entry), aside / entry.name)
+    try:
+        for entry in list(baseline.model_dir.iterdir()):
+            shutil.move(str(entry), model_dir / entry.name)
+    except Exception:
+        for entry in list(model_dir.iterdir()):
+            shutil.move(str(entry), baseline.model_dir / entry.name)
+        for entry in list(aside.iterdir()):
+            shutil.move(str(entry), model_dir / entry.name)
+        raise
 
 
 def serving_reason(verdict: Verdict, engine: str, main_model: str, metric: str) -> str:

@@ -59,6 +59,8 @@ IMPORTANCE_ROWS = 2_000
 IMPORTANCE_REPEATS = 3
 MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
 INSIGHTS_MIN_SECONDS = 8.0
+IMPORTANCE_MIN_SECONDS = 2.0  # a few features at least (~0.1 s each on small data)
+SAVE_SECONDS = 1.0  # writing the result after the post-fit work; archiving follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,9 @@ class RunSpec:
     excluded_columns: list[str] = field(default_factory=list)
     seed: int = 0
     hard_deadline: float | None = None  # ``time.time()`` when the job layer kills this process
+    # ``time.time()`` by which the job should be done: its budget + 10 % from the child's
+    # start (the worker's clock); None: from the run's own start, 5 s later (older specs)
+    budget_deadline: float | None = None
     options: dict[str, Any] = field(default_factory=dict)
     protected_attributes: list[str] = field(default_factory=list)  # evaluated for fairness
     fairness_min_group_rows: int = 30  # fewer holdout rows: a group too small to judge
@@ -353,7 +358,15 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     serving, leaderboard = serving_record(engine.name, fitted, model, features, spec.seed)
     serving["reason"] += served.note
     leaderboard += served.others
+    # the work after the fit uses what is left of the budget + 10 %, counted from the
+    # child's start (its imports included), less a second to save and report; a fit that
+    # ended late still gets its importance's first seconds, and the insights and summary
+    # floors below: those run past the budget, within the hard bound
     importance_deadline = started + spec.budget_seconds * 1.1 + 5
+    if spec.budget_deadline is not None:
+        importance_deadline = max(
+            spec.budget_deadline - SAVE_SECONDS, time.time() + IMPORTANCE_MIN_SECONDS
+        )
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
     fair = fairness.evaluate(
@@ -527,10 +540,16 @@ def settle(
         others = [replace(row, served=False) for row in base_rows]
         note = baseline.kept_note(verdict, spec.metric)
         return replace(main, fitted=fitted, others=others, note=note, record=record)
-    main.model.close()
     model.close()
     model_dir = Path(spec.model_dir)
-    baseline.adopt(base, model_dir)
+    main.model.close()  # before its files move (an H2O model holds a scoring node)
+    try:
+        baseline.adopt(base, model_dir, Path(spec.work_dir) / "baseline" / "main-model")
+    except Exception as error:  # its files are back: the main model serves
+        logging.getLogger(__name__).exception("serving the baseline failed; the main serves")
+        failed = baseline.Failed(type(error).__name__)
+        main = replace(main, model=main.engine.load(model_dir, spec.num_cpus))
+        return replace(main, note=baseline.failed_note(failed), record={"error": failed.error})
     reason = baseline.serving_reason(verdict, main.engine.name, main_name, spec.metric)
     fitted = replace(
         base.fitted,
