@@ -8,6 +8,8 @@ libraries print goes to stderr (the job's log file), never into the protocol.
 What happens here is the same for every engine: columns to drop, a seeded holdout the
 engine never sees, the fit, then holdout metrics and permutation feature importance
 through the saved-and-reloaded model (so what is measured is what will be served).
+Supervised AutoGluon and H2O jobs fit the SKLEARN baseline first, and serve it when the
+main model is measurably worse on the holdout (``automl/baseline.py``).
 """
 
 from __future__ import annotations
