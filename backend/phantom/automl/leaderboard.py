@@ -17,6 +17,7 @@ from typing import Any
 from phantom.automl.tasks import METRICS
 
 REFIT_SUFFIX = "_FULL"
+BASELINE_PREFIX = "Baseline: "  # automl/baseline.py's rows
 # Measured after the fit (fit_to_serve.py); a bag that was not timed borrows its refit's.
 _SERVING_FIELDS = ("score_holdout", "predict_ms_per_row", "rows_per_second")
 
@@ -136,7 +137,10 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
 
 def plain_model_name(name: str) -> str:
     """``WeightedEnsemble_L3_FULL`` -> "Weighted ensemble, refit on all data"; the engine's
-    name stays available beside it (tooltips, the API)."""
+    name stays available beside it (tooltips, the API). The baseline's models keep their
+    prefix: "Baseline: Histogram gradient boosting"."""
+    if name.startswith(BASELINE_PREFIX):
+        return BASELINE_PREFIX + plain_model_name(name[len(BASELINE_PREFIX) :])
     refit = name.endswith(REFIT_SUFFIX)
     base = name[: -len(REFIT_SUFFIX)] if refit else name
     family = next((words for prefix, words in _FAMILIES if base.startswith(prefix)), None)

@@ -8,6 +8,8 @@ libraries print goes to stderr (the job's log file), never into the protocol.
 What happens here is the same for every engine: columns to drop, a seeded holdout the
 engine never sees, the fit, then holdout metrics and permutation feature importance
 through the saved-and-reloaded model (so what is measured is what will be served).
+Supervised AutoGluon and H2O jobs fit the SKLEARN baseline first, and serve it when the
+main model is measurably worse on the holdout (``automl/baseline.py``).
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from phantom.automl import fairness, insights
+from phantom.automl import baseline, fairness, insights
 from phantom.automl import holdout as holdout_predictions
 from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import (
     DataError,
+    Engine,
     FitOutcome,
     FitSpec,
     LeaderboardRow,
@@ -58,6 +61,8 @@ IMPORTANCE_ROWS = 2_000
 IMPORTANCE_REPEATS = 3
 MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
 INSIGHTS_MIN_SECONDS = 8.0
+IMPORTANCE_MIN_SECONDS = 2.0  # a few features at least (~0.1 s each on small data)
+SAVE_SECONDS = 1.0  # writing the result after the post-fit work; archiving follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,9 @@ class RunSpec:
     excluded_columns: list[str] = field(default_factory=list)
     seed: int = 0
     hard_deadline: float | None = None  # ``time.time()`` when the job layer kills this process
+    # ``time.time()`` by which the job should be done: its budget + 10 % from the child's
+    # start (the worker's clock); None: from the run's own start, 5 s later (older specs)
+    budget_deadline: float | None = None
     options: dict[str, Any] = field(default_factory=dict)
     protected_attributes: list[str] = field(default_factory=list)  # evaluated for fairness
     fairness_min_group_rows: int = 30  # fewer holdout rows: a group too small to judge
@@ -292,8 +300,16 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     train, holdout, attributes = set_aside(*split(frame, spec), dropped, spec)
     model_dir, work_dir = Path(spec.model_dir), Path(spec.work_dir)
     engine = get_engine(spec.engine)
+    base, charged = None, 0.0
+    if baseline.applies(spec.engine, task):
+        fitting = time.time()
+        base = fit_baseline(train, spec, protocol)
+        # the baseline's seconds come out of the main engine's limit, and its planned
+        # slice out of the limit's floor too: the job takes no longer for it (a slow start
+        # beyond the slice is absorbed like any slow start, below)
+        charged = min(time.time() - fitting, baseline.slice_seconds(spec.budget_seconds))
     fit_limit = fit_limit_seconds(
-        spec.budget_seconds, time.time() - started, engine.reserve_seconds
+        spec.budget_seconds, time.time() - started - charged, engine.reserve_seconds + charged
     )
     fit_spec = FitSpec(
         task=task,
@@ -335,10 +351,24 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     truth = holdout[spec.target] if spec.target is not None else None
     features = holdout.drop(columns=[spec.target]) if spec.target is not None else holdout
     predicted = model.predict(features)
+    served = Served(engine, fitted, model, predicted)
+    if base is not None:
+        served = settle(served, base, spec, truth, features)
+    engine, fitted, model, predicted = served.engine, served.fitted, served.model, served.predicted
     measured = outcome(spec, truth, predicted)
     metrics = score_all(task, measured) if measured is not None else {}
     serving, leaderboard = serving_record(engine.name, fitted, model, features, spec.seed)
+    serving["reason"] += served.note
+    leaderboard += served.others
+    # the work after the fit uses what is left of the budget + 10 %, counted from the
+    # child's start (its imports included), less a second to save and report; a fit that
+    # ended late still gets its importance's first seconds, and the insights and summary
+    # floors below: those run past the budget, within the hard bound
     importance_deadline = started + spec.budget_seconds * 1.1 + 5
+    if spec.budget_deadline is not None:
+        importance_deadline = max(
+            spec.budget_deadline - SAVE_SECONDS, time.time() + IMPORTANCE_MIN_SECONDS
+        )
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
     fair = fairness.evaluate(
@@ -413,10 +443,142 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         reference=reference,
         fairness=fair,
         explanation_summary=summary,
-        details={**fitted.details, "train_rows": len(train), "holdout_rows": len(holdout)},
+        details={
+            **fitted.details,
+            "train_rows": len(train),
+            "holdout_rows": len(holdout),
+            "baseline": served.record,
+        },
         holdout_predictions=holdout_predictions.record(task, truth, predicted, spec.seed),
         **extra,
     )
+
+
+def fit_baseline(
+    train: pd.DataFrame, spec: RunSpec, protocol: Protocol
+) -> baseline.Baseline | baseline.Failed:
+    """The SKLEARN engine's fit on the job's training rows, in its own slice of the budget
+    and its own directories; its models appear on the leaderboard as they finish."""
+    seconds = baseline.slice_seconds(spec.budget_seconds)
+    root = Path(spec.work_dir) / "baseline"
+    fit_spec = FitSpec(
+        task=spec.task_type,
+        target=spec.target,
+        metric=spec.metric,
+        time_limit_seconds=seconds,
+        deadline=time.time() + seconds,
+        num_cpus=spec.num_cpus,
+        memory_limit_mb=spec.memory_limit_mb,
+        seed=spec.seed,
+        model_dir=root / "model",
+        work_dir=root / "scratch",
+    )
+
+    def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
+        rows = [asdict(row) for row in leaderboard]
+        protocol.send("progress", progress=0.0, message=message, leaderboard=rows)
+
+    return baseline.fit(train, fit_spec, report)
+
+
+@dataclass(slots=True)
+class Served:
+    """The engine whose model the version serves, its fit, the loaded model and its
+    holdout answers; the other engine's leaderboard rows, kept for the record; a note
+    for the serving reason, and the baseline's record for the result's details."""
+
+    engine: Engine
+    fitted: FitOutcome
+    model: LoadedModel
+    predicted: Predictions
+    others: list[LeaderboardRow] = field(default_factory=list)
+    note: str = ""
+    record: dict[str, Any] | None = None
+
+
+def settle(
+    main: Served,
+    base: baseline.Baseline | baseline.Failed,
+    spec: RunSpec,
+    truth: pd.Series | None,
+    features: pd.DataFrame,
+) -> Served:
+    """The main engine's model or the baseline's, by ``baseline.py``'s rule on the
+    holdout. When the baseline serves, its model becomes the version's artefact (engine
+    "sklearn"); the main engine's rows stay on the leaderboard, unserved. Anything failing
+    on the baseline's side leaves the main model serving, with a note."""
+    if isinstance(base, baseline.Failed):
+        return replace(main, note=baseline.failed_note(base), record={"error": base.error})
+    main_name = main.fitted.served_model or main.fitted.best_model
+    try:
+        engine = get_engine(baseline.ENGINE)
+        model = engine.load(base.model_dir, spec.num_cpus)
+        predicted = model.predict(features)
+        main_outcome, base_outcome = (
+            outcome(spec, truth, main.predicted),
+            outcome(spec, truth, predicted),
+        )
+        if main_outcome is None or base_outcome is None:
+            raise ValueError("no labels on the holdout to compare on")
+        verdict = baseline.judge(spec.metric, main_outcome, base_outcome, spec.seed)
+    except Exception as error:
+        logging.getLogger(__name__).exception("judging the baseline failed; the main model serves")
+        failed = baseline.Failed(type(error).__name__)
+        return replace(main, note=baseline.failed_note(failed), record={"error": failed.error})
+    record = {
+        "model": base.fitted.best_model,
+        "score_holdout": verdict.baseline_score,
+        "main_score_holdout": verdict.main_score,
+        "p_value": verdict.p_value,
+        "served": verdict.baseline_serves,
+    }
+    main_rows = _with_holdout(main.fitted.leaderboard, main_name, verdict.main_score)
+    base_rows = _with_holdout(
+        base.fitted.leaderboard, base.fitted.best_model, verdict.baseline_score
+    )
+    if not verdict.baseline_serves:
+        model.close()
+        fitted = replace(main.fitted, leaderboard=main_rows)
+        others = [replace(row, served=False) for row in base_rows]
+        note = baseline.kept_note(verdict, spec.metric)
+        return replace(main, fitted=fitted, others=others, note=note, record=record)
+    model.close()
+    model_dir = Path(spec.model_dir)
+    main.model.close()  # before its files move (an H2O model holds a scoring node)
+    try:
+        baseline.adopt(base, model_dir, Path(spec.work_dir) / "baseline" / "main-model")
+    except Exception as error:  # its files are back: the main model serves
+        logging.getLogger(__name__).exception("serving the baseline failed; the main serves")
+        failed = baseline.Failed(type(error).__name__)
+        main = replace(main, model=main.engine.load(model_dir, spec.num_cpus))
+        return replace(main, note=baseline.failed_note(failed), record={"error": failed.error})
+    reason = baseline.serving_reason(verdict, main.engine.name, main_name, spec.metric)
+    fitted = replace(
+        base.fitted,
+        leaderboard=base_rows,
+        served_model=base.fitted.best_model,
+        serving_reason=reason,
+    )
+    return Served(
+        engine=engine,
+        fitted=fitted,
+        model=engine.load(model_dir, spec.num_cpus),  # what is measured is what serves
+        predicted=predicted,
+        others=[replace(row, served=False) for row in main_rows],
+        record=record,
+    )
+
+
+def _with_holdout(
+    rows: list[LeaderboardRow], name: str, score: float | None
+) -> list[LeaderboardRow]:
+    """The compared model's holdout score on its row, where the engine measured none."""
+    return [
+        replace(row, score_holdout=score)
+        if row.model_name == name and row.score_holdout is None
+        else row
+        for row in rows
+    ]
 
 
 def insights_deadline(importance_deadline: float, spec: RunSpec) -> float:

@@ -363,7 +363,12 @@ class TrainingOptions:
 @strawberry.input
 class StartTrainingInput:
     dataset_id: strawberry.ID
-    time_budget_seconds: int = strawberry.field(description="Hard upper bound on the fit.")
+    time_budget_seconds: int = strawberry.field(
+        description="Seconds for the search: the engine (and the baseline, for AutoGluon and "
+        "H2O) fits models within about 90 % of it. Start-up and the evaluation after the "
+        "fit (holdout metrics, importance, insights) come on top on a busy host; every job "
+        "ends within 1.25 x budget + 15 s (the hard bound), or fails with time_bound."
+    )
     target: str | None = strawberry.field(
         default=None,
         description="Required except for ANOMALY_DETECTION, where it is an optional label "

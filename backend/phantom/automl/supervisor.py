@@ -176,6 +176,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
             ),
         },
         "hard_deadline": time.time() + hard_bound_seconds(claim.budget_seconds),
+        "budget_deadline": time.time() + 1.1 * claim.budget_seconds,
         "test_stall_seconds": settings.TRAINING_TEST_STALL_SECONDS,  # 0 outside tests
     }
     (work / "spec.json").write_text(json.dumps(spec))

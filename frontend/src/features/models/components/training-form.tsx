@@ -50,7 +50,7 @@ const TASK_HINT: Record<TaskType, string> = {
 function budgetHint(limits: TrainingOptions['limits']): string {
   const jobs = limits.maxConcurrentJobs;
   return (
-    `From ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)} seconds: a hard limit on the search. ` +
+    `From ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)} seconds for the search. Evaluating the model afterwards can add a little on a busy server; every job ends within 1.25 × budget + 15 s. ` +
     `At most ${formatCount(jobs)} job${jobs === 1 ? '' : 's'} of your organization run at once; others wait in the queue.`
   );
 }
