@@ -82,10 +82,14 @@ async def test_a_job_trains_on_a_two_node_cluster_registers_and_serves(
             await asyncio.sleep(0.5)
     assert found["status"] == "SUCCEEDED", found["error"]
     assert most_on_second > 0
-    assert found["leaderboard"]
+    assert h2o_rows(found), "H2O's models are on the leaderboard"
     assert {m["name"]: m["value"] for m in found["metrics"]}["roc_auc"] > 0.9
     version = found["modelVersion"]
-    assert (version["engine"], version["classes"]) == ("h2o", ["benign", "malignant"])
+    # what serves is H2O's model, or the HistGradientBoosting baseline when H2O's is
+    # measurably worse on the holdout (automl/baseline.py); either loads and answers
+    assert found["engine"] == "H2O"
+    assert version["engine"] in ("h2o", "sklearn")
+    assert version["classes"] == ["benign", "malignant"]
     # the cluster is still whole, and keeps nothing of the job
     status = cloud.status()
     assert (status["cloud_size"], status["cloud_healthy"], status["locked"]) == (2, True, True)
@@ -122,9 +126,10 @@ async def test_a_node_dying_mid_fit_fails_the_job_once_with_a_clear_error(
 
         async def training() -> bool:
             found = await job(http, tenant.bearer, job_id)
-            return found["status"] == "RUNNING" and bool(found["leaderboard"])
+            return found["status"] == "RUNNING" and bool(h2o_rows(found))
 
-        # when: node 2 dies once the first model is in, AutoML still running on both nodes
+        # when: node 2 dies once H2O's first model is in (the baseline's come first),
+        # AutoML still running on both nodes
         await until(training, 120, "the fit never got under way")
         cloud.nodes[1].kill()
         killed = time.monotonic()
@@ -154,3 +159,8 @@ async def test_a_node_dying_mid_fit_fails_the_job_once_with_a_clear_error(
         assert fit_children(job_id) == []
         assert work_dirs(job_id) == []
     assert stored_models(tenant) == []
+
+
+def h2o_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The leaderboard's H2O models (the baseline's rows are named "Baseline: ...")."""
+    return [r for r in found["leaderboard"] if not r["modelName"].startswith("Baseline:")]

@@ -209,7 +209,9 @@ async def test_sso_required_refuses_password_sign_in_saying_nothing_about_accoun
         )
         assert response.status_code == 403
         assert "phantom_session" not in response.headers.get("set-cookie", "")
-        answers.append(response.json())
+        body = response.json()
+        assert body["error"].pop("requestId") == response.headers["x-request-id"]
+        answers.append(body)
     assert answers[0] == answers[1] == answers[2]
     assert answers[0]["error"]["code"] == "FORBIDDEN"
     assert "requires single sign-on" in answers[0]["error"]["message"]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
@@ -32,7 +31,6 @@ from phantom.kit.jobs import send_job
 from phantom.kit.leases import requeue_unspent
 from phantom.kit.rows import utcnow
 from phantom.kit.transactions import on_commit
-from phantom.registry.models import ModelVersion
 from phantom.registry.service import NewVersion, registry
 
 log = logging.getLogger(__name__)
@@ -178,13 +176,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
     async with transaction(claim.tenant_id) as session:
         job = await TrainingJobRepository(session).owned(claim.job_id, claim.token)
         if job is None:
-            registered = await session.scalar(
-                select(ModelVersion.id).where(
-                    ModelVersion.training_job_id == claim.job_id,
-                    ModelVersion.artifact_path == artifact.path,
-                )
-            )
-            return registered is not None
+            return await registry.registered_artifact(session, claim.job_id, artifact.path)
         job.reproducibility = insights.record(job, result)
         version = await registry.register(
             session,

@@ -232,6 +232,14 @@ class RegistryService:
         version = await VersionRepository(session).of_job(job_id)
         return version.id if version is not None else None
 
+    async def registered_artifact(
+        self, session: AsyncSession, job_id: uuid.UUID, artifact_path: str
+    ) -> bool:
+        """Whether the job's version holds this artifact (a worker retrying its result
+        after a lost answer learns that its first commit landed)."""
+        version = await VersionRepository(session).of_job(job_id)
+        return version is not None and version.artifact_path == artifact_path
+
     async def mismatch_with_model(
         self, session: AsyncSession, model_name: str, task_type: str, target: str | None
     ) -> str | None:
