@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -152,3 +154,39 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise TimeoutError(f"job {job_id} still {found['status']}: {found['message']}")
         await asyncio.sleep(0.5)
+
+
+def run_in_process(
+    work: Path,
+    frame: pd.DataFrame,
+    target: str,
+    column_types: dict[str, str],
+    hyperparameters: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """The training child's own ``run`` in this process, AutoGluon on a fixed model zoo
+    (its ``hyperparameters`` option, so the fit takes seconds): every message it sent,
+    the last one its ``result``."""
+    from phantom.automl.runner import Protocol, RunSpec, run
+
+    frame.to_parquet(work / "data.parquet")
+    (work / "model").mkdir()
+    (work / "scratch").mkdir()
+    spec = RunSpec(
+        data_path=str(work / "data.parquet"),
+        engine="autogluon",
+        task="BINARY",
+        target=target,
+        metric="roc_auc",
+        budget_seconds=20,
+        num_cpus=1,
+        memory_limit_mb=2048,
+        model_dir=str(work / "model"),
+        work_dir=str(work / "scratch"),
+        column_types=column_types,
+        options={"hyperparameters": hyperparameters},
+    )
+    stream = io.StringIO()
+    run(spec, Protocol(stream))
+    messages = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert messages[-1]["event"] == "result", messages[-1]
+    return messages

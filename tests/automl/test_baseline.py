@@ -4,7 +4,6 @@ of stumps on an XOR-shaped signal), and a job through GraphQL serving the baseli
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
 from pathlib import Path
@@ -21,10 +20,9 @@ from phantom.automl.engines import get_engine
 from phantom.automl.engines.base import FitOutcome, LeaderboardRow
 from phantom.automl.engines.sklearn import ARTIFACT, SklearnEngine
 from phantom.automl.leaderboard import plain_model_name
-from phantom.automl.runner import Protocol, RunSpec, run
 from phantom.automl.supervisor import supervise
 from phantom.automl.tasks import Outcome, TaskType
-from tests.automl.support import post, start, upload_frame
+from tests.automl.support import post, run_in_process, start, upload_frame
 from tests.support.fixtures import TenantFixture
 
 ROWS = 1_000
@@ -141,27 +139,9 @@ def test_only_supervised_jobs_of_other_engines_fit_a_baseline() -> None:
 
 def run_here(work: Path, frame: pd.DataFrame) -> dict[str, Any]:
     """The child's ``run`` in this process: AutoGluon with a forest of stumps only."""
-    frame.to_parquet(work / "data.parquet")
-    (work / "model").mkdir()
-    (work / "scratch").mkdir()
-    spec = RunSpec(
-        data_path=str(work / "data.parquet"),
-        engine="autogluon",
-        task="BINARY",
-        target="label",
-        metric="roc_auc",
-        budget_seconds=20,
-        num_cpus=1,
-        memory_limit_mb=2048,
-        model_dir=str(work / "model"),
-        work_dir=str(work / "scratch"),
-        column_types={"a": "NUMERIC", "b": "NUMERIC", "noise": "NUMERIC"},
-        options={"hyperparameters": STUMPS},
+    messages = run_in_process(
+        work, frame, "label", {"a": "NUMERIC", "b": "NUMERIC", "noise": "NUMERIC"}, STUMPS
     )
-    stream = io.StringIO()
-    run(spec, Protocol(stream))
-    messages = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert messages[-1]["event"] == "result", messages[-1]
     result: dict[str, Any] = messages[-1]
     result["progress"] = messages[:-1]
     return result

@@ -5,9 +5,7 @@ through GraphQL."""
 from __future__ import annotations
 
 import importlib.metadata
-import io
 import itertools
-import json
 import math
 import platform
 import time
@@ -22,11 +20,10 @@ import pytest
 
 from phantom.automl import runs
 from phantom.automl.insights import RESAMPLES, bootstrap_intervals
-from phantom.automl.runner import Protocol, RunSpec, run
 from phantom.automl.supervisor import supervise
 from phantom.automl.tasks import Outcome, TaskType, score_all
 from tests.audit.support import add_member
-from tests.automl.support import start, transactions, upload_frame
+from tests.automl.support import run_in_process, start, transactions, upload_frame
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
 
 VERSION_INSIGHTS = """
@@ -142,30 +139,14 @@ def direct(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The training child's own ``run`` in this process, with AutoGluon on a fixed model zoo
     (the engine's ``hyperparameters`` option) so the fit takes seconds and leaves the
     insights their time on a loaded host; its ``result`` message."""
-    work = tmp_path_factory.mktemp("direct")
-    planted().to_parquet(work / "data.parquet")
-    (work / "model").mkdir()
-    (work / "scratch").mkdir()
-    spec = RunSpec(
-        data_path=str(work / "data.parquet"),
-        engine="autogluon",
-        task="BINARY",
-        target="churned",
-        metric="roc_auc",
-        budget_seconds=20,
-        num_cpus=1,
-        memory_limit_mb=2048,
-        model_dir=str(work / "model"),
-        work_dir=str(work / "scratch"),
-        column_types={"tenure_gap": "NUMERIC", "noise": "NUMERIC", "plan": "CATEGORICAL"},
-        options={"hyperparameters": {"GBM": {}, "RF": {}}},
+    messages = run_in_process(
+        tmp_path_factory.mktemp("direct"),
+        planted(),
+        "churned",
+        {"tenure_gap": "NUMERIC", "noise": "NUMERIC", "plan": "CATEGORICAL"},
+        {"GBM": {}, "RF": {}},
     )
-    stream = io.StringIO()
-    run(spec, Protocol(stream))
-    messages = [json.loads(line) for line in stream.getvalue().splitlines()]
-    result: dict[str, Any] = messages[-1]
-    assert result["event"] == "result", result
-    return result
+    return messages[-1]
 
 
 # --- bootstrap intervals, on their own ---------------------------------------------------
