@@ -582,6 +582,51 @@ def schema_export(
         output.write_text(sdl)
 
 
+@schema_app.command("operations")
+def schema_operations(
+    write: Annotated[
+        Path | None, typer.Option(help="Replace the table between the markers in this file")
+    ] = None,
+    check: Annotated[bool, typer.Option(help="Exit 1 when --write's file is stale")] = False,
+) -> None:
+    """The operations table (every root field, its permission), from the schema."""
+    from phantom.graphql.operations import operation_permissions, operations_table, with_table
+    from phantom.graphql.schema import schema
+
+    table = operations_table(schema._schema, operation_permissions())
+    if write is None:
+        typer.echo(table, nl=False)
+        return
+    current = write.read_text()
+    updated = with_table(current, table)
+    if check:
+        if updated != current:
+            typer.echo(f"{write} is stale: `phantom schema operations --write {write}`", err=True)
+            raise typer.Exit(1)
+        return
+    write.write_text(updated)
+
+
+@schema_app.command("changelog")
+def schema_changelog(
+    since: Annotated[str, typer.Option("--from", help="git revision of the older schema")],
+    until: Annotated[
+        str | None, typer.Option("--to", help="git revision (default: the file as it is now)")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="the entry's heading")] = None,
+    path: Annotated[str, typer.Option(help="the schema file, relative to the repository")] = (
+        "schema.graphql"
+    ),
+) -> None:
+    """A docs/changelog.md entry: what changed in schema.graphql between two revisions."""
+    from phantom.config import REPO_ROOT
+    from phantom.graphql.changelog import diff, schema_at, section
+
+    old = schema_at(since, path, REPO_ROOT)
+    new = schema_at(until, path, REPO_ROOT) if until else (REPO_ROOT / path).read_text()
+    typer.echo(section(title or f"{since}..{until or 'now'}", diff(old, new)))
+
+
 async def _prediction_log_check(session: Any) -> Any:
     from phantom.monitoring.predictionlog import verify
 

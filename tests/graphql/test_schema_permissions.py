@@ -47,6 +47,7 @@ from phantom.authz.permissions import P
 from phantom.authz.service import authz, checked_permissions
 from phantom.db import transaction
 from phantom.graphql.context import Context
+from phantom.graphql.operations import operation_permissions
 from phantom.graphql.permissions import IsAuthenticated, IsPublic
 from phantom.graphql.schema import schema
 from phantom.identity.principal import Principal
@@ -305,9 +306,15 @@ async def test_each_permission_a_field_needs_is_enforced(
     finally:
         checked_permissions.reset(token)
     assert not {"UNAUTHENTICATED", "FORBIDDEN", "INTERNAL"} & set(error_codes(body)), body
+    needed = sorted(set(recorded))
+    field = f"{operation.capitalize()}.{graphql_field(operation, name)[0]}"
+    documented = operation_permissions().get(field)
+    assert documented == [p.value for p in needed], (
+        f"graphql/operations.json says {field} needs {documented}; it checks "
+        f"{[p.value for p in needed]}: fix the file, then `phantom schema operations --write`"
+    )
     if name in SELF_SERVICE:
         return
-    needed = sorted(set(recorded))
     assert needed, f"{operation} {name} checks no permission: declare @requires on its service"
     # then: without any one of them, FORBIDDEN and nothing else
     for permission in needed:
