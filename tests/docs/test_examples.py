@@ -1,0 +1,132 @@
+"""Every code example in docs/ runs, against the real stack, as a reader would copy it.
+
+One ``phantom api`` and one ``phantom worker`` on the test database and Redis serve the
+whole module; a tenant named in the examples' variables (``$TOKEN``, ``$DATASET``...)
+is set up once with a small churn dataset. The examples run in page order in one working directory, and variables a bash
+example sets (``JOB=$(curl ... | jq ...)``) stay set for the next, as in one terminal.
+
+A fenced block that is not an example must say what it is (``output``, ``config``,
+``excerpt``, ``manual``, ``pending``: tests/docs/blocks.py), so a new example cannot
+slip in unexecuted."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+
+from phantom.config import REPO_ROOT
+from tests.automl.support import to_csv
+from tests.datasets.support import upload
+from tests.docs.blocks import ROLES, Block, blocks
+from tests.docs.runner import problems, run_bash, run_python
+from tests.support.approvals import approver_of
+from tests.support.fixtures import TenantFixture, create_tenant
+from tests.support.servers import api_server, running
+
+DOCS = REPO_ROOT / "docs"
+EXECUTED = {"bash", "python"}
+# API examples not executed yet: this number may only go down (issue 18)
+PENDING_AT_MOST = 24
+
+
+def all_blocks() -> list[Block]:
+    return [b for path in sorted(DOCS.glob("*.md")) for b in blocks(path)]
+
+
+def examples() -> list[Block]:
+    return [b for b in all_blocks() if b.role == "example"]
+
+
+def churn(rows: int = 300, seed: int = 7) -> pd.DataFrame:
+    """Customers who leave more often on the basic plan, early, and when charged more."""
+    rng = np.random.default_rng(seed)
+    tenure = rng.integers(1, 73, rows)
+    plan = rng.choice(["basic", "plus", "premium"], rows, p=[0.5, 0.3, 0.2])
+    charges = (rng.normal(60, 20, rows) + (plan == "premium") * 30).clip(10, 200).round(2)
+    risk = -1.0 + 2.5 * (plan == "basic") - tenure / 12 + (charges - 60) / 15
+    left = rng.random(rows) < 1 / (1 + np.exp(-risk))
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{i:05d}" for i in range(rows)],
+            "tenure": tenure,
+            "plan": plan,
+            "monthly_charges": charges,
+            "churn": np.where(left, "yes", "no"),
+        }
+    )
+
+
+@dataclass
+class World:
+    url: str
+    workdir: Path
+    tenant: TenantFixture
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    logs = tmp_path_factory.mktemp("docs-logs")
+    with (
+        api_server(logs) as url,
+        running(["worker", "--processes", "1", "--threads", "2"], log=logs / "worker.log"),
+    ):
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def world(servers: str, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The reader's organization: an owner's token, ``churn.csv`` in the working directory,
+    that file uploaded (``$DATASET``), and a second member who may approve. The model
+    (``$VERSION``) is the one the reader trains in docs/api.md's training example."""
+    workdir = tmp_path_factory.mktemp("docs-reader")
+    tenant = await create_tenant("Acme Bank")
+    content = to_csv(churn())
+    (workdir / "churn.csv").write_bytes(content)
+    async with httpx.AsyncClient(base_url=servers, timeout=60) as client:
+        uploaded = await upload(client, tenant.bearer, content, filename="churn.csv", name="Churn")
+    approver = await approver_of(tenant)
+    env = {
+        "TOKEN": tenant.token,
+        "PHANTOM_TOKEN": tenant.token,
+        "APPROVER_TOKEN": approver["Authorization"].removeprefix("Bearer "),
+        "DATASET": uploaded["data"]["uploadDataset"]["id"],
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+    }
+    return World(servers, workdir, tenant, env)
+
+
+def test_every_code_block_is_an_example_or_says_what_it_is() -> None:
+    unmarked = [f"{b.where} ({b.language or 'no language'})" for b in all_blocks() if not b.role]
+    assert not unmarked, (
+        "code blocks in docs/ must be executed examples (```bash example, ```python example) "
+        f"or say what they are ({', '.join(sorted(ROLES - {'example'}))}): {unmarked}"
+    )
+    wrong = [b.where for b in examples() if b.language not in EXECUTED]
+    assert not wrong, f"examples run as bash or python; these are neither: {wrong}"
+
+
+def test_unexecuted_api_examples_only_become_fewer() -> None:
+    pending = [b.where for b in all_blocks() if b.role == "pending"]
+    assert len(pending) <= PENDING_AT_MOST, (
+        f"{len(pending)} pending examples, at most {PENDING_AT_MOST}: run a new example "
+        f"(```bash example) instead of marking it pending: {pending}"
+    )
+
+
+@pytest.mark.parametrize("block", examples(), ids=lambda b: b.where)
+def test_example(world: World, block: Block) -> None:
+    if block.language == "python":
+        run_python(block, world.url, world.env, world.workdir)
+        return
+    calls, variables = run_bash(block, world.url, world.env, world.workdir)
+    world.env.update(variables)
+    mismatches = [f"{c.command}\n  -> {p}\n  answered: {c.answer[:3000]}" for c in calls for p in problems(c)]
+    assert not mismatches, f"{block.where}:\n" + "\n".join(mismatches)
