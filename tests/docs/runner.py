@@ -45,12 +45,20 @@ curl() {
 }
 """
 
-VARIABLES = """SHELL_OWN='^(BASH.*|LINENO|RANDOM|SRANDOM|SECONDS|EPOCH.*|PIPESTATUS|COLUMNS|LINES|OLDPWD|PWD|SHLVL|OPTIND|OPTARG|SHELL_OWN)$'
+SHELL_OWN = (
+    "BASH.*|LINENO|RANDOM|SRANDOM|SECONDS|EPOCH.*|PIPESTATUS|COLUMNS|LINES|OLDPWD|PWD|SHLVL"
+    "|OPTIND|OPTARG|SHELL_OWN"
+)
+VARIABLES = (
+    """SHELL_OWN='^("""
+    + SHELL_OWN
+    + """)$'
 
 for __doc_name in $(compgen -v | grep -E '^[A-Z][A-Z0-9_]*$' | grep -vE "$SHELL_OWN"); do
   printf '%s=%s\\0' "$__doc_name" "${{!__doc_name}}"
 done > '{path}'
 """
+)
 
 
 @dataclass

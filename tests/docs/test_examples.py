@@ -2,8 +2,9 @@
 
 One ``phantom api`` and one ``phantom worker`` on the test database and Redis serve the
 whole module; a tenant named in the examples' variables (``$TOKEN``, ``$DATASET``...)
-is set up once with a small churn dataset. The examples run in page order in one working directory, and variables a bash
-example sets (``JOB=$(curl ... | jq ...)``) stay set for the next, as in one terminal.
+is set up once with a small churn dataset. The examples run in page order in one working
+directory, and variables a bash example sets (``JOB=$(curl ... | jq ...)``) stay set for
+the next, as in one terminal.
 
 A fenced block that is not an example must say what it is (``output``, ``config``,
 ``excerpt``, ``manual``, ``pending``: tests/docs/blocks.py), so a new example cannot
@@ -20,12 +21,14 @@ import httpx
 import numpy as np
 import pandas as pd
 import pytest
+import websockets
 
 from phantom.config import REPO_ROOT
-from tests.automl.support import to_csv
+from tests.automl.support import start, to_csv
 from tests.datasets.support import upload
 from tests.docs.blocks import ROLES, Block, blocks
 from tests.docs.runner import problems, run_bash, run_python
+from tests.support import gqlws
 from tests.support.approvals import approver_of
 from tests.support.fixtures import TenantFixture, create_tenant
 from tests.support.servers import api_server, running
@@ -128,5 +131,83 @@ def test_example(world: World, block: Block) -> None:
         return
     calls, variables = run_bash(block, world.url, world.env, world.workdir)
     world.env.update(variables)
-    mismatches = [f"{c.command}\n  -> {p}\n  answered: {c.answer[:3000]}" for c in calls for p in problems(c)]
+    mismatches = [
+        f"{c.command}\n  -> {p}\n  answered: {c.answer[:3000]}" for c in calls for p in problems(c)
+    ]
     assert not mismatches, f"{block.where}:\n" + "\n".join(mismatches)
+
+
+# --- what the Subscriptions section says a client must handle ----------------------------
+
+PROGRESS = "subscription($id: ID!) { trainingProgress(jobId: $id) { sequence status } }"
+
+
+async def a_job_of(world: World) -> str:
+    """The job the training example started, or (this test alone) a new one, cancelled."""
+    if "JOB" in world.env:
+        return world.env["JOB"]
+    async with httpx.AsyncClient(base_url=world.url, timeout=60) as client:
+        body = await start(
+            client,
+            world.tenant.bearer,
+            datasetId=world.env["DATASET"],
+            target="churn",
+            engine="SKLEARN",
+            timeBudgetSeconds=20,
+        )
+        job_id: str = body["data"]["startTraining"]["id"]
+        await client.post(
+            "/graphql",
+            json={
+                "query": "mutation($id: ID!) { cancelTraining(id: $id) { id } }",
+                "variables": {"id": job_id},
+            },
+            headers=world.tenant.bearer,
+        )
+    return job_id
+
+
+async def test_a_refused_token_closes_the_socket_with_4403_forbidden(world: World) -> None:
+    for token in ("phm_not-a-token", "", "x" * 5000, world.tenant.token[:-2] + "zz"):
+        async with gqlws.connect(world.url) as ws:
+            await ws.send(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            )
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await ws.receive()
+        assert closed.value.rcvd is not None
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "Forbidden")
+
+
+async def test_an_unknown_or_foreign_job_is_not_found_and_the_socket_stays_open(
+    world: World,
+) -> None:
+    other = await create_tenant("Beta Insurance")
+    foreign = await a_job_of(world)  # the world's job, followed by another organization
+    for token, job_id in (
+        (world.tenant.token, "00000000-0000-4000-8000-000000000000"),
+        (other.token, foreign),
+    ):
+        async with gqlws.connect(world.url) as ws:
+            assert (await ws.init({"authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+            op = await ws.subscribe(PROGRESS, {"id": job_id})
+            message = await ws.receive()
+            assert (message["type"], message["id"]) == ("next", op), message
+            assert message["payload"]["data"] is None
+            [error] = message["payload"]["errors"]
+            assert error["extensions"]["code"] == "NOT_FOUND", error
+            assert (await ws.receive())["type"] == "complete"
+            await ws.send({"type": "ping"})  # the socket is still open for other operations
+            assert (await ws.receive())["type"] == "pong"
+
+
+async def test_a_browser_origin_is_checked_even_for_a_token_socket(world: World) -> None:
+    """What the code does today (the lead decides whether token sockets should skip it)."""
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with gqlws.connect(world.url, origin="https://integrator.example.org"):
+            pass
+    assert refused.value.response.status_code == 403
+    async with gqlws.connect(world.url, origin=world.url) as ws:  # the app's own origin
+        assert (await ws.init({"authorization": f"Bearer {world.tenant.token}"}))[
+            "type"
+        ] == "connection_ack"
