@@ -82,6 +82,13 @@ describe('Models › training form', () => {
     expect(target).toHaveAccessibleDescription('Suggested for binary classification: Two values with enough of each class to learn from.');
     expect(within(form).getByLabelText('Task')).toHaveValue('AUTO');
     expect(within(form).getByLabelText('Time budget (seconds)')).toHaveValue(60);
+    // what the budget bounds and how progress moves, as docs/automl.md says
+    expect(within(form).getByLabelText('Time budget (seconds)')).toHaveAccessibleDescription(
+      expect.stringContaining('The budget bounds the model search, not the whole job'),
+    );
+    expect(within(form).getByLabelText('Time budget (seconds)')).toHaveAccessibleDescription(
+      expect.stringContaining('every job ends within 1.25 × budget + 15 s. Progress follows the search up to 90 %'),
+    );
     expect(within(form).getByLabelText('Engine')).toHaveValue('AUTOGLUON');
     expect(optionNames(within(form).getByLabelText('Engine'))).toEqual(['AutoGluon', 'H2O AutoML']);
   });
