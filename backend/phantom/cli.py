@@ -598,7 +598,11 @@ def schema_operations(
         typer.echo(table, nl=False)
         return
     current = write.read_text()
-    updated = with_table(current, table)
+    try:
+        updated = with_table(current, table)
+    except ValueError as error:
+        typer.echo(f"{write}: {error}", err=True)
+        raise typer.Exit(1) from None
     if check:
         if updated != current:
             typer.echo(f"{write} is stale: `phantom schema operations --write {write}`", err=True)
@@ -619,11 +623,20 @@ def schema_changelog(
     ),
 ) -> None:
     """A docs/changelog.md entry: what changed in schema.graphql between two revisions."""
+    import subprocess
+
     from phantom.config import REPO_ROOT
     from phantom.graphql.changelog import diff, schema_at, section
 
-    old = schema_at(since, path, REPO_ROOT)
-    new = schema_at(until, path, REPO_ROOT) if until else (REPO_ROOT / path).read_text()
+    try:
+        old = schema_at(since, path, REPO_ROOT)
+        new = schema_at(until, path, REPO_ROOT) if until else (REPO_ROOT / path).read_text()
+    except subprocess.CalledProcessError as error:
+        typer.echo(f"git cannot show {path} there: {error.stderr.strip()[:300]}", err=True)
+        raise typer.Exit(1) from None
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
     typer.echo(section(title or f"{since}..{until or 'now'}", diff(old, new)))
 
 

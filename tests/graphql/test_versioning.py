@@ -85,3 +85,31 @@ def test_malformed_schema_text_is_refused() -> None:
 
     with pytest.raises(GraphQLSyntaxError):
         diff(BEFORE, "type Query {")
+
+
+def test_the_changelog_command_writes_an_entry_and_refuses_an_unknown_revision() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    phantom = str(Path(sys.executable).with_name("phantom"))
+    first = subprocess.run(
+        ["git", "log", "--reverse", "--format=%H", "--", "schema.graphql"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
+    same = subprocess.run(
+        [phantom, "schema", "changelog", "--from", first, "--to", first, "--title", "t"],
+        capture_output=True,
+        text=True,
+    )
+    assert same.returncode == 0, same.stderr
+    assert same.stdout == "## t\n\nNo change to the schema.\n\n"
+    for revision in ("no-such-revision", "--upload-pack=touch /tmp/x", "HEAD:../../etc"):
+        refused = subprocess.run(
+            [phantom, "schema", "changelog", "--from", revision], capture_output=True, text=True
+        )
+        assert refused.returncode != 0, revision
+        assert "Traceback" not in refused.stderr, refused.stderr

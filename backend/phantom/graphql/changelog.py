@@ -164,6 +164,8 @@ def _removal_date(reason: str) -> date | None:
 
 def schema_at(revision: str, path: str = "schema.graphql", cwd: Path | None = None) -> str:
     """The schema file as committed at ``revision`` (git)."""
+    if revision.startswith("-") or path.startswith("-"):  # never an option to git
+        raise ValueError(f"{revision!r} is not a git revision")
     return subprocess.run(  # noqa: S603 - git on the developer's own repository
         ["git", "show", f"{revision}:{path}"],  # noqa: S607
         cwd=cwd,
