@@ -55,6 +55,10 @@ class PromotionRequest:
     report_id: strawberry.ID | None = strawberry.field(
         description="That report: GET /api/v1/model-versions/<id>/report.pdf?id=<reportId>."
     )
+    serving_threshold: float | None = strawberry.field(
+        description="The threshold the version serves once approved (binary classifiers); "
+        "null: it keeps its own."
+    )
     requested_by_id: strawberry.Private[uuid.UUID]
     decided_by_id: strawberry.Private[uuid.UUID | None]
     label: strawberry.Private[tuple[str, int] | None] = None  # known from a stream event
@@ -107,6 +111,7 @@ class PromotionRequest:
             comment=p["comment"],
             report_sha256=p["reportSha256"],
             report_id=strawberry.ID(p["reportId"]) if p["reportId"] else None,
+            serving_threshold=p.get("servingThreshold"),
             requested_by_id=uuid.UUID(p["requestedById"]),
             decided_by_id=uuid.UUID(p["decidedById"]) if p["decidedById"] else None,
             label=(p["modelName"], int(p["version"])) if p.get("modelName") else None,
@@ -150,6 +155,12 @@ class RequestPromotionInput:
     model_version_id: strawberry.ID
     stage: ModelStage
     justification: str = strawberry.field(description="Why, for the approver (1 to 2,000).")
+    serving_threshold: float | None = strawberry.field(
+        default=None,
+        description="Binary classifiers: the threshold to serve once approved. For the stage "
+        "the version is already in, the request changes only its threshold (a gated stage's "
+        "threshold cannot be set directly).",
+    )
 
 
 @strawberry.input
@@ -230,6 +241,7 @@ class ApprovalMutation:
                 input.stage.value,
                 input.justification,
                 await reports.issued(session, principal, version_id),
+                input.serving_threshold,
             )
         return PromotionRequest.from_model(request)
 

@@ -215,6 +215,8 @@ export type RequestPromotionInput = {
   /** Why, for the approver (1 to 2,000). */
   justification: string;
   modelVersionId: string | number;
+  /** Binary classifiers: the threshold to serve once approved. For the stage the version is already in, the request changes only its threshold (a gated stage's threshold cannot be set directly). */
+  servingThreshold?: number | null | undefined;
   stage: ModelStage;
 };
 
