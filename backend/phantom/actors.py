@@ -51,6 +51,7 @@ SCHEDULES = [
         ("automl.reconcile", "batch.reconcile"),  # batch jobs share training's leases
     ),
     Schedule("webhooks-sweep", 60, ("webhooks.sweep",)),  # deliveries whose message was lost
+    Schedule("datasets-reconcile", 60, ("datasets.reconcile",)),  # profiling messages lost
     Schedule(
         "monitoring-refresh", settings.MONITORING_REFRESH_SECONDS, ("monitoring.refresh_health",)
     ),

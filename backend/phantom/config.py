@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     DATASET_MAX_ROWS: int = Field(default=10_000_000, ge=1)
     DATASET_MAX_UNCOMPRESSED_BYTES: int = Field(default=1024 * 1024 * 1024, ge=1024)
     DATASET_INLINE_PROFILE_BYTES: int = Field(default=5 * 1024 * 1024, ge=0)
+    # PROFILING this long after upload with no job profiling it: its message was lost, resend
+    DATASET_REPROFILE_AFTER_SECONDS: int = Field(default=120, ge=10)
 
     # Training (docs/automl.md). A tenant's own limits (``phantom tenant limits``) override
     # the two TRAINING_MAX_* defaults.
