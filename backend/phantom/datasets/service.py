@@ -41,8 +41,8 @@ from phantom.kit.errors import BadUserInput, Conflict
 from phantom.kit.jobs import enqueue_job, send_job
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
-from phantom.kit.storage import get_store, tenant_key
-from phantom.kit.transactions import on_commit, on_rollback
+from phantom.kit.storage import delete_after_commit, get_store, tenant_key
+from phantom.kit.transactions import on_rollback
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ class DatasetService:
         for callback in _on_deleted:
             await callback(session, dataset.id)
         await repo.delete(dataset)
-        on_commit(session, lambda: get_store().delete(key))
+        await delete_after_commit(session, [key])
 
     # --- the profiling job (system work in the dataset's tenant) ------------------------
 
