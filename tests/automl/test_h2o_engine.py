@@ -617,5 +617,5 @@ def test_a_chosen_positive_class_is_h2os_positive_class(tmp_path: Path) -> None:
     assert roc_auc_score(malignant, p.probabilities[:, 1]) > 0.9
     assert check.probabilities is not None
     # the fit-time answers, kept in the same column order (a swap would differ by far more
-    # than this tolerance; one run of three missed rtol=1e-9, unexplained: see the report)
+    # than this tolerance; one run in three missed rtol=1e-9 on a loaded host, cause not found)
     np.testing.assert_allclose(check.probabilities, expected, rtol=1e-4, atol=1e-6)
