@@ -19,6 +19,7 @@ START = """
 mutation Start($input: StartTrainingInput!) {
   startTraining(input: $input) {
     id status taskType requestedTaskType metric engine timeBudgetSeconds modelName attempt
+    positiveClass
   }
 }
 """

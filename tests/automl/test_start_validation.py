@@ -340,8 +340,19 @@ async def test_a_positive_class_is_recorded_on_the_job(
         timeBudgetSeconds=30,
     )
     assert "errors" not in body, body
+    assert body["data"]["startTraining"]["positiveClass"] == "benign"
     async with transaction(tenant.id) as session:
         row = await session.scalar(select(TrainingJob))
         assert row is not None
         assert (row.task_type, row.positive_class) == ("BINARY", "benign")
+    # a retrain keeps it
+    again = await client.post(
+        "/graphql",
+        json={
+            "query": "mutation($id: ID!) { retrainFromJob(jobId: $id) { id positiveClass } }",
+            "variables": {"id": body["data"]["startTraining"]["id"]},
+        },
+        headers=tenant.bearer,
+    )
+    assert again.json()["data"]["retrainFromJob"]["positiveClass"] == "benign", again.json()
     broker.flush_all()

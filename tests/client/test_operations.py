@@ -80,3 +80,31 @@ def test_no_operation_escapes_the_checks() -> None:
     }
     assert sent <= checked, sent - checked
     assert len(sent) >= 12
+
+
+def test_docs_client_md_names_the_methods_and_arguments_that_exist() -> None:
+    """The method table in docs/client.md against the class: a renamed method or argument
+    fails here, not in an integrator's hands."""
+    import inspect
+    import re
+
+    from phantom_client import Client
+
+    table = [
+        line
+        for line in (ROOT / "docs" / "client.md").read_text().splitlines()
+        if line.startswith("| `")
+    ]
+    assert len(table) >= 10
+    for line in table:
+        for call in re.findall(r"`(\w+)\(([^`]*)\)`", line.split("|")[1]):
+            name, arguments = call
+            method = getattr(Client, name, None)
+            assert callable(method), f"docs/client.md names Client.{name}, which does not exist"
+            parameters = inspect.signature(method).parameters
+            for argument in re.findall(r"\b([a-z_]+)\b(?=[,=)]|$)", arguments + ")"):
+                assert (
+                    argument in parameters
+                    or argument.endswith("_or_model_name")
+                    or (argument in {"path_or_bytes", "version_id"})
+                ), f"Client.{name} has no argument {argument!r} (docs/client.md)"
