@@ -408,14 +408,16 @@ class Client:
                     return
             except _Resubscribe as rate_limited:
                 failures += 1
-                if failures > self.max_retries:
-                    raise rate_limited.error from None
-                time.sleep(min(rate_limited.error.retry_after or 1.0, self.max_retry_wait))
+                error = rate_limited.error
+                if not self._wait_before_retry(error, failures - 1):
+                    raise error from None
                 continue
             except ConnectionClosed as closed:
                 code = closed.rcvd.code if closed.rcvd is not None else None
                 if code is not None and code in FINAL_CLOSES:
-                    raise self._refused(code, closed.rcvd.reason if closed.rcvd else "") from None
+                    refusal = self._refused(code, closed.rcvd.reason if closed.rcvd else "")
+                    if refusal is not None:
+                        raise refusal from None
                 cause: Exception = closed
             except InvalidStatus as refused:  # the HTTP handshake answered 4xx/5xx
                 status = refused.response.status_code
@@ -453,15 +455,17 @@ class Client:
                 continue
             raise PhantomError("INTERNAL", f"Unexpected message before connection_ack: {message}")
 
-    def _refused(self, code: int, reason: str) -> PhantomError:
-        """A socket closed for good. graphql-transport-ws gives a refused connection only
-        "Forbidden": the same token over HTTP says why (unknown, expired, revoked, rate
-        limited)."""
+    def _refused(self, code: int, reason: str) -> PhantomError | None:
+        """Why a socket was closed for good. graphql-transport-ws gives a refused
+        connection only "Forbidden": the same token over HTTP says why (unknown, expired,
+        revoked, rate limited). None: the token works now (a rate limit waited out by
+        ``retry_rate_limited``), so connecting again may."""
         if code == 4403:
             try:
                 self.graphql(ops.VIEWER)
             except PhantomError as error:
                 return error
+            return None
         return PhantomError(
             FINAL_CLOSES[code],
             f"The server closed the progress stream ({code}{': ' + reason if reason else ''}).",

@@ -264,8 +264,14 @@ def test_rate_limits_raise_with_retry_after_or_are_waited_out(
             rest = raised(client.predict, str(uuid.uuid4()), [{}])
             assert rest.code == "RATE_LIMITED"
             assert rest.retry_after is not None
+            # a progress stream: the socket is refused (4403), the probe says why
+            stream = raised(client.training_progress, str(uuid.uuid4()))
+            assert stream.code == "RATE_LIMITED"
+            assert stream.retry_after is not None
         with Client(url, tenant.token, retry_rate_limited=True, max_retries=5) as patient:
             assert patient.graphql("query { viewer { id } }")["viewer"]["id"]
+            # and a stream gets through once the limit is waited out: to the real answer
+            assert raised(patient.training_progress, str(uuid.uuid4())).code == "NOT_FOUND"
 
 
 def test_a_dropped_stream_reconnects_and_repeats_no_event(
