@@ -1,7 +1,6 @@
 """A typed Python client for Phantom ML Studio's public API (docs/client.md). It imports
-nothing from the server package: install it anywhere with ``pip install
-phantom-ml-studio[client]`` (only httpx and websockets) and ``from phantom_client import
-Client``."""
+nothing from the server package and needs only httpx and websockets (the ``client``
+extra): ``from phantom_client import Client``."""
 
 from phantom_client.client import Client
 from phantom_client.errors import PhantomError
