@@ -155,6 +155,10 @@ class TrainingJob:
     protected_attributes: list[str] = strawberry.field(
         description="Columns its version's fairness report evaluates."
     )
+    positive_class: str | None = strawberry.field(
+        description="BINARY: the positive class asked for (positiveClass); null: the default, "
+        "the second of the sorted classes."
+    )
     serving_choice: ServingChoiceValue
     dropped_columns: list[DroppedColumn]
     attempt: int
@@ -215,6 +219,7 @@ class TrainingJob:
             model_name=job.model_name,
             excluded_columns=list(job.excluded_columns),
             protected_attributes=list(job.protected_attributes or []),
+            positive_class=job.positive_class,
             serving_choice=ServingChoiceValue(job.serving_choice),
             dropped_columns=[DroppedColumn(**d) for d in job.dropped_columns],
             attempt=job.attempt,
@@ -391,6 +396,13 @@ class StartTrainingInput:
         "the version's fairness report compares on the holdout. A protected attribute stays a "
         "feature unless it is also in excludedColumns: then it is evaluated, not learned from.",
     )
+    positive_class: str | None = strawberry.field(
+        default=None,
+        description="BINARY only: the target's class (as text, one of its two values) that "
+        "probabilities, the serving threshold, precision/recall/F1/AUC, value, fairness and "
+        "monitoring refer to. Default: the second of the sorted classes (1 of 0/1, true of "
+        "false/true, 'yes' of 'no'/'yes').",
+    )
     serving_choice: ServingChoiceValue = strawberry.field(
         default=ServingChoiceValue.FIT_TO_SERVE,
         description="FIT_TO_SERVE: the fastest model whose holdout score is not measurably "
@@ -471,6 +483,7 @@ class TrainingMutation:
             excluded_columns=input.excluded_columns,
             serving_choice=input.serving_choice,
             protected_attributes=input.protected_attributes or [],
+            positive_class=input.positive_class,
         )
         async with info.context.session() as session:
             job = await training.start(session, info.context.require_principal(), request)

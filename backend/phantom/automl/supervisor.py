@@ -171,6 +171,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
         "protected_attributes": claim.protected_attributes,
+        "positive_class": claim.positive_class,
         "fairness_min_group_rows": settings.FAIRNESS_MIN_GROUP_ROWS,
         "seed": claim.seed,
         "options": {

@@ -285,6 +285,8 @@ export type StartTrainingInput = {
   metric?: string | null | undefined;
   /** Registry model to add a version to; default "<dataset> · <target>". */
   modelName?: string | null | undefined;
+  /** BINARY only: the target's class (as text, one of its two values) that probabilities, the serving threshold, precision/recall/F1/AUC, value, fairness and monitoring refer to. Default: the second of the sorted classes (1 of 0/1, true of false/true, 'yes' of 'no'/'yes'). */
+  positiveClass?: string | null | undefined;
   /** At most 10 columns (each with at most 50 distinct values) whose groups the version's fairness report compares on the holdout. A protected attribute stays a feature unless it is also in excludedColumns: then it is evaluated, not learned from. */
   protectedAttributes?: Array<string> | null | undefined;
   /** FIT_TO_SERVE: the fastest model whose holdout score is not measurably worse than the best's; BEST_SCORE: the leaderboard's best. AutoGluon only: the other engines serve their leader. */
