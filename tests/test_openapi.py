@@ -1,0 +1,269 @@
+"""The REST contract (``openapi.json``, built by ``phantom/openapi.py``): served as checked
+in, valid OpenAPI 3.1, naming every route mounted under ``/api/``, and kept by the live
+routes: schemathesis drives a real server, as a tenant with a trained model, and every
+answer must be a documented status with a documented body; never a 5xx, never another
+tenant's data."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from openapi_spec_validator import OpenAPIV31SpecValidator
+from schemathesis import GenerationMode
+from starlette.routing import BaseRoute, Route
+
+from phantom.config import REPO_ROOT
+from phantom.openapi import OPENAPI_PATH, document, rendered
+from phantom.ops.bodies import PREDICT_PATH
+from tests.serving.support import trained_model
+from tests.support.fixtures import TenantFixture, create_tenant
+from tests.support.servers import api_server
+
+CHECKED_IN = REPO_ROOT / "openapi.json"
+TEMPLATE = re.compile(r"\{[^}]+\}")
+IGNORED_METHODS = {"HEAD"}  # Starlette adds HEAD to every GET route
+PER_OPERATION = 12  # examples per operation and mode: the whole run stays under a minute
+CANARY_SEP = "|"
+
+
+def _shape(path: str) -> str:
+    """A path template with its parameter names erased: ``{version_id}`` == ``{modelVersionId}``."""
+    return TEMPLATE.sub("{}", path)
+
+
+def mounted(routes: Iterable[BaseRoute]) -> dict[str, set[str]]:
+    """Every route the router serves under ``/api/``, with its methods."""
+    found: dict[str, set[str]] = {}
+    for route in routes:
+        if isinstance(route, Route) and route.path.startswith("/api/"):
+            methods = set(route.methods or ()) - IGNORED_METHODS
+            found.setdefault(_shape(route.path), set()).update(methods)
+    return found
+
+
+def documented(doc: dict[str, Any]) -> dict[str, set[str]]:
+    return {_shape(path): {m.upper() for m in item} for path, item in doc["paths"].items()}
+
+
+def contract_gaps(routes: Iterable[BaseRoute], doc: dict[str, Any]) -> list[str]:
+    """What the router and the document disagree on; REST predict is served beside the
+    router (app.PhantomApp), so it is matched by its own pattern."""
+    served, described = mounted(routes), documented(doc)
+    gaps = [
+        f"{path} {sorted(methods)} is mounted but documented as {sorted(described.get(path, ()))}"
+        for path, methods in sorted(served.items())
+        if described.get(path) != methods
+    ]
+    predict = [p for p in doc["paths"] if PREDICT_PATH.fullmatch(p)]
+    if [set(doc["paths"][p]) for p in predict] != [{"post"}]:
+        gaps.append(f"REST predict must be documented once, as POST only: {predict}")
+    gaps += [
+        f"{path} is documented but no route serves it"
+        for path in sorted(set(described) - set(served))
+        if not PREDICT_PATH.fullmatch(path)
+    ]
+    return gaps
+
+
+# --- the document, without a server -----------------------------------------------------
+
+
+def test_the_checked_in_document_is_current() -> None:
+    assert CHECKED_IN.read_bytes() == rendered(), (
+        "openapi.json is stale: run `phantom openapi export --output openapi.json`"
+    )
+
+
+def test_the_document_is_valid_openapi_3_1() -> None:
+    doc = json.loads(CHECKED_IN.read_text())
+    assert doc["openapi"].startswith("3.1.")
+    OpenAPIV31SpecValidator(doc).validate()  # raises, saying where, if not
+
+
+def test_every_route_under_api_is_documented(app: Any) -> None:
+    assert contract_gaps(app.rest.routes, document()) == []
+
+
+def test_a_new_route_without_a_contract_fails_the_check(app: Any) -> None:
+    """The check above can fail: a route added without its contract, or a method more."""
+
+    async def endpoint(request: Any) -> Any:  # never called
+        raise AssertionError
+
+    extra = [
+        Route("/api/v1/models/{version_id}/retire", endpoint, methods=["POST"]),
+        Route("/api/v1/batch-predictions/{job_id}/download", endpoint, methods=["DELETE"]),
+    ]
+    gaps = contract_gaps([*app.rest.routes, *extra], document())
+    assert any("/retire" in gap for gap in gaps), gaps
+    assert any("download ['DELETE', 'GET']" in gap for gap in gaps), gaps
+
+
+def test_every_operation_documents_its_refusals() -> None:
+    """401, 429 and 500 everywhere but the document itself; bodies refused with 413/415."""
+    for path, item in document()["paths"].items():
+        for method, operation in item.items():
+            statuses = set(operation["responses"])
+            if path == OPENAPI_PATH:
+                assert operation["security"] == []
+                continue
+            assert {"401", "403", "404", "429", "500"} <= statuses, (path, method)
+            if method == "post":
+                assert {"413", "415"} <= statuses, (path, method)
+                assert {"sessionCookie": [], "csrfHeader": []} in operation["security"]
+
+
+# --- the document, served ------------------------------------------------------------------
+
+
+async def test_served_without_a_credential_as_checked_in(client: httpx.AsyncClient) -> None:
+    answer = await client.get(OPENAPI_PATH)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.content == CHECKED_IN.read_bytes()
+    assert answer.headers["cache-control"] == "public, max-age=300"
+    etag = answer.headers["etag"]
+    again = await client.get(OPENAPI_PATH, headers={"If-None-Match": f'"x", {etag}'})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"If-None-Match": '"' + "a" * 6000 + '"'},  # oversized
+        {"If-None-Match": "\x01\x7f,,,;;\"'"},  # malformed
+        {"Authorization": "Bearer phm_not-a-token"},  # a bad credential is not looked at
+        {"Cookie": "phantom_session=forged"},
+    ],
+)
+async def test_hostile_headers_still_get_the_document(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    answer = await client.get(OPENAPI_PATH, headers=headers)
+    assert answer.status_code == 200
+    assert answer.content == CHECKED_IN.read_bytes()
+
+
+async def test_other_methods_and_bodies_are_refused_in_the_error_shape(
+    client: httpx.AsyncClient,
+) -> None:
+    post = await client.post(OPENAPI_PATH)  # a body would be refused first (415)
+    assert post.status_code == 405
+    assert set(post.headers["allow"].split(", ")) == {"GET", "HEAD"}
+    assert post.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    with_body = await client.request(
+        "GET", OPENAPI_PATH, content=b"x" * 100_000, headers={"Content-Type": "text/plain"}
+    )
+    assert with_body.status_code == 415
+    assert with_body.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+# --- the live routes against the document (schemathesis) -----------------------------------
+
+LIVE = hypothesis_settings(
+    max_examples=PER_OPERATION,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    limits = {
+        "PHANTOM_RATE_LIMIT_PER_CREDENTIAL": "100000",
+        "PHANTOM_RATE_LIMIT_PER_TENANT": "100000",
+    }
+    with api_server(tmp_path_factory.mktemp("openapi"), limits) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def owners(app: Any) -> tuple[TenantFixture, str, TenantFixture]:
+    """A tenant with a trained model version, and another tenant (the canary)."""
+    tenant, version_id = await trained_model(app, "Payments")
+    return tenant, version_id, await create_tenant("Canary Insurance 7f3a")
+
+
+def pinned(operation: Any, version_id: str) -> dict[str, str]:
+    """The operation's path parameters that name a model version, set to the real one:
+    generated UUIDs alone would only ever meet 404."""
+    names = {p.name for p in operation.path_parameters}
+    return {name: version_id for name in names & {"model", "modelVersionId"}}
+
+
+def canaries(other: TenantFixture) -> list[str]:
+    return [other.name, other.slug, str(other.id), other.admin_email]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_live_routes_keep_the_contract(
+    server: str, owners: tuple[TenantFixture, str, TenantFixture], mode: GenerationMode
+) -> None:
+    tenant, version_id, other = owners
+    schema = schemathesis.openapi.from_url(f"{server}{OPENAPI_PATH}")  # the served one
+    seen: dict[str, set[int]] = {}
+    with requests.Session() as session:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            strategy = st.one_of(
+                operation.as_strategy(mode),
+                operation.as_strategy(mode, path_parameters=pinned(operation, version_id)),
+            )
+
+            label = operation.label
+
+            @LIVE
+            @given(case=strategy)
+            def run(case: Any, label: str = label) -> None:
+                response = case.call(base_url=server, session=session, headers=tenant.bearer)
+                assert response.status_code < 500, (case.as_curl_command(), response.text)
+                case.validate_response(response, headers=tenant.bearer)
+                for canary in canaries(other):
+                    assert canary not in response.text, (case.as_curl_command(), canary)
+                seen.setdefault(label, set()).add(response.status_code)
+
+            run()
+    predict = next(label for label in seen if label.endswith("/predict"))
+    if mode is GenerationMode.POSITIVE:
+        assert 200 in seen[predict], seen  # the real model scored generated rows
+    assert len(seen) == len(document()["paths"]) + 2, seen  # reports: GET and POST each
+
+
+@pytest.mark.slow
+def test_another_tenants_model_answers_404_as_documented(
+    server: str, owners: tuple[TenantFixture, str, TenantFixture]
+) -> None:
+    """The canary tenant's token, aimed at the first tenant's real model version: every
+    route answers as if it did not exist (404), in the documented shape."""
+    owner, version_id, other = owners
+    schema = schemathesis.openapi.from_url(f"{server}{OPENAPI_PATH}")
+    with requests.Session() as session:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            pins = pinned(operation, version_id)
+            if not pins:
+                continue
+
+            @LIVE
+            @given(case=operation.as_strategy(path_parameters=pins))
+            def run(case: Any) -> None:
+                response = case.call(base_url=server, session=session, headers=other.bearer)
+                assert response.status_code in (400, 404), (case.as_curl_command(), response.text)
+                case.validate_response(response, headers=other.bearer)
+                for canary in canaries(owner):
+                    assert canary not in response.text, (case.as_curl_command(), canary)
+
+            run()
