@@ -20,6 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openapi_spec_validator import OpenAPIV31SpecValidator
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from starlette.routing import BaseRoute, Route
 
 from phantom.config import REPO_ROOT
@@ -171,6 +172,10 @@ async def test_other_methods_and_bodies_are_refused_in_the_error_shape(
 
 # --- the live routes against the document (schemathesis) -----------------------------------
 
+# Which rows and outcomes a call may carry depends on the model (its columns, its
+# classes), which no static document can say: a schema-valid row with a column the model
+# lacks is rightly 400, as documented. Every other check of schemathesis runs.
+MODEL_DEPENDENT = [positive_data_acceptance]
 LIVE = hypothesis_settings(
     max_examples=PER_OPERATION,
     deadline=None,
@@ -207,6 +212,34 @@ def canaries(other: TenantFixture) -> list[str]:
     return [other.name, other.slug, str(other.id), other.admin_email]
 
 
+def fuzz(
+    strategy: st.SearchStrategy[Any],
+    call: Any,
+    me: TenantFixture,
+    other: TenantFixture,
+    statuses: set[int] | None = None,
+) -> set[int]:
+    """Every generated case, sent with ``me``'s token: answered below 500 (or with one of
+    ``statuses``), as documented (schemathesis' checks), with nothing of ``other``'s."""
+    seen: set[int] = set()
+
+    @LIVE
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        response = call(case, me.bearer)
+        curl = case.as_curl_command(headers=me.bearer)
+        assert response.status_code < 500, (curl, response.text)
+        if statuses is not None:
+            assert response.status_code in statuses, (curl, response.text)
+        case.validate_response(response, headers=me.bearer, excluded_checks=MODEL_DEPENDENT)
+        for canary in canaries(other):
+            assert canary.encode() not in response.content, (curl, canary)
+        seen.add(response.status_code)
+
+    run()
+    return seen
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_live_routes_keep_the_contract(
@@ -216,30 +249,23 @@ def test_live_routes_keep_the_contract(
     schema = schemathesis.openapi.from_url(f"{server}{OPENAPI_PATH}")  # the served one
     seen: dict[str, set[int]] = {}
     with requests.Session() as session:
+
+        def call(case: Any, headers: dict[str, str]) -> Any:
+            return case.call(base_url=server, session=session, headers=headers)
+
         for result in schema.get_all_operations():
             operation = result.ok()
             strategy = st.one_of(
                 operation.as_strategy(mode),
                 operation.as_strategy(mode, path_parameters=pinned(operation, version_id)),
             )
-
-            label = operation.label
-
-            @LIVE
-            @given(case=strategy)
-            def run(case: Any, label: str = label) -> None:
-                response = case.call(base_url=server, session=session, headers=tenant.bearer)
-                assert response.status_code < 500, (case.as_curl_command(), response.text)
-                case.validate_response(response, headers=tenant.bearer)
-                for canary in canaries(other):
-                    assert canary not in response.text, (case.as_curl_command(), canary)
-                seen.setdefault(label, set()).add(response.status_code)
-
-            run()
+            seen[operation.label] = fuzz(strategy, call, tenant, other)
     predict = next(label for label in seen if label.endswith("/predict"))
     if mode is GenerationMode.POSITIVE:
         assert 200 in seen[predict], seen  # the real model scored generated rows
-    assert len(seen) == len(document()["paths"]) + 2, seen  # reports: GET and POST each
+    every = {f"{m.upper()} {path}" for path, item in document()["paths"].items() for m in item}
+    # schemathesis leaves out the operation it loaded the document from (tested above)
+    assert set(seen) == every - {f"GET {OPENAPI_PATH}"}, seen
 
 
 @pytest.mark.slow
@@ -247,23 +273,18 @@ def test_another_tenants_model_answers_404_as_documented(
     server: str, owners: tuple[TenantFixture, str, TenantFixture]
 ) -> None:
     """The canary tenant's token, aimed at the first tenant's real model version: every
-    route answers as if it did not exist (404), in the documented shape."""
+    route answers as if it did not exist (404; 400 for a body refused before the lookup),
+    in the documented shape, with nothing of the first tenant's."""
     owner, version_id, other = owners
     schema = schemathesis.openapi.from_url(f"{server}{OPENAPI_PATH}")
     with requests.Session() as session:
+
+        def call(case: Any, headers: dict[str, str]) -> Any:
+            return case.call(base_url=server, session=session, headers=headers)
+
         for result in schema.get_all_operations():
             operation = result.ok()
             pins = pinned(operation, version_id)
-            if not pins:
-                continue
-
-            @LIVE
-            @given(case=operation.as_strategy(path_parameters=pins))
-            def run(case: Any) -> None:
-                response = case.call(base_url=server, session=session, headers=other.bearer)
-                assert response.status_code in (400, 404), (case.as_curl_command(), response.text)
-                case.validate_response(response, headers=other.bearer)
-                for canary in canaries(owner):
-                    assert canary not in response.text, (case.as_curl_command(), canary)
-
-            run()
+            if pins:
+                strategy = operation.as_strategy(path_parameters=pins)
+                assert 404 in fuzz(strategy, call, other, owner, {400, 404}), operation.label

@@ -20,14 +20,15 @@ OUTCOMES_BODY: Schema = {
         "outcomes": {
             "type": "array",
             "minItems": 1,
-            "description": "At most PHANTOM_OUTCOMES_MAX_ROWS (default 10,000). A row that "
-            "cannot be recorded is reported in errors; the others are recorded.",
+            "description": "At most PHANTOM_OUTCOMES_MAX_ROWS (default 10,000).",
             "items": {
-                "type": "object",
+                "description": "An object of predictionId and actual. Any other row is "
+                "not refused: it is reported in errors, and the others are recorded.",
                 "properties": {
                     "predictionId": {
-                        "type": "string",
-                        "description": "As predict answered it, in predictionIds.",
+                        "description": "A prediction id (a UUID) as predict answered it, "
+                        "in predictionIds.",
+                        "examples": ["0190a2c4-5b6d-7e8f-9a0b-1c2d3e4f5a6b"],
                     },
                     "actual": {
                         "description": "What really happened: a class, a number, or "
@@ -40,7 +41,9 @@ OUTCOMES_BODY: Schema = {
 }
 OUTCOMES_CSV: Schema = {
     "type": "string",
-    "description": "UTF-8 CSV whose first line is the header predictionId,actual.",
+    "pattern": "^\ufeff?[ \t]*predictionId[ \t]*,[ \t]*actual[ \t]*(\r?\n|$)",
+    "description": "UTF-8 CSV whose first line is the header predictionId,actual; then "
+    "one outcome per line.",
 }
 RECORDED: Schema = {
     "type": "object",
