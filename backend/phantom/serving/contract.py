@@ -34,6 +34,7 @@ PREDICTION: Schema = {
         },
         "predictions": {
             "type": "array",
+            "items": {"type": ["string", "number", "integer", "boolean", "null"]},
             "description": "Per row: the class, the number, or (anomaly detection) true/false.",
         },
         "probabilities": {
@@ -149,7 +150,8 @@ contract = Contract(
                     _409="The model has no version in PRODUCTION (scoring by name).",
                     _413="The body is over PHANTOM_PREDICT_MAX_BODY_BYTES, declared or streamed.",
                     _415="Not Content-Type: application/json.",
-                    _503="The model did not answer in time (overloaded): retry later.",
+                    _503="Overloaded or timed out (the model did not answer in time, or the "
+                    "prediction log cannot keep up): retry later.",
                 ),
             }
         }
