@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -26,15 +27,16 @@ from starlette.routing import BaseRoute, Route
 from phantom.config import REPO_ROOT
 from phantom.openapi import OPENAPI_PATH, document, rendered
 from phantom.ops.bodies import PREDICT_PATH
-from tests.serving.support import trained_model
+from tests.batch.support import job, score, started
 from tests.support.fixtures import TenantFixture, create_tenant
+from tests.support.models import train_version, upload_payments
 from tests.support.servers import api_server
 
 CHECKED_IN = REPO_ROOT / "openapi.json"
 TEMPLATE = re.compile(r"\{[^}]+\}")
 IGNORED_METHODS = {"HEAD"}  # Starlette adds HEAD to every GET route
 PER_OPERATION = 12  # examples per operation and mode: the whole run stays under a minute
-CANARY_SEP = "|"
+WITH_200 = ("/predict", "/download")  # operations whose 200 a positive run must reach
 
 
 def _shape(path: str) -> str:
@@ -194,18 +196,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@dataclass
+class Owned:
+    """A tenant with real objects for the generated calls to meet, and the canary."""
+
+    tenant: TenantFixture
+    version_id: str  # a trained model version
+    job_id: str  # a SUCCEEDED batch prediction of it
+    other: TenantFixture
+
+
 @pytest.fixture(scope="module")
-async def owners(app: Any) -> tuple[TenantFixture, str, TenantFixture]:
-    """A tenant with a trained model version, and another tenant (the canary)."""
-    tenant, version_id = await trained_model(app, "Payments")
-    return tenant, version_id, await create_tenant("Canary Insurance 7f3a")
+async def owned(app: Any) -> Owned:
+    tenant = await create_tenant("Alpha Bank")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        dataset = await upload_payments(client, tenant)
+        version = str((await train_version(client, tenant, dataset, "Payments"))["id"])
+        job_id = await started(client, tenant.bearer, version, dataset)
+        await score(tenant, job_id)
+        assert (await job(client, tenant.bearer, job_id))["status"] == "SUCCEEDED"
+    return Owned(tenant, version, job_id, await create_tenant("Canary Insurance 7f3a"))
 
 
-def pinned(operation: Any, version_id: str) -> dict[str, str]:
-    """The operation's path parameters that name a model version, set to the real one:
-    generated UUIDs alone would only ever meet 404."""
-    names = {p.name for p in operation.path_parameters}
-    return {name: version_id for name in names & {"model", "modelVersionId"}}
+def pinned(operation: Any, owned: Owned) -> dict[str, str]:
+    """The operation's path parameters that name a real object, set to it: generated
+    UUIDs alone would only ever meet 404."""
+    real = {"model": owned.version_id, "modelVersionId": owned.version_id, "jobId": owned.job_id}
+    return {p.name: real[p.name] for p in operation.path_parameters if p.name in real}
 
 
 def canaries(other: TenantFixture) -> list[str]:
@@ -215,23 +233,23 @@ def canaries(other: TenantFixture) -> list[str]:
 def fuzz(
     strategy: st.SearchStrategy[Any],
     call: Any,
-    me: TenantFixture,
+    headers: dict[str, str],
     other: TenantFixture,
     statuses: set[int] | None = None,
 ) -> set[int]:
-    """Every generated case, sent with ``me``'s token: answered below 500 (or with one of
+    """Every generated case, sent with ``headers``: answered below 500 (or with one of
     ``statuses``), as documented (schemathesis' checks), with nothing of ``other``'s."""
     seen: set[int] = set()
 
     @LIVE
     @given(case=strategy)
     def run(case: Any) -> None:
-        response = call(case, me.bearer)
-        curl = case.as_curl_command(headers=me.bearer)
+        response = call(case, headers)
+        curl = case.as_curl_command(headers=headers)
         assert response.status_code < 500, (curl, response.text)
         if statuses is not None:
             assert response.status_code in statuses, (curl, response.text)
-        case.validate_response(response, headers=me.bearer, excluded_checks=MODEL_DEPENDENT)
+        case.validate_response(response, headers=headers, excluded_checks=MODEL_DEPENDENT)
         for canary in canaries(other):
             assert canary.encode() not in response.content, (curl, canary)
         seen.add(response.status_code)
@@ -242,10 +260,8 @@ def fuzz(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_live_routes_keep_the_contract(
-    server: str, owners: tuple[TenantFixture, str, TenantFixture], mode: GenerationMode
-) -> None:
-    tenant, version_id, other = owners
+def test_live_routes_keep_the_contract(server: str, owned: Owned, mode: GenerationMode) -> None:
+    tenant, other = owned.tenant, owned.other
     schema = schemathesis.openapi.from_url(f"{server}{OPENAPI_PATH}")  # the served one
     seen: dict[str, set[int]] = {}
     with requests.Session() as session:
@@ -257,25 +273,24 @@ def test_live_routes_keep_the_contract(
             operation = result.ok()
             strategy = st.one_of(
                 operation.as_strategy(mode),
-                operation.as_strategy(mode, path_parameters=pinned(operation, version_id)),
+                operation.as_strategy(mode, path_parameters=pinned(operation, owned)),
             )
-            seen[operation.label] = fuzz(strategy, call, tenant, other)
-    predict = next(label for label in seen if label.endswith("/predict"))
-    if mode is GenerationMode.POSITIVE:
-        assert 200 in seen[predict], seen  # the real model scored generated rows
+            seen[operation.label] = fuzz(strategy, call, tenant.bearer, other)
+    if mode is GenerationMode.POSITIVE:  # the real objects were met, not just 404s
+        predict, download = (next(k for k in seen if k.endswith(end)) for end in WITH_200)
+        assert 200 in seen[predict], seen
+        assert 200 in seen[download], seen
     every = {f"{m.upper()} {path}" for path, item in document()["paths"].items() for m in item}
     # schemathesis leaves out the operation it loaded the document from (tested above)
     assert set(seen) == every - {f"GET {OPENAPI_PATH}"}, seen
 
 
 @pytest.mark.slow
-def test_another_tenants_model_answers_404_as_documented(
-    server: str, owners: tuple[TenantFixture, str, TenantFixture]
-) -> None:
-    """The canary tenant's token, aimed at the first tenant's real model version: every
+def test_another_tenants_model_answers_404_as_documented(server: str, owned: Owned) -> None:
+    """The canary tenant's token, aimed at the first tenant's real objects: every
     route answers as if it did not exist (404; 400 for a body refused before the lookup),
     in the documented shape, with nothing of the first tenant's."""
-    owner, version_id, other = owners
+    owner, other = owned.tenant, owned.other
     schema = schemathesis.openapi.from_url(f"{server}{OPENAPI_PATH}")
     with requests.Session() as session:
 
@@ -284,7 +299,23 @@ def test_another_tenants_model_answers_404_as_documented(
 
         for result in schema.get_all_operations():
             operation = result.ok()
-            pins = pinned(operation, version_id)
+            pins = pinned(operation, owned)
             if pins:
                 strategy = operation.as_strategy(path_parameters=pins)
-                assert 404 in fuzz(strategy, call, other, owner, {400, 404}), operation.label
+                assert 404 in fuzz(strategy, call, other.bearer, owner, {400, 404}), operation.label
+
+
+@pytest.mark.slow
+def test_without_a_credential_every_route_is_401_as_documented(server: str, owned: Owned) -> None:
+    """No token (schemathesis may send a forged session cookie): 401 on every route, aimed
+    at real objects, before anything about them is read."""
+    schema = schemathesis.openapi.from_url(f"{server}{OPENAPI_PATH}")
+    with requests.Session() as session:
+
+        def call(case: Any, headers: dict[str, str]) -> Any:
+            return case.call(base_url=server, session=session, headers=headers)
+
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            strategy = operation.as_strategy(path_parameters=pinned(operation, owned))
+            fuzz(strategy, call, {}, owned.tenant, {401})
