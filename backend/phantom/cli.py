@@ -595,8 +595,11 @@ def openapi_export(
     document = rendered().decode()
     if output is None:
         typer.echo(document, nl=False)
-    else:
+        return
+    try:
         output.write_text(document)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}", False)
 
 
 async def _prediction_log_check(session: Any) -> Any:
