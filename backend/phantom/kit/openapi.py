@@ -74,8 +74,8 @@ ERROR_SCHEMA: Schema = {
 # The refusals every authenticated route answers, whatever it does.
 _COMMON: dict[str, str] = {
     "401": "No credential, or a bad one (unknown, expired or revoked token; ended session).",
-    "403": "The credential's role lacks the permission; or a cookie request without the "
-    "X-CSRF-Token header it needs.",
+    "403": "The credential's role lacks the permission (or, on a POST with the session "
+    "cookie, no valid X-CSRF-Token header).",
     "429": "Too many requests for this credential or organization (RATE_LIMITED): wait "
     "Retry-After seconds.",
     "500": "A bug on our side (INTERNAL); quote requestId to support.",
