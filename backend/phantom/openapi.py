@@ -19,6 +19,7 @@ from phantom.compliance.contract import contract as compliance
 from phantom.config import Settings
 from phantom.kit.openapi import (
     ERROR_SCHEMA,
+    RATE_LIMIT_HEADERS,
     REQUEST_ID_HEADER,
     REQUEST_ID_REF,
     RETRY_AFTER_HEADER,
@@ -106,7 +107,11 @@ def document() -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(schemas.items())),
-            "headers": {"RequestId": REQUEST_ID_HEADER, "RetryAfter": RETRY_AFTER_HEADER},
+            "headers": {
+                "RequestId": REQUEST_ID_HEADER,
+                "RetryAfter": RETRY_AFTER_HEADER,
+                **RATE_LIMIT_HEADERS,
+            },
             "securitySchemes": {
                 "bearerToken": {
                     "type": "http",

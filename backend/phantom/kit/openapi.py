@@ -43,6 +43,32 @@ RETRY_AFTER_HEADER: Schema = {
     "schema": {"type": "integer", "minimum": 1},
 }
 
+# On every answer to a charged request (docs/api.md "Rate-limit headers"): not on a 401,
+# nor on a refusal before the credential was known, hence never required.
+RATE_LIMIT_HEADERS: dict[str, Schema] = {
+    "RateLimitLimit": {
+        "description": "Requests that may come at once: the burst of the tightest limit "
+        "(credential or organization).",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    "RateLimitRemaining": {
+        "description": "Of them, left now (an estimate that errs low with several API processes).",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimitReset": {
+        "description": "Seconds until the whole burst is available again.",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimitPolicy": {
+        "description": "The burst and the seconds it refills over: '<limit>;w=<seconds>'.",
+        "schema": {"type": "string", "pattern": "^[0-9]+;w=[0-9]+$"},
+    },
+}
+_RATE_LIMIT_REFS: dict[str, Schema] = {
+    "RateLimit-" + name.removeprefix("RateLimit"): {"$ref": f"#/components/headers/{name}"}
+    for name in RATE_LIMIT_HEADERS
+}
+
 ERROR_SCHEMA: Schema = {
     "type": "object",
     "description": "Every refusal under /api/, with the code GraphQL puts in "
@@ -109,6 +135,8 @@ def query_parameter(name: str, schema: Schema, description: str) -> Schema:
 def refusal(status: int, description: str) -> Schema:
     """An error answer in the one REST dialect (``kit/responses.py``)."""
     headers: dict[str, Schema] = {"X-Request-ID": REQUEST_ID_REF}
+    if status != 401:
+        headers.update(_RATE_LIMIT_REFS)
     if status == 429:
         headers["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
     return {
@@ -122,7 +150,7 @@ def answer(description: str, content: dict[str, Schema], headers: Schema | None 
     """A success: ``content`` maps each media type to its schema."""
     return {
         "description": description,
-        "headers": {"X-Request-ID": REQUEST_ID_REF, **(headers or {})},
+        "headers": {"X-Request-ID": REQUEST_ID_REF, **_RATE_LIMIT_REFS, **(headers or {})},
         "content": {media: {"schema": schema} for media, schema in content.items()},
     }
 
