@@ -248,12 +248,12 @@ class DatasetMutation:
     ) -> Dataset:
         upload: object = file
         request: dict[str, object] = {"name": name}
-        if isinstance(file, UploadFile):
-            upload = UploadedFile(filename=file.filename or "", stream=file.file)
-            if idempotency.checked_key(idempotency_key) is not None:
-                request.update(filename=file.filename, sha256=await file_sha256(file.file))
-        principal = info.context.require_principal()
         try:
+            if isinstance(file, UploadFile):
+                upload = UploadedFile(filename=file.filename or "", stream=file.file)
+                if idempotency.checked_key(idempotency_key) is not None:
+                    request.update(filename=file.filename, sha256=await file_sha256(file.file))
+            principal = info.context.require_principal()
             async with info.context.session() as session:
                 created = await idempotency.once_by_id(
                     session,

@@ -29,6 +29,7 @@ import json
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any, Protocol, TypeVar
@@ -70,6 +71,9 @@ DESCRIBED = (
 _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout expired
 
 T = TypeVar("T")
+# The operations this request answered as replays: the audit safety net (GraphQL) and
+# the REST routes record a replay as such, not as a mutation that forgot its event.
+replays: ContextVar[list[str] | None] = ContextVar("idempotency_replays", default=None)
 
 
 def idempotency_table(metadata: MetaData) -> Table:
@@ -274,7 +278,11 @@ async def once(
     assert key is not None  # noqa: S101 - narrowed by checked_key
     taken = await claim(session, caller, key, operation, request)
     if taken.replay is not None:
-        return await recall(taken.replay)
+        answered = await recall(taken.replay)
+        seen = replays.get()
+        if seen is not None:
+            seen.append(operation)
+        return answered
     result = await work()
     await complete(session, taken, remember(result))
     return result

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from phantom.audit.safety_net import replays_recorded
 from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.authn import authenticate, throttle
@@ -108,7 +109,10 @@ async def record_outcomes(request: Request) -> Response:
         raw = await request.body()  # bounded and typed by ops/bodies.py
         media = request.headers.get("content-type", "").split(";", 1)[0].strip()
         rows = from_csv(raw) if media == "text/csv" else from_json(raw)
-        async with transaction(principal.tenant_id) as session:
+        async with (
+            replays_recorded(principal, "record_outcomes"),
+            transaction(principal.tenant_id) as session,
+        ):
             result = await outcomes.record_once(session, principal, key, version_id, rows)
     except PhantomError as failure:
         return error_response(failure)

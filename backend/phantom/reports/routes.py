@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from phantom.audit.safety_net import replays_recorded
 from phantom.db import transaction
 from phantom.identity.authn import authenticate, throttle
 from phantom.kit import idempotency
@@ -57,7 +58,10 @@ async def _serve(request: Request, kind: str) -> Response:
         report_id = _uuid(wanted, "Model report") if wanted is not None and not generate else None
         if generate:
             key = idempotency.header_key(request.headers)
-            async with transaction(principal.tenant_id) as session:
+            async with (
+                replays_recorded(principal, "generate_model_report"),
+                transaction(principal.tenant_id) as session,
+            ):
                 report_id = await reports.generate_once(session, principal, key, version_id, kind)
         async with transaction(principal.tenant_id) as session:
             found = await reports.file(session, principal, version_id, kind, report_id)
