@@ -178,11 +178,16 @@ async def test_another_tenants_rows_are_invisible(caller: Principal) -> None:
             text("UPDATE idempotency_keys SET created_at = created_at - interval '25 hours'")
         )
     other: TenantFixture = await create_tenant()
-    assert await keys_of(other.id) == 0  # row-level security, even for raw SQL
-    async with transaction(other.id) as session:  # another tenant's sweep cannot reach it
+    theirs = await principal_of(other.token)
+    assert (await claim(theirs, "k")).replay is None  # the same key: theirs, fresh
+    async with transaction(other.id) as session:  # row-level security, even for raw SQL
+        seen = (await session.execute(text("SELECT tenant_id FROM idempotency_keys"))).all()
+        assert [row[0] for row in seen] == [other.id]
+        # another tenant's sweep cannot reach the expired row
         assert await idempotency.purge_expired(session, caller.tenant_id) == 0
     async with transaction(caller.tenant_id) as session:
         assert await idempotency.purge_expired(session, caller.tenant_id) == 1
+    assert await keys_of(other.id) == 1
 
 
 @pytest.mark.parametrize("key", ["", " a", "a ", "a" * 256, "a\tb", "a\nb", "é", "\x00", "a\x7fb"])
