@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from phantom.authz.permissions import P
 from phantom.db import transaction
-from phantom.kit import idempotency
+from phantom.identity.jobs import housekeeping
 from phantom.monitoring.predictionlog import prediction_log
 from tests.automl.support import START, to_csv
 from tests.datasets.support import UPLOAD as UPLOAD_DOCUMENT
@@ -486,6 +486,7 @@ async def operation_count(side: Side, table: str) -> int:
 async def test_housekeeping_purges_expired_keys_only(
     client: httpx.AsyncClient, world: World
 ) -> None:
+    """The tenant's housekeeping job (identity.housekeeping, on the periodic schedule)."""
     tenant = await create_tenant("Gamma Credit")
     async with transaction(world.beta.tenant.id) as session:
         theirs = (await session.execute(text("SELECT count(*) FROM idempotency_keys"))).scalar_one()
@@ -494,9 +495,11 @@ async def test_housekeeping_purges_expired_keys_only(
     await expire_keys(tenant)
     assert (await send_training(client, side, new_key(), 1)).code is None  # fresh
     async with transaction(tenant.id) as session:
-        purged = await idempotency.purge_expired(session, tenant.id)
+        before = (await session.execute(text("SELECT count(*) FROM idempotency_keys"))).scalar_one()
+    await housekeeping.fn.__wrapped__(str(tenant.id))  # type: ignore[attr-defined]  # the job's body
+    async with transaction(tenant.id) as session:
         left = (await session.execute(text("SELECT count(*) FROM idempotency_keys"))).scalar_one()
-    assert (purged, left) == (1, 1)
+    assert (before, left) == (2, 1)
     async with transaction(world.beta.tenant.id) as session:
         assert (
             await session.execute(text("SELECT count(*) FROM idempotency_keys"))
