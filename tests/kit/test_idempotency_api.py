@@ -480,7 +480,7 @@ async def test_a_failed_request_leaves_the_key_free(
 
 
 async def operation_count(side: Side, table: str) -> int:
-    return await Operation(table, send_training, rows(table)).count(side)
+    return await Operation(table, send_training, rows(table), "").count(side)
 
 
 async def test_housekeeping_purges_expired_keys_only(
