@@ -32,7 +32,6 @@ from phantom_client.types import (
 TaskType = Literal["AUTO", "BINARY", "MULTICLASS", "REGRESSION", "ANOMALY_DETECTION"]
 EngineName = Literal["AUTOGLUON", "H2O", "SKLEARN"]
 DownloadFormat = Literal["csv", "parquet"]
-UNKNOWN_KEY_ARGUMENT = "Unknown argument 'idempotencyKey'"
 # close codes after which reconnecting cannot help (graphql-transport-ws and ours)
 FINAL_CLOSES = {
     4400: "BAD_USER_INPUT",  # a message the server could not read
@@ -80,8 +79,6 @@ class Client:
             timeout=timeout,
             transport=transport,
         )
-        # mutation -> whether the server takes ``idempotencyKey`` (None: not asked yet)
-        self._takes_key: dict[str, bool] = {}
         self.reconnects = 0  # progress streams reconnected after a drop (for logs, tests)
 
     def close(self) -> None:
@@ -121,12 +118,8 @@ class Client:
                 lambda: self._http.post("/graphql", data=form, files=files)
             )
 
-        data = self._idempotent(
-            "uploadDataset",
-            ops.UPLOAD_DATASET,
-            {"name": name, "file": None},
-            idempotency_key,
-            send,
+        data = send(
+            ops.UPLOAD_DATASET, {"name": name, "file": None, "idempotencyKey": idempotency_key}
         )
         return Dataset.from_json(_field(data, "uploadDataset"))
 
@@ -170,9 +163,7 @@ class Client:
             fields["protectedAttributes"] = list(protected_attributes)
         if positive_class is not None:
             fields["positiveClass"] = positive_class
-        data = self._idempotent(
-            "startTraining", ops.START_TRAINING, {"input": fields}, idempotency_key, self._post
-        )
+        data = self._post(ops.START_TRAINING, {"input": fields, "idempotencyKey": idempotency_key})
         return TrainingJob.from_json(_field(data, "startTraining"))
 
     def training_job(self, job_id: str) -> TrainingJob:
@@ -221,12 +212,8 @@ class Client:
         self, model_version_id: str, dataset_id: str, *, idempotency_key: str | None = None
     ) -> BatchPredictionJob:
         variables = {"input": {"modelVersionId": model_version_id, "datasetId": dataset_id}}
-        data = self._idempotent(
-            "startBatchPrediction",
-            ops.START_BATCH_PREDICTION,
-            variables,
-            idempotency_key,
-            self._post,
+        data = self._post(
+            ops.START_BATCH_PREDICTION, {**variables, "idempotencyKey": idempotency_key}
         )
         return BatchPredictionJob.from_json(_field(data, "startBatchPrediction"))
 
@@ -336,30 +323,6 @@ class Client:
             return False
         time.sleep(max(wait, 0.0))
         return True
-
-    def _idempotent(
-        self,
-        mutation: str,
-        query: str,
-        variables: dict[str, Any],
-        key: str | None,
-        send: Callable[[str, dict[str, Any]], dict[str, Any]],
-    ) -> dict[str, Any]:
-        """Sends ``idempotencyKey`` only to a server whose schema has it: the first keyed
-        call tries it, and a server that does not know the argument refuses the operation
-        at validation (nothing ran), so it is sent again without, and this client
-        remembers not to try again."""
-        if key is None or self._takes_key.get(mutation) is False:
-            return send(query, variables)
-        try:
-            data = send(ops.IDEMPOTENT[mutation], {**variables, "idempotencyKey": key})
-        except PhantomError as error:
-            if UNKNOWN_KEY_ARGUMENT not in error.message:
-                raise
-            self._takes_key[mutation] = False
-            return send(query, variables)
-        self._takes_key[mutation] = True
-        return data
 
     # --- subscriptions ----------------------------------------------------------------
 

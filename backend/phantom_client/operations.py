@@ -14,13 +14,6 @@ BATCH_FIELDS = (
 )
 
 UPLOAD_DATASET = f"""
-mutation UploadDataset($name: String!, $file: Upload!) {{
-  uploadDataset(name: $name, file: $file) {{ {DATASET_FIELDS} }}
-}}
-"""
-# sent instead when the server declares idempotencyKey (issue 18); until then the client
-# falls back to UPLOAD_DATASET once and remembers it (client.py, _Idempotency)
-UPLOAD_DATASET_IDEMPOTENT = f"""
 mutation UploadDataset($name: String!, $file: Upload!, $idempotencyKey: String) {{
   uploadDataset(name: $name, file: $file, idempotencyKey: $idempotencyKey) {{ {DATASET_FIELDS} }}
 }}
@@ -29,11 +22,6 @@ DATASET = f"""
 query Dataset($id: ID!) {{ dataset(id: $id) {{ {DATASET_FIELDS} }} }}
 """
 START_TRAINING = f"""
-mutation StartTraining($input: StartTrainingInput!) {{
-  startTraining(input: $input) {{ {JOB_FIELDS} }}
-}}
-"""
-START_TRAINING_IDEMPOTENT = f"""
 mutation StartTraining($input: StartTrainingInput!, $idempotencyKey: String) {{
   startTraining(input: $input, idempotencyKey: $idempotencyKey) {{ {JOB_FIELDS} }}
 }}
@@ -50,11 +38,6 @@ subscription TrainingProgress($jobId: ID!) {
 }
 """
 START_BATCH_PREDICTION = f"""
-mutation StartBatchPrediction($input: StartBatchPredictionInput!) {{
-  startBatchPrediction(input: $input) {{ {BATCH_FIELDS} }}
-}}
-"""
-START_BATCH_PREDICTION_IDEMPOTENT = f"""
 mutation StartBatchPrediction($input: StartBatchPredictionInput!, $idempotencyKey: String) {{
   startBatchPrediction(input: $input, idempotencyKey: $idempotencyKey) {{ {BATCH_FIELDS} }}
 }}
@@ -71,9 +54,7 @@ subscription BatchPredictionProgress($jobId: ID!) {
 """
 VIEWER = "query Viewer { viewer { id } }"
 
-# the operations validated against the current schema (the idempotent variants are not
-# in it yet: test_operations.py checks they are refused for exactly that argument, and
-# starts validating them once the schema has it)
+# every operation, validated against schema.graphql by tests/client/test_operations.py
 CURRENT = {
     "UPLOAD_DATASET": UPLOAD_DATASET,
     "DATASET": DATASET,
@@ -84,9 +65,4 @@ CURRENT = {
     "BATCH_PREDICTION": BATCH_PREDICTION,
     "BATCH_PREDICTION_PROGRESS": BATCH_PREDICTION_PROGRESS,
     "VIEWER": VIEWER,
-}
-IDEMPOTENT = {
-    "uploadDataset": UPLOAD_DATASET_IDEMPOTENT,
-    "startTraining": START_TRAINING_IDEMPOTENT,
-    "startBatchPrediction": START_BATCH_PREDICTION_IDEMPOTENT,
 }

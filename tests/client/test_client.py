@@ -140,18 +140,21 @@ def test_predict_batch_score_and_download(api_url: str, trained: dict[str, Any])
         assert pq.read_table(io.BytesIO(buffer.getvalue())).num_rows == len(data)
 
 
-def test_idempotency_keys_are_sent_only_to_a_server_that_takes_them(
+def test_a_retried_upload_with_its_key_answers_the_first_dataset(
     api_url: str, trained: dict[str, Any]
 ) -> None:
-    """Today's schema has no idempotencyKey: the keyed upload fell back to the plain one
-    (a dataset was created once), and the client does not ask again."""
+    """The key is the server's idempotency key: the same upload sent again answers the
+    first dataset; the same key with another file is CONFLICT; no key, two datasets."""
     tenant: TenantFixture = trained["tenant"]
     with Client(api_url, tenant.token) as client:
-        first = client.upload_dataset(b"a,b\n1,2\n3,4\n", "Tiny", idempotency_key="k-1")
-        assert client._takes_key == {"uploadDataset": False}
-        second = client.upload_dataset(b"a,b\n1,2\n3,4\n", "Tiny", idempotency_key="k-1")
-        assert first.id != second.id  # no idempotency on this server yet: said, not hidden
-        assert client._takes_key == {"uploadDataset": False}
+        key = f"upload-{uuid.uuid4()}"
+        first = client.upload_dataset(b"a,b\n1,2\n3,4\n", "Tiny", idempotency_key=key)
+        again = client.upload_dataset(b"a,b\n1,2\n3,4\n", "Tiny", idempotency_key=key)
+        assert again.id == first.id
+        error = raised(client.upload_dataset, b"a,b\n5,6\n", "Tiny", idempotency_key=key)
+        assert error.code == "CONFLICT"
+        plain = [client.upload_dataset(b"a,b\n1,2\n", "Tiny").id for _ in range(2)]
+        assert plain[0] != plain[1]
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -25,20 +25,6 @@ def test_each_operation_validates_against_the_schema(name: str) -> None:
     assert errors == [], f"{name}: {[e.message for e in errors]}"
 
 
-@pytest.mark.parametrize("mutation", sorted(operations.IDEMPOTENT))
-def test_the_keyed_variants_differ_only_by_idempotency_key(mutation: str) -> None:
-    """Until the server declares ``idempotencyKey``, its keyed operations fail validation
-    for that argument alone (the client then sends the plain one); once it does, they
-    must validate like the others."""
-    keyed = operations.IDEMPOTENT[mutation]
-    field = SCHEMA.mutation_type.fields[mutation]  # type: ignore[union-attr]
-    errors = [e.message for e in validate(SCHEMA, parse(keyed))]
-    if "idempotencyKey" in field.args:
-        assert errors == []
-    else:
-        assert errors == [f"Unknown argument 'idempotencyKey' on field 'Mutation.{mutation}'."]
-
-
 def test_the_client_imports_nothing_from_the_server() -> None:
     for path in PACKAGE.glob("*.py"):
         tree = ast.parse(path.read_text())
@@ -70,7 +56,7 @@ def test_the_client_is_shipped_typed() -> None:
 
 
 def test_no_operation_escapes_the_checks() -> None:
-    checked = set(operations.CURRENT.values()) | set(operations.IDEMPOTENT.values())
+    checked = set(operations.CURRENT.values())
     sent = {
         value
         for name, value in vars(operations).items()

@@ -21,6 +21,7 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity.loaders import visible_display_name
+from phantom.kit import idempotency
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 from phantom.reports.service import reports
@@ -226,22 +227,40 @@ class ApprovalMutation:
 
     @strawberry.mutation(
         extensions=authenticated(),
-        description="models:promote. Opens a request someone else holding models:approve decides.",
+        description="models:promote. Opens a request someone else holding models:approve "
+        "decides. " + idempotency.DESCRIBED,
     )
     async def request_promotion(
-        self, info: Info[Context, None], input: RequestPromotionInput
+        self,
+        info: Info[Context, None],
+        input: RequestPromotionInput,
+        idempotency_key: str | None = None,
     ) -> PromotionRequest:
         version_id = parse_id(input.model_version_id, "Model version")
+        principal = info.context.require_principal()
+        stage, justification = input.stage.value, input.justification
+        threshold = input.serving_threshold
         async with info.context.session() as session:
-            principal = info.context.require_principal()
-            request = await approvals.request(
+
+            async def open_request() -> models.PromotionRequest:
+                issued = await reports.issued(session, principal, version_id)
+                return await approvals.request(
+                    session, principal, version_id, stage, justification, issued, threshold
+                )
+
+            request = await idempotency.once_by_id(
                 session,
                 principal,
-                version_id,
-                input.stage.value,
-                input.justification,
-                await reports.issued(session, principal, version_id),
-                input.serving_threshold,
+                idempotency_key,
+                "requestPromotion",
+                {
+                    "modelVersionId": version_id,
+                    "stage": stage,
+                    "justification": justification,
+                    "servingThreshold": threshold,
+                },
+                open_request,
+                lambda found: approvals.get(session, principal, found),
             )
         return PromotionRequest.from_model(request)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity.loaders import display_name_loader
+from phantom.kit import idempotency
 from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
@@ -467,10 +469,14 @@ class TrainingQuery:
 class TrainingMutation:
     @strawberry.mutation(
         extensions=authenticated(),
-        description="training:run. Validates the data and the options, then queues the job.",
+        description="training:run. Validates the data and the options, then queues the job. "
+        + idempotency.DESCRIBED,
     )
     async def start_training(
-        self, info: Info[Context, None], input: StartTrainingInput
+        self,
+        info: Info[Context, None],
+        input: StartTrainingInput,
+        idempotency_key: str | None = None,
     ) -> TrainingJob:
         request = StartRequest(
             dataset_id=parse_id(input.dataset_id, "Dataset"),
@@ -485,8 +491,17 @@ class TrainingMutation:
             protected_attributes=input.protected_attributes or [],
             positive_class=input.positive_class,
         )
+        principal = info.context.require_principal()
         async with info.context.session() as session:
-            job = await training.start(session, info.context.require_principal(), request)
+            job = await idempotency.once_by_id(
+                session,
+                principal,
+                idempotency_key,
+                "startTraining",
+                asdict(request),
+                lambda: training.start(session, principal, request),
+                lambda found: training.get(session, principal, found),
+            )
         return TrainingJob.from_model(job)
 
     @strawberry.mutation(

@@ -132,6 +132,27 @@ def query_parameter(name: str, schema: Schema, description: str) -> Schema:
     }
 
 
+IDEMPOTENCY_KEY: Schema = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "1 to 255 printable ASCII characters (a UUID is a good choice): the same "
+    "request sent again with the same key within 24 h answers the first result without "
+    "doing the work again; the same key with another request is 409 CONFLICT "
+    "(docs/api.md#idempotency).",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^[!-~]([ -~]*[!-~])?$",
+    },
+}
+IDEMPOTENCY_CONFLICT = (
+    "The Idempotency-Key was used with a different request in the last 24 h, or its first "
+    "request is still in progress (retry in a few seconds)."
+)
+
+
 def refusal(status: int, description: str) -> Schema:
     """An error answer in the one REST dialect (``kit/responses.py``)."""
     headers: dict[str, Schema] = {"X-Request-ID": REQUEST_ID_REF}

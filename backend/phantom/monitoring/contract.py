@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from phantom.kit.openapi import (
+    IDEMPOTENCY_CONFLICT,
+    IDEMPOTENCY_KEY,
     Contract,
     Schema,
     answer,
@@ -93,7 +95,8 @@ contract = Contract(
                         "modelVersionId",
                         uuid_schema("The model version that made the predictions."),
                         "The model version that made the predictions.",
-                    )
+                    ),
+                    IDEMPOTENCY_KEY,
                 ],
                 "requestBody": {
                     "required": True,
@@ -104,10 +107,11 @@ contract = Contract(
                 },
                 "responses": responses(
                     {"200": answer("What was recorded.", {"application/json": ref("Outcomes")})},
-                    _400="The body is not JSON or CSV of that shape, or has too many rows.",
+                    _400="The body is not JSON or CSV of that shape, or has too many rows; "
+                    "or a malformed Idempotency-Key.",
                     _404="No such model version in your organization.",
                     _409="Outcomes for the same predictions were recorded at the same moment "
-                    "by another call: send this one again.",
+                    "by another call: send this one again. Or: " + IDEMPOTENCY_CONFLICT,
                     _413="The body is over PHANTOM_OUTCOMES_MAX_BODY_BYTES.",
                     _415="Neither application/json nor text/csv.",
                 ),

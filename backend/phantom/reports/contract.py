@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from phantom.kit.openapi import (
+    IDEMPOTENCY_CONFLICT,
+    IDEMPOTENCY_KEY,
     Contract,
     PathItem,
     Schema,
@@ -58,11 +60,13 @@ def _report(kind: str, media: str) -> PathItem:
             "description": "As GraphQL's generateModelReport, then the new file. Needs "
             "models:promote. Takes no body.",
             "security": security(writes=True),
-            "parameters": [VERSION],
+            "parameters": [VERSION, IDEMPOTENCY_KEY],
             "responses": responses(
                 {"201": answer("The new report, as an attachment.", content, HEADERS)},
-                _400="The version's documentation cannot be reported as it is.",
+                _400="The version's documentation cannot be reported as it is, or a "
+                "malformed Idempotency-Key.",
                 _404="No such version in your organization.",
+                _409=IDEMPOTENCY_CONFLICT,
                 _413="A request body: this route takes none.",
                 _415="A Content-Type: this route takes no body.",
             ),
