@@ -170,7 +170,18 @@ function RequestThresholdDialog({ versionId, stage, chosen, onClose }: {
  * What predictions use now and the way to change it: directly, or, where the organization's
  * policy gates the version's stage, a request someone else approves (one at a time).
  */
-export function ServingThreshold({ value, chosen, stage }: { value: ModelValue; chosen: number; stage: ModelStage }) {
+export function ServingThreshold({
+  value,
+  chosen,
+  stage,
+  engineThreshold,
+}: {
+  value: ModelValue;
+  chosen: number;
+  stage: ModelStage;
+  /** What predict uses while no serving threshold is set (undefined: not known yet). */
+  engineThreshold: number | null | undefined;
+}) {
   const permissions = usePermissions();
   const canPromote = permissions.has('models:promote');
   const [open, setOpen] = useState<'set' | 'request' | null>(null); // the way, as it was when opened
@@ -216,7 +227,7 @@ export function ServingThreshold({ value, chosen, stage }: { value: ModelValue; 
   return (
     <div className="value-serving">
       <p className="value-serving__now" data-testid="serving-threshold">
-        Predictions use threshold <strong>{formatThreshold(serving ?? value.threshold)}</strong>
+        Predictions use threshold <strong>{formatThreshold(serving ?? engineThreshold)}</strong>
         {serving === null || serving === undefined ? " (the engine's own; none set yet)" : ' (set for serving)'}.
         {gated ? (
           <span className="muted value-serving__policy">

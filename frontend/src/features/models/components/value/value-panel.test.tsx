@@ -143,6 +143,8 @@ describe('Model version › Value tab', () => {
     await user.click(screen.getByRole('button', { name: 'Choose the best (0.35)' }));
     await waitFor(() => expect(requests.filter((r) => r.operationName === 'ModelValue').at(-1)?.variables).toEqual({ modelVersionId: 'mv_1', threshold: 0.35 }));
     expect(await screen.findByTestId('curve-chosen')).toHaveTextContent('chosen 0.35');
+    // choosing is not serving: predictions still use the engine's threshold
+    expect(screen.getByTestId('serving-threshold')).toHaveTextContent("Predictions use threshold 0.42 (the engine's own; none set yet).");
 
     await user.click(await screen.findByRole('button', { name: 'Use 0.35 for serving' }));
     const dialog = screen.getByRole('alertdialog');
