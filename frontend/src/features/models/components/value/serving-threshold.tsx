@@ -18,6 +18,7 @@ import {
   ModelVersionApprovalsQuery,
   PromotionPolicyQuery,
   RequestPromotionMutation,
+  VersionServingThresholdQuery,
 } from '../../api/approvals';
 import { SetServingThresholdMutation, VALUE_CONTEXT } from '../../api/value';
 import { isExpired, isThresholdChange, MAX_JUSTIFICATION, needsApproval } from '../../lib/approvals-format';
@@ -174,13 +175,10 @@ export function ServingThreshold({
   value,
   chosen,
   stage,
-  engineThreshold,
 }: {
   value: ModelValue;
   chosen: number;
   stage: ModelStage;
-  /** What predict uses while no serving threshold is set (undefined: not known yet). */
-  engineThreshold: number | null | undefined;
 }) {
   const permissions = usePermissions();
   const canPromote = permissions.has('models:promote');
@@ -197,7 +195,14 @@ export function ServingThreshold({
   const pending = (approvalsData?.modelVersion?.approvals ?? []).find(
     (request) => request.status === 'PENDING' && !isExpired(request) && request.stage === stage && isThresholdChange(request),
   );
+  // what predict applies (set, else the engine's); the version says whether one was set
   const serving = value.servingThreshold;
+  const [{ data: versionData }] = useQuery({
+    query: VersionServingThresholdQuery,
+    variables: { id: value.modelVersionId },
+    context: VALUE_CONTEXT,
+  });
+  const set = versionData?.modelVersion ? versionData.modelVersion.servingThreshold !== null : null;
   const same = serving !== null && serving !== undefined && Math.abs(serving - chosen) < 1e-9;
 
   let action: ReactNode;
@@ -227,8 +232,8 @@ export function ServingThreshold({
   return (
     <div className="value-serving">
       <p className="value-serving__now" data-testid="serving-threshold">
-        Predictions use threshold <strong>{formatThreshold(serving ?? engineThreshold)}</strong>
-        {serving === null || serving === undefined ? " (the engine's own; none set yet)" : ' (set for serving)'}.
+        Predictions use threshold <strong>{formatThreshold(serving)}</strong>
+        {set === null ? '' : set ? ' (set for serving)' : " (the engine's own; none set yet)"}.
         {gated ? (
           <span className="muted value-serving__policy">
             {' '}

@@ -43,7 +43,7 @@ function valueAt(threshold: number | null, overrides: Partial<Value> = {}): Valu
     valueModel,
     holdoutRows: 1000,
     threshold: t,
-    servingThreshold: null,
+    servingThreshold: 0.42, // what predict applies: here the engine's
     valuePerPrediction: 3.1,
     interval: { low: 2.5, high: 3.7, level: 0.95, resamples: 2000 },
     confusion: { truePositives: 200, falsePositives: 80, falseNegatives: 60, trueNegatives: 660 },
@@ -87,6 +87,7 @@ function serve({
       ModelVersion: () => gqlData({ modelVersion: version }),
       ValueModel: model,
       ModelValue: value,
+      VersionServingThreshold: () => gqlData({ modelVersion: { id: 'mv_1', servingThreshold: null } }),
       ...extra,
     },
   });
@@ -138,7 +139,7 @@ describe('Model version › Value tab', () => {
     });
     renderApp('/models/versions/mv_1?tab=value');
     const user = userEvent.setup();
-    expect(await screen.findByTestId('serving-threshold')).toHaveTextContent("Predictions use threshold 0.42 (the engine's own; none set yet).");
+    await waitFor(() => expect(screen.getByTestId('serving-threshold')).toHaveTextContent("Predictions use threshold 0.42 (the engine's own; none set yet)."));
 
     await user.click(screen.getByRole('button', { name: 'Choose the best (0.35)' }));
     await waitFor(() => expect(requests.filter((r) => r.operationName === 'ModelValue').at(-1)?.variables).toEqual({ modelVersionId: 'mv_1', threshold: 0.35 }));
@@ -286,7 +287,7 @@ describe('Model version › Value tab › a gated stage', () => {
     const { requests } = serveGated();
     renderApp('/models/versions/mv_1?tab=value');
     const user = userEvent.setup();
-    expect(await screen.findByTestId('serving-threshold')).toHaveTextContent("In production, a change needs a second person's approval.");
+    await waitFor(() => expect(screen.getByTestId('serving-threshold')).toHaveTextContent("In production, a change needs a second person's approval."));
     await user.click(screen.getByRole('button', { name: 'Choose the best (0.35)' }));
     await user.click(await screen.findByRole('button', { name: 'Request threshold 0.35' }));
     expect(screen.queryByRole('button', { name: /for serving/ })).not.toBeInTheDocument();
@@ -319,8 +320,9 @@ describe('Model version › Value tab › a gated stage', () => {
     serveGated({ code: 'CONFLICT', message: 'A request for this version is already pending.' });
     renderApp('/models/versions/mv_1?tab=value');
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Request threshold 0.42' }));
-    const dialog = screen.getByRole('dialog', { name: 'Request threshold 0.42 for serving' });
+    await user.click(await screen.findByRole('button', { name: 'Choose the best (0.35)' }));
+    await user.click(await screen.findByRole('button', { name: 'Request threshold 0.35' }));
+    const dialog = screen.getByRole('dialog', { name: 'Request threshold 0.35 for serving' });
     await user.type(within(dialog).getByLabelText('Justification'), 'Fewer missed churners.');
     await user.click(within(dialog).getByRole('button', { name: 'Request the change' }));
     const alert = await within(dialog).findByRole('alert');
@@ -344,13 +346,14 @@ describe('Model version › Value tab › a gated stage', () => {
     });
     renderApp('/models/versions/mv_1?tab=value');
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Use 0.42 for serving' }));
+    await user.click(await screen.findByRole('button', { name: 'Choose the best (0.35)' }));
+    await user.click(await screen.findByRole('button', { name: 'Use 0.35 for serving' }));
     const dialog = screen.getByRole('alertdialog');
     await user.click(within(dialog).getByRole('button', { name: 'Use this threshold' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('use requestPromotion with servingThreshold');
     expect(requests.filter((r) => r.operationName === 'SetServingThreshold')).toHaveLength(1);
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
-    expect(await screen.findByRole('button', { name: 'Request threshold 0.42' })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Request threshold 0.35' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /for serving/ })).not.toBeInTheDocument();
   });
 

@@ -205,13 +205,11 @@ function ValueView({
   chosen,
   onChoose,
   stage,
-  engineThreshold,
 }: {
   value: ModelValue;
   chosen: number | null;
   onChoose: (t: number) => void;
   stage: ModelStage;
-  engineThreshold: number | null | undefined;
 }) {
   const currency = value.valueModel.currency;
   const money = (amount: number) => formatMoney(amount, currency);
@@ -293,7 +291,7 @@ function ValueView({
               onChoose={onChoose}
             />
             <ConfusionChange value={value} />
-            <ServingThreshold value={value} chosen={value.threshold ?? threshold} stage={stage} engineThreshold={engineThreshold} />
+            <ServingThreshold value={value} chosen={value.threshold ?? threshold} stage={stage} />
           </CardBody>
         </Card>
       ) : null}
@@ -321,14 +319,6 @@ export function ValuePanel({ versionId, taskType, stage }: { versionId: string; 
     variables: { modelVersionId: versionId, threshold: binary ? threshold : null },
     context: VALUE_CONTEXT,
     pause: !valued || !hasValueModel,
-  });
-  // what predict uses without a serving threshold: the value at no argument (a cache hit while
-  // nothing is chosen), since the value at a chosen threshold says only that threshold
-  const [served] = useQuery({
-    query: ModelValueQuery,
-    variables: { modelVersionId: versionId, threshold: null },
-    context: VALUE_CONTEXT,
-    pause: !binary || !hasValueModel,
   });
   const error = model.error ?? valueError;
 
@@ -376,7 +366,7 @@ export function ValuePanel({ versionId, taskType, stage }: { versionId: string; 
   }
   return (
     <div className="stack value-panel" aria-busy={fetching || undefined}>
-      <ValueView value={value} chosen={chosen} onChoose={setChosen} stage={stage} engineThreshold={served.data?.modelValue.threshold} />
+      <ValueView value={value} chosen={chosen} onChoose={setChosen} stage={stage} />
       <ValueModelCard versionId={versionId} task={taskType} current={value.valueModel} onSaved={refresh} />
     </div>
   );
