@@ -15,8 +15,9 @@ lint:
 frontend:
 	cd frontend && npm ci && npm run build
 
-schema:       ## re-export schema.graphql after changing the API
+schema:       ## re-export schema.graphql and openapi.json after changing the API
 	.venv/bin/phantom schema export --output schema.graphql
+	.venv/bin/phantom openapi export --output openapi.json
 
 bench:
 	.venv/bin/python bench/graphql_overhead.py

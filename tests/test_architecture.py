@@ -42,6 +42,7 @@ COMPOSITION = frozenset(
         "phantom.graphql.schema",
         "phantom.graphql.view",
         "phantom.models",
+        "phantom.openapi",
     }
 )
 BELOW_DOMAINS = ("phantom.config", "phantom.kit")  # all that kit and db may import

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from tests.support.fixtures import TenantFixture
 from tests.support.servers import PHANTOM
@@ -87,6 +88,24 @@ def test_checked_in_schema_is_current() -> None:
     assert exported.stdout == (REPO_ROOT / "schema.graphql").read_text(), (
         "schema.graphql is stale: run `phantom schema export --output schema.graphql`"
     )
+
+
+def test_checked_in_openapi_is_current(tmp_path: Path) -> None:
+    """As the schema: stdout, or a file, byte for byte the checked-in openapi.json."""
+    from phantom.config import REPO_ROOT
+
+    exported = phantom("openapi", "export")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout == (REPO_ROOT / "openapi.json").read_text(), (
+        "openapi.json is stale: run `phantom openapi export --output openapi.json`"
+    )
+    written = phantom("openapi", "export", "--output", str(tmp_path / "openapi.json"))
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "openapi.json").read_bytes() == (REPO_ROOT / "openapi.json").read_bytes()
+    unwritable = phantom("openapi", "export", "--output", str(tmp_path / "missing" / "x.json"))
+    assert unwritable.returncode == 2
+    assert "cannot write" in unwritable.stderr
+    assert "Traceback" not in unwritable.stderr
 
 
 def test_worker_without_redis_explains_what_to_do() -> None:

@@ -68,7 +68,7 @@ async def test_worker_event_reaches_the_right_tenants_subscription_only(
         assert message["type"] == "next", message
         event = message["payload"]["data"]["tenantEvents"]
         assert event["topic"] == "housekeeping.completed"
-        assert set(event["payload"]) == {"sessionsPurged", "expiredTokens"}
+        assert set(event["payload"]) == {"sessionsPurged", "expiredTokens", "idempotencyKeysPurged"}
         with pytest.raises(TimeoutError):
             await theirs.receive(timeout=2)
 

@@ -21,6 +21,7 @@ from phantom.datasets import jobs as datasets_jobs
 from phantom.identity import jobs as identity_jobs
 from phantom.kit.jobs import HOUSEKEEPING_SCHEDULE, PeriodicScheduler, Schedule, broker
 from phantom.monitoring import jobs as monitoring_jobs
+from phantom.ops import jobs as ops_jobs
 from phantom.webhooks import jobs as webhooks_jobs
 
 JOB_MODULES: tuple[ModuleType, ...] = (
@@ -31,6 +32,7 @@ JOB_MODULES: tuple[ModuleType, ...] = (
     datasets_jobs,
     identity_jobs,
     monitoring_jobs,
+    ops_jobs,
     webhooks_jobs,
 )
 
@@ -51,6 +53,8 @@ SCHEDULES = [
         ("automl.reconcile", "batch.reconcile"),  # batch jobs share training's leases
     ),
     Schedule("webhooks-sweep", 60, ("webhooks.sweep",)),  # deliveries whose message was lost
+    Schedule("datasets-reconcile", 60, ("datasets.reconcile",)),  # profiling messages lost
+    Schedule("storage-sweep", 60, ("ops.sweep_deletions",)),  # objects the store refused
     Schedule(
         "monitoring-refresh", settings.MONITORING_REFRESH_SECONDS, ("monitoring.refresh_health",)
     ),

@@ -36,6 +36,7 @@ from phantom.kit.redis import close_redis
 from phantom.kit.responses import http_exception, server_error, under_api
 from phantom.monitoring.predictionlog import prediction_log
 from phantom.monitoring.routes import routes as monitoring_routes
+from phantom.openapi import routes as openapi_routes
 from phantom.ops.bodies import PREDICT_PATH, BodyLimit
 from phantom.ops.middleware import RequestContext
 from phantom.ops.routes import routes as ops_routes
@@ -161,6 +162,7 @@ def create_app(
     rest = Starlette(
         routes=[
             *ops_routes,
+            *openapi_routes,
             *auth_routes,
             *sso_routes,
             *batch_routes,

@@ -18,12 +18,14 @@ app = typer.Typer(help="Phantom ML Studio", no_args_is_help=True, add_completion
 tenant_app = typer.Typer(help="Manage tenants (organizations).", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema.", no_args_is_help=True)
+openapi_app = typer.Typer(help="The REST contract (OpenAPI 3.1).", no_args_is_help=True)
 keys_app = typer.Typer(
     help="The master key: its provider, rotation, the AWS KMS key ring.", no_args_is_help=True
 )
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(token_app, name="token")
 app.add_typer(schema_app, name="schema")
+app.add_typer(openapi_app, name="openapi")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 
@@ -638,6 +640,24 @@ def schema_changelog(
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None
     typer.echo(section(title or f"{since}..{until or 'now'}", diff(old, new)))
+
+
+@openapi_app.command("export")
+def openapi_export(
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout")] = None,
+) -> None:
+    """Print the OpenAPI 3.1 document of the REST routes, as checked in at openapi.json
+    and served at /api/v1/openapi.json."""
+    from phantom.openapi import rendered
+
+    document = rendered().decode()
+    if output is None:
+        typer.echo(document, nl=False)
+        return
+    try:
+        output.write_text(document)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}", False)
 
 
 async def _prediction_log_check(session: Any) -> Any:

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     WORKER_PROCESSES: int = Field(default=1, ge=1, le=64)
     WORKER_THREADS: int = Field(default=4, ge=1, le=64)
     HOUSEKEEPING_INTERVAL_SECONDS: int = Field(default=900, ge=5)
+    # A request whose Idempotency-Key another request is using waits this long for it
+    # to finish (then answers its result), else CONFLICT "in progress" (kit/idempotency.py)
+    IDEMPOTENCY_WAIT_SECONDS: float = Field(default=10.0, gt=0, le=60)
     # On SIGTERM (docs/operations.md, "Stopping and restarting"): an API process finishes
     # its requests in flight for at most this long, a worker its jobs or hands them back;
     # the orchestrator's stop timeout must be longer (ECS stopTimeout 60)
@@ -90,6 +93,8 @@ class Settings(BaseSettings):
     DATASET_MAX_ROWS: int = Field(default=10_000_000, ge=1)
     DATASET_MAX_UNCOMPRESSED_BYTES: int = Field(default=1024 * 1024 * 1024, ge=1024)
     DATASET_INLINE_PROFILE_BYTES: int = Field(default=5 * 1024 * 1024, ge=0)
+    # PROFILING this long after upload with no job profiling it: its message was lost, resend
+    DATASET_REPROFILE_AFTER_SECONDS: int = Field(default=120, ge=10)
 
     # Training (docs/automl.md). A tenant's own limits (``phantom tenant limits``) override
     # the two TRAINING_MAX_* defaults.

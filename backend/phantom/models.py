@@ -20,7 +20,9 @@ from phantom.datasets import models as datasets_models
 from phantom.db import Base
 from phantom.identity import models as identity_models
 from phantom.identity.sso import models as sso_models
+from phantom.kit.idempotency import idempotency_table
 from phantom.kit.keys import ring_table
+from phantom.kit.storage import deletions_table
 from phantom.monitoring import models as monitoring_models
 from phantom.registry import models as registry_models
 from phantom.reports import models as reports_models
@@ -45,8 +47,12 @@ MODEL_MODULES: tuple[ModuleType, ...] = (
     value_models,
 )
 
-# The KMS key ring (kit/keys.py) is defined in kit, below db; it joins the one metadata here.
+# The KMS key ring (kit/keys.py) and the object deletions outbox (kit/storage.py) are
+# defined in kit, below db; they join the one metadata here.
 MASTER_DATA_KEYS = ring_table(Base.metadata)
+OBJECT_DELETIONS = deletions_table(Base.metadata)
+# So is the idempotency keys' table (kit/idempotency.py), tenant-owned (row-level security).
+IDEMPOTENCY_KEYS = idempotency_table(Base.metadata)
 
 
 def every_table() -> MetaData:

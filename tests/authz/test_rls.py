@@ -32,6 +32,7 @@ NOT_SEEDED_BY_SIGN_IN = {
     "batch_prediction_jobs",  # models in production: tests/batch, tests/monitoring,
     "data_subject_requests",
     "datasets",
+    "idempotency_keys",  # tests/kit/test_idempotency.py (rows in both tenants)
     "model_versions",
     "monitoring_settings",  # tests/serving
     "model_reports",  # governance: tests/reports, tests/approvals, tests/value

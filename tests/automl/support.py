@@ -19,6 +19,7 @@ START = """
 mutation Start($input: StartTrainingInput!) {
   startTraining(input: $input) {
     id status taskType requestedTaskType metric engine timeBudgetSeconds modelName attempt
+    positiveClass
   }
 }
 """
@@ -162,6 +163,7 @@ def run_in_process(
     target: str,
     column_types: dict[str, str],
     hyperparameters: dict[str, Any],
+    positive_class: str | None = None,
 ) -> list[dict[str, Any]]:
     """The training child's own ``run`` in this process, AutoGluon on a fixed model zoo
     (its ``hyperparameters`` option, so the fit takes seconds): every message it sent,
@@ -184,6 +186,7 @@ def run_in_process(
         work_dir=str(work / "scratch"),
         column_types=column_types,
         options={"hyperparameters": hyperparameters},
+        positive_class=positive_class,
     )
     stream = io.StringIO()
     run(spec, Protocol(stream))

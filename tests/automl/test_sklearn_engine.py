@@ -307,3 +307,88 @@ async def test_a_sklearn_job_trains_registers_and_predicts_through_the_api(
     assert all(abs(sum(p.values()) - 1) < 1e-6 for p in answer["probabilities"])
     truth = data["diagnosis"].head(5).tolist()
     assert sum(p == t for p, t in zip(answer["predictions"], truth, strict=True)) >= 4
+
+
+VERSION = """
+query Version($id: ID!) {
+  modelVersion(id: $id) { id classes positiveClass metrics { name value } }
+}
+"""
+THRESHOLD = """
+mutation Threshold($id: ID!, $threshold: Float!) {
+  setServingThreshold(modelVersionId: $id, threshold: $threshold) { id servingThreshold }
+}
+"""
+PREDICT_POSITIVE = """
+mutation Predict($id: ID!, $rows: JSON!) {
+  predict(modelVersionId: $id, rows: $rows) { predictions probabilities positiveClass }
+}
+"""
+
+
+async def _trained(
+    http: httpx.AsyncClient, tenant: TenantFixture, dataset_id: str, **extra: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = await start(
+        http,
+        tenant.bearer,
+        datasetId=dataset_id,
+        target="diagnosis",
+        timeBudgetSeconds=30,  # room for every configuration: both fits are the same
+        engine="SKLEARN",
+        **extra,
+    )
+    assert "errors" not in body, body
+    ended = await wait_for(http, tenant.bearer, body["data"]["startTraining"]["id"], TERMINAL)
+    assert ended["status"] == "SUCCEEDED", ended["error"]
+    version = await post(http, tenant.bearer, VERSION, {"id": ended["modelVersion"]["id"]})
+    assert "errors" not in version, version
+    return ended, version["data"]["modelVersion"]
+
+
+@pytest.mark.slow
+async def test_a_chosen_positive_class_is_what_probabilities_and_metrics_refer_to(
+    http: httpx.AsyncClient, workers: None, tenant: TenantFixture
+) -> None:
+    # given: the same data and seed trained twice, by default and with the first class
+    data = breast_cancer()
+    dataset_id = await upload_frame(http, tenant.bearer, data, "Biopsies, both ways")
+    _, default = await _trained(http, tenant, dataset_id)
+    _job, chosen = await _trained(http, tenant, dataset_id, positiveClass="benign")
+    # then: the default is the second of the sorted classes; the choice is recorded
+    assert (default["classes"], default["positiveClass"]) == (["benign", "malignant"], "malignant")
+    assert (chosen["classes"], chosen["positiveClass"]) == (["malignant", "benign"], "benign")
+    # the same model underneath: the same probability per class, the positive one differs
+    rows = [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in data.drop(columns=["patient_id", "diagnosis"]).head(40).to_dict("records")
+    ]
+    answers = {}
+    for name, version in (("default", default), ("chosen", chosen)):
+        graph = await post(
+            http, tenant.bearer, PREDICT_POSITIVE, {"id": version["id"], "rows": rows}
+        )
+        assert "errors" not in graph, graph
+        answers[name] = graph["data"]["predict"]
+    assert answers["default"]["positiveClass"] == "malignant"
+    assert answers["chosen"]["positiveClass"] == "benign"
+    for mine, theirs in zip(
+        answers["chosen"]["probabilities"], answers["default"]["probabilities"], strict=True
+    ):
+        assert abs(sum(mine.values()) - 1) < 1e-6
+        assert mine == pytest.approx(theirs, abs=1e-9)
+    # the metrics follow the positive class: recall of benign is not recall of malignant
+    default_metrics = {m["name"]: m["value"] for m in default["metrics"]}
+    chosen_metrics = {m["name"]: m["value"] for m in chosen["metrics"]}
+    assert chosen_metrics["roc_auc"] == pytest.approx(default_metrics["roc_auc"], abs=1e-9)
+    assert chosen_metrics["recall"] != pytest.approx(default_metrics["recall"], abs=1e-9)
+    # and a serving threshold applies to the chosen class's probability
+    threshold = await post(http, tenant.bearer, THRESHOLD, {"id": chosen["id"], "threshold": 0.9})
+    assert "errors" not in threshold, threshold
+    graph = await post(http, tenant.bearer, PREDICT_POSITIVE, {"id": chosen["id"], "rows": rows})
+    assert "errors" not in graph, graph
+    answer = graph["data"]["predict"]
+    expected = ["benign" if p["benign"] > 0.9 else "malignant" for p in answer["probabilities"]]
+    assert answer["predictions"] == expected
+    assert "benign" in expected
+    assert "malignant" in expected

@@ -126,6 +126,58 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("iris", {"target": "species", "modelName": "   ", "timeBudgetSeconds": 30}, "Give the model"),
     ("iris", {"target": "species", "modelName": "m" * 201, "timeBudgetSeconds": 30}, "at most 200"),
+    # positiveClass: one of a binary target's two classes, listed when it is not
+    (
+        "cancer",
+        {"target": "diagnosis", "positiveClass": "healthy", "timeBudgetSeconds": 30},
+        "positiveClass 'healthy' is not a class of 'diagnosis'; its classes are 'benign', "
+        "'malignant'.",
+    ),
+    (
+        "cancer",
+        {"target": "diagnosis", "positiveClass": "Malignant", "timeBudgetSeconds": 30},
+        "its classes are 'benign', 'malignant'",
+    ),
+    (
+        "cancer",
+        {"target": "diagnosis", "positiveClass": "", "timeBudgetSeconds": 30},
+        "positiveClass '' is not a class",
+    ),
+    (
+        "cancer",
+        {"target": "diagnosis", "positiveClass": "' OR 1=1 --", "timeBudgetSeconds": 30},
+        "is not a class of 'diagnosis'",
+    ),
+    (
+        "cancer",
+        {"target": "diagnosis", "positiveClass": "m" * 50_000, "timeBudgetSeconds": 30},
+        f"positiveClass '{'m' * 100}...' is not a class",
+    ),
+    (
+        "iris",
+        {"target": "species", "positiveClass": "setosa", "timeBudgetSeconds": 30},
+        "positiveClass applies to BINARY tasks only; this job is MULTICLASS",
+    ),
+    (
+        "diabetes",
+        {"target": "progression", "positiveClass": "1", "timeBudgetSeconds": 30},
+        "this job is REGRESSION",
+    ),
+    (
+        "fraud",
+        {
+            "taskType": "ANOMALY_DETECTION",
+            "target": "fraud",
+            "positiveClass": "True",
+            "timeBudgetSeconds": 30,
+        },
+        "this job is ANOMALY_DETECTION",
+    ),
+    (
+        "fraud",
+        {"taskType": "ANOMALY_DETECTION", "positiveClass": "True", "timeBudgetSeconds": 30},
+        "positiveClass needs a target",
+    ),
 ]
 
 
@@ -249,3 +301,58 @@ async def test_training_options_list_metrics_limits_and_engines(
 def test_frames_used_here_are_what_they_claim() -> None:
     assert set(transactions(200)["fraud"].unique()) == {False, True}
     assert pd.api.types.is_numeric_dtype(diabetes()["progression"])
+
+
+async def test_positive_class_is_checked_only_after_the_tenant_sees_the_dataset(
+    client: httpx.AsyncClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
+    datasets: dict[str, str],
+) -> None:
+    """Another organization's dataset is NOT_FOUND, whatever positiveClass says: its
+    classes are never listed to someone who cannot see it."""
+    broker.flush_all()
+    body = await start(
+        client,
+        other_tenant.bearer,
+        datasetId=datasets["cancer"],
+        target="diagnosis",
+        positiveClass="nope",
+        timeBudgetSeconds=30,
+    )
+    assert error_codes(body) == ["NOT_FOUND"], body
+    assert "benign" not in str(body)
+    assert "malignant" not in str(body)
+    assert await jobs_of(other_tenant) == 0
+    assert await jobs_of(tenant) == 0
+
+
+async def test_a_positive_class_is_recorded_on_the_job(
+    client: httpx.AsyncClient, tenant: TenantFixture, datasets: dict[str, str]
+) -> None:
+    broker.flush_all()
+    body = await start(
+        client,
+        tenant.bearer,
+        datasetId=datasets["cancer"],
+        target="diagnosis",
+        positiveClass="benign",
+        timeBudgetSeconds=30,
+    )
+    assert "errors" not in body, body
+    assert body["data"]["startTraining"]["positiveClass"] == "benign"
+    async with transaction(tenant.id) as session:
+        row = await session.scalar(select(TrainingJob))
+        assert row is not None
+        assert (row.task_type, row.positive_class) == ("BINARY", "benign")
+    # a retrain keeps it
+    again = await client.post(
+        "/graphql",
+        json={
+            "query": "mutation($id: ID!) { retrainFromJob(jobId: $id) { id positiveClass } }",
+            "variables": {"id": body["data"]["startTraining"]["id"]},
+        },
+        headers=tenant.bearer,
+    )
+    assert again.json()["data"]["retrainFromJob"]["positiveClass"] == "benign", again.json()
+    broker.flush_all()

@@ -29,7 +29,8 @@ DOCUMENTED_HOSTS = ("http://127.0.0.1:8000", "https://phantom.example.com")
 DOCUMENTED_WS = "wss://phantom.example.com"
 CURL_LINE = re.compile(r"^[^#]*(^|[\s(])curl\s")  # not in a comment
 OUTPUT_START = re.compile(r"^\s*# (\{|HTTP/)")
-CONTINUATION = re.compile(r"^\s*#(\s{2,}\S| [{\"\[]| [a-z][a-z-]*: )")  # indented, JSON, headers
+# indented, JSON, or a header ("# allow: POST"; "# binary: ..." prose is not one)
+CONTINUATION = re.compile(r"^\s*#(\s{2,}\S| [{\"\[]| [a-z][a-z-]*: \S+$)")
 KEY = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:')
 ERROR = re.compile(r'"error"\s*:\s*\{|"errors"\s*:\s*\[\s*\{')  # not "errors": []
 CODE = re.compile(r'"code"\s*:\s*"([A-Z_]+)"')

@@ -1,7 +1,9 @@
 """Model governance in a real browser against the real API (issue 14): a data scientist
 documents a version, generates its report and requests promotion to production; a
 compliance officer sees the live count, approves, and the version is in production; the
-report downloads and is the file whose SHA-256 the page shows. "Try it" explains a
+report downloads and is the file whose SHA-256 the page shows. In production the serving
+threshold is gated too: the data scientist requests one from the Value tab, the officer
+approves it as a threshold change, and the panel shows it served. "Try it" explains a
 prediction with a waterfall and flags inputs unlike the training data; the Insights and
 Fairness tabs show the version's global explanations and its fairness report.
 
@@ -30,12 +32,14 @@ from phantom.config import settings
 from tests.audit.support import Member, add_member
 from tests.automl.support import post, start, upload_frame
 from tests.automl.test_fairness import loans
+from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.support.browser import VIEWPORT, shot, watch_console
 from tests.support.fixtures import PASSWORD, TenantFixture, create_tenant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 VERSION_OF_JOB = "query Job($id: ID!) { trainingJob(id: $id) { status error modelVersion { id } } }"
+SET_VALUE = "mutation($input: SetValueModelInput!) { setValueModel(input: $input) { id } }"
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +100,8 @@ async def test_request_as_one_member_approve_as_another_then_download_the_report
     base_url: str, browser: Browser, governed: tuple[TenantFixture, str, Member, Member]
 ) -> None:
     tenant, version_id, scientist, officer = governed
-    page = await browser.new_page(viewport=VIEWPORT, accept_downloads=True)
+    # bypass_csp: axe is injected as a script (tests/e2e/axe.py)
+    page = await browser.new_page(viewport=VIEWPORT, accept_downloads=True, bypass_csp=True)
     errors = watch_console(page)
     await sign_in_as(page, base_url, tenant, scientist.email)
     await page.goto(f"{base_url}/models/versions/{version_id}")
@@ -173,7 +178,95 @@ async def test_request_as_one_member_approve_as_another_then_download_the_report
     assert content.startswith(b"%PDF"), content[:16]
     assert hashlib.sha256(content).hexdigest() == shown_sha
     assert download.suggested_filename.startswith("model-report-Loans-v1-")
+
+    await request_and_approve_a_threshold(page, base_url, governed)
     assert errors == [], errors
+
+
+async def request_and_approve_a_threshold(
+    page: Page, base_url: str, governed: tuple[TenantFixture, str, Member, Member]
+) -> None:
+    """The version is in production, whose policy gates the serving threshold: the data
+    scientist requests 0.30 with a justification, the officer approves it as a threshold
+    change (not a promotion), and the Value tab then shows 0.30 served."""
+    tenant, version_id, scientist, officer = governed
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        body = await post(
+            client,
+            tenant.bearer,
+            SET_VALUE,
+            {
+                "input": {
+                    "modelVersionId": version_id,
+                    "currency": "EUR",
+                    "monthlyVolume": 5_000,
+                    "truePositiveValue": 300.0,
+                    "trueNegativeValue": 0.0,
+                    "falsePositiveCost": 60.0,
+                    "falseNegativeCost": 400.0,
+                }
+            },
+        )
+        assert "errors" not in body, body
+    await page.get_by_role("button", name="Sign out").click()
+    await sign_in_as(page, base_url, tenant, scientist.email)
+    await page.goto(f"{base_url}/models/versions/{version_id}?tab=value")
+    serving = page.get_by_test_id("serving-threshold")
+    await expect(serving).to_contain_text(
+        "In production, a change needs a second person's approval.", timeout=60_000
+    )
+    await expect(page.get_by_role("button", name=re.compile("for serving$"))).to_have_count(0)
+    slider = page.get_by_role("slider")
+    await slider.focus()
+    await slider.press("Home")
+    for _ in range(30):
+        await slider.press("ArrowRight")
+    await expect(page.get_by_test_id("chosen-threshold")).to_have_text("0.30")
+    await page.get_by_role("button", name="Request threshold 0.30").click()
+    dialog = page.get_by_role("dialog", name="Request threshold 0.30 for serving")
+    await dialog.get_by_role("button", name="Request the change").click()  # empty: refused here
+    await expect(dialog.get_by_role("alert")).to_contain_text("Say why")
+    await dialog.get_by_label("Justification").fill("Fewer missed defaults; value peaks near 0.30.")
+    await top_shot(page, "governance-05-threshold-request")
+    await assert_no_serious_axe_violations(page, "the threshold request dialog")
+    await dialog.get_by_role("button", name="Request the change").click()
+    await expect(dialog).to_be_hidden()
+    pending = page.get_by_test_id("serving-threshold-pending")
+    await expect(pending).to_have_text(
+        "Threshold 0.30 awaiting approval by someone else. See Approvals"
+    )
+    await expect(page.get_by_role("button", name=re.compile("^Request threshold"))).to_have_count(0)
+    await expect(serving).to_contain_text("Predictions use threshold")
+    await expect(serving).not_to_contain_text("0.30")  # not yet served
+    await pending.scroll_into_view_if_needed()
+    await shot(page, "governance-06-threshold-pending", full_page=False)
+    await assert_no_serious_axe_violations(page, "the value tab with a pending threshold")
+    await page.get_by_role("button", name="Sign out").click()
+
+    # the officer reads it as a threshold change of a production version, and approves it
+    await sign_in_as(page, base_url, tenant, officer.email)
+    await page.get_by_role("link", name=re.compile(r"^Approvals, 1 pending")).click()
+    row = page.get_by_test_id("approval-row").filter(has_text="Loans v1")
+    await expect(row.get_by_test_id("threshold-change")).to_have_text(
+        "Change the serving threshold of Loans v1 in Production from the engine's own to 0.30"
+    )
+    await expect(row).not_to_contain_text("to Production")
+    await shot(page, "governance-07-threshold-approval")
+    await assert_no_serious_axe_violations(page, "the approvals page with a threshold change")
+    await row.get_by_role("button", name="Approve Loans v1").click()
+    decide = page.get_by_role("dialog", name="Approve threshold 0.30 for Loans v1?")
+    await expect(decide).to_contain_text("Loans v1 stays in production")
+    await decide.get_by_role("button", name="Approve").click()
+    await expect(decide).to_be_hidden()
+    await expect(page.get_by_role("heading", name="Nothing waits for approval")).to_be_visible()
+
+    # served from now on; the version is still in production
+    await page.goto(f"{base_url}/models/versions/{version_id}?tab=value")
+    await expect(page.get_by_test_id("serving-threshold")).to_contain_text(
+        "Predictions use threshold 0.30 (set for serving).", timeout=60_000
+    )
+    await expect(page.locator(".job-summary .badge")).to_have_text("Production")
+    await top_shot(page, "governance-08-threshold-served")
 
 
 async def test_try_it_explains_a_prediction_and_flags_unseen_inputs(

@@ -67,13 +67,18 @@ async def test_a_tenant_over_its_limit_is_limited_across_credentials_only_for_it
 
 def test_the_embedded_limiter_allows_a_burst_then_refuses_without_charging() -> None:
     limiter = RequestLimiter("test")
-    params = [(60_000 / 600, 60_000 / 600 * 60)]  # 600/min: a burst of 60
-    allowed = [limiter._local(1_000_000.0, ["k"], params) == 0 for _ in range(61)]
-    assert allowed.count(True) == 60
-    assert not allowed[-1]
-    wait = limiter._local(1_000_000.0, ["k"], params)
+    limit = [("k", 600)]  # 600/min: a burst of 60
+    quotas = [limiter._local(1_000_000.0, limit) for _ in range(61)]
+    assert [q.wait == 0 for q in quotas].count(True) == 60
+    assert quotas[-1].wait > 0
+    # what the RateLimit-* headers say: a burst of 60 refilled over 6 s, counting down
+    assert [q.remaining for q in quotas[:3]] == [59, 58, 57]
+    assert quotas[59].remaining == 0
+    assert quotas[59].reset == 6
+    assert {(q.limit, q.window) for q in quotas} == {(60, 6)}
+    wait = limiter._local(1_000_000.0, limit).wait
     assert 0 < wait <= 0.1  # one interval at 600/min
-    assert limiter._local(1_000_000.0 + 100, ["k"], params) == 0  # refused calls cost nothing
+    assert limiter._local(1_000_000.0 + 100, limit).wait == 0  # refused calls cost nothing
 
 
 class FrozenClock:
@@ -107,10 +112,10 @@ async def test_processes_share_the_budget_through_redis_with_leases(
     key = [(f"c:{uuid.uuid4()}", 600)]  # a burst of 60
     served = 0
     for _ in range(40):
-        served += await first.retry_after(key) == 0
-        served += await second.retry_after(key) == 0
+        served += (await first.charge(key)).wait == 0
+        served += (await second.charge(key)).wait == 0
     assert served == 60
-    wait = await first.retry_after(key)
+    wait = (await first.charge(key)).wait
     assert 0 < wait <= 0.2
 
 
@@ -121,10 +126,35 @@ async def test_concurrent_first_requests_are_all_served_within_the_burst(
     them: before, each took a lease of its own and the fifth of five was refused."""
     limiter = RequestLimiter("phantom:test-rate")
     key = [(f"c:{uuid.uuid4()}", 1200)]  # a burst of 120, leases of 30
-    waits = await asyncio.gather(*(limiter.retry_after(key) for _ in range(40)))
-    assert waits == [0.0] * 40
-    served = sum([await limiter.retry_after(key) == 0 for _ in range(200)])
+    quotas = await asyncio.gather(*(limiter.charge(key) for _ in range(40)))
+    assert [q.wait for q in quotas] == [0.0] * 40
+    served = sum([(await limiter.charge(key)).wait == 0 for _ in range(200)])
     assert 40 + served == 120  # the whole burst, never more (the clock is frozen)
+
+
+async def test_the_quota_counts_down_exactly_across_leases(frozen_clock: FrozenClock) -> None:
+    """What RateLimit-Remaining says through Redis: Redis's count when the lease was
+    reserved plus what is left of the lease, so one client sees 119, 118, ... across
+    lease renewals (leases of 30 here), then 0 and a refusal."""
+    limiter = RequestLimiter("phantom:test-rate")
+    key = [(f"c:{uuid.uuid4()}", 1200)]  # a burst of 120 over 6 s
+    quotas = [await limiter.charge(key) for _ in range(121)]
+    assert [q.remaining for q in quotas[:120]] == list(range(119, -1, -1))
+    assert all(q.wait == 0 and q.limit == 120 and q.window == 6 for q in quotas[:120])
+    assert quotas[120].wait > 0
+    assert quotas[120].remaining == 0
+    assert quotas[120].reset == 6  # full again when the whole burst has refilled
+
+
+def test_the_tightest_limit_is_the_one_reported() -> None:
+    limiter = RequestLimiter("test")
+    limits = [("credential", 6000), ("tenant", 600)]  # bursts of 600 and 60
+    quota = limiter._local(1_000_000.0, limits)
+    assert (quota.limit, quota.remaining) == (60, 59)
+    for _ in range(30):
+        limiter._local(1_000_000.0, [("credential", 6000)])
+    quota = limiter._local(1_000_000.0, limits)
+    assert (quota.limit, quota.remaining) == (60, 58)  # the tenant's 58 < credential's 568
 
 
 async def test_concurrent_requests_share_one_lease_renewal_in_redis() -> None:
@@ -133,7 +163,7 @@ async def test_concurrent_requests_share_one_lease_renewal_in_redis() -> None:
     limiter = RequestLimiter(f"phantom:test-lease:{uuid.uuid4().hex}")
     keys = [(f"c:{uuid.uuid4()}", 100_000), (f"t:{uuid.uuid4()}", 100_000)]
     calls = 0
-    await limiter.retry_after(keys)  # loads the script, takes the first lease
+    await limiter.charge(keys)  # loads the script, takes the first lease
     real = limiter._script
 
     async def counted(**kwargs: object) -> object:
@@ -143,6 +173,44 @@ async def test_concurrent_requests_share_one_lease_renewal_in_redis() -> None:
 
     limiter._script = counted
     limiter._leases.clear()  # the lease is used up: the next request renews it
-    waits = await asyncio.gather(*(limiter.retry_after(keys) for _ in range(40)))
-    assert waits == [0.0] * 40
+    quotas = await asyncio.gather(*(limiter.charge(keys) for _ in range(40)))
+    assert [q.wait for q in quotas] == [0.0] * 40
     assert calls == 1, f"{calls} Redis calls for 40 concurrent requests (lease of 50)"
+
+
+async def test_every_charged_answer_says_what_is_left_of_the_limit(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RateLimit-* headers (the IETF draft's, as GitHub sends its own) on successes and on
+    the 429; none on an anonymous answer, which charges nothing."""
+    second = (await client.post("/graphql", json=CREATE_TOKEN, headers=tenant.bearer)).json()
+    token = {"Authorization": f"Bearer {second['data']['createApiToken']['token']}"}
+    limits(monkeypatch, per_credential=30, per_tenant=10_000)  # a burst of 3 over 6 s
+    answers = [await client.post("/graphql", json=VIEWER, headers=token) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a.headers["ratelimit-remaining"] for a in answers] == ["2", "1", "0", "0"]
+    for answer in answers:
+        assert answer.headers["ratelimit-limit"] == "3"
+        assert answer.headers["ratelimit-policy"] == "3;w=6"
+        assert 0 < int(answer.headers["ratelimit-reset"]) <= 6
+    anonymous = await client.post("/graphql", json=VIEWER)
+    assert "ratelimit-limit" not in anonymous.headers
+
+
+async def test_graphql_reports_the_quota_in_extensions_only_when_asked(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limits(monkeypatch, per_credential=600, per_tenant=10_000)
+    plain = (await client.post("/graphql", json=VIEWER, headers=tenant.bearer)).json()
+    assert "extensions" not in plain
+    asked = {**VIEWER, "extensions": {"rateLimit": True}}
+    answer = await client.post("/graphql", json=asked, headers=tenant.bearer)
+    report = answer.json()["extensions"]["rateLimit"]
+    assert report["limit"] == 60
+    assert report["windowSeconds"] == 6
+    assert str(report["remaining"]) == answer.headers["ratelimit-remaining"]
+    assert str(report["resetSeconds"]) == answer.headers["ratelimit-reset"]
+    for not_asked in ({"rateLimit": "yes"}, {"rateLimit": False}, ["rateLimit"], "rateLimit"):
+        body = {**VIEWER, "extensions": not_asked}
+        answer = await client.post("/graphql", json=body, headers=tenant.bearer)
+        assert "rateLimit" not in (answer.json().get("extensions") or {}), not_asked

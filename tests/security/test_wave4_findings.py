@@ -423,17 +423,19 @@ async def _binary_version(client: httpx.AsyncClient, tenant: TenantFixture) -> s
     return str(found["modelVersion"]["id"])
 
 
+THRESHOLD_REQUEST = """mutation($i: RequestPromotionInput!) {
+  requestPromotion(input: $i) { id stage servingThreshold status } }"""
+SERVED = "query($id: ID!) { modelVersion(id: $id) { stage servingThreshold } }"
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W4-4 (medium, not fixed: a design choice for the lead): under the default "
-    "policy PRODUCTION needs a second person's approval, yet one holder of models:promote "
-    "alone can set the production version's serving threshold to 1.0 (every case negative) "
-    "or 0.0 afterwards: the approved model's decisions change with no approval.",
-)
 async def test_one_person_cannot_change_what_an_approved_production_model_decides(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
+    """Finding W4-4 (fixed): under the default policy PRODUCTION needs a second person's
+    approval, yet one holder of models:promote could set the production version's serving
+    threshold to 1.0 (every case negative): the approved model's decisions changed with no
+    approval. Now the change is a promotion request someone else approves."""
     # given: a binary classifier put in production through an approved request
     version = await _binary_version(client, tenant)
     asked = await gql(
@@ -446,12 +448,41 @@ async def test_one_person_cannot_change_what_an_approved_production_model_decide
     approver = bearer(await member_with(tenant, {P.MODELS_READ, P.MODELS_APPROVE}))
     decided = await gql(client, DECIDE, {"id": asked["data"]["requestPromotion"]["id"]}, approver)
     assert decided["data"]["decidePromotion"]["status"] == "APPROVED", decided
+    before = (await gql(client, SERVED, {"id": version}, tenant.bearer))["data"]["modelVersion"]
     # when: a data scientist (models:promote, who may not promote to production alone)
     # moves its threshold to 1.0, so production answers "benign" for every biopsy
     scientist = bearer(await member_with(tenant, {P.MODELS_READ, P.MODELS_PROMOTE}))
     moved = await gql(client, THRESHOLD, {"id": version, "threshold": 1.0}, scientist)
-    # then: refused like a promotion to production would be
-    assert error_codes(moved) in (["CONFLICT"], ["FORBIDDEN"]), moved
+    # then: refused like a promotion to production would be, and nothing changed
+    assert error_codes(moved) == ["CONFLICT"], moved
+    assert "requestPromotion" in moved["errors"][0]["message"]
+    after = (await gql(client, SERVED, {"id": version}, tenant.bearer))["data"]["modelVersion"]
+    assert after == before
+    # the owner of the organization cannot either: it is the policy, not a role
+    owned = await gql(client, THRESHOLD, {"id": version, "threshold": 1.0}, tenant.bearer)
+    assert error_codes(owned) == ["CONFLICT"], owned
+    # the way to change it: a request for the stage it is in, which someone else decides
+    change = {"modelVersionId": version, "stage": "PRODUCTION", "justification": "Recall"}
+    for bad in (1.5, -0.1):
+        refused = await gql(
+            client, THRESHOLD_REQUEST, {"i": {**change, "servingThreshold": bad}}, scientist
+        )
+        assert error_codes(refused) == ["BAD_USER_INPUT"], refused
+    same_stage = await gql(client, THRESHOLD_REQUEST, {"i": change}, scientist)
+    assert error_codes(same_stage) == ["CONFLICT"], same_stage
+    requested = await gql(
+        client, THRESHOLD_REQUEST, {"i": {**change, "servingThreshold": 0.3}}, scientist
+    )
+    request = requested["data"]["requestPromotion"]
+    assert (request["status"], request["servingThreshold"]) == ("PENDING", 0.3)
+    own = await gql(client, DECIDE, {"id": request["id"]}, scientist)
+    assert error_codes(own) == ["FORBIDDEN"], own
+    pending = (await gql(client, SERVED, {"id": version}, tenant.bearer))["data"]["modelVersion"]
+    assert pending == before  # nothing serves 0.3 until someone else approves
+    approved = await gql(client, DECIDE, {"id": request["id"]}, approver)
+    assert approved["data"]["decidePromotion"]["status"] == "APPROVED", approved
+    served = (await gql(client, SERVED, {"id": version}, tenant.bearer))["data"]["modelVersion"]
+    assert served == {"stage": "PRODUCTION", "servingThreshold": 0.3}
 
 
 # --- readable names: a person this organization erased ----------------------------------

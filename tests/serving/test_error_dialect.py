@@ -143,6 +143,24 @@ async def test_a_rate_limited_predict_carries_retry_after_in_the_body(
     assert error["retryAfter"] >= 1
     assert limited[0].headers["retry-after"] == str(error["retryAfter"])
     assert "retryAfter" not in refused(answers[0], 403, "FORBIDDEN")
+    # every charged answer, refused or not, says what is left (a burst of 1 at 2/min)
+    assert [a.headers["ratelimit-limit"] for a in answers] == ["1"] * 4
+    assert answers[0].headers["ratelimit-remaining"] == "0"
+    assert limited[0].headers["ratelimit-remaining"] == "0"
+    assert int(limited[0].headers["ratelimit-reset"]) >= error["retryAfter"]
+
+
+async def test_other_rest_routes_carry_the_rate_limit_headers_too(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    outcomes = f"/api/v1/models/{uuid.uuid4()}/outcomes"
+    answer = await client.post(outcomes, json={"outcomes": []}, headers=tenant.bearer)
+    assert answer.status_code >= 400  # no such model version
+    assert int(answer.headers["ratelimit-remaining"]) >= 0
+    assert answer.headers["ratelimit-policy"].startswith(answer.headers["ratelimit-limit"] + ";w=")
+    anonymous = await client.post(outcomes, json={"outcomes": []})
+    assert anonymous.status_code == 401
+    assert "ratelimit-limit" not in anonymous.headers
 
 
 async def test_size_media_type_and_method_refusals_answer_in_the_shape(

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from phantom.db import Base, TenantScoped
@@ -68,3 +68,5 @@ class PromotionRequest(TenantScoped, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     report_id: Mapped[uuid.UUID | None]  # no foreign key yet (the report work adds one)
     report_sha256: Mapped[str | None] = mapped_column(String(71))
+    # binary classifiers: the threshold to serve once approved (None: keep the version's)
+    serving_threshold: Mapped[float | None] = mapped_column(Float)

@@ -21,6 +21,7 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity.loaders import visible_display_name
+from phantom.kit import idempotency
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 from phantom.reports.service import reports
@@ -54,6 +55,10 @@ class PromotionRequest:
     )
     report_id: strawberry.ID | None = strawberry.field(
         description="That report: GET /api/v1/model-versions/<id>/report.pdf?id=<reportId>."
+    )
+    serving_threshold: float | None = strawberry.field(
+        description="The threshold the version serves once approved (binary classifiers); "
+        "null: it keeps its own."
     )
     requested_by_id: strawberry.Private[uuid.UUID]
     decided_by_id: strawberry.Private[uuid.UUID | None]
@@ -107,6 +112,7 @@ class PromotionRequest:
             comment=p["comment"],
             report_sha256=p["reportSha256"],
             report_id=strawberry.ID(p["reportId"]) if p["reportId"] else None,
+            serving_threshold=p.get("servingThreshold"),
             requested_by_id=uuid.UUID(p["requestedById"]),
             decided_by_id=uuid.UUID(p["decidedById"]) if p["decidedById"] else None,
             label=(p["modelName"], int(p["version"])) if p.get("modelName") else None,
@@ -150,6 +156,12 @@ class RequestPromotionInput:
     model_version_id: strawberry.ID
     stage: ModelStage
     justification: str = strawberry.field(description="Why, for the approver (1 to 2,000).")
+    serving_threshold: float | None = strawberry.field(
+        default=None,
+        description="Binary classifiers: the threshold to serve once approved. For the stage "
+        "the version is already in, the request changes only its threshold (a gated stage's "
+        "threshold cannot be set directly).",
+    )
 
 
 @strawberry.input
@@ -215,21 +227,40 @@ class ApprovalMutation:
 
     @strawberry.mutation(
         extensions=authenticated(),
-        description="models:promote. Opens a request someone else holding models:approve decides.",
+        description="models:promote. Opens a request someone else holding models:approve "
+        "decides. " + idempotency.DESCRIBED,
     )
     async def request_promotion(
-        self, info: Info[Context, None], input: RequestPromotionInput
+        self,
+        info: Info[Context, None],
+        input: RequestPromotionInput,
+        idempotency_key: str | None = None,
     ) -> PromotionRequest:
         version_id = parse_id(input.model_version_id, "Model version")
+        principal = info.context.require_principal()
+        stage, justification = input.stage.value, input.justification
+        threshold = input.serving_threshold
         async with info.context.session() as session:
-            principal = info.context.require_principal()
-            request = await approvals.request(
+
+            async def open_request() -> models.PromotionRequest:
+                issued = await reports.issued(session, principal, version_id)
+                return await approvals.request(
+                    session, principal, version_id, stage, justification, issued, threshold
+                )
+
+            request = await idempotency.once_by_id(
                 session,
                 principal,
-                version_id,
-                input.stage.value,
-                input.justification,
-                await reports.issued(session, principal, version_id),
+                idempotency_key,
+                "requestPromotion",
+                {
+                    "modelVersionId": version_id,
+                    "stage": stage,
+                    "justification": justification,
+                    "servingThreshold": threshold,
+                },
+                open_request,
+                lambda found: approvals.get(session, principal, found),
             )
         return PromotionRequest.from_model(request)
 

@@ -7,6 +7,7 @@ published on the tenant's ``approvals.*`` stream with the count of pending reque
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -124,7 +125,18 @@ def request_payload(request: PromotionRequest, model_name: str, version: int) ->
         "comment": request.comment,
         "reportId": str(request.report_id) if request.report_id else None,
         "reportSha256": request.report_sha256,
+        "servingThreshold": request.serving_threshold,
     }
+
+
+def _check_threshold(threshold: float, task_type: str) -> float:
+    if task_type != "BINARY":
+        raise BadUserInput(
+            f"servingThreshold applies to binary classifiers only; this version is {task_type}."
+        )
+    if not math.isfinite(threshold) or not 0 <= threshold <= 1:
+        raise BadUserInput("servingThreshold is a probability: between 0 and 1.")
+    return float(threshold)
 
 
 async def _gate(session: AsyncSession, stage: str) -> None:
@@ -206,17 +218,27 @@ class ApprovalService:
         stage: str,
         justification: str,
         report: tuple[uuid.UUID, str] | None = None,
+        serving_threshold: float | None = None,
     ) -> PromotionRequest:
         """``report``: the newest model report of the version (id, PDF SHA-256), which
-        the approver is shown and the request keeps."""
+        the approver is shown and the request keeps. ``serving_threshold``: a binary
+        classifier's threshold to serve once approved; asked for the stage the version is
+        already in, the request changes only the threshold (finding W4-4)."""
         version = await registry.servable(session, version_id)  # NotFound: another tenant's
         if stage not in REQUESTABLE:
             raise BadUserInput("Request STAGING or PRODUCTION (archiving needs no approval).")
         text = clean_text(
             justification, what="justification", limit=MAX_JUSTIFICATION, required=True
         )
-        if version.stage == stage:
-            raise Conflict(f"This version is already in {stage}.")
+        if serving_threshold is not None:
+            serving_threshold = _check_threshold(serving_threshold, version.task_type)
+        if version.stage == stage and serving_threshold is None:
+            raise Conflict(
+                f"This version is already in {stage}; to change the threshold it serves "
+                "there, give servingThreshold."
+            )
+        if version.stage == stage and serving_threshold == version.threshold:
+            raise Conflict(f"This version already serves the threshold {serving_threshold}.")
         repo = RequestRepository(session)
         now = utcnow()
         open_request = await repo.pending(version_id, stage, for_update=True)
@@ -240,6 +262,7 @@ class ApprovalService:
                 expires_at=now + timedelta(hours=policy.request_ttl_hours),
                 report_id=report[0] if report else None,
                 report_sha256=report[1] if report else None,
+                serving_threshold=serving_threshold,
             )
         )
         await self._changed(session, audit.Actor.from_principal(principal), request, None)
@@ -275,6 +298,7 @@ class ApprovalService:
                 request.stage,
                 request.id,
                 request.requested_at,
+                request.serving_threshold,
             )
         await self._changed(session, audit.Actor.from_principal(principal), request, text)
         return request

@@ -5,7 +5,9 @@ of its change. This field extension wraps every root mutation and adds what that
 give: a mutation that failed or was refused rolled its transaction back, event included,
 so the attempt is recorded here in a transaction of its own (outcome ``denied`` or
 ``failure``); and a successful mutation that recorded nothing gets a fallback event
-(``graphql.<field>``, ``fallback: true``) and a warning in the log. The fallback is
+(``graphql.<field>``, ``fallback: true``) and a warning in the log; a replay of an
+idempotent mutation (``kit/idempotency.py``: the first request's result, no work done)
+gets the same event with ``replay: true`` instead, and no warning. The fallback is
 written after the change committed, so it is not atomic with it: it is a net for a
 forgotten call, not a substitute for one.
 
@@ -15,7 +17,8 @@ Arguments are never recorded (they may hold secrets); only their names.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from strawberry.extensions.field_extension import (
@@ -28,6 +31,7 @@ from strawberry.types import Info
 from phantom.audit.chain import Actor, Outcome, record_separately, recorded_actions
 from phantom.identity.principal import Principal
 from phantom.kit.errors import ErrorCode, PhantomError
+from phantom.kit.idempotency import replays
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +44,21 @@ class AuditedMutation(FieldExtension):
         self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
     ) -> Any:
         recorded: list[str] = []
-        token = recorded_actions.set(recorded)
+        replayed: list[str] = []
+        token, replay_token = recorded_actions.set(recorded), replays.set(replayed)
         try:
             result = await next_(source, info, **kwargs)
         except Exception as error:
             recorded_actions.reset(token)
+            replays.reset(replay_token)
             if not recorded:
                 await _record_refusal(info, kwargs, error)
             raise
         recorded_actions.reset(token)
-        if not recorded:
+        replays.reset(replay_token)
+        if not recorded and replayed:
+            await _record(info, kwargs, Outcome.SUCCESS, {"replay": True})
+        elif not recorded:
             log.warning("mutation %s recorded no audit event", info.field_name)
             await _record(info, kwargs, Outcome.SUCCESS, {"fallback": True})
         return result
@@ -100,6 +109,20 @@ async def record_operation(
     except Exception:
         # the caller gets the operation's own answer; a lost safety-net event is logged
         log.exception("could not record %s in the audit log", field)
+
+
+@asynccontextmanager
+async def replays_recorded(principal: Principal, field: str) -> AsyncIterator[None]:
+    """A REST route that is a mutation by another way in records its replays (an
+    idempotency key's first result, answered again) as GraphQL's safety net does."""
+    replayed: list[str] = []
+    token = replays.set(replayed)
+    try:
+        yield
+    finally:
+        replays.reset(token)
+    if replayed:
+        await record_operation(principal, field, Outcome.SUCCESS, {"replay": True}, ())
 
 
 def audit_every_mutation(mutation_type: type) -> None:

@@ -51,6 +51,9 @@ class TrainingJob(TenantScoped, Base):
     serving_choice: Mapped[str] = mapped_column(
         String(16), default="FIT_TO_SERVE", server_default="FIT_TO_SERVE"
     )
+    # binary: the class asked to be positive (``positiveClass``); None: the default, the
+    # second of the sorted classes
+    positive_class: Mapped[str | None] = mapped_column(String(1000))
     status: Mapped[str] = mapped_column(String(16))
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str | None] = mapped_column(Text)

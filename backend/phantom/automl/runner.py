@@ -42,6 +42,7 @@ from phantom.automl.engines.base import (
     LoadedModel,
     Predictions,
     anomaly_truth,
+    class_named,
 )
 from phantom.automl.fit_to_serve import time_calls
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
@@ -88,6 +89,7 @@ class RunSpec:
     protected_attributes: list[str] = field(default_factory=list)  # evaluated for fairness
     fairness_min_group_rows: int = 30  # fewer holdout rows: a group too small to judge
     test_stall_seconds: float = 0.0  # tests only (``PHANTOM_TRAINING_TEST_STALL_SECONDS``)
+    positive_class: str | None = None  # binary: ``positiveClass`` as text; None: the default
 
     @property
     def task_type(self) -> TaskType:
@@ -324,6 +326,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         work_dir=work_dir,
         options=spec.options,
         holdout=holdout,  # to choose what serves among the fitted models, never to fit
+        positive_class=positive_value(train, spec),
     )
     fit_started = time.time()
 
@@ -454,6 +457,14 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     )
 
 
+def positive_value(train: pd.DataFrame, spec: RunSpec) -> Any:
+    """``positiveClass`` as the target's own value (number, boolean or text), for the
+    engines; None when not chosen (or the task is not binary)."""
+    if spec.positive_class is None or spec.target is None or spec.task_type != TaskType.BINARY:
+        return None
+    return class_named(train[spec.target], spec.positive_class)
+
+
 def fit_baseline(
     train: pd.DataFrame, spec: RunSpec, protocol: Protocol
 ) -> baseline.Baseline | baseline.Failed:
@@ -472,6 +483,7 @@ def fit_baseline(
         seed=spec.seed,
         model_dir=root / "model",
         work_dir=root / "scratch",
+        positive_class=positive_value(train, spec),
     )
 
     def report(message: str, leaderboard: list[LeaderboardRow]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity.loaders import display_name_loader
+from phantom.kit import idempotency
 from phantom.kit.errors import Forbidden, NotFound
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
@@ -155,6 +157,10 @@ class TrainingJob:
     protected_attributes: list[str] = strawberry.field(
         description="Columns its version's fairness report evaluates."
     )
+    positive_class: str | None = strawberry.field(
+        description="BINARY: the positive class asked for (positiveClass); null: the default, "
+        "the second of the sorted classes."
+    )
     serving_choice: ServingChoiceValue
     dropped_columns: list[DroppedColumn]
     attempt: int
@@ -215,6 +221,7 @@ class TrainingJob:
             model_name=job.model_name,
             excluded_columns=list(job.excluded_columns),
             protected_attributes=list(job.protected_attributes or []),
+            positive_class=job.positive_class,
             serving_choice=ServingChoiceValue(job.serving_choice),
             dropped_columns=[DroppedColumn(**d) for d in job.dropped_columns],
             attempt=job.attempt,
@@ -391,6 +398,13 @@ class StartTrainingInput:
         "the version's fairness report compares on the holdout. A protected attribute stays a "
         "feature unless it is also in excludedColumns: then it is evaluated, not learned from.",
     )
+    positive_class: str | None = strawberry.field(
+        default=None,
+        description="BINARY only: the target's class (as text, one of its two values) that "
+        "probabilities, the serving threshold, precision/recall/F1/AUC, value, fairness and "
+        "monitoring refer to. Default: the second of the sorted classes (1 of 0/1, true of "
+        "false/true, 'yes' of 'no'/'yes').",
+    )
     serving_choice: ServingChoiceValue = strawberry.field(
         default=ServingChoiceValue.FIT_TO_SERVE,
         description="FIT_TO_SERVE: the fastest model whose holdout score is not measurably "
@@ -455,10 +469,14 @@ class TrainingQuery:
 class TrainingMutation:
     @strawberry.mutation(
         extensions=authenticated(),
-        description="training:run. Validates the data and the options, then queues the job.",
+        description="training:run. Validates the data and the options, then queues the job. "
+        + idempotency.DESCRIBED,
     )
     async def start_training(
-        self, info: Info[Context, None], input: StartTrainingInput
+        self,
+        info: Info[Context, None],
+        input: StartTrainingInput,
+        idempotency_key: str | None = None,
     ) -> TrainingJob:
         request = StartRequest(
             dataset_id=parse_id(input.dataset_id, "Dataset"),
@@ -471,9 +489,19 @@ class TrainingMutation:
             excluded_columns=input.excluded_columns,
             serving_choice=input.serving_choice,
             protected_attributes=input.protected_attributes or [],
+            positive_class=input.positive_class,
         )
+        principal = info.context.require_principal()
         async with info.context.session() as session:
-            job = await training.start(session, info.context.require_principal(), request)
+            job = await idempotency.once_by_id(
+                session,
+                principal,
+                idempotency_key,
+                "startTraining",
+                asdict(request),
+                lambda: training.start(session, principal, request),
+                lambda found: training.get(session, principal, found),
+            )
         return TrainingJob.from_model(job)
 
     @strawberry.mutation(

@@ -82,6 +82,7 @@ class TrainingService:
             excluded_columns=list(source.excluded_columns),
             serving_choice=ServingChoice(source.serving_choice),
             protected_attributes=list(source.protected_attributes or []),
+            positive_class=source.positive_class,
         )
         return await self._queue(session, principal, request, seed=source.seed, source=source)
 
@@ -109,6 +110,7 @@ class TrainingService:
             time_budget_seconds=request.time_budget_seconds,
             excluded_columns=valid.excluded_columns,
             protected_attributes=valid.protected_attributes,
+            positive_class=valid.positive_class,
             serving_choice=request.serving_choice.value,
             status=JobStatus.QUEUED.value,
             progress=0.0,
@@ -144,6 +146,7 @@ class TrainingService:
                 "model_name": job.model_name,
                 "excluded_columns": job.excluded_columns,
                 "protected_attributes": job.protected_attributes,
+                "positive_class": job.positive_class,
                 "serving_choice": job.serving_choice,
             },
         )

@@ -141,11 +141,18 @@ async def _supervise(claim: Claim, work: Path) -> None:
         return
     data = work / "data.parquet"
     try:
-        await asyncio.to_thread(_download, claim.dataset_path, data)
+        async with LeaseKeeper(claim, time.monotonic() + settings.TRAINING_LEASE_SECONDS) as lease:
+            await asyncio.to_thread(_download, claim.dataset_path, data)
     except FileNotFoundError:
         await runs.finish(
             claim, JobStatus.FAILED, "data_error", "The dataset's file is missing from the store."
         )
+        return
+    if lease.state == "lost":
+        log.warning("lease lost while downloading", extra={"job_id": str(claim.job_id)})
+        return
+    if lease.state == "cancel":
+        await runs.finish(claim, JobStatus.CANCELLED, "cancelled", "Cancelled.")
         return
     cpus, memory = fit_resources()
     (work / "model").mkdir()
@@ -164,6 +171,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "column_types": claim.column_types,
         "excluded_columns": claim.excluded_columns,
         "protected_attributes": claim.protected_attributes,
+        "positive_class": claim.positive_class,
         "fairness_min_group_rows": settings.FAIRNESS_MIN_GROUP_ROWS,
         "seed": claim.seed,
         "options": {
@@ -302,6 +310,42 @@ async def _hand_back(claim: Claim, child: Child) -> None:
     )
 
 
+class LeaseKeeper:
+    """Heartbeats the lease while the supervisor does long work of its own: the dataset's
+    download before the fit, the model's archive and upload after it. A large file took
+    longer than the lease, and the reconciler gave the job to another worker meanwhile
+    (a wasted fit, or a result refused at the end). ``held_until``: until when the lease is
+    surely ours; ``state``: 'ok', 'cancel' or 'lost', as the last heartbeat said."""
+
+    def __init__(self, claim: Claim, held_until: float) -> None:
+        self.claim = claim
+        self.held_until = held_until
+        self.state = "ok"
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> LeaseKeeper:
+        self._task = asyncio.create_task(self._beat())
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _beat(self) -> None:
+        while self.state != "lost":
+            await asyncio.sleep(settings.TRAINING_HEARTBEAT_SECONDS)
+            sent = time.monotonic()
+            try:
+                self.state = await within_lease(runs.heartbeat(self.claim), self.held_until)
+            except DATABASE_ERRORS as error:  # the next beat tries again while it holds
+                _database_unreachable(self.claim, "heartbeat", error)
+                continue
+            if self.state != "lost":
+                self.held_until = sent + settings.TRAINING_LEASE_SECONDS
+
+
 async def within_lease(write: Awaitable[T], held_until: float) -> T:
     """The write's answer, or TimeoutError once the lease may have lapsed: a database that
     stops answering without refusing (a failover's old address, a partition) would hold
@@ -366,9 +410,11 @@ async def _store_result(
     database still away after that leaves the upload (logged): whether the last commit
     landed is unknown, and a version must never lose its model."""
     archive = work / "model.tar.gz"
-    content_hash, size = await asyncio.to_thread(_archive, work / "model", archive)
     key = tenant_key(claim.tenant_id, "models", uuid.uuid4(), ".tgz")
-    await asyncio.to_thread(_upload, key, archive)
+    async with LeaseKeeper(claim, held_until) as lease:  # a large model takes a while
+        content_hash, size = await asyncio.to_thread(_archive, work / "model", archive)
+        await asyncio.to_thread(_upload, key, archive)
+    held_until = lease.held_until
     artifact = Artifact(key, content_hash, size)
     while True:
         try:

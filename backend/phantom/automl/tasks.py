@@ -79,7 +79,14 @@ def _log_loss(o: Outcome) -> float:
 
     p = np.clip(need(o.probabilities, "probabilities").astype(np.float64), 1e-15, 1.0)
     p = p / p.sum(axis=1, keepdims=True)
-    return float(log_loss(o.y_true, p, labels=need(o.classes, "classes")))
+    classes = need(o.classes, "classes")
+    # scikit-learn reads the columns in sorted class order; a chosen positive class can
+    # put a binary model's classes out of it
+    try:
+        order = sorted(range(len(classes)), key=lambda i: classes[i])
+    except TypeError:  # mixed types: as given
+        order = list(range(len(classes)))
+    return float(log_loss(o.y_true, p[:, order], labels=[classes[i] for i in order]))
 
 
 def _accuracy(o: Outcome) -> float:

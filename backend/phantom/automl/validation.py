@@ -47,6 +47,7 @@ class StartRequest:
     excluded_columns: list[str] = field(default_factory=list)
     serving_choice: ServingChoice = ServingChoice.FIT_TO_SERVE
     protected_attributes: list[str] = field(default_factory=list)
+    positive_class: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class ValidStart:
     model_name: str
     excluded_columns: list[str]
     protected_attributes: list[str] = field(default_factory=list)
+    positive_class: str | None = None
 
 
 def engine_available(engine: Engine) -> bool:
@@ -82,6 +84,9 @@ async def validate(
     if target is not None:
         values = await asyncio.to_thread(_read_column, data.storage_path, target)
         _check_classes(task, target, values)
+        _check_positive(task, target, values, request.positive_class)
+    elif request.positive_class is not None:
+        raise BadUserInput("positiveClass needs a target: it names one of the target's classes.")
     elif (data.row_count or 0) < settings.TRAINING_MIN_ROWS:
         raise BadUserInput(
             f"The dataset has {data.row_count} rows; training needs at least "
@@ -103,6 +108,7 @@ async def validate(
         model_name=model_name,
         excluded_columns=list(dict.fromkeys(request.excluded_columns)),
         protected_attributes=list(dict.fromkeys(request.protected_attributes)),
+        positive_class=request.positive_class,
     )
 
 
@@ -252,6 +258,35 @@ def _check_class_counts(task: TaskType, target: str, counts: Counter[Any]) -> No
         raise BadUserInput(
             f"The class '{value}' of '{target}' has only {count} rows; each class needs at "
             f"least {needed}. Collect more examples or merge rare classes."
+        )
+
+
+def class_names(value: Any) -> set[str]:
+    """The texts that name a class in ``positiveClass``: as ``ModelVersion.classes`` shows
+    it, and a whole float also as its integer ("1" for 1.0)."""
+    names = {str(value)}
+    if isinstance(value, float) and value.is_integer():
+        names.add(str(int(value)))
+    return names
+
+
+def _check_positive(task: TaskType, target: str, values: list[Any], positive: str | None) -> None:
+    """``positiveClass``: binary tasks only, and one of the target's two classes."""
+    if positive is None:
+        return
+    if task != TaskType.BINARY:
+        raise BadUserInput(
+            f"positiveClass applies to BINARY tasks only; this job is {task.value}. "
+            "Leave positiveClass out."
+        )
+    observed = {v for v in values if v is not None}
+    if not any(positive in class_names(v) for v in observed):
+        shown = positive[:100] + ("..." if len(positive) > 100 else "")
+        classes = sorted(str(v)[:100] for v in observed)
+        raise BadUserInput(
+            f"positiveClass '{shown}' is not a class of '{target[:100]}'; its classes are "
+            + ", ".join(f"'{c}'" for c in classes)
+            + "."
         )
 
 

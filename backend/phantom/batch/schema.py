@@ -20,6 +20,7 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity.loaders import display_name_loader
+from phantom.kit import idempotency
 from phantom.kit.events import checked_every
 from phantom.kit.pagination import page_request
 
@@ -172,16 +173,27 @@ class BatchMutation:
     @strawberry.mutation(
         extensions=authenticated(),
         description="predictions:run and datasets:read. Checks the dataset has the model's "
-        "features, then queues the job; follow it with batchPredictionProgress.",
+        "features, then queues the job; follow it with batchPredictionProgress. "
+        + idempotency.DESCRIBED,
     )
     async def start_batch_prediction(
-        self, info: Info[Context, None], input: StartBatchPredictionInput
+        self,
+        info: Info[Context, None],
+        input: StartBatchPredictionInput,
+        idempotency_key: str | None = None,
     ) -> BatchPredictionJob:
         version_id = parse_id(input.model_version_id, "Model version")
         dataset_id = parse_id(input.dataset_id, "Dataset")
+        principal = info.context.require_principal()
         async with info.context.session() as session:
-            job = await batch_predictions.start(
-                session, info.context.require_principal(), version_id, dataset_id
+            job = await idempotency.once_by_id(
+                session,
+                principal,
+                idempotency_key,
+                "startBatchPrediction",
+                {"modelVersionId": version_id, "datasetId": dataset_id},
+                lambda: batch_predictions.start(session, principal, version_id, dataset_id),
+                lambda found: batch_predictions.get(session, principal, found),
             )
         return BatchPredictionJob.from_model(job)
 

@@ -5,7 +5,7 @@ download. The worker's side lives in ``batch/runs.py`` and ``batch/scoring.py``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,8 +34,7 @@ from phantom.kit.events import get_event_bus
 from phantom.kit.leases import follow
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
-from phantom.kit.storage import get_store
-from phantom.kit.transactions import on_commit
+from phantom.kit.storage import delete_after_commit, get_store
 from phantom.registry.service import registry
 
 PREDICTION_COLUMNS = ("prediction", "anomaly_score")  # and probability_<class>
@@ -238,10 +237,6 @@ def _request_cancel(job: BatchPredictionJob, reason_if_queued: str) -> None:
         job.message = "Cancelling"
 
 
-def _deleter(key: str) -> Callable[[], None]:
-    return lambda: get_store().delete(key)
-
-
 async def forget_dataset(session: AsyncSession, dataset_id: uuid.UUID) -> None:
     """A deleted dataset takes its copies along (an output keeps every input column,
     personal data included): stored outputs are deleted once the deletion commits, and
@@ -252,7 +247,7 @@ async def forget_dataset(session: AsyncSession, dataset_id: uuid.UUID) -> None:
             key = job.output_path
             job.output_path = job.output_bytes = job.output_hash = None
             job.message = "Its output was deleted with its dataset."
-            on_commit(session, _deleter(key))
+            await delete_after_commit(session, [key])
         elif job.status not in TERMINAL and job.cancel_requested_at is None:
             _request_cancel(job, "Its dataset was deleted before it started.")
             await session.flush()

@@ -38,8 +38,8 @@ from phantom.datasets.repository import DatasetRepository
 from phantom.kit import rowfilter
 from phantom.kit.jobs import enqueue_job
 from phantom.kit.rows import utcnow
-from phantom.kit.storage import get_store, tenant_key
-from phantom.kit.transactions import on_commit, on_rollback
+from phantom.kit.storage import delete_after_commit, get_store, tenant_key
+from phantom.kit.transactions import on_rollback
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ async def erase(
             f"Rows were erased by a data subject request; version {successor.version_number} "
             f"({successor.id}) replaces this one."
         )
-        on_commit(session, lambda key=old_key: store.delete(key))  # type: ignore[misc]
+        await delete_after_commit(session, [old_key])
         await audit.record(
             session,
             actor=audit.Actor.system("compliance.erasure"),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
-from phantom.datasets.service import datasets
+from phantom.datasets.service import datasets, resend_lost_profiling
 from phantom.db import transaction
 from phantom.kit.events import get_event_bus
 from phantom.kit.jobs import actor
+
+log = logging.getLogger(__name__)
 
 
 @actor("datasets.profile", time_limit=600_000)
@@ -21,3 +24,10 @@ async def profile(tenant_id: str, dataset_id: str) -> None:
     await get_event_bus().publish(
         tenant, "datasets.dataset.profiled", {"datasetId": dataset_id, "status": status}
     )
+
+
+@actor("datasets.reconcile", max_retries=0, time_limit=120_000)
+async def reconcile() -> None:
+    resent = await resend_lost_profiling()
+    if resent:
+        log.info("dataset profiling resent", extra={"datasets": resent})

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.kit.repository import Repository
@@ -41,3 +43,24 @@ class DatasetRepository(Repository[Dataset]):
         if for_update:
             statement = statement.with_for_update()
         return list((await self.session.scalars(statement)).all())
+
+
+class SystemDatasets:
+    """The profiling reconciler's view across tenants (a system session)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def profiling_idle(self, uploaded_before: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """(tenant id, dataset id) of datasets still PROFILING that no job is profiling
+        now: a profiling job holds its row locked, so locked rows are skipped."""
+        rows = await self.session.execute(
+            select(Dataset.tenant_id, Dataset.id)
+            .where(
+                Dataset.status == DatasetStatus.PROFILING.value,
+                Dataset.created_at < uploaded_before,
+            )
+            .with_for_update(skip_locked=True)
+            .execution_options(all_tenants=True)  # tenant-scope: the reconciler sees all
+        )
+        return [(row[0], row[1]) for row in rows]

@@ -22,6 +22,8 @@ from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
 from phantom.graphql.relay import Connection
 from phantom.identity.loaders import display_name_loader
+from phantom.kit import idempotency
+from phantom.kit.idempotency import file_sha256
 from phantom.kit.pagination import page_request
 
 DatasetStatus = strawberry.enum(models.DatasetStatus, name="DatasetStatus")
@@ -234,16 +236,33 @@ class DatasetMutation:
     @strawberry.mutation(
         extensions=authenticated(),
         description="datasets:write. A CSV or Parquet file, sent with the GraphQL multipart "
-        "request spec; a cookie-authenticated request must send `Apollo-Require-Preflight`.",
+        "request spec; a cookie-authenticated request must send `Apollo-Require-Preflight`. "
+        + idempotency.DESCRIBED,
     )
-    async def upload_dataset(self, info: Info[Context, None], name: str, file: Upload) -> Dataset:
+    async def upload_dataset(
+        self,
+        info: Info[Context, None],
+        name: str,
+        file: Upload,
+        idempotency_key: str | None = None,
+    ) -> Dataset:
         upload: object = file
-        if isinstance(file, UploadFile):
-            upload = UploadedFile(filename=file.filename or "", stream=file.file)
+        request: dict[str, object] = {"name": name}
         try:
+            if isinstance(file, UploadFile):
+                upload = UploadedFile(filename=file.filename or "", stream=file.file)
+                if idempotency.checked_key(idempotency_key) is not None:
+                    request.update(filename=file.filename, sha256=await file_sha256(file.file))
+            principal = info.context.require_principal()
             async with info.context.session() as session:
-                created = await datasets.upload(
-                    session, info.context.require_principal(), name=name, upload=upload
+                created = await idempotency.once_by_id(
+                    session,
+                    principal,
+                    idempotency_key,
+                    "uploadDataset",
+                    request,
+                    lambda: datasets.upload(session, principal, name=name, upload=upload),
+                    lambda found: datasets.get(session, principal, found),
                 )
         finally:
             if isinstance(file, UploadFile):

@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,14 +34,15 @@ from phantom.datasets import erasure, ingest
 from phantom.datasets.errors import InvalidDataset
 from phantom.datasets.models import Dataset, DatasetStatus
 from phantom.datasets.profiling import profile_table
-from phantom.datasets.repository import DatasetRepository
+from phantom.datasets.repository import DatasetRepository, SystemDatasets
+from phantom.db import transaction
 from phantom.identity.principal import Principal
 from phantom.kit.errors import BadUserInput, Conflict
-from phantom.kit.jobs import enqueue_job
+from phantom.kit.jobs import enqueue_job, send_job
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
-from phantom.kit.storage import get_store, tenant_key
-from phantom.kit.transactions import on_commit, on_rollback
+from phantom.kit.storage import delete_after_commit, get_store, tenant_key
+from phantom.kit.transactions import on_rollback
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +281,7 @@ class DatasetService:
         for callback in _on_deleted:
             await callback(session, dataset.id)
         await repo.delete(dataset)
-        on_commit(session, lambda: get_store().delete(key))
+        await delete_after_commit(session, [key])
 
     # --- the profiling job (system work in the dataset's tenant) ------------------------
 
@@ -308,6 +310,21 @@ class DatasetService:
 
 
 datasets = DatasetService()
+
+
+async def resend_lost_profiling(uploaded_before: datetime | None = None) -> int:
+    """Send the profiling job again for datasets still PROFILING long after their upload
+    that no job is profiling now: their message was lost (Redis restarted, a worker killed
+    before it acknowledged). Without this they stayed PROFILING for ever. A duplicate
+    message is harmless: the job profiles only a PROFILING row, under its lock."""
+    before = uploaded_before or utcnow() - timedelta(
+        seconds=settings.DATASET_REPROFILE_AFTER_SECONDS
+    )
+    async with transaction(None) as session:
+        idle = await SystemDatasets(session).profiling_idle(before)
+    for tenant_id, dataset_id in idle:
+        send_job("datasets.profile", tenant_id=tenant_id, dataset_id=dataset_id)
+    return len(idle)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,11 @@ REMOVAL_DATE = re.compile(r"[Rr]emov\w* (?:on or )?after (\d{4}-\d{2}-\d{2})")
 REMOVED = {BreakingChangeType.FIELD_REMOVED, BreakingChangeType.VALUE_REMOVED_FROM_ENUM}
 BUILT_IN = re.compile(r"^__")
 # additions graphql-core also calls dangerous; "Added" lists them (with the enum note)
-LISTED_AS_ADDED = {DangerousChangeType.VALUE_ADDED_TO_ENUM, DangerousChangeType.OPTIONAL_ARG_ADDED}
+LISTED_AS_ADDED = {
+    DangerousChangeType.VALUE_ADDED_TO_ENUM,
+    DangerousChangeType.OPTIONAL_ARG_ADDED,
+    DangerousChangeType.OPTIONAL_INPUT_FIELD_ADDED,
+}
 
 
 @dataclass

@@ -38,6 +38,7 @@ from phantom.graphql.errors import classify_all
 from phantom.identity.schema import ApiTokenQuery, IdentityMutation, IdentityQuery
 from phantom.identity.sso.schema import SsoMutation, SsoQuery
 from phantom.kit.errors import BadUserInput
+from phantom.kit.ratelimit import current_quota
 from phantom.monitoring.schema import MonitoringMutation, MonitoringQuery
 from phantom.overview.schema import OverviewQuery, OverviewSubscription
 from phantom.registry.schema import RegistryMutation, RegistryQuery
@@ -201,14 +202,36 @@ class PhantomSchema(Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         result = await super().execute(*args, **kwargs)
         result.errors = classify_all(result.errors)
+        _report_rate_limit(result, kwargs.get("operation_extensions"))
         return result
 
     async def stream(self, *args: Any, **kwargs: Any) -> StreamResult:
         source = await super().stream(*args, **kwargs)
         if not isinstance(source, AsyncGenerator):
             source.errors = classify_all(source.errors)
+            _report_rate_limit(source, kwargs.get("operation_extensions"))
             return source
         return _classified(source)
+
+
+def _report_rate_limit(result: ExecutionResult | PreExecutionError, asked: object) -> None:
+    """``extensions.rateLimit`` when the request's own extensions ask for it
+    (``{"extensions": {"rateLimit": true}}`` over HTTP): what the RateLimit-* headers
+    say, in the body, for GraphQL clients that hand their callers only the result."""
+    if not (isinstance(asked, dict) and asked.get("rateLimit") is True):
+        return
+    quota = current_quota.get()
+    if quota is None:  # not charged: an anonymous request
+        return
+    result.extensions = {
+        **(result.extensions or {}),
+        "rateLimit": {
+            "limit": quota.limit,
+            "remaining": quota.remaining,
+            "resetSeconds": quota.reset,
+            "windowSeconds": quota.window,
+        },
+    }
 
 
 async def _classified(source: StreamResult) -> StreamResult:

@@ -24,7 +24,7 @@ from phantom.identity.sessions import user_sessions
 from phantom.identity.tokens import tokens
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import Forbidden, PhantomError, RateLimited, Unauthenticated
-from phantom.kit.ratelimit import RequestLimiter
+from phantom.kit.ratelimit import RequestLimiter, current_quota
 from phantom.kit.rows import utcnow
 
 log = logging.getLogger(__name__)
@@ -229,15 +229,16 @@ _requests = RequestLimiter("phantom:rate")
 async def throttle(principal: Principal) -> None:
     """Per credential (session or token) and per tenant, shared by every API process:
     one client cannot starve its organization, nor one organization the others."""
-    wait = await _requests.retry_after(
+    quota = await _requests.charge(
         [
             (f"c:{principal.credential_id}", settings.RATE_LIMIT_PER_CREDENTIAL),
             (f"t:{principal.tenant_id}", settings.RATE_LIMIT_PER_TENANT),
         ]
     )
-    if wait > 0:
+    current_quota.set(quota)  # the answer's RateLimit-* headers (ops/middleware.py)
+    if quota.wait > 0:
         raise RateLimited(
             "Too many requests for this credential or organization; retry after "
-            f"{math.ceil(wait)} s.",
-            retry_after=math.ceil(wait),
+            f"{math.ceil(quota.wait)} s.",
+            retry_after=math.ceil(quota.wait),
         )

@@ -9,6 +9,7 @@ from phantom.db import transaction
 from phantom.identity.sessions import user_sessions
 from phantom.identity.tenants import tenants
 from phantom.identity.tokens import tokens
+from phantom.kit import idempotency
 from phantom.kit.events import get_event_bus
 from phantom.kit.jobs import actor, send_job
 
@@ -26,11 +27,13 @@ async def schedule_housekeeping() -> None:
 
 @actor("identity.housekeeping", time_limit=60_000)
 async def housekeeping(tenant_id: str) -> None:
-    """Purge the tenant's ended sessions and report what it found to the tenant."""
+    """Purge the tenant's ended sessions and idempotency keys past their 24 h, and report
+    what it found to the tenant."""
     tenant = uuid.UUID(tenant_id)
     async with transaction(tenant) as session:
         report = {
             "sessionsPurged": await user_sessions.purge_ended(session, SESSION_RETENTION),
             "expiredTokens": await tokens.count_expired(session),
+            "idempotencyKeysPurged": await idempotency.purge_expired(session, tenant),
         }
     await get_event_bus().publish(tenant, "housekeeping.completed", report)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, NamedTuple
 
 from phantom.kit.redis import get_redis
 
@@ -85,16 +87,52 @@ if not tats and granted > 1 then
   granted = 1
   tats, wait = try(1)
 end
+-- the tightest key after this call: its index, the requests it still allows at once,
+-- and the ms until it is full again (the RateLimit-* headers)
+local tightest, left, full = 1, nil, 0
+for i = 1, #KEYS do
+  local interval = tonumber(ARGV[i * 2 + 1])
+  local window = tonumber(ARGV[i * 2 + 2])
+  local tat = tats and tats[i] or math.max(tonumber(redis.call('GET', KEYS[i]) or now), now)
+  local n = math.floor((window - (tat - now)) / interval)
+  if left == nil or n < left then tightest, left, full = i, n, tat - now end
+end
 if not tats then
-  return {0, math.ceil(wait)}
+  return {0, math.ceil(wait), tightest, 0, math.ceil(full)}
 end
 for i = 1, #KEYS do
   redis.call('SET', KEYS[i], tats[i], 'PX', math.ceil(tats[i] - now) + 1000)
 end
-return {granted, 0}
+return {granted, 0, tightest, math.max(left, 0), math.ceil(full)}
 """
 LEASE_MAX = 50
 LEASE_SECONDS = 1.0
+
+
+class Quota(NamedTuple):
+    """One charge's outcome, as the IETF RateLimit header fields describe it: of the
+    tightest limit (credential or tenant), ``limit`` requests may come at once and refill
+    over ``window`` seconds; ``remaining`` may come now; it is full again in ``reset``
+    seconds. ``wait`` > 0: refused, retry after that many seconds."""
+
+    wait: float
+    limit: int
+    remaining: int
+    reset: int
+    window: int
+
+
+# The quota of the request being answered (set by ``identity.authn.throttle``), which
+# ``ops.middleware.RequestContext`` returns as headers on every answer.
+current_quota: ContextVar[Quota | None] = ContextVar("phantom_rate_quota", default=None)
+
+
+class _Lease(NamedTuple):
+    remaining: int  # requests reserved in Redis, not yet served
+    until: float
+    tightest: int  # which limit was tightest when reserved, and what it allowed besides
+    left: int
+    full_at: float  # monotonic: when that limit was full again
 
 
 class RequestLimiter:
@@ -105,30 +143,33 @@ class RequestLimiter:
     thirty requests at the default limit instead of one per request (a Redis call costs
     more CPU than the rest of a cached ``viewer`` request; docs/benchmarks.md). The error
     is conservative: unused reservations expire, so a client may be refused a little
-    early, never served more than its limit."""
+    early, never served more than its limit. So is the quota reported with a lease: what
+    Redis allowed when it was reserved plus what is left of it, not refilled meanwhile."""
 
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
         self._memory: dict[str, float] = {}
-        self._leases: dict[str, tuple[int, float]] = {}
+        self._leases: dict[str, _Lease] = {}
         # leases whose reservation is in flight: concurrent requests wait for it
         self._reserving: dict[str, asyncio.Future[None]] = {}
         self._script: Any = None
 
-    async def retry_after(self, limits: list[tuple[str, int]]) -> float:
-        """Charge one request to every ``(key, per_minute)``; 0 when allowed, else the
-        seconds to wait."""
+    async def charge(self, limits: list[tuple[str, int]]) -> Quota:
+        """Charge one request to every ``(key, per_minute)``; nothing when refused."""
         redis = get_redis()
         if redis is None:
-            return self._local(time.time() * 1000, [key for key, _ in limits], _params(limits))
-        lease = "|".join(key for key, _ in limits)
+            return self._local(time.time() * 1000, limits)
+        lease_key = "|".join(key for key, _ in limits)
         for attempt in range(2):
-            remaining, until = self._leases.get(lease, (0, 0.0))
+            lease = self._leases.get(lease_key)
             now = time.monotonic()
-            if remaining > 0 and until > now:
-                self._leases[lease] = (remaining - 1, until)
-                return 0.0
-            pending = self._reserving.get(lease)
+            if lease is not None and lease.remaining > 0 and lease.until > now:
+                lease = lease._replace(remaining=lease.remaining - 1)
+                self._leases[lease_key] = lease
+                return _quota(
+                    0.0, limits[lease.tightest], lease.left + lease.remaining, lease.full_at - now
+                )
+            pending = self._reserving.get(lease_key)
             if pending is None or attempt:
                 break
             # One reservation at a time per lease, and the requests that arrive meanwhile
@@ -139,7 +180,7 @@ class RequestLimiter:
                 await asyncio.shield(pending)
         if self._script is None:
             self._script = redis.register_script(_GCRA)
-        reserving = lease not in self._reserving
+        reserving = lease_key not in self._reserving
         cost = min(LEASE_MAX, *(max(per_minute // 40, 1) for _, per_minute in limits))
         keys = [f"{self.namespace}:{key}" for key, _ in limits]
         args = [
@@ -148,37 +189,80 @@ class RequestLimiter:
             *(value for pair in _params(limits) for value in pair),
         ]
         if reserving:
-            self._reserving[lease] = asyncio.get_running_loop().create_future()
+            self._reserving[lease_key] = asyncio.get_running_loop().create_future()
         try:
-            granted, wait = await self._script(keys=keys, args=args)
+            granted, wait, tightest, left, full_ms = await self._script(keys=keys, args=args)
         finally:
             if reserving:
-                self._reserving.pop(lease).set_result(None)
+                self._reserving.pop(lease_key).set_result(None)
+        now = time.monotonic()
+        limit = limits[int(tightest) - 1]
         if not granted:
-            return float(wait) / 1000
+            return _quota(float(wait) / 1000, limit, 0, full_ms / 1000)
         if int(granted) > 1:
             if len(self._leases) > 100_000:
-                self._leases = {k: v for k, v in self._leases.items() if v[1] > now}
-            self._leases[lease] = (int(granted) - 1, now + LEASE_SECONDS)
-        return 0.0
+                self._leases = {k: v for k, v in self._leases.items() if v.until > now}
+            self._leases[lease_key] = _Lease(
+                int(granted) - 1,
+                now + LEASE_SECONDS,
+                int(tightest) - 1,
+                int(left),
+                now + full_ms / 1000,
+            )
+        return _quota(0.0, limit, int(left) + int(granted) - 1, full_ms / 1000)
 
-    def _local(self, now: float, keys: list[str], params: list[tuple[float, float]]) -> float:
+    def _local(self, now: float, limits: list[tuple[str, int]]) -> Quota:
+        """This process's memory (standalone): exact."""
+        keys = [key for key, _ in limits]
+        params = _params(limits)
         new_tats = []
-        for key, (interval, window) in zip(keys, params, strict=True):
-            new_tat = max(self._memory.get(key, now), now) + interval
-            if new_tat - now > window:
-                return (new_tat - now - window) / 1000
-            new_tats.append(new_tat)
+        for key, limit, (interval, window) in zip(keys, limits, params, strict=True):
+            tat = max(self._memory.get(key, now), now)
+            if tat + interval - now > window:
+                wait = (tat + interval - now - window) / 1000
+                return _quota(wait, limit, 0, (tat - now) / 1000)
+            new_tats.append(tat + interval)
         self._memory.update(zip(keys, new_tats, strict=True))
         if len(self._memory) > 100_000:
             self._memory = {k: t for k, t in self._memory.items() if t > now}
-        return 0.0
+        left = [
+            (int((window - (tat - now)) // interval), i)
+            for i, (tat, (interval, window)) in enumerate(zip(new_tats, params, strict=True))
+        ]
+        remaining, tightest = min(left)
+        return _quota(0.0, limits[tightest], remaining, (new_tats[tightest] - now) / 1000)
 
 
 def _params(limits: list[tuple[str, int]]) -> list[tuple[float, float]]:
     """GCRA's emission interval and burst window (ms) per limit: a tenth of a minute's
     allowance may come at once."""
     return [
-        (60_000 / per_minute, 60_000 / per_minute * max(per_minute // 10, 1))
-        for _, per_minute in limits
+        (60_000 / per_minute, 60_000 / per_minute * _burst(per_minute)) for _, per_minute in limits
+    ]
+
+
+def _burst(per_minute: int) -> int:
+    return max(per_minute // 10, 1)
+
+
+def _quota(wait: float, limit: tuple[str, int], remaining: int, reset: float) -> Quota:
+    per_minute = limit[1]
+    burst = _burst(per_minute)
+    return Quota(
+        wait,
+        burst,
+        max(min(remaining, burst), 0),
+        max(math.ceil(reset), 0),
+        math.ceil(burst * 60 / per_minute),
+    )
+
+
+def rate_limit_headers(quota: Quota) -> list[tuple[bytes, bytes]]:
+    """The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers), as GitHub sends
+    its own: the burst, what is left of it, seconds until it is full, and the policy."""
+    return [
+        (b"ratelimit-limit", b"%d" % quota.limit),
+        (b"ratelimit-remaining", b"%d" % quota.remaining),
+        (b"ratelimit-reset", b"%d" % quota.reset),
+        (b"ratelimit-policy", b"%d;w=%d" % (quota.limit, quota.window)),
     ]

@@ -30,8 +30,8 @@ from phantom.compliance.hooks import (
     scan_stored,
 )
 from phantom.kit import rowfilter
-from phantom.kit.storage import get_store, tenant_key
-from phantom.kit.transactions import on_commit, on_rollback
+from phantom.kit.storage import delete_after_commit, get_store, tenant_key
+from phantom.kit.transactions import on_rollback
 from phantom.monitoring.models import PredictionBatch
 from phantom.monitoring.predictionlog import (
     BATCH_RESOURCE,
@@ -154,7 +154,7 @@ async def erase(
         old_key = batch.storage_key
         batch.storage_key, batch.sha256 = new_key, rewritten.sha256
         batch.bytes, batch.rows = rewritten.bytes, rewritten.kept
-        on_commit(session, lambda key=old_key: store.delete(key))  # type: ignore[misc]
+        await delete_after_commit(session, [old_key])
         await audit.record(
             session,
             actor=audit.Actor.system("compliance.erasure"),

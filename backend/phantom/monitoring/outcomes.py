@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.config import settings
 from phantom.identity.principal import Principal
+from phantom.kit import idempotency
 from phantom.kit.errors import BadUserInput, Conflict
 from phantom.kit.rows import utcnow
 from phantom.monitoring.health import TRUE_TEXT
@@ -201,6 +202,37 @@ class OutcomeService:
             },
         )
         return result
+
+    @requires(P.PREDICTIONS_RUN)
+    async def record_once(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        key: str | None,
+        version_id: uuid.UUID,
+        outcomes: list[OutcomeIn],
+    ) -> RecordedOutcomes:
+        """``record`` under an idempotency key (GraphQL and REST share the key space: the
+        same rows sent again either way answer the first summary, stored as such)."""
+        request = {
+            "modelVersionId": version_id,
+            "outcomes": [[o.prediction_id, o.actual] for o in outcomes],
+        }
+
+        async def recall(stored: dict[str, Any]) -> RecordedOutcomes:
+            errors = [OutcomeError(**e) for e in stored.pop("errors")]
+            return RecordedOutcomes(**stored, errors=errors)
+
+        return await idempotency.once(
+            session,
+            principal,
+            key,
+            "recordOutcomes",
+            request,
+            lambda: self.record(session, principal, version_id, outcomes),
+            asdict,
+            recall,
+        )
 
 
 outcomes = OutcomeService()

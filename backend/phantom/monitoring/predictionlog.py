@@ -31,7 +31,6 @@ import io
 import logging
 import time
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,8 +50,7 @@ from phantom.db import transaction
 from phantom.kit.errors import Unavailable
 from phantom.kit.ids import uuid7_time
 from phantom.kit.rows import utcnow
-from phantom.kit.storage import get_store, tenant_key
-from phantom.kit.transactions import on_commit
+from phantom.kit.storage import delete_after_commit, get_store, tenant_key
 from phantom.monitoring import windows
 from phantom.monitoring.models import PredictionBatch
 from phantom.monitoring.repository import RetentionRepository
@@ -478,12 +476,5 @@ async def expire(session: AsyncSession, now: datetime | None = None) -> int:
         await session.execute(
             delete(PredictionBatch).where(PredictionBatch.id.in_([b.id for b in old]))
         )
-        keys = [b.storage_key for b in old]
-        on_commit(session, lambda: _delete_objects(keys))  # the rows go first, then files
+        await delete_after_commit(session, [b.storage_key for b in old])  # rows, then files
     return len(old)
-
-
-def _delete_objects(keys: Iterable[str]) -> None:
-    store = get_store()
-    for key in keys:
-        store.delete(key)

@@ -3,7 +3,9 @@
 ``predictionId,actual``). Authenticated and throttled like REST predict; the same
 service as GraphQL's ``recordOutcomes``. The body is at most
 ``PHANTOM_OUTCOMES_MAX_BODY_BYTES`` (``ops/bodies.py``), the rows at most
-``PHANTOM_OUTCOMES_MAX_ROWS``."""
+``PHANTOM_OUTCOMES_MAX_ROWS``. An ``Idempotency-Key`` header makes a retry answer the
+first summary (``kit/idempotency.py``; the same rows as JSON or CSV are the same
+request, and GraphQL's ``idempotencyKey`` shares the key space)."""
 
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from phantom.audit.safety_net import replays_recorded
 from phantom.config import settings
 from phantom.db import transaction
 from phantom.identity.authn import authenticate, throttle
+from phantom.kit import idempotency
 from phantom.kit.errors import BadUserInput, NotFound, PhantomError, Unauthenticated
 from phantom.kit.responses import error_response
 from phantom.monitoring.outcomes import OutcomeIn, RecordedOutcomes, outcomes
@@ -97,6 +101,7 @@ async def record_outcomes(request: Request) -> Response:
         if principal is None:
             raise error or Unauthenticated("Sign in, or send 'Authorization: Bearer <API token>'.")
         await throttle(principal)
+        key = idempotency.header_key(request.headers)
         try:
             version_id = uuid.UUID(request.path_params["version_id"])
         except ValueError:
@@ -104,8 +109,11 @@ async def record_outcomes(request: Request) -> Response:
         raw = await request.body()  # bounded and typed by ops/bodies.py
         media = request.headers.get("content-type", "").split(";", 1)[0].strip()
         rows = from_csv(raw) if media == "text/csv" else from_json(raw)
-        async with transaction(principal.tenant_id) as session:
-            result = await outcomes.record(session, principal, version_id, rows)
+        async with (
+            replays_recorded(principal, "record_outcomes"),
+            transaction(principal.tenant_id) as session,
+        ):
+            result = await outcomes.record_once(session, principal, key, version_id, rows)
     except PhantomError as failure:
         return error_response(failure)
     return JSONResponse(answer(result))

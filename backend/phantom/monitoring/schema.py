@@ -14,6 +14,7 @@ from phantom.config import settings
 from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
+from phantom.kit import idempotency
 from phantom.monitoring import drift as d
 from phantom.monitoring import health as h
 from phantom.monitoring.outcomes import OutcomeIn, RecordedOutcomes
@@ -309,19 +310,20 @@ class MonitoringMutation:
         extensions=authenticated(),
         description="predictions:run. What actually happened for logged predictions; a "
         "later outcome for the same prediction replaces the earlier one. Thousands at once: "
-        "POST /api/v1/models/<modelVersionId>/outcomes (JSON or CSV).",
+        "POST /api/v1/models/<modelVersionId>/outcomes (JSON or CSV). " + idempotency.DESCRIBED,
     )
     async def record_outcomes(
         self,
         info: Info[Context, None],
         model_version_id: strawberry.ID,
         outcomes: list[OutcomeInput],
+        idempotency_key: str | None = None,
     ) -> RecordOutcomesResult:
         version_id = parse_id(model_version_id, "Model version")
         rows = [OutcomeIn(prediction_id=o.prediction_id, actual=o.actual) for o in outcomes]
         async with info.context.session() as session:
-            result = await outcomes_service.record(
-                session, info.context.require_principal(), version_id, rows
+            result = await outcomes_service.record_once(
+                session, info.context.require_principal(), idempotency_key, version_id, rows
             )
         return RecordOutcomesResult.from_result(result)
 

@@ -14,6 +14,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from phantom.kit.logging import client_ip_var, request_id_var, tenant_id_var
+from phantom.kit.ratelimit import current_quota, rate_limit_headers
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 KNOWN_PREFIXES = ("/graphql", "/auth", "/api", "/healthz", "/readyz", "/metrics")
@@ -71,8 +72,9 @@ def new_request_id() -> str:
 
 class RequestContext:
     """Assigns a request id (honouring a sane ``X-Request-ID``), returns it with the
-    security headers, and records the request's count and latency. One middleware for
-    all of it: each layer costs on every request."""
+    security headers and, once the request was charged to a rate limit, the
+    ``RateLimit-*`` headers (``kit/ratelimit.py``), and records the request's count and
+    latency. One middleware for all of it: each layer costs on every request."""
 
     def __init__(self, app: ASGIApp, route: str | None = None) -> None:
         """``route``: the metrics label of every request this app sees (the hot paths
@@ -89,6 +91,7 @@ class RequestContext:
         extra_headers = [(b"x-request-id", request_id.encode()), *SECURITY_HEADERS]
         request_id_var.set(request_id)
         tenant_id_var.set(None)
+        current_quota.set(None)
         client = scope.get("client")
         client_ip_var.set(client[0] if client else None)
         method = scope.get("method", "WS")
@@ -101,6 +104,9 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", ()), *extra_headers]
+                quota = current_quota.get()
+                if quota is not None:  # a charged request: what is left of its limit
+                    message["headers"].extend(rate_limit_headers(quota))
             await send(message)
 
         try:

@@ -371,19 +371,47 @@ class RegistryService:
         self, session: AsyncSession, principal: Principal, version_id: uuid.UUID, threshold: float
     ) -> ModelVersion:
         """For the value domain, which checked its permission and the threshold: stored,
-        audited, and every serving process drops its cached copy of the version."""
+        audited, and every serving process drops its cached copy of the version. Refused
+        (CONFLICT) for a version in a stage the tenant's policy gates (finding W4-4): the
+        threshold decides what the approved model answers, so changing it is asked for with
+        ``requestPromotion`` and applied when someone else approves."""
         version = await VersionRepository(session).get(version_id, for_update=True)
+        if version.stage in (ModelStage.STAGING.value, ModelStage.PRODUCTION.value):
+            try:
+                for gate in _gate:
+                    await gate(session, version.stage)
+            except Conflict:
+                raise Conflict(
+                    f"Version {version.version} is in {version.stage}, where your "
+                    "organization's policy requires a second person's approval, and its "
+                    "threshold is part of what was approved: ask for the change with "
+                    "requestPromotion(input: {modelVersionId, stage: "
+                    f"{version.stage}, justification, servingThreshold}})."
+                ) from None
+        return await self._set_threshold(session, principal, version, threshold, None)
+
+    async def _set_threshold(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        version: ModelVersion,
+        threshold: float,
+        request_id: uuid.UUID | None,
+    ) -> ModelVersion:
         previous = version.serving_threshold
         version.serving_threshold = threshold
         await session.flush()
         changed = {"kind": STAGE_CHANGED, "tenant_id": str(version.tenant_id)}
         on_commit(session, lambda: broadcast.publish(changed))
+        details: dict[str, Any] = {"version": version.version, "from": previous, "to": threshold}
+        if request_id is not None:
+            details["promotion_request_id"] = str(request_id)
         await audit.record(
             session,
             actor=audit.Actor.from_principal(principal),
             action="registry.serving_threshold.set",
             resource=("model_version", version.id),
-            details={"version": version.version, "from": previous, "to": threshold},
+            details=details,
         )
         return version
 
@@ -411,20 +439,29 @@ class RegistryService:
         stage: str,
         request_id: uuid.UUID,
         requested_at: datetime,
+        serving_threshold: float | None = None,
     ) -> ModelVersion:
         """The approvals domain's path, after it checked ``models:approve`` and the four-eyes
-        rule: the same move, audited with the approver as actor and the request's id.
-        Refused when the version changed stage after the request was made (archived, or
-        moved by another decision): the approval was asked for a state that is gone."""
+        rule: the same move (and the threshold asked for, if any; a request for the stage
+        the version is in changes only that), audited with the approver as actor and the
+        request's id. Refused when the version changed stage after the request was made
+        (archived, or moved by another decision): the approval was asked for a state that
+        is gone."""
         version = await VersionRepository(session).get(version_id, for_update=True)
         target = ModelStage(stage)
-        _check_target(version, target)
+        moving = serving_threshold is None or version.stage != target.value
+        if moving:
+            _check_target(version, target)
         if version.stage_changed_at is not None and version.stage_changed_at > requested_at:
             raise Conflict(
                 f"Version {version.version} moved to {version.stage} since the request was "
                 "made; reject this request, and request again if it should still be promoted."
             )
-        return await self._move(session, principal, version, target, request_id)
+        if serving_threshold is not None:
+            await self._set_threshold(session, principal, version, serving_threshold, request_id)
+        if moving:
+            version = await self._move(session, principal, version, target, request_id)
+        return version
 
     async def trained_on(
         self, session: AsyncSession, dataset_ids: set[uuid.UUID]

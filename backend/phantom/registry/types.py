@@ -166,6 +166,10 @@ class ModelVersionFields:
     )
     features: list[ModelFeature] = strawberry.field(description="The columns predict accepts.")
     classes: list[str] | None = strawberry.field(description="Classifiers: labels as text.")
+    positive_class: str | None = strawberry.field(
+        description="BINARY: the class its probabilities, threshold and metrics refer to "
+        "(classes[1]; chosen with positiveClass, else the second of the sorted classes)."
+    )
     dataset_name: str
     dataset_content_hash: str = strawberry.field(description="The exact data it learned from.")
     artifact_bytes: float
@@ -213,6 +217,9 @@ class ModelVersionFields:
                 ModelFeature(name=f["name"], type=ColumnTypeValue(f["type"])) for f in v.features
             ],
             classes=[str(c) for c in v.classes] if v.classes is not None else None,
+            positive_class=str(v.classes[1])
+            if v.task_type == "BINARY" and v.classes is not None and len(v.classes) == 2
+            else None,
             dataset_name=v.dataset_name,
             dataset_content_hash=v.dataset_content_hash,
             artifact_bytes=float(v.artifact_bytes),

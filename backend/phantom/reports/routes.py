@@ -3,7 +3,9 @@ stored report (``?id=<report id>``: an earlier one), exactly the bytes whose SHA
 audit log recorded. ``POST`` to the same URL generates a new report first and answers
 it (201). Authenticated like ``batch/routes.py``: a bearer token, or the session cookie
 (a download link cannot send headers; a GET changes nothing, and a cookie POST must
-carry the CSRF header). GET needs ``models:read``, POST ``models:promote``. Another
+carry the CSRF header). GET needs ``models:read``, POST ``models:promote``; a POST's
+``Idempotency-Key`` header makes a retry answer the report the first one generated
+(``kit/idempotency.py``; the same key for the other format is CONFLICT). Another
 tenant's version or report is 404 like an unknown one; no report yet is 404 saying how
 to generate one."""
 
@@ -17,8 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from phantom.audit.safety_net import replays_recorded
 from phantom.db import transaction
 from phantom.identity.authn import authenticate, throttle
+from phantom.kit import idempotency
 from phantom.kit.errors import NotFound, PhantomError, Unauthenticated
 from phantom.kit.responses import error_response
 from phantom.reports.service import FILES, ReportFile, reports
@@ -53,8 +57,12 @@ async def _serve(request: Request, kind: str) -> Response:
         wanted = request.query_params.get("id")
         report_id = _uuid(wanted, "Model report") if wanted is not None and not generate else None
         if generate:
-            async with transaction(principal.tenant_id) as session:
-                report_id = (await reports.generate(session, principal, version_id)).id
+            key = idempotency.header_key(request.headers)
+            async with (
+                replays_recorded(principal, "generate_model_report"),
+                transaction(principal.tenant_id) as session,
+            ):
+                report_id = await reports.generate_once(session, principal, key, version_id, kind)
         async with transaction(principal.tenant_id) as session:
             found = await reports.file(session, principal, version_id, kind, report_id)
         content = await asyncio.to_thread(found.read)

@@ -27,6 +27,7 @@ from phantom.audit.proof import REPORT_ACTION, REPORT_RESOURCE, report_resource_
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.identity.principal import Principal
+from phantom.kit import idempotency
 from phantom.kit.errors import BadUserInput, ErrorCode, NotFound, PhantomError
 from phantom.kit.rows import utcnow
 from phantom.kit.storage import get_store, tenant_key
@@ -197,6 +198,35 @@ class ReportService:
             subjects={principal.user_id: {"email": principal.email}},
         )
         return report
+
+    @requires(P.MODELS_PROMOTE)
+    async def generate_once(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        key: str | None,
+        version_id: uuid.UUID,
+        kind: str,
+    ) -> uuid.UUID:
+        """``generate`` under an idempotency key (REST POST): the report's id; a retry
+        answers the first one's, whose file is then read under the caller's permissions."""
+
+        async def generated() -> uuid.UUID:
+            return (await self.generate(session, principal, version_id)).id
+
+        async def recall(stored: dict[str, str]) -> uuid.UUID:
+            return uuid.UUID(stored["id"])
+
+        return await idempotency.once(
+            session,
+            principal,
+            key,
+            "generateReport",
+            {"modelVersionId": version_id, "kind": kind},
+            generated,
+            lambda report_id: {"id": str(report_id)},
+            recall,
+        )
 
     @requires(P.MODELS_READ)
     async def issued(

@@ -30,6 +30,7 @@ export function testPromotionRequest(overrides: Partial<PromotionRequestFieldsFr
     comment: null,
     reportSha256: null,
     reportId: null,
+    servingThreshold: null,
     canDecide: true,
     ...overrides,
   };

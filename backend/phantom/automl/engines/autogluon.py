@@ -222,6 +222,9 @@ class AutoGluonEngine:
             eval_metric=EVAL_METRIC[spec.metric],
             path=str(fit_dir),
             verbosity=1,
+            # binary: AutoGluon orders ``class_labels`` [negative, positive] and thresholds
+            # the positive's probability; None keeps its default (the second sorted class)
+            **positive_class(spec),
         )
         presets = spec.options.get("presets") or presets_for(spec.time_limit_seconds)
         # a fixed model zoo (tests, benchmarks): AutoGluon's ``hyperparameters``
@@ -273,6 +276,12 @@ class AutoGluonEngine:
         predictor.persist()  # single-row latency: ~2 ms instead of ~20 ms
         task = {v: k for k, v in PROBLEM_TYPE.items()}[predictor.problem_type]
         return AutoGluonModel(predictor, task)
+
+
+def positive_class(spec: FitSpec) -> dict[str, Any]:
+    if spec.task != TaskType.BINARY or spec.positive_class is None:
+        return {}
+    return {"positive_class": spec.positive_class}
 
 
 def choose_served(

@@ -76,6 +76,9 @@ class FitSpec:
     options: dict[str, Any] = field(default_factory=dict)  # engine-specific settings
     # the runner's holdout (features and target): for choosing what serves, never fitting
     holdout: pd.DataFrame | None = None
+    # binary: the class (a value of the target, as typed in it) that ``classes[1]`` must be;
+    # None: the engine's default, the second of the sorted classes
+    positive_class: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,28 @@ class Predictions:
     probabilities: np.ndarray[Any, Any] | None = None
     classes: list[Any] | None = None
     scores: np.ndarray[Any, Any] | None = None
+
+
+def class_named(values: pd.Series, name: str) -> Any:
+    """The target's value whose text is ``name`` (``positiveClass`` is text; the column may
+    hold numbers or booleans). A whole float also answers to its integer text ("1" for
+    1.0: an integer column with missing values reads as floats)."""
+    for value in pd.unique(values.dropna()):
+        native = value.item() if isinstance(value, np.generic) else value
+        if str(native) == name:
+            return native
+        if isinstance(native, float) and native.is_integer() and str(int(native)) == name:
+            return native
+    raise DataError(f"The target has no class '{name[:100]}'.")
+
+
+def positive_last(classes: list[Any], positive: Any) -> list[Any]:
+    """Two classes ordered so that ``positive`` is ``classes[1]``, the class every
+    probability, threshold and metric of a binary model refers to (unchanged when
+    ``positive`` is None or not one of them)."""
+    if positive is None or len(classes) != 2 or positive not in classes:
+        return list(classes)
+    return [c for c in classes if c != positive] + [positive]
 
 
 def thresholded(predicted: Predictions, threshold: float | None) -> Predictions:

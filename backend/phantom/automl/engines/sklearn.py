@@ -66,6 +66,9 @@ class SklearnModel:
     preprocessor: Any  # fitted ColumnTransformer
     estimator: Any  # fitted HistGradientBoostingClassifier or Regressor
     threads: int = 1  # OpenMP threads per call: the loader's num_cpus
+    # binary: the class answered as ``classes[1]`` (scikit-learn sorts its classes); None,
+    # and models pickled before it existed: the second of the sorted classes
+    positive: Any = None
 
     def predict(self, frame: pd.DataFrame) -> Predictions:
         with openmp().limit(limits=self.threads, user_api="openmp"):
@@ -73,6 +76,9 @@ class SklearnModel:
 
     def _predict(self, frame: pd.DataFrame) -> Predictions:
         classes = self.estimator.classes_ if self.task != TaskType.REGRESSION else None
+        flip = self._flipped(classes)
+        if flip and classes is not None:
+            classes = classes[::-1]
         if frame.empty:  # scikit-learn refuses zero rows; the answer is known
             if classes is None:
                 return Predictions(labels=np.empty(0, dtype=np.float64))
@@ -82,12 +88,24 @@ class SklearnModel:
         if classes is None:
             return Predictions(labels=np.asarray(self.estimator.predict(x), dtype=np.float64))
         proba = np.asarray(self.estimator.predict_proba(x), dtype=np.float64)
+        if flip:
+            proba = proba[:, ::-1]
         # as AutoGluon's: the positive class (classes[1]) above 0.5, else the most probable
         if len(classes) == 2:
             chosen = (proba[:, 1] > 0.5).astype(np.intp)
         else:
             chosen = proba.argmax(axis=1)
         return Predictions(labels=classes[chosen], probabilities=proba, classes=list(classes))
+
+    def _flipped(self, classes: Array | None) -> bool:
+        """Binary with a chosen positive class that scikit-learn sorted first."""
+        positive = getattr(self, "positive", None)
+        return (
+            classes is not None
+            and len(classes) == 2
+            and positive is not None
+            and (bool(classes[0] == positive))
+        )
 
     def close(self) -> None:
         pass
@@ -185,7 +203,9 @@ class SklearnEngine:
                 estimator = _estimator(spec.task, spec.seed, hyperparameters, encoded.categorical)
                 _boost(estimator, x, y, x_val, y_val, spec.deadline)
                 fit_time = time.time() - started
-                model = SklearnModel(spec.task, features, preprocessor, estimator)
+                model = SklearnModel(
+                    spec.task, features, preprocessor, estimator, positive=positive(spec)
+                )
                 started = time.time()
                 predicted = model.predict(validation[features])
                 predict_time = time.time() - started
@@ -200,7 +220,9 @@ class SklearnEngine:
                 scored = f" ({spec.metric} {score:.4g})" if score is not None else ""
                 report(f"Trained {name}{scored}", board)
         best = board[0].model_name
-        chosen = SklearnModel(spec.task, features, preprocessor, fitted[best])
+        chosen = SklearnModel(
+            spec.task, features, preprocessor, fitted[best], positive=positive(spec)
+        )
         joblib.dump(chosen, spec.model_dir / ARTIFACT)
         return FitOutcome(
             leaderboard=board,
@@ -217,6 +239,10 @@ class SklearnEngine:
         model: SklearnModel = joblib.load(model_dir / ARTIFACT)
         model.threads = max(num_cpus, 1)
         return model
+
+
+def positive(spec: FitSpec) -> Any:
+    return spec.positive_class if spec.task == TaskType.BINARY else None
 
 
 def _version() -> str:

@@ -28,7 +28,13 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from phantom.automl.engines.base import FitOutcome, FitSpec, LeaderboardRow, Reporter
+from phantom.automl.engines.base import (
+    FitOutcome,
+    FitSpec,
+    LeaderboardRow,
+    Reporter,
+    positive_last,
+)
 from phantom.automl.engines.base import plain as plain_json
 from phantom.automl.engines.h2o.connection import (
     download_model,
@@ -181,6 +187,9 @@ def fit_automl(
         classes = classes_of(data[spec.target])
         if len(classes) < 2 or (spec.task == TaskType.BINARY and len(classes) != 2):
             raise ValueError(f"{spec.task} with {len(classes)} classes in the target")
+        if spec.task == TaskType.BINARY and spec.positive_class is not None:
+            # c1, the second of H2O's sorted domain, is its positive class: make it ours
+            classes = positive_last(classes, plain(spec.positive_class))
         codes = class_codes(classes)
         lookup = {c: code for c, code in zip(classes, codes, strict=True)}
         encoded[TARGET] = data[spec.target].map(lambda v: lookup[plain(v)])

@@ -18,7 +18,18 @@ export const PromotionRequestFieldsFragment = graphql(`
     comment
     reportSha256
     reportId
+    servingThreshold
     canDecide
+  }
+`);
+
+/** The threshold a version serves now: what a pending threshold change would replace. */
+export const VersionServingThresholdQuery = graphql(`
+  query VersionServingThreshold($id: ID!) {
+    modelVersion(id: $id) {
+      id
+      servingThreshold
+    }
   }
 `);
 

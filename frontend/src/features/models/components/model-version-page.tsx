@@ -408,7 +408,7 @@ function VersionView({ version }: { version: Version }) {
       {tab === 'monitoring' ? (
         <MonitoringPanel versionId={version.id} />
       ) : tab === 'value' ? (
-        <ValuePanel versionId={version.id} taskType={version.taskType} />
+        <ValuePanel versionId={version.id} taskType={version.taskType} stage={version.stage} />
       ) : tab === 'insights' ? (
         <InsightsPanel versionId={version.id} />
       ) : tab === 'fairness' ? (

@@ -56,7 +56,7 @@ export function isExpired(request: Pick<PromotionRequestFieldsFragment, 'status'
  * Only the requester can be refused while holding models:approve on a live pending request.
  */
 export function whyCannotDecide(
-  request: Pick<PromotionRequestFieldsFragment, 'status' | 'expiresAt' | 'canDecide'>,
+  request: Pick<PromotionRequestFieldsFragment, 'status' | 'expiresAt' | 'canDecide'> & { servingThreshold?: number | null | undefined },
   holdsApprove: boolean,
   now = Date.now(),
 ): string | null {
@@ -64,5 +64,14 @@ export function whyCannotDecide(
   if (request.status !== 'PENDING') return `Already ${PROMOTION_STATUS_LABEL[request.status].toLowerCase()}.`;
   if (isExpired(request, now)) return 'Expired before anyone decided: ask again.';
   if (!holdsApprove) return 'Deciding needs the models:approve permission.';
-  return 'You asked for this promotion: someone else who may approve must decide it.';
+  const what = isThresholdChange(request) ? 'threshold change' : 'promotion';
+  return `You asked for this ${what}: someone else who may approve must decide it.`;
+}
+
+/**
+ * A request with a serving threshold for the stage the version is already in changes only
+ * that threshold (a gated stage's threshold cannot be set directly): it reads as such.
+ */
+export function isThresholdChange(request: { servingThreshold?: number | null | undefined }): boolean {
+  return request.servingThreshold !== null && request.servingThreshold !== undefined;
 }

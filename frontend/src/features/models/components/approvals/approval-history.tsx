@@ -10,7 +10,9 @@ import type { PromotionRequestFieldsFragment } from '@/gql/graphql';
 import { toAppError } from '@/lib/errors';
 
 import { APPROVALS_CONTEXT, ModelVersionApprovalsQuery } from '../../api/approvals';
+import { isThresholdChange } from '../../lib/approvals-format';
 import { STAGE_LABEL } from '../../lib/models-format';
+import { formatThreshold } from '../../lib/value-format';
 import { DecidePromotionDialog } from './decide-promotion-dialog';
 import { ReportSeen } from './report-seen';
 import { DecisionCell, PromotionStatusBadge, type Deciding } from './promotion-status';
@@ -27,7 +29,11 @@ function HistoryItem({
   return (
     <li className="approval-history__item" data-testid="approval-history-item">
       <div className="approval-history__head">
-        <strong>To {STAGE_LABEL[request.stage].toLowerCase()}</strong>
+        <strong>
+          {isThresholdChange(request)
+            ? `Serving threshold ${formatThreshold(request.servingThreshold)} in ${STAGE_LABEL[request.stage].toLowerCase()}`
+            : `To ${STAGE_LABEL[request.stage].toLowerCase()}`}
+        </strong>
         <PromotionStatusBadge request={request} />
         <span className="muted">
           asked by {request.requestedBy ?? 'a member'} <RelativeTime value={request.requestedAt} />
@@ -64,7 +70,7 @@ export function ApprovalHistoryCard({ versionId }: { versionId: string }) {
         id="approvals-history-title"
         icon={<StampIcon size={18} />}
         title="Approvals"
-        description="Requests to change this version's stage, and who decided them."
+        description="Requests to change this version's stage or serving threshold, and who decided them."
       />
       <CardBody>
         {error && !approvals ? (

@@ -14,7 +14,7 @@ import { whyCannotDecide } from '../../lib/approvals-format';
 const approver = viewerWith(ALL_PERMISSIONS);
 
 /** A small request store behind the mocked API: the list filters by status, deciding moves a request. */
-function serve(initial: PromotionRequestFieldsFragment[], viewer = approver, refuse?: string) {
+function serve(initial: PromotionRequestFieldsFragment[], viewer = approver, refuse?: string, servingThreshold: number | null = 0.5) {
   setSessionCookie();
   let requests = [...initial];
   const decide = (request: RecordedRequest) => {
@@ -43,6 +43,7 @@ function serve(initial: PromotionRequestFieldsFragment[], viewer = approver, ref
         return requestsPage(requests.filter((r) => !status || r.status === status));
       },
       DecidePromotion: decide,
+      VersionServingThreshold: (request) => gqlData({ modelVersion: { id: request.variables?.id, servingThreshold } }),
     },
   });
   return { ...mock, add: (request: PromotionRequestFieldsFragment) => (requests = [request, ...requests]) };
@@ -163,5 +164,50 @@ describe('whyCannotDecide', () => {
     expect(whyCannotDecide({ ...pending, expiresAt: '2025-03-01T00:00:00Z' }, true, now)).toMatch(/^Expired/);
     expect(whyCannotDecide(pending, false, now)).toBe('Deciding needs the models:approve permission.');
     expect(whyCannotDecide(pending, true, now)).toMatch(/^You asked for this promotion/);
+  });
+
+  it('reads a request with a serving threshold as a threshold change, from the threshold served now', async () => {
+    const { requests } = serve([
+      testPromotionRequest({ id: 'pr_t', servingThreshold: 0.3, justification: 'Best by value on the holdout.' }),
+      testPromotionRequest({ id: 'pr_own', version: 4, modelVersionId: 'mv_4', servingThreshold: 0.6, canDecide: false }),
+    ]);
+    renderApp('/approvals');
+    const user = userEvent.setup();
+    const [threshold, own] = await rows(2);
+    await waitFor(() =>
+      expect(within(threshold!).getByTestId('threshold-change')).toHaveTextContent(
+        'Change the serving threshold of Customer churn · churn v3 in Production from 0.50 to 0.30',
+      ),
+    );
+    expect(threshold).not.toHaveTextContent(/\bto Production\b/);
+    expect(within(threshold!).getByRole('link', { name: 'Customer churn · churn v3' })).toHaveAttribute('href', '/models/versions/mv_1?tab=value');
+    expect(within(own!).getByTestId('cannot-decide')).toHaveTextContent('You asked for this threshold change');
+    // the current threshold is asked per version, only for live threshold requests
+    expect(requests.filter((r) => r.operationName === 'VersionServingThreshold').map((r) => r.variables?.id).sort()).toEqual(['mv_1', 'mv_4']);
+
+    await user.click(within(threshold!).getByRole('button', { name: 'Approve Customer churn · churn v3' }));
+    const dialog = screen.getByRole('dialog', { name: 'Approve threshold 0.30 for Customer churn · churn v3?' });
+    expect(dialog).toHaveTextContent('Change the serving threshold of Customer churn · churn v3 in Production from 0.50 to 0.30.');
+    expect(dialog).toHaveTextContent('stays in production');
+    expect(dialog).not.toHaveTextContent('archived');
+    await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(requests.find((r) => r.operationName === 'DecidePromotion')?.variables).toEqual({ id: 'pr_t', approve: true, comment: null }));
+    await rows(1);
+  });
+
+  it("says the engine's own threshold is what a change replaces when none was set, and drops the 'from' once decided", async () => {
+    serve(
+      [
+        testPromotionRequest({ id: 'pr_t', servingThreshold: 0.3 }),
+        testPromotionRequest({ id: 'pr_done', version: 2, servingThreshold: 0.4, status: 'APPROVED', canDecide: false, decidedAt: '2025-03-03T10:00:00Z' }),
+      ],
+      approver,
+      undefined,
+      null,
+    );
+    renderApp('/approvals?status=ALL');
+    const [pending, decided] = await rows(2);
+    await waitFor(() => expect(within(pending!).getByTestId('threshold-change')).toHaveTextContent("in Production from the engine's own to 0.30"));
+    expect(within(decided!).getByTestId('threshold-change')).toHaveTextContent(/^Change the serving threshold of Customer churn · churn v2 in Production to 0\.40$/);
   });
 });

@@ -19,14 +19,17 @@ import { useConnectionPages, useReportPage, type PageSlot } from '@/lib/use-conn
 import { APPROVALS_CONTEXT, PromotionRequestEventsSubscription, PromotionRequestsQuery } from '../../api/approvals';
 import {
   isExpired,
+  isThresholdChange,
   parsePromotionStatus,
   PROMOTION_STATUS_LABEL,
   PROMOTION_STATUSES,
 } from '../../lib/approvals-format';
 import { STAGE_LABEL } from '../../lib/models-format';
+import { formatThreshold } from '../../lib/value-format';
 import { StageBadge } from '../status-badges';
 import { DecidePromotionDialog } from './decide-promotion-dialog';
 import { DecisionCell, PromotionStatusBadge, type Deciding } from './promotion-status';
+import { ThresholdChange } from './threshold-change';
 
 import './approvals.css';
 
@@ -36,14 +39,20 @@ function RequestRow({ request, onDecide }: { request: PromotionRequestFieldsFrag
   const decided = request.decidedAt !== null && request.decidedAt !== undefined;
   return (
     <tr data-testid="approval-row" data-request-id={request.id}>
-      <th scope="row" className="approvals-table__version">
-        <Link to={paths.app.modelVersion.getHref(request.modelVersionId)}>
-          {request.modelName} v{request.version}
-        </Link>
-        <span className="approvals-table__to">
-          to <StageBadge stage={request.stage} />
-        </span>
-      </th>
+      {isThresholdChange(request) ? (
+        <th scope="row" className="approvals-table__version approvals-table__version--threshold">
+          <ThresholdChange request={request} link />
+        </th>
+      ) : (
+        <th scope="row" className="approvals-table__version">
+          <Link to={paths.app.modelVersion.getHref(request.modelVersionId)}>
+            {request.modelName} v{request.version}
+          </Link>
+          <span className="approvals-table__to">
+            to <StageBadge stage={request.stage} />
+          </span>
+        </th>
+      )}
       <td>
         <p className="approvals-table__justification" title={request.justification}>
           {request.justification}
@@ -117,6 +126,9 @@ type LiveState = { count: number; last: { type: string; request: PromotionReques
 
 function describeEvent(type: string, request: PromotionRequestFieldsFragment): string {
   const what = type.replace('promotion.', '');
+  if (isThresholdChange(request)) {
+    return `${request.modelName} v${request.version} threshold ${formatThreshold(request.servingThreshold)} ${what}`;
+  }
   return `${request.modelName} v${request.version} to ${STAGE_LABEL[request.stage].toLowerCase()} ${what}`;
 }
 
@@ -162,8 +174,8 @@ export function ApprovalsPage() {
         title="Approvals"
         description={
           permissions.has('models:approve')
-            ? 'Model versions waiting for a second person before they change stage. You may decide any request you did not make yourself.'
-            : 'Model versions waiting for a second person before they change stage. Deciding needs the models:approve permission.'
+            ? 'Model versions waiting for a second person before they change stage or serving threshold. You may decide any request you did not make yourself.'
+            : 'Model versions waiting for a second person before they change stage or serving threshold. Deciding needs the models:approve permission.'
         }
       />
       <Card aria-labelledby="approvals-title">

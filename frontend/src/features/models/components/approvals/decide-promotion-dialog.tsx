@@ -9,13 +9,18 @@ import type { PromotionRequestFieldsFragment } from '@/gql/graphql';
 import { toAppError, type AppError } from '@/lib/errors';
 
 import { APPROVALS_CONTEXT, DecidePromotionMutation } from '../../api/approvals';
-import { MAX_DECISION_COMMENT } from '../../lib/approvals-format';
+import { isThresholdChange, MAX_DECISION_COMMENT } from '../../lib/approvals-format';
 import { STAGE_LABEL } from '../../lib/models-format';
+import { formatThreshold } from '../../lib/value-format';
 import { ReportSeen } from './report-seen';
+import { ThresholdChange } from './threshold-change';
 
 export type Decision = 'approve' | 'reject';
 
-/** Approves (the version moves at once) or rejects (a comment is required) one request. */
+/**
+ * Approves (the version moves at once, or its serving threshold changes) or rejects (a
+ * comment is required) one request.
+ */
 export function DecidePromotionDialog({
   request,
   decision,
@@ -33,6 +38,24 @@ export function DecidePromotionDialog({
   const name = `${request.modelName} v${request.version}`;
   const stageName = STAGE_LABEL[request.stage].toLowerCase();
   const approve = decision === 'approve';
+  const threshold = isThresholdChange(request);
+  const newThreshold = formatThreshold(request.servingThreshold);
+  const title = threshold
+    ? approve
+      ? `Approve threshold ${newThreshold} for ${name}?`
+      : `Reject the threshold change of ${name}?`
+    : approve
+      ? `Approve ${name} for ${stageName}?`
+      : `Reject the promotion of ${name}?`;
+  const outcome = threshold
+    ? approve
+      ? `Approving makes predict (API and batch) answer the positive class above ${newThreshold} from the next call; ${name} stays in ${stageName}.`
+      : `${name} keeps its serving threshold.`
+    : approve
+      ? `Approving moves ${name} to ${stageName} now${
+          request.stage === 'PRODUCTION' ? '; the current production version of the model is archived' : ''
+        }.`
+      : `${name} stays where it is.`;
 
   const submit = async () => {
     const text = comment.trim();
@@ -52,7 +75,7 @@ export function DecidePromotionDialog({
 
   return (
     <Dialog
-      title={approve ? `Approve ${name} for ${stageName}?` : `Reject the promotion of ${name}?`}
+      title={title}
       onClose={onClose}
       busy={fetching}
       footer={
@@ -67,6 +90,11 @@ export function DecidePromotionDialog({
       }
     >
       <div className="stack">
+        {threshold ? (
+          <p>
+            <ThresholdChange request={request} />.
+          </p>
+        ) : null}
         <div className="approval-quote">
           <p className="fact__label">
             {request.requestedBy ? `${request.requestedBy}'s justification` : 'Justification'}
@@ -75,12 +103,7 @@ export function DecidePromotionDialog({
         </div>
         <ReportSeen request={request} />
         <p className="muted">
-          {approve
-            ? `Approving moves ${name} to ${stageName} now${
-                request.stage === 'PRODUCTION' ? '; the current production version of the model is archived' : ''
-              }.`
-            : `${name} stays where it is.`}{' '}
-          Your decision is recorded in the audit log.
+          {outcome} Your decision is recorded in the audit log.
         </p>
         <div className={invalid ? 'field field--invalid' : 'field'}>
           <div className="field__label-row">

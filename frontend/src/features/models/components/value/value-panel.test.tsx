@@ -2,10 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import type { ModelValueQuery } from '@/gql/graphql';
+import type { ModelValueQuery, PromotionRequestFieldsFragment } from '@/gql/graphql';
+import { defaultPolicy, noApprovalPolicy, testPromotionRequest, versionApprovals } from '@/testing/approvals-fixtures';
 import { formatMoney } from '@/lib/format';
 import { testViewer, viewerWith } from '@/testing/mock-data';
-import { gqlData, mockFetch, setSessionCookie, type RecordedRequest } from '@/testing/mock-fetch';
+import { gqlData, gqlError, mockFetch, setSessionCookie, type RecordedRequest } from '@/testing/mock-fetch';
 import { testVersionDetail } from '@/testing/models-fixtures';
 import { renderApp } from '@/testing/test-utils';
 
@@ -42,7 +43,7 @@ function valueAt(threshold: number | null, overrides: Partial<Value> = {}): Valu
     valueModel,
     holdoutRows: 1000,
     threshold: t,
-    servingThreshold: null,
+    servingThreshold: 0.42, // what predict applies: here the engine's
     valuePerPrediction: 3.1,
     interval: { low: 2.5, high: 3.7, level: 0.95, resamples: 2000 },
     confusion: { truePositives: 200, falsePositives: 80, falseNegatives: 60, trueNegatives: 660 },
@@ -86,6 +87,7 @@ function serve({
       ModelVersion: () => gqlData({ modelVersion: version }),
       ValueModel: model,
       ModelValue: value,
+      VersionServingThreshold: () => gqlData({ modelVersion: { id: 'mv_1', servingThreshold: null } }),
       ...extra,
     },
   });
@@ -137,11 +139,13 @@ describe('Model version › Value tab', () => {
     });
     renderApp('/models/versions/mv_1?tab=value');
     const user = userEvent.setup();
-    expect(await screen.findByTestId('serving-threshold')).toHaveTextContent("Predictions use threshold 0.42 (the engine's own; none set yet).");
+    await waitFor(() => expect(screen.getByTestId('serving-threshold')).toHaveTextContent("Predictions use threshold 0.42 (the engine's own; none set yet)."));
 
     await user.click(screen.getByRole('button', { name: 'Choose the best (0.35)' }));
     await waitFor(() => expect(requests.filter((r) => r.operationName === 'ModelValue').at(-1)?.variables).toEqual({ modelVersionId: 'mv_1', threshold: 0.35 }));
     expect(await screen.findByTestId('curve-chosen')).toHaveTextContent('chosen 0.35');
+    // choosing is not serving: predictions still use the engine's threshold
+    expect(screen.getByTestId('serving-threshold')).toHaveTextContent("Predictions use threshold 0.42 (the engine's own; none set yet).");
 
     await user.click(await screen.findByRole('button', { name: 'Use 0.35 for serving' }));
     const dialog = screen.getByRole('alertdialog');
@@ -253,6 +257,111 @@ describe('Model version › Value tab', () => {
     });
     renderApp('/models/versions/mv_1?tab=value');
     expect(await screen.findByTestId('value-matrix-api')).toHaveTextContent('setValueModel');
+  });
+});
+
+describe('Model version › Value tab › a gated stage', () => {
+  const production = testVersionDetail({ id: 'mv_1', taskType: 'BINARY', stage: 'PRODUCTION' });
+
+  /** The approvals of mv_1 behind the mocked API: a request adds one. */
+  function serveGated(refuse?: { code: string; message: string }) {
+    let approvals: PromotionRequestFieldsFragment[] = [];
+    const mock = serve({
+      version: production,
+      extra: {
+        PromotionPolicy: () => gqlData({ promotionPolicy: defaultPolicy }),
+        ModelVersionApprovals: () => versionApprovals(approvals),
+        RequestPromotion: (request) => {
+          if (refuse) return gqlError(refuse.code, refuse.message);
+          const input = request.variables?.input as { stage: 'PRODUCTION'; justification: string; servingThreshold: number };
+          const created = testPromotionRequest({ id: 'pr_t', ...input, canDecide: false });
+          approvals = [created];
+          return gqlData({ requestPromotion: created });
+        },
+      },
+    });
+    return mock;
+  }
+
+  it('asks a second person for the threshold, with a justification, then shows the pending request instead of a button', async () => {
+    const { requests } = serveGated();
+    renderApp('/models/versions/mv_1?tab=value');
+    const user = userEvent.setup();
+    await waitFor(() => expect(screen.getByTestId('serving-threshold')).toHaveTextContent("In production, a change needs a second person's approval."));
+    await user.click(screen.getByRole('button', { name: 'Choose the best (0.35)' }));
+    await user.click(await screen.findByRole('button', { name: 'Request threshold 0.35' }));
+    expect(screen.queryByRole('button', { name: /for serving/ })).not.toBeInTheDocument();
+
+    const dialog = screen.getByRole('dialog', { name: 'Request threshold 0.35 for serving' });
+    expect(dialog).toHaveTextContent('the version stays in production');
+    // no justification: nothing is sent
+    await user.click(within(dialog).getByRole('button', { name: 'Request the change' }));
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('Say why predictions should use this threshold');
+    expect(requests.some((r) => r.operationName === 'RequestPromotion')).toBe(false);
+    // the field stops at the server's 2,000 characters
+    const field = within(dialog).getByLabelText('Justification');
+    expect(field).toHaveAttribute('maxLength', '2000');
+
+    await user.type(field, '  Best by value: +1,200 EUR a month.  ');
+    await user.click(within(dialog).getByRole('button', { name: 'Request the change' }));
+    await waitFor(() =>
+      expect(requests.find((r) => r.operationName === 'RequestPromotion')?.variables).toEqual({
+        input: { modelVersionId: 'mv_1', stage: 'PRODUCTION', justification: 'Best by value: +1,200 EUR a month.', servingThreshold: 0.35 },
+      }),
+    );
+    expect(requests.some((r) => r.operationName === 'SetServingThreshold')).toBe(false);
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await screen.findByTestId('serving-threshold-pending')).toHaveTextContent('Threshold 0.35 awaiting approval by someone else.');
+    expect(screen.queryByRole('button', { name: /^Request threshold/ })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'See Approvals' })).toHaveAttribute('href', '/approvals');
+  });
+
+  it("shows the server's refusal in the dialog and keeps the justification", async () => {
+    serveGated({ code: 'CONFLICT', message: 'A request for this version is already pending.' });
+    renderApp('/models/versions/mv_1?tab=value');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Choose the best (0.35)' }));
+    await user.click(await screen.findByRole('button', { name: 'Request threshold 0.35' }));
+    const dialog = screen.getByRole('dialog', { name: 'Request threshold 0.35 for serving' });
+    await user.type(within(dialog).getByLabelText('Justification'), 'Fewer missed churners.');
+    await user.click(within(dialog).getByRole('button', { name: 'Request the change' }));
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent('The change was not requested');
+    expect(alert).toHaveTextContent('A request for this version is already pending.');
+    expect(within(dialog).getByLabelText('Justification')).toHaveValue('Fewer missed churners.');
+    expect(screen.queryByTestId('serving-threshold-pending')).not.toBeInTheDocument();
+  });
+
+  it('sets it directly where the policy does not gate the stage; a CONFLICT (the policy changed) turns the button into a request', async () => {
+    let policy: typeof defaultPolicy | typeof noApprovalPolicy = noApprovalPolicy;
+    const { requests } = serve({
+      version: production,
+      extra: {
+        PromotionPolicy: () => gqlData({ promotionPolicy: policy }),
+        SetServingThreshold: () => {
+          policy = defaultPolicy;
+          return gqlError('CONFLICT', 'Production needs a second person: use requestPromotion with servingThreshold.');
+        },
+      },
+    });
+    renderApp('/models/versions/mv_1?tab=value');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Choose the best (0.35)' }));
+    await user.click(await screen.findByRole('button', { name: 'Use 0.35 for serving' }));
+    const dialog = screen.getByRole('alertdialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Use this threshold' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('use requestPromotion with servingThreshold');
+    expect(requests.filter((r) => r.operationName === 'SetServingThreshold')).toHaveLength(1);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(await screen.findByRole('button', { name: 'Request threshold 0.35' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /for serving/ })).not.toBeInTheDocument();
+  });
+
+  it('never offers a change to a reader, gated or not', async () => {
+    serve({ viewer: reader, version: production });
+    renderApp('/models/versions/mv_1?tab=value');
+    expect(await screen.findByTestId('serving-no-permission')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Request threshold|for serving/ })).not.toBeInTheDocument();
   });
 });
 

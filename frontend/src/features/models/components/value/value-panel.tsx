@@ -1,22 +1,21 @@
 import { useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 
 import { ErrorMessage } from '@/components/errors/error-message';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Fact, Facts } from '@/components/ui/facts';
 import { ActivityIcon, LockIcon, ScaleIcon, TrendingUpIcon } from '@/components/ui/icons';
 import { Spinner } from '@/components/ui/spinner';
-import type { TaskType, ValueModelFieldsFragment } from '@/gql/graphql';
-import { toAppError, type AppError } from '@/lib/errors';
+import type { ModelStage, TaskType, ValueModelFieldsFragment } from '@/gql/graphql';
+import { toAppError } from '@/lib/errors';
 import { formatCount, formatDate, formatMoney } from '@/lib/format';
 import { usePermissions } from '@/lib/permissions';
 import { useDebounced } from '@/lib/use-debounced';
 
-import { ModelValueQuery, ValueModelQuery, SetServingThresholdMutation, VALUE_CONTEXT } from '../../api/value';
+import { ModelValueQuery, ValueModelQuery, VALUE_CONTEXT } from '../../api/value';
 import {
   baselineSummary,
   formatThreshold,
@@ -25,6 +24,7 @@ import {
 } from '../../lib/value-format';
 import { WindowChart } from '../monitoring/window-chart';
 import { ValueCurveChart } from './value-curve-chart';
+import { ServingThreshold } from './serving-threshold';
 import { ValueModelForm } from './value-model-form';
 
 import './value.css';
@@ -75,61 +75,6 @@ function ConfusionChange({ value }: { value: ModelValue }) {
           })}
         </tbody>
       </table>
-    </div>
-  );
-}
-
-function ServingThreshold({ value, chosen }: { value: ModelValue; chosen: number }) {
-  const permissions = usePermissions();
-  const canPromote = permissions.has('models:promote');
-  const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  const [{ fetching }, setThreshold] = useMutation(SetServingThresholdMutation);
-  const serving = value.servingThreshold;
-  const same = serving !== null && serving !== undefined && Math.abs(serving - chosen) < 1e-9;
-
-  async function apply() {
-    setError(null);
-    const result = await setThreshold({ modelVersionId: value.modelVersionId, threshold: chosen }, VALUE_CONTEXT);
-    if (result.error) setError(toAppError(result.error));
-    else setConfirming(false);
-  }
-
-  return (
-    <div className="value-serving">
-      <p className="value-serving__now" data-testid="serving-threshold">
-        Predictions use threshold <strong>{formatThreshold(serving ?? value.threshold)}</strong>
-        {serving === null || serving === undefined ? " (the engine's own; none set yet)" : ' (set for serving)'}.
-      </p>
-      {canPromote ? (
-        <Button variant="primary" disabled={same} onClick={() => setConfirming(true)} title={same ? 'Predictions already use it' : undefined}>
-          Use {formatThreshold(chosen)} for serving
-        </Button>
-      ) : (
-        <p className="muted value-serving__why" data-testid="serving-no-permission">
-          <LockIcon size={14} /> Only someone with the models:promote permission can change the serving threshold.
-        </p>
-      )}
-      {confirming ? (
-        <ConfirmDialog
-          title={`Use threshold ${formatThreshold(chosen)} for serving?`}
-          confirmLabel="Use this threshold"
-          tone="primary"
-          loading={fetching}
-          onConfirm={() => void apply()}
-          onCancel={() => setConfirming(false)}
-          error={
-            error ? (
-              <Alert role="alert" tone="danger" title="The threshold was not changed">
-                <ErrorMessage error={error} />
-              </Alert>
-            ) : null
-          }
-        >
-          From the next call, predict (API and batch) answers the positive class when its probability is above{' '}
-          {formatThreshold(chosen)}. The probabilities do not change. The change is recorded in the audit log.
-        </ConfirmDialog>
-      ) : null}
     </div>
   );
 }
@@ -255,7 +200,17 @@ function ValueModelCard({
   );
 }
 
-function ValueView({ value, chosen, onChoose }: { value: ModelValue; chosen: number | null; onChoose: (t: number) => void }) {
+function ValueView({
+  value,
+  chosen,
+  onChoose,
+  stage,
+}: {
+  value: ModelValue;
+  chosen: number | null;
+  onChoose: (t: number) => void;
+  stage: ModelStage;
+}) {
   const currency = value.valueModel.currency;
   const money = (amount: number) => formatMoney(amount, currency);
   const binary = value.taskType === 'BINARY';
@@ -336,7 +291,7 @@ function ValueView({ value, chosen, onChoose }: { value: ModelValue; chosen: num
               onChoose={onChoose}
             />
             <ConfusionChange value={value} />
-            <ServingThreshold value={value} chosen={value.threshold ?? threshold} />
+            <ServingThreshold value={value} chosen={value.threshold ?? threshold} stage={stage} />
           </CardBody>
         </Card>
       ) : null}
@@ -346,7 +301,7 @@ function ValueView({ value, chosen, onChoose }: { value: ModelValue; chosen: num
 }
 
 /** The version's Value tab: what it is worth, at which threshold, and what it realized. */
-export function ValuePanel({ versionId, taskType }: { versionId: string; taskType: TaskType }) {
+export function ValuePanel({ versionId, taskType, stage }: { versionId: string; taskType: TaskType; stage: ModelStage }) {
   const [chosen, setChosen] = useState<number | null>(null);
   const threshold = useDebounced(chosen, 250);
   const binary = taskType === 'BINARY';
@@ -411,7 +366,7 @@ export function ValuePanel({ versionId, taskType }: { versionId: string; taskTyp
   }
   return (
     <div className="stack value-panel" aria-busy={fetching || undefined}>
-      <ValueView value={value} chosen={chosen} onChoose={setChosen} />
+      <ValueView value={value} chosen={chosen} onChoose={setChosen} stage={stage} />
       <ValueModelCard versionId={versionId} task={taskType} current={value.valueModel} onSaved={refresh} />
     </div>
   );
