@@ -57,6 +57,7 @@ class Claim:
     dataset_path: str | None
     column_types: dict[str, str]
     protected_attributes: list[str]
+    forecast: dict[str, Any] | None = None  # FORECASTING: ``forecasting.ForecastSettings``
 
 
 def _lease_until() -> Any:
@@ -119,6 +120,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
             dataset_path=data.storage_path if data is not None else None,
             column_types={c["name"]: c["type"] for c in data.columns} if data is not None else {},
             protected_attributes=list(job.protected_attributes or []),
+            forecast=dict(job.forecast) if job.forecast is not None else None,
         )
 
 
@@ -205,6 +207,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 insights=result.get("insights"),
                 holdout_predictions=result.get("holdout_predictions"),
                 reproducibility=job.reproducibility,
+                forecast=result.get("forecast"),
             ),
         )
         job.status = JobStatus.SUCCEEDED.value
