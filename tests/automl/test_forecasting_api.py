@@ -284,3 +284,70 @@ async def test_forecasting_fields_on_another_task_and_no_target_are_refused(
     assert hostile["data"]["startTraining"]["taskType"] == "FORECASTING"
     assert await jobs_of(tenant) == 1
     broker.flush_all()
+
+
+@pytest.mark.slow
+async def test_batch_scoring_forecasts_every_series_of_a_history_dataset(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, dict[str, Any]]
+) -> None:
+    from phantom.batch.scoring import run as score
+    from tests.batch.support import claim, parquet_frame, started
+    from tests.batch.support import job as batch_job
+
+    tenant, found = trained
+    version_id = found["modelVersion"]["id"]
+    history = pd.concat(
+        [seasonal(3, 48, seed=9), seasonal(1, 40, seed=2).assign(store="new shop")],
+        ignore_index=True,
+    )
+    dataset = await upload_frame(client, tenant.bearer, history, "Recent sales")
+    job_id = await started(client, tenant.bearer, version_id, dataset)
+    await score(await claim(tenant, job_id), 50)
+    done = await batch_job(client, tenant.bearer, job_id)
+    assert done["status"] == "SUCCEEDED", done
+    response = await client.get(
+        f"/api/v1/batch-predictions/{job_id}/download?format=parquet", headers=tenant.bearer
+    )
+    assert response.status_code == 200, response.text
+    output = parquet_frame(response.content)
+    assert list(output.columns) == ["series", "time", "mean", "lower", "upper"]
+    assert sorted(output["series"].unique()) == ["new shop", "store-0", "store-1", "store-2"]
+    assert (output.groupby("series").size() == 6).all()
+    first = output[output["series"] == "store-0"]
+    assert list(first["time"]) == list(pd.date_range("2022-01-01", periods=6, freq="MS"))
+    shop = output[output["series"] == "new shop"]
+    assert shop["time"].iloc[0] == pd.Timestamp("2021-05-01")
+    assert (output["lower"] <= output["mean"]).all()
+    assert (output["mean"] <= output["upper"]).all()
+    # history the model cannot forecast fails the job as a data error, saying why
+    irregular = history.drop(index=[5]).reset_index(drop=True)
+    bad = await upload_frame(client, tenant.bearer, irregular, "Gappy sales")
+    failed_id = await started(client, tenant.bearer, version_id, bad)
+    await score(await claim(tenant, failed_id), 50)
+    failed = await batch_job(client, tenant.bearer, failed_id)
+    assert (failed["status"], failed["errorCode"]) == ("FAILED", "data_error"), failed
+    assert "no regular frequency" in failed["error"]
+
+
+@pytest.mark.slow
+async def test_forecast_steps_are_kept_in_the_prediction_log(
+    client: httpx.AsyncClient, trained: tuple[TenantFixture, dict[str, Any]]
+) -> None:
+    from phantom.db import transaction
+    from phantom.monitoring.predictionlog import find_predictions, prediction_log
+
+    tenant, found = trained
+    version_id = found["modelVersion"]["id"]
+    await prediction_log.flush()
+    answer = await client.post(
+        f"/api/v1/models/{version_id}/predict", json={"rows": []}, headers=tenant.bearer
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert await prediction_log.flush() >= 12
+    wanted = [uuid.UUID(i) for i in body["predictionIds"]]
+    async with transaction(tenant.id) as session:
+        logged = await find_predictions(session, uuid.UUID(version_id), wanted)
+    assert [logged[i].label for i in wanted] == pytest.approx(
+        [f["mean"] for f in body["forecasts"]]
+    )
