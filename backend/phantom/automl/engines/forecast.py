@@ -16,8 +16,10 @@ the short, seasonal series businesses forecast, and fast enough to refit at pred
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,9 +55,50 @@ CANDIDATES = ("AutoETS", "AutoTheta", "AutoARIMA")  # cheapest first (measured)
 SELECTION = "BestPerSeries"  # the served row: each series' best candidate
 CHUNK_SERIES = 10  # series per backtest call between deadline checks
 BACKTEST_SHARE = 0.75  # of the fit's time: the rest refits the chosen models
-# seconds per series and window before a candidate's first chunk is measured
-FIRST_GUESS = {"AutoETS": 0.1, "AutoTheta": 0.05, "AutoARIMA": 1.0}
+# seconds per series and window of 100 points, before a candidate's first chunk is measured
+FIRST_GUESS = {"AutoETS": 0.2, "AutoTheta": 0.1, "AutoARIMA": 3.0}
+# a candidate's cost relative to AutoETS's measured one, before its own is measured
+RELATIVE_TO_ETS = {"AutoTheta": 0.5, "AutoARIMA": 12.0}
 FORECAST_COLUMNS = ["series", "time", "mean", "lower", "upper"]
+# the most recent points each fit sees: statistical models need no more, and AutoARIMA on
+# a 526-month series took 110 s for three windows (37x AutoETS) on a busy host
+MAX_FIT_POINTS = 300
+
+
+def bounded(function: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any | None:
+    """``function(*args)`` in a forked child, or None when it did not answer within
+    ``seconds`` (the child is killed): a statsforecast fit cannot be interrupted, and
+    AutoARIMA's time varies tenfold with the data, so no estimate alone keeps a budget."""
+    if seconds <= 0:
+        return None
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_answer, args=(writer, function, args), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(seconds):
+            return None
+        status, value = reader.recv()
+    except EOFError:  # the child died without answering (memory): as an error
+        status, value = "error", f"the fit's process ended with {child.exitcode}"
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        reader.close()
+    if status == "error":
+        raise RuntimeError(value)
+    return value
+
+
+def _answer(writer: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        writer.send(("ok", function(*args)))
+    except Exception as error:  # the parent raises it
+        writer.send(("error", f"{type(error).__name__}: {error}"[:2000]))
+    finally:
+        writer.close()
 
 
 def _model(name: str, season: int) -> Any:
@@ -77,7 +120,8 @@ def _run(
     from statsforecast import StatsForecast
 
     engine = StatsForecast(models=[_model(name, season)], freq=frequency, n_jobs=1)
-    out = engine.forecast(df=frame, h=horizon, level=[level]).reset_index()
+    recent = frame.groupby(SERIES, sort=False).tail(MAX_FIT_POINTS)
+    out = engine.forecast(df=recent, h=horizon, level=[level]).reset_index()
     return pd.DataFrame(
         {
             "series": out[SERIES].astype(str),
@@ -98,7 +142,12 @@ def _backtest(
         models=[_model(name, history.season_length)], freq=history.frequency, n_jobs=1
     )
     out = engine.cross_validation(
-        df=frame, h=horizon, n_windows=BACKTEST_WINDOWS, step_size=horizon, level=[level]
+        df=frame,
+        h=horizon,
+        n_windows=BACKTEST_WINDOWS,
+        step_size=horizon,
+        input_size=MAX_FIT_POINTS,
+        level=[level],
     ).reset_index()
     return out[[SERIES, TIME, "cutoff", VALUE, name, f"{name}-lo-{level}", f"{name}-hi-{level}"]]
 
@@ -290,20 +339,30 @@ class ForecastEngine:
         scales: pd.Series | None = None
         done = _Backtests()
         board: list[LeaderboardRow] = []
-        chunks = [
-            history.series[i : i + CHUNK_SERIES]
-            for i in range(0, len(history.series), CHUNK_SERIES)
-        ]
         for name in (BASELINE, *CANDIDATES):
-            per_series = FIRST_GUESS.get(name, 0.0) * BACKTEST_WINDOWS
+            per_series = self._guess(name, done, history)
+            queue = list(history.series)
             covered = 0
-            for chunk in chunks:
-                if name != BASELINE and time.time() + per_series * len(chunk) > backtest_deadline:
-                    done.skipped[name] = len(history.series) - covered
-                    break
+            while queue:
+                # the baseline at once (it is cheap); a candidate's first chunk is one
+                # series, so a slow candidate costs one series' time, not ten
+                size = len(queue) if name == BASELINE else (CHUNK_SERIES if covered else 1)
+                chunk = queue[:size]
                 frame = history.frame[history.frame[SERIES].isin(chunk)]
                 began = time.time()
-                cv = _backtest(name, history, frame, settings.horizon, settings.level)
+                if name == BASELINE:
+                    cv = _backtest(name, history, frame, settings.horizon, settings.level)
+                else:
+                    if began + per_series * len(chunk) > backtest_deadline:
+                        break
+                    cv = bounded(
+                        _backtest,
+                        (name, history, frame, settings.horizon, settings.level),
+                        backtest_deadline - began,
+                    )
+                    if cv is None:  # out of the backtest's time: these series go without
+                        done.seconds[name] = done.seconds.get(name, 0.0) + time.time() - began
+                        break
                 if scales is None or not set(chunk) <= {s for s, _ in scales.index}:
                     cutoffs = cv[[SERIES, "cutoff"]].drop_duplicates()
                     found = _scales(history, cutoffs)
@@ -311,8 +370,11 @@ class ForecastEngine:
                     scales = scales[~scales.index.duplicated()]
                 took = time.time() - began
                 done.add(name, scored(cv, name, settings.level, scales), took)
+                queue = queue[size:]
                 covered += len(chunk)
                 per_series = took / len(chunk)
+            if queue:
+                done.skipped[name] = len(queue)
             if name in done.windows:
                 board = self._board(done, spec.metric)
                 report(f"Backtested {name} on {covered} series", board)
@@ -322,10 +384,12 @@ class ForecastEngine:
             skipped = None
         honest, held = choose(done.windows, spec.metric, last_window_only=True)
         choice, _ = choose(done.windows, spec.metric, last_window_only=False)
+        board = self._board(done, spec.metric, held)
+        forecasts, fallen = self._final(history, choice, settings, spec.deadline)
+        for series in fallen:
+            choice[series] = BASELINE
         counts = Counter(choice.values())
         default = counts.most_common(1)[0][0]
-        board = self._board(done, spec.metric, held)
-        forecasts = self._final(history, choice, settings)
         model = ForecastModel(
             settings=settings,
             target=spec.target,
@@ -349,6 +413,11 @@ class ForecastEngine:
         )
         if skipped:
             reason += f" Only SeasonalNaive ran: {skipped}."
+        if fallen:
+            reason += (
+                f" {len(fallen)} series are forecast by SeasonalNaive: refitting their "
+                "chosen candidate on the whole history ran out of the budget's time."
+            )
         return FitOutcome(
             leaderboard=board,
             best_model=SELECTION,
@@ -361,14 +430,18 @@ class ForecastEngine:
                     "seasonal_naive": {k: v for k, v in baseline.items() if v is not None},
                     "candidates": {
                         name: {
-                            **{m: f(last[name]) for m, f in SCORES.items()},
+                            **{
+                                m: f(last[name]) if name in last else None
+                                for m, f in SCORES.items()
+                            },
                             "seconds": round(done.seconds.get(name, 0.0), 3),
                             "series_left_out": done.skipped.get(name, 0),
                         }
-                        for name in done.windows
+                        for name in dict.fromkeys([*done.windows, *done.skipped])
                     },
                     "chosen": dict(counts),
                     "honest_chosen": dict(Counter(honest.values())),
+                    "refit_fell_back": len(fallen),
                     "frequency": history.frequency,
                     "season_length": history.season_length,
                     "series_count": len(history.series),
@@ -377,6 +450,21 @@ class ForecastEngine:
                 },
             },
         )
+
+    @staticmethod
+    def _guess(name: str, done: _Backtests, history: History) -> float:
+        """Seconds per series a candidate's backtest should take before its first chunk
+        is measured: a multiple of AutoETS's measured time when there is one (same data,
+        same host load), else a rule of thumb scaled by the series' length."""
+        if name == BASELINE:
+            return 0.0
+        ets = done.seconds.get("AutoETS")
+        measured = done.windows.get("AutoETS")
+        covered = measured["series"].nunique() if measured is not None else 0
+        if ets and covered and name in RELATIVE_TO_ETS:
+            return RELATIVE_TO_ETS[name] * ets / covered
+        points = len(history.frame) / max(len(history.series), 1)
+        return FIRST_GUESS[name] * BACKTEST_WINDOWS * max(points / 100, 0.5)
 
     def _board(
         self, done: _Backtests, metric: str, held: pd.DataFrame | None = None
@@ -400,11 +488,19 @@ class ForecastEngine:
         )
 
     def _final(
-        self, history: History, choice: dict[str, str], settings: ForecastSettings
-    ) -> pd.DataFrame:
+        self,
+        history: History,
+        choice: dict[str, str],
+        settings: ForecastSettings,
+        deadline: float,
+    ) -> tuple[pd.DataFrame, list[str]]:
+        """The forecast after the training data's end, each series by its chosen
+        candidate refitted on its (recent) history, bounded by the fit's deadline; series
+        whose refit did not finish fall back to SeasonalNaive (listed)."""
         chosen = history.frame[SERIES].map(choice)
-        parts = [
-            _run(
+        parts, fallen = [], []
+        for name, group in history.frame.groupby(chosen, sort=True):
+            args = (
                 str(name),
                 history.season_length,
                 history.frequency,
@@ -412,9 +508,15 @@ class ForecastEngine:
                 settings.horizon,
                 settings.level,
             )
-            for name, group in history.frame.groupby(chosen, sort=True)
-        ]
-        return pd.concat(parts, ignore_index=True)
+            if name == BASELINE:
+                parts.append(_run(*args))
+                continue
+            out = bounded(_run, args, max(deadline - time.time(), 1.0))
+            if out is None:
+                fallen += sorted(group[SERIES].unique().tolist())
+                out = _run(BASELINE, *args[1:])
+            parts.append(out)
+        return pd.concat(parts, ignore_index=True), fallen
 
     def load(self, model_dir: Path, num_cpus: int) -> ForecastModel:
         model: ForecastModel = joblib.load(model_dir / ARTIFACT)
