@@ -229,3 +229,19 @@ def test_other_tasks_and_bad_data_fail_as_data_errors(tmp_path: Path) -> None:
     irregular = seasonal().drop(index=[10]).reset_index(drop=True)
     with pytest.raises(DataError, match="no regular frequency"):
         fit(irregular, spec)
+
+
+def _fail() -> None:
+    raise ValueError("no fit")
+
+
+def test_a_bounded_fit_is_killed_at_its_deadline_and_errors_come_back() -> None:
+    from phantom.automl.engines.forecast import bounded
+
+    began = time.time()
+    assert bounded(time.sleep, (30,), 0.5) is None
+    assert time.time() - began < 5
+    assert bounded(sum, ([1, 2, 3],), 10) == 6
+    assert bounded(sum, ([1],), 0) is None
+    with pytest.raises(RuntimeError, match="ValueError: no fit"):
+        bounded(_fail, (), 10)
