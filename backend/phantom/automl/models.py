@@ -80,3 +80,6 @@ class TrainingJob(TenantScoped, Base):
     seed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # set when SUCCEEDED: what it takes to train this again (``automl/insights.py``)
     reproducibility: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # FORECASTING only (``automl/forecasting.ForecastSettings``): time column, series id
+    # column, horizon, interval level; None for every other task
+    forecast: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

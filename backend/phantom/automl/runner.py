@@ -45,6 +45,7 @@ from phantom.automl.engines.base import (
     class_named,
 )
 from phantom.automl.fit_to_serve import time_calls
+from phantom.automl.forecasting import SERIES, TIME, VALUE, ForecastSettings, check_history
 from phantom.automl.tasks import METRICS, Outcome, TaskType, need, score_all
 from phantom.explain.inputs import input_profile
 from phantom.explain.shapley import Subject, load_shap
@@ -293,6 +294,9 @@ def fit_limit_seconds(budget: float, used: float, reserve: float) -> float:
 
 def run(spec: RunSpec, protocol: Protocol) -> None:
     started = time.time()
+    if spec.task_type == TaskType.FORECASTING:
+        run_forecasting(spec, protocol, started)
+        return
     # the explanation summary's library, before the fit and never beside it (a concurrent
     # import failed a fit: kit/imports.py); its seconds come out of the fit's share
     load_shap()
@@ -463,6 +467,151 @@ def positive_value(train: pd.DataFrame, spec: RunSpec) -> Any:
     if spec.positive_class is None or spec.target is None or spec.task_type != TaskType.BINARY:
         return None
     return class_named(train[spec.target], spec.positive_class)
+
+
+# what the row-holdout steps do not mean for a forecast, and why (the result's details)
+FORECASTING_SKIPS = {
+    "holdout": "forecasts are scored on the engine's rolling backtest windows, not on a "
+    "shuffled row holdout (shuffling would leak the future)",
+    "baseline": "SeasonalNaive is the forecasting baseline, backtested with the candidates",
+    "fit_to_serve": "each series is served by its best candidate on the backtest",
+    "feature_importance": "the only input is the series' own history",
+    "fairness": "no protected attributes: rows are times of series, not people",
+    "explanations": "a forecast is the fitted model's extrapolation of its history; SHAP "
+    "does not apply",
+    "drift_reference": "no features to drift; monitoring keeps volume and latency",
+    "insights": "intervals, confusion matrix and partial dependence are for row models",
+}
+CHART_SERIES = 20  # series whose history tail the version keeps for charts
+CHART_POINTS = 120  # points per series in that tail
+
+
+def run_forecasting(spec: RunSpec, protocol: Protocol, started: float) -> None:
+    """A FORECASTING job in the same child, budget, protocol and result as every task:
+    the engine fits within the budget's share and saves its artefact, which is loaded
+    again to check it forecasts (what is measured is what serves). Steps that have no
+    meaning for a forecast are skipped, each with its reason (``FORECASTING_SKIPS``)."""
+    settings = ForecastSettings.from_json(spec.options["forecast"])
+    frame = pd.read_parquet(spec.data_path)
+    used = [c for c in (settings.time_column, settings.series_id_column, spec.target) if c]
+    dropped = [
+        {"column": c, "reason": "not used: a forecast learns from the time, series and target"}
+        for c in frame.columns
+        if c not in used
+    ]
+    frame = frame[used]
+    engine = get_engine(spec.engine)
+    model_dir = Path(spec.model_dir)
+    fit_limit = fit_limit_seconds(
+        spec.budget_seconds, time.time() - started, engine.reserve_seconds
+    )
+    fit_spec = FitSpec(
+        task=spec.task_type,
+        target=spec.target,
+        metric=spec.metric,
+        time_limit_seconds=fit_limit,
+        deadline=time.time() + fit_limit,
+        num_cpus=spec.num_cpus,
+        memory_limit_mb=spec.memory_limit_mb,
+        seed=spec.seed,
+        model_dir=model_dir,
+        work_dir=Path(spec.work_dir),
+        options=spec.options,
+    )
+    fit_started = time.time()
+
+    def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
+        elapsed = time.time() - fit_started
+        protocol.send(
+            "progress",
+            progress=min(elapsed / fit_limit, 1.0) * 0.9,
+            message=message,
+            leaderboard=[asdict(row) for row in leaderboard],
+        )
+
+    protocol.send("progress", progress=0.0, message="Backtesting forecasters", leaderboard=[])
+    fitted = engine.fit(frame, fit_spec, report)
+    model = engine.load(model_dir, spec.num_cpus)
+    timing = time.perf_counter()
+    forecasts = model.forecast(None)  # type: ignore[attr-defined]
+    seconds = time.perf_counter() - timing
+    model.close()
+    served = fitted.served_model or fitted.best_model
+    leaderboard = [replace(row, served=row.model_name == served) for row in fitted.leaderboard]
+    facts = dict(fitted.details["forecast"])
+    metrics = facts.pop("metrics")
+    history = check_history(frame, settings, str(spec.target), min_points=1).frame
+    tails = {
+        str(name): [[t.isoformat(), float(v)] for t, v in zip(g[TIME], g[VALUE], strict=True)]
+        for name, g in history.groupby(SERIES, sort=True)
+        if len(g)
+    }
+    chart = {name: points[-CHART_POINTS:] for name, points in list(tails.items())[:CHART_SERIES]}
+    target = str(spec.target)
+    features = [
+        {"name": settings.time_column, "type": "DATETIME", "dtype": "datetime64[ns]"},
+        *(
+            [{"name": settings.series_id_column, "type": "CATEGORICAL", "dtype": "object"}]
+            if settings.series_id_column
+            else []
+        ),
+        {"name": target, "type": "NUMERIC", "dtype": "float64"},
+    ]
+    (model_dir / "phantom-model.json").write_text(
+        json.dumps(
+            {
+                "engine": engine.name,
+                "task": spec.task,
+                "target": target,
+                "features": features,
+                "classes": None,
+                "metric": spec.metric,
+                "forecast": settings.to_json(),
+            }
+        )
+    )
+    details = {
+        **fitted.details,
+        "train_rows": len(frame),
+        "hyperparameters": {"chosen": facts["chosen"], "season_length": facts["season_length"]},
+        "skipped": FORECASTING_SKIPS,
+    }
+    fit_facts = insights.fit_facts(
+        engine.name, fitted.best_model, served, details, frame, frame.iloc[:0]
+    )
+    fit_facts["libraries"]["statsforecast"] = fitted.details.get("statsforecast_version")
+    points = max(len(forecasts), 1)
+    protocol.send(
+        "result",
+        engine=engine.name,
+        best_model=fitted.best_model,
+        leaderboard=[asdict(row) for row in leaderboard],
+        serving={
+            "model": served,
+            "reason": fitted.serving_reason or served,
+            "predict_ms_per_row": seconds * 1000 / points,
+            "rows_per_second": points / seconds if seconds > 0 else None,
+        },
+        metrics=metrics,
+        feature_importance=[],
+        features=features,
+        classes=None,
+        dropped_columns=dropped,
+        reference=None,
+        fairness=[],
+        explanation_summary=None,
+        details=details,
+        holdout_predictions=None,
+        insights=None,
+        fit_facts=fit_facts,
+        forecast={
+            **settings.to_json(),
+            **facts,
+            "metrics": metrics,
+            "history": chart,
+            "history_series_left_out": max(len(tails) - CHART_SERIES, 0),
+        },
+    )
 
 
 def fit_baseline(

@@ -58,6 +58,7 @@ class Claim:
     column_types: dict[str, str]
     protected_attributes: list[str]
     positive_class: str | None = None
+    forecast: dict[str, Any] | None = None  # FORECASTING: ``forecasting.ForecastSettings``
 
 
 def _lease_until() -> Any:
@@ -121,6 +122,7 @@ async def claim(tenant_id: uuid.UUID, job_id: uuid.UUID) -> Claim | None:
             column_types={c["name"]: c["type"] for c in data.columns} if data is not None else {},
             protected_attributes=list(job.protected_attributes or []),
             positive_class=job.positive_class,
+            forecast=dict(job.forecast) if job.forecast is not None else None,
         )
 
 
@@ -207,6 +209,7 @@ async def succeed(claim: Claim, result: dict[str, Any], artifact: Artifact) -> b
                 insights=result.get("insights"),
                 holdout_predictions=result.get("holdout_predictions"),
                 reproducibility=job.reproducibility,
+                forecast=result.get("forecast"),
             ),
         )
         job.status = JobStatus.SUCCEEDED.value

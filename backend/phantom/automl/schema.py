@@ -18,6 +18,8 @@ from phantom.approvals.schema import PromotionRequest
 from phantom.authz.permissions import P
 from phantom.automl import models
 from phantom.automl.fit_to_serve import ServingChoice as ServingChoiceValue
+from phantom.automl.forecast_schema import Forecast, ForecastRequest
+from phantom.automl.forecasting import DEFAULT_LEVEL, ForecastSettings
 from phantom.automl.insights_schema import (
     ConfusionMatrix,
     MetricInterval,
@@ -175,6 +177,10 @@ class TrainingJob:
     reproducibility: Reproducibility | None = strawberry.field(
         description="Set when SUCCEEDED (null for jobs that ended before it was recorded)."
     )
+    forecast: ForecastRequest | None = strawberry.field(
+        description="FORECASTING: the time column, series id column, horizon and interval "
+        "level asked; null for the other tasks."
+    )
     dataset_id: strawberry.Private[uuid.UUID | None]
     created_by_id: strawberry.Private[uuid.UUID | None]
 
@@ -234,6 +240,7 @@ class TrainingJob:
             metrics=metric_values(job.metrics),
             seed=job.seed,
             reproducibility=Reproducibility.from_json(job.reproducibility),
+            forecast=ForecastRequest.from_json(job.forecast),
             dataset_id=job.dataset_id,
             created_by_id=job.created_by,
         )
@@ -291,6 +298,19 @@ class ModelVersion(ModelVersionFields):
                 session, info.context.require_principal(), uuid.UUID(str(self.id))
             )
         return ExplanationSummary.from_json(summary) if summary else None
+
+    @strawberry.field(
+        description="FORECASTING: settings, interval level, backtest against seasonal naive, "
+        "and the history tail a chart needs (null for the other tasks)."
+    )
+    async def forecast(self, info: Info[Context, None]) -> Forecast | None:
+        if self.task_type != TaskTypeValue.FORECASTING:
+            return None
+        async with info.context.session() as session:
+            found = await registry.forecast(
+                session, info.context.require_principal(), uuid.UUID(str(self.id))
+            )
+        return Forecast.from_json(found)
 
     async def _insights(self, info: Info[Context, None]) -> Insights:
         return await version_insights_loader(info.context).load(uuid.UUID(str(self.id)))
@@ -411,6 +431,25 @@ class StartTrainingInput:
         "worse than the best's; BEST_SCORE: the leaderboard's best. AutoGluon only: the "
         "other engines serve their leader.",
     )
+    time_column: str | None = strawberry.field(
+        default=None,
+        description="FORECASTING (required): the column of dates or times (ISO 8601); each "
+        "series must have a regular frequency.",
+    )
+    series_id_column: str | None = strawberry.field(
+        default=None,
+        description="FORECASTING: the column naming each series (at most 1,000); leave it "
+        "out for a single series.",
+    )
+    horizon: int | None = strawberry.field(
+        default=None,
+        description="FORECASTING (required): steps to forecast, 1..500; each series needs two "
+        "seasons plus three horizons of history (the backtest).",
+    )
+    interval_level: int | None = strawberry.field(
+        default=None,
+        description="FORECASTING: the prediction interval, 80 (default) or 95 percent.",
+    )
 
 
 @strawberry.type
@@ -465,6 +504,20 @@ class TrainingQuery:
         )
 
 
+def forecast_settings(input: StartTrainingInput) -> ForecastSettings | None:
+    """The forecasting fields as settings; None when none is given (validation then
+    refuses a FORECASTING job without them, and the other tasks with them)."""
+    fields = (input.time_column, input.series_id_column, input.horizon, input.interval_level)
+    if all(f is None for f in fields):
+        return None
+    return ForecastSettings(
+        time_column=input.time_column or "",
+        series_id_column=input.series_id_column,
+        horizon=input.horizon if input.horizon is not None else 0,
+        level=input.interval_level if input.interval_level is not None else DEFAULT_LEVEL,
+    )
+
+
 @strawberry.type
 class TrainingMutation:
     @strawberry.mutation(
@@ -490,6 +543,7 @@ class TrainingMutation:
             serving_choice=input.serving_choice,
             protected_attributes=input.protected_attributes or [],
             positive_class=input.positive_class,
+            forecast=forecast_settings(input),
         )
         principal = info.context.require_principal()
         async with info.context.session() as session:

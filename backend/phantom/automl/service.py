@@ -17,6 +17,7 @@ from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.automl import repository as job_rows
 from phantom.automl.fit_to_serve import ServingChoice
+from phantom.automl.forecasting import ForecastSettings
 from phantom.automl.lifecycle import (
     PROGRESS_TOPIC,
     Limits,
@@ -83,6 +84,7 @@ class TrainingService:
             serving_choice=ServingChoice(source.serving_choice),
             protected_attributes=list(source.protected_attributes or []),
             positive_class=source.positive_class,
+            forecast=ForecastSettings.from_json(source.forecast) if source.forecast else None,
         )
         return await self._queue(session, principal, request, seed=source.seed, source=source)
 
@@ -126,6 +128,7 @@ class TrainingService:
             enqueued_at=utcnow(),
             created_by=principal.user_id,
             seed=seed,
+            forecast=valid.forecast.to_json() if valid.forecast is not None else None,
         )
         await TrainingJobRepository(session).add(job)
         await audit.record(
@@ -148,6 +151,7 @@ class TrainingService:
                 "protected_attributes": job.protected_attributes,
                 "positive_class": job.positive_class,
                 "serving_choice": job.serving_choice,
+                **({"forecast": job.forecast} if job.forecast is not None else {}),
             },
         )
         send_training(session, job)

@@ -40,6 +40,8 @@ STOP_POLL_SECONDS = 0.2  # how soon a worker's stop is noticed
 
 
 def engine_module(claim: Claim) -> str:
+    if claim.task_type == TaskType.FORECASTING:
+        return "forecast"  # statistical forecasters (engines/forecast.py); others refused
     if claim.task_type == TaskType.ANOMALY_DETECTION and claim.engine == "AUTOGLUON":
         return "anomaly"  # AutoGluon has no unsupervised detector: our IsolationForest ensemble
     return claim.engine.lower()
@@ -176,6 +178,7 @@ async def _supervise(claim: Claim, work: Path) -> None:
         "seed": claim.seed,
         "options": {
             "serving_model": claim.serving_choice,
+            **({"forecast": claim.forecast} if claim.forecast is not None else {}),
             # tests only (refused in production): a known model zoo
             **(
                 {"hyperparameters": settings.TRAINING_TEST_HYPERPARAMETERS}

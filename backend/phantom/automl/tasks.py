@@ -18,6 +18,7 @@ Array = np.ndarray[Any, Any]
 T = TypeVar("T")
 BINARY, MULTICLASS = TaskType.BINARY, TaskType.MULTICLASS
 REGRESSION, ANOMALY = TaskType.REGRESSION, TaskType.ANOMALY_DETECTION
+FORECASTING = TaskType.FORECASTING
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,12 @@ def _r2(o: Outcome) -> float:
     return float(r2_score(o.y_true.astype(float), o.labels.astype(float)))
 
 
+def _backtested(o: Outcome) -> float:
+    """Forecasting's metrics are computed over rolling backtest windows by the engine
+    (``engines/forecast.py``), not on a row holdout: undefined here."""
+    raise ValueError("computed by the forecasting backtest")
+
+
 def _metric(
     name: str, tasks: set[TaskType], higher: bool, description: str, f: Callable[[Outcome], float]
 ) -> tuple[str, Metric]:
@@ -182,6 +189,21 @@ METRICS: dict[str, Metric] = dict(
         _metric("rmse", {REGRESSION}, False, "Root mean squared error.", _rmse),
         _metric("mae", {REGRESSION}, False, "Mean absolute error.", _mae),
         _metric("r2", {REGRESSION}, True, "Coefficient of determination.", _r2),
+        _metric(
+            "mase",
+            {FORECASTING},
+            False,
+            "Mean absolute scaled error: forecast error over the seasonal naive in-sample "
+            "error (below 1 beats it).",
+            _backtested,
+        ),
+        _metric(
+            "wql",
+            {FORECASTING},
+            False,
+            "Weighted quantile loss of the interval's bounds and the median (0 is perfect).",
+            _backtested,
+        ),
     ]
 )
 
@@ -190,6 +212,7 @@ DEFAULT_METRIC = {
     MULTICLASS: "log_loss",  # the product shows probabilities: optimise them (research note)
     REGRESSION: "rmse",
     ANOMALY: "roc_auc",  # used only when a label column is given
+    FORECASTING: "mase",
 }
 
 

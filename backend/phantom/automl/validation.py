@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom.automl.engines.sklearn import TASKS as SKLEARN_TASKS
 from phantom.automl.fit_to_serve import ServingChoice
+from phantom.automl.forecasting import ForecastDataError, ForecastSettings, check_history
+from phantom.automl.forecasting import check_settings as check_forecast_settings
 from phantom.automl.lifecycle import Limits, tenant_limits
 from phantom.automl.models import Engine
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS, TaskType
@@ -48,6 +50,7 @@ class StartRequest:
     serving_choice: ServingChoice = ServingChoice.FIT_TO_SERVE
     protected_attributes: list[str] = field(default_factory=list)
     positive_class: str | None = None
+    forecast: ForecastSettings | None = None  # FORECASTING: its columns and horizon
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class ValidStart:
     excluded_columns: list[str]
     protected_attributes: list[str] = field(default_factory=list)
     positive_class: str | None = None
+    forecast: ForecastSettings | None = None
 
 
 def engine_available(engine: Engine) -> bool:
@@ -79,9 +83,12 @@ async def validate(
     data = await training_data(session, request.dataset_id)
     target = request.target
     task = _task(data, target, request.task_type)
+    _check_forecast_request(task, request)
     _check_excluded(data, target, request.excluded_columns)
     _check_protected(data, target, request.protected_attributes)
-    if target is not None:
+    if task == TaskType.FORECASTING and request.forecast is not None:
+        await _check_forecast_data(data, target, request.forecast)
+    elif target is not None:
         values = await asyncio.to_thread(_read_column, data.storage_path, target)
         _check_classes(task, target, values)
         _check_positive(task, target, values, request.positive_class)
@@ -109,7 +116,67 @@ async def validate(
         excluded_columns=list(dict.fromkeys(request.excluded_columns)),
         protected_attributes=list(dict.fromkeys(request.protected_attributes)),
         positive_class=request.positive_class,
+        forecast=request.forecast if task == TaskType.FORECASTING else None,
     )
+
+
+def _check_forecast_request(task: TaskType, request: StartRequest) -> None:
+    """FORECASTING needs a time column and a horizon, and learns from the time, the series
+    id and the target only; the other tasks take none of the forecasting fields."""
+    if task != TaskType.FORECASTING:
+        if request.forecast is not None:
+            raise BadUserInput(
+                "timeColumn, seriesIdColumn, horizon and intervalLevel are for taskType "
+                "FORECASTING only."
+            )
+        return
+    if request.forecast is None:
+        raise BadUserInput("FORECASTING needs timeColumn (the dates) and horizon (steps ahead).")
+    if request.excluded_columns or request.protected_attributes:
+        raise BadUserInput(
+            "FORECASTING learns from the time, the series id and the target only: leave "
+            "excludedColumns and protectedAttributes out (no fairness report applies)."
+        )
+    if request.positive_class is not None:
+        raise BadUserInput("positiveClass is for BINARY classification; a forecast has none.")
+    if request.engine != Engine.AUTOGLUON:
+        raise BadUserInput(
+            f"The {request.engine.value} engine does not forecast; leave engine out (the "
+            "default trains statistical forecasters: AutoETS, AutoTheta, AutoARIMA)."
+        )
+    if not request.forecast.time_column:
+        raise BadUserInput("FORECASTING needs timeColumn: the column of dates or times.")
+    for column in (request.forecast.time_column, request.forecast.series_id_column):
+        if column is not None and not 0 < len(column) <= MAX_COLUMN_NAME:
+            raise BadUserInput("timeColumn and seriesIdColumn must be column names of the dataset.")
+    try:
+        check_forecast_settings(request.forecast, request.target)
+    except ForecastDataError as error:
+        raise BadUserInput(str(error)) from None
+
+
+async def _check_forecast_data(
+    data: TrainingData, target: str | None, settings: ForecastSettings
+) -> None:
+    """The engine's own checks on the dataset's three columns, before a job exists."""
+    for column in (settings.time_column, settings.series_id_column):
+        if column is not None and _column(data, column) is None:
+            raise BadUserInput(f"The dataset has no column '{column[:100]}'.")
+    columns = [c for c in (settings.time_column, settings.series_id_column, target) if c]
+    try:
+        await asyncio.to_thread(_check_forecast_frame, data.storage_path, columns, settings, target)
+    except ForecastDataError as error:
+        raise BadUserInput(str(error)) from None
+
+
+def _check_forecast_frame(
+    key: str, columns: list[str], settings: ForecastSettings, target: str | None
+) -> None:
+    import pyarrow.parquet as pq
+
+    with get_store().open(key) as stream:
+        frame = pq.read_table(stream, columns=columns).to_pandas()
+    check_history(frame, settings, str(target))
 
 
 def clean_model_name(name: str | None, dataset_name: str, target: str | None) -> str:
@@ -145,6 +212,8 @@ def _task(data: TrainingData, target: str | None, requested: TaskType) -> TaskTy
     if target is not None and target_column is None:
         raise BadUserInput(f"The dataset has no column '{target[:100]}'.")
     if target_column is None:
+        if requested == TaskType.FORECASTING:
+            raise BadUserInput("FORECASTING needs a target: the numeric column to forecast.")
         if requested != TaskType.ANOMALY_DETECTION:
             raise BadUserInput(
                 "Choose a target column, or taskType ANOMALY_DETECTION for unsupervised training."
@@ -323,6 +392,8 @@ def _check_budget(engine: Engine, budget: int, limits: Limits) -> None:
 
 
 def _check_engine_task(engine: Engine, task: TaskType) -> None:
+    if task == TaskType.FORECASTING:
+        return  # checked with the forecasting request
     if engine == Engine.SKLEARN and task not in SKLEARN_TASKS:
         raise BadUserInput(
             f"The SKLEARN engine trains classifiers and regressors (BINARY, MULTICLASS, "

@@ -147,6 +147,40 @@ class Scorer:
             self._file = None
 
 
+@dataclass
+class ForecastScorer(Scorer):
+    """A FORECASTING version's batch job: the dataset is history (time, series id,
+    target), forecast whole, since a series cannot be split across chunks. The output
+    holds ``horizon`` steps per series after its history: series, time, mean, lower,
+    upper (the version's interval level). The history is bounded as training's is (at
+    most ``MAX_SERIES`` series), and only its three columns are read."""
+
+    def open(self, feature_names: list[str]) -> None:
+        super().open(feature_names)
+        self._batches = None
+
+    def step(self) -> bool:
+        if self._file is None:
+            raise RuntimeError("open() first")
+        if self.rows:
+            return False
+        from phantom.automl.forecasting import ForecastDataError
+
+        history = self._file.read(columns=self.features).to_pandas()
+        forecast: Any = getattr(self.model, "forecast")  # noqa: B009 - the forecaster's own
+        started = time.perf_counter()
+        try:
+            answer = forecast(history)
+        except ForecastDataError as error:
+            raise DataProblem(str(error)) from None
+        self.predict_seconds += time.perf_counter() - started
+        table = pa.Table.from_pandas(answer, preserve_index=False)
+        self._writer = pq.ParquetWriter(self.target, table.schema, compression="zstd")
+        self._writer.write_table(table)
+        self.rows = max(len(history), 1)
+        return True
+
+
 def _download(key: str, target: Path) -> None:
     with get_store().open(key) as source, target.open("wb") as sink:
         shutil.copyfileobj(source, sink, 1024 * 1024)
@@ -251,7 +285,8 @@ async def _run(
         return
     timings.phase("load", started)
     threshold = claim.version.threshold if claim.version.task_type == "BINARY" else None
-    scorer = Scorer(model, source, work / "predictions.parquet", chunk_rows, threshold)
+    kind = ForecastScorer if claim.version.task_type == "FORECASTING" else Scorer
+    scorer = kind(model, source, work / "predictions.parquet", chunk_rows, threshold)
     started = time.perf_counter()
     try:
         output = await _score(claim, scorer, beat)

@@ -76,6 +76,7 @@ class TaskType(StrEnum):
     MULTICLASS = "MULTICLASS"
     REGRESSION = "REGRESSION"
     ANOMALY_DETECTION = "ANOMALY_DETECTION"
+    FORECASTING = "FORECASTING"  # a time column, optionally a series id, a numeric target
 
 
 @dataclass(frozen=True, slots=True)

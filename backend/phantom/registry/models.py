@@ -97,3 +97,7 @@ class ModelVersion(TenantScoped, Base):
     # binary classifiers: the positive class's probability above which predict answers the
     # positive class (``setServingThreshold``); None: the engine's own decision threshold
     serving_threshold: Mapped[float | None] = mapped_column(Float)
+    # FORECASTING only: the job's settings (horizon, interval level...) and what the fit
+    # found (frequency, season, backtest scores, the data's end, a history tail per series
+    # for charts; ``engines/forecast.py``); None for every other task
+    forecast: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

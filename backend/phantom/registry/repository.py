@@ -93,6 +93,12 @@ class VersionRepository(Repository[ModelVersion]):
         )
         return summary
 
+    async def forecast(self, version_id: uuid.UUID) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = await self.session.scalar(
+            select(ModelVersion.forecast).where(ModelVersion.id == version_id)
+        )
+        return found
+
     async def insights(
         self, version_ids: set[uuid.UUID]
     ) -> dict[uuid.UUID, tuple[dict[str, Any] | None, dict[str, Any] | None]]:

@@ -62,6 +62,7 @@ class NewVersion:
     insights: dict[str, Any] | None = None  # ``automl/insights.py``
     reproducibility: dict[str, Any] | None = None
     holdout_predictions: dict[str, Any] | None = None  # ``automl/holdout.py``
+    forecast: dict[str, Any] | None = None  # FORECASTING: settings and backtest facts
 
 
 FairnessReports = list[dict[str, Any]]  # a version's (``automl/fairness.py``)
@@ -224,6 +225,13 @@ class RegistryService:
     ) -> dict[str, Any] | None:
         """The version's global SHAP summary (deferred: read only when asked for)."""
         return await VersionRepository(session).explanation_summary(version_id)
+
+    @requires(P.MODELS_READ)
+    async def forecast(
+        self, session: AsyncSession, principal: Principal, version_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        """A FORECASTING version's settings, backtest and history tail (deferred)."""
+        return await VersionRepository(session).forecast(version_id)
 
     # --- for other domains, which check their own permission first --------------------
 
@@ -580,6 +588,7 @@ class RegistryService:
             insights=new.insights,
             reproducibility=new.reproducibility,
             holdout_predictions=new.holdout_predictions,
+            forecast=new.forecast,
         )
         await VersionRepository(session).add(version)
         await audit.record(

@@ -145,7 +145,9 @@ class ModelVersionFields:
     version: int
     stage: models.ModelStage
     stage_changed_at: datetime | None
-    engine: str = strawberry.field(description='"autogluon", "h2o", "anomaly" or "sklearn".')
+    engine: str = strawberry.field(
+        description='"autogluon", "h2o", "anomaly", "sklearn" or "forecast".'
+    )
     task_type: TaskTypeValue
     target: str | None
     metric: str

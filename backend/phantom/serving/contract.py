@@ -94,16 +94,50 @@ PREDICTION: Schema = {
         },
     },
 }
+FORECAST: Schema = {
+    "type": "object",
+    "description": "A FORECASTING version's answer: horizon steps per series, with the "
+    "interval at intervalLevel percent.",
+    "required": ["modelVersionId", "predictionIds", "forecasts", "intervalLevel", "target"],
+    "properties": {
+        "modelVersionId": {"type": "string", "format": "uuid", "description": "It forecast."},
+        "predictionIds": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "One per forecast step, in order.",
+        },
+        "forecasts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["series", "time", "mean", "lower", "upper"],
+                "properties": {
+                    "series": {
+                        "type": ["string", "null"],
+                        "description": "The series id; null for a single series.",
+                    },
+                    "time": {"type": "string", "description": "ISO 8601."},
+                    "mean": {"type": "number"},
+                    "lower": {"type": "number"},
+                    "upper": {"type": "number"},
+                },
+            },
+        },
+        "intervalLevel": {"type": "integer", "enum": [80, 95]},
+        "target": {"type": ["string", "null"], "description": "What is forecast."},
+    },
+}
 PREDICT_BODY: Schema = {
     "type": "object",
     "required": ["rows"],
     "properties": {
         "rows": {
             "type": "array",
-            "minItems": 1,
             "description": "At most PHANTOM_PREDICT_MAX_ROWS rows (default 1000); each an "
             "object of feature: value. A missing feature is a missing value; an unknown "
-            "column is refused (400).",
+            "column is refused (400). A FORECASTING version takes rows of recent history "
+            "(time, series id, target) or none: it then forecasts after its training data; "
+            "other versions refuse an empty list (400).",
             "items": {"type": "object"},
         }
     },
@@ -141,7 +175,12 @@ contract = Contract(
                     "content": {"application/json": {"schema": ref("PredictRequest")}},
                 },
                 "responses": responses(
-                    {"200": answer("The predictions.", {"application/json": PREDICTION})},
+                    {
+                        "200": answer(
+                            "The predictions (a FORECASTING version: the forecasts).",
+                            {"application/json": {"oneOf": [ref("Prediction"), ref("Forecast")]}},
+                        )
+                    },
                     _400="The body is not JSON of that shape, or a row is refused (unknown "
                     "column, a value of the wrong type, too many rows), or explain is neither "
                     "true nor false.",
@@ -156,5 +195,5 @@ contract = Contract(
             }
         }
     },
-    schemas={"PredictRequest": PREDICT_BODY, "Prediction": PREDICTION},
+    schemas={"PredictRequest": PREDICT_BODY, "Prediction": PREDICTION, "Forecast": FORECAST},
 )

@@ -107,6 +107,16 @@ async def predict(scope: Scope, receive: Receive) -> bytes | Response | None:
         if principal is not None:
             await _record_refusal(principal, scope, ErrorCode.INTERNAL)
         return error_response(PhantomError("The prediction failed; see the server log."))
+    if result.forecasts is not None:  # FORECASTING: the steps, not per-row predictions
+        return orjson.dumps(
+            {
+                "modelVersionId": str(result.model_version_id),
+                "predictionIds": result.prediction_ids,
+                "forecasts": result.forecasts,
+                "intervalLevel": result.interval_level,
+                "target": result.target,
+            }
+        )
     answer: dict[str, object] = {
         "modelVersionId": str(result.model_version_id),
         "predictionIds": result.prediction_ids,

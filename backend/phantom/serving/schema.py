@@ -9,6 +9,7 @@ import strawberry
 from strawberry import Info
 from strawberry.scalars import JSON
 
+from phantom.automl.forecast_schema import ForecastPoint
 from phantom.graphql.context import Context
 from phantom.graphql.ids import parse_id
 from phantom.graphql.permissions import authenticated
@@ -92,6 +93,15 @@ class Prediction:
     explanations: list[Explanation] | None = strawberry.field(
         description="With explain: true, one per row (SHAP)."
     )
+    forecasts: list[ForecastPoint] | None = strawberry.field(
+        default=None,
+        description="FORECASTING: horizon steps per series, after the training data (rows: "
+        "[]) or after the history rows given; predictions holds their means and "
+        "predictionIds one id per step.",
+    )
+    interval_level: int | None = strawberry.field(
+        default=None, description="FORECASTING: the interval's level, in percent."
+    )
 
 
 @strawberry.type
@@ -136,4 +146,8 @@ class ServingMutation:
             explanations=[Explanation.from_json(e) for e in result.explanations]
             if result.explanations is not None
             else None,
+            forecasts=[ForecastPoint.from_json(f) for f in result.forecasts]
+            if result.forecasts is not None
+            else None,
+            interval_level=result.interval_level,
         )

@@ -8,6 +8,7 @@ per process (identity/authn.py, serving/versions.py, serving/cache.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 import uuid
@@ -20,16 +21,19 @@ import numpy as np
 from phantom.authz.permissions import P
 from phantom.authz.service import requires
 from phantom.automl.engines.base import Predictions, thresholded
+from phantom.automl.forecasting import ForecastDataError
+from phantom.config import settings
 from phantom.explain.inputs import input_warnings
 from phantom.explain.service import check_rows, explanations
 from phantom.identity.principal import Principal
-from phantom.kit.errors import PhantomError
+from phantom.kit.errors import BadUserInput, PhantomError, Unavailable
 from phantom.kit.ids import uuid7_block
 from phantom.kit.rows import utcnow
 from phantom.monitoring.predictionlog import ScoredCall, prediction_log
 from phantom.registry.service import ServableVersion
-from phantom.serving.cache import models
-from phantom.serving.rows import Columns, rows_to_columns
+from phantom.serving.batching import ScoringFailed
+from phantom.serving.cache import Served, models
+from phantom.serving.rows import Columns, columns_of, frame, rows_to_columns
 from phantom.serving.versions import servable_versions
 
 
@@ -44,6 +48,9 @@ class PredictionResult:
     positive_class: str | None = None  # binary: the class probabilities and log-odds are of
     warnings: list[dict[str, Any]] = field(default_factory=list)  # explain/inputs.py
     explanations: list[dict[str, Any]] | None = None  # with explain only
+    # FORECASTING: {series, time, mean, lower, upper} per step and series; the level in %
+    forecasts: list[dict[str, Any]] | None = None
+    interval_level: int | None = None
 
 
 def _native(value: Any) -> Any:
@@ -117,6 +124,8 @@ class PredictionService:
             version = await servable_versions.by_id(tenant_id, version_id)
         else:
             version = await servable_versions.by_name(tenant_id, str(model_name))
+        if version.task_type == "FORECASTING":
+            return await self._forecast(principal, version, rows, channel, at, started, explain)
         columns, count = rows_to_columns(rows, version.features)
         if explain:
             check_rows(count)
@@ -140,6 +149,104 @@ class PredictionService:
                 served.model, served.lock, served.extras, version, columns
             )
         return to_result(version.id, ids, predicted, version, warnings, explained)
+
+    async def _forecast(
+        self,
+        principal: Principal,
+        version: ServableVersion,
+        rows: object,
+        channel: str,
+        at: datetime,
+        started: float,
+        explain: bool,
+    ) -> PredictionResult:
+        """``horizon`` steps per series: after the training data's end (no rows), or after
+        the history the rows give (time, series id, target), checked as training checks
+        it. The forecast steps are what the prediction log keeps: per step, its series and
+        time as inputs (the target missing) and its mean as the prediction."""
+        if explain:
+            raise BadUserInput("Forecasts have no SHAP explanations; ask without explain.")
+        if not isinstance(rows, list):
+            raise BadUserInput(
+                "rows must be a list: [] to forecast after the training data, or the recent "
+                'history [{"<time>": ..., "<series id>": ..., "<target>": ...}].'
+            )
+        history = None
+        if rows:
+            columns, _ = rows_to_columns(rows, version.features)
+            history = frame([columns], version.features)
+        served = await models.get(version)
+        try:
+            answer, level = await asyncio.wait_for(
+                asyncio.to_thread(_forecast_locked, served, history),
+                settings.PREDICT_TIMEOUT_SECONDS,
+            )
+        except ForecastDataError as error:
+            raise BadUserInput(str(error)) from None
+        except TimeoutError:
+            await prediction_log.record(
+                _logged(principal, channel, version, at, started, [], None, None)
+            )
+            raise Unavailable(
+                f"The forecast took longer than {settings.PREDICT_TIMEOUT_SECONDS:g} s; send "
+                "fewer series or use batch scoring."
+            ) from None
+        except Exception:
+            await prediction_log.record(
+                _logged(principal, channel, version, at, started, [], None, None)
+            )
+            raise ScoringFailed("The model failed to forecast; see the server log.") from None
+        count = len(answer)
+        ids = uuid7_block(at, count)
+        logged = {}
+        for feature in version.features:
+            name = feature["name"]
+            if feature["dtype"].startswith("datetime"):
+                logged[name] = list(answer["time"])
+            elif feature["name"] == version.target:
+                logged[name] = [math.nan] * count
+            else:
+                logged[name] = [None if s is None else str(s) for s in answer["series"]]
+        means = answer["mean"].to_numpy(dtype=float)
+        await prediction_log.record(
+            _logged(
+                principal,
+                channel,
+                version,
+                at,
+                started,
+                ids,
+                Predictions(labels=means),
+                columns_of(logged, version.features, count),
+            )
+        )
+        forecasts = [
+            {
+                "series": series,
+                "time": time_.isoformat(),
+                "mean": _native(float(mean)),
+                "lower": _native(float(lower)),
+                "upper": _native(float(upper)),
+            }
+            for series, time_, mean, lower, upper in answer.itertuples(index=False)
+        ]
+        return PredictionResult(
+            model_version_id=version.id,
+            prediction_ids=ids,
+            predictions=[_native(float(m)) for m in means],
+            probabilities=None,
+            scores=None,
+            target=version.target,
+            forecasts=forecasts,
+            interval_level=level,
+        )
+
+
+def _forecast_locked(served: Served, history: Any) -> tuple[Any, int]:
+    """The loaded forecaster's answer and its interval level, one call at a time."""
+    model: Any = served.model
+    with served.lock:
+        return model.forecast(history), int(model.settings.level)
 
 
 def serving_threshold(version: ServableVersion) -> float | None:

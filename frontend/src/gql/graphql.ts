@@ -281,6 +281,10 @@ export type StartTrainingInput = {
   engine?: Engine;
   /** Never used as features (ID-like columns are dropped anyway). */
   excludedColumns?: Array<string>;
+  /** FORECASTING (required): steps to forecast, 1..500; each series needs two seasons plus three horizons of history (the backtest). */
+  horizon?: number | null | undefined;
+  /** FORECASTING: the prediction interval, 80 (default) or 95 percent. */
+  intervalLevel?: number | null | undefined;
   /** Default per task. */
   metric?: string | null | undefined;
   /** Registry model to add a version to; default "<dataset> · <target>". */
@@ -289,6 +293,8 @@ export type StartTrainingInput = {
   positiveClass?: string | null | undefined;
   /** At most 10 columns (each with at most 50 distinct values) whose groups the version's fairness report compares on the holdout. A protected attribute stays a feature unless it is also in excludedColumns: then it is evaluated, not learned from. */
   protectedAttributes?: Array<string> | null | undefined;
+  /** FORECASTING: the column naming each series (at most 1,000); leave it out for a single series. */
+  seriesIdColumn?: string | null | undefined;
   /** FIT_TO_SERVE: the fastest model whose holdout score is not measurably worse than the best's; BEST_SCORE: the leaderboard's best. AutoGluon only: the other engines serve their leader. */
   servingChoice?: ServingChoice;
   /** Required except for ANOMALY_DETECTION, where it is an optional label column used only for evaluation. */
@@ -296,12 +302,15 @@ export type StartTrainingInput = {
   taskType?: TaskType;
   /** Seconds for the search: the engine (and the baseline, for AutoGluon and H2O) fits models within about 90 % of it. Start-up and the evaluation after the fit (holdout metrics, importance, insights) come on top on a busy host; every job ends within 1.25 x budget + 15 s (the hard bound), or fails with time_bound. */
   timeBudgetSeconds: number;
+  /** FORECASTING (required): the column of dates or times (ISO 8601); each series must have a regular frequency. */
+  timeColumn?: string | null | undefined;
 };
 
 export type TaskType =
   | 'ANOMALY_DETECTION'
   | 'AUTO'
   | 'BINARY'
+  | 'FORECASTING'
   | 'MULTICLASS'
   | 'REGRESSION';
 

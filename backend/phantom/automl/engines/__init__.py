@@ -1,5 +1,6 @@
 """The engines by name. Imports are lazy: AutoGluon and H2O are heavy, and H2O is an
-optional extra; "sklearn" (HistGradientBoosting) needs only scikit-learn."""
+optional extra; "sklearn" (HistGradientBoosting) needs only scikit-learn; "forecast"
+(statsforecast) serves FORECASTING."""
 
 from __future__ import annotations
 
@@ -24,4 +25,8 @@ def get_engine(name: str) -> Engine:
         from phantom.automl.engines.sklearn import SklearnEngine
 
         return SklearnEngine()
+    if name == "forecast":
+        from phantom.automl.engines.forecast import ForecastEngine
+
+        return ForecastEngine()
     raise ValueError(f"unknown engine {name!r}")
