@@ -95,7 +95,8 @@ async def test_websocket_refusals(api_url: str, tenant: TenantFixture) -> None:
             await ws.receive()
     # a page on another origin cannot open a socket with the user's cookies
     with pytest.raises(websockets.InvalidStatus):
-        async with connect(api_url, origin="https://evil.example.com"):
+        cookie = {"Cookie": "phantom_session=the-victims"}
+        async with connect(api_url, headers=cookie, origin="https://evil.example.com"):
             pass
 
 

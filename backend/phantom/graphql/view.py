@@ -103,6 +103,17 @@ class PhantomGraphQL(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
 
+    def is_websocket_origin_allowed(self, request: Any, origin: str) -> bool:
+        """A page on another origin may open a socket when it brings no session cookie.
+        The origin check guards cookie sockets (cross-site WebSocket hijacking: the
+        browser sends the cookie whoever opened the socket); a socket without the cookie
+        can only authenticate with a token in ``connection_init``, which a page on
+        another site has only if the integrator gave it one. A cookie present still
+        needs a same or allowed origin."""
+        if super().is_websocket_origin_allowed(request, origin):
+            return True
+        return settings.SESSION_COOKIE not in request.cookies
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Transport-level refusals (malformed JSON, no query, a batch) answer in the
         GraphQL error shape too, not as plain text."""
