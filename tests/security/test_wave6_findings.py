@@ -1,0 +1,289 @@
+"""Attacks on wave 6 (idempotency keys, rate-limit headers, the W4-4 threshold gate, the
+OpenAPI route, forecasting's predict with history). Each test performs the attack on the
+real code path and asserts the safe behaviour, so a test marked ``xfail(strict=True)`` is
+a finding still open, and an unmarked one either pins a fixed finding or an attack found
+to fail."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from phantom.authz.permissions import P
+from phantom.config import settings
+from phantom.serving import service as serving_service
+from phantom.serving.cache import models
+from phantom.serving.versions import servable_versions
+from tests.automl.forecast_support import seasonal
+from tests.automl.support import start
+from tests.automl.test_forecasting_api import train
+from tests.datasets.support import upload
+from tests.graphql.test_rate_limits import VIEWER, limits
+from tests.graphql.test_schema_permissions import member_with
+from tests.security.test_wave4_findings import DECIDE, SERVED, THRESHOLD, _binary_version, bearer
+from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
+
+CLINIC = b"age,hiv\n" + b"".join(
+    b"%d,%s\n" % (20 + i % 50, b"positive" if i % 3 == 0 else b"negative") for i in range(60)
+)
+REQUEST = """mutation($i: RequestPromotionInput!) {
+  requestPromotion(input: $i) { id stage servingThreshold status } }"""
+
+
+# --- W6-1: the threshold changed while a promotion request waits ------------------------
+
+
+@pytest.mark.slow
+async def test_a_threshold_changed_after_the_request_is_not_promoted_with_it(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """Finding W6-1 (medium, integrity; fixed): the W4-4 gate refused setServingThreshold
+    only for a version already in a gated stage. A requester asked for PRODUCTION while the
+    version was in NONE (or an ungated STAGING), then alone set its threshold to 1.0 while
+    the request waited; the approval promoted the version with a threshold nobody approved
+    (promote_approved checks a stage change since the request, not a threshold change).
+    Now a threshold change is refused while a request for the version is pending."""
+    # given: a binary classifier in no stage, and a request to put it in production
+    version = await _binary_version(client, tenant)
+    scientist = bearer(await member_with(tenant, {P.MODELS_READ, P.MODELS_PROMOTE}))
+    approver = bearer(await member_with(tenant, {P.MODELS_READ, P.MODELS_APPROVE}))
+    asked = await gql(
+        client,
+        REQUEST,
+        {"i": {"modelVersionId": version, "stage": "PRODUCTION", "justification": "AUC 0.99"}},
+        scientist,
+    )
+    request = asked["data"]["requestPromotion"]
+    assert request["status"] == "PENDING", asked
+    # when: the requester alone moves its threshold to 1.0 (every case negative) while the
+    # request waits, and someone else approves the request as it was shown
+    moved = await gql(client, THRESHOLD, {"id": version, "threshold": 1.0}, scientist)
+    decided = await gql(client, DECIDE, {"id": request["id"]}, approver)
+    # then: either the change or the approval was refused: production never serves 1.0
+    served = (await gql(client, SERVED, {"id": version}, tenant.bearer))["data"]["modelVersion"]
+    assert served != {"stage": "PRODUCTION", "servingThreshold": 1.0}, (moved, decided)
+    assert error_codes(moved) == ["CONFLICT"], moved
+    assert request["id"] in moved["errors"][0]["message"]
+    assert decided["data"]["decidePromotion"]["status"] == "APPROVED", decided
+
+
+@pytest.mark.slow
+async def test_a_threshold_request_approved_after_the_version_moved_is_refused(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """Held: a threshold request for STAGING (the version's stage then), approved only
+    after the version moved to PRODUCTION, neither moves it back nor sets the threshold;
+    the requester cannot approve it through a second token of theirs either."""
+    version = await _binary_version(client, tenant)
+    scientist_token = await member_with(tenant, {P.MODELS_READ, P.MODELS_PROMOTE})
+    scientist = bearer(scientist_token)
+    approver = bearer(await member_with(tenant, {P.MODELS_READ, P.MODELS_APPROVE}))
+    staged = await gql(
+        client,
+        REQUEST,
+        {"i": {"modelVersionId": version, "stage": "STAGING", "justification": "Try it"}},
+        scientist,
+    )
+    if staged["data"]["requestPromotion"]["status"] == "PENDING":
+        await gql(client, DECIDE, {"id": staged["data"]["requestPromotion"]["id"]}, approver)
+    change = {"modelVersionId": version, "stage": "STAGING", "justification": "Recall"}
+    threshold = await gql(client, REQUEST, {"i": {**change, "servingThreshold": 0.2}}, scientist)
+    threshold_id = threshold["data"]["requestPromotion"]["id"]
+    production = await gql(
+        client,
+        REQUEST,
+        {"i": {"modelVersionId": version, "stage": "PRODUCTION", "justification": "Go"}},
+        scientist,
+    )
+    promoted = await gql(
+        client, DECIDE, {"id": production["data"]["requestPromotion"]["id"]}, approver
+    )
+    assert promoted["data"]["decidePromotion"]["status"] == "APPROVED", promoted
+    before = (await gql(client, SERVED, {"id": version}, tenant.bearer))["data"]["modelVersion"]
+    late = await gql(client, DECIDE, {"id": threshold_id}, approver)
+    assert error_codes(late) == ["CONFLICT"], late
+    after = (await gql(client, SERVED, {"id": version}, tenant.bearer))["data"]["modelVersion"]
+    assert after == before
+    assert after["stage"] == "PRODUCTION"
+    # NaN, infinities and non-numbers never reach the gate (GraphQL Float, JSON)
+    for bad in ("NaN", "Infinity", "1e400"):
+        mutation = (
+            f'mutation {{ requestPromotion(input: {{modelVersionId: "{version}", '
+            f'stage: PRODUCTION, justification: "x", servingThreshold: {bad}}}) {{ id }} }}'
+        )
+        answer = await client.post("/graphql", json={"query": mutation}, headers=scientist)
+        assert "errors" in answer.json(), answer.text
+        assert answer.json().get("data") in (None, {}), answer.text
+
+
+# --- W6-2: forecasting's refit outlives its request ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+async def forecaster(app: Any) -> tuple[TenantFixture, str, str]:
+    tenant = await create_tenant("Wave6 Forecasts")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        found = await train(client, tenant, seasonal())
+    assert found["status"] == "SUCCEEDED", (found["errorCode"], found["error"])
+    return tenant, str(found["modelVersion"]["id"]), str(found["modelVersion"]["modelName"])
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="Finding W6-2 (medium, availability across tenants, not fixed: needs the refit "
+    "in a bounded child or a refit budget): predict with history rows refits each series' "
+    "candidate (AutoARIMA: 4.8 s for one 1,000-row series, 13 s for 41 series of 24 "
+    "points, measured niced on this host) in asyncio.to_thread under the model's lock. "
+    "PREDICT_TIMEOUT_SECONDS answers 503 but cannot stop the thread: the refit keeps the "
+    "API process's CPU and a default-executor thread, and every request queued on the "
+    "lock keeps another, so a burst of history forecasts from one tenant occupies the "
+    "shared executor and CPU long after each caller was told 503.",
+)
+async def test_a_timed_out_forecast_stops_its_work(
+    client: httpx.AsyncClient,
+    forecaster: tuple[TenantFixture, str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tenant, version_id, _ = forecaster
+    # a series the fit chose AutoARIMA for, 1,000 points (the per-call row limit)
+    history = seasonal(2, 1000, seed=5, noise=5.0)
+    rows = history[history["store"] == "store-1"].to_dict("records")
+    quick = settings.model_copy(update={"PREDICT_TIMEOUT_SECONDS": 0.5})
+    monkeypatch.setattr(serving_service, "settings", quick)
+    url = f"/api/v1/models/{version_id}/predict"
+    answers = await asyncio.gather(
+        *(client.post(url, json={"rows": rows}, headers=tenant.bearer) for _ in range(3))
+    )
+    assert [a.status_code for a in answers] == [503] * 3, [a.text for a in answers]
+    version = await servable_versions.by_id(tenant.id, uuid.UUID(version_id))
+    served = await models.get(version)
+    deadline = time.monotonic() + 1.0
+    while served.lock.locked() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    busy = served.lock.locked()
+    while served.lock.locked():  # leave no refit running for the next test
+        await asyncio.sleep(0.2)
+    assert not busy, "the refits went on after their callers were answered 503"
+
+
+@pytest.mark.slow
+async def test_another_tenant_cannot_forecast_with_the_version_by_id_or_name(
+    client: httpx.AsyncClient, forecaster: tuple[TenantFixture, str, str]
+) -> None:
+    """Held: another organization's admin gets 404 by id and by model name, where the
+    owner gets the forecast (by name: 409, no version in production), so the answer does
+    not even tell that the name exists elsewhere."""
+    tenant, version_id, name = forecaster
+    other = await create_tenant("Wave6 Other")
+    for model, status in ((version_id, 200), (quote(name, safe=""), 409)):
+        url = f"/api/v1/models/{model}/predict"
+        owned = await client.post(url, json={"rows": []}, headers=tenant.bearer)
+        assert owned.status_code == status, owned.text
+        refused = await client.post(url, json={"rows": []}, headers=other.bearer)
+        assert refused.status_code == 404, refused.text
+
+
+# --- held: the OpenAPI route ---------------------------------------------------------------
+
+
+async def test_the_openapi_document_is_the_same_for_everyone_and_read_only(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """Held: public and cacheable, so it must not vary with the caller (no cache poisoning
+    through Host or credentials), carries no cookie, and refuses other methods."""
+    anonymous = await client.get("/api/v1/openapi.json")
+    signed = await client.get(
+        "/api/v1/openapi.json", headers={**tenant.bearer, "Host": "evil.example.com"}
+    )
+    assert anonymous.status_code == signed.status_code == 200
+    assert anonymous.content == signed.content
+    assert "set-cookie" not in anonymous.headers
+    assert b"evil.example.com" not in signed.content
+    assert tenant.slug.encode() not in signed.content
+    for method in ("POST", "PUT", "DELETE"):
+        refused = await client.request(method, "/api/v1/openapi.json")
+        assert refused.status_code == 405, (method, refused.status_code)
+
+
+# --- held: rate-limit figures are the caller's own ------------------------------------------
+
+
+async def test_rate_limit_headers_never_reflect_another_tenants_usage(
+    client: httpx.AsyncClient,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Held: a tenant that spent its whole burst (and is refused) moves nothing in another
+    tenant's RateLimit-Remaining or extensions.rateLimit; the 429 says 0 remaining."""
+    limits(monkeypatch, per_credential=10_000, per_tenant=30)  # a burst of 3
+    asked = {**VIEWER, "extensions": {"rateLimit": True}}
+    spent = [await client.post("/graphql", json=asked, headers=tenant.bearer) for _ in range(4)]
+    assert [a.status_code for a in spent] == [200, 200, 200, 429]
+    assert spent[-1].headers["ratelimit-remaining"] == "0"
+    fresh = await client.post("/graphql", json=asked, headers=other_tenant.bearer)
+    assert fresh.status_code == 200, fresh.text
+    assert fresh.headers["ratelimit-remaining"] == "2", fresh.headers
+    assert fresh.json()["extensions"]["rateLimit"]["remaining"] == 2
+
+
+async def test_positive_class_probes_of_another_tenants_dataset_find_nothing(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    """positiveClass: another tenant's dataset is NOT_FOUND whatever the class guessed,
+    and a hostile value is refused without being echoed in full."""
+    body = await upload(client, tenant.bearer, CLINIC, name="Clinic")
+    dataset = body["data"]["uploadDataset"]["id"]
+    for guess in ("positive", "negative"):
+        probed = await start(
+            client,
+            other_tenant.bearer,
+            datasetId=dataset,
+            timeBudgetSeconds=10,
+            target="hiv",
+            positiveClass=guess,
+        )
+        assert error_codes(probed) == ["NOT_FOUND"], probed
+    hostile = "x\x00" + "A" * 20_000
+    refused = await start(
+        client,
+        tenant.bearer,
+        datasetId=dataset,
+        timeBudgetSeconds=10,
+        target="hiv",
+        positiveClass=hostile,
+    )
+    assert error_codes(refused) == ["BAD_USER_INPUT"], refused
+    assert len(refused["errors"][0]["message"]) < 1000
+
+
+async def test_a_training_runner_without_datasets_read_does_not_learn_column_values(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """Finding W6-3 (low, permission leak inside a tenant; fixed): startTraining checks
+    positiveClass against the target's values and its error listed them, so a member
+    holding training:run but not datasets:read learned the two values of any two-valued
+    column of any dataset (datasets:read is what shows a profile's values). The error now
+    lists them only to a caller who may read datasets."""
+    body = await upload(client, tenant.bearer, CLINIC, name="Clinic")
+    dataset = body["data"]["uploadDataset"]["id"]
+    runner = bearer(await member_with(tenant, {P.TRAINING_RUN, P.TRAINING_READ}))
+    probed = await start(
+        client, runner, datasetId=dataset, timeBudgetSeconds=10, target="hiv", positiveClass="?"
+    )
+    assert error_codes(probed) == ["BAD_USER_INPUT"], probed
+    assert "negative" not in probed["errors"][0]["message"], probed
+    assert "shown to members who may read datasets" in probed["errors"][0]["message"]
+    reader = bearer(await member_with(tenant, {P.TRAINING_RUN, P.DATASETS_READ}))
+    told = await start(
+        client, reader, datasetId=dataset, timeBudgetSeconds=10, target="hiv", positiveClass="?"
+    )
+    assert "'negative', 'positive'" in told["errors"][0]["message"], told
