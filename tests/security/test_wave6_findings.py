@@ -142,10 +142,10 @@ async def forecaster(app: Any) -> tuple[TenantFixture, str, str]:
     "in a bounded child or a refit budget): predict with history rows refits each series' "
     "candidate (AutoARIMA: 4.8 s for one 1,000-row series, 13 s for 41 series of 24 "
     "points, measured niced on this host) in asyncio.to_thread under the model's lock. "
-    "PREDICT_TIMEOUT_SECONDS answers 503 but cannot stop the thread: the refit keeps the "
-    "API process's CPU and a default-executor thread, and every request queued on the "
-    "lock keeps another, so a burst of history forecasts from one tenant occupies the "
-    "shared executor and CPU long after each caller was told 503.",
+    "PREDICT_TIMEOUT_SECONDS answers 503 but cannot stop the thread: the running refit "
+    "keeps the API process's CPU and a default-executor thread after its caller was told "
+    "503 (those queued behind it now give up at their deadline), so one tenant's history "
+    "forecasts, one per model at a time, still take the shared process's CPU.",
 )
 async def test_a_timed_out_forecast_stops_its_work(
     client: httpx.AsyncClient,
@@ -172,6 +172,34 @@ async def test_a_timed_out_forecast_stops_its_work(
     while served.lock.locked():  # leave no refit running for the next test
         await asyncio.sleep(0.2)
     assert not busy, "the refits went on after their callers were answered 503"
+
+
+@pytest.mark.slow
+async def test_forecasts_queued_behind_a_refit_give_up_at_their_deadline(
+    client: httpx.AsyncClient,
+    forecaster: tuple[TenantFixture, str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """W6-2's part fixed: requests queued on the model's lock behind a refit used to wait
+    in executor threads and refit one after another long after their 503s; now each gives
+    up at its caller's deadline, so only the refit already running outlives its answer."""
+    tenant, version_id, _ = forecaster
+    history = seasonal(2, 1000, seed=5, noise=5.0)
+    rows = history[history["store"] == "store-1"].to_dict("records")
+    quick = settings.model_copy(update={"PREDICT_TIMEOUT_SECONDS": 0.5})
+    monkeypatch.setattr(serving_service, "settings", quick)
+    url = f"/api/v1/models/{version_id}/predict"
+    answers = await asyncio.gather(
+        *(client.post(url, json={"rows": rows}, headers=tenant.bearer) for _ in range(4))
+    )
+    assert [a.status_code for a in answers] == [503] * 4, [a.text for a in answers]
+    version = await servable_versions.by_id(tenant.id, uuid.UUID(version_id))
+    served = await models.get(version)
+    while served.lock.locked():  # the one refit that started
+        await asyncio.sleep(0.05)
+    for _ in range(20):  # nobody queued behind it starts another
+        await asyncio.sleep(0.05)
+        assert not served.lock.locked(), "a timed-out forecast refit after its 503"
 
 
 @pytest.mark.slow
