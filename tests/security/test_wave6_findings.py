@@ -7,6 +7,8 @@ to fail."""
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import time
 import uuid
 from typing import Any
@@ -315,3 +317,57 @@ async def test_a_training_runner_without_datasets_read_does_not_learn_column_val
         client, reader, datasetId=dataset, timeBudgetSeconds=10, target="hiv", positiveClass="?"
     )
     assert "'negative', 'positive'" in told["errors"][0]["message"], told
+
+
+# --- held: idempotency keys stay with their credential ---------------------------------------
+
+UPLOAD_KEYED = """mutation($name: String!, $file: Upload!, $key: String) {
+  uploadDataset(name: $name, file: $file, idempotencyKey: $key) { id } }"""
+CREATE_TOKEN = """mutation($name: String!) {
+  createApiToken(input: {name: $name}) { token apiToken { id } } }"""
+REVOKE = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }"
+
+
+async def _keyed_upload(
+    client: httpx.AsyncClient, headers: dict[str, str], key: str
+) -> dict[str, Any]:
+    operations = {"query": UPLOAD_KEYED, "variables": {"name": "Clinic", "file": None, "key": key}}
+    response = await client.post(
+        "/graphql",
+        headers=headers,
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("clinic.csv", io.BytesIO(CLINIC), "text/csv")},
+    )
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_an_idempotency_key_replays_for_its_own_live_credential_only(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    """Held: the same key and request from a read-only member of the same organization is
+    refused for its permission (not answered with the first dataset), from another
+    organization's owner does its own work, and a revoked token's key replays nothing."""
+    created = await gql(client, CREATE_TOKEN, {"name": "integration"}, tenant.bearer)
+    integration = bearer(created["data"]["createApiToken"]["token"])
+    token_id = created["data"]["createApiToken"]["apiToken"]["id"]
+    key = f"wave6-{uuid.uuid4()}"
+    first = await _keyed_upload(client, integration, key)
+    dataset = first["data"]["uploadDataset"]["id"]
+    again = await _keyed_upload(client, integration, key)
+    assert again["data"]["uploadDataset"]["id"] == dataset  # the mechanism works
+    viewer = bearer(await member_with(tenant, {P.MODELS_READ}))
+    refused = await _keyed_upload(client, viewer, key)
+    assert error_codes(refused) == ["FORBIDDEN"], refused
+    assert dataset not in json.dumps(refused)
+    theirs = await _keyed_upload(client, other_tenant.bearer, key)
+    assert theirs["data"]["uploadDataset"]["id"] != dataset, theirs
+    revoked = await gql(client, REVOKE, {"id": token_id}, tenant.bearer)
+    assert revoked["data"]["revokeApiToken"]["revokedAt"], revoked
+    deadline = time.monotonic() + 8  # the authentication cache's lifetime, and slack
+    while True:
+        late = await _keyed_upload(client, integration, key)
+        if error_codes(late) == ["UNAUTHENTICATED"] or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.5)
+    assert error_codes(late) == ["UNAUTHENTICATED"], late
