@@ -7,11 +7,13 @@ to fail."""
 from __future__ import annotations
 
 import asyncio
+import http.server
 import io
 import json
+import threading
 import time
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import httpx
@@ -22,6 +24,7 @@ from phantom.config import settings
 from phantom.serving import service as serving_service
 from phantom.serving.cache import models
 from phantom.serving.versions import servable_versions
+from phantom_client import Client, PhantomError
 from tests.automl.forecast_support import seasonal
 from tests.automl.support import start
 from tests.automl.test_forecasting_api import train
@@ -371,3 +374,55 @@ async def test_an_idempotency_key_replays_for_its_own_live_credential_only(
             break
         await asyncio.sleep(0.5)
     assert error_codes(late) == ["UNAUTHENTICATED"], late
+
+
+# --- held: the typed client keeps its token on the server it was given ---------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: ClassVar[list[str | None]] = []
+    location: ClassVar[str] = ""
+
+    def _answer(self) -> None:
+        type(self).seen.append(self.headers.get("Authorization"))
+        if type(self).location:
+            self.send_response(307)
+            self.send_header("Location", type(self).location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b'{"data": {"dataset": null}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def _serve(location: str) -> tuple[http.server.HTTPServer, str]:
+    handler = type("Handler", (_Recorder,), {"seen": [], "location": location})
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_the_client_never_follows_a_redirect_with_its_token_to_another_host() -> None:
+    """Held: a Phantom URL that answers 307 to another host (a compromised proxy, a
+    hostile mirror) gets an error, and the other host never sees the bearer token."""
+    elsewhere, elsewhere_url = _serve("")
+    redirecting, url = _serve(elsewhere_url + "/graphql")
+    try:
+        with Client(url, "phm_secret-token") as phantom, pytest.raises(PhantomError) as failed:
+            phantom.dataset(str(uuid.uuid4()))
+        assert "phm_secret-token" not in str(failed.value)
+        assert redirecting.RequestHandlerClass.seen == ["Bearer phm_secret-token"]  # type: ignore[attr-defined]
+        assert elsewhere.RequestHandlerClass.seen == []  # type: ignore[attr-defined]
+    finally:
+        for server in (redirecting, elsewhere):
+            server.shutdown()
+            server.server_close()
