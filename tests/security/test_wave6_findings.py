@@ -21,6 +21,8 @@ import pytest
 
 from phantom.authz.permissions import P
 from phantom.config import settings
+from phantom.db import transaction
+from phantom.kit import idempotency
 from phantom.serving import service as serving_service
 from phantom.serving.cache import models
 from phantom.serving.versions import servable_versions
@@ -30,7 +32,7 @@ from tests.automl.support import start
 from tests.automl.test_forecasting_api import train
 from tests.datasets.support import upload
 from tests.graphql.test_rate_limits import VIEWER, limits
-from tests.graphql.test_schema_permissions import member_with
+from tests.graphql.test_schema_permissions import member_with, principal_of
 from tests.security.test_wave4_findings import DECIDE, SERVED, THRESHOLD, _binary_version, bearer
 from tests.support.fixtures import TenantFixture, create_tenant, error_codes, gql
 
@@ -426,3 +428,57 @@ def test_the_client_never_follows_a_redirect_with_its_token_to_another_host() ->
         for server in (redirecting, elsewhere):
             server.shutdown()
             server.server_close()
+
+
+# --- W6-4: requests waiting on an idempotency key hold the pool's connections -------------
+
+
+async def test_requests_waiting_on_a_key_do_not_starve_other_tenants(
+    client: httpx.AsyncClient, tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    """Finding W6-4 (medium, availability across tenants; fixed): a request whose key's
+    first request is still running waits on the row lock for IDEMPOTENCY_WAIT_SECONDS
+    (10 s) holding a pooled connection. One credential sending a burst with the key of its
+    own slow request (any arguments: the wait comes before the fingerprint check) took
+    every connection of the API process (pool 10 + 5 overflow by default), and other
+    organizations' requests waited 9.4 s here. Now at most two requests per key claim it at
+    once in a process; the others are CONFLICT "in progress" at once."""
+    # given: tenant's first request with the key is still running (its transaction holds
+    # the key's row, as a long upload's does)
+    owner = await principal_of(tenant.token)
+    key = f"wave6-{uuid.uuid4()}"
+    rows = {"outcomes": [{"predictionId": str(uuid.uuid4()), "actual": 1}]}
+    holding = asyncio.Event()
+    release = asyncio.Event()
+
+    async def first_request() -> None:
+        async with transaction(tenant.id) as session:
+            await idempotency.claim(session, owner, key, "recordOutcomes", {"n": 0})
+            holding.set()
+            await release.wait()
+
+    first = asyncio.create_task(first_request())
+    await holding.wait()
+    try:
+        # when: the same credential sends twenty retries with the key
+        url = f"/api/v1/models/{uuid.uuid4()}/outcomes"
+        headers = {**tenant.bearer, "Idempotency-Key": key}
+        retries = [
+            asyncio.create_task(client.post(url, json=rows, headers=headers)) for _ in range(20)
+        ]
+        await asyncio.sleep(1.0)  # they reach the row lock
+        # then: another organization's request is answered as fast as ever
+        started = time.monotonic()
+        theirs = await client.post(
+            f"/api/v1/models/{uuid.uuid4()}/outcomes", json=rows, headers=other_tenant.bearer
+        )
+        waited = time.monotonic() - started
+        assert theirs.status_code == 404, theirs.text
+    finally:
+        release.set()
+        await first
+        answers = await asyncio.gather(*retries, return_exceptions=True)
+    assert waited < 3, f"another organization waited {waited:.1f} s for a connection"
+    codes = [a.status_code for a in answers if isinstance(a, httpx.Response)]
+    assert len(codes) == 20, answers
+    assert codes.count(409) >= 18, codes  # at most two waited for the first
