@@ -30,7 +30,7 @@ from phantom.kit.errors import BadUserInput, Conflict
 from phantom.kit.events import Event, get_event_bus, publish_on_commit
 from phantom.kit.pagination import Page, PageRequest
 from phantom.kit.rows import utcnow
-from phantom.registry.service import registry, set_promotion_gate
+from phantom.registry.service import registry, set_promotion_gate, set_threshold_guard
 
 MAX_JUSTIFICATION = 2000
 MAX_COMMENT = 1000
@@ -147,6 +147,25 @@ async def _gate(session: AsyncSession, stage: str) -> None:
 
 
 set_promotion_gate(_gate)
+
+
+async def _threshold_guard(session: AsyncSession, version_id: uuid.UUID) -> None:
+    """The registry's check before a direct threshold change (finding W6-1): while a
+    request to move the version waits, its threshold is part of what the approver is
+    asked to approve, so a change then would be promoted with nobody's approval."""
+    repo, now = RequestRepository(session), utcnow()
+    for stage in REQUESTABLE:
+        waiting = await repo.pending(version_id, stage)
+        if waiting is not None and not is_expired(waiting, now):
+            raise Conflict(
+                f"A request to move this version to {stage} is pending (request "
+                f"{waiting.id}), and its approver decides on the threshold served now: "
+                "withdraw the request, change the threshold, then request again, or give "
+                "servingThreshold in the request."
+            )
+
+
+set_threshold_guard(_threshold_guard)
 
 
 class ApprovalService:

@@ -81,6 +81,13 @@ async def can(principal: Principal, permission: P) -> bool:
     recorded = checked_permissions.get()
     if recorded is not None:
         recorded.append(permission)
+    return await holds(principal, permission)
+
+
+async def holds(principal: Principal, permission: P) -> bool:
+    """``can`` for what an answer shows, not what a field needs: a lacking permission
+    trims the answer (e.g. a validation error's examples) instead of refusing it, so it
+    is not recorded as one the field checks."""
     if principal.scopes is not None and permission.value not in principal.scopes:
         return False
     return await holder.allowed(

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from phantom import audit
 from phantom.authz.permissions import P
-from phantom.authz.service import requires
+from phantom.authz.service import holds, requires
 from phantom.automl import repository as job_rows
 from phantom.automl.fit_to_serve import ServingChoice
 from phantom.automl.forecasting import ForecastSettings
@@ -97,7 +97,8 @@ class TrainingService:
         seed: int = 0,
         source: TrainingJob | None = None,
     ) -> TrainingJob:
-        valid = await validate(session, principal.tenant_id, request)
+        shown = await holds(principal, P.DATASETS_READ)  # finding W6-3
+        valid = await validate(session, principal.tenant_id, request, show_values=shown)
         data, task, target = valid.data, valid.task, valid.target
         job = TrainingJob(
             dataset_id=data.id,

@@ -78,8 +78,10 @@ def engine_available(engine: Engine) -> bool:
 
 
 async def validate(
-    session: AsyncSession, tenant_id: uuid.UUID, request: StartRequest
+    session: AsyncSession, tenant_id: uuid.UUID, request: StartRequest, show_values: bool = True
 ) -> ValidStart:
+    """``show_values``: whether errors may quote the data's values (the caller holds
+    datasets:read; training:run alone does not show a dataset's contents, finding W6-3)."""
     data = await training_data(session, request.dataset_id)
     target = request.target
     task = _task(data, target, request.task_type)
@@ -91,7 +93,7 @@ async def validate(
     elif target is not None:
         values = await asyncio.to_thread(_read_column, data.storage_path, target)
         _check_classes(task, target, values)
-        _check_positive(task, target, values, request.positive_class)
+        _check_positive(task, target, values, request.positive_class, show_values)
     elif request.positive_class is not None:
         raise BadUserInput("positiveClass needs a target: it names one of the target's classes.")
     elif (data.row_count or 0) < settings.TRAINING_MIN_ROWS:
@@ -339,7 +341,9 @@ def class_names(value: Any) -> set[str]:
     return names
 
 
-def _check_positive(task: TaskType, target: str, values: list[Any], positive: str | None) -> None:
+def _check_positive(
+    task: TaskType, target: str, values: list[Any], positive: str | None, show: bool = True
+) -> None:
     """``positiveClass``: binary tasks only, and one of the target's two classes."""
     if positive is None:
         return
@@ -351,6 +355,11 @@ def _check_positive(task: TaskType, target: str, values: list[Any], positive: st
     observed = {v for v in values if v is not None}
     if not any(positive in class_names(v) for v in observed):
         shown = positive[:100] + ("..." if len(positive) > 100 else "")
+        if not show:
+            raise BadUserInput(
+                f"positiveClass '{shown}' is not a class of '{target[:100]}' (its classes are "
+                "shown to members who may read datasets)."
+            )
         classes = sorted(str(v)[:100] for v in observed)
         raise BadUserInput(
             f"positiveClass '{shown}' is not a class of '{target[:100]}'; its classes are "

@@ -14,6 +14,8 @@ the same key with a different request is CONFLICT.
 - Concurrency: a second request with the key waits on the first's uncommitted row (the
   unique index) for ``IDEMPOTENCY_WAIT_SECONDS``, then answers the first's result, or
   CONFLICT "in progress" if the first is still running (PostgreSQL's ``lock_timeout``).
+  At most two requests per key claim it at once in a process (a waiter holds a pooled
+  connection); a third arriving meanwhile is CONFLICT "in progress" at once (W6-4).
 - Expiry: a row older than 24 h is ignored (the next request with its key claims it
   again) and purged by the tenant's housekeeping (``purge_expired``).
 
@@ -69,6 +71,16 @@ DESCRIBED = (
     "the same key with other arguments is CONFLICT (docs/api.md#idempotency)."
 )
 _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout expired
+_IN_PROGRESS = (
+    "A request with this idempotency key is still in progress; retry it in a few seconds "
+    "to get its result."
+)
+# How many requests of this process are claiming each key now: a waiter holds a pooled
+# connection for up to IDEMPOTENCY_WAIT_SECONDS, so one credential's burst of retries of
+# its own slow request would take every connection from every tenant (finding W6-4). Two
+# at a time: two simultaneous first sends both claim (one does the work, one waits).
+_CLAIMING_PER_KEY = 2
+_waiting: dict[tuple[uuid.UUID, str, str], int] = {}
 
 T = TypeVar("T")
 # The operations this request answered as replays: the audit safety net (GraphQL) and
@@ -207,6 +219,10 @@ async def claim(
         where=KEYS.c.created_at < now - TTL,
     ).returning(KEYS.c.id)
     wait = f"{int(settings.IDEMPOTENCY_WAIT_SECONDS * 1000)}ms"
+    waiter = (caller.tenant_id, scope_of(caller), str(row["key_hash"]))
+    if _waiting.get(waiter, 0) >= _CLAIMING_PER_KEY:  # the others answer now
+        raise Conflict(_IN_PROGRESS)
+    _waiting[waiter] = _waiting.get(waiter, 0) + 1
     try:
         before = await _lock_timeout(session, wait) if postgres else ""
         taken = (await session.execute(statement)).scalar_one_or_none()
@@ -214,11 +230,12 @@ async def claim(
             await _lock_timeout(session, before)  # the work waits on locks as before
     except DBAPIError as failure:
         if getattr(failure.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
-            raise Conflict(
-                "A request with this idempotency key is still in progress; retry it in a "
-                "few seconds to get its result."
-            ) from None
+            raise Conflict(_IN_PROGRESS) from None
         raise
+    finally:
+        left = _waiting.pop(waiter) - 1
+        if left:
+            _waiting[waiter] = left
     if taken is not None:
         return Claim(taken, None)
     return await _first(session, row)

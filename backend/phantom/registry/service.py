@@ -144,6 +144,17 @@ def set_promotion_gate(gate: PromotionGate) -> None:
     _gate[:] = [gate]
 
 
+# Raises (Conflict) when the version's threshold may not change now: a promotion request
+# for it is pending, and its approver decides on the version as it was asked for (finding
+# W6-1). Set by the approvals domain, as the gate is.
+ThresholdGuard = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
+_threshold_guard: list[ThresholdGuard] = []
+
+
+def set_threshold_guard(guard: ThresholdGuard) -> None:
+    _threshold_guard[:] = [guard]
+
+
 def _servable(version: ModelVersion) -> ServableVersion:
     return ServableVersion(
         id=version.id,
@@ -396,6 +407,8 @@ class RegistryService:
                     "requestPromotion(input: {modelVersionId, stage: "
                     f"{version.stage}, justification, servingThreshold}})."
                 ) from None
+        for guard in _threshold_guard:
+            await guard(session, version.id)
         return await self._set_threshold(session, principal, version, threshold, None)
 
     async def _set_threshold(

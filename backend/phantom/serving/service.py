@@ -176,10 +176,11 @@ class PredictionService:
             columns, _ = rows_to_columns(rows, version.features)
             history = frame([columns], version.features)
         served = await models.get(version)
+        timeout = settings.PREDICT_TIMEOUT_SECONDS
         try:
             answer, level = await asyncio.wait_for(
-                asyncio.to_thread(_forecast_locked, served, history),
-                settings.PREDICT_TIMEOUT_SECONDS,
+                asyncio.to_thread(_forecast_locked, served, history, time.monotonic() + timeout),
+                timeout,
             )
         except ForecastDataError as error:
             raise BadUserInput(str(error)) from None
@@ -242,11 +243,18 @@ class PredictionService:
         )
 
 
-def _forecast_locked(served: Served, history: Any) -> tuple[Any, int]:
-    """The loaded forecaster's answer and its interval level, one call at a time."""
+def _forecast_locked(served: Served, history: Any, deadline: float) -> tuple[Any, int]:
+    """The loaded forecaster's answer and its interval level, one call at a time. A call
+    still waiting for the model at its caller's deadline gives up (TimeoutError) rather
+    than refit for nobody later, holding an executor thread meanwhile (finding W6-2; a
+    refit already running still outlives its 503)."""
     model: Any = served.model
-    with served.lock:
+    if not served.lock.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+        raise TimeoutError
+    try:
         return model.forecast(history), int(model.settings.level)
+    finally:
+        served.lock.release()
 
 
 def serving_threshold(version: ServableVersion) -> float | None:
