@@ -94,8 +94,8 @@ async def test_websocket_refusals(api_url: str, tenant: TenantFixture) -> None:
         with pytest.raises(websockets.ConnectionClosed):
             await ws.receive()
     # a page on another origin cannot open a socket with the user's cookies
+    cookie = {"Cookie": "phantom_session=the-victims"}
     with pytest.raises(websockets.InvalidStatus):
-        cookie = {"Cookie": "phantom_session=the-victims"}
         async with connect(api_url, headers=cookie, origin="https://evil.example.com"):
             pass
 
