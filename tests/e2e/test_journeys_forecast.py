@@ -88,6 +88,10 @@ async def test_a_planner_trains_a_forecast_and_reads_its_chart(
     await expect(page.get_by_role("link", name=re.compile("Open model version v1"))).to_be_visible(
         timeout=150_000
     )
+    # the job states what a forecast was asked, and no feature importance
+    await expect(page.get_by_text("6 steps · 95 % interval")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Feature importance")).to_have_count(0)
+    await shot(page, "forecast-02-job-succeeded")
     await page.get_by_role("link", name=re.compile("Open model version v1")).click()
 
     # the overview: the chart's history first, the forecast on demand, then the backtest
@@ -107,7 +111,7 @@ async def test_a_planner_trains_a_forecast_and_reads_its_chart(
     await expect(page.get_by_test_id("backtest-candidates")).to_contain_text("AutoETS")
     # rows of the row model's predict form and the input schema are not offered
     await expect(page.get_by_role("heading", name="Try it")).to_have_count(0)
-    await shot(page, "forecast-02-version-chart")
+    await shot(page, "forecast-03-version-chart")
     await assert_no_serious_axe_violations(page, "the forecasting version's overview")
 
     # another store: its own history and forecast
@@ -119,7 +123,7 @@ async def test_a_planner_trains_a_forecast_and_reads_its_chart(
     numbers = chart_card.get_by_role("table", name="Series store-c")
     # a header, 60 months of history, 6 forecast steps
     await expect(numbers.get_by_role("row")).to_have_count(67)
-    await shot(page, "forecast-03-version-chart-table")
+    await shot(page, "forecast-04-version-chart-table")
 
     # the row-model tabs are not offered; a link to one explains why
     tabs = page.get_by_role("navigation", name="Model version sections")
