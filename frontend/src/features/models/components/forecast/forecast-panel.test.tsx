@@ -110,6 +110,16 @@ describe('Models › forecast chart', () => {
     expect(screen.getByTestId('forecast-history-line')).toBeInTheDocument();
   });
 
+  it('shows a hostile series name as text, never as markup', async () => {
+    const user = userEvent.setup();
+    const name = '<img src=x onerror="window.pwned=1">';
+    const { container } = render(<ForecastChart title={`Series ${name}`} history={history(name, 1).points} forecast={steps(name, 30)} intervalLevel={80} />);
+    await user.click(screen.getByRole('button', { name: 'Show the numbers' }));
+    expect(container.querySelector('img')).toBeNull();
+    expect(screen.getByRole('img', { name: new RegExp(`^Series ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: `Series ${name}` })).toBeInTheDocument();
+  });
+
   it('reads naive times as UTC and keeps one series apart from the others', () => {
     expect(parseUtc('2024-01-01T00:00:00')).toBe(Date.UTC(2024, 0, 1));
     expect(parseUtc('2024-01-01T00:00:00+01:00')).toBe(Date.UTC(2023, 11, 31, 23));
