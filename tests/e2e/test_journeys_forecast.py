@@ -50,7 +50,11 @@ def forecast_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 async def test_a_planner_trains_a_forecast_and_reads_its_chart(
-    base_url: str, browser: Browser, forecast_worker: None, tenant: TenantFixture
+    base_url: str,
+    browser: Browser,
+    forecast_worker: None,
+    tenant: TenantFixture,
+    other_tenant: TenantFixture,
 ) -> None:
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
         dataset_id = await upload_frame(http, tenant.bearer, monthly_sales(), "Store sales")
@@ -131,5 +135,29 @@ async def test_a_planner_trains_a_forecast_and_reads_its_chart(
     await page.goto(page.url.split("?")[0] + "?tab=value")
     await expect(page.get_by_text("Value does not apply to forecasts")).to_be_visible()
     await assert_no_serious_axe_violations(page, "a row-model tab of a forecasting version")
+    version_url = page.url.split("?")[0]
+    version_id = version_url.rsplit("/", 1)[1]
     await page.close()
     assert errors == [], errors
+
+    # another organization: neither the page nor the chart's operations reach the version
+    outsider = await browser.new_page(viewport=VIEWPORT)
+    await sign_in(outsider, base_url, other_tenant, other_tenant.password)
+    await expect(outsider.get_by_test_id("tenant-name")).to_have_text(other_tenant.name)
+    await outsider.goto(version_url)
+    await expect(outsider.get_by_role("heading", name="Model version not found")).to_be_visible()
+    await expect(outsider.get_by_test_id("forecast-chart")).to_have_count(0)
+    await outsider.close()
+    async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+        for query in (
+            "query($id: ID!) { modelVersion(id: $id) { forecast { history { series } } } }",
+            "mutation($id: ID!) { predict(modelVersionId: $id, rows: []) { forecasts { mean } } }",
+        ):
+            response = await http.post(
+                "/graphql",
+                json={"query": query, "variables": {"id": version_id}},
+                headers=other_tenant.bearer,
+            )
+            body = response.json()
+            assert body.get("data") in (None, {"modelVersion": None}), body
+            assert [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"], body
