@@ -26,4 +26,5 @@ export const TASK_TYPE_LABEL: Record<TaskType, string> = {
   MULTICLASS: 'Multiclass classification',
   REGRESSION: 'Regression',
   ANOMALY_DETECTION: 'Anomaly detection',
+  FORECASTING: 'Forecasting',
 };

@@ -59,6 +59,7 @@ export function testJobDetail(overrides: Partial<Job> = {}): Job {
     errorCode: null,
     excludedColumns: ['payment_method'],
     servingChoice: 'FIT_TO_SERVE',
+    forecast: null,
     droppedColumns: [{ column: 'customer_id', reason: 'An identifier: every value is distinct.' }],
     attempt: 1,
     maxAttempts: 3,

@@ -69,6 +69,12 @@ export const TrainingJobQuery = graphql(`
       errorCode
       excludedColumns
       servingChoice
+      forecast {
+        timeColumn
+        seriesIdColumn
+        horizon
+        intervalLevel
+      }
       droppedColumns {
         column
         reason

@@ -39,6 +39,7 @@ import { ApprovalHistoryCard } from './approvals/approval-history';
 import { RequestPromotionDialog } from './approvals/request-promotion-dialog';
 import { BatchScoringPanel } from './batch-scoring-panel';
 import { DocumentationPanel } from './governance/documentation-panel';
+import { ForecastPanel } from './forecast/forecast-panel';
 import { FairnessPanel } from './governance/fairness-panel';
 import { InsightsPanel } from './governance/insights-panel';
 import { MetricsList } from './metrics-list';
@@ -72,6 +73,19 @@ const VERSION_TABS: readonly { tab: VersionTab; label: string; icon: ReactNode }
   { tab: 'documentation', label: 'Documentation', icon: <BookIcon size={16} /> },
   { tab: 'monitoring', label: 'Monitoring', icon: <ActivityIcon size={16} /> },
 ];
+
+/** Tabs about row models: a FORECASTING version has no holdout rows, SHAP, fairness or value (runner.FORECASTING_SKIPS). */
+const ROW_MODEL_TABS: readonly VersionTab[] = ['value', 'insights', 'fairness'];
+
+function NotForForecasts({ tab }: { tab: VersionTab }) {
+  const label = VERSION_TABS.find((entry) => entry.tab === tab)?.label ?? tab;
+  return (
+    <Alert tone="info" title={`${label} does not apply to forecasts`}>
+      A forecasting version is backtested on rolling windows instead of a shuffled holdout, so it has no holdout rows for
+      value curves, explanations, insights or fairness. Its backtest against seasonal naive is on the overview.
+    </Alert>
+  );
+}
 
 const REQUEST_LABEL: Partial<Record<ModelStage, string>> = {
   STAGING: 'Request promotion to staging',
@@ -372,6 +386,8 @@ function VersionView({ version }: { version: Version }) {
   const canPromote = permissions.has('models:promote');
   const [params] = useSearchParams();
   const tab = VERSION_TABS.find((entry) => entry.tab === params.get('tab'))?.tab ?? 'overview';
+  const forecasting = version.taskType === 'FORECASTING';
+  const tabs = forecasting ? VERSION_TABS.filter((entry) => !ROW_MODEL_TABS.includes(entry.tab)) : VERSION_TABS;
   return (
     <>
       <BackLink />
@@ -393,7 +409,7 @@ function VersionView({ version }: { version: Version }) {
         actions={canPromote ? <StageActions version={version} onPromote={setPromoting} onRequest={setRequesting} /> : null}
       />
       <nav className="tabs" aria-label="Model version sections">
-        {VERSION_TABS.map((entry) => (
+        {tabs.map((entry) => (
           <Link
             key={entry.tab}
             to={paths.app.modelVersion.getHref(version.id, entry.tab === 'overview' ? undefined : entry.tab)}
@@ -405,7 +421,9 @@ function VersionView({ version }: { version: Version }) {
           </Link>
         ))}
       </nav>
-      {tab === 'monitoring' ? (
+      {forecasting && ROW_MODEL_TABS.includes(tab) ? (
+        <NotForForecasts tab={tab} />
+      ) : tab === 'monitoring' ? (
         <MonitoringPanel versionId={version.id} />
       ) : tab === 'value' ? (
         <ValuePanel versionId={version.id} taskType={version.taskType} stage={version.stage} />
@@ -423,8 +441,8 @@ function VersionView({ version }: { version: Version }) {
               <CardHeader
                 id="version-metrics-title"
                 icon={<TrendingUpIcon size={18} />}
-                title="Holdout metrics"
-                description={`Ranked by ${version.metric} (${direction(version.higherIsBetter)}).`}
+                title={forecasting ? 'Backtest metrics' : 'Holdout metrics'}
+                description={`${forecasting ? 'On the last backtest window; ranked' : 'Ranked'} by ${version.metric} (${direction(version.higherIsBetter)}).`}
               />
               <CardBody>
                 {version.metrics.length > 0 ? (
@@ -435,9 +453,10 @@ function VersionView({ version }: { version: Version }) {
               </CardBody>
             </Card>
           </div>
-          <FeaturesCard version={version} />
+          {forecasting ? <ForecastPanel versionId={version.id} /> : <FeaturesCard version={version} />}
           <ApprovalHistoryCard versionId={version.id} />
-          {permissions.has('predictions:run') ? <PredictPanel version={version} /> : null}
+          {/* a forecast's predict is the chart's (rows: []); the row form does not apply */}
+          {permissions.has('predictions:run') && !forecasting ? <PredictPanel version={version} /> : null}
           <BatchScoringPanel versionId={version.id} />
         </div>
       )}

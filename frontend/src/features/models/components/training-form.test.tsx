@@ -296,3 +296,82 @@ describe('training form rules', () => {
     );
   });
 });
+
+describe('Models › training form › forecasting', () => {
+  it('asks for the time column, series id and horizon, checked as the server words it, and sends only what a forecast reads', async () => {
+    setSessionCookie();
+    const { requests } = mockApi();
+    const { form, router } = await openForm();
+    const user = userEvent.setup();
+
+    await user.selectOptions(within(form).getByLabelText('Task'), 'FORECASTING');
+    // a forecast reads the time, the series id and the target: nothing else is offered
+    expect(within(form).queryByLabelText('Engine')).not.toBeInTheDocument();
+    expect(within(form).queryByLabelText('Model to serve')).not.toBeInTheDocument();
+    expect(within(form).queryByRole('group', { name: 'Columns to leave out (optional)' })).not.toBeInTheDocument();
+    expect(within(form).queryByRole('group', { name: 'Protected attributes (optional)' })).not.toBeInTheDocument();
+    // the first numeric column is the default target
+    expect(within(form).getByLabelText('Target column')).toHaveValue('tenure_months');
+    expect(within(form).getByLabelText('Prediction interval')).toHaveValue('80');
+    expect(within(form).getByLabelText('Series id column (optional)')).toHaveValue('');
+
+    // no time column (this dataset has no dates), a horizon beyond 500
+    const horizon = within(form).getByLabelText('Horizon (steps)');
+    await user.clear(horizon);
+    await user.type(horizon, '501');
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    expect(within(form).getByLabelText('Time column')).toHaveAccessibleDescription(
+      expect.stringContaining('FORECASTING needs timeColumn: the column of dates or times.'),
+    );
+    expect(horizon).toHaveAccessibleDescription(expect.stringContaining('The horizon must be between 1 and 500 steps; got 501.'));
+    for (const bad of ['0', '2.5', '-3', '1e9']) {
+      await user.clear(horizon);
+      await user.type(horizon, bad);
+      await user.click(within(form).getByRole('button', { name: 'Start training' }));
+      expect(horizon).toHaveAccessibleDescription(expect.stringContaining('The horizon must be between 1 and 500 steps'));
+    }
+    // the same column in two roles
+    await user.selectOptions(within(form).getByLabelText('Time column'), 'payment_method');
+    await user.selectOptions(within(form).getByLabelText('Series id column (optional)'), 'tenure_months');
+    await user.clear(horizon);
+    await user.type(horizon, '6');
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    expect(within(form).getByLabelText('Series id column (optional)')).toHaveAccessibleDescription(
+      expect.stringContaining('The time column, the series id column and the target must be three different columns.'),
+    );
+    expect(requests.some((r) => r.operationName === 'StartTraining')).toBe(false);
+
+    await user.selectOptions(within(form).getByLabelText('Series id column (optional)'), 'churn');
+    await user.selectOptions(within(form).getByLabelText('Prediction interval'), '95');
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/models/jobs/job_new'));
+    expect(requests.find((r) => r.operationName === 'StartTraining')?.variables).toEqual({
+      input: {
+        datasetId: 'ds_1',
+        target: 'tenure_months',
+        taskType: 'FORECASTING',
+        timeBudgetSeconds: 60,
+        timeColumn: 'payment_method',
+        seriesIdColumn: 'churn',
+        horizon: 6,
+        intervalLevel: 95,
+      },
+    });
+  });
+
+  it("shows the server's refusal of a forecast (history too short for the backtest)", async () => {
+    setSessionCookie();
+    const message =
+      "3 series have fewer than 114 points (e.g. 'a': 60); with a season of 12 and a horizon of 30, each needs 114 (two seasons, then 3 backtest windows of the horizon).";
+    mockApi(() => gqlError('BAD_USER_INPUT', message));
+    const { form, router } = await openForm();
+    const user = userEvent.setup();
+    await user.selectOptions(within(form).getByLabelText('Task'), 'FORECASTING');
+    await user.selectOptions(within(form).getByLabelText('Time column'), 'payment_method');
+    await user.click(within(form).getByRole('button', { name: 'Start training' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert).toHaveTextContent('Check the job’s settings');
+    expect(alert).toHaveTextContent(message);
+    expect(router.state.location.pathname).toBe('/models/train');
+  });
+});

@@ -21,6 +21,9 @@ import {
   defaultBudget,
   defaultEngine,
   defaultMetricFor,
+  DEFAULT_HORIZON,
+  INTERVAL_LEVELS,
+  MAX_HORIZON,
   MAX_PROTECTED_ATTRIBUTES,
   MAX_PROTECTED_DISTINCT,
   metricsForTask,
@@ -45,6 +48,7 @@ const TASK_HINT: Record<TaskType, string> = {
   MULTICLASS: 'Predicts one of several classes.',
   REGRESSION: 'Predicts a number.',
   ANOMALY_DETECTION: 'Flags unusual rows without needing a label; a label column, if you give one, only evaluates the model.',
+  FORECASTING: 'Forecasts a number over time, per series, with a prediction interval (statistical forecasters backtested against seasonal naive).',
 };
 
 function budgetHint(limits: TrainingOptions['limits']): string {
@@ -170,6 +174,10 @@ export function TrainingForm({
   const [excluded, setExcluded] = useState<string[]>([]);
   const [protectedAttributes, setProtectedAttributes] = useState<Record<string, boolean>>({});
   const [servingChoice, setServingChoice] = useState<ServingChoice>('FIT_TO_SERVE');
+  const [timeChoice, setTimeChoice] = useState<string | null>(null);
+  const [seriesIdColumn, setSeriesIdColumn] = useState('');
+  const [horizon, setHorizon] = useState(String(DEFAULT_HORIZON));
+  const [intervalLevel, setIntervalLevel] = useState<number>(INTERVAL_LEVELS[0]);
   const [errors, setErrors] = useState<TrainingFormErrors>({});
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [{ fetching: starting }, start] = useMutation(StartTrainingMutation);
@@ -183,7 +191,12 @@ export function TrainingForm({
   const columns = detail?.profile?.columns ?? [];
   const suggestions = (detail?.profile?.suggestedTargets ?? []).filter((s) => columns.some((c) => c.name === s.column));
 
-  const defaultTarget = taskType === 'ANOMALY_DETECTION' ? '' : (suggestions[0]?.column ?? '');
+  const forecasting = taskType === 'FORECASTING';
+  // a forecast's time column: the one chosen, else the first column of dates
+  const timeColumn = timeChoice !== null && columns.some((c) => c.name === timeChoice) ? timeChoice : (columns.find((c) => c.type === 'DATETIME')?.name ?? '');
+  const firstNumeric = columns.find((c) => c.type === 'NUMERIC' && c.name !== timeColumn)?.name ?? '';
+  const defaultTarget =
+    taskType === 'ANOMALY_DETECTION' ? '' : forecasting ? (suggestions.find((s) => s.taskType === 'REGRESSION')?.column ?? firstNumeric) : (suggestions[0]?.column ?? '');
   const choiceValid = targetChoice === '' || columns.some((c) => c.name === targetChoice);
   const target = targetChoice !== null && choiceValid ? targetChoice : defaultTarget;
   const suggestion = suggestions.find((s) => s.column === target);
@@ -207,7 +220,9 @@ export function TrainingForm({
     setTargetChoice(null);
     setExcluded([]);
     setProtectedAttributes({});
-    setErrors((previous) => ({ ...previous, datasetId: undefined, target: undefined }));
+    setTimeChoice(null);
+    setSeriesIdColumn('');
+    setErrors((previous) => ({ ...previous, datasetId: undefined, target: undefined, timeColumn: undefined, seriesIdColumn: undefined }));
     setServerError(null);
   };
 
@@ -225,6 +240,7 @@ export function TrainingForm({
       modelName,
       excludedColumns: excluded,
       protectedAttributes,
+      forecast: { timeColumn, seriesIdColumn, horizon, intervalLevel },
     };
     const problems = validateTrainingForm(values, options.limits);
     if (notReady) {
@@ -337,6 +353,75 @@ export function TrainingForm({
             <ErrorMessage error={toAppError(datasetError)} />
           </Alert>
         ) : null}
+        {forecasting ? (
+          <div className="training-form__grid" role="group" aria-label="Forecast settings">
+            <SelectField
+              label="Time column"
+              value={timeColumn}
+              error={errors.timeColumn}
+              disabled={!detail?.profile}
+              hint="Dates or times (ISO 8601) at a regular frequency in each series."
+              onChange={(event) => {
+                setTimeChoice(event.target.value);
+                setErrors((previous) => ({ ...previous, timeColumn: undefined, seriesIdColumn: undefined }));
+              }}
+            >
+              <option value="" disabled>
+                {detail?.profile ? 'Choose a column' : 'Choose a dataset first'}
+              </option>
+              {columns.map((column) => (
+                <option key={column.name} value={column.name}>
+                  {column.name} ({COLUMN_TYPE_LABEL[column.type].toLowerCase()})
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label="Series id column (optional)"
+              value={seriesIdColumn}
+              error={errors.seriesIdColumn}
+              disabled={!detail?.profile}
+              hint="Names each series (at most 1,000); none for a single series."
+              onChange={(event) => {
+                setSeriesIdColumn(event.target.value);
+                setErrors((previous) => ({ ...previous, timeColumn: undefined, seriesIdColumn: undefined }));
+              }}
+            >
+              <option value="">None: one series</option>
+              {columns.map((column) => (
+                <option key={column.name} value={column.name}>
+                  {column.name} ({COLUMN_TYPE_LABEL[column.type].toLowerCase()})
+                </option>
+              ))}
+            </SelectField>
+            <Field
+              label="Horizon (steps)"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_HORIZON}
+              step={1}
+              value={horizon}
+              error={errors.horizon}
+              hint={`Steps to forecast, 1 to ${MAX_HORIZON}. Each series needs two seasons plus three horizons of history (the backtest).`}
+              onChange={(event) => {
+                setHorizon(event.target.value);
+                setErrors((previous) => ({ ...previous, horizon: undefined }));
+              }}
+            />
+            <SelectField
+              label="Prediction interval"
+              value={String(intervalLevel)}
+              hint="The forecast’s lower and upper bounds cover this share of outcomes."
+              onChange={(event) => setIntervalLevel(Number(event.target.value))}
+            >
+              {INTERVAL_LEVELS.map((level) => (
+                <option key={level} value={level}>
+                  {level} %
+                </option>
+              ))}
+            </SelectField>
+          </div>
+        ) : null}
         {notReady ? (
           <Alert tone="warning" title={`${notReady.name} ${DATASET_STATUS_TEXT[notReady.status]}`}>
             Only a ready dataset can be trained on.{' '}
@@ -386,6 +471,7 @@ export function TrainingForm({
               </option>
             ))}
           </SelectField>
+          {forecasting ? null : (
           <SelectField
             label="Engine"
             value={engine}
@@ -398,6 +484,8 @@ export function TrainingForm({
               </option>
             ))}
           </SelectField>
+          )}
+          {forecasting ? null : (
           <SelectField
             label="Model to serve"
             value={servingChoice}
@@ -411,6 +499,7 @@ export function TrainingForm({
             <option value="FIT_TO_SERVE">Fastest as good as the best</option>
             <option value="BEST_SCORE">Best score</option>
           </SelectField>
+          )}
         </div>
       </section>
 
@@ -428,7 +517,7 @@ export function TrainingForm({
             hint="The registry model this job adds a version to; a new name creates the model."
           />
         </div>
-        {columns.length > 0 ? (
+        {columns.length > 0 && !forecasting ? (
           <fieldset className="training-form__columns">
             <legend className="field__label">Columns to leave out (optional)</legend>
             <p className="field__hint">Never used as features. Identifier columns are left out automatically.</p>
@@ -464,7 +553,7 @@ export function TrainingForm({
         ) : null}
       </section>
 
-      {columns.length > 0 ? (
+      {columns.length > 0 && !forecasting ? (
         <ProtectedAttributesSection
           columns={columns.filter((column) => column.name !== target && column.type !== 'ID')}
           chosen={protectedAttributes}

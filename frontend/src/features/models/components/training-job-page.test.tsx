@@ -138,6 +138,42 @@ describe('Models › training job page', () => {
     expect(server.subscribed().filter((s) => s.operationName === 'TrainingProgress')).toEqual([]);
   });
 
+  it('shows a forecast job’s own settings and no feature importance', async () => {
+    setSessionCookie();
+    const server = createFakeGraphqlServer();
+    mockFetch({
+      graphql: {
+        AppViewer: () => gqlData({ viewer: testViewer }),
+        TrainingJob: () =>
+          gqlData({
+            trainingJob: testJobDetail({
+              taskType: 'FORECASTING',
+              requestedTaskType: 'FORECASTING',
+              metric: 'mase',
+              higherIsBetter: false,
+              excludedColumns: [],
+              featureImportance: [],
+              metrics: [{ name: 'mase', value: 0.27 }],
+              forecast: { timeColumn: 'month', seriesIdColumn: null, horizon: 6, intervalLevel: 95 },
+            }),
+          }),
+      },
+    });
+    renderApp('/models/jobs/job_1', { webSocketImpl: server.WebSocket });
+
+    expect(await screen.findByText('Training succeeded')).toBeInTheDocument();
+    const settings = screen.getByText('Settings').closest('section')!;
+    expect(settings).toHaveTextContent('Forecasting');
+    expect(settings).toHaveTextContent('Time columnmonth');
+    expect(settings).toHaveTextContent('Series id columnNone: one series');
+    expect(settings).toHaveTextContent('Horizon6 steps · 95 % interval');
+    expect(within(settings).queryByText('Engine')).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Feature importance' })).not.toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Backtest metrics' })).toBeInTheDocument();
+    expect(screen.getByText('Statistical forecasters')).toBeInTheDocument();
+    expect(screen.queryByText('AutoGluon')).not.toBeInTheDocument();
+  });
+
   it('explains a failed job with its error code and attempt', async () => {
     setSessionCookie();
     mockFetch({

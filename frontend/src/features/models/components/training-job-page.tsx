@@ -18,6 +18,7 @@ import { paths } from '@/config/paths';
 import type { TrainingJobQuery as TrainingJobResult } from '@/gql/graphql';
 import { useRealtimeStatus } from '@/lib/api-controls';
 import { toAppError, type AppError } from '@/lib/errors';
+import { formatCount } from '@/lib/format';
 import { TASK_TYPE_LABEL } from '@/lib/ml-labels';
 import { usePermissions } from '@/lib/permissions';
 
@@ -243,10 +244,27 @@ function SettingsCard({ job, canSeeDatasets }: { job: Job; canSeeDatasets: boole
           <Fact label="Metric">
             <code>{job.metric}</code> <span className="muted">({direction(job.higherIsBetter)})</span>
           </Fact>
-          <Fact label="Engine">{ENGINE_LABEL[job.engine]}</Fact>
-          <Fact label="Model to serve">
-            {job.servingChoice === 'BEST_SCORE' ? 'Best score' : 'Fastest as good as the best'}
-          </Fact>
+          {job.forecast ? (
+            <>
+              {/* a forecast's engine and serving choice are fixed: its own settings instead */}
+              <Fact label="Time column">
+                <code>{job.forecast.timeColumn}</code>
+              </Fact>
+              <Fact label="Series id column">
+                {job.forecast.seriesIdColumn ? <code>{job.forecast.seriesIdColumn}</code> : <span className="muted">None: one series</span>}
+              </Fact>
+              <Fact label="Horizon">
+                {formatCount(job.forecast.horizon)} step{job.forecast.horizon === 1 ? '' : 's'} · {job.forecast.intervalLevel} % interval
+              </Fact>
+            </>
+          ) : (
+            <>
+              <Fact label="Engine">{ENGINE_LABEL[job.engine]}</Fact>
+              <Fact label="Model to serve">
+                {job.servingChoice === 'BEST_SCORE' ? 'Best score' : 'Fastest as good as the best'}
+              </Fact>
+            </>
+          )}
           <Fact label="Time budget">{formatSeconds(job.timeBudgetSeconds)}</Fact>
           <Fact label="Registry model">{job.modelName}</Fact>
           <Fact label="Started by">{job.createdBy ?? <span className="muted">Unknown</span>}</Fact>
@@ -307,8 +325,12 @@ function MetricsCard({ job }: { job: Job }) {
       <CardHeader
         id="job-metrics-title"
         icon={<GridIcon size={18} />}
-        title="Holdout metrics"
-        description="The chosen model on data held out from training and validation."
+        title={job.forecast ? 'Backtest metrics' : 'Holdout metrics'}
+        description={
+          job.forecast
+            ? 'The served per-series choice on the last backtest window (no shuffled holdout: it would leak the future).'
+            : 'The chosen model on data held out from training and validation.'
+        }
       />
       <CardBody>
         <MetricsList metrics={job.metrics} highlight={job.metric} />
@@ -418,7 +440,7 @@ function JobView({ job, refetch }: { job: Job; refetch: () => void }) {
         description={
           <span className="job-summary">
             <JobStatusBadge status={state.status} />
-            <span>{ENGINE_LABEL[job.engine]}</span>
+            <span>{job.forecast ? 'Statistical forecasters' : ENGINE_LABEL[job.engine]}</span>
             <span aria-hidden="true">·</span>
             <span>{TASK_TYPE_LABEL[job.taskType]}</span>
             <span aria-hidden="true">·</span>
@@ -461,7 +483,8 @@ function JobView({ job, refetch }: { job: Job; refetch: () => void }) {
         </div>
         <LeaderboardCard job={job} state={state} />
         <MetricsCard job={job} />
-        {job.featureImportance.length > 0 || state.status === 'SUCCEEDED' ? (
+        {/* a forecast learns from its own history: no features to permute (runner.FORECASTING_SKIPS) */}
+        {!job.forecast && (job.featureImportance.length > 0 || state.status === 'SUCCEEDED') ? (
           <Card aria-labelledby="importance-title">
             <CardHeader
               id="importance-title"

@@ -4,7 +4,11 @@ import { formatCount } from '@/lib/format';
 export type TrainingOptions = TrainingOptionsQuery['trainingOptions'];
 export type MetricOption = TrainingOptions['metrics'][number];
 
-export const TASK_TYPES: readonly TaskType[] = ['AUTO', 'BINARY', 'MULTICLASS', 'REGRESSION', 'ANOMALY_DETECTION'];
+export const TASK_TYPES: readonly TaskType[] = ['AUTO', 'BINARY', 'MULTICLASS', 'REGRESSION', 'ANOMALY_DETECTION', 'FORECASTING'];
+/** The server's limits on a forecast (automl/forecasting.py MAX_HORIZON, LEVELS). */
+export const MAX_HORIZON = 500;
+export const INTERVAL_LEVELS = [80, 95] as const;
+export const DEFAULT_HORIZON = 12;
 export const DEFAULT_BUDGET_SECONDS = 60;
 
 export type TrainingFormValues = {
@@ -23,13 +27,15 @@ export type TrainingFormValues = {
   excludedColumns: readonly string[];
   /** Columns the fairness report compares groups of; `true`: evaluated only, never a feature. */
   protectedAttributes?: Readonly<Record<string, boolean>>;
+  /** FORECASTING only: the dates column ('' = none chosen), the series id column ('' = one series), horizon as typed, 80 or 95. */
+  forecast?: { timeColumn: string; seriesIdColumn: string; horizon: string; intervalLevel: number };
 };
 
 /** The server's limits on protected attributes (StartTrainingInput.protectedAttributes). */
 export const MAX_PROTECTED_ATTRIBUTES = 10;
 export const MAX_PROTECTED_DISTINCT = 50;
 
-export type TrainingFormErrors = Partial<Record<'datasetId' | 'target' | 'budget', string>>;
+export type TrainingFormErrors = Partial<Record<'datasetId' | 'target' | 'budget' | 'timeColumn' | 'seriesIdColumn' | 'horizon', string>>;
 
 /** The label column is only optional for anomaly detection (there it is used for evaluation alone). */
 export function targetRequired(taskType: TaskType): boolean {
@@ -73,11 +79,33 @@ export function validateTrainingForm(values: TrainingFormValues, limits: Trainin
     const [min, max] = [formatCount(limits.minBudgetSeconds), formatCount(limits.maxBudgetSeconds)];
     errors.budget = `Enter a whole number of seconds from ${min} to ${max}.`;
   }
+  if (values.taskType === 'FORECASTING') Object.assign(errors, validateForecast(values));
+  return errors;
+}
+
+/** The forecasting fields, in the server's words (automl/validation.py, forecasting.check_settings). */
+function validateForecast(values: TrainingFormValues): TrainingFormErrors {
+  const errors: TrainingFormErrors = {};
+  const forecast = values.forecast;
+  if (!forecast?.timeColumn) errors.timeColumn = 'FORECASTING needs timeColumn: the column of dates or times.';
+  const text = forecast?.horizon.trim() ?? '';
+  const horizon = Number(text);
+  if (!text || !Number.isInteger(horizon) || horizon < 1 || horizon > MAX_HORIZON) {
+    errors.horizon = `The horizon must be between 1 and ${MAX_HORIZON} steps${text ? `; got ${text.slice(0, 20)}` : ''}.`;
+  }
+  const roles = [forecast?.timeColumn, forecast?.seriesIdColumn, values.target].filter(Boolean);
+  if (new Set(roles).size !== roles.length) {
+    const message = 'The time column, the series id column and the target must be three different columns.';
+    if (forecast?.seriesIdColumn && (forecast.seriesIdColumn === forecast.timeColumn || forecast.seriesIdColumn === values.target)) {
+      errors.seriesIdColumn = message;
+    } else errors.timeColumn = message;
+  }
   return errors;
 }
 
 /** The mutation's input: optional fields are left out (the server's defaults apply) rather than sent as null. */
 export function buildStartTrainingInput(values: TrainingFormValues): StartTrainingInput {
+  if (values.taskType === 'FORECASTING') return buildForecastInput(values);
   const input: StartTrainingInput = {
     datasetId: values.datasetId,
     taskType: values.taskType,
@@ -95,6 +123,25 @@ export function buildStartTrainingInput(values: TrainingFormValues): StartTraini
   if (values.target) input.target = values.target;
   if (values.metric) input.metric = values.metric;
   if (values.servingChoice === 'BEST_SCORE') input.servingChoice = 'BEST_SCORE';
+  const modelName = values.modelName.trim();
+  if (modelName) input.modelName = modelName;
+  return input;
+}
+
+/** A forecast reads the time, series id and target only: no engine, excluded or protected columns, serving choice. */
+function buildForecastInput(values: TrainingFormValues): StartTrainingInput {
+  const forecast = values.forecast;
+  const input: StartTrainingInput = {
+    datasetId: values.datasetId,
+    taskType: 'FORECASTING',
+    timeBudgetSeconds: Number(values.budget.trim()),
+    timeColumn: forecast?.timeColumn ?? '',
+    horizon: Number(forecast?.horizon.trim() ?? ''),
+    intervalLevel: forecast?.intervalLevel ?? INTERVAL_LEVELS[0],
+  };
+  if (forecast?.seriesIdColumn) input.seriesIdColumn = forecast.seriesIdColumn;
+  if (values.target) input.target = values.target;
+  if (values.metric) input.metric = values.metric;
   const modelName = values.modelName.trim();
   if (modelName) input.modelName = modelName;
   return input;
