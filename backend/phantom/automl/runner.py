@@ -41,6 +41,7 @@ from phantom.automl.engines.base import (
     LeaderboardRow,
     LoadedModel,
     Predictions,
+    Reporter,
     anomaly_truth,
     class_named,
 )
@@ -292,6 +293,23 @@ def fit_limit_seconds(budget: float, used: float, reserve: float) -> float:
     return max(budget * 0.9 - used - reserve, (budget - reserve) * MIN_FIT_SHARE, 1.0)
 
 
+def progress_reporter(protocol: Protocol, fit_limit: float) -> Reporter:
+    """The engine's progress as the job's: the fit's elapsed share of its limit, to 0.9
+    (the rest is evaluation), with the leaderboard so far."""
+    fit_started = time.time()
+
+    def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
+        elapsed = time.time() - fit_started
+        protocol.send(
+            "progress",
+            progress=min(elapsed / fit_limit, 1.0) * 0.9,
+            message=message,
+            leaderboard=[asdict(row) for row in leaderboard],
+        )
+
+    return report
+
+
 def run(spec: RunSpec, protocol: Protocol) -> None:
     started = time.time()
     if spec.task_type == TaskType.FORECASTING:
@@ -332,16 +350,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         holdout=holdout,  # to choose what serves among the fitted models, never to fit
         positive_class=positive_value(train, spec),
     )
-    fit_started = time.time()
-
-    def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
-        elapsed = time.time() - fit_started
-        protocol.send(
-            "progress",
-            progress=min(elapsed / fit_limit, 1.0) * 0.9,
-            message=message,
-            leaderboard=[asdict(row) for row in leaderboard],
-        )
+    report = progress_reporter(protocol, fit_limit)
 
     protocol.send("progress", progress=0.0, message="Training candidate models", leaderboard=[])
     fitted = engine.fit(train, fit_spec, report)
@@ -518,16 +527,7 @@ def run_forecasting(spec: RunSpec, protocol: Protocol, started: float) -> None:
         work_dir=Path(spec.work_dir),
         options=spec.options,
     )
-    fit_started = time.time()
-
-    def report(message: str, leaderboard: list[LeaderboardRow]) -> None:
-        elapsed = time.time() - fit_started
-        protocol.send(
-            "progress",
-            progress=min(elapsed / fit_limit, 1.0) * 0.9,
-            message=message,
-            leaderboard=[asdict(row) for row in leaderboard],
-        )
+    report = progress_reporter(protocol, fit_limit)
 
     protocol.send("progress", progress=0.0, message="Backtesting forecasters", leaderboard=[])
     fitted = engine.fit(frame, fit_spec, report)
