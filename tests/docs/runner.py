@@ -2,7 +2,8 @@
 it prints.
 
 A bash example runs in ``bash -euo pipefail`` with real ``curl``; a python example runs
-as a script with the test environment's Python. Only the address changes: the pages say
+as a script with the test environment's Python; a graphql example's operations are sent
+one by one to ``/graphql`` with ``$TOKEN``. Only the address changes: the pages say
 ``http://127.0.0.1:8000`` or ``https://phantom.example.com``, the test server listens on
 a free port. Every ``curl`` the example runs is recorded (a shell function in front of
 the real one), and each answer is checked against the output documented under the
@@ -22,6 +23,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
+from graphql import OperationDefinitionNode, parse, print_ast
 
 from tests.docs.blocks import Block
 
@@ -214,3 +218,55 @@ def _split(answer: str) -> tuple[str, str]:
         head, _, body = answer.replace("\r\n", "\n").partition("\n\n")
         return head, body
     return "", answer
+
+
+def graphql_operations(text: str) -> list[tuple[str, str | None]]:
+    """Each operation of a GraphQL example and the output documented under it (``# {...}``
+    comment lines after the operation, before the next one)."""
+    document = parse(text)
+    found: list[tuple[str, str | None]] = []
+    for n, definition in enumerate(document.definitions):
+        assert isinstance(definition, OperationDefinitionNode)
+        assert definition.loc is not None
+        following = document.definitions[n + 1] if n + 1 < len(document.definitions) else None
+        end = following.loc.start if following is not None and following.loc else len(text)
+        output: list[str] | None = None
+        for line in text[definition.loc.end : end].split("\n"):
+            if output is None and OUTPUT_START.match(line):
+                output = [line.strip()[2:]]
+            elif output is not None and CONTINUATION.match(line):
+                output.append(line.strip()[1:].strip())
+            elif output is not None:
+                break
+        documented = "\n".join(output) if output is not None else None
+        found.append((text[definition.loc.start : definition.loc.end], documented))
+    return found
+
+
+def run_graphql(block: Block, url: str, env: dict[str, str]) -> list[Call]:
+    """Each operation of the block sent to ``/graphql`` with ``$TOKEN``, in order. An
+    operation's variables are the shell variables of the same name in upper case
+    (``$version`` is ``$VERSION``); a value that is not an ID or a String is JSON."""
+    calls: list[Call] = []
+    for operation, documented in graphql_operations(block.text):
+        [definition] = parse(operation).definitions
+        assert isinstance(definition, OperationDefinitionNode)
+        assert definition.operation.value != "subscription", (
+            f"{block.where}: a subscription example runs as Python (a WebSocket client)"
+        )
+        variables: dict[str, object] = {}
+        for variable in definition.variable_definitions or ():
+            name = variable.variable.name.value
+            assert name.upper() in env, f"{block.where}: ${name} needs ${name.upper()} set"
+            value = env[name.upper()]
+            kind = print_ast(variable.type).rstrip("!")
+            variables[name] = value if kind in ("ID", "String") else json.loads(value)
+        answer = httpx.post(
+            f"{url}/graphql",
+            json={"query": operation, "variables": variables},
+            headers={"Authorization": f"Bearer {env['TOKEN']}"},
+            timeout=120,
+        )
+        first = operation.strip().split("\n")[0]
+        calls.append(Call(block.line, first, documented, answer.text))
+    return calls
