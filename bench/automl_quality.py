@@ -195,7 +195,7 @@ def main() -> None:
     print(f"budget {args.budget} s, {os.cpu_count()} CPUs; higher is better unless noted\n")
     print(
         f"{'dataset':<14} {'seed':>4} {'task':<11} {'metric':<9} {'method':<10} "
-        f"{'score':>8} {'wall s':>7}  best model"
+        f"{'score':>8} {'wall s':>7}  served model"
     )
     for name in args.datasets.split(","):
         frame, target, task = DATASETS[name]()
@@ -210,7 +210,8 @@ def main() -> None:
                             method, frame, target, task, args.budget, Path(work), seed
                         )
                 score = result.get("metrics", {}).get(metric)
-                note = result.get("best_model") or result.get("error", "")
+                served = (result.get("serving") or {}).get("model")  # fit to serve, baseline
+                note = served or result.get("best_model") or result.get("error", "")
                 rows.append((name, task.value, metric, method, score, result["wall"], note, seed))
                 shown = f"{score:8.4f}" if score is not None else f"{'n/a':>8}"
                 print(

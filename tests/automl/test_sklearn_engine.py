@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from phantom.automl.engines.base import DataError, FitOutcome, FitSpec, LeaderboardRow
-from phantom.automl.engines.sklearn import CONFIGURATIONS, SklearnEngine
+from phantom.automl.engines.sklearn import LINEAR, MODELS, SklearnEngine
 from phantom.automl.leaderboard import plain_model_name
 from phantom.automl.tasks import METRICS, Outcome, TaskType
 from tests.automl.conftest import worker
@@ -109,12 +109,12 @@ def test_binary_with_mixed_columns_predicts_original_classes_and_copes_with_odd_
     outcome, reports = fit(train, spec)
     # several configurations, best validation AUC first, each reported as it finished
     names = [r.model_name for r in outcome.leaderboard]
-    assert sorted(names) == sorted(CONFIGURATIONS)
+    assert sorted(names) == sorted(MODELS)
     scores = [r.score_validation for r in outcome.leaderboard]
     assert all(s is not None and 0.5 < s <= 1 for s in scores), scores
     assert scores == sorted(scores, reverse=True)  # type: ignore[type-var]
     assert outcome.best_model == names[0]
-    assert [len(board) for _, board in reports] == [1, 2, 3]
+    assert [len(board) for _, board in reports] == [1, 2, 3, 4]
     assert reports[0][0].startswith("Trained HistGradientBoosting (roc_auc ")
     assert plain_model_name("HistGradientBoostingSmall").startswith("Histogram gradient boosting")
     # loaded in another engine instance: the original class values, positive second
@@ -196,6 +196,70 @@ def test_a_category_with_more_values_than_bins_still_fits(tmp_path: Path) -> Non
     odd = pd.DataFrame({"city": ["city 1", "nowhere", None], "x": [0.0, 1.0, None]})
     predicted = SklearnEngine().load(spec.model_dir, 1).predict(odd)
     assert np.isfinite(predicted.labels).all()
+
+
+def linear(rows: int = 400, seed: int = 0) -> pd.DataFrame:
+    """A target that is a line in its numbers plus a shift per category, with noise: what
+    trees approximate in steps (diabetes is close to this)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0, 1, (rows, 6))
+    region = rng.choice(["north", "south", "east", "west"], rows)
+    shift = pd.Series(region).map({"north": 0.0, "south": 2.0, "east": -1.0, "west": 1.0})
+    frame = pd.DataFrame(x, columns=[f"x{i}" for i in range(6)])
+    frame["region"] = region
+    frame["y"] = x @ np.array([3.0, -2.0, 1.5, 1.0, 0.5, 0.0]) + shift + rng.normal(0, 1, rows)
+    frame.loc[frame.index[::13], "x0"] = np.nan
+    return frame
+
+
+def test_a_linear_target_is_served_by_the_linear_model_which_copes_with_odd_rows(
+    tmp_path: Path,
+) -> None:
+    """On a small linear target the regularised linear model validates better than every
+    tree ensemble, serves, and answers rows with gaps, unseen categories and an extra
+    column; dropping it from the candidates makes the served model measurably worse."""
+    train, holdout = split(linear())
+    spec = spec_for(tmp_path, TaskType.REGRESSION, "y", "rmse")
+    outcome, _ = fit(train, spec)
+    assert outcome.best_model == LINEAR, outcome.leaderboard
+    assert outcome.details["iterations"] is None
+    model = SklearnEngine().load(spec.model_dir, 1)
+    features = holdout.drop(columns=["y"])
+    rmse = float(np.sqrt(np.mean((model.predict(features).labels - holdout["y"]) ** 2)))
+    trees = min(r.score_validation or np.inf for r in outcome.leaderboard[1:])
+    assert rmse < 1.4 < trees, (rmse, trees)  # the noise is 1.0
+    odd = features.head(4).copy()
+    odd.loc[odd.index[0], ["x0", "x1"]] = np.nan
+    odd.loc[odd.index[1], "region"] = "nowhere"
+    odd.loc[odd.index[2], "region"] = None
+    odd["unexpected"] = 1
+    assert np.isfinite(model.predict(odd).labels).all()
+
+
+def test_the_linear_classifier_answers_calibrated_classes(tmp_path: Path) -> None:
+    frame = linear(600)
+    frame["y"] = np.where(frame["y"] > 0, "up", "down")
+    train, holdout = split(frame)
+    spec = spec_for(tmp_path, TaskType.BINARY, "y", "roc_auc")
+    outcome, _ = fit(train, spec)
+    assert LINEAR in [r.model_name for r in outcome.leaderboard]
+    assert outcome.best_model == LINEAR, outcome.leaderboard
+    predicted = SklearnEngine().load(spec.model_dir, 1).predict(holdout.drop(columns=["y"]))
+    assert predicted.classes == ["down", "up"]
+    assert predicted.probabilities is not None
+    np.testing.assert_allclose(predicted.probabilities.sum(axis=1), 1.0)
+    assert (predicted.labels == holdout["y"].to_numpy()).mean() > 0.85
+
+
+def test_the_linear_model_is_skipped_when_its_design_would_be_too_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import phantom.automl.engines.sklearn as engine
+
+    monkeypatch.setattr(engine, "LINEAR_MAX_WORK", 1.0)
+    outcome, _ = fit(linear(), spec_for(tmp_path, TaskType.REGRESSION, "y", "rmse"))
+    assert LINEAR not in [r.model_name for r in outcome.leaderboard]
+    assert len(outcome.leaderboard) == len(MODELS) - 1
 
 
 def test_the_same_seed_fits_the_same_model(tmp_path: Path) -> None:
@@ -283,7 +347,7 @@ async def test_a_sklearn_job_trains_registers_and_predicts_through_the_api(
     assert ended["engine"] == "SKLEARN"
     names = {r["modelName"] for r in ended["leaderboard"]}
     assert "HistGradientBoosting" in names, names
-    assert names <= set(CONFIGURATIONS), names
+    assert names <= set(MODELS), names
     assert all(r["scoreValidation"] > 0.9 for r in ended["leaderboard"])
     assert {m["name"]: m["value"] for m in ended["metrics"]}["roc_auc"] > 0.9
     version = ended["modelVersion"]

@@ -1,7 +1,7 @@
 """Never below the baseline, by construction (docs/automl.md, "The baseline").
 
 Every supervised job whose engine is not SKLEARN also fits the SKLEARN engine
-(HistGradientBoosting) on the same training rows, in a small slice of the budget taken out
+(HistGradientBoosting and a regularised linear model) on the same training rows, in a small slice of the budget taken out
 of the main engine's time limit. Both are judged on the runner's holdout, which neither
 fitted on, through their saved-and-reloaded models: the same rows ``fit_to_serve.py``
 uses, so the comparison is fair across engines.
@@ -41,7 +41,7 @@ SHARE = 0.15  # of the budget, and at most MAX_SECONDS: a few seconds on small d
 MAX_SECONDS = 10.0
 TASKS = (TaskType.BINARY, TaskType.MULTICLASS, TaskType.REGRESSION)
 ENGINE_NAMES = {"autogluon": "AutoGluon", "h2o": "H2O"}  # engines in people's words
-WHAT = "the HistGradientBoosting baseline"
+WHAT = "the scikit-learn baseline"
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def adopt(baseline: Baseline, model_dir: Path, aside: Path) -> None:
 def serving_reason(verdict: Verdict, engine: str, main_model: str, metric: str) -> str:
     """Why the baseline serves, in one sentence."""
     return (
-        f"The HistGradientBoosting baseline scored better on the holdout than "
+        f"The scikit-learn baseline scored better on the holdout than "
         f"{ENGINE_NAMES.get(engine, engine)}'s served model {main_model} ({metric} "
         f"{_fmt(verdict.baseline_score)} vs {_fmt(verdict.main_score)}; the main model was "
         f"at least as good in {_share(verdict.p_value)} of paired resamples)"

@@ -11,12 +11,18 @@ drills, and a strong baseline to compare the AutoML engines with.
 - A few configurations are fitted while time allows (the first always finishes), boosted
   in chunks so a fit stops at the deadline; the best on validation serves as it was
   fitted (no refit, so its validation score is the served model's).
+- A regularised linear model is the second candidate (ridge regression, or logistic
+  regression, on scaled numbers with missing-value flags and one-hot categories, its
+  penalty chosen by cross-validation): on a small, nearly linear target trees approximate
+  a line in steps, which is where H2O's GLM beat the tree ensembles (docs/benchmarks.md).
+  It is skipped when its design matrix would take more than seconds to solve.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +62,12 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
     },
     "HistGradientBoostingLarge": {"max_leaf_nodes": 63, "min_samples_leaf": 10},
 }
+LINEAR = "LinearModel"
+# the order they are tried in while time allows: the linear model is cheap, so second
+MODELS = ("HistGradientBoosting", LINEAR, "HistGradientBoostingSmall", "HistGradientBoostingLarge")
+ONE_HOT_MAX = 20  # one-hot columns per category column for the linear model (rarer share one)
+LINEAR_MAX_WORK = 3e9  # rows x columns^2 of its design matrix: a few seconds' solve at most
+PENALTIES = np.logspace(-3, 3, 7)  # ridge alphas; logistic regression's Cs are their inverses
 Array = np.ndarray[Any, Any]
 
 
@@ -139,6 +151,62 @@ def _estimator(task: TaskType, seed: int, hyperparameters: dict[str, Any], mask:
     )
 
 
+def _linear(task: TaskType, mask: list[bool]) -> Any:
+    """The linear candidate over the encoder's output: numbers median-filled with a flag per
+    column that had gaps, then scaled; category codes one-hot (missing and unseen values
+    are a code of their own); the penalty chosen by cross-validation."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegressionCV, RidgeCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numbers = [i for i, categorical in enumerate(mask) if not categorical]
+    categories = [i for i, categorical in enumerate(mask) if categorical]
+    columns = ColumnTransformer(
+        [
+            (
+                "numbers",
+                make_pipeline(
+                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                    StandardScaler(),
+                ),
+                numbers,
+            ),
+            (
+                "categories",
+                make_pipeline(
+                    SimpleImputer(strategy="constant", fill_value=-1.0, keep_empty_features=True),
+                    OneHotEncoder(
+                        handle_unknown="infrequent_if_exist",
+                        max_categories=ONE_HOT_MAX,
+                        sparse_output=False,
+                    ),
+                ),
+                categories,
+            ),
+        ]
+    )
+    if task == TaskType.REGRESSION:
+        model: Any = RidgeCV(alphas=PENALTIES)
+    else:
+        model = LogisticRegressionCV(
+            Cs=list(1 / PENALTIES),
+            l1_ratios=(0.0,),
+            cv=3,
+            max_iter=300,
+            scoring="neg_log_loss",
+            use_legacy_attributes=False,
+        )
+    return make_pipeline(columns, model)
+
+
+def _linear_fits(x: Array, mask: list[bool]) -> bool:
+    """Whether the linear model's design matrix is small enough to solve in seconds."""
+    width = sum(not c for c in mask) * 2 + sum(mask) * (ONE_HOT_MAX + 1)
+    return float(len(x)) * width * width <= LINEAR_MAX_WORK
+
+
 def _boost(estimator: Any, x: Array, y: Array, x_val: Array, y_val: Array, deadline: float) -> None:
     """Boost ``CHUNK`` iterations at a time until early stopping, ``MAX_ITER`` or the
     deadline (the first chunk always runs)."""
@@ -183,6 +251,8 @@ class SklearnEngine:
                 f"The SKLEARN engine trains BINARY, MULTICLASS and REGRESSION models, not "
                 f"{spec.task.value}; for anomaly detection choose AUTOGLUON or H2O."
             )
+        from sklearn.exceptions import ConvergenceWarning
+
         target = spec.target
         features = [c for c in train.columns if c != target]
         fit, validation = _split(train, spec)
@@ -195,13 +265,24 @@ class SklearnEngine:
             y, y_val = y.astype(np.float64), y_val.astype(np.float64)
         board: list[LeaderboardRow] = []
         fitted: dict[str, Any] = {}
-        with openmp().limit(limits=max(spec.num_cpus, 1), user_api="openmp"):
-            for name, hyperparameters in CONFIGURATIONS.items():
+        with (
+            openmp().limit(limits=max(spec.num_cpus, 1), user_api="openmp"),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            for name in MODELS:
                 if fitted and time.time() >= spec.deadline:
                     break
                 started = time.time()
-                estimator = _estimator(spec.task, spec.seed, hyperparameters, encoded.categorical)
-                _boost(estimator, x, y, x_val, y_val, spec.deadline)
+                if name == LINEAR:
+                    if not _linear_fits(x, encoded.categorical) or len(np.unique(y)) < 2:
+                        continue
+                    estimator = _linear(spec.task, encoded.categorical).fit(x, y)
+                else:
+                    estimator = _estimator(
+                        spec.task, spec.seed, CONFIGURATIONS[name], encoded.categorical
+                    )
+                    _boost(estimator, x, y, x_val, y_val, spec.deadline)
                 fit_time = time.time() - started
                 model = SklearnModel(
                     spec.task, features, preprocessor, estimator, positive=positive(spec)
@@ -229,7 +310,7 @@ class SklearnEngine:
             best_model=best,
             details={
                 "sklearn_version": _version(),
-                "iterations": int(fitted[best].n_iter_),
+                "iterations": _iterations(fitted[best]),
                 "validation_rows": len(validation),
                 "hyperparameters": plain({"model": best, **fitted[best].get_params()}),
             },
@@ -239,6 +320,11 @@ class SklearnEngine:
         model: SklearnModel = joblib.load(model_dir / ARTIFACT)
         model.threads = max(num_cpus, 1)
         return model
+
+
+def _iterations(estimator: Any) -> int | None:
+    """Boosting iterations; None for the linear model."""
+    return int(estimator.n_iter_) if hasattr(estimator, "n_iter_") else None
 
 
 def positive(spec: FitSpec) -> Any:

@@ -47,7 +47,7 @@ export function formatEngineName(engine: string): string {
     autogluon: 'AutoGluon',
     h2o: 'H2O AutoML',
     anomaly: 'Anomaly ensemble',
-    sklearn: 'scikit-learn HistGradientBoosting',
+    sklearn: 'scikit-learn',
   };
   return known[engine.toLowerCase()] ?? engine;
 }
