@@ -165,8 +165,7 @@ def test_the_baseline_serves_when_the_main_engine_is_measurably_worse(tmp_path: 
     assert max(compared) < result["metrics"]["roc_auc"]
     reason = result["serving"]["reason"]
     assert reason.startswith(
-        "The scikit-learn baseline scored better on the holdout than AutoGluon's "
-        "served model "
+        "The scikit-learn baseline scored better on the holdout than AutoGluon's served model "
     ), reason
     # (the stumps, or AutoGluon's ensemble over them: fit-to-serve times them)
     assert reason.split("served model ")[1].split(" ")[0] in main, reason
@@ -197,8 +196,7 @@ def test_a_failing_baseline_never_fails_the_job(
     assert result["engine"] == "autogluon"
     assert not any(r["model_name"].startswith(baseline.PREFIX) for r in result["leaderboard"])
     assert result["serving"]["reason"].endswith(
-        "; no comparison with the scikit-learn baseline: it failed (MemoryError, "
-        "in the job's log)"
+        "; no comparison with the scikit-learn baseline: it failed (MemoryError, in the job's log)"
     )
     assert result["details"]["baseline"] == {"error": "MemoryError"}
 

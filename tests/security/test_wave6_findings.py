@@ -143,22 +143,15 @@ async def forecaster(app: Any) -> tuple[TenantFixture, str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding W6-2 (medium, availability across tenants, not fixed: needs the refit "
-    "in a bounded child or a refit budget): predict with history rows refits each series' "
-    "candidate (AutoARIMA, cold: 4.8 s for one 1,000-row series, 13 s for 41 series of 24 "
-    "points, measured niced on this host) in asyncio.to_thread under the model's lock. "
-    "PREDICT_TIMEOUT_SECONDS answers 503 but cannot stop the thread: the running refit "
-    "keeps the API process's CPU and a default-executor thread after its caller was told "
-    "503 (those queued behind it now give up at their deadline), so one tenant's history "
-    "forecasts, one per model at a time, still take the shared process's CPU.",
-)
 async def test_a_timed_out_forecast_stops_its_work(
     client: httpx.AsyncClient,
     forecaster: tuple[TenantFixture, str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Finding W6-2 (medium, availability across tenants; fixed): the refit ran in
+    asyncio.to_thread under the model's lock, and PREDICT_TIMEOUT_SECONDS answered 503
+    without stopping it, so one tenant's history forecasts held the shared API process's
+    CPU after their answers. The refit now runs in a forked child killed at the deadline."""
     tenant, version_id, _ = forecaster
     # a series the fit chose AutoARIMA for (300 points: what a refit sees) and 29 new ones
     # (the most chosen candidate), 996 rows: under the per-call row limit

@@ -1,10 +1,10 @@
 """Never below the baseline, by construction (docs/automl.md, "The baseline").
 
 Every supervised job whose engine is not SKLEARN also fits the SKLEARN engine
-(HistGradientBoosting and a regularised linear model) on the same training rows, in a small slice of the budget taken out
-of the main engine's time limit. Both are judged on the runner's holdout, which neither
-fitted on, through their saved-and-reloaded models: the same rows ``fit_to_serve.py``
-uses, so the comparison is fair across engines.
+(HistGradientBoosting and a regularised linear model) on the same training rows, in a
+small slice of the budget taken out of the main engine's time limit. Both are judged on
+the runner's holdout, which neither fitted on, through their saved-and-reloaded models:
+the same rows ``fit_to_serve.py`` uses, so the comparison is fair across engines.
 
 The rule: the baseline serves only when the main engine's served model is *measurably
 worse* on the holdout, with ``fit_to_serve``'s test: the baseline's point score is better

@@ -246,13 +246,13 @@ class PredictionService:
 def _forecast_locked(served: Served, history: Any, deadline: float) -> tuple[Any, int]:
     """The loaded forecaster's answer and its interval level, one call at a time. A call
     still waiting for the model at its caller's deadline gives up (TimeoutError) rather
-    than refit for nobody later, holding an executor thread meanwhile (finding W6-2; a
-    refit already running still outlives its 503)."""
+    than refit for nobody later, holding an executor thread meanwhile; a refit runs in a
+    child killed at the deadline (finding W6-2: in this thread it outlived its 503)."""
     model: Any = served.model
     if not served.lock.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
         raise TimeoutError
     try:
-        return model.forecast(history), int(model.settings.level)
+        return model.forecast(history, deadline), int(model.settings.level)
     finally:
         served.lock.release()
 

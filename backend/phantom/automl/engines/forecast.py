@@ -230,10 +230,15 @@ class ForecastModel:
     single: bool = False  # no series id column: answers name no series
     threads: int = field(default=1)
 
-    def forecast(self, history: pd.DataFrame | None) -> pd.DataFrame:
+    def forecast(self, history: pd.DataFrame | None, deadline: float | None = None) -> pd.DataFrame:
         """``horizon`` steps per series after the training data (no history), or after
         the history given (time, series id, target rows), refitting each series' chosen
-        candidate on it. ``ForecastDataError`` when the history cannot be forecast."""
+        candidate on it. ``ForecastDataError`` when the history cannot be forecast.
+
+        ``deadline`` (``time.monotonic()``): the refit runs in a forked child killed then,
+        and ``TimeoutError`` is raised. A statsforecast fit cannot be interrupted, so an
+        API process must not refit in a thread: its work would outlive the caller's 503
+        and hold the shared process's CPU (finding W6-2)."""
         if history is None or history.empty:
             answer = self.forecasts.copy()
         else:
@@ -244,27 +249,34 @@ class ForecastModel:
                 min_points=max(2 * self.season_length, MIN_FIT_POINTS),
                 frequency=self.frequency,
             )
-            parts = []
-            frame = checked.frame
-            chosen = frame[SERIES].map(lambda s: self.choice.get(s, self.default_candidate))
-            for name, group in frame.groupby(chosen, sort=True):
-                parts.append(
-                    _run(
-                        str(name),
-                        self.season_length,
-                        self.frequency,
-                        group,
-                        self.settings.horizon,
-                        self.settings.level,
-                    )
-                )
-            answer = pd.concat(parts, ignore_index=True)
+            if deadline is None:
+                answer = self._refit(checked.frame)
+            else:
+                answer = bounded(self._refit, (checked.frame,), deadline - time.monotonic())
+                if answer is None:
+                    raise TimeoutError("the forecast's refit did not end by its deadline")
         answer["lower"] = np.minimum(answer["lower"], answer["mean"])
         answer["upper"] = np.maximum(answer["upper"], answer["mean"])
         answer = answer.sort_values(["series", "time"], kind="stable").reset_index(drop=True)
         if self.single:
             answer["series"] = None
         return answer[FORECAST_COLUMNS]
+
+    def _refit(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Each series' chosen candidate fitted on its history, and its forecasts."""
+        chosen = frame[SERIES].map(lambda s: self.choice.get(s, self.default_candidate))
+        parts = [
+            _run(
+                str(name),
+                self.season_length,
+                self.frequency,
+                group,
+                self.settings.horizon,
+                self.settings.level,
+            )
+            for name, group in frame.groupby(chosen, sort=True)
+        ]
+        return pd.concat(parts, ignore_index=True)
 
     def predict(self, frame: pd.DataFrame) -> Predictions:
         """The forecast's means as labels (the engine protocol): ``frame`` is history."""
