@@ -3,11 +3,14 @@ score alone, yet a weighted ensemble over ten models can cost 50 ms per row wher
 its members costs 1 ms and scores the same on data neither has seen.
 
 The rule (docs/automl.md, "The model fit to serve"): every model is scored on the job's
-holdout and timed on single rows; the served model is the fastest one whose holdout score
-is not measurably worse than the best's, where *measurably worse* means that the best
-beats it in at least ``1 - ALPHA`` of paired bootstrap resamples of the holdout (a
-one-sided paired bootstrap test at 5 %). A model only replaces the best when it is
-clearly faster (``SPEEDUP``): timings jitter, and a swap that saves nothing is no swap.
+holdout and timed on single rows; the served model is the fastest one that costs nothing
+the holdout can see: it scores at least as well as the best in at least ``SWAP_P`` (half)
+of paired bootstrap resamples of the holdout. "Not measurably worse" (the best wins in
+fewer than 95 % of resamples) was the rule first; it let models worse in up to 95 % of
+resamples serve, and on two of three splits of breast_cancer the single models it served
+scored below plain HistGradientBoosting (docs/benchmarks.md). A model only replaces the
+best when it is clearly faster (``SPEEDUP``): timings jitter, and a swap that saves nothing
+is no swap.
 Engine-agnostic: the engine gives each model's holdout answers and timings.
 """
 
@@ -27,6 +30,7 @@ import pandas as pd
 from phantom.automl.tasks import METRICS, Outcome
 
 ALPHA = 0.05  # a candidate worse than the best in >= 95 % of resamples is measurably worse
+SWAP_P = 0.5  # a faster model serves if at least as good as the best in half the resamples
 RESAMPLES = 200  # enough to tell p = 0.05 from p = 0.4; a few seconds for ten models at most
 MAX_BOOTSTRAP_ROWS = 5_000  # rows per resample: the holdout, subsampled beyond this
 SPEEDUP = 0.8  # a candidate must cost at most 80 % of the best's time per row to replace it
@@ -38,7 +42,7 @@ BATCH_ROWS = 1_000  # the large batch a model's throughput is timed on
 class ServingChoice(StrEnum):
     """How a training job picks the model its version serves."""
 
-    FIT_TO_SERVE = "FIT_TO_SERVE"  # the fastest not measurably worse than the best
+    FIT_TO_SERVE = "FIT_TO_SERVE"  # the fastest that scores as well as the best
     BEST_SCORE = "BEST_SCORE"  # the leaderboard's best, whatever it costs
 
 
@@ -190,7 +194,7 @@ def choose(
     rejected: list[tuple[Candidate, float]] = []
     for candidate in faster:
         p = p_not_worse(metric, best_scores, bootstrap_scores(metric, candidate.outcome, draws))
-        if p >= ALPHA:
+        if p >= SWAP_P:
             reason = (
                 f"{candidate.name}: holdout {metric} {_fmt(scores[candidate.name])} vs best "
                 f"{_fmt(scores[best])} ({best}; difference within noise, p={p:.2f}); "
@@ -200,7 +204,7 @@ def choose(
         rejected.append((candidate, p))
     fastest, p = rejected[0]
     reason = (
-        f"{best}: the leaderboard's best; every faster model is measurably worse on the "
+        f"{best}: the leaderboard's best; every faster model scores worse on the "
         f"holdout (fastest: {fastest.name}, {metric} {_fmt(scores[fastest.name])} vs "
         f"{_fmt(scores[best])}, p={p:.3f}); {_ms(top.ms_per_row)} per row"
     )

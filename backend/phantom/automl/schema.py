@@ -427,9 +427,9 @@ class StartTrainingInput:
     )
     serving_choice: ServingChoiceValue = strawberry.field(
         default=ServingChoiceValue.FIT_TO_SERVE,
-        description="FIT_TO_SERVE: the fastest model whose holdout score is not measurably "
-        "worse than the best's; BEST_SCORE: the leaderboard's best. AutoGluon only: the "
-        "other engines serve their leader.",
+        description="FIT_TO_SERVE: the fastest model that scores as well as the best on the "
+        "holdout (in at least half of paired resamples); BEST_SCORE: the leaderboard's best. "
+        "AutoGluon only: the other engines serve their leader.",
     )
     time_column: str | None = strawberry.field(
         default=None,

@@ -295,7 +295,7 @@ export type StartTrainingInput = {
   protectedAttributes?: Array<string> | null | undefined;
   /** FORECASTING: the column naming each series (at most 1,000); leave it out for a single series. */
   seriesIdColumn?: string | null | undefined;
-  /** FIT_TO_SERVE: the fastest model whose holdout score is not measurably worse than the best's; BEST_SCORE: the leaderboard's best. AutoGluon only: the other engines serve their leader. */
+  /** FIT_TO_SERVE: the fastest model that scores as well as the best on the holdout (in at least half of paired resamples); BEST_SCORE: the leaderboard's best. AutoGluon only: the other engines serve their leader. */
   servingChoice?: ServingChoice;
   /** Required except for ANOMALY_DETECTION, where it is an optional label column used only for evaluation. */
   target?: string | null | undefined;

@@ -10,7 +10,7 @@ Choices (evidence in docs/research/automl-presets.md and docs/benchmarks.md):
 - no torch models unless the ``deep`` extra is installed, and no log noise about it;
 - what serves is chosen for serving (``automl/fit_to_serve.py``): every model is scored
   on the runner's holdout and timed on one-row calls with all models persisted, the
-  fastest not measurably worse than the best is set as the predictor's best, and only it
+  fastest that scores as well as the best is set as the predictor's best, and only it
   and what it needs are kept (``clone_for_deployment``).
 """
 

@@ -492,7 +492,7 @@ export function TrainingForm({
             onChange={(event) => setServingChoice(event.target.value as ServingChoice)}
             hint={
               servingChoice === 'FIT_TO_SERVE'
-                ? 'The fastest model whose holdout score is not measurably worse than the best’s.'
+                ? 'The fastest model that scores as well as the best on the holdout.'
                 : 'The leaderboard’s best, however slow it is to predict.'
             }
           >
