@@ -273,7 +273,7 @@ def run_graphql(block: Block, url: str, env: dict[str, str]) -> list[Call]:
     operation's variables are the shell variables of the same name in upper case
     (``$version`` is ``$VERSION``); a value that is not an ID or a String is JSON."""
     calls: list[Call] = []
-    for operation, documented in graphql_operations(block.text):
+    for operation, documented in graphql_operations(localised(block.text, url)):
         [definition] = parse(operation).definitions
         assert isinstance(definition, OperationDefinitionNode)
         assert definition.operation.value != "subscription", (
