@@ -2,9 +2,11 @@
 
 One ``phantom api`` and one ``phantom worker`` on the test database and Redis serve the
 whole module; a tenant named in the examples' variables (``$TOKEN``, ``$DATASET``...)
-is set up once with a small churn dataset. The examples run in page order in one working
-directory, and variables a bash example sets (``JOB=$(curl ... | jq ...)``) stay set for
-the next, as in one terminal.
+is set up once with a small churn dataset (and ``loans.csv`` to upload). The examples run
+in page order (api.md first, then by file name) in one working directory, and variables a
+bash example sets (``JOB=$(curl ... | jq ...)``) stay set for the next, as in one
+terminal. The reader's identity provider runs here too, and their webhook receivers (the
+examples in alerts.md) listen on ``$PORT``.
 
 A fenced block that is not an example must say what it is (``output``, ``config``,
 ``excerpt``, ``manual``, ``pending``: tests/docs/blocks.py), so a new example cannot
