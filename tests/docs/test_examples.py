@@ -129,8 +129,10 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
                 "https://login.bank.example": provider.issuer,
             }
         )
-        yield port
-        runner.ELSEWHERE.clear()
+        try:
+            yield port
+        finally:
+            runner.ELSEWHERE.clear()
 
 
 @pytest.fixture(scope="module")
