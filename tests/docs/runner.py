@@ -2,12 +2,14 @@
 it prints.
 
 A bash example runs in ``bash -euo pipefail`` with real ``curl``; a python example runs
-as a script with the test environment's Python; a graphql example's operations are sent
-one by one to ``/graphql`` with ``$TOKEN``. Only the address changes: the pages say
-``http://127.0.0.1:8000`` or ``https://phantom.example.com``, the test server listens on
-a free port. Every ``curl`` the example runs is recorded (a shell function in front of
-the real one), and each answer is checked against the output documented under the
-command (``# {...}`` or ``# HTTP/1.1 ...`` comment lines):
+as a script with the test environment's Python, a js example with Node; a graphql
+example's operations are sent one by one to ``/graphql`` with ``$TOKEN``. Only the
+addresses change: the pages say ``http://127.0.0.1:8000`` or
+``https://phantom.example.com``, the test server listens on a free port (and so do the
+reader's webhook receiver and identity provider, ``ELSEWHERE``). Every ``curl`` the
+example runs is recorded (a shell function in front of the real one), and each answer is
+checked against the output documented under the command (``# {...}`` or
+``# HTTP/1.1 ...`` comment lines):
 
 - an error documented (``"errors"``/``"error"``, or a 4xx/5xx status line) must happen,
   with each documented ``"code"``; none documented, none may happen;
@@ -31,6 +33,9 @@ from tests.docs.blocks import Block
 
 DOCUMENTED_HOSTS = ("http://127.0.0.1:8000", "https://phantom.example.com")
 DOCUMENTED_WS = "wss://phantom.example.com"
+# other services the pages name (the reader's webhook receiver, identity provider), and
+# where the test stands them up instead: filled by the world fixture
+ELSEWHERE: dict[str, str] = {}
 CURL_LINE = re.compile(r"^[^#]*(^|[\s(])curl\s")  # not in a comment
 OUTPUT_START = re.compile(r"^\s*# (\{|HTTP/)")
 # indented, JSON, or a header ("# allow: POST"; "# binary: ..." prose is not one)
@@ -77,6 +82,8 @@ class Call:
 def localised(text: str, url: str) -> str:
     for host in DOCUMENTED_HOSTS:
         text = text.replace(host, url)
+    for documented, here in ELSEWHERE.items():
+        text = text.replace(documented, here)
     return text.replace(DOCUMENTED_WS, url.replace("http://", "ws://"))
 
 
@@ -146,6 +153,24 @@ def run_python(block: Block, url: str, env: dict[str, str], cwd: Path) -> str:
     script.write_text(localised(block.text, url))
     result = subprocess.run(
         [sys.executable, script.name],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, (
+        f"{block.where} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
+    )
+    return result.stdout
+
+
+def run_js(block: Block, url: str, env: dict[str, str], cwd: Path) -> str:
+    """A JavaScript example, run as a script by Node (the frontend's runtime)."""
+    script = cwd / f"example_{block.path.stem}_{block.line}.js"
+    script.write_text(localised(block.text, url))
+    result = subprocess.run(
+        ["node", script.name],
         cwd=cwd,
         env={**os.environ, **env},
         capture_output=True,
@@ -248,7 +273,7 @@ def run_graphql(block: Block, url: str, env: dict[str, str]) -> list[Call]:
     operation's variables are the shell variables of the same name in upper case
     (``$version`` is ``$VERSION``); a value that is not an ID or a String is JSON."""
     calls: list[Call] = []
-    for operation, documented in graphql_operations(block.text):
+    for operation, documented in graphql_operations(localised(block.text, url)):
         [definition] = parse(operation).definitions
         assert isinstance(definition, OperationDefinitionNode)
         assert definition.operation.value != "subscription", (
