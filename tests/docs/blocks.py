@@ -1,10 +1,11 @@
 """Fenced code blocks of docs/*.md, with the role their info string gives them.
 
-```` ```bash example ```` is run by tests/docs/test_examples.py against the real stack;
-``output``, ``config`` and ``excerpt`` blocks are not examples (what a command prints, a
-file's content, a piece of a schema or code); ``manual`` blocks are commands for
-infrastructure the test suite cannot stand up (a cloud, a cluster, a browser), and
-``pending`` blocks are API examples not executed yet, which may only become fewer."""
+```` ```bash example ```` (also ``python``, ``graphql`` and ``js`` examples) is run by
+tests/docs/test_examples.py against the real stack; ``output``, ``config`` and
+``excerpt`` blocks are not examples (what a command prints, a file's content, a piece of
+a schema or code); ``manual`` blocks are commands for infrastructure the test suite
+cannot stand up (a cloud, a cluster, a browser). There is no role for an API example
+that is not run."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-ROLES = {"example", "output", "config", "excerpt", "manual", "pending"}
+ROLES = {"example", "output", "config", "excerpt", "manual"}
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
 

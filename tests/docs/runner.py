@@ -157,7 +157,7 @@ def run_python(block: Block, url: str, env: dict[str, str], cwd: Path) -> str:
         env={**os.environ, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # as bash's: docs/client.md's trains and waits behind earlier jobs
     )
     assert result.returncode == 0, (
         f"{block.where} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
