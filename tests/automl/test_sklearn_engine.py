@@ -262,6 +262,30 @@ def test_the_linear_model_is_skipped_when_its_design_would_be_too_large(
     assert len(outcome.leaderboard) == len(MODELS) - 1
 
 
+def test_a_class_too_rare_to_cross_validate_or_a_failing_linear_fit_skips_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The linear model is an extra candidate: a class with one training row (no folds
+    for its penalty's cross-validation) or a failure of its fit leaves the boosted models."""
+    import phantom.automl.engines.sklearn as engine
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 1, (200, 3))
+    y = np.where(x[:, 0] > 0, "up", "down")
+    y[0] = "rare"  # one row: no fold of a cross-validation could hold it twice
+    assert engine._fit_linear(TaskType.MULTICLASS, [False] * 3, x, y) is None
+    y[1] = "rare"  # two rows: two folds
+    assert engine._fit_linear(TaskType.MULTICLASS, [False] * 3, x, y) is not None
+
+    def broken(*args: Any) -> Any:
+        raise FloatingPointError("fault injected into the linear fit")
+
+    monkeypatch.setattr(engine, "_linear", broken)
+    outcome, _ = fit(linear(), spec_for(tmp_path / "broken", TaskType.REGRESSION, "y", "rmse"))
+    assert LINEAR not in [r.model_name for r in outcome.leaderboard]
+    assert len(outcome.leaderboard) == len(MODELS) - 1
+
+
 def test_the_same_seed_fits_the_same_model(tmp_path: Path) -> None:
     frame = mixed(400)
     answers: list[Any] = []

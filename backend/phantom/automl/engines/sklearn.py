@@ -21,6 +21,7 @@ drills, and a strong baseline to compare the AutoML engines with.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 import warnings
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ ONE_HOT_MAX = 20  # one-hot columns per category column for the linear model (ra
 LINEAR_MAX_WORK = 3e9  # rows x columns^2 of its design matrix: a few seconds' solve at most
 PENALTIES = np.logspace(-3, 3, 7)  # ridge alphas; logistic regression's Cs are their inverses
 Array = np.ndarray[Any, Any]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -151,7 +153,24 @@ def _estimator(task: TaskType, seed: int, hyperparameters: dict[str, Any], mask:
     )
 
 
-def _linear(task: TaskType, mask: list[bool]) -> Any:
+def _fit_linear(task: TaskType, mask: list[bool], x: Array, y: Array) -> Any | None:
+    """The fitted linear candidate, or None when it does not apply (too large a design,
+    a class too rare to cross-validate) or its fit failed: an extra candidate, whose
+    failure (logged) never fails the engine's fit."""
+    folds = 3
+    if task != TaskType.REGRESSION:
+        _, counts = np.unique(y, return_counts=True)
+        folds = min(3, int(counts.min()))
+    if folds < 2 or not _linear_fits(x, mask):
+        return None
+    try:
+        return _linear(task, mask, folds).fit(x, y)
+    except Exception:
+        log.exception("the linear candidate failed; the boosted models stand")
+        return None
+
+
+def _linear(task: TaskType, mask: list[bool], folds: int = 3) -> Any:
     """The linear candidate over the encoder's output: numbers median-filled with a flag per
     column that had gaps, then scaled; category codes one-hot (missing and unseen values
     are a code of their own); the penalty chosen by cross-validation."""
@@ -193,7 +212,7 @@ def _linear(task: TaskType, mask: list[bool]) -> Any:
         model = LogisticRegressionCV(
             Cs=list(1 / PENALTIES),
             l1_ratios=(0.0,),
-            cv=3,
+            cv=folds,
             max_iter=300,
             scoring="neg_log_loss",
             use_legacy_attributes=False,
@@ -275,9 +294,9 @@ class SklearnEngine:
                     break
                 started = time.time()
                 if name == LINEAR:
-                    if not _linear_fits(x, encoded.categorical) or len(np.unique(y)) < 2:
+                    estimator = _fit_linear(spec.task, encoded.categorical, x, y)
+                    if estimator is None:
                         continue
-                    estimator = _linear(spec.task, encoded.categorical).fit(x, y)
                 else:
                     estimator = _estimator(
                         spec.task, spec.seed, CONFIGURATIONS[name], encoded.categorical
