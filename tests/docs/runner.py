@@ -95,17 +95,22 @@ def documented_outputs(text: str) -> list[tuple[int, str, str | None]]:
     found: list[tuple[int, str, str | None]] = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        output: list[str] | None = None
-        for line in lines[start + 1 : end]:
-            if output is None and OUTPUT_START.match(line):
-                output = [line.strip()[2:]]
-            elif output is not None and CONTINUATION.match(line):
-                output.append(line.strip()[1:].strip())
-            elif output is not None:
-                break
-        documented = "\n".join(output) if output is not None else None
-        found.append((start + 1, lines[start].strip(), documented))
+        found.append((start + 1, lines[start].strip(), documented_output(lines[start + 1 : end])))
     return found
+
+
+def documented_output(lines: list[str]) -> str | None:
+    """The first output comment among ``lines`` (``# {...}`` and its continuation lines),
+    comment marks removed; None when there is none."""
+    output: list[str] | None = None
+    for line in lines:
+        if output is None and OUTPUT_START.match(line):
+            output = [line.strip()[2:]]
+        elif output is not None and CONTINUATION.match(line):
+            output.append(line.strip()[1:].strip())
+        elif output is not None:
+            break
+    return "\n".join(output) if output is not None else None
 
 
 def run_bash(
@@ -255,15 +260,7 @@ def graphql_operations(text: str) -> list[tuple[str, str | None]]:
         assert definition.loc is not None
         following = document.definitions[n + 1] if n + 1 < len(document.definitions) else None
         end = following.loc.start if following is not None and following.loc else len(text)
-        output: list[str] | None = None
-        for line in text[definition.loc.end : end].split("\n"):
-            if output is None and OUTPUT_START.match(line):
-                output = [line.strip()[2:]]
-            elif output is not None and CONTINUATION.match(line):
-                output.append(line.strip()[1:].strip())
-            elif output is not None:
-                break
-        documented = "\n".join(output) if output is not None else None
+        documented = documented_output(text[definition.loc.end : end].split("\n"))
         found.append((text[definition.loc.start : definition.loc.end], documented))
     return found
 
