@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from phantom.automl.fit_to_serve import ALPHA, RESAMPLES, bootstrap_scores, p_not_worse, resamples
 from phantom.automl.runner import RunSpec, split
 from phantom.automl.tasks import DEFAULT_METRIC, METRICS, Outcome, TaskType
 
@@ -135,14 +136,30 @@ def run_engine(
     last = json.loads(out.decode().strip().splitlines()[-1])
     if last["event"] != "result":
         return {"error": last.get("message", "no result"), "wall": wall}
-    return {**last, "wall": wall}
+    return {
+        **last,
+        "wall": wall,
+        "outcome": served_outcome(work, last["engine"], frame, target, seed, task),
+    }
 
 
-def run_baseline(frame: pd.DataFrame, target: str, task: TaskType, seed: int) -> dict[str, Any]:
-    """HistGradientBoosting with defaults on the runner's own split."""
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+def served_outcome(
+    work: Path, engine: str, frame: pd.DataFrame, target: str, seed: int, task: TaskType
+) -> Outcome:
+    """The saved model's answers on the runner's holdout: what the job serves."""
+    from phantom.automl.engines import get_engine
 
-    spec = RunSpec(
+    _, holdout = split(frame, _spec(target, task, seed))
+    model = get_engine(engine).load(work / "model", 1)
+    try:
+        p = model.predict(holdout.drop(columns=[target]))
+    finally:
+        model.close()
+    return Outcome(np.asarray(holdout[target]), p.labels, p.probabilities, p.classes, None)
+
+
+def _spec(target: str, task: TaskType, seed: int) -> RunSpec:
+    return RunSpec(
         data_path="",
         engine="hgb",
         task=task.value,
@@ -156,6 +173,13 @@ def run_baseline(frame: pd.DataFrame, target: str, task: TaskType, seed: int) ->
         column_types={},
         seed=seed,
     )
+
+
+def run_baseline(frame: pd.DataFrame, target: str, task: TaskType, seed: int) -> dict[str, Any]:
+    """HistGradientBoosting with defaults on the runner's own split."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    spec = _spec(target, task, seed)
     frame = frame.copy()
     for column in frame.columns:
         if frame[column].dtype == object and column != target:
@@ -180,6 +204,7 @@ def run_baseline(frame: pd.DataFrame, target: str, task: TaskType, seed: int) ->
         "metrics": {DEFAULT_METRIC[task]: score},
         "wall": time.monotonic() - started,
         "best_model": "HistGradientBoosting",
+        "outcome": outcome,
     }
 
 
@@ -191,32 +216,43 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=1, help="splits per dataset (0, 1, ...)")
     args = parser.parse_args()
     methods = args.methods.split(",")
+    methods = sorted(methods, key=lambda m: m != "hgb")  # the baseline first: compared with
     rows: list[tuple[str, str, str, str, float | None, float, str, int]] = []
+    compared: list[tuple[str, int, str, float | None, float | None]] = []
+    walls: list[float] = []
     print(f"budget {args.budget} s, {os.cpu_count()} CPUs; higher is better unless noted\n")
     print(
         f"{'dataset':<14} {'seed':>4} {'task':<11} {'metric':<9} {'method':<10} "
-        f"{'score':>8} {'wall s':>7}  served model"
+        f"{'score':>8} {'wall s':>7} {'p':>5}  served model"
     )
     for name in args.datasets.split(","):
         frame, target, task = DATASETS[name]()
         metric = DEFAULT_METRIC[task]
         for seed in range(args.seeds):
+            plain: Outcome | None = None
             for method in methods:
                 if method == "hgb":
                     result = run_baseline(frame, target, task, seed)
+                    plain = result["outcome"]
                 else:
                     with tempfile.TemporaryDirectory(prefix="phantom-bench-") as work:
                         result = run_engine(
                             method, frame, target, task, args.budget, Path(work), seed
                         )
+                    walls.append(result["wall"])
                 score = result.get("metrics", {}).get(metric)
                 served = (result.get("serving") or {}).get("model")  # fit to serve, baseline
                 note = served or result.get("best_model") or result.get("error", "")
                 rows.append((name, task.value, metric, method, score, result["wall"], note, seed))
+                p = None
+                if method != "hgb" and plain is not None and "outcome" in result:
+                    p = not_worse(metric, plain, result["outcome"], seed)
+                    compared.append((name, seed, method, score, p))
                 shown = f"{score:8.4f}" if score is not None else f"{'n/a':>8}"
+                shown_p = f"{p:5.2f}" if p is not None else f"{'':>5}"
                 print(
                     f"{name:<14} {seed:>4} {task.value:<11} {metric:<9} {method:<10} {shown} "
-                    f"{result['wall']:7.1f}  {str(note)[:60]}",
+                    f"{result['wall']:7.1f} {shown_p}  {str(note)[:60]}",
                     flush=True,
                 )
     print(
@@ -231,6 +267,31 @@ def main() -> None:
         better, worse = (row[4], base[4]) if higher else (base[4], row[4])
         ratio = f"{better / worse:6.3f}" if worse else "   inf"
         print(f"  {row[0] + ' #' + str(row[7]):<18} {row[3]:<10} {ratio}")
+    below = [c for c in compared if c[4] is not None and c[4] < ALPHA]
+    print(
+        f"\np: share of {RESAMPLES} paired resamples of the holdout in which the served model "
+        f"scores at least as well as HistGradientBoosting; measurably below it (p < {ALPHA}) "
+        f"on {len(below)} of {len(compared)} splits: {[(c[0], c[1], c[2]) for c in below]}"
+    )
+    if walls:
+        ratios = sorted(w / args.budget for w in walls)
+        print(
+            f"wall time / budget over {len(ratios)} jobs: min {ratios[0]:.2f}, median "
+            f"{float(np.median(ratios)):.2f}, max {ratios[-1]:.2f}; within budget + 10 %: "
+            f"{sum(r <= 1.1 for r in ratios)}; within 1.25 x budget + 15 s: "
+            f"{sum(w <= 1.25 * args.budget + 15 for w in walls)}"
+        )
+
+
+def not_worse(metric: str, plain: Outcome, served: Outcome, seed: int) -> float | None:
+    """The paired bootstrap p of fit_to_serve.py: the share of resamples in which the served
+    model scores at least as well as plain HistGradientBoosting."""
+    if len(plain.y_true) != len(served.y_true):
+        return None
+    draws = resamples(len(plain.y_true), seed)
+    return p_not_worse(
+        metric, bootstrap_scores(metric, plain, draws), bootstrap_scores(metric, served, draws)
+    )
 
 
 if __name__ == "__main__":
