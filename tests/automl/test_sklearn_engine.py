@@ -316,9 +316,13 @@ def test_a_fit_past_its_deadline_ends_with_one_short_model(tmp_path: Path) -> No
     nothing else starts after the deadline."""
     # given: with time, the first configuration boosts past one chunk
     roomy = spec_for(tmp_path / "roomy", TaskType.REGRESSION, "y", "rmse")
-    fit(smooth(), roomy)
+    fitted, _ = fit(smooth(), roomy)
     unbounded = SklearnEngine().load(roomy.model_dir, 1)
     assert unbounded.estimator.n_iter_ > 50
+    # and, with time left, the chosen model was fitted again on every row, validation's
+    assert fitted.details["refit_on_all_rows"] is True
+    assert not unbounded.estimator.early_stopping
+    assert unbounded.estimator.n_iter_ == fitted.details["iterations"]
     # when: the fit starts after its deadline
     late = spec_for(tmp_path / "late", TaskType.REGRESSION, "y", "rmse", seconds=-1)
     outcome, reports = fit(smooth(), late)
@@ -326,6 +330,7 @@ def test_a_fit_past_its_deadline_ends_with_one_short_model(tmp_path: Path) -> No
     assert [r.model_name for r in outcome.leaderboard] == ["HistGradientBoosting"]
     assert len(reports) == 1
     assert outcome.details["iterations"] == 50
+    assert outcome.details["refit_on_all_rows"] is False  # no time left for it
     cut = SklearnEngine().load(late.model_dir, 1)
     assert len(cut.predict(smooth(10).drop(columns=["y"])).labels) == 10
 
