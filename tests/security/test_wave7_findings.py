@@ -90,3 +90,63 @@ def test_the_linear_candidate_does_not_start_a_fit_it_cannot_end_in_time(
     SklearnEngine().fit(frame, spec, lambda message, rows: None)
 
     assert time.time() - started <= 10 * 1.25
+
+
+# --- W7-3: a forecast refit's child outlives the API process that forked it ---------------
+
+ORPHAN = """
+import sys, time
+from pathlib import Path
+from phantom.automl.engines.forecast import bounded
+
+def work(path):
+    Path(path).write_text(str(__import__("os").getpid()))
+    time.sleep(60)
+
+bounded(work, (sys.argv[1],), 60)
+"""
+
+
+def test_a_refit_child_dies_with_the_process_that_forked_it(tmp_path: Path) -> None:
+    """Finding W7-3 (low, availability; fixed): ``bounded`` kills its child at the deadline,
+    but only while the forking process lives. An API process killed (SIGKILL: the OOM
+    killer, a supervisor's timeout) during a history forecast left the refit's child
+    running, reparented, to its natural end (AutoARIMA: minutes), holding a core and a copy
+    of the API process's memory, every tenant's cached models included. Now the child
+    asks the kernel to kill it when its parent dies (PR_SET_PDEATHSIG)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    pid_file = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN, str(pid_file)])
+    try:
+        for _ in range(300):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        child = int(pid_file.read_text())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        for _ in range(50):
+            if not _running(child):
+                break
+            time.sleep(0.1)
+        alive = _running(child)
+        if alive:
+            os.kill(child, signal.SIGKILL)  # leave nothing behind, then fail
+        assert not alive, "the refit's child outlived the process that forked it"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` exists and is no zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
