@@ -15,7 +15,8 @@ import pytest
 
 from phantom.automl.engines.base import FitSpec
 from phantom.automl.engines.sklearn import LINEAR, SklearnEngine, _split
-from phantom.automl.tasks import TaskType
+from phantom.automl.fit_to_serve import Candidate, choose
+from phantom.automl.tasks import Outcome, TaskType
 
 
 def _spec(tmp: Path, task: TaskType, target: str, metric: str, seconds: float = 30) -> FitSpec:
@@ -150,3 +151,29 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+# --- W7-4: a faster model whose holdout score is undefined replaces a defined best --------
+
+
+def test_a_model_undefined_on_the_holdout_never_replaces_a_defined_best() -> None:
+    """Finding W7-4 (low, integrity; fixed): ``p_not_worse`` leaves out the resamples on
+    which either model's score is undefined and says 1.0 when none is left, so a faster
+    model answering NaN (on every holdout row, or on the rows that define its score: an
+    extreme value the model cannot take) passed ``p >= SWAP_P`` "within noise, p=1.00"
+    and served, its holdout score undefined beside the best's. Now a model whose holdout
+    score is undefined where the best's is defined is never swapped in."""
+    rng = np.random.default_rng(0)
+    truth = rng.normal(size=300)
+    best = Outcome(truth, truth + rng.normal(size=300) * 0.1, None, None, None)
+    broken = Outcome(truth, np.full(300, np.nan), None, None, None)
+    partly = Outcome(truth, truth + rng.normal(size=300) * 0.1, None, None, None)
+    partly.labels[7] = np.nan  # one row it cannot answer
+
+    for faster in (broken, partly):
+        choice = choose(
+            [Candidate("best", best, 10.0, 100.0), Candidate("fast", faster, 1.0, 1000.0)],
+            "best",
+            "rmse",
+        )
+        assert choice.model_name == "best", choice.reason
