@@ -6,9 +6,12 @@ finding or an attack found to fail."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+import uuid
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +20,13 @@ from phantom.automl.engines.base import FitSpec
 from phantom.automl.engines.sklearn import LINEAR, SklearnEngine, _split
 from phantom.automl.fit_to_serve import Candidate, choose
 from phantom.automl.tasks import Outcome, TaskType
+from phantom.config import settings
+from phantom.serving import service as serving_service
+from phantom.serving.cache import models
+from phantom.serving.versions import servable_versions
+from tests.automl.forecast_support import seasonal
+from tests.security.test_wave6_findings import forecaster  # noqa: F401  (a fixture)
+from tests.support.fixtures import TenantFixture
 
 
 def _spec(tmp: Path, task: TaskType, target: str, metric: str, seconds: float = 30) -> FitSpec:
@@ -177,3 +187,41 @@ def test_a_model_undefined_on_the_holdout_never_replaces_a_defined_best() -> Non
             "rmse",
         )
         assert choice.model_name == "best", choice.reason
+
+
+# --- W7-5: history forecasts hold every thread of the API process's default executor ------
+
+
+@pytest.mark.slow
+async def test_history_forecasts_do_not_starve_the_shared_executor(
+    client: httpx.AsyncClient,
+    forecaster: tuple[TenantFixture, str, str],  # noqa: F811  (wave 6's fixture)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Finding W7-5 (medium, availability across tenants; fixed): a history forecast ran
+    in ``asyncio.to_thread``, and waited there for the model's lock while another refit ran,
+    so a few concurrent forecasts on one version (one refitting, the rest waiting, each up
+    to ``PREDICT_TIMEOUT_SECONDS``) held every thread of the default executor (6 on two
+    cores), which the prediction log's flush, dataset uploads and idempotency digests of
+    every tenant share. Now forecasts run in an executor of their own."""
+    tenant, version_id, _ = forecaster
+    known = seasonal(2, 300, seed=5, noise=5.0)
+    fresh = seasonal(29, 24, seed=6, noise=5.0).assign(store=lambda f: "new-" + f["store"])
+    rows = known[known["store"] == "store-1"].to_dict("records") + fresh.to_dict("records")
+    slow = settings.model_copy(update={"PREDICT_TIMEOUT_SECONDS": 4.0})
+    monkeypatch.setattr(serving_service, "settings", slow)
+    url = f"/api/v1/models/{version_id}/predict"
+    calls = [
+        asyncio.ensure_future(client.post(url, json={"rows": rows}, headers=tenant.bearer))
+        for _ in range(12)
+    ]
+    await asyncio.sleep(0.5)  # all of them in flight
+    started = time.monotonic()
+    await asyncio.to_thread(lambda: None)  # what another tenant's upload or flush waits for
+    waited = time.monotonic() - started
+    await asyncio.gather(*calls)
+    version = await servable_versions.by_id(tenant.id, uuid.UUID(version_id))
+    served = await models.get(version)
+    while served.lock.locked():
+        await asyncio.sleep(0.1)
+    assert waited < 1.0, f"another tenant's thread work waited {waited:.1f} s"
