@@ -194,7 +194,10 @@ def choose(
     rejected: list[tuple[Candidate, float]] = []
     for candidate in faster:
         p = p_not_worse(metric, best_scores, bootstrap_scores(metric, candidate.outcome, draws))
-        if p >= SWAP_P:
+        # undefined where the best is defined (answers NaN on some rows): no resample can
+        # show it as good, those it is undefined on are left out of p (finding W7-4)
+        lost = scores[candidate.name] is None and scores[best] is not None
+        if p >= SWAP_P and not lost:
             reason = (
                 f"{candidate.name}: holdout {metric} {_fmt(scores[candidate.name])} vs best "
                 f"{_fmt(scores[best])} ({best}; difference within noise, p={p:.2f}); "

@@ -16,7 +16,11 @@ the short, seasonal series businesses forecast, and fast enough to refit at pred
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -63,6 +67,7 @@ FORECAST_COLUMNS = ["series", "time", "mean", "lower", "upper"]
 # the most recent points each fit sees: statistical models need no more, and AutoARIMA on
 # a 526-month series took 110 s for three windows (37x AutoETS) on a busy host
 MAX_FIT_POINTS = 300
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent dies
 
 
 def bounded(function: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any | None:
@@ -73,7 +78,7 @@ def bounded(function: Callable[..., Any], args: tuple[Any, ...], seconds: float)
         return None
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_answer, args=(writer, function, args), daemon=True)
+    child = context.Process(target=_answer, args=(writer, function, args, os.getpid()), daemon=True)
     child.start()
     writer.close()
     try:
@@ -92,13 +97,25 @@ def bounded(function: Callable[..., Any], args: tuple[Any, ...], seconds: float)
     return value
 
 
-def _answer(writer: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _answer(writer: Any, function: Callable[..., Any], args: tuple[Any, ...], parent: int) -> None:
+    _die_with(parent)
     try:
         writer.send(("ok", function(*args)))
     except Exception as error:  # the parent raises it
         writer.send(("error", f"{type(error).__name__}: {error}"[:2000]))
     finally:
         writer.close()
+
+
+def _die_with(parent: int) -> None:
+    """The kernel kills this child when the process that forked it dies: its deadline is
+    kept by that process, and an API process killed mid-refit (OOM, a supervisor) left it
+    running to its end with a copy of the parent's memory (finding W7-3)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
 
 
 def _model(name: str, season: int) -> Any:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import time
 import warnings
 from dataclasses import dataclass
@@ -69,6 +70,10 @@ LINEAR = "LinearModel"
 MODELS = ("HistGradientBoosting", LINEAR, "HistGradientBoostingSmall", "HistGradientBoostingLarge")
 ONE_HOT_MAX = 20  # one-hot columns per category column for the linear model (rarer share one)
 LINEAR_MAX_WORK = 3e9  # rows x columns^2 of its design matrix: a few seconds' solve at most
+# its seconds per row x column x class (logistic regression's cross-validated fits over the
+# penalties; the classes multiply them): 300,000 x 80 binary took 8 s, 40,000 x 20 x 40
+# classes 5 s on a busy host. It runs only when this estimate fits in the time left (W7-2)
+LINEAR_SECONDS_PER_WORK = 3.5e-7
 PENALTIES = np.logspace(-3, 3, 7)  # ridge alphas; logistic regression's Cs are their inverses
 REFIT_MARGIN = 1.5  # the refit on all rows starts when 1.5x the chosen model's fit time is left
 Array = np.ndarray[Any, Any]
@@ -155,15 +160,20 @@ def _estimator(task: TaskType, seed: int, hyperparameters: dict[str, Any], mask:
     )
 
 
-def _fit_linear(task: TaskType, mask: list[bool], x: Array, y: Array) -> Any | None:
+def _fit_linear(
+    task: TaskType, mask: list[bool], x: Array, y: Array, deadline: float = math.inf
+) -> Any | None:
     """The fitted linear candidate, or None when it does not apply (too large a design,
-    a class too rare to cross-validate) or its fit failed: an extra candidate, whose
-    failure (logged) never fails the engine's fit."""
-    folds = 3
+    too slow a fit for the time left before ``deadline``, a class too rare to
+    cross-validate) or its fit failed: an extra candidate, whose failure (logged) never
+    fails the engine's fit. Its fit cannot be stopped, so it must not start late."""
+    folds, classes = 3, 1
     if task != TaskType.REGRESSION:
         _, counts = np.unique(y, return_counts=True)
         folds = min(3, int(counts.min()))
-    if folds < 2 or not _linear_fits(x, mask):
+        classes = len(counts) if len(counts) > 2 else 1
+    seconds = len(x) * _width(mask) * classes * LINEAR_SECONDS_PER_WORK
+    if folds < 2 or not _linear_fits(x, mask) or time.time() + seconds > deadline:
         return None
     try:
         return _linear(task, mask, folds).fit(x, y)
@@ -173,14 +183,15 @@ def _fit_linear(task: TaskType, mask: list[bool], x: Array, y: Array) -> Any | N
 
 
 def _linear(task: TaskType, mask: list[bool], folds: int = 3) -> Any:
-    """The linear candidate over the encoder's output: numbers median-filled with a flag per
-    column that had gaps, then scaled; category codes one-hot (missing and unseen values
+    """The linear candidate over the encoder's output: numbers (infinities as gaps: the
+    scaler refuses them, finding W7-1) median-filled with a flag per column that had gaps,
+    then scaled; category codes one-hot (missing and unseen values
     are a code of their own); the penalty chosen by cross-validation."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegressionCV, RidgeCV
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
     numbers = [i for i, categorical in enumerate(mask) if not categorical]
     categories = [i for i, categorical in enumerate(mask) if categorical]
@@ -189,6 +200,7 @@ def _linear(task: TaskType, mask: list[bool], folds: int = 3) -> Any:
             (
                 "numbers",
                 make_pipeline(
+                    FunctionTransformer(finite),
                     SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
                     StandardScaler(),
                 ),
@@ -222,10 +234,22 @@ def _linear(task: TaskType, mask: list[bool], folds: int = 3) -> Any:
     return make_pipeline(columns, model)
 
 
+def finite(x: Array) -> Array:
+    """``x`` with infinities as NaN (a module function: the saved model pickles it)."""
+    out: Array = np.where(np.isinf(x), np.nan, x)
+    return out
+
+
 def _linear_fits(x: Array, mask: list[bool]) -> bool:
     """Whether the linear model's design matrix is small enough to solve in seconds."""
-    width = sum(not c for c in mask) * 2 + sum(mask) * (ONE_HOT_MAX + 1)
+    width = _width(mask)
     return float(len(x)) * width * width <= LINEAR_MAX_WORK
+
+
+def _width(mask: list[bool]) -> int:
+    """The linear model's design width at most: a number and its missing flag, a
+    category's one-hot columns with the infrequent one."""
+    return sum(not c for c in mask) * 2 + sum(mask) * (ONE_HOT_MAX + 1)
 
 
 def _boost(estimator: Any, x: Array, y: Array, x_val: Array, y_val: Array, deadline: float) -> None:
@@ -297,7 +321,7 @@ class SklearnEngine:
                     break
                 started = time.time()
                 if name == LINEAR:
-                    estimator = _fit_linear(spec.task, encoded.categorical, x, y)
+                    estimator = _fit_linear(spec.task, encoded.categorical, x, y, spec.deadline)
                     if estimator is None:
                         continue
                 else:
