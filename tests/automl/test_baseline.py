@@ -17,8 +17,7 @@ import pytest
 from phantom.automl import baseline, runs
 from phantom.automl import supervisor as supervisor_module
 from phantom.automl.engines import get_engine
-from phantom.automl.engines.autogluon import AutoGluonEngine
-from phantom.automl.engines.base import DataError, FitOutcome, LeaderboardRow
+from phantom.automl.engines.base import FitOutcome, LeaderboardRow
 from phantom.automl.engines.sklearn import ARTIFACT, SklearnEngine
 from phantom.automl.leaderboard import plain_model_name
 from phantom.automl.supervisor import supervise
@@ -200,50 +199,6 @@ def test_a_failing_baseline_never_fails_the_job(
         "; no comparison with the scikit-learn baseline: it failed (MemoryError, in the job's log)"
     )
     assert result["details"]["baseline"] == {"error": "MemoryError"}
-
-
-@pytest.mark.slow
-def test_the_baseline_serves_when_the_main_engine_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """AutoGluon once ended a fit on a loaded host with "No models were trained
-    successfully during fit": with the baseline fitted, the job still ends with a version,
-    the baseline's, and says why."""
-
-    def broken(engine: Any, train: pd.DataFrame, spec: Any, report: Any) -> Any:
-        (spec.model_dir / "predictor").mkdir()  # a failed fit may leave files behind
-        raise RuntimeError("No models were trained successfully during fit")
-
-    monkeypatch.setattr(AutoGluonEngine, "fit", broken)
-    result = run_here(tmp_path, xor(400))
-    assert result["engine"] == "sklearn"
-    assert result["best_model"] == result["serving"]["model"]
-    assert result["serving"]["model"].startswith(baseline.PREFIX)
-    assert result["serving"]["reason"] == (
-        "AutoGluon's fit failed (RuntimeError, in the job's log): the scikit-learn baseline "
-        "serves in its place"
-    )
-    assert result["details"]["baseline"]["main_error"] == "RuntimeError"
-    assert result["metrics"]["roc_auc"] > 0.8
-    model_dir = tmp_path / "model"
-    names = {p.name for p in model_dir.iterdir()}
-    assert ARTIFACT in names, names
-    assert "predictor" not in names, names  # what the failed fit left is moved aside
-    model = get_engine("sklearn").load(model_dir, num_cpus=1)
-    assert len(model.predict(pd.DataFrame({"a": [0.8], "b": [0.8], "noise": [0]})).labels) == 1
-
-
-def test_a_refusal_of_the_data_still_fails_the_job(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The main engine's refusal of the data is the job's answer, not a failure to hide."""
-
-    def refuses(engine: Any, train: pd.DataFrame, spec: Any, report: Any) -> Any:
-        raise DataError("AutoGluon cannot use this data: fault injected")
-
-    monkeypatch.setattr(AutoGluonEngine, "fit", refuses)
-    with pytest.raises(DataError, match="fault injected"):
-        run_here(tmp_path, xor(400))
 
 
 # --- a job through GraphQL -----------------------------------------------------------------

@@ -11,8 +11,7 @@ worse* on the holdout, with ``fit_to_serve``'s test: the baseline's point score 
 and the main model scores at least as well in fewer than ``ALPHA`` (5 %) of paired
 bootstrap resamples. Equal scores, a difference within noise, or a score undefined on the
 holdout keep the main engine: a swap on noise would trade the engine the job asked for
-for nothing. A baseline that fails is logged and noted; it never fails the job. A main
-engine that fails (not a refusal of the data) leaves the baseline serving.
+for nothing. A baseline that fails is logged and noted; it never fails the job.
 """
 
 from __future__ import annotations
@@ -151,14 +150,6 @@ def serving_reason(verdict: Verdict, engine: str, main_model: str, metric: str) 
         f"{ENGINE_NAMES.get(engine, engine)}'s served model {main_model} ({metric} "
         f"{_fmt(verdict.baseline_score)} vs {_fmt(verdict.main_score)}; the main model was "
         f"at least as good in {_share(verdict.p_value)} of paired resamples)"
-    )
-
-
-def stand_in_reason(engine: str, error: Exception) -> str:
-    """Why the baseline serves a job whose main engine failed."""
-    return (
-        f"{ENGINE_NAMES.get(engine, engine)}'s fit failed ({type(error).__name__}, in the "
-        f"job's log): {WHAT} serves in its place"
     )
 
 

@@ -353,32 +353,23 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     report = progress_reporter(protocol, fit_limit)
 
     protocol.send("progress", progress=0.0, message="Training candidate models", leaderboard=[])
+    fitted = engine.fit(train, fit_spec, report)
+    protocol.send(
+        "progress",
+        progress=0.9,
+        message=f"Best model {fitted.best_model}, serving "
+        f"{fitted.served_model or fitted.best_model}; scoring the holdout",
+        leaderboard=[asdict(row) for row in fitted.leaderboard],
+    )
+    if spec.test_stall_seconds:
+        stall_for_tests(spec.test_stall_seconds)
+    model = engine.load(model_dir, spec.num_cpus)
     truth = holdout[spec.target] if spec.target is not None else None
     features = holdout.drop(columns=[spec.target]) if spec.target is not None else holdout
-    try:
-        fitted = engine.fit(train, fit_spec, report)
-        protocol.send(
-            "progress",
-            progress=0.9,
-            message=f"Best model {fitted.best_model}, serving "
-            f"{fitted.served_model or fitted.best_model}; scoring the holdout",
-            leaderboard=[asdict(row) for row in fitted.leaderboard],
-        )
-        if spec.test_stall_seconds:
-            stall_for_tests(spec.test_stall_seconds)
-        model = engine.load(model_dir, spec.num_cpus)
-        predicted = model.predict(features)
-    except DataError:
-        raise  # the data refused, with its reason: the job says so
-    except Exception as error:
-        if not isinstance(base, baseline.Baseline):
-            raise
-        logging.getLogger(__name__).exception("the main engine failed; the baseline serves")
-        served = stand_in(engine, error, base, spec, features)
-    else:
-        served = Served(engine, fitted, model, predicted)
-        if base is not None:
-            served = settle(served, base, spec, truth, features)
+    predicted = model.predict(features)
+    served = Served(engine, fitted, model, predicted)
+    if base is not None:
+        served = settle(served, base, spec, truth, features)
     engine, fitted, model, predicted = served.engine, served.fitted, served.model, served.predicted
     measured = outcome(spec, truth, predicted)
     metrics = score_all(task, measured) if measured is not None else {}
@@ -737,24 +728,6 @@ def settle(
         others=[replace(row, served=False) for row in main_rows],
         record=record,
     )
-
-
-def stand_in(
-    main: Engine, error: Exception, base: baseline.Baseline, spec: RunSpec, features: pd.DataFrame
-) -> Served:
-    """The baseline's model serves a job whose main engine failed (AutoGluon once ended a
-    fit on a loaded host with "No models were trained successfully"): a model that never
-    loses to the baseline is no worse than the baseline's, and the job still ends with a
-    version. Whatever the failed fit left in the model directory is moved aside."""
-    model_dir = Path(spec.model_dir)
-    model_dir.mkdir(parents=True, exist_ok=True)
-    baseline.adopt(base, model_dir, Path(spec.work_dir) / "baseline" / "failed-main")
-    engine = get_engine(baseline.ENGINE)
-    model = engine.load(model_dir, spec.num_cpus)
-    reason = baseline.stand_in_reason(main.name, error)
-    fitted = replace(base.fitted, served_model=base.fitted.best_model, serving_reason=reason)
-    record = {"model": base.fitted.best_model, "served": True, "main_error": type(error).__name__}
-    return Served(engine, fitted, model, model.predict(features), record=record)
 
 
 def _with_holdout(
