@@ -316,7 +316,10 @@ class SklearnEngine:
             warnings.catch_warnings(),
         ):
             warnings.simplefilter("ignore", ConvergenceWarning)
+            boosting_only = bool(spec.options.get("boosting_only"))  # the baseline's role
             for name in MODELS:
+                if boosting_only and name == LINEAR:
+                    continue
                 if fitted and time.time() >= spec.deadline:
                     break
                 started = time.time()
@@ -349,7 +352,7 @@ class SklearnEngine:
                 report(f"Trained {name}{scored}", board)
         best = board[0].model_name
         served, estimator = preprocessor, fitted[best]
-        refit = time.time() + REFIT_MARGIN * seconds[best] < spec.deadline
+        refit = not boosting_only and time.time() + REFIT_MARGIN * seconds[best] < spec.deadline
         if refit:
             with openmp().limit(limits=max(spec.num_cpus, 1), user_api="openmp"):
                 on_all = _on_all_rows(best, estimator, train, features, spec)
