@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from phantom.automl.engines.base import FitSpec
 from phantom.automl.engines.sklearn import LINEAR, SklearnEngine, _split
 from phantom.automl.fit_to_serve import Candidate, choose
 from phantom.automl.tasks import Outcome, TaskType
@@ -25,26 +24,9 @@ from phantom.serving import service as serving_service
 from phantom.serving.cache import models
 from phantom.serving.versions import servable_versions
 from tests.automl.forecast_support import seasonal
+from tests.automl.test_sklearn_engine import spec_for
 from tests.security.test_wave6_findings import forecaster  # noqa: F401  (a fixture)
 from tests.support.fixtures import TenantFixture
-
-
-def _spec(tmp: Path, task: TaskType, target: str, metric: str, seconds: float = 30) -> FitSpec:
-    (tmp / "model").mkdir()
-    (tmp / "work").mkdir()
-    return FitSpec(
-        task=task,
-        target=target,
-        metric=metric,
-        time_limit_seconds=seconds,
-        deadline=time.time() + seconds,
-        num_cpus=1,
-        memory_limit_mb=1024,
-        seed=0,
-        model_dir=tmp / "model",
-        work_dir=tmp / "work",
-    )
-
 
 # --- W7-1: an infinity among the validation rows fails the whole SKLEARN fit -------------
 
@@ -67,7 +49,7 @@ def test_an_infinity_in_the_validation_rows_does_not_fail_the_fit(
     frame["y"] = 3 * x + rng.normal(size=600) * 0.1 if task == TaskType.REGRESSION else x > 0
     if task != TaskType.REGRESSION:
         frame["y"] = np.where(frame["y"], "yes", "no")
-    spec = _spec(tmp_path, task, "y", metric)
+    spec = spec_for(tmp_path, task, "y", metric)
     _, validation = _split(frame, spec)
     frame.loc[validation.index[:3], "x"] = np.inf  # finite everywhere the model fits
 
@@ -95,7 +77,7 @@ def test_the_linear_candidate_does_not_start_a_fit_it_cannot_end_in_time(
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(300_000, 40)), columns=[f"c{i}" for i in range(40)])
     frame["y"] = np.where(rng.random(300_000) < 0.5, "yes", "no")
-    spec = _spec(tmp_path, TaskType.BINARY, "y", "log_loss", seconds=10)
+    spec = spec_for(tmp_path, TaskType.BINARY, "y", "log_loss", seconds=10)
     ended: dict[str, float] = {}  # each model's report time
 
     SklearnEngine().fit(frame, spec, lambda message, rows: ended.setdefault(message, time.time()))
