@@ -178,6 +178,9 @@ async def test_a_fit_that_ignores_its_deadline_is_killed_whole_at_the_hard_bound
         # then: the job failed time_bound, at the bound (plus the SIGTERM grace), not before
         assert (ended["status"], ended["errorCode"]) == ("FAILED", "time_bound"), ended
         assert f"hard bound (21 s for a {MIN_BUDGET} s budget)" in ended["error"]
+        # and says where its time went: it hung after the fit, scoring the holdout
+        assert "Its last step: Best model" in ended["error"], ended["error"]
+        assert ended["error"].endswith("scoring the holdout."), ended["error"]
         assert ended["attempt"] == 1  # not retried
         found = await row(tenant, job_id)
         assert found.started_at is not None

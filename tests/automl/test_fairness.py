@@ -113,7 +113,7 @@ async def test_a_planted_bias_is_flagged_and_an_excluded_attribute_is_evaluated_
     assert "evaluated for fairness only" in dropped["site"]
     # and the group's attribute is flagged, against B, in the planted direction
     group = report_of(version, "group")
-    assert group["flagged"]
+    assert group["flagged"], group
     assert not group["excludedFromFeatures"]
     rates = {g["group"]: g["selectionRate"] for g in group["groups"]}
     assert rates["B"] < 0.8 * rates["A"], rates

@@ -66,6 +66,9 @@ MAX_PERMUTED_ROWS = 200_000  # rows per predict call while permuting
 INSIGHTS_MIN_SECONDS = 8.0
 IMPORTANCE_MIN_SECONDS = 2.0  # a few features at least (~0.1 s each on small data)
 SAVE_SECONDS = 1.0  # writing the result after the post-fit work; archiving follows
+FAIRNESS_MARGIN_SECONDS = 5.0  # fairness runs until this long before the hard bound
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +296,30 @@ def fit_limit_seconds(budget: float, used: float, reserve: float) -> float:
     return max(budget * 0.9 - used - reserve, (budget - reserve) * MIN_FIT_SHARE, 1.0)
 
 
+class Steps:
+    """The child's steps, timed. Each step's seconds go to the fit's log (the worker keeps
+    its tail when a job fails), and a step after the fit is the job's message while it
+    runs, so a job stopped at its hard bound says where its time went."""
+
+    def __init__(self, protocol: Protocol, started: float) -> None:
+        self.protocol = protocol
+        self.started = started
+        self.current = "starting the fit's process and loading the data"
+        self.since = started
+
+    def begin(self, step: str, tell: bool = False) -> None:
+        """``tell``: the step is the job's message (progress stays where it is: 0.9 after
+        the fit, as docs/automl.md says)."""
+        now = time.time()
+        log.info(
+            "step took %.1f s (at %.1f s): %s", now - self.since, now - self.started, self.current
+        )
+        self.current, self.since = step, now
+        if tell:
+            message = step[:1].upper() + step[1:]
+            self.protocol.send("progress", progress=0.9, message=message, leaderboard=[])
+
+
 def progress_reporter(protocol: Protocol, fit_limit: float) -> Reporter:
     """The engine's progress as the job's: the fit's elapsed share of its limit, to 0.9
     (the rest is evaluation), with the leaderboard so far."""
@@ -315,6 +342,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     if spec.task_type == TaskType.FORECASTING:
         run_forecasting(spec, protocol, started)
         return
+    steps = Steps(protocol, started)
     # the explanation summary's library, before the fit and never beside it (a concurrent
     # import failed a fit: kit/imports.py); its seconds come out of the fit's share
     load_shap()
@@ -326,6 +354,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     engine = get_engine(spec.engine)
     base, charged = None, 0.0
     if baseline.applies(spec.engine, task):
+        steps.begin("fitting the baseline")
         fitting = time.time()
         base = fit_baseline(train, spec, protocol)
         # the baseline's seconds come out of the main engine's limit, and its planned
@@ -352,8 +381,10 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     )
     report = progress_reporter(protocol, fit_limit)
 
+    steps.begin(f"fitting candidate models (limit {fit_limit:.1f} s)")
     protocol.send("progress", progress=0.0, message="Training candidate models", leaderboard=[])
     fitted = engine.fit(train, fit_spec, report)
+    steps.begin("loading the model and scoring the holdout")
     protocol.send(
         "progress",
         progress=0.9,
@@ -369,8 +400,10 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
     predicted = model.predict(features)
     served = Served(engine, fitted, model, predicted)
     if base is not None:
+        steps.begin("comparing with the baseline on the holdout", tell=True)
         served = settle(served, base, spec, truth, features)
     engine, fitted, model, predicted = served.engine, served.fitted, served.model, served.predicted
+    steps.begin("measuring holdout metrics and prediction time", tell=True)
     measured = outcome(spec, truth, predicted)
     metrics = score_all(task, measured) if measured is not None else {}
     serving, leaderboard = serving_record(engine.name, fitted, model, features, spec.seed)
@@ -387,6 +420,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         )
     if spec.hard_deadline is not None:  # leave time to save and report before the kill
         importance_deadline = min(importance_deadline, spec.hard_deadline - 10)
+    steps.begin("measuring fairness and feature importance", tell=True)
     fair = fairness.evaluate(
         attributes,
         {c for c in attributes if c not in features},
@@ -394,11 +428,10 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         truth,
         predicted,
         spec.fairness_min_group_rows,
-        # milliseconds per attribute: named attributes get their report even when the fit
-        # used up the importance's time (within the hard bound, like the insights)
-        insights_deadline(importance_deadline, spec),
+        fairness_deadline(importance_deadline, spec),
     )
     importance = permutation_importance(model, spec, holdout, importance_deadline)
+    steps.begin("computing insights (intervals, calibration, partial dependence)", tell=True)
     extra = insights.compute(
         model,
         task,
@@ -425,9 +458,11 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
         time.time() + 0.25 * spec.budget_seconds + 2,
         latest,
     )
+    steps.begin("summarising explanations", tell=True)
     summary = explanation_summary(
         model, spec, schema, train_features, features, predicted, summary_deadline
     )
+    steps.begin("saving the model's record", tell=True)
     model.close()
     reference = monitoring_reference(train, schema, importance, spec, predicted, truth)
     classes = predicted.classes
@@ -445,6 +480,7 @@ def run(spec: RunSpec, protocol: Protocol) -> None:
             default=_native,
         )
     )
+    steps.begin("reporting the result")
     protocol.send(
         "result",
         engine=engine.name,
@@ -740,6 +776,15 @@ def _with_holdout(
         else row
         for row in rows
     ]
+
+
+def fairness_deadline(importance_deadline: float, spec: RunSpec) -> float:
+    """Milliseconds per attribute, and what a compliance officer asked for: the attributes
+    are evaluated however late the fit ended, unless the job is about to be killed (a
+    report skipped "the training's time ran out" on a loaded host, 10 s before the bound)."""
+    if spec.hard_deadline is None:
+        return insights_deadline(importance_deadline, spec)
+    return spec.hard_deadline - FAIRNESS_MARGIN_SECONDS
 
 
 def insights_deadline(importance_deadline: float, spec: RunSpec) -> float:

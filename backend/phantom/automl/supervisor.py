@@ -222,6 +222,7 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
     # until when the lease is surely ours: the last write that renewed it, plus its length
     held_until = time.monotonic() + settings.TRAINING_LEASE_SECONDS
     reading: asyncio.Task[bytes] = asyncio.ensure_future(stdout.readline())
+    step = "Starting"  # the child's last progress message: where a stopped fit was
     try:
         while True:
             now = time.monotonic()
@@ -236,6 +237,7 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                 reading = asyncio.ensure_future(stdout.readline())
                 message = json.loads(line)
                 if message["event"] == "progress":
+                    step = message["message"]
                     sent = time.monotonic()
                     try:
                         owned = await within_lease(
@@ -277,7 +279,8 @@ async def _watch(claim: Claim, child: Child, work: Path, log_path: Path) -> None
                     "time_bound",
                     f"The fit did not end within its hard bound "
                     f"({hard_bound_seconds(claim.budget_seconds):.0f} s for a "
-                    f"{claim.budget_seconds} s budget) and was stopped.",
+                    f"{claim.budget_seconds} s budget) and was stopped. Its last step: "
+                    f"{step.rstrip('.')}.",
                 )
                 return
             if now >= next_beat:

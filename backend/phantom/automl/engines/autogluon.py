@@ -67,8 +67,15 @@ EVAL_METRIC = {
     "mae": "mean_absolute_error",
     "r2": "r2",
 }
-MEASURE_SECONDS = 3.0  # to time the models at least (up to 10 % of the fit's limit past it)
+# to time the models at least (up to 10 % of the fit's limit past it): 10 % of the fit's
+# limit, from 1 s to 3 s (a flat 3 s was a third of a 10 s job, and thrice that on a
+# loaded host, where each timing call slows down too)
+MEASURE_SECONDS = 3.0
+MEASURE_SHARE = 0.1
+MEASURE_MIN_SECONDS = 1.0
 TORCH_MODELS = ["NN_TORCH", "FASTAI", "TABPFNV2", "TABM", "MITRA", "REALMLP", "TABICL"]
+
+log = logging.getLogger(__name__)
 
 
 def model_zoo(presets: str) -> dict[str, Any]:
@@ -244,6 +251,7 @@ class AutoGluonEngine:
         presets = spec.options.get("presets") or presets_for(spec.time_limit_seconds)
         # a fixed model zoo (tests, benchmarks): AutoGluon's ``hyperparameters``
         zoo = spec.options.get("hyperparameters") or model_zoo(presets)
+        fitting = time.time()
         predictor.fit(
             train,
             presets=presets,
@@ -257,13 +265,21 @@ class AutoGluonEngine:
             ds_args={"memory_safe_fits": False},  # no ray here: DyStack runs in-process
         )
         board = _leaderboard(predictor.leaderboard(silent=True), predictor.eval_metric)
+        log.info(
+            "AutoGluon's fit took %.1f s for a %.1f s limit (%d models)",
+            time.time() - fitting,
+            spec.time_limit_seconds,
+            len(board),
+        )
         best = str(predictor.model_best)
         served, reason = best, None
         if spec.holdout is not None:
             testing = f"Testing {len(board)} models on held-back data to choose the one to serve"
             report(testing, board)
+            choosing = time.time()
             choice, board = choose_served(predictor, board, spec)
             served, reason = choice.model_name, choice.reason
+            log.info("choosing the model to serve took %.1f s", time.time() - choosing)
         # the served model becomes the best before the clone deletes the others: deleting
         # the best makes AutoGluon pick a new one, which fails on models tied in validation
         # score whose predict time is unknown (refits)
@@ -380,12 +396,15 @@ def _timings(
     predictor: Any, models: list[str], features: pd.DataFrame, spec: FitSpec
 ) -> dict[str, tuple[float, float]]:
     """Each model's timings in the given order; models left when the measuring time is up
-    stay untimed and are not candidates. The time: ``MEASURE_SECONDS``, or up to 10 % of
-    the fit's limit past its deadline when that is later (the job's hard bound leaves
-    0.35 x budget + 15 s after the fit's deadline for this and the holdout scoring)."""
+    stay untimed and are not candidates. The time: 10 % of the fit's limit (1 to 3 s), or
+    up to 10 % of the fit's limit past its deadline when that is later (the job's hard
+    bound leaves 0.35 x budget + 15 s after the fit's deadline for this and the holdout
+    scoring)."""
+    share = spec.time_limit_seconds * MEASURE_SHARE
+    measure = min(max(share, MEASURE_MIN_SECONDS), MEASURE_SECONDS)
     stop = max(
-        time.time() + MEASURE_SECONDS,
-        spec.deadline + min(spec.time_limit_seconds * 0.1, 60),
+        time.time() + measure,
+        spec.deadline + min(spec.time_limit_seconds * MEASURE_SHARE, 60),
     )
     timings: dict[str, tuple[float, float]] = {}
     for model in models:
