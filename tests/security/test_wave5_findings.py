@@ -421,7 +421,7 @@ async def test_a_slow_kms_never_stalls_the_event_loop(
     audited request with personal data unseals a subject key every time; SSO sign-in
     unseals the client secret): every few minutes one request stalled every other one for
     a KMS round trip, and for up to ~45 s when KMS was degraded. Now a keeper thread
-    unwraps the keys again every half lifetime. Here KMS answers each call in 0.3 s
+    unwraps the keys again every quarter lifetime. Here KMS answers each call in 0.3 s
     (a slow KMS: two calls per unwrap) and the key lives 2 s; the loop unseals for
     longer than the key's lifetime and never waits."""
     proxy = _SlowProxy(kms_url, delay=0.3)

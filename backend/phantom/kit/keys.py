@@ -9,7 +9,7 @@
   (and any key imported from ``PHANTOM_MASTER_KEY``) still opens. An unwrapped key is
   kept in memory for ``PHANTOM_KMS_CACHE_SECONDS`` at most after KMS last unwrapped it.
   A thread of the process's own unwraps the keys it holds again, and re-reads the ring,
-  every half lifetime, so a caller (often a coroutine on the event loop: ``seal`` and
+  every quarter lifetime, so a caller (often a coroutine on the event loop: ``seal`` and
   ``unseal`` are synchronous) never waits for KMS; a caller unwraps synchronously only a
   key it never had, or one KMS could not renew before it expired (finding W5-5). A value
   naming a key id this process has not seen (another process rotated) re-reads the ring
@@ -63,7 +63,10 @@ DATA_KEY_BYTES = 32
 # Bound to every wrapped data key: KMS refuses to unwrap it for any other context, and
 # CloudTrail shows what each Decrypt was for.
 ENCRYPTION_CONTEXT = {"phantom": "master-data-key"}
-REFRESH_EVERY = 0.5  # of the cache lifetime: the keeper thread's period
+# of the cache lifetime: the keeper thread's period. A quarter: a renewal that ends
+# within three quarters of the lifetime never lets a key expire under its callers (at a
+# half, a 0.6 s renewal of a 2 s key on a loaded host came late and stalled the loop)
+REFRESH_EVERY = 0.25
 GENERATED, IMPORTED = "generated", "imported"
 
 T = TypeVar("T")
@@ -293,7 +296,7 @@ class KmsKeyProvider:
         self._closed.set()
 
     def _keep_fresh(self) -> None:
-        """Started with the first unwrap in each process: every half lifetime, the ring
+        """Started with the first unwrap in each process: every quarter lifetime, the ring
         is re-read and every key held is unwrapped again, off the callers' path. A key
         KMS cannot renew (unreachable, disabled) is left to expire on time; its next
         caller then unwraps synchronously and gets KMS's error."""
