@@ -181,8 +181,8 @@ class PhantomGraphQL(GraphQL[Context, None]):
         context = await self._http_context(request)
         body = await request.body()
         try:
-            data = self.decode_json(body)
-        except (ValueError, RecursionError, HTTPException):
+            data = self.parse_json(body)
+        except (HTTPException, RecursionError):
             data = None
         operation = _one_operation(data)
         if operation is None:
@@ -232,16 +232,44 @@ class PhantomGraphQL(GraphQL[Context, None]):
             return
         await self._run(scope, receive, send)
 
-    def decode_json(self, data: str | bytes) -> object:
-        """Strawberry's, with two bodies it answered 500 refused as 400: text that is not
-        UTF-8, UTF-16 or UTF-32, and JSON that is neither an object nor a list."""
+    def parse_json(self, data: str | bytes) -> Any:
+        """HTTP bodies and multipart parts. Strawberry's, with the bodies it answered 500
+        refused as 400: text that is not UTF-8, UTF-16 or UTF-32, JSON that Python's
+        reader refuses without a ``JSONDecodeError`` (an integer past 4,300 digits), and
+        JSON that is neither an object nor a list."""
         try:
             value = json.loads(data)
         except UnicodeDecodeError as error:
             raise HTTPException(400, "The request body is not UTF-8 JSON.") from error
+        except ValueError as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
         if not isinstance(value, (dict, list)):
             raise HTTPException(400, "The request body must be a JSON object.")
         return value
+
+    def decode_json(self, data: str | bytes) -> object:
+        """WebSocket frames (Strawberry's socket adapter reads them with this): a frame
+        that is not a JSON object is an invalid message, which closes the socket with the
+        protocol's 4400, as malformed JSON does, instead of failing the handler."""
+        try:
+            value = json.loads(data)
+        except ValueError as error:  # JSONDecodeError, or an integer past 4,300 digits
+            raise json.JSONDecodeError(str(error), str(data), 0) from error
+        if not isinstance(value, dict):
+            raise json.JSONDecodeError("A message must be a JSON object.", str(data), 0)
+        return value
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """Strawberry's, with a ``map`` or ``operations`` of the wrong shape refused as
+        400 (its placeholder replacement assumed the spec's shapes and failed 500)."""
+        try:
+            return await super().parse_multipart(request)
+        except (AttributeError, TypeError, ValueError, IndexError) as error:
+            raise HTTPException(
+                400,
+                "The multipart 'map' must map each file to a list of variable paths, such "
+                'as {"0": ["variables.file"]} (the GraphQL multipart request spec).',
+            ) from error
 
     async def execute_single(
         self,
@@ -308,7 +336,10 @@ class PhantomGraphQL(GraphQL[Context, None]):
                 status_code=429,
                 headers={"Retry-After": str(error.retry_after)},
             )
-        await response(scope, receive, send)
+        try:
+            await response(scope, receive, send)
+        finally:
+            await request.close()  # an upload's spooled files, however the request ended
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
