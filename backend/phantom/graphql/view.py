@@ -91,13 +91,11 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
 
 def _is_plain_json(scope: Scope) -> bool:
-    """``application/json`` (any parameters) and no streamed answer asked for: the
-    multipart and event-stream transports read ``Accept``."""
+    """``application/json``, any parameters. ``Accept`` does not matter: the view enables
+    no streamed HTTP answer (subscriptions are WebSocket-only), and browser clients such
+    as urql list ``multipart/mixed`` and ``text/event-stream`` in every request."""
     content_type = _header(scope, b"content-type") or ""
-    if content_type.partition(";")[0].strip().lower() != "application/json":
-        return False
-    accept = (_header(scope, b"accept") or "").lower()
-    return "multipart/" not in accept and "text/event-stream" not in accept
+    return content_type.partition(";")[0].strip().lower() == "application/json"
 
 
 def _one_operation(data: object) -> GraphQLRequestData | None:
