@@ -5,6 +5,7 @@ httpx's client is. Every refusal raises ``PhantomError``."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import time
@@ -340,9 +341,13 @@ class Client:
     ) -> Iterator[dict[str, Any]]:
         """One operation's results over graphql-transport-ws, reconnecting on drops.
         Each (re)subscription starts with the current state, so events at or below the
-        last sequence seen are skipped."""
+        last sequence seen are skipped. A subscription refused for the rate limit is sent
+        again on the same socket after ``retryAfter`` (a new connection would spend the
+        request the wait bought on ``connection_init``), at most ``max_retries`` times in a
+        row: only a result resets that count, not a connection."""
         seen = -1
-        failures = 0
+        failures = 0  # lost connections in a row: reset once a socket is acknowledged
+        refusals = 0  # rate-limited subscriptions in a row: reset by a result
         while True:
             try:
                 with connect(
@@ -352,29 +357,30 @@ class Client:
                     user_agent_header="phantom-client/0.1",
                 ) as ws:
                     self._init(ws)
-                    ws.send(
-                        json.dumps(
-                            {
-                                "id": "1",
-                                "type": "subscribe",
-                                "payload": {"query": query, "variables": variables},
-                            }
-                        )
-                    )
                     failures = 0  # a working connection resets the backoff
-                    for payload in _results(ws, field):
-                        sequence = int(payload.get("sequence", seen + 1))
-                        if sequence <= seen:
-                            continue
-                        seen = sequence
-                        yield payload
-                    return
-            except _Resubscribe as rate_limited:
-                failures += 1
-                error = rate_limited.error
-                if not self._wait_before_retry(error, failures - 1):
-                    raise error from None
-                continue
+                    for operation_id in itertools.count(1):
+                        ws.send(
+                            json.dumps(
+                                {
+                                    "id": str(operation_id),
+                                    "type": "subscribe",
+                                    "payload": {"query": query, "variables": variables},
+                                }
+                            )
+                        )
+                        try:
+                            for payload in _results(ws, field, str(operation_id)):
+                                refusals = 0
+                                sequence = int(payload.get("sequence", seen + 1))
+                                if sequence <= seen:
+                                    continue
+                                seen = sequence
+                                yield payload
+                            return
+                        except _Resubscribe as rate_limited:
+                            refusals += 1
+                            if not self._wait_before_retry(rate_limited.error, refusals - 1):
+                                raise rate_limited.error from None
             except ConnectionClosed as closed:
                 code = closed.rcvd.code if closed.rcvd is not None else None
                 if code is not None and code in FINAL_CLOSES:
@@ -443,12 +449,14 @@ class _Resubscribe(Exception):
         self.error = error
 
 
-def _results(ws: ClientConnection, field: str) -> Iterator[dict[str, Any]]:
+def _results(ws: ClientConnection, field: str, operation_id: str) -> Iterator[dict[str, Any]]:
     while True:
         message = _message(ws.recv())
         kind = message.get("type")
         if kind == "ping":
             ws.send(json.dumps({"type": "pong"}))
+        elif message.get("id") != operation_id:  # an earlier subscription's last word
+            continue
         elif kind == "next":
             payload = message.get("payload") or {}
             errors = payload.get("errors")

@@ -273,8 +273,20 @@ def test_rate_limits_raise_with_retry_after_or_are_waited_out(
             assert stream.retry_after is not None
         with Client(url, tenant.token, retry_rate_limited=True, max_retries=5) as patient:
             assert patient.graphql("query { viewer { id } }")["viewer"]["id"]
-            # and a stream gets through once the limit is waited out: to the real answer
-            assert raised(patient.training_progress, str(uuid.uuid4())).code == "NOT_FOUND"
+            # and a stream gets through once the limit is waited out, to the real answer,
+            # within its budget of waits: max_retries waits of retryAfter (1 s here) per
+            # refusal streak and max_reconnects backoffs (0.5 + 1 + ... + 8 s), plus slack.
+            # (It used to reconnect after each refused subscription: connection_init spent
+            # the request the wait had bought, the subscription was refused again, and the
+            # reconnect reset the count of retries, for minutes.)
+            outcome: list[PhantomError] = []
+            stream = threading.Thread(
+                target=lambda: outcome.append(raised(patient.training_progress, str(uuid.uuid4())))
+            )
+            stream.start()
+            stream.join(timeout=patient.max_retries * 2 * 1.0 + 15.5 + 20)
+            assert not stream.is_alive(), "the stream kept retrying past its budget"
+            assert [error.code for error in outcome] == ["NOT_FOUND"]
 
 
 def test_a_dropped_stream_reconnects_and_repeats_no_event(
