@@ -178,6 +178,42 @@ async def test_concurrent_requests_share_one_lease_renewal_in_redis() -> None:
     assert calls == 1, f"{calls} Redis calls for 40 concurrent requests (lease of 50)"
 
 
+async def test_more_concurrent_requests_than_a_lease_renew_it_in_turn() -> None:
+    """130 concurrent requests and leases of 50: three Redis calls, each renewal shared by
+    the requests still waiting (before: those the first lease did not cover each charged
+    itself, 80 calls; under 64 connections, one Redis call per 7 requests)."""
+    limiter = RequestLimiter(f"phantom:test-lease:{uuid.uuid4().hex}")
+    keys = [(f"c:{uuid.uuid4()}", 100_000), (f"t:{uuid.uuid4()}", 100_000)]
+    await limiter.charge(keys)  # loads the script, takes the first lease
+    real, calls = limiter._script, 0
+
+    async def counted(**kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return await real(**kwargs)
+
+    limiter._script = counted
+    limiter._leases.clear()
+    quotas = await asyncio.gather(*(limiter.charge(keys) for _ in range(130)))
+    assert [q.wait for q in quotas] == [0.0] * 130
+    assert calls == 3, f"{calls} Redis calls for 130 concurrent requests (leases of 50)"
+
+
+async def test_concurrent_requests_past_a_lease_are_served_the_whole_remaining_burst(
+    frozen_clock: FrozenClock,
+) -> None:
+    """Renewals taken in turn waste nothing: after a lost lease (30 reserved, unused),
+    100 concurrent requests are served exactly the 90 the burst has left, then refused
+    (before: 61, as the requests a renewal did not cover charged themselves one by one
+    while the renewal's own lease went unused)."""
+    limiter = RequestLimiter("phantom:test-rate")
+    key = [(f"c:{uuid.uuid4()}", 1200)]  # a burst of 120, leases of 30
+    assert (await limiter.charge(key)).wait == 0  # reserves a lease of 30
+    limiter._leases.clear()  # lost: Redis has 90 left
+    quotas = await asyncio.gather(*(limiter.charge(key) for _ in range(100)))
+    assert sum(q.wait == 0 for q in quotas) == 90
+
+
 async def test_every_charged_answer_says_what_is_left_of_the_limit(
     client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,6 @@ Redis when configured (shared by every API process), else this process's memory
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
 import time
 from contextvars import ContextVar
@@ -107,6 +106,7 @@ return {granted, 0, tightest, math.max(left, 0), math.ceil(full)}
 """
 LEASE_MAX = 50
 LEASE_SECONDS = 1.0
+RENEWALS_WAITED = 8  # then a request waiting for a lease charges itself
 
 
 class Quota(NamedTuple):
@@ -151,7 +151,7 @@ class RequestLimiter:
         self._memory: dict[str, float] = {}
         self._leases: dict[str, _Lease] = {}
         # leases whose reservation is in flight: concurrent requests wait for it
-        self._reserving: dict[str, asyncio.Future[None]] = {}
+        self._reserving: dict[str, asyncio.Future[bool]] = {}
         self._script: Any = None
 
     async def charge(self, limits: list[tuple[str, int]]) -> Quota:
@@ -160,7 +160,7 @@ class RequestLimiter:
         if redis is None:
             return self._local(time.time() * 1000, limits)
         lease_key = "|".join(key for key, _ in limits)
-        for attempt in range(2):
+        for _ in range(RENEWALS_WAITED):
             lease = self._leases.get(lease_key)
             now = time.monotonic()
             if lease is not None and lease.remaining > 0 and lease.until > now:
@@ -170,14 +170,20 @@ class RequestLimiter:
                     0.0, limits[lease.tightest], lease.left + lease.remaining, lease.full_at - now
                 )
             pending = self._reserving.get(lease_key)
-            if pending is None or attempt:
+            if pending is None:
+                break  # this request renews the lease
+            # One renewal at a time per lease; the requests that arrive meanwhile wait for
+            # it and share it, and those it does not cover wait for the next one, which
+            # the first of them makes: one Redis call per lease, however many requests
+            # (each charging itself cost a call per 7 requests at 64 connections). A
+            # renewal that brings nothing to share (the limit is near, or Redis failed)
+            # sends them to charge themselves.
+            try:
+                shared = await asyncio.shield(pending)
+            except Exception:
+                shared = False
+            if not shared:
                 break
-            # One reservation at a time per lease, and the requests that arrive meanwhile
-            # wait for it and share it: with 16 concurrent clients, each charging itself
-            # while a lease was renewed cost 16 Redis calls per renewal instead of one.
-            # If it brings nothing to share (the limit is near), they charge themselves.
-            with contextlib.suppress(Exception):
-                await asyncio.shield(pending)
         if self._script is None:
             self._script = redis.register_script(_GCRA)
         reserving = lease_key not in self._reserving
@@ -190,11 +196,12 @@ class RequestLimiter:
         ]
         if reserving:
             self._reserving[lease_key] = asyncio.get_running_loop().create_future()
+        granted = 0
         try:
             granted, wait, tightest, left, full_ms = await self._script(keys=keys, args=args)
         finally:
-            if reserving:
-                self._reserving.pop(lease_key).set_result(None)
+            if reserving:  # the lease is stored below before any waiter runs
+                self._reserving.pop(lease_key).set_result(int(granted) > 1)
         now = time.monotonic()
         limit = limits[int(tightest) - 1]
         if not granted:

@@ -28,7 +28,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
+import numpy as np
 import pandas as pd
 
 from phantom.automl.engines.base import Predictions
@@ -37,6 +39,8 @@ from phantom.serving.rows import Columns
 
 log = logging.getLogger(__name__)
 WATCH_SECONDS = 0.25  # how often the open calls are checked against their deadline
+# what one engine call takes: a DataFrame (``predict``) or a float64 matrix (fastpath.py)
+Batch: TypeAlias = pd.DataFrame | np.ndarray
 
 
 class ScoringFailed(PhantomError):
@@ -65,8 +69,8 @@ def _slice(predicted: Predictions, start: int, stop: int) -> Predictions:
 class MicroBatcher:
     def __init__(
         self,
-        build: Callable[[list[Columns]], pd.DataFrame],
-        score: Callable[[pd.DataFrame], Predictions],
+        build: Callable[[list[Columns]], Batch],
+        score: Callable[[Batch], Predictions],
         lock: threading.Lock,
         max_rows: int,
         wait_seconds: float,
@@ -168,7 +172,7 @@ class MicroBatcher:
                 call.future.set_result(_slice(predicted, start, start + call.rows))
             start += call.rows
 
-    async def _score(self, frame: pd.DataFrame) -> Predictions:
+    async def _score(self, frame: Batch) -> Predictions:
         rows = len(frame)
         fast = self.row_seconds is not None and self.row_seconds * rows < self.inline_seconds
         if fast and self.lock.acquire(blocking=False):
@@ -183,11 +187,11 @@ class MicroBatcher:
         self.row_seconds = per_row if previous is None else 0.8 * previous + 0.2 * per_row
         return predicted
 
-    def _locked(self, frame: pd.DataFrame) -> tuple[Predictions, float]:
+    def _locked(self, frame: Batch) -> tuple[Predictions, float]:
         with self.lock:
             return self._timed(frame)
 
-    def _timed(self, frame: pd.DataFrame) -> tuple[Predictions, float]:
+    def _timed(self, frame: Batch) -> tuple[Predictions, float]:
         """The answer, and the time the call itself took (not the hand-off). Wall time,
         not this thread's CPU time: a model that waits for threads of its own (scikit-
         learn's forests start theirs on every call) must never block the loop. On a busy

@@ -33,6 +33,7 @@ from phantom.kit.imports import IMPORTS
 from phantom.kit.storage import get_store
 from phantom.registry.service import ServableVersion
 from phantom.serving.batching import MicroBatcher
+from phantom.serving.fastpath import stacked, verified_matrix_scorer
 from phantom.serving.rows import frame
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Served:
     directory: Path  # this load's unpacked copy, deleted with it
     extras: ModelExtras  # the inputs' profile (warnings) and the background (explanations)
     batcher: MicroBatcher = field(init=False)
+    matrix_scoring: bool = field(init=False, default=False)  # serving/fastpath.py
 
     def score(self, frame: pd.DataFrame) -> Predictions:
         with self.lock:
@@ -179,9 +181,13 @@ class ModelCache:
                 extras = await asyncio.to_thread(ModelExtras.load, directory / "model")
                 served = Served(model, threading.Lock(), directory, extras)
                 features = version.features
+                scorer = await asyncio.to_thread(
+                    lambda: verified_matrix_scorer(model, features, extras.background())
+                )
+                served.matrix_scoring = scorer is not None
                 served.batcher = MicroBatcher(
-                    build=lambda parts: frame(parts, features),
-                    score=model.predict,
+                    build=stacked if scorer else lambda parts: frame(parts, features),
+                    score=scorer or model.predict,
                     lock=served.lock,
                     max_rows=settings.PREDICT_BATCH_MAX_ROWS,
                     wait_seconds=settings.PREDICT_BATCH_WAIT_MS / 1000,

@@ -21,6 +21,7 @@ import logging
 import math
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from phantom.automl.engines.base import (
     FitOutcome,
     FitSpec,
     LeaderboardRow,
+    MatrixScorer,
     Predictions,
     Reporter,
     plain,
@@ -224,6 +226,63 @@ class AutoGluonModel:
         else:
             chosen = proba.argmax(axis=1)
         return Predictions(labels=classes[chosen], probabilities=proba, classes=list(classes))
+
+    def matrix_scorer(self, columns: Sequence[str]) -> MatrixScorer | None:
+        """Scores a float64 matrix whose columns are ``columns`` with the LightGBM booster
+        itself, when AutoGluon's pandas pipeline around it changes nothing: the served
+        model is one LightGBM model (not an ensemble, bag or calibrated model), every one
+        of its inputs was a plain float at training (AutoGluon passes those through as
+        they come; an int feature would be cast, a two-valued one mapped to a flag), and
+        the task is binary, multiclass or regression. On a micro-batch that pipeline
+        cost ~10x the booster (docs/benchmarks.md). None otherwise. The caller checks the
+        answers against ``predict`` before using it (serving/fastpath.py)."""
+        from autogluon.tabular.models.lgb.lgb_model import LGBModel
+
+        learner = self.predictor._learner
+        trainer = learner.load_trainer()
+        model = trainer.load_model(self.predictor.model_best)
+        generator = learner.feature_generator
+        seen, made = generator.feature_metadata_in, generator.feature_metadata
+        features = list(model.features or ())
+        if (
+            type(model) is not LGBModel
+            or model.temperature_scalar is not None
+            or model.conformalize is not None
+            or model.normalize_pred_probas
+            or model.problem_type not in PROBLEM_TYPE.values()
+            or not features
+            or not set(features) <= set(columns)
+            or set(features) - set(generator.features_in)
+            or set(features) - set(generator.features_out)
+        ):
+            return None
+        for name in features:  # came in as a float, and went out as that float
+            for metadata in (seen, made):
+                if metadata.get_feature_type_raw(name) != "float":
+                    return None
+                if metadata.get_feature_types_special(name):
+                    return None
+        booster = model.model
+        if booster.num_feature() != len(features):
+            return None
+        take = [list(columns).index(name) for name in features]
+
+        def score(matrix: np.ndarray) -> Predictions:
+            # as AutoGluon calls the booster, and rounds its answer to float32 (and takes
+            # the negative class's probability in float32) before ours is float64
+            values = booster.predict(matrix[:, take], num_threads=0).astype(np.float32)
+            if self.task == TaskType.REGRESSION:
+                return Predictions(labels=values.astype(np.float64))
+            if self.task == TaskType.BINARY:
+                proba = np.column_stack([1 - values, values]).astype(np.float64)
+                chosen = (proba[:, 1] > self.decision_threshold).astype(np.intp)
+            else:
+                proba = values.astype(np.float64)
+                chosen = proba.argmax(axis=1)
+            classes = self.classes
+            return Predictions(labels=classes[chosen], probabilities=proba, classes=list(classes))
+
+        return score
 
     def close(self) -> None:
         self.predictor.unpersist()

@@ -15,9 +15,10 @@ choose which of its fitted models serves (``automl/fit_to_serve.py``), and says 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -163,6 +164,20 @@ class LoadedModel(Protocol):
 
     def close(self) -> None:
         """Free what the model holds (memory, a cluster-side frame)."""
+        ...
+
+
+MatrixScorer = Callable[[np.ndarray], Predictions]
+"""Scores rows given as one float64 matrix (NaN: missing), bypassing pandas."""
+
+
+@runtime_checkable
+class ScoresMatrices(Protocol):
+    """A loaded model that can score all-numeric rows as a matrix (serving/fastpath.py)."""
+
+    def matrix_scorer(self, columns: Sequence[str]) -> MatrixScorer | None:
+        """A scorer of matrices whose columns are ``columns``, or None when this model
+        cannot score them exactly as ``predict`` would."""
         ...
 
 
