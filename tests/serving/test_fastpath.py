@@ -115,7 +115,7 @@ def test_a_scorer_that_differs_in_the_last_bit_is_not_used(binary: Fitted) -> No
     try:
         assert verified_matrix_scorer(model, features, inputs) is None
     finally:
-        del model.matrix_scorer  # type: ignore[attr-defined]
+        del model.matrix_scorer
     assert verified_matrix_scorer(model, features, inputs) is not None
 
 
@@ -136,7 +136,7 @@ def test_models_autogluon_would_change_inputs_for_are_scored_through_predict(
     base = floats(breast_cancer().drop(columns=["patient_id"]), "diagnosis")
     with_int = base.assign(mean_radius=base["mean_radius"].round().astype("int64"))
     with_flag = base.assign(flag=np.arange(len(base)) % 2 * 1.0)
-    cases = {
+    cases: dict[str, tuple[pd.DataFrame, dict[str, Any]]] = {
         "int": (with_int, {"GBM": {}}),
         "flag": (with_flag, {"GBM": {}}),
         "ensemble": (base, {"GBM": {}, "RF": {"n_estimators": 20}}),
