@@ -131,19 +131,23 @@ def test_without_the_stored_sample_the_model_is_scored_through_predict(binary: F
 def test_models_autogluon_would_change_inputs_for_are_scored_through_predict(
     tmp_path: Path,
 ) -> None:
-    """An int feature (AutoGluon casts what comes in), a two-valued one (a flag), text, and
-    an ensemble: each is served through ``predict``."""
+    """An int feature (AutoGluon casts what comes in), a two-valued one (a flag), float32
+    features (cast too), and an ensemble: each is served through ``predict``."""
     base = floats(breast_cancer().drop(columns=["patient_id"]), "diagnosis")
     with_int = base.assign(mean_radius=base["mean_radius"].round().astype("int64"))
     with_flag = base.assign(flag=np.arange(len(base)) % 2 * 1.0)
+    # float32 at training: AutoGluon casts what comes in to float32, so 0.1 != 0.1
+    single = base.astype({c: "float32" for c in base.columns if c != "diagnosis"})
     cases: dict[str, tuple[pd.DataFrame, dict[str, Any]]] = {
         "int": (with_int, {"GBM": {}}),
         "flag": (with_flag, {"GBM": {}}),
+        "float32": (single, {"GBM": {}}),
         "ensemble": (base, {"GBM": {}, "RF": {"n_estimators": 20}}),
     }
     for name, (frame, zoo) in cases.items():
         model, features, inputs = fit(tmp_path / name, frame, "diagnosis", "binary", zoo)
         if name == "ensemble":
             model.predictor.set_model_best("WeightedEnsemble_L2", save_trainer=False)
-        assert model.matrix_scorer([f["name"] for f in features]) is None, name
+        if name != "float32":  # the engine sees float inputs; serving sees their dtype
+            assert model.matrix_scorer([f["name"] for f in features]) is None, name
         assert verified_matrix_scorer(model, features, inputs) is None, name

@@ -35,6 +35,8 @@ def verified_matrix_scorer(
     shape = layout(features)
     if shape.others or not shape.numeric or not isinstance(model, ScoresMatrices):
         return None
+    if any(feature["dtype"] != "float64" for feature in features):
+        return None  # the engine casts what comes in to its training dtype (float32, ints)
     if sample is None or not set(shape.numeric) <= set(sample.columns) or sample.empty:
         return None
     try:
