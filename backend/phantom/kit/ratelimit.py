@@ -106,7 +106,6 @@ return {granted, 0, tightest, math.max(left, 0), math.ceil(full)}
 """
 LEASE_MAX = 50
 LEASE_SECONDS = 1.0
-RENEWALS_WAITED = 8  # then a request waiting for a lease charges itself
 
 
 class Quota(NamedTuple):
@@ -151,7 +150,7 @@ class RequestLimiter:
         self._memory: dict[str, float] = {}
         self._leases: dict[str, _Lease] = {}
         # leases whose reservation is in flight: concurrent requests wait for it
-        self._reserving: dict[str, asyncio.Future[bool]] = {}
+        self._reserving: dict[str, asyncio.Future[Quota | None]] = {}
         self._script: Any = None
 
     async def charge(self, limits: list[tuple[str, int]]) -> Quota:
@@ -160,7 +159,7 @@ class RequestLimiter:
         if redis is None:
             return self._local(time.time() * 1000, limits)
         lease_key = "|".join(key for key, _ in limits)
-        for _ in range(RENEWALS_WAITED):
+        while True:
             lease = self._leases.get(lease_key)
             now = time.monotonic()
             if lease is not None and lease.remaining > 0 and lease.until > now:
@@ -172,40 +171,42 @@ class RequestLimiter:
             pending = self._reserving.get(lease_key)
             if pending is None:
                 break  # this request renews the lease
-            # One renewal at a time per lease; the requests that arrive meanwhile wait for
-            # it and share it, and those it does not cover wait for the next one, which
-            # the first of them makes: one Redis call per lease, however many requests
-            # (each charging itself cost a call per 7 requests at 64 connections). A
-            # renewal that brings nothing to share (the limit is near, or Redis failed)
-            # sends them to charge themselves.
-            try:
-                shared = await asyncio.shield(pending)
-            except Exception:
-                shared = False
-            if not shared:
-                break
+            # One Redis call at a time per lease, however many requests: those that arrive
+            # meanwhile wait for it and share its lease, and those it does not cover wait
+            # for the next, which the first of them makes (each charging itself cost a
+            # call per 7 requests at 64 connections, and a burst of them emptied the
+            # connection pool: finding W9-1). Each renewal serves at least its own request,
+            # so every waiter is reached. A refusal is shared (the same keys at the same
+            # moment are refused alike), and so is a Redis error.
+            refused = await asyncio.shield(pending)
+            if refused is not None:
+                return refused
         if self._script is None:
             self._script = redis.register_script(_GCRA)
-        reserving = lease_key not in self._reserving
         cost = min(LEASE_MAX, *(max(per_minute // 40, 1) for _, per_minute in limits))
         keys = [f"{self.namespace}:{key}" for key, _ in limits]
-        args = [
-            time.time() * 1000,
-            cost if reserving else 1,
-            *(value for pair in _params(limits) for value in pair),
-        ]
-        if reserving:
-            self._reserving[lease_key] = asyncio.get_running_loop().create_future()
-        granted = 0
+        args = [time.time() * 1000, cost, *(value for pair in _params(limits) for value in pair)]
+        renewal: asyncio.Future[Quota | None] = asyncio.get_running_loop().create_future()
+        self._reserving[lease_key] = renewal
         try:
             granted, wait, tightest, left, full_ms = await self._script(keys=keys, args=args)
-        finally:
-            if reserving:  # the lease is stored below before any waiter runs
-                self._reserving.pop(lease_key).set_result(int(granted) > 1)
+        except Exception as error:
+            self._reserving.pop(lease_key)
+            renewal.set_exception(error)
+            renewal.exception()  # retrieved: no "never retrieved" warning without waiters
+            raise
+        except BaseException:  # cancelled: a waiter renews instead
+            self._reserving.pop(lease_key)
+            renewal.set_result(None)
+            raise
         now = time.monotonic()
         limit = limits[int(tightest) - 1]
+        self._reserving.pop(lease_key)
         if not granted:
-            return _quota(float(wait) / 1000, limit, 0, full_ms / 1000)
+            refusal = _quota(float(wait) / 1000, limit, 0, full_ms / 1000)
+            renewal.set_result(refusal)
+            return refusal
+        renewal.set_result(None)  # the waiters run after the lease is stored below
         if int(granted) > 1:
             if len(self._leases) > 100_000:
                 self._leases = {k: v for k, v in self._leases.items() if v.until > now}
