@@ -124,9 +124,10 @@ def input_warnings(
     numbers = columns.numbers
     if numbers.size:
         bounds = _bounds(shape, known)
-        outside = (numbers < bounds.low) | (numbers > bounds.high)
-        missing = np.isnan(numbers) & bounds.required
-        if outside.any() or missing.any():
+        # one pass for the common case: every value within bounds (NaN fails both tests)
+        if not ((numbers >= bounds.low) & (numbers <= bounds.high)).all():
+            outside = (numbers < bounds.low) | (numbers > bounds.high)
+            missing = np.isnan(numbers) & bounds.required
             for i, j in zip(*np.nonzero(outside | missing), strict=True):
                 row, name = int(i), shape.numeric[j]
                 order = shape.order[j]

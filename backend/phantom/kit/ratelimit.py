@@ -8,6 +8,7 @@ import asyncio
 import math
 import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from phantom.kit.redis import get_redis
@@ -126,8 +127,9 @@ class Quota(NamedTuple):
 current_quota: ContextVar[Quota | None] = ContextVar("phantom_rate_quota", default=None)
 
 
-class _Lease(NamedTuple):
-    remaining: int  # requests reserved in Redis, not yet served
+@dataclass(slots=True)
+class _Lease:
+    remaining: int  # requests reserved in Redis, not yet served (counted down in place)
     until: float
     tightest: int  # which limit was tightest when reserved, and what it allowed besides
     left: int
@@ -163,8 +165,7 @@ class RequestLimiter:
             lease = self._leases.get(lease_key)
             now = time.monotonic()
             if lease is not None and lease.remaining > 0 and lease.until > now:
-                lease = lease._replace(remaining=lease.remaining - 1)
-                self._leases[lease_key] = lease
+                lease.remaining -= 1
                 return _quota(
                     0.0, limits[lease.tightest], lease.left + lease.remaining, lease.full_at - now
                 )

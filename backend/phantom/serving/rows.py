@@ -146,7 +146,11 @@ def _numbers(cells: list[tuple[Any, ...]], names: tuple[str, ...]) -> np.ndarray
         except OverflowError:  # an integer beyond float's range
             pass
         else:
-            if not (np.abs(numbers) > MAX_MAGNITUDE).any() and _nan_only_for_null(numbers, cells):
+            magnitude = np.abs(numbers)
+            # one pass for the common case: nothing missing (NaN fails it), nothing too large
+            if not numbers.size or magnitude.max() <= MAX_MAGNITUDE:
+                return numbers
+            if not (magnitude > MAX_MAGNITUDE).any() and _nan_only_for_null(numbers, cells):
                 return numbers
     checked = np.empty((len(cells), len(names)), np.float64)
     for j, name in enumerate(names):
