@@ -67,7 +67,7 @@ os.environ.update(
     }
 )
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.clock"]
 
 # Hypothesis draws the same examples on every run and every machine: a failure in CI is
 # one anyone can replay, and a green run is not luck. ``HYPOTHESIS_PROFILE=explore`` draws

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
 import httpx
 import pytest
 
 from phantom.identity import authn
-from phantom.kit import ratelimit
 from phantom.kit.ratelimit import RequestLimiter
+from tests.support.clock import FrozenClock
 from tests.support.fixtures import TenantFixture
 
 VIEWER = {"query": "{ viewer { email } }"}
@@ -79,28 +78,6 @@ def test_the_embedded_limiter_allows_a_burst_then_refuses_without_charging() -> 
     wait = limiter._local(1_000_000.0, limit).wait
     assert 0 < wait <= 0.1  # one interval at 600/min
     assert limiter._local(1_000_000.0 + 100, limit).wait == 0  # refused calls cost nothing
-
-
-class FrozenClock:
-    """The limiter's clock, stopped: no allowance refills and no lease expires while a
-    loaded host runs the loop, so the counts below are exact (Redis and the script are
-    real; the script takes "now" from its caller)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
-    clock = FrozenClock()
-    monkeypatch.setattr(ratelimit, "time", clock)
-    return clock
 
 
 async def test_processes_share_the_budget_through_redis_with_leases(

@@ -8,7 +8,6 @@ behaviour against regressions."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from phantom.kit.redis import get_redis
 from phantom.serving.fastpath import same, stacked, verified_matrix_scorer
 from phantom.serving.rows import MAX_MAGNITUDE, frame, rows_to_columns
 from tests.automl.support import breast_cancer, iris
+from tests.support.clock import FrozenClock
 
 pytestmark = pytest.mark.slow  # real fits
 
@@ -252,26 +252,6 @@ def test_refit_full_model_holds(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ lease renewals
-
-
-class FrozenClock:
-    """The limiter's clock, stopped (copied from tests/graphql/test_rate_limits.py)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def time(self) -> float:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
-    clock = FrozenClock()
-    monkeypatch.setattr(ratelimit, "time", clock)
-    return clock
 
 
 async def test_two_processes_under_heavy_concurrency_never_over_serve_holds(
