@@ -50,7 +50,6 @@ class Served:
     directory: Path  # this load's unpacked copy, deleted with it
     extras: ModelExtras  # the inputs' profile (warnings) and the background (explanations)
     batcher: MicroBatcher = field(init=False)
-    matrix_scoring: bool = field(init=False, default=False)  # serving/fastpath.py
 
     def score(self, frame: pd.DataFrame) -> Predictions:
         with self.lock:
@@ -184,7 +183,8 @@ class ModelCache:
                 scorer = await asyncio.to_thread(
                     lambda: verified_matrix_scorer(model, features, extras.background())
                 )
-                served.matrix_scoring = scorer is not None
+                if scorer is not None:
+                    log.info("version %s is scored as a matrix (serving/fastpath.py)", version.id)
                 served.batcher = MicroBatcher(
                     build=stacked if scorer else lambda parts: frame(parts, features),
                     score=scorer or model.predict,
