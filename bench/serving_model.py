@@ -33,6 +33,7 @@ import pandas as pd
 
 from bench.automl_quality import DATASETS, column_types
 from phantom.automl.engines import get_engine
+from phantom.automl.lifecycle import hard_bound_seconds
 from phantom.automl.tasks import DEFAULT_METRIC, TaskType
 
 BATCH_ROWS = 1_000
@@ -72,7 +73,7 @@ def fit(
             start_new_session=True,
         )
         try:
-            out, _ = process.communicate(timeout=1.25 * budget + 15)
+            out, _ = process.communicate(timeout=hard_bound_seconds(budget))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

@@ -76,7 +76,7 @@ async def _train_and_predict(url: str, token: str) -> None:
             bearer,
             datasetId=dataset_id,
             target="species",
-            timeBudgetSeconds=20,  # hard bound 40 s: room for two loaded cores
+            timeBudgetSeconds=20,  # hard bound 55 s: room for two loaded cores
         )
         assert "errors" not in body, body
         job_id = body["data"]["startTraining"]["id"]

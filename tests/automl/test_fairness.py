@@ -72,7 +72,7 @@ async def train(
         tenant.bearer,
         datasetId=dataset_id,
         target="approved",
-        timeBudgetSeconds=20,  # hard bound 40 s: room for two loaded cores
+        timeBudgetSeconds=20,  # hard bound 55 s: room for two loaded cores
         protectedAttributes=["group", "site", "group"],
         excludedColumns=["site"],
     )

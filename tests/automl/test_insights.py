@@ -52,7 +52,7 @@ AUDIT = """query($filter: AuditEventFilter) {
   auditEvents(first: 20, filter: $filter) { edges { node { action resourceId details } } } }"""
 ROWS = 400
 # a 10 s budget leaves a loaded host no time after the fit (the hard bound, 1.25 x budget
-# + 15 s, comes first): 30 s fits in AutoGluon's medium_quality and leaves ~10 s
+# + 30 s, comes first): 30 s fits in AutoGluon's medium_quality and leaves ~10 s
 BUDGET = 30
 
 

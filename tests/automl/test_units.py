@@ -21,9 +21,9 @@ from phantom.serving.rows import frame as columns_frame
 from phantom.serving.rows import rows_to_columns
 
 
-def test_the_hard_bound_is_a_quarter_over_the_budget_plus_15_seconds() -> None:
-    assert hard_bound_seconds(60) == 90
-    assert hard_bound_seconds(10) == 27.5
+def test_the_hard_bound_is_a_quarter_over_the_budget_plus_30_seconds() -> None:
+    assert hard_bound_seconds(60) == 105
+    assert hard_bound_seconds(10) == 42.5
 
 
 def test_a_slow_start_leaves_the_engine_half_its_budget_not_a_second() -> None:

@@ -292,7 +292,7 @@ def fit_limit_seconds(budget: float, used: float, reserve: float) -> float:
     (importing AutoGluon alone: ~0.5 s idle, 6 s and more on two loaded cores) can eat
     most of a small budget, and a limit of a second or two left AutoGluon no time to
     finish a single model ("No models were trained successfully"). A job that starts late
-    runs this much past its budget, well within the hard bound (1.25 x budget + 15 s)."""
+    runs this much past its budget, well within the hard bound (1.25 x budget + 30 s)."""
     return max(budget * 0.9 - used - reserve, (budget - reserve) * MIN_FIT_SHARE, 1.0)
 
 

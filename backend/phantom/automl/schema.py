@@ -394,7 +394,7 @@ class StartTrainingInput:
         description="Seconds for the search: the engine (and the baseline, for AutoGluon and "
         "H2O) fits models within about 90 % of it. Start-up and the evaluation after the "
         "fit (holdout metrics, importance, insights) come on top on a busy host; every job "
-        "ends within 1.25 x budget + 15 s (the hard bound), or fails with time_bound."
+        "ends within 1.25 x budget + 30 s (the hard bound), or fails with time_bound."
     )
     target: str | None = strawberry.field(
         default=None,

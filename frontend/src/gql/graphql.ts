@@ -300,7 +300,7 @@ export type StartTrainingInput = {
   /** Required except for ANOMALY_DETECTION, where it is an optional label column used only for evaluation. */
   target?: string | null | undefined;
   taskType?: TaskType;
-  /** Seconds for the search: the engine (and the baseline, for AutoGluon and H2O) fits models within about 90 % of it. Start-up and the evaluation after the fit (holdout metrics, importance, insights) come on top on a busy host; every job ends within 1.25 x budget + 15 s (the hard bound), or fails with time_bound. */
+  /** Seconds for the search: the engine (and the baseline, for AutoGluon and H2O) fits models within about 90 % of it. Start-up and the evaluation after the fit (holdout metrics, importance, insights) come on top on a busy host; every job ends within 1.25 x budget + 30 s (the hard bound), or fails with time_bound. */
   timeBudgetSeconds: number;
   /** FORECASTING (required): the column of dates or times (ISO 8601); each series must have a regular frequency. */
   timeColumn?: string | null | undefined;

@@ -457,7 +457,7 @@ def _timings(
     """Each model's timings in the given order; models left when the measuring time is up
     stay untimed and are not candidates. The time: 10 % of the fit's limit (1 to 3 s), or
     up to 10 % of the fit's limit past its deadline when that is later (the job's hard
-    bound leaves 0.35 x budget + 15 s after the fit's deadline for this and the holdout
+    bound leaves 0.35 x budget + 30 s after the fit's deadline for this and the holdout
     scoring)."""
     share = spec.time_limit_seconds * MEASURE_SHARE
     measure = min(max(share, MEASURE_MIN_SECONDS), MEASURE_SECONDS)

@@ -87,7 +87,7 @@ describe('Models › training form', () => {
       expect.stringContaining('The budget bounds the model search, not the whole job'),
     );
     expect(within(form).getByLabelText('Time budget (seconds)')).toHaveAccessibleDescription(
-      expect.stringContaining('every job ends within 1.25 × budget + 15 s. Progress follows the search up to 90 %'),
+      expect.stringContaining('every job ends within 1.25 × budget + 30 s. Progress follows the search up to 90 %'),
     );
     expect(within(form).getByLabelText('Engine')).toHaveValue('AUTOGLUON');
     expect(optionNames(within(form).getByLabelText('Engine'))).toEqual(['AutoGluon', 'H2O AutoML']);

@@ -54,7 +54,7 @@ const TASK_HINT: Record<TaskType, string> = {
 function budgetHint(limits: TrainingOptions['limits']): string {
   const jobs = limits.maxConcurrentJobs;
   return (
-    `From ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)} seconds. The budget bounds the model search, not the whole job: starting up and evaluating the models afterwards come on top (15 to 25 s measured on a busy server), and every job ends within 1.25 × budget + 15 s. Progress follows the search up to 90 %, then waits there while the models are evaluated. ` +
+    `From ${formatCount(limits.minBudgetSeconds)} to ${formatCount(limits.maxBudgetSeconds)} seconds. The budget bounds the model search, not the whole job: starting up and evaluating the models afterwards come on top (15 to 25 s measured on a busy server), and every job ends within 1.25 × budget + 30 s. Progress follows the search up to 90 %, then waits there while the models are evaluated. ` +
     `At most ${formatCount(jobs)} job${jobs === 1 ? '' : 's'} of your organization run at once; others wait in the queue.`
   );
 }
