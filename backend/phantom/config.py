@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     MIGRATION_DATABASE_URL: str | None = None
     DATABASE_POOL_SIZE: int = Field(default=10, ge=1, le=200)
     REDIS_URL: str | None = None
+    # per process: past it, callers wait for a connection (at most the timeout) rather
+    # than fail (redis-py's default pool raises at 100: finding W9-1's 500s)
+    REDIS_MAX_CONNECTIONS: int = Field(default=100, ge=1, le=10_000)
+    REDIS_POOL_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, le=60)
     STORAGE_URL: str = "file://./var/store"
     MASTER_KEY: str | None = None
     MASTER_KEY_PREVIOUS: list[str] = Field(

@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from phantom.identity import authn
+from phantom.kit import redis as kit_redis
+from phantom.kit.loops import PerLoop
 from phantom.kit.ratelimit import RequestLimiter
 from tests.support.clock import FrozenClock
 from tests.support.fixtures import TenantFixture
@@ -227,3 +229,38 @@ async def test_graphql_reports_the_quota_in_extensions_only_when_asked(
         body = {**VIEWER, "extensions": not_asked}
         answer = await client.post("/graphql", json=body, headers=tenant.bearer)
         assert "rateLimit" not in (answer.json().get("extensions") or {}), not_asked
+
+
+async def test_a_burst_of_many_credentials_waits_for_redis_connections_not_fails() -> None:
+    """300 credentials' first requests at once: 300 Redis calls in flight, three times
+    the process's connections (``PHANTOM_REDIS_MAX_CONNECTIONS``, 100). They wait for a
+    connection and are all served (before: redis-py's default pool raised
+    ``MaxConnectionsError`` past 100, a 500 for each of them and for every other Redis
+    user of the process meanwhile)."""
+    limiter = RequestLimiter(f"phantom:test-pool:{uuid.uuid4().hex}")
+    credentials = [[(f"c:{uuid.uuid4()}", 1200), ("t:many", 1_000_000)] for _ in range(300)]
+    quotas = await asyncio.gather(*(limiter.charge(keys) for keys in credentials))
+    assert [q.wait for q in quotas] == [0.0] * 300
+
+
+async def test_an_unreachable_redis_is_a_503_to_retry_never_an_unmetered_answer(
+    client: httpx.AsyncClient, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the process's Redis is a port nothing listens on
+    closed = kit_redis.settings.model_copy(update={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    monkeypatch.setattr(kit_redis, "settings", closed)
+    monkeypatch.setattr(kit_redis, "_clients", PerLoop(kit_redis._client))
+    # and no lease reserved earlier (the fixture's own requests) serves these locally
+    monkeypatch.setattr(authn._requests, "_leases", {})
+    # when: a GraphQL query and a REST prediction arrive
+    viewer = await client.post("/graphql", json=VIEWER, headers=tenant.bearer)
+    predict = await client.post(
+        "/api/v1/models/Any%20model/predict", json={"rows": [{"x": 1}]}, headers=tenant.bearer
+    )
+    # then: each is refused 503 UNAVAILABLE with a message to retry, not run nor a 500
+    assert viewer.status_code == 503, viewer.text
+    assert viewer.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+    assert "data" not in viewer.json() or viewer.json()["data"] is None
+    assert predict.status_code == 503, predict.text
+    assert predict.json()["error"]["code"] == "UNAVAILABLE"
+    assert "retry" in predict.json()["error"]["message"]

@@ -31,7 +31,7 @@ from phantom.graphql.context import NOT_SIGNED_IN, Context
 from phantom.graphql.errors import classify
 from phantom.graphql.schema import PhantomSchema
 from phantom.identity.authn import authenticate, csrf_matches, throttle
-from phantom.kit.errors import ErrorCode, PhantomError, RateLimited, Unauthenticated
+from phantom.kit.errors import ErrorCode, PhantomError, RateLimited, Unauthenticated, Unavailable
 from phantom.kit.logging import request_id_var
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
         try:
             await self.context.refresh_socket_principal()
             await throttle(self.context.require_principal())
-        except RateLimited as error:  # this operation only, as a 429 is for one request
+        except (RateLimited, Unavailable) as error:  # this operation only, as over HTTP
             await operation.send_initial_errors([_refusal(error)])
             return
         except PhantomError as error:
@@ -334,6 +334,11 @@ class PhantomGraphQL(GraphQL[Context, None]):
                 {"errors": [{"message": error.message, "extensions": extensions}]},
                 status_code=429,
                 headers={"Retry-After": str(error.retry_after)},
+            )
+        except Unavailable as error:  # the rate limits could not be checked (Redis)
+            response = JSONResponse(
+                {"errors": [{"message": error.message, "extensions": {"code": error.code.value}}]},
+                status_code=503,
             )
         try:
             await response(scope, receive, send)

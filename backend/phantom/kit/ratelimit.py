@@ -154,6 +154,7 @@ class RequestLimiter:
         # leases whose reservation is in flight: concurrent requests wait for it
         self._reserving: dict[str, asyncio.Future[Quota | None]] = {}
         self._script: Any = None
+        self._script_client: Any = None  # the client the script is registered on
 
     async def charge(self, limits: list[tuple[str, int]]) -> Quota:
         """Charge one request to every ``(key, per_minute)``; nothing when refused."""
@@ -182,8 +183,10 @@ class RequestLimiter:
             refused = await asyncio.shield(pending)
             if refused is not None:
                 return refused
-        if self._script is None:
-            self._script = redis.register_script(_GCRA)
+        if self._script is None or self._script_client is not redis:
+            # a script object calls through the client it was registered on: a new client
+            # (another event loop, or a new Redis) gets its own
+            self._script, self._script_client = redis.register_script(_GCRA), redis
         cost = min(LEASE_MAX, *(max(per_minute // 40, 1) for _, per_minute in limits))
         keys = [f"{self.namespace}:{key}" for key, _ in limits]
         args = [time.time() * 1000, cost, *(value for pair in _params(limits) for value in pair)]

@@ -1,15 +1,27 @@
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from phantom.config import settings
 from phantom.kit.loops import PerLoop
 
 
 def _client() -> Redis:
+    """A bounded pool that waits: a burst of Redis calls past
+    ``PHANTOM_REDIS_MAX_CONNECTIONS`` queues for a connection for up to
+    ``PHANTOM_REDIS_POOL_TIMEOUT_SECONDS`` (then ``redis.ConnectionError``). redis-py's
+    default pool raises at once past 100, failing every Redis user of the process while
+    a burst lasts (300 credentials' first requests at once did)."""
     if not settings.REDIS_URL:
         raise RuntimeError("PHANTOM_REDIS_URL is not set")
-    return Redis.from_url(settings.REDIS_URL, decode_responses=True, health_check_interval=30)
+    pool = BlockingConnectionPool.from_url(
+        settings.REDIS_URL,
+        max_connections=settings.REDIS_MAX_CONNECTIONS,
+        timeout=settings.REDIS_POOL_TIMEOUT_SECONDS,
+        decode_responses=True,
+        health_check_interval=30,
+    )
+    return Redis.from_pool(pool)  # closing the client closes its pool
 
 
 _clients: PerLoop[Redis] = PerLoop(_client)
