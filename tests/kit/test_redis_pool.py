@@ -46,7 +46,7 @@ async def test_a_call_past_the_pool_waits_for_a_connection(
 
 
 async def test_a_call_gives_up_after_the_pool_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    async with both_connections_busy(monkeypatch, timeout=0.3, busy_seconds=2) as client:
+    async with both_connections_busy(monkeypatch, timeout=0.3, busy_seconds=1) as client:
         started = time.monotonic()
         with pytest.raises(RedisConnectionError, match="No connection available"):
             await client.ping()

@@ -37,6 +37,7 @@ from phantom.kit.logging import request_id_var
 log = logging.getLogger(__name__)
 MAX_SUBSCRIPTIONS_PER_SOCKET = 20
 PREFLIGHT_HEADER = b"apollo-require-preflight"
+TRY_AGAIN_LATER_CLOSE = 1013  # RFC 6455's registry: the server cannot serve it now
 CREDENTIAL_ENDED_CLOSE = 4403  # as for a refused connection_init: clients do not retry it
 HTTP_OPERATION_TYPES = frozenset({OperationType.QUERY, OperationType.MUTATION})
 SUBSCRIPTIONS_OVER_WEBSOCKET = (
@@ -84,6 +85,15 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().run_operation(operation)
         if self.context.principal is None:  # a stream's timer found the credential ended
             await self._close_for(self.context.auth_error or Unauthenticated(NOT_SIGNED_IN))
+
+    async def handle_connection_init(self, message: Any) -> None:
+        """Rate limits that cannot be checked at ``connection_init`` close the socket
+        1013 (try again later): Strawberry's only refusal, 4403, is final for clients,
+        and the exception itself would drop the socket with a traceback (W10-3)."""
+        try:
+            await super().handle_connection_init(message)
+        except Unavailable as error:
+            await self.websocket.close(code=TRY_AGAIN_LATER_CLOSE, reason=error.message[:120])
 
     async def _close_for(self, error: PhantomError) -> None:
         log.info("closing a socket whose credential ended", extra={"reason": error.message})

@@ -14,7 +14,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from redis.exceptions import RedisError
 from starlette.requests import HTTPConnection
 
 from phantom.config import settings
@@ -24,14 +23,8 @@ from phantom.identity.principal import AuthMethod, Principal
 from phantom.identity.sessions import user_sessions
 from phantom.identity.tokens import tokens
 from phantom.kit.broadcast import broadcast
-from phantom.kit.errors import (
-    Forbidden,
-    PhantomError,
-    RateLimited,
-    Unauthenticated,
-    Unavailable,
-)
-from phantom.kit.ratelimit import RequestLimiter, current_quota
+from phantom.kit.errors import Forbidden, PhantomError, RateLimited, Unauthenticated
+from phantom.kit.ratelimit import RequestLimiter, current_quota, unavailable_without_redis
 from phantom.kit.rows import utcnow
 
 log = logging.getLogger(__name__)
@@ -238,18 +231,13 @@ async def throttle(principal: Principal) -> None:
     one client cannot starve its organization, nor one organization the others. Redis
     unreachable (or no connection free within the pool's timeout) is a 503 to retry, not
     a 500: nothing is served unmetered."""
-    try:
+    with unavailable_without_redis():
         quota = await _requests.charge(
             [
                 (f"c:{principal.credential_id}", settings.RATE_LIMIT_PER_CREDENTIAL),
                 (f"t:{principal.tenant_id}", settings.RATE_LIMIT_PER_TENANT),
             ]
         )
-    except RedisError as error:
-        log.warning("rate limits could not be checked: %r", error)
-        raise Unavailable(
-            "Rate limits cannot be checked right now; retry in a few seconds."
-        ) from None
     current_quota.set(quota)  # the answer's RateLimit-* headers (ops/middleware.py)
     if quota.wait > 0:
         raise RateLimited(

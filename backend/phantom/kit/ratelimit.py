@@ -5,13 +5,33 @@ Redis when configured (shared by every API process), else this process's memory
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from redis.exceptions import RedisError
+
+from phantom.kit.errors import Unavailable
 from phantom.kit.redis import get_redis
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def unavailable_without_redis() -> Iterator[None]:
+    """Limits that cannot be checked (Redis unreachable, silent past its socket timeout,
+    or no pool connection free in time) refuse the request 503 UNAVAILABLE, to retry:
+    never served unchecked, never a 500."""
+    try:
+        yield
+    except RedisError as error:
+        log.warning("limits could not be checked: %r", error)
+        raise Unavailable("Limits cannot be checked right now; retry in a few seconds.") from None
 
 
 class FailureCounter:
@@ -26,7 +46,8 @@ class FailureCounter:
         redis = get_redis()
         if redis is not None:
             name = f"{self.namespace}:{key}"
-            count, ttl = await redis.get(name), await redis.ttl(name)
+            with unavailable_without_redis():
+                count, ttl = await redis.get(name), await redis.ttl(name)
             return max(int(ttl), 1) if int(count or 0) >= self.limit else 0
         failures, expires = self._memory.get(key, (0, 0.0))
         remaining = expires - time.monotonic()
@@ -37,10 +58,11 @@ class FailureCounter:
         redis = get_redis()
         if redis is not None:
             name = f"{self.namespace}:{key}"
-            async with redis.pipeline(transaction=True) as pipe:
-                pipe.incr(name)
-                pipe.expire(name, self.window, nx=True)
-                counted, _ = await pipe.execute()
+            with unavailable_without_redis():
+                async with redis.pipeline(transaction=True) as pipe:
+                    pipe.incr(name)
+                    pipe.expire(name, self.window, nx=True)
+                    counted, _ = await pipe.execute()
             return int(counted)
         count, expires = self._memory.get(key, (0, 0.0))
         now = time.monotonic()
@@ -54,7 +76,8 @@ class FailureCounter:
     async def reset(self, key: str) -> None:
         redis = get_redis()
         if redis is not None:
-            await redis.delete(f"{self.namespace}:{key}")
+            with unavailable_without_redis():
+                await redis.delete(f"{self.namespace}:{key}")
         else:
             self._memory.pop(key, None)
 

@@ -5,6 +5,11 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from phantom.config import settings
 from phantom.kit.loops import PerLoop
 
+# connecting, and waiting for an answer: a Redis that accepts and never answers (a
+# failover's old address, a partition) fails a call within this, not never (finding
+# W10-1); the product's commands are short, none blocks on the server
+SOCKET_TIMEOUT_SECONDS = 2.0
+
 
 def _client() -> Redis:
     """A bounded pool that waits: a burst of Redis calls past
@@ -18,6 +23,8 @@ def _client() -> Redis:
         settings.REDIS_URL,
         max_connections=settings.REDIS_MAX_CONNECTIONS,
         timeout=settings.REDIS_POOL_TIMEOUT_SECONDS,
+        socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+        socket_timeout=SOCKET_TIMEOUT_SECONDS,
         decode_responses=True,
         health_check_interval=30,
     )
