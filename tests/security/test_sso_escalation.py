@@ -279,6 +279,18 @@ async def test_a_password_member_links_sso_with_proof_of_the_account(
     forged = await browser.post(f"/auth/sso/{bank.slug}/link")
     assert forged.status_code == 403, forged.text
     csrf = browser.cookies.get("phantom_csrf", path="/") or ""
+    # with the one-time state store unreachable, asking is a 503 to retry, not a 500
+    import redis.asyncio as aioredis
+
+    from phantom.identity.sso import client as sso_client
+
+    dead = aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(sso_client, "get_redis", lambda: dead)
+        outage = await browser.post(f"/auth/sso/{bank.slug}/link", headers={"X-CSRF-Token": csrf})
+    await dead.aclose()
+    assert outage.status_code == 503, outage.text
+    assert outage.json()["error"]["code"] == "UNAVAILABLE"
     asked = await browser.post(f"/auth/sso/{bank.slug}/link", headers={"X-CSRF-Token": csrf})
     assert asked.status_code == 200, asked.text
     idp.set_claims(email, groups=["ml-team"])  # then roles come from the IdP, as for anyone

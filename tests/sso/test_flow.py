@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -411,3 +412,53 @@ async def test_another_tenants_idp_only_ever_signs_in_to_its_own_tenant(
     async with transaction(bank.id) as session:
         stored = await authz.stored_roles(session, bank.id, uuid.UUID(in_a["id"]))
     assert stored == ["compliance_officer", "viewer"]
+
+
+@contextmanager
+def redis_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's Redis is a port nothing listens on, until the block ends."""
+    from phantom.kit import redis as kit_redis
+    from phantom.kit.loops import PerLoop
+
+    with monkeypatch.context() as patched:
+        closed = kit_redis.settings.model_copy(update={"REDIS_URL": "redis://127.0.0.1:1/0"})
+        patched.setattr(kit_redis, "settings", closed)
+        patched.setattr(kit_redis, "_clients", PerLoop(kit_redis._client))
+        yield
+
+
+async def test_redis_down_is_a_page_to_retry_and_the_sign_in_survives_it(
+    browser: httpx.AsyncClient,
+    bank: TenantFixture,
+    auth_log: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: Redis (the address's failure count, the one-time state) is unreachable
+    with redis_down(monkeypatch):
+        # when: a sign-in starts; then: a 503 page that says to retry, not a 500
+        start = await browser.get(f"/auth/sso/{bank.slug}/login")
+        assert_refused(start, auth_log, bank.slug, "unavailable", 503, "Try again in a moment")
+        assert start.headers["retry-after"] == "5"
+    # given: a sign-in started while Redis was up, its callback arrives while it is down
+    callback = await authorize(browser, bank.slug, "carol@bank.example")
+    with redis_down(monkeypatch):
+        refused = await browser.get(callback)
+        assert_refused(refused, auth_log, bank.slug, "unavailable", 503, "Try again in a moment")
+    # and: the one-time state store alone fails (the failure count still answers)
+    import redis.asyncio as aioredis
+
+    from phantom.identity.sso import client as sso_client
+
+    dead = aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    with monkeypatch.context() as patched:
+        patched.setattr(sso_client, "get_redis", lambda: dead)
+        refused = await browser.get(callback)
+        assert_refused(refused, auth_log, bank.slug, "unavailable", 503, "Try again in a moment")
+        start = await browser.get(f"/auth/sso/{bank.slug}/login")
+        assert_refused(start, auth_log, bank.slug, "unavailable", 503, "Try again in a moment")
+    await dead.aclose()
+    # then: nothing was used up: once Redis is back, the same callback signs in
+    signed_in = await browser.get(callback)
+    assert signed_in.status_code == 302, signed_in.text
+    assert sets_session(signed_in)
+    assert (await whoami(browser))["email"] == "carol@bank.example"

@@ -24,7 +24,8 @@ from phantom.identity.sessions import user_sessions
 from phantom.identity.tokens import tokens
 from phantom.kit.broadcast import broadcast
 from phantom.kit.errors import Forbidden, PhantomError, RateLimited, Unauthenticated
-from phantom.kit.ratelimit import RequestLimiter, current_quota, unavailable_without_redis
+from phantom.kit.ratelimit import RequestLimiter, current_quota
+from phantom.kit.redis import unavailable_without_redis
 from phantom.kit.rows import utcnow
 
 log = logging.getLogger(__name__)

@@ -8,30 +8,13 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from redis.exceptions import RedisError
-
-from phantom.kit.errors import Unavailable
-from phantom.kit.redis import get_redis
+from phantom.kit.redis import get_redis, unavailable_without_redis
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def unavailable_without_redis() -> Iterator[None]:
-    """Limits that cannot be checked (Redis unreachable, silent past its socket timeout,
-    or no pool connection free in time) refuse the request 503 UNAVAILABLE, to retry:
-    never served unchecked, never a 500."""
-    try:
-        yield
-    except RedisError as error:
-        log.warning("limits could not be checked: %r", error)
-        raise Unavailable("Limits cannot be checked right now; retry in a few seconds.") from None
 
 
 class FailureCounter:

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.exceptions import RedisError
 
 from phantom.config import settings
+from phantom.kit.errors import Unavailable
 from phantom.kit.loops import PerLoop
+
+log = logging.getLogger(__name__)
 
 # connecting, and waiting for an answer: a Redis that accepts and never answers (a
 # failover's old address, a partition) fails a call within this, not never (finding
@@ -48,3 +56,17 @@ async def close_redis() -> None:
     client = _clients.pop() if settings.REDIS_URL else None
     if client is not None:
         await client.aclose()
+
+
+@contextmanager
+def unavailable_without_redis(
+    message: str = "Limits cannot be checked right now; retry in a few seconds.",
+) -> Iterator[None]:
+    """What needs Redis and cannot reach it (unreachable, silent past its socket timeout,
+    or no pool connection free in time) refuses the request 503 UNAVAILABLE, to retry:
+    never served unchecked, never a 500."""
+    try:
+        yield
+    except RedisError as error:
+        log.warning("redis unavailable: %r", error)
+        raise Unavailable(message) from None

@@ -35,7 +35,7 @@ from phantom.identity.sso.discovery import TIMEOUT_SECONDS, discovery_url
 from phantom.identity.sso.errors import SsoFailure, SsoRefused
 from phantom.identity.sso.models import OidcConfig
 from phantom.kit import outbound
-from phantom.kit.redis import get_redis
+from phantom.kit.redis import get_redis, unavailable_without_redis
 
 STATE_TTL_SECONDS = 600
 JWKS_REFETCH_SECONDS = 300.0
@@ -78,9 +78,13 @@ PROVIDER_METADATA = frozenset(
 CLIENT_METADATA = frozenset({"authorization_endpoint", "token_endpoint"})
 
 
+STORE_DOWN = "Sign-in state cannot be kept right now; retry in a few seconds."
+
+
 class OneTimeStateCache:
     """Authlib's state cache, in Redis when configured (every API process sees it), else
-    in this process. ``get`` consumes the entry (Redis ``GETDEL``): a state works once."""
+    in this process. ``get`` consumes the entry (Redis ``GETDEL``): a state works once.
+    Redis unreachable is ``Unavailable`` (the page says to retry), never a 500."""
 
     PREFIX = "phantom:sso:"
 
@@ -90,7 +94,8 @@ class OneTimeStateCache:
     async def get(self, key: str) -> str | None:
         redis = get_redis()
         if redis is not None:
-            value = await redis.getdel(self.PREFIX + key)
+            with unavailable_without_redis(STORE_DOWN):
+                value = await redis.getdel(self.PREFIX + key)
             return None if value is None else str(value)
         value, expires = self._memory.pop(key, ("", 0.0))
         return value if expires > time.monotonic() else None
@@ -98,7 +103,8 @@ class OneTimeStateCache:
     async def set(self, key: str, value: str, expires_in: int) -> None:
         redis = get_redis()
         if redis is not None:
-            await redis.set(self.PREFIX + key, value, ex=expires_in)
+            with unavailable_without_redis(STORE_DOWN):
+                await redis.set(self.PREFIX + key, value, ex=expires_in)
             return
         now = time.monotonic()
         if len(self._memory) > 10_000:  # bound memory under a flood of abandoned flows
@@ -108,7 +114,8 @@ class OneTimeStateCache:
     async def delete(self, key: str) -> None:
         redis = get_redis()
         if redis is not None:
-            await redis.delete(self.PREFIX + key)
+            with unavailable_without_redis(STORE_DOWN):
+                await redis.delete(self.PREFIX + key)
         else:
             self._memory.pop(key, None)
 

@@ -34,6 +34,7 @@ class SsoFailure(StrEnum):
     LINK_MISMATCH = "link_mismatch"  # the IdP signed in someone else than the linking member
     PROVISIONING_FAILED = "provisioning_failed"
     RATE_LIMITED = "rate_limited"  # too many refusals from this address
+    UNAVAILABLE = "unavailable"  # our side: Redis (limits, one-time state) unreachable
 
 
 # What the person sees. Precise enough to act on, silent about internals.
@@ -104,7 +105,12 @@ _MESSAGES: dict[SsoFailure, tuple[int, str]] = {
         429,
         "Too many sign-in attempts from your network. Try again in a few minutes.",
     ),
+    SsoFailure.UNAVAILABLE: (
+        503,
+        "Single sign-on is briefly unavailable on our side. Try again in a moment.",
+    ),
 }
+UNAVAILABLE_RETRY_SECONDS = 5
 
 
 class SsoRefused(PhantomError):

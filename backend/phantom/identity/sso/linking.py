@@ -22,7 +22,7 @@ from phantom.config import settings
 from phantom.identity.authn import authenticate, authenticator
 from phantom.identity.sso.client import STATE_TTL_SECONDS, state_cache
 from phantom.identity.sso.errors import SsoFailure, SsoRefused
-from phantom.kit.errors import PhantomError, Unauthenticated
+from phantom.kit.errors import PhantomError, Unauthenticated, Unavailable
 from phantom.kit.responses import error_response
 
 SESSION_KEY = "phantom_sso_link"  # in the signed SSO state cookie, between login and callback
@@ -44,7 +44,10 @@ async def start_link(request: Request) -> Response:
         "user": str(principal.user_id),
         "session": str(principal.credential_id),
     }
-    await state_cache.set(CACHE_PREFIX + token, json.dumps(intent), STATE_TTL_SECONDS)
+    try:
+        await state_cache.set(CACHE_PREFIX + token, json.dumps(intent), STATE_TTL_SECONDS)
+    except Unavailable as outage:  # Redis unreachable: 503, retry
+        return error_response(outage)
     location = f"/auth/sso/{principal.tenant_slug}/login?link={token}"
     return JSONResponse({"location": location}, headers={"cache-control": "no-store"})
 

@@ -32,11 +32,12 @@ from phantom.identity.authn import authenticator
 from phantom.identity.routes import set_session_cookies
 from phantom.identity.sessions import user_sessions
 from phantom.identity.sso.client import STATE_TTL_SECONDS, TenantOidcClient, clients
-from phantom.identity.sso.errors import SsoFailure, SsoRefused
+from phantom.identity.sso.errors import UNAVAILABLE_RETRY_SECONDS, SsoFailure, SsoRefused
 from phantom.identity.sso.linking import link_proof, remember_link, start_link
 from phantom.identity.sso.service import client_secret
 from phantom.identity.sso.sign_in import LoginTarget, sso_sign_in
 from phantom.kit import crypto
+from phantom.kit.errors import Unavailable
 from phantom.kit.logging import request_id_var, tenant_id_var
 from phantom.kit.ratelimit import FailureCounter
 
@@ -110,9 +111,10 @@ async def _refuse(
 ) -> HTMLResponse:
     """The refusal page; an ``auth.failed`` log line; a failure counted against the
     address; and, for a known organization, an aggregated event in its audit log (which
-    never holds the IdP's raw error text). A throttled request counts nothing more."""
+    never holds the IdP's raw error text). A throttled request counts nothing more, nor
+    does one our own outage refused (it could not be counted anyway)."""
     ip = _client_ip(request)
-    if error.reason != SsoFailure.RATE_LIMITED:
+    if error.reason not in (SsoFailure.RATE_LIMITED, SsoFailure.UNAVAILABLE):
         await _failures.fail(ip)
         if tenant_id is not None:
             await refusals.record_refused_sign_in(
@@ -166,8 +168,16 @@ async def login(request: Request) -> Response:
             raise SsoRefused(SsoFailure.IDP_UNAVAILABLE, repr(error)) from None
     except SsoRefused as error:
         return await _refuse(request, error)
+    except Unavailable as error:
+        return await _refuse(request, _outage(error))
     response.headers["cache-control"] = "no-store"
     return response
+
+
+def _outage(error: Unavailable) -> SsoRefused:
+    """Redis unreachable (the address's failure count, the one-time state): a 503 page
+    to retry, not a 500 (wave 10's rule for every Redis user)."""
+    return SsoRefused(SsoFailure.UNAVAILABLE, str(error), retry_after=UNAVAILABLE_RETRY_SECONDS)
 
 
 def _token_failure(error: Exception) -> SsoRefused:
@@ -265,6 +275,8 @@ async def callback(request: Request) -> Response:
             )
     except SsoRefused as error:
         return await _refuse(request, error, tenant_id)
+    except Unavailable as error:
+        return await _refuse(request, _outage(error), tenant_id)
     await _end_previous_session(request)
     p = new.principal
     log.info(
