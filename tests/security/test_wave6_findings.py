@@ -18,14 +18,18 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from phantom.approvals.service import approvals
 from phantom.authz.permissions import P
 from phantom.config import settings
 from phantom.db import transaction
 from phantom.kit import idempotency
+from phantom.kit.errors import Conflict
 from phantom.serving import service as serving_service
 from phantom.serving.cache import models
 from phantom.serving.versions import servable_versions
+from phantom.value.service import values
 from phantom_client import Client, PhantomError
 from tests.automl.forecast_support import seasonal
 from tests.automl.support import start
@@ -78,6 +82,46 @@ async def test_a_threshold_changed_after_the_request_is_not_promoted_with_it(
     assert error_codes(moved) == ["CONFLICT"], moved
     assert request["id"] in moved["errors"][0]["message"]
     assert decided["data"]["decidePromotion"]["status"] == "APPROVED", decided
+
+
+async def _waiting_on_a_lock_or_done(task: asyncio.Task[Any]) -> None:
+    """Until ``task`` waits for a row lock in PostgreSQL, or has ended (20 s at most)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not task.done():
+        async with transaction(None) as session:
+            waiting = await session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.slow
+async def test_a_threshold_change_racing_a_new_request_waits_for_it_and_is_refused(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """The race W6-1's fix left (fixed): a threshold change is refused once a request is
+    pending, but opening a request did not lock the version. A change that looked for
+    pending requests while one was being opened found none and went through, so the
+    approver was shown a request (and its report) about a threshold no longer served.
+    Opening a request now locks the version's row: the change waits, then sees it."""
+    version = uuid.UUID(await _binary_version(client, tenant))
+    scientist = await principal_of(await member_with(tenant, {P.MODELS_READ, P.MODELS_PROMOTE}))
+
+    async def change_threshold() -> None:
+        async with transaction(tenant.id) as session:
+            await values.set_serving_threshold(session, scientist, version, 1.0)
+
+    # given: a request to move the version to production, being opened (not committed)
+    async with transaction(tenant.id) as session:
+        await approvals.request(session, scientist, version, "PRODUCTION", "AUC 0.99")
+        # when: the requester changes the threshold meanwhile, in another transaction
+        changing = asyncio.create_task(change_threshold())
+        await _waiting_on_a_lock_or_done(changing)
+    # then: the change waited for the request and was refused once it was committed
+    with pytest.raises(Conflict, match="is pending"):
+        await changing
+    served = (await gql(client, SERVED, {"id": str(version)}, tenant.bearer))["data"]
+    assert served["modelVersion"]["servingThreshold"] != 1.0
 
 
 @pytest.mark.slow

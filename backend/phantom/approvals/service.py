@@ -251,6 +251,14 @@ class ApprovalService:
         )
         if serving_threshold is not None:
             serving_threshold = _check_threshold(serving_threshold, version.task_type)
+        repo = RequestRepository(session)
+        now = utcnow()
+        open_request = await repo.pending(version_id, stage, for_update=True)
+        # then the version's row, as ``decide`` locks a request's then its version's: a
+        # threshold change (which locks the version, then looks for pending requests) made
+        # meanwhile waits for this request and is refused; one made before is what this
+        # request is about (the race left by finding W6-1's fix)
+        version = await registry.servable(session, version_id, for_update=True)
         if version.stage == stage and serving_threshold is None:
             raise Conflict(
                 f"This version is already in {stage}; to change the threshold it serves "
@@ -258,9 +266,6 @@ class ApprovalService:
             )
         if version.stage == stage and serving_threshold == version.threshold:
             raise Conflict(f"This version already serves the threshold {serving_threshold}.")
-        repo = RequestRepository(session)
-        now = utcnow()
-        open_request = await repo.pending(version_id, stage, for_update=True)
         if open_request is not None and is_expired(open_request, now):
             await self._expire(session, open_request)  # its slot frees for this one
             open_request = None

@@ -267,9 +267,12 @@ class RegistryService:
         model = await ModelRepository(session).by_name(model_name)
         return _mismatch(model, task_type, target) if model is not None else None
 
-    async def servable(self, session: AsyncSession, version_id: uuid.UUID) -> ServableVersion:
-        """The version to score rows with, or ``NotFound``."""
-        return _servable(await VersionRepository(session).get(version_id))
+    async def servable(
+        self, session: AsyncSession, version_id: uuid.UUID, *, for_update: bool = False
+    ) -> ServableVersion:
+        """The version to score rows with, or ``NotFound``; ``for_update`` locks its row
+        until the transaction ends (approvals/: a request and a threshold change)."""
+        return _servable(await VersionRepository(session).get(version_id, for_update=for_update))
 
     async def serving_version(self, session: AsyncSession, model_name: str) -> ServableVersion:
         """The model's PRODUCTION version (what its stable endpoint scores with):
