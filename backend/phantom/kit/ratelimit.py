@@ -5,7 +5,6 @@ Redis when configured (shared by every API process), else this process's memory
 from __future__ import annotations
 
 import asyncio
-import logging
 import math
 import time
 from contextvars import ContextVar
@@ -13,8 +12,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from phantom.kit.redis import get_redis, unavailable_without_redis
-
-log = logging.getLogger(__name__)
 
 
 class FailureCounter:
