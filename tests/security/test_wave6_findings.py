@@ -26,6 +26,8 @@ from phantom.config import settings
 from phantom.db import transaction
 from phantom.kit import idempotency
 from phantom.kit.errors import Conflict
+from phantom.registry.models import ModelStage
+from phantom.registry.service import registry
 from phantom.serving import service as serving_service
 from phantom.serving.cache import models
 from phantom.serving.versions import servable_versions
@@ -84,13 +86,19 @@ async def test_a_threshold_changed_after_the_request_is_not_promoted_with_it(
     assert decided["data"]["decidePromotion"]["status"] == "APPROVED", decided
 
 
-async def _waiting_on_a_lock_or_done(task: asyncio.Task[Any]) -> None:
-    """Until ``task`` waits for a row lock in PostgreSQL, or has ended (20 s at most)."""
+async def _until_waiting(waiters: int, *tasks: asyncio.Task[Any]) -> None:
+    """Until ``waiters`` connections of this test's database wait for a lock, or one of
+    ``tasks`` has ended (20 s at most)."""
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not task.done():
+    while time.monotonic() < deadline and not any(task.done() for task in tasks):
         async with transaction(None) as session:
-            waiting = await session.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
-        if waiting:
+            waiting = await session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting >= waiters:
             return
         await asyncio.sleep(0.05)
 
@@ -116,12 +124,98 @@ async def test_a_threshold_change_racing_a_new_request_waits_for_it_and_is_refus
         await approvals.request(session, scientist, version, "PRODUCTION", "AUC 0.99")
         # when: the requester changes the threshold meanwhile, in another transaction
         changing = asyncio.create_task(change_threshold())
-        await _waiting_on_a_lock_or_done(changing)
+        await _until_waiting(1, changing)
     # then: the change waited for the request and was refused once it was committed
     with pytest.raises(Conflict, match="is pending"):
         await changing
     served = (await gql(client, SERVED, {"id": str(version)}, tenant.bearer))["data"]
     assert served["modelVersion"]["servingThreshold"] != 1.0
+
+    # and: two requests for the same move at once: the second is a CONFLICT naming the
+    # first (before: a unique-index violation, an INTERNAL error)
+    async def second_request() -> None:
+        async with transaction(tenant.id) as session:
+            await approvals.request(session, scientist, version, "STAGING", "Try it")
+
+    async with transaction(tenant.id) as session:
+        first = await approvals.request(session, scientist, version, "STAGING", "Try it")
+        second = asyncio.create_task(second_request())
+        await _until_waiting(1, second)
+    with pytest.raises(Conflict, match=str(first.id)):
+        await second
+
+
+@pytest.mark.slow
+async def test_promotions_and_approvals_at_once_neither_deadlock_nor_double_production(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """Found by the attack review of the version lock above. (1) Approving a request
+    with a threshold audited the threshold (the tenant's audit chain lock) before locking
+    the production version it archives, while a new request held that version and waited
+    for the chain: a deadlock, a 500. (2) Two versions promoted to PRODUCTION at once each
+    archived the production versions it saw, none of the other's: both stayed in
+    PRODUCTION. Now a move locks its rows before anything is audited, and promotions to
+    PRODUCTION of one model take turns."""
+    gql_policy = (
+        "mutation { setPromotionPolicy(input: {productionRequiresApproval: false, "
+        "stagingRequiresApproval: false}) { isDefault } }"
+    )
+    assert "errors" not in await gql(client, gql_policy, {}, tenant.bearer)
+    one = uuid.UUID(await _binary_version(client, tenant))
+    two = uuid.UUID(await _binary_version(client, tenant))
+    scientist = await principal_of(await member_with(tenant, {P.MODELS_READ, P.MODELS_PROMOTE}))
+    approver = await principal_of(await member_with(tenant, {P.MODELS_READ, P.MODELS_APPROVE}))
+    async with transaction(tenant.id) as session:
+        await registry.promote(session, scientist, one, ModelStage.PRODUCTION)
+    async with transaction(tenant.id) as session:
+        asked = await approvals.request(
+            session, scientist, two, "PRODUCTION", "Better recall", serving_threshold=0.4
+        )
+
+    async def request_threshold() -> None:
+        async with transaction(tenant.id) as session:
+            await approvals.request(
+                session, scientist, one, "PRODUCTION", "Fewer alerts", serving_threshold=0.6
+            )
+
+    async def approve() -> None:
+        async with transaction(tenant.id) as session:
+            await approvals.decide(session, approver, asked.id, approve=True, comment=None)
+
+    # (1) given: the production version held a moment (a third transaction), a new request
+    # for it waiting, then the approval of the other version's request waiting too
+    async with transaction(tenant.id) as holder:
+        await holder.execute(
+            text("SELECT id FROM model_versions WHERE id = :id FOR NO KEY UPDATE"), {"id": one}
+        )
+        requesting = asyncio.create_task(request_threshold())
+        await _until_waiting(1, requesting)
+        approving = asyncio.create_task(approve())
+        await _until_waiting(2, requesting, approving)
+    # then: once the holder lets go, both go through (before: PostgreSQL broke a deadlock)
+    await asyncio.gather(requesting, approving)
+
+    # (2) given: neither version in production, then both promoted to it at once
+    async with transaction(tenant.id) as session:
+        await registry.promote(session, scientist, two, ModelStage.STAGING)
+
+    async def promote_two() -> None:
+        async with transaction(tenant.id) as session:
+            await registry.promote(session, scientist, two, ModelStage.PRODUCTION)
+
+    async with transaction(tenant.id) as session:
+        await registry.promote(session, scientist, one, ModelStage.PRODUCTION)
+        promoting = asyncio.create_task(promote_two())
+        await _until_waiting(1, promoting)
+    await promoting
+    # then: one version in production, the one promoted last; the other archived
+    stages = {
+        version: (await gql(client, SERVED, {"id": str(version)}, tenant.bearer))["data"][
+            "modelVersion"
+        ]["stage"]
+        for version in (one, two)
+    }
+    assert stages == {one: "ARCHIVED", two: "PRODUCTION"}, stages
 
 
 @pytest.mark.slow

@@ -462,3 +462,51 @@ async def test_redis_down_is_a_page_to_retry_and_the_sign_in_survives_it(
     assert signed_in.status_code == 302, signed_in.text
     assert sets_session(signed_in)
     assert (await whoami(browser))["email"] == "carol@bank.example"
+
+
+async def test_a_refusal_while_redis_fails_is_still_that_refusal_and_logged(
+    browser: httpx.AsyncClient,
+    bank: TenantFixture,
+    auth_log: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Attack review: Redis failing after the throttle's check, while a refusal was
+    counted, turned the refusal into a 500 with no ``auth.failed`` line."""
+    from phantom.identity.sso import routes as sso_routes
+
+    async def under_the_limit(key: str) -> int:
+        return 0
+
+    with redis_down(monkeypatch):
+        monkeypatch.setattr(sso_routes._failures, "retry_after", under_the_limit)
+        response = await browser.get(
+            f"/auth/sso/{bank.slug}/callback?error=access_denied&state=anything"
+        )
+    assert_refused(response, auth_log, bank.slug, "idp_error", 401, "did not complete")
+
+
+async def test_a_state_consumed_but_not_deleted_still_signs_in(
+    browser: httpx.AsyncClient, bank: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attack review: Authlib deletes the state after reading it (``GETDEL`` consumed it
+    already); that delete failing answered 503, and the retry then found no state."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from phantom.identity.sso import client as sso_client
+    from phantom.kit.redis import get_redis
+
+    real = get_redis()
+    assert real is not None
+
+    class DeleteFails:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        async def delete(self, *keys: str) -> int:
+            raise RedisConnectionError("Redis went away")
+
+    callback = await authorize(browser, bank.slug, "dora@bank.example")
+    monkeypatch.setattr(sso_client, "get_redis", lambda: DeleteFails())
+    signed_in = await browser.get(callback)
+    assert signed_in.status_code == 302, signed_in.text
+    assert sets_session(signed_in)

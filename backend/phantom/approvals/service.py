@@ -259,6 +259,13 @@ class ApprovalService:
         # meanwhile waits for this request and is refused; one made before is what this
         # request is about (the race left by finding W6-1's fix)
         version = await registry.servable(session, version_id, for_update=True)
+        if open_request is None:  # one opened (and committed) while this call waited
+            opened = await repo.pending(version_id, stage)
+            if opened is not None:
+                raise Conflict(
+                    f"A promotion of this version to {stage} was just requested (request "
+                    f"{opened.id}); withdraw it or wait for its decision."
+                )
         if version.stage == stage and serving_threshold is None:
             raise Conflict(
                 f"This version is already in {stage}; to change the threshold it serves "

@@ -481,10 +481,14 @@ class RegistryService:
                 f"Version {version.version} moved to {version.stage} since the request was "
                 "made; reject this request, and request again if it should still be promoted."
             )
-        if serving_threshold is not None:
-            await self._set_threshold(session, principal, version, serving_threshold, request_id)
+        # the move first: it locks the model and the versions it archives before anything
+        # is audited (the audit chain's lock last, as every other path takes it; with the
+        # threshold's audit first, an approval held the chain while waiting for a version
+        # a new request held while waiting for the chain: a deadlock)
         if moving:
             version = await self._move(session, principal, version, target, request_id)
+        if serving_threshold is not None:
+            await self._set_threshold(session, principal, version, serving_threshold, request_id)
         return version
 
     async def trained_on(
@@ -525,6 +529,10 @@ class RegistryService:
         repo = VersionRepository(session)
         archived = []
         if stage == ModelStage.PRODUCTION:
+            # one promotion to PRODUCTION per model at a time: the rows locked below are
+            # those already in PRODUCTION when the query runs, so two promotions of two
+            # versions at once each saw none of the other's and both stayed in PRODUCTION
+            await ModelRepository(session).get(version.model_id, for_update=True)
             for current in await repo.in_stage(version.model_id, ModelStage.PRODUCTION):
                 current.stage = ModelStage.ARCHIVED.value
                 current.stage_changed_at = utcnow()

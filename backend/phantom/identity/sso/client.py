@@ -23,6 +23,7 @@ Hardening over Authlib's defaults (docs/sso.md):
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -30,12 +31,15 @@ from datetime import datetime
 from typing import Any
 
 from authlib.integrations.starlette_client import StarletteIntegration, StarletteOAuth2App
+from redis.exceptions import RedisError
 
 from phantom.identity.sso.discovery import TIMEOUT_SECONDS, discovery_url
 from phantom.identity.sso.errors import SsoFailure, SsoRefused
 from phantom.identity.sso.models import OidcConfig
 from phantom.kit import outbound
 from phantom.kit.redis import get_redis, unavailable_without_redis
+
+log = logging.getLogger(__name__)
 
 STATE_TTL_SECONDS = 600
 JWKS_REFETCH_SECONDS = 300.0
@@ -112,10 +116,14 @@ class OneTimeStateCache:
         self._memory[key] = (value, now + expires_in)
 
     async def delete(self, key: str) -> None:
+        """Best effort: Authlib deletes a state after ``get`` consumed it already, so with
+        Redis failing then, the sign-in goes on (the entry is gone, or expires)."""
         redis = get_redis()
         if redis is not None:
-            with unavailable_without_redis(STORE_DOWN):
+            try:
                 await redis.delete(self.PREFIX + key)
+            except RedisError as error:
+                log.warning("sso state not deleted (consumed already): %r", error)
         else:
             self._memory.pop(key, None)
 

@@ -114,12 +114,6 @@ async def _refuse(
     never holds the IdP's raw error text). A throttled request counts nothing more, nor
     does one our own outage refused (it could not be counted anyway)."""
     ip = _client_ip(request)
-    if error.reason not in (SsoFailure.RATE_LIMITED, SsoFailure.UNAVAILABLE):
-        await _failures.fail(ip)
-        if tenant_id is not None:
-            await refusals.record_refused_sign_in(
-                tenant_id, ip=ip, method="sso", reason=error.reason.value
-            )
     log.warning(
         "auth.failed",
         extra={
@@ -132,6 +126,17 @@ async def _refuse(
             "request_id": request_id_var.get(),
         },
     )
+    if error.reason not in (SsoFailure.RATE_LIMITED, SsoFailure.UNAVAILABLE):
+        try:
+            await _failures.fail(ip)
+            if tenant_id is not None:
+                await refusals.record_refused_sign_in(
+                    tenant_id, ip=ip, method="sso", reason=error.reason.value
+                )
+        except Unavailable:  # Redis went down after the throttle: the refusal still stands
+            log.warning(
+                "sso refusal neither counted nor audited: Redis unavailable", extra={"ip": ip}
+            )
     response = refusal_page(error)
     if error.retry_after:
         response.headers["retry-after"] = str(error.retry_after)
