@@ -154,8 +154,10 @@ async def test_promotions_and_approvals_at_once_neither_deadlock_nor_double_prod
     the production version it archives, while a new request held that version and waited
     for the chain: a deadlock, a 500. (2) Two versions promoted to PRODUCTION at once each
     archived the production versions it saw, none of the other's: both stayed in
-    PRODUCTION. Now a move locks its rows before anything is audited, and promotions to
-    PRODUCTION of one model take turns."""
+    PRODUCTION. (3) Approving a threshold request changed the threshold another pending
+    request's approver was deciding on. Now a move locks its rows before anything is
+    audited, promotions to PRODUCTION of one model take turns, and a threshold request is
+    refused while another request for the version waits."""
     gql_policy = (
         "mutation { setPromotionPolicy(input: {productionRequiresApproval: false, "
         "stagingRequiresApproval: false}) { isDefault } }"
@@ -172,11 +174,12 @@ async def test_promotions_and_approvals_at_once_neither_deadlock_nor_double_prod
             session, scientist, two, "PRODUCTION", "Better recall", serving_threshold=0.4
         )
 
-    async def request_threshold() -> None:
+    async def request_threshold() -> uuid.UUID:
         async with transaction(tenant.id) as session:
-            await approvals.request(
+            opened = await approvals.request(
                 session, scientist, one, "PRODUCTION", "Fewer alerts", serving_threshold=0.6
             )
+            return opened.id
 
     async def approve() -> None:
         async with transaction(tenant.id) as session:
@@ -194,6 +197,8 @@ async def test_promotions_and_approvals_at_once_neither_deadlock_nor_double_prod
         await _until_waiting(2, requesting, approving)
     # then: once the holder lets go, both go through (before: PostgreSQL broke a deadlock)
     await asyncio.gather(requesting, approving)
+    async with transaction(tenant.id) as session:  # that request is not needed below
+        await approvals.withdraw(session, scientist, requesting.result())
 
     # (2) given: neither version in production, then both promoted to it at once
     async with transaction(tenant.id) as session:
@@ -216,6 +221,28 @@ async def test_promotions_and_approvals_at_once_neither_deadlock_nor_double_prod
         for version in (one, two)
     }
     assert stages == {one: "ARCHIVED", two: "PRODUCTION"}, stages
+
+    # (3) given: a version in STAGING, a request to put it in production as it serves now,
+    # and a second request changing only its STAGING threshold
+    async with transaction(tenant.id) as session:
+        await registry.promote(session, scientist, one, ModelStage.STAGING)
+        before = (await registry.servable(session, one)).threshold
+    async with transaction(tenant.id) as session:
+        production = await approvals.request(session, scientist, one, "PRODUCTION", "As is")
+    async with transaction(tenant.id) as session:
+        threshold = await approvals.request(
+            session, scientist, one, "STAGING", "More alerts", serving_threshold=0.05
+        )
+    # when: the threshold request is approved first; then: refused, naming the other
+    # (before: applied, and the production approval then promoted a threshold its
+    # requester never asked for)
+    with pytest.raises(Conflict, match=str(production.id)):
+        async with transaction(tenant.id) as session:
+            await approvals.decide(session, approver, threshold.id, approve=True, comment=None)
+    async with transaction(tenant.id) as session:
+        await approvals.decide(session, approver, production.id, approve=True, comment=None)
+    served = (await gql(client, SERVED, {"id": str(one)}, tenant.bearer))["data"]
+    assert served["modelVersion"] == {"stage": "PRODUCTION", "servingThreshold": before}
 
 
 @pytest.mark.slow

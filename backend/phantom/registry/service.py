@@ -488,6 +488,13 @@ class RegistryService:
         if moving:
             version = await self._move(session, principal, version, target, request_id)
         if serving_threshold is not None:
+            try:
+                for guard in _threshold_guard:  # another request's approver decides on it
+                    await guard(session, version.id)
+            except Conflict as pending:
+                raise Conflict(
+                    f"{pending.message} Decide that request first, or reject this one."
+                ) from None
             await self._set_threshold(session, principal, version, serving_threshold, request_id)
         return version
 
