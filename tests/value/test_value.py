@@ -478,6 +478,9 @@ async def test_malformed_numbers_never_reach_the_service(
     )
     body = await gql(client, inline, {}, world.tenant.bearer)
     assert error_codes(body) == ["BAD_USER_INPUT"], body
+    # a value model to ask about (not left to an earlier test of the module)
+    body = await gql(client, SET, {"input": classifier_input(world)}, world.tenant.bearer)
+    assert "errors" not in body, body
     for threshold in (1.5, -0.1):
         body = await gql(
             client, VALUE, {"id": world.classifier, "threshold": threshold}, world.tenant.bearer
