@@ -149,10 +149,11 @@ async def _gate(session: AsyncSession, stage: str) -> None:
 set_promotion_gate(_gate)
 
 
-async def _threshold_guard(session: AsyncSession, version_id: uuid.UUID) -> None:
-    """The registry's check before a direct threshold change (finding W6-1): while a
-    request to move the version waits, its threshold is part of what the approver is
-    asked to approve, so a change then would be promoted with nobody's approval."""
+async def _threshold_guard(session: AsyncSession, version_id: uuid.UUID, advice: str) -> None:
+    """The registry's check before a threshold change, direct or approved (finding W6-1):
+    while a request to move the version waits, its threshold is part of what the approver
+    is asked to approve, so a change then would be promoted with nobody's approval.
+    ``advice``: what the caller can do instead, ending the CONFLICT's message."""
     repo, now = RequestRepository(session), utcnow()
     for stage in REQUESTABLE:
         waiting = await repo.pending(version_id, stage)
@@ -160,8 +161,7 @@ async def _threshold_guard(session: AsyncSession, version_id: uuid.UUID) -> None
             raise Conflict(
                 f"A request to move this version to {stage} is pending (request "
                 f"{waiting.id}), and its approver decides on the threshold served now: "
-                "withdraw the request, change the threshold, then request again, or give "
-                "servingThreshold in the request."
+                f"{advice}"
             )
 
 

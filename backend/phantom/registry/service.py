@@ -147,7 +147,7 @@ def set_promotion_gate(gate: PromotionGate) -> None:
 # Raises (Conflict) when the version's threshold may not change now: a promotion request
 # for it is pending, and its approver decides on the version as it was asked for (finding
 # W6-1). Set by the approvals domain, as the gate is.
-ThresholdGuard = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
+ThresholdGuard = Callable[[AsyncSession, uuid.UUID, str], Awaitable[None]]
 _threshold_guard: list[ThresholdGuard] = []
 
 
@@ -411,7 +411,12 @@ class RegistryService:
                     f"{version.stage}, justification, servingThreshold}})."
                 ) from None
         for guard in _threshold_guard:
-            await guard(session, version.id)
+            await guard(
+                session,
+                version.id,
+                "withdraw the request, change the threshold, then request again, or give "
+                "servingThreshold in the request.",
+            )
         return await self._set_threshold(session, principal, version, threshold, None)
 
     async def _set_threshold(
@@ -481,6 +486,9 @@ class RegistryService:
                 f"Version {version.version} moved to {version.stage} since the request was "
                 "made; reject this request, and request again if it should still be promoted."
             )
+        if serving_threshold is not None:  # another request's approver decides on it
+            for guard in _threshold_guard:
+                await guard(session, version.id, "decide that request first, or reject this one.")
         # the move first: it locks the model and the versions it archives before anything
         # is audited (the audit chain's lock last, as every other path takes it; with the
         # threshold's audit first, an approval held the chain while waiting for a version
@@ -488,13 +496,6 @@ class RegistryService:
         if moving:
             version = await self._move(session, principal, version, target, request_id)
         if serving_threshold is not None:
-            try:
-                for guard in _threshold_guard:  # another request's approver decides on it
-                    await guard(session, version.id)
-            except Conflict as pending:
-                raise Conflict(
-                    f"{pending.message} Decide that request first, or reject this one."
-                ) from None
             await self._set_threshold(session, principal, version, serving_threshold, request_id)
         return version
 
